@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-event.h: SynEvent, one immutable workflow event, as the specification defines it. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SYN_TYPE_EVENT (syn_event_get_type ())
+
+G_DECLARE_FINAL_TYPE (SynEvent, syn_event, SYN, EVENT, GObject)
+
+/* Plain data: the fields are public, like a GdkRGBA with a reference count.
+ * Strings are owned (g_free), JSON members owned by reference; doubles are NAN
+ * and times 0 when unset. */
+struct _SynEvent
+{
+  GObject parent_instance;
+
+  char *id;
+  char *event_type;
+  char *aggregate_type;
+  char *aggregate_id;
+  char *project_id;
+  char *rule_id;
+  char *discipline;
+  JsonNode *payload;
+  JsonNode *metadata;
+  char *correlation_id;
+  char *causation_id;
+  gint64 sequence_num;
+  char *user_id;
+  gint64 timestamp;
+  gboolean is_rolled_back;
+  gint64 position;
+};
+
+SynEvent *syn_event_new       (void);
+SynEvent *syn_event_copy      (SynEvent   *self);
+JsonNode  *syn_event_to_json   (SynEvent   *self);
+SynEvent *syn_event_from_json (JsonObject *object,
+                                GError    **error);
+
+G_END_DECLS

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-json.h: JSON helpers shared by every layer (parsing, canonical form, field access). */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SYN_CORE_ERROR (syn_core_error_quark ())
+
+typedef enum {
+  SYN_CORE_ERROR_INVALID_JSON,
+  SYN_CORE_ERROR_INVALID_FIELD,
+  SYN_CORE_ERROR_INVALID_DATE,
+  SYN_CORE_ERROR_INVALID_UUID,
+} SynCoreError;
+
+GQuark      syn_core_error_quark            (void);
+
+JsonNode   *syn_json_parse                  (const char   *text,
+                                             gssize        length,
+                                             GError      **error);
+JsonObject *syn_json_parse_object           (const char   *text,
+                                             gssize        length,
+                                             GError      **error);
+char       *syn_json_to_string              (JsonNode     *node);
+char       *syn_json_object_to_string       (JsonObject   *object);
+char       *syn_json_canonical              (JsonNode     *node);
+void        syn_json_canonical_append       (GString      *out,
+                                             JsonNode     *node);
+gboolean    syn_json_node_equal             (JsonNode     *a,
+                                             JsonNode     *b);
+
+const char *syn_json_get_string             (JsonObject   *object,
+                                             const char   *member);
+gboolean    syn_json_get_optional_string    (JsonObject   *object,
+                                             const char   *member,
+                                             const char  **out,
+                                             GError      **error);
+gboolean    syn_json_get_optional_double    (JsonObject   *object,
+                                             const char   *member,
+                                             double       *out,
+                                             GError      **error);
+void        syn_json_set_string_or_null     (JsonObject   *object,
+                                             const char   *member,
+                                             const char   *value);
+void        syn_json_set_double_or_null     (JsonObject   *object,
+                                             const char   *member,
+                                             double        value);
+JsonNode   *syn_json_node_deep_copy         (JsonNode     *node);
+JsonObject *syn_json_object_copy            (JsonObject   *object);
+JsonNode   *syn_json_node_new_object        (JsonObject   *object);
+
+gboolean    syn_uuid_is_valid               (const char   *text);
+char       *syn_uuid_new                    (void);
+
+G_END_DECLS

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-sqlite-store.h: SynSqliteStore, the SynStore on an embedded SQLite file. */
+#pragma once
+
+#include "syn-store.h"
+
+G_BEGIN_DECLS
+
+#define SYN_TYPE_SQLITE_STORE (syn_sqlite_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (SynSqliteStore, syn_sqlite_store, SYN, SQLITE_STORE, GObject)
+
+SynStore *syn_sqlite_store_open                 (const char *path,
+                                                 GError    **error);
+int       syn_sqlite_store_schema_version       (SynSqliteStore *self);
+int       syn_sqlite_store_latest_schema_version (void);
+
+G_END_DECLS

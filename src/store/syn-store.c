@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-store.c: SynStore interface dispatch, and the factory that picks an implementation from a URI. */
+#include "config.h"
+
+#include <string.h>
+
+#include "syn-sqlite-store.h"
+#include "syn-store.h"
+
+G_DEFINE_QUARK (syn-store-error-quark, syn_store_error)
+G_DEFINE_INTERFACE (SynStore, syn_store, G_TYPE_OBJECT)
+
+static void
+syn_store_default_init (SynStoreInterface *iface)
+{
+}
+
+static gboolean
+is_postgres_uri (const char *uri)
+{
+  return g_str_has_prefix (uri, "postgresql://") || g_str_has_prefix (uri, "postgres://") ||
+         strstr (uri, "dbname=") != NULL || strstr (uri, "host=") != NULL;
+}
+
+SynStore *
+syn_store_open (const char *uri, GError **error)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if (is_postgres_uri (uri))
+    {
+      g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN,
+                           "PostgreSQL databases are not supported by this build yet");
+      return NULL;
+    }
+  return syn_sqlite_store_open (uri, error);
+}
+
+SynStore *
+syn_store_open_another (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return syn_store_open (syn_store_get_uri (self), error);
+}
+
+/* The local database: $XDG_DATA_HOME/synapse/synapse.db. */
+char *
+syn_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "synapse", "synapse.db", NULL);
+}
+
+const char *
+syn_store_get_backend_name (SynStore *self)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_backend_name (self);
+}
+
+const char *
+syn_store_get_uri (SynStore *self)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_uri (self);
+}
+
+gboolean
+syn_store_begin (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->begin (self, error);
+}
+
+gboolean
+syn_store_commit (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->commit (self, error);
+}
+
+void
+syn_store_rollback (SynStore *self)
+{
+  g_return_if_fail (SYN_IS_STORE (self));
+
+  SYN_STORE_GET_IFACE (self)->rollback (self);
+}
+
+gboolean
+syn_store_in_transaction (SynStore *self)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->in_transaction (self);
+}
+
+gboolean
+syn_store_lock_project (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->lock_project (self, project_id, error);
+}
+
+gboolean
+syn_store_insert_project (SynStore *self, SynProject *project, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_project (self, project, error);
+}
+
+SynProject *
+syn_store_get_project (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_project (self, project_id, error);
+}
+
+SynProject *
+syn_store_find_project (SynStore *self, const char *id_or_name, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->find_project (self, id_or_name, error);
+}
+
+GPtrArray *
+syn_store_list_projects (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_projects (self, error);
+}
+
+gboolean
+syn_store_insert_user (SynStore *self, SynUser *user, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_user (self, user, error);
+}
+
+SynUser *
+syn_store_get_user (SynStore *self, const char *user_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_user (self, user_id, error);
+}
+
+SynUser *
+syn_store_get_user_by_name (SynStore *self, const char *username, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_user_by_name (self, username, error);
+}
+
+GPtrArray *
+syn_store_list_users (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_users (self, error);
+}
+
+gboolean
+syn_store_insert_asset (SynStore *self, SynAsset *asset, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_asset (self, asset, error);
+}
+
+gboolean
+syn_store_update_asset (SynStore *self, SynAsset *asset, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->update_asset (self, asset, error);
+}
+
+gboolean
+syn_store_delete_asset (SynStore *self, const char *project_id, const char *asset_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->delete_asset (self, project_id, asset_id, error);
+}
+
+SynAsset *
+syn_store_get_asset (SynStore *self, const char *project_id, const char *asset_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_asset (self, project_id, asset_id, error);
+}
+
+SynAsset *
+syn_store_get_asset_by_tag (SynStore *self, const char *project_id, const char *tag, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_asset_by_tag (self, project_id, tag, error);
+}
+
+GPtrArray *
+syn_store_list_assets (SynStore *self, const char *project_id, const char *type, const char *search, guint64 offset, guint limit, guint64 *total, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_assets (self, project_id, type, search, offset, limit, total, error);
+}
+
+gboolean
+syn_store_insert_cable (SynStore *self, SynCable *cable, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_cable (self, cable, error);
+}
+
+gboolean
+syn_store_update_cable (SynStore *self, SynCable *cable, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->update_cable (self, cable, error);
+}
+
+gboolean
+syn_store_delete_cable (SynStore *self, const char *project_id, const char *cable_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->delete_cable (self, project_id, cable_id, error);
+}
+
+SynCable *
+syn_store_get_cable (SynStore *self, const char *project_id, const char *cable_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_cable (self, project_id, cable_id, error);
+}
+
+SynCable *
+syn_store_get_cable_by_tag (SynStore *self, const char *project_id, const char *tag, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_cable_by_tag (self, project_id, tag, error);
+}
+
+GPtrArray *
+syn_store_list_cables (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_cables (self, project_id, offset, limit, total, error);
+}
+
+gboolean
+syn_store_insert_edge (SynStore *self, SynEdge *edge, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_edge (self, edge, error);
+}
+
+gboolean
+syn_store_delete_edge (SynStore *self, const char *project_id, const char *edge_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->delete_edge (self, project_id, edge_id, error);
+}
+
+SynEdge *
+syn_store_get_edge (SynStore *self, const char *project_id, const char *edge_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_edge (self, project_id, edge_id, error);
+}
+
+SynEdge *
+syn_store_find_edge (SynStore *self, const char *project_id, const char *source_asset_id, const char *target_asset_id, const char *relation, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->find_edge (self, project_id, source_asset_id, target_asset_id, relation, error);
+}
+
+GPtrArray *
+syn_store_list_edges (SynStore *self, const char *project_id, const char *asset_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_edges (self, project_id, asset_id, error);
+}
+
+gboolean
+syn_store_save_rule (SynStore *self, SynRule *rule, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->save_rule (self, rule, error);
+}
+
+gboolean
+syn_store_delete_rule (SynStore *self, const char *rule_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->delete_rule (self, rule_id, error);
+}
+
+SynRule *
+syn_store_get_rule (SynStore *self, const char *rule_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_rule (self, rule_id, error);
+}
+
+GPtrArray *
+syn_store_list_rules (SynStore *self, const char *project_id, gboolean include_library, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_rules (self, project_id, include_library, error);
+}
+
+gboolean
+syn_store_append_events (SynStore *self, GPtrArray *events, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->append_events (self, events, error);
+}
+
+GPtrArray *
+syn_store_query_events (SynStore *self, const SynEventQuery *query, guint64 *total, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->query_events (self, query, total, error);
+}
+
+GPtrArray *
+syn_store_get_events_by_correlation (SynStore *self, const char *project_id, const char *correlation_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_events_by_correlation (self, project_id, correlation_id, error);
+}
+
+GPtrArray *
+syn_store_get_asset_history (SynStore *self, const char *project_id, const char *asset_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_asset_history (self, project_id, asset_id, error);
+}
+
+GPtrArray *
+syn_store_list_events_after (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_events_after (self, project_id, after_position, limit, error);
+}
+
+SynEvent *
+syn_store_get_event (SynStore *self, const char *event_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_event (self, event_id, error);
+}
+
+gboolean
+syn_store_mark_events_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->mark_events_rolled_back (self, project_id, correlation_id, n_marked, error);
+}
+
+gboolean
+syn_store_insert_snapshot (SynStore *self, SynSnapshot *snapshot, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_snapshot (self, snapshot, error);
+}
+
+SynSnapshot *
+syn_store_get_snapshot (SynStore *self, const char *project_id, const char *correlation_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_snapshot (self, project_id, correlation_id, error);
+}
+
+gboolean
+syn_store_update_snapshot_events_count (SynStore *self, const char *project_id, const char *correlation_id, gint64 events_count, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->update_snapshot_events_count (self, project_id, correlation_id, events_count, error);
+}
+
+gboolean
+syn_store_mark_snapshot_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, const char *user_id, gint64 when, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->mark_snapshot_rolled_back (self, project_id, correlation_id, user_id, when, error);
+}
+
+GPtrArray *
+syn_store_list_snapshots (SynStore *self, const char *project_id, gboolean active_only, guint limit, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_snapshots (self, project_id, active_only, limit, error);
+}
+
+gboolean
+syn_store_insert_execution (SynStore *self, SynExecution *execution, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_execution (self, execution, error);
+}
+
+gboolean
+syn_store_update_execution (SynStore *self, SynExecution *execution, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->update_execution (self, execution, error);
+}
+
+SynExecution *
+syn_store_get_execution (SynStore *self, const char *execution_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_execution (self, execution_id, error);
+}
+
+GPtrArray *
+syn_store_list_executions (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_executions (self, project_id, offset, limit, total, error);
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-store.h: SynStore, the one interface to a database (SQLite now, PostgreSQL later). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "core/syn-core.h"
+#include "syn-event-query.h"
+
+G_BEGIN_DECLS
+
+#define SYN_STORE_ERROR (syn_store_error_quark ())
+
+typedef enum {
+  SYN_STORE_ERROR_FAILED,
+  SYN_STORE_ERROR_OPEN,          /* cannot open, not a database, corrupt */
+  SYN_STORE_ERROR_SCHEMA,        /* newer than this binary, or a failed migration */
+  SYN_STORE_ERROR_CONSTRAINT,    /* unique, foreign key, append-only trigger */
+  SYN_STORE_ERROR_NOT_FOUND,
+  SYN_STORE_ERROR_INVALID,       /* bad query or argument */
+  SYN_STORE_ERROR_BUSY,          /* locked by another writer or execution */
+  SYN_STORE_ERROR_CONNECTION,    /* the server went away */
+} SynStoreError;
+
+#define SYN_TYPE_STORE (syn_store_get_type ())
+
+G_DECLARE_INTERFACE (SynStore, syn_store, SYN, STORE, GObject)
+
+/* A SynStore is one connection: use it from one thread at a time, and open
+ * another (syn_store_open_another()) for another thread.
+ *
+ * Conventions: get_* return NULL without an error when nothing matches;
+ * list_* return a GPtrArray owning its objects (never NULL on success);
+ * writes happen in the caller's transaction when one is open, otherwise each in
+ * one of its own. */
+struct _SynStoreInterface
+{
+  GTypeInterface parent_iface;
+
+  const char *(*get_backend_name) (SynStore *self);
+  const char *(*get_uri) (SynStore *self);
+  gboolean (*begin) (SynStore *self, GError **error);
+  gboolean (*commit) (SynStore *self, GError **error);
+  void (*rollback) (SynStore *self);
+  gboolean (*in_transaction) (SynStore *self);
+  gboolean (*lock_project) (SynStore *self, const char *project_id, GError **error);
+  gboolean (*insert_project) (SynStore *self, SynProject *project, GError **error);
+  SynProject *(*get_project) (SynStore *self, const char *project_id, GError **error);
+  SynProject *(*find_project) (SynStore *self, const char *id_or_name, GError **error);
+  GPtrArray *(*list_projects) (SynStore *self, GError **error);
+  gboolean (*insert_user) (SynStore *self, SynUser *user, GError **error);
+  SynUser *(*get_user) (SynStore *self, const char *user_id, GError **error);
+  SynUser *(*get_user_by_name) (SynStore *self, const char *username, GError **error);
+  GPtrArray *(*list_users) (SynStore *self, GError **error);
+  gboolean (*insert_asset) (SynStore *self, SynAsset *asset, GError **error);
+  gboolean (*update_asset) (SynStore *self, SynAsset *asset, GError **error);
+  gboolean (*delete_asset) (SynStore *self, const char *project_id, const char *asset_id, GError **error);
+  SynAsset *(*get_asset) (SynStore *self, const char *project_id, const char *asset_id, GError **error);
+  SynAsset *(*get_asset_by_tag) (SynStore *self, const char *project_id, const char *tag, GError **error);
+  GPtrArray *(*list_assets) (SynStore *self, const char *project_id, const char *type, const char *search, guint64 offset, guint limit, guint64 *total, GError **error);
+  gboolean (*insert_cable) (SynStore *self, SynCable *cable, GError **error);
+  gboolean (*update_cable) (SynStore *self, SynCable *cable, GError **error);
+  gboolean (*delete_cable) (SynStore *self, const char *project_id, const char *cable_id, GError **error);
+  SynCable *(*get_cable) (SynStore *self, const char *project_id, const char *cable_id, GError **error);
+  SynCable *(*get_cable_by_tag) (SynStore *self, const char *project_id, const char *tag, GError **error);
+  GPtrArray *(*list_cables) (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
+  gboolean (*insert_edge) (SynStore *self, SynEdge *edge, GError **error);
+  gboolean (*delete_edge) (SynStore *self, const char *project_id, const char *edge_id, GError **error);
+  SynEdge *(*get_edge) (SynStore *self, const char *project_id, const char *edge_id, GError **error);
+  SynEdge *(*find_edge) (SynStore *self, const char *project_id, const char *source_asset_id, const char *target_asset_id, const char *relation, GError **error);
+  GPtrArray *(*list_edges) (SynStore *self, const char *project_id, const char *asset_id, GError **error);
+  gboolean (*save_rule) (SynStore *self, SynRule *rule, GError **error);
+  gboolean (*delete_rule) (SynStore *self, const char *rule_id, GError **error);
+  SynRule *(*get_rule) (SynStore *self, const char *rule_id, GError **error);
+  GPtrArray *(*list_rules) (SynStore *self, const char *project_id, gboolean include_library, GError **error);
+  gboolean (*append_events) (SynStore *self, GPtrArray *events, GError **error);
+  GPtrArray *(*query_events) (SynStore *self, const SynEventQuery *query, guint64 *total, GError **error);
+  GPtrArray *(*get_events_by_correlation) (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
+  GPtrArray *(*get_asset_history) (SynStore *self, const char *project_id, const char *asset_id, GError **error);
+  GPtrArray *(*list_events_after) (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
+  SynEvent *(*get_event) (SynStore *self, const char *event_id, GError **error);
+  gboolean (*mark_events_rolled_back) (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error);
+  gboolean (*insert_snapshot) (SynStore *self, SynSnapshot *snapshot, GError **error);
+  SynSnapshot *(*get_snapshot) (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
+  gboolean (*update_snapshot_events_count) (SynStore *self, const char *project_id, const char *correlation_id, gint64 events_count, GError **error);
+  gboolean (*mark_snapshot_rolled_back) (SynStore *self, const char *project_id, const char *correlation_id, const char *user_id, gint64 when, GError **error);
+  GPtrArray *(*list_snapshots) (SynStore *self, const char *project_id, gboolean active_only, guint limit, GError **error);
+  gboolean (*insert_execution) (SynStore *self, SynExecution *execution, GError **error);
+  gboolean (*update_execution) (SynStore *self, SynExecution *execution, GError **error);
+  SynExecution *(*get_execution) (SynStore *self, const char *execution_id, GError **error);
+  GPtrArray *(*list_executions) (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
+};
+
+GQuark syn_store_error_quark (void);
+
+SynStore *syn_store_open (const char *uri, GError **error);
+SynStore *syn_store_open_another (SynStore *self, GError **error);
+char     *syn_store_default_path (void);
+
+/* "sqlite" or "postgresql". */
+const char *syn_store_get_backend_name (SynStore *self);
+/* What was given to syn_store_open(); opens another connection to the same database. */
+const char *syn_store_get_uri (SynStore *self);
+/* Starts a write transaction (one batch). Fails if one is open. */
+gboolean syn_store_begin (SynStore *self, GError **error);
+gboolean syn_store_commit (SynStore *self, GError **error);
+/* Abandons the open transaction, if any; everything since begin is gone. */
+void syn_store_rollback (SynStore *self);
+gboolean syn_store_in_transaction (SynStore *self);
+/* Inside a transaction: the one-execution-per-project lock (held until commit or rollback). */
+gboolean syn_store_lock_project (SynStore *self, const char *project_id, GError **error);
+gboolean syn_store_insert_project (SynStore *self, SynProject *project, GError **error);
+SynProject *syn_store_get_project (SynStore *self, const char *project_id, GError **error);
+/* By id, else by exact name. */
+SynProject *syn_store_find_project (SynStore *self, const char *id_or_name, GError **error);
+/* Ordered by name. */
+GPtrArray *syn_store_list_projects (SynStore *self, GError **error);
+gboolean syn_store_insert_user (SynStore *self, SynUser *user, GError **error);
+SynUser *syn_store_get_user (SynStore *self, const char *user_id, GError **error);
+SynUser *syn_store_get_user_by_name (SynStore *self, const char *username, GError **error);
+GPtrArray *syn_store_list_users (SynStore *self, GError **error);
+gboolean syn_store_insert_asset (SynStore *self, SynAsset *asset, GError **error);
+/* Replaces every field of the asset with that id. */
+gboolean syn_store_update_asset (SynStore *self, SynAsset *asset, GError **error);
+gboolean syn_store_delete_asset (SynStore *self, const char *project_id, const char *asset_id, GError **error);
+SynAsset *syn_store_get_asset (SynStore *self, const char *project_id, const char *asset_id, GError **error);
+SynAsset *syn_store_get_asset_by_tag (SynStore *self, const char *project_id, const char *tag, GError **error);
+/* Ordered by tag; @limit 0 means all; @search matches tag or description. */
+GPtrArray *syn_store_list_assets (SynStore *self, const char *project_id, const char *type, const char *search, guint64 offset, guint limit, guint64 *total, GError **error);
+gboolean syn_store_insert_cable (SynStore *self, SynCable *cable, GError **error);
+gboolean syn_store_update_cable (SynStore *self, SynCable *cable, GError **error);
+gboolean syn_store_delete_cable (SynStore *self, const char *project_id, const char *cable_id, GError **error);
+SynCable *syn_store_get_cable (SynStore *self, const char *project_id, const char *cable_id, GError **error);
+SynCable *syn_store_get_cable_by_tag (SynStore *self, const char *project_id, const char *tag, GError **error);
+/* Ordered by tag; @limit 0 means all. */
+GPtrArray *syn_store_list_cables (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
+gboolean syn_store_insert_edge (SynStore *self, SynEdge *edge, GError **error);
+gboolean syn_store_delete_edge (SynStore *self, const char *project_id, const char *edge_id, GError **error);
+SynEdge *syn_store_get_edge (SynStore *self, const char *project_id, const char *edge_id, GError **error);
+SynEdge *syn_store_find_edge (SynStore *self, const char *project_id, const char *source_asset_id, const char *target_asset_id, const char *relation, GError **error);
+/* Every edge of the project, or those touching @asset_id; ordered by id. */
+GPtrArray *syn_store_list_edges (SynStore *self, const char *project_id, const char *asset_id, GError **error);
+/* Inserts or replaces the rule with that id. */
+gboolean syn_store_save_rule (SynStore *self, SynRule *rule, GError **error);
+gboolean syn_store_delete_rule (SynStore *self, const char *rule_id, GError **error);
+SynRule *syn_store_get_rule (SynStore *self, const char *rule_id, GError **error);
+/* The rules of @project_id (NULL: the library only), with the library ones when asked. */
+GPtrArray *syn_store_list_rules (SynStore *self, const char *project_id, gboolean include_library, GError **error);
+/* Appends SynEvents in order; sets each one's position. */
+gboolean syn_store_append_events (SynStore *self, GPtrArray *events, GError **error);
+/* Newest first (position descending). */
+GPtrArray *syn_store_query_events (SynStore *self, const SynEventQuery *query, guint64 *total, GError **error);
+/* Ordered by sequence_num. */
+GPtrArray *syn_store_get_events_by_correlation (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
+/* Oldest first, without rolled-back events. */
+GPtrArray *syn_store_get_asset_history (SynStore *self, const char *project_id, const char *asset_id, GError **error);
+/* Ordered by position, rolled-back ones included: the live feed. */
+GPtrArray *syn_store_list_events_after (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
+SynEvent *syn_store_get_event (SynStore *self, const char *event_id, GError **error);
+gboolean syn_store_mark_events_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error);
+gboolean syn_store_insert_snapshot (SynStore *self, SynSnapshot *snapshot, GError **error);
+SynSnapshot *syn_store_get_snapshot (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
+gboolean syn_store_update_snapshot_events_count (SynStore *self, const char *project_id, const char *correlation_id, gint64 events_count, GError **error);
+gboolean syn_store_mark_snapshot_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, const char *user_id, gint64 when, GError **error);
+/* Newest first. */
+GPtrArray *syn_store_list_snapshots (SynStore *self, const char *project_id, gboolean active_only, guint limit, GError **error);
+gboolean syn_store_insert_execution (SynStore *self, SynExecution *execution, GError **error);
+gboolean syn_store_update_execution (SynStore *self, SynExecution *execution, GError **error);
+SynExecution *syn_store_get_execution (SynStore *self, const char *execution_id, GError **error);
+/* Newest first. */
+GPtrArray *syn_store_list_executions (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
+
+G_END_DECLS

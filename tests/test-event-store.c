@@ -1,0 +1,841 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-event-store.c: the specification's EventStore and SnapshotService tests, and beyond. */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "engine/syn-batch.h"
+#include "engine/syn-event-store.h"
+#include "engine/syn-snapshot-service.h"
+#include "syn-test-fixture.h"
+
+static SynEvent *
+emit_simple (SynEventStore *es, const char *type, const char *agg_type, const char *agg_id,
+             const char *discipline)
+{
+  g_autoptr(GError) error = NULL;
+  SynEvent *event = syn_event_store_emit (es, type, agg_type, agg_id, NULL, NULL, discipline,
+                                         NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (event);
+  return event;
+}
+
+static void
+commit (SynEventStore *es)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (syn_event_store_commit_batch (es, &error));
+  g_assert_no_error (error);
+}
+
+static GPtrArray *
+query (SynTestFixture *f, SynEventQuery *q, guint64 *total)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = syn_store_query_events (f->store, q, total, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (events);
+  return events;
+}
+
+/* --- Ported from the specification's test_event_store.py ----------------- */
+
+static void
+test_emit_creates_event (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynEventStore) es = syn_event_store_new (f->store, f->project->id, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) payload = json_object_new ();
+  g_autoptr(SynEvent) event = NULL;
+  g_autoptr(SynEvent) stored = NULL;
+
+  json_object_set_string_member (payload, "tag", "P-101");
+  json_object_set_string_member (payload, "type", "PUMP");
+  g_assert_nonnull (syn_event_store_start_batch (es, &error));
+  event = syn_event_store_emit (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-123",
+                                syn_json_node_new_object (json_object_ref (payload)), NULL,
+                                "ELECTRICAL", NULL, NULL, &error);
+  g_assert_no_error (error);
+  commit (es);
+
+  g_assert_nonnull (event->id);
+  g_assert_true (syn_uuid_is_valid (event->id));
+  g_assert_cmpstr (event->event_type, ==, "ASSET_CREATED");
+  g_assert_cmpstr (event->aggregate_id, ==, "asset-123");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (event->payload), "tag"), ==, "P-101");
+
+  stored = syn_store_get_event (f->store, event->id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (stored->event_type, ==, "ASSET_CREATED");
+  g_assert_cmpstr (stored->aggregate_type, ==, "ASSET");
+  g_assert_cmpstr (stored->discipline, ==, "ELECTRICAL");
+  g_assert_cmpstr (stored->project_id, ==, f->project->id);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stored->payload), "tag"), ==, "P-101");
+  g_assert_cmpint (stored->position, ==, event->position);
+  g_assert_cmpint (stored->position, >, 0);
+  g_assert_false (stored->is_rolled_back);
+}
+
+static void
+test_batch_correlation (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynEventStore) es = syn_event_store_new (f->store, f->project->id, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *correlation_id = g_strdup (syn_event_store_start_batch (es, &error));
+  g_autoptr(SynEvent) e1 = emit_simple (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-1", NULL);
+  g_autoptr(SynEvent) e2 = emit_simple (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-2", NULL);
+
+  commit (es);
+  g_assert_true (syn_uuid_is_valid (correlation_id));
+  g_assert_cmpstr (e1->correlation_id, ==, correlation_id);
+  g_assert_cmpstr (e2->correlation_id, ==, correlation_id);
+  g_assert_cmpint (e1->sequence_num, ==, 0);
+  g_assert_cmpint (e2->sequence_num, ==, 1);
+  g_assert_cmpint (e1->position, <, e2->position);
+}
+
+static void
+test_query_by_filters (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynEventStore) es = syn_event_store_new (f->store, f->project->id, NULL);
+  g_autoptr(SynEventQuery) q = syn_event_query_new (NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 total = 0;
+
+  syn_event_store_start_batch (es, &error);
+  g_object_unref (emit_simple (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-1", "ELECTRICAL"));
+  g_object_unref (emit_simple (es, SYN_EVENT_CABLE_CREATED, SYN_AGGREGATE_CABLE, "cable-1", "ELECTRICAL"));
+  g_object_unref (emit_simple (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-2", "AUTOMATION"));
+  commit (es);
+
+  q->discipline = g_strdup ("ELECTRICAL");
+  events = syn_event_store_query (es, q, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 2);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  g_clear_pointer (&q->discipline, g_free);
+  q->event_types = g_strsplit ("ASSET_CREATED", ",", -1);
+  events = syn_event_store_query (es, q, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 2);
+}
+
+static void
+test_get_asset_history (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynEventStore) es = syn_event_store_new (f->store, f->project->id, NULL);
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *payload;
+
+  syn_event_store_start_batch (es, &error);
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "tag", "P-101");
+  g_object_unref (syn_event_store_emit (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-test",
+                                        syn_json_node_new_object (payload), NULL, NULL, NULL, NULL, &error));
+  commit (es);
+
+  syn_event_store_start_batch (es, &error);
+  payload = json_object_new ();
+  json_object_set_object_member (payload, "before", json_object_new ());
+  json_object_set_null_member (json_object_get_object_member (payload, "before"), "hp");
+  json_object_set_object_member (payload, "after", json_object_new ());
+  json_object_set_int_member (json_object_get_object_member (payload, "after"), "hp", 50);
+  g_object_unref (syn_event_store_emit (es, SYN_EVENT_ASSET_UPDATED, SYN_AGGREGATE_ASSET, "asset-test",
+                                        syn_json_node_new_object (payload), NULL, NULL, NULL, NULL, &error));
+  commit (es);
+
+  history = syn_event_store_get_asset_history (es, "asset-test", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpstr (((SynEvent *) history->pdata[0])->event_type, ==, "ASSET_CREATED");
+  g_assert_cmpstr (((SynEvent *) history->pdata[1])->event_type, ==, "ASSET_UPDATED");
+}
+
+static JsonNode *
+entities_with_tag (const char *tag)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "assets");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, "1");
+  json_builder_set_member_name (b, "tag");
+  json_builder_add_string_value (b, tag);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "cables");
+  json_builder_begin_array (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "edges");
+  json_builder_begin_array (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+test_create_and_retrieve_snapshot (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynSnapshotService) service = syn_snapshot_service_new (f->store, f->project->id);
+  g_autofree char *correlation_id = syn_uuid_new ();
+  g_autoptr(SynSnapshot) created = NULL;
+  g_autoptr(SynSnapshot) retrieved = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *assets;
+
+  created = syn_snapshot_service_create_snapshot (service, correlation_id, entities_with_tag ("P-101"), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+
+  retrieved = syn_snapshot_service_get_by_correlation (service, correlation_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (retrieved);
+  assets = json_object_get_array_member (json_node_get_object (retrieved->snapshot_data), "assets");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (assets, 0), "tag"), ==, "P-101");
+  g_assert_cmpstr (retrieved->status, ==, "ACTIVE");
+  g_assert_cmpint (retrieved->executed_at, >, 0);
+}
+
+static void
+test_mark_rolled_back (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynSnapshotService) service = syn_snapshot_service_new (f->store, f->project->id);
+  g_autofree char *correlation_id = syn_uuid_new ();
+  g_autoptr(SynSnapshot) snapshot = NULL;
+  g_autoptr(SynSnapshot) marked = NULL;
+  g_autoptr(SynUser) user = syn_user_new ();
+  g_autoptr(GError) error = NULL;
+
+  user->id = g_strdup ("user-123");
+  user->username = g_strdup ("ada");
+  user->role = g_strdup ("engineer");
+  g_assert_true (syn_store_insert_user (f->store, user, &error));
+
+  g_object_unref (syn_snapshot_service_create_snapshot (service, correlation_id,
+                                                        syn_json_node_new_object (json_object_new ()), &error));
+  g_assert_no_error (error);
+  marked = syn_snapshot_service_mark_rolled_back (service, correlation_id, "user-123", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (marked);
+
+  snapshot = syn_snapshot_service_get_by_correlation (service, correlation_id, &error);
+  g_assert_cmpstr (snapshot->status, ==, "ROLLED_BACK");
+  g_assert_cmpstr (snapshot->rolled_back_by, ==, "user-123");
+  g_assert_cmpint (snapshot->rolled_back_at, >=, snapshot->executed_at);
+}
+
+/* --- Beyond the specification --------------------------------------------- */
+
+static void
+test_snapshot_count_and_list_active (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynSnapshotService) service = syn_snapshot_service_new (f->store, f->project->id);
+  g_autoptr(GPtrArray) active = NULL;
+  g_autoptr(GError) error = NULL;
+  char *ids[3];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      ids[i] = syn_uuid_new ();
+      g_object_unref (syn_snapshot_service_create_snapshot (service, ids[i], NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (syn_snapshot_service_update_event_count (service, ids[0], 42, &error));
+  g_assert_no_error (error);
+  g_object_unref (syn_snapshot_service_mark_rolled_back (service, ids[1], NULL, &error));
+  g_assert_no_error (error);
+
+  active = syn_snapshot_service_list_active (service, 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (active->len, ==, 2);
+  /* newest first */
+  g_assert_cmpstr (((SynSnapshot *) active->pdata[0])->correlation_id, ==, ids[2]);
+  g_assert_cmpstr (((SynSnapshot *) active->pdata[1])->correlation_id, ==, ids[0]);
+  g_assert_cmpint (((SynSnapshot *) active->pdata[1])->events_count, ==, 42);
+
+  /* a rolled-back snapshot is final: no second move, no count change */
+  g_assert_null (syn_snapshot_service_mark_rolled_back (service, ids[1], NULL, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_false (syn_snapshot_service_update_event_count (service, ids[1], 7, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  /* a second snapshot for one batch is refused */
+  g_assert_null (syn_snapshot_service_create_snapshot (service, ids[0], NULL, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+  for (guint i = 0; i < 3; i++)
+    g_free (ids[i]);
+}
+
+/* A fixed mix: 3 batches of 10 events over two disciplines and event types. */
+static void
+populate_mix (SynTestFixture *f, char **correlations)
+{
+  g_autoptr(SynEventStore) es = syn_event_store_new (f->store, f->project->id, NULL);
+  g_autoptr(GError) error = NULL;
+  static const char *types[] = { SYN_EVENT_ASSET_CREATED, SYN_EVENT_CABLE_CREATED, SYN_EVENT_RULE_EXECUTED };
+  static const char *aggs[] = { SYN_AGGREGATE_ASSET, SYN_AGGREGATE_CABLE, SYN_AGGREGATE_RULE };
+
+  for (guint b = 0; b < 3; b++)
+    {
+      correlations[b] = g_strdup (syn_event_store_start_batch (es, &error));
+      for (guint i = 0; i < 10; i++)
+        {
+          g_autofree char *agg_id = g_strdup_printf ("agg-%u", i % 4);
+          g_autoptr(SynEvent) e = syn_event_store_emit (es, types[i % 3], aggs[i % 3], agg_id, NULL,
+                                                        i % 2 ? "rule-odd" : "rule-even",
+                                                        i % 2 ? "ELECTRICAL" : "AUTOMATION",
+                                                        NULL, NULL, &error);
+          g_assert_no_error (error);
+        }
+      commit (es);
+    }
+}
+
+static guint64
+count_for (SynTestFixture *f, SynEventQuery *q)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  guint64 total = 0;
+
+  q->limit = SYN_EVENT_QUERY_MAX_LIMIT;
+  events = query (f, q, &total);
+  g_assert_cmpuint (events->len, ==, MIN (total, q->limit));
+  return total;
+}
+
+static void
+test_every_filter (SynTestFixture *f, gconstpointer data)
+{
+  char *corr[3];
+  g_autoptr(SynEventQuery) q = NULL;
+
+  populate_mix (f, corr);
+
+  q = syn_event_query_new (f->project->id);
+  g_assert_cmpuint (count_for (f, q), ==, 30);
+
+  q->discipline = g_strdup ("ELECTRICAL");
+  g_assert_cmpuint (count_for (f, q), ==, 15);
+  g_clear_pointer (&q->discipline, g_free);
+
+  q->event_types = g_strsplit ("ASSET_CREATED,CABLE_CREATED", ",", -1);
+  g_assert_cmpuint (count_for (f, q), ==, 21);   /* i%3 in {0,1}: 7 per batch */
+  g_clear_pointer (&q->event_types, g_strfreev);
+
+  q->aggregate_types = g_strsplit ("RULE", ",", -1);
+  g_assert_cmpuint (count_for (f, q), ==, 9);
+  g_clear_pointer (&q->aggregate_types, g_strfreev);
+
+  q->aggregate_id = g_strdup ("agg-0");           /* i in {0,4,8} */
+  g_assert_cmpuint (count_for (f, q), ==, 9);
+  g_clear_pointer (&q->aggregate_id, g_free);
+
+  q->rule_id = g_strdup ("rule-odd");
+  g_assert_cmpuint (count_for (f, q), ==, 15);
+  g_clear_pointer (&q->rule_id, g_free);
+
+  q->correlation_id = g_strdup (corr[1]);
+  g_assert_cmpuint (count_for (f, q), ==, 10);
+
+  /* combined: batch 1, ELECTRICAL, ASSET_CREATED: i odd and i%3==0 -> i in {3,9} */
+  q->discipline = g_strdup ("ELECTRICAL");
+  q->event_types = g_strsplit ("ASSET_CREATED", ",", -1);
+  g_assert_cmpuint (count_for (f, q), ==, 2);
+  q->aggregate_types = g_strsplit ("ASSET", ",", -1);
+  q->rule_id = g_strdup ("rule-odd");
+  q->aggregate_id = g_strdup ("agg-1");           /* i = 9 */
+  g_assert_cmpuint (count_for (f, q), ==, 1);
+
+  for (guint i = 0; i < 3; i++)
+    g_free (corr[i]);
+}
+
+static void
+test_newest_first_and_paging (SynTestFixture *f, gconstpointer data)
+{
+  char *corr[3];
+  g_autoptr(SynEventQuery) q = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  guint64 total = 0;
+  g_autoptr(GError) error = NULL;
+
+  populate_mix (f, corr);
+  q = syn_event_query_new (f->project->id);
+  q->limit = 500;
+  all = query (f, q, &total);
+  g_assert_cmpuint (all->len, ==, 30);
+  for (guint i = 1; i < all->len; i++)
+    g_assert_cmpint (((SynEvent *) all->pdata[i - 1])->position, >, ((SynEvent *) all->pdata[i])->position);
+  /* the newest event is the last of the last batch */
+  g_assert_cmpstr (((SynEvent *) all->pdata[0])->correlation_id, ==, corr[2]);
+  g_assert_cmpint (((SynEvent *) all->pdata[0])->sequence_num, ==, 9);
+
+  /* limit 1: each page is the next event */
+  q->limit = 1;
+  for (guint page = 0; page < 30; page++)
+    {
+      g_autoptr(GPtrArray) one = NULL;
+
+      q->offset = page;
+      one = query (f, q, &total);
+      g_assert_cmpuint (total, ==, 30);
+      g_assert_cmpuint (one->len, ==, 1);
+      g_assert_cmpstr (((SynEvent *) one->pdata[0])->id, ==, ((SynEvent *) all->pdata[page])->id);
+    }
+
+  /* last page is partial, past the last page is empty with the right total */
+  q->limit = 7;
+  q->offset = 28;
+  {
+    g_autoptr(GPtrArray) last = query (f, q, &total);
+    g_assert_cmpuint (last->len, ==, 2);
+    g_assert_cmpuint (total, ==, 30);
+  }
+  q->offset = 1000;
+  {
+    g_autoptr(GPtrArray) past = query (f, q, &total);
+    g_assert_cmpuint (past->len, ==, 0);
+    g_assert_cmpuint (total, ==, 30);
+  }
+
+  /* limit above the maximum, and zero, are refused, naming the parameter */
+  q->offset = 0;
+  q->limit = SYN_EVENT_QUERY_MAX_LIMIT + 1;
+  g_assert_null (syn_store_query_events (f->store, q, &total, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "limit"));
+  g_clear_error (&error);
+  q->limit = 0;
+  g_assert_null (syn_store_query_events (f->store, q, &total, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* unknown event type and bad correlation id are refused */
+  q->limit = 10;
+  q->event_types = g_strsplit ("ASSET_EXPLODED", ",", -1);
+  g_assert_null (syn_store_query_events (f->store, q, &total, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "ASSET_EXPLODED"));
+  g_clear_error (&error);
+  g_clear_pointer (&q->event_types, g_strfreev);
+  q->correlation_id = g_strdup ("not-a-uuid");
+  g_assert_null (syn_store_query_events (f->store, q, &total, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID);
+
+  for (guint i = 0; i < 3; i++)
+    g_free (corr[i]);
+}
+
+/* Appends events with chosen timestamps directly. */
+static void
+append_at (SynTestFixture *f, const gint64 *stamps, guint n)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *corr = syn_uuid_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      SynEvent *e = syn_event_new ();
+
+      e->event_type = g_strdup (SYN_EVENT_ASSET_UPDATED);
+      e->aggregate_type = g_strdup (SYN_AGGREGATE_ASSET);
+      e->aggregate_id = g_strdup_printf ("a%u", i);
+      e->project_id = g_strdup (f->project->id);
+      e->correlation_id = g_strdup (corr);
+      e->sequence_num = i;
+      e->timestamp = stamps[i];
+      g_ptr_array_add (events, e);
+    }
+  g_assert_true (syn_store_append_events (f->store, events, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_date_range_boundaries (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (f->project->id);
+  g_autoptr(GError) error = NULL;
+  gint64 day, stamps[5];
+
+  g_assert_true (syn_time_parse_iso8601 ("2026-03-10", FALSE, &day, &error));
+  stamps[0] = day - 1;                                  /* 2026-03-09T23:59:59.999999 */
+  stamps[1] = day;                                      /* 2026-03-10T00:00:00 */
+  stamps[2] = day + 12 * G_TIME_SPAN_HOUR + 1;          /* noon and a microsecond */
+  stamps[3] = day + G_TIME_SPAN_DAY - 1;                /* last microsecond of the day */
+  stamps[4] = day + G_TIME_SPAN_DAY;                    /* next day */
+  append_at (f, stamps, 5);
+
+  /* dates alone: the whole day, both bounds inclusive */
+  q->has_from_date = syn_time_parse_iso8601 ("2026-03-10", FALSE, &q->from_date, &error);
+  q->has_to_date = syn_time_parse_iso8601 ("2026-03-10", TRUE, &q->to_date, &error);
+  g_assert_cmpuint (count_for (f, q), ==, 3);
+
+  /* exact instants are inclusive */
+  q->has_from_date = syn_time_parse_iso8601 ("2026-03-10T12:00:00.000001Z", FALSE, &q->from_date, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (q->from_date, ==, stamps[2]);
+  q->has_to_date = TRUE;
+  q->to_date = stamps[2];
+  g_assert_cmpuint (count_for (f, q), ==, 1);
+
+  /* an offset is honoured: 14:00+02:00 is noon UTC */
+  q->has_from_date = syn_time_parse_iso8601 ("2026-03-10T14:00:00+02:00", FALSE, &q->from_date, &error);
+  q->has_to_date = FALSE;
+  g_assert_cmpuint (count_for (f, q), ==, 3);
+
+  /* only an upper bound */
+  q->has_from_date = FALSE;
+  q->has_to_date = TRUE;
+  q->to_date = stamps[0];
+  g_assert_cmpuint (count_for (f, q), ==, 1);
+
+  /* inverted range is refused */
+  q->has_from_date = TRUE;
+  q->from_date = stamps[4];
+  {
+    guint64 total;
+    g_assert_null (syn_store_query_events (f->store, q, &total, &error));
+    g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
+  /* bad dates name the problem */
+  g_assert_false (syn_time_parse_iso8601 ("2026-13-45", FALSE, &day, &error));
+  g_assert_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_DATE);
+  g_assert_nonnull (strstr (error->message, "2026-13-45"));
+  g_clear_error (&error);
+  g_assert_false (syn_time_parse_iso8601 ("yesterday", FALSE, &day, &error));
+  g_assert_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_DATE);
+}
+
+static void
+test_microsecond_round_trip (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (f->project->id);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(SynEvent) parsed = NULL;
+  g_autofree char *iso = NULL;
+  gint64 stamp = G_GINT64_CONSTANT (1772000000123457);  /* ...123457 us */
+  gint64 back;
+  guint64 total;
+
+  append_at (f, &stamp, 1);
+  events = query (f, q, &total);
+  g_assert_cmpint (((SynEvent *) events->pdata[0])->timestamp, ==, stamp);
+
+  iso = syn_time_to_iso8601 (stamp);
+  g_assert_true (g_str_has_suffix (iso, ".123457+00:00"));
+  g_assert_true (syn_time_parse_iso8601 (iso, FALSE, &back, &error));
+  g_assert_cmpint (back, ==, stamp);
+
+  /* and through the event's JSON form */
+  json = syn_event_to_json (events->pdata[0]);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "timestamp"), ==, iso);
+  parsed = syn_event_from_json (json_node_get_object (json), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (parsed->timestamp, ==, stamp);
+  g_assert_cmpint (parsed->position, ==, ((SynEvent *) events->pdata[0])->position);
+}
+
+static void
+test_unicode_payload (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynEventStore) es = syn_event_store_new (f->store, f->project->id, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynEvent) stored = NULL;
+  g_autoptr(SynEvent) event = NULL;
+  const char *text = "Pompe centrifuge — Ø150 «été» 泵 \xF0\x9F\x92\xA7 \"quoted\" \\ tab\t";
+  JsonObject *payload = json_object_new ();
+
+  json_object_set_string_member (payload, "description", text);
+  json_object_set_string_member (payload, "clé ünïcödé", "✓");
+  event = syn_event_store_emit (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "ä-1",
+                                syn_json_node_new_object (payload), NULL, NULL, NULL, NULL, &error);
+  commit (es);
+  stored = syn_store_get_event (f->store, event->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stored->payload), "description"), ==, text);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stored->payload), "clé ünïcödé"), ==, "✓");
+  g_assert_cmpstr (stored->aggregate_id, ==, "ä-1");
+}
+
+/* Raw SQL through a second SQLite connection: the triggers hold whoever writes. */
+static void
+test_triggers_refuse_changes (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynEventStore) es = syn_event_store_new (f->store, f->project->id, NULL);
+  g_autoptr(SynEvent) event = emit_simple (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "a", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynEvent) after = NULL;
+  guint64 marked = 0;
+  sqlite3 *db = NULL;
+  char *errmsg = NULL;
+  static const char *refused[] = {
+    "DELETE FROM workflow_events",
+    "UPDATE workflow_events SET payload = '{\"x\": 1}'",
+    "UPDATE workflow_events SET event_type = 'ASSET_DELETED'",
+    "UPDATE workflow_events SET timestamp = 0",
+    "UPDATE workflow_events SET is_rolled_back = 1, discipline = 'PIPING'",
+    "DELETE FROM execution_snapshots",
+    "UPDATE execution_snapshots SET snapshot_data = '{\"x\": 1}'",
+  };
+  g_autoptr(SynSnapshotService) snapshots = syn_snapshot_service_new (f->store, f->project->id);
+
+  commit (es);
+  g_object_unref (syn_snapshot_service_create_snapshot (snapshots, event->correlation_id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (f->uri, &db), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      int rc = sqlite3_exec (db, refused[i], NULL, NULL, &errmsg);
+
+      g_assert_cmpint (rc, !=, SQLITE_OK);
+      g_assert_nonnull (strstr (errmsg, "append-only"));
+      sqlite3_free (errmsg);
+      errmsg = NULL;
+    }
+  sqlite3_close (db);
+
+  /* the one allowed change: false -> true, once */
+  g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, event->correlation_id, &marked, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (marked, ==, 1);
+  after = syn_store_get_event (f->store, event->id, &error);
+  g_assert_true (after->is_rolled_back);
+  g_assert_cmpint (sqlite3_open (f->uri, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE workflow_events SET is_rolled_back = 0", NULL, NULL, &errmsg), !=, SQLITE_OK);
+  sqlite3_free (errmsg);
+  sqlite3_close (db);
+}
+
+typedef struct
+{
+  SynTestFixture *fixture;
+  guint           batches;
+  guint           per_batch;
+  GPtrArray      *correlations;
+} AppendJob;
+
+static gpointer
+append_thread (gpointer data)
+{
+  AppendJob *job = data;
+  g_autoptr(SynStore) store = syn_test_fixture_open_again (job->fixture);
+  g_autoptr(SynEventStore) es = syn_event_store_new (store, job->fixture->project->id, NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint b = 0; b < job->batches; b++)
+    {
+      const char *corr = syn_event_store_start_batch (es, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (job->correlations, g_strdup (corr));
+      for (guint i = 0; i < job->per_batch; i++)
+        {
+          g_autoptr(SynEvent) e = syn_event_store_emit (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET,
+                                                        "x", NULL, NULL, NULL, NULL, NULL, &error);
+          g_assert_no_error (error);
+          if (i % 7 == 0)
+            g_thread_yield ();
+        }
+      g_assert_true (syn_event_store_commit_batch (es, &error));
+      g_assert_no_error (error);
+    }
+  return NULL;
+}
+
+static void
+test_concurrent_appends (SynTestFixture *f, gconstpointer data)
+{
+  AppendJob jobs[2];
+  GThread *threads[2];
+  g_autoptr(SynEventQuery) q = syn_event_query_new (f->project->id);
+  g_autoptr(GError) error = NULL;
+  guint64 total;
+
+  for (guint t = 0; t < 2; t++)
+    {
+      jobs[t] = (AppendJob) { f, 20, 1500, g_ptr_array_new_with_free_func (g_free) };
+      threads[t] = g_thread_new ("append", append_thread, &jobs[t]);
+    }
+  for (guint t = 0; t < 2; t++)
+    g_thread_join (threads[t]);
+
+  for (guint t = 0; t < 2; t++)
+    {
+      for (guint b = 0; b < jobs[t].correlations->len; b++)
+        {
+          g_autoptr(GPtrArray) events = syn_store_get_events_by_correlation (f->store, f->project->id,
+                                                                             jobs[t].correlations->pdata[b], &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (events->len, ==, 1500);
+          for (guint i = 0; i < events->len; i++)
+            {
+              SynEvent *e = events->pdata[i];
+
+              g_assert_cmpint (e->sequence_num, ==, i);   /* gapless */
+              if (i > 0)
+                g_assert_cmpint (e->position, >, ((SynEvent *) events->pdata[i - 1])->position);
+            }
+        }
+      g_ptr_array_unref (jobs[t].correlations);
+    }
+
+  /* positions strictly increasing over all events */
+  {
+    g_autoptr(GPtrArray) all = syn_store_list_events_after (f->store, f->project->id, 0, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 2 * 20 * 1500);
+    for (guint i = 1; i < all->len; i++)
+      g_assert_cmpint (((SynEvent *) all->pdata[i])->position, >, ((SynEvent *) all->pdata[i - 1])->position);
+  }
+  q->limit = 1;
+  g_ptr_array_unref (query (f, q, &total));
+  g_assert_cmpuint (total, ==, 60000);
+}
+
+static void
+test_abandoned_batch_leaves_nothing (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynEventQuery) q = syn_event_query_new (f->project->id);
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GPtrArray) snaps = NULL;
+  guint64 total = 99;
+
+  {
+    g_autoptr(SynBatch) batch = syn_batch_begin (f->store, f->project->id, NULL, &error);
+
+    g_assert_no_error (error);
+    /* more than one flush worth of events, and entity writes */
+    for (guint i = 0; i < 3000; i++)
+      {
+        g_autoptr(SynAsset) asset = syn_asset_new ();
+        g_autoptr(SynEvent) e = NULL;
+
+        asset->tag = g_strdup_printf ("210-PP-%04u", i);
+        asset->type = g_strdup ("PUMP");
+        e = syn_batch_create_asset (batch, asset, NULL, NULL, &error);
+        g_assert_no_error (error);
+      }
+    /* dropped without commit */
+  }
+
+  g_ptr_array_unref (query (f, q, &total));
+  g_assert_cmpuint (total, ==, 0);
+  assets = syn_store_list_assets (f->store, f->project->id, NULL, NULL, 0, 0, &total, &error);
+  g_assert_cmpuint (total, ==, 0);
+  snaps = syn_store_list_snapshots (f->store, f->project->id, FALSE, 0, &error);
+  g_assert_cmpuint (snaps->len, ==, 0);
+
+  /* an explicit abandon too, and the store is usable afterwards */
+  {
+    g_autoptr(SynBatch) batch = syn_batch_begin (f->store, f->project->id, NULL, &error);
+    g_autoptr(SynEvent) e = syn_batch_emit (batch, SYN_EVENT_BATCH_STARTED, SYN_AGGREGATE_BATCH, NULL,
+                                            NULL, NULL, NULL, NULL, &error);
+    syn_batch_abandon (batch);
+  }
+  g_ptr_array_unref (query (f, q, &total));
+  g_assert_cmpuint (total, ==, 0);
+  g_assert_false (syn_store_in_transaction (f->store));
+}
+
+static void
+test_batch_commits_everything (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBatch) batch = syn_batch_begin (f->store, f->project->id, NULL, &error);
+  g_autoptr(SynAsset) pump = syn_asset_new ();
+  g_autoptr(SynAsset) pump2 = NULL;
+  g_autoptr(SynEvent) e1 = NULL;
+  g_autoptr(SynEvent) e2 = NULL;
+  g_autoptr(SynEvent) e3 = NULL;
+  g_autoptr(SynSnapshot) snap = NULL;
+  g_autofree char *corr = NULL;
+  JsonObject *data_obj, *diff;
+
+  pump->tag = g_strdup ("210-PP-001");
+  pump->type = g_strdup ("PUMP");
+  json_object_set_int_member (pump->properties, "hp", 50);
+  e1 = syn_batch_create_asset (batch, pump, NULL, NULL, &error);
+  g_assert_no_error (error);
+  corr = g_strdup (syn_batch_get_correlation_id (batch));
+  g_assert_true (syn_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_clear_object (&batch);
+
+  /* second batch updates it: the snapshot has its pre-image, the event its diff */
+  batch = syn_batch_begin (f->store, f->project->id, NULL, &error);
+  pump2 = syn_asset_copy (pump);
+  json_object_set_int_member (pump2->properties, "hp", 75);
+  json_object_set_string_member (pump2->properties, "pump_type", "CENTRIFUGAL");
+  e2 = syn_batch_update_asset (batch, pump, pump2, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (e2);
+  /* no change, no event */
+  e3 = syn_batch_update_asset (batch, pump2, pump2, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (e3);
+  g_assert_true (syn_batch_commit (batch, &error));
+
+  diff = json_object_get_object_member (json_node_get_object (e2->payload), "diff");
+  g_assert_cmpuint (json_object_get_size (diff), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (diff, "properties"), "hp"), ==, 75);
+
+  snap = syn_store_get_snapshot (f->store, f->project->id, e2->correlation_id, &error);
+  g_assert_nonnull (snap);
+  g_assert_cmpint (snap->events_count, ==, 1);
+  data_obj = json_node_get_object (snap->snapshot_data);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (data_obj, "assets")), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+                     json_array_get_object_element (json_object_get_array_member (data_obj, "assets"), 0),
+                     "properties"), "hp"), ==, 50);
+
+  g_clear_object (&snap);
+  snap = syn_store_get_snapshot (f->store, f->project->id, corr, &error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (json_node_get_object (snap->snapshot_data), "created"),
+                      "assets")), ==, 1);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  SYN_TEST_ADD ("/synapse/event-store/spec/emit-creates-event", test_emit_creates_event);
+  SYN_TEST_ADD ("/synapse/event-store/spec/batch-correlation", test_batch_correlation);
+  SYN_TEST_ADD ("/synapse/event-store/spec/query-by-filters", test_query_by_filters);
+  SYN_TEST_ADD ("/synapse/event-store/spec/get-asset-history", test_get_asset_history);
+  SYN_TEST_ADD ("/synapse/event-store/spec/create-and-retrieve-snapshot", test_create_and_retrieve_snapshot);
+  SYN_TEST_ADD ("/synapse/event-store/spec/mark-rolled-back", test_mark_rolled_back);
+  SYN_TEST_ADD ("/synapse/event-store/snapshot-count-and-list-active", test_snapshot_count_and_list_active);
+  SYN_TEST_ADD ("/synapse/event-store/every-filter", test_every_filter);
+  SYN_TEST_ADD ("/synapse/event-store/newest-first-and-paging", test_newest_first_and_paging);
+  SYN_TEST_ADD ("/synapse/event-store/date-range-boundaries", test_date_range_boundaries);
+  SYN_TEST_ADD ("/synapse/event-store/microsecond-round-trip", test_microsecond_round_trip);
+  SYN_TEST_ADD ("/synapse/event-store/unicode-payload", test_unicode_payload);
+  SYN_TEST_ADD ("/synapse/event-store/triggers-refuse-changes", test_triggers_refuse_changes);
+  SYN_TEST_ADD ("/synapse/event-store/concurrent-appends", test_concurrent_appends);
+  SYN_TEST_ADD ("/synapse/event-store/abandoned-batch-leaves-nothing", test_abandoned_batch_leaves_nothing);
+  SYN_TEST_ADD ("/synapse/event-store/batch-commits-everything", test_batch_commits_everything);
+
+  return g_test_run ();
+}

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-store.c: SynStore on SQLite: opening, migrations, entities, uniqueness, state hash. */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "engine/syn-batch.h"
+#include "engine/syn-state-hash.h"
+#include "store/syn-sqlite-store.h"
+#include "syn-test-fixture.h"
+
+static int
+sql_int (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int value;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+sql_exec (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_migrations_recorded (SynTestFixture *f, gconstpointer data)
+{
+  int latest = syn_sqlite_store_latest_schema_version ();
+  g_autoptr(SynStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  g_assert_cmpint (latest, >=, 1);
+  g_assert_cmpint (syn_sqlite_store_schema_version (SYN_SQLITE_STORE (f->store)), ==, latest);
+  g_assert_cmpint (sql_int (f->uri, "SELECT MAX(version) FROM schema_version"), ==, latest);
+  g_assert_cmpint (sql_int (f->uri, "SELECT count(*) FROM schema_version"), ==, latest);
+
+  /* reopening applies nothing twice */
+  again = syn_store_open (f->uri, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->uri, "SELECT count(*) FROM schema_version"), ==, latest);
+
+  /* WAL, foreign keys and the busy timeout are set on every connection */
+  g_assert_cmpint (sqlite3_open (f->uri, &db), ==, SQLITE_OK);
+  sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  /* every table of the design exists */
+  {
+    static const char *tables[] = { "projects", "users", "assets", "cables", "edges", "rule_definitions",
+                                    "workflow_events", "execution_snapshots", "executions" };
+    for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+      {
+        g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'", tables[i]);
+        g_assert_cmpint (sql_int (f->uri, sql), ==, 1);
+      }
+  }
+}
+
+static void
+test_foreign_keys_enforced (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynAsset) asset = syn_asset_new ();
+  g_autoptr(GError) error = NULL;
+
+  asset->project_id = g_strdup ("no-such-project");
+  asset->tag = g_strdup ("X-1");
+  asset->type = g_strdup ("PUMP");
+  g_assert_false (syn_store_insert_asset (f->store, asset, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+}
+
+static void
+test_newer_schema_refused (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynStore) store = NULL;
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO schema_version VALUES (%d, 0)",
+                                          syn_sqlite_store_latest_schema_version () + 1);
+
+  g_clear_object (&f->store);
+  sql_exec (f->uri, sql);
+  store = syn_store_open (f->uri, &error);
+  g_assert_null (store);
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "newer"));
+  /* and nothing was changed by the attempt */
+  g_assert_cmpint (sql_int (f->uri, "SELECT count(*) FROM projects"), ==, 1);
+  f->store = syn_sqlite_store_open (":memory:", NULL);
+}
+
+static void
+test_not_a_database (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text_path = g_build_filename (f->tmpdir, "notes.txt", NULL);
+  g_autofree char *damaged_path = g_build_filename (f->tmpdir, "damaged.db", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  SynStore *store;
+
+  g_assert_true (g_file_set_contents (text_path, "This is not a database, just some text.\n"
+                                      "It is long enough to look like a page header to nobody.\n"
+                                      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", -1, NULL));
+  store = syn_store_open (text_path, &error);
+  g_assert_null (store);
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, "not a Synapse database"));
+  g_clear_error (&error);
+
+  /* a real database whose pages were overwritten */
+  g_clear_object (&f->store);
+  g_assert_true (g_file_get_contents (f->uri, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 4096);
+  memset (contents + 16, 0xA5, length - 16);
+  g_assert_true (g_file_set_contents (damaged_path, contents, length, NULL));
+  store = syn_store_open (damaged_path, &error);
+  g_assert_null (store);
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN);
+  g_clear_error (&error);
+
+  /* a directory where the file should be */
+  store = syn_store_open (f->tmpdir, &error);
+  g_assert_null (store);
+  g_assert_nonnull (error);
+  f->store = syn_sqlite_store_open (":memory:", NULL);
+}
+
+static void
+test_projects (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynProject) by_name = syn_store_find_project (f->store, "Test", &error);
+  g_autoptr(SynProject) by_id = syn_store_find_project (f->store, f->project->id, &error);
+  g_autoptr(SynProject) none = syn_store_find_project (f->store, "Nope", &error);
+  g_autoptr(SynProject) dup = syn_project_new ();
+  g_autoptr(SynProject) other = syn_test_create_project (f->store, "Alpha", NULL);
+  g_autoptr(GPtrArray) all = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_name->id, ==, f->project->id);
+  g_assert_cmpstr (by_id->name, ==, "Test");
+  g_assert_cmpstr (by_id->country, ==, "CA");
+  g_assert_cmpint (by_id->created_at, ==, f->project->created_at);
+  g_assert_null (none);
+
+  dup->name = g_strdup ("Test");
+  g_assert_false (syn_store_insert_project (f->store, dup, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+  g_assert_nonnull (strstr (error->message, "already exists"));
+  g_clear_error (&error);
+
+  all = syn_store_list_projects (f->store, &error);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpstr (((SynProject *) all->pdata[0])->name, ==, "Alpha");
+}
+
+static SynAsset *
+make_asset (SynTestFixture *f, const char *tag, const char *type)
+{
+  g_autoptr(GError) error = NULL;
+  SynAsset *asset = syn_asset_new ();
+
+  asset->project_id = g_strdup (f->project->id);
+  asset->tag = g_strdup (tag);
+  asset->type = g_strdup (type);
+  asset->area = g_strdup ("210");
+  json_object_set_int_member (asset->properties, "hp", 50);
+  g_assert_true (syn_store_insert_asset (f->store, asset, &error));
+  g_assert_no_error (error);
+  return asset;
+}
+
+static void
+test_assets_and_unique_tags (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynAsset) pump = make_asset (f, "210-PP-001", "PUMP");
+  g_autoptr(SynAsset) tank = make_asset (f, "310-TK-001", "TANK");
+  g_autoptr(SynAsset) dup = syn_asset_new ();
+  g_autoptr(SynAsset) fetched = NULL;
+  g_autoptr(SynProject) other = syn_test_create_project (f->store, "Other", NULL);
+  g_autoptr(SynAsset) same_tag_elsewhere = syn_asset_new ();
+  g_autoptr(GPtrArray) list = NULL;
+  guint64 total;
+
+  dup->project_id = g_strdup (f->project->id);
+  dup->tag = g_strdup ("210-PP-001");
+  dup->type = g_strdup ("PUMP");
+  g_assert_false (syn_store_insert_asset (f->store, dup, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+  g_assert_nonnull (strstr (error->message, "210-PP-001"));
+  g_clear_error (&error);
+
+  /* unique per project only */
+  same_tag_elsewhere->project_id = g_strdup (other->id);
+  same_tag_elsewhere->tag = g_strdup ("210-PP-001");
+  same_tag_elsewhere->type = g_strdup ("PUMP");
+  g_assert_true (syn_store_insert_asset (f->store, same_tag_elsewhere, &error));
+
+  fetched = syn_store_get_asset_by_tag (f->store, f->project->id, "210-PP-001", &error);
+  g_assert_cmpstr (fetched->id, ==, pump->id);
+  g_assert_cmpint (json_object_get_int_member (fetched->properties, "hp"), ==, 50);
+
+  list = syn_store_list_assets (f->store, f->project->id, "TANK", NULL, 0, 10, &total, &error);
+  g_assert_cmpuint (total, ==, 1);
+  g_assert_cmpstr (((SynAsset *) list->pdata[0])->tag, ==, "310-TK-001");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = syn_store_list_assets (f->store, f->project->id, NULL, "pp", 0, 10, &total, &error);
+  g_assert_cmpuint (total, ==, 1);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  g_assert_true (syn_store_delete_asset (f->store, f->project->id, tank->id, &error));
+  g_assert_false (syn_store_delete_asset (f->store, f->project->id, tank->id, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_rules_scope (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynRule) lib = syn_rule_new ();
+  g_autoptr(SynRule) proj = syn_rule_new ();
+  g_autoptr(GPtrArray) with_lib = NULL;
+  g_autoptr(GPtrArray) only_lib = NULL;
+  g_autoptr(GPtrArray) only_proj = NULL;
+
+  lib->id = g_strdup ("firm-1");
+  lib->name = g_strdup ("FIRM: Library rule");
+  lib->action_type = g_strdup ("VALIDATE");
+  lib->priority = 10;
+  proj->id = g_strdup ("proj-1");
+  proj->project_id = g_strdup (f->project->id);
+  proj->name = g_strdup ("PROJECT: Project rule");
+  proj->action_type = g_strdup ("VALIDATE");
+  proj->priority = 50;
+  g_assert_true (syn_store_save_rule (f->store, lib, &error));
+  g_assert_true (syn_store_save_rule (f->store, proj, &error));
+  g_assert_no_error (error);
+
+  with_lib = syn_store_list_rules (f->store, f->project->id, TRUE, &error);
+  only_lib = syn_store_list_rules (f->store, NULL, FALSE, &error);
+  only_proj = syn_store_list_rules (f->store, f->project->id, FALSE, &error);
+  g_assert_cmpuint (with_lib->len, ==, 2);
+  g_assert_cmpstr (((SynRule *) with_lib->pdata[0])->id, ==, "proj-1");
+  g_assert_cmpuint (only_lib->len, ==, 1);
+  g_assert_cmpuint (only_proj->len, ==, 1);
+
+  /* save is an upsert */
+  proj->priority = 100;
+  g_assert_true (syn_store_save_rule (f->store, proj, &error));
+  {
+    g_autoptr(SynRule) again = syn_store_get_rule (f->store, "proj-1", &error);
+    g_assert_cmpint (again->priority, ==, 100);
+    g_assert_true (again->is_active);
+  }
+}
+
+static void
+test_state_hash (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *empty = syn_state_hash_compute (f->store, f->project->id, &error);
+  g_autofree char *h1 = NULL;
+  g_autofree char *h2 = NULL;
+  g_autofree char *h3 = NULL;
+  g_autoptr(SynAsset) a = NULL;
+  g_autoptr(SynAsset) b = NULL;
+  g_autoptr(SynProject) other = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (empty), ==, 64);
+  /* sha256 of {"assets":[],"cables":[],"edges":[]} */
+  {
+    g_autofree char *expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                               "{\"assets\":[],\"cables\":[],\"edges\":[]}", -1);
+    g_assert_cmpstr (empty, ==, expected);
+  }
+
+  a = make_asset (f, "B-2", "PUMP");
+  b = make_asset (f, "A-1", "TANK");
+  h1 = syn_state_hash_compute (f->store, f->project->id, &error);
+  g_assert_cmpstr (h1, !=, empty);
+
+  /* a change of one property value changes it; changing it back restores it */
+  json_object_set_int_member (a->properties, "hp", 51);
+  g_assert_true (syn_store_update_asset (f->store, a, &error));
+  h2 = syn_state_hash_compute (f->store, f->project->id, &error);
+  g_assert_cmpstr (h2, !=, h1);
+  json_object_set_int_member (a->properties, "hp", 50);
+  g_assert_true (syn_store_update_asset (f->store, a, &error));
+  h3 = syn_state_hash_compute (f->store, f->project->id, &error);
+  g_assert_cmpstr (h3, ==, h1);
+
+  /* other projects do not count */
+  other = syn_test_create_project (f->store, "Other", NULL);
+  g_clear_pointer (&h3, g_free);
+  {
+    g_autoptr(SynAsset) x = syn_asset_new ();
+    x->project_id = g_strdup (other->id);
+    x->tag = g_strdup ("Z-9");
+    x->type = g_strdup ("PUMP");
+    g_assert_true (syn_store_insert_asset (f->store, x, &error));
+  }
+  h3 = syn_state_hash_compute (f->store, f->project->id, &error);
+  g_assert_cmpstr (h3, ==, h1);
+}
+
+static void
+test_canonical_json (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) a = syn_json_parse ("{\"b\": [1, 2.5, {\"y\": null, \"x\": \"\\u00e9\\n\"}], \"a\": true, \"c\": 3.0}", -1, &error);
+  g_autoptr(JsonNode) b = syn_json_parse ("{\"c\":3,\"a\":true,\"b\":[1,2.5,{\"x\":\"é\\n\",\"y\":null}]}", -1, &error);
+  g_autofree char *ca = syn_json_canonical (a);
+  g_autofree char *cb = syn_json_canonical (b);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (ca, ==, "{\"a\":true,\"b\":[1,2.5,{\"x\":\"é\\n\",\"y\":null}],\"c\":3}");
+  g_assert_cmpstr (ca, ==, cb);
+
+  g_assert_null (syn_json_parse ("{\"a\": ", -1, &error));
+  g_assert_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  SYN_TEST_ADD ("/synapse/store/migrations-recorded", test_migrations_recorded);
+  SYN_TEST_ADD ("/synapse/store/foreign-keys-enforced", test_foreign_keys_enforced);
+  SYN_TEST_ADD ("/synapse/store/newer-schema-refused", test_newer_schema_refused);
+  SYN_TEST_ADD ("/synapse/store/not-a-database", test_not_a_database);
+  SYN_TEST_ADD ("/synapse/store/projects", test_projects);
+  SYN_TEST_ADD ("/synapse/store/assets-and-unique-tags", test_assets_and_unique_tags);
+  SYN_TEST_ADD ("/synapse/store/rules-scope", test_rules_scope);
+  SYN_TEST_ADD ("/synapse/store/state-hash", test_state_hash);
+  g_test_add_func ("/synapse/store/canonical-json", test_canonical_json);
+
+  return g_test_run ();
+}
