@@ -1,11 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* main.c: the synapse binary: subcommands, and later the GUI. */
+/* main.c: the synapse binary: subcommands without a display, the GUI otherwise. */
 #include "config.h"
 
 #include <glib.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "cli/syn-cli.h"
 
 int
 main (int argc, char *argv[])
 {
-  return 0;
+  setlocale (LC_ALL, "");
+
+  if (argc >= 2 && (syn_cli_is_subcommand (argv[1]) || argv[1][0] != '-'))
+    return syn_cli_run (argc, argv);
+
+  /* The GUI arrives with the desktop application; until then, the help. */
+  return syn_cli_run (2, (char *[]) { argv[0], (char *) "help", NULL });
 }

@@ -336,6 +336,13 @@ test_every_filter (SynTestFixture *f, gconstpointer data)
   g_assert_cmpuint (count_for (f, q), ==, 21);   /* i%3 in {0,1}: 7 per batch */
   g_clear_pointer (&q->event_types, g_strfreev);
 
+  /* two types and a discipline: i%3 in {0,1} and i odd -> i in {1,3,7,9} */
+  q->discipline = g_strdup ("ELECTRICAL");
+  q->event_types = g_strsplit ("ASSET_CREATED,CABLE_CREATED", ",", -1);
+  g_assert_cmpuint (count_for (f, q), ==, 12);
+  g_clear_pointer (&q->discipline, g_free);
+  g_clear_pointer (&q->event_types, g_strfreev);
+
   q->aggregate_types = g_strsplit ("RULE", ",", -1);
   g_assert_cmpuint (count_for (f, q), ==, 9);
   g_clear_pointer (&q->aggregate_types, g_strfreev);

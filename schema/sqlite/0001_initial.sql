@@ -120,21 +120,25 @@ CREATE TABLE workflow_events (
 -- collide. Serves get_by_correlation and rollback.
 CREATE UNIQUE INDEX ix_workflow_events_correlation_seq
   ON workflow_events(correlation_id, sequence_num);
+-- The timeline filter indexes all end with is_rolled_back (position, the
+-- rowid, is implicitly last): every filter column of a query is then in one
+-- index, so the total is counted and the page's positions are found without
+-- reading the table; only the page's rows are read.
+--
 -- project + time: date-range filters.
 CREATE INDEX ix_workflow_events_project_time
-  ON workflow_events(project_id, timestamp);
+  ON workflow_events(project_id, timestamp, is_rolled_back);
 -- aggregate lookup: asset history, in position order, without a sort.
 CREATE INDEX ix_workflow_events_aggregate_lookup
   ON workflow_events(aggregate_type, aggregate_id, position);
--- timeline pages, newest first (position is the implicit last column). The
--- filter indexes end with is_rolled_back so that counting the total of a
--- filtered page never reads the table.
+-- timeline pages, newest first, with no other filter.
 CREATE INDEX ix_workflow_events_project_position
-  ON workflow_events(project_id, position);
+  ON workflow_events(project_id, position, is_rolled_back);
+-- event types, disciplines and both together (either order of use).
 CREATE INDEX ix_workflow_events_project_type
   ON workflow_events(project_id, event_type, discipline, is_rolled_back);
 CREATE INDEX ix_workflow_events_project_discipline
-  ON workflow_events(project_id, discipline, is_rolled_back);
+  ON workflow_events(project_id, discipline, event_type, is_rolled_back);
 CREATE INDEX ix_workflow_events_project_rule
   ON workflow_events(project_id, rule_id, is_rolled_back);
 

@@ -1357,6 +1357,14 @@ bind_event_where (const SynEventQuery *q, sqlite3_stmt *stmt)
   return idx;
 }
 
+static gboolean
+has_narrow_filter (const SynEventQuery *q)
+{
+  return (q->event_types && q->event_types[0]) || (q->aggregate_types && q->aggregate_types[0]) ||
+         q->aggregate_id || q->rule_id || q->discipline || q->correlation_id ||
+         q->has_from_date || q->has_to_date;
+}
+
 static GPtrArray *
 sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GError **error)
 {
@@ -1382,8 +1390,14 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
         return NULL;
     }
 
-  page_sql = g_strconcat ("SELECT " EVENT_COLS " FROM workflow_events", where->str,
-                          " ORDER BY position DESC LIMIT ? OFFSET ?", NULL);
+  /* The page's positions come from the filter's index alone, then only those
+   * rows are read. With a filter beyond the project, "+position" keeps the
+   * planner on the filter's index (sorting its few matches) rather than
+   * walking the whole project in position order. */
+  page_sql = g_strconcat ("SELECT " EVENT_COLS " FROM workflow_events WHERE position IN "
+                          "(SELECT position FROM workflow_events", where->str,
+                          has_narrow_filter (query) ? " ORDER BY +position DESC" : " ORDER BY position DESC",
+                          " LIMIT ? OFFSET ?) ORDER BY position DESC", NULL);
   if (!(stmt = get_stmt (self, page_sql, error)))
     return NULL;
   idx = bind_event_where (query, stmt);

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-backend.c: SynBackend dispatch, a blocking call for the command line, and error mapping. */
+#include "config.h"
+
+#include "core/syn-json.h"
+#include "store/syn-store.h"
+#include "syn-backend.h"
+
+G_DEFINE_QUARK (syn-backend-error-quark, syn_backend_error)
+G_DEFINE_INTERFACE (SynBackend, syn_backend, G_TYPE_OBJECT)
+
+static void
+syn_backend_default_init (SynBackendInterface *iface)
+{
+}
+
+const char *
+syn_backend_describe (SynBackend *self)
+{
+  g_return_val_if_fail (SYN_IS_BACKEND (self), NULL);
+  return SYN_BACKEND_GET_IFACE (self)->describe (self);
+}
+
+/* @params is not taken; the backend keeps a reference while it works. */
+void
+syn_backend_call_async (SynBackend          *self,
+                        const char          *op,
+                        JsonObject          *params,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (SYN_IS_BACKEND (self));
+  g_return_if_fail (op != NULL);
+
+  SYN_BACKEND_GET_IFACE (self)->call_async (self, op, params, cancellable, callback, user_data);
+}
+
+JsonNode *
+syn_backend_call_finish (SynBackend *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_BACKEND (self), NULL);
+  return SYN_BACKEND_GET_IFACE (self)->call_finish (self, result, error);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  JsonNode  *result;
+  GError    *error;
+} SyncCall;
+
+static void
+sync_call_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  SyncCall *call = user_data;
+
+  call->result = syn_backend_call_finish (SYN_BACKEND (object), result, &call->error);
+  g_main_loop_quit (call->loop);
+}
+
+/* For the command line: runs the call on a private main context, so nothing
+ * else of the caller's main loop is dispatched meanwhile. */
+JsonNode *
+syn_backend_call_sync (SynBackend    *self,
+                       const char    *op,
+                       JsonObject    *params,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  SyncCall call = { 0 };
+
+  g_return_val_if_fail (SYN_IS_BACKEND (self), NULL);
+
+  g_main_context_push_thread_default (context);
+  call.loop = g_main_loop_new (context, FALSE);
+  syn_backend_call_async (self, op, params, cancellable, sync_call_done, &call);
+  g_main_loop_run (call.loop);
+  g_main_loop_unref (call.loop);
+  g_main_context_pop_thread_default (context);
+
+  if (call.error != NULL)
+    {
+      g_propagate_error (error, call.error);
+      return NULL;
+    }
+  return call.result;
+}
+
+int
+syn_backend_error_to_http_status (const GError *error)
+{
+  if (error == NULL || error->domain != SYN_BACKEND_ERROR)
+    return 500;
+  switch (error->code)
+    {
+    case SYN_BACKEND_ERROR_INVALID:      return 400;
+    case SYN_BACKEND_ERROR_UNAUTHORIZED: return 401;
+    case SYN_BACKEND_ERROR_FORBIDDEN:    return 403;
+    case SYN_BACKEND_ERROR_NOT_FOUND:    return 404;
+    case SYN_BACKEND_ERROR_CONFLICT:     return 409;
+    case SYN_BACKEND_ERROR_TOO_LARGE:    return 413;
+    case SYN_BACKEND_ERROR_BUSY:         return 423;
+    case SYN_BACKEND_ERROR_UNAVAILABLE:  return 503;
+    case SYN_BACKEND_ERROR_FAILED:
+    default:                             return 500;
+    }
+}
+
+/* Maps the store's and the parsers' errors onto backend codes, message kept. */
+void
+syn_backend_error_from_other (GError **error)
+{
+  GError *e;
+  int code = SYN_BACKEND_ERROR_FAILED;
+
+  if (error == NULL || *error == NULL || (*error)->domain == SYN_BACKEND_ERROR)
+    return;
+  e = *error;
+  if (e->domain == SYN_STORE_ERROR)
+    {
+      switch (e->code)
+        {
+        case SYN_STORE_ERROR_INVALID:    code = SYN_BACKEND_ERROR_INVALID; break;
+        case SYN_STORE_ERROR_NOT_FOUND:  code = SYN_BACKEND_ERROR_NOT_FOUND; break;
+        case SYN_STORE_ERROR_CONSTRAINT: code = SYN_BACKEND_ERROR_CONFLICT; break;
+        case SYN_STORE_ERROR_BUSY:       code = SYN_BACKEND_ERROR_BUSY; break;
+        case SYN_STORE_ERROR_CONNECTION:
+        case SYN_STORE_ERROR_OPEN:       code = SYN_BACKEND_ERROR_UNAVAILABLE; break;
+        default:                         code = SYN_BACKEND_ERROR_FAILED; break;
+        }
+    }
+  else if (e->domain == SYN_CORE_ERROR)
+    code = SYN_BACKEND_ERROR_INVALID;
+  else if (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  e->domain = SYN_BACKEND_ERROR;
+  e->code = code;
+}

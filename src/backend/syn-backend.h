@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-backend.h: SynBackend, the one interface the GUI, the CLI and the server call. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SYN_BACKEND_ERROR (syn_backend_error_quark ())
+
+/* Each code has one HTTP status, so errors cross the wire unchanged. */
+typedef enum {
+  SYN_BACKEND_ERROR_FAILED,         /* 500 */
+  SYN_BACKEND_ERROR_INVALID,        /* 400: a bad parameter, named in the message */
+  SYN_BACKEND_ERROR_UNAUTHORIZED,   /* 401 */
+  SYN_BACKEND_ERROR_FORBIDDEN,      /* 403 */
+  SYN_BACKEND_ERROR_NOT_FOUND,      /* 404 */
+  SYN_BACKEND_ERROR_CONFLICT,       /* 409 */
+  SYN_BACKEND_ERROR_TOO_LARGE,      /* 413 */
+  SYN_BACKEND_ERROR_BUSY,           /* 423: another execution holds the project */
+  SYN_BACKEND_ERROR_UNAVAILABLE,    /* 503: the database or the server cannot be reached */
+} SynBackendError;
+
+/* Operations. Parameters and answers are JSON objects shaped exactly as the
+ * REST API's query parameters / bodies and answers (DESIGN.md section 7). */
+#define SYN_OP_LIST_PROJECTS   "list_projects"   /* {} -> [project] */
+#define SYN_OP_CREATE_PROJECT  "create_project"  /* {name, description?, country?} -> project */
+#define SYN_OP_GET_PROJECT     "get_project"     /* {project_id: id or name} -> project */
+#define SYN_OP_TIMELINE        "timeline"        /* timeline query parameters -> {events, total, page, pages} */
+#define SYN_OP_ASSET_HISTORY   "asset_history"   /* {project_id, asset_id} -> {asset_id, history, total_events} */
+#define SYN_OP_GET_ASSET       "get_asset"       /* {project_id, asset_id} or {project_id, tag} -> asset */
+#define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, type?, q?, page?, limit?} -> {assets, total, page, pages} */
+#define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, page?, limit?} -> {cables, total, page, pages} */
+#define SYN_OP_STATE_HASH      "state_hash"      /* {project_id} -> {project_id, state_hash} */
+
+#define SYN_TYPE_BACKEND (syn_backend_get_type ())
+
+G_DECLARE_INTERFACE (SynBackend, syn_backend, SYN, BACKEND, GObject)
+
+struct _SynBackendInterface
+{
+  GTypeInterface parent_iface;
+
+  const char *(*describe)    (SynBackend          *self);
+  void        (*call_async)  (SynBackend          *self,
+                              const char          *op,
+                              JsonObject          *params,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data);
+  JsonNode   *(*call_finish) (SynBackend          *self,
+                              GAsyncResult        *result,
+                              GError             **error);
+};
+
+GQuark      syn_backend_error_quark     (void);
+const char *syn_backend_describe        (SynBackend          *self);
+void        syn_backend_call_async      (SynBackend          *self,
+                                         const char          *op,
+                                         JsonObject          *params,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+JsonNode   *syn_backend_call_finish     (SynBackend          *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+JsonNode   *syn_backend_call_sync       (SynBackend          *self,
+                                         const char          *op,
+                                         JsonObject          *params,
+                                         GCancellable        *cancellable,
+                                         GError             **error);
+int         syn_backend_error_to_http_status (const GError   *error);
+void        syn_backend_error_from_other     (GError        **error);
+
+G_END_DECLS

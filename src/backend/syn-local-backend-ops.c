@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-local-backend-ops.c: the operations of SynLocalBackend: validate parameters, call store
+ * and engine, answer JSON shaped as the REST API's. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/syn-core.h"
+#include "engine/syn-event-store.h"
+#include "engine/syn-state-hash.h"
+#include "syn-local-backend-private.h"
+
+#define DEFAULT_PAGE_LIMIT 50
+#define MAX_PAGE_LIMIT     500
+
+/* ------------------------------------------------------------------------- */
+/* Parameters                                                                */
+
+static gpointer
+invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gpointer
+invalid (GError **error, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  if (error != NULL)
+    *error = g_error_new_valist (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, format, args);
+  va_end (args);
+  return NULL;
+}
+
+const char *
+_syn_param_string (JsonObject *params, const char *name, gboolean required, GError **error)
+{
+  JsonNode *node = params ? json_object_get_member (params, name) : NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        invalid (error, "%s: required", name);
+      return NULL;
+    }
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
+    return invalid (error, "%s: must be a string", name);
+  if (required && *json_node_get_string (node) == '\0')
+    return invalid (error, "%s: must not be empty", name);
+  return json_node_get_string (node);
+}
+
+/* Accepts a JSON integer or a string of digits (query parameters are text). */
+gboolean
+_syn_param_uint (JsonObject  *params,
+                 const char  *name,
+                 guint64      min,
+                 guint64      max,
+                 guint64      fallback,
+                 guint64     *out,
+                 GError     **error)
+{
+  JsonNode *node = params ? json_object_get_member (params, name) : NULL;
+  gint64 value;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    value = json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+      char *end = NULL;
+
+      if (*text == '\0' || (!g_ascii_isdigit (*text) && *text != '-'))
+        return invalid (error, "%s: \"%s\" is not a whole number", name, text), FALSE;
+      errno = 0;
+      value = g_ascii_strtoll (text, &end, 10);
+      if (*end != '\0' || errno == ERANGE)
+        return invalid (error, "%s: \"%s\" is not a whole number in range", name, text), FALSE;
+    }
+  else
+    return invalid (error, "%s: must be a whole number", name), FALSE;
+
+  if (value < 0 || (guint64) value < min || (guint64) value > max)
+    return invalid (error, "%s: must be between %" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT,
+                    name, min, max), FALSE;
+  *out = (guint64) value;
+  return TRUE;
+}
+
+gboolean
+_syn_param_bool (JsonObject *params, const char *name, gboolean fallback, gboolean *out, GError **error)
+{
+  JsonNode *node = params ? json_object_get_member (params, name) : NULL;
+
+  *out = fallback;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    {
+      *out = json_node_get_boolean (node);
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+
+      if (g_ascii_strcasecmp (text, "true") == 0 || strcmp (text, "1") == 0)
+        *out = TRUE;
+      else if (g_ascii_strcasecmp (text, "false") == 0 || strcmp (text, "0") == 0)
+        *out = FALSE;
+      else
+        return invalid (error, "%s: \"%s\" is not true or false", name, text), FALSE;
+      return TRUE;
+    }
+  return invalid (error, "%s: must be true or false", name), FALSE;
+}
+
+/* The project by id, or by name (the command line's --project takes either). */
+SynProject *
+_syn_require_project (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  const char *id = _syn_param_string (params, "project_id", TRUE, error);
+  SynProject *project;
+
+  if (id == NULL)
+    return NULL;
+  project = syn_store_find_project (ctx->store, id, error);
+  if (project == NULL && (error == NULL || *error == NULL))
+    g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND, "No project \"%s\"", id);
+  return project;
+}
+
+static gboolean
+page_params (JsonObject *params, guint64 *page, guint64 *limit, GError **error)
+{
+  return _syn_param_uint (params, "page", 1, G_MAXINT32, 1, page, error) &&
+         _syn_param_uint (params, "limit", 1, MAX_PAGE_LIMIT, DEFAULT_PAGE_LIMIT, limit, error);
+}
+
+JsonNode *
+_syn_page_answer (const char  *items_name,
+                  GPtrArray   *items,
+                  JsonNode  *(*to_json) (gpointer),
+                  guint64      total,
+                  guint64      page,
+                  guint64      limit)
+{
+  JsonObject *answer = json_object_new ();
+  JsonArray *array = json_array_sized_new (items->len);
+
+  for (guint i = 0; i < items->len; i++)
+    json_array_add_element (array, to_json (g_ptr_array_index (items, i)));
+  json_object_set_array_member (answer, items_name, array);
+  json_object_set_int_member (answer, "total", (gint64) total);
+  json_object_set_int_member (answer, "page", (gint64) page);
+  json_object_set_int_member (answer, "pages", (gint64) ((total + limit - 1) / limit));
+  return syn_json_node_new_object (answer);
+}
+
+static JsonNode *
+array_answer (GPtrArray *items, JsonNode *(*to_json) (gpointer))
+{
+  JsonArray *array = json_array_sized_new (items->len);
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < items->len; i++)
+    json_array_add_element (array, to_json (g_ptr_array_index (items, i)));
+  json_node_take_array (node, array);
+  return node;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Projects                                                                  */
+
+static JsonNode *
+op_list_projects (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(GPtrArray) projects = syn_store_list_projects (ctx->store, error);
+
+  return projects ? array_answer (projects, (gpointer) syn_project_to_json) : NULL;
+}
+
+static JsonNode *
+op_create_project (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = syn_project_new ();
+  const char *name, *description, *country;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!(name = _syn_param_string (params, "name", TRUE, error)))
+    return NULL;
+  description = _syn_param_string (params, "description", FALSE, &local_error);
+  if (local_error == NULL)
+    country = _syn_param_string (params, "country", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (g_utf8_strlen (name, -1) > 200)
+    return invalid (error, "name: longer than 200 characters");
+  if (country != NULL && (strlen (country) != 2 || !g_ascii_isalpha (country[0]) || !g_ascii_isalpha (country[1])))
+    return invalid (error, "country: \"%s\" is not a two-letter country code (e.g. CA)", country);
+
+  project->name = g_strstrip (g_strdup (name));
+  project->description = g_strdup (description);
+  project->country = country ? g_ascii_strup (country, -1) : NULL;
+  if (!syn_store_insert_project (ctx->store, project, error))
+    return NULL;
+  return syn_project_to_json (project);
+}
+
+static JsonNode *
+op_get_project (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
+
+  return project ? syn_project_to_json (project) : NULL;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Events                                                                    */
+
+static gboolean
+parse_date_param (JsonObject *params, const char *name, gboolean end_of_day,
+                  gboolean *has, gint64 *out, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *text = _syn_param_string (params, name, FALSE, error);
+
+  *has = FALSE;
+  if (text == NULL)
+    return error == NULL || *error == NULL;
+  if (!syn_time_parse_iso8601 (text, end_of_day, out, &local_error))
+    return invalid (error, "%s: %s", name, local_error->message), FALSE;
+  *has = TRUE;
+  return TRUE;
+}
+
+static char **
+parse_list_param (JsonObject *params, const char *name, GError **error)
+{
+  JsonNode *node = json_object_get_member (params, name);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (json_node_get_value_type (element) != G_TYPE_STRING)
+            return invalid (error, "%s: must be a list of names", name);
+          g_strv_builder_add (builder, json_node_get_string (element));
+        }
+    }
+  else if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      g_auto(GStrv) parts = g_strsplit (json_node_get_string (node), ",", -1);
+
+      for (guint i = 0; parts[i]; i++)
+        {
+          g_strstrip (parts[i]);
+          if (*parts[i] != '\0')
+            g_strv_builder_add (builder, parts[i]);
+        }
+    }
+  else
+    return invalid (error, "%s: must be a comma-separated list", name);
+  return g_strv_builder_end (builder);
+}
+
+static JsonNode *
+op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(SynEventQuery) q = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *asset_id, *rule_id, *discipline, *correlation_id;
+  guint64 page, limit, total = 0;
+
+  if (!(project = _syn_require_project (ctx, params, error)))
+    return NULL;
+  q = syn_event_query_new (project->id);
+
+  asset_id = _syn_param_string (params, "asset_id", FALSE, &local_error);
+  if (!local_error) rule_id = _syn_param_string (params, "rule_id", FALSE, &local_error);
+  if (!local_error) discipline = _syn_param_string (params, "discipline", FALSE, &local_error);
+  if (!local_error) correlation_id = _syn_param_string (params, "correlation_id", FALSE, &local_error);
+  if (!local_error) q->event_types = parse_list_param (params, "event_types", &local_error);
+  if (!local_error) parse_date_param (params, "from_date", FALSE, &q->has_from_date, &q->from_date, &local_error);
+  if (!local_error) parse_date_param (params, "to_date", TRUE, &q->has_to_date, &q->to_date, &local_error);
+  if (!local_error) _syn_param_bool (params, "include_rolled_back", FALSE, &q->include_rolled_back, &local_error);
+  if (!local_error) page_params (params, &page, &limit, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  for (guint i = 0; q->event_types && q->event_types[i]; i++)
+    if (!syn_is_event_type (q->event_types[i]))
+      return invalid (error, "event_types: unknown event type \"%s\"", q->event_types[i]);
+  if (discipline != NULL && !syn_is_discipline (discipline))
+    return invalid (error, "discipline: unknown discipline \"%s\"", discipline);
+  if (correlation_id != NULL && !syn_uuid_is_valid (correlation_id))
+    return invalid (error, "correlation_id: \"%s\" is not a UUID", correlation_id);
+  if (q->has_from_date && q->has_to_date && q->from_date > q->to_date)
+    return invalid (error, "from_date: after to_date");
+  if (page > 1 && (page - 1) > G_MAXUINT64 / limit)
+    return invalid (error, "page: too large");
+
+  if (asset_id != NULL)
+    {
+      /* as in the specification: an asset's events are its aggregate's */
+      q->aggregate_types = g_strsplit (SYN_AGGREGATE_ASSET, ",", -1);
+      q->aggregate_id = g_strdup (asset_id);
+    }
+  q->rule_id = g_strdup (rule_id);
+  q->discipline = g_strdup (discipline);
+  q->correlation_id = g_strdup (correlation_id);
+  q->limit = (guint) limit;
+  q->offset = (page - 1) * limit;
+
+  events = syn_store_query_events (ctx->store, q, &total, error);
+  if (events == NULL)
+    return NULL;
+  return _syn_page_answer ("events", events, (gpointer) syn_event_to_json, total, page, limit);
+}
+
+static JsonNode *
+op_asset_history (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  const char *asset_id;
+  JsonObject *answer;
+  JsonArray *array;
+
+  if (!(project = _syn_require_project (ctx, params, error)) ||
+      !(asset_id = _syn_param_string (params, "asset_id", TRUE, error)))
+    return NULL;
+  if (!(history = syn_store_get_asset_history (ctx->store, project->id, asset_id, error)))
+    return NULL;
+
+  answer = json_object_new ();
+  array = json_array_sized_new (history->len);
+  for (guint i = 0; i < history->len; i++)
+    json_array_add_element (array, syn_event_to_json (g_ptr_array_index (history, i)));
+  json_object_set_string_member (answer, "asset_id", asset_id);
+  json_object_set_array_member (answer, "history", array);
+  json_object_set_int_member (answer, "total_events", history->len);
+  return syn_json_node_new_object (answer);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Assets, cables, state                                                     */
+
+static JsonNode *
+op_get_asset (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(SynAsset) asset = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *asset_id, *tag = NULL;
+
+  if (!(project = _syn_require_project (ctx, params, error)))
+    return NULL;
+  asset_id = _syn_param_string (params, "asset_id", FALSE, &local_error);
+  if (local_error == NULL && asset_id == NULL)
+    tag = _syn_param_string (params, "tag", TRUE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  asset = asset_id ? syn_store_get_asset (ctx->store, project->id, asset_id, error)
+                   : syn_store_get_asset_by_tag (ctx->store, project->id, tag, error);
+  if (asset == NULL)
+    {
+      if (error == NULL || *error == NULL)
+        g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND,
+                     "No asset \"%s\" in project %s", asset_id ? asset_id : tag, project->name);
+      return NULL;
+    }
+  return syn_asset_to_json (asset);
+}
+
+static JsonNode *
+op_list_assets (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *type, *search = NULL;
+  guint64 page = 1, limit = DEFAULT_PAGE_LIMIT, total = 0;
+
+  if (!(project = _syn_require_project (ctx, params, error)))
+    return NULL;
+  type = _syn_param_string (params, "type", FALSE, &local_error);
+  if (!local_error) search = _syn_param_string (params, "q", FALSE, &local_error);
+  if (!local_error) page_params (params, &page, &limit, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  assets = syn_store_list_assets (ctx->store, project->id, type, search, (page - 1) * limit,
+                                  (guint) limit, &total, error);
+  if (assets == NULL)
+    return NULL;
+  return _syn_page_answer ("assets", assets, (gpointer) syn_asset_to_json, total, page, limit);
+}
+
+static JsonNode *
+op_list_cables (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(GPtrArray) cables = NULL;
+  guint64 page = 1, limit = DEFAULT_PAGE_LIMIT, total = 0;
+
+  if (!(project = _syn_require_project (ctx, params, error)) ||
+      !page_params (params, &page, &limit, error))
+    return NULL;
+  cables = syn_store_list_cables (ctx->store, project->id, (page - 1) * limit, (guint) limit, &total, error);
+  if (cables == NULL)
+    return NULL;
+  return _syn_page_answer ("cables", cables, (gpointer) syn_cable_to_json, total, page, limit);
+}
+
+static JsonNode *
+op_state_hash (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
+  g_autofree char *hash = NULL;
+  JsonObject *answer;
+
+  if (project == NULL || !(hash = syn_state_hash_compute (ctx->store, project->id, error)))
+    return NULL;
+  answer = json_object_new ();
+  json_object_set_string_member (answer, "project_id", project->id);
+  json_object_set_string_member (answer, "state_hash", hash);
+  return syn_json_node_new_object (answer);
+}
+
+/* ------------------------------------------------------------------------- */
+
+static const struct {
+  const char *name;
+  SynOpFunc   func;
+} ops[] = {
+  { SYN_OP_LIST_PROJECTS, op_list_projects },
+  { SYN_OP_CREATE_PROJECT, op_create_project },
+  { SYN_OP_GET_PROJECT, op_get_project },
+  { SYN_OP_TIMELINE, op_timeline },
+  { SYN_OP_ASSET_HISTORY, op_asset_history },
+  { SYN_OP_GET_ASSET, op_get_asset },
+  { SYN_OP_LIST_ASSETS, op_list_assets },
+  { SYN_OP_LIST_CABLES, op_list_cables },
+  { SYN_OP_STATE_HASH, op_state_hash },
+};
+
+SynOpFunc
+_syn_local_ops_lookup (const char *op)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    if (g_strcmp0 (ops[i].name, op) == 0)
+      return ops[i].func;
+  return NULL;
+}

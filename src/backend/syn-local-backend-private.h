@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-local-backend-private.h: shared between SynLocalBackend and its operation siblings. */
+#pragma once
+
+#include "syn-local-backend.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  SynLocalBackend *backend;
+  SynStore        *store;      /* this worker's own connection */
+  const char      *user_id;
+  GCancellable    *cancellable;
+} SynOpContext;
+
+typedef JsonNode *(*SynOpFunc) (SynOpContext *ctx, JsonObject *params, GError **error);
+
+SynOpFunc   _syn_local_ops_lookup      (const char  *op);
+
+/* Parameter helpers: errors name the parameter (400). */
+const char *_syn_param_string          (JsonObject  *params,
+                                        const char  *name,
+                                        gboolean     required,
+                                        GError     **error);
+gboolean    _syn_param_uint            (JsonObject  *params,
+                                        const char  *name,
+                                        guint64      min,
+                                        guint64      max,
+                                        guint64      fallback,
+                                        guint64     *out,
+                                        GError     **error);
+gboolean    _syn_param_bool            (JsonObject  *params,
+                                        const char  *name,
+                                        gboolean     fallback,
+                                        gboolean    *out,
+                                        GError     **error);
+SynProject *_syn_require_project       (SynOpContext *ctx,
+                                        JsonObject  *params,
+                                        GError     **error);
+JsonNode   *_syn_page_answer           (const char  *items_name,
+                                        GPtrArray   *items,
+                                        JsonNode  *(*to_json) (gpointer),
+                                        guint64      total,
+                                        guint64      page,
+                                        guint64      limit);
+
+G_END_DECLS

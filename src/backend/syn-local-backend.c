@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-local-backend.c: SynLocalBackend: each call runs on a worker thread with a pooled connection;
+ * results come back on the caller's main context. */
+#include "config.h"
+
+#include "core/syn-json.h"
+#include "syn-local-backend-private.h"
+
+struct _SynLocalBackend
+{
+  GObject      parent_instance;
+
+  char        *uri;
+  char        *user_id;
+  GAsyncQueue *idle_stores;
+  char        *description;
+};
+
+static void backend_iface_init (SynBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SynLocalBackend, syn_local_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SYN_TYPE_BACKEND, backend_iface_init))
+
+static void
+syn_local_backend_finalize (GObject *object)
+{
+  SynLocalBackend *self = SYN_LOCAL_BACKEND (object);
+
+  g_clear_pointer (&self->idle_stores, g_async_queue_unref);
+  g_clear_pointer (&self->uri, g_free);
+  g_clear_pointer (&self->user_id, g_free);
+  g_clear_pointer (&self->description, g_free);
+
+  G_OBJECT_CLASS (syn_local_backend_parent_class)->finalize (object);
+}
+
+static void
+syn_local_backend_class_init (SynLocalBackendClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = syn_local_backend_finalize;
+}
+
+static void
+syn_local_backend_init (SynLocalBackend *self)
+{
+  self->idle_stores = g_async_queue_new_full (g_object_unref);
+}
+
+/* Opens the database once, here, so that a bad path, a damaged file or a
+ * newer schema is reported at once rather than at the first call. */
+SynLocalBackend *
+syn_local_backend_new (const char *db_uri, GError **error)
+{
+  g_autoptr(SynLocalBackend) self = NULL;
+  SynStore *store;
+
+  g_return_val_if_fail (db_uri != NULL, NULL);
+
+  store = syn_store_open (db_uri, error);
+  if (store == NULL)
+    return NULL;
+  self = g_object_new (SYN_TYPE_LOCAL_BACKEND, NULL);
+  self->uri = g_strdup (db_uri);
+  self->description = g_strdup_printf ("Local (%s)", syn_store_get_backend_name (store));
+  g_async_queue_push (self->idle_stores, store);
+  return g_steal_pointer (&self);
+}
+
+const char *
+syn_local_backend_get_uri (SynLocalBackend *self)
+{
+  g_return_val_if_fail (SYN_IS_LOCAL_BACKEND (self), NULL);
+  return self->uri;
+}
+
+/* The user recorded on events and executions (the server sets it per request
+ * through the call's parameters instead). */
+void
+syn_local_backend_set_user_id (SynLocalBackend *self, const char *user_id)
+{
+  g_return_if_fail (SYN_IS_LOCAL_BACKEND (self));
+  g_free (self->user_id);
+  self->user_id = g_strdup (user_id);
+}
+
+const char *
+syn_local_backend_get_user_id (SynLocalBackend *self)
+{
+  g_return_val_if_fail (SYN_IS_LOCAL_BACKEND (self), NULL);
+  return self->user_id;
+}
+
+SynStore *
+syn_local_backend_acquire_store (SynLocalBackend *self, GError **error)
+{
+  SynStore *store;
+
+  g_return_val_if_fail (SYN_IS_LOCAL_BACKEND (self), NULL);
+
+  store = g_async_queue_try_pop (self->idle_stores);
+  if (store != NULL)
+    return store;
+  return syn_store_open (self->uri, error);
+}
+
+void
+syn_local_backend_release_store (SynLocalBackend *self, SynStore *store)
+{
+  g_return_if_fail (SYN_IS_LOCAL_BACKEND (self));
+  g_return_if_fail (SYN_IS_STORE (store));
+
+  /* A connection left inside a transaction is not reused. */
+  if (syn_store_in_transaction (store))
+    {
+      syn_store_rollback (store);
+      g_object_unref (store);
+      return;
+    }
+  g_async_queue_push (self->idle_stores, store);
+}
+
+static const char *
+local_describe (SynBackend *backend)
+{
+  return SYN_LOCAL_BACKEND (backend)->description;
+}
+
+typedef struct
+{
+  char       *op;
+  JsonObject *params;
+  SynOpFunc   func;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_free (data->op);
+  g_clear_pointer (&data->params, json_object_unref);
+  g_free (data);
+}
+
+static void
+call_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  SynLocalBackend *self = source;
+  CallData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  SynOpContext ctx = { self, NULL, NULL, cancellable };
+  const char *user_id;
+  JsonNode *result;
+
+  ctx.store = syn_local_backend_acquire_store (self, &error);
+  if (ctx.store == NULL)
+    {
+      syn_backend_error_from_other (&error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  user_id = data->params ? json_object_get_string_member_with_default (data->params, "_user_id", NULL) : NULL;
+  ctx.user_id = user_id ? user_id : self->user_id;
+  result = data->func (&ctx, data->params, &error);
+  syn_local_backend_release_store (self, ctx.store);
+
+  if (result == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED, "%s failed", data->op);
+      syn_backend_error_from_other (&error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) json_node_unref);
+}
+
+static void
+local_call_async (SynBackend          *backend,
+                  const char          *op,
+                  JsonObject          *params,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  SynLocalBackend *self = SYN_LOCAL_BACKEND (backend);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SynOpFunc func = _syn_local_ops_lookup (op);
+  CallData *data;
+
+  g_task_set_source_tag (task, local_call_async);
+  g_task_set_name (task, op);
+
+  if (func == NULL)
+    {
+      g_task_return_new_error (task, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
+                               "Unknown operation \"%s\"", op);
+      return;
+    }
+  data = g_new0 (CallData, 1);
+  data->op = g_strdup (op);
+  /* json-glib reference counts are not atomic: the worker gets its own copy. */
+  data->params = syn_json_object_copy (params);
+  data->func = func;
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+  g_task_run_in_thread (task, call_thread);
+}
+
+static JsonNode *
+local_call_finish (SynBackend *backend, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == local_call_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+backend_iface_init (SynBackendInterface *iface)
+{
+  iface->describe = local_describe;
+  iface->call_async = local_call_async;
+  iface->call_finish = local_call_finish;
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-cli-events.c: synapse timeline, history and state-hash. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "syn-cli-private.h"
+
+/* Resolves --project (id or name) to the project's id. */
+static char *
+resolve_project (SynBackend *backend, const char *project, GError **error)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_object_set_string_member (params, "project_id", project);
+  answer = _syn_cli_call (backend, SYN_OP_GET_PROJECT, params, error);
+  if (answer == NULL)
+    return NULL;
+  return g_strdup (syn_json_get_string (json_node_get_object (answer), "id"));
+}
+
+static JsonObject *
+resolve_asset (SynBackend *backend, const char *project_id, const char *tag, GError **error)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_object_set_string_member (params, "project_id", project_id);
+  json_object_set_string_member (params, "tag", tag);
+  answer = _syn_cli_call (backend, SYN_OP_GET_ASSET, params, error);
+  if (answer == NULL)
+    return NULL;
+  return json_object_ref (json_node_get_object (answer));
+}
+
+/* What the event is about, for one line: a tag when the payload has one. */
+static const char *
+event_subject (JsonObject *event)
+{
+  JsonObject *payload = json_object_get_object_member (event, "payload");
+  const char *tag = NULL;
+
+  if (payload != NULL)
+    {
+      tag = syn_json_get_string (payload, "tag");
+      if (tag == NULL && json_object_has_member (payload, "after") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (payload, "after")))
+        tag = syn_json_get_string (json_object_get_object_member (payload, "after"), "tag");
+      if (tag == NULL)
+        tag = syn_json_get_string (payload, "source_tag");
+    }
+  if (tag == NULL)
+    tag = syn_json_get_string (event, "aggregate_id");
+  return tag ? tag : "-";
+}
+
+static void
+print_event_line (JsonObject *event, gboolean with_batch)
+{
+  g_autofree char *when = _syn_cli_local_time (syn_json_get_string (event, "timestamp"));
+  g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (event, "correlation_id"));
+  const char *rule = syn_json_get_string (event, "rule_id");
+  gboolean rolled_back = json_object_get_boolean_member_with_default (event, "is_rolled_back", FALSE);
+
+  printf ("%s  %-24s  %-6s  %-20s  %-24s", when, syn_json_get_string (event, "event_type"),
+          syn_json_get_string (event, "aggregate_type"), event_subject (event), rule ? rule : "-");
+  if (with_batch)
+    printf ("  %s", batch);
+  if (rolled_back)
+    printf ("  [rolled back]");
+  printf ("\n");
+}
+
+int
+_syn_cli_timeline (int argc, char **argv)
+{
+  SynCliCommon common = { 0 };
+  g_autofree char *project = NULL, *asset = NULL, *rule = NULL, *discipline = NULL;
+  g_autofree char *event_types = NULL, *batch = NULL, *from = NULL, *to = NULL;
+  g_autofree char *project_id = NULL;
+  gboolean include_rolled_back = FALSE;
+  int page = 1, limit = 50;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBackend) backend = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
+    { "asset", 0, 0, G_OPTION_ARG_STRING, &asset, "Events of the asset with this tag", "TAG" },
+    { "rule", 0, 0, G_OPTION_ARG_STRING, &rule, "Events of this rule", "ID" },
+    { "discipline", 0, 0, G_OPTION_ARG_STRING, &discipline, "Events of this discipline", "D" },
+    { "event-types", 0, 0, G_OPTION_ARG_STRING, &event_types, "Comma-separated event types", "A,B" },
+    { "batch", 0, 0, G_OPTION_ARG_STRING, &batch, "Events of one batch", "CORRELATION_ID" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "From this date or time (ISO 8601, inclusive)", "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Up to this date or time (ISO 8601, inclusive)", "DATE" },
+    { "include-rolled-back", 0, 0, G_OPTION_ARG_NONE, &include_rolled_back, "Show rolled-back events too", NULL },
+    { "page", 0, 0, G_OPTION_ARG_INT, &page, "Page number (from 1)", "N" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Events per page (1-500)", "N" },
+    { NULL }
+  };
+  JsonArray *events;
+  int ret = 0;
+
+  if (!_syn_cli_parse (&argc, &argv, "", "Show a project's events, newest first.", entries, &common, &error))
+    return _syn_cli_fail (error);
+  if (project == NULL)
+    return _syn_cli_usage_error ("timeline: --project is required");
+  if (argc > 1)
+    return _syn_cli_usage_error ("timeline: unexpected argument");
+  if (!(backend = _syn_cli_backend (&common, &error)) ||
+      !(project_id = resolve_project (backend, project, &error)))
+    goto fail;
+
+  json_object_set_string_member (params, "project_id", project_id);
+  if (asset != NULL)
+    {
+      g_autoptr(JsonObject) a = resolve_asset (backend, project_id, asset, &error);
+
+      if (a == NULL)
+        goto fail;
+      json_object_set_string_member (params, "asset_id", syn_json_get_string (a, "id"));
+    }
+  if (rule) json_object_set_string_member (params, "rule_id", rule);
+  if (discipline) json_object_set_string_member (params, "discipline", discipline);
+  if (event_types) json_object_set_string_member (params, "event_types", event_types);
+  if (batch) json_object_set_string_member (params, "correlation_id", batch);
+  if (from) json_object_set_string_member (params, "from_date", from);
+  if (to) json_object_set_string_member (params, "to_date", to);
+  json_object_set_boolean_member (params, "include_rolled_back", include_rolled_back);
+  json_object_set_int_member (params, "page", page);
+  json_object_set_int_member (params, "limit", limit);
+
+  if (!(answer = _syn_cli_call (backend, SYN_OP_TIMELINE, params, &error)))
+    goto fail;
+  if (common.json)
+    {
+      _syn_cli_print_json (answer);
+      goto out;
+    }
+
+  events = json_object_get_array_member (json_node_get_object (answer), "events");
+  printf ("%-19s  %-24s  %-6s  %-20s  %-24s  %s\n", "TIME (UTC)", "EVENT", "AGG", "SUBJECT", "RULE", "BATCH");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    print_event_line (json_array_get_object_element (events, i), TRUE);
+  printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " events\n",
+          json_object_get_int_member (json_node_get_object (answer), "page"),
+          MAX (json_object_get_int_member (json_node_get_object (answer), "pages"), 1),
+          json_object_get_int_member (json_node_get_object (answer), "total"));
+  goto out;
+
+fail:
+  ret = _syn_cli_fail (error);
+out:
+  _syn_cli_common_clear (&common);
+  return ret;
+}
+
+static void
+print_diff (JsonObject *payload)
+{
+  JsonObject *diff = json_object_get_object_member (payload, "diff");
+  JsonObject *before = json_object_get_object_member (payload, "before");
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (diff == NULL)
+    return;
+  json_object_iter_init (&iter, diff);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonObject *inner_before = before ? json_object_get_object_member (before, name) : NULL;
+          JsonObjectIter inner;
+          const char *key;
+          JsonNode *value;
+
+          json_object_iter_init (&inner, json_node_get_object (node));
+          while (json_object_iter_next (&inner, &key, &value))
+            {
+              JsonNode *old = inner_before ? json_object_get_member (inner_before, key) : NULL;
+              g_autofree char *old_text = syn_json_to_string (old);
+              g_autofree char *new_text = syn_json_to_string (value);
+
+              printf ("      %s.%s: %s -> %s\n", name, key, old ? old_text : "(absent)", new_text);
+            }
+        }
+      else
+        {
+          JsonNode *old = before ? json_object_get_member (before, name) : NULL;
+          g_autofree char *old_text = syn_json_to_string (old);
+          g_autofree char *new_text = syn_json_to_string (node);
+
+          printf ("      %s: %s -> %s\n", name, old ? old_text : "(absent)", new_text);
+        }
+    }
+}
+
+int
+_syn_cli_history (int argc, char **argv)
+{
+  SynCliCommon common = { 0 };
+  g_autofree char *project = NULL;
+  g_autofree char *project_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBackend) backend = NULL;
+  g_autoptr(JsonObject) asset = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
+    { NULL }
+  };
+  JsonArray *history;
+  int ret = 0;
+
+  if (!_syn_cli_parse (&argc, &argv, "TAG", "Show the events of one asset, oldest first.", entries, &common, &error))
+    return _syn_cli_fail (error);
+  if (project == NULL)
+    return _syn_cli_usage_error ("history: --project is required");
+  if (argc != 2)
+    return _syn_cli_usage_error ("usage: synapse history TAG --project P");
+  if (!(backend = _syn_cli_backend (&common, &error)) ||
+      !(project_id = resolve_project (backend, project, &error)) ||
+      !(asset = resolve_asset (backend, project_id, argv[1], &error)))
+    goto fail;
+
+  json_object_set_string_member (params, "project_id", project_id);
+  json_object_set_string_member (params, "asset_id", syn_json_get_string (asset, "id"));
+  if (!(answer = _syn_cli_call (backend, SYN_OP_ASSET_HISTORY, params, &error)))
+    goto fail;
+  if (common.json)
+    {
+      _syn_cli_print_json (answer);
+      goto out;
+    }
+
+  printf ("%s (%s)\n", argv[1], syn_json_get_string (asset, "type"));
+  history = json_object_get_array_member (json_node_get_object (answer), "history");
+  for (guint i = 0; i < json_array_get_length (history); i++)
+    {
+      JsonObject *event = json_array_get_object_element (history, i);
+      g_autofree char *when = _syn_cli_local_time (syn_json_get_string (event, "timestamp"));
+      g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (event, "correlation_id"));
+      const char *rule = syn_json_get_string (event, "rule_id");
+      const char *user = syn_json_get_string (event, "user_id");
+
+      printf ("  %s  %-14s  rule %s  batch %s  by %s\n", when, syn_json_get_string (event, "event_type"),
+              rule ? rule : "-", batch, user ? user : "-");
+      print_diff (json_object_get_object_member (event, "payload"));
+    }
+  printf ("%" G_GINT64_FORMAT " events\n",
+          json_object_get_int_member (json_node_get_object (answer), "total_events"));
+  goto out;
+
+fail:
+  ret = _syn_cli_fail (error);
+out:
+  _syn_cli_common_clear (&common);
+  return ret;
+}
+
+int
+_syn_cli_state_hash (int argc, char **argv)
+{
+  SynCliCommon common = { 0 };
+  g_autofree char *project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBackend) backend = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
+    { NULL }
+  };
+  int ret = 0;
+
+  if (!_syn_cli_parse (&argc, &argv, "", "Print the SHA-256 of a project's canonical state.", entries, &common, &error))
+    return _syn_cli_fail (error);
+  if (project == NULL)
+    return _syn_cli_usage_error ("state-hash: --project is required");
+  if (!(backend = _syn_cli_backend (&common, &error)))
+    goto fail;
+  json_object_set_string_member (params, "project_id", project);
+  if (!(answer = _syn_cli_call (backend, SYN_OP_STATE_HASH, params, &error)))
+    goto fail;
+  if (common.json)
+    _syn_cli_print_json (answer);
+  else
+    printf ("%s\n", syn_json_get_string (json_node_get_object (answer), "state_hash"));
+  goto out;
+
+fail:
+  ret = _syn_cli_fail (error);
+out:
+  _syn_cli_common_clear (&common);
+  return ret;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-cli-private.h: what the subcommand files share: options, the backend, output. */
+#pragma once
+
+#include "backend/syn-backend.h"
+#include "core/syn-core.h"
+#include "syn-cli.h"
+
+G_BEGIN_DECLS
+
+/* Options every subcommand accepts. */
+typedef struct
+{
+  char     *db;
+  char     *connect;
+  char     *user;
+  gboolean  json;
+} SynCliCommon;
+
+typedef int (*SynCliCommand) (int argc, char **argv);
+
+typedef struct
+{
+  const char    *name;
+  const char    *summary;
+  SynCliCommand  run;
+} SynCliEntry;
+
+/* Parses @entries plus the common options; prints usage on a bad option. */
+gboolean    _syn_cli_parse        (int            *argc,
+                                   char         ***argv,
+                                   const char     *usage,
+                                   const char     *summary,
+                                   GOptionEntry   *entries,
+                                   SynCliCommon   *common,
+                                   GError        **error);
+SynBackend *_syn_cli_backend      (SynCliCommon   *common,
+                                   GError        **error);
+JsonNode   *_syn_cli_call         (SynBackend     *backend,
+                                   const char     *op,
+                                   JsonObject     *params,
+                                   GError        **error);
+int         _syn_cli_fail         (GError         *error);
+int         _syn_cli_usage_error  (const char     *message);
+void        _syn_cli_print_json   (JsonNode       *node);
+void        _syn_cli_common_clear (SynCliCommon   *common);
+char       *_syn_cli_short_id     (const char     *uuid);
+char       *_syn_cli_local_time   (const char     *iso);
+
+int _syn_cli_project    (int argc, char **argv);
+int _syn_cli_timeline   (int argc, char **argv);
+int _syn_cli_history    (int argc, char **argv);
+int _syn_cli_state_hash (int argc, char **argv);
+
+G_END_DECLS

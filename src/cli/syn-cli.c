@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-cli.c: subcommand dispatch, common options, errors on one line, JSON output. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "backend/syn-local-backend.h"
+#include "store/syn-store.h"
+#include "syn-cli-private.h"
+
+static const SynCliEntry commands[] = {
+  { "project", "List or create projects", _syn_cli_project },
+  { "timeline", "Show a project's events, newest first", _syn_cli_timeline },
+  { "history", "Show the events of one asset, oldest first", _syn_cli_history },
+  { "state-hash", "Print the SHA-256 of a project's canonical state", _syn_cli_state_hash },
+};
+
+gboolean
+syn_cli_is_subcommand (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (commands[i].name, name) == 0)
+      return TRUE;
+  return g_strcmp0 (name, "help") == 0;
+}
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out, "Usage: synapse COMMAND [OPTIONS...]\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nEvery command takes --db FILE|postgresql://URI (default: %s) and --json.\n"
+                "Run synapse COMMAND --help for its options.\n", "the local database");
+}
+
+int
+syn_cli_run (int argc, char **argv)
+{
+  g_return_val_if_fail (argc >= 2, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (commands[i].name, argv[1]) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+  if (g_strcmp0 (argv[1], "help") == 0 || g_strcmp0 (argv[1], "--help") == 0)
+    {
+      print_help (stdout);
+      return 0;
+    }
+  fprintf (stderr, "synapse: unknown command \"%s\" (see synapse help)\n", argv[1]);
+  return 2;
+}
+
+gboolean
+_syn_cli_parse (int            *argc,
+                char         ***argv,
+                const char     *usage,
+                const char     *summary,
+                GOptionEntry   *entries,
+                SynCliCommon   *common,
+                GError        **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (usage);
+  GOptionEntry common_entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_STRING, &common->db, "Database: a SQLite file or a postgresql:// URI", "URI" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &common->json, "Print the API's JSON answer", NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, common_entries, NULL);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+SynBackend *
+_syn_cli_backend (SynCliCommon *common, GError **error)
+{
+  g_autofree char *path = NULL;
+  const char *uri = common->db;
+
+  if (uri == NULL)
+    uri = g_getenv ("SYNAPSE_DB");
+  if (uri == NULL)
+    uri = path = syn_store_default_path ();
+  return SYN_BACKEND (syn_local_backend_new (uri, error));
+}
+
+JsonNode *
+_syn_cli_call (SynBackend *backend, const char *op, JsonObject *params, GError **error)
+{
+  return syn_backend_call_sync (backend, op, params, NULL, error);
+}
+
+/* One line on stderr; the exit status tells scripts what kind of failure. */
+int
+_syn_cli_fail (GError *error)
+{
+  g_autofree char *line = g_strdup (error ? error->message : "failed");
+
+  g_strdelimit (line, "\n\r", ' ');
+  fprintf (stderr, "synapse: %s\n", line);
+  if (error != NULL && error->domain == G_OPTION_ERROR)
+    return 2;
+  return 1;
+}
+
+int
+_syn_cli_usage_error (const char *message)
+{
+  fprintf (stderr, "synapse: %s\n", message);
+  return 2;
+}
+
+void
+_syn_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}
+
+void
+_syn_cli_common_clear (SynCliCommon *common)
+{
+  g_clear_pointer (&common->db, g_free);
+  g_clear_pointer (&common->connect, g_free);
+  g_clear_pointer (&common->user, g_free);
+}
+
+char *
+_syn_cli_short_id (const char *uuid)
+{
+  return uuid ? g_strndup (uuid, 8) : g_strdup ("-");
+}
+
+/* "2026-11-26T11:12:19.123456+00:00" -> "2026-11-26 11:12:19" (UTC). */
+char *
+_syn_cli_local_time (const char *iso)
+{
+  if (iso == NULL || strlen (iso) < 19)
+    return g_strdup (iso ? iso : "-");
+  return g_strdup_printf ("%.10s %.8s", iso, iso + 11);
+}
