@@ -455,10 +455,7 @@ op_state_hash (SynOpContext *ctx, JsonObject *params, GError **error)
 
 /* ------------------------------------------------------------------------- */
 
-static const struct {
-  const char *name;
-  SynOpFunc   func;
-} ops[] = {
+const SynOpEntry _syn_ops_core[] = {
   { SYN_OP_LIST_PROJECTS, op_list_projects },
   { SYN_OP_CREATE_PROJECT, op_create_project },
   { SYN_OP_GET_PROJECT, op_get_project },
@@ -468,13 +465,19 @@ static const struct {
   { SYN_OP_LIST_ASSETS, op_list_assets },
   { SYN_OP_LIST_CABLES, op_list_cables },
   { SYN_OP_STATE_HASH, op_state_hash },
+  { NULL, NULL }
 };
 
 SynOpFunc
 _syn_local_ops_lookup (const char *op)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
-    if (g_strcmp0 (ops[i].name, op) == 0)
-      return ops[i].func;
+  static const SynOpEntry * const tables[] = {
+    _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules,
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (const SynOpEntry *e = tables[t]; e->name != NULL; e++)
+      if (g_strcmp0 (e->name, op) == 0)
+        return e->func;
   return NULL;
 }

@@ -16,6 +16,18 @@ typedef struct
 
 typedef JsonNode *(*SynOpFunc) (SynOpContext *ctx, JsonObject *params, GError **error);
 
+typedef struct
+{
+  const char *name;
+  SynOpFunc   func;
+} SynOpEntry;
+
+/* Each sibling file contributes a NULL-terminated table of operations. */
+extern const SynOpEntry _syn_ops_core[];      /* syn-local-backend-ops.c */
+extern const SynOpEntry _syn_ops_assets[];    /* syn-local-backend-assets.c: import and edits */
+extern const SynOpEntry _syn_ops_rollback[];  /* syn-local-backend-rollback.c */
+extern const SynOpEntry _syn_ops_rules[];     /* syn-local-backend-rules.c: rules, execute, explain */
+
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
 
 /* Parameter helpers: errors name the parameter (400). */

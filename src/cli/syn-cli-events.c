@@ -7,8 +7,8 @@
 #include "syn-cli-private.h"
 
 /* Resolves --project (id or name) to the project's id. */
-static char *
-resolve_project (SynBackend *backend, const char *project, GError **error)
+char *
+_syn_cli_resolve_project (SynBackend *backend, const char *project, GError **error)
 {
   g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(JsonNode) answer = NULL;
@@ -20,8 +20,8 @@ resolve_project (SynBackend *backend, const char *project, GError **error)
   return g_strdup (syn_json_get_string (json_node_get_object (answer), "id"));
 }
 
-static JsonObject *
-resolve_asset (SynBackend *backend, const char *project_id, const char *tag, GError **error)
+JsonObject *
+_syn_cli_resolve_asset (SynBackend *backend, const char *project_id, const char *tag, GError **error)
 {
   g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(JsonNode) answer = NULL;
@@ -109,13 +109,13 @@ _syn_cli_timeline (int argc, char **argv)
   if (argc > 1)
     return _syn_cli_usage_error ("timeline: unexpected argument");
   if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = resolve_project (backend, project, &error)))
+      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
     goto fail;
 
   json_object_set_string_member (params, "project_id", project_id);
   if (asset != NULL)
     {
-      g_autoptr(JsonObject) a = resolve_asset (backend, project_id, asset, &error);
+      g_autoptr(JsonObject) a = _syn_cli_resolve_asset (backend, project_id, asset, &error);
 
       if (a == NULL)
         goto fail;
@@ -223,8 +223,8 @@ _syn_cli_history (int argc, char **argv)
   if (argc != 2)
     return _syn_cli_usage_error ("usage: synapse history TAG --project P");
   if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = resolve_project (backend, project, &error)) ||
-      !(asset = resolve_asset (backend, project_id, argv[1], &error)))
+      !(project_id = _syn_cli_resolve_project (backend, project, &error)) ||
+      !(asset = _syn_cli_resolve_asset (backend, project_id, argv[1], &error)))
     goto fail;
 
   json_object_set_string_member (params, "project_id", project_id);

@@ -47,9 +47,21 @@ void        _syn_cli_common_clear (SynCliCommon   *common);
 char       *_syn_cli_short_id     (const char     *uuid);
 char       *_syn_cli_local_time   (const char     *iso);
 
-int _syn_cli_project    (int argc, char **argv);
-int _syn_cli_timeline   (int argc, char **argv);
+/* Shared lookups: --project (id or name) to an id, a tag to its asset. */
+char       *_syn_cli_resolve_project (SynBackend *backend, const char *project, GError **error);
+JsonObject *_syn_cli_resolve_asset   (SynBackend *backend, const char *project_id, const char *tag,
+                                      GError **error);
+
+int _syn_cli_project    (int argc, char **argv);  /* syn-cli-project.c */
+int _syn_cli_timeline   (int argc, char **argv);  /* syn-cli-events.c */
 int _syn_cli_history    (int argc, char **argv);
 int _syn_cli_state_hash (int argc, char **argv);
+int _syn_cli_import     (int argc, char **argv);  /* syn-cli-assets.c */
+int _syn_cli_asset      (int argc, char **argv);
+int _syn_cli_rollback   (int argc, char **argv);  /* syn-cli-rollback.c */
+int _syn_cli_execute    (int argc, char **argv);  /* syn-cli-execute.c */
+int _syn_cli_rules      (int argc, char **argv);  /* syn-cli-rules.c */
+int _syn_cli_demo       (int argc, char **argv);
+int _syn_cli_explain    (int argc, char **argv);
 
 G_END_DECLS

@@ -13,6 +13,13 @@ static const SynCliEntry commands[] = {
   { "timeline", "Show a project's events, newest first", _syn_cli_timeline },
   { "history", "Show the events of one asset, oldest first", _syn_cli_history },
   { "state-hash", "Print the SHA-256 of a project's canonical state", _syn_cli_state_hash },
+  { "demo", "Create the gold-mine demo project with its rules", _syn_cli_demo },
+  { "import", "Import a P&ID asset list (CSV) as one batch", _syn_cli_import },
+  { "asset", "Add, change or delete one asset (each a batch)", _syn_cli_asset },
+  { "rules", "List, add or remove rule definitions", _syn_cli_rules },
+  { "execute", "Run the rules on a project (or preview with --dry-run)", _syn_cli_execute },
+  { "rollback", "Roll back a batch exactly", _syn_cli_rollback },
+  { "explain", "Why each rule did or didn't fire on an asset; who set each property", _syn_cli_explain },
 };
 
 gboolean
