@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "core/syn-json.h"
+#include "engine/syn-engine-error.h"
 #include "store/syn-store.h"
 #include "syn-backend.h"
 
@@ -12,6 +13,58 @@ G_DEFINE_INTERFACE (SynBackend, syn_backend, G_TYPE_OBJECT)
 static void
 syn_backend_default_init (SynBackendInterface *iface)
 {
+  /**
+   * SynBackend::execution-message:
+   * @execution_id: the run the message belongs to
+   * @message: the JSON of DESIGN.md section 7.2
+   */
+  g_signal_new ("execution-message", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_NODE);
+}
+
+void
+syn_backend_execute_async (SynBackend          *self,
+                           JsonObject          *request,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (SYN_IS_BACKEND (self));
+  g_return_if_fail (request != NULL);
+
+  SYN_BACKEND_GET_IFACE (self)->execute_async (self, request, cancellable, callback, user_data);
+}
+
+JsonNode *
+syn_backend_execute_finish (SynBackend *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_BACKEND (self), NULL);
+  return SYN_BACKEND_GET_IFACE (self)->execute_finish (self, result, error);
+}
+
+gboolean
+syn_backend_cancel_execution (SynBackend *self, const char *execution_id)
+{
+  g_return_val_if_fail (SYN_IS_BACKEND (self), FALSE);
+  g_return_val_if_fail (execution_id != NULL, FALSE);
+  return SYN_BACKEND_GET_IFACE (self)->cancel_execution (self, execution_id);
+}
+
+/* The last message of a run: COMPLETED, or an ERROR that ends it. */
+gboolean
+syn_backend_message_is_final (JsonNode *message)
+{
+  JsonObject *object;
+  const char *type;
+
+  if (message == NULL || !JSON_NODE_HOLDS_OBJECT (message))
+    return FALSE;
+  object = json_node_get_object (message);
+  type = syn_json_get_string (object, "type");
+  if (g_strcmp0 (type, "COMPLETED") == 0)
+    return TRUE;
+  return g_strcmp0 (type, "ERROR") == 0 &&
+         !json_object_get_boolean_member_with_default (object, "recoverable", TRUE);
 }
 
 const char *
@@ -133,6 +186,22 @@ syn_backend_error_from_other (GError **error)
     }
   else if (e->domain == SYN_CORE_ERROR)
     code = SYN_BACKEND_ERROR_INVALID;
+  else if (e->domain == SYN_ENGINE_ERROR)
+    {
+      switch (e->code)
+        {
+        case SYN_ENGINE_ERROR_NOT_FOUND:         code = SYN_BACKEND_ERROR_NOT_FOUND; break;
+        case SYN_ENGINE_ERROR_BUSY:              code = SYN_BACKEND_ERROR_BUSY; break;
+        case SYN_ENGINE_ERROR_ROLLBACK_BLOCKED:  code = SYN_BACKEND_ERROR_CONFLICT; break;
+        case SYN_ENGINE_ERROR_CYCLE:             code = SYN_BACKEND_ERROR_FAILED; break;
+        case SYN_ENGINE_ERROR_INVALID_RULE:
+        case SYN_ENGINE_ERROR_INVALID_CSV:
+        case SYN_ENGINE_ERROR_SIZING:
+        case SYN_ENGINE_ERROR_ROLLBACK_REFUSED:
+        case SYN_ENGINE_ERROR_FAILED:
+        default:                                 code = SYN_BACKEND_ERROR_INVALID; break;
+        }
+    }
   else if (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   e->domain = SYN_BACKEND_ERROR;

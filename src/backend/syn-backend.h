@@ -33,6 +33,21 @@ typedef enum {
 #define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, type?, q?, page?, limit?} -> {assets, total, page, pages} */
 #define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, page?, limit?} -> {cables, total, page, pages} */
 #define SYN_OP_STATE_HASH      "state_hash"      /* {project_id} -> {project_id, state_hash} */
+#define SYN_OP_IMPORT_CSV      "import_csv"      /* {project_id, csv, strict?} -> {correlation_id, imported, skipped, errors, status} */
+#define SYN_OP_CREATE_ASSET    "create_asset"    /* {project_id, tag, type, description?, discipline?, area?, properties?} -> asset + correlation_id */
+#define SYN_OP_UPDATE_ASSET    "update_asset"    /* {project_id, asset_id, properties?, description?, discipline?, area?, type?, tag?} -> asset + correlation_id */
+#define SYN_OP_DELETE_ASSET    "delete_asset"    /* {project_id, asset_id} -> {deleted, asset_id, correlation_id} */
+
+#define SYN_OP_LIST_RULES      "list_rules"      /* {project_id?, library?} -> [rule] (a project's rules include the library's) */
+#define SYN_OP_SAVE_RULE       "save_rule"       /* {project_id? (none: library), rule: {...}} -> rule */
+#define SYN_OP_DELETE_RULE     "delete_rule"     /* {rule_id} -> {deleted, rule_id} */
+#define SYN_OP_CREATE_DEMO     "create_demo"     /* {name?} -> {project, import, rules} */
+#define SYN_OP_GET_EXECUTION   "get_execution"   /* {execution_id} -> execution */
+#define SYN_OP_LIST_EXECUTIONS "list_executions" /* {project_id, page?, limit?} -> {executions, total, page, pages} */
+#define SYN_OP_EXPLAIN         "explain"         /* {project_id, asset_id} -> {rules, provenance} */
+
+#define SYN_OP_ROLLBACK        "rollback"        /* {project_id, correlation_id, cascade?} -> {status, correlation_id, rollback_correlation_id, rolled_back_events, summary, cascaded} */
+#define SYN_OP_ROLLBACK_BLOCKERS "rollback_blockers" /* {project_id, correlation_id} -> {correlation_id, blocking_batches: [{correlation_id, executed_at, events_count}]} */
 
 #define SYN_TYPE_BACKEND (syn_backend_get_type ())
 
@@ -52,6 +67,21 @@ struct _SynBackendInterface
   JsonNode   *(*call_finish) (SynBackend          *self,
                               GAsyncResult        *result,
                               GError             **error);
+
+  /* Executions: the call completes once the run holds its project, with
+   * {execution_id, correlation_id, ws_url, status}; every live message then
+   * comes as ::execution-message (execution id, message), on the main context
+   * of the caller, ending with COMPLETED or an ERROR that is not recoverable. */
+  void        (*execute_async)    (SynBackend          *self,
+                                   JsonObject          *request,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+  JsonNode   *(*execute_finish)   (SynBackend          *self,
+                                   GAsyncResult        *result,
+                                   GError             **error);
+  gboolean    (*cancel_execution) (SynBackend          *self,
+                                   const char          *execution_id);
 };
 
 GQuark      syn_backend_error_quark     (void);
@@ -65,6 +95,17 @@ void        syn_backend_call_async      (SynBackend          *self,
 JsonNode   *syn_backend_call_finish     (SynBackend          *self,
                                          GAsyncResult        *result,
                                          GError             **error);
+void        syn_backend_execute_async   (SynBackend          *self,
+                                         JsonObject          *request,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+JsonNode   *syn_backend_execute_finish  (SynBackend          *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+gboolean    syn_backend_cancel_execution (SynBackend         *self,
+                                          const char         *execution_id);
+gboolean    syn_backend_message_is_final (JsonNode           *message);
 JsonNode   *syn_backend_call_sync       (SynBackend          *self,
                                          const char          *op,
                                          JsonObject          *params,

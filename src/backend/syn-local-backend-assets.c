@@ -2,8 +2,167 @@
 /* syn-local-backend-assets.c: SynLocalBackend operations: CSV import and manual edits of assets. */
 #include "config.h"
 
+#include <string.h>
+
+#include "engine/syn-asset-editor.h"
+#include "engine/syn-csv-importer.h"
+#include "engine/syn-engine-error.h"
 #include "syn-local-backend-private.h"
 
+/* The engine's errors onto the backend's codes; syn_backend_error_from_other()
+ * maps the store's and the core's (a bad field is SYN_CORE_ERROR: 400). */
+static void
+map_engine_error (GError **error)
+{
+  int code;
+
+  if (error == NULL || *error == NULL || (*error)->domain != SYN_ENGINE_ERROR)
+    return;
+  switch ((*error)->code)
+    {
+    case SYN_ENGINE_ERROR_INVALID_CSV: code = SYN_BACKEND_ERROR_INVALID; break;
+    case SYN_ENGINE_ERROR_NOT_FOUND:   code = SYN_BACKEND_ERROR_NOT_FOUND; break;
+    case SYN_ENGINE_ERROR_BUSY:        code = SYN_BACKEND_ERROR_BUSY; break;
+    default:                           code = SYN_BACKEND_ERROR_FAILED; break;
+    }
+  (*error)->domain = SYN_BACKEND_ERROR;
+  (*error)->code = code;
+}
+
+/* The asset fields of a call: every member but the addressing ones and the
+ * transport's own (the server passes the user as "_user_id"). What is left
+ * goes to the editor, which refuses unknown fields by name. */
+static JsonObject *
+asset_fields (JsonObject *params, const char *skip)
+{
+  JsonObject *fields = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, params);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      if (g_str_equal (name, "project_id") || g_strcmp0 (name, skip) == 0 || name[0] == '_')
+        continue;
+      json_object_set_member (fields, name, syn_json_node_deep_copy (node));
+    }
+  return fields;
+}
+
+static JsonNode *
+asset_answer (SynAsset *asset, const char *correlation_id)
+{
+  JsonNode *node = syn_asset_to_json (asset);
+
+  syn_json_set_string_or_null (json_node_get_object (node), "correlation_id", correlation_id);
+  return node;
+}
+
+/* {project_id, csv: the file's text, strict?: bool or "true"} */
+static JsonNode *
+op_import_csv (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean strict = FALSE;
+  const char *csv;
+  JsonNode *answer;
+
+  if (!(project = _syn_require_project (ctx, params, error)))
+    return NULL;
+  /* Not required by _syn_param_string: an empty file is the importer's
+   * "no header row", a clearer message than "must not be empty". */
+  csv = _syn_param_string (params, "csv", FALSE, &local_error);
+  if (local_error == NULL && csv == NULL)
+    g_set_error_literal (&local_error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "csv: required");
+  if (local_error == NULL)
+    _syn_param_bool (params, "strict", FALSE, &strict, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  answer = syn_csv_import (ctx->store, project->id, ctx->user_id, csv, strlen (csv), strict, error);
+  map_engine_error (error);
+  return answer;
+}
+
+/* {project_id, tag, type, description?, discipline?, area?, properties?} */
+static JsonNode *
+op_create_asset (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(SynAsset) asset = NULL;
+  g_autofree char *correlation_id = NULL;
+
+  if (!(project = _syn_require_project (ctx, params, error)))
+    return NULL;
+  fields = asset_fields (params, NULL);
+  asset = syn_asset_editor_create (ctx->store, project->id, ctx->user_id, fields, &correlation_id, error);
+  if (asset == NULL)
+    {
+      map_engine_error (error);
+      return NULL;
+    }
+  return asset_answer (asset, correlation_id);
+}
+
+/* {project_id, asset_id, properties?: {key: value or null}, description?,
+ * discipline?, area?, type?, tag?}; correlation_id null when nothing changed. */
+static JsonNode *
+op_update_asset (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(JsonObject) patch = NULL;
+  g_autoptr(SynAsset) asset = NULL;
+  g_autofree char *correlation_id = NULL;
+  const char *asset_id;
+
+  if (!(project = _syn_require_project (ctx, params, error)) ||
+      !(asset_id = _syn_param_string (params, "asset_id", TRUE, error)))
+    return NULL;
+  patch = asset_fields (params, "asset_id");
+  asset = syn_asset_editor_update (ctx->store, project->id, ctx->user_id, asset_id, patch,
+                                   &correlation_id, error);
+  if (asset == NULL)
+    {
+      map_engine_error (error);
+      return NULL;
+    }
+  return asset_answer (asset, correlation_id);
+}
+
+/* {project_id, asset_id} -> {deleted: true, asset_id, correlation_id} */
+static JsonNode *
+op_delete_asset (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autofree char *correlation_id = NULL;
+  const char *asset_id;
+  JsonObject *answer;
+
+  if (!(project = _syn_require_project (ctx, params, error)) ||
+      !(asset_id = _syn_param_string (params, "asset_id", TRUE, error)))
+    return NULL;
+  if (!syn_asset_editor_delete (ctx->store, project->id, ctx->user_id, asset_id, &correlation_id, error))
+    {
+      map_engine_error (error);
+      return NULL;
+    }
+  answer = json_object_new ();
+  json_object_set_boolean_member (answer, "deleted", TRUE);
+  json_object_set_string_member (answer, "asset_id", asset_id);
+  json_object_set_string_member (answer, "correlation_id", correlation_id);
+  return syn_json_node_new_object (answer);
+}
+
 const SynOpEntry _syn_ops_assets[] = {
+  { SYN_OP_IMPORT_CSV, op_import_csv },
+  { SYN_OP_CREATE_ASSET, op_create_asset },
+  { SYN_OP_UPDATE_ASSET, op_update_asset },
+  { SYN_OP_DELETE_ASSET, op_delete_asset },
   { NULL, NULL }
 };

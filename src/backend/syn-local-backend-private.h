@@ -30,6 +30,25 @@ extern const SynOpEntry _syn_ops_rules[];     /* syn-local-backend-rules.c: rule
 
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
 
+/* Executions (syn-local-backend-rules.c). */
+typedef struct _SynLocalRuns SynLocalRuns;
+
+SynLocalRuns *_syn_local_runs_new        (void);
+void          _syn_local_runs_free       (SynLocalRuns        *runs);
+SynLocalRuns *_syn_local_backend_get_runs (SynLocalBackend    *self);
+void          _syn_local_backend_execute_async  (SynBackend          *backend,
+                                                 JsonObject          *request,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+JsonNode     *_syn_local_backend_execute_finish (SynBackend          *backend,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+gboolean      _syn_local_backend_cancel_execution (SynBackend        *backend,
+                                                   const char        *execution_id);
+JsonNode     *_syn_local_runs_describe   (SynLocalRuns        *runs,
+                                          const char          *execution_id);
+
 /* Parameter helpers: errors name the parameter (400). */
 const char *_syn_param_string          (JsonObject  *params,
                                         const char  *name,

@@ -14,6 +14,7 @@ struct _SynLocalBackend
   char        *user_id;
   GAsyncQueue *idle_stores;
   char        *description;
+  SynLocalRuns *runs;
 };
 
 static void backend_iface_init (SynBackendInterface *iface);
@@ -26,6 +27,7 @@ syn_local_backend_finalize (GObject *object)
 {
   SynLocalBackend *self = SYN_LOCAL_BACKEND (object);
 
+  g_clear_pointer (&self->runs, _syn_local_runs_free);
   g_clear_pointer (&self->idle_stores, g_async_queue_unref);
   g_clear_pointer (&self->uri, g_free);
   g_clear_pointer (&self->user_id, g_free);
@@ -44,6 +46,13 @@ static void
 syn_local_backend_init (SynLocalBackend *self)
 {
   self->idle_stores = g_async_queue_new_full (g_object_unref);
+  self->runs = _syn_local_runs_new ();
+}
+
+SynLocalRuns *
+_syn_local_backend_get_runs (SynLocalBackend *self)
+{
+  return self->runs;
 }
 
 /* Opens the database once, here, so that a bad path, a damaged file or a
@@ -219,4 +228,7 @@ backend_iface_init (SynBackendInterface *iface)
   iface->describe = local_describe;
   iface->call_async = local_call_async;
   iface->call_finish = local_call_finish;
+  iface->execute_async = _syn_local_backend_execute_async;
+  iface->execute_finish = _syn_local_backend_execute_finish;
+  iface->cancel_execution = _syn_local_backend_cancel_execution;
 }

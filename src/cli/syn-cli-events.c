@@ -159,20 +159,25 @@ out:
 static void
 print_diff (JsonObject *payload)
 {
-  JsonObject *diff = json_object_get_object_member (payload, "diff");
-  JsonObject *before = json_object_get_object_member (payload, "before");
+  JsonObject *diff = NULL;
+  JsonObject *before = NULL;
   JsonObjectIter iter;
   const char *name;
   JsonNode *node;
 
-  if (diff == NULL)
+  if (payload == NULL || !json_object_has_member (payload, "diff") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (payload, "diff")))
     return;
+  diff = json_object_get_object_member (payload, "diff");
+  if (json_object_has_member (payload, "before") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (payload, "before")))
+    before = json_object_get_object_member (payload, "before");
   json_object_iter_init (&iter, diff);
   while (json_object_iter_next (&iter, &name, &node))
     {
       if (JSON_NODE_HOLDS_OBJECT (node))
         {
-          JsonObject *inner_before = before ? json_object_get_object_member (before, name) : NULL;
+          JsonNode *ib = before ? json_object_get_member (before, name) : NULL;
+          JsonObject *inner_before = ib && JSON_NODE_HOLDS_OBJECT (ib) ? json_node_get_object (ib) : NULL;
           JsonObjectIter inner;
           const char *key;
           JsonNode *value;

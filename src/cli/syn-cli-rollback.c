@@ -1,11 +1,129 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-cli-rollback.c: synapse subcommands (being written). */
+/* syn-cli-rollback.c: synapse rollback: undo a batch exactly, or say which later batches block it. */
 #include "config.h"
 
+#include <stdio.h>
+
 #include "syn-cli-private.h"
+
+static char *
+count_of (gint64 n, const char *singular, const char *plural)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %s", n, n == 1 ? singular : plural);
+}
+
+/* "Rolled back batch X: 3 assets, 2 cables, 4 edges deleted, 1 asset restored (12 events)" */
+static void
+print_answer (JsonObject *answer)
+{
+  JsonObject *summary = json_object_get_object_member (answer, "summary");
+  JsonArray *cascaded = json_object_get_array_member (answer, "cascaded");
+  g_autofree char *assets = count_of (json_object_get_int_member (summary, "assets_deleted"), "asset", "assets");
+  g_autofree char *cables = count_of (json_object_get_int_member (summary, "cables_deleted"), "cable", "cables");
+  g_autofree char *edges = count_of (json_object_get_int_member (summary, "edges_deleted"), "edge", "edges");
+  g_autofree char *restored = count_of (json_object_get_int_member (summary, "assets_restored"), "asset", "assets");
+  g_autofree char *events = count_of (json_object_get_int_member (answer, "rolled_back_events"), "event", "events");
+  guint n_cascaded = cascaded ? json_array_get_length (cascaded) : 0;
+
+  printf ("Rolled back batch %s: %s, %s, %s deleted, %s restored (%s)\n",
+          syn_json_get_string (answer, "correlation_id"), assets, cables, edges, restored, events);
+  if (n_cascaded > 0)
+    {
+      printf ("Rolled back first (newest first):\n");
+      for (guint i = 0; i < n_cascaded; i++)
+        printf ("  %s\n", json_array_get_string_element (cascaded, i));
+    }
+  printf ("Rollback batch: %s\n", syn_json_get_string (answer, "rollback_correlation_id"));
+}
+
+/* After a refusal for later batches: which ones, on stderr. */
+static void
+print_blockers (SynBackend *backend, const char *project, const char *correlation_id)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  JsonArray *batches;
+  guint n;
+
+  json_object_set_string_member (params, "project_id", project);
+  json_object_set_string_member (params, "correlation_id", correlation_id);
+  /* The refusal itself is already said: a failure here only loses detail. */
+  if (!(answer = _syn_cli_call (backend, SYN_OP_ROLLBACK_BLOCKERS, params, NULL)))
+    return;
+  batches = json_object_get_array_member (json_node_get_object (answer), "blocking_batches");
+  n = batches ? json_array_get_length (batches) : 0;
+  if (n == 0)
+    return;
+  fprintf (stderr, "Blocking batches, newest first:\n");
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *batch = json_array_get_object_element (batches, i);
+      g_autofree char *when = _syn_cli_local_time (syn_json_get_string (batch, "executed_at"));
+      g_autofree char *events = count_of (json_object_get_int_member_with_default (batch, "events_count", 0),
+                                          "event", "events");
+
+      fprintf (stderr, "  %s  %s  %s\n", syn_json_get_string (batch, "correlation_id"), when, events);
+    }
+  fprintf (stderr, "use --cascade to roll them back first\n");
+}
 
 int
 _syn_cli_rollback (int argc, char **argv)
 {
-  return _syn_cli_usage_error ("not available yet");
+  SynCliCommon common = { 0 };
+  g_autofree char *project = NULL;
+  gboolean cascade = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBackend) backend = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
+    { "cascade", 0, 0, G_OPTION_ARG_NONE, &cascade,
+      "First roll back the later batches that block it, newest first", NULL },
+    { NULL }
+  };
+  int ret = 0;
+
+  if (!_syn_cli_parse (&argc, &argv, "CORRELATION_ID",
+                       "Roll back a batch exactly: the project returns to its state before it.",
+                       entries, &common, &error))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+  if (project == NULL)
+    {
+      ret = _syn_cli_usage_error ("rollback: --project is required");
+      goto out;
+    }
+  if (argc != 2)
+    {
+      ret = _syn_cli_usage_error ("usage: synapse rollback CORRELATION_ID --project P [--cascade]");
+      goto out;
+    }
+  if (!(backend = _syn_cli_backend (&common, &error)))
+    goto fail;
+
+  json_object_set_string_member (params, "project_id", project);
+  json_object_set_string_member (params, "correlation_id", argv[1]);
+  json_object_set_boolean_member (params, "cascade", cascade);
+  if (!(answer = _syn_cli_call (backend, SYN_OP_ROLLBACK, params, &error)))
+    {
+      ret = _syn_cli_fail (error);
+      if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_CONFLICT))
+        print_blockers (backend, project, argv[1]);
+      goto out;
+    }
+  if (common.json)
+    _syn_cli_print_json (answer);
+  else
+    print_answer (json_node_get_object (answer));
+  goto out;
+
+fail:
+  ret = _syn_cli_fail (error);
+out:
+  _syn_cli_common_clear (&common);
+  return ret;
 }

@@ -29,6 +29,7 @@ struct _SynBatch
   GHashTable    *pre_images[N_KINDS];
   GPtrArray     *pre_image_order[N_KINDS];
   guint          done : 1;
+  guint          write_snapshot : 1;
 };
 
 G_DEFINE_FINAL_TYPE (SynBatch, syn_batch, G_TYPE_OBJECT)
@@ -82,6 +83,7 @@ syn_batch_init (SynBatch *self)
       self->pre_images[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       self->pre_image_order[k] = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
     }
+  self->write_snapshot = TRUE;
 }
 
 /* Opens the transaction and starts the batch's correlation. */
@@ -138,6 +140,17 @@ syn_batch_get_event_count (SynBatch *self)
 {
   g_return_val_if_fail (SYN_IS_BATCH (self), 0);
   return syn_event_store_get_batch_count (self->events);
+}
+
+/* Without a snapshot the batch cannot be rolled back: a rollback's own batch
+ * is written so, and undoing it is refused for want of a snapshot. */
+void
+syn_batch_set_write_snapshot (SynBatch *self, gboolean write)
+{
+  g_return_if_fail (SYN_IS_BATCH (self));
+  g_return_if_fail (!self->done);
+
+  self->write_snapshot = write != FALSE;
 }
 
 SynEvent *
@@ -448,6 +461,11 @@ syn_batch_commit (SynBatch *self, GError **error)
   g_return_val_if_fail (SYN_IS_BATCH (self), FALSE);
   g_return_val_if_fail (!self->done, FALSE);
 
+  if (!self->write_snapshot)
+    {
+      self->done = TRUE;
+      return syn_event_store_commit_batch (self->events, error);
+    }
   snapshots = syn_snapshot_service_new (self->store, self->project_id);
   snapshot = syn_snapshot_service_create_snapshot (snapshots, syn_batch_get_correlation_id (self),
                                                    syn_batch_build_snapshot_data (self), error);

@@ -19,6 +19,8 @@ SynEventStore *syn_batch_get_event_store   (SynBatch     *self);
 SynStore      *syn_batch_get_store         (SynBatch     *self);
 const char    *syn_batch_get_project_id    (SynBatch     *self);
 gint64         syn_batch_get_event_count   (SynBatch     *self);
+void           syn_batch_set_write_snapshot (SynBatch    *self,
+                                            gboolean     write);
 
 SynEvent      *syn_batch_emit              (SynBatch     *self,
                                             const char   *event_type,

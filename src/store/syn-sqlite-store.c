@@ -1483,6 +1483,105 @@ sqlite_mark_events_rolled_back (SynStore *store, const char *project_id, const c
   return TRUE;
 }
 
+/* Ids per statement, well under SQLite's limit on bound parameters. Shorter
+ * lists are padded with NULLs (which match nothing) to one of a few lengths, so
+ * the statement cache holds four statements, not one per length. */
+#define LATER_BATCHES_CHUNK 512
+
+static guint
+in_list_length (guint n)
+{
+  guint length = 8;
+
+  while (length < n)
+    length *= 4;
+  return MIN (length, LATER_BATCHES_CHUNK);
+}
+
+typedef struct
+{
+  const char *correlation_id;
+  gint64      position;
+} LaterBatch;
+
+static int
+compare_later_batches (gconstpointer a, gconstpointer b)
+{
+  const LaterBatch *x = a, *y = b;
+
+  return (x->position < y->position) - (x->position > y->position);
+}
+
+static GPtrArray *
+sqlite_list_later_batches (SynStore *store, const char *project_id, const char *aggregate_type,
+                           const char * const *aggregate_ids, guint n_ids, gint64 after_position,
+                           GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  /* correlation id -> its newest matching position (gint64 *) */
+  g_autoptr(GHashTable) newest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (LaterBatch));
+  GPtrArray *result;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint start = 0; start < n_ids; start += LATER_BATCHES_CHUNK)
+    {
+      guint n = MIN (LATER_BATCHES_CHUNK, n_ids - start);
+      guint length = in_list_length (n);
+      g_autoptr(GString) sql = g_string_new ("SELECT correlation_id, max(position) FROM workflow_events "
+                                             "WHERE aggregate_type = ?1 AND aggregate_id IN (");
+      sqlite3_stmt *stmt;
+      int rc;
+
+      /* Served by ix_workflow_events_aggregate_lookup: one seek per id, then
+       * the position range. "+project_id" keeps the planner off the project
+       * indexes, which would walk every later event of the project. */
+      for (guint i = 0; i < length; i++)
+        g_string_append_printf (sql, i ? ", ?%u" : "?%u", i + 4);
+      g_string_append (sql, ") AND position > ?2 AND +project_id = ?3 AND is_rolled_back = 0 "
+                            "GROUP BY correlation_id");
+      if (!(stmt = get_stmt (self, sql->str, error)))
+        return NULL;
+      bind_text (stmt, 1, aggregate_type);
+      sqlite3_bind_int64 (stmt, 2, after_position);
+      bind_text (stmt, 3, project_id);
+      for (guint i = 0; i < length; i++)
+        bind_text (stmt, (int) i + 4, i < n ? aggregate_ids[start + i] : NULL);
+
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *correlation_id = (const char *) sqlite3_column_text (stmt, 0);
+          gint64 position = sqlite3_column_int64 (stmt, 1);
+          gint64 *known = g_hash_table_lookup (newest, correlation_id);
+
+          if (known == NULL)
+            g_hash_table_insert (newest, g_strdup (correlation_id), g_memdup2 (&position, sizeof position));
+          else
+            *known = MAX (*known, position);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (self, rc, error);
+          return NULL;
+        }
+    }
+
+  g_hash_table_iter_init (&iter, newest);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      LaterBatch batch = { key, *(gint64 *) value };
+
+      g_array_append_val (sorted, batch);
+    }
+  g_array_sort (sorted, compare_later_batches);
+  result = g_ptr_array_new_full (sorted->len, g_free);
+  for (guint i = 0; i < sorted->len; i++)
+    g_ptr_array_add (result, g_strdup (g_array_index (sorted, LaterBatch, i).correlation_id));
+  return result;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Snapshots                                                                 */
 
@@ -1747,6 +1846,7 @@ store_iface_init (SynStoreInterface *iface)
   iface->list_events_after = sqlite_list_events_after;
   iface->get_event = sqlite_get_event;
   iface->mark_events_rolled_back = sqlite_mark_events_rolled_back;
+  iface->list_later_batches = sqlite_list_later_batches;
   iface->insert_snapshot = sqlite_insert_snapshot;
   iface->get_snapshot = sqlite_get_snapshot;
   iface->update_snapshot_events_count = sqlite_update_snapshot_events_count;

@@ -395,6 +395,15 @@ syn_store_mark_events_rolled_back (SynStore *self, const char *project_id, const
   return SYN_STORE_GET_IFACE (self)->mark_events_rolled_back (self, project_id, correlation_id, n_marked, error);
 }
 
+GPtrArray *
+syn_store_list_later_batches (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *aggregate_ids, guint n_ids, gint64 after_position, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (aggregate_ids != NULL || n_ids == 0, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_later_batches (self, project_id, aggregate_type, aggregate_ids, n_ids, after_position, error);
+}
+
 gboolean
 syn_store_insert_snapshot (SynStore *self, SynSnapshot *snapshot, GError **error)
 {

@@ -80,6 +80,7 @@ struct _SynStoreInterface
   GPtrArray *(*list_events_after) (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
   SynEvent *(*get_event) (SynStore *self, const char *event_id, GError **error);
   gboolean (*mark_events_rolled_back) (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error);
+  GPtrArray *(*list_later_batches) (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *aggregate_ids, guint n_ids, gint64 after_position, GError **error);
   gboolean (*insert_snapshot) (SynStore *self, SynSnapshot *snapshot, GError **error);
   SynSnapshot *(*get_snapshot) (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
   gboolean (*update_snapshot_events_count) (SynStore *self, const char *project_id, const char *correlation_id, gint64 events_count, GError **error);
@@ -158,6 +159,10 @@ GPtrArray *syn_store_get_asset_history (SynStore *self, const char *project_id, 
 GPtrArray *syn_store_list_events_after (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
 SynEvent *syn_store_get_event (SynStore *self, const char *event_id, GError **error);
 gboolean syn_store_mark_events_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error);
+/* The correlation ids (char *) of the batches, not rolled back, with an event
+ * after @after_position on one of @aggregate_ids of @aggregate_type; newest
+ * first (by their last such event). Any number of ids: queried in chunks. */
+GPtrArray *syn_store_list_later_batches (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *aggregate_ids, guint n_ids, gint64 after_position, GError **error);
 gboolean syn_store_insert_snapshot (SynStore *self, SynSnapshot *snapshot, GError **error);
 SynSnapshot *syn_store_get_snapshot (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
 gboolean syn_store_update_snapshot_events_count (SynStore *self, const char *project_id, const char *correlation_id, gint64 events_count, GError **error);

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-asset-editor.c: manual edits of assets, each one batch, so each is on the timeline and can be rolled back. */
+#include "config.h"
+
+#include "engine/syn-asset-editor.h"
+#include "engine/syn-batch.h"
+#include "engine/syn-engine-error.h"
+
+G_GNUC_PRINTF (2, 3)
+static gboolean
+invalid (GError **error, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  if (error != NULL)
+    *error = g_error_new_valist (SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_FIELD, format, args);
+  va_end (args);
+  return FALSE;
+}
+
+/* A string field: trimmed, NULL for null or blank (an empty description is
+ * no description), unless @required. */
+static gboolean
+read_text (const char *name, JsonNode *node, gboolean required, char **out, GError **error)
+{
+  g_autofree char *text = NULL;
+
+  *out = NULL;
+  if (!JSON_NODE_HOLDS_NULL (node))
+    {
+      if (json_node_get_value_type (node) != G_TYPE_STRING)
+        return invalid (error, "%s: must be a string", name);
+      text = g_strstrip (g_strdup (json_node_get_string (node)));
+      if (*text == '\0')
+        g_clear_pointer (&text, g_free);
+    }
+  if (text == NULL && required)
+    return invalid (error, "%s: must not be empty", name);
+  *out = g_steal_pointer (&text);
+  return TRUE;
+}
+
+static gboolean
+apply_properties (SynAsset *asset, JsonNode *node, GError **error)
+{
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *value;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, "properties: must be an object");
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &key, &value))
+    {
+      if (*key == '\0')
+        return invalid (error, "properties: a property name must not be empty");
+      /* null removes: the REST PATCH's merge semantics. */
+      if (JSON_NODE_HOLDS_NULL (value))
+        {
+          if (json_object_has_member (asset->properties, key))
+            json_object_remove_member (asset->properties, key);
+        }
+      else
+        json_object_set_member (asset->properties, key, syn_json_node_deep_copy (value));
+    }
+  return TRUE;
+}
+
+/* Applies @changes to @asset, field by field. Unknown fields are errors, so a
+ * misspelt one is never silently dropped. On failure @asset is partly changed. */
+static gboolean
+apply_changes (SynAsset *asset, JsonObject *changes, GError **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, changes);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_str_equal (name, "properties"))
+        {
+          if (!apply_properties (asset, node, error))
+            return FALSE;
+        }
+      else if (g_str_equal (name, "tag"))
+        {
+          if (!read_text (name, node, TRUE, &text, error))
+            return FALSE;
+          g_free (asset->tag);
+          asset->tag = g_steal_pointer (&text);
+        }
+      else if (g_str_equal (name, "type"))
+        {
+          if (!read_text (name, node, TRUE, &text, error))
+            return FALSE;
+          g_free (asset->type);
+          asset->type = g_utf8_strup (text, -1);
+        }
+      else if (g_str_equal (name, "description"))
+        {
+          if (!read_text (name, node, FALSE, &text, error))
+            return FALSE;
+          g_free (asset->description);
+          asset->description = g_steal_pointer (&text);
+        }
+      else if (g_str_equal (name, "area"))
+        {
+          if (!read_text (name, node, FALSE, &text, error))
+            return FALSE;
+          g_free (asset->area);
+          asset->area = g_steal_pointer (&text);
+        }
+      else if (g_str_equal (name, "discipline"))
+        {
+          g_autofree char *upper = NULL;
+
+          if (!read_text (name, node, FALSE, &text, error))
+            return FALSE;
+          upper = text ? g_ascii_strup (text, -1) : NULL;
+          if (upper != NULL && !syn_is_discipline (upper))
+            return invalid (error, "discipline: unknown discipline \"%s\" (expected ELECTRICAL, "
+                            "AUTOMATION, MECHANICAL, PROCESS, PIPING or INSTRUMENTATION)", text);
+          g_free (asset->discipline);
+          asset->discipline = g_steal_pointer (&upper);
+        }
+      else
+        return invalid (error, "%s: unknown field (expected tag, type, description, discipline, "
+                        "area or properties)", name);
+    }
+  return TRUE;
+}
+
+static gboolean
+set_not_found (GError **error, const char *project_id, const char *asset_id)
+{
+  g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND,
+               "No asset %s in project %s", asset_id, project_id);
+  return FALSE;
+}
+
+/* The asset, or NULL with an error (not found, or the store's). */
+static SynAsset *
+require_asset (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SynAsset *asset = syn_store_get_asset (store, project_id, asset_id, &local_error);
+
+  if (asset == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_not_found (error, project_id, asset_id);
+    }
+  return asset;
+}
+
+/* The unique constraint would catch it too, but not with a message naming the tag. */
+static gboolean
+require_free_tag (SynStore *store, const char *project_id, const char *tag, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(SynAsset) existing = syn_store_get_asset_by_tag (store, project_id, tag, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (existing != NULL)
+    {
+      g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT,
+                   "tag %s already exists in the project", tag);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Checks made inside the batch see what the write will see: no other writer
+ * comes between (the transaction holds the write lock, and the project's). */
+static SynBatch *
+begin_batch (SynStore *store, const char *project_id, const char *user_id, GError **error)
+{
+  g_autoptr(SynBatch) batch = syn_batch_begin (store, project_id, user_id, error);
+
+  if (batch == NULL)
+    return NULL;
+  if (!syn_store_lock_project (store, project_id, error))
+    {
+      syn_batch_abandon (batch);
+      return NULL;
+    }
+  return g_steal_pointer (&batch);
+}
+
+static gboolean
+commit_batch (SynBatch *batch, char **correlation_id, GError **error)
+{
+  g_autofree char *id = g_strdup (syn_batch_get_correlation_id (batch));
+
+  if (!syn_batch_commit (batch, error))
+    return FALSE;
+  if (correlation_id != NULL)
+    *correlation_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+static gboolean
+fail_batch (SynBatch *batch, GError **error, GError *cause)
+{
+  syn_batch_abandon (batch);
+  g_propagate_error (error, cause);
+  return FALSE;
+}
+
+/* Creates an asset from @fields: tag and type (required), description,
+ * discipline, area, properties. One batch with its ASSET_CREATED event. */
+SynAsset *
+syn_asset_editor_create (SynStore    *store,
+                         const char  *project_id,
+                         const char  *user_id,
+                         JsonObject  *fields,
+                         char       **correlation_id,
+                         GError     **error)
+{
+  g_autoptr(SynAsset) asset = syn_asset_new ();
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(SynEvent) event = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (fields != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (correlation_id != NULL)
+    *correlation_id = NULL;
+  if (!apply_changes (asset, fields, error))
+    return NULL;
+  if (asset->tag == NULL)
+    return invalid (error, "tag: required"), NULL;
+  if (asset->type == NULL)
+    return invalid (error, "type: required"), NULL;
+
+  if (!(batch = begin_batch (store, project_id, user_id, error)))
+    return NULL;
+  project = syn_store_get_project (store, project_id, &local_error);
+  if (project == NULL && local_error == NULL)
+    g_set_error (&local_error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND,
+                 "No project %s", project_id);
+  if (local_error == NULL)
+    require_free_tag (store, project_id, asset->tag, &local_error);
+  if (local_error == NULL)
+    event = syn_batch_create_asset (batch, asset, NULL, NULL, &local_error);
+  if (local_error != NULL)
+    return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
+  if (!commit_batch (batch, correlation_id, error))
+    return NULL;
+  return g_steal_pointer (&asset);
+}
+
+static gboolean
+assets_equal (SynAsset *a, SynAsset *b)
+{
+  g_autoptr(JsonNode) ja = syn_asset_to_json (a);
+  g_autoptr(JsonNode) jb = syn_asset_to_json (b);
+
+  return syn_json_node_equal (ja, jb);
+}
+
+/* Applies @patch ({properties: {key: value or null to remove}, description,
+ * discipline, area, type, tag}, properties merged) as one batch with its
+ * ASSET_UPDATED event. A patch that changes nothing makes no batch:
+ * @correlation_id is then NULL and the asset is returned as it is. */
+SynAsset *
+syn_asset_editor_update (SynStore    *store,
+                         const char  *project_id,
+                         const char  *user_id,
+                         const char  *asset_id,
+                         JsonObject  *patch,
+                         char       **correlation_id,
+                         GError     **error)
+{
+  g_autoptr(SynAsset) current = NULL;
+  g_autoptr(SynAsset) probe = NULL;
+  g_autoptr(SynAsset) before = NULL;
+  g_autoptr(SynAsset) after = NULL;
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(SynEvent) event = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (asset_id != NULL, NULL);
+  g_return_val_if_fail (patch != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (correlation_id != NULL)
+    *correlation_id = NULL;
+
+  /* A first look outside any transaction: a bad patch or one that changes
+   * nothing never waits for the write lock. */
+  if (!(current = require_asset (store, project_id, asset_id, error)))
+    return NULL;
+  probe = syn_asset_copy (current);
+  if (!apply_changes (probe, patch, error))
+    return NULL;
+  if (assets_equal (current, probe))
+    return g_steal_pointer (&current);
+
+  if (!(batch = begin_batch (store, project_id, user_id, error)))
+    return NULL;
+  /* Read again under the lock: the pre-image must be what the write replaces. */
+  if (!(before = require_asset (store, project_id, asset_id, &local_error)))
+    return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
+  after = syn_asset_copy (before);
+  if (!apply_changes (after, patch, &local_error))
+    return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
+  if (g_strcmp0 (before->tag, after->tag) != 0 &&
+      !require_free_tag (store, project_id, after->tag, &local_error))
+    return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
+
+  event = syn_batch_update_asset (batch, before, after, NULL, NULL, &local_error);
+  if (local_error != NULL)
+    return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
+  if (event == NULL)
+    {
+      /* Someone else made the same change meanwhile. */
+      syn_batch_abandon (batch);
+      return g_steal_pointer (&before);
+    }
+  if (!commit_batch (batch, correlation_id, error))
+    return NULL;
+  return g_steal_pointer (&after);
+}
+
+/* Deletes the asset with every edge touching it and every cable from or to
+ * it, as one batch: RELATIONSHIP_DELETED and CABLE_DELETED events first, then
+ * ASSET_DELETED, so that nothing is left pointing at an asset that is gone. */
+gboolean
+syn_asset_editor_delete (SynStore    *store,
+                         const char  *project_id,
+                         const char  *user_id,
+                         const char  *asset_id,
+                         char       **correlation_id,
+                         GError     **error)
+{
+  g_autoptr(SynAsset) asset = NULL;
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(GPtrArray) edges = NULL;
+  g_autoptr(GPtrArray) cables = NULL;
+  g_autoptr(SynEvent) event = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (asset_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (correlation_id != NULL)
+    *correlation_id = NULL;
+  if (!(batch = begin_batch (store, project_id, user_id, error)))
+    return FALSE;
+  if (!(asset = require_asset (store, project_id, asset_id, &local_error)) ||
+      !(edges = syn_store_list_edges (store, project_id, asset_id, &local_error)) ||
+      !(cables = syn_store_list_cables (store, project_id, 0, 0, NULL, &local_error)))
+    return fail_batch (batch, error, g_steal_pointer (&local_error));
+
+  for (guint i = 0; i < edges->len; i++)
+    {
+      g_autoptr(SynEvent) e = syn_batch_delete_edge (batch, g_ptr_array_index (edges, i),
+                                                     NULL, NULL, &local_error);
+
+      if (e == NULL)
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+    }
+  /* The store has no query for one asset's cables; a project has few enough. */
+  for (guint i = 0; i < cables->len; i++)
+    {
+      SynCable *cable = g_ptr_array_index (cables, i);
+      g_autoptr(SynEvent) e = NULL;
+
+      if (g_strcmp0 (cable->from_asset_id, asset_id) != 0 &&
+          g_strcmp0 (cable->to_asset_id, asset_id) != 0)
+        continue;
+      if (!(e = syn_batch_delete_cable (batch, cable, NULL, NULL, &local_error)))
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+    }
+  if (!(event = syn_batch_delete_asset (batch, asset, NULL, NULL, &local_error)))
+    return fail_batch (batch, error, g_steal_pointer (&local_error));
+  return commit_batch (batch, correlation_id, error);
+}

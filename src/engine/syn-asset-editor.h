@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-asset-editor.h: manual edits of assets (create, update, delete), each one batch. */
+#pragma once
+
+#include "store/syn-store.h"
+
+G_BEGIN_DECLS
+
+SynAsset *syn_asset_editor_create (SynStore    *store,
+                                   const char  *project_id,
+                                   const char  *user_id,
+                                   JsonObject  *fields,
+                                   char       **correlation_id,
+                                   GError     **error);
+SynAsset *syn_asset_editor_update (SynStore    *store,
+                                   const char  *project_id,
+                                   const char  *user_id,
+                                   const char  *asset_id,
+                                   JsonObject  *patch,
+                                   char       **correlation_id,
+                                   GError     **error);
+gboolean  syn_asset_editor_delete (SynStore    *store,
+                                   const char  *project_id,
+                                   const char  *user_id,
+                                   const char  *asset_id,
+                                   char       **correlation_id,
+                                   GError     **error);
+
+G_END_DECLS

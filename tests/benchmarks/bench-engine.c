@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench-engine.c: N centrifugal pumps through the demo's motor, voltage and cable rules: dry run,
+ * execution and rollback, against raw prepared-statement inserts of the rows the batch wrote. */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "engine/syn-rollback-service.h"
+#include "engine/syn-rule-engine.h"
+#include "engine/syn-rule-parser.h"
+#include "engine/syn-state-hash.h"
+#include "store/syn-store.h"
+
+static const char *rules_json =
+  "[{\"id\": \"pump-motor\", \"name\": \"FIRM: Centrifugal Pumps require Electric Motor\", \"source\": \"FIRM\","
+  "  \"discipline\": \"ELECTRICAL\", \"action_type\": \"CREATE_CHILD\","
+  "  \"condition\": {\"asset_type\": [\"PUMP\"], \"all\": [{\"key\": \"pump_type\", \"op\": \"==\", \"value\": \"CENTRIFUGAL\"}]},"
+  "  \"action\": {\"type\": \"MOTOR\", \"naming\": \"{area}-M-{tag_number}\", \"relation\": \"powers\","
+  "              \"discipline\": \"ELECTRICAL\", \"inherit_properties\": [\"hp\", \"area\", \"length_m\"],"
+  "              \"properties\": {\"enclosure\": \"TEFC\"}}},"
+  " {\"id\": \"ca-600v\", \"name\": \"COUNTRY: Canadian Motors are 600 V\", \"source\": \"COUNTRY\", \"is_enforced\": true,"
+  "  \"discipline\": \"ELECTRICAL\", \"action_type\": \"SET_PROPERTY\","
+  "  \"condition\": {\"asset_type\": \"MOTOR\", \"project_country\": \"CA\"},"
+  "  \"action\": {\"properties\": {\"voltage\": 600}, \"mode\": \"set\"}},"
+  " {\"id\": \"motor-cable\", \"name\": \"FIRM: Motors require Power Cable\", \"source\": \"FIRM\","
+  "  \"discipline\": \"ELECTRICAL\", \"action_type\": \"CREATE_CABLE\","
+  "  \"condition\": {\"asset_type\": \"MOTOR\", \"all\": [{\"key\": \"hp\", \"op\": \"exists\"}]},"
+  "  \"action\": {\"naming\": \"{tag}-PWR\", \"to\": \"source\", \"cable_type\": \"TECK90\", \"sizing\": \"auto\"}}]";
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static long
+peak_rss_mb (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024;
+}
+
+static void
+copy_table (sqlite3 *src, sqlite3 *dst, const char *table, const char *where, const char *corr,
+            guint64 *rows)
+{
+  g_autofree char *select_sql = g_strdup_printf ("SELECT * FROM %s WHERE %s", table, where);
+  sqlite3_stmt *sel, *ins;
+  g_autoptr(GString) ins_sql = g_string_new (NULL);
+  int ncol;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (src, select_sql, -1, &sel, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (sel, 1, corr, -1, SQLITE_STATIC);
+  ncol = sqlite3_column_count (sel);
+  g_string_append_printf (ins_sql, "INSERT INTO %s VALUES (", table);
+  for (int i = 0; i < ncol; i++)
+    g_string_append (ins_sql, i ? ", ?" : "?");
+  g_string_append (ins_sql, ")");
+  g_assert_cmpint (sqlite3_prepare_v2 (dst, ins_sql->str, -1, &ins, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (sel) == SQLITE_ROW)
+    {
+      for (int i = 0; i < ncol; i++)
+        sqlite3_bind_value (ins, i + 1, sqlite3_column_value (sel, i));
+      if (sqlite3_step (ins) != SQLITE_DONE)
+        g_error ("raw insert into %s: %s", table, sqlite3_errmsg (dst));
+      sqlite3_reset (ins);
+      (*rows)++;
+    }
+  sqlite3_finalize (sel);
+  sqlite3_finalize (ins);
+}
+
+int
+main (int argc, char *argv[])
+{
+  guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("synapse-bench-engine-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "engine.db", NULL);
+  g_autofree char *raw_path = g_build_filename (dir, "raw.db", NULL);
+  g_autoptr(SynStore) store = syn_store_open (path, &error);
+  g_autoptr(SynProject) project = syn_project_new ();
+  g_autoptr(SynRuleEngine) engine = syn_rule_engine_new (path);
+  g_autoptr(JsonNode) rules = syn_json_parse (rules_json, -1, &error);
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr(JsonNode) dry = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) rollback = NULL;
+  g_autofree char *hash_before = NULL;
+  g_autofree char *hash_after = NULL;
+  const char *corr;
+  double t, dry_s, exec_s, rollback_s, raw_s;
+  guint64 raw_rows = 0, events;
+  long rss_before;
+
+  g_assert_no_error (error);
+  printf ("Synapse engine benchmark (SQLite %s): %u centrifugal pumps, rules: motor, 600 V, sized cable\n",
+          sqlite3_libversion (), n);
+  project->name = g_strdup ("bench");
+  project->country = g_strdup ("CA");
+  g_assert_true (syn_store_insert_project (store, project, &error));
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (rules)); i++)
+    {
+      g_autoptr(SynRule) rule = syn_rule_parse (json_array_get_object_element (json_node_get_array (rules), i),
+                                                project->id, &error);
+      g_assert_no_error (error);
+      g_assert_true (syn_store_save_rule (store, rule, &error));
+    }
+
+  /* the pumps, loaded directly (the import is not what is measured here) */
+  g_assert_true (syn_store_begin (store, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SynAsset) pump = syn_asset_new ();
+      static const int hps[] = { 5, 10, 15, 25, 40, 50, 75, 100, 150, 200 };
+
+      pump->project_id = g_strdup (project->id);
+      pump->tag = g_strdup_printf ("%03u-PP-%05u", 100 + (i / 10000), i % 100000);
+      pump->type = g_strdup ("PUMP");
+      pump->area = g_strdup_printf ("%03u", 100 + (i / 10000));
+      json_object_set_string_member (pump->properties, "pump_type", "CENTRIFUGAL");
+      json_object_set_int_member (pump->properties, "hp", hps[i % G_N_ELEMENTS (hps)]);
+      json_object_set_int_member (pump->properties, "length_m", 20 + (i % 150));
+      g_assert_true (syn_store_insert_asset (store, pump, &error));
+    }
+  g_assert_true (syn_store_commit (store, &error));
+  hash_before = syn_state_hash_compute (store, project->id, &error);
+  rss_before = peak_rss_mb ();
+
+  json_object_set_string_member (request, "project_id", project->id);
+  json_object_set_string_member (request, "mode", "dry_run");
+  t = now_s ();
+  dry = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
+  dry_s = now_s () - t;
+  g_assert_no_error (error);
+
+  json_object_set_string_member (request, "mode", "execute");
+  t = now_s ();
+  answer = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
+  exec_s = now_s () - t;
+  g_assert_no_error (error);
+  corr = json_object_get_string_member (json_node_get_object (answer), "correlation_id");
+  {
+    g_autoptr(SynSnapshot) snap = syn_store_get_snapshot (store, project->id, corr, &error);
+    events = snap->events_count;
+  }
+
+  /* raw: the same rows (events, motors, cables, edges, snapshot) copied with
+   * bare prepared statements into an empty database of the same schema */
+  {
+    g_autoptr(SynStore) raw_store = syn_store_open (raw_path, &error);
+    sqlite3 *src, *dst;
+
+    g_assert_true (syn_store_insert_project (raw_store, project, &error));
+    g_clear_object (&raw_store);
+    sqlite3_open (path, &src);
+    sqlite3_open (raw_path, &dst);
+    sqlite3_exec (dst, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536", NULL, NULL, NULL);
+    t = now_s ();
+    sqlite3_exec (dst, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    copy_table (src, dst, "assets", "created_by_rule_id IS NOT NULL AND ?1 IS NOT NULL", corr, &raw_rows);
+    copy_table (src, dst, "cables", "?1 IS NOT NULL", corr, &raw_rows);
+    copy_table (src, dst, "edges", "?1 IS NOT NULL", corr, &raw_rows);
+    copy_table (src, dst, "workflow_events", "correlation_id = ?1", corr, &raw_rows);
+    copy_table (src, dst, "execution_snapshots", "correlation_id = ?1", corr, &raw_rows);
+    sqlite3_exec (dst, "COMMIT", NULL, NULL, NULL);
+    raw_s = now_s () - t;
+    sqlite3_close (src);
+    sqlite3_close (dst);
+  }
+
+  t = now_s ();
+  rollback = syn_rollback_service_rollback (store, project->id, corr, NULL, FALSE, &error);
+  rollback_s = now_s () - t;
+  g_assert_no_error (error);
+  hash_after = syn_state_hash_compute (store, project->id, &error);
+
+  {
+    JsonObject *s = json_object_get_object_member (json_node_get_object (answer), "summary");
+    JsonObject *c = json_object_get_object_member (s, "created");
+
+    printf ("dry run:            %8.2f s\n", dry_s);
+    printf ("execution:          %8.2f s  (%" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
+            " edges created; %" G_GUINT64_FORMAT " events; %.0f events/s)\n", exec_s,
+            json_object_get_int_member (c, "assets"), json_object_get_int_member (c, "cables"),
+            json_object_get_int_member (c, "edges"), events, events / exec_s);
+    printf ("raw inserts:        %8.2f s  (%" G_GUINT64_FORMAT " rows of the same tables, one transaction)\n", raw_s, raw_rows);
+    printf ("ratio (raw / ours): %8.1f %%  (target >= 50 %%)\n", 100.0 * raw_s / exec_s);
+    printf ("rollback:           %8.2f s  (%.2f x the execution; target <= 1)\n", rollback_s, rollback_s / exec_s);
+    printf ("state hash restored: %s\n", g_strcmp0 (hash_before, hash_after) == 0 ? "yes" : "NO");
+    printf ("peak RSS:           %8ld MB  (after loading the pumps: %ld MB; target < 500 MB)\n", peak_rss_mb (), rss_before);
+  }
+
+  g_clear_object (&store);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    if (system (cmd) != 0)
+      g_warning ("could not remove %s", dir);
+  }
+  return g_strcmp0 (hash_before, hash_after) == 0 ? 0 : 1;
+}
