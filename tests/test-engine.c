@@ -5,8 +5,11 @@
 #include <string.h>
 
 #include "backend/syn-local-backend.h"
+#include "engine/syn-batch.h"
 #include "engine/syn-engine-error.h"
 #include "engine/syn-event-store.h"
+#include "engine/syn-explainer.h"
+#include "engine/syn-rollback-service.h"
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-rule-parser.h"
 #include "engine/syn-state-hash.h"
@@ -843,6 +846,255 @@ test_backend_busy_start_fails (SynTestFixture *f, gconstpointer data)
   g_main_loop_unref (w.loop);
 }
 
+
+/* --- explain --------------------------------------------------------------------- */
+
+static JsonObject *
+verdict_for (JsonNode *explain, const char *rule_id)
+{
+  JsonArray *rules = json_object_get_array_member (json_node_get_object (explain), "rules");
+
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rules, i);
+      if (g_strcmp0 (json_object_get_string_member (r, "rule_id"), rule_id) == 0)
+        return r;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+test_explain (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynAsset) pump = syn_asset_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBatch) created = syn_batch_begin (f->store, f->project->id, "ada", &error);
+  g_autoptr(SynEvent) creation = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) before_run = NULL;
+  g_autoptr(JsonNode) explain = NULL;
+  JsonObject *r, *provenance;
+
+  /* created through a batch, as an import or an edit would: it has a history */
+  pump->tag = g_strdup ("P-1");
+  pump->type = g_strdup ("PUMP");
+  pump->area = g_strdup ("210");
+  json_object_set_string_member (pump->properties, "pump_type", "SLURRY");
+  creation = syn_batch_create_asset (created, pump, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_batch_commit (created, &error));
+
+  save_rules (f->store, f->project->id,
+              "[{\"id\": \"client\", \"name\": \"CLIENT: Seal\", \"source\": \"CLIENT\", \"action_type\": \"SET_PROPERTY\","
+              "  \"condition\": {\"asset_type\": \"PUMP\"}, \"action\": {\"properties\": {\"seal\": \"DOUBLE\"}, \"mode\": \"set\"}},"
+              " {\"id\": \"project\", \"name\": \"PROJECT: Seal\", \"source\": \"PROJECT\", \"action_type\": \"SET_PROPERTY\","
+              "  \"condition\": {\"asset_type\": \"PUMP\"}, \"action\": {\"properties\": {\"seal\": \"SINGLE\"}, \"mode\": \"set\"}},"
+              " {\"id\": \"centrifugal\", \"name\": \"FIRM: Centrifugal motor\", \"source\": \"FIRM\", \"action_type\": \"CREATE_CHILD\","
+              "  \"condition\": {\"asset_type\": \"PUMP\", \"all\": [{\"key\": \"pump_type\", \"op\": \"==\", \"value\": \"CENTRIFUGAL\"}]},"
+              "  \"action\": {\"type\": \"MOTOR\", \"naming\": \"M-{tag_number}\", \"relation\": \"powers\"}},"
+              " {\"id\": \"slurry\", \"name\": \"FIRM: Slurry motor\", \"source\": \"FIRM\", \"action_type\": \"CREATE_CHILD\","
+              "  \"condition\": {\"asset_type\": \"PUMP\", \"all\": [{\"key\": \"pump_type\", \"op\": \"==\", \"value\": \"SLURRY\"}]},"
+              "  \"action\": {\"type\": \"MOTOR\", \"naming\": \"M-{tag_number}\", \"relation\": \"powers\"}},"
+              " {\"id\": \"off\", \"name\": \"FIRM: Switched off\", \"source\": \"FIRM\", \"is_active\": false, \"action_type\": \"VALIDATE\","
+              "  \"condition\": {\"asset_type\": \"PUMP\"}, \"action\": {\"message\": \"never\"}}]");
+
+  /* before any run: matched rules are pending */
+  before_run = syn_explain_asset (f->store, f->project->id, pump->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (verdict_for (before_run, "slurry"), "verdict"), ==, "pending");
+
+  answer = run_ok (f->store, f->project->id, "execute", NULL, NULL);
+  explain = syn_explain_asset (f->store, f->project->id, pump->id, &error);
+  g_assert_no_error (error);
+
+  r = verdict_for (explain, "client");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "fired");
+  g_assert_cmpstr (json_object_get_string_member (r, "correlation_id"), ==,
+                   json_object_get_string_member (json_node_get_object (answer), "correlation_id"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r, "events")), ==, 1);
+  r = verdict_for (explain, "project");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "skipped");
+  g_assert_cmpstr (json_object_get_string_member (r, "reason"), ==, "overridden");
+  g_assert_cmpstr (json_object_get_string_member (r, "winner_rule_id"), ==, "client");
+  r = verdict_for (explain, "centrifugal");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "not_matched");
+  g_assert_cmpstr (json_object_get_string_member (r, "failed_test"), ==, "pump_type == CENTRIFUGAL");
+  g_assert_cmpstr (json_object_get_string_member (r, "actual"), ==, "SLURRY");
+  r = verdict_for (explain, "slurry");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "fired");
+  /* the motor's ASSET_CREATED and the edge's RELATIONSHIP_CREATED */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r, "events")), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (verdict_for (explain, "off"), "verdict"), ==, "inactive");
+
+  provenance = json_object_get_object_member (json_node_get_object (explain), "provenance");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (provenance, "seal"), "rule_id"), ==, "client");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (provenance, "seal"), "value"), ==, "DOUBLE");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (provenance, "pump_type"), "event_type"), ==,
+                   "ASSET_CREATED");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (provenance, "pump_type"), "user_id"), ==,
+                   "ada");
+
+  /* after a rollback the verdict goes back to pending */
+  {
+    g_autoptr(JsonNode) rolled = syn_rollback_service_rollback (f->store, f->project->id,
+                                                                json_object_get_string_member (json_node_get_object (answer), "correlation_id"),
+                                                                NULL, FALSE, &error);
+    g_autoptr(JsonNode) after = NULL;
+
+    g_assert_no_error (error);
+    after = syn_explain_asset (f->store, f->project->id, pump->id, &error);
+    g_assert_cmpstr (json_object_get_string_member (verdict_for (after, "slurry"), "verdict"), ==, "pending");
+    g_assert_false (json_object_has_member (json_object_get_object_member (json_node_get_object (after), "provenance"), "seal"));
+  }
+}
+
+/* --- property: random projects, random rules, execute then roll back ------------- */
+
+static const char *types[] = { "PUMP", "TANK", "AGITATOR", "MOTOR", "CONVEYOR", "PRESSURE_TRANSMITTER" };
+static const char *sources[] = { "FIRM", "COUNTRY", "PROJECT", "CLIENT" };
+
+static char *
+random_rule (GRand *rand, guint i)
+{
+  const char *source = sources[g_rand_int_range (rand, 0, G_N_ELEMENTS (sources))];
+  const char *type = types[g_rand_int_range (rand, 0, G_N_ELEMENTS (types))];
+  const char *enforced = g_rand_int_range (rand, 0, 5) == 0 ? "true" : "false";
+  g_autofree char *head = g_strdup_printf ("{\"id\": \"r%u\", \"name\": \"%s: Random %u\", \"source\": \"%s\", "
+                                          "\"is_enforced\": %s, \"priority\": %d, ",
+                                          i, source, i, source, enforced, g_rand_int_range (rand, 1, 120));
+
+  switch (g_rand_int_range (rand, 0, 6))
+    {
+    case 0:
+      return g_strdup_printf ("%s\"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"%s\"},"
+                              " \"action\": {\"type\": \"%s\", \"naming\": \"{tag}-C%u\", \"relation\": \"r%u\","
+                              " \"inherit_properties\": [\"hp\", \"area\"]}}",
+                              head, type, types[g_rand_int_range (rand, 0, G_N_ELEMENTS (types))], i, i);
+    case 1:
+      return g_strdup_printf ("%s\"action_type\": \"CREATE_CABLE\", \"condition\": {\"asset_type\": \"%s\","
+                              " \"all\": [{\"key\": \"hp\", \"op\": \"exists\"}]},"
+                              " \"action\": {\"naming\": \"{tag}-K%u\", \"to\": \"source\", \"cable_type\": \"TECK90\","
+                              " \"sizing\": \"auto\"}}", head, type, i);
+    case 2:
+    case 3:
+      return g_strdup_printf ("%s\"action_type\": \"SET_PROPERTY\", \"condition\": {\"asset_type\": [\"%s\", \"%s\"]},"
+                              " \"action\": {\"properties\": {\"k%d\": %d, \"hp\": %d}, \"mode\": \"%s\"}}",
+                              head, type, types[g_rand_int_range (rand, 0, G_N_ELEMENTS (types))],
+                              g_rand_int_range (rand, 0, 3), g_rand_int_range (rand, 0, 9), g_rand_int_range (rand, 1, 300),
+                              g_rand_boolean (rand) ? "set" : "default");
+    case 4:
+      return g_strdup_printf ("%s\"action_type\": \"CREATE_RELATIONSHIP\", \"condition\": {\"asset_type\": \"%s\"},"
+                              " \"action\": {\"relation\": \"near%u\", \"target\": {\"asset_type\": \"%s\", \"match\": \"same_area\"}}}",
+                              head, type, i, types[g_rand_int_range (rand, 0, G_N_ELEMENTS (types))]);
+    default:
+      return g_strdup_printf ("%s\"action_type\": \"VALIDATE\", \"condition\": {\"asset_type\": \"%s\","
+                              " \"any\": [{\"key\": \"hp\", \"op\": \">\", \"value\": 150}]},"
+                              " \"action\": {\"message\": \"big\"}}", head, type);
+    }
+}
+
+static void
+test_property_execute_then_rollback (SynTestFixture *f, gconstpointer data)
+{
+  guint iterations = g_test_slow () ? 200 : 40;
+  guint changing = 0, rolled_back = 0;
+
+  for (guint it = 0; it < iterations; it++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int () ^ it);
+      g_autofree char *name = g_strdup_printf ("random-%u", it);
+      g_autoptr(SynProject) project = syn_test_create_project (f->store, name, g_rand_boolean (rand) ? "CA" : NULL);
+      g_autoptr(GString) rules = g_string_new ("[");
+      g_autoptr(GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func (g_free);
+      guint n_assets = g_rand_int_range (rand, 1, 30);
+      guint n_rules = g_rand_int_range (rand, 1, 8);
+
+      for (guint a = 0; a < n_assets; a++)
+        {
+          g_autofree char *tag = g_strdup_printf ("%u-X-%03u", g_rand_int_range (rand, 1, 4), a);
+          g_autofree char *area = g_strdup_printf ("%u", g_rand_int_range (rand, 1, 4));
+          g_autofree char *props = g_rand_boolean (rand) ? g_strdup_printf ("{\"hp\": %d}", g_rand_int_range (rand, 1, 400))
+                                                         : g_strdup ("{}");
+          g_object_unref (add_asset (f->store, project->id, tag, types[g_rand_int_range (rand, 0, G_N_ELEMENTS (types))],
+                                     area, props));
+        }
+      for (guint r = 0; r < n_rules; r++)
+        {
+          g_autofree char *rule = random_rule (rand, it * 100 + r);
+          g_string_append_printf (rules, "%s%s", r ? ", " : "", rule);
+        }
+      g_string_append (rules, "]");
+      save_rules (f->store, project->id, rules->str);
+
+      /* several batches (runs and manual edits), then undo them newest first;
+       * after each rollback the state is what it was before that batch */
+      for (guint b = 0; b < 3; b++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(JsonNode) answer = NULL;
+
+          g_ptr_array_add (hashes, state_hash (f->store, project->id));
+          if (b == 1)
+            {
+              /* a manual edit between runs */
+              g_autoptr(GPtrArray) assets = syn_store_list_assets (f->store, project->id, NULL, NULL, 0, 1, NULL, NULL);
+              g_autoptr(SynBatch) batch = syn_batch_begin (f->store, project->id, NULL, &error);
+              g_autoptr(SynAsset) after = syn_asset_copy (assets->pdata[0]);
+              g_autoptr(SynEvent) ev = NULL;
+
+              json_object_set_int_member (after->properties, "hp", g_rand_int_range (rand, 1, 400));
+              json_object_set_string_member (after->properties, "edited", "yes");
+              ev = syn_batch_update_asset (batch, assets->pdata[0], after, NULL, NULL, &error);
+              g_assert_no_error (error);
+              g_ptr_array_add (batches, g_strdup (syn_batch_get_correlation_id (batch)));
+              g_assert_true (syn_batch_commit (batch, &error));
+              continue;
+            }
+          answer = run_engine (f->store, project->id, "execute", NULL, NULL, NULL, &error);
+          if (answer == NULL)
+            {
+              /* a random rule set may cycle: then nothing was committed */
+              g_assert_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CYCLE);
+              g_ptr_array_set_size (hashes, hashes->len - 1);
+              continue;
+            }
+          g_ptr_array_add (batches, g_strdup (json_object_get_string_member (json_node_get_object (answer), "correlation_id")));
+        }
+
+      g_assert_cmpuint (hashes->len, ==, batches->len);
+      for (guint b = batches->len; b > 0; b--)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(JsonNode) rolled = syn_rollback_service_rollback (f->store, project->id, batches->pdata[b - 1],
+                                                                      NULL, FALSE, &error);
+          g_autofree char *now = NULL;
+
+          g_assert_no_error (error);
+          {
+            g_autofree char *before_rollback = NULL;
+            /* count the batches that really changed something */
+            before_rollback = g_strdup (json_object_get_string_member (json_node_get_object (rolled), "status"));
+            g_assert_cmpstr (before_rollback, ==, "rolled_back");
+          }
+          rolled_back++;
+          now = state_hash (f->store, project->id);
+            {
+              JsonObject *summary = json_object_get_object_member (json_node_get_object (rolled), "summary");
+              if (json_object_get_int_member (summary, "assets_deleted") + json_object_get_int_member (summary, "cables_deleted") +
+                  json_object_get_int_member (summary, "edges_deleted") + json_object_get_int_member (summary, "assets_restored") > 0)
+                changing++;
+            }
+          if (g_strcmp0 (now, hashes->pdata[b - 1]) != 0)
+            g_error ("iteration %u: rollback of batch %u did not restore the state; rules: %s", it, b - 1, rules->str);
+        }
+    }
+  /* the random sets must exercise something: most rollbacks undo real changes */
+  g_test_message ("%u rollbacks, %u of them undoing changes", rolled_back, changing);
+  g_assert_cmpuint (changing, >=, rolled_back / 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -863,6 +1115,8 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/engine/one-execution-per-project", test_one_execution_per_project);
   SYN_TEST_ADD ("/synapse/engine/backend-async", test_backend_async);
   SYN_TEST_ADD ("/synapse/engine/backend-start-fails", test_backend_busy_start_fails);
+  SYN_TEST_ADD ("/synapse/engine/explain", test_explain);
+  SYN_TEST_ADD ("/synapse/engine/property-execute-then-rollback", test_property_execute_then_rollback);
 
   return g_test_run ();
 }

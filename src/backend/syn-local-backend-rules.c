@@ -6,6 +6,7 @@
 
 #include "core/syn-core.h"
 #include "engine/syn-csv-importer.h"
+#include "engine/syn-explainer.h"
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-rule-parser.h"
 #include "syn-local-backend-private.h"
@@ -518,7 +519,22 @@ op_create_demo (SynOpContext *ctx, JsonObject *params, GError **error)
   return syn_json_node_new_object (answer);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Explain                                                                   */
+
+static JsonNode *
+op_explain (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
+  const char *asset_id;
+
+  if (project == NULL || !(asset_id = _syn_param_string (params, "asset_id", TRUE, error)))
+    return NULL;
+  return syn_explain_asset (ctx->store, project->id, asset_id, error);
+}
+
 const SynOpEntry _syn_ops_rules[] = {
+  { SYN_OP_EXPLAIN, op_explain },
   { SYN_OP_LIST_RULES, op_list_rules },
   { SYN_OP_SAVE_RULE, op_save_rule },
   { SYN_OP_DELETE_RULE, op_delete_rule },

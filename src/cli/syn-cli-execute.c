@@ -459,8 +459,108 @@ _syn_cli_demo (int argc, char **argv)
   return ret;
 }
 
+static void
+print_verdicts (JsonArray *rules)
+{
+  printf ("%-11s  %-44s  %s\n", "VERDICT", "RULE", "WHY");
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rules, i);
+      const char *verdict = syn_json_get_string (r, "verdict");
+      g_autoptr(GString) why = g_string_new (syn_json_get_string (r, "reason"));
+
+      if (g_strcmp0 (verdict, "not_matched") == 0)
+        g_string_append_printf (why, ": %s (actual: %s)", syn_json_get_string (r, "failed_test"),
+                                syn_json_get_string (r, "actual") ? syn_json_get_string (r, "actual") : "absent");
+      if (syn_json_get_string (r, "winner_rule_id"))
+        g_string_append_printf (why, " by %s", syn_json_get_string (r, "winner_rule_id"));
+      if (syn_json_get_string (r, "correlation_id"))
+        {
+          g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (r, "correlation_id"));
+          g_string_append_printf (why, " (batch %s", batch);
+          if (json_object_has_member (r, "events"))
+            g_string_append_printf (why, ", %u events", json_array_get_length (json_object_get_array_member (r, "events")));
+          g_string_append (why, ")");
+        }
+      printf ("%-11s  %-44s  %s\n", verdict, syn_json_get_string (r, "rule_id"), why->str);
+    }
+}
+
+static void
+print_provenance (const char *title, JsonObject *provenance)
+{
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *node;
+
+  if (json_object_get_size (provenance) == 0)
+    return;
+  printf ("\n%-20s  %-22s  %-16s  %-36s  %-8s  %s\n", title, "VALUE", "EVENT", "RULE", "BATCH", "WHEN (UTC)");
+  json_object_iter_init (&iter, provenance);
+  while (json_object_iter_next (&iter, &key, &node))
+    {
+      JsonObject *p = json_node_get_object (node);
+      g_autofree char *value = syn_json_to_string (json_object_get_member (p, "value"));
+      g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (p, "correlation_id"));
+      g_autofree char *when = _syn_cli_local_time (syn_json_get_string (p, "timestamp"));
+      const char *rule = syn_json_get_string (p, "rule_id");
+
+      printf ("%-20s  %-22s  %-16s  %-36s  %-8s  %s\n", key, value, syn_json_get_string (p, "event_type"),
+              rule ? rule : (syn_json_get_string (p, "user_id") ? syn_json_get_string (p, "user_id") : "-"),
+              batch, when);
+    }
+}
+
 int
 _syn_cli_explain (int argc, char **argv)
 {
-  return _syn_cli_usage_error ("not available yet");
+  SynCliCommon common = { 0 };
+  g_autofree char *project = NULL;
+  g_autofree char *project_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBackend) backend = NULL;
+  g_autoptr(JsonObject) asset = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
+    { NULL }
+  };
+  JsonObject *a;
+  int ret = 0;
+
+  if (!_syn_cli_parse (&argc, &argv, "TAG", "Why each rule did or didn't fire on an asset; who set each value.",
+                       entries, &common, &error))
+    return _syn_cli_fail (error);
+  if (project == NULL)
+    return _syn_cli_usage_error ("explain: --project is required");
+  if (argc != 2)
+    return _syn_cli_usage_error ("usage: synapse explain TAG --project P");
+  if (!(backend = _syn_cli_backend (&common, &error)) ||
+      !(project_id = _syn_cli_resolve_project (backend, project, &error)) ||
+      !(asset = _syn_cli_resolve_asset (backend, project_id, argv[1], &error)))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+  json_object_set_string_member (params, "project_id", project_id);
+  json_object_set_string_member (params, "asset_id", syn_json_get_string (asset, "id"));
+  if (!(answer = _syn_cli_call (backend, SYN_OP_EXPLAIN, params, &error)))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+  if (common.json)
+    {
+      _syn_cli_print_json (answer);
+      goto out;
+    }
+  a = json_node_get_object (answer);
+  printf ("%s (%s)\n\n", argv[1], syn_json_get_string (asset, "type"));
+  print_verdicts (json_object_get_array_member (a, "rules"));
+  print_provenance ("PROPERTY", json_object_get_object_member (a, "provenance"));
+  print_provenance ("FIELD", json_object_get_object_member (a, "fields"));
+out:
+  _syn_cli_common_clear (&common);
+  return ret;
 }

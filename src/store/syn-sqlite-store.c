@@ -1582,6 +1582,45 @@ sqlite_list_later_batches (SynStore *store, const char *project_id, const char *
   return result;
 }
 
+/* Scans the rule's events (the project+rule index) and reads the source
+ * from the payload: explain asks this for one asset at a time. */
+static SynEvent *
+sqlite_find_latest_rule_event (SynStore *store, const char *project_id, const char *rule_id,
+                               const char *source_asset_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = ?1 "
+                               "AND rule_id = ?2 AND is_rolled_back = 0 "
+                               "AND event_type IN ('RULE_EXECUTED', 'RULE_SKIPPED', 'RULE_ERROR') "
+                               "AND json_extract(payload, '$.source_asset_id') = ?3 "
+                               "ORDER BY position DESC LIMIT 1", error)))
+    return NULL;
+  bind_text (stmt, 1, project_id);
+  bind_text (stmt, 2, rule_id);
+  bind_text (stmt, 3, source_asset_id);
+  return collect_one (self, stmt, read_event, error);
+}
+
+static GPtrArray *
+sqlite_get_events_by_sequence (SynStore *store, const char *project_id, const char *correlation_id,
+                               gint64 first_seq, gint64 last_seq, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE correlation_id = ?2 "
+                               "AND sequence_num BETWEEN ?3 AND ?4 AND project_id = ?1 "
+                               "ORDER BY sequence_num", error)))
+    return NULL;
+  bind_text (stmt, 1, project_id);
+  bind_text (stmt, 2, correlation_id);
+  sqlite3_bind_int64 (stmt, 3, first_seq);
+  sqlite3_bind_int64 (stmt, 4, last_seq);
+  return collect_rows (self, stmt, read_event, error);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Snapshots                                                                 */
 
@@ -1799,6 +1838,143 @@ sqlite_list_executions (SynStore *store, const char *project_id, guint64 offset,
 }
 
 /* ------------------------------------------------------------------------- */
+/* Tokens and project membership (0002_auth)                                 */
+
+static gboolean
+sqlite_insert_token (SynStore *store, const char *token_hash, const char *user_id,
+                     gint64 created_at, gint64 expires_at, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "INSERT INTO user_tokens (token_hash, user_id, created_at, expires_at) "
+                               "VALUES (?1, ?2, ?3, ?4)", error)))
+    return FALSE;
+  bind_text (stmt, 1, token_hash);
+  bind_text (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, created_at);
+  sqlite3_bind_int64 (stmt, 4, expires_at);
+  return step_done (self, stmt, error);
+}
+
+static SynUser *
+sqlite_get_token_user (SynStore *store, const char *token_hash, gint64 now, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, u.created_at "
+                               "FROM user_tokens t JOIN users u ON u.id = t.user_id "
+                               "WHERE t.token_hash = ?1 AND t.expires_at > ?2", error)))
+    return NULL;
+  bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return collect_one (self, stmt, read_user, error);
+}
+
+static gboolean
+sqlite_delete_token (SynStore *store, const char *token_hash, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "DELETE FROM user_tokens WHERE token_hash = ?1", error)))
+    return FALSE;
+  bind_text (stmt, 1, token_hash);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_delete_expired_tokens (SynStore *store, gint64 now, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "DELETE FROM user_tokens WHERE expires_at <= ?1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_add_project_member (SynStore *store, const char *project_id, const char *user_id,
+                           gint64 added_at, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "INSERT INTO project_members (project_id, user_id, added_at) "
+                               "VALUES (?1, ?2, ?3) ON CONFLICT (project_id, user_id) DO NOTHING", error)))
+    return FALSE;
+  bind_text (stmt, 1, project_id);
+  bind_text (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, added_at != 0 ? added_at : syn_time_now_usec ());
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_is_project_member (SynStore *store, const char *project_id, const char *user_id,
+                          gboolean *is_member, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  guint64 n = 0;
+
+  if (!(stmt = get_stmt (self, "SELECT count(*) FROM project_members WHERE project_id = ?1 AND user_id = ?2", error)))
+    return FALSE;
+  bind_text (stmt, 1, project_id);
+  bind_text (stmt, 2, user_id);
+  if (!count_rows (self, stmt, &n, error))
+    return FALSE;
+  if (is_member != NULL)
+    *is_member = n > 0;
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_list_project_members (SynStore *store, const char *project_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, u.created_at "
+                               "FROM project_members m JOIN users u ON u.id = m.user_id "
+                               "WHERE m.project_id = ?1 ORDER BY u.username", error)))
+    return NULL;
+  bind_text (stmt, 1, project_id);
+  return collect_rows (self, stmt, read_user, error);
+}
+
+static GPtrArray *
+sqlite_list_member_projects (SynStore *store, const char *user_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "SELECT p.id, p.name, p.description, p.country, p.created_at "
+                               "FROM project_members m JOIN projects p ON p.id = m.project_id "
+                               "WHERE m.user_id = ?1 ORDER BY p.name", error)))
+    return NULL;
+  bind_text (stmt, 1, user_id);
+  return collect_rows (self, stmt, read_project, error);
+}
+
+static gboolean
+sqlite_update_user_password (SynStore *store, const char *user_id, const char *password_hash, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, "UPDATE users SET password_hash = ?2 WHERE id = ?1", error)))
+    return FALSE;
+  bind_text (stmt, 1, user_id);
+  bind_text (stmt, 2, password_hash);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  return require_changed (self, "user", user_id, error);
+}
+
+/* ------------------------------------------------------------------------- */
 
 static void
 store_iface_init (SynStoreInterface *iface)
@@ -1847,6 +2023,8 @@ store_iface_init (SynStoreInterface *iface)
   iface->get_event = sqlite_get_event;
   iface->mark_events_rolled_back = sqlite_mark_events_rolled_back;
   iface->list_later_batches = sqlite_list_later_batches;
+  iface->find_latest_rule_event = sqlite_find_latest_rule_event;
+  iface->get_events_by_sequence = sqlite_get_events_by_sequence;
   iface->insert_snapshot = sqlite_insert_snapshot;
   iface->get_snapshot = sqlite_get_snapshot;
   iface->update_snapshot_events_count = sqlite_update_snapshot_events_count;
@@ -1856,4 +2034,13 @@ store_iface_init (SynStoreInterface *iface)
   iface->update_execution = sqlite_update_execution;
   iface->get_execution = sqlite_get_execution;
   iface->list_executions = sqlite_list_executions;
+  iface->insert_token = sqlite_insert_token;
+  iface->get_token_user = sqlite_get_token_user;
+  iface->delete_token = sqlite_delete_token;
+  iface->delete_expired_tokens = sqlite_delete_expired_tokens;
+  iface->add_project_member = sqlite_add_project_member;
+  iface->is_project_member = sqlite_is_project_member;
+  iface->list_project_members = sqlite_list_project_members;
+  iface->list_member_projects = sqlite_list_member_projects;
+  iface->update_user_password = sqlite_update_user_password;
 }

@@ -475,3 +475,93 @@ syn_store_list_executions (SynStore *self, const char *project_id, guint64 offse
 
   return SYN_STORE_GET_IFACE (self)->list_executions (self, project_id, offset, limit, total, error);
 }
+
+SynEvent *
+syn_store_find_latest_rule_event (SynStore *self, const char *project_id, const char *rule_id, const char *source_asset_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->find_latest_rule_event (self, project_id, rule_id, source_asset_id, error);
+}
+
+GPtrArray *
+syn_store_get_events_by_sequence (SynStore *self, const char *project_id, const char *correlation_id, gint64 first_seq, gint64 last_seq, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_events_by_sequence (self, project_id, correlation_id, first_seq, last_seq, error);
+}
+
+/* Authentication and membership. */
+
+gboolean
+syn_store_insert_token (SynStore *self, const char *token_hash, const char *user_id, gint64 created_at, gint64 expires_at, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_token (self, token_hash, user_id, created_at, expires_at, error);
+}
+
+SynUser *
+syn_store_get_token_user (SynStore *self, const char *token_hash, gint64 now, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_token_user (self, token_hash, now, error);
+}
+
+gboolean
+syn_store_delete_token (SynStore *self, const char *token_hash, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->delete_token (self, token_hash, error);
+}
+
+gboolean
+syn_store_delete_expired_tokens (SynStore *self, gint64 now, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->delete_expired_tokens (self, now, error);
+}
+
+gboolean
+syn_store_add_project_member (SynStore *self, const char *project_id, const char *user_id, gint64 added_at, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->add_project_member (self, project_id, user_id, added_at, error);
+}
+
+gboolean
+syn_store_is_project_member (SynStore *self, const char *project_id, const char *user_id, gboolean *is_member, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->is_project_member (self, project_id, user_id, is_member, error);
+}
+
+GPtrArray *
+syn_store_list_project_members (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_project_members (self, project_id, error);
+}
+
+GPtrArray *
+syn_store_list_member_projects (SynStore *self, const char *user_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_member_projects (self, user_id, error);
+}
+
+gboolean
+syn_store_update_user_password (SynStore *self, const char *user_id, const char *password_hash, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->update_user_password (self, user_id, password_hash, error);
+}

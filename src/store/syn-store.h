@@ -81,6 +81,8 @@ struct _SynStoreInterface
   SynEvent *(*get_event) (SynStore *self, const char *event_id, GError **error);
   gboolean (*mark_events_rolled_back) (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error);
   GPtrArray *(*list_later_batches) (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *aggregate_ids, guint n_ids, gint64 after_position, GError **error);
+  SynEvent *(*find_latest_rule_event) (SynStore *self, const char *project_id, const char *rule_id, const char *source_asset_id, GError **error);
+  GPtrArray *(*get_events_by_sequence) (SynStore *self, const char *project_id, const char *correlation_id, gint64 first_seq, gint64 last_seq, GError **error);
   gboolean (*insert_snapshot) (SynStore *self, SynSnapshot *snapshot, GError **error);
   SynSnapshot *(*get_snapshot) (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
   gboolean (*update_snapshot_events_count) (SynStore *self, const char *project_id, const char *correlation_id, gint64 events_count, GError **error);
@@ -90,6 +92,19 @@ struct _SynStoreInterface
   gboolean (*update_execution) (SynStore *self, SynExecution *execution, GError **error);
   SynExecution *(*get_execution) (SynStore *self, const char *execution_id, GError **error);
   GPtrArray *(*list_executions) (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
+
+  /* Authentication and project membership (schema 0002_auth). Tokens are
+   * stored only as the lowercase hex SHA-256 of the secret; times are
+   * microseconds since the Unix epoch, UTC, like every other time. */
+  gboolean (*insert_token) (SynStore *self, const char *token_hash, const char *user_id, gint64 created_at, gint64 expires_at, GError **error);
+  SynUser *(*get_token_user) (SynStore *self, const char *token_hash, gint64 now, GError **error);
+  gboolean (*delete_token) (SynStore *self, const char *token_hash, GError **error);
+  gboolean (*delete_expired_tokens) (SynStore *self, gint64 now, GError **error);
+  gboolean (*add_project_member) (SynStore *self, const char *project_id, const char *user_id, gint64 added_at, GError **error);
+  gboolean (*is_project_member) (SynStore *self, const char *project_id, const char *user_id, gboolean *is_member, GError **error);
+  GPtrArray *(*list_project_members) (SynStore *self, const char *project_id, GError **error);
+  GPtrArray *(*list_member_projects) (SynStore *self, const char *user_id, GError **error);
+  gboolean (*update_user_password) (SynStore *self, const char *user_id, const char *password_hash, GError **error);
 };
 
 GQuark syn_store_error_quark (void);
@@ -163,6 +178,11 @@ gboolean syn_store_mark_events_rolled_back (SynStore *self, const char *project_
  * after @after_position on one of @aggregate_ids of @aggregate_type; newest
  * first (by their last such event). Any number of ids: queried in chunks. */
 GPtrArray *syn_store_list_later_batches (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *aggregate_ids, guint n_ids, gint64 after_position, GError **error);
+/* The newest RULE_EXECUTED, RULE_SKIPPED or RULE_ERROR of @rule_id about
+ * @source_asset_id (payload.source_asset_id), not rolled back; NULL if none. */
+SynEvent *syn_store_find_latest_rule_event (SynStore *self, const char *project_id, const char *rule_id, const char *source_asset_id, GError **error);
+/* The events of one batch with first_seq <= sequence_num <= last_seq, in order. */
+GPtrArray *syn_store_get_events_by_sequence (SynStore *self, const char *project_id, const char *correlation_id, gint64 first_seq, gint64 last_seq, GError **error);
 gboolean syn_store_insert_snapshot (SynStore *self, SynSnapshot *snapshot, GError **error);
 SynSnapshot *syn_store_get_snapshot (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
 gboolean syn_store_update_snapshot_events_count (SynStore *self, const char *project_id, const char *correlation_id, gint64 events_count, GError **error);
@@ -174,5 +194,25 @@ gboolean syn_store_update_execution (SynStore *self, SynExecution *execution, GE
 SynExecution *syn_store_get_execution (SynStore *self, const char *execution_id, GError **error);
 /* Newest first. */
 GPtrArray *syn_store_list_executions (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
+
+/* Authentication and membership (schema 0002_auth: user_tokens, project_members). */
+/* Stores a session token by the hex SHA-256 of its secret (never the secret). */
+gboolean syn_store_insert_token (SynStore *self, const char *token_hash, const char *user_id, gint64 created_at, gint64 expires_at, GError **error);
+/* The user of a token whose expires_at is after @now; NULL without an error when
+ * the token is unknown or expired. */
+SynUser *syn_store_get_token_user (SynStore *self, const char *token_hash, gint64 now, GError **error);
+/* Removes one token (logout); an unknown one is not an error. */
+gboolean syn_store_delete_token (SynStore *self, const char *token_hash, GError **error);
+/* Removes every token with expires_at <= @now. */
+gboolean syn_store_delete_expired_tokens (SynStore *self, gint64 now, GError **error);
+/* Makes @user_id a member of @project_id; already being one is not an error. */
+gboolean syn_store_add_project_member (SynStore *self, const char *project_id, const char *user_id, gint64 added_at, GError **error);
+gboolean syn_store_is_project_member (SynStore *self, const char *project_id, const char *user_id, gboolean *is_member, GError **error);
+/* The SynUsers who are members of @project_id, ordered by username. */
+GPtrArray *syn_store_list_project_members (SynStore *self, const char *project_id, GError **error);
+/* The SynProjects @user_id is a member of, ordered by name. */
+GPtrArray *syn_store_list_member_projects (SynStore *self, const char *user_id, GError **error);
+/* Replaces the password hash of a user (a crypt(3) string); NOT_FOUND if no such user. */
+gboolean syn_store_update_user_password (SynStore *self, const char *user_id, const char *password_hash, GError **error);
 
 G_END_DECLS
