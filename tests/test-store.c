@@ -337,8 +337,50 @@ test_canonical_json (void)
   g_assert_cmpstr (ca, ==, "{\"a\":true,\"b\":[1,2.5,{\"x\":\"é\\n\",\"y\":null}],\"c\":3}");
   g_assert_cmpstr (ca, ==, cb);
 
+  /* structural equality: member order does not matter, 3 equals 3.0 */
+  {
+    g_autoptr(JsonNode) x = syn_json_parse ("{\"a\": [1, {\"b\": 3}], \"c\": null}", -1, NULL);
+    g_autoptr(JsonNode) y = syn_json_parse ("{\"c\": null, \"a\": [1.0, {\"b\": 3.0}]}", -1, NULL);
+    g_autoptr(JsonNode) z = syn_json_parse ("{\"c\": null, \"a\": [1, {\"b\": \"3\"}]}", -1, NULL);
+    g_autoptr(JsonNode) w = syn_json_parse ("{\"a\": [1, {\"b\": 3}]}", -1, NULL);
+
+    g_assert_true (syn_json_node_equal (x, y));
+    g_assert_false (syn_json_node_equal (x, z));
+    g_assert_false (syn_json_node_equal (x, w));
+  }
+  /* the stored form: compact, shortest doubles that read back exactly */
+  {
+    g_autoptr(JsonNode) n = syn_json_parse ("{\"v\": 2.882, \"w\": 0.1, \"i\": 600.0, \"s\": \"é\\\"\"}", -1, NULL);
+    g_autofree char *text = syn_json_to_string_fast (n);
+
+    g_assert_cmpstr (text, ==, "{\"v\":2.882,\"w\":0.1,\"i\":600,\"s\":\"é\\\"\"}");
+  }
+
   g_assert_null (syn_json_parse ("{\"a\": ", -1, &error));
   g_assert_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON);
+}
+
+/* Version 7: valid, time-ordered (each id sorts after the previous), unique. */
+static void
+test_uuid_v7 (void)
+{
+  g_autofree char *previous = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      char *id = syn_uuid_new ();
+
+      g_assert_true (syn_uuid_is_valid (id));
+      g_assert_cmpuint (strlen (id), ==, 36);
+      g_assert_cmpint (id[14], ==, '7');
+      g_assert_nonnull (strchr ("89ab", id[19]));
+      if (previous != NULL)
+        g_assert_cmpstr (previous, <, id);
+      g_assert_true (g_hash_table_add (seen, g_strdup (id)));
+      g_free (previous);
+      previous = id;
+    }
 }
 
 int
@@ -355,6 +397,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/store/rules-scope", test_rules_scope);
   SYN_TEST_ADD ("/synapse/store/state-hash", test_state_hash);
   g_test_add_func ("/synapse/store/canonical-json", test_canonical_json);
+  g_test_add_func ("/synapse/store/uuid-v7", test_uuid_v7);
 
   return g_test_run ();
 }

@@ -26,6 +26,9 @@ JsonObject *syn_json_parse_object           (const char   *text,
 char       *syn_json_to_string              (JsonNode     *node);
 char       *syn_json_object_to_string       (JsonObject   *object);
 char       *syn_json_canonical              (JsonNode     *node);
+char       *syn_json_to_string_fast         (JsonNode     *node);
+void        syn_json_compact_append         (GString      *out,
+                                             JsonNode     *node);
 void        syn_json_canonical_append       (GString      *out,
                                              JsonNode     *node);
 gboolean    syn_json_node_equal             (JsonNode     *a,

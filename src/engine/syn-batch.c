@@ -30,6 +30,7 @@ struct _SynBatch
   GPtrArray     *pre_image_order[N_KINDS];
   guint          done : 1;
   guint          write_snapshot : 1;
+  guint          preview : 1;
 };
 
 G_DEFINE_FINAL_TYPE (SynBatch, syn_batch, G_TYPE_OBJECT)
@@ -144,6 +145,36 @@ syn_batch_get_event_count (SynBatch *self)
 
 /* Without a snapshot the batch cannot be rolled back: a rollback's own batch
  * is written so, and undoing it is refused for want of a snapshot. */
+/* A preview (dry run) evaluates everything and writes nothing: entity writes
+ * are skipped (new entities still get their ids) and events are dropped
+ * instead of appended. Such a batch can only be abandoned. */
+void
+syn_batch_set_preview (SynBatch *self, gboolean preview)
+{
+  g_return_if_fail (SYN_IS_BATCH (self));
+
+  self->preview = preview != FALSE;
+  syn_event_store_set_discard (self->events, self->preview);
+}
+
+gboolean
+syn_batch_get_preview (SynBatch *self)
+{
+  g_return_val_if_fail (SYN_IS_BATCH (self), FALSE);
+  return self->preview;
+}
+
+/* In a preview, gives a new entity its id (the store would) and says so. */
+static gboolean
+preview_assign_id (SynBatch *self, char **id)
+{
+  if (!self->preview)
+    return FALSE;
+  if (*id == NULL)
+    *id = syn_uuid_new ();
+  return TRUE;
+}
+
 void
 syn_batch_set_write_snapshot (SynBatch *self, gboolean write)
 {
@@ -246,7 +277,7 @@ syn_batch_create_asset (SynBatch   *self,
 
   if (asset->project_id == NULL)
     asset->project_id = g_strdup (self->project_id);
-  if (!syn_store_insert_asset (self->store, asset, error))
+  if (!preview_assign_id (self, &asset->id) && !syn_store_insert_asset (self->store, asset, error))
     return NULL;
   record_created (self, KIND_ASSET, asset->id);
   return syn_batch_emit (self, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, asset->id,
@@ -278,7 +309,7 @@ syn_batch_update_asset (SynBatch   *self,
       json_node_unref (payload);
       return NULL;
     }
-  if (!syn_store_update_asset (self->store, after, error))
+  if (!self->preview && !syn_store_update_asset (self->store, after, error))
     {
       json_node_unref (payload);
       return NULL;
@@ -300,7 +331,7 @@ syn_batch_delete_asset (SynBatch   *self,
   g_return_val_if_fail (SYN_IS_BATCH (self), NULL);
   g_return_val_if_fail (SYN_IS_ASSET (asset), NULL);
 
-  if (!syn_store_delete_asset (self->store, self->project_id, asset->id, error))
+  if (!self->preview && !syn_store_delete_asset (self->store, self->project_id, asset->id, error))
     return NULL;
   json = syn_asset_to_json (asset);
   record_pre_image (self, KIND_ASSET, asset->id, json);
@@ -321,7 +352,7 @@ syn_batch_create_cable (SynBatch   *self,
 
   if (cable->project_id == NULL)
     cable->project_id = g_strdup (self->project_id);
-  if (!syn_store_insert_cable (self->store, cable, error))
+  if (!preview_assign_id (self, &cable->id) && !syn_store_insert_cable (self->store, cable, error))
     return NULL;
   record_created (self, KIND_CABLE, cable->id);
   return syn_batch_emit (self, SYN_EVENT_CABLE_CREATED, SYN_AGGREGATE_CABLE, cable->id,
@@ -352,7 +383,7 @@ syn_batch_update_cable (SynBatch   *self,
       json_node_unref (payload);
       return NULL;
     }
-  if (!syn_store_update_cable (self->store, after, error))
+  if (!self->preview && !syn_store_update_cable (self->store, after, error))
     {
       json_node_unref (payload);
       return NULL;
@@ -374,7 +405,7 @@ syn_batch_delete_cable (SynBatch   *self,
   g_return_val_if_fail (SYN_IS_BATCH (self), NULL);
   g_return_val_if_fail (SYN_IS_CABLE (cable), NULL);
 
-  if (!syn_store_delete_cable (self->store, self->project_id, cable->id, error))
+  if (!self->preview && !syn_store_delete_cable (self->store, self->project_id, cable->id, error))
     return NULL;
   json = syn_cable_to_json (cable);
   record_pre_image (self, KIND_CABLE, cable->id, json);
@@ -395,7 +426,7 @@ syn_batch_create_edge (SynBatch   *self,
 
   if (edge->project_id == NULL)
     edge->project_id = g_strdup (self->project_id);
-  if (!syn_store_insert_edge (self->store, edge, error))
+  if (!preview_assign_id (self, &edge->id) && !syn_store_insert_edge (self->store, edge, error))
     return NULL;
   record_created (self, KIND_EDGE, edge->id);
   return syn_batch_emit (self, SYN_EVENT_RELATIONSHIP_CREATED, SYN_AGGREGATE_EDGE, edge->id,
@@ -414,7 +445,7 @@ syn_batch_delete_edge (SynBatch   *self,
   g_return_val_if_fail (SYN_IS_BATCH (self), NULL);
   g_return_val_if_fail (SYN_IS_EDGE (edge), NULL);
 
-  if (!syn_store_delete_edge (self->store, self->project_id, edge->id, error))
+  if (!self->preview && !syn_store_delete_edge (self->store, self->project_id, edge->id, error))
     return NULL;
   json = syn_edge_to_json (edge);
   record_pre_image (self, KIND_EDGE, edge->id, json);

@@ -19,6 +19,9 @@ SynEventStore *syn_batch_get_event_store   (SynBatch     *self);
 SynStore      *syn_batch_get_store         (SynBatch     *self);
 const char    *syn_batch_get_project_id    (SynBatch     *self);
 gint64         syn_batch_get_event_count   (SynBatch     *self);
+void           syn_batch_set_preview       (SynBatch     *self,
+                                            gboolean      preview);
+gboolean       syn_batch_get_preview       (SynBatch     *self);
 void           syn_batch_set_write_snapshot (SynBatch    *self,
                                             gboolean     write);
 

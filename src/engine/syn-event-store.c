@@ -19,6 +19,7 @@ struct _SynEventStore
   GPtrArray *pending;
   guint      owns_transaction : 1;
   guint      in_batch : 1;
+  guint      discard : 1;
 };
 
 G_DEFINE_FINAL_TYPE (SynEventStore, syn_event_store, G_TYPE_OBJECT)
@@ -148,6 +149,15 @@ syn_event_store_get_batch_count (SynEventStore *self)
   return self->in_batch ? self->sequence_counter : 0;
 }
 
+/* Events emitted while set are numbered as usual, then dropped at flush:
+ * how a dry run goes through every step without writing. */
+void
+syn_event_store_set_discard (SynEventStore *self, gboolean discard)
+{
+  g_return_if_fail (SYN_IS_EVENT_STORE (self));
+  self->discard = discard != FALSE;
+}
+
 gboolean
 syn_event_store_flush (SynEventStore *self, GError **error)
 {
@@ -155,6 +165,11 @@ syn_event_store_flush (SynEventStore *self, GError **error)
 
   if (self->pending->len == 0)
     return TRUE;
+  if (self->discard)
+    {
+      g_ptr_array_set_size (self->pending, 0);
+      return TRUE;
+    }
   if (!syn_store_append_events (self->store, self->pending, error))
     return FALSE;
   g_ptr_array_set_size (self->pending, 0);

@@ -31,6 +31,8 @@ SynEvent      *syn_event_store_emit               (SynEventStore       *self,
                                                    const char          *causation_id,
                                                    JsonNode            *metadata,
                                                    GError             **error);
+void           syn_event_store_set_discard    (SynEventStore       *self,
+                                               gboolean             discard);
 gboolean       syn_event_store_flush              (SynEventStore       *self,
                                                    GError             **error);
 gboolean       syn_event_store_commit_batch       (SynEventStore       *self,

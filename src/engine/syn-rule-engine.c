@@ -761,6 +761,7 @@ syn_rule_engine_run (SynRuleEngine         *self,
     }
   if (!syn_store_lock_project (store, run.project->id, &local_error))
     goto abandon;
+  syn_batch_set_preview (run.batch, run.dry_run);
   correlation_id = g_strdup (syn_batch_get_correlation_id (run.batch));
   if (started != NULL)
     started (run.execution_id, correlation_id, user_data);

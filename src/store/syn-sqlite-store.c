@@ -125,7 +125,10 @@ bind_json_node (sqlite3_stmt *stmt, int idx, JsonNode *node, const char *fallbac
         sqlite3_bind_null (stmt, idx);
       return;
     }
-  bind_take_text (stmt, idx, json_to_string (node, FALSE));
+  if (JSON_NODE_HOLDS_OBJECT (node) && json_object_get_size (json_node_get_object (node)) == 0)
+    sqlite3_bind_text (stmt, idx, "{}", 2, SQLITE_STATIC);
+  else
+    bind_take_text (stmt, idx, syn_json_to_string_fast (node));
 }
 
 static void

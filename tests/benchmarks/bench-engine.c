@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "engine/syn-rollback-service.h"
@@ -43,6 +44,19 @@ peak_rss_mb (void)
 
   getrusage (RUSAGE_SELF, &ru);
   return ru.ru_maxrss / 1024;
+}
+
+/* The resident set now (not the peak), from /proc. */
+static long
+rss_now_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmRSS:")) == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10) / 1024;
 }
 
 static void
@@ -138,12 +152,14 @@ main (int argc, char *argv[])
   dry = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
   dry_s = now_s () - t;
   g_assert_no_error (error);
+  printf ("  (RSS after the dry run: %ld MB, peak so far %ld MB)\n", rss_now_mb (), peak_rss_mb ());
 
   json_object_set_string_member (request, "mode", "execute");
   t = now_s ();
   answer = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
   exec_s = now_s () - t;
   g_assert_no_error (error);
+  printf ("  (RSS after the execution: %ld MB, peak so far %ld MB)\n", rss_now_mb (), peak_rss_mb ());
   corr = json_object_get_string_member (json_node_get_object (answer), "correlation_id");
   {
     g_autoptr(SynSnapshot) snap = syn_store_get_snapshot (store, project->id, corr, &error);
