@@ -479,7 +479,10 @@ print_verdicts (JsonArray *rules)
           g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (r, "correlation_id"));
           g_string_append_printf (why, " (batch %s", batch);
           if (json_object_has_member (r, "events"))
-            g_string_append_printf (why, ", %u events", json_array_get_length (json_object_get_array_member (r, "events")));
+            {
+              guint n = json_array_get_length (json_object_get_array_member (r, "events"));
+              g_string_append_printf (why, ", %u event%s", n, n == 1 ? "" : "s");
+            }
           g_string_append (why, ")");
         }
       printf ("%-11s  %-44s  %s\n", verdict, syn_json_get_string (r, "rule_id"), why->str);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "backend/syn-local-backend.h"
 #include "store/syn-store.h"
@@ -141,10 +142,17 @@ _syn_cli_common_clear (SynCliCommon *common)
   g_clear_pointer (&common->user, g_free);
 }
 
+/* The last 8 hex digits: ids are time-ordered (UUID v7), so their beginnings
+ * are shared by everything made in the same minute; their ends are random. */
 char *
 _syn_cli_short_id (const char *uuid)
 {
-  return uuid ? g_strndup (uuid, 8) : g_strdup ("-");
+  gsize len;
+
+  if (uuid == NULL)
+    return g_strdup ("-");
+  len = strlen (uuid);
+  return g_strdup (len > 8 ? uuid + len - 8 : uuid);
 }
 
 /* "2026-11-26T11:12:19.123456+00:00" -> "2026-11-26 11:12:19" (UTC). */
