@@ -79,7 +79,7 @@ syn_batch_init (SynBatch *self)
 {
   for (guint k = 0; k < N_KINDS; k++)
     {
-      self->created[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      self->created[k] = g_hash_table_new (g_str_hash, g_str_equal);
       self->created_order[k] = g_ptr_array_new_with_free_func (g_free);
       self->pre_images[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       self->pre_image_order[k] = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
@@ -205,8 +205,14 @@ syn_batch_emit (SynBatch   *self,
 static void
 record_created (SynBatch *self, EntityKind kind, const char *id)
 {
-  if (g_hash_table_add (self->created[kind], g_strdup (id)))
-    g_ptr_array_add (self->created_order[kind], g_strdup (id));
+  char *copy;
+
+  if (g_hash_table_contains (self->created[kind], id))
+    return;
+  /* one copy, owned by the ordered list; the set borrows it */
+  copy = g_strdup (id);
+  g_ptr_array_add (self->created_order[kind], copy);
+  g_hash_table_add (self->created[kind], copy);
 }
 
 /* Only the state before the batch's first touch matters, and nothing of what

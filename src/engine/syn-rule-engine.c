@@ -516,7 +516,7 @@ run_rule (SynEngineRun *run, SynRule *rule, GPtrArray *candidates, guint rule_in
       if (asset == NULL)
         continue;
       counts.processed++;
-      g_hash_table_add (run->assets_evaluated, g_strdup (asset->id));
+      g_hash_table_add (run->assets_evaluated, asset->id);
       if (syn_rule_condition_matches (rule->condition, asset, run->project->country) &&
           !_syn_engine_apply_rule (run, rule, asset, &counts, error))
         return FALSE;
@@ -581,6 +581,7 @@ run_clear (SynEngineRun *run)
   g_clear_pointer (&run->execution_id, g_free);
   g_clear_pointer (&run->user_id, g_free);
   g_clear_pointer (&run->rules, g_ptr_array_unref);
+  g_clear_pointer (&run->assets_evaluated, g_hash_table_unref);
   g_clear_pointer (&run->assets_by_tag, g_hash_table_unref);
   g_clear_pointer (&run->assets_by_type_area, g_hash_table_unref);
   g_clear_pointer (&run->assets_by_id, g_hash_table_unref);
@@ -590,7 +591,6 @@ run_clear (SynEngineRun *run)
   g_clear_pointer (&run->claims, g_hash_table_unref);
   g_clear_pointer (&run->created_this_pass, g_ptr_array_unref);
   g_clear_pointer (&run->rules_evaluated, g_hash_table_unref);
-  g_clear_pointer (&run->assets_evaluated, g_hash_table_unref);
   g_clear_pointer (&run->rules_completed_set, g_hash_table_unref);
 }
 
@@ -608,7 +608,8 @@ run_init (SynEngineRun *run)
   run->claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run->created_this_pass = g_ptr_array_new_with_free_func (g_object_unref);
   run->rules_evaluated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run->assets_evaluated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* keys borrowed from the assets, which live as long as the run */
+  run->assets_evaluated = g_hash_table_new (g_str_hash, g_str_equal);
   run->rules_completed_set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
