@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-test-fixture.c: throwaway databases for tests, removed afterwards. */
+/* syn-test-fixture.c: throwaway databases for tests (a SQLite file, or a PostgreSQL database), removed afterwards. */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
 
 #include "syn-test-fixture.h"
+#include "syn-test-pg.h"
 
 void
 syn_test_rm_rf (const char *path)
@@ -46,9 +49,13 @@ syn_test_fixture_setup (SynTestFixture *fixture, gconstpointer user_data)
 {
   g_autoptr(GError) error = NULL;
 
+  fixture->backend = user_data ? (SynTestBackend) GPOINTER_TO_INT (user_data) : SYN_TEST_BACKEND_SQLITE;
   fixture->tmpdir = g_dir_make_tmp ("synapse-test-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->uri = g_build_filename (fixture->tmpdir, "test.db", NULL);
+  if (fixture->backend == SYN_TEST_BACKEND_POSTGRESQL)
+    fixture->uri = syn_test_pg_create_database (&fixture->dbname);
+  else
+    fixture->uri = g_build_filename (fixture->tmpdir, "test.db", NULL);
   fixture->store = syn_store_open (fixture->uri, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fixture->store);
@@ -60,9 +67,13 @@ syn_test_fixture_teardown (SynTestFixture *fixture, gconstpointer user_data)
 {
   g_clear_object (&fixture->project);
   g_clear_object (&fixture->store);
+  /* WITH (FORCE): a connection a failed test left open does not keep it */
+  if (fixture->dbname != NULL)
+    syn_test_pg_drop_database (fixture->dbname);
   syn_test_rm_rf (fixture->tmpdir);
   g_clear_pointer (&fixture->tmpdir, g_free);
   g_clear_pointer (&fixture->uri, g_free);
+  g_clear_pointer (&fixture->dbname, g_free);
 }
 
 SynStore *
@@ -73,4 +84,95 @@ syn_test_fixture_open_again (SynTestFixture *fixture)
 
   g_assert_no_error (error);
   return store;
+}
+
+gboolean
+syn_test_exec_raw (SynTestFixture *fixture, const char *sql, char **message)
+{
+  sqlite3 *db = NULL;
+  char *errmsg = NULL;
+  int rc;
+
+  if (fixture->backend == SYN_TEST_BACKEND_POSTGRESQL)
+    return syn_test_pg_exec (fixture->uri, sql, message);
+
+  g_assert_cmpint (sqlite3_open (fixture->uri, &db), ==, SQLITE_OK);
+  rc = sqlite3_exec (db, sql, NULL, NULL, &errmsg);
+  if (rc != SQLITE_OK && message != NULL)
+    *message = g_strdup (errmsg ? errmsg : sqlite3_errstr (rc));
+  sqlite3_free (errmsg);
+  sqlite3_close (db);
+  return rc == SQLITE_OK;
+}
+
+gint64
+syn_test_query_int (SynTestFixture *fixture, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  if (fixture->backend == SYN_TEST_BACKEND_POSTGRESQL)
+    return syn_test_pg_query_int (fixture->uri, sql);
+
+  g_assert_cmpint (sqlite3_open (fixture->uri, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+skip_test (gconstpointer data)
+{
+  g_test_skip (data);
+}
+
+/* /synapse/AREA/REST -> /synapse/AREA/BACKEND/REST */
+static char *
+backend_path (const char *path, const char *backend)
+{
+  const char *slash = path;
+
+  for (guint i = 0; i < 3 && slash != NULL; i++)
+    slash = strchr (slash + (i > 0), '/');
+  if (slash == NULL)
+    return g_strconcat (path, "/", backend, NULL);
+  return g_strdup_printf ("%.*s/%s%s", (int) (slash - path), path, backend, slash);
+}
+
+static void
+add_postgresql (const char *path, SynTestFunc func)
+{
+  const char *only = g_getenv ("SYNAPSE_TEST_BACKENDS");
+
+  if (only != NULL && strstr (only, "postgresql") == NULL)
+    g_test_add_data_func (path, "PostgreSQL tests not selected ($SYNAPSE_TEST_BACKENDS)", skip_test);
+  else if (syn_test_pg_bindir () == NULL)
+    g_test_add_data_func (path, "PostgreSQL 15 is not installed (no /usr/lib/postgresql/15/bin/initdb): "
+                          "install postgresql-15 to run the PostgreSQL variants", skip_test);
+  else
+    g_test_add_vtable (path, sizeof (SynTestFixture), GINT_TO_POINTER (SYN_TEST_BACKEND_POSTGRESQL),
+                       (GTestFixtureFunc) syn_test_fixture_setup, (GTestFixtureFunc) func,
+                       (GTestFixtureFunc) syn_test_fixture_teardown);
+}
+
+void
+syn_test_add_postgresql (const char *path, SynTestFunc func)
+{
+  add_postgresql (path, func);
+}
+
+void
+syn_test_add (const char *path, SynTestFunc func)
+{
+  g_autofree char *sqlite_path = backend_path (path, "sqlite");
+  g_autofree char *pg_path = backend_path (path, "postgresql");
+
+  g_test_add_vtable (sqlite_path, sizeof (SynTestFixture), GINT_TO_POINTER (SYN_TEST_BACKEND_SQLITE),
+                     (GTestFixtureFunc) syn_test_fixture_setup, (GTestFixtureFunc) func,
+                     (GTestFixtureFunc) syn_test_fixture_teardown);
+  add_postgresql (pg_path, func);
 }

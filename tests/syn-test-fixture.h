@@ -1,18 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-test-fixture.h: shared test fixture: a throwaway database with one project. */
+/* syn-test-fixture.h: shared test fixture: a throwaway database with one project, on each backend. */
 #pragma once
 
 #include "store/syn-store.h"
 
 G_BEGIN_DECLS
 
+typedef enum {
+  SYN_TEST_BACKEND_SQLITE = 1,
+  SYN_TEST_BACKEND_POSTGRESQL,
+} SynTestBackend;
+
 typedef struct
 {
-  char       *tmpdir;
-  char       *uri;
-  SynStore   *store;
-  SynProject *project;
+  SynTestBackend backend;
+  char          *tmpdir;
+  char          *uri;
+  char          *dbname;    /* PostgreSQL: the test's own database on the throwaway cluster */
+  SynStore      *store;
+  SynProject    *project;
 } SynTestFixture;
+
+typedef void (*SynTestFunc) (SynTestFixture *fixture,
+                             gconstpointer   user_data);
 
 void      syn_test_fixture_setup      (SynTestFixture *fixture,
                                        gconstpointer   user_data);
@@ -23,8 +33,24 @@ SynProject *syn_test_create_project   (SynStore       *store,
                                        const char     *name,
                                        const char     *country);
 void      syn_test_rm_rf              (const char     *path);
+/* Raw SQL on a connection of its own, past the store: FALSE with the
+ * database's message when it fails. */
+gboolean  syn_test_exec_raw           (SynTestFixture *fixture,
+                                       const char     *sql,
+                                       char          **message);
+/* The first column of the first row of a raw query, as an integer. */
+gint64    syn_test_query_int          (SynTestFixture *fixture,
+                                       const char     *sql);
+/* Registers @func once per backend: /synapse/AREA/CASE becomes
+ * /synapse/AREA/sqlite/CASE and /synapse/AREA/postgresql/CASE. Without
+ * PostgreSQL's binaries the PostgreSQL cases are skipped, and say why. */
+void      syn_test_add                (const char     *path,
+                                       SynTestFunc     func);
 
-#define SYN_TEST_ADD(path, func) \
-  g_test_add (path, SynTestFixture, NULL, syn_test_fixture_setup, func, syn_test_fixture_teardown)
+/* Registers @func on PostgreSQL only (skipped without its binaries). */
+void      syn_test_add_postgresql     (const char     *path,
+                                       SynTestFunc     func);
+
+#define SYN_TEST_ADD(path, func) syn_test_add (path, func)
 
 G_END_DECLS

@@ -2,7 +2,6 @@
 /* test-event-store.c: the specification's EventStore and SnapshotService tests, and beyond. */
 #include "config.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 #include "engine/syn-batch.h"
@@ -583,7 +582,7 @@ test_unicode_payload (SynTestFixture *f, gconstpointer data)
   g_assert_cmpstr (stored->aggregate_id, ==, "ä-1");
 }
 
-/* Raw SQL through a second SQLite connection: the triggers hold whoever writes. */
+/* Raw SQL through a second connection: the triggers hold whoever writes. */
 static void
 test_triggers_refuse_changes (SynTestFixture *f, gconstpointer data)
 {
@@ -592,33 +591,32 @@ test_triggers_refuse_changes (SynTestFixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(SynEvent) after = NULL;
   guint64 marked = 0;
-  sqlite3 *db = NULL;
-  char *errmsg = NULL;
-  static const char *refused[] = {
+  gboolean pg = f->backend == SYN_TEST_BACKEND_POSTGRESQL;
+  /* the same changes in each dialect (PostgreSQL: typed values, and TRUNCATE) */
+  const char *refused[] = {
     "DELETE FROM workflow_events",
     "UPDATE workflow_events SET payload = '{\"x\": 1}'",
     "UPDATE workflow_events SET event_type = 'ASSET_DELETED'",
-    "UPDATE workflow_events SET timestamp = 0",
-    "UPDATE workflow_events SET is_rolled_back = 1, discipline = 'PIPING'",
+    pg ? "UPDATE workflow_events SET \"timestamp\" = now()" : "UPDATE workflow_events SET timestamp = 0",
+    pg ? "UPDATE workflow_events SET is_rolled_back = true, discipline = 'PIPING'"
+       : "UPDATE workflow_events SET is_rolled_back = 1, discipline = 'PIPING'",
     "DELETE FROM execution_snapshots",
     "UPDATE execution_snapshots SET snapshot_data = '{\"x\": 1}'",
+    pg ? "TRUNCATE workflow_events" : "DELETE FROM workflow_events WHERE 1",
+    pg ? "TRUNCATE execution_snapshots" : "DELETE FROM execution_snapshots WHERE 1",
   };
   g_autoptr(SynSnapshotService) snapshots = syn_snapshot_service_new (f->store, f->project->id);
 
   commit (es);
   g_object_unref (syn_snapshot_service_create_snapshot (snapshots, event->correlation_id, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_open (f->uri, &db), ==, SQLITE_OK);
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
-      int rc = sqlite3_exec (db, refused[i], NULL, NULL, &errmsg);
+      g_autofree char *message = NULL;
 
-      g_assert_cmpint (rc, !=, SQLITE_OK);
-      g_assert_nonnull (strstr (errmsg, "append-only"));
-      sqlite3_free (errmsg);
-      errmsg = NULL;
+      g_assert_false (syn_test_exec_raw (f, refused[i], &message));
+      g_assert_nonnull (strstr (message, "append-only"));
     }
-  sqlite3_close (db);
 
   /* the one allowed change: false -> true, once */
   g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, event->correlation_id, &marked, &error));
@@ -626,10 +624,13 @@ test_triggers_refuse_changes (SynTestFixture *f, gconstpointer data)
   g_assert_cmpuint (marked, ==, 1);
   after = syn_store_get_event (f->store, event->id, &error);
   g_assert_true (after->is_rolled_back);
-  g_assert_cmpint (sqlite3_open (f->uri, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE workflow_events SET is_rolled_back = 0", NULL, NULL, &errmsg), !=, SQLITE_OK);
-  sqlite3_free (errmsg);
-  sqlite3_close (db);
+  {
+    g_autofree char *message = NULL;
+
+    g_assert_false (syn_test_exec_raw (f, pg ? "UPDATE workflow_events SET is_rolled_back = false"
+                                             : "UPDATE workflow_events SET is_rolled_back = 0", &message));
+    g_assert_nonnull (strstr (message, "append-only"));
+  }
 }
 
 typedef struct

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-store.c: SynStore on SQLite: opening, migrations, entities, uniqueness, state hash. */
+/* test-store.c: SynStore on SQLite and PostgreSQL: opening, migrations, entities, uniqueness, state hash. */
 #include "config.h"
 
 #include <sqlite3.h>
@@ -7,61 +7,55 @@
 
 #include "engine/syn-batch.h"
 #include "engine/syn-state-hash.h"
+#include "store/syn-pg-store.h"
 #include "store/syn-sqlite-store.h"
 #include "syn-test-fixture.h"
 
 static int
-sql_int (const char *path, const char *sql)
+latest_schema_version (SynTestFixture *f)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int value;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
+  return f->backend == SYN_TEST_BACKEND_POSTGRESQL ? syn_pg_store_latest_schema_version ()
+                                                   : syn_sqlite_store_latest_schema_version ();
 }
 
-static void
-sql_exec (const char *path, const char *sql)
+static int
+schema_version (SynTestFixture *f, SynStore *store)
 {
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  return f->backend == SYN_TEST_BACKEND_POSTGRESQL ? syn_pg_store_schema_version (SYN_PG_STORE (store))
+                                                   : syn_sqlite_store_schema_version (SYN_SQLITE_STORE (store));
 }
 
 static void
 test_migrations_recorded (SynTestFixture *f, gconstpointer data)
 {
-  int latest = syn_sqlite_store_latest_schema_version ();
+  int latest = latest_schema_version (f);
   g_autoptr(SynStore) again = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
 
   g_assert_cmpint (latest, >=, 1);
-  g_assert_cmpint (syn_sqlite_store_schema_version (SYN_SQLITE_STORE (f->store)), ==, latest);
-  g_assert_cmpint (sql_int (f->uri, "SELECT MAX(version) FROM schema_version"), ==, latest);
-  g_assert_cmpint (sql_int (f->uri, "SELECT count(*) FROM schema_version"), ==, latest);
+  g_assert_cmpint (schema_version (f, f->store), ==, latest);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT MAX(version) FROM schema_version"), ==, latest);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM schema_version"), ==, latest);
 
   /* reopening applies nothing twice */
   again = syn_store_open (f->uri, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sql_int (f->uri, "SELECT count(*) FROM schema_version"), ==, latest);
+  g_assert_cmpint (schema_version (f, again), ==, latest);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM schema_version"), ==, latest);
 
-  /* WAL, foreign keys and the busy timeout are set on every connection */
-  g_assert_cmpint (sqlite3_open (f->uri, &db), ==, SQLITE_OK);
-  sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  if (f->backend == SYN_TEST_BACKEND_SQLITE)
+    {
+      sqlite3 *db;
+      sqlite3_stmt *stmt;
+
+      /* WAL, foreign keys and the busy timeout are set on every connection */
+      g_assert_cmpint (sqlite3_open (f->uri, &db), ==, SQLITE_OK);
+      sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
 
   /* every table of the design exists */
   {
@@ -69,8 +63,13 @@ test_migrations_recorded (SynTestFixture *f, gconstpointer data)
                                     "workflow_events", "execution_snapshots", "executions" };
     for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
       {
-        g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'", tables[i]);
-        g_assert_cmpint (sql_int (f->uri, sql), ==, 1);
+        g_autofree char *sql = NULL;
+
+        if (f->backend == SYN_TEST_BACKEND_POSTGRESQL)
+          sql = g_strdup_printf ("SELECT count(*) FROM information_schema.tables WHERE table_name = '%s'", tables[i]);
+        else
+          sql = g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'", tables[i]);
+        g_assert_cmpint (syn_test_query_int (f, sql), ==, 1);
       }
   }
 }
@@ -93,18 +92,41 @@ test_newer_schema_refused (SynTestFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SynStore) store = NULL;
-  g_autofree char *sql = g_strdup_printf ("INSERT INTO schema_version VALUES (%d, 0)",
-                                          syn_sqlite_store_latest_schema_version () + 1);
+  g_autofree char *message = NULL;
+  /* applied_at copied from a row: an integer on SQLite, a timestamptz on PostgreSQL */
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO schema_version (version, applied_at) "
+                                          "SELECT %d, applied_at FROM schema_version LIMIT 1",
+                                          latest_schema_version (f) + 1);
 
   g_clear_object (&f->store);
-  sql_exec (f->uri, sql);
+  g_assert_true (syn_test_exec_raw (f, sql, &message));
   store = syn_store_open (f->uri, &error);
   g_assert_null (store);
   g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_SCHEMA);
   g_assert_nonnull (strstr (error->message, "newer"));
   /* and nothing was changed by the attempt */
-  g_assert_cmpint (sql_int (f->uri, "SELECT count(*) FROM projects"), ==, 1);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM projects"), ==, 1);
   f->store = syn_sqlite_store_open (":memory:", NULL);
+}
+
+/* PostgreSQL: a database that does not exist, a server that is not there. */
+static void
+test_not_a_database_pg (SynTestFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = syn_pg_uri_with_database (f->uri, "no_such_database", &error);
+  g_autoptr(SynStore) store = NULL;
+
+  g_assert_no_error (error);
+  store = syn_store_open (missing, &error);
+  g_assert_null (store);
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, "no_such_database"));
+  g_clear_error (&error);
+
+  store = syn_store_open ("host=/nonexistent-socket-dir port=1 dbname=synapse user=nobody", &error);
+  g_assert_null (store);
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN);
 }
 
 static void
@@ -116,6 +138,12 @@ test_not_a_database (SynTestFixture *f, gconstpointer data)
   g_autofree char *contents = NULL;
   gsize length;
   SynStore *store;
+
+  if (f->backend == SYN_TEST_BACKEND_POSTGRESQL)
+    {
+      test_not_a_database_pg (f);
+      return;
+    }
 
   g_assert_true (g_file_set_contents (text_path, "This is not a database, just some text.\n"
                                       "It is long enough to look like a page header to nobody.\n"
@@ -383,6 +411,65 @@ test_uuid_v7 (void)
     }
 }
 
+static void
+test_tokens_and_members (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynUser) ada = syn_user_new ();
+  g_autoptr(SynUser) bob = syn_user_new ();
+  g_autoptr(SynUser) found = NULL;
+  g_autoptr(SynProject) other = syn_test_create_project (f->store, "Alpha", NULL);
+  g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(GPtrArray) projects = NULL;
+  gint64 now = syn_time_now_usec ();
+  gboolean is_member = TRUE;
+
+  ada->username = g_strdup ("ada");
+  ada->role = g_strdup ("engineer");
+  bob->username = g_strdup ("bob");
+  bob->role = g_strdup ("viewer");
+  g_assert_true (syn_store_insert_user (f->store, ada, &error));
+  g_assert_true (syn_store_insert_user (f->store, bob, &error));
+  g_assert_no_error (error);
+
+  /* a token is valid until it expires, and gone once deleted */
+  g_assert_true (syn_store_insert_token (f->store, "aa11", ada->id, now, now + G_USEC_PER_SEC, &error));
+  g_assert_true (syn_store_insert_token (f->store, "bb22", bob->id, now - 2, now - 1, &error));
+  g_assert_no_error (error);
+  found = syn_store_get_token_user (f->store, "aa11", now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found->username, ==, "ada");
+  g_assert_cmpint (found->created_at, ==, ada->created_at);
+  g_clear_object (&found);
+  g_assert_null (syn_store_get_token_user (f->store, "bb22", now, &error));
+  g_assert_null (syn_store_get_token_user (f->store, "aa11", now + G_USEC_PER_SEC, &error));
+  g_assert_true (syn_store_delete_expired_tokens (f->store, now, &error));
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM user_tokens"), ==, 1);
+  g_assert_true (syn_store_delete_token (f->store, "aa11", &error));
+  g_assert_true (syn_store_delete_token (f->store, "unknown", &error));
+  g_assert_no_error (error);
+  g_assert_null (syn_store_get_token_user (f->store, "aa11", now, &error));
+
+  /* membership: adding twice is no error; lists are ordered */
+  g_assert_true (syn_store_add_project_member (f->store, f->project->id, bob->id, 0, &error));
+  g_assert_true (syn_store_add_project_member (f->store, f->project->id, ada->id, 0, &error));
+  g_assert_true (syn_store_add_project_member (f->store, f->project->id, ada->id, 0, &error));
+  g_assert_true (syn_store_add_project_member (f->store, other->id, ada->id, now, &error));
+  g_assert_no_error (error);
+  members = syn_store_list_project_members (f->store, f->project->id, &error);
+  g_assert_cmpuint (members->len, ==, 2);
+  g_assert_cmpstr (((SynUser *) members->pdata[0])->username, ==, "ada");
+  projects = syn_store_list_member_projects (f->store, ada->id, &error);
+  g_assert_cmpuint (projects->len, ==, 2);
+  g_assert_cmpstr (((SynProject *) projects->pdata[0])->name, ==, "Alpha");
+  g_assert_true (syn_store_is_project_member (f->store, other->id, bob->id, &is_member, &error));
+  g_assert_false (is_member);
+
+  g_assert_true (syn_store_update_user_password (f->store, bob->id, "$y$hash", &error));
+  g_assert_false (syn_store_update_user_password (f->store, "no-such-user", "$y$hash", &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -396,6 +483,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/store/assets-and-unique-tags", test_assets_and_unique_tags);
   SYN_TEST_ADD ("/synapse/store/rules-scope", test_rules_scope);
   SYN_TEST_ADD ("/synapse/store/state-hash", test_state_hash);
+  SYN_TEST_ADD ("/synapse/store/tokens-and-members", test_tokens_and_members);
   g_test_add_func ("/synapse/store/canonical-json", test_canonical_json);
   g_test_add_func ("/synapse/store/uuid-v7", test_uuid_v7);
 

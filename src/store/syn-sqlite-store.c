@@ -90,6 +90,16 @@ bind_text (sqlite3_stmt *stmt, int idx, const char *value)
     sqlite3_bind_null (stmt, idx);
 }
 
+/* For strings that outlive the statement's next step. */
+static void
+bind_static (sqlite3_stmt *stmt, int idx, const char *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, idx, value, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, idx);
+}
+
 static void
 bind_take_text (sqlite3_stmt *stmt, int idx, char *value)
 {
@@ -1269,19 +1279,20 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
         e->id = syn_uuid_new ();
       if (e->timestamp == 0)
         e->timestamp = syn_time_now_usec ();
-      bind_text (stmt, 1, e->id);
-      bind_text (stmt, 2, e->event_type);
-      bind_text (stmt, 3, e->aggregate_type);
-      bind_text (stmt, 4, e->aggregate_id);
-      bind_text (stmt, 5, e->project_id);
-      bind_text (stmt, 6, e->rule_id);
-      bind_text (stmt, 7, e->discipline);
+      /* the event outlives the step: no copies of its strings */
+      bind_static (stmt, 1, e->id);
+      bind_static (stmt, 2, e->event_type);
+      bind_static (stmt, 3, e->aggregate_type);
+      bind_static (stmt, 4, e->aggregate_id);
+      bind_static (stmt, 5, e->project_id);
+      bind_static (stmt, 6, e->rule_id);
+      bind_static (stmt, 7, e->discipline);
       bind_json_node (stmt, 8, e->payload, "{}");
       bind_json_node (stmt, 9, e->metadata, "{}");
-      bind_text (stmt, 10, e->correlation_id);
-      bind_text (stmt, 11, e->causation_id);
+      bind_static (stmt, 10, e->correlation_id);
+      bind_static (stmt, 11, e->causation_id);
       sqlite3_bind_int64 (stmt, 12, e->sequence_num);
-      bind_text (stmt, 13, e->user_id);
+      bind_static (stmt, 13, e->user_id);
       sqlite3_bind_int64 (stmt, 14, e->timestamp);
       sqlite3_bind_int (stmt, 15, e->is_rolled_back ? 1 : 0);
       rc = sqlite3_step (stmt);

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "syn-pg-store.h"
 #include "syn-sqlite-store.h"
 #include "syn-store.h"
 
@@ -15,24 +16,13 @@ syn_store_default_init (SynStoreInterface *iface)
 {
 }
 
-static gboolean
-is_postgres_uri (const char *uri)
-{
-  return g_str_has_prefix (uri, "postgresql://") || g_str_has_prefix (uri, "postgres://") ||
-         strstr (uri, "dbname=") != NULL || strstr (uri, "host=") != NULL;
-}
-
 SynStore *
 syn_store_open (const char *uri, GError **error)
 {
   g_return_val_if_fail (uri != NULL, NULL);
 
-  if (is_postgres_uri (uri))
-    {
-      g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN,
-                           "PostgreSQL databases are not supported by this build yet");
-      return NULL;
-    }
+  if (syn_pg_store_is_uri (uri))
+    return syn_pg_store_open (uri, error);
   return syn_sqlite_store_open (uri, error);
 }
 

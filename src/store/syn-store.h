@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-store.h: SynStore, the one interface to a database (SQLite now, PostgreSQL later). */
+/* syn-store.h: SynStore, the one interface to a database (SQLite or PostgreSQL). */
 #pragma once
 
 #include <gio/gio.h>

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-engine.c: N centrifugal pumps through the demo's motor, voltage and cable rules: dry run,
- * execution and rollback, against raw prepared-statement inserts of the rows the batch wrote. */
+ * execution and rollback, against raw writes of the rows the batch wrote (SQLite: prepared INSERTs;
+ * PostgreSQL: COPY). --db URI (or $SYNAPSE_BENCH_DB) runs it on PostgreSQL; --db postgresql on a
+ * throwaway cluster. */
 #include "config.h"
 
 #include <sqlite3.h>
@@ -8,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "engine/syn-rollback-service.h"
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-rule-parser.h"
 #include "engine/syn-state-hash.h"
+#include "bench-pg.h"
 #include "store/syn-store.h"
 
 static const char *rules_json =
@@ -89,14 +93,92 @@ copy_table (sqlite3 *src, sqlite3 *dst, const char *table, const char *where, co
   sqlite3_finalize (ins);
 }
 
-int
-main (int argc, char *argv[])
+/* The same rows (events, motors, cables, edges, snapshot) copied with bare
+ * prepared statements into an empty SQLite database of the same schema. */
+static double
+raw_sqlite (const char *path, const char *raw_path, SynProject *project, const char *corr, guint64 *raw_rows)
 {
-  guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("synapse-bench-engine-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "engine.db", NULL);
-  g_autofree char *raw_path = g_build_filename (dir, "raw.db", NULL);
+  g_autoptr(SynStore) raw_store = syn_store_open (raw_path, &error);
+  sqlite3 *src, *dst;
+  double t;
+
+  g_assert_true (syn_store_insert_project (raw_store, project, &error));
+  g_clear_object (&raw_store);
+  sqlite3_open (path, &src);
+  sqlite3_open (raw_path, &dst);
+  sqlite3_exec (dst, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536", NULL, NULL, NULL);
+  t = now_s ();
+  sqlite3_exec (dst, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  copy_table (src, dst, "assets", "created_by_rule_id IS NOT NULL AND ?1 IS NOT NULL", corr, raw_rows);
+  copy_table (src, dst, "cables", "?1 IS NOT NULL", corr, raw_rows);
+  copy_table (src, dst, "edges", "?1 IS NOT NULL", corr, raw_rows);
+  copy_table (src, dst, "workflow_events", "correlation_id = ?1", corr, raw_rows);
+  copy_table (src, dst, "execution_snapshots", "correlation_id = ?1", corr, raw_rows);
+  sqlite3_exec (dst, "COMMIT", NULL, NULL, NULL);
+  t = now_s () - t;
+  sqlite3_close (src);
+  sqlite3_close (dst);
+  return t;
+}
+
+/* PostgreSQL: the same rows, read out first, then COPY into an empty database
+ * of the same schema and indexes, in one transaction: only that is timed. */
+static double
+raw_postgres (const char *uri, const char *raw_uri, SynProject *project, const char *corr, guint64 *raw_rows)
+{
+  /* NULL: the batch's rows (correlation_id) */
+  static const char * const tables[][2] = {
+    { "assets", "created_by_rule_id IS NOT NULL" },
+    { "cables", "true" },
+    { "edges", "true" },
+    { "workflow_events", NULL },
+    { "execution_snapshots", NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynStore) raw_store = syn_store_open (raw_uri, &error);
+  GString *data[G_N_ELEMENTS (tables)];
+  PGconn *src = bench_pg_connect (uri);
+  PGconn *dst = bench_pg_connect (raw_uri);
+  double t;
+
+  g_assert_no_error (error);
+  g_assert_true (syn_store_insert_project (raw_store, project, &error));
+  g_clear_object (&raw_store);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *where = tables[i][1] ? g_strdup (tables[i][1])
+                                            : g_strdup_printf ("correlation_id = '%s'", corr);
+      g_autofree char *sql = g_strdup_printf ("COPY (SELECT * FROM %s WHERE %s) TO STDOUT", tables[i][0], where);
+
+      data[i] = bench_pg_copy_out (src, sql);
+      for (gsize k = 0; k < data[i]->len; k++)
+        *raw_rows += data[i]->str[k] == '\n';
+    }
+  t = now_s ();
+  bench_pg_exec (dst, "BEGIN");
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("COPY %s FROM STDIN", tables[i][0]);
+
+      bench_pg_copy_in (dst, sql, data[i]->str, data[i]->len);
+    }
+  bench_pg_exec (dst, "COMMIT");
+  t = now_s () - t;
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_string_free (data[i], TRUE);
+  PQfinish (src);
+  PQfinish (dst);
+  return t;
+}
+
+typedef double (*RawFunc) (const char *uri, const char *raw_uri, SynProject *project, const char *corr,
+                           guint64 *raw_rows);
+
+static int
+run (const char *label, const char *path, const char *raw_path, guint n, RawFunc raw)
+{
+  g_autoptr(GError) error = NULL;
   g_autoptr(SynStore) store = syn_store_open (path, &error);
   g_autoptr(SynProject) project = syn_project_new ();
   g_autoptr(SynRuleEngine) engine = syn_rule_engine_new (path);
@@ -113,8 +195,7 @@ main (int argc, char *argv[])
   long rss_before;
 
   g_assert_no_error (error);
-  printf ("Synapse engine benchmark (SQLite %s): %u centrifugal pumps, rules: motor, 600 V, sized cable\n",
-          sqlite3_libversion (), n);
+  printf ("Synapse engine benchmark (%s): %u centrifugal pumps, rules: motor, 600 V, sized cable\n", label, n);
   project->name = g_strdup ("bench");
   project->country = g_strdup ("CA");
   g_assert_true (syn_store_insert_project (store, project, &error));
@@ -166,29 +247,7 @@ main (int argc, char *argv[])
     events = snap->events_count;
   }
 
-  /* raw: the same rows (events, motors, cables, edges, snapshot) copied with
-   * bare prepared statements into an empty database of the same schema */
-  {
-    g_autoptr(SynStore) raw_store = syn_store_open (raw_path, &error);
-    sqlite3 *src, *dst;
-
-    g_assert_true (syn_store_insert_project (raw_store, project, &error));
-    g_clear_object (&raw_store);
-    sqlite3_open (path, &src);
-    sqlite3_open (raw_path, &dst);
-    sqlite3_exec (dst, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536", NULL, NULL, NULL);
-    t = now_s ();
-    sqlite3_exec (dst, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    copy_table (src, dst, "assets", "created_by_rule_id IS NOT NULL AND ?1 IS NOT NULL", corr, &raw_rows);
-    copy_table (src, dst, "cables", "?1 IS NOT NULL", corr, &raw_rows);
-    copy_table (src, dst, "edges", "?1 IS NOT NULL", corr, &raw_rows);
-    copy_table (src, dst, "workflow_events", "correlation_id = ?1", corr, &raw_rows);
-    copy_table (src, dst, "execution_snapshots", "correlation_id = ?1", corr, &raw_rows);
-    sqlite3_exec (dst, "COMMIT", NULL, NULL, NULL);
-    raw_s = now_s () - t;
-    sqlite3_close (src);
-    sqlite3_close (dst);
-  }
+  raw_s = raw (path, raw_path, project, corr, &raw_rows);
 
   t = now_s ();
   rollback = syn_rollback_service_rollback (store, project->id, corr, NULL, FALSE, &error);
@@ -212,11 +271,44 @@ main (int argc, char *argv[])
     printf ("peak RSS:           %8ld MB  (after loading the pumps: %ld MB; target < 500 MB)\n", peak_rss_mb (), rss_before);
   }
 
-  g_clear_object (&store);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    if (system (cmd) != 0)
-      g_warning ("could not remove %s", dir);
-  }
   return g_strcmp0 (hash_before, hash_after) == 0 ? 0 : 1;
+}
+
+int
+main (int argc, char *argv[])
+{
+  const char *db = bench_db_argument (&argc, argv);
+  guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (bench_db_is_postgres (db))
+    {
+      const char *server = bench_pg_server (db);
+      g_autofree char *ours_name = g_strdup_printf ("synapse_bench_engine_%d", (int) getpid ());
+      g_autofree char *raw_name = g_strdup_printf ("synapse_bench_engine_raw_%d", (int) getpid ());
+      g_autofree char *ours_uri = bench_pg_create_database (server, ours_name);
+      g_autofree char *raw_uri = bench_pg_create_database (server, raw_name);
+
+      status = run (bench_pg_server_version (server), ours_uri, raw_uri, n, raw_postgres);
+      if (g_getenv ("SYNAPSE_BENCH_KEEP") == NULL)
+        {
+          bench_pg_drop_database (server, ours_name);
+          bench_pg_drop_database (server, raw_name);
+        }
+    }
+  else
+    {
+      g_autofree char *dir = g_dir_make_tmp ("synapse-bench-engine-XXXXXX", &error);
+      g_autofree char *path = g_build_filename (dir, "engine.db", NULL);
+      g_autofree char *raw_path = g_build_filename (dir, "raw.db", NULL);
+      g_autofree char *label = g_strdup_printf ("SQLite %s", sqlite3_libversion ());
+      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+
+      g_assert_no_error (error);
+      status = run (label, path, raw_path, n, raw_sqlite);
+      if (system (cmd) != 0)
+        g_warning ("could not remove %s", dir);
+    }
+  return status;
 }

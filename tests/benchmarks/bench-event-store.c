@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* bench-event-store.c: appends, timeline page and asset history at a million events,
- * against raw prepared-statement inserts of the same rows into the same table. */
+/* bench-event-store.c: appends, timeline page and asset history at a million events, against raw
+ * inserts of the same rows into the same table (SQLite: prepared INSERT; PostgreSQL: COPY).
+ * --db URI (or $SYNAPSE_BENCH_DB) runs it on PostgreSQL; --db postgresql on a throwaway cluster. */
 #include "config.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/syn-event-store.h"
+#include "bench-pg.h"
 #include "store/syn-store.h"
 
 static const char *disciplines[] = { "ELECTRICAL", "AUTOMATION", "MECHANICAL", "PROCESS", "PIPING", "INSTRUMENTATION" };
@@ -198,11 +201,351 @@ time_history (SynStore *store, const char *project_id, guint *events_per_asset)
   return median (samples, G_N_ELEMENTS (samples));
 }
 
-int
-main (int argc, char *argv[])
+/* --- PostgreSQL ------------------------------------------------------------ */
+
+static char *
+pg_time (gint64 usec)
 {
-  guint64 n = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 1000000;
-  const guint batch = 1000;
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+
+  return g_strdup_printf ("%s.%06d+00", g_date_time_format (dt, "%Y-%m-%d %H:%M:%S"),
+                          (int) (usec % G_USEC_PER_SEC));
+}
+
+/* One batch of the raw rows, prepared ahead: every method below sends the same
+ * values for the same table; only the way differs. */
+typedef struct
+{
+  guint      count;
+  char      *corr;
+  GPtrArray *ids, *types, *disciplines, *agg_ids, *payloads, *times;
+} RawBatch;
+
+static void
+raw_batch_fill (RawBatch *rb, guint64 first, guint count)
+{
+  rb->count = count;
+  /* the ids SynEventStore gives (time-ordered UUIDs): the same rows, the same index work */
+  rb->corr = syn_uuid_new ();
+  rb->ids = g_ptr_array_new_with_free_func (g_free);
+  rb->types = g_ptr_array_new ();
+  rb->disciplines = g_ptr_array_new ();
+  rb->agg_ids = g_ptr_array_new_with_free_func (g_free);
+  rb->payloads = g_ptr_array_new_with_free_func (g_free);
+  rb->times = g_ptr_array_new_with_free_func (g_free);
+  for (guint k = 0; k < count; k++)
+    {
+      g_autoptr(JsonNode) p = make_payload (first + k);
+      const char *type, *discipline;
+      char agg_id[32];
+
+      event_fields (first + k, &type, &discipline, agg_id, sizeof agg_id);
+      g_ptr_array_add (rb->ids, syn_uuid_new ());
+      g_ptr_array_add (rb->types, (gpointer) type);
+      g_ptr_array_add (rb->disciplines, (gpointer) discipline);
+      g_ptr_array_add (rb->agg_ids, g_strdup (agg_id));
+      g_ptr_array_add (rb->payloads, json_to_string (p, FALSE));
+      g_ptr_array_add (rb->times, pg_time (g_get_real_time ()));
+    }
+}
+
+static void
+raw_batch_clear (RawBatch *rb)
+{
+  g_free (rb->corr);
+  g_ptr_array_unref (rb->ids);
+  g_ptr_array_unref (rb->types);
+  g_ptr_array_unref (rb->disciplines);
+  g_ptr_array_unref (rb->agg_ids);
+  g_ptr_array_unref (rb->payloads);
+  g_ptr_array_unref (rb->times);
+}
+
+#define RAW_COLS "id, event_type, aggregate_type, aggregate_id, project_id, rule_id, discipline, payload, " \
+                 "metadata, correlation_id, causation_id, sequence_num, user_id, \"timestamp\", is_rolled_back"
+
+/* COPY text of row @k (the payloads hold no character COPY escapes). */
+static void
+raw_copy_row (GString *out, RawBatch *rb, guint k, const char *project_id)
+{
+  g_string_append_printf (out, "%s\t%s\tASSET\t%s\t%s\t\\N\t%s\t%s\t{}\t%s\t\\N\t%u\t\\N\t%s\tf\n",
+                          (char *) rb->ids->pdata[k], (char *) rb->types->pdata[k],
+                          (char *) rb->agg_ids->pdata[k], project_id, (char *) rb->disciplines->pdata[k],
+                          (char *) rb->payloads->pdata[k], rb->corr, k, (char *) rb->times->pdata[k]);
+}
+
+typedef enum {
+  METHOD_COPY,           /* the baseline: COPY, positions from the identity */
+  METHOD_COPY_RESERVED,  /* what the store does: nextval() for the batch, then COPY with them */
+  METHOD_UNNEST,         /* one INSERT ... SELECT FROM unnest(arrays) RETURNING position */
+  METHOD_PIPELINE,       /* one INSERT ... RETURNING per row, pipelined, one sync per batch */
+  METHOD_ROUND_TRIPS,    /* one INSERT ... RETURNING per row, each awaited */
+} RawMethod;
+
+static void
+array_literal (GString *out, GPtrArray *values, const char *fixed, guint count)
+{
+  g_string_append_c (out, '{');
+  for (guint k = 0; k < count; k++)
+    {
+      const char *v = fixed ? fixed : values->pdata[k];
+
+      if (k > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      for (const char *c = v; *c; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+}
+
+static void
+check (PGresult *res, ExecStatusType want, const char *what)
+{
+  if (PQresultStatus (res) != want)
+    g_error ("%s: %s", what, PQresultErrorMessage (res));
+  PQclear (res);
+}
+
+/* Appends @n raw rows in batches, one transaction each; the time of the sends alone. */
+static double
+append_raw_pg (const char *uri, const char *project_id, guint64 n, guint batch, RawMethod method)
+{
+  PGconn *conn = bench_pg_connect (uri);
+  double seconds = 0;
+
+  check (PQprepare (conn, "one", "INSERT INTO workflow_events (id, event_type, aggregate_type, aggregate_id, "
+                    "project_id, discipline, payload, metadata, correlation_id, sequence_num, \"timestamp\", "
+                    "is_rolled_back) VALUES ($1, $2, 'ASSET', $3, $4, $5, $6, '{}', $7, $8, $9, false) "
+                    "RETURNING position", 0, NULL), PGRES_COMMAND_OK, "prepare");
+  check (PQprepare (conn, "unnest", "INSERT INTO workflow_events (id, event_type, aggregate_type, aggregate_id, "
+                    "project_id, discipline, payload, metadata, correlation_id, sequence_num, \"timestamp\", "
+                    "is_rolled_back) SELECT id, t, 'ASSET', a, $4, d, p, '{}', $7, s - 1, ts, false "
+                    "FROM unnest ($1::uuid[], $2::text[], $3::text[], $5::text[], $6::jsonb[], $8::timestamptz[]) "
+                    "WITH ORDINALITY AS r (id, t, a, d, p, ts, s) RETURNING position", 0, NULL),
+         PGRES_COMMAND_OK, "prepare");
+  check (PQprepare (conn, "reserve", "SELECT nextval('workflow_events_position_seq') "
+                    "FROM generate_series(1, $1::int)", 0, NULL), PGRES_COMMAND_OK, "prepare");
+
+  for (guint64 i = 0; i < n; i += batch)
+    {
+      RawBatch rb = { 0 };
+      g_autoptr(GString) text = g_string_new (NULL);
+      GString *arrays[6] = { NULL };
+      gint64 start;
+
+      raw_batch_fill (&rb, i, (guint) MIN ((guint64) batch, n - i));
+      if (method == METHOD_COPY)
+        for (guint k = 0; k < rb.count; k++)
+          raw_copy_row (text, &rb, k, project_id);
+      if (method == METHOD_UNNEST)
+        {
+          GPtrArray *lists[6] = { rb.ids, rb.types, rb.agg_ids, rb.disciplines, rb.payloads, rb.times };
+
+          for (guint a = 0; a < 6; a++)
+            {
+              arrays[a] = g_string_new (NULL);
+              array_literal (arrays[a], lists[a], NULL, rb.count);
+            }
+        }
+
+      start = g_get_monotonic_time ();
+      bench_pg_exec (conn, "BEGIN");
+      switch (method)
+        {
+        case METHOD_COPY:
+          bench_pg_copy_in (conn, "COPY workflow_events (" RAW_COLS ") FROM STDIN", text->str, text->len);
+          break;
+        case METHOD_COPY_RESERVED:
+          {
+            g_autofree char *count = g_strdup_printf ("%u", rb.count);
+            const char *values[] = { count };
+            PGresult *res = PQexecPrepared (conn, "reserve", 1, values, NULL, NULL, 0);
+
+            if (PQresultStatus (res) != PGRES_TUPLES_OK)
+              g_error ("reserve: %s", PQresultErrorMessage (res));
+            for (guint k = 0; k < rb.count; k++)
+              {
+                g_string_append_printf (text, "%s\t", PQgetvalue (res, (int) k, 0));
+                raw_copy_row (text, &rb, k, project_id);
+              }
+            PQclear (res);
+            bench_pg_copy_in (conn, "COPY workflow_events (position, " RAW_COLS ") FROM STDIN", text->str, text->len);
+          }
+          break;
+        case METHOD_UNNEST:
+          {
+            const char *values[] = { arrays[0]->str, arrays[1]->str, arrays[2]->str, project_id,
+                                     arrays[3]->str, arrays[4]->str, rb.corr, arrays[5]->str };
+            PGresult *res = PQexecPrepared (conn, "unnest", 8, values, NULL, NULL, 0);
+
+            if (PQresultStatus (res) != PGRES_TUPLES_OK || (guint) PQntuples (res) != rb.count)
+              g_error ("unnest: %s", PQresultErrorMessage (res));
+            PQclear (res);
+          }
+          break;
+        case METHOD_PIPELINE:
+        case METHOD_ROUND_TRIPS:
+          if (method == METHOD_PIPELINE && !PQenterPipelineMode (conn))
+            g_error ("pipeline: %s", PQerrorMessage (conn));
+          for (guint k = 0; k < rb.count; k++)
+            {
+              char seq[16];
+              const char *values[] = { rb.ids->pdata[k], rb.types->pdata[k], rb.agg_ids->pdata[k], project_id,
+                                       rb.disciplines->pdata[k], rb.payloads->pdata[k], rb.corr, seq,
+                                       rb.times->pdata[k] };
+
+              g_snprintf (seq, sizeof seq, "%u", k);
+              if (method == METHOD_ROUND_TRIPS)
+                {
+                  check (PQexecPrepared (conn, "one", 9, values, NULL, NULL, 0), PGRES_TUPLES_OK, "insert");
+                  continue;
+                }
+              if (!PQsendQueryPrepared (conn, "one", 9, values, NULL, NULL, 0))
+                g_error ("send: %s", PQerrorMessage (conn));
+            }
+          if (method == METHOD_PIPELINE)
+            {
+              PGresult *res;
+
+              if (!PQpipelineSync (conn))
+                g_error ("sync: %s", PQerrorMessage (conn));
+              for (guint k = 0; k < rb.count; k++)
+                {
+                  check (PQgetResult (conn), PGRES_TUPLES_OK, "pipelined insert");
+                  g_assert_null (PQgetResult (conn));
+                }
+              res = PQgetResult (conn);
+              g_assert_cmpint (PQresultStatus (res), ==, PGRES_PIPELINE_SYNC);
+              PQclear (res);
+              if (!PQexitPipelineMode (conn))
+                g_error ("pipeline: %s", PQerrorMessage (conn));
+            }
+          break;
+        }
+      bench_pg_exec (conn, "COMMIT");
+      seconds += (g_get_monotonic_time () - start) / 1e6;
+      raw_batch_clear (&rb);
+      for (guint a = 0; a < G_N_ELEMENTS (arrays); a++)
+        if (arrays[a] != NULL)
+          g_string_free (arrays[a], TRUE);
+    }
+  PQfinish (conn);
+  return seconds;
+}
+
+static void
+vacuum_analyze (const char *uri)
+{
+  PGconn *conn = bench_pg_connect (uri);
+
+  bench_pg_exec (conn, "VACUUM (ANALYZE) workflow_events");
+  PQfinish (conn);
+}
+
+static int
+run_postgres (const char *db, guint64 n, guint batch, gboolean alternatives)
+{
+  const char *server = bench_pg_server (db);
+  g_autofree char *ours_name = g_strdup_printf ("synapse_bench_ours_%d", (int) getpid ());
+  g_autofree char *raw_name = g_strdup_printf ("synapse_bench_raw_%d", (int) getpid ());
+  g_autofree char *ours_uri = NULL;
+  g_autofree char *raw_uri = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynStore) store = NULL;
+  g_autoptr(SynProject) project = syn_project_new ();
+  double ours_s, raw_s, t0, t5000, hist;
+  guint64 total = 0;
+  guint per_asset = 0;
+
+  printf ("Synapse event store benchmark (%s): %" G_GUINT64_FORMAT " events in batches of %u\n",
+          bench_pg_server_version (server), n, batch);
+  ours_uri = bench_pg_create_database (server, ours_name);
+  raw_uri = bench_pg_create_database (server, raw_name);
+  project->name = g_strdup ("bench");
+  {
+    g_autoptr(SynStore) raw_store = syn_store_open (raw_uri, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (syn_store_insert_project (raw_store, project, &error));
+  }
+  store = syn_store_open (ours_uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_store_insert_project (store, project, &error));
+
+  raw_s = append_raw_pg (raw_uri, project->id, n, batch, METHOD_COPY);
+  ours_s = append_ours (store, project->id, n, batch);
+  printf ("appends, raw COPY:             %10.0f events/s  (%.2f s)\n", n / raw_s, raw_s);
+  printf ("appends, SynEventStore:        %10.0f events/s  (%.2f s)\n", n / ours_s, ours_s);
+  printf ("appends ratio (ours / raw):    %10.1f %%   (target >= 50 %%)\n", 100.0 * raw_s / ours_s);
+
+  t0 = time_timeline (store, project->id, 0, &total);
+  t5000 = time_timeline (store, project->id, 5000, &total);
+  hist = time_history (store, project->id, &per_asset);
+  printf ("timeline page (discipline + 2 event types, 50 rows, with total = %" G_GUINT64_FORMAT "), "
+          "right after the appends:\n", total);
+  printf ("  offset 0:     median %.3f ms over 50 runs  (target < 20 ms)\n", t0);
+  printf ("  offset 5000:  median %.3f ms over 50 runs  (target < 20 ms)\n", t5000);
+  printf ("asset history (%u events): median %.3f ms over 50 runs\n", per_asset, hist);
+
+  /* what autovacuum does by itself a little later: statistics, visibility map */
+  vacuum_analyze (ours_uri);
+  t0 = time_timeline (store, project->id, 0, &total);
+  t5000 = time_timeline (store, project->id, 5000, &total);
+  hist = time_history (store, project->id, &per_asset);
+  printf ("after VACUUM (ANALYZE), as autovacuum leaves it:\n");
+  printf ("  timeline offset 0:     median %.3f ms  (target < 20 ms)\n", t0);
+  printf ("  timeline offset 5000:  median %.3f ms  (target < 20 ms)\n", t5000);
+  printf ("  asset history (%u events): median %.3f ms\n", per_asset, hist);
+  g_clear_object (&store);
+
+  if (alternatives)
+    {
+      static const struct { RawMethod method; const char *name; } methods[] = {
+        { METHOD_COPY, "COPY (positions from the identity)" },
+        { METHOD_COPY_RESERVED, "nextval() reservation + COPY" },
+        { METHOD_UNNEST, "INSERT ... unnest() RETURNING" },
+        { METHOD_PIPELINE, "pipelined INSERT ... RETURNING" },
+        { METHOD_ROUND_TRIPS, "INSERT ... RETURNING per row" },
+      };
+      guint64 n_alt = MIN (n, 200000);
+
+      printf ("bulk write methods, %" G_GUINT64_FORMAT " events each into a fresh database, batches of %u:\n",
+              n_alt, batch);
+      for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+        {
+          g_autofree char *name = g_strdup_printf ("synapse_bench_alt%u_%d", m, (int) getpid ());
+          g_autofree char *uri = bench_pg_create_database (server, name);
+          double s;
+
+          {
+            g_autoptr(SynStore) alt = syn_store_open (uri, &error);
+
+            g_assert_no_error (error);
+            g_assert_true (syn_store_insert_project (alt, project, &error));
+          }
+          s = append_raw_pg (uri, project->id, n_alt, batch, methods[m].method);
+          printf ("  %-36s %10.0f events/s  (%.2f s)\n", methods[m].name, n_alt / s, s);
+          bench_pg_drop_database (server, name);
+        }
+    }
+
+  if (g_getenv ("SYNAPSE_BENCH_KEEP") == NULL)
+    {
+      bench_pg_drop_database (server, ours_name);
+      bench_pg_drop_database (server, raw_name);
+    }
+  return 0;
+}
+
+static int
+run_sqlite (guint64 n, guint batch)
+{
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("synapse-bench-XXXXXX", &error);
   g_autofree char *ours_path = g_build_filename (dir, "ours.db", NULL);
@@ -248,4 +591,19 @@ main (int argc, char *argv[])
       g_warning ("could not remove %s", dir);
   }
   return 0;
+}
+
+int
+main (int argc, char *argv[])
+{
+  const char *db = bench_db_argument (&argc, argv);
+  gboolean alternatives = argc > 1 && strcmp (argv[argc - 1], "--alternatives") == 0;
+  guint64 n;
+
+  if (alternatives)
+    argc--;
+  n = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 1000000;
+  if (bench_db_is_postgres (db))
+    return run_postgres (db, n, 1000, alternatives);
+  return run_sqlite (n, 1000);
 }

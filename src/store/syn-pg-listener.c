@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-pg-listener.c: SynPgListener: LISTEN on a connection of its own, watched by a GSource; reconnects on loss. */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <libpq-fe.h>
+#include <string.h>
+
+#include "core/syn-json.h"
+#include "syn-pg-listener.h"
+#include "syn-pg-store-private.h"
+#include "syn-store.h"
+
+#define RETRY_FIRST_MS 1000
+#define RETRY_MAX_MS   30000
+
+typedef enum {
+  STATE_DISCONNECTED,   /* waiting for the retry timer */
+  STATE_CONNECTING,     /* PQconnectPoll in progress */
+  STATE_LISTENING,      /* LISTEN sent or confirmed */
+} ListenerState;
+
+struct _SynPgListener
+{
+  GObject       parent_instance;
+
+  char         *uri;
+  PGconn       *conn;
+  GMainContext *context;
+  GSource      *watch;
+  GSource      *retry;
+  ListenerState state;
+  guint         retry_ms;
+  guint         listen_pending : 1;
+  guint         was_lost : 1;
+};
+
+enum {
+  SIGNAL_BATCH_COMMITTED,
+  SIGNAL_RECONNECTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (SynPgListener, syn_pg_listener, G_TYPE_OBJECT)
+
+static void lose_connection (SynPgListener *self, const char *why);
+static gboolean on_socket (int fd, GIOCondition condition, gpointer data);
+
+static void
+clear_watch (SynPgListener *self)
+{
+  if (self->watch != NULL)
+    {
+      g_source_destroy (self->watch);
+      g_clear_pointer (&self->watch, g_source_unref);
+    }
+}
+
+static void
+watch_socket (SynPgListener *self, GIOCondition condition)
+{
+  int fd = PQsocket (self->conn);
+
+  clear_watch (self);
+  if (fd < 0)
+    {
+      lose_connection (self, "no socket");
+      return;
+    }
+  self->watch = g_unix_fd_source_new (fd, condition | G_IO_HUP | G_IO_ERR);
+  g_source_set_callback (self->watch, G_SOURCE_FUNC (on_socket), self, NULL);
+  g_source_set_name (self->watch, "[synapse] PostgreSQL listener");
+  g_source_attach (self->watch, self->context);
+}
+
+/* libpq prints notices (and a FATAL from a terminated session) on stderr by default */
+static void
+debug_notice (void *data, const char *message)
+{
+  g_debug ("PostgreSQL listener: %s", message);
+}
+
+static const char * const keywords[] = { "connect_timeout", "dbname", "fallback_application_name",
+                                         "client_encoding", NULL };
+
+static const char * const *
+connect_values (SynPgListener *self, const char *values[5])
+{
+  values[0] = "10";
+  values[1] = self->uri;
+  values[2] = "synapse-listener";
+  values[3] = "UTF8";
+  values[4] = NULL;
+  return values;
+}
+
+static void
+emit_notification (SynPgListener *self, PGnotify *notify)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+  const char *project_id;
+
+  if (strcmp (notify->relname, SYN_PG_NOTIFY_CHANNEL) != 0)
+    return;
+  node = syn_json_parse (notify->extra, -1, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  o = json_node_get_object (node);
+  project_id = syn_json_get_string (o, "project_id");
+  if (project_id == NULL)
+    return;
+  g_signal_emit (self, signals[SIGNAL_BATCH_COMMITTED], 0, project_id,
+                 json_object_get_int_member_with_default (o, "first_position", 0),
+                 json_object_get_int_member_with_default (o, "last_position", 0));
+}
+
+static void
+read_input (SynPgListener *self)
+{
+  PGnotify *notify;
+
+  if (!PQconsumeInput (self->conn))
+    {
+      lose_connection (self, PQerrorMessage (self->conn));
+      return;
+    }
+  /* the answer to LISTEN */
+  while (!PQisBusy (self->conn))
+    {
+      PGresult *res = PQgetResult (self->conn);
+
+      if (res == NULL)
+        break;
+      if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        {
+          g_autofree char *msg = g_strdup (PQresultErrorMessage (res));
+
+          PQclear (res);
+          lose_connection (self, msg);
+          return;
+        }
+      PQclear (res);
+      if (self->listen_pending)
+        {
+          self->listen_pending = FALSE;
+          self->retry_ms = RETRY_FIRST_MS;
+          if (self->was_lost)
+            {
+              self->was_lost = FALSE;
+              g_signal_emit (self, signals[SIGNAL_RECONNECTED], 0);
+            }
+        }
+    }
+  /* a signal handler may drop the last reference: keep the object alive */
+  g_object_ref (self);
+  while (self->conn != NULL && (notify = PQnotifies (self->conn)) != NULL)
+    {
+      emit_notification (self, notify);
+      PQfreemem (notify);
+    }
+  g_object_unref (self);
+}
+
+static void
+start_listening (SynPgListener *self)
+{
+  self->state = STATE_LISTENING;
+  self->listen_pending = TRUE;
+  if (!PQsendQuery (self->conn, "LISTEN " SYN_PG_NOTIFY_CHANNEL))
+    {
+      lose_connection (self, PQerrorMessage (self->conn));
+      return;
+    }
+  watch_socket (self, G_IO_IN);
+}
+
+static void
+poll_connect (SynPgListener *self)
+{
+  switch (PQconnectPoll (self->conn))
+    {
+    case PGRES_POLLING_READING:
+      watch_socket (self, G_IO_IN);
+      break;
+    case PGRES_POLLING_WRITING:
+      watch_socket (self, G_IO_OUT);
+      break;
+    case PGRES_POLLING_OK:
+      start_listening (self);
+      break;
+    case PGRES_POLLING_FAILED:
+    default:
+      lose_connection (self, PQerrorMessage (self->conn));
+      break;
+    }
+}
+
+static gboolean
+on_socket (int fd, GIOCondition condition, gpointer data)
+{
+  SynPgListener *self = data;
+
+  if (self->state == STATE_CONNECTING)
+    poll_connect (self);
+  else if (self->state == STATE_LISTENING)
+    read_input (self);
+  /* every path above installed a new watch or dropped this one */
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_retry (gpointer data)
+{
+  SynPgListener *self = data;
+  const char *values[5];
+
+  g_clear_pointer (&self->retry, g_source_unref);
+  g_clear_pointer (&self->conn, PQfinish);
+  self->conn = PQconnectStartParams (keywords, connect_values (self, values), 1);
+  if (self->conn == NULL || PQstatus (self->conn) == CONNECTION_BAD)
+    lose_connection (self, self->conn ? PQerrorMessage (self->conn) : "out of memory");
+  else
+    {
+      PQsetNoticeProcessor (self->conn, debug_notice, NULL);
+      self->state = STATE_CONNECTING;
+      watch_socket (self, G_IO_OUT);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+lose_connection (SynPgListener *self, const char *why)
+{
+  g_autofree char *reason = g_strstrip (g_strdup (why ? why : ""));
+
+  g_debug ("PostgreSQL listener: connection lost (%s); retrying in %u ms", reason, self->retry_ms);
+  clear_watch (self);
+  g_clear_pointer (&self->conn, PQfinish);
+  self->state = STATE_DISCONNECTED;
+  self->was_lost = TRUE;
+  if (self->retry == NULL)
+    {
+      self->retry = g_timeout_source_new (self->retry_ms);
+      g_source_set_callback (self->retry, on_retry, self, NULL);
+      g_source_set_name (self->retry, "[synapse] PostgreSQL listener retry");
+      g_source_attach (self->retry, self->context);
+    }
+  self->retry_ms = MIN (self->retry_ms * 2, RETRY_MAX_MS);
+}
+
+SynPgListener *
+syn_pg_listener_new (const char *uri, GError **error)
+{
+  g_autoptr(SynPgListener) self = NULL;
+  g_autoptr(PGresult) res = NULL;
+  const char *values[5];
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  self = g_object_new (SYN_TYPE_PG_LISTENER, NULL);
+  self->uri = g_strdup (uri);
+  self->context = g_main_context_ref_thread_default ();
+  self->conn = PQconnectdbParams (keywords, connect_values (self, values), 1);
+  if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
+    {
+      g_autofree char *msg = g_strstrip (g_strdup (self->conn ? PQerrorMessage (self->conn) : "out of memory"));
+
+      g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN,
+                   "Cannot connect to the PostgreSQL database \"%s\" to listen: %s",
+                   self->conn ? PQdb (self->conn) : "", msg);
+      return NULL;
+    }
+  PQsetNoticeProcessor (self->conn, debug_notice, NULL);
+  res = PQexec (self->conn, "LISTEN " SYN_PG_NOTIFY_CHANNEL);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      g_autofree char *msg = g_strstrip (g_strdup (PQresultErrorMessage (res)));
+
+      g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_FAILED, "Cannot listen for new events: %s", msg);
+      return NULL;
+    }
+  self->state = STATE_LISTENING;
+  watch_socket (self, G_IO_IN);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+syn_pg_listener_is_connected (SynPgListener *self)
+{
+  g_return_val_if_fail (SYN_IS_PG_LISTENER (self), FALSE);
+
+  return self->state == STATE_LISTENING && !self->listen_pending && self->conn != NULL &&
+         PQstatus (self->conn) == CONNECTION_OK;
+}
+
+static void
+syn_pg_listener_finalize (GObject *object)
+{
+  SynPgListener *self = SYN_PG_LISTENER (object);
+
+  clear_watch (self);
+  if (self->retry != NULL)
+    {
+      g_source_destroy (self->retry);
+      g_clear_pointer (&self->retry, g_source_unref);
+    }
+  g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->uri, g_free);
+
+  G_OBJECT_CLASS (syn_pg_listener_parent_class)->finalize (object);
+}
+
+static void
+syn_pg_listener_class_init (SynPgListenerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = syn_pg_listener_finalize;
+
+  signals[SIGNAL_BATCH_COMMITTED] =
+    g_signal_new ("batch-committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64);
+  signals[SIGNAL_RECONNECTED] =
+    g_signal_new ("reconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+syn_pg_listener_init (SynPgListener *self)
+{
+  self->retry_ms = RETRY_FIRST_MS;
+}

@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-pg-store-entities.c: SynPgStore: assets, cables, edges and rule definitions. */
+#include "config.h"
+
+#include "syn-pg-store-private.h"
+
+/* Synchronous: rollback relies on NOT_FOUND to tell what is already gone. */
+static gboolean
+delete_by_id (SynStore *store, const char *sql, const char *what, const char *project_id,
+              const char *id, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, id);
+  res = _syn_pg_exec (self, sql, &p, TRUE, error);
+  if (res == NULL || !_syn_pg_require_changed (res, what, id, error))
+    return FALSE;
+  _syn_pg_forget_insert (self, what, id);
+  return TRUE;
+}
+
+static gpointer
+get_by_two (SynStore *store, const char *sql, SynPgRowReader reader, const char *a, const char *b,
+            GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, a);
+  _syn_pg_add_text (&p, b);
+  return _syn_pg_query_one (SYN_PG_STORE (store), sql, &p, reader, error);
+}
+
+/* "@limit 0 means all", as SQLite's LIMIT -1: PostgreSQL's LIMIT NULL. */
+static void
+add_limit (SynPgParams *p, guint limit)
+{
+  if (limit == 0)
+    _syn_pg_add_text (p, NULL);
+  else
+    _syn_pg_add_int (p, limit);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Assets                                                                    */
+
+#define ASSET_COLS "id, project_id, tag, type, description, discipline, area, properties, created_by_rule_id"
+
+static gpointer
+read_asset (PGresult *res, int row)
+{
+  SynAsset *a = syn_asset_new ();
+
+  a->id = _syn_pg_col_text (res, row, 0);
+  a->project_id = _syn_pg_col_text (res, row, 1);
+  a->tag = _syn_pg_col_text (res, row, 2);
+  a->type = _syn_pg_col_text (res, row, 3);
+  a->description = _syn_pg_col_text (res, row, 4);
+  a->discipline = _syn_pg_col_text (res, row, 5);
+  a->area = _syn_pg_col_text (res, row, 6);
+  json_object_unref (a->properties);
+  a->properties = _syn_pg_col_json_object (res, row, 7);
+  a->created_by_rule_id = _syn_pg_col_text (res, row, 8);
+  return a;
+}
+
+static void
+add_asset (SynPgParams *p, SynAsset *asset)
+{
+  _syn_pg_add_text (p, asset->id);
+  _syn_pg_add_text (p, asset->project_id);
+  _syn_pg_add_text (p, asset->tag);
+  _syn_pg_add_text (p, asset->type);
+  _syn_pg_add_text (p, asset->description);
+  _syn_pg_add_text (p, asset->discipline);
+  _syn_pg_add_text (p, asset->area);
+  _syn_pg_add_json_object (p, asset->properties);
+  _syn_pg_add_text (p, asset->created_by_rule_id);
+}
+
+static gboolean
+pg_insert_asset (SynStore *store, SynAsset *asset, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_auto(SynPgParams) p = { 0 };
+
+  if (asset->id == NULL)
+    asset->id = syn_uuid_new ();
+  add_asset (&p, asset);
+  if (!_syn_pg_write_behind (self, "INSERT INTO assets (" ASSET_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                             &p, g_strdup_printf ("Asset %s: ", asset->tag), NULL, NULL, error))
+    return FALSE;
+  _syn_pg_remember_insert (self, "asset", asset->id);
+  return TRUE;
+}
+
+#define UPDATE_ASSET "UPDATE assets SET project_id = $2, tag = $3, type = $4, description = $5, " \
+                     "discipline = $6, area = $7, properties = $8, created_by_rule_id = $9 WHERE id = $1"
+
+static gboolean
+pg_update_asset (SynStore *store, SynAsset *asset, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  add_asset (&p, asset);
+  /* a row this transaction inserted is there to update: no need to wait for the answer */
+  if (_syn_pg_inserted_here (self, "asset", asset->id))
+    return _syn_pg_write_behind (self, UPDATE_ASSET, &p, NULL, "asset", asset->id, error);
+  res = _syn_pg_exec (self, UPDATE_ASSET, &p, TRUE, error);
+  return res != NULL && _syn_pg_require_changed (res, "asset", asset->id, error);
+}
+
+static gboolean
+pg_delete_asset (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  return delete_by_id (store, "DELETE FROM assets WHERE project_id = $1 AND id = $2", "asset",
+                       project_id, asset_id, error);
+}
+
+static SynAsset *
+pg_get_asset (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  return get_by_two (store, "SELECT " ASSET_COLS " FROM assets WHERE project_id = $1 AND id = $2",
+                     read_asset, project_id, asset_id, error);
+}
+
+static SynAsset *
+pg_get_asset_by_tag (SynStore *store, const char *project_id, const char *tag, GError **error)
+{
+  return get_by_two (store, "SELECT " ASSET_COLS " FROM assets WHERE project_id = $1 AND tag = $2",
+                     read_asset, project_id, tag, error);
+}
+
+static GPtrArray *
+pg_list_assets (SynStore *store, const char *project_id, const char *type, const char *search,
+                guint64 offset, guint limit, guint64 *total, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  /* lower() and strpos() as SQLite's lower() and instr() */
+  const char *where = " FROM assets WHERE project_id = $1 AND ($2::text IS NULL OR type = $2) "
+                      "AND ($3::text IS NULL OR strpos(lower(tag), lower($3)) > 0 "
+                      "OR strpos(lower(COALESCE(description, '')), lower($3)) > 0)";
+  g_autofree char *sql = g_strconcat ("SELECT " ASSET_COLS, where, " ORDER BY tag LIMIT $4 OFFSET $5", NULL);
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, type);
+  _syn_pg_add_text (&p, search);
+  if (total != NULL)
+    {
+      g_autofree char *count_sql = g_strconcat ("SELECT count(*)", where, NULL);
+
+      if (!_syn_pg_query_count (self, count_sql, &p, total, error))
+        return NULL;
+    }
+  add_limit (&p, limit);
+  _syn_pg_add_int (&p, (gint64) MIN (offset, (guint64) G_MAXINT64));
+  return _syn_pg_query_rows (self, sql, &p, read_asset, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Cables                                                                    */
+
+#define CABLE_COLS "id, project_id, tag, from_asset_id, to_asset_id, cable_type, voltage, length_m, " \
+                   "conductor_size, flc_a, ampacity_a, voltage_drop_pct, properties, created_by_rule_id"
+
+static gpointer
+read_cable (PGresult *res, int row)
+{
+  SynCable *c = syn_cable_new ();
+
+  c->id = _syn_pg_col_text (res, row, 0);
+  c->project_id = _syn_pg_col_text (res, row, 1);
+  c->tag = _syn_pg_col_text (res, row, 2);
+  c->from_asset_id = _syn_pg_col_text (res, row, 3);
+  c->to_asset_id = _syn_pg_col_text (res, row, 4);
+  c->cable_type = _syn_pg_col_text (res, row, 5);
+  c->voltage = _syn_pg_col_double (res, row, 6);
+  c->length_m = _syn_pg_col_double (res, row, 7);
+  c->conductor_size = _syn_pg_col_text (res, row, 8);
+  c->flc_a = _syn_pg_col_double (res, row, 9);
+  c->ampacity_a = _syn_pg_col_double (res, row, 10);
+  c->voltage_drop_pct = _syn_pg_col_double (res, row, 11);
+  json_object_unref (c->properties);
+  c->properties = _syn_pg_col_json_object (res, row, 12);
+  c->created_by_rule_id = _syn_pg_col_text (res, row, 13);
+  return c;
+}
+
+static void
+add_cable (SynPgParams *p, SynCable *cable)
+{
+  _syn_pg_add_text (p, cable->id);
+  _syn_pg_add_text (p, cable->project_id);
+  _syn_pg_add_text (p, cable->tag);
+  _syn_pg_add_text (p, cable->from_asset_id);
+  _syn_pg_add_text (p, cable->to_asset_id);
+  _syn_pg_add_text (p, cable->cable_type);
+  _syn_pg_add_double (p, cable->voltage);
+  _syn_pg_add_double (p, cable->length_m);
+  _syn_pg_add_text (p, cable->conductor_size);
+  _syn_pg_add_double (p, cable->flc_a);
+  _syn_pg_add_double (p, cable->ampacity_a);
+  _syn_pg_add_double (p, cable->voltage_drop_pct);
+  _syn_pg_add_json_object (p, cable->properties);
+  _syn_pg_add_text (p, cable->created_by_rule_id);
+}
+
+static gboolean
+pg_insert_cable (SynStore *store, SynCable *cable, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_auto(SynPgParams) p = { 0 };
+
+  if (cable->id == NULL)
+    cable->id = syn_uuid_new ();
+  add_cable (&p, cable);
+  if (!_syn_pg_write_behind (self, "INSERT INTO cables (" CABLE_COLS ") VALUES "
+                             "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                             &p, g_strdup_printf ("Cable %s: ", cable->tag), NULL, NULL, error))
+    return FALSE;
+  _syn_pg_remember_insert (self, "cable", cable->id);
+  return TRUE;
+}
+
+#define UPDATE_CABLE "UPDATE cables SET project_id = $2, tag = $3, from_asset_id = $4, to_asset_id = $5, " \
+                     "cable_type = $6, voltage = $7, length_m = $8, conductor_size = $9, flc_a = $10, " \
+                     "ampacity_a = $11, voltage_drop_pct = $12, properties = $13, created_by_rule_id = $14 " \
+                     "WHERE id = $1"
+
+static gboolean
+pg_update_cable (SynStore *store, SynCable *cable, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  add_cable (&p, cable);
+  if (_syn_pg_inserted_here (self, "cable", cable->id))
+    return _syn_pg_write_behind (self, UPDATE_CABLE, &p, NULL, "cable", cable->id, error);
+  res = _syn_pg_exec (self, UPDATE_CABLE, &p, TRUE, error);
+  return res != NULL && _syn_pg_require_changed (res, "cable", cable->id, error);
+}
+
+static gboolean
+pg_delete_cable (SynStore *store, const char *project_id, const char *cable_id, GError **error)
+{
+  return delete_by_id (store, "DELETE FROM cables WHERE project_id = $1 AND id = $2", "cable",
+                       project_id, cable_id, error);
+}
+
+static SynCable *
+pg_get_cable (SynStore *store, const char *project_id, const char *cable_id, GError **error)
+{
+  return get_by_two (store, "SELECT " CABLE_COLS " FROM cables WHERE project_id = $1 AND id = $2",
+                     read_cable, project_id, cable_id, error);
+}
+
+static SynCable *
+pg_get_cable_by_tag (SynStore *store, const char *project_id, const char *tag, GError **error)
+{
+  return get_by_two (store, "SELECT " CABLE_COLS " FROM cables WHERE project_id = $1 AND tag = $2",
+                     read_cable, project_id, tag, error);
+}
+
+static GPtrArray *
+pg_list_cables (SynStore *store, const char *project_id, guint64 offset, guint limit,
+                guint64 *total, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  if (total != NULL &&
+      !_syn_pg_query_count (self, "SELECT count(*) FROM cables WHERE project_id = $1", &p, total, error))
+    return NULL;
+  add_limit (&p, limit);
+  _syn_pg_add_int (&p, (gint64) MIN (offset, (guint64) G_MAXINT64));
+  return _syn_pg_query_rows (self, "SELECT " CABLE_COLS " FROM cables WHERE project_id = $1 "
+                             "ORDER BY tag LIMIT $2 OFFSET $3", &p, read_cable, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Edges                                                                     */
+
+#define EDGE_COLS "id, project_id, source_asset_id, target_asset_id, relation, created_by_rule_id"
+
+static gpointer
+read_edge (PGresult *res, int row)
+{
+  SynEdge *e = syn_edge_new ();
+
+  e->id = _syn_pg_col_text (res, row, 0);
+  e->project_id = _syn_pg_col_text (res, row, 1);
+  e->source_asset_id = _syn_pg_col_text (res, row, 2);
+  e->target_asset_id = _syn_pg_col_text (res, row, 3);
+  e->relation = _syn_pg_col_text (res, row, 4);
+  e->created_by_rule_id = _syn_pg_col_text (res, row, 5);
+  return e;
+}
+
+static gboolean
+pg_insert_edge (SynStore *store, SynEdge *edge, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  if (edge->id == NULL)
+    edge->id = syn_uuid_new ();
+  _syn_pg_add_text (&p, edge->id);
+  _syn_pg_add_text (&p, edge->project_id);
+  _syn_pg_add_text (&p, edge->source_asset_id);
+  _syn_pg_add_text (&p, edge->target_asset_id);
+  _syn_pg_add_text (&p, edge->relation);
+  _syn_pg_add_text (&p, edge->created_by_rule_id);
+  return _syn_pg_write_behind (SYN_PG_STORE (store), "INSERT INTO edges (" EDGE_COLS ") VALUES "
+                               "($1, $2, $3, $4, $5, $6)", &p, NULL, NULL, NULL, error);
+}
+
+static gboolean
+pg_delete_edge (SynStore *store, const char *project_id, const char *edge_id, GError **error)
+{
+  return delete_by_id (store, "DELETE FROM edges WHERE project_id = $1 AND id = $2", "edge",
+                       project_id, edge_id, error);
+}
+
+static SynEdge *
+pg_get_edge (SynStore *store, const char *project_id, const char *edge_id, GError **error)
+{
+  return get_by_two (store, "SELECT " EDGE_COLS " FROM edges WHERE project_id = $1 AND id = $2",
+                     read_edge, project_id, edge_id, error);
+}
+
+static SynEdge *
+pg_find_edge (SynStore *store, const char *project_id, const char *source_asset_id,
+              const char *target_asset_id, const char *relation, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, source_asset_id);
+  _syn_pg_add_text (&p, target_asset_id);
+  _syn_pg_add_text (&p, relation);
+  return _syn_pg_query_one (SYN_PG_STORE (store), "SELECT " EDGE_COLS " FROM edges WHERE project_id = $1 "
+                            "AND source_asset_id = $2 AND target_asset_id = $3 AND relation = $4",
+                            &p, read_edge, error);
+}
+
+static GPtrArray *
+pg_list_edges (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  if (asset_id == NULL)
+    return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " EDGE_COLS " FROM edges WHERE project_id = $1 "
+                               "ORDER BY id", &p, read_edge, error);
+  _syn_pg_add_text (&p, asset_id);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " EDGE_COLS " FROM edges WHERE project_id = $1 "
+                             "AND (source_asset_id = $2 OR target_asset_id = $2) ORDER BY id",
+                             &p, read_edge, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Rules                                                                     */
+
+#define RULE_COLS "id, project_id, name, description, source, priority, discipline, is_enforced, " \
+                  "is_active, action_type, condition, action, " SYN_PG_USEC ("created_at") ", " \
+                  SYN_PG_USEC ("updated_at")
+
+static gpointer
+read_rule (PGresult *res, int row)
+{
+  SynRule *r = syn_rule_new ();
+
+  r->id = _syn_pg_col_text (res, row, 0);
+  r->project_id = _syn_pg_col_text (res, row, 1);
+  r->name = _syn_pg_col_text (res, row, 2);
+  r->description = _syn_pg_col_text (res, row, 3);
+  r->source = _syn_pg_col_text (res, row, 4);
+  r->priority = _syn_pg_col_int (res, row, 5);
+  r->discipline = _syn_pg_col_text (res, row, 6);
+  r->is_enforced = _syn_pg_col_bool (res, row, 7);
+  r->is_active = _syn_pg_col_bool (res, row, 8);
+  r->action_type = _syn_pg_col_text (res, row, 9);
+  r->condition = _syn_pg_col_json (res, row, 10);
+  r->action = _syn_pg_col_json (res, row, 11);
+  r->created_at = _syn_pg_col_int (res, row, 12);
+  r->updated_at = _syn_pg_col_int (res, row, 13);
+  return r;
+}
+
+static gboolean
+pg_save_rule (SynStore *store, SynRule *rule, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  gint64 now = syn_time_now_usec ();
+
+  if (rule->id == NULL)
+    rule->id = syn_uuid_new ();
+  if (rule->created_at == 0)
+    rule->created_at = now;
+  rule->updated_at = now;
+  _syn_pg_add_text (&p, rule->id);
+  _syn_pg_add_text (&p, rule->project_id);
+  _syn_pg_add_text (&p, rule->name);
+  _syn_pg_add_text (&p, rule->description);
+  _syn_pg_add_text (&p, rule->source);
+  _syn_pg_add_int (&p, rule->priority);
+  _syn_pg_add_text (&p, rule->discipline);
+  _syn_pg_add_bool (&p, rule->is_enforced);
+  _syn_pg_add_bool (&p, rule->is_active);
+  _syn_pg_add_text (&p, rule->action_type);
+  _syn_pg_add_json (&p, rule->condition, "{}");
+  _syn_pg_add_json (&p, rule->action, "{}");
+  _syn_pg_add_time (&p, rule->created_at, FALSE);
+  _syn_pg_add_time (&p, rule->updated_at, FALSE);
+  return _syn_pg_exec_ok (SYN_PG_STORE (store), "INSERT INTO rule_definitions (id, project_id, name, "
+                          "description, source, priority, discipline, is_enforced, is_active, action_type, "
+                          "condition, action, created_at, updated_at) VALUES "
+                          "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+                          "ON CONFLICT (id) DO UPDATE SET project_id = $2, name = $3, "
+                          "description = $4, source = $5, priority = $6, discipline = $7, "
+                          "is_enforced = $8, is_active = $9, action_type = $10, "
+                          "condition = $11, action = $12, updated_at = $14", &p, error);
+}
+
+static gboolean
+pg_delete_rule (SynStore *store, const char *rule_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  _syn_pg_add_text (&p, rule_id);
+  res = _syn_pg_exec (SYN_PG_STORE (store), "DELETE FROM rule_definitions WHERE id = $1", &p, TRUE, error);
+  return res != NULL && _syn_pg_require_changed (res, "rule", rule_id, error);
+}
+
+static SynRule *
+pg_get_rule (SynStore *store, const char *rule_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, rule_id);
+  return _syn_pg_query_one (SYN_PG_STORE (store), "SELECT " RULE_COLS " FROM rule_definitions WHERE id = $1",
+                            &p, read_rule, error);
+}
+
+static GPtrArray *
+pg_list_rules (SynStore *store, const char *project_id, gboolean include_library, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_bool (&p, include_library);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " RULE_COLS " FROM rule_definitions WHERE "
+                             "($1::text IS NOT NULL AND project_id = $1) OR "
+                             "(($1::text IS NULL OR $2::boolean) AND project_id IS NULL) "
+                             "ORDER BY priority DESC, name", &p, read_rule, error);
+}
+
+void
+_syn_pg_store_entities_iface_init (SynStoreInterface *iface)
+{
+  iface->insert_asset = pg_insert_asset;
+  iface->update_asset = pg_update_asset;
+  iface->delete_asset = pg_delete_asset;
+  iface->get_asset = pg_get_asset;
+  iface->get_asset_by_tag = pg_get_asset_by_tag;
+  iface->list_assets = pg_list_assets;
+  iface->insert_cable = pg_insert_cable;
+  iface->update_cable = pg_update_cable;
+  iface->delete_cable = pg_delete_cable;
+  iface->get_cable = pg_get_cable;
+  iface->get_cable_by_tag = pg_get_cable_by_tag;
+  iface->list_cables = pg_list_cables;
+  iface->insert_edge = pg_insert_edge;
+  iface->delete_edge = pg_delete_edge;
+  iface->get_edge = pg_get_edge;
+  iface->find_edge = pg_find_edge;
+  iface->list_edges = pg_list_edges;
+  iface->save_rule = pg_save_rule;
+  iface->delete_rule = pg_delete_rule;
+  iface->get_rule = pg_get_rule;
+  iface->list_rules = pg_list_rules;
+}

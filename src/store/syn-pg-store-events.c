@@ -1,0 +1,850 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-pg-store-events.c: SynPgStore: the event store (COPY appends, timeline queries), snapshots, executions. */
+#include "config.h"
+
+#include <string.h>
+
+#include "syn-pg-store-private.h"
+
+/* COPY data is sent in pieces of about this size: bounded memory per flush. */
+#define COPY_CHUNK (1 << 20)
+/* Ids per list_later_batches statement. */
+#define LATER_BATCHES_CHUNK 1000
+
+/* ------------------------------------------------------------------------- */
+/* Events                                                                    */
+
+#define EVENT_COLS "position, id, event_type, aggregate_type, aggregate_id, project_id, rule_id, " \
+                   "discipline, payload, metadata, correlation_id, causation_id, sequence_num, " \
+                   "user_id, " SYN_PG_USEC ("\"timestamp\"") ", is_rolled_back"
+
+static gpointer
+read_event (PGresult *res, int row)
+{
+  SynEvent *e = syn_event_new ();
+
+  e->position = _syn_pg_col_int (res, row, 0);
+  e->id = _syn_pg_col_text (res, row, 1);
+  e->event_type = _syn_pg_col_text (res, row, 2);
+  e->aggregate_type = _syn_pg_col_text (res, row, 3);
+  e->aggregate_id = _syn_pg_col_text (res, row, 4);
+  e->project_id = _syn_pg_col_text (res, row, 5);
+  e->rule_id = _syn_pg_col_text (res, row, 6);
+  e->discipline = _syn_pg_col_text (res, row, 7);
+  e->payload = _syn_pg_col_json (res, row, 8);
+  e->metadata = _syn_pg_col_json (res, row, 9);
+  e->correlation_id = _syn_pg_col_text (res, row, 10);
+  e->causation_id = _syn_pg_col_text (res, row, 11);
+  e->sequence_num = _syn_pg_col_int (res, row, 12);
+  e->user_id = _syn_pg_col_text (res, row, 13);
+  e->timestamp = _syn_pg_col_int (res, row, 14);
+  e->is_rolled_back = _syn_pg_col_bool (res, row, 15);
+  return e;
+}
+
+/* One field of COPY's text format: backslash escapes, \N for NULL. */
+static void
+copy_field (GString *out, const char *s)
+{
+  const char *run;
+
+  if (s == NULL)
+    {
+      g_string_append (out, "\\N");
+      return;
+    }
+  run = s;
+  for (const char *c = s;; c++)
+    {
+      char ch = *c;
+
+      if (ch != '\0' && ch != '\\' && ch != '\n' && ch != '\r' && ch != '\t')
+        continue;
+      g_string_append_len (out, run, c - run);
+      if (ch == '\0')
+        break;
+      g_string_append_c (out, '\\');
+      g_string_append_c (out, ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : '\\');
+      run = c + 1;
+    }
+}
+
+static void
+copy_json (GString *out, GString *scratch, JsonNode *node)
+{
+  if (node == NULL)
+    {
+      g_string_append (out, "{}");
+      return;
+    }
+  g_string_truncate (scratch, 0);
+  syn_json_compact_append (scratch, node);
+  copy_field (out, scratch->str);
+}
+
+static void
+copy_int (GString *out, gint64 value)
+{
+  char buf[24];
+  int i = sizeof buf;
+  guint64 v = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    buf[--i] = '0' + v % 10;
+  while ((v /= 10) > 0);
+  if (value < 0)
+    buf[--i] = '-';
+  g_string_append_len (out, buf + i, sizeof buf - i);
+}
+
+static void
+copy_event (GString *out, GString *scratch, SynEvent *e, gint64 position)
+{
+  char time[40];
+
+  copy_int (out, position);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->id);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->event_type);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->aggregate_type);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->aggregate_id);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->project_id);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->rule_id);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->discipline);
+  g_string_append_c (out, '\t');
+  copy_json (out, scratch, e->payload);
+  g_string_append_c (out, '\t');
+  copy_json (out, scratch, e->metadata);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->correlation_id);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->causation_id);
+  g_string_append_c (out, '\t');
+  copy_int (out, e->sequence_num);
+  g_string_append_c (out, '\t');
+  copy_field (out, e->user_id);
+  g_string_append_c (out, '\t');
+  _syn_pg_format_time (e->timestamp, time);
+  g_string_append (out, time);
+  g_string_append (out, e->is_rolled_back ? "\tt\n" : "\tf\n");
+}
+
+static gboolean
+put_copy_data (SynPgStore *self, GString *buffer, GError **error)
+{
+  if (buffer->len > 0 && PQputCopyData (self->conn, buffer->str, (int) buffer->len) != 1)
+    return _syn_pg_fail (self, NULL, error);
+  g_string_truncate (buffer, 0);
+  return TRUE;
+}
+
+/* Reads what the server says at the end of a COPY; every result is consumed. */
+static gboolean
+finish_copy (SynPgStore *self, gboolean ok, GError **error)
+{
+  PGresult *res;
+
+  if (PQputCopyEnd (self->conn, ok ? NULL : "abandoned") != 1)
+    ok = _syn_pg_fail (self, NULL, ok ? error : NULL);
+  while ((res = PQgetResult (self->conn)) != NULL)
+    {
+      if (PQresultStatus (res) != PGRES_COMMAND_OK && ok)
+        ok = _syn_pg_fail (self, res, error);
+      PQclear (res);
+    }
+  if (ok && PQstatus (self->conn) != CONNECTION_OK)
+    ok = _syn_pg_fail (self, NULL, error);
+  return ok;
+}
+
+/* No round trip per event: positions are reserved with one statement, then
+ * every row goes in one COPY. Measured against a multi-row INSERT ...
+ * RETURNING over unnest() arrays and against pipelined single-row INSERTs
+ * (see docs/design-notes.md), COPY is the fastest by far. */
+static gboolean
+append_events_in_txn (SynPgStore *self, GPtrArray *events, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) reserved = NULL;
+  g_autoptr(PGresult) copy = NULL;
+  GString *buffer;
+  GString *scratch;
+  const char *locked = NULL;
+  SynPgRange *range = NULL;
+
+  /* Appends to one project are serialised until commit by the project's
+   * lock: taken before positions are reserved, so positions of a project
+   * become visible in increasing order (catch-up by position misses nothing). */
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+
+      if (locked != NULL && g_strcmp0 (locked, e->project_id) == 0)
+        continue;
+      if (!_syn_pg_lock_project_quietly (self, e->project_id, error))
+        return FALSE;
+      locked = e->project_id;
+    }
+
+  _syn_pg_add_int (&p, events->len);
+  reserved = _syn_pg_exec (self, "SELECT nextval('workflow_events_position_seq') "
+                                 "FROM generate_series(1, $1::int)", &p, TRUE, error);
+  if (reserved == NULL)
+    return FALSE;
+  g_assert ((guint) PQntuples (reserved) == events->len);
+
+  copy = PQexec (self->conn, "COPY workflow_events (position, id, event_type, aggregate_type, aggregate_id, "
+                             "project_id, rule_id, discipline, payload, metadata, correlation_id, "
+                             "causation_id, sequence_num, user_id, \"timestamp\", is_rolled_back) FROM STDIN");
+  if (PQresultStatus (copy) != PGRES_COPY_IN)
+    return _syn_pg_fail (self, copy, error);
+
+  /* kept between calls: a fresh megabyte per flush costs more than the COPY's own work */
+  if (self->copy_buffer == NULL)
+    {
+      self->copy_buffer = g_string_sized_new (COPY_CHUNK + 65536);
+      self->copy_scratch = g_string_sized_new (4096);
+    }
+  buffer = self->copy_buffer;
+  scratch = self->copy_scratch;
+  g_string_truncate (buffer, 0);
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+
+      if (e->id == NULL)
+        e->id = syn_uuid_new ();
+      if (e->timestamp == 0)
+        e->timestamp = syn_time_now_usec ();
+      copy_event (buffer, scratch, e, _syn_pg_col_int (reserved, (int) i, 0));
+      if (buffer->len >= COPY_CHUNK && !put_copy_data (self, buffer, error))
+        return finish_copy (self, FALSE, NULL);
+    }
+  if (!put_copy_data (self, buffer, error))
+    return finish_copy (self, FALSE, NULL);
+  if (!finish_copy (self, TRUE, error))
+    return FALSE;
+
+  locked = NULL;
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+
+      e->position = _syn_pg_col_int (reserved, (int) i, 0);
+      if (range == NULL || g_strcmp0 (locked, e->project_id) != 0)
+        {
+          locked = e->project_id;
+          range = g_hash_table_lookup (self->appended, e->project_id);
+          if (range == NULL)
+            {
+              range = g_new (SynPgRange, 1);
+              range->first = range->last = e->position;
+              g_hash_table_insert (self->appended, g_strdup (e->project_id), range);
+            }
+        }
+      range->first = MIN (range->first, e->position);
+      range->last = MAX (range->last, e->position);
+    }
+  return TRUE;
+}
+
+static gboolean
+pg_append_events (SynStore *store, GPtrArray *events, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+
+  if (events->len == 0)
+    return TRUE;
+  for (guint i = 0; i < events->len; i++)
+    if (((SynEvent *) g_ptr_array_index (events, i))->project_id == NULL)
+      {
+        g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT,
+                             "NOT NULL constraint failed: workflow_events.project_id");
+        return FALSE;
+      }
+  if (self->in_transaction)
+    return append_events_in_txn (self, events, error);
+  if (!_syn_pg_begin (store, error))
+    return FALSE;
+  if (!append_events_in_txn (self, events, error))
+    {
+      _syn_pg_rollback (store);
+      return FALSE;
+    }
+  return _syn_pg_commit (store, error);
+}
+
+/* The WHERE clause of a timeline query from fixed fragments, but for the
+ * event types; every value is a bound parameter, numbered as it is added. */
+static void
+build_event_where (const SynEventQuery *q, GString *sql, SynPgParams *p)
+{
+  char time[40];
+
+  _syn_pg_add_text (p, q->project_id);
+  g_string_append_printf (sql, " WHERE project_id = $%d", p->n);
+  if (!q->include_rolled_back)
+    g_string_append (sql, " AND is_rolled_back = false");
+  if (q->aggregate_types && q->aggregate_types[0])
+    {
+      g_string_append (sql, " AND aggregate_type IN (");
+      for (guint i = 0; q->aggregate_types[i]; i++)
+        {
+          _syn_pg_add_text (p, q->aggregate_types[i]);
+          g_string_append_printf (sql, i ? ", $%d" : "$%d", p->n);
+        }
+      g_string_append_c (sql, ')');
+    }
+  if (q->aggregate_id)
+    {
+      _syn_pg_add_text (p, q->aggregate_id);
+      g_string_append_printf (sql, " AND aggregate_id = $%d", p->n);
+    }
+  if (q->rule_id)
+    {
+      _syn_pg_add_text (p, q->rule_id);
+      g_string_append_printf (sql, " AND rule_id = $%d", p->n);
+    }
+  if (q->discipline)
+    {
+      _syn_pg_add_text (p, q->discipline);
+      g_string_append_printf (sql, " AND discipline = $%d", p->n);
+    }
+  if (q->correlation_id)
+    {
+      _syn_pg_add_text (p, q->correlation_id);
+      g_string_append_printf (sql, " AND correlation_id = $%d", p->n);
+    }
+  if (q->has_from_date)
+    {
+      _syn_pg_format_time (q->from_date, time);
+      _syn_pg_add_take (p, g_strdup (time));
+      g_string_append_printf (sql, " AND \"timestamp\" >= $%d", p->n);
+    }
+  if (q->has_to_date)
+    {
+      _syn_pg_format_time (q->to_date, time);
+      _syn_pg_add_take (p, g_strdup (time));
+      g_string_append_printf (sql, " AND \"timestamp\" <= $%d", p->n);
+    }
+}
+
+static GPtrArray *
+pg_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_autoptr(GString) where = g_string_new (NULL);
+  g_autoptr(GString) types_in = g_string_new (NULL);
+  g_autoptr(GString) inner = g_string_new (NULL);
+  g_autofree char *page_sql = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_auto(SynPgParams) p = { 0 };
+  int limit_idx, first_type, n_types;
+  gint64 offset;
+
+  if (!syn_event_query_validate (query, error))
+    return NULL;
+  if ((query->event_types ? g_strv_length (query->event_types) : 0) +
+      (query->aggregate_types ? g_strv_length (query->aggregate_types) : 0) > SYN_PG_MAX_PARAMS - 12)
+    {
+      g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "Too many types in one query");
+      return NULL;
+    }
+
+  build_event_where (query, where, &p);
+  first_type = p.n + 1;
+  for (n_types = 0; query->event_types && query->event_types[n_types]; n_types++)
+    {
+      _syn_pg_add_text (&p, query->event_types[n_types]);
+      g_string_append_printf (types_in, n_types ? ", $%d" : " AND event_type IN ($%d", p.n);
+    }
+  if (n_types > 0)
+    g_string_append_c (types_in, ')');
+
+  /* Unnamed statements: planned for the values at hand, as a filter's
+   * selectivity varies a lot between projects and disciplines. */
+  if (total != NULL)
+    {
+      g_autofree char *count_sql = g_strconcat ("SELECT count(*) FROM workflow_events", where->str,
+                                                types_in->str, NULL);
+      g_autoptr(PGresult) count = _syn_pg_exec (self, count_sql, &p, FALSE, error);
+
+      if (count == NULL)
+        return NULL;
+      *total = (guint64) _syn_pg_col_int (count, 0, 0);
+    }
+
+  /* The page's positions come from the filter's index, then only those rows are read. */
+  limit_idx = p.n + 1;
+  offset = (gint64) MIN (query->offset, (guint64) (G_MAXINT64 - SYN_EVENT_QUERY_MAX_LIMIT));
+  _syn_pg_add_int (&p, query->limit);
+  _syn_pg_add_int (&p, offset);
+  if (n_types >= 2)
+    _syn_pg_add_int (&p, offset + query->limit);
+  if (n_types < 2)
+    g_string_printf (inner, "SELECT position FROM workflow_events%s%s ORDER BY position DESC "
+                     "LIMIT $%d OFFSET $%d", where->str, types_in->str, limit_idx, limit_idx + 1);
+  else
+    {
+      /* Several types: each one's newest positions straight from its index
+       * (already in position order), merged; rather than every match of the
+       * IN list sorted. */
+      g_string_append (inner, "SELECT position FROM (");
+      for (int t = 0; t < n_types; t++)
+        g_string_append_printf (inner, "%s(SELECT position FROM workflow_events%s AND event_type = $%d "
+                                "ORDER BY position DESC LIMIT $%d)", t ? " UNION ALL " : "",
+                                where->str, first_type + t, limit_idx + 2);
+      g_string_append_printf (inner, ") AS by_type ORDER BY position DESC LIMIT $%d OFFSET $%d",
+                              limit_idx, limit_idx + 1);
+    }
+  page_sql = g_strdup_printf ("SELECT " EVENT_COLS " FROM workflow_events WHERE position IN (%s) "
+                              "ORDER BY position DESC", inner->str);
+  res = _syn_pg_exec (self, page_sql, &p, FALSE, error);
+  return res ? _syn_pg_collect_rows (res, read_event) : NULL;
+}
+
+static GPtrArray *
+empty_events (void)
+{
+  return g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static GPtrArray *
+pg_get_events_by_correlation (SynStore *store, const char *project_id, const char *correlation_id,
+                              GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  /* not a UUID: matches nothing, as on SQLite (rather than an error) */
+  if (!syn_uuid_is_valid (correlation_id))
+    return empty_events ();
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, correlation_id);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " EVENT_COLS " FROM workflow_events "
+                             "WHERE correlation_id = $2 AND project_id = $1 ORDER BY sequence_num",
+                             &p, read_event, error);
+}
+
+static GPtrArray *
+pg_get_asset_history (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, asset_id);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " EVENT_COLS " FROM workflow_events "
+                             "WHERE aggregate_type = 'ASSET' AND aggregate_id = $2 AND project_id = $1 "
+                             "AND is_rolled_back = false ORDER BY position", &p, read_event, error);
+}
+
+static GPtrArray *
+pg_list_events_after (SynStore *store, const char *project_id, gint64 after_position, guint limit,
+                      GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_int (&p, after_position);
+  if (limit == 0)
+    _syn_pg_add_text (&p, NULL);
+  else
+    _syn_pg_add_int (&p, limit);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " EVENT_COLS " FROM workflow_events "
+                             "WHERE project_id = $1 AND position > $2 ORDER BY position LIMIT $3",
+                             &p, read_event, error);
+}
+
+static SynEvent *
+pg_get_event (SynStore *store, const char *event_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  if (!syn_uuid_is_valid (event_id))
+    return NULL;
+  _syn_pg_add_text (&p, event_id);
+  return _syn_pg_query_one (SYN_PG_STORE (store), "SELECT " EVENT_COLS " FROM workflow_events WHERE id = $1",
+                            &p, read_event, error);
+}
+
+static gboolean
+pg_mark_events_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
+                            guint64 *n_marked, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  if (!syn_uuid_is_valid (correlation_id))
+    {
+      if (n_marked != NULL)
+        *n_marked = 0;
+      return TRUE;
+    }
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, correlation_id);
+  res = _syn_pg_exec (SYN_PG_STORE (store), "UPDATE workflow_events SET is_rolled_back = true "
+                      "WHERE correlation_id = $2 AND project_id = $1 AND is_rolled_back = false",
+                      &p, TRUE, error);
+  if (res == NULL)
+    return FALSE;
+  if (n_marked != NULL)
+    *n_marked = g_ascii_strtoull (PQcmdTuples (res), NULL, 10);
+  return TRUE;
+}
+
+typedef struct
+{
+  const char *correlation_id;
+  gint64      position;
+} LaterBatch;
+
+static int
+compare_later_batches (gconstpointer a, gconstpointer b)
+{
+  const LaterBatch *x = a, *y = b;
+
+  return (x->position < y->position) - (x->position > y->position);
+}
+
+static GPtrArray *
+pg_list_later_batches (SynStore *store, const char *project_id, const char *aggregate_type,
+                       const char * const *aggregate_ids, guint n_ids, gint64 after_position,
+                       GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  /* correlation id -> its newest matching position (gint64 *) */
+  g_autoptr(GHashTable) newest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (LaterBatch));
+  GPtrArray *result;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint start = 0; start < n_ids; start += LATER_BATCHES_CHUNK)
+    {
+      guint n = MIN (LATER_BATCHES_CHUNK, n_ids - start);
+      g_auto(SynPgParams) p = { 0 };
+      g_autoptr(PGresult) res = NULL;
+
+      _syn_pg_add_text (&p, aggregate_type);
+      _syn_pg_add_int (&p, after_position);
+      _syn_pg_add_text (&p, project_id);
+      _syn_pg_add_text_array (&p, aggregate_ids + start, n);
+      /* Served by ix_workflow_events_aggregate_lookup: one seek per id, then
+       * the position range. */
+      res = _syn_pg_exec (self, "SELECT correlation_id, max(position) FROM workflow_events "
+                                "WHERE aggregate_type = $1 AND aggregate_id = ANY ($4::text[]) "
+                                "AND position > $2 AND project_id = $3 AND is_rolled_back = false "
+                                "GROUP BY correlation_id", &p, FALSE, error);
+      if (res == NULL)
+        return NULL;
+      for (int row = 0; row < PQntuples (res); row++)
+        {
+          const char *correlation_id = PQgetvalue (res, row, 0);
+          gint64 position = _syn_pg_col_int (res, row, 1);
+          gint64 *known = g_hash_table_lookup (newest, correlation_id);
+
+          if (known == NULL)
+            g_hash_table_insert (newest, g_strdup (correlation_id), g_memdup2 (&position, sizeof position));
+          else
+            *known = MAX (*known, position);
+        }
+    }
+
+  g_hash_table_iter_init (&iter, newest);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      LaterBatch batch = { key, *(gint64 *) value };
+
+      g_array_append_val (sorted, batch);
+    }
+  g_array_sort (sorted, compare_later_batches);
+  result = g_ptr_array_new_full (sorted->len, g_free);
+  for (guint i = 0; i < sorted->len; i++)
+    g_ptr_array_add (result, g_strdup (g_array_index (sorted, LaterBatch, i).correlation_id));
+  return result;
+}
+
+/* Walks the rule's events (the project+rule index) newest first and reads the
+ * source from the payload: explain asks this for one asset at a time. */
+static SynEvent *
+pg_find_latest_rule_event (SynStore *store, const char *project_id, const char *rule_id,
+                           const char *source_asset_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, rule_id);
+  _syn_pg_add_text (&p, source_asset_id);
+  return _syn_pg_query_one (SYN_PG_STORE (store), "SELECT " EVENT_COLS " FROM workflow_events "
+                            "WHERE project_id = $1 AND rule_id = $2 AND is_rolled_back = false "
+                            "AND event_type IN ('RULE_EXECUTED', 'RULE_SKIPPED', 'RULE_ERROR') "
+                            "AND payload->>'source_asset_id' = $3 ORDER BY position DESC LIMIT 1",
+                            &p, read_event, error);
+}
+
+static GPtrArray *
+pg_get_events_by_sequence (SynStore *store, const char *project_id, const char *correlation_id,
+                           gint64 first_seq, gint64 last_seq, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  if (!syn_uuid_is_valid (correlation_id))
+    return empty_events ();
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, correlation_id);
+  _syn_pg_add_int (&p, first_seq);
+  _syn_pg_add_int (&p, last_seq);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " EVENT_COLS " FROM workflow_events "
+                             "WHERE correlation_id = $2 AND sequence_num BETWEEN $3 AND $4 "
+                             "AND project_id = $1 ORDER BY sequence_num", &p, read_event, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Snapshots                                                                 */
+
+#define SNAPSHOT_COLS "id, correlation_id, project_id, snapshot_data, events_count, status, " \
+                      SYN_PG_USEC ("executed_at") ", " SYN_PG_USEC ("rolled_back_at") ", rolled_back_by"
+
+static gpointer
+read_snapshot (PGresult *res, int row)
+{
+  SynSnapshot *s = syn_snapshot_new ();
+
+  s->id = _syn_pg_col_text (res, row, 0);
+  s->correlation_id = _syn_pg_col_text (res, row, 1);
+  s->project_id = _syn_pg_col_text (res, row, 2);
+  s->snapshot_data = _syn_pg_col_json (res, row, 3);
+  s->events_count = _syn_pg_col_int (res, row, 4);
+  s->status = _syn_pg_col_text (res, row, 5);
+  s->executed_at = _syn_pg_col_int (res, row, 6);
+  s->rolled_back_at = _syn_pg_col_int (res, row, 7);
+  s->rolled_back_by = _syn_pg_col_text (res, row, 8);
+  return s;
+}
+
+static gboolean
+pg_insert_snapshot (SynStore *store, SynSnapshot *snapshot, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  if (snapshot->id == NULL)
+    snapshot->id = syn_uuid_new ();
+  if (snapshot->status == NULL)
+    snapshot->status = g_strdup (SYN_SNAPSHOT_ACTIVE);
+  if (snapshot->executed_at == 0)
+    snapshot->executed_at = syn_time_now_usec ();
+  _syn_pg_add_text (&p, snapshot->id);
+  _syn_pg_add_text (&p, snapshot->correlation_id);
+  _syn_pg_add_text (&p, snapshot->project_id);
+  _syn_pg_add_json (&p, snapshot->snapshot_data, "{}");
+  _syn_pg_add_int (&p, snapshot->events_count);
+  _syn_pg_add_text (&p, snapshot->status);
+  _syn_pg_add_time (&p, snapshot->executed_at, FALSE);
+  _syn_pg_add_time (&p, snapshot->rolled_back_at, TRUE);
+  _syn_pg_add_text (&p, snapshot->rolled_back_by);
+  return _syn_pg_exec_ok (SYN_PG_STORE (store), "INSERT INTO execution_snapshots (id, correlation_id, "
+                          "project_id, snapshot_data, events_count, status, executed_at, rolled_back_at, "
+                          "rolled_back_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", &p, error);
+}
+
+static SynSnapshot *
+pg_get_snapshot (SynStore *store, const char *project_id, const char *correlation_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  if (!syn_uuid_is_valid (correlation_id))
+    return NULL;
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, correlation_id);
+  return _syn_pg_query_one (SYN_PG_STORE (store), "SELECT " SNAPSHOT_COLS " FROM execution_snapshots "
+                            "WHERE project_id = $1 AND correlation_id = $2", &p, read_snapshot, error);
+}
+
+static gboolean
+snapshot_not_found (const char *correlation_id, GError **error)
+{
+  g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND,
+               "No snapshot for batch with id %s", correlation_id ? correlation_id : "(null)");
+  return FALSE;
+}
+
+static gboolean
+pg_update_snapshot_events_count (SynStore *store, const char *project_id, const char *correlation_id,
+                                 gint64 events_count, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  if (!syn_uuid_is_valid (correlation_id))
+    return snapshot_not_found (correlation_id, error);
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, correlation_id);
+  _syn_pg_add_int (&p, events_count);
+  res = _syn_pg_exec (SYN_PG_STORE (store), "UPDATE execution_snapshots SET events_count = $3 "
+                      "WHERE project_id = $1 AND correlation_id = $2", &p, TRUE, error);
+  return res != NULL && _syn_pg_require_changed (res, "snapshot for batch", correlation_id, error);
+}
+
+static gboolean
+pg_mark_snapshot_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
+                              const char *user_id, gint64 when, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  if (!syn_uuid_is_valid (correlation_id))
+    return snapshot_not_found (correlation_id, error);
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, correlation_id);
+  _syn_pg_add_time (&p, when != 0 ? when : syn_time_now_usec (), FALSE);
+  _syn_pg_add_text (&p, user_id);
+  res = _syn_pg_exec (SYN_PG_STORE (store), "UPDATE execution_snapshots SET status = 'ROLLED_BACK', "
+                      "rolled_back_at = $3, rolled_back_by = $4 WHERE project_id = $1 AND correlation_id = $2",
+                      &p, TRUE, error);
+  return res != NULL && _syn_pg_require_changed (res, "snapshot for batch", correlation_id, error);
+}
+
+static GPtrArray *
+pg_list_snapshots (SynStore *store, const char *project_id, gboolean active_only, guint limit,
+                   GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_bool (&p, active_only);
+  if (limit == 0)
+    _syn_pg_add_text (&p, NULL);
+  else
+    _syn_pg_add_int (&p, limit);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " SNAPSHOT_COLS " FROM execution_snapshots "
+                             "WHERE project_id = $1 AND (NOT $2::boolean OR status = 'ACTIVE') "
+                             "ORDER BY executed_at DESC, seq DESC LIMIT $3", &p, read_snapshot, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Executions                                                                */
+
+#define EXECUTION_COLS "execution_id, project_id, correlation_id, mode, filters, status, user_id, " \
+                       SYN_PG_USEC ("started_at") ", " SYN_PG_USEC ("finished_at") ", summary, error"
+
+static gpointer
+read_execution (PGresult *res, int row)
+{
+  SynExecution *x = syn_execution_new ();
+
+  x->execution_id = _syn_pg_col_text (res, row, 0);
+  x->project_id = _syn_pg_col_text (res, row, 1);
+  x->correlation_id = _syn_pg_col_text (res, row, 2);
+  x->mode = _syn_pg_col_text (res, row, 3);
+  x->filters = _syn_pg_col_json (res, row, 4);
+  x->status = _syn_pg_col_text (res, row, 5);
+  x->user_id = _syn_pg_col_text (res, row, 6);
+  x->started_at = _syn_pg_col_int (res, row, 7);
+  x->finished_at = _syn_pg_col_int (res, row, 8);
+  x->summary = _syn_pg_col_json (res, row, 9);
+  x->error = _syn_pg_col_text (res, row, 10);
+  return x;
+}
+
+static void
+add_execution (SynPgParams *p, SynExecution *x)
+{
+  _syn_pg_add_text (p, x->execution_id);
+  _syn_pg_add_text (p, x->project_id);
+  _syn_pg_add_text (p, x->correlation_id);
+  _syn_pg_add_text (p, x->mode ? x->mode : "execute");
+  _syn_pg_add_json (p, x->filters, NULL);
+  _syn_pg_add_text (p, x->status);
+  _syn_pg_add_text (p, x->user_id);
+  _syn_pg_add_time (p, x->started_at, FALSE);
+  _syn_pg_add_time (p, x->finished_at, TRUE);
+  _syn_pg_add_json (p, x->summary, NULL);
+  _syn_pg_add_text (p, x->error);
+}
+
+static gboolean
+pg_insert_execution (SynStore *store, SynExecution *execution, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  if (execution->execution_id == NULL)
+    execution->execution_id = syn_uuid_new ();
+  if (execution->started_at == 0)
+    execution->started_at = syn_time_now_usec ();
+  add_execution (&p, execution);
+  return _syn_pg_exec_ok (SYN_PG_STORE (store), "INSERT INTO executions (execution_id, project_id, "
+                          "correlation_id, mode, filters, status, user_id, started_at, finished_at, summary, "
+                          "error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", &p, error);
+}
+
+static gboolean
+pg_update_execution (SynStore *store, SynExecution *execution, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  add_execution (&p, execution);
+  res = _syn_pg_exec (SYN_PG_STORE (store), "UPDATE executions SET project_id = $2, correlation_id = $3, "
+                      "mode = $4, filters = $5, status = $6, user_id = $7, started_at = $8, "
+                      "finished_at = $9, summary = $10, error = $11 WHERE execution_id = $1", &p, TRUE, error);
+  return res != NULL && _syn_pg_require_changed (res, "execution", execution->execution_id, error);
+}
+
+static SynExecution *
+pg_get_execution (SynStore *store, const char *execution_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, execution_id);
+  return _syn_pg_query_one (SYN_PG_STORE (store), "SELECT " EXECUTION_COLS " FROM executions "
+                            "WHERE execution_id = $1", &p, read_execution, error);
+}
+
+static GPtrArray *
+pg_list_executions (SynStore *store, const char *project_id, guint64 offset, guint limit,
+                    guint64 *total, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  if (total != NULL &&
+      !_syn_pg_query_count (self, "SELECT count(*) FROM executions WHERE project_id = $1", &p, total, error))
+    return NULL;
+  if (limit == 0)
+    _syn_pg_add_text (&p, NULL);
+  else
+    _syn_pg_add_int (&p, limit);
+  _syn_pg_add_int (&p, (gint64) MIN (offset, (guint64) G_MAXINT64));
+  return _syn_pg_query_rows (self, "SELECT " EXECUTION_COLS " FROM executions WHERE project_id = $1 "
+                             "ORDER BY started_at DESC, seq DESC LIMIT $2 OFFSET $3", &p, read_execution, error);
+}
+
+void
+_syn_pg_store_events_iface_init (SynStoreInterface *iface)
+{
+  iface->append_events = pg_append_events;
+  iface->query_events = pg_query_events;
+  iface->get_events_by_correlation = pg_get_events_by_correlation;
+  iface->get_asset_history = pg_get_asset_history;
+  iface->list_events_after = pg_list_events_after;
+  iface->get_event = pg_get_event;
+  iface->mark_events_rolled_back = pg_mark_events_rolled_back;
+  iface->list_later_batches = pg_list_later_batches;
+  iface->find_latest_rule_event = pg_find_latest_rule_event;
+  iface->get_events_by_sequence = pg_get_events_by_sequence;
+  iface->insert_snapshot = pg_insert_snapshot;
+  iface->get_snapshot = pg_get_snapshot;
+  iface->update_snapshot_events_count = pg_update_snapshot_events_count;
+  iface->mark_snapshot_rolled_back = pg_mark_snapshot_rolled_back;
+  iface->list_snapshots = pg_list_snapshots;
+  iface->insert_execution = pg_insert_execution;
+  iface->update_execution = pg_update_execution;
+  iface->get_execution = pg_get_execution;
+  iface->list_executions = pg_list_executions;
+}
