@@ -472,7 +472,7 @@ SynOpFunc
 _syn_local_ops_lookup (const char *op)
 {
   static const SynOpEntry * const tables[] = {
-    _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules,
+    _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules, _syn_ops_auth,
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)

@@ -27,6 +27,7 @@ extern const SynOpEntry _syn_ops_core[];      /* syn-local-backend-ops.c */
 extern const SynOpEntry _syn_ops_assets[];    /* syn-local-backend-assets.c: import and edits */
 extern const SynOpEntry _syn_ops_rollback[];  /* syn-local-backend-rollback.c */
 extern const SynOpEntry _syn_ops_rules[];     /* syn-local-backend-rules.c: rules, execute, explain */
+extern const SynOpEntry _syn_ops_auth[];      /* syn-local-backend-auth.c: users, sessions, membership, feed */
 
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
 
@@ -48,6 +49,10 @@ gboolean      _syn_local_backend_cancel_execution (SynBackend        *backend,
                                                    const char        *execution_id);
 JsonNode     *_syn_local_runs_describe   (SynLocalRuns        *runs,
                                           const char          *execution_id);
+GPtrArray    *_syn_local_runs_get_messages (SynLocalRuns      *runs,
+                                            const char        *execution_id,
+                                            guint              from,
+                                            gboolean          *done);
 
 /* Parameter helpers: errors name the parameter (400). */
 const char *_syn_param_string          (JsonObject  *params,

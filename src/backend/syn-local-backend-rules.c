@@ -119,6 +119,31 @@ _syn_local_runs_describe (SynLocalRuns *runs, const char *execution_id)
   return o ? syn_json_node_new_object (o) : NULL;
 }
 
+/* The messages of a run from index @from on (new references), for a watcher
+ * that joins late; NULL when this process does not know the run. Called on
+ * the main context, where messages are logged and emitted: nothing can come
+ * between this copy and the next ::execution-message. */
+GPtrArray *
+_syn_local_runs_get_messages (SynLocalRuns *runs, const char *execution_id, guint from, gboolean *done)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+  SynLocalRun *run;
+
+  g_mutex_lock (&runs->lock);
+  run = g_hash_table_lookup (runs->by_id, execution_id);
+  if (run != NULL)
+    {
+      messages = g_ptr_array_new_full (run->log->len > from ? run->log->len - from : 0,
+                                       (GDestroyNotify) json_node_unref);
+      for (guint i = from; i < run->log->len; i++)
+        g_ptr_array_add (messages, json_node_ref (g_ptr_array_index (run->log, i)));
+      if (done != NULL)
+        *done = run->done;
+    }
+  g_mutex_unlock (&runs->lock);
+  return g_steal_pointer (&messages);
+}
+
 static void
 on_engine_started (SynRuleEngine *engine, const char *execution_id, const char *correlation_id, gpointer data)
 {

@@ -128,6 +128,42 @@ syn_local_backend_release_store (SynLocalBackend *self, SynStore *store)
   g_async_queue_push (self->idle_stores, store);
 }
 
+/**
+ * syn_local_backend_get_execution_messages:
+ * @execution_id: a run started by this backend
+ * @from: the index of the first message wanted
+ * @done: (out) (optional): whether the run has ended (its log is complete)
+ *
+ * Replay for watchers that join late or reconnect: every message of the run
+ * from @from on, in order. Call it on the main context that receives
+ * ::execution-message; then every later message comes as that signal.
+ *
+ * Returns: (transfer full) (nullable): the messages (JsonNode), or %NULL when
+ *   this process does not know the run (never started here, or forgotten).
+ */
+GPtrArray *
+syn_local_backend_get_execution_messages (SynLocalBackend *self,
+                                          const char      *execution_id,
+                                          guint            from,
+                                          gboolean        *done)
+{
+  g_return_val_if_fail (SYN_IS_LOCAL_BACKEND (self), NULL);
+  g_return_val_if_fail (execution_id != NULL, NULL);
+
+  return _syn_local_runs_get_messages (self->runs, execution_id, from, done);
+}
+
+/* What this process knows of a run it started: {execution_id, project_id,
+ * mode, status, ...}, or %NULL. */
+JsonNode *
+syn_local_backend_describe_execution (SynLocalBackend *self, const char *execution_id)
+{
+  g_return_val_if_fail (SYN_IS_LOCAL_BACKEND (self), NULL);
+  g_return_val_if_fail (execution_id != NULL, NULL);
+
+  return _syn_local_runs_describe (self->runs, execution_id);
+}
+
 static const char *
 local_describe (SynBackend *backend)
 {

@@ -21,5 +21,11 @@ SynStore        *syn_local_backend_acquire_store (SynLocalBackend *self,
                                                   GError         **error);
 void             syn_local_backend_release_store (SynLocalBackend *self,
                                                   SynStore        *store);
+GPtrArray       *syn_local_backend_get_execution_messages (SynLocalBackend *self,
+                                                           const char      *execution_id,
+                                                           guint            from,
+                                                           gboolean        *done);
+JsonNode        *syn_local_backend_describe_execution     (SynLocalBackend *self,
+                                                           const char      *execution_id);
 
 G_END_DECLS

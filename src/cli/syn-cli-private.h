@@ -63,5 +63,12 @@ int _syn_cli_execute    (int argc, char **argv);  /* syn-cli-execute.c */
 int _syn_cli_rules      (int argc, char **argv);  /* syn-cli-rules.c */
 int _syn_cli_demo       (int argc, char **argv);
 int _syn_cli_explain    (int argc, char **argv);
+int _syn_cli_serve      (int argc, char **argv);  /* syn-cli-server.c */
+int _syn_cli_user       (int argc, char **argv);
+int _syn_cli_member     (int argc, char **argv);
+
+/* --connect URL (syn-cli-connect.c) */
+SynBackend *_syn_cli_connect       (SynCliCommon *common, GError **error);
+char       *_syn_cli_read_password (const char   *prompt, GError **error);
 
 G_END_DECLS

@@ -21,6 +21,9 @@ static const SynCliEntry commands[] = {
   { "execute", "Run the rules on a project (or preview with --dry-run)", _syn_cli_execute },
   { "rollback", "Roll back a batch exactly", _syn_cli_rollback },
   { "explain", "Why each rule did or didn't fire on an asset; who set each property", _syn_cli_explain },
+  { "serve", "Run the team server (REST and WebSocket API)", _syn_cli_serve },
+  { "user", "Add users, change passwords, list users", _syn_cli_user },
+  { "member", "Add members to a project, list them", _syn_cli_member },
 };
 
 gboolean
@@ -38,7 +41,8 @@ print_help (FILE *out)
   fprintf (out, "Usage: synapse COMMAND [OPTIONS...]\n\nCommands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out, "\nEvery command takes --db FILE|postgresql://URI (default: %s) and --json.\n"
+  fprintf (out, "\nEvery command takes --db FILE|postgresql://URI (default: %s) and --json,\n"
+                "or --connect URL [--user NAME] to work on a team server.\n"
                 "Run synapse COMMAND --help for its options.\n", "the local database");
 }
 
@@ -72,6 +76,8 @@ _syn_cli_parse (int            *argc,
   GOptionEntry common_entries[] = {
     { "db", 0, 0, G_OPTION_ARG_STRING, &common->db, "Database: a SQLite file or a postgresql:// URI", "URI" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &common->json, "Print the API's JSON answer", NULL },
+    { "connect", 0, 0, G_OPTION_ARG_STRING, &common->connect, "Work on a team server instead of a database", "URL" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &common->user, "Sign in to the server as NAME (password from stdin or SYNAPSE_PASSWORD)", "NAME" },
     { NULL }
   };
 
@@ -88,6 +94,20 @@ _syn_cli_backend (SynCliCommon *common, GError **error)
   g_autofree char *path = NULL;
   const char *uri = common->db;
 
+  if (common->connect != NULL)
+    {
+      if (common->db != NULL)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Give --db or --connect, not both");
+          return NULL;
+        }
+      return _syn_cli_connect (common, error);
+    }
+  if (common->user != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--user goes with --connect URL");
+      return NULL;
+    }
   if (uri == NULL)
     uri = g_getenv ("SYNAPSE_DB");
   if (uri == NULL)

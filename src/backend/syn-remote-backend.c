@@ -1,0 +1,975 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-remote-backend.c: SynRemoteBackend: each operation is one REST request; an execution is a POST,
+ * then its WebSocket, whose messages come back as ::execution-message. */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "core/syn-json.h"
+#include "syn-remote-backend.h"
+
+#define RECONNECT_ATTEMPTS 5
+#define RECONNECT_DELAY_MS 1000
+
+typedef struct _RemoteRun RemoteRun;
+
+struct _SynRemoteBackend
+{
+  GObject      parent_instance;
+
+  GUri        *base;          /* scheme://host:port, no path */
+  char        *url;
+  char        *token;
+  char        *username;
+  char        *description;
+  SoupSession *session;
+  GHashTable  *runs;          /* execution id -> RemoteRun */
+};
+
+static void backend_iface_init (SynBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SynRemoteBackend, syn_remote_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SYN_TYPE_BACKEND, backend_iface_init))
+
+/* ------------------------------------------------------------------------- */
+/* Requests                                                                  */
+
+typedef enum {
+  BODY_NONE,
+  BODY_JSON,     /* the parameters left once path and query took theirs */
+  BODY_RULE,     /* the "rule" parameter */
+  BODY_CSV,      /* the "csv" parameter as text/csv */
+} BodyKind;
+
+typedef struct
+{
+  char       *op;
+  char       *method;
+  char       *path;         /* with the path parameters, escaped */
+  JsonObject *query;        /* name -> string */
+  BodyKind    body_kind;
+  JsonObject *body;         /* BODY_JSON or BODY_RULE */
+  char       *csv;
+  /* what the answer of a 204 is made of */
+  char       *deleted_key;
+  char       *deleted_id;
+} Request;
+
+static void
+request_free (Request *r)
+{
+  g_free (r->op);
+  g_free (r->method);
+  g_free (r->path);
+  g_clear_pointer (&r->query, json_object_unref);
+  g_clear_pointer (&r->body, json_object_unref);
+  g_free (r->csv);
+  g_free (r->deleted_key);
+  g_free (r->deleted_id);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+/* A parameter as query text: strings as they are, numbers and booleans
+ * written out, lists comma-separated (the timeline's event_types). */
+static char *
+param_text (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *item = param_text (json_array_get_element (array, i));
+
+          if (i > 0)
+            g_string_append_c (out, ',');
+          g_string_append (out, item);
+        }
+      return g_string_free (g_steal_pointer (&out), FALSE);
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (node));
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    case G_TYPE_DOUBLE:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+        return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+      }
+    default:
+      return NULL;
+    }
+}
+
+static gboolean
+invalid_param (GError **error, const char *name)
+{
+  g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: required", name);
+  return FALSE;
+}
+
+/* "/api/v1/projects/{project_id}/assets" with the parameters put in; the
+ * ones used are removed from @rest. */
+static char *
+expand_path (const char *pattern, JsonObject *rest, GError **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *p = pattern;
+
+  while (*p != '\0')
+    {
+      const char *open = strchr (p, '{');
+      const char *close;
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+      g_autofree char *escaped = NULL;
+      JsonNode *node;
+
+      if (open == NULL)
+        {
+          g_string_append (out, p);
+          break;
+        }
+      close = strchr (open, '}');
+      g_string_append_len (out, p, open - p);
+      name = g_strndup (open + 1, close - open - 1);
+      node = json_object_get_member (rest, name);
+      if (node == NULL || !(value = param_text (node)) || *value == '\0')
+        {
+          invalid_param (error, name);
+          return NULL;
+        }
+      escaped = g_uri_escape_string (value, NULL, FALSE);
+      g_string_append (out, escaped);
+      json_object_remove_member (rest, name);
+      p = close + 1;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Moves the named parameters (comma list; "*" all) from @rest to the query. */
+static void
+take_query (Request *r, JsonObject *rest, const char *names)
+{
+  g_auto(GStrv) list = g_strsplit (names, ",", -1);
+  g_autoptr(GList) members = json_object_get_members (rest);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      g_autofree char *text = NULL;
+
+      if (!g_str_equal (names, "*") && !g_strv_contains ((const char * const *) list, name))
+        continue;
+      text = param_text (json_object_get_member (rest, name));
+      if (text != NULL)
+        json_object_set_string_member (r->query, name, text);
+      json_object_remove_member (rest, name);
+    }
+}
+
+/* The REST request for an operation (DESIGN.md section 7.1, and the
+ * server's additions for what the command line and the GUI need). */
+static Request *
+build_request (const char *op, JsonObject *params, GError **error)
+{
+  g_autoptr(Request) r = g_new0 (Request, 1);
+  g_autoptr(JsonObject) rest = params ? syn_json_object_copy (params) : json_object_new ();
+  const char *pattern = NULL;
+
+  r->op = g_strdup (op);
+  r->query = json_object_new ();
+  /* the transport's own ("_user_id") are the server's business */
+  {
+    g_autoptr(GList) members = json_object_get_members (rest);
+
+    for (GList *l = members; l != NULL; l = l->next)
+      if (((const char *) l->data)[0] == '_')
+        json_object_remove_member (rest, l->data);
+  }
+
+#define IS(name) g_str_equal (op, name)
+  if (IS (SYN_OP_LIST_PROJECTS) || IS (SYN_OP_LIST_USER_PROJECTS))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/projects";
+  else if (IS (SYN_OP_CREATE_PROJECT) || IS (SYN_OP_CREATE_OWNED_PROJECT))
+    r->method = g_strdup ("POST"), pattern = "/api/v1/projects", r->body_kind = BODY_JSON;
+  else if (IS (SYN_OP_GET_PROJECT))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}";
+  else if (IS (SYN_OP_TIMELINE))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/events/timeline";
+  else if (IS (SYN_OP_ASSET_HISTORY))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/events/assets/{asset_id}/history";
+  else if (IS (SYN_OP_GET_ASSET))
+    {
+      r->method = g_strdup ("GET");
+      pattern = json_object_has_member (rest, "asset_id") ? "/api/v1/projects/{project_id}/assets/{asset_id}"
+                                                          : "/api/v1/projects/{project_id}/assets/by-tag/{tag}";
+    }
+  else if (IS (SYN_OP_LIST_ASSETS))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/assets";
+  else if (IS (SYN_OP_LIST_CABLES))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/cables";
+  else if (IS (SYN_OP_STATE_HASH))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/state-hash";
+  else if (IS (SYN_OP_IMPORT_CSV))
+    {
+      JsonNode *csv = json_object_get_member (rest, "csv");
+
+      r->method = g_strdup ("POST");
+      pattern = "/api/v1/projects/{project_id}/import";
+      r->body_kind = BODY_CSV;
+      if (csv == NULL || !JSON_NODE_HOLDS_VALUE (csv) || json_node_get_value_type (csv) != G_TYPE_STRING)
+        return invalid_param (error, "csv"), NULL;
+      r->csv = g_strdup (json_node_get_string (csv));
+      json_object_remove_member (rest, "csv");
+    }
+  else if (IS (SYN_OP_CREATE_ASSET))
+    r->method = g_strdup ("POST"), pattern = "/api/v1/projects/{project_id}/assets", r->body_kind = BODY_JSON;
+  else if (IS (SYN_OP_UPDATE_ASSET))
+    r->method = g_strdup ("PATCH"), pattern = "/api/v1/projects/{project_id}/assets/{asset_id}", r->body_kind = BODY_JSON;
+  else if (IS (SYN_OP_DELETE_ASSET))
+    {
+      r->method = g_strdup ("DELETE");
+      pattern = "/api/v1/projects/{project_id}/assets/{asset_id}";
+      r->deleted_key = g_strdup ("asset_id");
+      r->deleted_id = g_strdup (syn_json_get_string (rest, "asset_id"));
+    }
+  else if (IS (SYN_OP_EXPLAIN))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/assets/{asset_id}/explain";
+  else if (IS (SYN_OP_LIST_RULES))
+    {
+      gboolean library = json_object_get_boolean_member_with_default (rest, "library", FALSE);
+
+      json_object_remove_member (rest, "library");
+      r->method = g_strdup ("GET");
+      pattern = library ? "/api/v1/rules/library" : "/api/v1/projects/{project_id}/rules";
+    }
+  else if (IS (SYN_OP_SAVE_RULE))
+    {
+      r->method = g_strdup ("POST");
+      pattern = json_object_has_member (rest, "project_id") ? "/api/v1/projects/{project_id}/rules"
+                                                            : "/api/v1/rules/library";
+      r->body_kind = BODY_RULE;
+    }
+  else if (IS (SYN_OP_DELETE_RULE))
+    {
+      /* the scope is the caller's to say: a project's rule, else the library's */
+      r->method = g_strdup ("DELETE");
+      pattern = json_object_has_member (rest, "project_id") ? "/api/v1/projects/{project_id}/rules/{rule_id}"
+                                                            : "/api/v1/rules/library/{rule_id}";
+      r->deleted_key = g_strdup ("rule_id");
+      r->deleted_id = g_strdup (syn_json_get_string (rest, "rule_id"));
+    }
+  else if (IS (SYN_OP_CREATE_DEMO))
+    r->method = g_strdup ("POST"), pattern = "/api/v1/demo", r->body_kind = BODY_JSON;
+  else if (IS (SYN_OP_GET_EXECUTION))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/executions/{execution_id}";
+  else if (IS (SYN_OP_LIST_EXECUTIONS))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/executions";
+  else if (IS (SYN_OP_ROLLBACK))
+    {
+      r->method = g_strdup ("POST");
+      pattern = "/api/v1/rules/rollback";
+      take_query (r, rest, "project_id");
+      r->body_kind = BODY_JSON;
+    }
+  else if (IS (SYN_OP_ROLLBACK_BLOCKERS))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/rules/rollback/blockers";
+  else if (IS (SYN_OP_LOGIN))
+    r->method = g_strdup ("POST"), pattern = "/api/v1/auth/login", r->body_kind = BODY_JSON;
+  else if (IS (SYN_OP_LOGOUT))
+    {
+      json_object_remove_member (rest, "token");
+      r->method = g_strdup ("POST"), pattern = "/api/v1/auth/logout";
+    }
+  else if (IS (SYN_OP_CREATE_USER))
+    r->method = g_strdup ("POST"), pattern = "/api/v1/users", r->body_kind = BODY_JSON;
+  else if (IS (SYN_OP_LIST_USERS))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/users";
+  else if (IS (SYN_OP_ADD_MEMBER))
+    r->method = g_strdup ("POST"), pattern = "/api/v1/projects/{project_id}/members", r->body_kind = BODY_JSON;
+  else if (IS (SYN_OP_LIST_MEMBERS))
+    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/members";
+  else
+    {
+      g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
+                   "The operation \"%s\" is not available on a server", op);
+      return NULL;
+    }
+#undef IS
+
+  if (!(r->path = expand_path (pattern, rest, error)))
+    return NULL;
+  switch (r->body_kind)
+    {
+    case BODY_NONE:
+      take_query (r, rest, "*");
+      break;
+    case BODY_RULE:
+      {
+        JsonNode *rule = json_object_get_member (rest, "rule");
+
+        if (rule == NULL || !JSON_NODE_HOLDS_OBJECT (rule))
+          {
+            g_set_error_literal (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "rule: must be a rule object");
+            return NULL;
+          }
+        r->body = json_object_ref (json_node_get_object (rule));
+      }
+      break;
+    case BODY_CSV:
+      take_query (r, rest, "strict");
+      break;
+    case BODY_JSON:
+    default:
+      r->body = g_steal_pointer (&rest);
+      break;
+    }
+  return g_steal_pointer (&r);
+}
+
+static SoupMessage *
+new_message (SynRemoteBackend *self, Request *r)
+{
+  g_autoptr(GString) target = g_string_new (r->path);
+  g_autoptr(GUri) uri = NULL;
+  SoupMessage *msg;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+  char sep = '?';
+
+  json_object_iter_init (&iter, r->query);
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      g_autofree char *k = g_uri_escape_string (name, NULL, FALSE);
+      g_autofree char *v = g_uri_escape_string (json_node_get_string (node), NULL, FALSE);
+
+      g_string_append_printf (target, "%c%s=%s", sep, k, v);
+      sep = '&';
+    }
+  uri = g_uri_parse_relative (self->base, target->str, SOUP_HTTP_URI_FLAGS, NULL);
+  msg = soup_message_new_from_uri (r->method, uri);
+  if (self->token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (r->body != NULL)
+    {
+      g_autoptr(JsonNode) root = syn_json_node_new_object (json_object_ref (r->body));
+      char *text = syn_json_to_string (root);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  else if (r->csv != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (r->csv, strlen (r->csv));
+
+      soup_message_set_request_body_from_bytes (msg, "text/csv", bytes);
+    }
+  return msg;
+}
+
+/* The server's {"error": {"code", "message"}} as a GError of the same code. */
+static GError *
+error_from_answer (guint status, GBytes *body)
+{
+  const char *message = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  int code;
+
+  if (body != NULL && g_bytes_get_size (body) > 0)
+    root = syn_json_parse (g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *e = json_object_get_object_member (json_node_get_object (root), "error");
+
+      if (e != NULL)
+        message = syn_json_get_string (e, "message");
+    }
+  switch (status)
+    {
+    case 400: code = SYN_BACKEND_ERROR_INVALID; break;
+    case 401: code = SYN_BACKEND_ERROR_UNAUTHORIZED; break;
+    case 403: code = SYN_BACKEND_ERROR_FORBIDDEN; break;
+    case 404: code = SYN_BACKEND_ERROR_NOT_FOUND; break;
+    case 409: code = SYN_BACKEND_ERROR_CONFLICT; break;
+    case 413: code = SYN_BACKEND_ERROR_TOO_LARGE; break;
+    case 423: code = SYN_BACKEND_ERROR_BUSY; break;
+    case 502:
+    case 503:
+    case 504: code = SYN_BACKEND_ERROR_UNAVAILABLE; break;
+    default:  code = SYN_BACKEND_ERROR_FAILED; break;
+    }
+  if (message != NULL)
+    return g_error_new_literal (SYN_BACKEND_ERROR, code, message);
+  return g_error_new (SYN_BACKEND_ERROR, code, "The server answered %u %s", status, soup_status_get_phrase (status));
+}
+
+typedef struct
+{
+  Request     *request;
+  SoupMessage *msg;
+} CallData;
+
+static void
+call_data_free (CallData *cd)
+{
+  g_clear_pointer (&cd->request, request_free);
+  g_clear_object (&cd->msg);
+  g_free (cd);
+}
+
+static void
+on_sent (GObject *object, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  SynRemoteBackend *self = g_task_get_source_object (task);
+  CallData *cd = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status;
+
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAVAILABLE,
+                                 "Cannot reach %s: %s", self->url, error->message);
+      return;
+    }
+  status = soup_message_get_status (cd->msg);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_error (task, error_from_answer (status, body));
+      return;
+    }
+
+  if (status == SOUP_STATUS_NO_CONTENT)
+    {
+      JsonObject *o = json_object_new ();
+
+      if (cd->request->deleted_key != NULL)
+        {
+          const char *correlation_id = soup_message_headers_get_one (soup_message_get_response_headers (cd->msg),
+                                                                     "X-Synapse-Correlation-Id");
+
+          json_object_set_boolean_member (o, "deleted", TRUE);
+          syn_json_set_string_or_null (o, cd->request->deleted_key, cd->request->deleted_id);
+          if (g_str_equal (cd->request->deleted_key, "asset_id"))
+            syn_json_set_string_or_null (o, "correlation_id", correlation_id);
+        }
+      else if (g_str_equal (cd->request->op, SYN_OP_LOGOUT))
+        json_object_set_boolean_member (o, "logged_out", TRUE);
+      answer = syn_json_node_new_object (o);
+    }
+  else
+    {
+      answer = syn_json_parse (g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), &error);
+      if (answer == NULL)
+        {
+          g_task_return_new_error (task, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED,
+                                   "The server's answer is not JSON: %s", error->message);
+          return;
+        }
+    }
+
+  /* signing in or out through the backend changes whose calls these are */
+  if (g_str_equal (cd->request->op, SYN_OP_LOGIN) && JSON_NODE_HOLDS_OBJECT (answer))
+    {
+      JsonObject *a = json_node_get_object (answer);
+      JsonObject *user = json_object_get_object_member (a, "user");
+
+      syn_remote_backend_set_token (self, syn_json_get_string (a, "token"));
+      g_free (self->username);
+      self->username = g_strdup (user ? syn_json_get_string (user, "username") : NULL);
+    }
+  else if (g_str_equal (cd->request->op, SYN_OP_LOGOUT))
+    syn_remote_backend_set_token (self, NULL);
+
+  g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) json_node_unref);
+}
+
+static void
+remote_call_async (SynBackend          *backend,
+                   const char          *op,
+                   JsonObject          *params,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  SynRemoteBackend *self = SYN_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  CallData *cd;
+  Request *r;
+
+  g_task_set_source_tag (task, remote_call_async);
+  g_task_set_name (task, op);
+  if (!(r = build_request (op, params, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  cd = g_new0 (CallData, 1);
+  cd->request = r;
+  cd->msg = new_message (self, r);
+  g_task_set_task_data (task, cd, (GDestroyNotify) call_data_free);
+  soup_session_send_and_read_async (self->session, cd->msg, G_PRIORITY_DEFAULT, cancellable,
+                                    on_sent, g_steal_pointer (&task));
+}
+
+static JsonNode *
+remote_call_finish (SynBackend *backend, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Executions                                                                */
+
+struct _RemoteRun
+{
+  SynRemoteBackend        *backend;   /* weak: the backend owns its runs */
+  char                    *execution_id;
+  char                    *ws_path;
+  SoupWebsocketConnection *conn;
+  GCancellable            *cancellable;
+  guint                    received;  /* messages passed on: a replay skips them */
+  guint                    skip;      /* still to skip of the current replay */
+  guint                    attempts;
+  GSource                 *retry;
+  GMainContext            *context;   /* the caller's, for the messages */
+  gboolean                 finished;
+  gboolean                 cancel_pending;
+};
+
+static void run_connect (RemoteRun *run);
+
+static void
+remote_run_free (RemoteRun *run)
+{
+  g_cancellable_cancel (run->cancellable);
+  if (run->retry != NULL)
+    g_source_destroy (run->retry);
+  g_clear_pointer (&run->retry, g_source_unref);
+  g_clear_pointer (&run->context, g_main_context_unref);
+  if (run->conn != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (run->conn, run);
+      if (soup_websocket_connection_get_state (run->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (run->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_clear_object (&run->conn);
+    }
+  g_clear_object (&run->cancellable);
+  g_free (run->execution_id);
+  g_free (run->ws_path);
+  g_free (run);
+}
+
+static void
+run_finish (RemoteRun *run)
+{
+  /* after the final message the run is of no more use: forget it */
+  run->finished = TRUE;
+  g_hash_table_remove (run->backend->runs, run->execution_id);
+}
+
+static void
+run_emit (RemoteRun *run, JsonNode *message)
+{
+  g_autoptr(SynRemoteBackend) self = g_object_ref (run->backend);
+  g_autofree char *execution_id = g_strdup (run->execution_id);
+  gboolean final = syn_backend_message_is_final (message);
+
+  run->received++;
+  if (final)
+    run_finish (run);
+  g_signal_emit_by_name (self, "execution-message", execution_id, message);
+}
+
+/* The connection is lost for good: the run ends, for this client, with an
+ * ERROR that is not recoverable (the execution itself may still go on). */
+static void
+run_give_up (RemoteRun *run, const char *why)
+{
+  g_autoptr(JsonObject) m = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = g_strdup_printf ("Lost the live messages of execution %s from %s: %s",
+                                           run->execution_id, run->backend->url, why);
+
+  json_object_set_string_member (m, "type", "ERROR");
+  json_object_set_null_member (m, "rule_id");
+  json_object_set_null_member (m, "asset_id");
+  json_object_set_string_member (m, "message", text);
+  json_object_set_boolean_member (m, "recoverable", FALSE);
+  node = syn_json_node_new_object (g_steal_pointer (&m));
+  run_emit (run, node);
+}
+
+static gboolean
+on_retry (gpointer data)
+{
+  RemoteRun *run = data;
+
+  g_clear_pointer (&run->retry, g_source_unref);
+  run_connect (run);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_retry (RemoteRun *run, const char *why)
+{
+  if (run->attempts >= RECONNECT_ATTEMPTS)
+    {
+      run_give_up (run, why);
+      return;
+    }
+  run->retry = g_timeout_source_new (RECONNECT_DELAY_MS);
+  g_source_set_callback (run->retry, on_retry, run, NULL);
+  g_source_set_static_name (run->retry, "[synapse] reconnect");
+  g_source_attach (run->retry, run->context);
+}
+
+static void
+on_ws_message (SoupWebsocketConnection *conn, int type, GBytes *bytes, gpointer data)
+{
+  RemoteRun *run = data;
+  gsize len = 0;
+  const char *text = g_bytes_get_data (bytes, &len);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT || text == NULL || run->finished)
+    return;
+  /* the keepalive's words are not messages of the run */
+  if ((len == 4 && (memcmp (text, "ping", 4) == 0 || memcmp (text, "pong", 4) == 0)))
+    return;
+  node = syn_json_parse (text, (gssize) len, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_warning ("Execution %s: a message that is not a JSON object", run->execution_id);
+      return;
+    }
+  /* a replay after reconnecting starts from the first message again */
+  if (run->skip > 0)
+    {
+      run->skip--;
+      return;
+    }
+  run_emit (run, node);
+}
+
+static void
+on_ws_closed (SoupWebsocketConnection *conn, gpointer data)
+{
+  RemoteRun *run = data;
+  g_autofree char *why = g_strdup_printf ("closed (%u)", soup_websocket_connection_get_close_code (conn));
+
+  g_signal_handlers_disconnect_by_data (conn, run);
+  g_clear_object (&run->conn);
+  if (!run->finished)
+    run_retry (run, why);
+}
+
+static void
+on_ws_connected (GObject *object, GAsyncResult *result, gpointer data)
+{
+  RemoteRun *run = data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+
+  if (conn == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      run_retry (run, error->message);
+      return;
+    }
+  run->conn = conn;
+  run->skip = run->received;
+  g_signal_connect (conn, "message", G_CALLBACK (on_ws_message), run);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_ws_closed), run);
+  if (run->cancel_pending)
+    {
+      run->cancel_pending = FALSE;
+      soup_websocket_connection_send_text (conn, "cancel");
+    }
+}
+
+static void
+run_connect (RemoteRun *run)
+{
+  SynRemoteBackend *self = run->backend;
+  g_autoptr(GUri) uri = g_uri_parse_relative (self->base, run->ws_path, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new_from_uri ("GET", uri);
+
+  run->attempts++;
+  if (self->token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  /* a retry runs from a timer: answers still go to the caller's context */
+  g_main_context_push_thread_default (run->context);
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        run->cancellable, on_ws_connected, run);
+  g_main_context_pop_thread_default (run->context);
+}
+
+static void
+on_execute_sent (GObject *object, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  SynRemoteBackend *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = remote_call_finish (SYN_BACKEND (self), result, &error);
+  JsonObject *a;
+  const char *execution_id, *ws_url;
+  RemoteRun *run;
+
+  if (answer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  a = json_node_get_object (answer);
+  execution_id = syn_json_get_string (a, "execution_id");
+  ws_url = syn_json_get_string (a, "ws_url");
+  if (execution_id == NULL || ws_url == NULL)
+    {
+      g_task_return_new_error (task, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED,
+                               "The server's answer names no execution to watch");
+      return;
+    }
+  /* the server replays the whole run to a late watcher: nothing is missed
+   * between this answer and the connection */
+  run = g_new0 (RemoteRun, 1);
+  run->backend = self;
+  run->execution_id = g_strdup (execution_id);
+  run->ws_path = g_strdup (ws_url);
+  run->cancellable = g_cancellable_new ();
+  run->context = g_main_context_ref_thread_default ();
+  g_hash_table_replace (self->runs, run->execution_id, run);
+  run_connect (run);
+  g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) json_node_unref);
+}
+
+static void
+remote_execute_async (SynBackend          *backend,
+                      JsonObject          *request,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  SynRemoteBackend *self = SYN_REMOTE_BACKEND (backend);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(Request) r = g_new0 (Request, 1);
+  g_autoptr(JsonObject) body = syn_json_object_copy (request);
+  g_autoptr(GList) members = json_object_get_members (body);
+  g_autoptr(SoupMessage) msg = NULL;
+  GTask *inner;
+  CallData *cd;
+
+  g_task_set_source_tag (task, remote_execute_async);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (((const char *) l->data)[0] == '_')
+      json_object_remove_member (body, l->data);
+
+  r->op = g_strdup ("execute");
+  r->method = g_strdup ("POST");
+  r->path = g_strdup ("/api/v1/rules/execute");
+  r->query = json_object_new ();
+  r->body_kind = BODY_JSON;
+  r->body = g_steal_pointer (&body);
+
+  /* the POST is a call like any other; its answer opens the WebSocket */
+  inner = g_task_new (self, cancellable, on_execute_sent, g_steal_pointer (&task));
+  g_task_set_source_tag (inner, remote_call_async);
+  cd = g_new0 (CallData, 1);
+  cd->msg = new_message (self, r);
+  cd->request = g_steal_pointer (&r);
+  g_task_set_task_data (inner, cd, (GDestroyNotify) call_data_free);
+  soup_session_send_and_read_async (self->session, cd->msg, G_PRIORITY_DEFAULT, cancellable, on_sent, inner);
+}
+
+static JsonNode *
+remote_execute_finish (SynBackend *backend, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* "cancel" on the run's WebSocket, as any watcher may send it. */
+static gboolean
+remote_cancel_execution (SynBackend *backend, const char *execution_id)
+{
+  SynRemoteBackend *self = SYN_REMOTE_BACKEND (backend);
+  RemoteRun *run = g_hash_table_lookup (self->runs, execution_id);
+
+  if (run == NULL || run->finished)
+    return FALSE;
+  if (run->conn != NULL && soup_websocket_connection_get_state (run->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (run->conn, "cancel");
+  else
+    run->cancel_pending = TRUE;
+  return TRUE;
+}
+
+static const char *
+remote_describe (SynBackend *backend)
+{
+  SynRemoteBackend *self = SYN_REMOTE_BACKEND (backend);
+
+  g_free (self->description);
+  self->description = self->username ? g_strdup_printf ("%s (%s)", self->url, self->username)
+                                     : g_strdup (self->url);
+  return self->description;
+}
+
+static void
+backend_iface_init (SynBackendInterface *iface)
+{
+  iface->describe = remote_describe;
+  iface->call_async = remote_call_async;
+  iface->call_finish = remote_call_finish;
+  iface->execute_async = remote_execute_async;
+  iface->execute_finish = remote_execute_finish;
+  iface->cancel_execution = remote_cancel_execution;
+}
+
+/* ------------------------------------------------------------------------- */
+
+static void
+syn_remote_backend_dispose (GObject *object)
+{
+  SynRemoteBackend *self = SYN_REMOTE_BACKEND (object);
+
+  g_clear_pointer (&self->runs, g_hash_table_unref);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (syn_remote_backend_parent_class)->dispose (object);
+}
+
+static void
+syn_remote_backend_finalize (GObject *object)
+{
+  SynRemoteBackend *self = SYN_REMOTE_BACKEND (object);
+
+  g_clear_pointer (&self->base, g_uri_unref);
+  g_free (self->url);
+  g_free (self->token);
+  g_free (self->username);
+  g_free (self->description);
+
+  G_OBJECT_CLASS (syn_remote_backend_parent_class)->finalize (object);
+}
+
+static void
+syn_remote_backend_class_init (SynRemoteBackendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = syn_remote_backend_dispose;
+  object_class->finalize = syn_remote_backend_finalize;
+}
+
+static void
+syn_remote_backend_init (SynRemoteBackend *self)
+{
+  self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) remote_run_free);
+  self->session = soup_session_new_with_options ("user-agent", "Synapse/" PACKAGE_VERSION " ", NULL);
+}
+
+/**
+ * syn_remote_backend_new:
+ * @url: the server, "http://host:port" or "https://..."
+ *
+ * Nothing is sent yet: sign in with the "login" operation or give a token.
+ *
+ * Returns: (transfer full): the backend, or %NULL if @url is not a server URL
+ */
+SynRemoteBackend *
+syn_remote_backend_new (const char *url, GError **error)
+{
+  g_autoptr(SynRemoteBackend) self = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *scheme;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &local_error);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
+    {
+      g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
+                   "\"%s\" is not a server URL (e.g. http://localhost:8001)", url);
+      return NULL;
+    }
+  self = g_object_new (SYN_TYPE_REMOTE_BACKEND, NULL);
+  self->base = g_uri_build (SOUP_HTTP_URI_FLAGS, scheme, NULL, g_uri_get_host (uri), g_uri_get_port (uri),
+                            "/", NULL, NULL);
+  self->url = g_uri_to_string_partial (self->base, G_URI_HIDE_PASSWORD);
+  if (g_str_has_suffix (self->url, "/"))
+    self->url[strlen (self->url) - 1] = '\0';
+  return g_steal_pointer (&self);
+}
+
+/* "http://host:port", as the server is addressed. */
+const char *
+syn_remote_backend_get_url (SynRemoteBackend *self)
+{
+  g_return_val_if_fail (SYN_IS_REMOTE_BACKEND (self), NULL);
+
+  return self->url;
+}
+
+void
+syn_remote_backend_set_token (SynRemoteBackend *self, const char *token)
+{
+  g_return_if_fail (SYN_IS_REMOTE_BACKEND (self));
+
+  g_free (self->token);
+  self->token = g_strdup (token);
+}
+
+const char *
+syn_remote_backend_get_token (SynRemoteBackend *self)
+{
+  g_return_val_if_fail (SYN_IS_REMOTE_BACKEND (self), NULL);
+
+  return self->token;
+}
+
+/* Who signed in through this backend, if it did. */
+const char *
+syn_remote_backend_get_username (SynRemoteBackend *self)
+{
+  g_return_val_if_fail (SYN_IS_REMOTE_BACKEND (self), NULL);
+
+  return self->username;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-remote-backend.h: SynRemoteBackend: the SynBackend operations over a team server's REST and WebSocket API. */
+#pragma once
+
+#include "syn-backend.h"
+
+G_BEGIN_DECLS
+
+#define SYN_TYPE_REMOTE_BACKEND (syn_remote_backend_get_type ())
+
+G_DECLARE_FINAL_TYPE (SynRemoteBackend, syn_remote_backend, SYN, REMOTE_BACKEND, GObject)
+
+SynRemoteBackend *syn_remote_backend_new          (const char       *url,
+                                                   GError          **error);
+const char       *syn_remote_backend_get_url      (SynRemoteBackend *self);
+void              syn_remote_backend_set_token    (SynRemoteBackend *self,
+                                                   const char       *token);
+const char       *syn_remote_backend_get_token    (SynRemoteBackend *self);
+const char       *syn_remote_backend_get_username (SynRemoteBackend *self);
+
+G_END_DECLS

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-cli-server.c: synapse serve (the team server), synapse user and synapse member. */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backend/syn-local-backend.h"
+#include "server/syn-server.h"
+#include "store/syn-store.h"
+#include "syn-cli-private.h"
+
+static gboolean
+on_stop_signal (gpointer data)
+{
+  GMainLoop *loop = data;
+
+  g_main_loop_quit (loop);
+  /* removed by the caller once the loop returns */
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+local_uri (SynCliCommon *common)
+{
+  if (common->db != NULL)
+    return g_strdup (common->db);
+  if (g_getenv ("SYNAPSE_DB") != NULL)
+    return g_strdup (g_getenv ("SYNAPSE_DB"));
+  return syn_store_default_path ();
+}
+
+int
+_syn_cli_serve (int argc, char **argv)
+{
+  SynCliCommon common = { 0 };
+  g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *uri = NULL;
+  int port = SYN_SERVER_DEFAULT_PORT;
+  int max_body_mb = 16;
+  gboolean quiet = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) backend = NULL;
+  g_autoptr(SynServer) server = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(JsonNode) admin = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (default 8001; 0: any free one)", "N" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)", "ADDR" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this PEM certificate", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "The certificate's PEM private key", "FILE" },
+    { "max-body-mb", 0, 0, G_OPTION_ARG_INT, &max_body_mb, "Largest request body in MiB (default 16; CSV imports: 4 times that)", "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No line per request", NULL },
+    { NULL }
+  };
+  guint sigint_id, sigterm_id;
+  int ret = 1;
+
+  if (!_syn_cli_parse (&argc, &argv, "", "Run the team server: REST and WebSocket API on a database.",
+                       entries, &common, &error))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+  if (argc != 1)
+    {
+      ret = _syn_cli_usage_error ("usage: synapse serve [--db URI] [--port N] [--listen ADDR] [--tls-cert F --tls-key F]");
+      goto out;
+    }
+  if (common.connect != NULL)
+    {
+      ret = _syn_cli_usage_error ("serve: --connect makes no sense for a server; give --db");
+      goto out;
+    }
+  if (port < 0 || port > 65535)
+    {
+      ret = _syn_cli_usage_error ("serve: --port must be between 0 and 65535");
+      goto out;
+    }
+  if (max_body_mb < 1 || max_body_mb > 4096)
+    {
+      ret = _syn_cli_usage_error ("serve: --max-body-mb must be between 1 and 4096");
+      goto out;
+    }
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      ret = _syn_cli_usage_error ("serve: give both --tls-cert and --tls-key, or neither");
+      goto out;
+    }
+  if (tls_cert != NULL && !(certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error)))
+    {
+      g_prefix_error (&error, "%s: ", tls_cert);
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+
+  uri = local_uri (&common);
+  if (!(backend = syn_local_backend_new (uri, &error)))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+  /* an empty user table gets an admin whose password is said once, here */
+  if (!(admin = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_ENSURE_ADMIN, NULL, NULL, &error)))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+
+  server = syn_server_new (backend);
+  g_object_set (server,
+                "log-requests", !quiet,
+                "max-body-size", (guint64) max_body_mb * 1024 * 1024,
+                "max-import-size", (guint64) max_body_mb * 4 * 1024 * 1024,
+                NULL);
+  if (!syn_server_listen (server, listen, (guint) port, certificate, &error))
+    {
+      g_prefix_error (&error, "Cannot listen on %s:%d: ", listen ? listen : "127.0.0.1", port);
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+
+  if (json_object_get_boolean_member_with_default (json_node_get_object (admin), "created", FALSE))
+    printf ("Created the first user, \"%s\" (admin), with the password:\n\n    %s\n\n"
+            "It is shown only this once. Sign in with it and add the team:\n"
+            "    synapse user add NAME --role engineer --connect %s --user %s\n\n",
+            syn_json_get_string (json_node_get_object (admin), "username"),
+            syn_json_get_string (json_node_get_object (admin), "password"),
+            syn_server_get_url (server),
+            syn_json_get_string (json_node_get_object (admin), "username"));
+  {
+    SynStore *store = syn_local_backend_acquire_store (backend, NULL);
+    gboolean sqlite = store != NULL && g_strcmp0 (syn_store_get_backend_name (store), "sqlite") == 0;
+
+    /* a PostgreSQL URI may hold a password: only a SQLite path is shown */
+    printf ("Synapse %s serving the %s database%s%s at %s/ (Ctrl+C stops)\n", PACKAGE_VERSION,
+            store ? syn_store_get_backend_name (store) : "unknown", sqlite ? " " : "", sqlite ? uri : "",
+            syn_server_get_url (server));
+    if (store != NULL)
+      syn_local_backend_release_store (backend, store);
+  }
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  printf ("Stopping.\n");
+  syn_server_disconnect (server);
+  ret = 0;
+
+out:
+  _syn_cli_common_clear (&common);
+  return ret;
+}
+
+/* ------------------------------------------------------------------------- */
+
+static void
+print_users (JsonArray *users)
+{
+  printf ("%-24s  %-8s  %s\n", "USERNAME", "ROLE", "ID");
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *u = json_array_get_object_element (users, i);
+
+      printf ("%-24s  %-8s  %s\n", syn_json_get_string (u, "username"), syn_json_get_string (u, "role"),
+              syn_json_get_string (u, "id"));
+    }
+}
+
+int
+_syn_cli_user (int argc, char **argv)
+{
+  SynCliCommon common = { 0 };
+  g_autofree char *role = NULL;
+  g_autofree char *display_name = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBackend) backend = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  GOptionEntry entries[] = {
+    { "role", 'r', 0, G_OPTION_ARG_STRING, &role, "admin, engineer or viewer (for add)", "ROLE" },
+    { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, "Full name (for add)", "TEXT" },
+    { NULL }
+  };
+  const char *verb;
+  int ret = 0;
+
+  if (!_syn_cli_parse (&argc, &argv, "add NAME --role ROLE | passwd NAME | list",
+                       "Manage the users of a team server's database (passwords are read from stdin).",
+                       entries, &common, &error))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+  verb = argc > 1 ? argv[1] : NULL;
+  if (!((g_strcmp0 (verb, "add") == 0 && argc == 3) || (g_strcmp0 (verb, "passwd") == 0 && argc == 3) ||
+        (g_strcmp0 (verb, "list") == 0 && argc == 2)))
+    {
+      ret = _syn_cli_usage_error ("usage: synapse user add NAME --role ROLE | passwd NAME | list");
+      goto out;
+    }
+  if (g_strcmp0 (verb, "add") == 0 && role == NULL)
+    {
+      ret = _syn_cli_usage_error ("user add: --role is required (admin, engineer or viewer)");
+      goto out;
+    }
+  /* signing in to a server reads its password first */
+  if (!(backend = _syn_cli_backend (&common, &error)))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+
+  if (g_strcmp0 (verb, "list") == 0)
+    {
+      if (!(answer = _syn_cli_call (backend, SYN_OP_LIST_USERS, params, &error)))
+        ret = _syn_cli_fail (error);
+      else if (common.json)
+        _syn_cli_print_json (answer);
+      else
+        print_users (json_node_get_array (answer));
+      goto out;
+    }
+
+  {
+    g_autofree char *prompt = g_strdup_printf ("New password for %s: ", argv[2]);
+    g_autofree char *password = _syn_cli_read_password (prompt, &error);
+
+    if (password == NULL)
+      {
+        ret = _syn_cli_fail (error);
+        goto out;
+      }
+    json_object_set_string_member (params, "username", argv[2]);
+    json_object_set_string_member (params, "password", password);
+    explicit_bzero (password, strlen (password));
+  }
+  if (g_strcmp0 (verb, "add") == 0)
+    {
+      json_object_set_string_member (params, "role", role);
+      if (display_name != NULL)
+        json_object_set_string_member (params, "display_name", display_name);
+      answer = _syn_cli_call (backend, SYN_OP_CREATE_USER, params, &error);
+    }
+  else
+    answer = _syn_cli_call (backend, SYN_OP_SET_PASSWORD, params, &error);
+
+  if (answer == NULL)
+    ret = _syn_cli_fail (error);
+  else if (common.json)
+    _syn_cli_print_json (answer);
+  else if (g_strcmp0 (verb, "add") == 0)
+    printf ("Added user %s (%s)\n", argv[2], role);
+  else
+    printf ("Changed the password of %s\n", argv[2]);
+out:
+  _syn_cli_common_clear (&common);
+  return ret;
+}
+
+int
+_syn_cli_member (int argc, char **argv)
+{
+  SynCliCommon common = { 0 };
+  g_autofree char *project = NULL;
+  g_autofree char *project_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBackend) backend = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
+    { NULL }
+  };
+  const char *verb;
+  int ret = 0;
+
+  if (!_syn_cli_parse (&argc, &argv, "add USERNAME | list", "Who may see and change a project.",
+                       entries, &common, &error))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+  verb = argc > 1 ? argv[1] : NULL;
+  if (project == NULL ||
+      !((g_strcmp0 (verb, "add") == 0 && argc == 3) || (g_strcmp0 (verb, "list") == 0 && argc == 2)))
+    {
+      ret = _syn_cli_usage_error ("usage: synapse member add USERNAME --project P | list --project P");
+      goto out;
+    }
+  if (!(backend = _syn_cli_backend (&common, &error)) ||
+      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+  json_object_set_string_member (params, "project_id", project_id);
+  if (g_strcmp0 (verb, "add") == 0)
+    {
+      json_object_set_string_member (params, "username", argv[2]);
+      answer = _syn_cli_call (backend, SYN_OP_ADD_MEMBER, params, &error);
+    }
+  else
+    answer = _syn_cli_call (backend, SYN_OP_LIST_MEMBERS, params, &error);
+
+  if (answer == NULL)
+    ret = _syn_cli_fail (error);
+  else if (common.json)
+    _syn_cli_print_json (answer);
+  else if (g_strcmp0 (verb, "add") == 0)
+    printf ("%s is a member of %s\n", argv[2], project);
+  else
+    print_users (json_node_get_array (answer));
+out:
+  _syn_cli_common_clear (&common);
+  return ret;
+}

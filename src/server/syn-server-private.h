@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-server-private.h: what SynServer shares with its route handlers: requests, users, replies. */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "backend/syn-local-backend.h"
+#include "syn-server.h"
+#include "syn-ws-hub.h"
+
+G_BEGIN_DECLS
+
+/* Minimum roles, as syn_auth_role_rank() ranks them. */
+#define SYN_RANK_NONE     0   /* no token needed */
+#define SYN_RANK_VIEWER   1
+#define SYN_RANK_ENGINEER 2
+#define SYN_RANK_ADMIN    3
+
+/* A signed-in user as the server caches it (reference counted, immutable). */
+typedef struct
+{
+  char   *id;
+  char   *username;
+  char   *role;
+  int     rank;
+  gint64  cached_until;   /* monotonic */
+} SynServerUser;
+
+SynServerUser *_syn_server_user_new   (JsonObject    *user);
+SynServerUser *_syn_server_user_ref   (SynServerUser *user);
+void           _syn_server_user_unref (SynServerUser *user);
+JsonNode      *_syn_server_user_to_json (SynServerUser *user);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynServerUser, _syn_server_user_unref)
+
+typedef enum {
+  SYN_BODY_NONE,      /* a body is refused */
+  SYN_BODY_JSON,      /* a JSON object, merged into the parameters */
+  SYN_BODY_CSV,       /* text, as the parameter "csv" */
+  SYN_BODY_RULE,      /* a rule object, as the parameter "rule" */
+} SynBodyKind;
+
+typedef struct _SynRequest SynRequest;
+typedef struct _SynRoute   SynRoute;
+
+typedef void (*SynRouteHandler) (SynRequest *req);
+
+struct _SynRoute
+{
+  const char      *method;
+  const char      *pattern;   /* "api/v1/projects/{project_id}/assets" */
+  int              min_rank;
+  const char      *op;        /* the backend operation of a plain route */
+  const char      *query;     /* the query parameters it takes, comma-separated */
+  SynBodyKind      body;
+  guint            status;    /* on success */
+  guint            project : 1;  /* needs project_id (path, query or body), checked for access */
+  guint            writes : 1;   /* changes the project: wakes its event feed */
+  SynRouteHandler  handle;    /* NULL: call op with the parameters and answer */
+};
+
+/* One request from the route match to the answer. The message is paused
+ * while the backend works; @gone is set when the client went away. */
+struct _SynRequest
+{
+  SynServer         *server;
+  SoupServerMessage *msg;
+  const SynRoute    *route;
+  JsonObject        *params;
+  SynServerUser     *user;
+  char              *token;
+  char              *project_id;  /* resolved and authorized, for project routes */
+  gboolean           is_websocket;
+  gboolean           gone;
+  gulong             finished_id;
+};
+
+/* syn-server.c */
+SynBackend      *_syn_server_get_backend    (SynServer   *self);
+SynLocalBackend *_syn_server_get_local      (SynServer   *self);
+SynWsHub        *_syn_server_get_hub        (SynServer   *self);
+const char      *_syn_server_get_database   (SynServer   *self);
+SynAuthThrottle *_syn_server_get_throttle   (SynServer   *self);   /* per host and username */
+SynAuthThrottle *_syn_server_get_host_throttle (SynServer *self);  /* per host */
+void             _syn_server_cache_user     (SynServer   *self,
+                                             const char  *token,
+                                             SynServerUser *user);
+void             _syn_server_forget_token   (SynServer   *self,
+                                             const char  *token);
+void             _syn_server_request_free   (SynRequest  *req);
+void             _syn_server_reply_json     (SynRequest  *req,
+                                             guint        status,
+                                             JsonNode    *node);
+void             _syn_server_reply_error    (SynRequest  *req,
+                                             const GError *error);
+void             _syn_server_reply_status   (SynRequest  *req,
+                                             guint        status,
+                                             const char  *code,
+                                             const char  *format,
+                                             ...) G_GNUC_PRINTF (4, 5);
+void             _syn_server_reply_empty    (SynRequest  *req,
+                                             guint        status);
+typedef void (*SynRequestDone) (SynRequest *req, JsonNode *answer, GError *error);
+void             _syn_server_call           (SynRequest  *req,
+                                             const char  *op,
+                                             JsonObject  *params,
+                                             SynRequestDone done);
+void             _syn_server_authorize_project (SynRequest *req,
+                                                const char *project_key,
+                                                SynRequestDone done);
+void             _syn_server_generic_done   (SynRequest  *req,
+                                             JsonNode    *answer,
+                                             GError      *error);
+/* Completes the WebSocket handshake; the connection then goes to the hub. */
+void             _syn_server_upgrade        (SynRequest  *req,
+                                             gboolean     project,
+                                             const char  *key,
+                                             gint64       after);
+
+/* syn-server-routes.c */
+extern const SynRoute _syn_server_routes[];
+extern const SynRoute _syn_server_ws_routes[];
+
+G_END_DECLS

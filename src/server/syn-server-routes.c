@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-server-routes.c: the REST and WebSocket routes of DESIGN.md section 7, and the handlers of
+ * those that are more than one backend operation. */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/syn-core.h"
+#include "syn-server-private.h"
+
+#define PAGE "page,limit"
+#define TIMELINE_QUERY "project_id,asset_id,rule_id,discipline,event_types,correlation_id," \
+                       "from_date,to_date,include_rolled_back," PAGE
+
+/* ------------------------------------------------------------------------- */
+/* Health and sessions                                                       */
+
+static void
+handle_health (SynRequest *req)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_object_set_string_member (o, "status", "ok");
+  json_object_set_string_member (o, "version", PACKAGE_VERSION);
+  json_object_set_string_member (o, "database", _syn_server_get_database (req->server));
+  node = syn_json_node_new_object (g_steal_pointer (&o));
+  _syn_server_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+static char *
+throttle_key (SynRequest *req, const char *username)
+{
+  const char *host = soup_server_message_get_remote_host (req->msg);
+
+  return g_strdup_printf ("%s %s", host ? host : "-", username ? username : "");
+}
+
+static void
+on_login (SynRequest *req, JsonNode *answer, GError *error)
+{
+  const char *username = syn_json_get_string (req->params, "username");
+  const char *host = soup_server_message_get_remote_host (req->msg);
+  g_autofree char *key = throttle_key (req, username);
+  gint64 now = g_get_monotonic_time ();
+
+  if (error != NULL)
+    {
+      if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAUTHORIZED))
+        {
+          syn_auth_throttle_failed (_syn_server_get_throttle (req->server), key, now);
+          syn_auth_throttle_failed (_syn_server_get_host_throttle (req->server), host ? host : "-", now);
+        }
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  syn_auth_throttle_succeeded (_syn_server_get_throttle (req->server), key);
+  {
+    JsonObject *a = json_node_get_object (answer);
+    g_autoptr(SynServerUser) user = _syn_server_user_new (json_object_get_object_member (a, "user"));
+
+    _syn_server_cache_user (req->server, syn_json_get_string (a, "token"), user);
+  }
+  _syn_server_reply_json (req, SOUP_STATUS_OK, answer);
+}
+
+/* Failed logins are slowed down per host and username (and per host): after
+ * a few, each try must wait longer, told by 429 and Retry-After. */
+static void
+handle_login (SynRequest *req)
+{
+  const char *username = syn_json_get_string (req->params, "username");
+  const char *host = soup_server_message_get_remote_host (req->msg);
+  g_autofree char *key = throttle_key (req, username);
+  gint64 now = g_get_monotonic_time ();
+  guint wait = MAX (syn_auth_throttle_wait (_syn_server_get_throttle (req->server), key, now),
+                    syn_auth_throttle_wait (_syn_server_get_host_throttle (req->server), host ? host : "-", now));
+
+  if (wait > 0)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", wait);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After", seconds);
+      _syn_server_reply_status (req, 429, NULL, "Too many failed sign-ins; try again in %u s", wait);
+      return;
+    }
+  _syn_server_call (req, SYN_OP_LOGIN, req->params, on_login);
+}
+
+static void
+on_logout (SynRequest *req, JsonNode *answer, GError *error)
+{
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  _syn_server_forget_token (req->server, req->token);
+  _syn_server_reply_empty (req, SOUP_STATUS_NO_CONTENT);
+}
+
+static void
+handle_logout (SynRequest *req)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  json_object_set_string_member (params, "token", req->token);
+  _syn_server_call (req, SYN_OP_LOGOUT, params, on_logout);
+}
+
+static void
+handle_me (SynRequest *req)
+{
+  g_autoptr(JsonNode) node = _syn_server_user_to_json (req->user);
+
+  _syn_server_reply_json (req, SOUP_STATUS_OK, node);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Projects                                                                  */
+
+static void
+on_demo_member (SynRequest *req, JsonNode *answer, GError *error)
+{
+  g_autoptr(JsonNode) demo = json_node_ref (g_object_get_data (G_OBJECT (req->msg), "syn-demo"));
+
+  g_object_set_data (G_OBJECT (req->msg), "syn-demo", NULL);
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  _syn_server_reply_json (req, SOUP_STATUS_CREATED, demo);
+}
+
+static void
+on_demo (SynRequest *req, JsonNode *answer, GError *error)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  JsonObject *project;
+
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  /* its creator is the demo project's first member, as for any project */
+  project = json_object_get_object_member (json_node_get_object (answer), "project");
+  g_object_set_data_full (G_OBJECT (req->msg), "syn-demo", json_node_ref (answer), (GDestroyNotify) json_node_unref);
+  json_object_set_string_member (params, "project_id", syn_json_get_string (project, "id"));
+  json_object_set_string_member (params, "username", req->user->username);
+  _syn_server_call (req, SYN_OP_ADD_MEMBER, params, on_demo_member);
+}
+
+static void
+handle_demo (SynRequest *req)
+{
+  _syn_server_call (req, SYN_OP_CREATE_DEMO, req->params, on_demo);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Rules                                                                     */
+
+static void
+handle_library_rules (SynRequest *req)
+{
+  json_object_set_boolean_member (req->params, "library", TRUE);
+  _syn_server_call (req, SYN_OP_LIST_RULES, req->params, _syn_server_generic_done);
+}
+
+/* PUT .../rules/{rule_id}: the body's id, when there is one, is the path's. */
+static void
+handle_put_rule (SynRequest *req)
+{
+  JsonObject *rule = json_object_get_object_member (req->params, "rule");
+  const char *rule_id = syn_json_get_string (req->params, "rule_id");
+  const char *body_id = syn_json_get_string (rule, "id");
+
+  if (body_id != NULL && g_strcmp0 (body_id, rule_id) != 0)
+    {
+      _syn_server_reply_status (req, 400, NULL, "id: \"%s\" is not the rule of the path (\"%s\")", body_id, rule_id);
+      return;
+    }
+  json_object_set_string_member (rule, "id", rule_id);
+  json_object_remove_member (req->params, "rule_id");
+  _syn_server_call (req, SYN_OP_SAVE_RULE, req->params, _syn_server_generic_done);
+}
+
+static void
+on_rule_scope (SynRequest *req, JsonNode *answer, GError *error)
+{
+  const char *rule_id = syn_json_get_string (req->params, "rule_id");
+  JsonArray *rules;
+  gboolean found = FALSE;
+
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  rules = json_node_get_array (answer);
+  for (guint i = 0; i < json_array_get_length (rules) && !found; i++)
+    {
+      JsonObject *r = json_array_get_object_element (rules, i);
+
+      found = g_strcmp0 (syn_json_get_string (r, "id"), rule_id) == 0 &&
+              g_strcmp0 (syn_json_get_string (r, "project_id"), req->project_id) == 0;
+    }
+  if (!found)
+    {
+      _syn_server_reply_status (req, 404, NULL, "No rule \"%s\" in %s", rule_id,
+                                req->project_id ? "this project" : "the library");
+      return;
+    }
+  _syn_server_call (req, SYN_OP_DELETE_RULE, req->params, _syn_server_generic_done);
+}
+
+/* DELETE: only a rule of this scope (the project's, or the library's). */
+static void
+handle_delete_rule (SynRequest *req)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  if (req->project_id != NULL)
+    json_object_set_string_member (params, "project_id", req->project_id);
+  else
+    json_object_set_boolean_member (params, "library", TRUE);
+  _syn_server_call (req, SYN_OP_LIST_RULES, params, on_rule_scope);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Executions                                                                */
+
+static void
+on_executed (GObject *object, GAsyncResult *result, gpointer data)
+{
+  SynRequest *req = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_execute_finish (SYN_BACKEND (object), result, &error);
+
+  if (answer == NULL)
+    _syn_server_reply_error (req, error);
+  else
+    _syn_server_reply_json (req, SOUP_STATUS_OK, answer);
+}
+
+/* The run goes on off the main loop; its messages reach the hub through
+ * the backend's ::execution-message. */
+static void
+handle_execute (SynRequest *req)
+{
+  static const char * const known[] = { "project_id", "mode", "filters", "execution_id", "_user_id", NULL };
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, req->params);
+  while (json_object_iter_next (&iter, &name, &node))
+    if (!g_strv_contains (known, name))
+      {
+        _syn_server_reply_status (req, 400, NULL, "%s: unknown field (known: project_id, mode, filters, execution_id)", name);
+        return;
+      }
+  syn_backend_execute_async (_syn_server_get_backend (req->server), req->params, NULL, on_executed, req);
+}
+
+static void
+on_execution_access (SynRequest *req, JsonNode *answer, GError *error)
+{
+  JsonNode *execution = g_object_get_data (G_OBJECT (req->msg), "syn-execution");
+
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("No execution %s", syn_json_get_string (req->params, "execution_id"));
+      g_autoptr(GError) hidden = g_error_new_literal (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND, message);
+
+      _syn_server_reply_error (req, g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND) ? hidden : error);
+      return;
+    }
+  {
+    g_autoptr(JsonNode) keep = json_node_ref (execution);
+
+    _syn_server_reply_json (req, SOUP_STATUS_OK, keep);
+  }
+}
+
+static void
+on_execution (SynRequest *req, JsonNode *answer, GError *error)
+{
+  const char *project_id;
+
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  project_id = syn_json_get_string (json_node_get_object (answer), "project_id");
+  g_object_set_data_full (G_OBJECT (req->msg), "syn-execution", json_node_ref (answer), (GDestroyNotify) json_node_unref);
+  _syn_server_authorize_project (req, project_id ? project_id : "", on_execution_access);
+}
+
+/* The project is known only from the execution: read it, then check it. */
+static void
+handle_get_execution (SynRequest *req)
+{
+  _syn_server_call (req, SYN_OP_GET_EXECUTION, req->params, on_execution);
+}
+
+/* ------------------------------------------------------------------------- */
+/* WebSockets                                                                */
+
+static void
+on_ws_execution_access (SynRequest *req, JsonNode *answer, GError *error)
+{
+  if (error != NULL)
+    {
+      _syn_server_reply_status (req, 404, NULL, "No execution %s", syn_json_get_string (req->params, "execution_id"));
+      return;
+    }
+  _syn_server_upgrade (req, FALSE, syn_json_get_string (req->params, "execution_id"), 0);
+}
+
+static void
+on_ws_execution_record (SynRequest *req, JsonNode *answer, GError *error)
+{
+  const char *project_id;
+
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  project_id = syn_json_get_string (json_node_get_object (answer), "project_id");
+  _syn_server_authorize_project (req, project_id ? project_id : "", on_ws_execution_access);
+}
+
+/* A run of this process is known at once; any other from the store. */
+static void
+handle_ws_execution (SynRequest *req)
+{
+  const char *execution_id = syn_json_get_string (req->params, "execution_id");
+  g_autoptr(JsonNode) run = syn_local_backend_describe_execution (_syn_server_get_local (req->server), execution_id);
+
+  if (run != NULL)
+    on_ws_execution_record (req, run, NULL);
+  else
+    _syn_server_call (req, SYN_OP_GET_EXECUTION, req->params, on_ws_execution_record);
+}
+
+static void
+handle_ws_project (SynRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *after = json_object_get_member (req->params, "after");
+  gint64 position = 0;
+
+  if (after != NULL)
+    {
+      const char *text = json_node_get_string (after);
+      guint64 value = 0;
+
+      if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+        {
+          _syn_server_reply_status (req, 400, NULL, "after: \"%s\" is not a position (a whole number, 0 or more)",
+                                    text ? text : "");
+          return;
+        }
+      position = (gint64) value;
+    }
+  _syn_server_upgrade (req, TRUE, req->project_id, position);
+}
+
+/* ------------------------------------------------------------------------- */
+/* The tables                                                                */
+
+#define R(method, pattern, rank, op, query, body, status, project, writes, handle) \
+  { method, pattern, rank, op, query, body, status, project, writes, handle }
+
+/* Method, path, minimum role, operation, query parameters, body, success
+ * status, project-scoped, writes, handler (NULL: the operation as is). */
+const SynRoute _syn_server_routes[] = {
+  R ("GET", "api/v1/health", SYN_RANK_NONE, NULL, "", SYN_BODY_NONE, 200, FALSE, FALSE, handle_health),
+  R ("POST", "api/v1/auth/login", SYN_RANK_NONE, SYN_OP_LOGIN, "", SYN_BODY_JSON, 200, FALSE, FALSE, handle_login),
+  R ("POST", "api/v1/auth/logout", SYN_RANK_VIEWER, SYN_OP_LOGOUT, "", SYN_BODY_NONE, 204, FALSE, FALSE, handle_logout),
+  R ("GET", "api/v1/auth/me", SYN_RANK_VIEWER, NULL, "", SYN_BODY_NONE, 200, FALSE, FALSE, handle_me),
+
+  R ("GET", "api/v1/users", SYN_RANK_ADMIN, SYN_OP_LIST_USERS, "", SYN_BODY_NONE, 200, FALSE, FALSE, NULL),
+  R ("POST", "api/v1/users", SYN_RANK_ADMIN, SYN_OP_CREATE_USER, "", SYN_BODY_JSON, 201, FALSE, FALSE, NULL),
+
+  R ("GET", "api/v1/projects", SYN_RANK_VIEWER, SYN_OP_LIST_USER_PROJECTS, "", SYN_BODY_NONE, 200, FALSE, FALSE, NULL),
+  R ("POST", "api/v1/projects", SYN_RANK_ADMIN, SYN_OP_CREATE_OWNED_PROJECT, "", SYN_BODY_JSON, 201, FALSE, FALSE, NULL),
+  R ("POST", "api/v1/demo", SYN_RANK_ADMIN, SYN_OP_CREATE_DEMO, "", SYN_BODY_JSON, 201, FALSE, FALSE, handle_demo),
+  R ("GET", "api/v1/projects/{project_id}", SYN_RANK_VIEWER, SYN_OP_GET_PROJECT, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("GET", "api/v1/projects/{project_id}/members", SYN_RANK_VIEWER, SYN_OP_LIST_MEMBERS, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("POST", "api/v1/projects/{project_id}/members", SYN_RANK_ENGINEER, SYN_OP_ADD_MEMBER, "", SYN_BODY_JSON, 201, TRUE, FALSE, NULL),
+  R ("GET", "api/v1/projects/{project_id}/state-hash", SYN_RANK_VIEWER, SYN_OP_STATE_HASH, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+
+  R ("GET", "api/v1/projects/{project_id}/assets", SYN_RANK_VIEWER, SYN_OP_LIST_ASSETS, "type,q," PAGE, SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("POST", "api/v1/projects/{project_id}/assets", SYN_RANK_ENGINEER, SYN_OP_CREATE_ASSET, "", SYN_BODY_JSON, 201, TRUE, TRUE, NULL),
+  R ("GET", "api/v1/projects/{project_id}/assets/by-tag/{tag}", SYN_RANK_VIEWER, SYN_OP_GET_ASSET, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("GET", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_RANK_VIEWER, SYN_OP_GET_ASSET, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("PATCH", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_RANK_ENGINEER, SYN_OP_UPDATE_ASSET, "", SYN_BODY_JSON, 200, TRUE, TRUE, NULL),
+  R ("DELETE", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_RANK_ENGINEER, SYN_OP_DELETE_ASSET, "", SYN_BODY_NONE, 204, TRUE, TRUE, NULL),
+  R ("GET", "api/v1/projects/{project_id}/assets/{asset_id}/explain", SYN_RANK_VIEWER, SYN_OP_EXPLAIN, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("POST", "api/v1/projects/{project_id}/import", SYN_RANK_ENGINEER, SYN_OP_IMPORT_CSV, "strict", SYN_BODY_CSV, 200, TRUE, TRUE, NULL),
+  R ("GET", "api/v1/projects/{project_id}/cables", SYN_RANK_VIEWER, SYN_OP_LIST_CABLES, PAGE, SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+
+  R ("GET", "api/v1/projects/{project_id}/rules", SYN_RANK_VIEWER, SYN_OP_LIST_RULES, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("POST", "api/v1/projects/{project_id}/rules", SYN_RANK_ENGINEER, SYN_OP_SAVE_RULE, "", SYN_BODY_RULE, 201, TRUE, FALSE, NULL),
+  R ("PUT", "api/v1/projects/{project_id}/rules/{rule_id}", SYN_RANK_ENGINEER, SYN_OP_SAVE_RULE, "", SYN_BODY_RULE, 200, TRUE, FALSE, handle_put_rule),
+  R ("DELETE", "api/v1/projects/{project_id}/rules/{rule_id}", SYN_RANK_ENGINEER, SYN_OP_DELETE_RULE, "", SYN_BODY_NONE, 204, TRUE, FALSE, handle_delete_rule),
+  R ("GET", "api/v1/rules/library", SYN_RANK_VIEWER, SYN_OP_LIST_RULES, "", SYN_BODY_NONE, 200, FALSE, FALSE, handle_library_rules),
+  R ("POST", "api/v1/rules/library", SYN_RANK_ADMIN, SYN_OP_SAVE_RULE, "", SYN_BODY_RULE, 201, FALSE, FALSE, NULL),
+  R ("PUT", "api/v1/rules/library/{rule_id}", SYN_RANK_ADMIN, SYN_OP_SAVE_RULE, "", SYN_BODY_RULE, 200, FALSE, FALSE, handle_put_rule),
+  R ("DELETE", "api/v1/rules/library/{rule_id}", SYN_RANK_ADMIN, SYN_OP_DELETE_RULE, "", SYN_BODY_NONE, 204, FALSE, FALSE, handle_delete_rule),
+
+  R ("GET", "api/v1/projects/{project_id}/executions", SYN_RANK_VIEWER, SYN_OP_LIST_EXECUTIONS, PAGE, SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("GET", "api/v1/executions/{execution_id}", SYN_RANK_VIEWER, SYN_OP_GET_EXECUTION, "", SYN_BODY_NONE, 200, FALSE, FALSE, handle_get_execution),
+  R ("POST", "api/v1/rules/execute", SYN_RANK_ENGINEER, NULL, "", SYN_BODY_JSON, 200, TRUE, FALSE, handle_execute),
+  R ("POST", "api/v1/rules/rollback", SYN_RANK_ENGINEER, SYN_OP_ROLLBACK, "project_id", SYN_BODY_JSON, 200, TRUE, TRUE, NULL),
+  R ("GET", "api/v1/rules/rollback/blockers", SYN_RANK_VIEWER, SYN_OP_ROLLBACK_BLOCKERS, "project_id,correlation_id", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+
+  R ("GET", "api/v1/events/timeline", SYN_RANK_VIEWER, SYN_OP_TIMELINE, TIMELINE_QUERY, SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("GET", "api/v1/events/assets/{asset_id}/history", SYN_RANK_VIEWER, SYN_OP_ASSET_HISTORY, "project_id", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  { NULL }
+};
+
+/* Both need a token (header or ?token=) like the REST routes. */
+const SynRoute _syn_server_ws_routes[] = {
+  R ("GET", "ws/execution/{execution_id}", SYN_RANK_VIEWER, NULL, "", SYN_BODY_NONE, 101, FALSE, FALSE, handle_ws_execution),
+  R ("GET", "ws/projects/{project_id}/events", SYN_RANK_VIEWER, NULL, "after", SYN_BODY_NONE, 101, TRUE, FALSE, handle_ws_project),
+  { NULL }
+};

@@ -1,0 +1,728 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-remote.c: the same scenarios through the command line with --db and with --connect (and through
+ * SynRemoteBackend and SynLocalBackend): the outcomes must be the same. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backend/syn-local-backend.h"
+#include "backend/syn-remote-backend.h"
+#include "core/syn-core.h"
+#include "syn-test-fixture.h"
+#include "syn-test-server.h"
+
+typedef struct
+{
+  SynTestServer *srv;
+  char          *tmpdir;
+  char          *local_db;
+  char          *config_home;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->srv = syn_test_server_start (NULL);
+  g_free (syn_test_server_add_user (f->srv, "admin", "admin"));
+  g_free (syn_test_server_add_user (f->srv, "victor", "viewer"));
+  f->tmpdir = g_dir_make_tmp ("synapse-remote-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->local_db = g_build_filename (f->tmpdir, "local.db", NULL);
+  f->config_home = g_build_filename (f->tmpdir, "config", NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  syn_test_server_stop (f->srv);
+  syn_test_rm_rf (f->tmpdir);
+  g_free (f->tmpdir);
+  g_free (f->local_db);
+  g_free (f->config_home);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Running the command line                                                  */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_clear (CliResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
+
+static const char *
+synapse_bin (void)
+{
+  const char *bin = g_getenv ("SYNAPSE_BIN");
+
+  g_assert_nonnull (bin);
+  return bin;
+}
+
+static char *
+data_file (const char *name)
+{
+  const char *dir = g_getenv ("SYNAPSE_DATA_DIR");
+
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, "demo", name, NULL);
+}
+
+/* synapse ARGS... with @target ("--db FILE" or "--connect URL") appended;
+ * @password, if any, in SYNAPSE_PASSWORD; @input on stdin. */
+static void
+run_cli (Fixture *f, CliResult *r, const char * const *target, const char *password, const char *input, ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) synapse_bin ());
+  va_start (args, input);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  for (guint i = 0; target && target[i]; i++)
+    g_ptr_array_add (argv, (gpointer) target[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->config_home, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "SYNAPSE_DB");
+  g_subprocess_launcher_unsetenv (launcher, "SYNAPSE_TOKEN");
+  if (password != NULL)
+    g_subprocess_launcher_setenv (launcher, "SYNAPSE_PASSWORD", password, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "SYNAPSE_PASSWORD");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input ? input : "", NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+static void
+expect_ok (CliResult *r, const char *what)
+{
+  if (r->status != 0)
+    g_error ("%s: exit %d: %s", what, r->status, r->err);
+  /* normal runs print no GLib warnings */
+  g_assert_null (strstr (r->err, "WARNING"));
+  g_assert_null (strstr (r->err, "CRITICAL"));
+}
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = syn_json_parse (text, -1, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Outcomes, independent of ids                                              */
+
+static int
+compare_lines (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* The project's state with asset ids replaced by tags: two databases that
+ * saw the same scenario give the same digest. */
+static char *
+normalized_state (SynStore *store, const char *project_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynProject) project = syn_store_find_project (store, project_name, &error);
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GPtrArray) cables = NULL;
+  g_autoptr(GPtrArray) edges = NULL;
+  g_autoptr(GHashTable) tags = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) edge_lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (project);
+  assets = syn_store_list_assets (store, project->id, NULL, NULL, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  cables = syn_store_list_cables (store, project->id, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  edges = syn_store_list_edges (store, project->id, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < assets->len; i++)
+    {
+      SynAsset *a = g_ptr_array_index (assets, i);
+      g_autoptr(JsonNode) node = syn_asset_to_json (a);
+      g_autofree char *text = NULL;
+
+      g_hash_table_insert (tags, a->id, a->tag);
+      json_object_remove_member (json_node_get_object (node), "id");
+      json_object_remove_member (json_node_get_object (node), "project_id");
+      text = syn_json_canonical (node);
+      g_string_append_printf (out, "A %s\n", text);
+    }
+  for (guint i = 0; i < cables->len; i++)
+    {
+      SynCable *c = g_ptr_array_index (cables, i);
+      g_autoptr(JsonNode) node = syn_cable_to_json (c);
+      JsonObject *o = json_node_get_object (node);
+      g_autofree char *text = NULL;
+
+      json_object_remove_member (o, "id");
+      json_object_remove_member (o, "project_id");
+      syn_json_set_string_or_null (o, "from_asset_id", c->from_asset_id ? g_hash_table_lookup (tags, c->from_asset_id) : NULL);
+      syn_json_set_string_or_null (o, "to_asset_id", c->to_asset_id ? g_hash_table_lookup (tags, c->to_asset_id) : NULL);
+      text = syn_json_canonical (node);
+      g_string_append_printf (out, "C %s\n", text);
+    }
+  for (guint i = 0; i < edges->len; i++)
+    {
+      SynEdge *e = g_ptr_array_index (edges, i);
+
+      g_ptr_array_add (edge_lines, g_strdup_printf ("E %s %s %s %s\n", (char *) g_hash_table_lookup (tags, e->source_asset_id),
+                                                    e->relation, (char *) g_hash_table_lookup (tags, e->target_asset_id),
+                                                    e->created_by_rule_id ? e->created_by_rule_id : "-"));
+    }
+  g_ptr_array_sort (edge_lines, compare_lines);
+  for (guint i = 0; i < edge_lines->len; i++)
+    g_string_append (out, g_ptr_array_index (edge_lines, i));
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, out->str, (gssize) out->len);
+}
+
+/* Every event of the project, in order: type, aggregate type, rolled back. */
+static char *
+event_sequence (SynStore *store, const char *project_name, guint *n_events)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynProject) project = syn_store_find_project (store, project_name, &error);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_nonnull (project);
+  events = syn_store_list_events_after (store, project->id, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+
+      g_string_append_printf (out, "%s %s %s %" G_GINT64_FORMAT " %d\n", e->event_type, e->aggregate_type,
+                              e->rule_id ? e->rule_id : "-", e->sequence_num, e->is_rolled_back);
+    }
+  *n_events = events->len;
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+typedef struct
+{
+  char *summary;          /* canonical JSON of the first execution's summary */
+  char *message_types;    /* the types of its live messages, in order */
+  char *second_summary;
+  char *rollback_summary;
+  char *history_total;
+  char *timeline_total;
+  char *state_hash;
+} Outcome;
+
+static void
+outcome_clear (Outcome *o)
+{
+  g_free (o->summary);
+  g_free (o->message_types);
+  g_free (o->second_summary);
+  g_free (o->rollback_summary);
+  g_free (o->history_total);
+  g_free (o->timeline_total);
+  g_free (o->state_hash);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
+
+static char *
+summary_of_run (const char *jsonl, char **types, char **correlation_id, char **created_tag)
+{
+  g_auto(GStrv) lines = g_strsplit (jsonl, "\n", -1);
+  g_autoptr(GString) seq = g_string_new (NULL);
+  char *summary = NULL;
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *m;
+
+      if (*lines[i] == '\0')
+        continue;
+      node = parse (lines[i]);
+      m = json_node_get_object (node);
+      g_string_append_printf (seq, "%s ", syn_json_get_string (m, "type"));
+      if (created_tag != NULL && *created_tag == NULL && g_strcmp0 (syn_json_get_string (m, "action"), "CREATED") == 0)
+        *created_tag = g_strdup (syn_json_get_string (json_object_get_object_member (m, "result"), "created_tag"));
+      if (g_strcmp0 (syn_json_get_string (m, "type"), "COMPLETED") == 0)
+        {
+          summary = syn_json_canonical (json_object_get_member (m, "summary"));
+          if (correlation_id != NULL)
+            *correlation_id = g_strdup (syn_json_get_string (m, "correlation_id"));
+        }
+    }
+  g_assert_nonnull (summary);
+  if (types != NULL)
+    *types = g_string_free (g_steal_pointer (&seq), FALSE);
+  return summary;
+}
+
+/* The scenario: a project, its asset list, the baseline rules, a run, a
+ * manual edit, a second run, a cascaded rollback of the first run. */
+static void
+run_scenario (Fixture *f, const char * const *target, Outcome *o)
+{
+  g_autofree char *csv = data_file ("gold-mine-assets.csv");
+  g_autofree char *rules = data_file ("baseline-rules.json");
+  g_autofree char *first_batch = NULL;
+  g_autofree char *created_tag = NULL;
+  g_auto(CliResult) r = { 0 };
+
+  run_cli (f, &r, target, NULL, NULL, "project", "create", "Plant", "--country", "CA", NULL);
+  expect_ok (&r, "project create");
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "import", csv, "--project", "Plant", NULL);
+  expect_ok (&r, "import");
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "rules", "add", rules, "--project", "Plant", NULL);
+  expect_ok (&r, "rules add");
+  cli_result_clear (&r);
+
+  run_cli (f, &r, target, NULL, NULL, "execute", "--project", "Plant", "--json", NULL);
+  expect_ok (&r, "execute");
+  o->summary = summary_of_run (r.out, &o->message_types, &first_batch, &created_tag);
+  g_assert_nonnull (created_tag);
+  cli_result_clear (&r);
+
+  /* an edit of what the first run made */
+  run_cli (f, &r, target, NULL, NULL, "asset", "set", created_tag, "--project", "Plant", "--set", "checked=yes", NULL);
+  expect_ok (&r, "asset set");
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "execute", "--project", "Plant", "--json", NULL);
+  expect_ok (&r, "execute again");
+  o->second_summary = summary_of_run (r.out, NULL, NULL, NULL);
+  cli_result_clear (&r);
+
+  /* the second run and the edit touched what the first made: refused... */
+  run_cli (f, &r, target, NULL, NULL, "rollback", first_batch, "--project", "Plant", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "synapse: "));
+  cli_result_clear (&r);
+  /* ...unless cascaded */
+  run_cli (f, &r, target, NULL, NULL, "rollback", first_batch, "--project", "Plant", "--cascade", "--json", NULL);
+  expect_ok (&r, "rollback --cascade");
+  {
+    g_autoptr(JsonNode) answer = parse (r.out);
+
+    o->rollback_summary = syn_json_canonical (json_object_get_member (json_node_get_object (answer), "summary"));
+  }
+  cli_result_clear (&r);
+
+  run_cli (f, &r, target, NULL, NULL, "history", "210-PP-001", "--project", "Plant", "--json", NULL);
+  expect_ok (&r, "history");
+  {
+    g_autoptr(JsonNode) answer = parse (r.out);
+
+    o->history_total = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                        json_object_get_int_member (json_node_get_object (answer), "total_events"));
+  }
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "timeline", "--project", "Plant", "--include-rolled-back", "--json", NULL);
+  expect_ok (&r, "timeline");
+  {
+    g_autoptr(JsonNode) answer = parse (r.out);
+
+    o->timeline_total = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                         json_object_get_int_member (json_node_get_object (answer), "total"));
+  }
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "state-hash", "--project", "Plant", NULL);
+  expect_ok (&r, "state-hash");
+  o->state_hash = g_strstrip (g_strdup (r.out));
+}
+
+static void
+test_cli_same_outcome (Fixture *f, gconstpointer data)
+{
+  const char *local[] = { "--db", f->local_db, NULL };
+  const char *remote[] = { "--connect", f->srv->url, NULL };
+  const char *server_db[] = { "--db", f->srv->db_uri, NULL };
+  g_auto(Outcome) lo = { 0 };
+  g_auto(Outcome) ro = { 0 };
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(SynStore) local_store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *local_state = NULL;
+  g_autofree char *remote_state = NULL;
+  g_autofree char *local_events = NULL;
+  g_autofree char *remote_events = NULL;
+  guint n_local = 0, n_remote = 0;
+
+  /* sign in once; the token is saved for the next commands */
+  run_cli (f, &r, remote, SYN_TEST_PASSWORD, NULL, "project", "list", "--user", "admin", NULL);
+  expect_ok (&r, "project list --user admin");
+  cli_result_clear (&r);
+
+  run_scenario (f, local, &lo);
+  run_scenario (f, remote, &ro);
+
+  g_assert_cmpstr (lo.summary, ==, ro.summary);
+  g_assert_cmpstr (lo.message_types, ==, ro.message_types);
+  g_assert_cmpstr (lo.second_summary, ==, ro.second_summary);
+  g_assert_cmpstr (lo.rollback_summary, ==, ro.rollback_summary);
+  g_assert_cmpstr (lo.history_total, ==, ro.history_total);
+  g_assert_cmpstr (lo.timeline_total, ==, ro.timeline_total);
+  g_test_message ("first run %s; %s events", ro.summary, ro.timeline_total);
+
+  /* the same events, in the same order, and the same state */
+  local_store = syn_store_open (f->local_db, &error);
+  g_assert_no_error (error);
+  local_events = event_sequence (local_store, "Plant", &n_local);
+  remote_events = event_sequence (f->srv->store, "Plant", &n_remote);
+  g_assert_cmpuint (n_local, ==, n_remote);
+  g_assert_cmpuint (n_local, >, 100);
+  g_assert_cmpstr (local_events, ==, remote_events);
+  local_state = normalized_state (local_store, "Plant");
+  remote_state = normalized_state (f->srv->store, "Plant");
+  g_assert_cmpstr (local_state, ==, remote_state);
+
+  /* the server's state hash is that of its database, read directly */
+  run_cli (f, &r, server_db, NULL, NULL, "state-hash", "--project", "Plant", NULL);
+  expect_ok (&r, "state-hash --db");
+  g_strstrip (r.out);
+  g_assert_cmpstr (r.out, ==, ro.state_hash);
+}
+
+static void
+test_cli_sign_in (Fixture *f, gconstpointer data)
+{
+  const char *remote[] = { "--connect", f->srv->url, NULL };
+  g_autofree char *tokens = g_build_filename (f->config_home, "synapse", "tokens.json", NULL);
+  g_auto(CliResult) r = { 0 };
+  struct stat st;
+
+  /* not signed in */
+  run_cli (f, &r, remote, NULL, NULL, "project", "list", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "Not signed in"));
+  /* one line */
+  g_assert_true (strchr (r.err, '\n') == r.err + strlen (r.err) - 1);
+  cli_result_clear (&r);
+
+  /* a wrong password, from stdin */
+  run_cli (f, &r, remote, NULL, "not the password\n", "project", "list", "--user", "admin", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "Wrong username or password"));
+  cli_result_clear (&r);
+
+  /* the right one from stdin; the token is saved, readable by its owner only */
+  run_cli (f, &r, remote, NULL, SYN_TEST_PASSWORD "\n", "project", "create", "Mill", "--user", "admin", NULL);
+  expect_ok (&r, "project create --user");
+  cli_result_clear (&r);
+  g_assert_cmpint (stat (tokens, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* an admin adds an engineer (the new password on stdin), who signs in */
+  run_cli (f, &r, remote, NULL, "engineer password\n", "user", "add", "erin", "--role", "engineer", NULL);
+  expect_ok (&r, "user add");
+  cli_result_clear (&r);
+  run_cli (f, &r, remote, NULL, NULL, "member", "add", "erin", "--project", "Mill", NULL);
+  expect_ok (&r, "member add");
+  cli_result_clear (&r);
+  run_cli (f, &r, remote, "engineer password", NULL, "project", "list", "--json", "--user", "erin", NULL);
+  expect_ok (&r, "project list as erin");
+  {
+    g_autoptr(JsonNode) list = parse (r.out);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+  }
+  cli_result_clear (&r);
+
+  /* the saved token is now erin's: no users for her */
+  run_cli (f, &r, remote, NULL, NULL, "user", "list", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "admin"));
+  cli_result_clear (&r);
+
+  /* a viewer cannot import */
+  {
+    g_autofree char *csv = data_file ("gold-mine-assets.csv");
+
+    run_cli (f, &r, remote, SYN_TEST_PASSWORD, NULL, "import", csv, "--project", "Mill", "--user", "victor", NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "No project"));
+  }
+  cli_result_clear (&r);
+
+  /* user add works on a local database too (no sign-in there) */
+  {
+    const char *local[] = { "--db", f->local_db, NULL };
+
+    run_cli (f, &r, local, NULL, "local password\n", "user", "add", "lou", "--role", "viewer", NULL);
+    expect_ok (&r, "user add --db");
+    cli_result_clear (&r);
+    run_cli (f, &r, local, NULL, NULL, "user", "list", NULL);
+    expect_ok (&r, "user list --db");
+    g_assert_nonnull (strstr (r.out, "lou"));
+  }
+}
+
+/* ------------------------------------------------------------------------- */
+/* SynRemoteBackend beside SynLocalBackend                                   */
+
+typedef struct
+{
+  GPtrArray *types;
+  JsonNode  *final;
+  char      *execution_id;
+} Watch;
+
+static void
+on_message (SynBackend *backend, const char *execution_id, JsonNode *message, gpointer data)
+{
+  Watch *w = data;
+
+  if (g_strcmp0 (execution_id, w->execution_id) != 0)
+    return;
+  g_ptr_array_add (w->types, g_strdup (syn_json_get_string (json_node_get_object (message), "type")));
+  if (syn_backend_message_is_final (message))
+    w->final = json_node_ref (message);
+}
+
+static gboolean
+watch_done (gpointer data)
+{
+  return ((Watch *) data)->final != NULL;
+}
+
+typedef struct
+{
+  JsonNode *answer;
+  GError   *error;
+  gboolean  done;
+} Started;
+
+static void
+on_started (GObject *object, GAsyncResult *result, gpointer data)
+{
+  Started *s = data;
+
+  s->answer = syn_backend_execute_finish (SYN_BACKEND (object), result, &s->error);
+  s->done = TRUE;
+}
+
+static gboolean
+started_done (gpointer data)
+{
+  return ((Started *) data)->done;
+}
+
+/* Runs the project's rules through @backend; returns the types of the
+ * messages and the final one. */
+static void
+run_through (SynBackend *backend, const char *project, gboolean cancel, Watch *w)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+  Started s = { 0 };
+  gulong handler;
+
+  w->types = g_ptr_array_new_with_free_func (g_free);
+  w->execution_id = syn_uuid_new ();
+  json_object_set_string_member (request, "project_id", project);
+  json_object_set_string_member (request, "mode", "execute");
+  json_object_set_string_member (request, "execution_id", w->execution_id);
+  handler = g_signal_connect (backend, "execution-message", G_CALLBACK (on_message), w);
+  syn_backend_execute_async (backend, request, NULL, on_started, &s);
+  g_assert_true (syn_test_wait_until (started_done, &s, 60000));
+  g_assert_no_error (s.error);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (s.answer), "execution_id"), ==, w->execution_id);
+  if (cancel)
+    g_assert_true (syn_backend_cancel_execution (backend, w->execution_id));
+  g_assert_true (syn_test_wait_until (watch_done, w, 120000));
+  g_signal_handler_disconnect (backend, handler);
+  json_node_unref (s.answer);
+}
+
+static void
+watch_clear (Watch *w)
+{
+  g_clear_pointer (&w->types, g_ptr_array_unref);
+  g_clear_pointer (&w->final, json_node_unref);
+  g_clear_pointer (&w->execution_id, g_free);
+}
+
+static JsonNode *
+call_ok (SynBackend *backend, const char *op, JsonObject *params)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *answer = syn_backend_call_sync (backend, op, params, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  return answer;
+}
+
+static void
+prepare (SynBackend *backend, const char *csv_text)
+{
+  g_autoptr(JsonObject) project = json_object_new ();
+  g_autoptr(JsonObject) import = json_object_new ();
+  g_autoptr(JsonObject) rule = json_object_new ();
+  g_autoptr(JsonObject) def = syn_json_parse_object (
+    "{\"id\": \"pump-motor\", \"name\": \"FIRM: Pumps require Motor\", \"source\": \"FIRM\","
+    " \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+    " \"action\": {\"type\": \"MOTOR\", \"naming\": \"{tag}-M\", \"relation\": \"powers\"}}", -1, NULL);
+
+  json_object_set_string_member (project, "name", "Pumps");
+  json_node_unref (call_ok (backend, SYN_OP_CREATE_PROJECT, project));
+  json_object_set_string_member (import, "project_id", "Pumps");
+  json_object_set_string_member (import, "csv", csv_text);
+  json_node_unref (call_ok (backend, SYN_OP_IMPORT_CSV, import));
+  json_object_set_string_member (rule, "project_id", "Pumps");
+  json_object_set_object_member (rule, "rule", json_object_ref (def));
+  json_node_unref (call_ok (backend, SYN_OP_SAVE_RULE, rule));
+}
+
+static char *
+pumps (guint n)
+{
+  GString *csv = g_string_new ("TAG,TYPE\n");
+
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (csv, "P-%05u,PUMP\n", i);
+  return g_string_free (csv, FALSE);
+}
+
+static SynBackend *
+remote_backend (Fixture *f, const char *username)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynRemoteBackend) remote = syn_remote_backend_new (f->srv->url, &error);
+  g_autoptr(JsonObject) login = json_object_new ();
+
+  g_assert_no_error (error);
+  json_object_set_string_member (login, "username", username);
+  json_object_set_string_member (login, "password", SYN_TEST_PASSWORD);
+  json_node_unref (call_ok (SYN_BACKEND (remote), SYN_OP_LOGIN, login));
+  g_assert_nonnull (syn_remote_backend_get_token (remote));
+  g_assert_cmpstr (syn_remote_backend_get_username (remote), ==, username);
+  return SYN_BACKEND (g_steal_pointer (&remote));
+}
+
+static void
+test_backends_same_messages (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBackend) remote = remote_backend (f, "admin");
+  g_autoptr(SynLocalBackend) local = syn_local_backend_new (f->local_db, &error);
+  g_autofree char *csv = pumps (300);
+  Watch lw = { 0 }, rw = { 0 };
+
+  g_assert_no_error (error);
+  prepare (SYN_BACKEND (local), csv);
+  prepare (remote, csv);
+  run_through (SYN_BACKEND (local), "Pumps", FALSE, &lw);
+  run_through (remote, "Pumps", FALSE, &rw);
+
+  g_assert_cmpuint (lw.types->len, ==, rw.types->len);
+  for (guint i = 0; i < lw.types->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (lw.types, i), ==, g_ptr_array_index (rw.types, i));
+  {
+    g_autofree char *a = syn_json_canonical (json_object_get_member (json_node_get_object (lw.final), "summary"));
+    g_autofree char *b = syn_json_canonical (json_object_get_member (json_node_get_object (rw.final), "summary"));
+
+    g_assert_cmpstr (a, ==, b);
+  }
+  watch_clear (&lw);
+  watch_clear (&rw);
+
+  /* errors cross the wire with their codes */
+  {
+    g_autoptr(JsonObject) params = json_object_new ();
+    g_autoptr(JsonNode) none = NULL;
+
+    json_object_set_string_member (params, "project_id", "Nowhere");
+    none = syn_backend_call_sync (remote, SYN_OP_GET_PROJECT, params, NULL, &error);
+    g_assert_null (none);
+    g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    json_object_set_string_member (params, "project_id", "Pumps");
+    json_object_set_string_member (params, "page", "0");
+    none = syn_backend_call_sync (remote, SYN_OP_TIMELINE, params, NULL, &error);
+    g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  /* a viewer outside the project */
+  {
+    g_autoptr(SynBackend) viewer = remote_backend (f, "victor");
+    g_autoptr(JsonObject) params = json_object_new ();
+    g_autoptr(JsonNode) none = NULL;
+
+    json_object_set_string_member (params, "project_id", "Pumps");
+    none = syn_backend_call_sync (viewer, SYN_OP_STATE_HASH, params, NULL, &error);
+    g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND);
+  }
+}
+
+static void
+test_remote_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SynBackend) remote = remote_backend (f, "admin");
+  g_autofree char *csv = pumps (20000);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  Watch w = { 0 };
+  JsonObject *final;
+
+  prepare (remote, csv);
+  json_object_set_string_member (params, "project_id", "Pumps");
+  before = call_ok (remote, SYN_OP_STATE_HASH, params);
+  run_through (remote, "Pumps", TRUE, &w);
+  final = json_node_get_object (w.final);
+  g_assert_cmpstr (syn_json_get_string (final, "type"), ==, "ERROR");
+  g_assert_false (json_object_get_boolean_member (final, "recoverable"));
+  after = call_ok (remote, SYN_OP_STATE_HASH, params);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (before), "state_hash"), ==,
+                   syn_json_get_string (json_node_get_object (after), "state_hash"));
+  watch_clear (&w);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/remote/cli-same-outcome", test_cli_same_outcome);
+  ADD ("/remote/cli-sign-in", test_cli_sign_in);
+  ADD ("/remote/backends-same-messages", test_backends_same_messages);
+  ADD ("/remote/cancel", test_remote_cancel);
+
+  return g_test_run ();
+}
