@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cli/syn-cli.h"
+#include "ui/syn-application.h"
 
 int
 main (int argc, char *argv[])
@@ -16,6 +17,7 @@ main (int argc, char *argv[])
   if (argc >= 2 && (syn_cli_is_subcommand (argv[1]) || argv[1][0] != '-'))
     return syn_cli_run (argc, argv);
 
-  /* The GUI arrives with the desktop application; until then, the help. */
-  return syn_cli_run (2, (char *[]) { argv[0], (char *) "help", NULL });
+  /* No subcommand (or only options such as --connect URL): the window.
+   * GTK is initialised there and only there. */
+  return syn_application_run_main (argc, argv);
 }

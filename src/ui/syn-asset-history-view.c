@@ -1,0 +1,885 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-asset-history-view.c: SynAssetHistoryView: find an asset by tag (with completion), then its
+ * events oldest first with before/after tables, and links to its batches and related assets. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/syn-json.h"
+#include "syn-asset-history-view.h"
+#include "syn-history-row.h"
+#include "syn-json-item.h"
+#include "syn-ui-format.h"
+
+#define COMPLETE_DELAY_MS  150
+#define COMPLETE_LIMIT     20
+#define CABLE_PAGE         500
+#define CABLE_MAX_PAGES    10
+
+struct _SynAssetHistoryView
+{
+  GtkWidget           parent_instance;
+
+  SynSession         *session;
+  GListStore         *events;           /* SynTimelineEvent, oldest first */
+  GListStore         *related;          /* SynJsonItem {id?, tag, role} */
+  GtkListStore       *completions;
+  GtkEntryCompletion *completion;
+  char               *asset_id;
+  char               *asset_tag;
+  GCancellable       *cancellable;      /* the shown asset's calls */
+  GCancellable       *complete_cancellable;
+  guint               complete_source;
+  guint               busy;
+  gboolean            setting_text;
+
+  GtkEntry           *tag_entry;
+  GtkStack           *stack;
+  GtkLabel           *empty_title;
+  GtkLabel           *empty_body;
+  GtkLabel           *tag_label;
+  GtkLabel           *type_label;
+  GtkLabel           *count_label;
+  GtkSpinner         *spinner;
+  GtkLabel           *description_label;
+  GtkLabel           *meta_label;
+  GtkWidget          *related_box;
+  GtkFlowBox         *related_flow;
+  GtkListView        *history_list;
+};
+
+G_DEFINE_FINAL_TYPE (SynAssetHistoryView, syn_asset_history_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef enum {
+  RELATED_PARENT,
+  RELATED_CHILD,
+  RELATED_CABLE_END,
+} RelatedRole;
+
+static void
+busy_push (SynAssetHistoryView *self)
+{
+  if (self->busy++ == 0)
+    {
+      gtk_spinner_set_spinning (self->spinner, TRUE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+static void
+busy_pop (SynAssetHistoryView *self)
+{
+  g_return_if_fail (self->busy > 0);
+  if (--self->busy == 0)
+    {
+      gtk_spinner_set_spinning (self->spinner, FALSE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+typedef struct
+{
+  SynAssetHistoryView *self;
+  GCancellable        *cancellable;
+  guint                page;
+  char                *text;          /* what the answer is matched against */
+} Call;
+
+static Call *
+call_new (SynAssetHistoryView *self)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->self = g_object_ref (self);
+  call->cancellable = g_object_ref (self->cancellable);
+  busy_push (self);
+  return call;
+}
+
+/* Returns FALSE (and frees the call) when the answer is for an asset that
+ * is no longer shown. */
+static gboolean
+call_done (Call *call, GError *error)
+{
+  gboolean current = !g_cancellable_is_cancelled (call->cancellable) &&
+                     !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  if (current)
+    busy_pop (call->self);
+  return current;
+}
+
+static void
+call_free (Call *call)
+{
+  g_object_unref (call->self);
+  g_object_unref (call->cancellable);
+  g_free (call->text);
+  g_free (call);
+}
+
+static void
+show_empty (SynAssetHistoryView *self, const char *title, const char *body)
+{
+  gtk_label_set_text (self->empty_title, title);
+  gtk_label_set_text (self->empty_body, body ? body : "");
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+/* ------------------------------------------------------------------------- */
+/* Related assets                                                            */
+
+static void
+on_related_clicked (GtkButton *button, SynAssetHistoryView *self)
+{
+  SynJsonItem *item = g_object_get_data (G_OBJECT (button), "item");
+
+  syn_session_show_asset (self->session, syn_json_item_get_string (item, "id"), syn_json_item_get_string (item, "tag"));
+}
+
+static void
+add_related (SynAssetHistoryView *self, const char *id, const char *tag, const char *label)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(SynJsonItem) item = NULL;
+  GtkWidget *button;
+
+  if (tag == NULL || g_strcmp0 (id, self->asset_id) == 0)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->related)); i++)
+    {
+      g_autoptr(SynJsonItem) other = g_list_model_get_item (G_LIST_MODEL (self->related), i);
+
+      if (g_strcmp0 (syn_json_item_get_string (other, "tag"), tag) == 0)
+        return;
+    }
+  syn_json_set_string_or_null (object, "id", id);
+  json_object_set_string_member (object, "tag", tag);
+  item = syn_json_item_new (object, label);
+  g_list_store_append (self->related, item);
+
+  button = gtk_button_new_with_label (label);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "related");
+  gtk_widget_set_tooltip_text (button, _("Show the history of this asset"));
+  g_object_set_data_full (G_OBJECT (button), "item", g_object_ref (item), g_object_unref);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_related_clicked), self);
+  gtk_flow_box_append (self->related_flow, button);
+  gtk_widget_set_visible (self->related_box, TRUE);
+}
+
+static void
+parent_found (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  SynAssetHistoryView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  const char *causation = call->text;
+  JsonArray *events;
+
+  if (!call_done (call, error) || answer == NULL)
+    {
+      call_free (call);
+      return;
+    }
+  events = json_object_get_array_member (json_node_get_object (answer), "events");
+  for (guint i = 0; events && i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      JsonObject *payload = json_object_get_object_member (event, "payload");
+
+      if (g_strcmp0 (syn_json_get_string (event, "id"), causation) == 0 && payload != NULL)
+        {
+          g_autofree char *label = NULL;
+
+          /* Translators: the asset a rule created this one for, e.g. "created for 210-PP-001" */
+          label = g_strdup_printf (_("created for %s"), syn_json_get_string (payload, "source_tag"));
+          add_related (self, syn_json_get_string (payload, "source_asset_id"),
+                       syn_json_get_string (payload, "source_tag"), label);
+          break;
+        }
+    }
+  call_free (call);
+}
+
+/* The asset a rule created this one for: the source of the rule event that
+ * caused its creation, found among that rule's events of the batch just
+ * before it. */
+static void
+find_parent (SynAssetHistoryView *self)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  JsonObject *created = NULL;
+  Call *call;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->events)) && created == NULL; i++)
+    {
+      g_autoptr(SynTimelineEvent) item = g_list_model_get_item (G_LIST_MODEL (self->events), i);
+      JsonObject *event = syn_timeline_event_get_json (item);
+
+      if (g_strcmp0 (syn_json_get_string (event, "event_type"), "ASSET_CREATED") == 0 &&
+          syn_json_get_string (event, "rule_id") != NULL && syn_json_get_string (event, "causation_id") != NULL)
+        created = event;
+    }
+  if (created == NULL)
+    return;
+  call = call_new (self);
+  call->text = g_strdup (syn_json_get_string (created, "causation_id"));
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (params, "correlation_id", syn_json_get_string (created, "correlation_id"));
+  json_object_set_string_member (params, "rule_id", syn_json_get_string (created, "rule_id"));
+  json_object_set_string_member (params, "event_types", "RULE_EXECUTED,RULE_SKIPPED");
+  json_object_set_string_member (params, "to_date", syn_json_get_string (created, "timestamp"));
+  json_object_set_boolean_member (params, "include_rolled_back", TRUE);
+  json_object_set_int_member (params, "limit", 50);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
+                          parent_found, call);
+}
+
+static void
+children_found (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  SynAssetHistoryView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autofree char *suffix = NULL;
+  JsonArray *assets;
+
+  if (!call_done (call, error) || answer == NULL)
+    {
+      call_free (call);
+      return;
+    }
+  /* rule-made children are described "TYPE for PARENT-TAG" by the engine */
+  suffix = g_strdup_printf (" for %s", self->asset_tag);
+  assets = json_object_get_array_member (json_node_get_object (answer), "assets");
+  for (guint i = 0; assets && i < json_array_get_length (assets); i++)
+    {
+      JsonObject *asset = json_array_get_object_element (assets, i);
+      const char *description = syn_json_get_string (asset, "description");
+
+      if (syn_json_get_string (asset, "created_by_rule_id") != NULL && description != NULL &&
+          g_str_has_suffix (description, suffix))
+        {
+          g_autofree char *label = g_strdup_printf ("%s %s", syn_json_get_string (asset, "type"),
+                                                    syn_json_get_string (asset, "tag"));
+
+          add_related (self, syn_json_get_string (asset, "id"), syn_json_get_string (asset, "tag"), label);
+        }
+    }
+  call_free (call);
+}
+
+static void
+find_children (SynAssetHistoryView *self)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (params, "q", self->asset_tag);
+  json_object_set_int_member (params, "limit", 100);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_LIST_ASSETS, params, self->cancellable,
+                          children_found, call_new (self));
+}
+
+static void
+cable_end_found (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  const char *cable = call->text;
+
+  if (call_done (call, error) && answer != NULL)
+    {
+      JsonObject *asset = json_node_get_object (answer);
+      /* Translators: the asset at the other end of a cable: "cable 210-M-001-PWR to 210-MCC-01" */
+      g_autofree char *label = g_strdup_printf (_("cable %s to %s"), cable, syn_json_get_string (asset, "tag"));
+
+      add_related (call->self, syn_json_get_string (asset, "id"), syn_json_get_string (asset, "tag"), label);
+    }
+  call_free (call);
+}
+
+static void cables_page (SynAssetHistoryView *self, guint page);
+
+static void
+cables_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  SynAssetHistoryView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  JsonArray *cables;
+  gint64 pages;
+
+  if (!call_done (call, error) || answer == NULL)
+    {
+      call_free (call);
+      return;
+    }
+  cables = json_object_get_array_member (json_node_get_object (answer), "cables");
+  pages = json_object_get_int_member_with_default (json_node_get_object (answer), "pages", 1);
+  for (guint i = 0; cables && i < json_array_get_length (cables); i++)
+    {
+      JsonObject *cable = json_array_get_object_element (cables, i);
+      const char *from = syn_json_get_string (cable, "from_asset_id");
+      const char *to = syn_json_get_string (cable, "to_asset_id");
+      const char *other = g_strcmp0 (from, self->asset_id) == 0 ? to : g_strcmp0 (to, self->asset_id) == 0 ? from : NULL;
+      g_autofree char *label = NULL;
+
+      if (g_strcmp0 (from, self->asset_id) != 0 && g_strcmp0 (to, self->asset_id) != 0)
+        continue;
+      /* Translators: a cable of the asset: its tag and conductor size */
+      label = g_strdup_printf (_("cable %s (%s)"), syn_json_get_string (cable, "tag"),
+                               syn_json_get_string (cable, "conductor_size") ? syn_json_get_string (cable, "conductor_size") : "—");
+      {
+        GtkWidget *badge = gtk_label_new (label);
+
+        gtk_widget_add_css_class (badge, "badge");
+        gtk_widget_set_tooltip_text (badge, _("A cable of this asset"));
+        gtk_flow_box_append (self->related_flow, badge);
+        gtk_widget_set_visible (self->related_box, TRUE);
+      }
+      if (other != NULL)
+        {
+          g_autoptr(JsonObject) params = json_object_new ();
+          Call *end = call_new (self);
+
+          end->text = g_strdup (syn_json_get_string (cable, "tag"));
+          json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+          json_object_set_string_member (params, "asset_id", other);
+          syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params,
+                                  self->cancellable, cable_end_found, end);
+        }
+    }
+  /* cables carry no asset filter in the API: look through a bounded number of pages */
+  if ((gint64) call->page < pages && call->page < CABLE_MAX_PAGES)
+    cables_page (self, call->page + 1);
+  call_free (call);
+}
+
+static void
+cables_page (SynAssetHistoryView *self, guint page)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  Call *call = call_new (self);
+
+  call->page = page;
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_int_member (params, "page", page);
+  json_object_set_int_member (params, "limit", CABLE_PAGE);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_LIST_CABLES, params, self->cancellable,
+                          cables_loaded, call);
+}
+
+/* ------------------------------------------------------------------------- */
+/* The asset and its history                                                 */
+
+static void
+history_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  SynAssetHistoryView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *count = NULL;
+  JsonArray *history;
+
+  if (!call_done (call, error))
+    {
+      call_free (call);
+      return;
+    }
+  if (answer == NULL)
+    {
+      syn_session_report_error (self->session, _("Could not load the history"), error);
+      call_free (call);
+      return;
+    }
+  history = json_object_get_array_member (json_node_get_object (answer), "history");
+  for (guint i = 0; history && i < json_array_get_length (history); i++)
+    g_ptr_array_add (items, syn_timeline_event_new_for_json (json_array_get_object_element (history, i)));
+  g_list_store_splice (self->events, 0, g_list_model_get_n_items (G_LIST_MODEL (self->events)),
+                       items->pdata, items->len);
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d event, oldest first", "%d events, oldest first",
+                                        items->len), (int) items->len);
+  gtk_label_set_text (self->count_label, count);
+  find_parent (self);
+  find_children (self);
+  cables_page (self, 1);
+  call_free (call);
+}
+
+static void
+asset_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  SynAssetHistoryView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autofree char *meta = NULL;
+  JsonObject *asset;
+  const char *description, *discipline, *area, *rule;
+
+  if (!call_done (call, error))
+    {
+      call_free (call);
+      return;
+    }
+  if (answer == NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("No asset “%s”"), self->asset_tag ? self->asset_tag : self->asset_id);
+
+      show_empty (self, title, error->message);
+      call_free (call);
+      return;
+    }
+  asset = json_node_get_object (answer);
+  g_free (self->asset_id);
+  self->asset_id = g_strdup (syn_json_get_string (asset, "id"));
+  g_free (self->asset_tag);
+  self->asset_tag = g_strdup (syn_json_get_string (asset, "tag"));
+  description = syn_json_get_string (asset, "description");
+  discipline = syn_json_get_string (asset, "discipline");
+  area = syn_json_get_string (asset, "area");
+  rule = syn_json_get_string (asset, "created_by_rule_id");
+
+  self->setting_text = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->tag_entry), self->asset_tag);
+  self->setting_text = FALSE;
+  gtk_label_set_text (self->tag_label, self->asset_tag);
+  gtk_label_set_text (self->type_label, syn_json_get_string (asset, "type"));
+  gtk_label_set_text (self->description_label, description ? description : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->description_label), description != NULL);
+  /* Translators: an asset's discipline, area and where it came from */
+  meta = g_strdup_printf (_("%s · area %s · %s"), syn_format_discipline (discipline), area ? area : "—",
+                          rule ? rule : _("imported or added by hand"));
+  gtk_label_set_text (self->meta_label, meta);
+  gtk_stack_set_visible_child_name (self->stack, "asset");
+
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (params, "asset_id", self->asset_id);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_ASSET_HISTORY, params, self->cancellable,
+                          history_loaded, call_new (self));
+  call_free (call);
+}
+
+static void
+clear_shown (SynAssetHistoryView *self)
+{
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (self->busy > 0)
+    {
+      self->busy = 0;
+      gtk_spinner_set_spinning (self->spinner, FALSE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+  g_list_store_remove_all (self->events);
+  g_list_store_remove_all (self->related);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->related_flow))) != NULL)
+    gtk_flow_box_remove (self->related_flow, child);
+  gtk_widget_set_visible (self->related_box, FALSE);
+  gtk_label_set_text (self->count_label, "");
+}
+
+/* Shows the asset of that id, or of that tag when the id is NULL. */
+void
+syn_asset_history_view_show_asset (SynAssetHistoryView *self, const char *asset_id, const char *tag)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autofree char *new_id = g_strdup (asset_id);
+  g_autofree char *new_tag = g_strdup (tag);
+
+  g_return_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self));
+
+  clear_shown (self);
+  g_free (self->asset_id);
+  self->asset_id = g_steal_pointer (&new_id);
+  g_free (self->asset_tag);
+  self->asset_tag = g_steal_pointer (&new_tag);
+  if (self->session == NULL || syn_session_get_project_id (self->session) == NULL ||
+      syn_session_get_backend (self->session) == NULL || (self->asset_id == NULL && self->asset_tag == NULL))
+    return;
+  if (self->asset_tag != NULL)
+    {
+      self->setting_text = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->tag_entry), self->asset_tag);
+      self->setting_text = FALSE;
+    }
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  if (self->asset_id != NULL)
+    json_object_set_string_member (params, "asset_id", self->asset_id);
+  else
+    json_object_set_string_member (params, "tag", self->asset_tag);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params, self->cancellable,
+                          asset_loaded, call_new (self));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Completion                                                                */
+
+static void
+completions_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynAssetHistoryView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  JsonArray *assets;
+
+  if (answer == NULL)
+    return;
+  gtk_list_store_clear (self->completions);
+  assets = json_object_get_array_member (json_node_get_object (answer), "assets");
+  for (guint i = 0; assets && i < json_array_get_length (assets); i++)
+    {
+      JsonObject *asset = json_array_get_object_element (assets, i);
+
+      gtk_list_store_insert_with_values (self->completions, NULL, -1,
+                                         0, syn_json_get_string (asset, "tag"),
+                                         1, syn_json_get_string (asset, "type"), -1);
+    }
+  if (gtk_widget_has_focus (GTK_WIDGET (self->tag_entry)) || gtk_widget_is_focus (GTK_WIDGET (self->tag_entry)))
+    gtk_entry_completion_complete (self->completion);
+}
+
+static gboolean
+complete_cb (gpointer data)
+{
+  SynAssetHistoryView *self = data;
+  g_autoptr(JsonObject) params = json_object_new ();
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->tag_entry));
+
+  self->complete_source = 0;
+  if (*text == '\0' || self->session == NULL || syn_session_get_project_id (self->session) == NULL)
+    return G_SOURCE_REMOVE;
+  g_cancellable_cancel (self->complete_cancellable);
+  g_clear_object (&self->complete_cancellable);
+  self->complete_cancellable = g_cancellable_new ();
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (params, "q", text);
+  json_object_set_int_member (params, "limit", COMPLETE_LIMIT);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_LIST_ASSETS, params,
+                          self->complete_cancellable, completions_loaded, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_tag_changed (SynAssetHistoryView *self)
+{
+  if (self->setting_text)
+    return;
+  g_clear_handle_id (&self->complete_source, g_source_remove);
+  self->complete_source = g_timeout_add (COMPLETE_DELAY_MS, complete_cb, self);
+}
+
+/* The backend already matched the text anywhere in the tag or description. */
+static gboolean
+match_any (GtkEntryCompletion *completion, const char *key, GtkTreeIter *iter, gpointer data)
+{
+  return TRUE;
+}
+
+static gboolean
+on_match_selected (GtkEntryCompletion *completion, GtkTreeModel *model, GtkTreeIter *iter, SynAssetHistoryView *self)
+{
+  g_autofree char *tag = NULL;
+
+  gtk_tree_model_get (model, iter, 0, &tag, -1);
+  syn_asset_history_view_show_asset (self, NULL, tag);
+  return TRUE;
+}
+
+static void
+search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynAssetHistoryView *self = SYN_ASSET_HISTORY_VIEW (widget);
+  g_autofree char *tag = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->tag_entry))));
+
+  if (*tag != '\0')
+    syn_asset_history_view_show_asset (self, NULL, tag);
+}
+
+static void
+show_batch_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynAssetHistoryView *self = SYN_ASSET_HISTORY_VIEW (widget);
+
+  syn_session_show_batch (self->session, g_variant_get_string (parameter, NULL));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Session                                                                   */
+
+static void
+on_project_changed (SynAssetHistoryView *self)
+{
+  clear_shown (self);
+  g_clear_pointer (&self->asset_id, g_free);
+  g_clear_pointer (&self->asset_tag, g_free);
+  gtk_list_store_clear (self->completions);
+  self->setting_text = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->tag_entry), "");
+  self->setting_text = FALSE;
+  show_empty (self, _("Search an asset by its tag"),
+              _("Every change to the asset appears here, oldest first: who made it, when, by which rule and batch, "
+                "with its values before and after."));
+}
+
+static void
+on_revision_changed (SynAssetHistoryView *self)
+{
+  g_autofree char *id = g_strdup (self->asset_id);
+  g_autofree char *tag = g_strdup (self->asset_tag);
+
+  /* the asset may be gone (rolled back): look it up by tag again */
+  if (tag != NULL || id != NULL)
+    syn_asset_history_view_show_asset (self, tag ? NULL : id, tag);
+}
+
+static void
+on_show_asset (SynSession *session, const char *asset_id, const char *tag, SynAssetHistoryView *self)
+{
+  syn_asset_history_view_show_asset (self, asset_id, asset_id ? NULL : tag);
+}
+
+void
+syn_asset_history_view_set_session (SynAssetHistoryView *self, SynSession *session)
+{
+  g_return_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self));
+  g_return_if_fail (session == NULL || SYN_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
+      g_signal_connect_swapped (session, "notify::backend", G_CALLBACK (on_project_changed), self);
+      g_signal_connect_swapped (session, "notify::revision", G_CALLBACK (on_revision_changed), self);
+      g_signal_connect (session, "show-asset", G_CALLBACK (on_show_asset), self);
+    }
+  on_project_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/* ------------------------------------------------------------------------- */
+
+static void
+row_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+{
+  gtk_list_item_set_child (list_item, syn_history_row_new ());
+  gtk_list_item_set_activatable (list_item, FALSE);
+}
+
+static void
+row_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+{
+  syn_history_row_set_item (SYN_HISTORY_ROW (gtk_list_item_get_child (list_item)), gtk_list_item_get_item (list_item));
+}
+
+static void
+syn_asset_history_view_dispose (GObject *object)
+{
+  SynAssetHistoryView *self = SYN_ASSET_HISTORY_VIEW (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->complete_cancellable);
+  g_clear_handle_id (&self->complete_source, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  if (self->tag_entry != NULL)
+    gtk_entry_set_completion (self->tag_entry, NULL);
+  g_clear_object (&self->completion);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_ASSET_HISTORY_VIEW);
+  /* the template's unnamed children too */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (syn_asset_history_view_parent_class)->dispose (object);
+}
+
+static void
+syn_asset_history_view_finalize (GObject *object)
+{
+  SynAssetHistoryView *self = SYN_ASSET_HISTORY_VIEW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->complete_cancellable);
+  g_clear_object (&self->events);
+  g_clear_object (&self->related);
+  g_clear_object (&self->completions);
+  g_clear_pointer (&self->asset_id, g_free);
+  g_clear_pointer (&self->asset_tag, g_free);
+
+  G_OBJECT_CLASS (syn_asset_history_view_parent_class)->finalize (object);
+}
+
+static void
+syn_asset_history_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  SynAssetHistoryView *self = SYN_ASSET_HISTORY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy > 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+syn_asset_history_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  SynAssetHistoryView *self = SYN_ASSET_HISTORY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      syn_asset_history_view_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+syn_asset_history_view_class_init (SynAssetHistoryViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = syn_asset_history_view_dispose;
+  object_class->finalize = syn_asset_history_view_finalize;
+  object_class->get_property = syn_asset_history_view_get_property;
+  object_class->set_property = syn_asset_history_view_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, SYN_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-asset-history-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, tag_entry);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, stack);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, empty_title);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, empty_body);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, tag_label);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, type_label);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, description_label);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, meta_label);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, related_box);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, related_flow);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, history_list);
+
+  gtk_widget_class_install_action (widget_class, "history.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "history.show-batch", "s", show_batch_action);
+
+  gtk_widget_class_set_css_name (widget_class, "assethistoryview");
+}
+
+static void
+syn_asset_history_view_init (SynAssetHistoryView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkCellRenderer *type_renderer;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->events = g_list_store_new (SYN_TYPE_TIMELINE_EVENT);
+  self->related = g_list_store_new (SYN_TYPE_JSON_ITEM);
+  self->cancellable = g_cancellable_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (row_bind), self);
+  gtk_list_view_set_factory (self->history_list, factory);
+  gtk_list_view_set_model (self->history_list,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->events)))));
+
+  /* GtkEntryCompletion is the GTK 4.8 way to offer tags as one types */
+  self->completions = gtk_list_store_new (2, G_TYPE_STRING, G_TYPE_STRING);
+  self->completion = gtk_entry_completion_new ();
+  gtk_entry_completion_set_model (self->completion, GTK_TREE_MODEL (self->completions));
+  gtk_entry_completion_set_text_column (self->completion, 0);
+  gtk_entry_completion_set_match_func (self->completion, match_any, NULL, NULL);
+  gtk_entry_completion_set_minimum_key_length (self->completion, 1);
+  type_renderer = gtk_cell_renderer_text_new ();
+  g_object_set (type_renderer, "scale", 0.85, NULL);
+  gtk_cell_layout_pack_end (GTK_CELL_LAYOUT (self->completion), type_renderer, FALSE);
+  gtk_cell_layout_add_attribute (GTK_CELL_LAYOUT (self->completion), type_renderer, "text", 1);
+  g_signal_connect (self->completion, "match-selected", G_CALLBACK (on_match_selected), self);
+  gtk_entry_set_completion (self->tag_entry, self->completion);
+  g_signal_connect_swapped (self->tag_entry, "changed", G_CALLBACK (on_tag_changed), self);
+  g_signal_connect_swapped (self->tag_entry, "activate", G_CALLBACK (search_action), self);
+}
+
+SynSession *
+syn_asset_history_view_get_session (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), NULL);
+  return self->session;
+}
+
+GListModel *
+syn_asset_history_view_get_events (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), NULL);
+  return G_LIST_MODEL (self->events);
+}
+
+GListModel *
+syn_asset_history_view_get_related (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), NULL);
+  return G_LIST_MODEL (self->related);
+}
+
+const char *
+syn_asset_history_view_get_asset_id (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), NULL);
+  return self->asset_id;
+}
+
+gboolean
+syn_asset_history_view_get_busy (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), FALSE);
+  return self->busy > 0;
+}
+
+void
+syn_asset_history_view_focus_search (SynAssetHistoryView *self)
+{
+  g_return_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->tag_entry));
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-asset-history-view.h: SynAssetHistoryView, the events of one asset, oldest first. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "syn-session.h"
+
+G_BEGIN_DECLS
+
+#define SYN_TYPE_ASSET_HISTORY_VIEW (syn_asset_history_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (SynAssetHistoryView, syn_asset_history_view, SYN, ASSET_HISTORY_VIEW, GtkWidget)
+
+SynSession *syn_asset_history_view_get_session  (SynAssetHistoryView *self);
+void        syn_asset_history_view_set_session  (SynAssetHistoryView *self,
+                                                 SynSession          *session);
+void        syn_asset_history_view_show_asset   (SynAssetHistoryView *self,
+                                                 const char          *asset_id,
+                                                 const char          *tag);
+GListModel *syn_asset_history_view_get_events   (SynAssetHistoryView *self);
+GListModel *syn_asset_history_view_get_related  (SynAssetHistoryView *self);
+const char *syn_asset_history_view_get_asset_id (SynAssetHistoryView *self);
+gboolean    syn_asset_history_view_get_busy     (SynAssetHistoryView *self);
+void        syn_asset_history_view_focus_search (SynAssetHistoryView *self);
+
+G_END_DECLS

@@ -1,0 +1,1095 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-execution-panel.c: SynExecutionPanel, run the rules with filters and watch the run live.
+ *
+ * Live messages can come by the tens of thousands a second: the signal
+ * handler only counts and keeps the newest log lines; the widgets are updated
+ * once per frame from a tick callback, so the window never falls behind. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/syn-json.h"
+#include "core/syn-vocabulary.h"
+#include "syn-execution-panel.h"
+#include "syn-json-item.h"
+#include "syn-ui-format.h"
+
+#define LOG_LENGTH 100
+
+struct _SynExecutionPanel
+{
+  GtkWidget       parent_instance;
+
+  SynSession     *session;
+  SynBackend     *backend;           /* the one the message handler is on */
+  gulong          message_handler;
+  GListStore     *log;               /* SynJsonItem, newest first */
+  gboolean        dry_run;
+
+  /* the run being watched */
+  char           *execution_id;
+  char           *correlation_id;
+  gboolean        run_dry;
+  gboolean        running;
+  gboolean        dirty;
+  guint           tick_id;
+  guint           finish_idle;
+  gint64          progress;
+  char           *current_rule;
+  gint64          rules_done;
+  gint64          rules_total;
+  gint64          actions;
+  gint64          skipped;
+  gint64          errors;
+  GQueue          pending_log;       /* JsonNode, oldest first, at most LOG_LENGTH */
+  char           *last_error;
+  JsonNode       *completed;
+  char           *failure;
+  JsonNode       *last_message;
+
+  /* template */
+  GtkPaned       *paned;
+  GtkSearchEntry *rule_search;
+  GtkListBox     *rules_box;
+  GtkFlowBox     *disciplines_box;
+  GtkFlowBox     *action_types_box;
+  GtkFlowBox     *asset_types_box;
+  GtkSwitch      *dry_run_switch;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *current_rule_label;
+  GtkLabel       *rules_value;
+  GtkLabel       *actions_value;
+  GtkLabel       *skipped_value;
+  GtkLabel       *errors_value;
+  GtkWidget      *errors_counter;
+  GtkRevealer    *error_revealer;
+  GtkLabel       *error_label;
+  GtkRevealer    *summary_revealer;
+  GtkLabel       *summary_title;
+  GtkLabel       *summary_label;
+  GtkLabel       *created_label;
+  GtkWidget      *show_batch_button;
+  GtkListView    *log_view;
+  GtkWidget      *log_placeholder;
+
+  GtkFilterListModel *rules_filtered;
+};
+
+G_DEFINE_FINAL_TYPE (SynExecutionPanel, syn_execution_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_RUNNING,
+  PROP_DRY_RUN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char * const action_types[] = {
+  "CREATE_CHILD", "CREATE_CABLE", "CREATE_RELATIONSHIP", "SET_PROPERTY", "VALIDATE",
+};
+
+static void update_actions (SynExecutionPanel *self);
+
+/* ------------------------------------------------------------------------- */
+/* Filters                                                                   */
+
+static GtkWidget *
+filter_check (const char *value, const char *label)
+{
+  GtkWidget *check = gtk_check_button_new_with_label (label);
+
+  g_object_set_data_full (G_OBJECT (check), "value", g_strdup (value), g_free);
+  gtk_widget_set_tooltip_text (check, value);
+  return check;
+}
+
+static void
+fill_flow_box (GtkFlowBox *box, const char * const *values, const char *(*label) (const char *))
+{
+  for (guint i = 0; values[i]; i++)
+    gtk_flow_box_append (box, filter_check (values[i], label ? label (values[i]) : values[i]));
+}
+
+static JsonArray *
+checked_values (GtkFlowBox *box)
+{
+  JsonArray *array = json_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (box)); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *check = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)))
+        json_array_add_string_element (array, g_object_get_data (G_OBJECT (check), "value"));
+    }
+  return array;
+}
+
+static void
+add_filter (JsonObject *filters, const char *name, JsonArray *values)
+{
+  if (json_array_get_length (values) > 0)
+    json_object_set_array_member (filters, name, values);
+  else
+    json_array_unref (values);
+}
+
+static JsonObject *
+build_filters (SynExecutionPanel *self)
+{
+  JsonObject *filters = json_object_new ();
+  GListModel *rules = syn_session_get_rules (self->session);
+  JsonArray *rule_ids = json_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (rules); i++)
+    {
+      g_autoptr(SynJsonItem) rule = g_list_model_get_item (rules, i);
+
+      if (syn_json_item_get_active (rule))
+        json_array_add_string_element (rule_ids, syn_json_item_get_string (rule, "id"));
+    }
+  add_filter (filters, "rule_ids", rule_ids);
+  add_filter (filters, "disciplines", checked_values (self->disciplines_box));
+  add_filter (filters, "action_types", checked_values (self->action_types_box));
+  add_filter (filters, "asset_types", checked_values (self->asset_types_box));
+  return filters;
+}
+
+static void
+add_asset_types (GHashTable *types, JsonNode *node)
+{
+  if (node == NULL)
+    return;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    g_hash_table_add (types, g_strdup (json_node_get_string (node)));
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+      add_asset_types (types, json_array_get_element (json_node_get_array (node), i));
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The asset types worth filtering on are the ones the rules select. */
+static void
+rebuild_asset_types (SynExecutionPanel *self)
+{
+  g_autoptr(GHashTable) types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonArray) previous = checked_values (self->asset_types_box);
+  GListModel *rules = self->session ? syn_session_get_rules (self->session) : NULL;
+  g_autofree const char **sorted = NULL;
+  GtkWidget *child;
+
+  for (guint i = 0; i < json_array_get_length (previous); i++)
+    g_hash_table_add (checked, g_strdup (json_array_get_string_element (previous, i)));
+  for (guint i = 0; rules && i < g_list_model_get_n_items (rules); i++)
+    {
+      g_autoptr(SynJsonItem) rule = g_list_model_get_item (rules, i);
+      JsonNode *condition = json_object_get_member (syn_json_item_get_object (rule), "condition");
+
+      if (condition != NULL && JSON_NODE_HOLDS_OBJECT (condition))
+        add_asset_types (types, json_object_get_member (json_node_get_object (condition), "asset_type"));
+    }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->asset_types_box))) != NULL)
+    gtk_flow_box_remove (self->asset_types_box, child);
+  sorted = (const char **) g_hash_table_get_keys_as_array (types, NULL);
+  g_qsort_with_data (sorted, (gint) g_hash_table_size (types), sizeof (char *), compare_strings, NULL);
+  for (guint i = 0; sorted[i]; i++)
+    {
+      GtkWidget *check = filter_check (sorted[i], sorted[i]);
+
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (checked, sorted[i]));
+      gtk_flow_box_append (self->asset_types_box, check);
+    }
+}
+
+static GtkWidget *
+create_rule_row (gpointer item, gpointer user_data)
+{
+  SynJsonItem *rule = item;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *name = gtk_label_new (syn_json_item_get_label (rule));
+  GtkWidget *details;
+  g_autofree char *detail_text = NULL;
+  const char *source = syn_json_item_get_string (rule, "source");
+  gboolean library = syn_json_item_get_string (rule, "project_id") == NULL;
+  gboolean enforced = json_object_get_boolean_member_with_default (syn_json_item_get_object (rule), "is_enforced", FALSE);
+  gboolean active = json_object_get_boolean_member_with_default (syn_json_item_get_object (rule), "is_active", TRUE);
+
+  /* Translators: a rule's details: source, priority, discipline, action type */
+  detail_text = g_strdup_printf (_("%s · priority %d · %s · %s%s%s%s"),
+                                 source ? source : "—", (int) syn_json_item_get_int (rule, "priority"),
+                                 syn_format_discipline (syn_json_item_get_string (rule, "discipline")),
+                                 syn_format_action_type (syn_json_item_get_string (rule, "action_type")),
+                                 library ? _(" · library") : "", enforced ? _(" · enforced") : "",
+                                 active ? "" : _(" · inactive"));
+  details = gtk_label_new (detail_text);
+
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  g_object_bind_property (rule, "active", check, "active", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (details), 0);
+  gtk_label_set_wrap (GTK_LABEL (details), TRUE);
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_widget_add_css_class (details, "caption");
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_box_append (GTK_BOX (texts), name);
+  gtk_box_append (GTK_BOX (texts), details);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), texts);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data (G_OBJECT (row), "check", check);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
+  if (!active)
+    gtk_widget_add_css_class (row, "inactive");
+  return row;
+}
+
+static void
+on_rule_row_activated (GtkListBox *box, GtkListBoxRow *row, SynExecutionPanel *self)
+{
+  GtkCheckButton *check = g_object_get_data (G_OBJECT (row), "check");
+
+  gtk_check_button_set_active (check, !gtk_check_button_get_active (check));
+}
+
+static void
+on_rule_search_changed (GtkSearchEntry *entry, SynExecutionPanel *self)
+{
+  GtkStringFilter *filter = GTK_STRING_FILTER (gtk_filter_list_model_get_filter (self->rules_filtered));
+
+  gtk_string_filter_set_search (filter, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+clear_flow_box (GtkFlowBox *box)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (box)); child;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))), FALSE);
+}
+
+static void
+clear_filters_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
+  GListModel *rules = syn_session_get_rules (self->session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rules); i++)
+    {
+      g_autoptr(SynJsonItem) rule = g_list_model_get_item (rules, i);
+      syn_json_item_set_active (rule, FALSE);
+    }
+  clear_flow_box (self->disciplines_box);
+  clear_flow_box (self->action_types_box);
+  clear_flow_box (self->asset_types_box);
+}
+
+/* ------------------------------------------------------------------------- */
+/* The run: messages in, widgets out once per frame                          */
+
+static void
+reset_run (SynExecutionPanel *self)
+{
+  g_clear_pointer (&self->execution_id, g_free);
+  g_clear_pointer (&self->correlation_id, g_free);
+  g_clear_pointer (&self->current_rule, g_free);
+  g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->failure, g_free);
+  g_clear_pointer (&self->completed, json_node_unref);
+  g_clear_pointer (&self->last_message, json_node_unref);
+  g_queue_clear_full (&self->pending_log, (GDestroyNotify) json_node_unref);
+  self->progress = 0;
+  self->rules_done = self->rules_total = 0;
+  self->actions = self->skipped = self->errors = 0;
+}
+
+static void
+set_count (GtkLabel *label, gint64 value)
+{
+  g_autofree char *text = syn_format_count (value);
+
+  gtk_label_set_text (label, text);
+}
+
+static void
+log_line (SynJsonItem *item, GString *text, const char **icon, gboolean *error)
+{
+  JsonObject *m = syn_json_item_get_object (item);
+  const char *type = syn_json_get_string (m, "type");
+
+  *error = FALSE;
+  if (g_strcmp0 (type, "ERROR") == 0)
+    {
+      const char *rule = syn_json_get_string (m, "rule_id");
+
+      *icon = "dialog-warning-symbolic";
+      *error = TRUE;
+      /* Translators: a line of the live log; the label says "Error", not only its colour */
+      g_string_append_printf (text, _("Error: %s%s%s"), rule ? rule : "", rule ? " — " : "",
+                              syn_json_get_string (m, "message"));
+    }
+  else
+    {
+      const char *action = syn_json_get_string (m, "action");
+      JsonNode *result = json_object_get_member (m, "result");
+      JsonObject *r = result && JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
+      const char *created_tag = syn_json_get_string (r, "created_tag");
+      const char *created_type = syn_json_get_string (r, "created_type");
+
+      *icon = g_strcmp0 (action, "CREATED") == 0 ? "list-add-symbolic"
+              : g_strcmp0 (action, "LINKED") == 0 ? "insert-link-symbolic" : "document-edit-symbolic";
+      g_string_append_printf (text, "%s  %s", action ? action : "ACTION", syn_json_get_string (m, "asset_tag"));
+      if (created_tag != NULL)
+        g_string_append_printf (text, " → %s (%s)", created_tag, created_type ? created_type : "");
+      g_string_append_printf (text, "  · %s", syn_json_get_string (m, "rule_id"));
+    }
+}
+
+static void
+log_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *image = gtk_image_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_add_css_class (box, "log-line");
+  gtk_list_item_set_child (list_item, box);
+  gtk_list_item_set_activatable (list_item, FALSE);
+}
+
+static void
+log_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *image = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_next_sibling (image);
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *icon = NULL;
+  gboolean error;
+
+  log_line (gtk_list_item_get_item (list_item), text, &icon, &error);
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
+  gtk_label_set_text (GTK_LABEL (label), text->str);
+  gtk_widget_set_tooltip_text (label, text->str);
+  if (error)
+    gtk_widget_add_css_class (box, "error");
+  else
+    gtk_widget_remove_css_class (box, "error");
+}
+
+/* The newest lines go on top; the list never holds more than LOG_LENGTH. */
+static void
+flush_log (SynExecutionPanel *self)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonNode *node;
+  guint n;
+
+  while ((node = g_queue_pop_tail (&self->pending_log)) != NULL)
+    {
+      g_ptr_array_add (items, syn_json_item_new (json_node_get_object (node), NULL));
+      json_node_unref (node);
+    }
+  if (items->len == 0)
+    return;
+  g_list_store_splice (self->log, 0, 0, items->pdata, items->len);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
+  if (n > LOG_LENGTH)
+    g_list_store_splice (self->log, LOG_LENGTH, n - LOG_LENGTH, NULL, 0);
+  gtk_widget_set_visible (self->log_placeholder, FALSE);
+}
+
+/* A count of the summary, 0 where the object or the member is missing. */
+static int
+int_of (JsonObject *object, const char *member)
+{
+  return object ? (int) json_object_get_int_member_with_default (object, member, 0) : 0;
+}
+
+static void
+show_summary (SynExecutionPanel *self)
+{
+  JsonObject *m, *summary, *created;
+  g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *made = NULL;
+  g_autofree char *duration = NULL;
+
+  if (self->failure != NULL)
+    {
+      gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview failed") : _("The execution failed: nothing was committed"));
+      gtk_label_set_text (self->summary_label, self->failure);
+      gtk_label_set_text (self->created_label, "");
+      gtk_widget_set_visible (self->show_batch_button, FALSE);
+      gtk_revealer_set_reveal_child (self->summary_revealer, TRUE);
+      return;
+    }
+  m = json_node_get_object (self->completed);
+  summary = json_object_get_object_member (m, "summary");
+  created = summary ? json_object_get_object_member (summary, "created") : NULL;
+  id = syn_format_short_id (syn_json_get_string (m, "correlation_id"));
+  duration = syn_format_count (json_object_get_int_member_with_default (m, "duration_ms", 0));
+  if (self->run_dry)
+    /* Translators: %s is a duration in milliseconds */
+    title = g_strdup_printf (_("Preview finished in %s ms: nothing was committed"), duration);
+  else
+    /* Translators: batch id, then a duration in milliseconds */
+    title = g_strdup_printf (_("Batch %s committed in %s ms"), id, duration);
+  body = g_strdup_printf (_("%d rules executed on %d assets: %d actions taken, %d skipped, %d errors"),
+                          int_of (summary, "rules_executed"),
+                          int_of (summary, "assets_processed"),
+                          int_of (summary, "actions_taken"),
+                          int_of (summary, "skipped"),
+                          int_of (summary, "errors"));
+  made = g_strdup_printf (self->run_dry ? _("Would create %d assets, %d cables and %d edges")
+                                        : _("Created %d assets, %d cables and %d edges"),
+                          int_of (created, "assets"),
+                          int_of (created, "cables"),
+                          int_of (created, "edges"));
+  gtk_label_set_text (self->summary_title, title);
+  gtk_label_set_text (self->summary_label, body);
+  gtk_label_set_text (self->created_label, made);
+  gtk_widget_set_visible (self->show_batch_button, !self->run_dry);
+  gtk_revealer_set_reveal_child (self->summary_revealer, TRUE);
+}
+
+static void
+apply_state (SynExecutionPanel *self)
+{
+  g_autofree char *rules = NULL;
+  g_autofree char *progress_text = NULL;
+
+  if (!self->dirty)
+    return;
+  self->dirty = FALSE;
+
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (self->progress, 0, 100) / 100.0);
+  if (self->running)
+    progress_text = g_strdup_printf ("%d %%", (int) self->progress);
+  else if (self->failure != NULL)
+    progress_text = g_strdup (_("Failed"));
+  else
+    progress_text = g_strdup (self->run_dry ? _("Preview finished") : _("Finished"));
+  gtk_progress_bar_set_text (self->progress_bar, progress_text);
+  gtk_label_set_text (self->current_rule_label, self->current_rule ? self->current_rule : "");
+  rules = g_strdup_printf ("%d / %d", (int) self->rules_done, (int) self->rules_total);
+  gtk_label_set_text (self->rules_value, rules);
+  set_count (self->actions_value, self->actions);
+  set_count (self->skipped_value, self->skipped);
+  set_count (self->errors_value, self->errors);
+  if (self->errors > 0)
+    gtk_widget_add_css_class (self->errors_counter, "has-errors");
+  else
+    gtk_widget_remove_css_class (self->errors_counter, "has-errors");
+  flush_log (self);
+
+  if (self->last_error != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (self->errors > 1)
+        /* Translators: the newest error, then how many there were */
+        text = g_strdup_printf (_("%s (and %d more: see the log)"), self->last_error, (int) self->errors - 1);
+      gtk_label_set_text (self->error_label, text ? text : self->last_error);
+      gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+    }
+  if (!self->running && (self->completed != NULL || self->failure != NULL))
+    show_summary (self);
+}
+
+static gboolean
+tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
+
+  apply_state (self);
+  if (!self->running)
+    {
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+finish_run (SynExecutionPanel *self)
+{
+  gboolean committed = self->completed != NULL && !self->run_dry;
+
+  self->running = FALSE;
+  self->dirty = TRUE;
+  apply_state (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  if (committed && self->session != NULL)
+    syn_session_data_changed (self->session);
+}
+
+/* The end of a run is applied even when the panel is not on screen (tick
+ * callbacks only run while it is mapped). */
+static gboolean
+finish_idle_cb (gpointer data)
+{
+  SynExecutionPanel *self = data;
+
+  self->finish_idle = 0;
+  finish_run (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ensure_tick (SynExecutionPanel *self)
+{
+  if (self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+}
+
+static void
+push_log (SynExecutionPanel *self, JsonNode *message)
+{
+  g_queue_push_tail (&self->pending_log, json_node_ref (message));
+  if (g_queue_get_length (&self->pending_log) > LOG_LENGTH)
+    json_node_unref (g_queue_pop_head (&self->pending_log));
+}
+
+static gint64
+member_int (JsonObject *m, const char *name, gint64 fallback)
+{
+  return json_object_get_int_member_with_default (m, name, fallback);
+}
+
+static void
+on_execution_message (SynBackend *backend, const char *execution_id, JsonNode *message, SynExecutionPanel *self)
+{
+  JsonObject *m;
+  const char *type;
+
+  if (self->execution_id == NULL || g_strcmp0 (execution_id, self->execution_id) != 0 ||
+      !JSON_NODE_HOLDS_OBJECT (message) || !self->running)
+    return;
+  m = json_node_get_object (message);
+  type = syn_json_get_string (m, "type");
+  g_clear_pointer (&self->last_message, json_node_unref);
+  self->last_message = json_node_ref (message);
+
+  if (g_strcmp0 (type, "ACTION") == 0)
+    {
+      self->actions++;
+      push_log (self, message);
+    }
+  else if (g_strcmp0 (type, "STARTED") == 0)
+    {
+      self->rules_total = member_int (m, "total_rules", 0);
+      g_free (self->correlation_id);
+      self->correlation_id = g_strdup (syn_json_get_string (m, "correlation_id"));
+    }
+  else if (g_strcmp0 (type, "RULE_START") == 0)
+    {
+      g_free (self->current_rule);
+      self->current_rule = g_strdup (syn_json_get_string (m, "rule_name"));
+      self->progress = member_int (m, "progress", self->progress);
+    }
+  else if (g_strcmp0 (type, "PROGRESS") == 0)
+    {
+      self->progress = member_int (m, "progress", self->progress);
+      self->rules_done = member_int (m, "rules_completed", self->rules_done);
+      self->rules_total = member_int (m, "rules_total", self->rules_total);
+      self->actions = MAX (self->actions, member_int (m, "actions_completed", 0));
+      self->errors = MAX (self->errors, member_int (m, "errors", 0));
+    }
+  else if (g_strcmp0 (type, "RULE_COMPLETE") == 0)
+    self->skipped += member_int (m, "skipped", 0);
+  else if (g_strcmp0 (type, "ERROR") == 0)
+    {
+      const char *rule = syn_json_get_string (m, "rule_id");
+
+      push_log (self, message);
+      g_free (self->last_error);
+      self->last_error = g_strdup_printf ("%s%s%s", rule ? rule : "", rule ? ": " : "", syn_json_get_string (m, "message"));
+      if (json_object_get_boolean_member_with_default (m, "recoverable", TRUE))
+        self->errors++;
+      else
+        {
+          g_free (self->failure);
+          self->failure = g_strdup (syn_json_get_string (m, "message"));
+        }
+    }
+  else if (g_strcmp0 (type, "COMPLETED") == 0)
+    {
+      JsonObject *summary = json_object_get_object_member (m, "summary");
+
+      g_clear_pointer (&self->completed, json_node_unref);
+      self->completed = json_node_ref (message);
+      self->progress = 100;
+      g_clear_pointer (&self->current_rule, g_free);
+      /* the backend's figures are the truth at the end */
+      if (summary != NULL)
+        {
+          self->rules_done = member_int (summary, "rules_executed", self->rules_done);
+          self->actions = member_int (summary, "actions_taken", self->actions);
+          self->skipped = member_int (summary, "skipped", self->skipped);
+          self->errors = member_int (summary, "errors", self->errors);
+        }
+      g_free (self->correlation_id);
+      self->correlation_id = g_strdup (syn_json_get_string (m, "correlation_id"));
+    }
+
+  self->dirty = TRUE;
+  if (syn_backend_message_is_final (message))
+    {
+      if (self->finish_idle == 0)
+        self->finish_idle = g_idle_add (finish_idle_cb, self);
+    }
+  else
+    ensure_tick (self);
+}
+
+static void
+execute_started (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynExecutionPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_execute_finish (SYN_BACKEND (object), result, &error);
+
+  if (answer != NULL || !self->running)
+    return;
+  /* refused before it began: busy, bad filters, unreachable server */
+  g_free (self->failure);
+  self->failure = g_strdup (error->message);
+  g_free (self->last_error);
+  self->last_error = g_strdup (error->message);
+  if (self->finish_idle == 0)
+    self->finish_idle = g_idle_add (finish_idle_cb, self);
+}
+
+static void
+execute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
+  g_autoptr(JsonObject) request = json_object_new ();
+  SynBackend *backend;
+
+  if (self->running || self->session == NULL || syn_session_get_project_id (self->session) == NULL)
+    return;
+  backend = syn_session_get_backend (self->session);
+  if (backend == NULL)
+    return;
+  reset_run (self);
+  self->execution_id = syn_uuid_new ();
+  self->run_dry = self->dry_run;
+  self->running = TRUE;
+  self->dirty = TRUE;
+  g_list_store_remove_all (self->log);
+  gtk_revealer_set_reveal_child (self->summary_revealer, FALSE);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  gtk_widget_set_visible (self->log_placeholder, FALSE);
+  gtk_label_set_text (self->current_rule_label, _("Waiting for the project…"));
+
+  json_object_set_string_member (request, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (request, "mode", self->run_dry ? "dry_run" : "execute");
+  json_object_set_object_member (request, "filters", build_filters (self));
+  json_object_set_string_member (request, "execution_id", self->execution_id);
+
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  ensure_tick (self);
+  syn_backend_execute_async (backend, request, NULL, execute_started, g_object_ref (self));
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
+
+  if (!self->running || self->execution_id == NULL)
+    return;
+  syn_backend_cancel_execution (syn_session_get_backend (self->session), self->execution_id);
+  gtk_label_set_text (self->current_rule_label, _("Cancelling: nothing of this run will be committed…"));
+}
+
+static void
+show_batch_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
+
+  if (self->correlation_id != NULL && !self->run_dry)
+    syn_session_show_batch (self->session, self->correlation_id);
+}
+
+static void
+update_actions (SynExecutionPanel *self)
+{
+  gboolean ready = self->session != NULL && syn_session_get_backend (self->session) != NULL &&
+                   syn_session_get_project_id (self->session) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.execute", ready && !self->running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.cancel", self->running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.show-batch",
+                                 !self->running && self->completed != NULL && !self->run_dry);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->dry_run_switch), !self->running);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Session                                                                   */
+
+static void
+on_session_changed (SynExecutionPanel *self)
+{
+  SynBackend *backend = self->session ? syn_session_get_backend (self->session) : NULL;
+
+  if (backend != self->backend)
+    {
+      if (self->backend != NULL)
+        g_clear_signal_handler (&self->message_handler, self->backend);
+      g_set_object (&self->backend, backend);
+      if (backend != NULL)
+        self->message_handler = g_signal_connect (backend, "execution-message",
+                                                  G_CALLBACK (on_execution_message), self);
+      if (self->running)
+        {
+          /* the run belongs to the backend that was left */
+          g_free (self->failure);
+          self->failure = g_strdup (_("The connection changed during the run"));
+          finish_run (self);
+        }
+    }
+  update_actions (self);
+}
+
+static void
+on_project_changed (SynExecutionPanel *self)
+{
+  if (!self->running)
+    {
+      reset_run (self);
+      g_list_store_remove_all (self->log);
+      gtk_revealer_set_reveal_child (self->summary_revealer, FALSE);
+      gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+      gtk_widget_set_visible (self->log_placeholder, TRUE);
+      gtk_progress_bar_set_fraction (self->progress_bar, 0);
+      gtk_progress_bar_set_text (self->progress_bar, _("Ready"));
+      gtk_label_set_text (self->current_rule_label, "");
+      gtk_label_set_text (self->rules_value, "0");
+      gtk_label_set_text (self->actions_value, "0");
+      gtk_label_set_text (self->skipped_value, "0");
+      gtk_label_set_text (self->errors_value, "0");
+      gtk_widget_remove_css_class (self->errors_counter, "has-errors");
+    }
+  on_session_changed (self);
+}
+
+static void
+on_rules_changed (GListModel *rules, guint position, guint removed, guint added, SynExecutionPanel *self)
+{
+  rebuild_asset_types (self);
+}
+
+void
+syn_execution_panel_set_session (SynExecutionPanel *self, SynSession *session)
+{
+  g_return_if_fail (SYN_IS_EXECUTION_PANEL (self));
+  g_return_if_fail (session == NULL || SYN_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (syn_session_get_rules (self->session), self);
+    }
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      g_autoptr(GtkStringFilter) filter = gtk_string_filter_new (gtk_property_expression_new (SYN_TYPE_JSON_ITEM, NULL, "label"));
+
+      g_signal_connect_swapped (session, "notify::backend", G_CALLBACK (on_session_changed), self);
+      g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
+      g_signal_connect (syn_session_get_rules (session), "items-changed", G_CALLBACK (on_rules_changed), self);
+      gtk_string_filter_set_match_mode (filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+      gtk_string_filter_set_ignore_case (filter, TRUE);
+      g_clear_object (&self->rules_filtered);
+      self->rules_filtered = gtk_filter_list_model_new (g_object_ref (syn_session_get_rules (session)),
+                                                        GTK_FILTER (g_steal_pointer (&filter)));
+      gtk_list_box_bind_model (self->rules_box, G_LIST_MODEL (self->rules_filtered), create_rule_row, self, NULL);
+    }
+  else
+    gtk_list_box_bind_model (self->rules_box, NULL, NULL, NULL, NULL);
+  rebuild_asset_types (self);
+  on_project_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/* ------------------------------------------------------------------------- */
+
+static void
+syn_execution_panel_map (GtkWidget *widget)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
+
+  GTK_WIDGET_CLASS (syn_execution_panel_parent_class)->map (widget);
+  /* catch up with what happened while another view was shown */
+  apply_state (self);
+  if (self->running)
+    ensure_tick (self);
+}
+
+static void
+syn_execution_panel_unmap (GtkWidget *widget)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->tick_id);
+      self->tick_id = 0;
+    }
+  GTK_WIDGET_CLASS (syn_execution_panel_parent_class)->unmap (widget);
+}
+
+static void
+syn_execution_panel_dispose (GObject *object)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (object);
+  GtkWidget *child;
+
+  if (self->running && self->backend != NULL && self->execution_id != NULL)
+    syn_backend_cancel_execution (self->backend, self->execution_id);
+  self->running = FALSE;
+  g_clear_handle_id (&self->finish_idle, g_source_remove);
+  if (self->backend != NULL)
+    g_clear_signal_handler (&self->message_handler, self->backend);
+  g_clear_object (&self->backend);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (syn_session_get_rules (self->session), self);
+    }
+  g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_EXECUTION_PANEL);
+  /* the template's unnamed children too */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->rules_filtered);
+
+  G_OBJECT_CLASS (syn_execution_panel_parent_class)->dispose (object);
+}
+
+static void
+syn_execution_panel_finalize (GObject *object)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (object);
+
+  reset_run (self);
+  g_clear_object (&self->log);
+
+  G_OBJECT_CLASS (syn_execution_panel_parent_class)->finalize (object);
+}
+
+static void
+syn_execution_panel_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+    case PROP_DRY_RUN:
+      g_value_set_boolean (value, self->dry_run);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+syn_execution_panel_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      syn_execution_panel_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_DRY_RUN:
+      syn_execution_panel_set_dry_run (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+syn_execution_panel_class_init (SynExecutionPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = syn_execution_panel_dispose;
+  object_class->finalize = syn_execution_panel_finalize;
+  object_class->get_property = syn_execution_panel_get_property;
+  object_class->set_property = syn_execution_panel_set_property;
+  widget_class->map = syn_execution_panel_map;
+  widget_class->unmap = syn_execution_panel_unmap;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, SYN_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DRY_RUN] =
+    g_param_spec_boolean ("dry-run", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-execution-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, paned);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, rule_search);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, rules_box);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, disciplines_box);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, action_types_box);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, asset_types_box);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, dry_run_switch);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, current_rule_label);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, rules_value);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, actions_value);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, skipped_value);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, errors_value);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, errors_counter);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, summary_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, summary_title);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, created_label);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, show_batch_button);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, log_view);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, log_placeholder);
+
+  gtk_widget_class_install_action (widget_class, "panel.execute", NULL, execute_action);
+  gtk_widget_class_install_action (widget_class, "panel.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "panel.show-batch", NULL, show_batch_action);
+  gtk_widget_class_install_action (widget_class, "panel.clear-filters", NULL, clear_filters_action);
+  gtk_widget_class_install_property_action (widget_class, "panel.dry-run", "dry-run");
+
+  gtk_widget_class_set_css_name (widget_class, "executionpanel");
+}
+
+static void
+syn_execution_panel_init (SynExecutionPanel *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_queue_init (&self->pending_log);
+  self->log = g_list_store_new (SYN_TYPE_JSON_ITEM);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (log_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (log_bind), self);
+  gtk_list_view_set_factory (self->log_view, factory);
+  gtk_list_view_set_model (self->log_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->log)))));
+
+  fill_flow_box (self->disciplines_box, syn_disciplines (), syn_format_discipline);
+  {
+    const char *types[G_N_ELEMENTS (action_types) + 1] = { 0 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (action_types); i++)
+      types[i] = action_types[i];
+    fill_flow_box (self->action_types_box, types, syn_format_action_type);
+  }
+  g_signal_connect (self->rules_box, "row-activated", G_CALLBACK (on_rule_row_activated), self);
+  g_signal_connect (self->rule_search, "search-changed", G_CALLBACK (on_rule_search_changed), self);
+  g_object_bind_property (self, "dry-run", self->dry_run_switch, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  update_actions (self);
+}
+
+SynSession *
+syn_execution_panel_get_session (SynExecutionPanel *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), NULL);
+  return self->session;
+}
+
+gboolean
+syn_execution_panel_get_running (SynExecutionPanel *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), FALSE);
+  return self->running;
+}
+
+gboolean
+syn_execution_panel_get_dry_run (SynExecutionPanel *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), FALSE);
+  return self->dry_run;
+}
+
+void
+syn_execution_panel_set_dry_run (SynExecutionPanel *self, gboolean dry_run)
+{
+  g_return_if_fail (SYN_IS_EXECUTION_PANEL (self));
+
+  dry_run = !!dry_run;
+  if (self->dry_run == dry_run)
+    return;
+  self->dry_run = dry_run;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DRY_RUN]);
+}
+
+/* The batch of the last run (NULL before it started, or for a preview's). */
+const char *
+syn_execution_panel_get_correlation_id (SynExecutionPanel *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), NULL);
+  return self->correlation_id;
+}
+
+/* The last message of the last run: COMPLETED, or the ERROR that ended it. */
+JsonNode *
+syn_execution_panel_get_last_message (SynExecutionPanel *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), NULL);
+  return self->completed ? self->completed : self->last_message;
+}
+
+GListModel *
+syn_execution_panel_get_log (SynExecutionPanel *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), NULL);
+  return G_LIST_MODEL (self->log);
+}
+
+void
+syn_execution_panel_focus_search (SynExecutionPanel *self)
+{
+  g_return_if_fail (SYN_IS_EXECUTION_PANEL (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->rule_search));
+}

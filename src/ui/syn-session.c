@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-session.c: SynSession, the backend, the projects and the current project the views share.
+ *
+ * Views never call each other: they follow the session's properties (backend,
+ * project, revision) and its signals (show-batch, show-asset, message). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/syn-json.h"
+#include "syn-json-item.h"
+#include "syn-session.h"
+
+struct _SynSession
+{
+  GObject       parent_instance;
+
+  SynBackend   *backend;
+  gboolean      remote;
+  char         *connection_label;
+  GListStore   *projects;       /* SynProject */
+  SynProject   *project;
+  GListStore   *rules;          /* SynJsonItem: rule definitions */
+  guint         revision;
+  guint         loading;
+  GCancellable *cancellable;    /* the calls of the current backend */
+};
+
+G_DEFINE_FINAL_TYPE (SynSession, syn_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BACKEND,
+  PROP_REMOTE,
+  PROP_CONNECTION_LABEL,
+  PROP_PROJECTS,
+  PROP_PROJECT,
+  PROP_PROJECT_ID,
+  PROP_RULES,
+  PROP_REVISION,
+  PROP_LOADING,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_MESSAGE,
+  SIGNAL_SHOW_BATCH,
+  SIGNAL_SHOW_ASSET,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+syn_session_dispose (GObject *object)
+{
+  SynSession *self = SYN_SESSION (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->backend);
+  g_clear_object (&self->project);
+  if (self->projects != NULL)
+    g_list_store_remove_all (self->projects);
+  if (self->rules != NULL)
+    g_list_store_remove_all (self->rules);
+
+  G_OBJECT_CLASS (syn_session_parent_class)->dispose (object);
+}
+
+static void
+syn_session_finalize (GObject *object)
+{
+  SynSession *self = SYN_SESSION (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->projects);
+  g_clear_object (&self->rules);
+  g_clear_pointer (&self->connection_label, g_free);
+
+  G_OBJECT_CLASS (syn_session_parent_class)->finalize (object);
+}
+
+static void
+syn_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  SynSession *self = SYN_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_BACKEND:
+      g_value_set_object (value, self->backend);
+      break;
+    case PROP_REMOTE:
+      g_value_set_boolean (value, self->remote);
+      break;
+    case PROP_CONNECTION_LABEL:
+      g_value_set_string (value, self->connection_label);
+      break;
+    case PROP_PROJECTS:
+      g_value_set_object (value, self->projects);
+      break;
+    case PROP_PROJECT:
+      g_value_set_object (value, self->project);
+      break;
+    case PROP_PROJECT_ID:
+      g_value_set_string (value, syn_session_get_project_id (self));
+      break;
+    case PROP_RULES:
+      g_value_set_object (value, self->rules);
+      break;
+    case PROP_REVISION:
+      g_value_set_uint (value, self->revision);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading > 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+syn_session_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  SynSession *self = SYN_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      syn_session_set_project (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+syn_session_class_init (SynSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = syn_session_dispose;
+  object_class->finalize = syn_session_finalize;
+  object_class->get_property = syn_session_get_property;
+  object_class->set_property = syn_session_set_property;
+
+  properties[PROP_BACKEND] =
+    g_param_spec_object ("backend", NULL, NULL, SYN_TYPE_BACKEND, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REMOTE] =
+    g_param_spec_boolean ("remote", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECTION_LABEL] =
+    g_param_spec_string ("connection-label", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROJECTS] =
+    g_param_spec_object ("projects", NULL, NULL, G_TYPE_LIST_MODEL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROJECT] =
+    g_param_spec_object ("project", NULL, NULL, SYN_TYPE_PROJECT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROJECT_ID] =
+    g_param_spec_string ("project-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RULES] =
+    g_param_spec_object ("rules", NULL, NULL, G_TYPE_LIST_MODEL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REVISION] =
+    g_param_spec_uint ("revision", NULL, NULL, 0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SynSession::message:
+   * @text: what to tell the user
+   * @is_error: whether it is an error
+   *
+   * Shown in the window (errors are never only on stderr).
+   */
+  signals[SIGNAL_MESSAGE] =
+    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  /**
+   * SynSession::show-batch:
+   * @correlation_id: the batch to show on the timeline
+   */
+  signals[SIGNAL_SHOW_BATCH] =
+    g_signal_new ("show-batch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * SynSession::show-asset:
+   * @asset_id: (nullable): the asset to show in the asset history
+   * @tag: (nullable): its tag, when the id is not known
+   */
+  signals[SIGNAL_SHOW_ASSET] =
+    g_signal_new ("show-asset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+syn_session_init (SynSession *self)
+{
+  self->projects = g_list_store_new (SYN_TYPE_PROJECT);
+  self->rules = g_list_store_new (SYN_TYPE_JSON_ITEM);
+  self->cancellable = g_cancellable_new ();
+  self->connection_label = g_strdup (_("Not connected"));
+}
+
+SynSession *
+syn_session_new (void)
+{
+  return g_object_new (SYN_TYPE_SESSION, NULL);
+}
+
+SynBackend *
+syn_session_get_backend (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return self->backend;
+}
+
+static void
+loading_push (SynSession *self)
+{
+  if (self->loading++ == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+loading_pop (SynSession *self)
+{
+  g_return_if_fail (self->loading > 0);
+  if (--self->loading == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* Everything belongs to the backend it came from: switching (local to
+ * remote, or back) drops the projects and cancels what is on its way. */
+void
+syn_session_set_backend (SynSession *self, SynBackend *backend, gboolean remote, const char *label)
+{
+  g_return_if_fail (SYN_IS_SESSION (self));
+  g_return_if_fail (backend == NULL || SYN_IS_BACKEND (backend));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (self->loading > 0)
+    {
+      self->loading = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+
+  g_list_store_remove_all (self->rules);
+  g_list_store_remove_all (self->projects);
+  if (g_set_object (&self->backend, backend))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKEND]);
+  syn_session_set_project (self, NULL);
+  if (self->remote != !!remote)
+    {
+      self->remote = !!remote;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE]);
+    }
+  g_free (self->connection_label);
+  self->connection_label = g_strdup (label ? label : backend ? _("Local") : _("Not connected"));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_LABEL]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+syn_session_get_remote (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), FALSE);
+  return self->remote;
+}
+
+const char *
+syn_session_get_connection_label (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return self->connection_label;
+}
+
+GListModel *
+syn_session_get_projects (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->projects);
+}
+
+SynProject *
+syn_session_get_project (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return self->project;
+}
+
+const char *
+syn_session_get_project_id (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return self->project ? self->project->id : NULL;
+}
+
+GListModel *
+syn_session_get_rules (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->rules);
+}
+
+guint
+syn_session_get_revision (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), 0);
+  return self->revision;
+}
+
+gboolean
+syn_session_get_loading (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), FALSE);
+  return self->loading > 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Rules of the current project                                              */
+
+static void
+rules_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  loading_pop (self);
+  if (answer == NULL)
+    {
+      syn_session_report_error (self, _("Could not load the rules"), error);
+      return;
+    }
+  array = json_node_get_array (answer);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *rule = json_array_get_object_element (array, i);
+
+      g_ptr_array_add (items, syn_json_item_new (rule, syn_json_get_string (rule, "name")));
+    }
+  g_list_store_splice (self->rules, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rules)),
+                       items->pdata, items->len);
+}
+
+static void
+load_rules (SynSession *self)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  g_list_store_remove_all (self->rules);
+  if (self->backend == NULL || self->project == NULL)
+    return;
+  json_object_set_string_member (params, "project_id", self->project->id);
+  loading_push (self);
+  syn_backend_call_async (self->backend, SYN_OP_LIST_RULES, params, self->cancellable, rules_loaded,
+                          g_object_ref (self));
+}
+
+void
+syn_session_set_project (SynSession *self, SynProject *project)
+{
+  g_return_if_fail (SYN_IS_SESSION (self));
+  g_return_if_fail (project == NULL || SYN_IS_PROJECT (project));
+
+  if (self->project == project ||
+      (self->project && project && g_strcmp0 (self->project->id, project->id) == 0))
+    return;
+  g_set_object (&self->project, project);
+  load_rules (self);
+  self->revision++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT_ID]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
+}
+
+/* The project's data changed (a batch committed or rolled back): views reload. */
+void
+syn_session_data_changed (SynSession *self)
+{
+  g_return_if_fail (SYN_IS_SESSION (self));
+
+  self->revision++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Projects                                                                  */
+
+typedef struct
+{
+  SynSession *self;
+  char       *preferred_id;
+  gboolean    create_demo;
+} LoadProjects;
+
+static void
+load_projects_free (LoadProjects *load)
+{
+  g_object_unref (load->self);
+  g_free (load->preferred_id);
+  g_free (load);
+}
+
+static void
+demo_created (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  LoadProjects *load = user_data;
+  SynSession *self = load->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      load_projects_free (load);
+      return;
+    }
+  loading_pop (self);
+  if (answer == NULL)
+    syn_session_report_error (self, _("Could not create the demo project"), error);
+  else
+    {
+      JsonNode *project = json_object_get_member (json_node_get_object (answer), "project");
+
+      syn_session_report_info (self, _("Welcome! The demo project of a gold mine is ready: press Execute to run its rules."));
+      syn_session_load_projects (self, syn_json_get_string (json_node_get_object (project), "id"), FALSE);
+    }
+  load_projects_free (load);
+}
+
+static void
+projects_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  LoadProjects *load = user_data;
+  SynSession *self = load->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autoptr(GPtrArray) projects = g_ptr_array_new_with_free_func (g_object_unref);
+  SynProject *select = NULL;
+  JsonArray *array;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      load_projects_free (load);
+      return;
+    }
+  if (answer == NULL)
+    {
+      loading_pop (self);
+      syn_session_report_error (self, _("Could not load the projects"), error);
+      load_projects_free (load);
+      return;
+    }
+
+  array = json_node_get_array (answer);
+  if (json_array_get_length (array) == 0 && load->create_demo)
+    {
+      g_autoptr(JsonObject) params = json_object_new ();
+
+      /* first start: the demo, so that Execute works at once */
+      syn_backend_call_async (self->backend, SYN_OP_CREATE_DEMO, params, self->cancellable, demo_created, load);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      SynProject *project = syn_project_from_json (json_array_get_object_element (array, i), NULL);
+
+      if (project == NULL)
+        continue;
+      g_ptr_array_add (projects, project);
+      if (select == NULL && g_strcmp0 (project->id, load->preferred_id) == 0)
+        select = project;
+    }
+  if (select == NULL && self->project != NULL)
+    for (guint i = 0; i < projects->len && select == NULL; i++)
+      if (g_strcmp0 (((SynProject *) projects->pdata[i])->id, self->project->id) == 0)
+        select = projects->pdata[i];
+  if (select == NULL && projects->len > 0)
+    select = projects->pdata[0];
+
+  g_list_store_splice (self->projects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->projects)),
+                       projects->pdata, projects->len);
+  syn_session_set_project (self, select);
+  loading_pop (self);
+  load_projects_free (load);
+}
+
+/* Loads the project list and selects @preferred_id (or the current one, or
+ * the first); an empty database gets the demo project first when asked. */
+void
+syn_session_load_projects (SynSession *self, const char *preferred_id, gboolean create_demo_if_empty)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  LoadProjects *load;
+
+  g_return_if_fail (SYN_IS_SESSION (self));
+
+  if (self->backend == NULL)
+    return;
+  load = g_new0 (LoadProjects, 1);
+  load->self = g_object_ref (self);
+  load->preferred_id = g_strdup (preferred_id);
+  load->create_demo = create_demo_if_empty;
+  loading_push (self);
+  syn_backend_call_async (self->backend, SYN_OP_LIST_PROJECTS, params, self->cancellable, projects_loaded, load);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Messages and navigation                                                   */
+
+void
+syn_session_report_error (SynSession *self, const char *what, const GError *error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (SYN_IS_SESSION (self));
+
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (what != NULL && error != NULL)
+    text = g_strdup_printf ("%s: %s", what, error->message);
+  else
+    text = g_strdup (what ? what : error ? error->message : _("Something went wrong"));
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text, TRUE);
+}
+
+void
+syn_session_report_info (SynSession *self, const char *message)
+{
+  g_return_if_fail (SYN_IS_SESSION (self));
+  g_return_if_fail (message != NULL);
+
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message, FALSE);
+}
+
+void
+syn_session_show_batch (SynSession *self, const char *correlation_id)
+{
+  g_return_if_fail (SYN_IS_SESSION (self));
+  g_return_if_fail (correlation_id != NULL);
+
+  g_signal_emit (self, signals[SIGNAL_SHOW_BATCH], 0, correlation_id);
+}
+
+void
+syn_session_show_asset (SynSession *self, const char *asset_id, const char *tag)
+{
+  g_return_if_fail (SYN_IS_SESSION (self));
+  g_return_if_fail (asset_id != NULL || tag != NULL);
+
+  g_signal_emit (self, signals[SIGNAL_SHOW_ASSET], 0, asset_id, tag);
+}

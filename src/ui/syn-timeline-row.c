@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-timeline-row.c: SynTimelineRow, one event of the timeline, with its batch's header when it
+ * opens the batch. Rolled-back events are dimmed, struck through and labelled. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/syn-json.h"
+#include "syn-timeline-row.h"
+#include "syn-ui-format.h"
+
+struct _SynTimelineRow
+{
+  GtkWidget         parent_instance;
+
+  SynTimelineModel *model;
+  SynTimelineEvent *item;
+  SynTimelineBatch *batch;
+
+  GtkWidget        *header_box;
+  GtkImage         *batch_icon;
+  GtkLabel         *kind_label;
+  GtkLabel         *batch_id_label;
+  GtkWidget        *batch_rolled_back_label;
+  GtkLabel         *batch_user_label;
+  GtkLabel         *batch_summary_label;
+  GtkWidget        *filter_button;
+  GtkWidget        *rollback_button;
+  GtkWidget        *event_box;
+  GtkLabel         *time_label;
+  GtkLabel         *type_label;
+  GtkLabel         *subject_label;
+  GtkLabel         *summary_label;
+  GtkLabel         *rule_label;
+  GtkWidget        *rolled_back_label;
+};
+
+G_DEFINE_FINAL_TYPE (SynTimelineRow, syn_timeline_row, GTK_TYPE_WIDGET)
+
+static const char * const type_classes[] = { "created", "updated", "deleted", "rule", "rule-error", "batch" };
+
+static const char *
+type_class (const char *type)
+{
+  if (type == NULL)
+    return NULL;
+  if (g_str_equal (type, "RULE_ERROR"))
+    return "rule-error";
+  if (g_str_has_suffix (type, "_CREATED"))
+    return "created";
+  if (g_str_has_suffix (type, "_UPDATED"))
+    return "updated";
+  if (g_str_has_suffix (type, "_DELETED"))
+    return "deleted";
+  if (g_str_has_prefix (type, "RULE_"))
+    return "rule";
+  return "batch";
+}
+
+static void
+update_header (SynTimelineRow *self)
+{
+  const char *id = self->batch ? syn_timeline_batch_get_correlation_id (self->batch) : NULL;
+  g_autofree char *short_id = syn_format_short_id (id);
+
+  gtk_label_set_text (self->batch_id_label, short_id);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_id_label), id);
+  /* the target first: an action name without its target warns */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->filter_button), "s", id ? id : "");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->rollback_button), "s", id ? id : "");
+  if (gtk_actionable_get_action_name (GTK_ACTIONABLE (self->filter_button)) == NULL)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->filter_button), "timeline.show-batch");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->rollback_button), "timeline.rollback");
+    }
+
+  if (self->batch == NULL || !syn_timeline_batch_get_loaded (self->batch))
+    {
+      gtk_label_set_text (self->kind_label, _("Batch"));
+      gtk_label_set_text (self->batch_user_label, "");
+      gtk_label_set_text (self->batch_summary_label, "");
+      gtk_widget_set_visible (self->batch_rolled_back_label, FALSE);
+      gtk_widget_set_visible (self->rollback_button, FALSE);
+      gtk_widget_remove_css_class (self->header_box, "rolled-back");
+      return;
+    }
+  {
+    const char *mode = syn_timeline_batch_get_mode (self->batch);
+    g_autofree char *who = NULL;
+    g_autofree char *summary = NULL;
+    gint64 count = syn_timeline_batch_get_events_count (self->batch);
+
+    gtk_label_set_text (self->kind_label, syn_timeline_batch_get_kind (self->batch));
+    /* Translators: who ran a batch, and when */
+    who = g_strdup_printf (_("%s · %s"), syn_timeline_batch_get_user (self->batch),
+                           syn_timeline_batch_get_time (self->batch));
+    gtk_label_set_text (self->batch_user_label, who);
+    /* Translators: a batch's mode, its size, its summary */
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %d event · %s", "%s · %d events · %s",
+                                            (gulong) count),
+                               mode, (int) count, syn_timeline_batch_get_summary (self->batch));
+    gtk_label_set_text (self->batch_summary_label, summary);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_summary_label), summary);
+    gtk_widget_set_visible (self->batch_rolled_back_label, syn_timeline_batch_get_rolled_back (self->batch));
+    gtk_widget_set_visible (self->rollback_button, syn_timeline_batch_get_can_roll_back (self->batch));
+    if (syn_timeline_batch_get_rolled_back (self->batch))
+      gtk_widget_add_css_class (self->header_box, "rolled-back");
+    else
+      gtk_widget_remove_css_class (self->header_box, "rolled-back");
+  }
+}
+
+static void
+set_batch (SynTimelineRow *self, SynTimelineBatch *batch)
+{
+  if (self->batch == batch)
+    return;
+  if (self->batch != NULL)
+    g_signal_handlers_disconnect_by_data (self->batch, self);
+  g_set_object (&self->batch, batch);
+  if (batch != NULL)
+    g_signal_connect_swapped (batch, "notify::loaded", G_CALLBACK (update_header), self);
+  update_header (self);
+}
+
+static void
+update (SynTimelineRow *self)
+{
+  SynTimelineEvent *item = self->item;
+  JsonObject *event = item ? syn_timeline_event_get_json (item) : NULL;
+  const char *type = event ? syn_json_get_string (event, "event_type") : NULL;
+  const char *rule = event ? syn_json_get_string (event, "rule_id") : NULL;
+  const char *klass = type_class (type);
+  g_autofree char *time = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *summary = NULL;
+  gboolean rolled_back;
+
+  for (guint i = 0; i < G_N_ELEMENTS (type_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->type_label), type_classes[i]);
+
+  if (event == NULL)
+    {
+      gtk_label_set_text (self->time_label, "");
+      gtk_label_set_text (self->type_label, _("Loading…"));
+      gtk_label_set_text (self->subject_label, "");
+      gtk_label_set_text (self->summary_label, "");
+      gtk_label_set_text (self->rule_label, "");
+      gtk_widget_set_visible (self->rolled_back_label, FALSE);
+      gtk_widget_set_visible (self->header_box, FALSE);
+      gtk_widget_add_css_class (self->event_box, "placeholder");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "rolled-back");
+      set_batch (self, NULL);
+      return;
+    }
+
+  gtk_widget_remove_css_class (self->event_box, "placeholder");
+  time = syn_format_time (syn_json_get_string (event, "timestamp"));
+  subject = syn_format_event_subject (event);
+  summary = syn_format_event_summary (event);
+  rolled_back = syn_timeline_event_get_rolled_back (item);
+
+  gtk_label_set_text (self->time_label, time);
+  gtk_label_set_text (self->type_label, syn_format_event_type (type));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->type_label), type);
+  if (klass != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->type_label), klass);
+  gtk_label_set_text (self->subject_label, subject);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subject_label), subject);
+  gtk_label_set_text (self->summary_label, summary);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), *summary ? summary : NULL);
+  gtk_label_set_text (self->rule_label, rule ? rule : "");
+  gtk_widget_set_visible (self->rolled_back_label, rolled_back);
+  if (rolled_back)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "rolled-back");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "rolled-back");
+
+  if (syn_timeline_event_get_first_in_batch (item) && syn_timeline_event_get_correlation_id (item) != NULL)
+    {
+      gtk_widget_set_visible (self->header_box, TRUE);
+      set_batch (self, syn_timeline_model_get_batch (self->model, syn_timeline_event_get_correlation_id (item)));
+    }
+  else
+    {
+      gtk_widget_set_visible (self->header_box, FALSE);
+      set_batch (self, NULL);
+    }
+}
+
+void
+syn_timeline_row_set_item (SynTimelineRow *self, SynTimelineEvent *item)
+{
+  g_return_if_fail (SYN_IS_TIMELINE_ROW (self));
+  g_return_if_fail (item == NULL || SYN_IS_TIMELINE_EVENT (item));
+
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_data (self->item, self);
+  g_set_object (&self->item, item);
+  if (item != NULL)
+    {
+      g_signal_connect_swapped (item, "notify::loaded", G_CALLBACK (update), self);
+      g_signal_connect_swapped (item, "notify::first-in-batch", G_CALLBACK (update), self);
+    }
+  update (self);
+}
+
+static void
+syn_timeline_row_dispose (GObject *object)
+{
+  SynTimelineRow *self = SYN_TIMELINE_ROW (object);
+  GtkWidget *child;
+
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_data (self->item, self);
+  g_clear_object (&self->item);
+  if (self->batch != NULL)
+    g_signal_handlers_disconnect_by_data (self->batch, self);
+  g_clear_object (&self->batch);
+  g_clear_object (&self->model);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_TIMELINE_ROW);
+  /* the template's unnamed children too */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (syn_timeline_row_parent_class)->dispose (object);
+}
+
+static void
+syn_timeline_row_class_init (SynTimelineRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = syn_timeline_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-timeline-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, header_box);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_icon);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, kind_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_id_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_rolled_back_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_user_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, rollback_button);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, event_box);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, type_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, subject_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, rule_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, rolled_back_label);
+  gtk_widget_class_set_css_name (widget_class, "timelinerow");
+}
+
+static void
+syn_timeline_row_init (SynTimelineRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+syn_timeline_row_new (SynTimelineModel *model)
+{
+  SynTimelineRow *self;
+
+  g_return_val_if_fail (SYN_IS_TIMELINE_MODEL (model), NULL);
+
+  self = g_object_new (SYN_TYPE_TIMELINE_ROW, NULL);
+  self->model = g_object_ref (model);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,1105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-timeline-view.c: SynTimelineView: the filter bar, the events-over-time chart and the events,
+ * newest first, grouped by batch; Roll back from a batch's header.
+ *
+ * Filters become the timeline operation's parameters; the list model pages
+ * them in from the backend, the chart counts events per period with the same
+ * filters (bar the dates, so the chart keeps the whole picture). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/syn-json.h"
+#include "core/syn-time.h"
+#include "core/syn-vocabulary.h"
+#include "syn-rollback-dialog.h"
+#include "syn-json-item.h"
+#include "syn-timeline-row.h"
+#include "syn-timeline-view.h"
+#include "syn-ui-format.h"
+
+#define APPLY_DELAY_MS     300
+#define CHART_MAX_HOURS    48
+#define CHART_MAX_DAYS     60
+#define CHART_CONCURRENCY  2
+
+struct _SynTimelineView
+{
+  GtkWidget         parent_instance;
+
+  SynSession       *session;
+  SynTimelineModel *model;
+  GtkStringList    *rule_names;
+  GPtrArray        *rule_ids;        /* index 0: any rule (NULL) */
+  GtkStringList    *discipline_names;
+  GPtrArray        *type_checks;     /* GtkCheckButton, one per event type */
+  char             *asset_tag;       /* the tag asset_id was resolved from */
+  char             *asset_id;
+  guint             apply_source;
+  GCancellable     *cancellable;     /* until disposed */
+  GCancellable     *resolve_cancellable;
+  gboolean          resolving;
+  gboolean          updating_filters;
+
+  /* chart */
+  guint             chart_generation;
+  char             *chart_key;
+  JsonObject       *chart_query;
+  GArray           *chart_bounds;    /* gint64 */
+  GArray           *chart_counts;    /* guint64 */
+  guint             chart_next;
+  guint             chart_done;
+  gboolean          chart_hourly;
+  gboolean          chart_busy;
+
+  /* template */
+  GtkSearchEntry   *asset_entry;
+  GtkDropDown      *rule_dropdown;
+  GtkDropDown      *discipline_dropdown;
+  GtkMenuButton    *types_button;
+  GtkBox           *types_box;
+  GtkEntry         *batch_entry;
+  GtkEntry         *from_entry;
+  GtkEntry         *to_entry;
+  GtkCheckButton   *rolled_back_check;
+  SynTimelineChart *chart;
+  GtkLabel         *count_label;
+  GtkSpinner       *spinner;
+  GtkLabel         *error_label;
+  GtkScrolledWindow *scroller;
+  GtkListView      *list_view;
+};
+
+G_DEFINE_FINAL_TYPE (SynTimelineView, syn_timeline_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_BUSY,
+  PROP_INCLUDE_ROLLED_BACK,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void apply_filters (SynTimelineView *self);
+static void start_chart   (SynTimelineView *self, gboolean force);
+
+/* ------------------------------------------------------------------------- */
+/* Filters                                                                   */
+
+static void
+show_error (SynTimelineView *self, const char *message)
+{
+  gtk_label_set_text (self->error_label, message ? message : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_label), message);
+}
+
+static gboolean
+apply_cb (gpointer data)
+{
+  SynTimelineView *self = data;
+
+  self->apply_source = 0;
+  apply_filters (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Typing waits a moment; choosing applies at once. Neither blocks. */
+static void
+schedule_apply (SynTimelineView *self, gboolean now)
+{
+  if (self->updating_filters)
+    return;
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+  if (now)
+    apply_filters (self);
+  else
+    self->apply_source = g_timeout_add (APPLY_DELAY_MS, apply_cb, self);
+}
+
+static void
+on_text_changed (SynTimelineView *self)
+{
+  schedule_apply (self, FALSE);
+}
+
+static void
+on_choice_changed (SynTimelineView *self)
+{
+  schedule_apply (self, TRUE);
+}
+
+static void
+on_rolled_back_toggled (SynTimelineView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INCLUDE_ROLLED_BACK]);
+  schedule_apply (self, TRUE);
+}
+
+static void
+update_types_label (SynTimelineView *self)
+{
+  guint n = 0;
+  g_autofree char *label = NULL;
+
+  for (guint i = 0; i < self->type_checks->len; i++)
+    if (gtk_check_button_get_active (self->type_checks->pdata[i]))
+      n++;
+  if (n == 0)
+    label = g_strdup (_("All event types"));
+  else
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d event type", "%d event types", n), (int) n);
+  gtk_menu_button_set_label (self->types_button, label);
+}
+
+static void
+on_type_toggled (SynTimelineView *self)
+{
+  update_types_label (self);
+  schedule_apply (self, TRUE);
+}
+
+static char *
+event_types_param (SynTimelineView *self)
+{
+  g_autoptr(GString) types = g_string_new (NULL);
+
+  for (guint i = 0; i < self->type_checks->len; i++)
+    if (gtk_check_button_get_active (self->type_checks->pdata[i]))
+      {
+        if (types->len > 0)
+          g_string_append_c (types, ',');
+        g_string_append (types, g_object_get_data (self->type_checks->pdata[i], "value"));
+      }
+  return types->len ? g_string_free (g_steal_pointer (&types), FALSE) : NULL;
+}
+
+static const char *
+entry_text (GtkEditable *editable)
+{
+  const char *text = gtk_editable_get_text (editable);
+
+  while (*text == ' ')
+    text++;
+  return *text ? text : NULL;
+}
+
+/* The chart's filters are the list's without the dates. */
+static JsonObject *
+build_query (SynTimelineView *self, gboolean with_dates, GError **error)
+{
+  g_autoptr(JsonObject) query = json_object_new ();
+  const char *batch = entry_text (GTK_EDITABLE (self->batch_entry));
+  guint rule = gtk_drop_down_get_selected (self->rule_dropdown);
+  guint discipline = gtk_drop_down_get_selected (self->discipline_dropdown);
+  g_autofree char *types = event_types_param (self);
+
+  json_object_set_string_member (query, "project_id", syn_session_get_project_id (self->session));
+  if (self->asset_id != NULL)
+    json_object_set_string_member (query, "asset_id", self->asset_id);
+  if (rule != GTK_INVALID_LIST_POSITION && rule > 0 && rule < self->rule_ids->len)
+    json_object_set_string_member (query, "rule_id", self->rule_ids->pdata[rule]);
+  if (discipline != GTK_INVALID_LIST_POSITION && discipline > 0)
+    json_object_set_string_member (query, "discipline", syn_disciplines ()[discipline - 1]);
+  if (types != NULL)
+    json_object_set_string_member (query, "event_types", types);
+  if (batch != NULL)
+    {
+      g_autofree char *id = g_strstrip (g_strdup (batch));
+
+      if (!syn_uuid_is_valid (id))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not a batch id (a correlation id such as 3d3f36c6-6145-4172-8cde-915faccc7abb)"), id);
+          return NULL;
+        }
+      json_object_set_string_member (query, "correlation_id", id);
+    }
+  if (with_dates)
+    {
+      const char *from = entry_text (GTK_EDITABLE (self->from_entry));
+      const char *to = entry_text (GTK_EDITABLE (self->to_entry));
+
+      if (from != NULL)
+        json_object_set_string_member (query, "from_date", from);
+      if (to != NULL)
+        json_object_set_string_member (query, "to_date", to);
+    }
+  json_object_set_boolean_member (query, "include_rolled_back",
+                                  gtk_check_button_get_active (self->rolled_back_check));
+  return g_steal_pointer (&query);
+}
+
+static void
+asset_resolved (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynTimelineView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->resolving = FALSE;
+  g_clear_pointer (&self->asset_id, g_free);
+  g_clear_pointer (&self->asset_tag, g_free);
+  if (answer == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("No asset with the tag “%s” in this project"),
+                                               gtk_editable_get_text (GTK_EDITABLE (self->asset_entry)));
+
+      gtk_widget_add_css_class (GTK_WIDGET (self->asset_entry), "error");
+      show_error (self, text);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+      return;
+    }
+  self->asset_id = g_strdup (syn_json_get_string (json_node_get_object (answer), "id"));
+  self->asset_tag = g_strdup (syn_json_get_string (json_node_get_object (answer), "tag"));
+  apply_filters (self);
+}
+
+static void
+apply_filters (SynTimelineView *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) query = NULL;
+  const char *tag;
+
+  if (self->session == NULL || syn_session_get_project_id (self->session) == NULL ||
+      syn_session_get_backend (self->session) == NULL)
+    {
+      syn_timeline_model_set_query (self->model, NULL);
+      syn_timeline_chart_clear (self->chart, NULL);
+      return;
+    }
+
+  /* an asset is filtered by id: look the tag up first */
+  tag = entry_text (GTK_EDITABLE (self->asset_entry));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->asset_entry), "error");
+  if (tag == NULL)
+    {
+      g_cancellable_cancel (self->resolve_cancellable);
+      self->resolving = FALSE;
+      g_clear_pointer (&self->asset_id, g_free);
+      g_clear_pointer (&self->asset_tag, g_free);
+    }
+  else if (g_strcmp0 (tag, self->asset_tag) != 0)
+    {
+      g_autoptr(JsonObject) params = json_object_new ();
+
+      g_cancellable_cancel (self->resolve_cancellable);
+      g_clear_object (&self->resolve_cancellable);
+      self->resolve_cancellable = g_cancellable_new ();
+      json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+      json_object_set_string_member (params, "tag", tag);
+      self->resolving = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+      syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params,
+                              self->resolve_cancellable, asset_resolved, g_object_ref (self));
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->batch_entry), "error");
+  query = build_query (self, TRUE, &error);
+  if (query == NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->batch_entry), "error");
+      show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  syn_timeline_model_set_query (self->model, query);
+  start_chart (self, FALSE);
+}
+
+static void
+set_dates (SynTimelineView *self, const char *from, const char *to)
+{
+  self->updating_filters = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from ? from : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to ? to : "");
+  self->updating_filters = FALSE;
+}
+
+static void
+clear_filters (SynTimelineView *self)
+{
+  self->updating_filters = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->asset_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->batch_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->from_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->to_entry), "");
+  gtk_drop_down_set_selected (self->rule_dropdown, 0);
+  gtk_drop_down_set_selected (self->discipline_dropdown, 0);
+  for (guint i = 0; i < self->type_checks->len; i++)
+    gtk_check_button_set_active (self->type_checks->pdata[i], FALSE);
+  self->updating_filters = FALSE;
+  update_types_label (self);
+  syn_timeline_chart_set_selected (self->chart, -1);
+}
+
+static void
+clear_filters_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+
+  clear_filters (self);
+  schedule_apply (self, TRUE);
+}
+
+static void
+on_batch_icon (GtkEntry *entry, GtkEntryIconPosition position, SynTimelineView *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  schedule_apply (self, TRUE);
+}
+
+/* "3 PM" on the chart -> the exact period in the entries, local time with offset. */
+static char *
+iso_local (gint64 usec)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) exact = utc ? g_date_time_add (utc, usec % G_USEC_PER_SEC) : NULL;
+  g_autoptr(GDateTime) local = exact ? g_date_time_to_local (exact) : NULL;
+
+  return local ? g_date_time_format (local, "%Y-%m-%dT%H:%M:%S.%f%:z") : NULL;
+}
+
+static void
+on_bucket_activated (SynTimelineChart *chart, gint64 from, gint64 to, SynTimelineView *self)
+{
+  g_autofree char *from_text = iso_local (from);
+  g_autofree char *to_text = iso_local (to);
+
+  set_dates (self, from_text, to_text);
+  schedule_apply (self, TRUE);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Chart: events per hour (up to two days) or per local day                  */
+
+static JsonObject *
+chart_params (SynTimelineView *self, gint64 page, gint64 from, gint64 to)
+{
+  JsonObject *params = syn_json_object_copy (self->chart_query);
+
+  json_object_set_int_member (params, "page", page);
+  json_object_set_int_member (params, "limit", 1);
+  if (from >= 0)
+    {
+      g_autofree char *from_text = syn_time_to_iso8601 (from);
+      g_autofree char *to_text = syn_time_to_iso8601 (to);
+
+      json_object_set_string_member (params, "from_date", from_text);
+      json_object_set_string_member (params, "to_date", to_text);
+    }
+  return params;
+}
+
+typedef struct
+{
+  SynTimelineView *self;
+  guint            generation;
+  guint            index;
+} ChartCall;
+
+static ChartCall *
+chart_call_new (SynTimelineView *self, guint index)
+{
+  ChartCall *call = g_new0 (ChartCall, 1);
+
+  call->self = g_object_ref (self);
+  call->generation = self->chart_generation;
+  call->index = index;
+  return call;
+}
+
+static void
+chart_call_free (ChartCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call);
+}
+
+static gboolean
+chart_call_stale (ChartCall *call, GError *error)
+{
+  return call->generation != call->self->chart_generation ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void chart_next_bucket (SynTimelineView *self);
+
+static void
+chart_finished (SynTimelineView *self)
+{
+  self->chart_busy = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+chart_bucket_counted (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ChartCall *call = user_data;
+  SynTimelineView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+
+  if (chart_call_stale (call, error))
+    {
+      chart_call_free (call);
+      return;
+    }
+  if (answer != NULL)
+    g_array_index (self->chart_counts, guint64, call->index) =
+      (guint64) MAX (0, json_object_get_int_member_with_default (json_node_get_object (answer), "total", 0));
+  self->chart_done++;
+  if (self->chart_done == self->chart_counts->len)
+    {
+      syn_timeline_chart_set_buckets (self->chart, (const gint64 *) (gpointer) self->chart_bounds->data,
+                                      (const guint64 *) (gpointer) self->chart_counts->data,
+                                      self->chart_counts->len, self->chart_hourly);
+      chart_finished (self);
+    }
+  else
+    chart_next_bucket (self);
+  chart_call_free (call);
+}
+
+static void
+chart_next_bucket (SynTimelineView *self)
+{
+  guint i;
+  g_autoptr(JsonObject) params = NULL;
+
+  if (self->chart_next >= self->chart_counts->len)
+    return;
+  i = self->chart_next++;
+  params = chart_params (self, 1, g_array_index (self->chart_bounds, gint64, i),
+                         g_array_index (self->chart_bounds, gint64, i + 1) - 1);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
+                          chart_bucket_counted, chart_call_new (self, i));
+}
+
+static gint64
+local_usec (GDateTime *dt)
+{
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+/* The periods: whole local hours when the events span two days at most,
+ * else whole local days, ending with the newest event's. */
+static void
+chart_plan (SynTimelineView *self, gint64 oldest, gint64 newest)
+{
+  g_autoptr(GDateTime) newest_utc = g_date_time_new_from_unix_utc (newest / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) newest_local = g_date_time_to_local (newest_utc);
+  g_autoptr(GDateTime) last = NULL;
+  guint n;
+
+  self->chart_hourly = newest - oldest <= (gint64) CHART_MAX_HOURS * 3600 * G_USEC_PER_SEC;
+  if (self->chart_hourly)
+    {
+      last = g_date_time_new_local (g_date_time_get_year (newest_local), g_date_time_get_month (newest_local),
+                                    g_date_time_get_day_of_month (newest_local),
+                                    g_date_time_get_hour (newest_local), 0, 0);
+      n = (guint) CLAMP ((local_usec (last) - oldest) / ((gint64) 3600 * G_USEC_PER_SEC) + 2, 1, CHART_MAX_HOURS);
+      /* at least a working day's worth of hours, so one burst is not one wide bar */
+      n = MAX (n, 12);
+    }
+  else
+    {
+      last = g_date_time_new_local (g_date_time_get_year (newest_local), g_date_time_get_month (newest_local),
+                                    g_date_time_get_day_of_month (newest_local), 0, 0, 0);
+      n = (guint) CLAMP ((local_usec (last) - oldest) / ((gint64) 86400 * G_USEC_PER_SEC) + 2, 1, CHART_MAX_DAYS);
+    }
+
+  g_array_set_size (self->chart_bounds, n + 1);
+  g_array_set_size (self->chart_counts, n);
+  for (guint i = 0; i <= n; i++)
+    {
+      int back = (int) n - 1 - (int) i;
+      g_autoptr(GDateTime) bound = self->chart_hourly ? g_date_time_add_hours (last, -back)
+                                                      : g_date_time_add_days (last, -back);
+
+      g_array_index (self->chart_bounds, gint64, i) = local_usec (bound);
+      if (i < n)
+        g_array_index (self->chart_counts, guint64, i) = 0;
+    }
+  self->chart_next = 0;
+  self->chart_done = 0;
+  for (guint i = 0; i < CHART_CONCURRENCY; i++)
+    chart_next_bucket (self);
+}
+
+static gint64
+event_time (JsonNode *answer)
+{
+  JsonNode *events = json_object_get_member (json_node_get_object (answer), "events");
+  gint64 usec = 0;
+
+  if (events == NULL || !JSON_NODE_HOLDS_ARRAY (events) || json_array_get_length (json_node_get_array (events)) == 0)
+    return -1;
+  if (!syn_time_parse_iso8601 (syn_json_get_string (json_array_get_object_element (json_node_get_array (events), 0),
+                                                     "timestamp"), FALSE, &usec, NULL))
+    return -1;
+  return usec;
+}
+
+static void
+chart_oldest_found (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ChartCall *call = user_data;
+  SynTimelineView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  gint64 oldest = answer ? event_time (answer) : -1;
+
+  if (chart_call_stale (call, error))
+    {
+      chart_call_free (call);
+      return;
+    }
+  /* call->index carries nothing here; the newest time was kept in the bounds */
+  if (oldest < 0)
+    {
+      syn_timeline_chart_clear (self->chart, error ? error->message : NULL);
+      chart_finished (self);
+    }
+  else
+    chart_plan (self, oldest, g_array_index (self->chart_bounds, gint64, 0));
+  chart_call_free (call);
+}
+
+static void
+chart_newest_found (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ChartCall *call = user_data;
+  SynTimelineView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autoptr(JsonObject) params = NULL;
+  gint64 newest = answer ? event_time (answer) : -1;
+  gint64 total;
+
+  if (chart_call_stale (call, error))
+    {
+      chart_call_free (call);
+      return;
+    }
+  if (newest < 0)
+    {
+      syn_timeline_chart_clear (self->chart, answer ? _("No events to chart") : NULL);
+      chart_finished (self);
+      chart_call_free (call);
+      return;
+    }
+  total = json_object_get_int_member_with_default (json_node_get_object (answer), "total", 1);
+  g_array_set_size (self->chart_bounds, 1);
+  g_array_index (self->chart_bounds, gint64, 0) = newest;
+  params = chart_params (self, MAX (1, total), -1, -1);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
+                          chart_oldest_found, call);
+}
+
+/* Recounted when the filters (bar the dates) or the data change. */
+static void
+start_chart (SynTimelineView *self, gboolean force)
+{
+  g_autoptr(JsonObject) query = NULL;
+  g_autoptr(JsonObject) params = NULL;
+  g_autofree char *key = NULL;
+
+  if (self->session == NULL || syn_session_get_backend (self->session) == NULL ||
+      syn_session_get_project_id (self->session) == NULL)
+    return;
+  query = build_query (self, FALSE, NULL);
+  if (query == NULL)
+    return;
+  key = syn_json_object_to_string (query);
+  if (!force && g_strcmp0 (key, self->chart_key) == 0)
+    return;
+  g_free (self->chart_key);
+  self->chart_key = g_steal_pointer (&key);
+  g_clear_pointer (&self->chart_query, json_object_unref);
+  self->chart_query = g_steal_pointer (&query);
+  self->chart_generation++;
+  self->chart_busy = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  params = chart_params (self, 1, -1, -1);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
+                          chart_newest_found, chart_call_new (self, 0));
+}
+
+/* ------------------------------------------------------------------------- */
+/* List                                                                      */
+
+static void
+row_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, SynTimelineView *self)
+{
+  gtk_list_item_set_child (list_item, syn_timeline_row_new (self->model));
+}
+
+static void
+row_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, SynTimelineView *self)
+{
+  syn_timeline_row_set_item (SYN_TIMELINE_ROW (gtk_list_item_get_child (list_item)),
+                             gtk_list_item_get_item (list_item));
+}
+
+static void
+row_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item, SynTimelineView *self)
+{
+  syn_timeline_row_set_item (SYN_TIMELINE_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+/* Enter (or a double click) on an asset's event opens its history. */
+static void
+on_activate (GtkListView *list, guint position, SynTimelineView *self)
+{
+  g_autoptr(SynTimelineEvent) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  JsonObject *event = item ? syn_timeline_event_get_json (item) : NULL;
+  g_autofree char *subject = NULL;
+
+  if (event == NULL || g_strcmp0 (syn_json_get_string (event, "aggregate_type"), SYN_AGGREGATE_ASSET) != 0)
+    return;
+  subject = syn_format_event_subject (event);
+  syn_session_show_asset (self->session, syn_json_get_string (event, "aggregate_id"), subject);
+}
+
+static void
+update_status (SynTimelineView *self)
+{
+  gboolean loading = syn_timeline_model_get_loading (self->model);
+  g_autofree char *count = syn_format_count ((gint64) syn_timeline_model_get_total (self->model));
+  g_autofree char *text = NULL;
+
+  gtk_spinner_set_spinning (self->spinner, loading || self->chart_busy || self->resolving);
+  if (self->session == NULL || syn_session_get_project_id (self->session) == NULL)
+    text = g_strdup ("");
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events",
+                                         (gulong) syn_timeline_model_get_total (self->model)), count);
+  gtk_label_set_text (self->count_label, text);
+  if (syn_timeline_model_get_error (self->model) != NULL)
+    show_error (self, syn_timeline_model_get_error (self->model));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Actions                                                                   */
+
+static void
+show_batch_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  syn_timeline_view_show_batch (SYN_TIMELINE_VIEW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+rollback_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  const char *correlation_id = g_variant_get_string (parameter, NULL);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  SynRollbackDialog *dialog;
+
+  if (!syn_uuid_is_valid (correlation_id))
+    return;
+  dialog = syn_rollback_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->session, correlation_id,
+                                    syn_timeline_model_get_batch (self->model, correlation_id));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Session                                                                   */
+
+static void
+rebuild_rules (SynTimelineView *self)
+{
+  GListModel *rules = self->session ? syn_session_get_rules (self->session) : NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  const char *selected = NULL;
+  guint select = 0, n = rules ? g_list_model_get_n_items (rules) : 0;
+  g_autofree char *keep = NULL;
+
+  if (gtk_drop_down_get_selected (self->rule_dropdown) < self->rule_ids->len)
+    selected = self->rule_ids->pdata[gtk_drop_down_get_selected (self->rule_dropdown)];
+  keep = g_strdup (selected);
+  g_ptr_array_set_size (self->rule_ids, 0);
+  g_ptr_array_add (self->rule_ids, NULL);
+  g_ptr_array_add (names, (gpointer) _("Any rule"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SynJsonItem) rule = g_list_model_get_item (rules, i);
+
+      g_ptr_array_add (self->rule_ids, g_strdup (syn_json_item_get_string (rule, "id")));
+      g_ptr_array_add (names, (gpointer) syn_json_item_get_label (rule));
+      if (keep != NULL && g_strcmp0 (keep, syn_json_item_get_string (rule, "id")) == 0)
+        select = i + 1;
+    }
+  g_ptr_array_add (names, NULL);
+  self->updating_filters = TRUE;
+  gtk_string_list_splice (self->rule_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rule_names)),
+                          (const char * const *) names->pdata);
+  gtk_drop_down_set_selected (self->rule_dropdown, select);
+  self->updating_filters = FALSE;
+}
+
+static void
+on_rules_changed (GListModel *rules, guint position, guint removed, guint added, SynTimelineView *self)
+{
+  rebuild_rules (self);
+}
+
+static void
+on_project_changed (SynTimelineView *self)
+{
+  /* an asset tag or a batch of another project means nothing here */
+  clear_filters (self);
+  g_clear_pointer (&self->asset_id, g_free);
+  g_clear_pointer (&self->asset_tag, g_free);
+  g_clear_pointer (&self->chart_key, g_free);
+  /* answers for the chart of the project that was are dropped */
+  self->chart_generation++;
+  if (self->chart_busy)
+    {
+      self->chart_busy = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+  syn_timeline_model_set_backend (self->model, self->session ? syn_session_get_backend (self->session) : NULL);
+  schedule_apply (self, TRUE);
+}
+
+static void
+on_revision_changed (SynTimelineView *self)
+{
+  if (self->session == NULL || syn_session_get_backend (self->session) == NULL)
+    return;
+  if (syn_timeline_model_get_query (self->model) == NULL)
+    {
+      schedule_apply (self, TRUE);
+      return;
+    }
+  syn_timeline_model_reload (self->model);
+  start_chart (self, TRUE);
+}
+
+static void
+on_show_batch (SynSession *session, const char *correlation_id, SynTimelineView *self)
+{
+  syn_timeline_view_show_batch (self, correlation_id);
+}
+
+void
+syn_timeline_view_set_session (SynTimelineView *self, SynSession *session)
+{
+  g_return_if_fail (SYN_IS_TIMELINE_VIEW (self));
+  g_return_if_fail (session == NULL || SYN_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (syn_session_get_rules (self->session), self);
+    }
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
+      g_signal_connect_swapped (session, "notify::backend", G_CALLBACK (on_project_changed), self);
+      g_signal_connect_swapped (session, "notify::revision", G_CALLBACK (on_revision_changed), self);
+      g_signal_connect (session, "show-batch", G_CALLBACK (on_show_batch), self);
+      g_signal_connect (syn_session_get_rules (session), "items-changed", G_CALLBACK (on_rules_changed), self);
+    }
+  rebuild_rules (self);
+  on_project_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/* ------------------------------------------------------------------------- */
+
+static void
+syn_timeline_view_dispose (GObject *object)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->resolve_cancellable);
+  self->chart_generation++;
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (syn_session_get_rules (self->session), self);
+    }
+  g_clear_object (&self->session);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_TIMELINE_VIEW);
+  /* the template's unnamed children too */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+
+  G_OBJECT_CLASS (syn_timeline_view_parent_class)->dispose (object);
+}
+
+static void
+syn_timeline_view_finalize (GObject *object)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->resolve_cancellable);
+  g_clear_object (&self->rule_names);
+  g_clear_object (&self->discipline_names);
+  g_clear_pointer (&self->rule_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->type_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->asset_id, g_free);
+  g_clear_pointer (&self->asset_tag, g_free);
+  g_clear_pointer (&self->chart_key, g_free);
+  g_clear_pointer (&self->chart_query, json_object_unref);
+  g_clear_pointer (&self->chart_bounds, g_array_unref);
+  g_clear_pointer (&self->chart_counts, g_array_unref);
+
+  G_OBJECT_CLASS (syn_timeline_view_parent_class)->finalize (object);
+}
+
+static void
+syn_timeline_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, syn_timeline_view_get_busy (self));
+      break;
+    case PROP_INCLUDE_ROLLED_BACK:
+      g_value_set_boolean (value, gtk_check_button_get_active (self->rolled_back_check));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+syn_timeline_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      syn_timeline_view_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_INCLUDE_ROLLED_BACK:
+      gtk_check_button_set_active (self->rolled_back_check, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+syn_timeline_view_class_init (SynTimelineViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = syn_timeline_view_dispose;
+  object_class->finalize = syn_timeline_view_finalize;
+  object_class->get_property = syn_timeline_view_get_property;
+  object_class->set_property = syn_timeline_view_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, SYN_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INCLUDE_ROLLED_BACK] =
+    g_param_spec_boolean ("include-rolled-back", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SYN_TYPE_TIMELINE_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-timeline-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, asset_entry);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, rule_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, discipline_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, types_button);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, types_box);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, batch_entry);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, from_entry);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, to_entry);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, rolled_back_check);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, chart);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, list_view);
+
+  gtk_widget_class_install_action (widget_class, "timeline.show-batch", "s", show_batch_action);
+  gtk_widget_class_install_action (widget_class, "timeline.rollback", "s", rollback_action);
+  gtk_widget_class_install_action (widget_class, "timeline.clear-filters", NULL, clear_filters_action);
+
+  gtk_widget_class_set_css_name (widget_class, "timelineview");
+}
+
+static GtkWidget *
+ellipsized_label_factory_item (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+  return label;
+}
+
+static void
+dropdown_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+{
+  gtk_list_item_set_child (list_item, ellipsized_label_factory_item ());
+}
+
+static void
+dropdown_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+{
+  GtkStringObject *string = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), gtk_string_object_get_string (string));
+}
+
+static void
+syn_timeline_view_init (SynTimelineView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) label_factory = gtk_signal_list_item_factory_new ();
+  const char * const *disciplines = syn_disciplines ();
+  const char * const *types = syn_event_types ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->rule_ids = g_ptr_array_new_with_free_func (g_free);
+  self->type_checks = g_ptr_array_new ();
+  self->chart_bounds = g_array_new (FALSE, TRUE, sizeof (gint64));
+  self->chart_counts = g_array_new (FALSE, TRUE, sizeof (guint64));
+  self->model = syn_timeline_model_new ();
+
+  /* dropdowns: long rule names are ellipsized, the list shows them whole */
+  g_signal_connect (label_factory, "setup", G_CALLBACK (dropdown_setup), NULL);
+  g_signal_connect (label_factory, "bind", G_CALLBACK (dropdown_bind), NULL);
+  self->rule_names = gtk_string_list_new (NULL);
+  gtk_drop_down_set_model (self->rule_dropdown, G_LIST_MODEL (self->rule_names));
+  gtk_drop_down_set_factory (self->rule_dropdown, label_factory);
+  self->discipline_names = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->discipline_names, _("Any discipline"));
+  for (guint i = 0; disciplines[i]; i++)
+    gtk_string_list_append (self->discipline_names, syn_format_discipline (disciplines[i]));
+  gtk_drop_down_set_model (self->discipline_dropdown, G_LIST_MODEL (self->discipline_names));
+  g_signal_connect_swapped (self->rule_dropdown, "notify::selected", G_CALLBACK (on_choice_changed), self);
+  g_signal_connect_swapped (self->discipline_dropdown, "notify::selected", G_CALLBACK (on_choice_changed), self);
+
+  for (guint i = 0; types[i]; i++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (syn_format_event_type (types[i]));
+
+      g_object_set_data (G_OBJECT (check), "value", (gpointer) types[i]);
+      gtk_widget_set_tooltip_text (check, types[i]);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_type_toggled), self);
+      gtk_box_append (self->types_box, check);
+      g_ptr_array_add (self->type_checks, check);
+    }
+  update_types_label (self);
+
+  g_signal_connect_swapped (self->asset_entry, "search-changed", G_CALLBACK (on_text_changed), self);
+  g_signal_connect_swapped (self->asset_entry, "activate", G_CALLBACK (on_choice_changed), self);
+  g_signal_connect_swapped (self->batch_entry, "changed", G_CALLBACK (on_text_changed), self);
+  g_signal_connect_swapped (self->batch_entry, "activate", G_CALLBACK (on_choice_changed), self);
+  g_signal_connect (self->batch_entry, "icon-press", G_CALLBACK (on_batch_icon), self);
+  g_signal_connect_swapped (self->from_entry, "changed", G_CALLBACK (on_text_changed), self);
+  g_signal_connect_swapped (self->from_entry, "activate", G_CALLBACK (on_choice_changed), self);
+  g_signal_connect_swapped (self->to_entry, "changed", G_CALLBACK (on_text_changed), self);
+  g_signal_connect_swapped (self->to_entry, "activate", G_CALLBACK (on_choice_changed), self);
+  g_signal_connect_swapped (self->rolled_back_check, "toggled", G_CALLBACK (on_rolled_back_toggled), self);
+  g_signal_connect (self->chart, "bucket-activated", G_CALLBACK (on_bucket_activated), self);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (row_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)))));
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (on_activate), self);
+  g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (self->model, "notify::total", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (self->model, "notify::error", G_CALLBACK (update_status), self);
+}
+
+SynSession *
+syn_timeline_view_get_session (SynTimelineView *self)
+{
+  g_return_val_if_fail (SYN_IS_TIMELINE_VIEW (self), NULL);
+  return self->session;
+}
+
+SynTimelineModel *
+syn_timeline_view_get_model (SynTimelineView *self)
+{
+  g_return_val_if_fail (SYN_IS_TIMELINE_VIEW (self), NULL);
+  return self->model;
+}
+
+SynTimelineChart *
+syn_timeline_view_get_chart (SynTimelineView *self)
+{
+  g_return_val_if_fail (SYN_IS_TIMELINE_VIEW (self), NULL);
+  return self->chart;
+}
+
+GtkWidget *
+syn_timeline_view_get_list_view (SynTimelineView *self)
+{
+  g_return_val_if_fail (SYN_IS_TIMELINE_VIEW (self), NULL);
+  return GTK_WIDGET (self->list_view);
+}
+
+/* Whether a query, a tag lookup or the chart is on its way (or typed
+ * filters wait to be applied). */
+gboolean
+syn_timeline_view_get_busy (SynTimelineView *self)
+{
+  g_return_val_if_fail (SYN_IS_TIMELINE_VIEW (self), FALSE);
+  return self->apply_source != 0 || self->resolving || self->chart_busy ||
+         syn_timeline_model_get_loading (self->model);
+}
+
+/* Only the batch's events, whatever the other filters said. */
+void
+syn_timeline_view_show_batch (SynTimelineView *self, const char *correlation_id)
+{
+  g_return_if_fail (SYN_IS_TIMELINE_VIEW (self));
+  g_return_if_fail (correlation_id != NULL);
+
+  clear_filters (self);
+  self->updating_filters = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->batch_entry), correlation_id);
+  self->updating_filters = FALSE;
+  schedule_apply (self, TRUE);
+}
+
+void
+syn_timeline_view_focus_search (SynTimelineView *self)
+{
+  g_return_if_fail (SYN_IS_TIMELINE_VIEW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->asset_entry));
+}

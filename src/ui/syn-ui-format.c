@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-ui-format.c: how the GUI words and formats events, times and counts. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/syn-json.h"
+#include "core/syn-vocabulary.h"
+#include "syn-ui-format.h"
+
+/* "2026-11-26T11:42:04.595346+00:00" -> "2026-11-26 12:42:04" in local time. */
+char *
+syn_format_time (const char *iso8601)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (iso8601 == NULL)
+    return g_strdup ("—");
+  utc = g_date_time_new_from_iso8601 (iso8601, NULL);
+  if (utc == NULL)
+    return g_strdup (iso8601);
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+char *
+syn_format_time_usec (gint64 usec, gboolean with_time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup ("—");
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d");
+}
+
+char *
+syn_format_short_id (const char *uuid)
+{
+  return uuid ? g_strndup (uuid, 8) : g_strdup ("—");
+}
+
+/* Thousands grouped as the locale does it. */
+char *
+syn_format_count (gint64 count)
+{
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
+}
+
+const char *
+syn_format_event_type (const char *event_type)
+{
+  static const struct { const char *type; const char *label; } labels[] = {
+    { SYN_EVENT_ASSET_CREATED, N_("Asset created") },
+    { SYN_EVENT_ASSET_UPDATED, N_("Asset updated") },
+    { SYN_EVENT_ASSET_DELETED, N_("Asset deleted") },
+    { SYN_EVENT_CABLE_CREATED, N_("Cable created") },
+    { SYN_EVENT_CABLE_UPDATED, N_("Cable updated") },
+    { SYN_EVENT_CABLE_DELETED, N_("Cable deleted") },
+    { SYN_EVENT_RELATIONSHIP_CREATED, N_("Relationship created") },
+    { SYN_EVENT_RELATIONSHIP_DELETED, N_("Relationship deleted") },
+    { SYN_EVENT_RULE_EXECUTION_STARTED, N_("Rule started") },
+    { SYN_EVENT_RULE_EXECUTED, N_("Rule executed") },
+    { SYN_EVENT_RULE_SKIPPED, N_("Rule skipped") },
+    { SYN_EVENT_RULE_ERROR, N_("Rule error") },
+    { SYN_EVENT_RULE_EXECUTION_COMPLETED, N_("Rule completed") },
+    { SYN_EVENT_BATCH_STARTED, N_("Batch started") },
+    { SYN_EVENT_BATCH_COMPLETED, N_("Batch completed") },
+    { SYN_EVENT_BATCH_ROLLED_BACK, N_("Batch rolled back") },
+    { SYN_EVENT_CSV_IMPORTED, N_("CSV imported") },
+    { SYN_EVENT_ROLLBACK, N_("Rollback") },
+    { SYN_EVENT_RULE_DEFINITION_SAVED, N_("Rule saved") },
+    { SYN_EVENT_RULE_DEFINITION_DELETED, N_("Rule deleted") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].type, event_type) == 0)
+      return _(labels[i].label);
+  return event_type ? event_type : "—";
+}
+
+const char *
+syn_format_discipline (const char *discipline)
+{
+  static const struct { const char *name; const char *label; } labels[] = {
+    { "ELECTRICAL", N_("Electrical") },
+    { "AUTOMATION", N_("Automation") },
+    { "MECHANICAL", N_("Mechanical") },
+    { "PROCESS", N_("Process") },
+    { "PIPING", N_("Piping") },
+    { "INSTRUMENTATION", N_("Instrumentation") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].name, discipline) == 0)
+      return _(labels[i].label);
+  return discipline ? discipline : "—";
+}
+
+const char *
+syn_format_action_type (const char *action_type)
+{
+  static const struct { const char *name; const char *label; } labels[] = {
+    { "CREATE_CHILD", N_("Create child") },
+    { "CREATE_CABLE", N_("Create cable") },
+    { "CREATE_RELATIONSHIP", N_("Create relationship") },
+    { "SET_PROPERTY", N_("Set property") },
+    { "VALIDATE", N_("Validate") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].name, action_type) == 0)
+      return _(labels[i].label);
+  return action_type ? action_type : "—";
+}
+
+static JsonObject *
+payload_of (JsonObject *event)
+{
+  JsonNode *node = json_object_get_member (event, "payload");
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonObject *
+object_member (JsonObject *object, const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Counts shown in sentences: int, so that translators see plain "%d". */
+static int
+int_member (JsonObject *object, const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_VALUE (node) ? (int) CLAMP (json_node_get_int (node), G_MININT, G_MAXINT) : 0;
+}
+
+/* What the event is about, in the words an engineer uses: a tag, or a rule. */
+char *
+syn_format_event_subject (JsonObject *event)
+{
+  JsonObject *payload = payload_of (event);
+  JsonObject *after = object_member (payload, "after");
+  const char *tag;
+
+  if ((tag = syn_json_get_string (after, "tag")) != NULL ||
+      (tag = syn_json_get_string (payload, "tag")) != NULL ||
+      (tag = syn_json_get_string (payload, "source_tag")) != NULL)
+    return g_strdup (tag);
+  if ((tag = syn_json_get_string (payload, "rule_name")) != NULL)
+    return g_strdup (tag);
+  if ((tag = syn_json_get_string (payload, "relation")) != NULL)
+    return g_strdup (tag);
+  return syn_format_short_id (syn_json_get_string (event, "aggregate_id"));
+}
+
+static void
+collect_changed_keys (JsonObject *diff, const char *prefix, GString *out)
+{
+  g_autoptr(GList) members = json_object_get_members (diff);
+
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (diff, l->data);
+
+      if (node && JSON_NODE_HOLDS_OBJECT (node) && g_strcmp0 (l->data, "properties") == 0)
+        collect_changed_keys (json_node_get_object (node), NULL, out);
+      else
+        {
+          if (out->len > 0)
+            g_string_append (out, ", ");
+          if (prefix)
+            g_string_append_printf (out, "%s.", prefix);
+          g_string_append (out, l->data);
+        }
+    }
+}
+
+char *
+syn_format_batch_summary (JsonObject *summary)
+{
+  JsonObject *created = object_member (summary, "created");
+
+  if (summary == NULL)
+    return g_strdup ("");
+  /* Translators: the summary of a run of the rules */
+  return g_strdup_printf (_("%d actions, %d skipped, %d errors; created %d assets, %d cables, %d edges"),
+                          int_member (summary, "actions_taken"), int_member (summary, "skipped"),
+                          int_member (summary, "errors"), int_member (created, "assets"),
+                          int_member (created, "cables"), int_member (created, "edges"));
+}
+
+/* One line saying what happened, without repeating the type or the subject. */
+char *
+syn_format_event_summary (JsonObject *event)
+{
+  const char *type = syn_json_get_string (event, "event_type");
+  JsonObject *payload = payload_of (event);
+  const char *s;
+
+  if (payload == NULL || type == NULL)
+    return g_strdup ("");
+
+  if (g_str_has_suffix (type, "_UPDATED"))
+    {
+      g_autoptr(GString) keys = g_string_new (NULL);
+      JsonObject *diff = object_member (payload, "diff");
+
+      if (diff != NULL)
+        collect_changed_keys (diff, NULL, keys);
+      /* Translators: %s is a list of changed fields */
+      return g_strdup_printf (_("changed %s"), keys->len ? keys->str : "—");
+    }
+  if (g_strcmp0 (type, SYN_EVENT_ASSET_CREATED) == 0 || g_strcmp0 (type, SYN_EVENT_ASSET_DELETED) == 0)
+    {
+      const char *desc = syn_json_get_string (payload, "description");
+      const char *asset_type = syn_json_get_string (payload, "type");
+
+      return g_strdup_printf ("%s%s%s", asset_type ? asset_type : "", desc ? " · " : "", desc ? desc : "");
+    }
+  if (g_str_has_prefix (type, "CABLE_"))
+    {
+      const char *size = syn_json_get_string (payload, "conductor_size");
+      const char *cable_type = syn_json_get_string (payload, "cable_type");
+
+      /* Translators: a cable: conductor size, cable type, length in metres */
+      return g_strdup_printf (_("%s %s, %d m"), size ? size : "", cable_type ? cable_type : "",
+                              int_member (payload, "length_m"));
+    }
+  if (g_str_has_prefix (type, "RELATIONSHIP_"))
+    return g_strdup_printf ("%s", (s = syn_json_get_string (payload, "relation")) ? s : "");
+  if (g_strcmp0 (type, SYN_EVENT_RULE_ERROR) == 0)
+    return g_strdup ((s = syn_json_get_string (payload, "message")) ? s : "");
+  if (g_strcmp0 (type, SYN_EVENT_RULE_EXECUTED) == 0 || g_strcmp0 (type, SYN_EVENT_RULE_SKIPPED) == 0)
+    {
+      const char *reason = syn_json_get_string (payload, "reason");
+      const char *rule = syn_json_get_string (payload, "rule_name");
+
+      return g_strdup_printf ("%s — %s", rule ? rule : syn_json_get_string (event, "rule_id"), reason ? reason : "");
+    }
+  if (g_strcmp0 (type, SYN_EVENT_RULE_EXECUTION_STARTED) == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d candidate, pass %d",
+                                         "%d candidates, pass %d",
+                                         int_member (payload, "candidates")),
+                            int_member (payload, "candidates"), int_member (payload, "pass"));
+  if (g_strcmp0 (type, SYN_EVENT_RULE_EXECUTION_COMPLETED) == 0)
+    return g_strdup_printf (_("%d assets, %d actions, %d skipped, %d errors"),
+                            int_member (payload, "assets_processed"), int_member (payload, "actions_taken"),
+                            int_member (payload, "skipped"), int_member (payload, "errors"));
+  if (g_strcmp0 (type, SYN_EVENT_BATCH_STARTED) == 0)
+    return g_strdup_printf (_("%s: %d rules, %d assets"),
+                            (s = syn_json_get_string (payload, "mode")) ? s : "execute",
+                            int_member (payload, "total_rules"), int_member (payload, "total_assets"));
+  if (g_strcmp0 (type, SYN_EVENT_BATCH_COMPLETED) == 0)
+    return syn_format_batch_summary (object_member (payload, "summary"));
+  if (g_strcmp0 (type, SYN_EVENT_CSV_IMPORTED) == 0)
+    return g_strdup_printf (_("%d imported, %d skipped"),
+                            int_member (payload, "imported"), int_member (payload, "skipped"));
+  if (g_strcmp0 (type, SYN_EVENT_BATCH_ROLLED_BACK) == 0)
+    {
+      g_autofree char *id = syn_format_short_id (syn_json_get_string (event, "aggregate_id"));
+
+      /* Translators: %s is the short id of a batch */
+      return g_strdup_printf (_("undid batch %s"), id);
+    }
+  return g_strdup ("");
+}
+
+/* A property value as a cell shows it: strings bare, the rest as JSON. */
+char *
+syn_format_value (JsonNode *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return g_strdup ("—");
+  if (json_node_get_value_type (value) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (value));
+  return syn_json_to_string (value);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-ui-format.h: how the GUI words and formats events, times and counts. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+char       *syn_format_time           (const char *iso8601);
+char       *syn_format_time_usec      (gint64      usec,
+                                       gboolean    with_time);
+char       *syn_format_short_id       (const char *uuid);
+char       *syn_format_count          (gint64      count);
+const char *syn_format_event_type     (const char *event_type);
+const char *syn_format_discipline     (const char *discipline);
+const char *syn_format_action_type    (const char *action_type);
+char       *syn_format_event_subject  (JsonObject *event);
+char       *syn_format_event_summary  (JsonObject *event);
+char       *syn_format_batch_summary  (JsonObject *summary);
+char       *syn_format_value          (JsonNode   *value);
+
+G_END_DECLS

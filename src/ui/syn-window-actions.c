@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-window-actions.c: the window's actions (win.*): execute and cancel, find, switch views,
+ * connect and work offline, new project, import CSV, demo, refresh. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/syn-json.h"
+#include "syn-new-project-dialog.h"
+#include "syn-remote-connect.h"
+#include "syn-window-private.h"
+
+void
+_syn_window_update_actions (SynWindow *self)
+{
+  gboolean has_backend = syn_session_get_backend (self->session) != NULL;
+  gboolean has_project = syn_session_get_project_id (self->session) != NULL;
+  gboolean remote = syn_session_get_remote (self->session);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-project", has_backend);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-csv", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create-demo", has_backend);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", has_backend);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.work-offline", remote || !has_backend);
+}
+
+static void
+execute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+
+  syn_window_show_view (self, "execution");
+  gtk_widget_activate_action (GTK_WIDGET (self->execution_panel), "panel.execute", NULL);
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->execution_panel), "panel.cancel", NULL);
+}
+
+static void
+find_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+  const char *view = syn_window_get_view (self);
+
+  if (g_strcmp0 (view, "timeline") == 0)
+    syn_timeline_view_focus_search (self->timeline_view);
+  else if (g_strcmp0 (view, "history") == 0)
+    syn_asset_history_view_focus_search (self->history_view);
+  else
+    syn_execution_panel_focus_search (self->execution_panel);
+}
+
+static void
+show_view_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  syn_window_show_view (SYN_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+dismiss_banner_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+
+  g_clear_handle_id (&self->banner_timeout, g_source_remove);
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+static void
+refresh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+
+  syn_session_load_projects (self->session, syn_session_get_project_id (self->session), FALSE);
+  syn_session_data_changed (self->session);
+}
+
+static void
+new_project_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (syn_new_project_dialog_new (GTK_WINDOW (self), self->session)));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Demo                                                                      */
+
+static void
+demo_created (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  JsonObject *project;
+
+  if (answer == NULL)
+    {
+      syn_session_report_error (self->session, _("Could not create the demo project"), error);
+      return;
+    }
+  project = json_object_get_object_member (json_node_get_object (answer), "project");
+  syn_session_load_projects (self->session, syn_json_get_string (project, "id"), FALSE);
+}
+
+static void
+create_demo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
+  /* Translators: name of a new demo project, with the date and time */
+  g_autofree char *name = g_strdup_printf (_("Gold Mine Demo %s"), stamp);
+
+  json_object_set_string_member (params, "name", name);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_CREATE_DEMO, params, self->cancellable,
+                          demo_created, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Import CSV                                                                */
+
+static void
+csv_imported (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonObject *o;
+  JsonArray *errors;
+
+  if (answer == NULL)
+    {
+      syn_session_report_error (self->session, _("Could not import the file"), error);
+      return;
+    }
+  o = json_node_get_object (answer);
+  errors = json_object_get_array_member (o, "errors");
+  /* Translators: the result of a CSV import */
+  g_string_printf (text, _("Imported %d assets, skipped %d rows."),
+                   (int) json_object_get_int_member_with_default (o, "imported", 0),
+                   (int) json_object_get_int_member_with_default (o, "skipped", 0));
+  for (guint i = 0; errors && i < json_array_get_length (errors) && i < 5; i++)
+    {
+      JsonObject *e = json_array_get_object_element (errors, i);
+
+      /* Translators: one problem of a CSV file: its line, then what is wrong */
+      g_string_append_printf (text, _("\nLine %d: %s"), (int) json_object_get_int_member_with_default (e, "line", 0),
+                              syn_json_get_string (e, "message"));
+    }
+  _syn_window_show_message (self, text->str, errors != NULL && json_array_get_length (errors) > 0);
+  syn_session_data_changed (self->session);
+}
+
+static void
+csv_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
+    {
+      syn_session_report_error (self->session, _("Could not read the file"), error);
+      return;
+    }
+  if (!g_utf8_validate (contents, (gssize) length, NULL))
+    {
+      syn_session_report_error (self->session, _("The file is not UTF-8 text"), NULL);
+      return;
+    }
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (params, "csv", contents);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_IMPORT_CSV, params, self->cancellable,
+                          csv_imported, g_object_ref (self));
+}
+
+static void
+on_import_response (GtkNativeDialog *chooser, int response, SynWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      g_file_load_contents_async (file, self->cancellable, csv_loaded, g_object_ref (self));
+    }
+  g_object_unref (chooser);
+}
+
+static void
+import_csv_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  /* the native chooser goes through the portal in a sandbox: no file access needed */
+  chooser = gtk_file_chooser_native_new (_("Import an Asset List"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_import_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Connect and work offline                                                  */
+
+typedef struct
+{
+  SynWindow *self;
+  char      *url;
+  char      *username;
+} Connect;
+
+static void
+connected (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Connect *c = user_data;
+  SynWindow *self = c->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(SynBackend) backend = syn_remote_connect_finish (result, &label, &error);
+
+  if (backend == NULL)
+    {
+      if (self->sign_in_dialog != NULL)
+        {
+          syn_sign_in_dialog_set_busy (self->sign_in_dialog, FALSE);
+          syn_sign_in_dialog_set_error (self->sign_in_dialog, error->message);
+        }
+      else
+        syn_session_report_error (self->session, _("Could not connect"), error);
+    }
+  else
+    {
+      if (self->settings != NULL)
+        {
+          g_settings_set_string (self->settings, "last-server-url", c->url);
+          g_settings_set_string (self->settings, "last-username", c->username);
+        }
+      syn_session_set_backend (self->session, backend, TRUE, label);
+      syn_session_load_projects (self->session, NULL, FALSE);
+      if (self->sign_in_dialog != NULL)
+        {
+          /* focus out first: a focused text field warns when destroyed */
+          gtk_window_set_focus (GTK_WINDOW (self->sign_in_dialog), NULL);
+          gtk_window_destroy (GTK_WINDOW (self->sign_in_dialog));
+        }
+    }
+  g_object_unref (c->self);
+  g_free (c->url);
+  g_free (c->username);
+  g_free (c);
+}
+
+static void
+on_sign_in (SynSignInDialog *dialog, const char *url, const char *username, const char *password, SynWindow *self)
+{
+  Connect *c = g_new0 (Connect, 1);
+
+  c->self = g_object_ref (self);
+  c->url = g_strdup (url);
+  c->username = g_strdup (username);
+  syn_sign_in_dialog_set_busy (dialog, TRUE);
+  syn_remote_connect_async (url, username, password, self->cancellable, connected, c);
+}
+
+/* Opens the sign-in dialog, filled with @url or the last server used. */
+void
+syn_window_sign_in (SynWindow *self, const char *url)
+{
+  g_autofree char *last_url = NULL;
+  g_autofree char *last_user = NULL;
+
+  g_return_if_fail (SYN_IS_WINDOW (self));
+
+  if (self->sign_in_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->sign_in_dialog));
+      return;
+    }
+  if (self->settings != NULL)
+    {
+      last_url = g_settings_get_string (self->settings, "last-server-url");
+      last_user = g_settings_get_string (self->settings, "last-username");
+    }
+  self->sign_in_dialog = syn_sign_in_dialog_new (GTK_WINDOW (self), url ? url : last_url, last_user);
+  g_object_add_weak_pointer (G_OBJECT (self->sign_in_dialog), (gpointer *) &self->sign_in_dialog);
+  g_signal_connect (self->sign_in_dialog, "sign-in", G_CALLBACK (on_sign_in), self);
+  gtk_window_present (GTK_WINDOW (self->sign_in_dialog));
+}
+
+static void
+connect_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  syn_window_sign_in (SYN_WINDOW (widget), NULL);
+}
+
+static void
+work_offline_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!syn_window_open_local (self, self->local_db, &error))
+    syn_session_report_error (self->session, _("Could not open the local database"), error);
+}
+
+void
+_syn_window_class_add_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.execute", NULL, execute_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-execution", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
+  gtk_widget_class_install_action (widget_class, "win.create-demo", NULL, create_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.import-csv", NULL, import_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "win.work-offline", NULL, work_offline_action);
+}

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-window.c: SynWindow: the project selector, the view switcher and the connection state in the
+ * header bar; the execution panel, the timeline and the asset history bound to one SynSession. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "backend/syn-local-backend.h"
+#include "syn-window-private.h"
+
+#define INFO_BANNER_SECONDS 10
+
+G_DEFINE_FINAL_TYPE (SynWindow, syn_window, GTK_TYPE_APPLICATION_WINDOW)
+
+/* ------------------------------------------------------------------------- */
+/* Messages                                                                  */
+
+static gboolean
+hide_banner_cb (gpointer data)
+{
+  SynWindow *self = data;
+
+  self->banner_timeout = 0;
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Errors stay until dismissed; news goes away by itself. */
+void
+_syn_window_show_message (SynWindow *self, const char *text, gboolean is_error)
+{
+  g_clear_handle_id (&self->banner_timeout, g_source_remove);
+  gtk_label_set_text (self->banner_label, text);
+  gtk_image_set_from_icon_name (self->banner_icon, is_error ? "dialog-error-symbolic" : "dialog-information-symbolic");
+  if (is_error)
+    gtk_widget_add_css_class (self->banner, "error");
+  else
+    {
+      gtk_widget_remove_css_class (self->banner, "error");
+      self->banner_timeout = g_timeout_add_seconds (INFO_BANNER_SECONDS, hide_banner_cb, self);
+    }
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+on_session_message (SynSession *session, const char *text, gboolean is_error, SynWindow *self)
+{
+  _syn_window_show_message (self, text, is_error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Projects and connection                                                   */
+
+static char *
+project_name (SynProject *project)
+{
+  return g_strdup (project ? project->name : "");
+}
+
+static void
+sync_dropdown (SynWindow *self)
+{
+  GListModel *projects = syn_session_get_projects (self->session);
+  const char *id = syn_session_get_project_id (self->session);
+  guint selected = GTK_INVALID_LIST_POSITION;
+
+  for (guint i = 0; id != NULL && i < g_list_model_get_n_items (projects); i++)
+    {
+      g_autoptr(SynProject) project = g_list_model_get_item (projects, i);
+
+      if (g_strcmp0 (project->id, id) == 0)
+        selected = i;
+    }
+  self->syncing_dropdown = TRUE;
+  gtk_drop_down_set_selected (self->project_dropdown, selected);
+  self->syncing_dropdown = FALSE;
+}
+
+static void
+on_project_changed (SynWindow *self)
+{
+  SynProject *project = syn_session_get_project (self->session);
+  g_autofree char *title = NULL;
+
+  sync_dropdown (self);
+  if (project != NULL)
+    {
+      title = g_strdup_printf ("%s — Synapse", project->name);
+      if (self->settings != NULL && !syn_session_get_remote (self->session))
+        g_settings_set_string (self->settings, "last-project", project->id);
+    }
+  gtk_window_set_title (GTK_WINDOW (self), title ? title : "Synapse");
+  _syn_window_update_actions (self);
+}
+
+static void
+on_dropdown_selected (SynWindow *self)
+{
+  g_autoptr(SynProject) project = NULL;
+
+  if (self->syncing_dropdown)
+    return;
+  project = gtk_drop_down_get_selected_item (self->project_dropdown)
+            ? g_object_ref (gtk_drop_down_get_selected_item (self->project_dropdown)) : NULL;
+  if (project != NULL)
+    syn_session_set_project (self->session, project);
+}
+
+static void
+on_connection_changed (SynWindow *self)
+{
+  gtk_label_set_text (self->connection_label, syn_session_get_connection_label (self->session));
+  if (syn_session_get_remote (self->session))
+    gtk_widget_add_css_class (GTK_WIDGET (self->connection_label), "remote");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->connection_label), "remote");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label),
+                               syn_session_get_remote (self->session)
+                               ? _("Connected to a team server")
+                               : self->local_db);
+  _syn_window_update_actions (self);
+}
+
+static void
+on_loading_changed (SynWindow *self)
+{
+  gtk_spinner_set_spinning (self->spinner, syn_session_get_loading (self->session));
+}
+
+/* Opens (or creates) the local database and shows its projects; on first
+ * start, the demo project is created and selected. */
+gboolean
+syn_window_open_local (SynWindow *self, const char *db_uri, GError **error)
+{
+  g_autoptr(SynLocalBackend) backend = NULL;
+  g_autofree char *default_path = NULL;
+  g_autofree char *label = NULL;
+  const char *last = NULL;
+
+  g_return_val_if_fail (SYN_IS_WINDOW (self), FALSE);
+
+  if (db_uri == NULL)
+    db_uri = default_path = syn_store_default_path ();
+  backend = syn_local_backend_new (db_uri, error);
+  if (backend == NULL)
+    return FALSE;
+  /* events and executions record who made them: here, the person logged in */
+  syn_local_backend_set_user_id (backend, g_get_user_name ());
+  g_free (self->local_db);
+  self->local_db = g_strdup (db_uri);
+  label = g_strdup (_("Local"));
+  syn_session_set_backend (self->session, SYN_BACKEND (backend), FALSE, label);
+  if (self->settings != NULL)
+    last = g_settings_get_string (self->settings, "last-project");
+  syn_session_load_projects (self->session, last && *last ? last : NULL, TRUE);
+  g_free ((char *) last);
+  return TRUE;
+}
+
+SynSession *
+syn_window_get_session (SynWindow *self)
+{
+  g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+void
+syn_window_show_view (SynWindow *self, const char *name)
+{
+  g_return_if_fail (SYN_IS_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+const char *
+syn_window_get_view (SynWindow *self)
+{
+  g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+SynExecutionPanel *
+syn_window_get_execution_panel (SynWindow *self)
+{
+  g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
+  return self->execution_panel;
+}
+
+SynTimelineView *
+syn_window_get_timeline_view (SynWindow *self)
+{
+  g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
+  return self->timeline_view;
+}
+
+SynAssetHistoryView *
+syn_window_get_history_view (SynWindow *self)
+{
+  g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
+  return self->history_view;
+}
+
+/* The message shown in the window's banner, if any. */
+const char *
+syn_window_get_banner (SynWindow *self)
+{
+  g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
+  return gtk_revealer_get_reveal_child (self->banner_revealer) ? gtk_label_get_text (self->banner_label) : NULL;
+}
+
+static void
+on_show_batch (SynSession *session, const char *correlation_id, SynWindow *self)
+{
+  syn_window_show_view (self, "timeline");
+}
+
+static void
+on_show_asset (SynSession *session, const char *asset_id, const char *tag, SynWindow *self)
+{
+  syn_window_show_view (self, "history");
+}
+
+/* ------------------------------------------------------------------------- */
+
+static gboolean
+syn_window_close_request (GtkWindow *window)
+{
+  SynWindow *self = SYN_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+        {
+          g_settings_set_int (self->settings, "window-width", MAX (width, 360));
+          g_settings_set_int (self->settings, "window-height", MAX (height, 360));
+        }
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      g_settings_apply (self->settings);
+    }
+  return GTK_WINDOW_CLASS (syn_window_parent_class)->close_request (window);
+}
+
+static void
+syn_window_dispose (GObject *object)
+{
+  SynWindow *self = SYN_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->banner_timeout, g_source_remove);
+  if (self->sign_in_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->sign_in_dialog), (gpointer *) &self->sign_in_dialog);
+  self->sign_in_dialog = NULL;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->project_dropdown != NULL)
+    g_signal_handlers_disconnect_by_data (self->project_dropdown, self);
+  /* the views let go of the session before it is emptied */
+  if (self->execution_panel != NULL)
+    syn_execution_panel_set_session (self->execution_panel, NULL);
+  if (self->timeline_view != NULL)
+    syn_timeline_view_set_session (self->timeline_view, NULL);
+  if (self->history_view != NULL)
+    syn_asset_history_view_set_session (self->history_view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_WINDOW);
+  if (self->session != NULL)
+    syn_session_set_backend (self->session, NULL, FALSE, NULL);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (syn_window_parent_class)->dispose (object);
+}
+
+static void
+syn_window_finalize (GObject *object)
+{
+  SynWindow *self = SYN_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->local_db, g_free);
+
+  G_OBJECT_CLASS (syn_window_parent_class)->finalize (object);
+}
+
+static void
+syn_window_class_init (SynWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = syn_window_dispose;
+  object_class->finalize = syn_window_finalize;
+  window_class->close_request = syn_window_close_request;
+
+  g_type_ensure (SYN_TYPE_EXECUTION_PANEL);
+  g_type_ensure (SYN_TYPE_TIMELINE_VIEW);
+  g_type_ensure (SYN_TYPE_ASSET_HISTORY_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, project_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, connection_label);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_icon);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, execution_panel);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, timeline_view);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, history_view);
+
+  _syn_window_class_add_actions (widget_class);
+}
+
+static void
+syn_window_init (SynWindow *self)
+{
+  g_autoptr(GtkExpression) name = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->session = syn_session_new ();
+
+  name = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL, G_CALLBACK (project_name), NULL, NULL);
+  gtk_drop_down_set_expression (self->project_dropdown, name);
+  gtk_drop_down_set_model (self->project_dropdown, syn_session_get_projects (self->session));
+  g_signal_connect_swapped (self->project_dropdown, "notify::selected", G_CALLBACK (on_dropdown_selected), self);
+
+  g_signal_connect_swapped (self->session, "notify::project", G_CALLBACK (on_project_changed), self);
+  g_signal_connect_swapped (self->session, "notify::connection-label", G_CALLBACK (on_connection_changed), self);
+  g_signal_connect_swapped (self->session, "notify::loading", G_CALLBACK (on_loading_changed), self);
+  g_signal_connect (self->session, "message", G_CALLBACK (on_session_message), self);
+  g_signal_connect (self->session, "show-batch", G_CALLBACK (on_show_batch), self);
+  g_signal_connect (self->session, "show-asset", G_CALLBACK (on_show_asset), self);
+
+  syn_execution_panel_set_session (self->execution_panel, self->session);
+  syn_timeline_view_set_session (self->timeline_view, self->session);
+  syn_asset_history_view_set_session (self->history_view, self->session);
+  on_connection_changed (self);
+}
+
+/* @settings: (nullable): window state, last project and server; NULL when
+ * the schema is not installed (running from a build directory, say). */
+SynWindow *
+syn_window_new (GtkApplication *application, GSettings *settings)
+{
+  SynWindow *self;
+
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (SYN_TYPE_WINDOW, "application", application, NULL);
+  if (settings != NULL)
+    {
+      self->settings = g_object_ref (settings);
+      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      g_settings_bind (settings, "last-view", self->stack, "visible-child-name", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "dry-run", self->execution_panel, "dry-run", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "include-rolled-back", self->timeline_view, "include-rolled-back",
+                       G_SETTINGS_BIND_DEFAULT);
+    }
+  else
+    gtk_window_set_default_size (GTK_WINDOW (self), 1180, 760);
+  _syn_window_update_actions (self);
+  return self;
+}

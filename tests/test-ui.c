@@ -1,0 +1,806 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-ui.c: the desktop application's widgets, driven through their actions and models under Xvfb,
+ * local and against an in-process team server; screenshots of each view under the build directory. */
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backend/syn-local-backend.h"
+#include "core/syn-core.h"
+#include "engine/syn-event-store.h"
+#include "syn-test-fixture.h"
+#include "syn-test-server.h"
+#include "ui/syn-application.h"
+#include "ui/syn-history-row.h"
+#include "ui/syn-json-item.h"
+#include "ui/syn-rollback-dialog.h"
+#include "ui/syn-sign-in-dialog.h"
+#include "ui/syn-timeline-model.h"
+#include "ui/syn-ui-format.h"
+#include "ui/syn-window.h"
+
+#define WAIT_SECONDS 120
+
+static SynApplication *app;
+
+/* ------------------------------------------------------------------------- */
+/* Helpers                                                                   */
+
+#define WAIT_FOR(cond)                                                                \
+  G_STMT_START {                                                                      \
+    gint64 deadline_ = g_get_monotonic_time () + (gint64) WAIT_SECONDS * G_USEC_PER_SEC; \
+    while (!(cond))                                                                   \
+      {                                                                               \
+        if (g_get_monotonic_time () > deadline_)                                      \
+          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond);     \
+        g_main_context_iteration (NULL, TRUE);                                        \
+      }                                                                               \
+  } G_STMT_END
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, guint *painted)
+{
+  (*painted)++;
+}
+
+/* Lets @n frames be drawn, so what is checked or saved is on screen. */
+static void
+wait_frames (GtkWidget *widget, guint n)
+{
+  GdkFrameClock *clock;
+  guint painted = 0;
+  gulong handler;
+
+  WAIT_FOR (gtk_widget_get_mapped (widget));
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  while (painted < n)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static gpointer
+child (gpointer widget, GType type, const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static JsonNode *
+call (SynWindow *window, const char *op, JsonObject *params)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *answer = syn_backend_call_sync (syn_session_get_backend (syn_window_get_session (window)), op, params,
+                                            NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  return answer;
+}
+
+static char *
+state_hash (SynWindow *window)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (syn_window_get_session (window)));
+  answer = call (window, SYN_OP_STATE_HASH, params);
+  return g_strdup (syn_json_get_string (json_node_get_object (answer), "state_hash"));
+}
+
+static gint64
+timeline_total (SynWindow *window, const char *correlation_id, const char *event_types)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (syn_window_get_session (window)));
+  json_object_set_boolean_member (params, "include_rolled_back", TRUE);
+  json_object_set_int_member (params, "limit", 1);
+  if (correlation_id != NULL)
+    json_object_set_string_member (params, "correlation_id", correlation_id);
+  if (event_types != NULL)
+    json_object_set_string_member (params, "event_types", event_types);
+  answer = call (window, SYN_OP_TIMELINE, params);
+  return json_object_get_int_member (json_node_get_object (answer), "total");
+}
+
+/* A PNG of what @widget shows, under the build directory (the tests' artifacts). */
+static void
+save_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width, height;
+
+  wait_frames (widget, 2);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%d x %d)", path, width, height);
+}
+
+/* The view in the light style, then in the dark one. */
+static void
+save_screenshots (SynWindow *window, const char *name)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
+
+  save_screenshot (GTK_WIDGET (window), name);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  save_screenshot (GTK_WIDGET (window), dark);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Fixture: a window on a throwaway database                                 */
+
+typedef struct
+{
+  char      *tmpdir;
+  char      *db;
+  SynWindow *window;
+} UiFixture;
+
+static gboolean
+project_ready (SynWindow *window)
+{
+  SynSession *session = syn_window_get_session (window);
+
+  return syn_session_get_project (session) != NULL && !syn_session_get_loading (session) &&
+         g_list_model_get_n_items (syn_session_get_rules (session)) > 0;
+}
+
+static void
+fixture_setup (UiFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->tmpdir = g_dir_make_tmp ("synapse-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->tmpdir, "synapse.db", NULL);
+  f->window = syn_application_open_window (app, f->db, NULL);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  WAIT_FOR (project_ready (f->window));
+  wait_frames (GTK_WIDGET (f->window), 1);
+}
+
+static void
+fixture_teardown (UiFixture *f, gconstpointer data)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  WAIT_FOR (f->window == NULL);
+  /* let the backend's last answers and the worker threads finish */
+  spin (50);
+  syn_test_rm_rf (f->tmpdir);
+  g_free (f->tmpdir);
+  g_free (f->db);
+}
+
+static JsonObject *
+execute (SynWindow *window, gboolean dry_run)
+{
+  SynExecutionPanel *panel = syn_window_get_execution_panel (window);
+  JsonNode *last;
+
+  syn_window_show_view (window, "execution");
+  syn_execution_panel_set_dry_run (panel, dry_run);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.execute", NULL));
+  g_assert_true (syn_execution_panel_get_running (panel));
+  WAIT_FOR (!syn_execution_panel_get_running (panel));
+  last = syn_execution_panel_get_last_message (panel);
+  g_assert_nonnull (last);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (last), "type"), ==, "COMPLETED");
+  return json_node_get_object (last);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Tests                                                                     */
+
+static void
+test_first_start (UiFixture *f, gconstpointer data)
+{
+  SynSession *session = syn_window_get_session (f->window);
+  GListModel *projects = syn_session_get_projects (session);
+  SynWindow *again;
+
+  /* the demo project, created and selected, so that Execute works at once */
+  g_assert_cmpuint (g_list_model_get_n_items (projects), ==, 1);
+  g_assert_cmpstr (syn_session_get_project (session)->name, ==, "Gold Mine Demo");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Gold Mine Demo — Synapse");
+  g_assert_nonnull (syn_window_get_banner (f->window));
+  g_assert_cmpuint (gtk_drop_down_get_selected (child (f->window, SYN_TYPE_WINDOW, "project_dropdown")), ==, 0);
+  g_assert_cmpstr (syn_session_get_connection_label (session), ==, "Local");
+
+  /* desktop integration: shortcuts, their window, remembered settings */
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.execute");
+
+    g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>Return"));
+  }
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+  g_assert_nonnull (syn_application_get_settings (app));
+
+  /* the second start finds the project and creates nothing; closing the
+   * window saved its size */
+  gtk_window_close (GTK_WINDOW (f->window));
+  WAIT_FOR (f->window == NULL);
+  again = syn_application_open_window (app, f->db, NULL);
+  WAIT_FOR (project_ready (again));
+  g_assert_cmpuint (g_list_model_get_n_items (syn_session_get_projects (syn_window_get_session (again))), ==, 1);
+  g_assert_cmpint (g_settings_get_int (syn_application_get_settings (app), "window-width"), ==, 1280);
+  f->window = again;
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+}
+
+static void
+test_execute (UiFixture *f, gconstpointer data)
+{
+  SynExecutionPanel *panel = syn_window_get_execution_panel (f->window);
+  g_autofree char *before = state_hash (f->window);
+  g_autofree char *after = NULL;
+  g_autofree char *actions = NULL;
+  g_autofree char *skipped = NULL;
+  g_autofree char *errors = NULL;
+  g_autofree char *rules = NULL;
+  g_autofree char *created = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) execution = NULL;
+  JsonObject *completed, *summary, *backend_summary, *made;
+  GListModel *log;
+
+  completed = execute (f->window, FALSE);
+  summary = json_object_get_object_member (completed, "summary");
+  made = json_object_get_object_member (summary, "created");
+
+  /* the backend's record of the run says the same as the panel */
+  json_object_set_string_member (params, "execution_id", syn_json_get_string (completed, "execution_id"));
+  execution = call (f->window, SYN_OP_GET_EXECUTION, params);
+  backend_summary = json_object_get_object_member (json_node_get_object (execution), "summary");
+  g_assert_true (syn_json_node_equal (json_object_get_member (backend_summary, "created"),
+                                      json_object_get_member (summary, "created")));
+  g_assert_cmpint (json_object_get_int_member (backend_summary, "actions_taken"), ==,
+                   json_object_get_int_member (summary, "actions_taken"));
+
+  actions = syn_format_count (json_object_get_int_member (backend_summary, "actions_taken"));
+  skipped = syn_format_count (json_object_get_int_member (backend_summary, "skipped"));
+  errors = syn_format_count (json_object_get_int_member (backend_summary, "errors"));
+  rules = g_strdup_printf ("%d / ", (int) json_object_get_int_member (backend_summary, "rules_executed"));
+  g_assert_cmpstr (gtk_label_get_text (child (panel, SYN_TYPE_EXECUTION_PANEL, "actions_value")), ==, actions);
+  g_assert_cmpstr (gtk_label_get_text (child (panel, SYN_TYPE_EXECUTION_PANEL, "skipped_value")), ==, skipped);
+  g_assert_cmpstr (gtk_label_get_text (child (panel, SYN_TYPE_EXECUTION_PANEL, "errors_value")), ==, errors);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (child (panel, SYN_TYPE_EXECUTION_PANEL, "rules_value")), rules));
+  created = g_strdup_printf ("Created %d assets, %d cables and %d edges",
+                             (int) json_object_get_int_member (made, "assets"),
+                             (int) json_object_get_int_member (made, "cables"),
+                             (int) json_object_get_int_member (made, "edges"));
+  g_assert_cmpstr (gtk_label_get_text (child (panel, SYN_TYPE_EXECUTION_PANEL, "created_label")), ==, created);
+  g_assert_true (gtk_revealer_get_reveal_child (child (panel, SYN_TYPE_EXECUTION_PANEL, "summary_revealer")));
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (child (panel, SYN_TYPE_EXECUTION_PANEL, "progress_bar")), ==, 1.0);
+
+  /* the demo's rules report two pumps without horsepower: visible as errors */
+  g_assert_cmpint (json_object_get_int_member (summary, "errors"), >, 0);
+  g_assert_true (gtk_revealer_get_reveal_child (child (panel, SYN_TYPE_EXECUTION_PANEL, "error_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_text (child (panel, SYN_TYPE_EXECUTION_PANEL, "error_label")), "horsepower"));
+
+  /* the live log: the last actions and errors, newest first, at most 100 */
+  log = syn_execution_panel_get_log (panel);
+  g_assert_cmpuint (g_list_model_get_n_items (log), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (log), <=, 100);
+
+  after = state_hash (f->window);
+  g_assert_cmpstr (before, !=, after);
+  save_screenshots (f->window, "execution");
+}
+
+static void
+test_dry_run (UiFixture *f, gconstpointer data)
+{
+  SynExecutionPanel *panel = syn_window_get_execution_panel (f->window);
+  g_autofree char *before = state_hash (f->window);
+  g_autofree char *after = NULL;
+  gint64 events_before = timeline_total (f->window, NULL, NULL);
+  JsonObject *completed;
+
+  completed = execute (f->window, TRUE);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (completed, "summary"), "actions_taken"), >, 0);
+  after = state_hash (f->window);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpint (timeline_total (f->window, NULL, NULL), ==, events_before);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (child (panel, SYN_TYPE_EXECUTION_PANEL, "summary_title")), "Preview"));
+  g_assert_false (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "show_batch_button")));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (child (panel, SYN_TYPE_EXECUTION_PANEL, "created_label")), "Would create"));
+}
+
+static GtkCheckButton *
+type_check (SynTimelineView *view, const char *type)
+{
+  GtkWidget *box = child (view, SYN_TYPE_TIMELINE_VIEW, "types_box");
+
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c; c = gtk_widget_get_next_sibling (c))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (c), "value"), type) == 0)
+      return GTK_CHECK_BUTTON (c);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+test_timeline (UiFixture *f, gconstpointer data)
+{
+  SynTimelineView *view = syn_window_get_timeline_view (f->window);
+  SynTimelineModel *model = syn_timeline_view_get_model (view);
+  SynTimelineChart *chart = syn_timeline_view_get_chart (view);
+  g_autofree char *correlation_id = NULL;
+  g_autoptr(SynTimelineEvent) first = NULL;
+  SynTimelineBatch *batch;
+  guint64 sum = 0;
+  JsonObject *completed;
+
+  completed = execute (f->window, FALSE);
+  correlation_id = g_strdup (syn_json_get_string (completed, "correlation_id"));
+
+  /* Show on Timeline: the batch, and only it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (syn_window_get_execution_panel (f->window)),
+                                             "panel.show-batch", NULL));
+  g_assert_cmpstr (syn_window_get_view (f->window), ==, "timeline");
+  g_assert_cmpstr (gtk_editable_get_text (child (view, SYN_TYPE_TIMELINE_VIEW, "batch_entry")), ==, correlation_id);
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  g_assert_cmpuint (syn_timeline_model_get_total (model), ==, (guint64) timeline_total (f->window, correlation_id, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, syn_timeline_model_get_total (model));
+
+  /* newest first: BATCH_COMPLETED opens the batch's group */
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  WAIT_FOR (syn_timeline_event_get_loaded (first));
+  g_assert_cmpstr (syn_timeline_event_get_event_type (first), ==, "BATCH_COMPLETED");
+  g_assert_true (syn_timeline_event_get_first_in_batch (first));
+  batch = syn_timeline_model_get_batch (model, correlation_id);
+  WAIT_FOR (syn_timeline_batch_get_loaded (batch));
+  g_assert_cmpstr (syn_timeline_batch_get_kind (batch), ==, "Rule execution");
+  g_assert_cmpint (syn_timeline_batch_get_events_count (batch), ==, (gint64) syn_timeline_model_get_total (model));
+  g_assert_true (syn_timeline_batch_get_can_roll_back (batch));
+
+  /* the chart counts the same events */
+  WAIT_FOR (syn_timeline_chart_get_n_buckets (chart) > 0 && !syn_timeline_view_get_busy (view));
+  for (guint i = 0; i < syn_timeline_chart_get_n_buckets (chart); i++)
+    sum += syn_timeline_chart_get_count (chart, i);
+  g_assert_cmpuint (sum, ==, syn_timeline_model_get_total (model));
+  save_screenshots (f->window, "timeline");
+
+  /* a filter of the bar: event types */
+  gtk_check_button_set_active (type_check (view, "ASSET_CREATED"), TRUE);
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  g_assert_cmpuint (syn_timeline_model_get_total (model), ==,
+                    (guint64) timeline_total (f->window, correlation_id, "ASSET_CREATED"));
+  g_assert_cmpuint (syn_timeline_model_get_total (model), >, 0);
+
+  /* a bar of the chart: its period, the same events (the run took under an hour) */
+  for (guint i = 0; i < syn_timeline_chart_get_n_buckets (chart); i++)
+    if (syn_timeline_chart_get_count (chart, i) > 0)
+      {
+        guint64 before = syn_timeline_model_get_total (model);
+
+        syn_timeline_chart_activate_bucket (chart, i);
+        g_assert_cmpstr (gtk_editable_get_text (child (view, SYN_TYPE_TIMELINE_VIEW, "from_entry")), !=, "");
+        WAIT_FOR (!syn_timeline_view_get_busy (view));
+        g_assert_cmpuint (syn_timeline_model_get_total (model), ==, before);
+        break;
+      }
+
+  /* every filter cleared: the whole project */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "timeline.clear-filters", NULL));
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  g_assert_cmpuint (syn_timeline_model_get_total (model), ==, (guint64) timeline_total (f->window, NULL, NULL));
+}
+
+/* Events enough for many pages, appended straight to the project's database. */
+static void
+append_events (UiFixture *f, guint n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynStore) store = syn_store_open (f->db, &error);
+  g_autoptr(SynEventStore) es = syn_event_store_new (store, syn_session_get_project_id (syn_window_get_session (f->window)), NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i += 1000)
+    {
+      g_assert_true (syn_event_store_start_batch (es, &error));
+      for (guint j = i; j < i + 1000 && j < n; j++)
+        {
+          g_autoptr(SynEvent) e = NULL;
+          JsonObject *payload = json_object_new ();
+          g_autofree char *tag = g_strdup_printf ("900-PP-%05u", j);
+
+          json_object_set_string_member (payload, "tag", tag);
+          json_object_set_string_member (payload, "type", "PUMP");
+          e = syn_event_store_emit (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, tag,
+                                    syn_json_node_new_object (payload), NULL, "MECHANICAL", NULL, NULL, &error);
+          g_assert_no_error (error);
+        }
+      g_assert_true (syn_event_store_commit_batch (es, &error));
+    }
+}
+
+static void
+test_timeline_paging (UiFixture *f, gconstpointer data)
+{
+  SynTimelineView *view = syn_window_get_timeline_view (f->window);
+  SynTimelineModel *model = syn_timeline_view_get_model (view);
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) page = NULL;
+  g_autoptr(SynTimelineEvent) deep = NULL;
+  JsonObject *expected;
+  guint n;
+
+  append_events (f, 12000);
+  syn_window_show_view (f->window, "timeline");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL));
+  WAIT_FOR (syn_timeline_model_get_total (model) > 12000 && !syn_timeline_view_get_busy (view));
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+  /* an item far down is a placeholder until its page arrives */
+  deep = g_list_model_get_item (G_LIST_MODEL (model), n - 7);
+  WAIT_FOR (syn_timeline_event_get_loaded (deep));
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (syn_window_get_session (f->window)));
+  json_object_set_boolean_member (params, "include_rolled_back", TRUE);
+  json_object_set_int_member (params, "page", n - 6);
+  json_object_set_int_member (params, "limit", 1);
+  page = call (f->window, SYN_OP_TIMELINE, params);
+  expected = json_array_get_object_element (json_object_get_array_member (json_node_get_object (page), "events"), 0);
+  g_assert_cmpstr (syn_timeline_event_get_string (deep, "id"), ==, syn_json_get_string (expected, "id"));
+
+  /* walking every page keeps a bounded number of them */
+  for (guint i = 0; i < n; i += SYN_TIMELINE_MODEL_PAGE_SIZE)
+    {
+      g_ptr_array_add (held, g_list_model_get_item (G_LIST_MODEL (model), i));
+      if (held->len > 3)
+        g_ptr_array_remove_index (held, 0);
+      g_assert_cmpuint (syn_timeline_model_get_n_cached_pages (model), <=, 24);
+    }
+  WAIT_FOR (syn_timeline_event_get_loaded (g_ptr_array_index (held, held->len - 1)));
+
+  /* scrolled to the end, the rows show loaded events */
+  {
+    GtkScrolledWindow *scroller = child (view, SYN_TYPE_TIMELINE_VIEW, "scroller");
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+
+    wait_frames (GTK_WIDGET (view), 2);
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    wait_frames (GTK_WIDGET (view), 3);
+    spin (200);
+    g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
+  }
+}
+
+static SynRollbackDialog *
+find_rollback_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (SYN_IS_ROLLBACK_DIALOG (window))
+        return SYN_ROLLBACK_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+roll_back_from_timeline (SynWindow *window, const char *correlation_id, guint expected_blockers)
+{
+  SynTimelineView *view = syn_window_get_timeline_view (window);
+  SynRollbackDialog *dialog;
+
+  syn_window_show_view (window, "timeline");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "timeline.rollback", "s", correlation_id));
+  dialog = find_rollback_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  WAIT_FOR (syn_rollback_dialog_get_ready (dialog));
+  g_assert_cmpuint (syn_rollback_dialog_get_n_blockers (dialog), ==, expected_blockers);
+  if (expected_blockers > 0)
+    save_screenshot (GTK_WIDGET (dialog), "rollback-cascade");
+  syn_rollback_dialog_confirm (dialog);
+  WAIT_FOR (dialog == NULL);
+}
+
+static void
+test_rollback (UiFixture *f, gconstpointer data)
+{
+  SynTimelineView *view = syn_window_get_timeline_view (f->window);
+  SynTimelineModel *model = syn_timeline_view_get_model (view);
+  g_autofree char *before = state_hash (f->window);
+  g_autofree char *after = NULL;
+  g_autofree char *correlation_id = NULL;
+  SynTimelineBatch *batch;
+  guint revision;
+
+  correlation_id = g_strdup (syn_json_get_string (execute (f->window, FALSE), "correlation_id"));
+  revision = syn_session_get_revision (syn_window_get_session (f->window));
+  roll_back_from_timeline (f->window, correlation_id, 0);
+  g_assert_cmpuint (syn_session_get_revision (syn_window_get_session (f->window)), >, revision);
+  after = state_hash (f->window);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Rolled back batch"));
+
+  /* the timeline follows: the batch is marked rolled back, and cannot be again */
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  batch = syn_timeline_model_get_batch (model, correlation_id);
+  WAIT_FOR (syn_timeline_batch_get_loaded (batch));
+  g_assert_true (syn_timeline_batch_get_rolled_back (batch));
+  g_assert_false (syn_timeline_batch_get_can_roll_back (batch));
+}
+
+static void
+test_rollback_cascade (UiFixture *f, gconstpointer data)
+{
+  g_autofree char *before = state_hash (f->window);
+  g_autofree char *after = NULL;
+  g_autofree char *correlation_id = NULL;
+  g_autoptr(JsonObject) get = json_object_new ();
+  g_autoptr(JsonObject) update = json_object_new ();
+  g_autoptr(JsonNode) motor = NULL;
+  g_autoptr(JsonNode) updated = NULL;
+  JsonObject *properties = json_object_new ();
+  const char *project_id = syn_session_get_project_id (syn_window_get_session (f->window));
+
+  correlation_id = g_strdup (syn_json_get_string (execute (f->window, FALSE), "correlation_id"));
+
+  /* a later edit of a motor the run created blocks its rollback alone */
+  json_object_set_string_member (get, "project_id", project_id);
+  json_object_set_string_member (get, "tag", "110-M-001");
+  motor = call (f->window, SYN_OP_GET_ASSET, get);
+  json_object_set_string_member (update, "project_id", project_id);
+  json_object_set_string_member (update, "asset_id", syn_json_get_string (json_node_get_object (motor), "id"));
+  json_object_set_string_member (properties, "enclosure", "TENV");
+  json_object_set_object_member (update, "properties", properties);
+  updated = call (f->window, SYN_OP_UPDATE_ASSET, update);
+
+  roll_back_from_timeline (f->window, correlation_id, 1);
+  after = state_hash (f->window);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static gboolean
+related_has (SynAssetHistoryView *view, const char *tag)
+{
+  GListModel *related = syn_asset_history_view_get_related (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (related); i++)
+    {
+      g_autoptr(SynJsonItem) item = g_list_model_get_item (related, i);
+
+      if (g_strcmp0 (syn_json_item_get_string (item, "tag"), tag) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_history (UiFixture *f, gconstpointer data)
+{
+  SynAssetHistoryView *view = syn_window_get_history_view (f->window);
+  SynSession *session = syn_window_get_session (f->window);
+  GListModel *events = syn_asset_history_view_get_events (view);
+  g_autoptr(SynTimelineEvent) updated = NULL;
+  GtkWidget *row;
+
+  execute (f->window, FALSE);
+
+  /* a level transmitter a rule created, then another rule changed */
+  syn_session_show_asset (session, NULL, "510-LT-001");
+  g_assert_cmpstr (syn_window_get_view (f->window), ==, "history");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpuint (g_list_model_get_n_items (events), >=, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (events) && updated == NULL; i++)
+    {
+      g_autoptr(SynTimelineEvent) item = g_list_model_get_item (events, i);
+
+      if (g_strcmp0 (syn_timeline_event_get_event_type (item), "ASSET_UPDATED") == 0)
+        updated = g_object_ref (item);
+    }
+  g_assert_nonnull (updated);
+  g_assert_cmpstr (syn_timeline_event_get_string (updated, "rule_id"), ==, "project-instrument-manufacturer");
+  {
+    g_autoptr(SynTimelineEvent) oldest = g_list_model_get_item (events, 0);
+
+    g_assert_cmpstr (syn_timeline_event_get_event_type (oldest), ==, "ASSET_CREATED");
+  }
+
+  /* the before/after table marks what changed */
+  row = g_object_ref_sink (syn_history_row_new ());
+  syn_history_row_set_item (SYN_HISTORY_ROW (row), updated);
+  g_assert_cmpuint (syn_history_row_get_n_changed (SYN_HISTORY_ROW (row)), ==, 1);
+  g_object_unref (row);
+  g_assert_true (related_has (view, "510-TK-001"));
+  save_screenshots (f->window, "history");
+
+  /* related assets: a pump's motor, the motor's pump */
+  syn_asset_history_view_show_asset (view, NULL, "110-PP-001");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_true (related_has (view, "110-M-001"));
+  syn_asset_history_view_show_asset (view, NULL, "110-M-001");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_true (related_has (view, "110-PP-001"));
+
+  /* a batch link goes to the timeline, filtered to it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "history.show-batch", "s",
+                                             syn_timeline_event_get_correlation_id (updated)));
+  g_assert_cmpstr (syn_window_get_view (f->window), ==, "timeline");
+  g_assert_cmpstr (gtk_editable_get_text (child (syn_window_get_timeline_view (f->window), SYN_TYPE_TIMELINE_VIEW,
+                                                 "batch_entry")),
+                   ==, syn_timeline_event_get_correlation_id (updated));
+}
+
+static void
+test_remote (void)
+{
+  SynTestServer *server = syn_test_server_start (NULL);
+  /* the demo is an admin's to create on a team server */
+  g_autofree char *user_id = syn_test_server_add_user (server, "alice", "admin");
+  SynWindow *window;
+  SynSignInDialog *dialog = NULL;
+  SynSession *session;
+  SynTimelineView *view;
+  g_autofree char *correlation_id = NULL;
+  g_autofree char *label = NULL;
+  JsonObject *completed;
+
+  window = syn_application_open_window (app, NULL, server->url);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  session = syn_window_get_session (window);
+
+  /* the sign-in dialog, filled with the server */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+      {
+        g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+        if (SYN_IS_SIGN_IN_DIALOG (w))
+          dialog = SYN_SIGN_IN_DIALOG (w);
+      }
+  }
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_cmpstr (gtk_editable_get_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "url_entry")), ==, server->url);
+
+  /* a wrong password is said in the dialog */
+  gtk_editable_set_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "username_entry"), "alice");
+  gtk_editable_set_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "password_entry"), "wrong");
+  syn_sign_in_dialog_submit (dialog);
+  WAIT_FOR (gtk_widget_get_visible (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "error_label")));
+  g_assert_false (syn_session_get_remote (session));
+  save_screenshot (GTK_WIDGET (dialog), "sign-in");
+
+  gtk_editable_set_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "password_entry"), SYN_TEST_PASSWORD);
+  syn_sign_in_dialog_submit (dialog);
+  WAIT_FOR (dialog == NULL);
+  g_assert_true (syn_session_get_remote (session));
+  label = g_strdup_printf ("%s — alice", server->url);
+  g_assert_cmpstr (syn_session_get_connection_label (session), ==, label);
+  g_assert_cmpstr (g_settings_get_string (syn_application_get_settings (app), "last-server-url"), ==, server->url);
+
+  /* a project on the server, then the same execution as locally */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.create-demo", NULL));
+  WAIT_FOR (project_ready (window));
+  completed = execute (window, FALSE);
+  correlation_id = g_strdup (syn_json_get_string (completed, "correlation_id"));
+  {
+    SynExecutionPanel *panel = syn_window_get_execution_panel (window);
+    g_autofree char *actions = syn_format_count (json_object_get_int_member (json_object_get_object_member (completed, "summary"),
+                                                                             "actions_taken"));
+
+    g_assert_cmpstr (gtk_label_get_text (child (panel, SYN_TYPE_EXECUTION_PANEL, "actions_value")), ==, actions);
+    g_assert_cmpuint (g_list_model_get_n_items (syn_execution_panel_get_log (panel)), >, 0);
+  }
+  view = syn_window_get_timeline_view (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (syn_window_get_execution_panel (window)), "panel.show-batch", NULL));
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  g_assert_cmpuint (syn_timeline_model_get_total (syn_timeline_view_get_model (view)), ==,
+                    (guint64) timeline_total (window, correlation_id, NULL));
+  save_screenshot (GTK_WIDGET (window), "remote-timeline");
+
+  /* work offline again */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.work-offline", NULL));
+  g_assert_false (syn_session_get_remote (session));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  WAIT_FOR (window == NULL);
+  spin (100);
+  syn_test_server_stop (server);
+}
+
+/* ------------------------------------------------------------------------- */
+
+static gboolean
+keep_waking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Xvfb has no session bus: GtkApplication says so once; that is not a failure. */
+static gboolean
+fatal_log_handler (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  return strstr (message, "session bus") == NULL && strstr (message, "org.a11y.Bus") == NULL;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xdg = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      /* TAP: a plan of nothing, skipped */
+      printf ("1..0 # SKIP no display: run under xvfb-run (build-aux/synapse-dev test does)\n");
+      return 0;
+    }
+  g_test_log_set_fatal_handler (fatal_log_handler, NULL);
+  /* the default local database must never be the tester's own */
+  xdg = g_dir_make_tmp ("synapse-ui-home-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", xdg, TRUE);
+
+  app = syn_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  /* what is checked and saved is the end state, not a transition */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* wakes the waits up even when nothing else happens */
+  g_timeout_add (20, keep_waking, NULL);
+
+  g_test_add ("/ui/first-start", UiFixture, NULL, fixture_setup, test_first_start, fixture_teardown);
+  g_test_add ("/ui/execute", UiFixture, NULL, fixture_setup, test_execute, fixture_teardown);
+  g_test_add ("/ui/dry-run", UiFixture, NULL, fixture_setup, test_dry_run, fixture_teardown);
+  g_test_add ("/ui/timeline", UiFixture, NULL, fixture_setup, test_timeline, fixture_teardown);
+  g_test_add ("/ui/timeline-paging", UiFixture, NULL, fixture_setup, test_timeline_paging, fixture_teardown);
+  g_test_add ("/ui/rollback", UiFixture, NULL, fixture_setup, test_rollback, fixture_teardown);
+  g_test_add ("/ui/rollback-cascade", UiFixture, NULL, fixture_setup, test_rollback_cascade, fixture_teardown);
+  g_test_add ("/ui/history", UiFixture, NULL, fixture_setup, test_history, fixture_teardown);
+  g_test_add_func ("/ui/remote", test_remote);
+
+  ret = g_test_run ();
+  g_clear_object (&app);
+  syn_test_rm_rf (xdg);
+  return ret;
+}
