@@ -287,7 +287,7 @@ syn_batch_create_asset (SynBatch   *self,
     return NULL;
   record_created (self, KIND_ASSET, asset->id);
   return syn_batch_emit (self, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, asset->id,
-                         syn_asset_to_json (asset), rule_id, asset->discipline, causation_id, error);
+                         self->preview ? NULL : syn_asset_to_json (asset), rule_id, asset->discipline, causation_id, error);
 }
 
 /* Returns NULL without an error when @after equals @before: no change, no event. */
@@ -306,6 +306,12 @@ syn_batch_update_asset (SynBatch   *self,
 
   g_return_val_if_fail (SYN_IS_BATCH (self), NULL);
   g_return_val_if_fail (SYN_IS_ASSET (before) && SYN_IS_ASSET (after), NULL);
+
+  /* a preview's events are dropped: no payload, and the caller has decided
+   * there is a change */
+  if (self->preview)
+    return syn_batch_emit (self, SYN_EVENT_ASSET_UPDATED, SYN_AGGREGATE_ASSET, after->id, NULL,
+                           rule_id, after->discipline, causation_id, error);
 
   before_json = syn_asset_to_json (before);
   after_json = syn_asset_to_json (after);
@@ -362,7 +368,7 @@ syn_batch_create_cable (SynBatch   *self,
     return NULL;
   record_created (self, KIND_CABLE, cable->id);
   return syn_batch_emit (self, SYN_EVENT_CABLE_CREATED, SYN_AGGREGATE_CABLE, cable->id,
-                         syn_cable_to_json (cable), rule_id, discipline, causation_id, error);
+                         self->preview ? NULL : syn_cable_to_json (cable), rule_id, discipline, causation_id, error);
 }
 
 SynEvent *
@@ -436,7 +442,7 @@ syn_batch_create_edge (SynBatch   *self,
     return NULL;
   record_created (self, KIND_EDGE, edge->id);
   return syn_batch_emit (self, SYN_EVENT_RELATIONSHIP_CREATED, SYN_AGGREGATE_EDGE, edge->id,
-                         syn_edge_to_json (edge), rule_id, discipline, causation_id, error);
+                         self->preview ? NULL : syn_edge_to_json (edge), rule_id, discipline, causation_id, error);
 }
 
 SynEvent *

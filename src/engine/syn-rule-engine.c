@@ -442,8 +442,16 @@ _syn_engine_rule_event (SynEngineRun *run,
                         JsonObject   *extra,
                         GError      **error)
 {
-  JsonObject *payload = extra ? extra : json_object_new ();
+  JsonObject *payload;
 
+  /* a preview drops its events: their payloads are not built */
+  if (syn_batch_get_preview (run->batch))
+    {
+      g_clear_pointer (&extra, json_object_unref);
+      return syn_batch_emit (run->batch, event_type, SYN_AGGREGATE_RULE, rule->id, NULL, rule->id,
+                             rule->discipline, NULL, error);
+    }
+  payload = extra ? extra : json_object_new ();
   json_object_set_string_member (payload, "rule_id", rule->id);
   json_object_set_string_member (payload, "rule_name", rule->name);
   if (source != NULL)
