@@ -385,6 +385,23 @@ op_delete_rule (SynOpContext *ctx, JsonObject *params, GError **error)
 
   if (rule_id == NULL)
     return NULL;
+  /* with a project, only that project's own rule may go */
+  if (json_object_has_member (params, "project_id"))
+    {
+      g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
+      g_autoptr(SynRule) rule = NULL;
+
+      if (project == NULL)
+        return NULL;
+      rule = syn_store_get_rule (ctx->store, rule_id, error);
+      if (rule == NULL || g_strcmp0 (rule->project_id, project->id) != 0)
+        {
+          if (error && *error == NULL)
+            g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND,
+                         "No rule \"%s\" in project %s", rule_id, project->name);
+          return NULL;
+        }
+    }
   if (!syn_store_delete_rule (ctx->store, rule_id, error))
     return NULL;
   answer = json_object_new ();

@@ -405,6 +405,9 @@ _syn_cli_rules (int argc, char **argv)
       g_autoptr(JsonNode) answer = NULL;
 
       json_object_set_string_member (params, "rule_id", argv[2]);
+      /* a project's rule is removed through its project (the server's route) */
+      if (project_id != NULL)
+        json_object_set_string_member (params, "project_id", project_id);
       if (!(answer = _syn_cli_call (backend, SYN_OP_DELETE_RULE, params, &error)))
         ret = _syn_cli_fail (error);
       else
