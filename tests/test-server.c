@@ -1134,6 +1134,8 @@ test_rollback (Fixture *f, gconstpointer data)
   g_autofree char *second = NULL;
   g_autofree char *blockers_path = NULL;
   g_autofree char *restored = NULL;
+  g_autofree char *timeline = NULL;
+  g_autoptr(JsonNode) page = NULL;
 
   /* a later batch on the same asset blocks it: 409, and which ones */
   {
@@ -1148,6 +1150,15 @@ test_rollback (Fixture *f, gconstpointer data)
   blockers = call (f, "GET", blockers_path, f->viewer, NULL, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (blockers), "blocking_batches")), ==, 1);
 
+  /* the timeline page is answered again (from the server's cache)... */
+  timeline = g_strdup_printf ("/api/v1/events/timeline?project_id=%s", f->project_id);
+  page = call (f, "GET", timeline, f->viewer, NULL, 200);
+  g_assert_cmpint (json_object_get_int_member (object (page), "total"), ==, 4);
+  json_node_unref (g_steal_pointer (&page));
+  page = call (f, "GET", timeline, f->viewer, NULL, 200);
+  g_assert_cmpint (json_object_get_int_member (object (page), "total"), ==, 4);
+  json_node_unref (g_steal_pointer (&page));
+
   /* cascade: the later one first */
   second = g_strdup_printf ("{\"correlation_id\": \"%s\", \"cascade\": true}", import);
   answer = call (f, "POST", rollback, f->engineer, second, 200);
@@ -1158,6 +1169,9 @@ test_rollback (Fixture *f, gconstpointer data)
                                                "assets_deleted"), ==, 2);
   restored = state_hash (f);
   g_assert_cmpstr (restored, ==, before);
+  /* ...until the events change: rolled back ones leave the default timeline */
+  page = call (f, "GET", timeline, f->viewer, NULL, 200);
+  g_assert_cmpint (json_object_get_int_member (object (page), "total"), ==, 2);
 
   /* twice: 400; not a UUID: the specification's 400 */
   expect_error (f, "POST", rollback, f->engineer, body, 400, "invalid", "already");

@@ -64,6 +64,7 @@ typedef enum {
 #define SYN_OP_AUTHORIZE_PROJECT  "authorize_project"  /* {project_id: id or name} -> project; 404 unless the acting user is a member or an admin */
 #define SYN_OP_CREATE_OWNED_PROJECT "create_owned_project" /* as create_project; the acting user becomes its first member */
 #define SYN_OP_EVENTS_AFTER    "events_after"    /* {project_id, after, limit?} -> {events (oldest first, rolled back included), last_position} */
+#define SYN_OP_PROJECT_HEAD    "project_head"    /* {project_id} -> {project_id, last_position}: the newest event's position (0: none) */
 
 #define SYN_TYPE_BACKEND (syn_backend_get_type ())
 

@@ -292,14 +292,13 @@ op_ensure_admin (SynOpContext *ctx, JsonObject *params, GError **error)
     return NULL;
   if (!(users = syn_store_list_users (ctx->store, error)))
     goto fail;
-  answer = json_object_new ();
   if (users->len > 0)
     {
       syn_store_rollback (ctx->store);
+      answer = json_object_new ();
       json_object_set_boolean_member (answer, "created", FALSE);
       return syn_json_node_new_object (answer);
     }
-  json_object_unref (answer);
 
   if (!(password = syn_auth_random_password (error)))
     goto fail;
@@ -469,6 +468,32 @@ op_events_after (SynOpContext *ctx, JsonObject *params, GError **error)
   return syn_json_node_new_object (answer);
 }
 
+/* Every change of a project's events appends one (a rollback marks old
+ * ones and appends BATCH_ROLLED_BACK): the newest position tells whether
+ * anything changed, for caches and watchers. */
+static JsonNode *
+op_project_head (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
+  g_autoptr(SynEventQuery) q = NULL;
+  g_autoptr(GPtrArray) newest = NULL;
+  JsonObject *answer;
+
+  if (project == NULL)
+    return NULL;
+  q = syn_event_query_new (project->id);
+  q->include_rolled_back = TRUE;
+  q->limit = 1;
+  /* no total asked: one index step */
+  if (!(newest = syn_store_query_events (ctx->store, q, NULL, error)))
+    return NULL;
+  answer = json_object_new ();
+  json_object_set_string_member (answer, "project_id", project->id);
+  json_object_set_int_member (answer, "last_position",
+                              newest->len > 0 ? ((SynEvent *) g_ptr_array_index (newest, 0))->position : 0);
+  return syn_json_node_new_object (answer);
+}
+
 const SynOpEntry _syn_ops_auth[] = {
   { SYN_OP_LOGIN, op_login },
   { SYN_OP_LOGOUT, op_logout },
@@ -483,5 +508,6 @@ const SynOpEntry _syn_ops_auth[] = {
   { SYN_OP_LIST_MEMBERS, op_list_members },
   { SYN_OP_CREATE_OWNED_PROJECT, op_create_owned_project },
   { SYN_OP_EVENTS_AFTER, op_events_after },
+  { SYN_OP_PROJECT_HEAD, op_project_head },
   { NULL, NULL }
 };

@@ -100,6 +100,17 @@ void             _syn_server_reply_status   (SynRequest  *req,
                                              ...) G_GNUC_PRINTF (4, 5);
 void             _syn_server_reply_empty    (SynRequest  *req,
                                              guint        status);
+void             _syn_server_reply_bytes    (SynRequest  *req,
+                                             guint        status,
+                                             GBytes      *body);
+void             _syn_server_reply_json_cached (SynRequest *req,
+                                                guint       status,
+                                                JsonNode   *node,
+                                                const char *key,
+                                                gint64      head);
+GBytes          *_syn_server_cached_page    (SynServer   *self,
+                                             const char  *key,
+                                             gint64       head);
 typedef void (*SynRequestDone) (SynRequest *req, JsonNode *answer, GError *error);
 void             _syn_server_call           (SynRequest  *req,
                                              const char  *op,

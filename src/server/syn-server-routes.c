@@ -267,7 +267,8 @@ handle_execute (SynRequest *req)
 static void
 on_execution_access (SynRequest *req, JsonNode *answer, GError *error)
 {
-  JsonNode *execution = g_object_get_data (G_OBJECT (req->msg), "syn-execution");
+  /* taken off the message: the answer's node then has one owner */
+  g_autoptr(JsonNode) execution = g_object_steal_data (G_OBJECT (req->msg), "syn-execution");
 
   if (error != NULL)
     {
@@ -277,11 +278,7 @@ on_execution_access (SynRequest *req, JsonNode *answer, GError *error)
       _syn_server_reply_error (req, g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND) ? hidden : error);
       return;
     }
-  {
-    g_autoptr(JsonNode) keep = json_node_ref (execution);
-
-    _syn_server_reply_json (req, SOUP_STATUS_OK, keep);
-  }
+  _syn_server_reply_json (req, SOUP_STATUS_OK, execution);
 }
 
 static void
@@ -304,6 +301,80 @@ static void
 handle_get_execution (SynRequest *req)
 {
   _syn_server_call (req, SYN_OP_GET_EXECUTION, req->params, on_execution);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Timeline                                                                  */
+
+/* The query as a cache key: every parameter but the server's own, sorted. */
+static char *
+timeline_key (JsonObject *params)
+{
+  g_autoptr(GList) names = g_list_sort (json_object_get_members (params), (GCompareFunc) g_strcmp0);
+  GString *key = g_string_new ("timeline");
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *node = json_object_get_member (params, name);
+
+      if (name[0] == '_' || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        continue;
+      g_string_append_printf (key, "\x1f%s=%s", name, json_node_get_string (node));
+    }
+  return g_string_free (key, FALSE);
+}
+
+static void
+on_timeline (SynRequest *req, JsonNode *answer, GError *error)
+{
+  g_autofree char *key = NULL;
+  gint64 head = json_object_get_int_member_with_default (req->params, "_head", -1);
+
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  key = timeline_key (req->params);
+  _syn_server_reply_json_cached (req, SOUP_STATUS_OK, answer, key, head);
+}
+
+static void
+on_timeline_head (SynRequest *req, JsonNode *answer, GError *error)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(GBytes) cached = NULL;
+  gint64 head;
+
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  head = json_object_get_int_member_with_default (json_node_get_object (answer), "last_position", -1);
+  key = timeline_key (req->params);
+  cached = _syn_server_cached_page (req->server, key, head);
+  if (cached != NULL)
+    {
+      _syn_server_reply_bytes (req, SOUP_STATUS_OK, cached);
+      return;
+    }
+  json_object_set_int_member (req->params, "_head", head);
+  _syn_server_call (req, SYN_OP_TIMELINE, req->params, on_timeline);
+}
+
+/* Timeline pages are what every GUI reads, again and again: an answer is
+ * kept and sent again as long as the project's newest event is the same
+ * (every change of its events appends one, in any process), which costs
+ * one index step instead of building the page. */
+static void
+handle_timeline (SynRequest *req)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  json_object_set_string_member (params, "project_id", req->project_id);
+  _syn_server_call (req, SYN_OP_PROJECT_HEAD, params, on_timeline_head);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -420,7 +491,7 @@ const SynRoute _syn_server_routes[] = {
   R ("POST", "api/v1/rules/rollback", SYN_RANK_ENGINEER, SYN_OP_ROLLBACK, "project_id", SYN_BODY_JSON, 200, TRUE, TRUE, NULL),
   R ("GET", "api/v1/rules/rollback/blockers", SYN_RANK_VIEWER, SYN_OP_ROLLBACK_BLOCKERS, "project_id,correlation_id", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
 
-  R ("GET", "api/v1/events/timeline", SYN_RANK_VIEWER, SYN_OP_TIMELINE, TIMELINE_QUERY, SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
+  R ("GET", "api/v1/events/timeline", SYN_RANK_VIEWER, SYN_OP_TIMELINE, TIMELINE_QUERY, SYN_BODY_NONE, 200, TRUE, FALSE, handle_timeline),
   R ("GET", "api/v1/events/assets/{asset_id}/history", SYN_RANK_VIEWER, SYN_OP_ASSET_HISTORY, "project_id", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
   { NULL }
 };

@@ -17,6 +17,7 @@
 #define AUTH_CACHE_MAX       10000
 #define LOGIN_FREE_PER_USER  5
 #define LOGIN_FREE_PER_HOST  20
+#define LISTEN_BACKLOG       512
 
 struct _SynServer
 {
@@ -32,6 +33,8 @@ struct _SynServer
 
   GHashTable      *token_cache;    /* token hash -> SynServerUser */
   GHashTable      *access_cache;   /* "user id\x1fproject key" -> AccessEntry */
+  GHashTable      *page_cache;     /* timeline query -> CachedPage */
+  gsize            page_cache_bytes;
   SynAuthThrottle *user_throttle;  /* "host username" */
   SynAuthThrottle *host_throttle;  /* "host" */
 
@@ -45,6 +48,16 @@ typedef struct
   char   *project_id;
   gint64  until;
 } AccessEntry;
+
+/* A timeline answer as sent, and the project's newest event position then. */
+typedef struct
+{
+  gint64  head;
+  GBytes *body;
+} CachedPage;
+
+/* Whole answers are kept up to this much: the pages many GUIs read. */
+#define PAGE_CACHE_BYTES ((gsize) 64 * 1024 * 1024)
 
 enum {
   PROP_0,
@@ -214,19 +227,170 @@ request_finish (SynRequest *req)
   _syn_server_request_free (req);
 }
 
+static void
+cached_page_free (CachedPage *page)
+{
+  g_bytes_unref (page->body);
+  g_free (page);
+}
+
+/* The answer cached for @key if the project has not changed since. */
+GBytes *
+_syn_server_cached_page (SynServer *self, const char *key, gint64 head)
+{
+  CachedPage *page = g_hash_table_lookup (self->page_cache, key);
+
+  if (page == NULL || page->head != head)
+    return NULL;
+  return g_bytes_ref (page->body);
+}
+
+static void
+cache_page (SynServer *self, const char *key, gint64 head, GBytes *body)
+{
+  CachedPage *page = g_new0 (CachedPage, 1);
+  CachedPage *old = g_hash_table_lookup (self->page_cache, key);
+
+  if (old != NULL)
+    self->page_cache_bytes -= g_bytes_get_size (old->body);
+  if (self->page_cache_bytes + g_bytes_get_size (body) > PAGE_CACHE_BYTES)
+    {
+      g_hash_table_remove_all (self->page_cache);
+      self->page_cache_bytes = 0;
+    }
+  page->head = head;
+  page->body = g_bytes_ref (body);
+  self->page_cache_bytes += g_bytes_get_size (body);
+  g_hash_table_replace (self->page_cache, g_strdup (key), page);
+}
+
+/* Sends a cached answer as is: nothing is built or written again. */
 void
-_syn_server_reply_json (SynRequest *req, guint status, JsonNode *node)
+_syn_server_reply_bytes (SynRequest *req, guint status, GBytes *body)
 {
   if (!req->gone)
     {
-      gsize len = 0;
-      char *text = json_to_string (node, FALSE);
-
-      len = strlen (text);
       soup_server_message_set_status (req->msg, status, NULL);
-      soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE, text, len);
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Content-Type", "application/json");
+      soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg), body);
     }
   request_finish (req);
+}
+
+/* Writing a page of events as JSON and freeing its node tree cost more than
+ * everything else the main loop does for a request: both happen on a worker,
+ * so the main loop only routes and both cores serve. */
+typedef struct
+{
+  SynRequest *req;
+  JsonNode   *node;
+  guint       status;
+  char       *text;
+  char       *cache_key;   /* kept in the page cache under this key */
+  gint64      head;
+} Reply;
+
+static void
+reply_free (Reply *reply)
+{
+  /* the node is gone by now unless the work never ran */
+  g_clear_pointer (&reply->node, json_node_unref);
+  g_free (reply->text);
+  g_free (reply->cache_key);
+  g_free (reply);
+}
+
+static void
+serialize_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Reply *reply = task_data;
+
+  reply->text = json_to_string (reply->node, FALSE);
+  g_clear_pointer (&reply->node, json_node_unref);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_serialized (GObject *object, GAsyncResult *result, gpointer data)
+{
+  Reply *reply = g_task_get_task_data (G_TASK (result));
+  SynRequest *req = reply->req;
+
+  if (reply->cache_key != NULL)
+    {
+      gsize len = strlen (reply->text);
+      g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&reply->text), len);
+
+      cache_page (req->server, reply->cache_key, reply->head, body);
+      _syn_server_reply_bytes (req, reply->status, body);
+      return;
+    }
+  if (!req->gone)
+    {
+      gsize len = strlen (reply->text);
+
+      soup_server_message_set_status (req->msg, reply->status, NULL);
+      soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE,
+                                        g_steal_pointer (&reply->text), len);
+    }
+  request_finish (req);
+}
+
+/* From an idle callback: by then whoever handed the node over (the backend
+ * call's callback, the handler) has dropped its references, so the worker
+ * holds the only one (json-glib's reference counts are not atomic). */
+static gboolean
+start_serializing (gpointer data)
+{
+  Reply *reply = data;
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_serialized, NULL);
+
+  g_task_set_source_tag (task, start_serializing);
+  g_task_set_name (task, "[synapse] write JSON answer");
+  g_task_set_task_data (task, reply, (GDestroyNotify) reply_free);
+  g_task_run_in_thread (task, serialize_thread);
+  return G_SOURCE_REMOVE;
+}
+
+/* Answers @node (the server keeps a reference: the caller may drop its own
+ * at once, and must not use the node afterwards). */
+static void
+reply_json (SynRequest *req, guint status, JsonNode *node, const char *cache_key, gint64 head)
+{
+  Reply *reply;
+  GSource *idle;
+
+  if (req->gone)
+    {
+      request_finish (req);
+      return;
+    }
+  reply = g_new0 (Reply, 1);
+  reply->req = req;
+  reply->node = json_node_ref (node);
+  reply->status = status;
+  reply->cache_key = g_strdup (cache_key);
+  reply->head = head;
+  idle = g_idle_source_new ();
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, start_serializing, reply, NULL);
+  g_source_set_static_name (idle, "[synapse] answer");
+  g_source_attach (idle, g_main_context_get_thread_default ());
+  g_source_unref (idle);
+}
+
+void
+_syn_server_reply_json (SynRequest *req, guint status, JsonNode *node)
+{
+  reply_json (req, status, node, NULL, 0);
+}
+
+/* As _syn_server_reply_json(), and the text is kept for _syn_server_cached_page(). */
+void
+_syn_server_reply_json_cached (SynRequest *req, guint status, JsonNode *node, const char *key, gint64 head)
+{
+  reply_json (req, status, node, key, head);
 }
 
 void
@@ -900,7 +1064,7 @@ handle_early (SoupServer        *soup,
 /* The request log                                                           */
 
 static void
-log_line (SynServer *self, const char *method, const char *path, guint status, gint64 started)
+log_line (SynServer *self, const char *method, const char *path, const char *status, gint64 started)
 {
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *when = NULL;
@@ -913,7 +1077,7 @@ log_line (SynServer *self, const char *method, const char *path, guint status, g
   ms = started > 0 ? (double) (g_get_monotonic_time () - started) / 1000.0 : 0.0;
   /* one write per line, so lines of concurrent requests never interleave */
   {
-    g_autofree char *line = g_strdup_printf ("%sZ %s %s %u %.2f ms\n", when, method, path, status, ms);
+    g_autofree char *line = g_strdup_printf ("%sZ %s %s %s %.2f ms\n", when, method, path, status, ms);
 
     fputs (line, stdout);
     fflush (stdout);
@@ -943,9 +1107,22 @@ on_request_done (SoupServer *soup, SoupServerMessage *msg, gpointer data)
 {
   SynServer *self = data;
   GUri *uri = soup_server_message_get_uri (msg);
+  char status[16];
+
+  g_snprintf (status, sizeof status, "%u", soup_server_message_get_status (msg));
+  log_line (self, soup_server_message_get_method (msg), uri ? g_uri_get_path (uri) : "-",
+            status, message_started (msg));
+}
+
+/* The client went away before the answer was sent (libsoup then says 500). */
+static void
+on_request_aborted (SoupServer *soup, SoupServerMessage *msg, gpointer data)
+{
+  SynServer *self = data;
+  GUri *uri = soup_server_message_get_uri (msg);
 
   log_line (self, soup_server_message_get_method (msg), uri ? g_uri_get_path (uri) : "-",
-            soup_server_message_get_status (msg), message_started (msg));
+            "aborted", message_started (msg));
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1002,7 +1179,7 @@ on_wrote_informational (SoupServerMessage *msg, gpointer data)
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL)
     return;
-  log_line (self, method, g_uri_get_path (uri), SOUP_STATUS_SWITCHING_PROTOCOLS, started);
+  log_line (self, method, g_uri_get_path (uri), "101", started);
   conn = soup_websocket_connection_new (stream, uri, SOUP_WEBSOCKET_CONNECTION_SERVER, origin, NULL, NULL);
   if (project)
     syn_ws_hub_watch_project (self->hub, conn, key, after);
@@ -1079,6 +1256,7 @@ syn_server_listen (SynServer        *self,
 {
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocket) listener = NULL;
   SoupServerListenOptions options = 0;
   GSList *listeners;
 
@@ -1098,7 +1276,16 @@ syn_server_listen (SynServer        *self,
       soup_server_set_tls_certificate (self->soup, certificate);
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }
-  if (!soup_server_listen (self->soup, socket_address, options, error))
+  /* A socket of our own for a longer queue of pending connections than
+   * GLib's default 10: a burst of clients (a team's GUIs starting, a load
+   * test's 64 connections) is queued rather than reset. */
+  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (listener, socket_address, TRUE, error) ||
+      !g_socket_listen (listener, error) ||
+      !soup_server_listen_socket (self->soup, listener, options, error))
     return FALSE;
 
   /* the port the system chose (0 asks for any); soup_server_get_uris()
@@ -1222,7 +1409,7 @@ syn_server_constructed (GObject *object)
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_done), self);
-  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_done), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_aborted), self);
 }
 
 static void
@@ -1254,6 +1441,7 @@ syn_server_finalize (GObject *object)
 
   g_clear_pointer (&self->token_cache, g_hash_table_unref);
   g_clear_pointer (&self->access_cache, g_hash_table_unref);
+  g_clear_pointer (&self->page_cache, g_hash_table_unref);
   g_clear_pointer (&self->user_throttle, syn_auth_throttle_free);
   g_clear_pointer (&self->host_throttle, syn_auth_throttle_free);
   g_free (self->database);
@@ -1367,6 +1555,7 @@ syn_server_init (SynServer *self)
                                              (GDestroyNotify) _syn_server_user_unref);
   self->access_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) access_entry_free);
+  self->page_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_page_free);
   self->user_throttle = syn_auth_throttle_new (LOGIN_FREE_PER_USER);
   self->host_throttle = syn_auth_throttle_new (LOGIN_FREE_PER_HOST);
   self->max_body_size = SYN_SERVER_DEFAULT_MAX_BODY;

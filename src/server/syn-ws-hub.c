@@ -49,6 +49,8 @@ struct _SynWsHub
   SynLocalBackend *backend;
   gulong           message_handler;
   GHashTable      *executions;   /* execution id -> GPtrArray of live Watcher (not owned) */
+  GHashTable      *texts;        /* execution id -> GPtrArray of char *: its messages as sent */
+  GQueue           text_order;   /* execution ids of @texts, oldest first */
   GHashTable      *feeds;        /* project id -> Feed */
   GHashTable      *watchers;     /* Watcher set (owned) */
   GCancellable    *cancellable;
@@ -196,8 +198,8 @@ on_closed (SoupWebsocketConnection *conn, gpointer data)
 static void
 send_error (Watcher *w, const char *message, gboolean recoverable)
 {
-  g_autoptr(JsonObject) m = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
+  JsonObject *m = json_object_new ();
+  g_autoptr(JsonNode) node = syn_json_node_new_object (m);
   g_autofree char *text = NULL;
 
   json_object_set_string_member (m, "type", "ERROR");
@@ -205,7 +207,6 @@ send_error (Watcher *w, const char *message, gboolean recoverable)
   json_object_set_null_member (m, "asset_id");
   json_object_set_string_member (m, "message", message);
   json_object_set_boolean_member (m, "recoverable", recoverable);
-  node = syn_json_node_new_object (json_object_ref (m));
   text = syn_json_to_string (node);
   watcher_send (w, text);
 }
@@ -254,12 +255,38 @@ watcher_new (SynWsHub *self, SoupWebsocketConnection *conn, WatchKind kind, cons
 /* ------------------------------------------------------------------------- */
 /* Executions                                                                */
 
+/* The messages of the few runs watched last, as text: a run of 100,000
+ * pumps has hundreds of thousands of them, and each watcher that joins late
+ * gets them all. Only an optimisation: a run dropped from here is read
+ * again from the backend's log. */
+#define MAX_TEXT_RUNS 4
+
+static GPtrArray *
+run_texts (SynWsHub *self, const char *execution_id, gboolean create)
+{
+  GPtrArray *texts = g_hash_table_lookup (self->texts, execution_id);
+
+  if (texts != NULL || !create)
+    return texts;
+  while (g_queue_get_length (&self->text_order) >= MAX_TEXT_RUNS)
+    {
+      g_autofree char *oldest = g_queue_pop_head (&self->text_order);
+
+      g_hash_table_remove (self->texts, oldest);
+    }
+  texts = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_insert (self->texts, g_strdup (execution_id), texts);
+  g_queue_push_tail (&self->text_order, g_strdup (execution_id));
+  return texts;
+}
+
 /* Live: every message to every watcher of the run, serialised once. */
 static void
 on_execution_message (SynBackend *backend, const char *execution_id, JsonNode *message, gpointer data)
 {
   SynWsHub *self = data;
   GPtrArray *live = g_hash_table_lookup (self->executions, execution_id);
+  GPtrArray *texts = run_texts (self, execution_id, FALSE);
   gboolean final = syn_backend_message_is_final (message);
   g_autofree char *text = NULL;
 
@@ -272,9 +299,13 @@ on_execution_message (SynBackend *backend, const char *execution_id, JsonNode *m
       if (project_id != NULL)
         syn_ws_hub_notify_project (self, project_id);
     }
-  if (live == NULL)
+  if (live == NULL && texts == NULL)
     return;
   text = syn_json_to_string (message);
+  if (texts != NULL)
+    g_ptr_array_add (texts, g_strdup (text));
+  if (live == NULL)
+    return;
   /* closing may call on_closed, which edits @live: walk a copy */
   {
     g_autoptr(GPtrArray) copy = g_ptr_array_copy (live, NULL, NULL);
@@ -387,6 +418,7 @@ syn_ws_hub_watch_execution (SynWsHub                *self,
                             gboolean                 may_cancel)
 {
   g_autoptr(GPtrArray) replay = NULL;
+  GPtrArray *texts;
   gboolean done = FALSE;
   gboolean final = FALSE;
   Watcher *w;
@@ -403,7 +435,9 @@ syn_ws_hub_watch_execution (SynWsHub                *self,
   w = watcher_new (self, connection, WATCH_EXECUTION, execution_id);
   w->may_cancel = may_cancel;
 
-  replay = syn_local_backend_get_execution_messages (self->backend, execution_id, 0, &done);
+  /* what the text cache lacks of the log (all of it when new) */
+  texts = run_texts (self, execution_id, FALSE);
+  replay = syn_local_backend_get_execution_messages (self->backend, execution_id, texts ? texts->len : 0, &done);
   if (replay == NULL)
     {
       RecordData *rd = g_new0 (RecordData, 1);
@@ -417,13 +451,16 @@ syn_ws_hub_watch_execution (SynWsHub                *self,
       return;
     }
 
+  texts = run_texts (self, execution_id, TRUE);
   for (guint i = 0; i < replay->len; i++)
+    g_ptr_array_add (texts, syn_json_to_string (g_ptr_array_index (replay, i)));
+  for (guint i = 0; i < texts->len; i++)
+    watcher_send (w, g_ptr_array_index (texts, i));
+  if (texts->len > 0)
     {
-      JsonNode *message = g_ptr_array_index (replay, i);
-      g_autofree char *text = syn_json_to_string (message);
+      g_autoptr(JsonNode) last = syn_json_parse (g_ptr_array_index (texts, texts->len - 1), -1, NULL);
 
-      watcher_send (w, text);
-      final = final || syn_backend_message_is_final (message);
+      final = syn_backend_message_is_final (last);
     }
   if (final || done)
     {
@@ -521,13 +558,12 @@ on_feed_page (GObject *object, GAsyncResult *result, gpointer data)
     {
       JsonNode *event = json_array_get_element (events, i);
       gint64 position = json_object_get_int_member_with_default (json_node_get_object (event), "position", 0);
-      g_autoptr(JsonObject) m = json_object_new ();
-      g_autoptr(JsonNode) node = NULL;
+      JsonObject *m = json_object_new ();
+      g_autoptr(JsonNode) node = syn_json_node_new_object (m);
       g_autofree char *text = NULL;
 
       json_object_set_string_member (m, "type", "EVENT");
       json_object_set_member (m, "event", json_node_ref (event));
-      node = syn_json_node_new_object (json_object_ref (m));
       text = syn_json_to_string (node);
       for (guint j = 0; j < feed->watchers->len; j++)
         {
@@ -743,6 +779,8 @@ syn_ws_hub_dispose (GObject *object)
       g_clear_pointer (&self->watchers, g_hash_table_unref);
     }
   g_clear_pointer (&self->executions, g_hash_table_unref);
+  g_clear_pointer (&self->texts, g_hash_table_unref);
+  g_queue_clear_full (&self->text_order, g_free);
   if (self->feeds != NULL)
     {
       GHashTableIter iter;
@@ -842,6 +880,8 @@ static void
 syn_ws_hub_init (SynWsHub *self)
 {
   self->executions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  self->texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  g_queue_init (&self->text_order);
   self->feeds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) feed_free);
   self->watchers = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) watcher_free, NULL);
   self->cancellable = g_cancellable_new ();

@@ -81,7 +81,8 @@ main (int argc, char *argv[])
   n = (guint) g_ascii_strtoull (argv[4], NULL, 10);
   watchers = g_new0 (Watcher, n);
   /* one connection per watcher, all at once */
-  session = soup_session_new_with_options ("max-conns", (int) n + 8, "max-conns-per-host", (int) n + 8, NULL);
+  session = soup_session_new_with_options ("max-conns", (int) n + 8, "max-conns-per-host", (int) n + 8,
+                                           "timeout", 0, "idle-timeout", 0, NULL);
 
   t0 = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
