@@ -19,6 +19,9 @@ struct _SynSqliteStore
   char       *path;
   sqlite3    *db;
   GHashTable *statements;   /* SQL text -> sqlite3_stmt */
+  GHashTable *event_counts; /* timeline filter -> total (guint64), see cached_event_count() */
+  gint64      counts_data_version;
+  int         counts_changes;
   int         schema_version;
   guint       in_transaction : 1;
 };
@@ -430,7 +433,7 @@ syn_sqlite_store_open (const char *path, GError **error)
    * committed batch durable across a power cut; batches are large, so the one
    * sync per commit costs little. */
   if (!exec_sql (self, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+                       "PRAGMA foreign_keys=ON; "
                        "PRAGMA cache_size=-65536", &local_error) ||
       !migrate (self, &local_error))
     {
@@ -460,6 +463,7 @@ syn_sqlite_store_finalize (GObject *object)
   if (self->in_transaction)
     exec_sql (self, "ROLLBACK", NULL);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->event_counts, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
@@ -483,6 +487,8 @@ static void
 syn_sqlite_store_init (SynSqliteStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
+  self->event_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->counts_data_version = -1;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1379,6 +1385,58 @@ has_narrow_filter (const SynEventQuery *q)
          q->has_from_date || q->has_to_date;
 }
 
+/* Timeline totals are counted over the whole filter (a million index entries
+ * take tens of milliseconds) while a page takes well under one: each
+ * connection keeps the totals it counted until the database changes, which
+ * SQLite tells by "PRAGMA data_version" (another connection committed) and
+ * sqlite3_total_changes() (this one wrote). Nothing is cached inside a
+ * transaction. The key is the WHERE clause and its bound values. */
+#define MAX_CACHED_COUNTS 256
+
+static char *
+event_count_key (const SynEventQuery *q, const char *where)
+{
+  GString *key = g_string_new (where);
+
+  g_string_append_printf (key, "\x1f%s", q->project_id);
+  for (guint i = 0; q->event_types && q->event_types[i]; i++)
+    g_string_append_printf (key, "\x1f%s", q->event_types[i]);
+  for (guint i = 0; q->aggregate_types && q->aggregate_types[i]; i++)
+    g_string_append_printf (key, "\x1f%s", q->aggregate_types[i]);
+  g_string_append_printf (key, "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%" G_GINT64_FORMAT "\x1f%" G_GINT64_FORMAT,
+                          q->aggregate_id ? q->aggregate_id : "", q->rule_id ? q->rule_id : "",
+                          q->discipline ? q->discipline : "", q->correlation_id ? q->correlation_id : "",
+                          q->has_from_date ? q->from_date : 0, q->has_to_date ? q->to_date : 0);
+  return g_string_free (key, FALSE);
+}
+
+/* Empties the cache when the database changed since it was filled. */
+static gboolean
+event_counts_fresh (SynSqliteStore *self, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 version;
+  int changes = sqlite3_total_changes (self->db);
+
+  if (!(stmt = get_stmt (self, "PRAGMA data_version", error)))
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return set_sqlite_error (self, sqlite3_errcode (self->db), error);
+    }
+  version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (version != self->counts_data_version || changes != self->counts_changes ||
+      g_hash_table_size (self->event_counts) >= MAX_CACHED_COUNTS)
+    {
+      g_hash_table_remove_all (self->event_counts);
+      self->counts_data_version = version;
+      self->counts_changes = changes;
+    }
+  return TRUE;
+}
+
 static GPtrArray *
 sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GError **error)
 {
@@ -1396,12 +1454,28 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
   if (total != NULL)
     {
       g_autofree char *count_sql = g_strconcat ("SELECT count(*) FROM workflow_events", where->str, NULL);
+      g_autofree char *key = NULL;
+      guint64 *cached = NULL;
 
-      if (!(stmt = get_stmt (self, count_sql, error)))
-        return NULL;
-      bind_event_where (query, stmt);
-      if (!count_rows (self, stmt, total, error))
-        return NULL;
+      if (!self->in_transaction)
+        {
+          if (!event_counts_fresh (self, error))
+            return NULL;
+          key = event_count_key (query, where->str);
+          cached = g_hash_table_lookup (self->event_counts, key);
+        }
+      if (cached != NULL)
+        *total = *cached;
+      else
+        {
+          if (!(stmt = get_stmt (self, count_sql, error)))
+            return NULL;
+          bind_event_where (query, stmt);
+          if (!count_rows (self, stmt, total, error))
+            return NULL;
+          if (key != NULL)
+            g_hash_table_insert (self->event_counts, g_steal_pointer (&key), g_memdup2 (total, sizeof *total));
+        }
     }
 
   /* The page's positions come from the filter's index alone, then only those
