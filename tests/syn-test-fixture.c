@@ -143,8 +143,8 @@ backend_path (const char *path, const char *backend)
   return g_strdup_printf ("%.*s/%s%s", (int) (slash - path), path, backend, slash);
 }
 
-static void
-add_postgresql (const char *path, SynTestFunc func)
+void
+syn_test_add_postgresql (const char *path, SynTestFunc func)
 {
   const char *only = g_getenv ("SYNAPSE_TEST_BACKENDS");
 
@@ -160,12 +160,6 @@ add_postgresql (const char *path, SynTestFunc func)
 }
 
 void
-syn_test_add_postgresql (const char *path, SynTestFunc func)
-{
-  add_postgresql (path, func);
-}
-
-void
 syn_test_add (const char *path, SynTestFunc func)
 {
   g_autofree char *sqlite_path = backend_path (path, "sqlite");
@@ -174,5 +168,5 @@ syn_test_add (const char *path, SynTestFunc func)
   g_test_add_vtable (sqlite_path, sizeof (SynTestFixture), GINT_TO_POINTER (SYN_TEST_BACKEND_SQLITE),
                      (GTestFixtureFunc) syn_test_fixture_setup, (GTestFixtureFunc) func,
                      (GTestFixtureFunc) syn_test_fixture_teardown);
-  add_postgresql (pg_path, func);
+  syn_test_add_postgresql (pg_path, func);
 }

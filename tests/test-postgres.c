@@ -484,6 +484,65 @@ test_connection_killed_mid_batch (SynTestFixture *f, gconstpointer data)
   g_assert_cmpuint (total, ==, 2000);
 }
 
+/* --- Writes behind ----------------------------------------------------------- */
+
+static SynAsset *
+new_pump (SynTestFixture *f, const char *tag)
+{
+  SynAsset *asset = syn_asset_new ();
+
+  asset->project_id = g_strdup (f->project->id);
+  asset->tag = g_strdup (tag);
+  asset->type = g_strdup ("PUMP");
+  return asset;
+}
+
+/* Inside a transaction inserts are pipelined: a failure is reported by the
+ * next call of the transaction, worded as ever, and fails the transaction;
+ * an update of a row not inserted here still answers NOT_FOUND at once. */
+static void
+test_pipelined_write_errors (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynAsset) a = new_pump (f, "210-PP-001");
+  g_autoptr(SynAsset) b = new_pump (f, "210-PP-001");
+  g_autoptr(SynAsset) ghost = new_pump (f, "210-PP-404");
+  g_autoptr(SynAsset) found = NULL;
+
+  g_assert_true (syn_store_begin (f->store, &error));
+  ghost->id = g_strdup ("no-such-asset");
+  g_assert_false (syn_store_update_asset (f->store, ghost, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (syn_store_insert_asset (f->store, a, &error));
+  json_object_set_int_member (a->properties, "hp", 75);
+  g_assert_true (syn_store_update_asset (f->store, a, &error));
+  found = syn_store_get_asset (f->store, f->project->id, a->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (found->properties, "hp"), ==, 75);
+  syn_store_rollback (f->store);
+
+  g_assert_true (syn_store_begin (f->store, &error));
+  g_assert_true (syn_store_insert_asset (f->store, a, &error));
+  g_assert_true (syn_store_insert_asset (f->store, b, &error));
+  g_assert_no_error (error);
+  g_assert_null (syn_store_list_assets (f->store, f->project->id, NULL, NULL, 0, 0, NULL, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+  g_assert_true (g_str_has_prefix (error->message, "Asset 210-PP-001: "));
+  g_clear_error (&error);
+  g_assert_false (syn_store_commit (f->store, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_false (syn_store_in_transaction (f->store));
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM assets"), ==, 0);
+
+  /* outside a transaction: at once, as on SQLite */
+  g_assert_true (syn_store_insert_asset (f->store, a, &error));
+  g_assert_false (syn_store_insert_asset (f->store, b, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+  g_assert_true (g_str_has_prefix (error->message, "Asset 210-PP-001: "));
+}
+
 /* --- Ordering with concurrent writers -------------------------------------- */
 
 typedef struct
@@ -628,6 +687,7 @@ main (int argc, char *argv[])
   syn_test_add_postgresql ("/synapse/postgres/listener-reconnects", test_listener_reconnects);
   syn_test_add_postgresql ("/synapse/postgres/connection-killed-mid-batch", test_connection_killed_mid_batch);
   syn_test_add_postgresql ("/synapse/postgres/positions-commit-in-order", test_positions_commit_in_order);
+  syn_test_add_postgresql ("/synapse/postgres/pipelined-write-errors", test_pipelined_write_errors);
   syn_test_add_postgresql ("/synapse/postgres/concurrent-migrations", test_concurrent_migrations);
 
   return g_test_run ();

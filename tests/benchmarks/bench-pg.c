@@ -2,6 +2,8 @@
 /* bench-pg.c: PostgreSQL helpers shared by the benchmarks. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bench-pg.h"
@@ -92,31 +94,6 @@ bench_pg_drop_database (const char *server, const char *name)
   PQfinish (conn);
 }
 
-GString *
-bench_pg_copy_out (PGconn *conn, const char *sql)
-{
-  GString *out = g_string_new (NULL);
-  PGresult *res = PQexec (conn, sql);
-  char *buf;
-  int n;
-
-  if (PQresultStatus (res) != PGRES_COPY_OUT)
-    g_error ("%s: %s", sql, PQresultErrorMessage (res));
-  PQclear (res);
-  while ((n = PQgetCopyData (conn, &buf, 0)) > 0)
-    {
-      g_string_append_len (out, buf, n);
-      PQfreemem (buf);
-    }
-  while ((res = PQgetResult (conn)) != NULL)
-    {
-      if (PQresultStatus (res) != PGRES_COMMAND_OK)
-        g_error ("%s: %s", sql, PQresultErrorMessage (res));
-      PQclear (res);
-    }
-  return out;
-}
-
 void
 bench_pg_copy_in (PGconn *conn, const char *sql, const char *data, gsize length)
 {
@@ -128,6 +105,65 @@ bench_pg_copy_in (PGconn *conn, const char *sql, const char *data, gsize length)
   for (gsize off = 0; off < length; off += 1 << 20)
     if (PQputCopyData (conn, data + off, (int) MIN ((gsize) 1 << 20, length - off)) != 1)
       g_error ("%s: %s", sql, PQerrorMessage (conn));
+  if (PQputCopyEnd (conn, NULL) != 1)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  while ((res = PQgetResult (conn)) != NULL)
+    {
+      if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        g_error ("%s: %s", sql, PQresultErrorMessage (res));
+      PQclear (res);
+    }
+}
+
+/* COPY ... TO STDOUT into a file, chunk by chunk: no copy of it in memory. */
+guint64
+bench_pg_copy_out_file (PGconn *conn, const char *sql, const char *path)
+{
+  FILE *out = fopen (path, "w");
+  PGresult *res = PQexec (conn, sql);
+  guint64 rows = 0;
+  char *buf;
+  int n;
+
+  if (out == NULL)
+    g_error ("%s: %s", path, g_strerror (errno));
+  if (PQresultStatus (res) != PGRES_COPY_OUT)
+    g_error ("%s: %s", sql, PQresultErrorMessage (res));
+  PQclear (res);
+  while ((n = PQgetCopyData (conn, &buf, 0)) > 0)
+    {
+      if (fwrite (buf, 1, n, out) != (size_t) n)
+        g_error ("%s: %s", path, g_strerror (errno));
+      rows++;
+      PQfreemem (buf);
+    }
+  while ((res = PQgetResult (conn)) != NULL)
+    {
+      if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        g_error ("%s: %s", sql, PQresultErrorMessage (res));
+      PQclear (res);
+    }
+  fclose (out);
+  return rows;
+}
+
+void
+bench_pg_copy_in_file (PGconn *conn, const char *sql, const char *path)
+{
+  FILE *in = fopen (path, "r");
+  PGresult *res = PQexec (conn, sql);
+  char buf[1 << 16];
+  size_t n;
+
+  if (in == NULL)
+    g_error ("%s: %s", path, g_strerror (errno));
+  if (PQresultStatus (res) != PGRES_COPY_IN)
+    g_error ("%s: %s", sql, PQresultErrorMessage (res));
+  PQclear (res);
+  while ((n = fread (buf, 1, sizeof buf, in)) > 0)
+    if (PQputCopyData (conn, buf, (int) n) != 1)
+      g_error ("%s: %s", sql, PQerrorMessage (conn));
+  fclose (in);
   if (PQputCopyEnd (conn, NULL) != 1)
     g_error ("%s: %s", sql, PQerrorMessage (conn));
   while ((res = PQgetResult (conn)) != NULL)

@@ -23,14 +23,19 @@ void        bench_pg_drop_database   (const char   *server,
 PGconn     *bench_pg_connect         (const char   *uri);
 void        bench_pg_exec            (PGconn       *conn,
                                       const char   *sql);
-/* COPY ... TO STDOUT, all of it in memory. */
-GString    *bench_pg_copy_out        (PGconn       *conn,
-                                      const char   *sql);
 /* COPY ... FROM STDIN of @data (inside whatever transaction is open). */
 void        bench_pg_copy_in         (PGconn       *conn,
                                       const char   *sql,
                                       const char   *data,
                                       gsize         length);
+/* The same through a file, for big tables: the rows never sit in memory.
+ * Returns the rows written. */
+guint64     bench_pg_copy_out_file   (PGconn       *conn,
+                                      const char   *sql,
+                                      const char   *path);
+void        bench_pg_copy_in_file    (PGconn       *conn,
+                                      const char   *sql,
+                                      const char   *path);
 const char *bench_pg_server_version  (const char   *server);
 
 G_END_DECLS
