@@ -533,7 +533,12 @@ roll_back_from_timeline (SynWindow *window, const char *correlation_id, guint ex
   WAIT_FOR (syn_rollback_dialog_get_ready (dialog));
   g_assert_cmpuint (syn_rollback_dialog_get_n_blockers (dialog), ==, expected_blockers);
   if (expected_blockers > 0)
-    save_screenshot (GTK_WIDGET (dialog), "rollback-cascade");
+    {
+      /* the dialog grew with the list of blockers: let the window follow */
+      wait_frames (GTK_WIDGET (dialog), 3);
+      spin (300);
+      save_screenshot (GTK_WIDGET (dialog), "rollback-cascade");
+    }
   syn_rollback_dialog_confirm (dialog);
   WAIT_FOR (dialog == NULL);
 }
@@ -563,6 +568,14 @@ test_rollback (UiFixture *f, gconstpointer data)
   WAIT_FOR (syn_timeline_batch_get_loaded (batch));
   g_assert_true (syn_timeline_batch_get_rolled_back (batch));
   g_assert_false (syn_timeline_batch_get_can_roll_back (batch));
+  {
+    g_autoptr(SynTimelineEvent) first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+    /* newest first: the rollback's own batch, then the batch it undid */
+    WAIT_FOR (syn_timeline_event_get_loaded (first));
+    g_assert_cmpstr (syn_timeline_event_get_event_type (first), ==, "BATCH_ROLLED_BACK");
+  }
+  save_screenshot (GTK_WIDGET (f->window), "timeline-rolled-back");
 }
 
 static void
@@ -593,6 +606,40 @@ test_rollback_cascade (UiFixture *f, gconstpointer data)
   roll_back_from_timeline (f->window, correlation_id, 1);
   after = state_hash (f->window);
   g_assert_cmpstr (before, ==, after);
+}
+
+/* A batch made behind the window's back (another engineer, the command
+ * line) shows on the timeline by itself. */
+static void
+test_follow (UiFixture *f, gconstpointer data)
+{
+  SynTimelineView *view = syn_window_get_timeline_view (f->window);
+  SynTimelineModel *model = syn_timeline_view_get_model (view);
+  g_autoptr(JsonObject) get = json_object_new ();
+  g_autoptr(JsonObject) update = json_object_new ();
+  g_autoptr(JsonNode) pump = NULL;
+  g_autoptr(JsonNode) updated = NULL;
+  JsonObject *properties = json_object_new ();
+  const char *project_id = syn_session_get_project_id (syn_window_get_session (f->window));
+  guint64 before;
+  gint64 t0;
+
+  syn_window_show_view (f->window, "timeline");
+  WAIT_FOR (!syn_timeline_view_get_busy (view) && syn_timeline_model_get_total (model) > 0);
+  before = syn_timeline_model_get_total (model);
+
+  json_object_set_string_member (get, "project_id", project_id);
+  json_object_set_string_member (get, "tag", "110-PP-001");
+  pump = call (f->window, SYN_OP_GET_ASSET, get);
+  json_object_set_string_member (update, "project_id", project_id);
+  json_object_set_string_member (update, "asset_id", syn_json_get_string (json_node_get_object (pump), "id"));
+  json_object_set_string_member (properties, "seal", "mechanical");
+  json_object_set_object_member (update, "properties", properties);
+  updated = call (f->window, SYN_OP_UPDATE_ASSET, update);
+
+  t0 = g_get_monotonic_time ();
+  WAIT_FOR (syn_timeline_model_get_total (model) == before + 1 && !syn_timeline_view_get_busy (view));
+  g_test_message ("followed in %.1f s", (g_get_monotonic_time () - t0) / 1e6);
 }
 
 static gboolean
@@ -669,7 +716,9 @@ test_history (UiFixture *f, gconstpointer data)
 static void
 test_remote (void)
 {
-  SynTestServer *server = syn_test_server_start (NULL);
+  /* the server on a context of its own: the main thread's is GTK's */
+  SynTestServerOptions options = { .own_context = TRUE };
+  SynTestServer *server = syn_test_server_start (&options);
   /* the demo is an admin's to create on a team server */
   g_autofree char *user_id = syn_test_server_add_user (server, "alice", "admin");
   SynWindow *window;
@@ -678,6 +727,7 @@ test_remote (void)
   SynTimelineView *view;
   g_autofree char *correlation_id = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *last_url = NULL;
   JsonObject *completed;
 
   window = syn_application_open_window (app, NULL, server->url);
@@ -714,7 +764,8 @@ test_remote (void)
   g_assert_true (syn_session_get_remote (session));
   label = g_strdup_printf ("%s — alice", server->url);
   g_assert_cmpstr (syn_session_get_connection_label (session), ==, label);
-  g_assert_cmpstr (g_settings_get_string (syn_application_get_settings (app), "last-server-url"), ==, server->url);
+  last_url = g_settings_get_string (syn_application_get_settings (app), "last-server-url");
+  g_assert_cmpstr (last_url, ==, server->url);
 
   /* a project on the server, then the same execution as locally */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.create-demo", NULL));
@@ -735,6 +786,31 @@ test_remote (void)
   g_assert_cmpuint (syn_timeline_model_get_total (syn_timeline_view_get_model (view)), ==,
                     (guint64) timeline_total (window, correlation_id, NULL));
   save_screenshot (GTK_WIDGET (window), "remote-timeline");
+
+  /* another client's change on the server appears by itself */
+  {
+    SynTimelineModel *model = syn_timeline_view_get_model (view);
+    g_autofree char *token = syn_test_server_login (server, "alice");
+    g_autoptr(JsonObject) get = json_object_new ();
+    g_autoptr(JsonNode) pump = NULL;
+    g_autoptr(JsonNode) patched = NULL;
+    g_autofree char *path = NULL;
+    guint status = 0;
+    guint64 before;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "timeline.clear-filters", NULL));
+    WAIT_FOR (!syn_timeline_view_get_busy (view));
+    before = syn_timeline_model_get_total (model);
+    json_object_set_string_member (get, "project_id", syn_session_get_project_id (session));
+    json_object_set_string_member (get, "tag", "110-PP-001");
+    pump = call (window, SYN_OP_GET_ASSET, get);
+    path = g_strdup_printf ("/api/v1/projects/%s/assets/%s", syn_session_get_project_id (session),
+                            syn_json_get_string (json_node_get_object (pump), "id"));
+    patched = syn_test_http (server, "PATCH", path, token, "application/json",
+                             "{\"properties\": {\"seal\": \"mechanical\"}}", -1, &status);
+    g_assert_cmpuint (status, ==, 200);
+    WAIT_FOR (syn_timeline_model_get_total (model) == before + 1 && !syn_timeline_view_get_busy (view));
+  }
 
   /* work offline again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.work-offline", NULL));
@@ -797,6 +873,7 @@ main (int argc, char *argv[])
   g_test_add ("/ui/rollback", UiFixture, NULL, fixture_setup, test_rollback, fixture_teardown);
   g_test_add ("/ui/rollback-cascade", UiFixture, NULL, fixture_setup, test_rollback_cascade, fixture_teardown);
   g_test_add ("/ui/history", UiFixture, NULL, fixture_setup, test_history, fixture_teardown);
+  g_test_add ("/ui/follow", UiFixture, NULL, fixture_setup, test_follow, fixture_teardown);
   g_test_add_func ("/ui/remote", test_remote);
 
   ret = g_test_run ();

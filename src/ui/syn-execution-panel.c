@@ -377,44 +377,89 @@ log_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer d
 }
 
 static void
-log_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+log_row_update (GtkWidget *box, SynJsonItem *item)
 {
-  GtkWidget *box = gtk_list_item_get_child (list_item);
   GtkWidget *image = gtk_widget_get_first_child (box);
   GtkWidget *label = gtk_widget_get_next_sibling (image);
   g_autoptr(GString) text = g_string_new (NULL);
   const char *icon = NULL;
   gboolean error;
 
-  log_line (gtk_list_item_get_item (list_item), text, &icon, &error);
-  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
+  log_line (item, text, &icon, &error);
+  if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (image)), icon) != 0)
+    gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
   gtk_label_set_text (GTK_LABEL (label), text->str);
-  gtk_widget_set_tooltip_text (label, text->str);
   if (error)
     gtk_widget_add_css_class (box, "error");
   else
     gtk_widget_remove_css_class (box, "error");
 }
 
-/* The newest lines go on top; the list never holds more than LOG_LENGTH. */
+static void
+on_log_item_changed (SynJsonItem *item, GParamSpec *pspec, GtkWidget *box)
+{
+  log_row_update (box, item);
+}
+
+static void
+log_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  SynJsonItem *item = gtk_list_item_get_item (list_item);
+
+  log_row_update (box, item);
+  g_signal_connect_object (item, "notify::label", G_CALLBACK (on_log_item_changed), box, 0);
+}
+
+static void
+log_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), on_log_item_changed,
+                                        gtk_list_item_get_child (list_item));
+}
+
+/* The newest lines on top, at most LOG_LENGTH. The list keeps its items
+ * (slots) and only their contents move down: no rows are made or destroyed
+ * while a run streams in, only the visible ones redraw. */
 static void
 flush_log (SynExecutionPanel *self)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->log));
+  guint n_pending = g_queue_get_length (&self->pending_log);
+  guint n_new = MIN (LOG_LENGTH, n_old + n_pending);
+  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   JsonNode *node;
-  guint n;
 
+  if (n_pending == 0)
+    return;
+  /* what each slot shows next: the pending messages newest first, then
+   * what the slots showed */
   while ((node = g_queue_pop_tail (&self->pending_log)) != NULL)
     {
-      g_ptr_array_add (items, syn_json_item_new (json_node_get_object (node), NULL));
+      if (contents->len < n_new)
+        g_ptr_array_add (contents, json_object_ref (json_node_get_object (node)));
       json_node_unref (node);
     }
-  if (items->len == 0)
-    return;
-  g_list_store_splice (self->log, 0, 0, items->pdata, items->len);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
-  if (n > LOG_LENGTH)
-    g_list_store_splice (self->log, LOG_LENGTH, n - LOG_LENGTH, NULL, 0);
+  for (guint i = 0; contents->len < n_new && i < n_old; i++)
+    {
+      g_autoptr(SynJsonItem) slot = g_list_model_get_item (G_LIST_MODEL (self->log), i);
+
+      g_ptr_array_add (contents, json_object_ref (syn_json_item_get_object (slot)));
+    }
+  for (guint i = 0; i < n_old && i < n_new; i++)
+    {
+      g_autoptr(SynJsonItem) slot = g_list_model_get_item (G_LIST_MODEL (self->log), i);
+
+      syn_json_item_set_object (slot, contents->pdata[i], NULL);
+    }
+  if (n_new > n_old)
+    {
+      g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = n_old; i < n_new; i++)
+        g_ptr_array_add (added, syn_json_item_new (contents->pdata[i], NULL));
+      g_list_store_splice (self->log, n_old, 0, added->pdata, added->len);
+    }
   gtk_widget_set_visible (self->log_placeholder, FALSE);
 }
 
@@ -1012,6 +1057,7 @@ syn_execution_panel_init (SynExecutionPanel *self)
 
   g_signal_connect (factory, "setup", G_CALLBACK (log_setup), self);
   g_signal_connect (factory, "bind", G_CALLBACK (log_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (log_unbind), self);
   gtk_list_view_set_factory (self->log_view, factory);
   gtk_list_view_set_model (self->log_view,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->log)))));

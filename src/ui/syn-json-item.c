@@ -113,6 +113,25 @@ syn_json_item_get_object (SynJsonItem *self)
   return self->object;
 }
 
+/* Puts another object in the item: a list keeps its rows and only those
+ * bound to it redraw (they follow ::notify::label). */
+void
+syn_json_item_set_object (SynJsonItem *self, JsonObject *object, const char *label)
+{
+  g_return_if_fail (SYN_IS_JSON_ITEM (self));
+  g_return_if_fail (object != NULL);
+
+  if (object != self->object)
+    {
+      json_object_ref (object);
+      json_object_unref (self->object);
+      self->object = object;
+    }
+  g_free (self->label);
+  self->label = g_strdup (label);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
+}
+
 const char *
 syn_json_item_get_string (SynJsonItem *self, const char *member)
 {

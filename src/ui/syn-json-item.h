@@ -13,6 +13,9 @@ G_DECLARE_FINAL_TYPE (SynJsonItem, syn_json_item, SYN, JSON_ITEM, GObject)
 SynJsonItem *syn_json_item_new         (JsonObject  *object,
                                         const char  *label);
 JsonObject  *syn_json_item_get_object  (SynJsonItem *self);
+void         syn_json_item_set_object  (SynJsonItem *self,
+                                        JsonObject  *object,
+                                        const char  *label);
 const char  *syn_json_item_get_string  (SynJsonItem *self,
                                         const char  *member);
 gint64       syn_json_item_get_int     (SynJsonItem *self,

@@ -40,6 +40,15 @@ static guint signals[N_SIGNALS];
 
 static void check_blockers (SynRollbackDialog *self);
 
+/* Shown once it knows what it asks (the blockers): a window sized for
+ * its final content, which GTK does not grow after mapping. */
+static void
+present (SynRollbackDialog *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self)))
+    gtk_window_present (GTK_WINDOW (self));
+}
+
 static void
 set_busy (SynRollbackDialog *self, gboolean busy)
 {
@@ -110,6 +119,7 @@ blockers_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
       set_busy (self, FALSE);
       gtk_label_set_text (self->body_label, _("This batch cannot be rolled back."));
       show_error (self, error->message);
+      present (self);
       return;
     }
 
@@ -135,10 +145,11 @@ blockers_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
 
       /* Translators: %s describes the batch; %d is a number of later batches */
       body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%s cannot be rolled back alone: %d later batch changed what it touched. "
-                                           "Roll back that batch first, then this one, each restored exactly?",
-                                           "%s cannot be rolled back alone: %d later batches changed what it touched. "
-                                           "Roll back those batches first, newest first, then this one, each restored exactly?",
+                                           "A later batch changed what %s touched, so it cannot be rolled back "
+                                           "alone. Roll back that batch first, then this one, each restored exactly?",
+                                           "%2$d later batches changed what %1$s touched, so it cannot be rolled back "
+                                           "alone. Roll back those batches first, newest first, then this one, each "
+                                           "restored exactly?",
                                            (gulong) self->n_blockers), what, (int) self->n_blockers);
       /* Translators: the button that rolls back a batch and its blockers */
       label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Roll Back %d Batches", "_Roll Back %d Batches",
@@ -149,6 +160,7 @@ blockers_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   self->ready = TRUE;
   set_busy (self, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->confirm_button));
+  present (self);
 }
 
 static void

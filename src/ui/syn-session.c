@@ -24,7 +24,18 @@ struct _SynSession
   guint         revision;
   guint         loading;
   GCancellable *cancellable;    /* the calls of the current backend */
+
+  /* following the project: others' batches (another engineer on the
+   * server, the command line on the same file) */
+  guint         follow_source;
+  guint         follow_generation;
+  gboolean      follow_busy;
+  gint64        known_position;
+  gint64        known_total;
+  gboolean      external_change;
 };
+
+#define FOLLOW_INTERVAL_S 3
 
 G_DEFINE_FINAL_TYPE (SynSession, syn_session, G_TYPE_OBJECT)
 
@@ -52,11 +63,14 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static void follow_restart (SynSession *self);
+
 static void
 syn_session_dispose (GObject *object)
 {
   SynSession *self = SYN_SESSION (object);
 
+  g_clear_handle_id (&self->follow_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->backend);
   g_clear_object (&self->project);
@@ -253,6 +267,7 @@ syn_session_set_backend (SynSession *self, SynBackend *backend, gboolean remote,
   if (g_set_object (&self->backend, backend))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKEND]);
   syn_session_set_project (self, NULL);
+  follow_restart (self);
   if (self->remote != !!remote)
     {
       self->remote = !!remote;
@@ -306,6 +321,15 @@ syn_session_get_rules (SynSession *self)
   return G_LIST_MODEL (self->rules);
 }
 
+/* While ::notify::revision is emitted: whether the change was seen by
+ * following the project (someone else's batch) rather than made here. */
+gboolean
+syn_session_get_external_change (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), FALSE);
+  return self->external_change;
+}
+
 guint
 syn_session_get_revision (SynSession *self)
 {
@@ -318,6 +342,90 @@ syn_session_get_loading (SynSession *self)
 {
   g_return_val_if_fail (SYN_IS_SESSION (self), FALSE);
   return self->loading > 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Following the project                                                     */
+
+typedef struct
+{
+  SynSession *self;
+  guint       generation;
+} FollowCall;
+
+static void
+followed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  FollowCall *call = user_data;
+  g_autoptr(SynSession) self = call->self;
+  guint generation = call->generation;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  JsonObject *o;
+  JsonArray *events;
+  gint64 position = 0, total;
+
+  g_free (call);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->follow_busy = FALSE;
+  /* a look from before our own change: it says nothing new */
+  if (answer == NULL || generation != self->follow_generation)
+    return;   /* (or a network hiccup: the next look will tell) */
+  o = json_node_get_object (answer);
+  events = json_object_get_array_member (o, "events");
+  if (events != NULL && json_array_get_length (events) > 0)
+    position = json_object_get_int_member_with_default (json_array_get_object_element (events, 0), "position", 0);
+  total = json_object_get_int_member_with_default (o, "total", 0);
+  if (self->known_position >= 0 && (position != self->known_position || total != self->known_total))
+    {
+      self->known_position = position;
+      self->known_total = total;
+      self->external_change = TRUE;
+      syn_session_data_changed (self);
+      self->external_change = FALSE;
+      return;
+    }
+  self->known_position = position;
+  self->known_total = total;
+}
+
+/* The newest event of the project and the count: when either moves, a
+ * batch was committed or rolled back, by us or by someone else. */
+static gboolean
+follow_cb (gpointer data)
+{
+  SynSession *self = data;
+  g_autoptr(JsonObject) params = NULL;
+  FollowCall *call;
+
+  if (self->follow_busy || self->backend == NULL || self->project == NULL)
+    return G_SOURCE_CONTINUE;
+  params = json_object_new ();
+  json_object_set_string_member (params, "project_id", self->project->id);
+  json_object_set_boolean_member (params, "include_rolled_back", TRUE);
+  json_object_set_int_member (params, "limit", 1);
+  call = g_new0 (FollowCall, 1);
+  call->self = g_object_ref (self);
+  call->generation = self->follow_generation;
+  self->follow_busy = TRUE;
+  syn_backend_call_async (self->backend, SYN_OP_TIMELINE, params, self->cancellable, followed, call);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Starts over: what the project holds now is what the views load. */
+static void
+follow_restart (SynSession *self)
+{
+  g_clear_handle_id (&self->follow_source, g_source_remove);
+  self->follow_generation++;
+  self->follow_busy = FALSE;
+  self->known_position = -1;
+  self->known_total = -1;
+  if (self->backend == NULL || self->project == NULL)
+    return;
+  self->follow_source = g_timeout_add_seconds (FOLLOW_INTERVAL_S, follow_cb, self);
+  follow_cb (self);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -376,6 +484,7 @@ syn_session_set_project (SynSession *self, SynProject *project)
     return;
   g_set_object (&self->project, project);
   load_rules (self);
+  follow_restart (self);
   self->revision++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT_ID]);
@@ -388,6 +497,12 @@ syn_session_data_changed (SynSession *self)
 {
   g_return_if_fail (SYN_IS_SESSION (self));
 
+  /* what the project holds now is the new baseline of the follower */
+  self->follow_generation++;
+  self->follow_busy = FALSE;
+  self->known_position = -1;
+  if (self->follow_source != 0)
+    follow_cb (self);
   self->revision++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
 }

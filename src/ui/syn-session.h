@@ -33,6 +33,7 @@ void        syn_session_load_projects        (SynSession  *self,
 GListModel *syn_session_get_rules            (SynSession  *self);
 guint       syn_session_get_revision         (SynSession  *self);
 void        syn_session_data_changed         (SynSession  *self);
+gboolean    syn_session_get_external_change  (SynSession  *self);
 gboolean    syn_session_get_loading          (SynSession  *self);
 void        syn_session_report_error         (SynSession  *self,
                                               const char  *what,

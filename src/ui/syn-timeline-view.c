@@ -68,6 +68,8 @@ struct _SynTimelineView
   GtkLabel         *error_label;
   GtkScrolledWindow *scroller;
   GtkListView      *list_view;
+  GtkWidget        *new_events_button;
+  gboolean          reload_pending;
 };
 
 G_DEFINE_FINAL_TYPE (SynTimelineView, syn_timeline_view, GTK_TYPE_WIDGET)
@@ -430,11 +432,13 @@ chart_call_stale (ChartCall *call, GError *error)
 
 static void chart_next_bucket (SynTimelineView *self);
 
+static void update_status (SynTimelineView *self);
+
 static void
 chart_finished (SynTimelineView *self)
 {
   self->chart_busy = FALSE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  update_status (self);
 }
 
 static void
@@ -701,13 +705,12 @@ rollback_action (GtkWidget *widget, const char *action_name, GVariant *parameter
   SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
   const char *correlation_id = g_variant_get_string (parameter, NULL);
   GtkRoot *root = gtk_widget_get_root (widget);
-  SynRollbackDialog *dialog;
 
   if (!syn_uuid_is_valid (correlation_id))
     return;
-  dialog = syn_rollback_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->session, correlation_id,
-                                    syn_timeline_model_get_batch (self->model, correlation_id));
-  gtk_window_present (GTK_WINDOW (dialog));
+  /* it presents itself once it knows what depends on the batch */
+  syn_rollback_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->session, correlation_id,
+                           syn_timeline_model_get_batch (self->model, correlation_id));
 }
 
 /* ------------------------------------------------------------------------- */
@@ -755,6 +758,8 @@ static void
 on_project_changed (SynTimelineView *self)
 {
   /* an asset tag or a batch of another project means nothing here */
+  self->reload_pending = FALSE;
+  gtk_widget_set_visible (self->new_events_button, FALSE);
   clear_filters (self);
   g_clear_pointer (&self->asset_id, g_free);
   g_clear_pointer (&self->asset_tag, g_free);
@@ -771,10 +776,10 @@ on_project_changed (SynTimelineView *self)
 }
 
 static void
-on_revision_changed (SynTimelineView *self)
+reload (SynTimelineView *self)
 {
-  if (self->session == NULL || syn_session_get_backend (self->session) == NULL)
-    return;
+  self->reload_pending = FALSE;
+  gtk_widget_set_visible (self->new_events_button, FALSE);
   if (syn_timeline_model_get_query (self->model) == NULL)
     {
       schedule_apply (self, TRUE);
@@ -782,6 +787,42 @@ on_revision_changed (SynTimelineView *self)
     }
   syn_timeline_model_reload (self->model);
   start_chart (self, TRUE);
+}
+
+static gboolean
+scrolled_down (SynTimelineView *self)
+{
+  return gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller)) > 0;
+}
+
+/* Our own changes show at once; someone else's wait while the list is
+ * scrolled down, so that what is being read does not jump away. */
+static void
+on_revision_changed (SynTimelineView *self)
+{
+  if (self->session == NULL || syn_session_get_backend (self->session) == NULL)
+    return;
+  if (syn_session_get_external_change (self->session) && scrolled_down (self))
+    {
+      self->reload_pending = TRUE;
+      gtk_widget_set_visible (self->new_events_button, TRUE);
+      return;
+    }
+  reload (self);
+}
+
+static void
+on_new_events_clicked (SynTimelineView *self)
+{
+  reload (self);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
+static void
+on_scrolled (GtkAdjustment *adjustment, SynTimelineView *self)
+{
+  if (self->reload_pending && gtk_adjustment_get_value (adjustment) <= 0)
+    reload (self);
 }
 
 static void
@@ -835,6 +876,8 @@ syn_timeline_view_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (syn_session_get_rules (self->session), self);
     }
   g_clear_object (&self->session);
+  if (self->scroller != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->scroller), self);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_TIMELINE_VIEW);
@@ -946,6 +989,8 @@ syn_timeline_view_class_init (SynTimelineViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, error_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, scroller);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, new_events_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_events_clicked);
 
   gtk_widget_class_install_action (widget_class, "timeline.show-batch", "s", show_batch_action);
   gtk_widget_class_install_action (widget_class, "timeline.rollback", "s", rollback_action);
@@ -1040,6 +1085,8 @@ syn_timeline_view_init (SynTimelineView *self)
   gtk_list_view_set_model (self->list_view,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)))));
   g_signal_connect (self->list_view, "activate", G_CALLBACK (on_activate), self);
+  g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                    G_CALLBACK (on_scrolled), self);
   g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->model, "notify::total", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->model, "notify::error", G_CALLBACK (update_status), self);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "core/syn-json.h"
 #include "core/syn-vocabulary.h"
@@ -36,10 +37,17 @@ syn_format_time_usec (gint64 usec, gboolean with_time)
   return g_date_time_format (local, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d");
 }
 
+/* The last eight hex digits: ids are UUIDv7, whose first ones are the time
+ * and the same for every batch of the same minute. */
 char *
 syn_format_short_id (const char *uuid)
 {
-  return uuid ? g_strndup (uuid, 8) : g_strdup ("—");
+  gsize length;
+
+  if (uuid == NULL)
+    return g_strdup ("—");
+  length = strlen (uuid);
+  return g_strdup (length > 8 ? uuid + length - 8 : uuid);
 }
 
 /* Thousands grouped as the locale does it. */
