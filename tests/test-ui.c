@@ -82,16 +82,35 @@ child (gpointer widget, GType type, const char *name)
   return object;
 }
 
+typedef struct
+{
+  gboolean  done;
+  JsonNode *answer;
+  GError   *error;
+} CallState;
+
+static void
+call_done (GObject *object, GAsyncResult *result, gpointer data)
+{
+  CallState *state = data;
+
+  state->answer = syn_backend_call_finish (SYN_BACKEND (object), result, &state->error);
+  state->done = TRUE;
+}
+
+/* A backend call answered on the main context, as the GUI's are: the
+ * remote backend's HTTP session lives there, so no private loop. */
 static JsonNode *
 call (SynWindow *window, const char *op, JsonObject *params)
 {
-  g_autoptr(GError) error = NULL;
-  JsonNode *answer = syn_backend_call_sync (syn_session_get_backend (syn_window_get_session (window)), op, params,
-                                            NULL, &error);
+  CallState state = { 0 };
 
-  g_assert_no_error (error);
-  g_assert_nonnull (answer);
-  return answer;
+  syn_backend_call_async (syn_session_get_backend (syn_window_get_session (window)), op, params, NULL,
+                          call_done, &state);
+  WAIT_FOR (state.done);
+  g_assert_no_error (state.error);
+  g_assert_nonnull (state.answer);
+  return state.answer;
 }
 
 static char *
