@@ -203,8 +203,12 @@ print_diff (JsonObject *payload)
     }
 }
 
+/* The shape of history and explain: TAG --project P, one operation on that
+ * asset. Prints --json answers itself. Returns the exit status, and on
+ * success without --json gives the asset and the answer to print. */
 int
-_syn_cli_history (int argc, char **argv)
+_syn_cli_asset_op (int *argc, char ***argv, const char *command, const char *summary, const char *op,
+                   JsonObject **out_asset, JsonNode **out_answer)
 {
   SynCliCommon common = { 0 };
   g_autofree char *project = NULL;
@@ -218,29 +222,56 @@ _syn_cli_history (int argc, char **argv)
     { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
     { NULL }
   };
-  JsonArray *history;
   int ret = 0;
 
-  if (!_syn_cli_parse (&argc, &argv, "TAG", "Show the events of one asset, oldest first.", entries, &common, &error))
+  *out_asset = NULL;
+  *out_answer = NULL;
+  if (!_syn_cli_parse (argc, argv, "TAG", summary, entries, &common, &error))
     return _syn_cli_fail (error);
   if (project == NULL)
-    return _syn_cli_usage_error ("history: --project is required");
-  if (argc != 2)
-    return _syn_cli_usage_error ("usage: synapse history TAG --project P");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)) ||
-      !(asset = _syn_cli_resolve_asset (backend, project_id, argv[1], &error)))
-    goto fail;
-
-  json_object_set_string_member (params, "project_id", project_id);
-  json_object_set_string_member (params, "asset_id", syn_json_get_string (asset, "id"));
-  if (!(answer = _syn_cli_call (backend, SYN_OP_ASSET_HISTORY, params, &error)))
-    goto fail;
-  if (common.json)
     {
-      _syn_cli_print_json (answer);
-      goto out;
+      g_autofree char *message = g_strdup_printf ("%s: --project is required", command);
+      ret = _syn_cli_usage_error (message);
     }
+  else if (*argc != 2)
+    {
+      g_autofree char *message = g_strdup_printf ("usage: synapse %s TAG --project P", command);
+      ret = _syn_cli_usage_error (message);
+    }
+  else if (!(backend = _syn_cli_backend (&common, &error)) ||
+           !(project_id = _syn_cli_resolve_project (backend, project, &error)) ||
+           !(asset = _syn_cli_resolve_asset (backend, project_id, (*argv)[1], &error)))
+    ret = _syn_cli_fail (error);
+  else
+    {
+      json_object_set_string_member (params, "project_id", project_id);
+      json_object_set_string_member (params, "asset_id", syn_json_get_string (asset, "id"));
+      if (!(answer = _syn_cli_call (backend, op, params, &error)))
+        ret = _syn_cli_fail (error);
+      else if (common.json)
+        _syn_cli_print_json (answer);
+      else
+        {
+          *out_asset = g_steal_pointer (&asset);
+          *out_answer = g_steal_pointer (&answer);
+        }
+    }
+  _syn_cli_common_clear (&common);
+  return ret;
+}
+
+int
+_syn_cli_history (int argc, char **argv)
+{
+  g_autoptr(JsonObject) asset = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  JsonArray *history;
+  int ret;
+
+  ret = _syn_cli_asset_op (&argc, &argv, "history", "Show the events of one asset, oldest first.",
+                           SYN_OP_ASSET_HISTORY, &asset, &answer);
+  if (ret != 0 || answer == NULL)
+    return ret;
 
   printf ("%s (%s)\n", argv[1], syn_json_get_string (asset, "type"));
   history = json_object_get_array_member (json_node_get_object (answer), "history");
@@ -258,13 +289,7 @@ _syn_cli_history (int argc, char **argv)
     }
   printf ("%" G_GINT64_FORMAT " events\n",
           json_object_get_int_member (json_node_get_object (answer), "total_events"));
-  goto out;
-
-fail:
-  ret = _syn_cli_fail (error);
-out:
-  _syn_cli_common_clear (&common);
-  return ret;
+  return 0;
 }
 
 int

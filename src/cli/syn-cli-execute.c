@@ -520,53 +520,20 @@ print_provenance (const char *title, JsonObject *provenance)
 int
 _syn_cli_explain (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
-  g_autofree char *project = NULL;
-  g_autofree char *project_id = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SynBackend) backend = NULL;
   g_autoptr(JsonObject) asset = NULL;
-  g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(JsonNode) answer = NULL;
-  GOptionEntry entries[] = {
-    { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
-    { NULL }
-  };
   JsonObject *a;
-  int ret = 0;
+  int ret;
 
-  if (!_syn_cli_parse (&argc, &argv, "TAG", "Why each rule did or didn't fire on an asset; who set each value.",
-                       entries, &common, &error))
-    return _syn_cli_fail (error);
-  if (project == NULL)
-    return _syn_cli_usage_error ("explain: --project is required");
-  if (argc != 2)
-    return _syn_cli_usage_error ("usage: synapse explain TAG --project P");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)) ||
-      !(asset = _syn_cli_resolve_asset (backend, project_id, argv[1], &error)))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
-  json_object_set_string_member (params, "project_id", project_id);
-  json_object_set_string_member (params, "asset_id", syn_json_get_string (asset, "id"));
-  if (!(answer = _syn_cli_call (backend, SYN_OP_EXPLAIN, params, &error)))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
-  if (common.json)
-    {
-      _syn_cli_print_json (answer);
-      goto out;
-    }
+  ret = _syn_cli_asset_op (&argc, &argv, "explain", "Why each rule did or didn't fire on an asset; who set each value.",
+                           SYN_OP_EXPLAIN, &asset, &answer);
+  if (ret != 0 || answer == NULL)
+    return ret;
+
   a = json_node_get_object (answer);
   printf ("%s (%s)\n\n", argv[1], syn_json_get_string (asset, "type"));
   print_verdicts (json_object_get_array_member (a, "rules"));
   print_provenance ("PROPERTY", json_object_get_object_member (a, "provenance"));
   print_provenance ("FIELD", json_object_get_object_member (a, "fields"));
-out:
-  _syn_cli_common_clear (&common);
-  return ret;
+  return 0;
 }

@@ -52,6 +52,9 @@ char       *_syn_cli_resolve_project (SynBackend *backend, const char *project, 
 JsonObject *_syn_cli_resolve_asset   (SynBackend *backend, const char *project_id, const char *tag,
                                       GError **error);
 
+int         _syn_cli_asset_op        (int *argc, char ***argv, const char *command, const char *summary,
+                                      const char *op, JsonObject **out_asset, JsonNode **out_answer);
+
 int _syn_cli_project    (int argc, char **argv);  /* syn-cli-project.c */
 int _syn_cli_timeline   (int argc, char **argv);  /* syn-cli-events.c */
 int _syn_cli_history    (int argc, char **argv);
