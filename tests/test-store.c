@@ -470,6 +470,43 @@ test_tokens_and_members (SynTestFixture *f, gconstpointer data)
   g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND);
 }
 
+/* Hostile JSON is refused with an error, never a crash: 100,000 nested
+ * arrays overflowed json-glib's recursive parser, invalid UTF-8 went through. */
+static void
+test_json_hostile (void)
+{
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) ok = NULL;
+  g_autoptr(GString) fine = g_string_new (NULL);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  node = syn_json_parse (deep->str, (gssize) deep->len, &error);
+  g_assert_null (node);
+  g_assert_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON);
+  g_assert_nonnull (strstr (error->message, "nested deeper"));
+  g_clear_error (&error);
+
+  /* brackets inside strings do not count, and the limit itself is allowed */
+  for (guint i = 0; i < SYN_JSON_MAX_DEPTH - 1; i++)
+    g_string_append_c (fine, '[');
+  g_string_append (fine, "\"[[[[\\\"{{{{\"");
+  for (guint i = 0; i < SYN_JSON_MAX_DEPTH - 1; i++)
+    g_string_append_c (fine, ']');
+  ok = syn_json_parse (fine->str, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+
+  node = syn_json_parse ("{\"tag\": \"P-\xff\xfe\"}", -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON);
+  g_assert_nonnull (strstr (error->message, "UTF-8"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -486,6 +523,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/store/tokens-and-members", test_tokens_and_members);
   g_test_add_func ("/synapse/store/canonical-json", test_canonical_json);
   g_test_add_func ("/synapse/store/uuid-v7", test_uuid_v7);
+  g_test_add_func ("/synapse/store/json-hostile", test_json_hostile);
 
   return g_test_run ();
 }

@@ -9,6 +9,43 @@
 
 G_DEFINE_QUARK (syn-core-error-quark, syn_core_error)
 
+/* json-glib parses recursively: a hostile body of 100,000 '[' overflows the
+ * stack. Nothing we accept nests deeper than a few levels, so refuse deep
+ * documents before parsing them. */
+static gboolean
+check_depth (const char *text, gsize length, GError **error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > SYN_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON,
+                           "Malformed JSON: nested deeper than %u levels", SYN_JSON_MAX_DEPTH);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
 JsonNode *
 syn_json_parse (const char *text, gssize length, GError **error)
 {
@@ -17,6 +54,16 @@ syn_json_parse (const char *text, gssize length, GError **error)
 
   g_return_val_if_fail (text != NULL, NULL);
 
+  if (length < 0)
+    length = (gssize) strlen (text);
+  if (!g_utf8_validate_len (text, (gsize) length, NULL))
+    {
+      g_set_error_literal (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON,
+                           "Malformed JSON: the text is not valid UTF-8");
+      return NULL;
+    }
+  if (!check_depth (text, (gsize) length, error))
+    return NULL;
   if (!json_parser_load_from_data (parser, text, length, &local_error))
     {
       g_set_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON,

@@ -17,6 +17,9 @@ typedef enum {
 
 GQuark      syn_core_error_quark            (void);
 
+/* Refuses documents nested deeper than this (json-glib recurses). */
+#define SYN_JSON_MAX_DEPTH 256
+
 JsonNode   *syn_json_parse                  (const char   *text,
                                              gssize        length,
                                              GError      **error);
