@@ -523,6 +523,7 @@ typedef struct
 {
   SynWsHub *hub;
   Feed     *feed;
+  gint64    after;    /* the page holds the events after this position */
 } PollData;
 
 static void
@@ -531,6 +532,7 @@ on_feed_page (GObject *object, GAsyncResult *result, gpointer data)
   PollData *pd = data;
   g_autoptr(SynWsHub) self = pd->hub;
   Feed *feed = pd->feed;
+  gint64 after = pd->after;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
   JsonArray *events;
@@ -569,7 +571,9 @@ on_feed_page (GObject *object, GAsyncResult *result, gpointer data)
         {
           Watcher *w = g_ptr_array_index (feed->watchers, j);
 
-          if (position > w->cursor)
+          /* a watcher that joined behind this page (cursor < after) would
+           * skip the events before it: it waits for the next poll, from its cursor */
+          if (position > w->cursor && w->cursor >= after)
             {
               watcher_send (w, text);
               w->cursor = position;
@@ -614,6 +618,7 @@ feed_poll (Feed *feed)
   pd = g_new0 (PollData, 1);
   pd->hub = g_object_ref (self);
   pd->feed = feed;
+  pd->after = after;
   feed->in_flight = TRUE;
   syn_backend_call_async (SYN_BACKEND (self->backend), SYN_OP_EVENTS_AFTER, params,
                           self->cancellable, on_feed_page, pd);
