@@ -507,6 +507,25 @@ test_json_hostile (void)
   g_assert_nonnull (strstr (error->message, "UTF-8"));
 }
 
+/* The command line's pretty form is JSON that reads back as the same
+ * document: json-glib's generator wrote 1e308 as "1e+308.0". */
+static void
+test_json_pretty (void)
+{
+  const char *text = "{\"a\": [1, 2.5, 1e308, -3e-300, \"x\\\"y\", null, true, {}, []],"
+                     " \"b\": {\"c\": {\"d\": \"\u00e9\"}}, \"e\": []}";
+  g_autoptr(JsonNode) node = syn_json_parse (text, -1, NULL);
+  g_autofree char *pretty = syn_json_to_string_pretty (node);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) again = syn_json_parse (pretty, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (syn_json_node_equal (node, again));
+  g_assert_null (strstr (pretty, ".0"));
+  g_assert_true (g_str_has_prefix (pretty, "{\n  \"a\": [\n    1,\n"));
+  g_assert_nonnull (strstr (pretty, "\"e\": []\n}"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -524,6 +543,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/synapse/store/canonical-json", test_canonical_json);
   g_test_add_func ("/synapse/store/uuid-v7", test_uuid_v7);
   g_test_add_func ("/synapse/store/json-hostile", test_json_hostile);
+  g_test_add_func ("/synapse/store/json-pretty", test_json_pretty);
 
   return g_test_run ();
 }

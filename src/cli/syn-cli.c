@@ -144,13 +144,8 @@ _syn_cli_usage_error (const char *message)
 void
 _syn_cli_print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = syn_json_to_string_pretty (node);
 
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
   printf ("%s\n", text);
 }
 

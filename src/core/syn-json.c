@@ -16,12 +16,21 @@ static gboolean
 check_depth (const char *text, gsize length, GError **error)
 {
   gboolean in_string = FALSE;
+  gboolean closed = FALSE;
   guint depth = 0;
 
   for (gsize i = 0; i < length; i++)
     {
       char c = text[i];
 
+      /* json-glib 1.6 reads a second top-level value after the first and
+       * leaks what it built of it: "[5][...]" cost memory on every request */
+      if (closed && c != ' ' && c != '\t' && c != '\n' && c != '\r')
+        {
+          g_set_error_literal (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON,
+                               "Malformed JSON: more than one value at the top level");
+          return FALSE;
+        }
       if (in_string)
         {
           if (c == '\\')
@@ -41,9 +50,89 @@ check_depth (const char *text, gsize length, GError **error)
             }
         }
       else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+        closed = --depth == 0;
     }
   return TRUE;
+}
+
+static int
+hex4 (const char *p)
+{
+  int value = 0;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (p[i]);
+
+      if (d < 0)
+        return -1;
+      value = value * 16 + d;
+    }
+  return value;
+}
+
+/* json-glib turns "\u0000" into a NUL that silently cuts the string short
+ * ("<uuid>\u0000junk" reads as the uuid) and a lone surrogate ("\ud800")
+ * into bytes that are not UTF-8, which every later answer would carry: both
+ * are refused. Valid surrogate pairs are fine. */
+static gboolean
+check_escapes (const char *text, gsize length, GError **error)
+{
+  gboolean in_string = FALSE;
+
+  if (memchr (text, '\\', length) == NULL)
+    return TRUE;
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+      int code;
+
+      if (!in_string)
+        {
+          in_string = c == '"';
+          continue;
+        }
+      if (c == '"')
+        {
+          in_string = FALSE;
+          continue;
+        }
+      if (c != '\\' || i + 1 >= length)
+        continue;
+      i++;
+      if (text[i] != 'u')
+        continue;
+      /* json-glib 1.6 leaks its token on a bad \u escape: refused here */
+      if (i + 4 >= length || (code = hex4 (text + i + 1)) < 0)
+        {
+          g_set_error_literal (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON,
+                               "Malformed JSON: \\u not followed by four hexadecimal digits");
+          return FALSE;
+        }
+      i += 4;
+      if (code == 0)
+        {
+          g_set_error_literal (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON,
+                               "Malformed JSON: \\u0000 (a NUL character) in a string");
+          return FALSE;
+        }
+      if (code >= 0xDC00 && code <= 0xDFFF)
+        goto lone;
+      if (code >= 0xD800 && code <= 0xDBFF)
+        {
+          int low = i + 6 < length && text[i + 1] == '\\' && text[i + 2] == 'u' ? hex4 (text + i + 3) : -1;
+
+          if (low < 0xDC00 || low > 0xDFFF)
+            goto lone;
+          i += 6;
+        }
+    }
+  return TRUE;
+
+lone:
+  g_set_error_literal (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON,
+                       "Malformed JSON: a lone UTF-16 surrogate (\\uD800-\\uDFFF) in a string is not UTF-8");
+  return FALSE;
 }
 
 JsonNode *
@@ -62,7 +151,7 @@ syn_json_parse (const char *text, gssize length, GError **error)
                            "Malformed JSON: the text is not valid UTF-8");
       return NULL;
     }
-  if (!check_depth (text, (gsize) length, error))
+  if (!check_depth (text, (gsize) length, error) || !check_escapes (text, (gsize) length, error))
     return NULL;
   if (!json_parser_load_from_data (parser, text, length, &local_error))
     {
@@ -95,12 +184,15 @@ syn_json_parse_object (const char *text, gssize length, GError **error)
   return json_object_ref (json_node_get_object (node));
 }
 
+/* Not json_to_string(): json-glib 1.6 writes 1e308 as "1e+308.0", which
+ * no parser reads back (an asset with such a property would break every
+ * answer that shows it). */
 char *
 syn_json_to_string (JsonNode *node)
 {
   if (node == NULL)
     return g_strdup ("null");
-  return json_to_string (node, FALSE);
+  return syn_json_to_string_fast (node);
 }
 
 char *
@@ -299,6 +391,58 @@ syn_json_to_string_fast (JsonNode *node)
   GString *out = g_string_sized_new (128);
 
   syn_json_compact_append (out, node);
+  return g_string_free (out, FALSE);
+}
+
+static void
+pretty_append (GString *out, JsonNode *node, guint depth)
+{
+  gboolean first = TRUE;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) && json_object_get_size (json_node_get_object (node)) > 0)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      g_string_append_c (out, '{');
+      json_object_iter_init_ordered (&iter, json_node_get_object (node));
+      while (json_object_iter_next_ordered (&iter, &name, &member))
+        {
+          g_string_append (out, first ? "\n" : ",\n");
+          first = FALSE;
+          g_string_append_printf (out, "%*s", (int) (depth + 1) * 2, "");
+          append_string_literal (out, name);
+          g_string_append (out, ": ");
+          pretty_append (out, member, depth + 1);
+        }
+      g_string_append_printf (out, "\n%*s}", (int) depth * 2, "");
+    }
+  else if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) > 0)
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_string_append (out, i > 0 ? ",\n" : "\n");
+          g_string_append_printf (out, "%*s", (int) (depth + 1) * 2, "");
+          pretty_append (out, json_array_get_element (array, i), depth + 1);
+        }
+      g_string_append_printf (out, "\n%*s]", (int) depth * 2, "");
+    }
+  else
+    syn_json_compact_append (out, node);
+}
+
+/* Indented by two, for people: json-glib 1.6's generator writes 1e308 as
+ * "1e+308.0", which is not JSON, so the command line uses this one. */
+char *
+syn_json_to_string_pretty (JsonNode *node)
+{
+  GString *out = g_string_sized_new (256);
+
+  pretty_append (out, node, 0);
   return g_string_free (out, FALSE);
 }
 

@@ -30,6 +30,7 @@ char       *syn_json_to_string              (JsonNode     *node);
 char       *syn_json_object_to_string       (JsonObject   *object);
 char       *syn_json_canonical              (JsonNode     *node);
 char       *syn_json_to_string_fast         (JsonNode     *node);
+char       *syn_json_to_string_pretty       (JsonNode     *node);
 void        syn_json_compact_append         (GString      *out,
                                              JsonNode     *node);
 void        syn_json_canonical_append       (GString      *out,

@@ -147,7 +147,9 @@ is_blank (const char *s)
 static gboolean
 id_is_plain (const char *id)
 {
-  if (*id == '\0')
+  /* "." and ".." would be dot segments in a URL: such a rule could never
+   * be addressed (PUT, DELETE) again */
+  if (*id == '\0' || g_str_equal (id, ".") || g_str_equal (id, ".."))
     return FALSE;
   for (const char *p = id; *p; p++)
     if (!g_ascii_isalnum (*p) && strchr ("-_.:", *p) == NULL)

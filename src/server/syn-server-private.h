@@ -122,6 +122,19 @@ void             _syn_server_authorize_project (SynRequest *req,
 void             _syn_server_generic_done   (SynRequest  *req,
                                              JsonNode    *answer,
                                              GError      *error);
+/* A request's parameters from its body (per @route->body) and from its
+ * query, as the dispatch reads them; errors are SYN_BACKEND_ERROR_INVALID.
+ * Shared with the fuzz targets (tests/fuzz). */
+gboolean         _syn_server_parse_body     (const SynRoute *route,
+                                             const char  *data,
+                                             gsize        len,
+                                             JsonObject  *params,
+                                             GError     **error);
+gboolean         _syn_server_parse_query    (const SynRoute *route,
+                                             GHashTable  *query,
+                                             gboolean     websocket,
+                                             JsonObject  *params,
+                                             GError     **error);
 /* Completes the WebSocket handshake; the connection then goes to the hub. */
 void             _syn_server_upgrade        (SynRequest  *req,
                                              gboolean     project,

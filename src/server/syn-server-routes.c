@@ -176,6 +176,11 @@ handle_put_rule (SynRequest *req)
   const char *rule_id = syn_json_get_string (req->params, "rule_id");
   const char *body_id = syn_json_get_string (rule, "id");
 
+  if (json_object_has_member (rule, "id") && body_id == NULL)
+    {
+      _syn_server_reply_status (req, 400, NULL, "id: must be the rule's id as a string (\"%s\")", rule_id);
+      return;
+    }
   if (body_id != NULL && g_strcmp0 (body_id, rule_id) != 0)
     {
       _syn_server_reply_status (req, 400, NULL, "id: \"%s\" is not the rule of the path (\"%s\")", body_id, rule_id);

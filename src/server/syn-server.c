@@ -306,7 +306,7 @@ serialize_thread (GTask *task, gpointer source, gpointer task_data, GCancellable
 {
   Reply *reply = task_data;
 
-  reply->text = json_to_string (reply->node, FALSE);
+  reply->text = syn_json_to_string (reply->node);
   g_clear_pointer (&reply->node, json_node_unref);
   g_task_return_boolean (task, TRUE);
 }
@@ -413,6 +413,7 @@ code_for_status (guint status)
     case 405: return "method_not_allowed";
     case 409: return "conflict";
     case 413: return "too_large";
+    case 415: return "unsupported_media_type";
     case 423: return "busy";
     case 429: return "too_many_requests";
     case 503: return "unavailable";
@@ -699,23 +700,73 @@ bearer_token (SoupServerMessage *msg)
   return *header ? header : NULL;
 }
 
-/* The body, decoded per the route, into req->params. */
-static gboolean
-read_body (SynRequest *req, GError **error)
+typedef struct
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
+  GHashTable *members;   /* JsonObject -> members parsed */
+  char       *duplicate;
+} DuplicateScan;
+
+static void
+on_object_member (JsonParser *parser, JsonObject *object, const char *name, gpointer data)
+{
+  DuplicateScan *scan = data;
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (scan->members, object)) + 1;
+
+  g_hash_table_insert (scan->members, object, GUINT_TO_POINTER (n));
+  /* a name seen before was replaced, not added */
+  if (scan->duplicate == NULL && json_object_get_size (object) < n)
+    scan->duplicate = g_strdup (name);
+}
+
+/* json-glib keeps the last of two members with one name: {"cascade": true,
+ * "cascade": false} would mean whatever the last one says, unseen. The
+ * first name given twice, or NULL (the text is already known to parse). */
+static char *
+duplicate_member (const char *data, gsize len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  DuplicateScan scan = { g_hash_table_new (NULL, NULL), NULL };
+
+  g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &scan);
+  json_parser_load_from_data (parser, data, (gssize) len, NULL);
+  g_hash_table_unref (scan.members);
+  return scan.duplicate;
+}
+
+/* The members a plain route's JSON body may have, for the operations that
+ * would otherwise ignore the others ({"cascad": true} must not roll back
+ * without cascade, unseen). Asset edits and execute check their own. */
+static const char *
+known_body_members (const SynRoute *route)
+{
+  static const struct { const char *op; const char *members; } known[] = {
+    { SYN_OP_LOGIN, "username,password" },
+    { SYN_OP_CREATE_USER, "username,password,role,display_name" },
+    { SYN_OP_CREATE_OWNED_PROJECT, "name,description,country" },
+    { SYN_OP_CREATE_DEMO, "name" },
+    { SYN_OP_ADD_MEMBER, "username" },
+    { SYN_OP_ROLLBACK, "project_id,correlation_id,cascade" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_strcmp0 (route->op, known[i].op) == 0)
+      return known[i].members;
+  return NULL;
+}
+
+/* A body, decoded per @route, into @params (the fuzz targets call this too). */
+gboolean
+_syn_server_parse_body (const SynRoute *route, const char *data, gsize len, JsonObject *params, GError **error)
+{
   g_autoptr(JsonNode) root = NULL;
 
-  switch (req->route->body)
+  switch (route->body)
     {
     case SYN_BODY_NONE:
       if (len > 0)
         {
           g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
-                       "body: %s %s takes none", req->route->method, req->route->pattern);
+                       "body: %s %s takes none", route->method, route->pattern);
           return FALSE;
         }
       return TRUE;
@@ -730,7 +781,7 @@ read_body (SynRequest *req, GError **error)
       {
         g_autofree char *text = g_strndup (data ? data : "", len);
 
-        json_object_set_string_member (req->params, "csv", text);
+        json_object_set_string_member (params, "csv", text);
       }
       return TRUE;
 
@@ -742,7 +793,7 @@ read_body (SynRequest *req, GError **error)
 
   if (len == 0)
     {
-      if (req->route->body == SYN_BODY_RULE)
+      if (route->body == SYN_BODY_RULE)
         {
           g_set_error_literal (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "body: a rule object is required");
           return FALSE;
@@ -761,9 +812,18 @@ read_body (SynRequest *req, GError **error)
       g_set_error_literal (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "body: must be a JSON object");
       return FALSE;
     }
-  if (req->route->body == SYN_BODY_RULE)
+  {
+    g_autofree char *twice = duplicate_member (data, len);
+
+    if (twice != NULL)
+      {
+        g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "body: duplicate member \"%s\"", twice);
+        return FALSE;
+      }
+  }
+  if (route->body == SYN_BODY_RULE)
     {
-      json_object_set_object_member (req->params, "rule", json_object_ref (json_node_get_object (root)));
+      json_object_set_object_member (params, "rule", json_object_ref (json_node_get_object (root)));
       return TRUE;
     }
   {
@@ -775,15 +835,85 @@ read_body (SynRequest *req, GError **error)
     while (json_object_iter_next (&iter, &name, &node))
       {
         /* "_user_id" and its kind are the server's to set */
-        if (name[0] == '_')
+        if (name[0] == '_' ||
+            (known_body_members (route) != NULL && !list_contains (known_body_members (route), name)))
           {
             g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: unknown field", name);
             return FALSE;
           }
-        json_object_set_member (req->params, name, json_node_ref (node));
+        json_object_set_member (params, name, json_node_ref (node));
       }
   }
   return TRUE;
+}
+
+/* The body, decoded per the route, into req->params. */
+static gboolean
+read_body (SynRequest *req, GError **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return _syn_server_parse_body (req->route, data, len, req->params, error);
+}
+
+/* The query parameters @route takes, into @params (the fuzz targets call this too). */
+gboolean
+_syn_server_parse_query (const SynRoute *route, GHashTable *query, gboolean websocket, JsonObject *params,
+                         GError **error)
+{
+  GHashTableIter iter;
+  const char *name, *value;
+
+  if (query == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, query);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &value))
+    {
+      if (websocket && g_str_equal (name, "token"))
+        continue;
+      if (!list_contains (route->query, name))
+        {
+          g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: unknown parameter", name);
+          return FALSE;
+        }
+      if (!g_utf8_validate (value, -1, NULL))
+        {
+          g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: not UTF-8", name);
+          return FALSE;
+        }
+      json_object_set_string_member (params, name, value);
+    }
+  return TRUE;
+}
+
+/* A body must say what it is, when it says anything: JSON routes take
+ * application/json (or a +json type), the import takes CSV or plain text.
+ * A form or multipart post is refused rather than read as JSON. NULL when
+ * it is fine; else what the route takes. */
+static const char *
+refused_content_type (SynRequest *req)
+{
+  static const char * const csv[] = { "text/csv", "text/plain", "application/csv", "text/x-csv",
+                                      "application/octet-stream", NULL };
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *type;
+
+  if (req->route->body == SYN_BODY_NONE || soup_server_message_get_request_body (req->msg)->length == 0 ||
+      (type = soup_message_headers_get_content_type (headers, NULL)) == NULL)
+    return NULL;
+  if (req->route->body == SYN_BODY_CSV)
+    {
+      for (guint i = 0; csv[i]; i++)
+        if (g_ascii_strcasecmp (type, csv[i]) == 0)
+          return NULL;
+      return "text/csv";
+    }
+  if (g_ascii_strcasecmp (type, "application/json") == 0 || g_str_has_suffix (type, "+json"))
+    return NULL;
+  return "application/json";
 }
 
 static void authorized (SynRequest *req);
@@ -935,34 +1065,35 @@ handle_request (SoupServer        *soup,
     }
   req->is_websocket = websocket;
 
+  {
+    const char *wanted = refused_content_type (req);
+
+    if (wanted != NULL)
+      {
+        _syn_server_reply_status (req, 415, NULL, "Content-Type: %s %s takes %s", method, req->route->pattern, wanted);
+        return;
+      }
+  }
   /* the parameters: body, then query, then path (the path has the last word) */
   if (!read_body (req, &error))
     {
       _syn_server_reply_error (req, error);
       return;
     }
-  if (query != NULL)
-    {
-      GHashTableIter iter;
-      const char *name, *value;
+  /* libsoup decodes "?q=%00x" to "": the value would silently be cut short */
+  {
+    const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
 
-      g_hash_table_iter_init (&iter, query);
-      while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &value))
-        {
-          if (websocket && g_str_equal (name, "token"))
-            continue;
-          if (!list_contains (req->route->query, name))
-            {
-              _syn_server_reply_status (req, 400, NULL, "%s: unknown parameter", name);
-              return;
-            }
-          if (!g_utf8_validate (value, -1, NULL))
-            {
-              _syn_server_reply_status (req, 400, NULL, "%s: not UTF-8", name);
-              return;
-            }
-          json_object_set_string_member (req->params, name, value);
-        }
+    if (raw != NULL && strstr (raw, "%00") != NULL)
+      {
+        _syn_server_reply_status (req, 400, NULL, "The query holds a NUL character (%%00)");
+        return;
+      }
+  }
+  if (!_syn_server_parse_query (req->route, query, websocket, req->params, &error))
+    {
+      _syn_server_reply_error (req, error);
+      return;
     }
   match_pattern (req->route->pattern, segments, n, req->params);
 
@@ -1191,11 +1322,18 @@ on_wrote_informational (SoupServerMessage *msg, gpointer data)
 static void
 upgrade (SynRequest *req, gboolean project, const char *key, gint64 after)
 {
+  g_autoptr(GError) error = NULL;
   UpgradeData *ud;
 
   if (req->gone)
     {
       _syn_server_request_free (req);
+      return;
+    }
+  /* libsoup's own refusal is an HTML page: this one is JSON like every error */
+  if (!soup_websocket_server_check_handshake (req->msg, NULL, NULL, NULL, &error))
+    {
+      _syn_server_reply_status (req, 400, NULL, "Not a WebSocket handshake: %s", error->message);
       return;
     }
   if (!soup_websocket_server_process_handshake (req->msg, NULL, NULL, NULL, NULL))

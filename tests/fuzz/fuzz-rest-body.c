@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fuzz-rest-body.c: request bodies of every REST route that takes one: the server's decoding, then the route's operation on a real database. */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/syn-core.h"
+#include "fuzz-common.h"
+#include "server/syn-server-private.h"
+
+/* The routes with a body, in the order of _syn_server_routes: the first
+ * byte of an input picks one (modulo their number), the rest is the body.
+ * Left out: POST /api/v1/demo (a whole project per input) and the PUT of a
+ * rule (its handler only pins the id; POST takes the same body). */
+static GPtrArray *routes;
+
+static void
+find_routes (void)
+{
+  routes = g_ptr_array_new ();
+  for (const SynRoute *r = _syn_server_routes; r->pattern != NULL; r++)
+    if (r->body != SYN_BODY_NONE && !g_str_equal (r->method, "PUT") && !g_str_equal (r->op ? r->op : "", SYN_OP_CREATE_DEMO))
+      g_ptr_array_add (routes, (gpointer) r);
+  g_assert_cmpuint (routes->len, >=, 10);
+}
+
+/* handle_execute's check, before the backend sees the request. */
+static gboolean
+execute_fields_known (JsonObject *params)
+{
+  static const char * const known[] = { "project_id", "mode", "filters", "execution_id", "_user_id", NULL };
+  JsonObjectIter iter;
+  const char *name;
+
+  json_object_iter_init (&iter, params);
+  while (json_object_iter_next (&iter, &name, NULL))
+    if (!g_strv_contains (known, name))
+      return FALSE;
+  return TRUE;
+}
+
+/* handle_request's check of the ids that must be UUIDs (400 otherwise);
+ * the rollback body keeps the specification's own message. */
+static gboolean
+uuids_valid (const SynRoute *route, JsonObject *params)
+{
+  static const char * const names[] = { "asset_id", "execution_id", "correlation_id" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      JsonNode *node = json_object_get_member (params, names[i]);
+
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        continue;
+      if (g_str_equal (names[i], "correlation_id") && route->body == SYN_BODY_JSON)
+        continue;
+      if (!syn_uuid_is_valid (json_node_get_string (node)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* What the server answers with 4xx: the client's fault, told. A 5xx on
+ * input from outside is a bug. */
+static void
+check_outcome (const SynRoute *route, JsonNode *answer, GError *error)
+{
+  /* SYN_FUZZ_VERBOSE=1: what each input came to, for triage and seeds */
+  if (g_getenv ("SYN_FUZZ_VERBOSE") != NULL)
+    g_printerr ("%s %s: %s\n", route->method, route->pattern, answer ? "ok" : error->message);
+  if (answer != NULL)
+    {
+      g_assert_null (error);
+      return;
+    }
+  g_assert (error != NULL && error->message != NULL);
+  if (syn_backend_error_to_http_status (error) >= 500)
+    g_error ("%s %s: %d %s", route->method, route->pattern, syn_backend_error_to_http_status (error), error->message);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  SynFuzzWorld *world;
+  const SynRoute *route;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  syn_fuzz_init_logging ();
+  world = syn_fuzz_world ();
+  if (routes == NULL)
+    find_routes ();
+  if (size == 0)
+    return 0;
+  route = g_ptr_array_index (routes, data[0] % routes->len);
+
+  /* as handle_request: the body, then the path's variables */
+  if (!_syn_server_parse_body (route, (const char *) data + 1, size - 1, params, &error))
+    {
+      g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+      return 0;
+    }
+  if (strstr (route->pattern, "{asset_id}") != NULL)
+    json_object_set_string_member (params, "asset_id", world->asset_id);
+  if (route->project)
+    {
+      /* the project the server authorized: the path's, or the body's own
+       * (execute, rollback) when it names one */
+      if (strstr (route->pattern, "{project_id}") == NULL)
+        {
+          const char *key = syn_json_get_string (params, "project_id");
+
+          if (key == NULL || *key == '\0')
+            return 0;
+        }
+      json_object_set_string_member (params, "project_id", world->project_id);
+    }
+  if (!uuids_valid (route, params))
+    return 0;
+  json_object_set_string_member (params, "_user_id", world->user_id);
+
+  if (route->op == NULL)
+    {
+      /* POST /api/v1/rules/execute: the run itself, to its end */
+      if (!execute_fields_known (params))
+        return 0;
+      answer = syn_fuzz_execute (params, &error);
+    }
+  else
+    answer = syn_backend_call_sync (SYN_BACKEND (world->backend), route->op, params, NULL, &error);
+  check_outcome (route, answer, error);
+  return 0;
+}
