@@ -4,16 +4,8 @@
 #include "config.h"
 
 #include "syn-batch.h"
+#include "syn-entity-kind-private.h"
 #include "syn-snapshot-service.h"
-
-typedef enum {
-  KIND_ASSET,
-  KIND_CABLE,
-  KIND_EDGE,
-  N_KINDS
-} EntityKind;
-
-static const char * const kind_names[N_KINDS] = { "assets", "cables", "edges" };
 
 struct _SynBatch
 {

@@ -4,19 +4,8 @@
 
 #include "syn-batch.h"
 #include "syn-engine-error.h"
+#include "syn-entity-kind-private.h"
 #include "syn-rollback-service.h"
-
-typedef enum {
-  KIND_ASSET,
-  KIND_CABLE,
-  KIND_EDGE,
-  N_KINDS
-} EntityKind;
-
-static const char * const kind_names[N_KINDS] = { "assets", "cables", "edges" };
-static const char * const kind_aggregates[N_KINDS] = {
-  SYN_AGGREGATE_ASSET, SYN_AGGREGATE_CABLE, SYN_AGGREGATE_EDGE,
-};
 
 /* What a rollback last did to an entity: the summary counts each entity once. */
 enum {

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-state-replay.c: SynStateReplay: folds a project's events, in position order, into its state, and hashes it. */
+#include "config.h"
+
+#include <string.h>
+
+#include "syn-engine-error.h"
+#include "syn-entity-kind-private.h"
+#include "syn-state-replay.h"
+
+/* Events carry whole entities (created, after an update, deleted), but a
+ * BATCH_ROLLED_BACK names only the ids it deleted and restored: the content
+ * of a restored entity is its state before the undone batch first touched it,
+ * which the replay records itself as it folds that batch (as SynBatch records
+ * its snapshot). */
+typedef struct
+{
+  GHashTable *before[N_KINDS];   /* id -> entity before the batch's first touch, NULL: absent */
+} BatchImages;
+
+struct _SynStateReplay
+{
+  char       *project_id;
+  GHashTable *state[N_KINDS];    /* id -> SynAsset / SynCable / SynEdge */
+  GHashTable *batches;           /* correlation id -> BatchImages */
+  gint64      position;
+  guint64     n_events;
+  guint64     n_anomalies;
+  char       *first_anomaly;
+};
+
+static void
+batch_images_free (BatchImages *images)
+{
+  for (guint k = 0; k < N_KINDS; k++)
+    g_hash_table_unref (images->before[k]);
+  g_free (images);
+}
+
+static void
+unref_or_null (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+SynStateReplay *
+syn_state_replay_new (const char *project_id)
+{
+  SynStateReplay *self;
+
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  self = g_new0 (SynStateReplay, 1);
+  self->project_id = g_strdup (project_id);
+  for (guint k = 0; k < N_KINDS; k++)
+    self->state[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) batch_images_free);
+  return self;
+}
+
+void
+syn_state_replay_free (SynStateReplay *self)
+{
+  if (self == NULL)
+    return;
+  for (guint k = 0; k < N_KINDS; k++)
+    g_hash_table_unref (self->state[k]);
+  g_hash_table_unref (self->batches);
+  g_free (self->first_anomaly);
+  g_free (self->project_id);
+  g_free (self);
+}
+
+static gpointer
+entity_copy (EntityKind kind, gpointer object)
+{
+  switch (kind)
+    {
+    case KIND_ASSET:
+      return syn_asset_copy (object);
+    case KIND_CABLE:
+      return syn_cable_copy (object);
+    case KIND_EDGE:
+      return syn_edge_copy (object);
+    case N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+  return NULL;
+}
+
+static JsonNode *
+entity_to_json (EntityKind kind, gpointer object)
+{
+  switch (kind)
+    {
+    case KIND_ASSET:
+      return syn_asset_to_json (object);
+    case KIND_CABLE:
+      return syn_cable_to_json (object);
+    case KIND_EDGE:
+      return syn_edge_to_json (object);
+    case N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+  return NULL;
+}
+
+/* The entity a payload (or its "after") holds, parsed as the store would give it back. */
+static gpointer
+entity_from_json (EntityKind kind, JsonNode *node, GError **error)
+{
+  JsonObject *object;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED, "the payload holds no entity");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  switch (kind)
+    {
+    case KIND_ASSET:
+      return syn_asset_from_json (object, error);
+    case KIND_CABLE:
+      return syn_cable_from_json (object, error);
+    case KIND_EDGE:
+      return syn_edge_from_json (object, error);
+    case N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+  return NULL;
+}
+
+static BatchImages *
+batch_images (SynStateReplay *self, const char *correlation_id)
+{
+  BatchImages *images = g_hash_table_lookup (self->batches, correlation_id);
+
+  if (images == NULL)
+    {
+      images = g_new0 (BatchImages, 1);
+      for (guint k = 0; k < N_KINDS; k++)
+        images->before[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_or_null);
+      g_hash_table_insert (self->batches, g_strdup (correlation_id), images);
+    }
+  return images;
+}
+
+/* Before the batch changes an entity the first time: what it was (or that it was not). */
+static void
+record_before (SynStateReplay *self, SynEvent *event, EntityKind kind, const char *id)
+{
+  BatchImages *images = batch_images (self, event->correlation_id);
+  gpointer current;
+
+  if (g_hash_table_contains (images->before[kind], id))
+    return;
+  current = g_hash_table_lookup (self->state[kind], id);
+  g_hash_table_insert (images->before[kind], g_strdup (id), current ? entity_copy (kind, current) : NULL);
+}
+
+static gboolean
+fail (GError **error, SynEvent *event, const char *detail)
+{
+  g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED,
+               "Event %s (%s, position %" G_GINT64_FORMAT ", batch %s #%" G_GINT64_FORMAT "): %s",
+               event->id, event->event_type, event->position, event->correlation_id,
+               event->sequence_num, detail);
+  return FALSE;
+}
+
+/* CREATED / UPDATED / DELETED of one kind of entity. */
+static gboolean
+apply_entity (SynStateReplay *self, SynEvent *event, EntityKind kind, char change, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *id = event->aggregate_id;
+  gboolean exists;
+  gpointer entity = NULL;
+
+  if (id == NULL)
+    return fail (error, event, "no aggregate id");
+  exists = g_hash_table_contains (self->state[kind], id);
+  if (change == 'c' && exists)
+    return fail (error, event, "created, but it exists already");
+  if (change != 'c' && !exists)
+    return fail (error, event, "changed, but it does not exist");
+
+  if (change != 'd')
+    {
+      JsonNode *node = event->payload;
+
+      if (change == 'u')
+        node = node && JSON_NODE_HOLDS_OBJECT (node) ? json_object_get_member (json_node_get_object (node), "after") : NULL;
+      if (!(entity = entity_from_json (kind, node, &local_error)))
+        return fail (error, event, local_error->message);
+      if (g_strcmp0 (kind == KIND_ASSET ? ((SynAsset *) entity)->id
+                     : kind == KIND_CABLE ? ((SynCable *) entity)->id
+                     : ((SynEdge *) entity)->id, id) != 0)
+        {
+          g_object_unref (entity);
+          return fail (error, event, "the payload is another entity than the aggregate");
+        }
+    }
+
+  record_before (self, event, kind, id);
+  if (entity != NULL)
+    g_hash_table_insert (self->state[kind], g_strdup (id), entity);
+  else
+    g_hash_table_remove (self->state[kind], id);
+  return TRUE;
+}
+
+static JsonArray *
+get_array (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* Undoes a batch as the rollback service did: the ids it says it deleted go,
+ * the ids it says it restored come back as they were before that batch. */
+static gboolean
+apply_rollback (SynStateReplay *self, SynEvent *event, GError **error)
+{
+  JsonObject *payload;
+  const char *original;
+  BatchImages *images;
+
+  if (event->payload == NULL || !JSON_NODE_HOLDS_OBJECT (event->payload))
+    return fail (error, event, "no payload");
+  payload = json_node_get_object (event->payload);
+  original = syn_json_get_string (payload, "original_correlation_id");
+  if (original == NULL)
+    return fail (error, event, "it names no batch");
+  /* a batch that changed no entity (a run where every rule skipped) has no
+   * images: then the rollback must delete and restore nothing */
+  images = batch_images (self, original);
+
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      g_autofree char *deleted_name = g_strconcat ("deleted_", kind_names[k], NULL);
+      g_autofree char *restored_name = g_strconcat ("restored_", kind_names[k], NULL);
+      JsonArray *deleted = get_array (payload, deleted_name);
+      JsonArray *restored = get_array (payload, restored_name);
+
+      for (guint i = 0; deleted != NULL && i < json_array_get_length (deleted); i++)
+        {
+          const char *id = json_array_get_string_element (deleted, i);
+
+          if (id == NULL || !g_hash_table_remove (self->state[k], id))
+            return fail (error, event, "it deletes an entity that does not exist");
+        }
+      for (guint i = 0; restored != NULL && i < json_array_get_length (restored); i++)
+        {
+          const char *id = json_array_get_string_element (restored, i);
+          gpointer before = NULL;
+
+          if (id == NULL || !g_hash_table_lookup_extended (images->before[k], id, NULL, &before) || before == NULL)
+            return fail (error, event, "it restores an entity the undone batch did not find existing");
+          g_hash_table_insert (self->state[k], g_strdup (id), entity_copy (k, before));
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+syn_state_replay_apply (SynStateReplay *self, SynEvent *event, GError **error)
+{
+  static const struct {
+    const char *type;
+    EntityKind  kind;
+    char        change;
+  } changes[] = {
+    { SYN_EVENT_ASSET_CREATED, KIND_ASSET, 'c' },
+    { SYN_EVENT_ASSET_UPDATED, KIND_ASSET, 'u' },
+    { SYN_EVENT_ASSET_DELETED, KIND_ASSET, 'd' },
+    { SYN_EVENT_CABLE_CREATED, KIND_CABLE, 'c' },
+    { SYN_EVENT_CABLE_UPDATED, KIND_CABLE, 'u' },
+    { SYN_EVENT_CABLE_DELETED, KIND_CABLE, 'd' },
+    { SYN_EVENT_RELATIONSHIP_CREATED, KIND_EDGE, 'c' },
+    { SYN_EVENT_RELATIONSHIP_DELETED, KIND_EDGE, 'd' },
+  };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (SYN_IS_EVENT (event), FALSE);
+
+  self->n_events++;
+  if (event->position > self->position)
+    self->position = event->position;
+  if (g_strcmp0 (event->project_id, self->project_id) != 0)
+    return fail (error, event, "an event of another project");
+
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    if (g_strcmp0 (event->event_type, changes[i].type) == 0)
+      {
+        if (g_strcmp0 (event->aggregate_type, kind_aggregates[changes[i].kind]) != 0)
+          return fail (error, event, "its aggregate type does not match its event type");
+        return apply_entity (self, event, changes[i].kind, changes[i].change, error);
+      }
+  if (g_strcmp0 (event->event_type, SYN_EVENT_BATCH_ROLLED_BACK) == 0)
+    return apply_rollback (self, event, error);
+  /* rule, batch and import bookkeeping, rule definitions: no entity changes */
+  return TRUE;
+}
+
+gboolean
+syn_state_replay_catch_up (SynStateReplay *self, SynStore *store, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) events = syn_store_list_events_after (store, self->project_id, self->position,
+                                                                 1000, error);
+
+      if (events == NULL)
+        return FALSE;
+      if (events->len == 0)
+        return TRUE;
+      for (guint i = 0; i < events->len; i++)
+        {
+          SynEvent *event = g_ptr_array_index (events, i);
+          g_autoptr(GError) local_error = NULL;
+
+          if (event->position <= self->position)
+            {
+              /* never: positions only grow; guard against looping */
+              g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED,
+                           "Event positions went back from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                           self->position, event->position);
+              return FALSE;
+            }
+          if (!syn_state_replay_apply (self, event, &local_error))
+            {
+              if (self->n_anomalies++ == 0)
+                self->first_anomaly = g_strdup (local_error->message);
+            }
+        }
+    }
+}
+
+gint64
+syn_state_replay_get_position (SynStateReplay *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->position;
+}
+
+guint64
+syn_state_replay_get_n_events (SynStateReplay *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_events;
+}
+
+guint64
+syn_state_replay_get_n_anomalies (SynStateReplay *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_anomalies;
+}
+
+const char *
+syn_state_replay_get_first_anomaly (SynStateReplay *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->first_anomaly;
+}
+
+static int
+kind_from_aggregate (const char *aggregate_type)
+{
+  for (guint k = 0; k < N_KINDS; k++)
+    if (g_strcmp0 (aggregate_type, kind_aggregates[k]) == 0)
+      return (int) k;
+  return -1;
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+GPtrArray *
+syn_state_replay_list_ids (SynStateReplay *self, const char *aggregate_type)
+{
+  int k = kind_from_aggregate (aggregate_type);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (self != NULL, ids);
+  g_return_val_if_fail (k >= 0, ids);
+
+  g_hash_table_iter_init (&iter, self->state[k]);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (ids, g_strdup (key));
+  g_ptr_array_sort (ids, compare_strings);
+  return ids;
+}
+
+JsonNode *
+syn_state_replay_get_entity (SynStateReplay *self, const char *aggregate_type, const char *id)
+{
+  int k = kind_from_aggregate (aggregate_type);
+  gpointer entity;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (k >= 0, NULL);
+
+  entity = g_hash_table_lookup (self->state[k], id);
+  return entity ? entity_to_json (k, entity) : NULL;
+}
+
+/* The store's order: assets and cables by tag, edges by id, bytewise. */
+static int
+compare_assets (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(SynAsset **) a)->tag, (*(SynAsset **) b)->tag);
+}
+
+static int
+compare_cables (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(SynCable **) a)->tag, (*(SynCable **) b)->tag);
+}
+
+static int
+compare_edges (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(SynEdge **) a)->id, (*(SynEdge **) b)->id);
+}
+
+/* Exactly hash_section() of syn-state-hash.c: the two must stay byte-equal
+ * (the crash tests compare their results on every kind of batch). */
+static void
+hash_section (GChecksum *sum, const char *name, EntityKind kind, GPtrArray *items)
+{
+  g_autoptr(GString) buf = g_string_new (NULL);
+
+  g_string_append_printf (buf, "\"%s\":[", name);
+  g_checksum_update (sum, (const guchar *) buf->str, buf->len);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autoptr(JsonNode) node = entity_to_json (kind, g_ptr_array_index (items, i));
+
+      g_string_truncate (buf, 0);
+      if (i > 0)
+        g_string_append_c (buf, ',');
+      syn_json_canonical_append (buf, node);
+      g_checksum_update (sum, (const guchar *) buf->str, buf->len);
+    }
+  g_checksum_update (sum, (const guchar *) "]", 1);
+}
+
+static GPtrArray *
+sorted_values (GHashTable *table, GCompareFunc compare)
+{
+  GPtrArray *items = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (items, value);
+  g_ptr_array_sort (items, compare);
+  return items;
+}
+
+char *
+syn_state_replay_hash (SynStateReplay *self)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GPtrArray) cables = NULL;
+  g_autoptr(GPtrArray) edges = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  assets = sorted_values (self->state[KIND_ASSET], compare_assets);
+  cables = sorted_values (self->state[KIND_CABLE], compare_cables);
+  edges = sorted_values (self->state[KIND_EDGE], compare_edges);
+  g_checksum_update (sum, (const guchar *) "{", 1);
+  hash_section (sum, "assets", KIND_ASSET, assets);
+  g_checksum_update (sum, (const guchar *) ",", 1);
+  hash_section (sum, "cables", KIND_CABLE, cables);
+  g_checksum_update (sum, (const guchar *) ",", 1);
+  hash_section (sum, "edges", KIND_EDGE, edges);
+  g_checksum_update (sum, (const guchar *) "}", 1);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+char *
+syn_state_replay_compute (SynStore *store, const char *project_id, GError **error)
+{
+  g_autoptr(SynStateReplay) replay = NULL;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  replay = syn_state_replay_new (project_id);
+  if (!syn_state_replay_catch_up (replay, store, error))
+    return NULL;
+  if (replay->n_anomalies > 0)
+    {
+      g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED,
+                   "%" G_GUINT64_FORMAT " events could not be replayed; the first: %s",
+                   replay->n_anomalies, replay->first_anomaly);
+      return NULL;
+    }
+  return syn_state_replay_hash (replay);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-state-replay.h: SynStateReplay, a project's state rebuilt from its events alone, and its state hash. */
+#pragma once
+
+#include "store/syn-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SynStateReplay SynStateReplay;
+
+SynStateReplay *syn_state_replay_new          (const char      *project_id);
+void            syn_state_replay_free         (SynStateReplay  *self);
+
+/* Folds one event (the next by position) into the state. FALSE, with
+ * SYN_ENGINE_ERROR_FAILED, when the event cannot follow the ones before it
+ * (an update of an entity that does not exist, say); the event is then
+ * skipped and folding may go on. */
+gboolean        syn_state_replay_apply        (SynStateReplay  *self,
+                                               SynEvent        *event,
+                                               GError         **error);
+/* Folds every event after the last one folded, in position order. Events
+ * that cannot be folded are counted (get_n_anomalies) and the first one's
+ * message kept; only a store failure returns FALSE. */
+gboolean        syn_state_replay_catch_up     (SynStateReplay  *self,
+                                               SynStore        *store,
+                                               GError         **error);
+gint64          syn_state_replay_get_position (SynStateReplay  *self);
+guint64         syn_state_replay_get_n_events (SynStateReplay  *self);
+guint64         syn_state_replay_get_n_anomalies (SynStateReplay *self);
+const char     *syn_state_replay_get_first_anomaly (SynStateReplay *self);
+
+/* The entity ids of @aggregate_type (SYN_AGGREGATE_ASSET, _CABLE, _EDGE) in
+ * the replayed state, sorted (char *, owned by the array). */
+GPtrArray      *syn_state_replay_list_ids     (SynStateReplay  *self,
+                                               const char      *aggregate_type);
+/* The replayed entity's JSON, as syn_asset_to_json() and friends give it
+ * (a new reference); NULL when it does not exist. */
+JsonNode       *syn_state_replay_get_entity   (SynStateReplay  *self,
+                                               const char      *aggregate_type,
+                                               const char      *id);
+
+/* The state hash of the replayed state, in syn_state_hash_compute()'s exact
+ * canonical form: equal to it for a healthy database. */
+char           *syn_state_replay_hash         (SynStateReplay  *self);
+
+/* Replays every event of the project and returns the hash. An event that
+ * cannot be folded fails it (SYN_ENGINE_ERROR_FAILED). */
+char           *syn_state_replay_compute      (SynStore        *store,
+                                               const char      *project_id,
+                                               GError         **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynStateReplay, syn_state_replay_free)
+
+G_END_DECLS
