@@ -501,6 +501,26 @@ test_json_hostile (void)
   g_assert_no_error (error);
   g_assert_nonnull (ok);
 
+  /* a second top-level value made json-glib leak the first's tree */
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *two[] = { "null[{\"a\": {}}]", "5 6", "\"a\"\"b\"", "[1]{}" };
+
+      node = syn_json_parse (two[i], -1, &error);
+      g_assert_null (node);
+      g_assert_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON);
+      g_assert_nonnull (strstr (error->message, "more than one value"));
+      g_clear_error (&error);
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *one[] = { " null ", "-5.5e3", "\"a b\"\n", " [1, \"]\"] " };
+      g_autoptr(JsonNode) single = syn_json_parse (one[i], -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (single);
+    }
+
   node = syn_json_parse ("{\"tag\": \"P-\xff\xfe\"}", -1, &error);
   g_assert_null (node);
   g_assert_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON);

@@ -16,29 +16,44 @@ static gboolean
 check_depth (const char *text, gsize length, GError **error)
 {
   gboolean in_string = FALSE;
-  gboolean closed = FALSE;
+  gboolean in_token = FALSE;   /* a bare top-level number or literal */
+  gboolean closed = FALSE;     /* the top-level value has ended */
   guint depth = 0;
 
   for (gsize i = 0; i < length; i++)
     {
       char c = text[i];
 
-      /* json-glib 1.6 reads a second top-level value after the first and
-       * leaks what it built of it: "[5][...]" cost memory on every request */
-      if (closed && c != ' ' && c != '\t' && c != '\n' && c != '\r')
-        {
-          g_set_error_literal (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON,
-                               "Malformed JSON: more than one value at the top level");
-          return FALSE;
-        }
       if (in_string)
         {
           if (c == '\\')
             i++;
           else if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              closed = depth == 0;
+            }
+          continue;
         }
-      else if (c == '"')
+      /* json-glib 1.6 reads a second top-level value after the first and
+       * leaks what it built of it: "[5][...]" and "null[...]" cost memory on
+       * every request */
+      if (depth == 0)
+        {
+          if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            {
+              closed = closed || in_token;
+              in_token = FALSE;
+              continue;
+            }
+          if (closed || (in_token && (c == '[' || c == '{' || c == '"')))
+            {
+              g_set_error_literal (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_JSON,
+                                   "Malformed JSON: more than one value at the top level");
+              return FALSE;
+            }
+        }
+      if (c == '"')
         in_string = TRUE;
       else if (c == '[' || c == '{')
         {
@@ -51,6 +66,8 @@ check_depth (const char *text, gsize length, GError **error)
         }
       else if ((c == ']' || c == '}') && depth > 0)
         closed = --depth == 0;
+      else if (depth == 0)
+        in_token = TRUE;
     }
   return TRUE;
 }
