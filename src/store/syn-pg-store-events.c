@@ -497,32 +497,14 @@ pg_mark_events_rolled_back (SynStore *store, const char *project_id, const char 
   return TRUE;
 }
 
-typedef struct
-{
-  const char *correlation_id;
-  gint64      position;
-} LaterBatch;
-
-static int
-compare_later_batches (gconstpointer a, gconstpointer b)
-{
-  const LaterBatch *x = a, *y = b;
-
-  return (x->position < y->position) - (x->position > y->position);
-}
-
 static GPtrArray *
 pg_list_later_batches (SynStore *store, const char *project_id, const char *aggregate_type,
                        const char * const *aggregate_ids, guint n_ids, gint64 after_position,
                        GError **error)
 {
   SynPgStore *self = SYN_PG_STORE (store);
-  /* correlation id -> its newest matching position (gint64 *) */
-  g_autoptr(GHashTable) newest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (LaterBatch));
-  GPtrArray *result;
-  GHashTableIter iter;
-  gpointer key, value;
+  /* correlation id -> its newest matching position */
+  g_autoptr(GHashTable) newest = _syn_store_later_batches_new ();
 
   for (guint start = 0; start < n_ids; start += LATER_BATCHES_CHUNK)
     {
@@ -543,30 +525,10 @@ pg_list_later_batches (SynStore *store, const char *project_id, const char *aggr
       if (res == NULL)
         return NULL;
       for (int row = 0; row < PQntuples (res); row++)
-        {
-          const char *correlation_id = PQgetvalue (res, row, 0);
-          gint64 position = _syn_pg_col_int (res, row, 1);
-          gint64 *known = g_hash_table_lookup (newest, correlation_id);
-
-          if (known == NULL)
-            g_hash_table_insert (newest, g_strdup (correlation_id), g_memdup2 (&position, sizeof position));
-          else
-            *known = MAX (*known, position);
-        }
+        _syn_store_later_batch_seen (newest, PQgetvalue (res, row, 0), _syn_pg_col_int (res, row, 1));
     }
 
-  g_hash_table_iter_init (&iter, newest);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      LaterBatch batch = { key, *(gint64 *) value };
-
-      g_array_append_val (sorted, batch);
-    }
-  g_array_sort (sorted, compare_later_batches);
-  result = g_ptr_array_new_full (sorted->len, g_free);
-  for (guint i = 0; i < sorted->len; i++)
-    g_ptr_array_add (result, g_strdup (g_array_index (sorted, LaterBatch, i).correlation_id));
-  return result;
+  return _syn_store_later_batches_sorted (newest);
 }
 
 /* Walks the rule's events (the project+rule index) newest first and reads the

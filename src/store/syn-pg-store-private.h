@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include "syn-pg-store.h"
+#include "syn-store-private.h"
 
 G_BEGIN_DECLS
 

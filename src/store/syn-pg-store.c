@@ -481,18 +481,7 @@ syn_pg_store_is_uri (const char *uri)
 int
 syn_pg_store_latest_schema_version (void)
 {
-  g_auto(GStrv) names = g_resources_enumerate_children (SCHEMA_RESOURCE_DIR, 0, NULL);
-  int latest = 0;
-
-  for (guint i = 0; names && names[i]; i++)
-    latest = MAX (latest, (int) g_ascii_strtoll (names[i], NULL, 10));
-  return latest;
-}
-
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_ascii_strtoll (*(char **) a, NULL, 10) - g_ascii_strtoll (*(char **) b, NULL, 10);
+  return _syn_store_latest_migration (SCHEMA_RESOURCE_DIR);
 }
 
 /* A whole migration file: the simple-query protocol runs its statements in order. */
@@ -510,8 +499,7 @@ exec_script (SynPgStore *self, const char *sql, GError **error)
 static gboolean
 migrate (SynPgStore *self, GError **error)
 {
-  g_auto(GStrv) names = g_resources_enumerate_children (SCHEMA_RESOURCE_DIR, 0, NULL);
-  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  g_auto(GStrv) names = _syn_store_list_migrations (SCHEMA_RESOURCE_DIR);
   g_autoptr(PGresult) res = NULL;
   int latest = syn_pg_store_latest_schema_version ();
 
@@ -536,27 +524,18 @@ migrate (SynPgStore *self, GError **error)
       goto fail;
     }
 
-  for (guint i = 0; names && names[i]; i++)
-    g_ptr_array_add (sorted, names[i]);
-  g_ptr_array_sort (sorted, compare_names);
-
-  for (guint i = 0; i < sorted->len; i++)
+  for (guint i = 0; names[i] != NULL; i++)
     {
-      const char *name = g_ptr_array_index (sorted, i);
+      const char *name = names[i];
       int version = (int) g_ascii_strtoll (name, NULL, 10);
-      g_autofree char *resource_path = NULL;
-      g_autoptr(GBytes) bytes = NULL;
       g_autofree char *sql = NULL;
       g_autoptr(GError) local_error = NULL;
       g_auto(SynPgParams) p = { 0 };
 
       if (version <= self->schema_version)
         continue;
-      resource_path = g_strconcat (SCHEMA_RESOURCE_DIR, name, NULL);
-      bytes = g_resources_lookup_data (resource_path, 0, error);
-      if (bytes == NULL)
+      if (!(sql = _syn_store_load_migration (SCHEMA_RESOURCE_DIR, name, error)))
         goto fail;
-      sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       if (!exec_script (self, sql, &local_error))
         {
           g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_SCHEMA,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "syn-sqlite-store.h"
+#include "syn-store-private.h"
 
 #define SCHEMA_RESOURCE_DIR "/org/synapse/Synapse/schema/sqlite/"
 #define BUSY_TIMEOUT_MS     30000
@@ -284,18 +285,7 @@ require_changed (SynSqliteStore *self, const char *what, const char *id, GError 
 int
 syn_sqlite_store_latest_schema_version (void)
 {
-  g_auto(GStrv) names = g_resources_enumerate_children (SCHEMA_RESOURCE_DIR, 0, NULL);
-  int latest = 0;
-
-  for (guint i = 0; names && names[i]; i++)
-    latest = MAX (latest, (int) g_ascii_strtoll (names[i], NULL, 10));
-  return latest;
-}
-
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_ascii_strtoll (*(char **) a, NULL, 10) - g_ascii_strtoll (*(char **) b, NULL, 10);
+  return _syn_store_latest_migration (SCHEMA_RESOURCE_DIR);
 }
 
 static gboolean
@@ -321,8 +311,7 @@ read_schema_version (SynSqliteStore *self, GError **error)
 static gboolean
 migrate (SynSqliteStore *self, GError **error)
 {
-  g_auto(GStrv) names = g_resources_enumerate_children (SCHEMA_RESOURCE_DIR, 0, NULL);
-  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+  g_auto(GStrv) names = _syn_store_list_migrations (SCHEMA_RESOURCE_DIR);
   int latest = syn_sqlite_store_latest_schema_version ();
 
   /* Another process may migrate at the same time: take the write lock first,
@@ -340,27 +329,18 @@ migrate (SynSqliteStore *self, GError **error)
       goto fail;
     }
 
-  for (guint i = 0; names && names[i]; i++)
-    g_ptr_array_add (sorted, names[i]);
-  g_ptr_array_sort (sorted, compare_names);
-
-  for (guint i = 0; i < sorted->len; i++)
+  for (guint i = 0; names[i] != NULL; i++)
     {
-      const char *name = g_ptr_array_index (sorted, i);
+      const char *name = names[i];
       int version = (int) g_ascii_strtoll (name, NULL, 10);
-      g_autofree char *resource_path = NULL;
-      g_autoptr(GBytes) bytes = NULL;
       g_autofree char *sql = NULL;
       g_autoptr(GError) local_error = NULL;
       sqlite3_stmt *stmt;
 
       if (version <= self->schema_version)
         continue;
-      resource_path = g_strconcat (SCHEMA_RESOURCE_DIR, name, NULL);
-      bytes = g_resources_lookup_data (resource_path, 0, error);
-      if (bytes == NULL)
+      if (!(sql = _syn_store_load_migration (SCHEMA_RESOURCE_DIR, name, error)))
         goto fail;
-      sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       if (!exec_sql (self, sql, &local_error))
         {
           g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_SCHEMA,
@@ -1586,32 +1566,14 @@ in_list_length (guint n)
   return MIN (length, LATER_BATCHES_CHUNK);
 }
 
-typedef struct
-{
-  const char *correlation_id;
-  gint64      position;
-} LaterBatch;
-
-static int
-compare_later_batches (gconstpointer a, gconstpointer b)
-{
-  const LaterBatch *x = a, *y = b;
-
-  return (x->position < y->position) - (x->position > y->position);
-}
-
 static GPtrArray *
 sqlite_list_later_batches (SynStore *store, const char *project_id, const char *aggregate_type,
                            const char * const *aggregate_ids, guint n_ids, gint64 after_position,
                            GError **error)
 {
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
-  /* correlation id -> its newest matching position (gint64 *) */
-  g_autoptr(GHashTable) newest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (LaterBatch));
-  GPtrArray *result;
-  GHashTableIter iter;
-  gpointer key, value;
+  /* correlation id -> its newest matching position */
+  g_autoptr(GHashTable) newest = _syn_store_later_batches_new ();
 
   for (guint start = 0; start < n_ids; start += LATER_BATCHES_CHUNK)
     {
@@ -1638,16 +1600,8 @@ sqlite_list_later_batches (SynStore *store, const char *project_id, const char *
         bind_text (stmt, (int) i + 4, i < n ? aggregate_ids[start + i] : NULL);
 
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          const char *correlation_id = (const char *) sqlite3_column_text (stmt, 0);
-          gint64 position = sqlite3_column_int64 (stmt, 1);
-          gint64 *known = g_hash_table_lookup (newest, correlation_id);
-
-          if (known == NULL)
-            g_hash_table_insert (newest, g_strdup (correlation_id), g_memdup2 (&position, sizeof position));
-          else
-            *known = MAX (*known, position);
-        }
+        _syn_store_later_batch_seen (newest, (const char *) sqlite3_column_text (stmt, 0),
+                                     sqlite3_column_int64 (stmt, 1));
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
         {
@@ -1656,18 +1610,7 @@ sqlite_list_later_batches (SynStore *store, const char *project_id, const char *
         }
     }
 
-  g_hash_table_iter_init (&iter, newest);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      LaterBatch batch = { key, *(gint64 *) value };
-
-      g_array_append_val (sorted, batch);
-    }
-  g_array_sort (sorted, compare_later_batches);
-  result = g_ptr_array_new_full (sorted->len, g_free);
-  for (guint i = 0; i < sorted->len; i++)
-    g_ptr_array_add (result, g_strdup (g_array_index (sorted, LaterBatch, i).correlation_id));
-  return result;
+  return _syn_store_later_batches_sorted (newest);
 }
 
 /* Scans the rule's events (the project+rule index) and reads the source

@@ -2,11 +2,13 @@
 /* syn-store.c: SynStore interface dispatch, and the factory that picks an implementation from a URI. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "syn-pg-store.h"
 #include "syn-sqlite-store.h"
 #include "syn-store.h"
+#include "syn-store-private.h"
 
 G_DEFINE_QUARK (syn-store-error-quark, syn_store_error)
 G_DEFINE_INTERFACE (SynStore, syn_store, G_TYPE_OBJECT)
@@ -554,4 +556,103 @@ syn_store_update_user_password (SynStore *self, const char *user_id, const char 
   g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
 
   return SYN_STORE_GET_IFACE (self)->update_user_password (self, user_id, password_hash, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Shared by the implementations                                             */
+
+static int
+compare_migration_names (gconstpointer a, gconstpointer b)
+{
+  gint64 x = g_ascii_strtoll (*(char **) a, NULL, 10);
+  gint64 y = g_ascii_strtoll (*(char **) b, NULL, 10);
+
+  return (x > y) - (x < y);
+}
+
+GStrv
+_syn_store_list_migrations (const char *resource_dir)
+{
+  GStrv names = g_resources_enumerate_children (resource_dir, 0, NULL);
+
+  if (names == NULL)
+    return g_new0 (char *, 1);
+  qsort (names, g_strv_length (names), sizeof (char *), compare_migration_names);
+  return names;
+}
+
+int
+_syn_store_latest_migration (const char *resource_dir)
+{
+  g_auto(GStrv) names = g_resources_enumerate_children (resource_dir, 0, NULL);
+  int latest = 0;
+
+  for (guint i = 0; names && names[i]; i++)
+    latest = MAX (latest, (int) g_ascii_strtoll (names[i], NULL, 10));
+  return latest;
+}
+
+char *
+_syn_store_load_migration (const char *resource_dir, const char *name, GError **error)
+{
+  g_autofree char *resource_path = g_strconcat (resource_dir, name, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_resources_lookup_data (resource_path, 0, error);
+  if (bytes == NULL)
+    return NULL;
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+GHashTable *
+_syn_store_later_batches_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+void
+_syn_store_later_batch_seen (GHashTable *newest, const char *correlation_id, gint64 position)
+{
+  gint64 *known = g_hash_table_lookup (newest, correlation_id);
+
+  if (known == NULL)
+    g_hash_table_insert (newest, g_strdup (correlation_id), g_memdup2 (&position, sizeof position));
+  else
+    *known = MAX (*known, position);
+}
+
+typedef struct
+{
+  const char *correlation_id;
+  gint64      position;
+} LaterBatch;
+
+static int
+compare_later_batches (gconstpointer a, gconstpointer b)
+{
+  const LaterBatch *x = a, *y = b;
+
+  return (x->position < y->position) - (x->position > y->position);
+}
+
+GPtrArray *
+_syn_store_later_batches_sorted (GHashTable *newest)
+{
+  g_autoptr(GArray) sorted = g_array_sized_new (FALSE, FALSE, sizeof (LaterBatch), g_hash_table_size (newest));
+  GPtrArray *result;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, newest);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      LaterBatch batch = { key, *(gint64 *) value };
+
+      g_array_append_val (sorted, batch);
+    }
+  g_array_sort (sorted, compare_later_batches);
+  result = g_ptr_array_new_full (sorted->len, g_free);
+  for (guint i = 0; i < sorted->len; i++)
+    g_ptr_array_add (result, g_strdup (g_array_index (sorted, LaterBatch, i).correlation_id));
+  return result;
 }
