@@ -43,18 +43,6 @@ user_brief (SynUser *user)
   return syn_json_node_new_object (o);
 }
 
-static JsonNode *
-array_of (GPtrArray *items, JsonNode *(*to_json) (gpointer))
-{
-  JsonArray *array = json_array_sized_new (items->len);
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  for (guint i = 0; i < items->len; i++)
-    json_array_add_element (array, to_json (g_ptr_array_index (items, i)));
-  json_node_take_array (node, array);
-  return node;
-}
-
 static gboolean
 valid_username (const char *name, GError **error)
 {
@@ -249,7 +237,7 @@ op_list_users (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(GPtrArray) users = syn_store_list_users (ctx->store, error);
 
-  return users ? array_of (users, (gpointer) syn_user_to_json) : NULL;
+  return users ? _syn_array_answer (users, (gpointer) syn_user_to_json) : NULL;
 }
 
 static JsonNode *
@@ -371,7 +359,7 @@ op_list_user_projects (SynOpContext *ctx, JsonObject *params, GError **error)
     projects = syn_store_list_projects (ctx->store, error);
   else
     projects = syn_store_list_member_projects (ctx->store, user->id, error);
-  return projects ? array_of (projects, (gpointer) syn_project_to_json) : NULL;
+  return projects ? _syn_array_answer (projects, (gpointer) syn_project_to_json) : NULL;
 }
 
 static JsonNode *
@@ -410,7 +398,7 @@ op_list_members (SynOpContext *ctx, JsonObject *params, GError **error)
 
   if (project == NULL || !(users = syn_store_list_project_members (ctx->store, project->id, error)))
     return NULL;
-  return array_of (users, (gpointer) syn_user_to_json);
+  return _syn_array_answer (users, (gpointer) syn_user_to_json);
 }
 
 /* create_project and the first membership in one transaction: a project
@@ -463,7 +451,7 @@ op_events_after (SynOpContext *ctx, JsonObject *params, GError **error)
   if (events->len > 0)
     last = ((SynEvent *) g_ptr_array_index (events, events->len - 1))->position;
   answer = json_object_new ();
-  json_object_set_member (answer, "events", array_of (events, (gpointer) syn_event_to_json));
+  json_object_set_member (answer, "events", _syn_array_answer (events, (gpointer) syn_event_to_json));
   json_object_set_int_member (answer, "last_position", last);
   return syn_json_node_new_object (answer);
 }

@@ -162,8 +162,8 @@ _syn_page_answer (const char  *items_name,
   return syn_json_node_new_object (answer);
 }
 
-static JsonNode *
-array_answer (GPtrArray *items, JsonNode *(*to_json) (gpointer))
+JsonNode *
+_syn_array_answer (GPtrArray *items, JsonNode *(*to_json) (gpointer))
 {
   JsonArray *array = json_array_sized_new (items->len);
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
@@ -182,7 +182,7 @@ op_list_projects (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(GPtrArray) projects = syn_store_list_projects (ctx->store, error);
 
-  return projects ? array_answer (projects, (gpointer) syn_project_to_json) : NULL;
+  return projects ? _syn_array_answer (projects, (gpointer) syn_project_to_json) : NULL;
 }
 
 static JsonNode *

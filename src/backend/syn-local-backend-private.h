@@ -80,5 +80,8 @@ JsonNode   *_syn_page_answer           (const char  *items_name,
                                         guint64      total,
                                         guint64      page,
                                         guint64      limit);
+/* A JSON array of @items, each through @to_json. */
+JsonNode   *_syn_array_answer          (GPtrArray   *items,
+                                        JsonNode  *(*to_json) (gpointer));
 
 G_END_DECLS

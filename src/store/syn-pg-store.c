@@ -884,27 +884,13 @@ pg_insert_project (SynStore *store, SynProject *project, GError **error)
   SynPgStore *self = SYN_PG_STORE (store);
   g_auto(SynPgParams) p = { 0 };
 
-  if (project->id == NULL)
-    project->id = syn_uuid_new ();
-  if (project->created_at == 0)
-    project->created_at = syn_time_now_usec ();
   _syn_pg_add_text (&p, project->id);
   _syn_pg_add_text (&p, project->name);
   _syn_pg_add_text (&p, project->description);
   _syn_pg_add_text (&p, project->country);
   _syn_pg_add_time (&p, project->created_at, FALSE);
-  if (!_syn_pg_exec_ok (self, "INSERT INTO projects (id, name, description, country, created_at) "
-                              "VALUES ($1, $2, $3, $4, $5)", &p, error))
-    {
-      if (error && *error && (*error)->code == SYN_STORE_ERROR_CONSTRAINT)
-        {
-          g_clear_error (error);
-          g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT,
-                       "A project named \"%s\" already exists", project->name);
-        }
-      return FALSE;
-    }
-  return TRUE;
+  return _syn_pg_exec_ok (self, "INSERT INTO projects (id, name, description, country, created_at) "
+                                "VALUES ($1, $2, $3, $4, $5)", &p, error);
 }
 
 static SynProject *

@@ -604,26 +604,12 @@ sqlite_insert_project (SynStore *store, SynProject *project, GError **error)
 
   if (!(stmt = get_stmt (self, "INSERT INTO projects (" PROJECT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)", error)))
     return FALSE;
-  if (project->id == NULL)
-    project->id = syn_uuid_new ();
-  if (project->created_at == 0)
-    project->created_at = syn_time_now_usec ();
   bind_text (stmt, 1, project->id);
   bind_text (stmt, 2, project->name);
   bind_text (stmt, 3, project->description);
   bind_text (stmt, 4, project->country);
   sqlite3_bind_int64 (stmt, 5, project->created_at);
-  if (!step_done (self, stmt, error))
-    {
-      if (error && *error && (*error)->code == SYN_STORE_ERROR_CONSTRAINT)
-        {
-          g_clear_error (error);
-          g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT,
-                       "A project named \"%s\" already exists", project->name);
-        }
-      return FALSE;
-    }
-  return TRUE;
+  return step_done (self, stmt, error);
 }
 
 static SynProject *

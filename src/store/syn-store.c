@@ -102,9 +102,24 @@ syn_store_lock_project (SynStore *self, const char *project_id, GError **error)
 gboolean
 syn_store_insert_project (SynStore *self, SynProject *project, GError **error)
 {
-  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_autoptr(GError) local_error = NULL;
 
-  return SYN_STORE_GET_IFACE (self)->insert_project (self, project, error);
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project != NULL, FALSE);
+
+  if (project->id == NULL)
+    project->id = syn_uuid_new ();
+  if (project->created_at == 0)
+    project->created_at = syn_time_now_usec ();
+  if (SYN_STORE_GET_IFACE (self)->insert_project (self, project, &local_error))
+    return TRUE;
+  /* the one unique column a new project can collide on is its name */
+  if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT))
+    g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT,
+                 "A project named \"%s\" already exists", project->name);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 SynProject *
