@@ -32,7 +32,6 @@ hash_section (GChecksum *sum, const char *name, GPtrArray *items, ToJson to_json
 char *
 syn_state_hash_compute (SynStore *store, const char *project_id, GError **error)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr(GPtrArray) assets = NULL;
   g_autoptr(GPtrArray) cables = NULL;
   g_autoptr(GPtrArray) edges = NULL;
@@ -44,6 +43,15 @@ syn_state_hash_compute (SynStore *store, const char *project_id, GError **error)
       !(cables = syn_store_list_cables (store, project_id, 0, 0, NULL, error)) ||
       !(edges = syn_store_list_edges (store, project_id, NULL, error)))
     return NULL;
+  return syn_state_hash_of (assets, cables, edges);
+}
+
+char *
+syn_state_hash_of (GPtrArray *assets, GPtrArray *cables, GPtrArray *edges)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_return_val_if_fail (assets != NULL && cables != NULL && edges != NULL, NULL);
 
   g_checksum_update (sum, (const guchar *) "{", 1);
   hash_section (sum, "assets", assets, (ToJson) syn_asset_to_json);

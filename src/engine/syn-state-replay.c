@@ -6,6 +6,7 @@
 
 #include "syn-engine-error.h"
 #include "syn-entity-kind-private.h"
+#include "syn-state-hash.h"
 #include "syn-state-replay.h"
 
 /* Events carry whole entities (created, after an update, deleted), but a
@@ -439,28 +440,6 @@ compare_edges (gconstpointer a, gconstpointer b)
   return strcmp ((*(SynEdge **) a)->id, (*(SynEdge **) b)->id);
 }
 
-/* Exactly hash_section() of syn-state-hash.c: the two must stay byte-equal
- * (the crash tests compare their results on every kind of batch). */
-static void
-hash_section (GChecksum *sum, const char *name, EntityKind kind, GPtrArray *items)
-{
-  g_autoptr(GString) buf = g_string_new (NULL);
-
-  g_string_append_printf (buf, "\"%s\":[", name);
-  g_checksum_update (sum, (const guchar *) buf->str, buf->len);
-  for (guint i = 0; i < items->len; i++)
-    {
-      g_autoptr(JsonNode) node = entity_to_json (kind, g_ptr_array_index (items, i));
-
-      g_string_truncate (buf, 0);
-      if (i > 0)
-        g_string_append_c (buf, ',');
-      syn_json_canonical_append (buf, node);
-      g_checksum_update (sum, (const guchar *) buf->str, buf->len);
-    }
-  g_checksum_update (sum, (const guchar *) "]", 1);
-}
-
 static GPtrArray *
 sorted_values (GHashTable *table, GCompareFunc compare)
 {
@@ -478,24 +457,17 @@ sorted_values (GHashTable *table, GCompareFunc compare)
 char *
 syn_state_replay_hash (SynStateReplay *self)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr(GPtrArray) assets = NULL;
   g_autoptr(GPtrArray) cables = NULL;
   g_autoptr(GPtrArray) edges = NULL;
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  /* the store's hash over the replayed state: one definition of the form */
   assets = sorted_values (self->state[KIND_ASSET], compare_assets);
   cables = sorted_values (self->state[KIND_CABLE], compare_cables);
   edges = sorted_values (self->state[KIND_EDGE], compare_edges);
-  g_checksum_update (sum, (const guchar *) "{", 1);
-  hash_section (sum, "assets", KIND_ASSET, assets);
-  g_checksum_update (sum, (const guchar *) ",", 1);
-  hash_section (sum, "cables", KIND_CABLE, cables);
-  g_checksum_update (sum, (const guchar *) ",", 1);
-  hash_section (sum, "edges", KIND_EDGE, edges);
-  g_checksum_update (sum, (const guchar *) "}", 1);
-  return g_strdup (g_checksum_get_string (sum));
+  return syn_state_hash_of (assets, cables, edges);
 }
 
 char *
