@@ -135,6 +135,13 @@ gboolean         _syn_server_parse_query    (const SynRoute *route,
                                              gboolean     websocket,
                                              JsonObject  *params,
                                              GError     **error);
+/* The ids among @params that must be UUIDs (400 otherwise). */
+gboolean         _syn_server_check_ids      (const SynRoute *route,
+                                             JsonObject  *params,
+                                             GError     **error);
+/* POST /api/v1/rules/execute takes these members only. */
+gboolean         _syn_server_check_execute_fields (JsonObject *params,
+                                                   GError    **error);
 /* Completes the WebSocket handshake; the connection then goes to the hub. */
 void             _syn_server_upgrade        (SynRequest  *req,
                                              gboolean     project,

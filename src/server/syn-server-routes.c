@@ -251,21 +251,34 @@ on_executed (GObject *object, GAsyncResult *result, gpointer data)
 
 /* The run goes on off the main loop; its messages reach the hub through
  * the backend's ::execution-message. */
-static void
-handle_execute (SynRequest *req)
+gboolean
+_syn_server_check_execute_fields (JsonObject *params, GError **error)
 {
   static const char * const known[] = { "project_id", "mode", "filters", "execution_id", "_user_id", NULL };
   JsonObjectIter iter;
   const char *name;
-  JsonNode *node;
 
-  json_object_iter_init (&iter, req->params);
-  while (json_object_iter_next (&iter, &name, &node))
+  json_object_iter_init (&iter, params);
+  while (json_object_iter_next (&iter, &name, NULL))
     if (!g_strv_contains (known, name))
       {
-        _syn_server_reply_status (req, 400, NULL, "%s: unknown field (known: project_id, mode, filters, execution_id)", name);
-        return;
+        g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
+                     "%s: unknown field (known: project_id, mode, filters, execution_id)", name);
+        return FALSE;
       }
+  return TRUE;
+}
+
+static void
+handle_execute (SynRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!_syn_server_check_execute_fields (req->params, &error))
+    {
+      _syn_server_reply_status (req, 400, NULL, "%s", error->message);
+      return;
+    }
   syn_backend_execute_async (_syn_server_get_backend (req->server), req->params, NULL, on_executed, req);
 }
 
@@ -426,7 +439,6 @@ handle_ws_execution (SynRequest *req)
 static void
 handle_ws_project (SynRequest *req)
 {
-  g_autoptr(GError) error = NULL;
   JsonNode *after = json_object_get_member (req->params, "after");
   gint64 position = 0;
 

@@ -617,6 +617,28 @@ is_uuid_param (const char *name)
          g_str_equal (name, "correlation_id");
 }
 
+gboolean
+_syn_server_check_ids (const SynRoute *route, JsonObject *params, GError **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, params);
+  while (json_object_iter_next (&iter, &name, &node))
+    if (is_uuid_param (name) && JSON_NODE_HOLDS_VALUE (node) &&
+        json_node_get_value_type (node) == G_TYPE_STRING &&
+        !syn_uuid_is_valid (json_node_get_string (node)) &&
+        /* the rollback body keeps the specification's own message */
+        !(g_str_equal (name, "correlation_id") && route->body == SYN_BODY_JSON))
+      {
+        g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
+                     "%s: \"%s\" is not a UUID", name, json_node_get_string (node));
+        return FALSE;
+      }
+  return TRUE;
+}
+
 /* Matches "a/{x}/b" against the decoded segments; fills @out with the
  * variables. Allocates nothing on a mismatch but the partial @out. */
 static gboolean
@@ -1097,23 +1119,11 @@ handle_request (SoupServer        *soup,
     }
   match_pattern (req->route->pattern, segments, n, req->params);
 
-  {
-    JsonObjectIter iter;
-    const char *name;
-    JsonNode *node;
-
-    json_object_iter_init (&iter, req->params);
-    while (json_object_iter_next (&iter, &name, &node))
-      if (is_uuid_param (name) && JSON_NODE_HOLDS_VALUE (node) &&
-          json_node_get_value_type (node) == G_TYPE_STRING &&
-          !syn_uuid_is_valid (json_node_get_string (node)) &&
-          /* the rollback body keeps the specification's own message */
-          !(g_str_equal (name, "correlation_id") && req->route->body == SYN_BODY_JSON))
-        {
-          _syn_server_reply_status (req, 400, NULL, "%s: \"%s\" is not a UUID", name, json_node_get_string (node));
-          return;
-        }
-  }
+  if (!_syn_server_check_ids (req->route, req->params, &error))
+    {
+      _syn_server_reply_status (req, 400, NULL, "%s", error->message);
+      return;
+    }
 
   if (req->route->min_rank == SYN_RANK_NONE)
     {

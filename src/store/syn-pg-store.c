@@ -805,9 +805,7 @@ _syn_pg_rollback (SynStore *store)
   _syn_pg_flush (self, NULL);
   /* A lost session has rolled back by itself; the next call reconnects. */
   if (PQstatus (self->conn) == CONNECTION_OK)
-    {
-      g_autoptr(PGresult) res = PQexec (self->conn, "ROLLBACK");
-    }
+    PQclear (PQexec (self->conn, "ROLLBACK"));
   end_transaction (self);
 }
 

@@ -24,42 +24,6 @@ find_routes (void)
   g_assert_cmpuint (routes->len, >=, 10);
 }
 
-/* handle_execute's check, before the backend sees the request. */
-static gboolean
-execute_fields_known (JsonObject *params)
-{
-  static const char * const known[] = { "project_id", "mode", "filters", "execution_id", "_user_id", NULL };
-  JsonObjectIter iter;
-  const char *name;
-
-  json_object_iter_init (&iter, params);
-  while (json_object_iter_next (&iter, &name, NULL))
-    if (!g_strv_contains (known, name))
-      return FALSE;
-  return TRUE;
-}
-
-/* handle_request's check of the ids that must be UUIDs (400 otherwise);
- * the rollback body keeps the specification's own message. */
-static gboolean
-uuids_valid (const SynRoute *route, JsonObject *params)
-{
-  static const char * const names[] = { "asset_id", "execution_id", "correlation_id" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      JsonNode *node = json_object_get_member (params, names[i]);
-
-      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        continue;
-      if (g_str_equal (names[i], "correlation_id") && route->body == SYN_BODY_JSON)
-        continue;
-      if (!syn_uuid_is_valid (json_node_get_string (node)))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* What the server answers with 4xx: the client's fault, told. A 5xx on
  * input from outside is a bug. */
 static void
@@ -116,14 +80,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         }
       json_object_set_string_member (params, "project_id", world->project_id);
     }
-  if (!uuids_valid (route, params))
+  if (!_syn_server_check_ids (route, params, NULL))
     return 0;
   json_object_set_string_member (params, "_user_id", world->user_id);
 
   if (route->op == NULL)
     {
       /* POST /api/v1/rules/execute: the run itself, to its end */
-      if (!execute_fields_known (params))
+      if (!_syn_server_check_execute_fields (params, NULL))
         return 0;
       answer = syn_fuzz_execute (params, &error);
     }

@@ -22,7 +22,6 @@ route_for (const char *pattern)
 static void
 run_query (SynFuzzWorld *world, const SynRoute *route, const char *query_string)
 {
-  static const char * const uuid_params[] = { "asset_id", "execution_id", "correlation_id" };
   g_autoptr(GHashTable) query = soup_form_decode (query_string);
   g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(GError) error = NULL;
@@ -34,13 +33,8 @@ run_query (SynFuzzWorld *world, const SynRoute *route, const char *query_string)
       return;
     }
   /* the server's UUID check (handle_request), then the project it authorized */
-  for (guint i = 0; i < G_N_ELEMENTS (uuid_params); i++)
-    {
-      const char *value = syn_json_get_string (params, uuid_params[i]);
-
-      if (value != NULL && !syn_uuid_is_valid (value))
-        return;
-    }
+  if (!_syn_server_check_ids (route, params, NULL))
+    return;
   json_object_set_string_member (params, "project_id", world->project_id);
   json_object_set_string_member (params, "_user_id", world->user_id);
 
