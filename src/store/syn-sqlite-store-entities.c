@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-sqlite-store-entities.c: SynSqliteStore: assets, cables, edges and rule definitions. */
+#include "config.h"
+
+#include "syn-sqlite-store-private.h"
+
+/* ------------------------------------------------------------------------- */
+/* Assets                                                                    */
+
+#define ASSET_COLS "id, project_id, tag, type, description, discipline, area, properties, created_by_rule_id"
+
+static gpointer
+read_asset (sqlite3_stmt *stmt)
+{
+  SynAsset *a = syn_asset_new ();
+
+  a->id = _syn_sqlite_col_text (stmt, 0);
+  a->project_id = _syn_sqlite_col_text (stmt, 1);
+  a->tag = _syn_sqlite_col_text (stmt, 2);
+  a->type = _syn_sqlite_col_text (stmt, 3);
+  a->description = _syn_sqlite_col_text (stmt, 4);
+  a->discipline = _syn_sqlite_col_text (stmt, 5);
+  a->area = _syn_sqlite_col_text (stmt, 6);
+  json_object_unref (a->properties);
+  a->properties = _syn_sqlite_col_json_object (stmt, 7);
+  a->created_by_rule_id = _syn_sqlite_col_text (stmt, 8);
+  return a;
+}
+
+static void
+bind_asset (sqlite3_stmt *stmt, SynAsset *asset)
+{
+  _syn_sqlite_bind_text (stmt, 1, asset->id);
+  _syn_sqlite_bind_text (stmt, 2, asset->project_id);
+  _syn_sqlite_bind_text (stmt, 3, asset->tag);
+  _syn_sqlite_bind_text (stmt, 4, asset->type);
+  _syn_sqlite_bind_text (stmt, 5, asset->description);
+  _syn_sqlite_bind_text (stmt, 6, asset->discipline);
+  _syn_sqlite_bind_text (stmt, 7, asset->area);
+  _syn_sqlite_bind_json_object (stmt, 8, asset->properties);
+  _syn_sqlite_bind_text (stmt, 9, asset->created_by_rule_id);
+}
+
+static gboolean
+sqlite_insert_asset (SynStore *store, SynAsset *asset, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO assets (" ASSET_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error)))
+    return FALSE;
+  if (asset->id == NULL)
+    asset->id = syn_uuid_new ();
+  bind_asset (stmt, asset);
+  if (!_syn_sqlite_step_done (self, stmt, error))
+    {
+      if (error && *error && (*error)->code == SYN_STORE_ERROR_CONSTRAINT)
+        g_prefix_error (error, "Asset %s: ", asset->tag);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_update_asset (SynStore *store, SynAsset *asset, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE assets SET project_id = ?2, tag = ?3, type = ?4, description = ?5, "
+                                       "discipline = ?6, area = ?7, properties = ?8, created_by_rule_id = ?9 "
+                                       "WHERE id = ?1", error)))
+    return FALSE;
+  bind_asset (stmt, asset);
+  return _syn_sqlite_step_done (self, stmt, error) && _syn_sqlite_require_changed (self, "asset", asset->id, error);
+}
+
+static gboolean
+delete_by_id (SynSqliteStore *self, const char *sql, const char *what,
+              const char *project_id, const char *id, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, sql, error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, id);
+  return _syn_sqlite_step_done (self, stmt, error) && _syn_sqlite_require_changed (self, what, id, error);
+}
+
+static gboolean
+sqlite_delete_asset (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  return delete_by_id (SYN_SQLITE_STORE (store), "DELETE FROM assets WHERE project_id = ?1 AND id = ?2",
+                       "asset", project_id, asset_id, error);
+}
+
+static SynAsset *
+sqlite_get_asset (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  return _syn_sqlite_get_by_two (SYN_SQLITE_STORE (store),
+                                 "SELECT " ASSET_COLS " FROM assets WHERE project_id = ?1 AND id = ?2",
+                                 read_asset, project_id, asset_id, error);
+}
+
+static SynAsset *
+sqlite_get_asset_by_tag (SynStore *store, const char *project_id, const char *tag, GError **error)
+{
+  return _syn_sqlite_get_by_two (SYN_SQLITE_STORE (store),
+                                 "SELECT " ASSET_COLS " FROM assets WHERE project_id = ?1 AND tag = ?2",
+                                 read_asset, project_id, tag, error);
+}
+
+static GPtrArray *
+sqlite_list_assets (SynStore *store, const char *project_id, const char *type, const char *search,
+                    guint64 offset, guint limit, guint64 *total, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  const char *where = " FROM assets WHERE project_id = ?1 AND (?2 IS NULL OR type = ?2) "
+                      "AND (?3 IS NULL OR instr(lower(tag), lower(?3)) > 0 "
+                      "OR instr(lower(COALESCE(description, '')), lower(?3)) > 0)";
+  g_autofree char *sql = g_strconcat ("SELECT " ASSET_COLS, where, " ORDER BY tag LIMIT ?4 OFFSET ?5", NULL);
+  sqlite3_stmt *stmt;
+
+  if (total != NULL)
+    {
+      g_autofree char *count_sql = g_strconcat ("SELECT count(*)", where, NULL);
+
+      if (!(stmt = _syn_sqlite_stmt (self, count_sql, error)))
+        return NULL;
+      _syn_sqlite_bind_text (stmt, 1, project_id);
+      _syn_sqlite_bind_text (stmt, 2, type);
+      _syn_sqlite_bind_text (stmt, 3, search);
+      if (!_syn_sqlite_count_rows (self, stmt, total, error))
+        return NULL;
+    }
+  if (!(stmt = _syn_sqlite_stmt (self, sql, error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, type);
+  _syn_sqlite_bind_text (stmt, 3, search);
+  sqlite3_bind_int64 (stmt, 4, limit == 0 ? -1 : (gint64) limit);
+  sqlite3_bind_int64 (stmt, 5, (gint64) offset);
+  return _syn_sqlite_collect_rows (self, stmt, read_asset, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Cables                                                                    */
+
+#define CABLE_COLS "id, project_id, tag, from_asset_id, to_asset_id, cable_type, voltage, length_m, " \
+                   "conductor_size, flc_a, ampacity_a, voltage_drop_pct, properties, created_by_rule_id"
+
+static gpointer
+read_cable (sqlite3_stmt *stmt)
+{
+  SynCable *c = syn_cable_new ();
+
+  c->id = _syn_sqlite_col_text (stmt, 0);
+  c->project_id = _syn_sqlite_col_text (stmt, 1);
+  c->tag = _syn_sqlite_col_text (stmt, 2);
+  c->from_asset_id = _syn_sqlite_col_text (stmt, 3);
+  c->to_asset_id = _syn_sqlite_col_text (stmt, 4);
+  c->cable_type = _syn_sqlite_col_text (stmt, 5);
+  c->voltage = _syn_sqlite_col_double (stmt, 6);
+  c->length_m = _syn_sqlite_col_double (stmt, 7);
+  c->conductor_size = _syn_sqlite_col_text (stmt, 8);
+  c->flc_a = _syn_sqlite_col_double (stmt, 9);
+  c->ampacity_a = _syn_sqlite_col_double (stmt, 10);
+  c->voltage_drop_pct = _syn_sqlite_col_double (stmt, 11);
+  json_object_unref (c->properties);
+  c->properties = _syn_sqlite_col_json_object (stmt, 12);
+  c->created_by_rule_id = _syn_sqlite_col_text (stmt, 13);
+  return c;
+}
+
+static void
+bind_cable (sqlite3_stmt *stmt, SynCable *cable)
+{
+  _syn_sqlite_bind_text (stmt, 1, cable->id);
+  _syn_sqlite_bind_text (stmt, 2, cable->project_id);
+  _syn_sqlite_bind_text (stmt, 3, cable->tag);
+  _syn_sqlite_bind_text (stmt, 4, cable->from_asset_id);
+  _syn_sqlite_bind_text (stmt, 5, cable->to_asset_id);
+  _syn_sqlite_bind_text (stmt, 6, cable->cable_type);
+  _syn_sqlite_bind_double (stmt, 7, cable->voltage);
+  _syn_sqlite_bind_double (stmt, 8, cable->length_m);
+  _syn_sqlite_bind_text (stmt, 9, cable->conductor_size);
+  _syn_sqlite_bind_double (stmt, 10, cable->flc_a);
+  _syn_sqlite_bind_double (stmt, 11, cable->ampacity_a);
+  _syn_sqlite_bind_double (stmt, 12, cable->voltage_drop_pct);
+  _syn_sqlite_bind_json_object (stmt, 13, cable->properties);
+  _syn_sqlite_bind_text (stmt, 14, cable->created_by_rule_id);
+}
+
+static gboolean
+sqlite_insert_cable (SynStore *store, SynCable *cable, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO cables (" CABLE_COLS ") VALUES "
+                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", error)))
+    return FALSE;
+  if (cable->id == NULL)
+    cable->id = syn_uuid_new ();
+  bind_cable (stmt, cable);
+  if (!_syn_sqlite_step_done (self, stmt, error))
+    {
+      if (error && *error && (*error)->code == SYN_STORE_ERROR_CONSTRAINT)
+        g_prefix_error (error, "Cable %s: ", cable->tag);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_update_cable (SynStore *store, SynCable *cable, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE cables SET project_id = ?2, tag = ?3, from_asset_id = ?4, "
+                                       "to_asset_id = ?5, cable_type = ?6, voltage = ?7, length_m = ?8, "
+                                       "conductor_size = ?9, flc_a = ?10, ampacity_a = ?11, "
+                                       "voltage_drop_pct = ?12, properties = ?13, created_by_rule_id = ?14 "
+                                       "WHERE id = ?1", error)))
+    return FALSE;
+  bind_cable (stmt, cable);
+  return _syn_sqlite_step_done (self, stmt, error) && _syn_sqlite_require_changed (self, "cable", cable->id, error);
+}
+
+static gboolean
+sqlite_delete_cable (SynStore *store, const char *project_id, const char *cable_id, GError **error)
+{
+  return delete_by_id (SYN_SQLITE_STORE (store), "DELETE FROM cables WHERE project_id = ?1 AND id = ?2",
+                       "cable", project_id, cable_id, error);
+}
+
+static SynCable *
+sqlite_get_cable (SynStore *store, const char *project_id, const char *cable_id, GError **error)
+{
+  return _syn_sqlite_get_by_two (SYN_SQLITE_STORE (store),
+                                 "SELECT " CABLE_COLS " FROM cables WHERE project_id = ?1 AND id = ?2",
+                                 read_cable, project_id, cable_id, error);
+}
+
+static SynCable *
+sqlite_get_cable_by_tag (SynStore *store, const char *project_id, const char *tag, GError **error)
+{
+  return _syn_sqlite_get_by_two (SYN_SQLITE_STORE (store),
+                                 "SELECT " CABLE_COLS " FROM cables WHERE project_id = ?1 AND tag = ?2",
+                                 read_cable, project_id, tag, error);
+}
+
+static GPtrArray *
+sqlite_list_cables (SynStore *store, const char *project_id, guint64 offset, guint limit,
+                    guint64 *total, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (total != NULL)
+    {
+      if (!(stmt = _syn_sqlite_stmt (self, "SELECT count(*) FROM cables WHERE project_id = ?1", error)))
+        return NULL;
+      _syn_sqlite_bind_text (stmt, 1, project_id);
+      if (!_syn_sqlite_count_rows (self, stmt, total, error))
+        return NULL;
+    }
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " CABLE_COLS " FROM cables WHERE project_id = ?1 "
+                                       "ORDER BY tag LIMIT ?2 OFFSET ?3", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, limit == 0 ? -1 : (gint64) limit);
+  sqlite3_bind_int64 (stmt, 3, (gint64) offset);
+  return _syn_sqlite_collect_rows (self, stmt, read_cable, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Edges                                                                     */
+
+#define EDGE_COLS "id, project_id, source_asset_id, target_asset_id, relation, created_by_rule_id"
+
+static gpointer
+read_edge (sqlite3_stmt *stmt)
+{
+  SynEdge *e = syn_edge_new ();
+
+  e->id = _syn_sqlite_col_text (stmt, 0);
+  e->project_id = _syn_sqlite_col_text (stmt, 1);
+  e->source_asset_id = _syn_sqlite_col_text (stmt, 2);
+  e->target_asset_id = _syn_sqlite_col_text (stmt, 3);
+  e->relation = _syn_sqlite_col_text (stmt, 4);
+  e->created_by_rule_id = _syn_sqlite_col_text (stmt, 5);
+  return e;
+}
+
+static gboolean
+sqlite_insert_edge (SynStore *store, SynEdge *edge, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO edges (" EDGE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error)))
+    return FALSE;
+  if (edge->id == NULL)
+    edge->id = syn_uuid_new ();
+  _syn_sqlite_bind_text (stmt, 1, edge->id);
+  _syn_sqlite_bind_text (stmt, 2, edge->project_id);
+  _syn_sqlite_bind_text (stmt, 3, edge->source_asset_id);
+  _syn_sqlite_bind_text (stmt, 4, edge->target_asset_id);
+  _syn_sqlite_bind_text (stmt, 5, edge->relation);
+  _syn_sqlite_bind_text (stmt, 6, edge->created_by_rule_id);
+  return _syn_sqlite_step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_delete_edge (SynStore *store, const char *project_id, const char *edge_id, GError **error)
+{
+  return delete_by_id (SYN_SQLITE_STORE (store), "DELETE FROM edges WHERE project_id = ?1 AND id = ?2",
+                       "edge", project_id, edge_id, error);
+}
+
+static SynEdge *
+sqlite_get_edge (SynStore *store, const char *project_id, const char *edge_id, GError **error)
+{
+  return _syn_sqlite_get_by_two (SYN_SQLITE_STORE (store),
+                                 "SELECT " EDGE_COLS " FROM edges WHERE project_id = ?1 AND id = ?2",
+                                 read_edge, project_id, edge_id, error);
+}
+
+static SynEdge *
+sqlite_find_edge (SynStore *store, const char *project_id, const char *source_asset_id,
+                  const char *target_asset_id, const char *relation, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EDGE_COLS " FROM edges WHERE project_id = ?1 AND "
+                                       "source_asset_id = ?2 AND target_asset_id = ?3 AND relation = ?4", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, source_asset_id);
+  _syn_sqlite_bind_text (stmt, 3, target_asset_id);
+  _syn_sqlite_bind_text (stmt, 4, relation);
+  return _syn_sqlite_collect_one (self, stmt, read_edge, error);
+}
+
+static GPtrArray *
+sqlite_list_edges (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (asset_id == NULL)
+    stmt = _syn_sqlite_stmt (self, "SELECT " EDGE_COLS " FROM edges WHERE project_id = ?1 ORDER BY id", error);
+  else
+    stmt = _syn_sqlite_stmt (self, "SELECT " EDGE_COLS " FROM edges WHERE project_id = ?1 AND "
+                                   "(source_asset_id = ?2 OR target_asset_id = ?2) ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  if (asset_id != NULL)
+    _syn_sqlite_bind_text (stmt, 2, asset_id);
+  return _syn_sqlite_collect_rows (self, stmt, read_edge, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Rules                                                                     */
+
+#define RULE_COLS "id, project_id, name, description, source, priority, discipline, is_enforced, " \
+                  "is_active, action_type, condition, action, created_at, updated_at"
+
+static gpointer
+read_rule (sqlite3_stmt *stmt)
+{
+  SynRule *r = syn_rule_new ();
+
+  r->id = _syn_sqlite_col_text (stmt, 0);
+  r->project_id = _syn_sqlite_col_text (stmt, 1);
+  r->name = _syn_sqlite_col_text (stmt, 2);
+  r->description = _syn_sqlite_col_text (stmt, 3);
+  r->source = _syn_sqlite_col_text (stmt, 4);
+  r->priority = sqlite3_column_int64 (stmt, 5);
+  r->discipline = _syn_sqlite_col_text (stmt, 6);
+  r->is_enforced = sqlite3_column_int (stmt, 7) != 0;
+  r->is_active = sqlite3_column_int (stmt, 8) != 0;
+  r->action_type = _syn_sqlite_col_text (stmt, 9);
+  r->condition = _syn_sqlite_col_json (stmt, 10);
+  r->action = _syn_sqlite_col_json (stmt, 11);
+  r->created_at = sqlite3_column_int64 (stmt, 12);
+  r->updated_at = sqlite3_column_int64 (stmt, 13);
+  return r;
+}
+
+static gboolean
+sqlite_save_rule (SynStore *store, SynRule *rule, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  gint64 now = syn_time_now_usec ();
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO rule_definitions (" RULE_COLS ") VALUES "
+                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+                                       "ON CONFLICT (id) DO UPDATE SET project_id = ?2, name = ?3, "
+                                       "description = ?4, source = ?5, priority = ?6, discipline = ?7, "
+                                       "is_enforced = ?8, is_active = ?9, action_type = ?10, "
+                                       "condition = ?11, action = ?12, updated_at = ?14", error)))
+    return FALSE;
+  if (rule->id == NULL)
+    rule->id = syn_uuid_new ();
+  if (rule->created_at == 0)
+    rule->created_at = now;
+  rule->updated_at = now;
+  _syn_sqlite_bind_text (stmt, 1, rule->id);
+  _syn_sqlite_bind_text (stmt, 2, rule->project_id);
+  _syn_sqlite_bind_text (stmt, 3, rule->name);
+  _syn_sqlite_bind_text (stmt, 4, rule->description);
+  _syn_sqlite_bind_text (stmt, 5, rule->source);
+  sqlite3_bind_int64 (stmt, 6, rule->priority);
+  _syn_sqlite_bind_text (stmt, 7, rule->discipline);
+  sqlite3_bind_int (stmt, 8, rule->is_enforced ? 1 : 0);
+  sqlite3_bind_int (stmt, 9, rule->is_active ? 1 : 0);
+  _syn_sqlite_bind_text (stmt, 10, rule->action_type);
+  _syn_sqlite_bind_json (stmt, 11, rule->condition, "{}");
+  _syn_sqlite_bind_json (stmt, 12, rule->action, "{}");
+  sqlite3_bind_int64 (stmt, 13, rule->created_at);
+  sqlite3_bind_int64 (stmt, 14, rule->updated_at);
+  return _syn_sqlite_step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_delete_rule (SynStore *store, const char *rule_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "DELETE FROM rule_definitions WHERE id = ?1", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, rule_id);
+  return _syn_sqlite_step_done (self, stmt, error) && _syn_sqlite_require_changed (self, "rule", rule_id, error);
+}
+
+static SynRule *
+sqlite_get_rule (SynStore *store, const char *rule_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " RULE_COLS " FROM rule_definitions WHERE id = ?1", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, rule_id);
+  return _syn_sqlite_collect_one (self, stmt, read_rule, error);
+}
+
+static GPtrArray *
+sqlite_list_rules (SynStore *store, const char *project_id, gboolean include_library, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " RULE_COLS " FROM rule_definitions WHERE "
+                                       "(?1 IS NOT NULL AND project_id = ?1) OR "
+                                       "((?1 IS NULL OR ?2) AND project_id IS NULL) "
+                                       "ORDER BY priority DESC, name", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int (stmt, 2, include_library ? 1 : 0);
+  return _syn_sqlite_collect_rows (self, stmt, read_rule, error);
+}
+
+/* ------------------------------------------------------------------------- */
+
+void
+_syn_sqlite_store_entities_iface_init (SynStoreInterface *iface)
+{
+  iface->insert_asset = sqlite_insert_asset;
+  iface->update_asset = sqlite_update_asset;
+  iface->delete_asset = sqlite_delete_asset;
+  iface->get_asset = sqlite_get_asset;
+  iface->get_asset_by_tag = sqlite_get_asset_by_tag;
+  iface->list_assets = sqlite_list_assets;
+  iface->insert_cable = sqlite_insert_cable;
+  iface->update_cable = sqlite_update_cable;
+  iface->delete_cable = sqlite_delete_cable;
+  iface->get_cable = sqlite_get_cable;
+  iface->get_cable_by_tag = sqlite_get_cable_by_tag;
+  iface->list_cables = sqlite_list_cables;
+  iface->insert_edge = sqlite_insert_edge;
+  iface->delete_edge = sqlite_delete_edge;
+  iface->get_edge = sqlite_get_edge;
+  iface->find_edge = sqlite_find_edge;
+  iface->list_edges = sqlite_list_edges;
+  iface->save_rule = sqlite_save_rule;
+  iface->delete_rule = sqlite_delete_rule;
+  iface->get_rule = sqlite_get_rule;
+  iface->list_rules = sqlite_list_rules;
+}

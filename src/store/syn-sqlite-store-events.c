@@ -1,0 +1,687 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-sqlite-store-events.c: SynSqliteStore: the event store (appends, timeline queries and their cached totals), snapshots, executions. */
+#include "config.h"
+
+#include "syn-sqlite-store-private.h"
+
+/* ------------------------------------------------------------------------- */
+/* Events                                                                    */
+
+#define EVENT_COLS "position, id, event_type, aggregate_type, aggregate_id, project_id, rule_id, " \
+                   "discipline, payload, metadata, correlation_id, causation_id, sequence_num, " \
+                   "user_id, timestamp, is_rolled_back"
+
+static gpointer
+read_event (sqlite3_stmt *stmt)
+{
+  SynEvent *e = syn_event_new ();
+
+  e->position = sqlite3_column_int64 (stmt, 0);
+  e->id = _syn_sqlite_col_text (stmt, 1);
+  e->event_type = _syn_sqlite_col_text (stmt, 2);
+  e->aggregate_type = _syn_sqlite_col_text (stmt, 3);
+  e->aggregate_id = _syn_sqlite_col_text (stmt, 4);
+  e->project_id = _syn_sqlite_col_text (stmt, 5);
+  e->rule_id = _syn_sqlite_col_text (stmt, 6);
+  e->discipline = _syn_sqlite_col_text (stmt, 7);
+  e->payload = _syn_sqlite_col_json (stmt, 8);
+  e->metadata = _syn_sqlite_col_json (stmt, 9);
+  e->correlation_id = _syn_sqlite_col_text (stmt, 10);
+  e->causation_id = _syn_sqlite_col_text (stmt, 11);
+  e->sequence_num = sqlite3_column_int64 (stmt, 12);
+  e->user_id = _syn_sqlite_col_text (stmt, 13);
+  e->timestamp = sqlite3_column_int64 (stmt, 14);
+  e->is_rolled_back = sqlite3_column_int (stmt, 15) != 0;
+  return e;
+}
+
+static gboolean
+append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
+{
+  GPtrArray *events = data;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO workflow_events (id, event_type, aggregate_type, "
+                                       "aggregate_id, project_id, rule_id, discipline, payload, metadata, "
+                                       "correlation_id, causation_id, sequence_num, user_id, timestamp, "
+                                       "is_rolled_back) VALUES "
+                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", error)))
+    return FALSE;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+      int rc;
+
+      if (e->id == NULL)
+        e->id = syn_uuid_new ();
+      if (e->timestamp == 0)
+        e->timestamp = syn_time_now_usec ();
+      /* the event outlives the step: no copies of its strings */
+      _syn_sqlite_bind_static (stmt, 1, e->id);
+      _syn_sqlite_bind_static (stmt, 2, e->event_type);
+      _syn_sqlite_bind_static (stmt, 3, e->aggregate_type);
+      _syn_sqlite_bind_static (stmt, 4, e->aggregate_id);
+      _syn_sqlite_bind_static (stmt, 5, e->project_id);
+      _syn_sqlite_bind_static (stmt, 6, e->rule_id);
+      _syn_sqlite_bind_static (stmt, 7, e->discipline);
+      _syn_sqlite_bind_json (stmt, 8, e->payload, "{}");
+      _syn_sqlite_bind_json (stmt, 9, e->metadata, "{}");
+      _syn_sqlite_bind_static (stmt, 10, e->correlation_id);
+      _syn_sqlite_bind_static (stmt, 11, e->causation_id);
+      sqlite3_bind_int64 (stmt, 12, e->sequence_num);
+      _syn_sqlite_bind_static (stmt, 13, e->user_id);
+      sqlite3_bind_int64 (stmt, 14, e->timestamp);
+      sqlite3_bind_int (stmt, 15, e->is_rolled_back ? 1 : 0);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return _syn_sqlite_fail (self, rc, error);
+      e->position = sqlite3_last_insert_rowid (self->db);
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_append_events (SynStore *store, GPtrArray *events, GError **error)
+{
+  return _syn_sqlite_in_write_transaction (SYN_SQLITE_STORE (store), append_events_in_txn, events, error);
+}
+
+/* Builds the WHERE clause of a timeline query from fixed fragments; every value
+ * is a bound parameter, in the order the fragments are appended. */
+static void
+build_event_where (const SynEventQuery *q, GString *sql)
+{
+  g_string_append (sql, " WHERE project_id = ?");
+  if (!q->include_rolled_back)
+    g_string_append (sql, " AND is_rolled_back = 0");
+  if (q->event_types && q->event_types[0])
+    {
+      g_string_append (sql, " AND event_type IN (");
+      for (guint i = 0; q->event_types[i]; i++)
+        g_string_append (sql, i ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+  if (q->aggregate_types && q->aggregate_types[0])
+    {
+      g_string_append (sql, " AND aggregate_type IN (");
+      for (guint i = 0; q->aggregate_types[i]; i++)
+        g_string_append (sql, i ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+  if (q->aggregate_id)
+    g_string_append (sql, " AND aggregate_id = ?");
+  if (q->rule_id)
+    g_string_append (sql, " AND rule_id = ?");
+  if (q->discipline)
+    g_string_append (sql, " AND discipline = ?");
+  if (q->correlation_id)
+    g_string_append (sql, " AND correlation_id = ?");
+  if (q->has_from_date)
+    g_string_append (sql, " AND timestamp >= ?");
+  if (q->has_to_date)
+    g_string_append (sql, " AND timestamp <= ?");
+}
+
+static int
+bind_event_where (const SynEventQuery *q, sqlite3_stmt *stmt)
+{
+  int idx = 1;
+
+  _syn_sqlite_bind_text (stmt, idx++, q->project_id);
+  for (guint i = 0; q->event_types && q->event_types[i]; i++)
+    _syn_sqlite_bind_text (stmt, idx++, q->event_types[i]);
+  for (guint i = 0; q->aggregate_types && q->aggregate_types[i]; i++)
+    _syn_sqlite_bind_text (stmt, idx++, q->aggregate_types[i]);
+  if (q->aggregate_id)
+    _syn_sqlite_bind_text (stmt, idx++, q->aggregate_id);
+  if (q->rule_id)
+    _syn_sqlite_bind_text (stmt, idx++, q->rule_id);
+  if (q->discipline)
+    _syn_sqlite_bind_text (stmt, idx++, q->discipline);
+  if (q->correlation_id)
+    _syn_sqlite_bind_text (stmt, idx++, q->correlation_id);
+  if (q->has_from_date)
+    sqlite3_bind_int64 (stmt, idx++, q->from_date);
+  if (q->has_to_date)
+    sqlite3_bind_int64 (stmt, idx++, q->to_date);
+  return idx;
+}
+
+static gboolean
+has_narrow_filter (const SynEventQuery *q)
+{
+  return (q->event_types && q->event_types[0]) || (q->aggregate_types && q->aggregate_types[0]) ||
+         q->aggregate_id || q->rule_id || q->discipline || q->correlation_id ||
+         q->has_from_date || q->has_to_date;
+}
+
+/* Timeline totals are counted over the whole filter (a million index entries
+ * take tens of milliseconds) while a page takes well under one: each
+ * connection keeps the totals it counted until the database changes, which
+ * SQLite tells by "PRAGMA data_version" (another connection committed) and
+ * sqlite3_total_changes() (this one wrote). Nothing is cached inside a
+ * transaction. The key is the WHERE clause and its bound values. */
+#define MAX_CACHED_COUNTS 256
+
+static char *
+event_count_key (const SynEventQuery *q, const char *where)
+{
+  GString *key = g_string_new (where);
+
+  g_string_append_printf (key, "\x1f%s", q->project_id);
+  for (guint i = 0; q->event_types && q->event_types[i]; i++)
+    g_string_append_printf (key, "\x1f%s", q->event_types[i]);
+  for (guint i = 0; q->aggregate_types && q->aggregate_types[i]; i++)
+    g_string_append_printf (key, "\x1f%s", q->aggregate_types[i]);
+  g_string_append_printf (key, "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%" G_GINT64_FORMAT "\x1f%" G_GINT64_FORMAT,
+                          q->aggregate_id ? q->aggregate_id : "", q->rule_id ? q->rule_id : "",
+                          q->discipline ? q->discipline : "", q->correlation_id ? q->correlation_id : "",
+                          q->has_from_date ? q->from_date : 0, q->has_to_date ? q->to_date : 0);
+  return g_string_free (key, FALSE);
+}
+
+/* Empties the cache when the database changed since it was filled. */
+static gboolean
+event_counts_fresh (SynSqliteStore *self, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 version;
+  int changes = sqlite3_total_changes (self->db);
+
+  if (!(stmt = _syn_sqlite_stmt (self, "PRAGMA data_version", error)))
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return _syn_sqlite_fail (self, sqlite3_errcode (self->db), error);
+    }
+  version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (version != self->counts_data_version || changes != self->counts_changes ||
+      g_hash_table_size (self->event_counts) >= MAX_CACHED_COUNTS)
+    {
+      g_hash_table_remove_all (self->event_counts);
+      self->counts_data_version = version;
+      self->counts_changes = changes;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  g_autoptr(GString) where = g_string_new (NULL);
+  g_autofree char *page_sql = NULL;
+  sqlite3_stmt *stmt;
+  int idx;
+
+  if (!syn_event_query_validate (query, error))
+    return NULL;
+
+  build_event_where (query, where);
+
+  if (total != NULL)
+    {
+      g_autofree char *count_sql = g_strconcat ("SELECT count(*) FROM workflow_events", where->str, NULL);
+      g_autofree char *key = NULL;
+      guint64 *cached = NULL;
+
+      if (!self->in_transaction)
+        {
+          if (!event_counts_fresh (self, error))
+            return NULL;
+          key = event_count_key (query, where->str);
+          cached = g_hash_table_lookup (self->event_counts, key);
+        }
+      if (cached != NULL)
+        *total = *cached;
+      else
+        {
+          if (!(stmt = _syn_sqlite_stmt (self, count_sql, error)))
+            return NULL;
+          bind_event_where (query, stmt);
+          if (!_syn_sqlite_count_rows (self, stmt, total, error))
+            return NULL;
+          if (key != NULL)
+            g_hash_table_insert (self->event_counts, g_steal_pointer (&key), g_memdup2 (total, sizeof *total));
+        }
+    }
+
+  /* The page's positions come from the filter's index alone, then only those
+   * rows are read. With a filter beyond the project, "+position" keeps the
+   * planner on the filter's index (sorting its few matches) rather than
+   * walking the whole project in position order. */
+  page_sql = g_strconcat ("SELECT " EVENT_COLS " FROM workflow_events WHERE position IN "
+                          "(SELECT position FROM workflow_events", where->str,
+                          has_narrow_filter (query) ? " ORDER BY +position DESC" : " ORDER BY position DESC",
+                          " LIMIT ? OFFSET ?) ORDER BY position DESC", NULL);
+  if (!(stmt = _syn_sqlite_stmt (self, page_sql, error)))
+    return NULL;
+  idx = bind_event_where (query, stmt);
+  sqlite3_bind_int64 (stmt, idx++, query->limit);
+  sqlite3_bind_int64 (stmt, idx++, (gint64) MIN (query->offset, (guint64) G_MAXINT64));
+  return _syn_sqlite_collect_rows (self, stmt, read_event, error);
+}
+
+static GPtrArray *
+sqlite_get_events_by_correlation (SynStore *store, const char *project_id, const char *correlation_id,
+                                  GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE correlation_id = ?2 "
+                                       "AND project_id = ?1 ORDER BY sequence_num", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, correlation_id);
+  return _syn_sqlite_collect_rows (self, stmt, read_event, error);
+}
+
+static GPtrArray *
+sqlite_get_asset_history (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE aggregate_type = 'ASSET' "
+                                       "AND aggregate_id = ?2 AND project_id = ?1 AND is_rolled_back = 0 "
+                                       "ORDER BY position", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, asset_id);
+  return _syn_sqlite_collect_rows (self, stmt, read_event, error);
+}
+
+static GPtrArray *
+sqlite_list_events_after (SynStore *store, const char *project_id, gint64 after_position, guint limit,
+                          GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = ?1 "
+                                       "AND position > ?2 ORDER BY position LIMIT ?3", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, after_position);
+  sqlite3_bind_int64 (stmt, 3, limit == 0 ? -1 : (gint64) limit);
+  return _syn_sqlite_collect_rows (self, stmt, read_event, error);
+}
+
+static SynEvent *
+sqlite_get_event (SynStore *store, const char *event_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE id = ?1", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, event_id);
+  return _syn_sqlite_collect_one (self, stmt, read_event, error);
+}
+
+static gboolean
+sqlite_mark_events_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
+                                guint64 *n_marked, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE workflow_events SET is_rolled_back = 1 WHERE correlation_id = ?2 "
+                                       "AND project_id = ?1 AND is_rolled_back = 0", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, correlation_id);
+  if (!_syn_sqlite_step_done (self, stmt, error))
+    return FALSE;
+  if (n_marked != NULL)
+    *n_marked = (guint64) sqlite3_changes (self->db);
+  return TRUE;
+}
+
+/* Ids per statement, well under SQLite's limit on bound parameters. Shorter
+ * lists are padded with NULLs (which match nothing) to one of a few lengths, so
+ * the statement cache holds four statements, not one per length. */
+#define LATER_BATCHES_CHUNK 512
+
+static guint
+in_list_length (guint n)
+{
+  guint length = 8;
+
+  while (length < n)
+    length *= 4;
+  return MIN (length, LATER_BATCHES_CHUNK);
+}
+
+static GPtrArray *
+sqlite_list_later_batches (SynStore *store, const char *project_id, const char *aggregate_type,
+                           const char * const *aggregate_ids, guint n_ids, gint64 after_position,
+                           GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  /* correlation id -> its newest matching position */
+  g_autoptr(GHashTable) newest = _syn_store_later_batches_new ();
+
+  for (guint start = 0; start < n_ids; start += LATER_BATCHES_CHUNK)
+    {
+      guint n = MIN (LATER_BATCHES_CHUNK, n_ids - start);
+      guint length = in_list_length (n);
+      g_autoptr(GString) sql = g_string_new ("SELECT correlation_id, max(position) FROM workflow_events "
+                                             "WHERE aggregate_type = ?1 AND aggregate_id IN (");
+      sqlite3_stmt *stmt;
+      int rc;
+
+      /* Served by ix_workflow_events_aggregate_lookup: one seek per id, then
+       * the position range. "+project_id" keeps the planner off the project
+       * indexes, which would walk every later event of the project. */
+      for (guint i = 0; i < length; i++)
+        g_string_append_printf (sql, i ? ", ?%u" : "?%u", i + 4);
+      g_string_append (sql, ") AND position > ?2 AND +project_id = ?3 AND is_rolled_back = 0 "
+                            "GROUP BY correlation_id");
+      if (!(stmt = _syn_sqlite_stmt (self, sql->str, error)))
+        return NULL;
+      _syn_sqlite_bind_text (stmt, 1, aggregate_type);
+      sqlite3_bind_int64 (stmt, 2, after_position);
+      _syn_sqlite_bind_text (stmt, 3, project_id);
+      for (guint i = 0; i < length; i++)
+        _syn_sqlite_bind_text (stmt, (int) i + 4, i < n ? aggregate_ids[start + i] : NULL);
+
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        _syn_store_later_batch_seen (newest, (const char *) sqlite3_column_text (stmt, 0),
+                                     sqlite3_column_int64 (stmt, 1));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _syn_sqlite_fail (self, rc, error);
+          return NULL;
+        }
+    }
+
+  return _syn_store_later_batches_sorted (newest);
+}
+
+/* Scans the rule's events (the project+rule index) and reads the source
+ * from the payload: explain asks this for one asset at a time. */
+static SynEvent *
+sqlite_find_latest_rule_event (SynStore *store, const char *project_id, const char *rule_id,
+                               const char *source_asset_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = ?1 "
+                                       "AND rule_id = ?2 AND is_rolled_back = 0 "
+                                       "AND event_type IN ('RULE_EXECUTED', 'RULE_SKIPPED', 'RULE_ERROR') "
+                                       "AND json_extract(payload, '$.source_asset_id') = ?3 "
+                                       "ORDER BY position DESC LIMIT 1", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, rule_id);
+  _syn_sqlite_bind_text (stmt, 3, source_asset_id);
+  return _syn_sqlite_collect_one (self, stmt, read_event, error);
+}
+
+static GPtrArray *
+sqlite_get_events_by_sequence (SynStore *store, const char *project_id, const char *correlation_id,
+                               gint64 first_seq, gint64 last_seq, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE correlation_id = ?2 "
+                                       "AND sequence_num BETWEEN ?3 AND ?4 AND project_id = ?1 "
+                                       "ORDER BY sequence_num", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, correlation_id);
+  sqlite3_bind_int64 (stmt, 3, first_seq);
+  sqlite3_bind_int64 (stmt, 4, last_seq);
+  return _syn_sqlite_collect_rows (self, stmt, read_event, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Snapshots                                                                 */
+
+#define SNAPSHOT_COLS "id, correlation_id, project_id, snapshot_data, events_count, status, " \
+                      "executed_at, rolled_back_at, rolled_back_by"
+
+static gpointer
+read_snapshot (sqlite3_stmt *stmt)
+{
+  SynSnapshot *s = syn_snapshot_new ();
+
+  s->id = _syn_sqlite_col_text (stmt, 0);
+  s->correlation_id = _syn_sqlite_col_text (stmt, 1);
+  s->project_id = _syn_sqlite_col_text (stmt, 2);
+  s->snapshot_data = _syn_sqlite_col_json (stmt, 3);
+  s->events_count = sqlite3_column_int64 (stmt, 4);
+  s->status = _syn_sqlite_col_text (stmt, 5);
+  s->executed_at = sqlite3_column_int64 (stmt, 6);
+  s->rolled_back_at = sqlite3_column_int64 (stmt, 7);
+  s->rolled_back_by = _syn_sqlite_col_text (stmt, 8);
+  return s;
+}
+
+static gboolean
+sqlite_insert_snapshot (SynStore *store, SynSnapshot *snapshot, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO execution_snapshots (" SNAPSHOT_COLS ") VALUES "
+                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error)))
+    return FALSE;
+  if (snapshot->id == NULL)
+    snapshot->id = syn_uuid_new ();
+  if (snapshot->status == NULL)
+    snapshot->status = g_strdup (SYN_SNAPSHOT_ACTIVE);
+  if (snapshot->executed_at == 0)
+    snapshot->executed_at = syn_time_now_usec ();
+  _syn_sqlite_bind_text (stmt, 1, snapshot->id);
+  _syn_sqlite_bind_text (stmt, 2, snapshot->correlation_id);
+  _syn_sqlite_bind_text (stmt, 3, snapshot->project_id);
+  _syn_sqlite_bind_json (stmt, 4, snapshot->snapshot_data, "{}");
+  sqlite3_bind_int64 (stmt, 5, snapshot->events_count);
+  _syn_sqlite_bind_text (stmt, 6, snapshot->status);
+  sqlite3_bind_int64 (stmt, 7, snapshot->executed_at);
+  _syn_sqlite_bind_time (stmt, 8, snapshot->rolled_back_at);
+  _syn_sqlite_bind_text (stmt, 9, snapshot->rolled_back_by);
+  return _syn_sqlite_step_done (self, stmt, error);
+}
+
+static SynSnapshot *
+sqlite_get_snapshot (SynStore *store, const char *project_id, const char *correlation_id, GError **error)
+{
+  return _syn_sqlite_get_by_two (SYN_SQLITE_STORE (store),
+                                 "SELECT " SNAPSHOT_COLS " FROM execution_snapshots WHERE project_id = ?1 "
+                                 "AND correlation_id = ?2", read_snapshot, project_id, correlation_id, error);
+}
+
+static gboolean
+sqlite_update_snapshot_events_count (SynStore *store, const char *project_id, const char *correlation_id,
+                                     gint64 events_count, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE execution_snapshots SET events_count = ?3 WHERE project_id = ?1 "
+                                       "AND correlation_id = ?2", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, correlation_id);
+  sqlite3_bind_int64 (stmt, 3, events_count);
+  return _syn_sqlite_step_done (self, stmt, error) && _syn_sqlite_require_changed (self, "snapshot for batch", correlation_id, error);
+}
+
+static gboolean
+sqlite_mark_snapshot_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
+                                  const char *user_id, gint64 when, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE execution_snapshots SET status = 'ROLLED_BACK', rolled_back_at = ?3, "
+                                       "rolled_back_by = ?4 WHERE project_id = ?1 AND correlation_id = ?2", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, correlation_id);
+  sqlite3_bind_int64 (stmt, 3, when != 0 ? when : syn_time_now_usec ());
+  _syn_sqlite_bind_text (stmt, 4, user_id);
+  return _syn_sqlite_step_done (self, stmt, error) && _syn_sqlite_require_changed (self, "snapshot for batch", correlation_id, error);
+}
+
+static GPtrArray *
+sqlite_list_snapshots (SynStore *store, const char *project_id, gboolean active_only, guint limit,
+                       GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " SNAPSHOT_COLS " FROM execution_snapshots WHERE project_id = ?1 "
+                                       "AND (?2 = 0 OR status = 'ACTIVE') ORDER BY executed_at DESC, rowid DESC "
+                                       "LIMIT ?3", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int (stmt, 2, active_only ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 3, limit == 0 ? -1 : (gint64) limit);
+  return _syn_sqlite_collect_rows (self, stmt, read_snapshot, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Executions                                                                */
+
+#define EXECUTION_COLS "execution_id, project_id, correlation_id, mode, filters, status, user_id, " \
+                       "started_at, finished_at, summary, error"
+
+static gpointer
+read_execution (sqlite3_stmt *stmt)
+{
+  SynExecution *x = syn_execution_new ();
+
+  x->execution_id = _syn_sqlite_col_text (stmt, 0);
+  x->project_id = _syn_sqlite_col_text (stmt, 1);
+  x->correlation_id = _syn_sqlite_col_text (stmt, 2);
+  x->mode = _syn_sqlite_col_text (stmt, 3);
+  x->filters = _syn_sqlite_col_json (stmt, 4);
+  x->status = _syn_sqlite_col_text (stmt, 5);
+  x->user_id = _syn_sqlite_col_text (stmt, 6);
+  x->started_at = sqlite3_column_int64 (stmt, 7);
+  x->finished_at = sqlite3_column_int64 (stmt, 8);
+  x->summary = _syn_sqlite_col_json (stmt, 9);
+  x->error = _syn_sqlite_col_text (stmt, 10);
+  return x;
+}
+
+static void
+bind_execution (sqlite3_stmt *stmt, SynExecution *x)
+{
+  _syn_sqlite_bind_text (stmt, 1, x->execution_id);
+  _syn_sqlite_bind_text (stmt, 2, x->project_id);
+  _syn_sqlite_bind_text (stmt, 3, x->correlation_id);
+  _syn_sqlite_bind_text (stmt, 4, x->mode ? x->mode : "execute");
+  _syn_sqlite_bind_json (stmt, 5, x->filters, NULL);
+  _syn_sqlite_bind_text (stmt, 6, x->status);
+  _syn_sqlite_bind_text (stmt, 7, x->user_id);
+  sqlite3_bind_int64 (stmt, 8, x->started_at);
+  _syn_sqlite_bind_time (stmt, 9, x->finished_at);
+  _syn_sqlite_bind_json (stmt, 10, x->summary, NULL);
+  _syn_sqlite_bind_text (stmt, 11, x->error);
+}
+
+static gboolean
+sqlite_insert_execution (SynStore *store, SynExecution *execution, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO executions (" EXECUTION_COLS ") VALUES "
+                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error)))
+    return FALSE;
+  if (execution->execution_id == NULL)
+    execution->execution_id = syn_uuid_new ();
+  if (execution->started_at == 0)
+    execution->started_at = syn_time_now_usec ();
+  bind_execution (stmt, execution);
+  return _syn_sqlite_step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_update_execution (SynStore *store, SynExecution *execution, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE executions SET project_id = ?2, correlation_id = ?3, mode = ?4, "
+                                       "filters = ?5, status = ?6, user_id = ?7, started_at = ?8, "
+                                       "finished_at = ?9, summary = ?10, error = ?11 WHERE execution_id = ?1", error)))
+    return FALSE;
+  bind_execution (stmt, execution);
+  return _syn_sqlite_step_done (self, stmt, error) && _syn_sqlite_require_changed (self, "execution", execution->execution_id, error);
+}
+
+static SynExecution *
+sqlite_get_execution (SynStore *store, const char *execution_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EXECUTION_COLS " FROM executions WHERE execution_id = ?1", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, execution_id);
+  return _syn_sqlite_collect_one (self, stmt, read_execution, error);
+}
+
+static GPtrArray *
+sqlite_list_executions (SynStore *store, const char *project_id, guint64 offset, guint limit,
+                        guint64 *total, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (total != NULL)
+    {
+      if (!(stmt = _syn_sqlite_stmt (self, "SELECT count(*) FROM executions WHERE project_id = ?1", error)))
+        return NULL;
+      _syn_sqlite_bind_text (stmt, 1, project_id);
+      if (!_syn_sqlite_count_rows (self, stmt, total, error))
+        return NULL;
+    }
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EXECUTION_COLS " FROM executions WHERE project_id = ?1 "
+                                       "ORDER BY started_at DESC, rowid DESC LIMIT ?2 OFFSET ?3", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, limit == 0 ? -1 : (gint64) limit);
+  sqlite3_bind_int64 (stmt, 3, (gint64) offset);
+  return _syn_sqlite_collect_rows (self, stmt, read_execution, error);
+}
+
+/* ------------------------------------------------------------------------- */
+
+void
+_syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
+{
+  iface->append_events = sqlite_append_events;
+  iface->query_events = sqlite_query_events;
+  iface->get_events_by_correlation = sqlite_get_events_by_correlation;
+  iface->get_asset_history = sqlite_get_asset_history;
+  iface->list_events_after = sqlite_list_events_after;
+  iface->get_event = sqlite_get_event;
+  iface->mark_events_rolled_back = sqlite_mark_events_rolled_back;
+  iface->list_later_batches = sqlite_list_later_batches;
+  iface->find_latest_rule_event = sqlite_find_latest_rule_event;
+  iface->get_events_by_sequence = sqlite_get_events_by_sequence;
+  iface->insert_snapshot = sqlite_insert_snapshot;
+  iface->get_snapshot = sqlite_get_snapshot;
+  iface->update_snapshot_events_count = sqlite_update_snapshot_events_count;
+  iface->mark_snapshot_rolled_back = sqlite_mark_snapshot_rolled_back;
+  iface->list_snapshots = sqlite_list_snapshots;
+  iface->insert_execution = sqlite_insert_execution;
+  iface->update_execution = sqlite_update_execution;
+  iface->get_execution = sqlite_get_execution;
+  iface->list_executions = sqlite_list_executions;
+}

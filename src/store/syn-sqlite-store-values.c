@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-sqlite-store-values.c: SynSqliteStore: values bound to statement parameters (text, times, JSON) and read back from columns. */
+#include "config.h"
+
+#include <math.h>
+
+#include "syn-sqlite-store-private.h"
+
+/* ------------------------------------------------------------------------- */
+/* Binding                                                                   */
+
+void
+_syn_sqlite_bind_text (sqlite3_stmt *stmt, int idx, const char *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, idx, value, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, idx);
+}
+
+/* For strings that outlive the statement's next step. */
+void
+_syn_sqlite_bind_static (sqlite3_stmt *stmt, int idx, const char *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, idx, value, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, idx);
+}
+
+static void
+bind_take_text (sqlite3_stmt *stmt, int idx, char *value)
+{
+  sqlite3_bind_text (stmt, idx, value, -1, g_free);
+}
+
+void
+_syn_sqlite_bind_double (sqlite3_stmt *stmt, int idx, double value)
+{
+  if (isnan (value))
+    sqlite3_bind_null (stmt, idx);
+  else
+    sqlite3_bind_double (stmt, idx, value);
+}
+
+void
+_syn_sqlite_bind_time (sqlite3_stmt *stmt, int idx, gint64 value)
+{
+  if (value == 0)
+    sqlite3_bind_null (stmt, idx);
+  else
+    sqlite3_bind_int64 (stmt, idx, value);
+}
+
+void
+_syn_sqlite_bind_json (sqlite3_stmt *stmt, int idx, JsonNode *node, const char *fallback)
+{
+  if (node == NULL)
+    {
+      if (fallback != NULL)
+        sqlite3_bind_text (stmt, idx, fallback, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, idx);
+      return;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (node) && json_object_get_size (json_node_get_object (node)) == 0)
+    sqlite3_bind_text (stmt, idx, "{}", 2, SQLITE_STATIC);
+  else
+    bind_take_text (stmt, idx, syn_json_to_string_fast (node));
+}
+
+void
+_syn_sqlite_bind_json_object (sqlite3_stmt *stmt, int idx, JsonObject *object)
+{
+  bind_take_text (stmt, idx, syn_json_object_to_string (object));
+}
+
+char *
+_syn_sqlite_col_text (sqlite3_stmt *stmt, int idx)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, idx);
+
+  return text ? g_strdup ((const char *) text) : NULL;
+}
+
+double
+_syn_sqlite_col_double (sqlite3_stmt *stmt, int idx)
+{
+  if (sqlite3_column_type (stmt, idx) == SQLITE_NULL)
+    return NAN;
+  return sqlite3_column_double (stmt, idx);
+}
+
+JsonNode *
+_syn_sqlite_col_json (sqlite3_stmt *stmt, int idx)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, idx);
+  int len = sqlite3_column_bytes (stmt, idx);
+
+  if (text == NULL)
+    return NULL;
+  return syn_json_parse (text, len, NULL);
+}
+
+JsonObject *
+_syn_sqlite_col_json_object (sqlite3_stmt *stmt, int idx)
+{
+  g_autoptr(JsonNode) node = _syn_sqlite_col_json (stmt, idx);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_new ();
+  return json_object_ref (json_node_get_object (node));
+}
