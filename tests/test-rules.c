@@ -385,11 +385,17 @@ test_template_tag_number (void)
   g_autoptr(SynAsset) a = make_asset ("310-AG-0042", "AGITATOR", "310", NULL);
   g_autoptr(SynAsset) b = make_asset ("TK7", "TANK", "310", NULL);
   g_autoptr(SynAsset) c = make_asset ("210-PP-001A", "PUMP", "210", NULL);
+  g_autoptr(SynAsset) d = make_asset ("210-PP-AB", "PUMP", "210", NULL);
+  g_autoptr(SynAsset) e = make_asset ("210-PP-001AB", "PUMP", "210", NULL);
 
   assert_expands ("{tag_number}", a, "0042");
   assert_expands ("LT-{tag_number}", b, "LT-7");
-  assert_expand_fails ("{area}-M-{tag_number}", c,
-                       "{tag_number}: tag \"210-PP-001A\" does not end with a number");
+  /* spares and parallel units: the number keeps its one-letter suffix */
+  assert_expands ("{area}-M-{tag_number}", c, "210-M-001A");
+  assert_expand_fails ("{area}-M-{tag_number}", d,
+                       "{tag_number}: tag \"210-PP-AB\" does not end with a number (or a number and one letter)");
+  assert_expand_fails ("{tag_number}", e,
+                       "{tag_number}: tag \"210-PP-001AB\" does not end with a number (or a number and one letter)");
 }
 
 static void

@@ -37,6 +37,7 @@ syn_asset_finalize (GObject *object)
   g_clear_pointer (&self->area, g_free);
   g_clear_pointer (&self->properties, json_object_unref);
   g_clear_pointer (&self->created_by_rule_id, g_free);
+  g_clear_pointer (&self->derivation, json_object_unref);
 
   G_OBJECT_CLASS (syn_asset_parent_class)->finalize (object);
 }
@@ -77,6 +78,7 @@ syn_asset_copy (SynAsset *self)
   g_clear_pointer (&copy->properties, json_object_unref);
   copy->properties = syn_json_object_copy (self->properties);
   copy->created_by_rule_id = g_strdup (self->created_by_rule_id);
+  copy->derivation = self->derivation ? syn_json_object_copy (self->derivation) : NULL;
   return copy;
 }
 
@@ -97,6 +99,8 @@ syn_asset_to_json (SynAsset *self)
   syn_json_set_string_or_null (object, "area", self->area);
   json_object_set_object_member (object, "properties", syn_json_object_copy (self->properties));
   syn_json_set_string_or_null (object, "created_by_rule_id", self->created_by_rule_id);
+  if (self->derivation != NULL)
+    json_object_set_object_member (object, "derivation", syn_json_object_copy (self->derivation));
   return syn_json_node_new_object (object);
 }
 
@@ -154,5 +158,61 @@ syn_asset_from_json (JsonObject *object, GError **error)
   if (!syn_json_get_optional_string (object, "created_by_rule_id", &s, error))
     return NULL;
   self->created_by_rule_id = g_strdup (s);
+  if (!syn_json_get_optional_object (object, "derivation", &self->derivation, error))
+    return NULL;
   return g_steal_pointer (&self);
+}
+
+static const char * const columns[] = { "tag", "type", "description", "discipline", "area", "created_by_rule_id",
+                                        NULL };
+
+const char * const *
+syn_asset_columns (void)
+{
+  return columns;
+}
+
+static char **
+column_slot (SynAsset *self, const char *name)
+{
+  if (g_str_equal (name, "tag"))
+    return &self->tag;
+  if (g_str_equal (name, "type"))
+    return &self->type;
+  if (g_str_equal (name, "description"))
+    return &self->description;
+  if (g_str_equal (name, "discipline"))
+    return &self->discipline;
+  if (g_str_equal (name, "area"))
+    return &self->area;
+  if (g_str_equal (name, "created_by_rule_id"))
+    return &self->created_by_rule_id;
+  return NULL;
+}
+
+const char *
+syn_asset_get_column (SynAsset *self, const char *name)
+{
+  char **slot;
+
+  g_return_val_if_fail (SYN_IS_ASSET (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  slot = column_slot (self, name);
+  return slot ? *slot : NULL;
+}
+
+void
+syn_asset_set_column (SynAsset *self, const char *name, const char *value)
+{
+  char **slot;
+
+  g_return_if_fail (SYN_IS_ASSET (self));
+  g_return_if_fail (name != NULL);
+
+  if ((slot = column_slot (self, name)) != NULL && *slot != value)
+    {
+      g_free (*slot);
+      *slot = g_strdup (value);
+    }
 }

@@ -26,6 +26,9 @@ struct _SynAsset
   char *area;
   JsonObject *properties;
   char *created_by_rule_id;
+  /* How a rule derived it, or the holds a person put on it (see
+   * src/engine/syn-derivation.h); NULL when there is nothing to record. */
+  JsonObject *derivation;
 };
 
 SynAsset *syn_asset_new       (void);
@@ -33,5 +36,16 @@ SynAsset *syn_asset_copy      (SynAsset   *self);
 JsonNode  *syn_asset_to_json   (SynAsset   *self);
 SynAsset *syn_asset_from_json (JsonObject *object,
                                 GError    **error);
+
+/* The text columns by name ("tag", "type", "description", "discipline",
+ * "area", "created_by_rule_id"): NULL-terminated, for code that treats
+ * them alike (diffs, holds). Get returns NULL for an unknown name; set
+ * ignores one. */
+const char * const *syn_asset_columns    (void);
+const char         *syn_asset_get_column (SynAsset   *self,
+                                          const char *name);
+void                syn_asset_set_column (SynAsset   *self,
+                                          const char *name,
+                                          const char *value);
 
 G_END_DECLS

@@ -39,6 +39,7 @@ syn_cable_finalize (GObject *object)
   g_clear_pointer (&self->conductor_size, g_free);
   g_clear_pointer (&self->properties, json_object_unref);
   g_clear_pointer (&self->created_by_rule_id, g_free);
+  g_clear_pointer (&self->derivation, json_object_unref);
 
   G_OBJECT_CLASS (syn_cable_parent_class)->finalize (object);
 }
@@ -89,6 +90,7 @@ syn_cable_copy (SynCable *self)
   g_clear_pointer (&copy->properties, json_object_unref);
   copy->properties = syn_json_object_copy (self->properties);
   copy->created_by_rule_id = g_strdup (self->created_by_rule_id);
+  copy->derivation = self->derivation ? syn_json_object_copy (self->derivation) : NULL;
   return copy;
 }
 
@@ -114,6 +116,8 @@ syn_cable_to_json (SynCable *self)
   syn_json_set_double_or_null (object, "voltage_drop_pct", self->voltage_drop_pct);
   json_object_set_object_member (object, "properties", syn_json_object_copy (self->properties));
   syn_json_set_string_or_null (object, "created_by_rule_id", self->created_by_rule_id);
+  if (self->derivation != NULL)
+    json_object_set_object_member (object, "derivation", syn_json_object_copy (self->derivation));
   return syn_json_node_new_object (object);
 }
 
@@ -178,5 +182,7 @@ syn_cable_from_json (JsonObject *object, GError **error)
   if (!syn_json_get_optional_string (object, "created_by_rule_id", &s, error))
     return NULL;
   self->created_by_rule_id = g_strdup (s);
+  if (!syn_json_get_optional_object (object, "derivation", &self->derivation, error))
+    return NULL;
   return g_steal_pointer (&self);
 }

@@ -31,6 +31,9 @@ struct _SynCable
   double voltage_drop_pct;
   JsonObject *properties;
   char *created_by_rule_id;
+  /* How a rule derived it, or the holds a person put on it (see
+   * src/engine/syn-derivation.h); NULL when there is nothing to record. */
+  JsonObject *derivation;
 };
 
 SynCable *syn_cable_new       (void);

@@ -7,6 +7,7 @@
 #include "syn-edge.h"
 #include "syn-event.h"
 #include "syn-execution.h"
+#include "syn-finding.h"
 #include "syn-json.h"
 #include "syn-project.h"
 #include "syn-rule.h"

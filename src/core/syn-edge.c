@@ -26,6 +26,7 @@ syn_edge_finalize (GObject *object)
   g_clear_pointer (&self->target_asset_id, g_free);
   g_clear_pointer (&self->relation, g_free);
   g_clear_pointer (&self->created_by_rule_id, g_free);
+  g_clear_pointer (&self->derivation, json_object_unref);
 
   G_OBJECT_CLASS (syn_edge_parent_class)->finalize (object);
 }
@@ -61,6 +62,7 @@ syn_edge_copy (SynEdge *self)
   copy->target_asset_id = g_strdup (self->target_asset_id);
   copy->relation = g_strdup (self->relation);
   copy->created_by_rule_id = g_strdup (self->created_by_rule_id);
+  copy->derivation = self->derivation ? syn_json_object_copy (self->derivation) : NULL;
   return copy;
 }
 
@@ -78,6 +80,8 @@ syn_edge_to_json (SynEdge *self)
   syn_json_set_string_or_null (object, "target_asset_id", self->target_asset_id);
   syn_json_set_string_or_null (object, "relation", self->relation);
   syn_json_set_string_or_null (object, "created_by_rule_id", self->created_by_rule_id);
+  if (self->derivation != NULL)
+    json_object_set_object_member (object, "derivation", syn_json_object_copy (self->derivation));
   return syn_json_node_new_object (object);
 }
 
@@ -124,5 +128,7 @@ syn_edge_from_json (JsonObject *object, GError **error)
   if (!syn_json_get_optional_string (object, "created_by_rule_id", &s, error))
     return NULL;
   self->created_by_rule_id = g_strdup (s);
+  if (!syn_json_get_optional_object (object, "derivation", &self->derivation, error))
+    return NULL;
   return g_steal_pointer (&self);
 }

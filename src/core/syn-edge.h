@@ -23,6 +23,9 @@ struct _SynEdge
   char *target_asset_id;
   char *relation;
   char *created_by_rule_id;
+  /* How a rule derived it, or the holds a person put on it (see
+   * src/engine/syn-derivation.h); NULL when there is nothing to record. */
+  JsonObject *derivation;
 };
 
 SynEdge *syn_edge_new       (void);

@@ -603,6 +603,27 @@ syn_json_get_optional_double (JsonObject  *object,
   return TRUE;
 }
 
+gboolean
+syn_json_get_optional_object (JsonObject  *object,
+                              const char  *member,
+                              JsonObject **out,
+                              GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_FIELD,
+                   "Field \"%s\" must be an object", member);
+      return FALSE;
+    }
+  *out = syn_json_object_copy (json_node_get_object (node));
+  return TRUE;
+}
+
 void
 syn_json_set_string_or_null (JsonObject *object, const char *member, const char *value)
 {

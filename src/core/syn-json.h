@@ -48,6 +48,11 @@ gboolean    syn_json_get_optional_double    (JsonObject   *object,
                                              const char   *member,
                                              double       *out,
                                              GError      **error);
+/* A copy of an optional object member in *out (NULL when absent or null). */
+gboolean    syn_json_get_optional_object    (JsonObject   *object,
+                                             const char   *member,
+                                             JsonObject  **out,
+                                             GError      **error);
 void        syn_json_set_string_or_null     (JsonObject   *object,
                                              const char   *member,
                                              const char   *value);

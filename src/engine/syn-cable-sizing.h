@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "syn-quantity.h"
+
 G_BEGIN_DECLS
 
 /* The conductor_size of a load no listed conductor can serve. */
@@ -39,9 +41,5 @@ gboolean syn_cable_sizing_compute   (double          hp,
 double   syn_cable_sizing_motor_flc (double          hp,
                                      double          voltage);
 
-gboolean syn_parse_voltage          (const char     *text,
-                                     double         *out);
-gboolean syn_parse_number_prefix    (const char     *text,
-                                     double         *out);
 
 G_END_DECLS

@@ -22,17 +22,26 @@ placeholder_is_known (const char *name)
   return g_strv_contains (simple_placeholders, name);
 }
 
-/* The trailing digits of a tag, kept as written so that "001" stays "001". */
+/* The trailing number of a tag, kept as written so that "001" stays "001",
+ * with one letter after it when there is one: P&IDs number spares and
+ * parallel units 001A, 001B, and their motors must differ as they do. */
 static const char *
 tag_number (const char *tag, gsize *length)
 {
   const char *end = tag + strlen (tag);
-  const char *p = end;
+  const char *digits_end = end;
+  const char *p;
 
+  if (digits_end > tag && g_ascii_isalpha (digits_end[-1]) &&
+      digits_end - 1 > tag && g_ascii_isdigit (digits_end[-2]))
+    digits_end--;
+  p = digits_end;
   while (p > tag && g_ascii_isdigit (p[-1]))
     p--;
+  if (p == digits_end)
+    return NULL;
   *length = end - p;
-  return *length > 0 ? p : NULL;
+  return p;
 }
 
 /* Numbers print as people write them: 75 rather than 75.0, 7.5 as is. */
@@ -128,7 +137,7 @@ append_placeholder (GString     *out,
       if (digits == NULL)
         {
           g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED,
-                       "{tag_number}: tag \"%s\" does not end with a number",
+                       "{tag_number}: tag \"%s\" does not end with a number (or a number and one letter)",
                        tag ? tag : "");
           return FALSE;
         }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/syn-json.h"
+#include "engine/syn-quantity.h"
 #include "engine/syn-rule-condition.h"
 
 /* Conditions run once per rule and asset, a hundred thousand times in a big
@@ -154,65 +155,16 @@ value_text (const Value *v, char *buf)
     }
 }
 
-/* "150 PSI" -> 150 with unit "PSI": a number at the start, after optional
- * blanks, then whatever follows, trimmed. Hexadecimal, inf and nan are not
- * numbers here, which is why g_ascii_strtod() only sees the scanned span. */
+/* "150 PSI" -> 150 with unit "PSI": the engine's one number scanner
+ * (syn_quantity_scan), then whatever follows, trimmed. */
 static gboolean
 parse_number_prefix (const char *s, double *number, const char **unit, gsize *unit_len)
 {
-  const char *p = s;
-  const char *start;
+  const char *p = syn_quantity_scan (s, number);
   const char *end;
-  guint digits = 0;
-  char buf[64];
 
-  while (g_ascii_isspace (*p))
-    p++;
-  start = p;
-  if (*p == '+' || *p == '-')
-    p++;
-  while (g_ascii_isdigit (*p))
-    {
-      p++;
-      digits++;
-    }
-  if (*p == '.')
-    {
-      const char *q = p + 1;
-      guint fraction = 0;
-
-      while (g_ascii_isdigit (*q))
-        {
-          q++;
-          fraction++;
-        }
-      if (digits + fraction > 0)
-        {
-          p = q;
-          digits += fraction;
-        }
-    }
-  if (digits == 0)
+  if (p == NULL)
     return FALSE;
-  if (*p == 'e' || *p == 'E')
-    {
-      const char *q = p + 1;
-
-      if (*q == '+' || *q == '-')
-        q++;
-      if (g_ascii_isdigit (*q))
-        {
-          while (g_ascii_isdigit (*q))
-            q++;
-          p = q;
-        }
-    }
-  if ((gsize) (p - start) >= sizeof buf)
-    return FALSE;
-  memcpy (buf, start, p - start);
-  buf[p - start] = '\0';
-  *number = g_ascii_strtod (buf, NULL);
-
   while (g_ascii_isspace (*p))
     p++;
   end = p + strlen (p);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "syn-derivation.h"
 #include "syn-rule-condition.h"
 #include "syn-rule-engine-private.h"
 #include "syn-rule-parser.h"
@@ -187,9 +188,10 @@ _syn_engine_send (SynEngineRun *run, JsonObject *message)
   json_node_unref (node);
 }
 
+/* Counting is the caller's: a run counts each finding once. */
 void
 _syn_engine_send_error (SynEngineRun *run, const char *rule_id, const char *asset_id,
-                        const char *text, gboolean recoverable)
+                        const char *text, const char *severity, gboolean recoverable)
 {
   JsonObject *m = json_object_new ();
 
@@ -198,114 +200,61 @@ _syn_engine_send_error (SynEngineRun *run, const char *rule_id, const char *asse
   syn_json_set_string_or_null (m, "asset_id", asset_id);
   json_object_set_string_member (m, "message", text);
   json_object_set_boolean_member (m, "recoverable", recoverable);
-  if (recoverable)
-    run->errors++;
-  _syn_engine_send (run, m);
-}
-
-/* Pass 1 fills 0..90 %, each later pass half of what is left below 99 %;
- * only COMPLETED says 100. The value never goes down. */
-static void
-update_progress (SynEngineRun *run, double fraction_of_pass)
-{
-  double low, high, value;
-
-  if (run->pass <= 1)
-    {
-      low = 0;
-      high = 90;
-    }
-  else
-    {
-      low = 99 - 9 * pow (0.5, run->pass - 2);
-      high = 99 - 9 * pow (0.5, run->pass - 1);
-    }
-  value = low + (high - low) * CLAMP (fraction_of_pass, 0, 1);
-  if ((guint) value > run->progress)
-    run->progress = MIN ((guint) value, 99);
-}
-
-static void
-send_progress (SynEngineRun *run)
-{
-  JsonObject *m = json_object_new ();
-
-  json_object_set_string_member (m, "type", "PROGRESS");
-  json_object_set_int_member (m, "progress", run->progress);
-  json_object_set_int_member (m, "rules_completed", run->rules_completed);
-  json_object_set_int_member (m, "rules_total", run->rules_total);
-  json_object_set_int_member (m, "actions_completed", run->actions_taken);
-  json_object_set_int_member (m, "errors", run->errors);
+  json_object_set_string_member (m, "severity", severity ? severity : "error");
   _syn_engine_send (run, m);
 }
 
 /* ------------------------------------------------------------------------- */
-/* In-memory view of the project                                             */
+/* The run                                                                   */
 
-char *
-_syn_engine_edge_key (const char *source_id, const char *target_id, const char *relation)
+void
+_syn_engine_run_init (SynEngineRun *run)
 {
-  return g_strconcat (source_id, "\x1f", target_id, "\x1f", relation, NULL);
-}
-
-static char *
-type_area_key (const char *type, const char *area)
-{
-  return g_strconcat (type ? type : "", "\x1f", area ? area : "", NULL);
+  run->rules = g_ptr_array_new_with_free_func (g_object_unref);
+  run->rule_index = g_hash_table_new (g_str_hash, g_str_equal);
+  run->rules_in_scope = g_hash_table_new (g_str_hash, g_str_equal);
+  run->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _syn_engine_pair_free);
+  run->dependents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  run->change_ticks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->changed_this_pass = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->created_this_pass = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->rule_digests = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  run->stored_findings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->reads = g_string_new (NULL);
+  run->rules_evaluated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->assets_evaluated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->pass_rule_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 void
-_syn_engine_add_asset (SynEngineRun *run, SynAsset *asset, gboolean created)
+_syn_engine_run_clear (SynEngineRun *run)
 {
-  g_autofree char *key = type_area_key (asset->type, asset->area);
-  GPtrArray *bucket;
-
-  g_hash_table_insert (run->assets_by_id, asset->id, g_object_ref (asset));
-  g_hash_table_insert (run->assets_by_tag, asset->tag, asset);
-  bucket = g_hash_table_lookup (run->assets_by_type_area, key);
-  if (bucket == NULL)
-    {
-      bucket = g_ptr_array_new ();
-      g_hash_table_insert (run->assets_by_type_area, g_steal_pointer (&key), bucket);
-    }
-  g_ptr_array_add (bucket, asset);
-  if (created)
-    g_ptr_array_add (run->created_this_pass, g_object_ref (asset));
-}
-
-void
-_syn_engine_add_edge (SynEngineRun *run, SynEdge *edge)
-{
-  GPtrArray *kids = g_hash_table_lookup (run->children, edge->target_asset_id);
-
-  g_hash_table_add (run->edge_keys, _syn_engine_edge_key (edge->source_asset_id, edge->target_asset_id,
-                                                          edge->relation));
-  if (kids == NULL)
-    {
-      kids = g_ptr_array_new_with_free_func (g_object_unref);
-      g_hash_table_insert (run->children, g_strdup (edge->target_asset_id), kids);
-    }
-  g_ptr_array_add (kids, g_object_ref (edge));
-}
-
-static gboolean
-load_project_state (SynEngineRun *run, GError **error)
-{
-  g_autoptr(GPtrArray) assets = NULL;
-  g_autoptr(GPtrArray) edges = NULL;
-  g_autoptr(GPtrArray) cables = NULL;
-
-  if (!(assets = syn_store_list_assets (run->store, run->project->id, NULL, NULL, 0, 0, NULL, error)) ||
-      !(edges = syn_store_list_edges (run->store, run->project->id, NULL, error)) ||
-      !(cables = syn_store_list_cables (run->store, run->project->id, 0, 0, NULL, error)))
-    return FALSE;
-  for (guint i = 0; i < assets->len; i++)
-    _syn_engine_add_asset (run, g_ptr_array_index (assets, i), FALSE);
-  for (guint i = 0; i < edges->len; i++)
-    _syn_engine_add_edge (run, g_ptr_array_index (edges, i));
-  for (guint i = 0; i < cables->len; i++)
-    g_hash_table_add (run->cable_tags, g_strdup (((SynCable *) g_ptr_array_index (cables, i))->tag));
-  return TRUE;
+  g_clear_pointer (&run->pairs, g_hash_table_unref);
+  g_clear_pointer (&run->dependents, g_hash_table_unref);
+  g_clear_pointer (&run->change_ticks, g_hash_table_unref);
+  g_clear_pointer (&run->changed_this_pass, g_hash_table_unref);
+  g_clear_pointer (&run->created_this_pass, g_hash_table_unref);
+  g_clear_pointer (&run->claims, g_hash_table_unref);
+  g_clear_pointer (&run->rule_digests, g_hash_table_unref);
+  g_clear_pointer (&run->stored_findings, g_hash_table_unref);
+  g_clear_pointer (&run->derived, syn_rule_world_free);
+  g_clear_pointer (&run->stored, syn_rule_world_free);
+  g_clear_pointer (&run->rule_index, g_hash_table_unref);
+  g_clear_pointer (&run->rules_in_scope, g_hash_table_unref);
+  g_clear_pointer (&run->rules, g_ptr_array_unref);
+  g_clear_pointer (&run->all_rules, g_ptr_array_unref);
+  g_clear_pointer (&run->asset_ids, g_strfreev);
+  g_clear_pointer (&run->asset_types, g_strfreev);
+  if (run->reads != NULL)
+    g_string_free (g_steal_pointer (&run->reads), TRUE);
+  g_clear_pointer (&run->rules_evaluated, g_hash_table_unref);
+  g_clear_pointer (&run->assets_evaluated, g_hash_table_unref);
+  g_clear_pointer (&run->pass_rule_counts, g_hash_table_unref);
+  g_clear_object (&run->project);
+  g_clear_object (&run->batch);
+  g_clear_pointer (&run->execution_id, g_free);
+  g_clear_pointer (&run->user_id, g_free);
 }
 
 /* Enforced rules first, then priority descending, then name. */
@@ -322,22 +271,41 @@ compare_rules (gconstpointer a, gconstpointer b)
   return g_strcmp0 (x->name, y->name);
 }
 
+/* A rule's definition, as it matters to what it derives: a change of any
+ * of it can change its outputs. */
+static char *
+rule_digest (SynRule *rule)
+{
+  g_autoptr(JsonNode) json = syn_rule_to_json (rule);
+  JsonObject *o = json_node_get_object (json);
+  g_autofree char *text = NULL;
+  char hex[17];
+
+  /* neither the times nor the name change what it does */
+  for (const char * const *m = (const char * const[]) { "created_at", "updated_at", "name", "description", NULL };
+       *m; m++)
+    if (json_object_has_member (o, *m))
+      json_object_remove_member (o, *m);
+  text = syn_json_canonical (json);
+  syn_fingerprint_hex (text, strlen (text), hex);
+  return g_strdup (hex);
+}
+
 static gboolean
 load_rules (SynEngineRun *run, JsonObject *request, GError **error)
 {
-  g_autoptr(GPtrArray) all = syn_store_list_rules (run->store, run->project->id, TRUE, error);
   g_auto(GStrv) rule_ids = filter_list (request, "rule_ids");
   g_auto(GStrv) disciplines = filter_list (request, "disciplines");
   g_auto(GStrv) types = filter_list (request, "action_types");
 
-  if (all == NULL)
+  if (!(run->all_rules = syn_store_list_rules (run->store, run->project->id, TRUE, error)))
     return FALSE;
   for (guint i = 0; rule_ids && rule_ids[i]; i++)
     {
       gboolean found = FALSE;
 
-      for (guint j = 0; j < all->len && !found; j++)
-        found = g_strcmp0 (((SynRule *) all->pdata[j])->id, rule_ids[i]) == 0;
+      for (guint j = 0; j < run->all_rules->len && !found; j++)
+        found = g_strcmp0 (((SynRule *) run->all_rules->pdata[j])->id, rule_ids[i]) == 0;
       if (!found)
         {
           g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND,
@@ -345,14 +313,15 @@ load_rules (SynEngineRun *run, JsonObject *request, GError **error)
           return FALSE;
         }
     }
+  /* Without a rule filter, the outputs of every rule are re-derived, those
+   * of rules switched off or gone included: they are taken back. */
+  run->any_rule_in_scope = rule_ids == NULL && disciplines == NULL && types == NULL;
 
-  for (guint i = 0; i < all->len; i++)
+  for (guint i = 0; i < run->all_rules->len; i++)
     {
-      SynRule *rule = g_ptr_array_index (all, i);
+      SynRule *rule = g_ptr_array_index (run->all_rules, i);
       g_autoptr(GError) local_error = NULL;
 
-      if (!rule->is_active)
-        continue;
       if (rule_ids && !g_strv_contains ((const char * const *) rule_ids, rule->id))
         continue;
       if (disciplines && (rule->discipline == NULL ||
@@ -360,265 +329,199 @@ load_rules (SynEngineRun *run, JsonObject *request, GError **error)
         continue;
       if (types && !g_strv_contains ((const char * const *) types, rule->action_type))
         continue;
+      g_hash_table_add (run->rules_in_scope, rule->id);
+      if (!rule->is_active)
+        continue;
       /* A stored rule that no longer validates (written by an older version,
-       * say) is reported and left out rather than failing the whole run. */
+       * say) is reported and left out rather than failing the whole run; its
+       * outputs stay as they are. */
       if (!syn_rule_validate (rule, &local_error))
         {
-          _syn_engine_send_error (run, rule->id, NULL, local_error->message, TRUE);
+          g_hash_table_remove (run->rules_in_scope, rule->id);
+          run->errors++;
+          _syn_engine_send_error (run, rule->id, NULL, local_error->message, "error", TRUE);
           continue;
         }
       g_ptr_array_add (run->rules, g_object_ref (rule));
+      g_hash_table_insert (run->rule_digests, rule->id, rule_digest (rule));
     }
-  g_ptr_array_sort (run->rules, compare_rules);
-  return TRUE;
-}
-
-/* The asset types a rule can apply to (NULL: any), for counting candidates. */
-static gboolean
-rule_takes_type (SynRule *rule, const char *type)
-{
-  JsonObject *condition;
-  JsonNode *node;
-
-  if (rule->condition == NULL || !JSON_NODE_HOLDS_OBJECT (rule->condition))
-    return TRUE;
-  condition = json_node_get_object (rule->condition);
-  node = json_object_get_member (condition, "asset_type");
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (JSON_NODE_HOLDS_ARRAY (node))
+  if (run->any_rule_in_scope)
     {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (g_strcmp0 (json_array_get_string_element (array, i), type) == 0)
-          return TRUE;
-      return FALSE;
-    }
-  return g_strcmp0 (json_node_get_string (node), type) == 0;
-}
-
-static int
-compare_assets_by_tag (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 ((*(SynAsset **) a)->tag, (*(SynAsset **) b)->tag);
-}
-
-static GPtrArray *
-initial_candidates (SynEngineRun *run, JsonObject *request)
-{
-  g_auto(GStrv) asset_ids = filter_list (request, "asset_ids");
-  g_auto(GStrv) asset_types = filter_list (request, "asset_types");
-  GPtrArray *candidates = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GList) values = g_hash_table_get_values (run->assets_by_id);
-  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
-
-  for (GList *l = values; l; l = l->next)
-    g_ptr_array_add (sorted, l->data);
-  /* a stable order (by tag) makes runs reproducible */
-  g_ptr_array_sort (sorted, compare_assets_by_tag);
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      SynAsset *asset = g_ptr_array_index (sorted, i);
-
-      if (asset_ids && !g_strv_contains ((const char * const *) asset_ids, asset->id))
-        continue;
-      if (asset_types && !g_strv_contains ((const char * const *) asset_types, asset->type))
-        continue;
-      g_ptr_array_add (candidates, g_object_ref (asset));
-    }
-  return candidates;
-}
-
-/* ------------------------------------------------------------------------- */
-/* Rule events                                                               */
-
-SynEvent *
-_syn_engine_rule_event (SynEngineRun *run,
-                        const char   *event_type,
-                        SynRule      *rule,
-                        SynAsset     *source,
-                        const char   *reason,
-                        JsonObject   *extra,
-                        GError      **error)
-{
-  JsonObject *payload;
-
-  /* a preview drops its events: their payloads are not built */
-  if (syn_batch_get_preview (run->batch))
-    {
-      g_clear_pointer (&extra, json_object_unref);
-      return syn_batch_emit (run->batch, event_type, SYN_AGGREGATE_RULE, rule->id, NULL, rule->id,
-                             rule->discipline, NULL, error);
-    }
-  payload = extra ? extra : json_object_new ();
-  json_object_set_string_member (payload, "rule_id", rule->id);
-  json_object_set_string_member (payload, "rule_name", rule->name);
-  if (source != NULL)
-    {
-      json_object_set_string_member (payload, "source_asset_id", source->id);
-      json_object_set_string_member (payload, "source_tag", source->tag);
-    }
-  if (reason != NULL)
-    json_object_set_string_member (payload, "reason", reason);
-  json_object_set_int_member (payload, "pass", run->pass);
-  return syn_batch_emit (run->batch, event_type, SYN_AGGREGATE_RULE, rule->id,
-                         syn_json_node_new_object (payload), rule->id, rule->discipline, NULL, error);
-}
-
-static gboolean
-emit_plain (SynEngineRun *run, const char *type, const char *agg_type, const char *agg_id,
-            SynRule *rule, JsonObject *payload, GError **error)
-{
-  g_autoptr(SynEvent) event = syn_batch_emit (run->batch, type, agg_type, agg_id,
-                                              syn_json_node_new_object (payload),
-                                              rule ? rule->id : NULL, rule ? rule->discipline : NULL,
-                                              NULL, error);
-  return event != NULL;
-}
-
-/* ------------------------------------------------------------------------- */
-/* The run                                                                   */
-
-static gboolean
-run_rule (SynEngineRun *run, SynRule *rule, GPtrArray *candidates, guint rule_index, GError **error)
-{
-  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
-  SynRuleCounts counts = { 0 };
-  JsonObject *m, *payload;
-  guint last_percent = run->progress;
-
-  for (guint i = 0; i < candidates->len; i++)
-    if (rule_takes_type (rule, ((SynAsset *) candidates->pdata[i])->type))
-      g_ptr_array_add (mine, candidates->pdata[i]);
-  if (mine->len == 0)
-    return TRUE;
-
-  g_hash_table_add (run->rules_evaluated, g_strdup (rule->id));
-
-  payload = json_object_new ();
-  json_object_set_int_member (payload, "candidates", mine->len);
-  {
-    g_autoptr(SynEvent) started = _syn_engine_rule_event (run, SYN_EVENT_RULE_EXECUTION_STARTED, rule,
-                                                          NULL, NULL, payload, error);
-    if (started == NULL)
-      return FALSE;
-  }
-
-  m = json_object_new ();
-  json_object_set_string_member (m, "type", "RULE_START");
-  json_object_set_string_member (m, "rule_id", rule->id);
-  json_object_set_string_member (m, "rule_name", rule->name);
-  syn_json_set_string_or_null (m, "discipline", rule->discipline);
-  json_object_set_int_member (m, "assets_to_process", mine->len);
-  json_object_set_int_member (m, "progress", run->progress);
-  _syn_engine_send (run, m);
-
-  for (guint i = 0; i < mine->len; i++)
-    {
-      /* the live object: earlier rules' changes in this batch are visible */
-      SynAsset *asset = g_hash_table_lookup (run->assets_by_id, ((SynAsset *) mine->pdata[i])->id);
-
-      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
-        return FALSE;
-      if (asset == NULL)
-        continue;
-      counts.processed++;
-      g_hash_table_add (run->assets_evaluated, asset->id);
-      if (syn_rule_condition_matches (rule->condition, asset, run->project->country) &&
-          !_syn_engine_apply_rule (run, rule, asset, &counts, error))
-        return FALSE;
-
-      update_progress (run, (rule_index + (double) (i + 1) / mine->len) / run->rules->len);
-      if (run->progress > last_percent)
+      /* a stored rule that no longer validates keeps its outputs */
+      for (guint i = 0; i < run->all_rules->len; i++)
         {
-          last_percent = run->progress;
-          send_progress (run);
+          SynRule *rule = g_ptr_array_index (run->all_rules, i);
+
+          if (rule->is_active && !g_hash_table_contains (run->rule_digests, rule->id))
+            {
+              run->any_rule_in_scope = FALSE;
+              break;
+            }
+        }
+      if (!run->any_rule_in_scope)
+        {
+          /* every rule but those, and rules gone: tracked one by one */
+          g_hash_table_remove_all (run->rules_in_scope);
+          for (guint i = 0; i < run->all_rules->len; i++)
+            {
+              SynRule *rule = g_ptr_array_index (run->all_rules, i);
+
+              if (!rule->is_active || g_hash_table_contains (run->rule_digests, rule->id))
+                g_hash_table_add (run->rules_in_scope, rule->id);
+            }
+          run->any_rule_in_scope = FALSE;
         }
     }
-
-  payload = json_object_new ();
-  json_object_set_int_member (payload, "assets_processed", counts.processed);
-  json_object_set_int_member (payload, "actions_taken", counts.actions);
-  json_object_set_int_member (payload, "skipped", counts.skipped);
-  json_object_set_int_member (payload, "errors", counts.errors);
-  {
-    g_autoptr(SynEvent) completed = _syn_engine_rule_event (run, SYN_EVENT_RULE_EXECUTION_COMPLETED, rule,
-                                                            NULL, NULL, payload, error);
-    if (completed == NULL)
-      return FALSE;
-  }
-
-  if (g_hash_table_add (run->rules_completed_set, g_strdup (rule->id)))
-    run->rules_completed = MIN (run->rules_completed + 1, run->rules_total);
-  m = json_object_new ();
-  json_object_set_string_member (m, "type", "RULE_COMPLETE");
-  json_object_set_string_member (m, "rule_id", rule->id);
-  json_object_set_string_member (m, "rule_name", rule->name);
-  json_object_set_int_member (m, "assets_processed", counts.processed);
-  json_object_set_int_member (m, "actions_taken", counts.actions);
-  json_object_set_int_member (m, "skipped", counts.skipped);
-  json_object_set_int_member (m, "errors", counts.errors);
-  _syn_engine_send (run, m);
+  g_ptr_array_sort (run->rules, compare_rules);
+  for (guint i = 0; i < run->rules->len; i++)
+    g_hash_table_insert (run->rule_index, ((SynRule *) run->rules->pdata[i])->id, GUINT_TO_POINTER (i + 1));
+  run->rules_total = run->rules->len;
+  run->asset_ids = filter_list (request, "asset_ids");
+  run->asset_types = filter_list (request, "asset_types");
   return TRUE;
 }
 
-static JsonObject *
-build_summary (SynEngineRun *run)
+/* Entities written before derivation records existed: their records,
+ * inferred from the graph (see syn-rule-legacy.c for the events' part). */
+void
+_syn_engine_infer_origins (SynEngineRun *run)
 {
-  JsonObject *summary = json_object_new ();
-  JsonObject *created = json_object_new ();
+  GHashTableIter iter;
+  gpointer value;
+  g_autoptr(GPtrArray) edges = g_ptr_array_new ();
+  g_autoptr(GPtrArray) assets = g_ptr_array_new ();
+  g_autoptr(GPtrArray) cables = g_ptr_array_new ();
 
-  json_object_set_int_member (summary, "rules_executed", g_hash_table_size (run->rules_evaluated));
-  json_object_set_int_member (summary, "assets_processed", g_hash_table_size (run->assets_evaluated));
-  json_object_set_int_member (summary, "actions_taken", run->actions_taken);
-  json_object_set_int_member (summary, "skipped", run->skipped);
-  json_object_set_int_member (summary, "errors", run->errors);
-  json_object_set_int_member (created, "assets", run->created_assets);
-  json_object_set_int_member (created, "cables", run->created_cables);
-  json_object_set_int_member (created, "edges", run->created_edges);
-  json_object_set_object_member (summary, "created", created);
-  return summary;
+  g_hash_table_iter_init (&iter, syn_rule_world_edges (run->stored));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((SynEdge *) value)->created_by_rule_id && !((SynEdge *) value)->derivation)
+      g_ptr_array_add (edges, value);
+  g_hash_table_iter_init (&iter, syn_rule_world_assets (run->stored));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((SynAsset *) value)->created_by_rule_id && !((SynAsset *) value)->derivation)
+      g_ptr_array_add (assets, value);
+  g_hash_table_iter_init (&iter, syn_rule_world_cables (run->stored));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((SynCable *) value)->created_by_rule_id && !((SynCable *) value)->derivation)
+      g_ptr_array_add (cables, value);
+
+  /* a child's edge goes from it to its source; a relationship's from the source */
+  for (guint i = 0; i < edges->len; i++)
+    {
+      SynEdge *edge = g_ptr_array_index (edges, i);
+      SynAsset *from = syn_rule_world_get_asset (run->stored, edge->source_asset_id);
+      gboolean child_edge = from != NULL && g_strcmp0 (from->created_by_rule_id, edge->created_by_rule_id) == 0;
+
+      syn_rule_world_remove_edge (run->stored, edge->id);
+      syn_derivation_set_origin (&edge->derivation, edge->created_by_rule_id,
+                                 child_edge ? edge->target_asset_id : edge->source_asset_id, NULL, NULL);
+      syn_rule_world_add_edge (run->stored, edge, FALSE);
+    }
+  for (guint i = 0; i < assets->len; i++)
+    {
+      SynAsset *asset = g_ptr_array_index (assets, i);
+      GPtrArray *links = syn_rule_world_edges_of (run->stored, asset->id);
+      const char *source_id = NULL;
+
+      for (guint j = 0; links != NULL && j < links->len && source_id == NULL; j++)
+        {
+          SynEdge *edge = g_ptr_array_index (links, j);
+
+          if (g_strcmp0 (edge->source_asset_id, asset->id) == 0 &&
+              g_strcmp0 (edge->created_by_rule_id, asset->created_by_rule_id) == 0)
+            source_id = edge->target_asset_id;
+        }
+      /* without its link, its source is unknown: it stays as a person's would */
+      if (source_id == NULL)
+        continue;
+      {
+        g_autoptr(SynAsset) keep = g_object_ref (asset);
+        g_autoptr(JsonArray) keys = json_array_new ();
+        g_autoptr(GList) members = json_object_get_members (asset->properties);
+
+        for (GList *l = members; l; l = l->next)
+          json_array_add_string_element (keys, l->data);
+        syn_rule_world_remove_asset (run->stored, keep->id);
+        syn_derivation_set_origin (&keep->derivation, keep->created_by_rule_id, source_id, NULL,
+                                   json_array_get_length (keys) ? keys : NULL);
+        syn_rule_world_add_asset (run->stored, keep, FALSE);
+      }
+    }
+  for (guint i = 0; i < cables->len; i++)
+    {
+      SynCable *cable = g_ptr_array_index (cables, i);
+      g_autoptr(SynCable) keep = g_object_ref (cable);
+      const char *source_id = cable->to_asset_id;
+      const char *to = NULL;
+
+      for (guint j = 0; j < run->all_rules->len; j++)
+        {
+          SynRule *rule = g_ptr_array_index (run->all_rules, j);
+
+          if (g_strcmp0 (rule->id, cable->created_by_rule_id) == 0 && rule->action &&
+              JSON_NODE_HOLDS_OBJECT (rule->action))
+            to = syn_json_get_string (json_node_get_object (rule->action), "to");
+        }
+      if (to != NULL && g_str_has_prefix (to, "child:"))
+        {
+          GPtrArray *links = syn_rule_world_edges_of (run->stored, cable->to_asset_id);
+
+          for (guint j = 0; links != NULL && j < links->len; j++)
+            if (g_strcmp0 (((SynEdge *) links->pdata[j])->source_asset_id, cable->to_asset_id) == 0)
+              source_id = ((SynEdge *) links->pdata[j])->target_asset_id;
+        }
+      syn_rule_world_remove_cable (run->stored, keep->id);
+      syn_derivation_set_origin (&keep->derivation, keep->created_by_rule_id, source_id, NULL, NULL);
+      syn_rule_world_add_cable (run->stored, keep, FALSE);
+    }
 }
 
-static void
-run_clear (SynEngineRun *run)
+gboolean
+_syn_engine_load_stored (SynEngineRun *run, GError **error)
 {
-  g_clear_object (&run->project);
-  g_clear_object (&run->batch);
-  g_clear_pointer (&run->execution_id, g_free);
-  g_clear_pointer (&run->user_id, g_free);
-  g_clear_pointer (&run->rules, g_ptr_array_unref);
-  g_clear_pointer (&run->assets_evaluated, g_hash_table_unref);
-  g_clear_pointer (&run->assets_by_tag, g_hash_table_unref);
-  g_clear_pointer (&run->assets_by_type_area, g_hash_table_unref);
-  g_clear_pointer (&run->assets_by_id, g_hash_table_unref);
-  g_clear_pointer (&run->children, g_hash_table_unref);
-  g_clear_pointer (&run->edge_keys, g_hash_table_unref);
-  g_clear_pointer (&run->cable_tags, g_hash_table_unref);
-  g_clear_pointer (&run->claims, g_hash_table_unref);
-  g_clear_pointer (&run->created_this_pass, g_ptr_array_unref);
-  g_clear_pointer (&run->rules_evaluated, g_hash_table_unref);
-  g_clear_pointer (&run->rules_completed_set, g_hash_table_unref);
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GPtrArray) edges = NULL;
+  g_autoptr(GPtrArray) cables = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+
+  if (!(assets = syn_store_list_assets (run->store, run->project->id, NULL, NULL, 0, 0, NULL, error)) ||
+      !(edges = syn_store_list_edges (run->store, run->project->id, NULL, error)) ||
+      !(cables = syn_store_list_cables (run->store, run->project->id, 0, 0, NULL, error)) ||
+      !(findings = syn_store_list_findings (run->store, run->project->id, error)))
+    return FALSE;
+  run->stored = syn_rule_world_new ();
+  for (guint i = 0; i < assets->len; i++)
+    syn_rule_world_add_asset (run->stored, g_ptr_array_index (assets, i), FALSE);
+  for (guint i = 0; i < edges->len; i++)
+    syn_rule_world_add_edge (run->stored, g_ptr_array_index (edges, i), FALSE);
+  for (guint i = 0; i < cables->len; i++)
+    syn_rule_world_add_cable (run->stored, g_ptr_array_index (cables, i), FALSE);
+  _syn_engine_infer_origins (run);
+  if (!_syn_engine_infer_legacy_layers (run, error))
+    return FALSE;
+
+  /* the log's newest row per pair is its current findings */
+  for (guint i = 0; i < findings->len; i++)
+    {
+      SynFinding *f = g_ptr_array_index (findings, i);
+      char *key = syn_rule_pair_key (f->rule_id, f->source_asset_id);
+
+      if (f->digest != NULL)
+        g_hash_table_replace (run->stored_findings, key, g_strdup (f->digest));
+      else
+        {
+          g_hash_table_remove (run->stored_findings, key);
+          g_free (key);
+        }
+    }
+  return TRUE;
 }
 
-static void
-run_init (SynEngineRun *run)
+/* The project, its rules and scope, and the project as stored. */
+gboolean
+_syn_engine_load (SynEngineRun *run, JsonObject *request, GError **error)
 {
-  run->rules = g_ptr_array_new_with_free_func (g_object_unref);
-  run->assets_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  run->assets_by_tag = g_hash_table_new (g_str_hash, g_str_equal);
-  run->assets_by_type_area = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                    (GDestroyNotify) g_ptr_array_unref);
-  run->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  run->edge_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run->cable_tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run->claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  run->created_this_pass = g_ptr_array_new_with_free_func (g_object_unref);
-  run->rules_evaluated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  /* keys borrowed from the assets, which live as long as the run */
-  run->assets_evaluated = g_hash_table_new (g_str_hash, g_str_equal);
-  run->rules_completed_set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return load_rules (run, request, error) && _syn_engine_load_stored (run, error);
 }
 
 static gboolean
@@ -646,7 +549,7 @@ release_project (const char *key)
 }
 
 /* The executions table keeps every run: committed ones in their batch's
- * transaction, previews, failures and cancellations afterwards. */
+ * transaction, previews, up-to-date runs, failures and cancellations after. */
 static void
 record_execution (SynEngineRun *run, JsonObject *request, const char *correlation_id, const char *status,
                   JsonObject *summary, const char *error_text, gint64 started_at)
@@ -693,9 +596,90 @@ filters_applied (JsonObject *request)
   return applied;
 }
 
+static gboolean
+run_changed_anything (SynEngineRun *run)
+{
+  return run->created_assets + run->created_cables + run->created_edges + run->updated_assets +
+         run->updated_cables + run->retracted_assets + run->retracted_cables + run->retracted_edges +
+         run->findings_written > 0;
+}
+
+static JsonObject *
+build_summary (SynEngineRun *run)
+{
+  JsonObject *summary = json_object_new ();
+  JsonObject *created = json_object_new ();
+  JsonObject *updated = json_object_new ();
+  JsonObject *retracted = json_object_new ();
+
+  json_object_set_int_member (summary, "rules_executed", g_hash_table_size (run->rules_evaluated));
+  json_object_set_int_member (summary, "assets_processed", g_hash_table_size (run->assets_evaluated));
+  json_object_set_int_member (summary, "actions_taken", run->actions_taken);
+  json_object_set_int_member (summary, "skipped", run->skipped);
+  json_object_set_int_member (summary, "unchanged", run->unchanged);
+  json_object_set_int_member (summary, "errors", run->errors);
+  json_object_set_int_member (summary, "warnings", run->warnings);
+  json_object_set_int_member (created, "assets", run->created_assets);
+  json_object_set_int_member (created, "cables", run->created_cables);
+  json_object_set_int_member (created, "edges", run->created_edges);
+  json_object_set_object_member (summary, "created", created);
+  json_object_set_int_member (updated, "assets", run->updated_assets);
+  json_object_set_int_member (updated, "cables", run->updated_cables);
+  json_object_set_object_member (summary, "updated", updated);
+  json_object_set_int_member (retracted, "assets", run->retracted_assets);
+  json_object_set_int_member (retracted, "cables", run->retracted_cables);
+  json_object_set_int_member (retracted, "edges", run->retracted_edges);
+  json_object_set_object_member (summary, "retracted", retracted);
+  json_object_set_int_member (summary, "passes", run->passes);
+  json_object_set_boolean_member (summary, "up_to_date", !run_changed_anything (run));
+  return summary;
+}
+
+static void
+send_started (SynEngineRun *run, JsonObject *request, const char *correlation_id)
+{
+  JsonObject *m = json_object_new ();
+
+  json_object_set_string_member (m, "type", "STARTED");
+  json_object_set_string_member (m, "execution_id", run->execution_id);
+  syn_json_set_string_or_null (m, "correlation_id", correlation_id);
+  json_object_set_int_member (m, "total_rules", run->rules_total);
+  json_object_set_int_member (m, "total_assets", g_hash_table_size (syn_rule_world_assets (run->stored)));
+  json_object_set_object_member (m, "filters_applied", filters_applied (request));
+  _syn_engine_send (run, m);
+}
+
+static gboolean
+check_request (JsonObject *request, const char **project_id, GError **error)
+{
+  if (!syn_rule_engine_validate_request (request, error))
+    return FALSE;
+  *project_id = syn_json_get_string (request, "project_id");
+  if (*project_id == NULL)
+    return invalid (error, "project_id: required");
+  return TRUE;
+}
+
+static SynProject *
+find_project (SynStore *store, const char *project_id, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SynProject *project = syn_store_find_project (store, project_id, &local_error);
+
+  if (project == NULL)
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND, "No project \"%s\"", project_id);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  return project;
+}
+
 /* Runs the whole execution on this thread, on @store (a connection of its
  * own). Returns {execution_id, correlation_id, mode, status, duration_ms,
- * summary}; on failure or cancellation nothing of the batch is committed. */
+ * summary}: status "completed" (one batch committed), "up_to_date" (nothing
+ * to do: no batch, no event, correlation_id null) or "preview" (a dry run:
+ * nothing persisted). On failure or cancellation nothing is committed. */
 JsonNode *
 syn_rule_engine_run (SynRuleEngine         *self,
                      SynStore              *store,
@@ -709,54 +693,42 @@ syn_rule_engine_run (SynRuleEngine         *self,
                      GError               **error)
 {
   SynEngineRun run = { 0 };
-  g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(JsonObject) summary = NULL;
   g_autofree char *lock_key = NULL;
   g_autofree char *correlation_id = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *project_id, *mode;
+  const char *project_id, *status;
   gint64 started_at = syn_time_now_usec ();
   gint64 t0 = g_get_monotonic_time ();
   JsonObject *m, *answer;
-  gboolean ok = FALSE;
-  guint total_assets;
+  gboolean ok = FALSE, up_to_date = FALSE;
 
   g_return_val_if_fail (SYN_IS_RULE_ENGINE (self), NULL);
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
   g_return_val_if_fail (request != NULL, NULL);
 
-  if (!syn_rule_engine_validate_request (request, error))
+  if (!check_request (request, &project_id, error))
     return NULL;
-  project_id = syn_json_get_string (request, "project_id");
-  if (project_id == NULL)
-    {
-      invalid (error, "project_id: required");
-      return NULL;
-    }
-  mode = syn_json_get_string (request, "mode");
 
-  run_init (&run);
+  _syn_engine_run_init (&run);
   run.store = store;
   run.execution_id = execution_id ? g_strdup (execution_id) : syn_uuid_new ();
   run.user_id = g_strdup (user_id);
-  run.dry_run = g_strcmp0 (mode, "dry_run") == 0;
+  run.dry_run = g_strcmp0 (syn_json_get_string (request, "mode"), "dry_run") == 0;
   run.cancellable = cancellable;
   run.message_func = message;
   run.message_data = user_data;
-  run.pass = 1;
 
-  run.project = syn_store_find_project (store, project_id, &local_error);
-  if (run.project == NULL)
-    {
-      if (local_error == NULL)
-        g_set_error (&local_error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND, "No project \"%s\"", project_id);
-      goto out;
-    }
-
+  if (!(run.project = find_project (store, project_id, &local_error)))
+    goto out;
   lock_key = g_strconcat (self->db_uri, "\x1f", run.project->id, NULL);
   if (!claim_project (lock_key, &local_error))
     goto out;
+  /* a project from before derivation records gets them once, first */
+  if (!run.dry_run && !_syn_engine_record_legacy (store, run.project, &local_error))
+    goto unlock;
 
+  /* begin: the batch's transaction holds the project from here to the end */
   run.batch = syn_batch_begin (store, run.project->id, user_id, &local_error);
   if (run.batch == NULL)
     {
@@ -774,75 +746,39 @@ syn_rule_engine_run (SynRuleEngine         *self,
   correlation_id = g_strdup (syn_batch_get_correlation_id (run.batch));
   if (started != NULL)
     started (run.execution_id, correlation_id, user_data);
-
-  if (!load_project_state (&run, &local_error) || !load_rules (&run, request, &local_error))
+  if (!_syn_engine_load (&run, request, &local_error))
     goto abandon;
-  candidates = initial_candidates (&run, request);
-  total_assets = candidates->len;
-  run.rules_total = run.rules->len;
+  send_started (&run, request, correlation_id);
 
-  {
-    JsonObject *payload = json_object_new ();
-
-    json_object_set_string_member (payload, "execution_id", run.execution_id);
-    json_object_set_string_member (payload, "mode", run.dry_run ? "dry_run" : "execute");
-    json_object_set_object_member (payload, "filters", filters_applied (request));
-    json_object_set_int_member (payload, "total_rules", run.rules_total);
-    json_object_set_int_member (payload, "total_assets", total_assets);
-    if (!emit_plain (&run, SYN_EVENT_BATCH_STARTED, SYN_AGGREGATE_BATCH, correlation_id, NULL, payload, &local_error))
-      goto abandon;
-  }
-
-  m = json_object_new ();
-  json_object_set_string_member (m, "type", "STARTED");
-  json_object_set_string_member (m, "execution_id", run.execution_id);
-  json_object_set_string_member (m, "correlation_id", correlation_id);
-  json_object_set_int_member (m, "total_rules", run.rules_total);
-  json_object_set_int_member (m, "total_assets", total_assets);
-  json_object_set_object_member (m, "filters_applied", filters_applied (request));
-  _syn_engine_send (&run, m);
-
-  /* Chaining: the assets created in pass k are the only candidates of pass k+1. */
-  while (candidates->len > 0)
-    {
-      if (run.pass > SYN_ENGINE_MAX_PASSES)
-        {
-          g_set_error (&local_error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CYCLE,
-                       "Rules did not settle after %d passes (pass %d would process %u new assets): "
-                       "a cycle of rules creating assets; nothing was committed",
-                       SYN_ENGINE_MAX_PASSES, run.pass, candidates->len);
-          goto abandon;
-        }
-      for (guint r = 0; r < run.rules->len; r++)
-        if (!run_rule (&run, g_ptr_array_index (run.rules, r), candidates, r, &local_error))
-          goto abandon;
-
-      g_ptr_array_unref (candidates);
-      candidates = g_steal_pointer (&run.created_this_pass);
-      run.created_this_pass = g_ptr_array_new_with_free_func (g_object_unref);
-      g_ptr_array_sort (candidates, compare_assets_by_tag);
-      update_progress (&run, 1.0);
-      run.pass++;
-      send_progress (&run);
-    }
-
+  /* derive, then write the difference */
+  if (!_syn_engine_derive (&run, &local_error) || !_syn_engine_apply (&run, &local_error))
+    goto abandon;
+  up_to_date = !run_changed_anything (&run);
   summary = build_summary (&run);
-  {
-    JsonObject *payload = json_object_new ();
 
-    json_object_set_string_member (payload, "execution_id", run.execution_id);
-    json_object_set_object_member (payload, "summary", json_object_ref (summary));
-    json_object_set_int_member (payload, "passes", run.pass - 1);
-    json_object_set_int_member (payload, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
-    if (!emit_plain (&run, SYN_EVENT_BATCH_COMPLETED, SYN_AGGREGATE_BATCH, correlation_id, NULL, payload, &local_error))
-      goto abandon;
-  }
-
-  if (run.dry_run)
+  /* finish */
+  if (!up_to_date)
     {
-      /* The same evaluation, then nothing persists: not an entity, event or snapshot. */
+      JsonObject *payload = json_object_new ();
+      g_autoptr(SynEvent) event = NULL;
+
+      json_object_set_string_member (payload, "execution_id", run.execution_id);
+      json_object_set_object_member (payload, "summary", json_object_ref (summary));
+      json_object_set_int_member (payload, "passes", run.passes);
+      json_object_set_int_member (payload, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
+      event = syn_batch_emit (run.batch, SYN_EVENT_BATCH_COMPLETED, SYN_AGGREGATE_BATCH, correlation_id,
+                              run.dry_run ? NULL : syn_json_node_new_object (payload), NULL, NULL, NULL, &local_error);
+      if (run.dry_run)
+        json_object_unref (payload);
+      if (event == NULL)
+        goto abandon;
+    }
+  if (run.dry_run || up_to_date)
+    {
+      /* nothing persists: not an entity, event or snapshot */
       syn_batch_abandon (run.batch);
-      record_execution (&run, request, NULL, "preview", summary, NULL, started_at);
+      g_clear_pointer (&correlation_id, g_free);
+      record_execution (&run, request, NULL, run.dry_run ? "preview" : "up_to_date", summary, NULL, started_at);
     }
   else
     {
@@ -854,12 +790,15 @@ syn_rule_engine_run (SynRuleEngine         *self,
         }
     }
   ok = TRUE;
+  status = run.dry_run ? "preview" : up_to_date ? "up_to_date" : "completed";
 
   run.progress = 100;
+  _syn_engine_send_progress (&run);
   m = json_object_new ();
   json_object_set_string_member (m, "type", "COMPLETED");
   json_object_set_string_member (m, "execution_id", run.execution_id);
-  json_object_set_string_member (m, "correlation_id", correlation_id);
+  syn_json_set_string_or_null (m, "correlation_id", correlation_id);
+  json_object_set_string_member (m, "status", status);
   json_object_set_int_member (m, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
   json_object_set_object_member (m, "summary", json_object_ref (summary));
   _syn_engine_send (&run, m);
@@ -876,23 +815,60 @@ out:
   if (!ok)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _syn_engine_send_error (&run, NULL, NULL, "Execution cancelled: nothing was committed", FALSE);
+        _syn_engine_send_error (&run, NULL, NULL, "Execution cancelled: nothing was committed", "error", FALSE);
       else if (correlation_id != NULL)
-        _syn_engine_send_error (&run, NULL, NULL, local_error->message, FALSE);
+        _syn_engine_send_error (&run, NULL, NULL, local_error->message, "error", FALSE);
       g_propagate_error (error, g_steal_pointer (&local_error));
-      run_clear (&run);
+      _syn_engine_run_clear (&run);
       return NULL;
     }
 
   answer = json_object_new ();
   json_object_set_string_member (answer, "execution_id", run.execution_id);
-  json_object_set_string_member (answer, "correlation_id", correlation_id);
+  syn_json_set_string_or_null (answer, "correlation_id", correlation_id);
   json_object_set_string_member (answer, "mode", run.dry_run ? "dry_run" : "execute");
-  json_object_set_string_member (answer, "status", run.dry_run ? "preview" : "completed");
+  json_object_set_string_member (answer, "status", status);
   json_object_set_int_member (answer, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
   json_object_set_object_member (answer, "summary", json_object_ref (summary));
-  run_clear (&run);
+  _syn_engine_run_clear (&run);
   return syn_json_node_new_object (answer);
+}
+
+/* Whether @project_id is up to date with its rules, and per rule what a run
+ * would create, update and retract, how many outputs a person holds and how
+ * many findings it would record: {project_id, up_to_date, rules: [{rule_id,
+ * rule_name, create, update, retract, held, findings}], summary, duration_ms}.
+ * Reads only (one read transaction where the store has one); writes nothing. */
+JsonNode *
+syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
+{
+  SynEngineRun run = { 0 };
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr(JsonObject) summary = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  JsonObject *report;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  _syn_engine_run_init (&run);
+  run.store = store;
+  run.dry_run = TRUE;
+  json_object_set_string_member (request, "project_id", project_id);
+  if (!(run.project = find_project (store, project_id, error)) ||
+      !_syn_engine_load (&run, request, error) ||
+      !_syn_engine_derive (&run, error))
+    {
+      _syn_engine_run_clear (&run);
+      return NULL;
+    }
+  report = _syn_engine_plan_report (&run);
+  summary = build_summary (&run);
+  json_object_set_string_member (report, "project_id", run.project->id);
+  json_object_set_object_member (report, "summary", json_object_ref (summary));
+  json_object_set_int_member (report, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
+  _syn_engine_run_clear (&run);
+  return syn_json_node_new_object (report);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -45,5 +45,8 @@ JsonNode      *syn_rule_engine_execute_finish (SynRuleEngine         *self,
                                                GError               **error);
 gboolean       syn_rule_engine_validate_request (JsonObject          *request,
                                                  GError             **error);
+JsonNode      *syn_rule_engine_status         (SynStore              *store,
+                                               const char            *project_id,
+                                               GError               **error);
 
 G_END_DECLS

@@ -17,6 +17,12 @@ hash_section (GChecksum *sum, const char *name, GPtrArray *items, ToJson to_json
     {
       g_autoptr(JsonNode) node = to_json (g_ptr_array_index (items, i));
 
+      /* Derivation records are the engine's bookkeeping (which rule made
+       * what from which inputs, what a person holds): they travel in events,
+       * snapshots and rollbacks, but the hash covers what the project holds,
+       * so a database migrated to them hashes as its replay does. */
+      if (json_object_has_member (json_node_get_object (node), "derivation"))
+        json_object_remove_member (json_node_get_object (node), "derivation");
       g_string_truncate (buf, 0);
       if (i > 0)
         g_string_append_c (buf, ',');
@@ -27,7 +33,8 @@ hash_section (GChecksum *sum, const char *name, GPtrArray *items, ToJson to_json
 }
 
 /* SHA-256 over {"assets":[...],"cables":[...],"edges":[...]} in canonical JSON
- * (sorted keys, no whitespace), assets and cables ordered by tag, edges by id:
+ * (sorted keys, no whitespace, without the derivation records), assets and
+ * cables ordered by tag, edges by id:
  * equal states give equal hashes whatever the order of the writes. */
 char *
 syn_state_hash_compute (SynStore *store, const char *project_id, GError **error)

@@ -46,7 +46,7 @@ add_limit (SynPgParams *p, guint limit)
 /* ------------------------------------------------------------------------- */
 /* Assets                                                                    */
 
-#define ASSET_COLS "id, project_id, tag, type, description, discipline, area, properties, created_by_rule_id"
+#define ASSET_COLS "id, project_id, tag, type, description, discipline, area, properties, created_by_rule_id, derivation"
 
 static gpointer
 read_asset (PGresult *res, int row)
@@ -63,6 +63,7 @@ read_asset (PGresult *res, int row)
   json_object_unref (a->properties);
   a->properties = _syn_pg_col_json_object (res, row, 7);
   a->created_by_rule_id = _syn_pg_col_text (res, row, 8);
+  a->derivation = _syn_pg_col_json_object_or_null (res, row, 9);
   return a;
 }
 
@@ -78,6 +79,7 @@ add_asset (SynPgParams *p, SynAsset *asset)
   _syn_pg_add_text (p, asset->area);
   _syn_pg_add_json_object (p, asset->properties);
   _syn_pg_add_text (p, asset->created_by_rule_id);
+  _syn_pg_add_json_object_or_null (p, asset->derivation);
 }
 
 static gboolean
@@ -89,7 +91,7 @@ pg_insert_asset (SynStore *store, SynAsset *asset, GError **error)
   if (asset->id == NULL)
     asset->id = syn_uuid_new ();
   add_asset (&p, asset);
-  if (!_syn_pg_write_behind (self, "INSERT INTO assets (" ASSET_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+  if (!_syn_pg_write_behind (self, "INSERT INTO assets (" ASSET_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                              &p, g_strdup_printf ("Asset %s: ", asset->tag), NULL, NULL, error))
     return FALSE;
   _syn_pg_remember_insert (self, "asset", asset->id);
@@ -97,7 +99,8 @@ pg_insert_asset (SynStore *store, SynAsset *asset, GError **error)
 }
 
 #define UPDATE_ASSET "UPDATE assets SET project_id = $2, tag = $3, type = $4, description = $5, " \
-                     "discipline = $6, area = $7, properties = $8, created_by_rule_id = $9 WHERE id = $1"
+                     "discipline = $6, area = $7, properties = $8, created_by_rule_id = $9, derivation = $10 " \
+                     "WHERE id = $1"
 
 static gboolean
 pg_update_asset (SynStore *store, SynAsset *asset, GError **error)
@@ -166,7 +169,7 @@ pg_list_assets (SynStore *store, const char *project_id, const char *type, const
 /* Cables                                                                    */
 
 #define CABLE_COLS "id, project_id, tag, from_asset_id, to_asset_id, cable_type, voltage, length_m, " \
-                   "conductor_size, flc_a, ampacity_a, voltage_drop_pct, properties, created_by_rule_id"
+                   "conductor_size, flc_a, ampacity_a, voltage_drop_pct, properties, created_by_rule_id, derivation"
 
 static gpointer
 read_cable (PGresult *res, int row)
@@ -188,6 +191,7 @@ read_cable (PGresult *res, int row)
   json_object_unref (c->properties);
   c->properties = _syn_pg_col_json_object (res, row, 12);
   c->created_by_rule_id = _syn_pg_col_text (res, row, 13);
+  c->derivation = _syn_pg_col_json_object_or_null (res, row, 14);
   return c;
 }
 
@@ -208,6 +212,7 @@ add_cable (SynPgParams *p, SynCable *cable)
   _syn_pg_add_double (p, cable->voltage_drop_pct);
   _syn_pg_add_json_object (p, cable->properties);
   _syn_pg_add_text (p, cable->created_by_rule_id);
+  _syn_pg_add_json_object_or_null (p, cable->derivation);
 }
 
 static gboolean
@@ -220,7 +225,7 @@ pg_insert_cable (SynStore *store, SynCable *cable, GError **error)
     cable->id = syn_uuid_new ();
   add_cable (&p, cable);
   if (!_syn_pg_write_behind (self, "INSERT INTO cables (" CABLE_COLS ") VALUES "
-                             "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                             "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                              &p, g_strdup_printf ("Cable %s: ", cable->tag), NULL, NULL, error))
     return FALSE;
   _syn_pg_remember_insert (self, "cable", cable->id);
@@ -229,7 +234,8 @@ pg_insert_cable (SynStore *store, SynCable *cable, GError **error)
 
 #define UPDATE_CABLE "UPDATE cables SET project_id = $2, tag = $3, from_asset_id = $4, to_asset_id = $5, " \
                      "cable_type = $6, voltage = $7, length_m = $8, conductor_size = $9, flc_a = $10, " \
-                     "ampacity_a = $11, voltage_drop_pct = $12, properties = $13, created_by_rule_id = $14 " \
+                     "ampacity_a = $11, voltage_drop_pct = $12, properties = $13, created_by_rule_id = $14, " \
+                     "derivation = $15 " \
                      "WHERE id = $1"
 
 static gboolean
@@ -287,7 +293,7 @@ pg_list_cables (SynStore *store, const char *project_id, guint64 offset, guint l
 /* ------------------------------------------------------------------------- */
 /* Edges                                                                     */
 
-#define EDGE_COLS "id, project_id, source_asset_id, target_asset_id, relation, created_by_rule_id"
+#define EDGE_COLS "id, project_id, source_asset_id, target_asset_id, relation, created_by_rule_id, derivation"
 
 static gpointer
 read_edge (PGresult *res, int row)
@@ -300,6 +306,7 @@ read_edge (PGresult *res, int row)
   e->target_asset_id = _syn_pg_col_text (res, row, 3);
   e->relation = _syn_pg_col_text (res, row, 4);
   e->created_by_rule_id = _syn_pg_col_text (res, row, 5);
+  e->derivation = _syn_pg_col_json_object_or_null (res, row, 6);
   return e;
 }
 
@@ -316,8 +323,9 @@ pg_insert_edge (SynStore *store, SynEdge *edge, GError **error)
   _syn_pg_add_text (&p, edge->target_asset_id);
   _syn_pg_add_text (&p, edge->relation);
   _syn_pg_add_text (&p, edge->created_by_rule_id);
+  _syn_pg_add_json_object_or_null (&p, edge->derivation);
   return _syn_pg_write_behind (SYN_PG_STORE (store), "INSERT INTO edges (" EDGE_COLS ") VALUES "
-                               "($1, $2, $3, $4, $5, $6)", &p, NULL, NULL, NULL, error);
+                               "($1, $2, $3, $4, $5, $6, $7)", &p, NULL, NULL, NULL, error);
 }
 
 static gboolean

@@ -787,6 +787,72 @@ pg_list_executions (SynStore *store, const char *project_id, guint64 offset, gui
                              "ORDER BY started_at DESC, seq DESC LIMIT $2 OFFSET $3", &p, read_execution, error);
 }
 
+/* ------------------------------------------------------------------------- */
+/* The rule findings log and legacy projects                                 */
+
+static gpointer
+read_finding (PGresult *res, int row)
+{
+  SynFinding *f = syn_finding_new ();
+
+  f->event_id = _syn_pg_col_text (res, row, 0);
+  f->project_id = _syn_pg_col_text (res, row, 1);
+  f->rule_id = _syn_pg_col_text (res, row, 2);
+  f->source_asset_id = _syn_pg_col_text (res, row, 3);
+  f->digest = _syn_pg_col_text (res, row, 4);
+  f->position = g_ascii_strtoll (PQgetvalue (res, row, 5), NULL, 10);
+  return f;
+}
+
+static gboolean
+pg_insert_finding (SynStore *store, SynFinding *finding, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, finding->event_id);
+  _syn_pg_add_text (&p, finding->project_id);
+  _syn_pg_add_text (&p, finding->rule_id);
+  _syn_pg_add_text (&p, finding->source_asset_id);
+  _syn_pg_add_text (&p, finding->digest);
+  return _syn_pg_write_behind (SYN_PG_STORE (store), "INSERT INTO rule_findings (event_id, project_id, rule_id, "
+                               "source_asset_id, digest) VALUES ($1, $2, $3, $4, $5)", &p, NULL, NULL, NULL, error);
+}
+
+static GPtrArray *
+pg_list_findings (SynStore *store, const char *project_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT f.event_id, f.project_id, f.rule_id, "
+                             "f.source_asset_id, f.digest, e.position FROM rule_findings f "
+                             "JOIN workflow_events e ON e.id = f.event_id WHERE f.project_id = $1 "
+                             "AND NOT e.is_rolled_back ORDER BY e.position", &p, read_finding, error);
+}
+
+static gboolean
+pg_is_legacy_project (SynStore *store, const char *project_id, gboolean *is_legacy, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  guint64 n = 0;
+
+  _syn_pg_add_text (&p, project_id);
+  if (!_syn_pg_query_count (SYN_PG_STORE (store), "SELECT count(*) FROM legacy_derivations WHERE project_id = $1",
+                            &p, &n, error))
+    return FALSE;
+  *is_legacy = n > 0;
+  return TRUE;
+}
+
+static gboolean
+pg_clear_legacy_project (SynStore *store, const char *project_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  return _syn_pg_exec_ok (SYN_PG_STORE (store), "DELETE FROM legacy_derivations WHERE project_id = $1", &p, error);
+}
+
 void
 _syn_pg_store_events_iface_init (SynStoreInterface *iface)
 {
@@ -809,4 +875,8 @@ _syn_pg_store_events_iface_init (SynStoreInterface *iface)
   iface->update_execution = pg_update_execution;
   iface->get_execution = pg_get_execution;
   iface->list_executions = pg_list_executions;
+  iface->insert_finding = pg_insert_finding;
+  iface->list_findings = pg_list_findings;
+  iface->is_legacy_project = pg_is_legacy_project;
+  iface->clear_legacy_project = pg_clear_legacy_project;
 }

@@ -72,6 +72,7 @@ void _syn_pg_add_double (SynPgParams *p, double value);
 void _syn_pg_add_time   (SynPgParams *p, gint64 usec, gboolean null_if_zero);
 void _syn_pg_add_json   (SynPgParams *p, JsonNode *node, const char *fallback);
 void _syn_pg_add_json_object (SynPgParams *p, JsonObject *object);
+void _syn_pg_add_json_object_or_null (SynPgParams *p, JsonObject *object);
 /* A text[] literal of @n values (NULLs allowed). */
 void _syn_pg_add_text_array (SynPgParams *p, const char * const *values, guint n);
 
@@ -120,6 +121,7 @@ gboolean    _syn_pg_col_bool        (PGresult *res, int row, int col);
 double      _syn_pg_col_double      (PGresult *res, int row, int col);
 JsonNode   *_syn_pg_col_json        (PGresult *res, int row, int col);
 JsonObject *_syn_pg_col_json_object (PGresult *res, int row, int col);
+JsonObject *_syn_pg_col_json_object_or_null (PGresult *res, int row, int col);
 
 #define SYN_PG_PROJECT_COLS "id, name, description, country, " SYN_PG_USEC ("created_at")
 #define SYN_PG_USER_COLS    "id, username, display_name, role, password_hash, " SYN_PG_USEC ("created_at")

@@ -123,6 +123,15 @@ _syn_pg_add_json_object (SynPgParams *p, JsonObject *object)
 }
 
 void
+_syn_pg_add_json_object_or_null (SynPgParams *p, JsonObject *object)
+{
+  if (object == NULL)
+    _syn_pg_add_text (p, NULL);
+  else
+    _syn_pg_add_take (p, syn_json_object_to_string (object));
+}
+
+void
 _syn_pg_add_text_array (SynPgParams *p, const char * const *values, guint n)
 {
   GString *s = g_string_new ("{");
@@ -191,5 +200,15 @@ _syn_pg_col_json_object (PGresult *res, int row, int col)
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return json_object_new ();
+  return json_object_ref (json_node_get_object (node));
+}
+
+JsonObject *
+_syn_pg_col_json_object_or_null (PGresult *res, int row, int col)
+{
+  g_autoptr(JsonNode) node = _syn_pg_col_json (res, row, col);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
   return json_object_ref (json_node_get_object (node));
 }

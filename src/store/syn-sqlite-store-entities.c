@@ -7,7 +7,7 @@
 /* ------------------------------------------------------------------------- */
 /* Assets                                                                    */
 
-#define ASSET_COLS "id, project_id, tag, type, description, discipline, area, properties, created_by_rule_id"
+#define ASSET_COLS "id, project_id, tag, type, description, discipline, area, properties, created_by_rule_id, derivation"
 
 static gpointer
 read_asset (sqlite3_stmt *stmt)
@@ -24,6 +24,7 @@ read_asset (sqlite3_stmt *stmt)
   json_object_unref (a->properties);
   a->properties = _syn_sqlite_col_json_object (stmt, 7);
   a->created_by_rule_id = _syn_sqlite_col_text (stmt, 8);
+  a->derivation = _syn_sqlite_col_json_object_or_null (stmt, 9);
   return a;
 }
 
@@ -39,6 +40,7 @@ bind_asset (sqlite3_stmt *stmt, SynAsset *asset)
   _syn_sqlite_bind_text (stmt, 7, asset->area);
   _syn_sqlite_bind_json_object (stmt, 8, asset->properties);
   _syn_sqlite_bind_text (stmt, 9, asset->created_by_rule_id);
+  _syn_sqlite_bind_json_object_or_null (stmt, 10, asset->derivation);
 }
 
 static gboolean
@@ -47,7 +49,7 @@ sqlite_insert_asset (SynStore *store, SynAsset *asset, GError **error)
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
 
-  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO assets (" ASSET_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error)))
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO assets (" ASSET_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error)))
     return FALSE;
   if (asset->id == NULL)
     asset->id = syn_uuid_new ();
@@ -68,8 +70,8 @@ sqlite_update_asset (SynStore *store, SynAsset *asset, GError **error)
   sqlite3_stmt *stmt;
 
   if (!(stmt = _syn_sqlite_stmt (self, "UPDATE assets SET project_id = ?2, tag = ?3, type = ?4, description = ?5, "
-                                       "discipline = ?6, area = ?7, properties = ?8, created_by_rule_id = ?9 "
-                                       "WHERE id = ?1", error)))
+                                       "discipline = ?6, area = ?7, properties = ?8, created_by_rule_id = ?9, "
+                                       "derivation = ?10 WHERE id = ?1", error)))
     return FALSE;
   bind_asset (stmt, asset);
   return _syn_sqlite_step_done (self, stmt, error) && _syn_sqlite_require_changed (self, "asset", asset->id, error);
@@ -148,7 +150,7 @@ sqlite_list_assets (SynStore *store, const char *project_id, const char *type, c
 /* Cables                                                                    */
 
 #define CABLE_COLS "id, project_id, tag, from_asset_id, to_asset_id, cable_type, voltage, length_m, " \
-                   "conductor_size, flc_a, ampacity_a, voltage_drop_pct, properties, created_by_rule_id"
+                   "conductor_size, flc_a, ampacity_a, voltage_drop_pct, properties, created_by_rule_id, derivation"
 
 static gpointer
 read_cable (sqlite3_stmt *stmt)
@@ -170,6 +172,7 @@ read_cable (sqlite3_stmt *stmt)
   json_object_unref (c->properties);
   c->properties = _syn_sqlite_col_json_object (stmt, 12);
   c->created_by_rule_id = _syn_sqlite_col_text (stmt, 13);
+  c->derivation = _syn_sqlite_col_json_object_or_null (stmt, 14);
   return c;
 }
 
@@ -190,6 +193,7 @@ bind_cable (sqlite3_stmt *stmt, SynCable *cable)
   _syn_sqlite_bind_double (stmt, 12, cable->voltage_drop_pct);
   _syn_sqlite_bind_json_object (stmt, 13, cable->properties);
   _syn_sqlite_bind_text (stmt, 14, cable->created_by_rule_id);
+  _syn_sqlite_bind_json_object_or_null (stmt, 15, cable->derivation);
 }
 
 static gboolean
@@ -199,7 +203,7 @@ sqlite_insert_cable (SynStore *store, SynCable *cable, GError **error)
   sqlite3_stmt *stmt;
 
   if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO cables (" CABLE_COLS ") VALUES "
-                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", error)))
+                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", error)))
     return FALSE;
   if (cable->id == NULL)
     cable->id = syn_uuid_new ();
@@ -222,7 +226,7 @@ sqlite_update_cable (SynStore *store, SynCable *cable, GError **error)
   if (!(stmt = _syn_sqlite_stmt (self, "UPDATE cables SET project_id = ?2, tag = ?3, from_asset_id = ?4, "
                                        "to_asset_id = ?5, cable_type = ?6, voltage = ?7, length_m = ?8, "
                                        "conductor_size = ?9, flc_a = ?10, ampacity_a = ?11, "
-                                       "voltage_drop_pct = ?12, properties = ?13, created_by_rule_id = ?14 "
+                                       "voltage_drop_pct = ?12, properties = ?13, created_by_rule_id = ?14, derivation = ?15 "
                                        "WHERE id = ?1", error)))
     return FALSE;
   bind_cable (stmt, cable);
@@ -279,7 +283,7 @@ sqlite_list_cables (SynStore *store, const char *project_id, guint64 offset, gui
 /* ------------------------------------------------------------------------- */
 /* Edges                                                                     */
 
-#define EDGE_COLS "id, project_id, source_asset_id, target_asset_id, relation, created_by_rule_id"
+#define EDGE_COLS "id, project_id, source_asset_id, target_asset_id, relation, created_by_rule_id, derivation"
 
 static gpointer
 read_edge (sqlite3_stmt *stmt)
@@ -292,6 +296,7 @@ read_edge (sqlite3_stmt *stmt)
   e->target_asset_id = _syn_sqlite_col_text (stmt, 3);
   e->relation = _syn_sqlite_col_text (stmt, 4);
   e->created_by_rule_id = _syn_sqlite_col_text (stmt, 5);
+  e->derivation = _syn_sqlite_col_json_object_or_null (stmt, 6);
   return e;
 }
 
@@ -301,7 +306,7 @@ sqlite_insert_edge (SynStore *store, SynEdge *edge, GError **error)
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
 
-  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO edges (" EDGE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error)))
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO edges (" EDGE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error)))
     return FALSE;
   if (edge->id == NULL)
     edge->id = syn_uuid_new ();
@@ -311,6 +316,7 @@ sqlite_insert_edge (SynStore *store, SynEdge *edge, GError **error)
   _syn_sqlite_bind_text (stmt, 4, edge->target_asset_id);
   _syn_sqlite_bind_text (stmt, 5, edge->relation);
   _syn_sqlite_bind_text (stmt, 6, edge->created_by_rule_id);
+  _syn_sqlite_bind_json_object_or_null (stmt, 7, edge->derivation);
   return _syn_sqlite_step_done (self, stmt, error);
 }
 

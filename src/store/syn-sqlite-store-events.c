@@ -661,6 +661,82 @@ sqlite_list_executions (SynStore *store, const char *project_id, guint64 offset,
 }
 
 /* ------------------------------------------------------------------------- */
+/* The rule findings log and legacy projects                                 */
+
+static gpointer
+read_finding (sqlite3_stmt *stmt)
+{
+  SynFinding *f = syn_finding_new ();
+
+  f->event_id = _syn_sqlite_col_text (stmt, 0);
+  f->project_id = _syn_sqlite_col_text (stmt, 1);
+  f->rule_id = _syn_sqlite_col_text (stmt, 2);
+  f->source_asset_id = _syn_sqlite_col_text (stmt, 3);
+  f->digest = _syn_sqlite_col_text (stmt, 4);
+  f->position = sqlite3_column_int64 (stmt, 5);
+  return f;
+}
+
+static gboolean
+sqlite_insert_finding (SynStore *store, SynFinding *finding, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO rule_findings (event_id, project_id, rule_id, source_asset_id, "
+                                       "digest) VALUES (?1, ?2, ?3, ?4, ?5)", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, finding->event_id);
+  _syn_sqlite_bind_text (stmt, 2, finding->project_id);
+  _syn_sqlite_bind_text (stmt, 3, finding->rule_id);
+  _syn_sqlite_bind_text (stmt, 4, finding->source_asset_id);
+  _syn_sqlite_bind_text (stmt, 5, finding->digest);
+  return _syn_sqlite_step_done (self, stmt, error);
+}
+
+static GPtrArray *
+sqlite_list_findings (SynStore *store, const char *project_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT f.event_id, f.project_id, f.rule_id, f.source_asset_id, f.digest, "
+                                       "e.position FROM rule_findings f JOIN workflow_events e ON e.id = f.event_id "
+                                       "WHERE f.project_id = ?1 AND e.is_rolled_back = 0 ORDER BY e.position", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  return _syn_sqlite_collect_rows (self, stmt, read_finding, error);
+}
+
+static gboolean
+sqlite_is_legacy_project (SynStore *store, const char *project_id, gboolean *is_legacy, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  guint64 n = 0;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT count(*) FROM legacy_derivations WHERE project_id = ?1", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  if (!_syn_sqlite_count_rows (self, stmt, &n, error))
+    return FALSE;
+  *is_legacy = n > 0;
+  return TRUE;
+}
+
+static gboolean
+sqlite_clear_legacy_project (SynStore *store, const char *project_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "DELETE FROM legacy_derivations WHERE project_id = ?1", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  return _syn_sqlite_step_done (self, stmt, error);
+}
+
+/* ------------------------------------------------------------------------- */
 
 void
 _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
@@ -684,4 +760,8 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->update_execution = sqlite_update_execution;
   iface->get_execution = sqlite_get_execution;
   iface->list_executions = sqlite_list_executions;
+  iface->insert_finding = sqlite_insert_finding;
+  iface->list_findings = sqlite_list_findings;
+  iface->is_legacy_project = sqlite_is_legacy_project;
+  iface->clear_legacy_project = sqlite_clear_legacy_project;
 }

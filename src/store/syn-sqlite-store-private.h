@@ -61,6 +61,7 @@ void        _syn_sqlite_bind_time        (sqlite3_stmt *stmt, int idx, gint64 va
 /* NULL binds @fallback (itself NULL or static text). */
 void        _syn_sqlite_bind_json        (sqlite3_stmt *stmt, int idx, JsonNode *node, const char *fallback);
 void        _syn_sqlite_bind_json_object (sqlite3_stmt *stmt, int idx, JsonObject *object);
+void        _syn_sqlite_bind_json_object_or_null (sqlite3_stmt *stmt, int idx, JsonObject *object);
 
 char       *_syn_sqlite_col_text         (sqlite3_stmt *stmt, int idx);
 /* NULL reads as NaN. */
@@ -68,6 +69,7 @@ double      _syn_sqlite_col_double       (sqlite3_stmt *stmt, int idx);
 JsonNode   *_syn_sqlite_col_json         (sqlite3_stmt *stmt, int idx);
 /* Never NULL: anything but an object reads as an empty one. */
 JsonObject *_syn_sqlite_col_json_object  (sqlite3_stmt *stmt, int idx);
+JsonObject *_syn_sqlite_col_json_object_or_null (sqlite3_stmt *stmt, int idx);
 
 #define SYN_SQLITE_PROJECT_COLS "id, name, description, country, created_at"
 #define SYN_SQLITE_USER_COLS    "id, username, display_name, role, password_hash, created_at"

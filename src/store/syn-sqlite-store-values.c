@@ -75,6 +75,15 @@ _syn_sqlite_bind_json_object (sqlite3_stmt *stmt, int idx, JsonObject *object)
   bind_take_text (stmt, idx, syn_json_object_to_string (object));
 }
 
+void
+_syn_sqlite_bind_json_object_or_null (sqlite3_stmt *stmt, int idx, JsonObject *object)
+{
+  if (object == NULL)
+    sqlite3_bind_null (stmt, idx);
+  else
+    bind_take_text (stmt, idx, syn_json_object_to_string (object));
+}
+
 char *
 _syn_sqlite_col_text (sqlite3_stmt *stmt, int idx)
 {
@@ -109,5 +118,15 @@ _syn_sqlite_col_json_object (sqlite3_stmt *stmt, int idx)
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return json_object_new ();
+  return json_object_ref (json_node_get_object (node));
+}
+
+JsonObject *
+_syn_sqlite_col_json_object_or_null (sqlite3_stmt *stmt, int idx)
+{
+  g_autoptr(JsonNode) node = _syn_sqlite_col_json (stmt, idx);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
   return json_object_ref (json_node_get_object (node));
 }

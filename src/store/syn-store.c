@@ -483,6 +483,42 @@ syn_store_list_executions (SynStore *self, const char *project_id, guint64 offse
   return SYN_STORE_GET_IFACE (self)->list_executions (self, project_id, offset, limit, total, error);
 }
 
+gboolean
+syn_store_insert_finding (SynStore *self, SynFinding *finding, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (SYN_IS_FINDING (finding), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_finding (self, finding, error);
+}
+
+GPtrArray *
+syn_store_list_findings (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_findings (self, project_id, error);
+}
+
+gboolean
+syn_store_is_legacy_project (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && is_legacy != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->is_legacy_project (self, project_id, is_legacy, error);
+}
+
+gboolean
+syn_store_clear_legacy_project (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->clear_legacy_project (self, project_id, error);
+}
+
 SynEvent *
 syn_store_find_latest_rule_event (SynStore *self, const char *project_id, const char *rule_id, const char *source_asset_id, GError **error)
 {

@@ -93,6 +93,12 @@ struct _SynStoreInterface
   SynExecution *(*get_execution) (SynStore *self, const char *execution_id, GError **error);
   GPtrArray *(*list_executions) (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
 
+  /* The living model (schema 0003_living_model). */
+  gboolean (*insert_finding) (SynStore *self, SynFinding *finding, GError **error);
+  GPtrArray *(*list_findings) (SynStore *self, const char *project_id, GError **error);
+  gboolean (*is_legacy_project) (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error);
+  gboolean (*clear_legacy_project) (SynStore *self, const char *project_id, GError **error);
+
   /* Authentication and project membership (schema 0002_auth). Tokens are
    * stored only as the lowercase hex SHA-256 of the secret; times are
    * microseconds since the Unix epoch, UTC, like every other time. */
@@ -194,6 +200,16 @@ gboolean syn_store_update_execution (SynStore *self, SynExecution *execution, GE
 SynExecution *syn_store_get_execution (SynStore *self, const char *execution_id, GError **error);
 /* Newest first. */
 GPtrArray *syn_store_list_executions (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
+
+/* The rule findings log: appends one row (its event may still be buffered). */
+gboolean syn_store_insert_finding (SynStore *self, SynFinding *finding, GError **error);
+/* Every row of the project whose event is not rolled back, oldest event
+ * first (position set): the newest row of a (rule, source) pair is current. */
+GPtrArray *syn_store_list_findings (SynStore *self, const char *project_id, GError **error);
+/* Whether the project was written before derivation records existed and
+ * still needs them inferred; clear once they are. */
+gboolean syn_store_is_legacy_project (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error);
+gboolean syn_store_clear_legacy_project (SynStore *self, const char *project_id, GError **error);
 
 /* Authentication and membership (schema 0002_auth: user_tokens, project_members). */
 /* Stores a session token by the hex SHA-256 of its secret (never the secret). */

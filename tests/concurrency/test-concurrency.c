@@ -969,8 +969,13 @@ check_project (Ctx *ctx, const char *project_id, gboolean complete)
     {
       SynExecution *x = g_ptr_array_index (executions, i);
 
-      CHECK (ctx, g_strv_contains ((const char *[]) { "completed", "preview", "failed", "cancelled", NULL }, x->status),
+      CHECK (ctx, g_strv_contains ((const char *[]) { "completed", "up_to_date", "preview", "failed", "cancelled", NULL },
+                                   x->status),
              "execution %s is %s", x->execution_id, x->status);
+      /* a run with nothing to do commits no batch */
+      if (g_strcmp0 (x->status, "up_to_date") == 0)
+        CHECK (ctx, x->correlation_id == NULL, "up-to-date execution %s names batch %s", x->execution_id,
+               x->correlation_id);
       CHECK (ctx, x->finished_at >= x->started_at, "execution %s ends before it starts", x->execution_id);
       if (g_strcmp0 (x->status, "completed") == 0)
         CHECK (ctx, x->correlation_id && g_hash_table_contains (batches, x->correlation_id),

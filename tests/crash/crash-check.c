@@ -390,6 +390,8 @@ check_project (CrashChecker *self, SynStore *store, ProjectState *ps, CrashRepor
       r->executions_checked++;
       if (g_strcmp0 (x->status, "running") == 0)
         crash_report_fail (r, "execution %s: left 'running'", x->execution_id);
+      else if (g_strcmp0 (x->status, "up_to_date") == 0 && x->correlation_id != NULL)
+        crash_report_fail (r, "execution %s: up to date, yet names batch %s", x->execution_id, x->correlation_id);
       else if (g_strcmp0 (x->status, "completed") == 0)
         {
           if (x->correlation_id == NULL)

@@ -832,8 +832,8 @@ server_kill_execution (Harness *h, SoupSession *session)
     {
       const char *st = syn_json_get_string (json_node_get_object (record), "status");
 
-      /* killed after its commit: then it is complete */
-      if (g_strcmp0 (st, "completed") != 0)
+      /* killed after its commit (or after finding nothing to do): then it is complete */
+      if (g_strcmp0 (st, "completed") != 0 && g_strcmp0 (st, "up_to_date") != 0)
         crash_report_fail (&h->report, "the interrupted execution is shown %s", st);
     }
   else if (status != 404)

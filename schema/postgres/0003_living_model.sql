@@ -1,0 +1,26 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+-- 0003_living_model.sql: derivation records on entities and the rule findings log (PostgreSQL).
+--
+-- The same columns, table and rules as schema/sqlite/0003_living_model.sql.
+ALTER TABLE assets ADD COLUMN derivation JSONB;
+ALTER TABLE cables ADD COLUMN derivation JSONB;
+ALTER TABLE edges ADD COLUMN derivation JSONB;
+
+CREATE TABLE rule_findings (
+  event_id        UUID PRIMARY KEY,
+  project_id      TEXT COLLATE "C" NOT NULL REFERENCES projects(id),
+  rule_id         TEXT COLLATE "C" NOT NULL,
+  source_asset_id TEXT COLLATE "C" NOT NULL,
+  digest          TEXT
+);
+CREATE INDEX ix_rule_findings_project ON rule_findings(project_id);
+
+CREATE TRIGGER rule_findings_no_change BEFORE UPDATE OR DELETE ON rule_findings
+FOR EACH ROW EXECUTE FUNCTION synapse_refuse_change('rule_findings is append-only: UPDATE and DELETE are not allowed');
+CREATE TRIGGER rule_findings_no_truncate BEFORE TRUNCATE ON rule_findings
+FOR EACH STATEMENT EXECUTE FUNCTION synapse_refuse_change('rule_findings is append-only: TRUNCATE is not allowed');
+
+CREATE TABLE legacy_derivations (
+  project_id TEXT COLLATE "C" PRIMARY KEY REFERENCES projects(id)
+);
+INSERT INTO legacy_derivations (project_id) SELECT id FROM projects;

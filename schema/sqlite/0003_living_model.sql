@@ -1,0 +1,49 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+-- 0003_living_model.sql: derivation records on entities and the rule findings log (SQLite).
+--
+-- derivation (compact JSON, NULL when there is nothing to record) says how a
+-- rule derived an entity (rule, source asset, fingerprint of the inputs it
+-- read, the property keys it wrote), which property values SET_PROPERTY rules
+-- laid over an asset's own (with the value beneath), and what a person holds
+-- against the rules. Its format is in src/engine/syn-derivation.h. It travels
+-- in the entities' events and snapshots, so rollback restores it exactly.
+ALTER TABLE assets ADD COLUMN derivation TEXT;
+ALTER TABLE cables ADD COLUMN derivation TEXT;
+ALTER TABLE edges ADD COLUMN derivation TEXT;
+
+-- Outputs of a rule from one source: the children, cables and edges it made.
+-- Retraction and status find them through derivation, in memory; no index.
+
+-- The rule findings log: one row each time the findings of a (rule, source)
+-- pair change (skipped as exists, overridden, not applicable or held by a
+-- person; an error; all resolved: digest NULL), naming the event that records
+-- it. A pair's current findings are those of its newest row whose event is
+-- not rolled back, so a rollback needs no change here. Append-only.
+CREATE TABLE rule_findings (
+  event_id        TEXT PRIMARY KEY,
+  project_id      TEXT NOT NULL REFERENCES projects(id),
+  rule_id         TEXT NOT NULL,
+  source_asset_id TEXT NOT NULL,
+  digest          TEXT
+);
+CREATE INDEX ix_rule_findings_project ON rule_findings(project_id);
+
+CREATE TRIGGER rule_findings_no_delete
+BEFORE DELETE ON rule_findings
+BEGIN
+  SELECT RAISE(ABORT, 'rule_findings is append-only: DELETE is not allowed');
+END;
+
+CREATE TRIGGER rule_findings_no_update
+BEFORE UPDATE ON rule_findings
+BEGIN
+  SELECT RAISE(ABORT, 'rule_findings is append-only: UPDATE is not allowed');
+END;
+
+-- Projects written before derivation records existed: the engine infers the
+-- records of their rule outputs from the graph and the events once, then
+-- removes the project from this list. New projects never enter it.
+CREATE TABLE legacy_derivations (
+  project_id TEXT PRIMARY KEY REFERENCES projects(id)
+);
+INSERT INTO legacy_derivations (project_id) SELECT id FROM projects;
