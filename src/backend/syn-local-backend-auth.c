@@ -32,17 +32,6 @@ fail (GError **error, int code, const char *format, ...)
   return NULL;
 }
 
-static JsonNode *
-user_brief (SynUser *user)
-{
-  JsonObject *o = json_object_new ();
-
-  json_object_set_string_member (o, "id", user->id);
-  json_object_set_string_member (o, "username", user->username);
-  json_object_set_string_member (o, "role", user->role);
-  return syn_json_node_new_object (o);
-}
-
 static gboolean
 valid_username (const char *name, GError **error)
 {
@@ -140,7 +129,7 @@ op_login (SynOpContext *ctx, JsonObject *params, GError **error)
   answer = json_object_new ();
   json_object_set_string_member (answer, "token", token);
   json_object_set_string_member (answer, "expires_at", expires);
-  json_object_set_member (answer, "user", user_brief (user));
+  json_object_set_member (answer, "user", syn_user_brief_json (user->id, user->username, user->role));
   return syn_json_node_new_object (answer);
 }
 
@@ -182,7 +171,7 @@ op_authenticate (SynOpContext *ctx, JsonObject *params, GError **error)
   if (user == NULL)
     return fail (error, SYN_BACKEND_ERROR_UNAUTHORIZED, "Invalid or expired token: sign in again");
   answer = json_object_new ();
-  json_object_set_member (answer, "user", user_brief (user));
+  json_object_set_member (answer, "user", syn_user_brief_json (user->id, user->username, user->role));
   return syn_json_node_new_object (answer);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/syn-json.h"
+#include "core/syn-live-message.h"
 #include "syn-remote-backend.h"
 
 #define RECONNECT_ATTEMPTS 5
@@ -612,17 +613,10 @@ run_emit (RemoteRun *run, JsonNode *message)
 static void
 run_give_up (RemoteRun *run, const char *why)
 {
-  g_autoptr(JsonObject) m = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = g_strdup_printf ("Lost the live messages of execution %s from %s: %s",
                                            run->execution_id, run->backend->url, why);
+  g_autoptr(JsonNode) node = syn_json_node_new_object (syn_live_message_error (NULL, NULL, text, FALSE, NULL));
 
-  json_object_set_string_member (m, "type", "ERROR");
-  json_object_set_null_member (m, "rule_id");
-  json_object_set_null_member (m, "asset_id");
-  json_object_set_string_member (m, "message", text);
-  json_object_set_boolean_member (m, "recoverable", FALSE);
-  node = syn_json_node_new_object (g_steal_pointer (&m));
   run_emit (run, node);
 }
 

@@ -8,6 +8,7 @@
 #include "syn-event.h"
 #include "syn-execution.h"
 #include "syn-json.h"
+#include "syn-live-message.h"
 #include "syn-project.h"
 #include "syn-rule.h"
 #include "syn-snapshot.h"

@@ -87,3 +87,14 @@ syn_user_from_json (JsonObject *object, GError **error)
     return NULL;
   return g_steal_pointer (&self);
 }
+
+JsonNode *
+syn_user_brief_json (const char *id, const char *username, const char *role)
+{
+  JsonObject *o = json_object_new ();
+
+  syn_json_set_string_or_null (o, "id", id);
+  syn_json_set_string_or_null (o, "username", username);
+  syn_json_set_string_or_null (o, "role", role);
+  return syn_json_node_new_object (o);
+}

@@ -116,12 +116,7 @@ _syn_server_user_unref (SynServerUser *user)
 JsonNode *
 _syn_server_user_to_json (SynServerUser *user)
 {
-  JsonObject *o = json_object_new ();
-
-  json_object_set_string_member (o, "id", user->id);
-  json_object_set_string_member (o, "username", user->username);
-  json_object_set_string_member (o, "role", user->role);
-  return syn_json_node_new_object (o);
+  return syn_user_brief_json (user->id, user->username, user->role);
 }
 
 static void
