@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/syn-core.h"
-#include "server/syn-auth.h"
+#include "engine/syn-auth.h"
 #include "syn-local-backend-private.h"
 
 #define MAX_USERNAME_LENGTH 64

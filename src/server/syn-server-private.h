@@ -5,6 +5,8 @@
 #include <libsoup/soup.h>
 
 #include "backend/syn-local-backend.h"
+#include "engine/syn-auth.h"
+#include "syn-login-throttle.h"
 #include "syn-server.h"
 #include "syn-ws-hub.h"
 
@@ -80,8 +82,8 @@ SynBackend      *_syn_server_get_backend    (SynServer   *self);
 SynLocalBackend *_syn_server_get_local      (SynServer   *self);
 SynWsHub        *_syn_server_get_hub        (SynServer   *self);
 const char      *_syn_server_get_database   (SynServer   *self);
-SynAuthThrottle *_syn_server_get_throttle   (SynServer   *self);   /* per host and username */
-SynAuthThrottle *_syn_server_get_host_throttle (SynServer *self);  /* per host */
+SynLoginThrottle *_syn_server_get_throttle   (SynServer   *self);   /* per host and username */
+SynLoginThrottle *_syn_server_get_host_throttle (SynServer *self);  /* per host */
 void             _syn_server_cache_user     (SynServer   *self,
                                              const char  *token,
                                              SynServerUser *user);

@@ -48,13 +48,13 @@ on_login (SynRequest *req, JsonNode *answer, GError *error)
     {
       if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAUTHORIZED))
         {
-          syn_auth_throttle_failed (_syn_server_get_throttle (req->server), key, now);
-          syn_auth_throttle_failed (_syn_server_get_host_throttle (req->server), host ? host : "-", now);
+          syn_login_throttle_failed (_syn_server_get_throttle (req->server), key, now);
+          syn_login_throttle_failed (_syn_server_get_host_throttle (req->server), host ? host : "-", now);
         }
       _syn_server_reply_error (req, error);
       return;
     }
-  syn_auth_throttle_succeeded (_syn_server_get_throttle (req->server), key);
+  syn_login_throttle_succeeded (_syn_server_get_throttle (req->server), key);
   {
     JsonObject *a = json_node_get_object (answer);
     g_autoptr(SynServerUser) user = _syn_server_user_new (json_object_get_object_member (a, "user"));
@@ -73,8 +73,8 @@ handle_login (SynRequest *req)
   const char *host = soup_server_message_get_remote_host (req->msg);
   g_autofree char *key = throttle_key (req, username);
   gint64 now = g_get_monotonic_time ();
-  guint wait = MAX (syn_auth_throttle_wait (_syn_server_get_throttle (req->server), key, now),
-                    syn_auth_throttle_wait (_syn_server_get_host_throttle (req->server), host ? host : "-", now));
+  guint wait = MAX (syn_login_throttle_wait (_syn_server_get_throttle (req->server), key, now),
+                    syn_login_throttle_wait (_syn_server_get_host_throttle (req->server), host ? host : "-", now));
 
   if (wait > 0)
     {

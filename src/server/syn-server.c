@@ -35,8 +35,8 @@ struct _SynServer
   GHashTable      *access_cache;   /* "user id\x1fproject key" -> AccessEntry */
   GHashTable      *page_cache;     /* timeline query -> CachedPage */
   gsize            page_cache_bytes;
-  SynAuthThrottle *user_throttle;  /* "host username" */
-  SynAuthThrottle *host_throttle;  /* "host" */
+  SynLoginThrottle *user_throttle;  /* "host username" */
+  SynLoginThrottle *host_throttle;  /* "host" */
 
   guint64          max_body_size;
   guint64          max_import_size;
@@ -169,7 +169,7 @@ _syn_server_get_database (SynServer *self)
   return self->database;
 }
 
-SynAuthThrottle *
+SynLoginThrottle *
 _syn_server_get_throttle (SynServer *self)
 {
   return self->user_throttle;
@@ -1585,8 +1585,8 @@ syn_server_finalize (GObject *object)
   g_clear_pointer (&self->token_cache, g_hash_table_unref);
   g_clear_pointer (&self->access_cache, g_hash_table_unref);
   g_clear_pointer (&self->page_cache, g_hash_table_unref);
-  g_clear_pointer (&self->user_throttle, syn_auth_throttle_free);
-  g_clear_pointer (&self->host_throttle, syn_auth_throttle_free);
+  g_clear_pointer (&self->user_throttle, syn_login_throttle_free);
+  g_clear_pointer (&self->host_throttle, syn_login_throttle_free);
   g_free (self->database);
   g_free (self->url);
 
@@ -1699,13 +1699,13 @@ syn_server_init (SynServer *self)
   self->access_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) access_entry_free);
   self->page_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_page_free);
-  self->user_throttle = syn_auth_throttle_new (LOGIN_FREE_PER_USER);
-  self->host_throttle = syn_auth_throttle_new (LOGIN_FREE_PER_HOST);
+  self->user_throttle = syn_login_throttle_new (LOGIN_FREE_PER_USER);
+  self->host_throttle = syn_login_throttle_new (LOGIN_FREE_PER_HOST);
   self->max_body_size = SYN_SERVER_DEFAULT_MAX_BODY;
   self->max_import_size = SYN_SERVER_DEFAULT_MAX_IMPORT;
 }
 
-SynAuthThrottle *
+SynLoginThrottle *
 _syn_server_get_host_throttle (SynServer *self)
 {
   return self->host_throttle;

@@ -7,7 +7,7 @@
 
 #include "core/syn-core.h"
 #include "engine/syn-state-hash.h"
-#include "server/syn-auth.h"
+#include "engine/syn-auth.h"
 #include "server/syn-server-private.h"
 #include "syn-security-common.h"
 #include "syn-test-fixture.h"

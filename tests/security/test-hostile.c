@@ -7,7 +7,7 @@
 
 #include "core/syn-core.h"
 #include "engine/syn-state-hash.h"
-#include "server/syn-auth.h"
+#include "engine/syn-auth.h"
 #include "server/syn-server-private.h"
 #include "syn-security-common.h"
 #include "syn-test-fixture.h"
@@ -585,8 +585,8 @@ probe_kept (Fixture *f, const Request *r, const char *what, const char * const *
     {
       SynServer *server = syn_test_server_get_server (f->srv);
 
-      syn_auth_throttle_succeeded (_syn_server_get_host_throttle (server), "127.0.0.1");
-      syn_auth_throttle_succeeded (_syn_server_get_throttle (server), "127.0.0.1 admin");
+      syn_login_throttle_succeeded (_syn_server_get_host_throttle (server), "127.0.0.1");
+      syn_login_throttle_succeeded (_syn_server_get_throttle (server), "127.0.0.1 admin");
     }
 
   if (status >= 200 && status < 300 && accept != ACCEPT_NEVER)
