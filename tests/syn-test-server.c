@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/syn-core.h"
-#include "server/syn-auth.h"
+#include "engine/syn-auth.h"
 #include "syn-test-fixture.h"
 #include "syn-test-pg.h"
 #include "syn-test-server.h"

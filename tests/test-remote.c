@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backend/syn-api-routes.h"
 #include "backend/syn-local-backend.h"
 #include "backend/syn-remote-backend.h"
 #include "core/syn-core.h"
@@ -711,6 +712,134 @@ test_remote_cancel (Fixture *f, gconstpointer data)
   watch_clear (&w);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Every route of the one table                                              */
+
+typedef struct
+{
+  const char *project_id;
+  const char *asset_id;
+  const char *tag;
+  const char *rule_id;
+  const char *library_rule_id;
+  const char *execution_id;
+  const char *correlation_id;
+} RouteValues;
+
+/* A real value for each parameter a route's path or query may name. */
+static JsonObject *
+route_params (const SynApiRoute *route, const RouteValues *v)
+{
+  JsonObject *params = json_object_new ();
+  g_auto(GStrv) query = g_strsplit (route->query, ",", -1);
+  gboolean library = strstr (route->pattern, "library") != NULL;
+
+  if (strstr (route->pattern, "{project_id}") || syn_api_route_takes_query (route, "project_id") ||
+      (route->body == SYN_BODY_JSON && route->members && strstr (route->members, "project_id")))
+    json_object_set_string_member (params, "project_id", v->project_id);
+  if (strstr (route->pattern, "{asset_id}"))
+    json_object_set_string_member (params, "asset_id", v->asset_id);
+  if (strstr (route->pattern, "{tag}"))
+    json_object_set_string_member (params, "tag", v->tag);
+  if (strstr (route->pattern, "{rule_id}"))
+    json_object_set_string_member (params, "rule_id", library ? v->library_rule_id : v->rule_id);
+  if (strstr (route->pattern, "{execution_id}"))
+    json_object_set_string_member (params, "execution_id", v->execution_id);
+  if (syn_api_route_takes_query (route, "correlation_id"))
+    json_object_set_string_member (params, "correlation_id", v->correlation_id);
+  if (route->fixed != NULL)
+    json_object_set_boolean_member (params, "library", TRUE);
+  if (route->body == SYN_BODY_CSV)
+    json_object_set_string_member (params, "csv", "TAG,TYPE\nT-9,TANK\n");
+  if (route->body == SYN_BODY_RULE)
+    json_object_set_object_member (params, "rule", syn_json_parse_object (
+      "{\"name\": \"FIRM: Tanks need a level transmitter\", \"action_type\": \"CREATE_CHILD\","
+      " \"condition\": {\"asset_type\": \"TANK\"},"
+      " \"action\": {\"type\": \"TRANSMITTER\", \"naming\": \"{tag}-LT\", \"relation\": \"measures\"}}", -1, NULL));
+  if (route->body == SYN_BODY_JSON && route->members != NULL && strstr (route->members, "correlation_id"))
+    json_object_set_string_member (params, "correlation_id", v->correlation_id);
+  for (guint i = 0; query[i] && query[i][0]; i++)
+    if (g_str_equal (query[i], "page") || g_str_equal (query[i], "after"))
+      json_object_set_string_member (params, query[i], "1");
+  return params;
+}
+
+/* The server dispatches every entry of the table the remote backend builds
+ * its requests from: a request built from an entry reaches that entry (never
+ * "No such resource" or "not allowed"), and the WebSockets open. */
+static void
+test_every_route (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SynBackend) remote = remote_backend (f, "admin");
+  g_autofree char *csv = pumps (3);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) project = NULL, asset = NULL, rules = NULL, library = NULL, batch = NULL;
+  g_autoptr(JsonObject) lib_rule = syn_json_parse_object (
+    "{\"id\": \"every-route-library\", \"name\": \"FIRM: Pumps need a seal\", \"source\": \"FIRM\","
+    " \"action_type\": \"SET_PROPERTY\", \"condition\": {\"asset_type\": \"PUMP\"},"
+    " \"action\": {\"properties\": {\"seal\": \"mechanical\"}, \"mode\": \"set\"}}", -1, NULL);
+  Watch w = { 0 };
+  RouteValues v = { 0 };
+  const SynApiRoute *tables[] = { syn_api_routes, syn_api_ws_routes };
+  guint n = 0;
+
+  prepare (remote, csv);
+  run_through (remote, "Pumps", FALSE, &w);
+  json_object_set_string_member (params, "project_id", "Pumps");
+  project = call_ok (remote, SYN_OP_GET_PROJECT, params);
+  json_object_set_string_member (params, "tag", "P-00001");
+  asset = call_ok (remote, SYN_OP_GET_ASSET, params);
+  json_object_remove_member (params, "tag");
+  json_object_set_object_member (params, "rule", json_object_ref (lib_rule));
+  json_object_remove_member (params, "project_id");
+  library = call_ok (remote, SYN_OP_SAVE_RULE, params);
+  json_object_remove_member (params, "rule");
+  json_object_set_string_member (params, "project_id", "Pumps");
+  json_object_set_int_member (params, "limit", 1);
+  batch = call_ok (remote, SYN_OP_TIMELINE, params);
+
+  v.project_id = syn_json_get_string (json_node_get_object (project), "id");
+  v.asset_id = syn_json_get_string (json_node_get_object (asset), "id");
+  v.tag = "P-00001";
+  v.rule_id = "pump-motor";
+  v.library_rule_id = "every-route-library";
+  v.execution_id = w.execution_id;
+  v.correlation_id = syn_json_get_string (json_array_get_object_element (json_object_get_array_member (
+                       json_node_get_object (batch), "events"), 0), "correlation_id");
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (const SynApiRoute *route = tables[t]; route->pattern != NULL; route++, n++)
+      {
+        g_autoptr(JsonObject) p = route_params (route, &v);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(SynApiRequest) request = syn_api_request_new (route, p, &error);
+        /* a session of its own: logging out ends it */
+        g_autofree char *token = syn_test_server_login (f->srv, "admin");
+        g_autofree char *target = NULL;
+        g_autoptr(JsonNode) answer = NULL;
+        guint status = 0;
+
+        g_assert_no_error (error);
+        target = request->query ? g_strconcat (request->path, "?", request->query, NULL) : g_strdup (request->path);
+        if (route->websocket)
+          {
+            g_autoptr(SynTestWs) ws = syn_test_ws_connect (f->srv, target, token);
+
+            if (ws->conn == NULL)
+              g_error ("%s %s: the handshake was refused (%u)", route->method, target, ws->status);
+            continue;
+          }
+        answer = syn_test_http (f->srv, request->method, target, token, request->content_type, request->body, -1,
+                                &status);
+        if (status == 405 || (status == 404 && g_str_has_prefix (syn_test_error_message (answer), "No such resource")))
+          g_error ("%s %s: not dispatched (%u)", route->method, target, status);
+        if (status >= 500)
+          g_error ("%s %s: %u %s", route->method, target, status, syn_test_error_message (answer));
+      }
+  g_assert_cmpuint (n, >, 35);
+  watch_clear (&w);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -723,6 +852,7 @@ main (int argc, char *argv[])
   ADD ("/remote/cli-sign-in", test_cli_sign_in);
   ADD ("/remote/backends-same-messages", test_backends_same_messages);
   ADD ("/remote/cancel", test_remote_cancel);
+  ADD ("/remote/every-route", test_every_route);
 
   return g_test_run ();
 }

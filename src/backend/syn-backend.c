@@ -161,7 +161,8 @@ syn_backend_error_to_http_status (const GError *error)
     }
 }
 
-/* Maps the store's and the parsers' errors onto backend codes, message kept. */
+/* The one mapping of the store's, the core's and the engine's errors onto
+ * backend codes (and so HTTP statuses), message kept. */
 void
 syn_backend_error_from_other (GError **error)
 {
@@ -188,18 +189,21 @@ syn_backend_error_from_other (GError **error)
     code = SYN_BACKEND_ERROR_INVALID;
   else if (e->domain == SYN_ENGINE_ERROR)
     {
+      /* What the caller asked cannot be done: 4xx. Anything else (a damaged
+       * snapshot, a cycle of rules) is a failure of ours: 500. */
       switch (e->code)
         {
         case SYN_ENGINE_ERROR_NOT_FOUND:         code = SYN_BACKEND_ERROR_NOT_FOUND; break;
         case SYN_ENGINE_ERROR_BUSY:              code = SYN_BACKEND_ERROR_BUSY; break;
         case SYN_ENGINE_ERROR_ROLLBACK_BLOCKED:  code = SYN_BACKEND_ERROR_CONFLICT; break;
-        case SYN_ENGINE_ERROR_CYCLE:             code = SYN_BACKEND_ERROR_FAILED; break;
         case SYN_ENGINE_ERROR_INVALID_RULE:
         case SYN_ENGINE_ERROR_INVALID_CSV:
         case SYN_ENGINE_ERROR_SIZING:
-        case SYN_ENGINE_ERROR_ROLLBACK_REFUSED:
+        case SYN_ENGINE_ERROR_ROLLBACK_REFUSED:  code = SYN_BACKEND_ERROR_INVALID; break;
+        case SYN_ENGINE_ERROR_CYCLE:
+        case SYN_ENGINE_ERROR_CANCELLED:
         case SYN_ENGINE_ERROR_FAILED:
-        default:                                 code = SYN_BACKEND_ERROR_INVALID; break;
+        default:                                 code = SYN_BACKEND_ERROR_FAILED; break;
         }
     }
   else if (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED))

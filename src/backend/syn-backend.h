@@ -49,22 +49,17 @@ typedef enum {
 #define SYN_OP_ROLLBACK        "rollback"        /* {project_id, correlation_id, cascade?} -> {status, correlation_id, rollback_correlation_id, rolled_back_events, summary, cascaded} */
 #define SYN_OP_ROLLBACK_BLOCKERS "rollback_blockers" /* {project_id, correlation_id} -> {correlation_id, blocking_batches: [{correlation_id, executed_at, events_count}]} */
 
-/* Users, sessions and project membership (syn-local-backend-auth.c). The
- * acting user is the call's "_user_id" (set by the server, never by a client). */
+/* Users, sessions and project membership. The acting user is the call's
+ * "_user_id" (set by the server, never by a client). */
 #define SYN_OP_LOGIN           "login"           /* {username, password} -> {token, expires_at, user: {id, username, role}} */
 #define SYN_OP_LOGOUT          "logout"          /* {token} -> {logged_out} */
-#define SYN_OP_AUTHENTICATE    "authenticate"    /* {token} -> {user, expires_at}; 401 when unknown or expired */
 #define SYN_OP_CREATE_USER     "create_user"     /* {username, password, role, display_name?} -> user */
 #define SYN_OP_LIST_USERS      "list_users"      /* {} -> [user] */
 #define SYN_OP_SET_PASSWORD    "set_password"    /* {username, password} -> user */
-#define SYN_OP_ENSURE_ADMIN    "ensure_admin"    /* {} -> {created, username?, password?}: an admin when there is no user */
 #define SYN_OP_ADD_MEMBER      "add_member"      /* {project_id, username} -> {project_id, user} */
 #define SYN_OP_LIST_MEMBERS    "list_members"    /* {project_id} -> [user] */
 #define SYN_OP_LIST_USER_PROJECTS "list_user_projects" /* {} -> [project] the acting user may see (admins: all) */
-#define SYN_OP_AUTHORIZE_PROJECT  "authorize_project"  /* {project_id: id or name} -> project; 404 unless the acting user is a member or an admin */
 #define SYN_OP_CREATE_OWNED_PROJECT "create_owned_project" /* as create_project; the acting user becomes its first member */
-#define SYN_OP_EVENTS_AFTER    "events_after"    /* {project_id, after, limit?} -> {events (oldest first, rolled back included), last_position} */
-#define SYN_OP_PROJECT_HEAD    "project_head"    /* {project_id} -> {project_id, last_position}: the newest event's position (0: none) */
 
 #define SYN_TYPE_BACKEND (syn_backend_get_type ())
 

@@ -9,26 +9,6 @@
 #include "engine/syn-engine-error.h"
 #include "syn-local-backend-private.h"
 
-/* The engine's errors onto the backend's codes; syn_backend_error_from_other()
- * maps the store's and the core's (a bad field is SYN_CORE_ERROR: 400). */
-static void
-map_engine_error (GError **error)
-{
-  int code;
-
-  if (error == NULL || *error == NULL || (*error)->domain != SYN_ENGINE_ERROR)
-    return;
-  switch ((*error)->code)
-    {
-    case SYN_ENGINE_ERROR_INVALID_CSV: code = SYN_BACKEND_ERROR_INVALID; break;
-    case SYN_ENGINE_ERROR_NOT_FOUND:   code = SYN_BACKEND_ERROR_NOT_FOUND; break;
-    case SYN_ENGINE_ERROR_BUSY:        code = SYN_BACKEND_ERROR_BUSY; break;
-    default:                           code = SYN_BACKEND_ERROR_FAILED; break;
-    }
-  (*error)->domain = SYN_BACKEND_ERROR;
-  (*error)->code = code;
-}
-
 /* The asset fields of a call: every member but the addressing ones and the
  * transport's own (the server passes the user as "_user_id"). What is left
  * goes to the editor, which refuses unknown fields by name. */
@@ -67,7 +47,6 @@ op_import_csv (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(GError) local_error = NULL;
   gboolean strict = FALSE;
   const char *csv;
-  JsonNode *answer;
 
   if (!(project = _syn_require_project (ctx, params, error)))
     return NULL;
@@ -84,9 +63,7 @@ op_import_csv (SynOpContext *ctx, JsonObject *params, GError **error)
       return NULL;
     }
 
-  answer = syn_csv_import (ctx->store, project->id, ctx->user_id, csv, strlen (csv), strict, error);
-  map_engine_error (error);
-  return answer;
+  return syn_csv_import (ctx->store, project->id, ctx->user_id, csv, strlen (csv), strict, error);
 }
 
 /* {project_id, tag, type, description?, discipline?, area?, properties?} */
@@ -103,10 +80,7 @@ op_create_asset (SynOpContext *ctx, JsonObject *params, GError **error)
   fields = asset_fields (params, NULL);
   asset = syn_asset_editor_create (ctx->store, project->id, ctx->user_id, fields, &correlation_id, error);
   if (asset == NULL)
-    {
-      map_engine_error (error);
-      return NULL;
-    }
+    return NULL;
   return asset_answer (asset, correlation_id);
 }
 
@@ -128,10 +102,7 @@ op_update_asset (SynOpContext *ctx, JsonObject *params, GError **error)
   asset = syn_asset_editor_update (ctx->store, project->id, ctx->user_id, asset_id, patch,
                                    &correlation_id, error);
   if (asset == NULL)
-    {
-      map_engine_error (error);
-      return NULL;
-    }
+    return NULL;
   return asset_answer (asset, correlation_id);
 }
 
@@ -148,10 +119,7 @@ op_delete_asset (SynOpContext *ctx, JsonObject *params, GError **error)
       !(asset_id = _syn_param_string (params, "asset_id", TRUE, error)))
     return NULL;
   if (!syn_asset_editor_delete (ctx->store, project->id, ctx->user_id, asset_id, &correlation_id, error))
-    {
-      map_engine_error (error);
-      return NULL;
-    }
+    return NULL;
   answer = json_object_new ();
   json_object_set_boolean_member (answer, "deleted", TRUE);
   json_object_set_string_member (answer, "asset_id", asset_id);

@@ -17,20 +17,19 @@
 /* ------------------------------------------------------------------------- */
 /* Parameters                                                                */
 
-static gpointer
-invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gpointer
-invalid (GError **error, const char *format, ...)
+gpointer
+_syn_op_fail (GError **error, int code, const char *format, ...)
 {
   va_list args;
 
   va_start (args, format);
   if (error != NULL)
-    *error = g_error_new_valist (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, format, args);
+    *error = g_error_new_valist (SYN_BACKEND_ERROR, code, format, args);
   va_end (args);
   return NULL;
 }
+
+#define invalid(error, ...) _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, __VA_ARGS__)
 
 const char *
 _syn_param_string (JsonObject *params, const char *name, gboolean required, GError **error)
@@ -472,7 +471,8 @@ SynOpFunc
 _syn_local_ops_lookup (const char *op)
 {
   static const SynOpEntry * const tables[] = {
-    _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules, _syn_ops_auth,
+    _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules,
+    _syn_ops_sessions, _syn_ops_users, _syn_ops_members, _syn_ops_feed,
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)

@@ -27,7 +27,10 @@ extern const SynOpEntry _syn_ops_core[];      /* syn-local-backend-ops.c */
 extern const SynOpEntry _syn_ops_assets[];    /* syn-local-backend-assets.c: import and edits */
 extern const SynOpEntry _syn_ops_rollback[];  /* syn-local-backend-rollback.c */
 extern const SynOpEntry _syn_ops_rules[];     /* syn-local-backend-rules.c: rules, execute, explain */
-extern const SynOpEntry _syn_ops_auth[];      /* syn-local-backend-auth.c: users, sessions, membership, feed */
+extern const SynOpEntry _syn_ops_sessions[];  /* syn-local-backend-sessions.c: sign in and out */
+extern const SynOpEntry _syn_ops_users[];     /* syn-local-backend-users.c */
+extern const SynOpEntry _syn_ops_members[];   /* syn-local-backend-members.c: membership, access */
+extern const SynOpEntry _syn_ops_feed[];      /* syn-local-backend-feed.c: events after a position */
 
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
 
@@ -53,6 +56,12 @@ GPtrArray    *_syn_local_runs_get_messages (SynLocalRuns      *runs,
                                             const char        *execution_id,
                                             guint              from,
                                             gboolean          *done);
+
+/* Sets @error (SYN_BACKEND_ERROR, @code) and returns NULL. */
+gpointer    _syn_op_fail               (GError     **error,
+                                        int          code,
+                                        const char  *format,
+                                        ...) G_GNUC_PRINTF (3, 4);
 
 /* Parameter helpers: errors name the parameter (400). */
 const char *_syn_param_string          (JsonObject  *params,

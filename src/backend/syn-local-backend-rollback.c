@@ -6,27 +6,6 @@
 #include "engine/syn-rollback-service.h"
 #include "syn-local-backend-private.h"
 
-/* The engine's errors onto the backend's codes, as the API answers them:
- * refused 400, blocked 409; syn_backend_error_from_other() maps the store's. */
-static void
-map_engine_error (GError **error)
-{
-  int code;
-
-  if (error == NULL || *error == NULL || (*error)->domain != SYN_ENGINE_ERROR)
-    return;
-  switch ((*error)->code)
-    {
-    case SYN_ENGINE_ERROR_ROLLBACK_REFUSED: code = SYN_BACKEND_ERROR_INVALID; break;
-    case SYN_ENGINE_ERROR_ROLLBACK_BLOCKED: code = SYN_BACKEND_ERROR_CONFLICT; break;
-    case SYN_ENGINE_ERROR_NOT_FOUND:        code = SYN_BACKEND_ERROR_NOT_FOUND; break;
-    case SYN_ENGINE_ERROR_BUSY:             code = SYN_BACKEND_ERROR_BUSY; break;
-    default:                                code = SYN_BACKEND_ERROR_FAILED; break;
-    }
-  (*error)->domain = SYN_BACKEND_ERROR;
-  (*error)->code = code;
-}
-
 /* {project_id, correlation_id, cascade?: bool or "true"} */
 static JsonNode *
 op_rollback (SynOpContext *ctx, JsonObject *params, GError **error)
@@ -34,16 +13,12 @@ op_rollback (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(SynProject) project = NULL;
   const char *correlation_id;
   gboolean cascade = FALSE;
-  JsonNode *answer;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
       !(correlation_id = _syn_param_string (params, "correlation_id", TRUE, error)) ||
       !_syn_param_bool (params, "cascade", FALSE, &cascade, error))
     return NULL;
-  answer = syn_rollback_service_rollback (ctx->store, project->id, correlation_id, ctx->user_id, cascade, error);
-  if (answer == NULL)
-    map_engine_error (error);
-  return answer;
+  return syn_rollback_service_rollback (ctx->store, project->id, correlation_id, ctx->user_id, cascade, error);
 }
 
 /* When and how big a blocking batch was: from its snapshot, or from its
@@ -102,10 +77,7 @@ op_rollback_blockers (SynOpContext *ctx, JsonObject *params, GError **error)
     return NULL;
   blockers = syn_rollback_service_find_blockers (ctx->store, project->id, correlation_id, error);
   if (blockers == NULL)
-    {
-      map_engine_error (error);
-      return NULL;
-    }
+    return NULL;
 
   array = json_array_sized_new (blockers->len);
   for (guint i = 0; i < blockers->len; i++)

@@ -9,6 +9,7 @@
 #include "engine/syn-explainer.h"
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-rule-parser.h"
+#include "syn-api-routes.h"
 #include "syn-local-backend-private.h"
 
 /* Finished runs are kept for replay and status for a while. */
@@ -237,22 +238,28 @@ _syn_local_backend_execute_async (SynBackend          *backend,
   g_autoptr(JsonObject) copy = syn_json_object_copy (request);
   g_autoptr(GError) error = NULL;
   const char *user_id = syn_json_get_string (request, "_user_id");
+  const SynApiRoute *route;
   SynLocalRun *run;
   DoneData *done;
 
   g_task_set_source_tag (task, _syn_local_backend_execute_async);
-  if (syn_json_get_string (request, "project_id") == NULL)
-    g_set_error_literal (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "project_id: required");
-  if (error != NULL || !syn_rule_engine_validate_request (request, &error))
+  route = syn_api_route_for_op (SYN_OP_EXECUTE, request);
+  if (!syn_api_route_check_params (route, request, &error) || !syn_api_route_check_ids (route, request, &error))
     {
-      syn_backend_error_from_other (&error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (syn_json_get_string (request, "execution_id") != NULL &&
-      !syn_uuid_is_valid (syn_json_get_string (request, "execution_id")))
+  if (syn_json_get_string (request, "project_id") == NULL)
+    g_set_error_literal (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "project_id: required");
+  if (error == NULL && !syn_rule_engine_validate_request (request, &error))
     {
-      g_task_return_new_error (task, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "execution_id: not a UUID");
+      /* whatever code the engine gives, a request it refuses is a bad request */
+      error->domain = SYN_BACKEND_ERROR;
+      error->code = SYN_BACKEND_ERROR_INVALID;
+    }
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (syn_json_get_string (request, "execution_id") == NULL)

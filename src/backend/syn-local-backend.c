@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "core/syn-json.h"
+#include "syn-api-routes.h"
 #include "syn-local-backend-private.h"
 
 struct _SynLocalBackend
@@ -229,6 +230,8 @@ local_call_async (SynBackend          *backend,
   SynLocalBackend *self = SYN_LOCAL_BACKEND (backend);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   SynOpFunc func = _syn_local_ops_lookup (op);
+  g_autoptr(GError) error = NULL;
+  const SynApiRoute *route;
   CallData *data;
 
   g_task_set_source_tag (task, local_call_async);
@@ -238,6 +241,14 @@ local_call_async (SynBackend          *backend,
     {
       g_task_return_new_error (task, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
                                "Unknown operation \"%s\"", op);
+      return;
+    }
+  /* the checks of the operation's route, so that a local caller is held to
+   * what a client of the server is: no unknown parameter, ids that are UUIDs */
+  route = syn_api_route_for_op (op, params);
+  if (route != NULL && !syn_api_route_check_params (route, params, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   data = g_new0 (CallData, 1);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "core/syn-json.h"
+#include "core/syn-live-message.h"
+#include "syn-api-routes.h"
 #include "syn-remote-backend.h"
 
 #define RECONNECT_ATTEMPTS 5
@@ -35,333 +37,13 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SynRemoteBackend, syn_remote_backend, G_TYPE_OBJE
 /* ------------------------------------------------------------------------- */
 /* Requests                                                                  */
 
-typedef enum {
-  BODY_NONE,
-  BODY_JSON,     /* the parameters left once path and query took theirs */
-  BODY_RULE,     /* the "rule" parameter */
-  BODY_CSV,      /* the "csv" parameter as text/csv */
-} BodyKind;
-
-typedef struct
-{
-  char       *op;
-  char       *method;
-  char       *path;         /* with the path parameters, escaped */
-  JsonObject *query;        /* name -> string */
-  BodyKind    body_kind;
-  JsonObject *body;         /* BODY_JSON or BODY_RULE */
-  char       *csv;
-  /* what the answer of a 204 is made of */
-  char       *deleted_key;
-  char       *deleted_id;
-} Request;
-
-static void
-request_free (Request *r)
-{
-  g_free (r->op);
-  g_free (r->method);
-  g_free (r->path);
-  g_clear_pointer (&r->query, json_object_unref);
-  g_clear_pointer (&r->body, json_object_unref);
-  g_free (r->csv);
-  g_free (r->deleted_key);
-  g_free (r->deleted_id);
-  g_free (r);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
-
-/* A parameter as query text: strings as they are, numbers and booleans
- * written out, lists comma-separated (the timeline's event_types). */
-static char *
-param_text (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      g_autoptr(GString) out = g_string_new (NULL);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          g_autofree char *item = param_text (json_array_get_element (array, i));
-
-          if (i > 0)
-            g_string_append_c (out, ',');
-          g_string_append (out, item);
-        }
-      return g_string_free (g_steal_pointer (&out), FALSE);
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return g_strdup (json_node_get_string (node));
-    case G_TYPE_BOOLEAN:
-      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
-    case G_TYPE_INT64:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-    case G_TYPE_DOUBLE:
-      {
-        char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-        return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
-      }
-    default:
-      return NULL;
-    }
-}
-
-static gboolean
-invalid_param (GError **error, const char *name)
-{
-  g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: required", name);
-  return FALSE;
-}
-
-/* "/api/v1/projects/{project_id}/assets" with the parameters put in; the
- * ones used are removed from @rest. */
-static char *
-expand_path (const char *pattern, JsonObject *rest, GError **error)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-  const char *p = pattern;
-
-  while (*p != '\0')
-    {
-      const char *open = strchr (p, '{');
-      const char *close;
-      g_autofree char *name = NULL;
-      g_autofree char *value = NULL;
-      g_autofree char *escaped = NULL;
-      JsonNode *node;
-
-      if (open == NULL)
-        {
-          g_string_append (out, p);
-          break;
-        }
-      close = strchr (open, '}');
-      g_string_append_len (out, p, open - p);
-      name = g_strndup (open + 1, close - open - 1);
-      node = json_object_get_member (rest, name);
-      if (node == NULL || !(value = param_text (node)) || *value == '\0')
-        {
-          invalid_param (error, name);
-          return NULL;
-        }
-      escaped = g_uri_escape_string (value, NULL, FALSE);
-      g_string_append (out, escaped);
-      json_object_remove_member (rest, name);
-      p = close + 1;
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/* Moves the named parameters (comma list; "*" all) from @rest to the query. */
-static void
-take_query (Request *r, JsonObject *rest, const char *names)
-{
-  g_auto(GStrv) list = g_strsplit (names, ",", -1);
-  g_autoptr(GList) members = json_object_get_members (rest);
-
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      g_autofree char *text = NULL;
-
-      if (!g_str_equal (names, "*") && !g_strv_contains ((const char * const *) list, name))
-        continue;
-      text = param_text (json_object_get_member (rest, name));
-      if (text != NULL)
-        json_object_set_string_member (r->query, name, text);
-      json_object_remove_member (rest, name);
-    }
-}
-
-/* The REST request for an operation (DESIGN.md section 7.1, and the
- * server's additions for what the command line and the GUI need). */
-static Request *
-build_request (const char *op, JsonObject *params, GError **error)
-{
-  g_autoptr(Request) r = g_new0 (Request, 1);
-  g_autoptr(JsonObject) rest = params ? syn_json_object_copy (params) : json_object_new ();
-  const char *pattern = NULL;
-
-  r->op = g_strdup (op);
-  r->query = json_object_new ();
-  /* the transport's own ("_user_id") are the server's business */
-  {
-    g_autoptr(GList) members = json_object_get_members (rest);
-
-    for (GList *l = members; l != NULL; l = l->next)
-      if (((const char *) l->data)[0] == '_')
-        json_object_remove_member (rest, l->data);
-  }
-
-#define IS(name) g_str_equal (op, name)
-  if (IS (SYN_OP_LIST_PROJECTS) || IS (SYN_OP_LIST_USER_PROJECTS))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/projects";
-  else if (IS (SYN_OP_CREATE_PROJECT) || IS (SYN_OP_CREATE_OWNED_PROJECT))
-    r->method = g_strdup ("POST"), pattern = "/api/v1/projects", r->body_kind = BODY_JSON;
-  else if (IS (SYN_OP_GET_PROJECT))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}";
-  else if (IS (SYN_OP_TIMELINE))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/events/timeline";
-  else if (IS (SYN_OP_ASSET_HISTORY))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/events/assets/{asset_id}/history";
-  else if (IS (SYN_OP_GET_ASSET))
-    {
-      r->method = g_strdup ("GET");
-      pattern = json_object_has_member (rest, "asset_id") ? "/api/v1/projects/{project_id}/assets/{asset_id}"
-                                                          : "/api/v1/projects/{project_id}/assets/by-tag/{tag}";
-    }
-  else if (IS (SYN_OP_LIST_ASSETS))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/assets";
-  else if (IS (SYN_OP_LIST_CABLES))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/cables";
-  else if (IS (SYN_OP_STATE_HASH))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/state-hash";
-  else if (IS (SYN_OP_IMPORT_CSV))
-    {
-      JsonNode *csv = json_object_get_member (rest, "csv");
-
-      r->method = g_strdup ("POST");
-      pattern = "/api/v1/projects/{project_id}/import";
-      r->body_kind = BODY_CSV;
-      if (csv == NULL || !JSON_NODE_HOLDS_VALUE (csv) || json_node_get_value_type (csv) != G_TYPE_STRING)
-        return invalid_param (error, "csv"), NULL;
-      r->csv = g_strdup (json_node_get_string (csv));
-      json_object_remove_member (rest, "csv");
-    }
-  else if (IS (SYN_OP_CREATE_ASSET))
-    r->method = g_strdup ("POST"), pattern = "/api/v1/projects/{project_id}/assets", r->body_kind = BODY_JSON;
-  else if (IS (SYN_OP_UPDATE_ASSET))
-    r->method = g_strdup ("PATCH"), pattern = "/api/v1/projects/{project_id}/assets/{asset_id}", r->body_kind = BODY_JSON;
-  else if (IS (SYN_OP_DELETE_ASSET))
-    {
-      r->method = g_strdup ("DELETE");
-      pattern = "/api/v1/projects/{project_id}/assets/{asset_id}";
-      r->deleted_key = g_strdup ("asset_id");
-      r->deleted_id = g_strdup (syn_json_get_string (rest, "asset_id"));
-    }
-  else if (IS (SYN_OP_EXPLAIN))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/assets/{asset_id}/explain";
-  else if (IS (SYN_OP_LIST_RULES))
-    {
-      gboolean library = json_object_get_boolean_member_with_default (rest, "library", FALSE);
-
-      json_object_remove_member (rest, "library");
-      r->method = g_strdup ("GET");
-      pattern = library ? "/api/v1/rules/library" : "/api/v1/projects/{project_id}/rules";
-    }
-  else if (IS (SYN_OP_SAVE_RULE))
-    {
-      r->method = g_strdup ("POST");
-      pattern = json_object_has_member (rest, "project_id") ? "/api/v1/projects/{project_id}/rules"
-                                                            : "/api/v1/rules/library";
-      r->body_kind = BODY_RULE;
-    }
-  else if (IS (SYN_OP_DELETE_RULE))
-    {
-      /* the scope is the caller's to say: a project's rule, else the library's */
-      r->method = g_strdup ("DELETE");
-      pattern = json_object_has_member (rest, "project_id") ? "/api/v1/projects/{project_id}/rules/{rule_id}"
-                                                            : "/api/v1/rules/library/{rule_id}";
-      r->deleted_key = g_strdup ("rule_id");
-      r->deleted_id = g_strdup (syn_json_get_string (rest, "rule_id"));
-    }
-  else if (IS (SYN_OP_CREATE_DEMO))
-    r->method = g_strdup ("POST"), pattern = "/api/v1/demo", r->body_kind = BODY_JSON;
-  else if (IS (SYN_OP_GET_EXECUTION))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/executions/{execution_id}";
-  else if (IS (SYN_OP_LIST_EXECUTIONS))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/executions";
-  else if (IS (SYN_OP_ROLLBACK))
-    {
-      r->method = g_strdup ("POST");
-      pattern = "/api/v1/rules/rollback";
-      take_query (r, rest, "project_id");
-      r->body_kind = BODY_JSON;
-    }
-  else if (IS (SYN_OP_ROLLBACK_BLOCKERS))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/rules/rollback/blockers";
-  else if (IS (SYN_OP_LOGIN))
-    r->method = g_strdup ("POST"), pattern = "/api/v1/auth/login", r->body_kind = BODY_JSON;
-  else if (IS (SYN_OP_LOGOUT))
-    {
-      json_object_remove_member (rest, "token");
-      r->method = g_strdup ("POST"), pattern = "/api/v1/auth/logout";
-    }
-  else if (IS (SYN_OP_CREATE_USER))
-    r->method = g_strdup ("POST"), pattern = "/api/v1/users", r->body_kind = BODY_JSON;
-  else if (IS (SYN_OP_LIST_USERS))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/users";
-  else if (IS (SYN_OP_ADD_MEMBER))
-    r->method = g_strdup ("POST"), pattern = "/api/v1/projects/{project_id}/members", r->body_kind = BODY_JSON;
-  else if (IS (SYN_OP_LIST_MEMBERS))
-    r->method = g_strdup ("GET"), pattern = "/api/v1/projects/{project_id}/members";
-  else
-    {
-      g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
-                   "The operation \"%s\" is not available on a server", op);
-      return NULL;
-    }
-#undef IS
-
-  if (!(r->path = expand_path (pattern, rest, error)))
-    return NULL;
-  switch (r->body_kind)
-    {
-    case BODY_NONE:
-      take_query (r, rest, "*");
-      break;
-    case BODY_RULE:
-      {
-        JsonNode *rule = json_object_get_member (rest, "rule");
-
-        if (rule == NULL || !JSON_NODE_HOLDS_OBJECT (rule))
-          {
-            g_set_error_literal (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "rule: must be a rule object");
-            return NULL;
-          }
-        r->body = json_object_ref (json_node_get_object (rule));
-      }
-      break;
-    case BODY_CSV:
-      take_query (r, rest, "strict");
-      break;
-    case BODY_JSON:
-    default:
-      r->body = g_steal_pointer (&rest);
-      break;
-    }
-  return g_steal_pointer (&r);
-}
-
 static SoupMessage *
-new_message (SynRemoteBackend *self, Request *r)
+new_message (SynRemoteBackend *self, SynApiRequest *r)
 {
-  g_autoptr(GString) target = g_string_new (r->path);
-  g_autoptr(GUri) uri = NULL;
-  SoupMessage *msg;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *node;
-  char sep = '?';
+  g_autofree char *target = r->query ? g_strconcat (r->path, "?", r->query, NULL) : g_strdup (r->path);
+  g_autoptr(GUri) uri = g_uri_parse_relative (self->base, target, SOUP_HTTP_URI_FLAGS, NULL);
+  SoupMessage *msg = soup_message_new_from_uri (r->method, uri);
 
-  json_object_iter_init (&iter, r->query);
-  while (json_object_iter_next (&iter, &name, &node))
-    {
-      g_autofree char *k = g_uri_escape_string (name, NULL, FALSE);
-      g_autofree char *v = g_uri_escape_string (json_node_get_string (node), NULL, FALSE);
-
-      g_string_append_printf (target, "%c%s=%s", sep, k, v);
-      sep = '&';
-    }
-  uri = g_uri_parse_relative (self->base, target->str, SOUP_HTTP_URI_FLAGS, NULL);
-  msg = soup_message_new_from_uri (r->method, uri);
   if (self->token != NULL)
     {
       g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
@@ -370,17 +52,9 @@ new_message (SynRemoteBackend *self, Request *r)
     }
   if (r->body != NULL)
     {
-      g_autoptr(JsonNode) root = syn_json_node_new_object (json_object_ref (r->body));
-      char *text = syn_json_to_string (root);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+      g_autoptr(GBytes) bytes = g_bytes_new (r->body, strlen (r->body));
 
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  else if (r->csv != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (r->csv, strlen (r->csv));
-
-      soup_message_set_request_body_from_bytes (msg, "text/csv", bytes);
+      soup_message_set_request_body_from_bytes (msg, r->content_type, bytes);
     }
   return msg;
 }
@@ -423,14 +97,17 @@ error_from_answer (guint status, GBytes *body)
 
 typedef struct
 {
-  Request     *request;
-  SoupMessage *msg;
+  const SynApiRoute *route;
+  char              *op;
+  JsonObject        *params;
+  SoupMessage       *msg;
 } CallData;
 
 static void
 call_data_free (CallData *cd)
 {
-  g_clear_pointer (&cd->request, request_free);
+  g_free (cd->op);
+  g_clear_pointer (&cd->params, json_object_unref);
   g_clear_object (&cd->msg);
   g_free (cd);
 }
@@ -464,21 +141,11 @@ on_sent (GObject *object, GAsyncResult *result, gpointer data)
 
   if (status == SOUP_STATUS_NO_CONTENT)
     {
-      JsonObject *o = json_object_new ();
+      /* nothing in the body: the answer the local backend would give */
+      const char *correlation_id = soup_message_headers_get_one (soup_message_get_response_headers (cd->msg),
+                                                                 "X-Synapse-Correlation-Id");
 
-      if (cd->request->deleted_key != NULL)
-        {
-          const char *correlation_id = soup_message_headers_get_one (soup_message_get_response_headers (cd->msg),
-                                                                     "X-Synapse-Correlation-Id");
-
-          json_object_set_boolean_member (o, "deleted", TRUE);
-          syn_json_set_string_or_null (o, cd->request->deleted_key, cd->request->deleted_id);
-          if (g_str_equal (cd->request->deleted_key, "asset_id"))
-            syn_json_set_string_or_null (o, "correlation_id", correlation_id);
-        }
-      else if (g_str_equal (cd->request->op, SYN_OP_LOGOUT))
-        json_object_set_boolean_member (o, "logged_out", TRUE);
-      answer = syn_json_node_new_object (o);
+      answer = syn_api_route_empty_answer (cd->route, cd->params, correlation_id);
     }
   else
     {
@@ -492,7 +159,7 @@ on_sent (GObject *object, GAsyncResult *result, gpointer data)
     }
 
   /* signing in or out through the backend changes whose calls these are */
-  if (g_str_equal (cd->request->op, SYN_OP_LOGIN) && JSON_NODE_HOLDS_OBJECT (answer))
+  if (g_str_equal (cd->op, SYN_OP_LOGIN) && JSON_NODE_HOLDS_OBJECT (answer))
     {
       JsonObject *a = json_node_get_object (answer);
       JsonObject *user = json_object_get_object_member (a, "user");
@@ -501,10 +168,41 @@ on_sent (GObject *object, GAsyncResult *result, gpointer data)
       g_free (self->username);
       self->username = g_strdup (user ? syn_json_get_string (user, "username") : NULL);
     }
-  else if (g_str_equal (cd->request->op, SYN_OP_LOGOUT))
+  else if (g_str_equal (cd->op, SYN_OP_LOGOUT))
     syn_remote_backend_set_token (self, NULL);
 
   g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) json_node_unref);
+}
+
+/* Sends @op as the request of its route; @inner completes with the answer. */
+static void
+send_call (SynRemoteBackend *self, const char *op, JsonObject *params, GCancellable *cancellable, GTask *inner)
+{
+  g_autoptr(GTask) task = inner;
+  g_autoptr(SynApiRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  const SynApiRoute *route = syn_api_route_for_op (op, params);
+  CallData *cd;
+
+  if (route == NULL)
+    {
+      g_task_return_new_error (task, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
+                               "\"%s\" is not an operation of the team server's API", op);
+      return;
+    }
+  if (!(request = syn_api_request_new (route, params, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  cd = g_new0 (CallData, 1);
+  cd->route = route;
+  cd->op = g_strdup (op);
+  cd->params = params ? syn_json_object_copy (params) : json_object_new ();
+  cd->msg = new_message (self, request);
+  g_task_set_task_data (task, cd, (GDestroyNotify) call_data_free);
+  soup_session_send_and_read_async (self->session, cd->msg, G_PRIORITY_DEFAULT, cancellable,
+                                    on_sent, g_steal_pointer (&task));
 }
 
 static void
@@ -516,24 +214,11 @@ remote_call_async (SynBackend          *backend,
                    gpointer             user_data)
 {
   SynRemoteBackend *self = SYN_REMOTE_BACKEND (backend);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GError) error = NULL;
-  CallData *cd;
-  Request *r;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, remote_call_async);
   g_task_set_name (task, op);
-  if (!(r = build_request (op, params, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  cd = g_new0 (CallData, 1);
-  cd->request = r;
-  cd->msg = new_message (self, r);
-  g_task_set_task_data (task, cd, (GDestroyNotify) call_data_free);
-  soup_session_send_and_read_async (self->session, cd->msg, G_PRIORITY_DEFAULT, cancellable,
-                                    on_sent, g_steal_pointer (&task));
+  send_call (self, op, params, cancellable, task);
 }
 
 static JsonNode *
@@ -612,17 +297,10 @@ run_emit (RemoteRun *run, JsonNode *message)
 static void
 run_give_up (RemoteRun *run, const char *why)
 {
-  g_autoptr(JsonObject) m = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = g_strdup_printf ("Lost the live messages of execution %s from %s: %s",
                                            run->execution_id, run->backend->url, why);
+  g_autoptr(JsonNode) node = syn_json_node_new_object (syn_live_message_error (NULL, NULL, text, FALSE, NULL));
 
-  json_object_set_string_member (m, "type", "ERROR");
-  json_object_set_null_member (m, "rule_id");
-  json_object_set_null_member (m, "asset_id");
-  json_object_set_string_member (m, "message", text);
-  json_object_set_boolean_member (m, "recoverable", FALSE);
-  node = syn_json_node_new_object (g_steal_pointer (&m));
   run_emit (run, node);
 }
 
@@ -783,33 +461,13 @@ remote_execute_async (SynBackend          *backend,
 {
   SynRemoteBackend *self = SYN_REMOTE_BACKEND (backend);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(Request) r = g_new0 (Request, 1);
-  g_autoptr(JsonObject) body = syn_json_object_copy (request);
-  g_autoptr(GList) members = json_object_get_members (body);
-  g_autoptr(SoupMessage) msg = NULL;
   GTask *inner;
-  CallData *cd;
 
   g_task_set_source_tag (task, remote_execute_async);
-  for (GList *l = members; l != NULL; l = l->next)
-    if (((const char *) l->data)[0] == '_')
-      json_object_remove_member (body, l->data);
-
-  r->op = g_strdup ("execute");
-  r->method = g_strdup ("POST");
-  r->path = g_strdup ("/api/v1/rules/execute");
-  r->query = json_object_new ();
-  r->body_kind = BODY_JSON;
-  r->body = g_steal_pointer (&body);
-
   /* the POST is a call like any other; its answer opens the WebSocket */
   inner = g_task_new (self, cancellable, on_execute_sent, g_steal_pointer (&task));
   g_task_set_source_tag (inner, remote_call_async);
-  cd = g_new0 (CallData, 1);
-  cd->msg = new_message (self, r);
-  cd->request = g_steal_pointer (&r);
-  g_task_set_task_data (inner, cd, (GDestroyNotify) call_data_free);
-  soup_session_send_and_read_async (self->session, cd->msg, G_PRIORITY_DEFAULT, cancellable, on_sent, inner);
+  send_call (self, SYN_OP_EXECUTE, request, cancellable, inner);
 }
 
 static JsonNode *

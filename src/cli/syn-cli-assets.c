@@ -70,7 +70,7 @@ import_report (JsonNode *node, gboolean json)
 int
 _syn_cli_import (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_autofree char *project = NULL;
   g_autofree char *project_id = NULL;
   g_autofree char *contents = NULL;
@@ -113,7 +113,6 @@ _syn_cli_import (int argc, char **argv)
         ret = import_report (answer, common.json);
     }
 
-  _syn_cli_common_clear (&common);
   return ret;
 }
 
@@ -469,7 +468,7 @@ asset_list (SynBackend *backend, SynCliCommon *common, const char *project_id, A
 int
 _syn_cli_asset (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_auto(AssetOptions) o = { 0 };
   g_autofree char *project_id = NULL;
   g_autoptr(GError) error = NULL;
@@ -524,6 +523,5 @@ _syn_cli_asset (int argc, char **argv)
   else
     ret = asset_list (backend, &common, project_id, &o);
 
-  _syn_cli_common_clear (&common);
   return ret;
 }

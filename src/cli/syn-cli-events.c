@@ -75,7 +75,7 @@ print_event_line (JsonObject *event, gboolean with_batch)
 int
 _syn_cli_timeline (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_autofree char *project = NULL, *asset = NULL, *rule = NULL, *discipline = NULL;
   g_autofree char *event_types = NULL, *batch = NULL, *from = NULL, *to = NULL;
   g_autofree char *project_id = NULL;
@@ -110,7 +110,7 @@ _syn_cli_timeline (int argc, char **argv)
     return _syn_cli_usage_error ("timeline: unexpected argument");
   if (!(backend = _syn_cli_backend (&common, &error)) ||
       !(project_id = _syn_cli_resolve_project (backend, project, &error)))
-    goto fail;
+    return _syn_cli_fail (error);
 
   json_object_set_string_member (params, "project_id", project_id);
   if (asset != NULL)
@@ -118,7 +118,7 @@ _syn_cli_timeline (int argc, char **argv)
       g_autoptr(JsonObject) a = _syn_cli_resolve_asset (backend, project_id, asset, &error);
 
       if (a == NULL)
-        goto fail;
+        return _syn_cli_fail (error);
       json_object_set_string_member (params, "asset_id", syn_json_get_string (a, "id"));
     }
   if (rule) json_object_set_string_member (params, "rule_id", rule);
@@ -132,11 +132,11 @@ _syn_cli_timeline (int argc, char **argv)
   json_object_set_int_member (params, "limit", limit);
 
   if (!(answer = _syn_cli_call (backend, SYN_OP_TIMELINE, params, &error)))
-    goto fail;
+    return _syn_cli_fail (error);
   if (common.json)
     {
       _syn_cli_print_json (answer);
-      goto out;
+      return ret;
     }
 
   events = json_object_get_array_member (json_node_get_object (answer), "events");
@@ -147,12 +147,6 @@ _syn_cli_timeline (int argc, char **argv)
           json_object_get_int_member (json_node_get_object (answer), "page"),
           MAX (json_object_get_int_member (json_node_get_object (answer), "pages"), 1),
           json_object_get_int_member (json_node_get_object (answer), "total"));
-  goto out;
-
-fail:
-  ret = _syn_cli_fail (error);
-out:
-  _syn_cli_common_clear (&common);
   return ret;
 }
 
@@ -210,7 +204,7 @@ int
 _syn_cli_asset_op (int *argc, char ***argv, const char *command, const char *summary, const char *op,
                    JsonObject **out_asset, JsonNode **out_answer)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_autofree char *project = NULL;
   g_autofree char *project_id = NULL;
   g_autoptr(GError) error = NULL;
@@ -256,7 +250,6 @@ _syn_cli_asset_op (int *argc, char ***argv, const char *command, const char *sum
           *out_answer = g_steal_pointer (&answer);
         }
     }
-  _syn_cli_common_clear (&common);
   return ret;
 }
 
@@ -295,7 +288,7 @@ _syn_cli_history (int argc, char **argv)
 int
 _syn_cli_state_hash (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_autofree char *project = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SynBackend) backend = NULL;
@@ -312,19 +305,13 @@ _syn_cli_state_hash (int argc, char **argv)
   if (project == NULL)
     return _syn_cli_usage_error ("state-hash: --project is required");
   if (!(backend = _syn_cli_backend (&common, &error)))
-    goto fail;
+    return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project);
   if (!(answer = _syn_cli_call (backend, SYN_OP_STATE_HASH, params, &error)))
-    goto fail;
+    return _syn_cli_fail (error);
   if (common.json)
     _syn_cli_print_json (answer);
   else
     printf ("%s\n", syn_json_get_string (json_node_get_object (answer), "state_hash"));
-  goto out;
-
-fail:
-  ret = _syn_cli_fail (error);
-out:
-  _syn_cli_common_clear (&common);
   return ret;
 }

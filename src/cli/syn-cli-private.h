@@ -44,6 +44,7 @@ int         _syn_cli_fail         (GError         *error);
 int         _syn_cli_usage_error  (const char     *message);
 void        _syn_cli_print_json   (JsonNode       *node);
 void        _syn_cli_common_clear (SynCliCommon   *common);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SynCliCommon, _syn_cli_common_clear)
 char       *_syn_cli_short_id     (const char     *uuid);
 char       *_syn_cli_local_time   (const char     *iso);
 
@@ -64,8 +65,8 @@ int _syn_cli_asset      (int argc, char **argv);
 int _syn_cli_rollback   (int argc, char **argv);  /* syn-cli-rollback.c */
 int _syn_cli_execute    (int argc, char **argv);  /* syn-cli-execute.c */
 int _syn_cli_rules      (int argc, char **argv);  /* syn-cli-rules.c */
-int _syn_cli_demo       (int argc, char **argv);
-int _syn_cli_explain    (int argc, char **argv);
+int _syn_cli_demo       (int argc, char **argv);  /* syn-cli-demo.c */
+int _syn_cli_explain    (int argc, char **argv);  /* syn-cli-explain.c */
 int _syn_cli_serve      (int argc, char **argv);  /* syn-cli-server.c */
 int _syn_cli_user       (int argc, char **argv);
 int _syn_cli_member     (int argc, char **argv);

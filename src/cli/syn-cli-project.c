@@ -65,7 +65,7 @@ project_create (SynBackend *backend, SynCliCommon *common, const char *name,
 int
 _syn_cli_project (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_autofree char *description = NULL;
   g_autofree char *country = NULL;
   g_autoptr(GError) error = NULL;
@@ -93,6 +93,5 @@ _syn_cli_project (int argc, char **argv)
   else
     ret = project_create (backend, &common, argv[2], description, country);
 
-  _syn_cli_common_clear (&common);
   return ret;
 }

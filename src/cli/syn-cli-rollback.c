@@ -70,7 +70,7 @@ print_blockers (SynBackend *backend, const char *project, const char *correlatio
 int
 _syn_cli_rollback (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_autofree char *project = NULL;
   gboolean cascade = FALSE;
   g_autoptr(GError) error = NULL;
@@ -88,22 +88,13 @@ _syn_cli_rollback (int argc, char **argv)
   if (!_syn_cli_parse (&argc, &argv, "CORRELATION_ID",
                        "Roll back a batch exactly: the project returns to its state before it.",
                        entries, &common, &error))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
+    return _syn_cli_fail (error);
   if (project == NULL)
-    {
-      ret = _syn_cli_usage_error ("rollback: --project is required");
-      goto out;
-    }
+    return _syn_cli_usage_error ("rollback: --project is required");
   if (argc != 2)
-    {
-      ret = _syn_cli_usage_error ("usage: synapse rollback CORRELATION_ID --project P [--cascade]");
-      goto out;
-    }
+    return _syn_cli_usage_error ("usage: synapse rollback CORRELATION_ID --project P [--cascade]");
   if (!(backend = _syn_cli_backend (&common, &error)))
-    goto fail;
+    return _syn_cli_fail (error);
 
   json_object_set_string_member (params, "project_id", project);
   json_object_set_string_member (params, "correlation_id", argv[1]);
@@ -113,17 +104,11 @@ _syn_cli_rollback (int argc, char **argv)
       ret = _syn_cli_fail (error);
       if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_CONFLICT))
         print_blockers (backend, project, argv[1]);
-      goto out;
+      return ret;
     }
   if (common.json)
     _syn_cli_print_json (answer);
   else
     print_answer (json_node_get_object (answer));
-  goto out;
-
-fail:
-  ret = _syn_cli_fail (error);
-out:
-  _syn_cli_common_clear (&common);
   return ret;
 }

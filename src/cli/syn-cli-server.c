@@ -35,7 +35,7 @@ local_uri (SynCliCommon *common)
 int
 _syn_cli_serve (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
@@ -63,54 +63,29 @@ _syn_cli_serve (int argc, char **argv)
 
   if (!_syn_cli_parse (&argc, &argv, "", "Run the team server: REST and WebSocket API on a database.",
                        entries, &common, &error))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
+    return _syn_cli_fail (error);
   if (argc != 1)
-    {
-      ret = _syn_cli_usage_error ("usage: synapse serve [--db URI] [--port N] [--listen ADDR] [--tls-cert F --tls-key F]");
-      goto out;
-    }
+    return _syn_cli_usage_error ("usage: synapse serve [--db URI] [--port N] [--listen ADDR] [--tls-cert F --tls-key F]");
   if (common.connect != NULL)
-    {
-      ret = _syn_cli_usage_error ("serve: --connect makes no sense for a server; give --db");
-      goto out;
-    }
+    return _syn_cli_usage_error ("serve: --connect makes no sense for a server; give --db");
   if (port < 0 || port > 65535)
-    {
-      ret = _syn_cli_usage_error ("serve: --port must be between 0 and 65535");
-      goto out;
-    }
+    return _syn_cli_usage_error ("serve: --port must be between 0 and 65535");
   if (max_body_mb < 1 || max_body_mb > 4096)
-    {
-      ret = _syn_cli_usage_error ("serve: --max-body-mb must be between 1 and 4096");
-      goto out;
-    }
+    return _syn_cli_usage_error ("serve: --max-body-mb must be between 1 and 4096");
   if ((tls_cert == NULL) != (tls_key == NULL))
-    {
-      ret = _syn_cli_usage_error ("serve: give both --tls-cert and --tls-key, or neither");
-      goto out;
-    }
+    return _syn_cli_usage_error ("serve: give both --tls-cert and --tls-key, or neither");
   if (tls_cert != NULL && !(certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error)))
     {
       g_prefix_error (&error, "%s: ", tls_cert);
-      ret = _syn_cli_fail (error);
-      goto out;
+      return _syn_cli_fail (error);
     }
 
   uri = local_uri (&common);
   if (!(backend = syn_local_backend_new (uri, &error)))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
+    return _syn_cli_fail (error);
   /* an empty user table gets an admin whose password is said once, here */
   if (!(admin = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_ENSURE_ADMIN, NULL, NULL, &error)))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
+    return _syn_cli_fail (error);
 
   server = syn_server_new (backend);
   g_object_set (server,
@@ -121,8 +96,7 @@ _syn_cli_serve (int argc, char **argv)
   if (!syn_server_listen (server, listen, (guint) port, certificate, &error))
     {
       g_prefix_error (&error, "Cannot listen on %s:%d: ", listen ? listen : "127.0.0.1", port);
-      ret = _syn_cli_fail (error);
-      goto out;
+      return _syn_cli_fail (error);
     }
 
   if (json_object_get_boolean_member_with_default (json_node_get_object (admin), "created", FALSE))
@@ -156,8 +130,6 @@ _syn_cli_serve (int argc, char **argv)
   syn_server_disconnect (server);
   ret = 0;
 
-out:
-  _syn_cli_common_clear (&common);
   return ret;
 }
 
@@ -179,7 +151,7 @@ print_users (JsonArray *users)
 int
 _syn_cli_user (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_autofree char *role = NULL;
   g_autofree char *display_name = NULL;
   g_autoptr(GError) error = NULL;
@@ -197,28 +169,16 @@ _syn_cli_user (int argc, char **argv)
   if (!_syn_cli_parse (&argc, &argv, "add NAME --role ROLE | passwd NAME | list",
                        "Manage the users of a team server's database (passwords are read from stdin).",
                        entries, &common, &error))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
+    return _syn_cli_fail (error);
   verb = argc > 1 ? argv[1] : NULL;
   if (!((g_strcmp0 (verb, "add") == 0 && argc == 3) || (g_strcmp0 (verb, "passwd") == 0 && argc == 3) ||
         (g_strcmp0 (verb, "list") == 0 && argc == 2)))
-    {
-      ret = _syn_cli_usage_error ("usage: synapse user add NAME --role ROLE | passwd NAME | list");
-      goto out;
-    }
+    return _syn_cli_usage_error ("usage: synapse user add NAME --role ROLE | passwd NAME | list");
   if (g_strcmp0 (verb, "add") == 0 && role == NULL)
-    {
-      ret = _syn_cli_usage_error ("user add: --role is required (admin, engineer or viewer)");
-      goto out;
-    }
+    return _syn_cli_usage_error ("user add: --role is required (admin, engineer or viewer)");
   /* signing in to a server reads its password first */
   if (!(backend = _syn_cli_backend (&common, &error)))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
+    return _syn_cli_fail (error);
 
   if (g_strcmp0 (verb, "list") == 0)
     {
@@ -228,7 +188,7 @@ _syn_cli_user (int argc, char **argv)
         _syn_cli_print_json (answer);
       else
         print_users (json_node_get_array (answer));
-      goto out;
+      return ret;
     }
 
   {
@@ -236,10 +196,7 @@ _syn_cli_user (int argc, char **argv)
     g_autofree char *password = _syn_cli_read_password (prompt, &error);
 
     if (password == NULL)
-      {
-        ret = _syn_cli_fail (error);
-        goto out;
-      }
+      return _syn_cli_fail (error);
     json_object_set_string_member (params, "username", argv[2]);
     json_object_set_string_member (params, "password", password);
     explicit_bzero (password, strlen (password));
@@ -262,15 +219,13 @@ _syn_cli_user (int argc, char **argv)
     printf ("Added user %s (%s)\n", argv[2], role);
   else
     printf ("Changed the password of %s\n", argv[2]);
-out:
-  _syn_cli_common_clear (&common);
   return ret;
 }
 
 int
 _syn_cli_member (int argc, char **argv)
 {
-  SynCliCommon common = { 0 };
+  g_auto(SynCliCommon) common = { 0 };
   g_autofree char *project = NULL;
   g_autofree char *project_id = NULL;
   g_autoptr(GError) error = NULL;
@@ -286,23 +241,14 @@ _syn_cli_member (int argc, char **argv)
 
   if (!_syn_cli_parse (&argc, &argv, "add USERNAME | list", "Who may see and change a project.",
                        entries, &common, &error))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
+    return _syn_cli_fail (error);
   verb = argc > 1 ? argv[1] : NULL;
   if (project == NULL ||
       !((g_strcmp0 (verb, "add") == 0 && argc == 3) || (g_strcmp0 (verb, "list") == 0 && argc == 2)))
-    {
-      ret = _syn_cli_usage_error ("usage: synapse member add USERNAME --project P | list --project P");
-      goto out;
-    }
+    return _syn_cli_usage_error ("usage: synapse member add USERNAME --project P | list --project P");
   if (!(backend = _syn_cli_backend (&common, &error)) ||
       !(project_id = _syn_cli_resolve_project (backend, project, &error)))
-    {
-      ret = _syn_cli_fail (error);
-      goto out;
-    }
+    return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
   if (g_strcmp0 (verb, "add") == 0)
     {
@@ -320,7 +266,5 @@ _syn_cli_member (int argc, char **argv)
     printf ("%s is a member of %s\n", argv[2], project);
   else
     print_users (json_node_get_array (answer));
-out:
-  _syn_cli_common_clear (&common);
   return ret;
 }

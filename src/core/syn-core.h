@@ -9,6 +9,7 @@
 #include "syn-execution.h"
 #include "syn-finding.h"
 #include "syn-json.h"
+#include "syn-live-message.h"
 #include "syn-project.h"
 #include "syn-rule.h"
 #include "syn-snapshot.h"

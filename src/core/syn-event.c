@@ -3,34 +3,7 @@
 #include "config.h"
 
 #include "syn-json.h"
-#include "syn-time.h"
 #include "syn-event.h"
-
-static JsonNode *
-time_node (gint64 usec)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-  g_autofree char *text = syn_time_to_iso8601 (usec);
-
-  json_node_set_string (node, text);
-  return node;
-}
-
-static gpointer
-set_missing (GError **error, const char *field)
-{
-  g_set_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_FIELD,
-               "Missing required field \"%s\"", field);
-  return NULL;
-}
-
-static gpointer
-set_wrong_type (GError **error, const char *field, const char *expected)
-{
-  g_set_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_FIELD,
-               "Field \"%s\" must be %s", field, expected);
-  return NULL;
-}
 
 G_DEFINE_FINAL_TYPE (SynEvent, syn_event, G_TYPE_OBJECT)
 
@@ -114,16 +87,13 @@ syn_event_to_json (SynEvent *self)
   syn_json_set_string_or_null (object, "project_id", self->project_id);
   syn_json_set_string_or_null (object, "rule_id", self->rule_id);
   syn_json_set_string_or_null (object, "discipline", self->discipline);
-  json_object_set_member (object, "payload", self->payload ? syn_json_node_deep_copy (self->payload) : json_node_new (JSON_NODE_NULL));
-  json_object_set_member (object, "metadata", self->metadata ? syn_json_node_deep_copy (self->metadata) : json_node_new (JSON_NODE_NULL));
+  syn_json_set_copy_or_null (object, "payload", self->payload);
+  syn_json_set_copy_or_null (object, "metadata", self->metadata);
   syn_json_set_string_or_null (object, "correlation_id", self->correlation_id);
   syn_json_set_string_or_null (object, "causation_id", self->causation_id);
   json_object_set_int_member (object, "sequence_num", self->sequence_num);
   syn_json_set_string_or_null (object, "user_id", self->user_id);
-  if (self->timestamp != 0)
-    json_object_set_member (object, "timestamp", time_node (self->timestamp));
-  else
-    json_object_set_null_member (object, "timestamp");
+  syn_json_set_time_or_null (object, "timestamp", self->timestamp);
   json_object_set_boolean_member (object, "is_rolled_back", self->is_rolled_back);
   json_object_set_int_member (object, "position", self->position);
   return syn_json_node_new_object (object);
@@ -133,87 +103,26 @@ SynEvent *
 syn_event_from_json (JsonObject *object, GError **error)
 {
   g_autoptr(SynEvent) self = NULL;
-  JsonNode *member;
-  const char *s;
 
   g_return_val_if_fail (object != NULL, NULL);
 
   self = syn_event_new ();
-  member = json_object_get_member (object, "id");
-  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
-    return set_missing (error, "id");
-  if (!syn_json_get_optional_string (object, "id", &s, error))
+  if (!syn_json_read_string (object, "id", TRUE, &self->id, error) ||
+      !syn_json_read_string (object, "event_type", TRUE, &self->event_type, error) ||
+      !syn_json_read_string (object, "aggregate_type", TRUE, &self->aggregate_type, error) ||
+      !syn_json_read_string (object, "aggregate_id", FALSE, &self->aggregate_id, error) ||
+      !syn_json_read_string (object, "project_id", TRUE, &self->project_id, error) ||
+      !syn_json_read_string (object, "rule_id", FALSE, &self->rule_id, error) ||
+      !syn_json_read_string (object, "discipline", FALSE, &self->discipline, error) ||
+      !syn_json_read_string (object, "correlation_id", TRUE, &self->correlation_id, error) ||
+      !syn_json_read_string (object, "causation_id", FALSE, &self->causation_id, error) ||
+      !syn_json_read_int (object, "sequence_num", &self->sequence_num, error) ||
+      !syn_json_read_string (object, "user_id", FALSE, &self->user_id, error) ||
+      !syn_json_read_time (object, "timestamp", &self->timestamp, error) ||
+      !syn_json_read_boolean (object, "is_rolled_back", &self->is_rolled_back, error) ||
+      !syn_json_read_int (object, "position", &self->position, error))
     return NULL;
-  self->id = g_strdup (s);
-  member = json_object_get_member (object, "event_type");
-  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
-    return set_missing (error, "event_type");
-  if (!syn_json_get_optional_string (object, "event_type", &s, error))
-    return NULL;
-  self->event_type = g_strdup (s);
-  member = json_object_get_member (object, "aggregate_type");
-  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
-    return set_missing (error, "aggregate_type");
-  if (!syn_json_get_optional_string (object, "aggregate_type", &s, error))
-    return NULL;
-  self->aggregate_type = g_strdup (s);
-  if (!syn_json_get_optional_string (object, "aggregate_id", &s, error))
-    return NULL;
-  self->aggregate_id = g_strdup (s);
-  member = json_object_get_member (object, "project_id");
-  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
-    return set_missing (error, "project_id");
-  if (!syn_json_get_optional_string (object, "project_id", &s, error))
-    return NULL;
-  self->project_id = g_strdup (s);
-  if (!syn_json_get_optional_string (object, "rule_id", &s, error))
-    return NULL;
-  self->rule_id = g_strdup (s);
-  if (!syn_json_get_optional_string (object, "discipline", &s, error))
-    return NULL;
-  self->discipline = g_strdup (s);
-  member = json_object_get_member (object, "payload");
-  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
-    self->payload = syn_json_node_deep_copy (member);
-  member = json_object_get_member (object, "metadata");
-  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
-    self->metadata = syn_json_node_deep_copy (member);
-  member = json_object_get_member (object, "correlation_id");
-  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
-    return set_missing (error, "correlation_id");
-  if (!syn_json_get_optional_string (object, "correlation_id", &s, error))
-    return NULL;
-  self->correlation_id = g_strdup (s);
-  if (!syn_json_get_optional_string (object, "causation_id", &s, error))
-    return NULL;
-  self->causation_id = g_strdup (s);
-  member = json_object_get_member (object, "sequence_num");
-  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
-    {
-      if (json_node_get_value_type (member) != G_TYPE_INT64)
-        return set_wrong_type (error, "sequence_num", "an integer");
-      self->sequence_num = json_node_get_int (member);
-    }
-  if (!syn_json_get_optional_string (object, "user_id", &s, error))
-    return NULL;
-  self->user_id = g_strdup (s);
-  if (!syn_json_get_optional_string (object, "timestamp", &s, error))
-    return NULL;
-  if (s != NULL && !syn_time_parse_iso8601 (s, FALSE, &self->timestamp, error))
-    return NULL;
-  member = json_object_get_member (object, "is_rolled_back");
-  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
-    {
-      if (json_node_get_value_type (member) != G_TYPE_BOOLEAN)
-        return set_wrong_type (error, "is_rolled_back", "true or false");
-      self->is_rolled_back = json_node_get_boolean (member);
-    }
-  member = json_object_get_member (object, "position");
-  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
-    {
-      if (json_node_get_value_type (member) != G_TYPE_INT64)
-        return set_wrong_type (error, "position", "an integer");
-      self->position = json_node_get_int (member);
-    }
+  self->payload = syn_json_dup_member (object, "payload");
+  self->metadata = syn_json_dup_member (object, "metadata");
   return g_steal_pointer (&self);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "syn-json.h"
+#include "syn-time.h"
 
 G_DEFINE_QUARK (syn-core-error-quark, syn_core_error)
 
@@ -642,6 +643,113 @@ syn_json_set_double_or_null (JsonObject *object, const char *member, double valu
     json_object_set_int_member (object, member, (gint64) value);
   else
     json_object_set_double_member (object, member, value);
+}
+
+/* ------------------------------------------------------------------------- */
+/* The fields of the domain types                                          */
+
+gboolean
+syn_json_read_string (JsonObject *object, const char *member, gboolean required, char **out, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  const char *s;
+
+  if (required && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
+    {
+      g_set_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_FIELD, "Missing required field \"%s\"", member);
+      return FALSE;
+    }
+  if (!syn_json_get_optional_string (object, member, &s, error))
+    return FALSE;
+  if (s != NULL)
+    *out = g_strdup (s);
+  return TRUE;
+}
+
+/* @out: the member when it has a value of @type; NULL when absent or null. */
+static gboolean
+typed_member (JsonObject *object, const char *member, GType type, const char *expected,
+              JsonNode **out, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (json_node_get_value_type (node) != type)
+    {
+      g_set_error (error, SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_FIELD, "Field \"%s\" must be %s", member, expected);
+      return FALSE;
+    }
+  *out = node;
+  return TRUE;
+}
+
+gboolean
+syn_json_read_int (JsonObject *object, const char *member, gint64 *out, GError **error)
+{
+  JsonNode *node;
+
+  if (!typed_member (object, member, G_TYPE_INT64, "an integer", &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+syn_json_read_boolean (JsonObject *object, const char *member, gboolean *out, GError **error)
+{
+  JsonNode *node;
+
+  if (!typed_member (object, member, G_TYPE_BOOLEAN, "true or false", &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* An ISO 8601 text, as microseconds since the epoch. */
+gboolean
+syn_json_read_time (JsonObject *object, const char *member, gint64 *out, GError **error)
+{
+  const char *s;
+
+  if (!syn_json_get_optional_string (object, member, &s, error))
+    return FALSE;
+  return s == NULL || syn_time_parse_iso8601 (s, FALSE, out, error);
+}
+
+/* A copy of the member's value; NULL when it is absent or null. */
+JsonNode *
+syn_json_dup_member (JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return syn_json_node_deep_copy (node);
+}
+
+/* ISO 8601 with offset; 0 ("not set") is null. */
+void
+syn_json_set_time_or_null (JsonObject *object, const char *member, gint64 usec)
+{
+  g_autofree char *text = NULL;
+
+  if (usec == 0)
+    {
+      json_object_set_null_member (object, member);
+      return;
+    }
+  text = syn_time_to_iso8601 (usec);
+  json_object_set_string_member (object, member, text);
+}
+
+void
+syn_json_set_copy_or_null (JsonObject *object, const char *member, JsonNode *node)
+{
+  json_object_set_member (object, member, node ? syn_json_node_deep_copy (node) : json_node_new (JSON_NODE_NULL));
 }
 
 /* json_node_copy() shares objects and arrays: entities need copies of their own. */

@@ -59,6 +59,34 @@ void        syn_json_set_string_or_null     (JsonObject   *object,
 void        syn_json_set_double_or_null     (JsonObject   *object,
                                              const char   *member,
                                              double        value);
+/* The fields of the domain types' JSON form (the from_json/to_json of
+ * src/core): errors are SYN_CORE_ERROR_INVALID_FIELD naming the field; a
+ * member that is absent or null leaves @out as it was (NULL, 0, FALSE). */
+gboolean    syn_json_read_string            (JsonObject   *object,
+                                             const char   *member,
+                                             gboolean      required,
+                                             char        **out,
+                                             GError      **error);
+gboolean    syn_json_read_int               (JsonObject   *object,
+                                             const char   *member,
+                                             gint64       *out,
+                                             GError      **error);
+gboolean    syn_json_read_boolean           (JsonObject   *object,
+                                             const char   *member,
+                                             gboolean     *out,
+                                             GError      **error);
+gboolean    syn_json_read_time              (JsonObject   *object,
+                                             const char   *member,
+                                             gint64       *out,
+                                             GError      **error);
+JsonNode   *syn_json_dup_member             (JsonObject   *object,
+                                             const char   *member);
+void        syn_json_set_time_or_null       (JsonObject   *object,
+                                             const char   *member,
+                                             gint64        usec);
+void        syn_json_set_copy_or_null       (JsonObject   *object,
+                                             const char   *member,
+                                             JsonNode     *node);
 JsonNode   *syn_json_node_deep_copy         (JsonNode     *node);
 JsonObject *syn_json_object_copy            (JsonObject   *object);
 JsonNode   *syn_json_node_new_object        (JsonObject   *object);

@@ -30,5 +30,9 @@ SynUser *syn_user_copy      (SynUser   *self);
 JsonNode  *syn_user_to_json   (SynUser   *self);
 SynUser *syn_user_from_json (JsonObject *object,
                               GError    **error);
+/* {id, username, role}: who signed in, as login and /auth/me answer it. */
+JsonNode  *syn_user_brief_json (const char *id,
+                                const char *username,
+                                const char *role);
 
 G_END_DECLS

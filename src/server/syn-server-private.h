@@ -4,17 +4,14 @@
 
 #include <libsoup/soup.h>
 
+#include "backend/syn-api-routes.h"
 #include "backend/syn-local-backend.h"
+#include "engine/syn-auth.h"
+#include "syn-login-throttle.h"
 #include "syn-server.h"
 #include "syn-ws-hub.h"
 
 G_BEGIN_DECLS
-
-/* Minimum roles, as syn_auth_role_rank() ranks them. */
-#define SYN_RANK_NONE     0   /* no token needed */
-#define SYN_RANK_VIEWER   1
-#define SYN_RANK_ENGINEER 2
-#define SYN_RANK_ADMIN    3
 
 /* A signed-in user as the server caches it (reference counted, immutable). */
 typedef struct
@@ -33,31 +30,9 @@ JsonNode      *_syn_server_user_to_json (SynServerUser *user);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynServerUser, _syn_server_user_unref)
 
-typedef enum {
-  SYN_BODY_NONE,      /* a body is refused */
-  SYN_BODY_JSON,      /* a JSON object, merged into the parameters */
-  SYN_BODY_CSV,       /* text, as the parameter "csv" */
-  SYN_BODY_RULE,      /* a rule object, as the parameter "rule" */
-} SynBodyKind;
-
 typedef struct _SynRequest SynRequest;
-typedef struct _SynRoute   SynRoute;
 
 typedef void (*SynRouteHandler) (SynRequest *req);
-
-struct _SynRoute
-{
-  const char      *method;
-  const char      *pattern;   /* "api/v1/projects/{project_id}/assets" */
-  int              min_rank;
-  const char      *op;        /* the backend operation of a plain route */
-  const char      *query;     /* the query parameters it takes, comma-separated */
-  SynBodyKind      body;
-  guint            status;    /* on success */
-  guint            project : 1;  /* needs project_id (path, query or body), checked for access */
-  guint            writes : 1;   /* changes the project: wakes its event feed */
-  SynRouteHandler  handle;    /* NULL: call op with the parameters and answer */
-};
 
 /* One request from the route match to the answer. The message is paused
  * while the backend works; @gone is set when the client went away. */
@@ -65,7 +40,7 @@ struct _SynRequest
 {
   SynServer         *server;
   SoupServerMessage *msg;
-  const SynRoute    *route;
+  const SynApiRoute *route;
   JsonObject        *params;
   SynServerUser     *user;
   char              *token;
@@ -80,8 +55,8 @@ SynBackend      *_syn_server_get_backend    (SynServer   *self);
 SynLocalBackend *_syn_server_get_local      (SynServer   *self);
 SynWsHub        *_syn_server_get_hub        (SynServer   *self);
 const char      *_syn_server_get_database   (SynServer   *self);
-SynAuthThrottle *_syn_server_get_throttle   (SynServer   *self);   /* per host and username */
-SynAuthThrottle *_syn_server_get_host_throttle (SynServer *self);  /* per host */
+SynLoginThrottle *_syn_server_get_throttle   (SynServer   *self);   /* per host and username */
+SynLoginThrottle *_syn_server_get_host_throttle (SynServer *self);  /* per host */
 void             _syn_server_cache_user     (SynServer   *self,
                                              const char  *token,
                                              SynServerUser *user);
@@ -125,31 +100,24 @@ void             _syn_server_generic_done   (SynRequest  *req,
 /* A request's parameters from its body (per @route->body) and from its
  * query, as the dispatch reads them; errors are SYN_BACKEND_ERROR_INVALID.
  * Shared with the fuzz targets (tests/fuzz). */
-gboolean         _syn_server_parse_body     (const SynRoute *route,
+gboolean         _syn_server_parse_body     (const SynApiRoute *route,
                                              const char  *data,
                                              gsize        len,
                                              JsonObject  *params,
                                              GError     **error);
-gboolean         _syn_server_parse_query    (const SynRoute *route,
+gboolean         _syn_server_parse_query    (const SynApiRoute *route,
                                              GHashTable  *query,
                                              gboolean     websocket,
                                              JsonObject  *params,
                                              GError     **error);
-/* The ids among @params that must be UUIDs (400 otherwise). */
-gboolean         _syn_server_check_ids      (const SynRoute *route,
-                                             JsonObject  *params,
-                                             GError     **error);
-/* POST /api/v1/rules/execute takes these members only. */
-gboolean         _syn_server_check_execute_fields (JsonObject *params,
-                                                   GError    **error);
 /* Completes the WebSocket handshake; the connection then goes to the hub. */
 void             _syn_server_upgrade        (SynRequest  *req,
                                              gboolean     project,
                                              const char  *key,
                                              gint64       after);
 
-/* syn-server-routes.c */
-extern const SynRoute _syn_server_routes[];
-extern const SynRoute _syn_server_ws_routes[];
+/* syn-server-routes.c: the handler of a route that is more than its
+ * operation called as is (NULL for those). */
+SynRouteHandler  _syn_server_route_handler  (const SynApiRoute *route);
 
 G_END_DECLS

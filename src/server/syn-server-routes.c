@@ -1,16 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-server-routes.c: the REST and WebSocket routes of DESIGN.md section 7, and the handlers of
- * those that are more than one backend operation. */
+/* syn-server-routes.c: the handlers of the routes (backend/syn-api-routes.c) that are more than one
+ * backend operation called as is. */
 #include "config.h"
 
 #include <string.h>
 
 #include "core/syn-core.h"
 #include "syn-server-private.h"
-
-#define PAGE "page,limit"
-#define TIMELINE_QUERY "project_id,asset_id,rule_id,discipline,event_types,correlation_id," \
-                       "from_date,to_date,include_rolled_back," PAGE
 
 /* ------------------------------------------------------------------------- */
 /* Health and sessions                                                       */
@@ -48,13 +44,13 @@ on_login (SynRequest *req, JsonNode *answer, GError *error)
     {
       if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAUTHORIZED))
         {
-          syn_auth_throttle_failed (_syn_server_get_throttle (req->server), key, now);
-          syn_auth_throttle_failed (_syn_server_get_host_throttle (req->server), host ? host : "-", now);
+          syn_login_throttle_failed (_syn_server_get_throttle (req->server), key, now);
+          syn_login_throttle_failed (_syn_server_get_host_throttle (req->server), host ? host : "-", now);
         }
       _syn_server_reply_error (req, error);
       return;
     }
-  syn_auth_throttle_succeeded (_syn_server_get_throttle (req->server), key);
+  syn_login_throttle_succeeded (_syn_server_get_throttle (req->server), key);
   {
     JsonObject *a = json_node_get_object (answer);
     g_autoptr(SynServerUser) user = _syn_server_user_new (json_object_get_object_member (a, "user"));
@@ -73,8 +69,8 @@ handle_login (SynRequest *req)
   const char *host = soup_server_message_get_remote_host (req->msg);
   g_autofree char *key = throttle_key (req, username);
   gint64 now = g_get_monotonic_time ();
-  guint wait = MAX (syn_auth_throttle_wait (_syn_server_get_throttle (req->server), key, now),
-                    syn_auth_throttle_wait (_syn_server_get_host_throttle (req->server), host ? host : "-", now));
+  guint wait = MAX (syn_login_throttle_wait (_syn_server_get_throttle (req->server), key, now),
+                    syn_login_throttle_wait (_syn_server_get_host_throttle (req->server), host ? host : "-", now));
 
   if (wait > 0)
     {
@@ -251,34 +247,9 @@ on_executed (GObject *object, GAsyncResult *result, gpointer data)
 
 /* The run goes on off the main loop; its messages reach the hub through
  * the backend's ::execution-message. */
-gboolean
-_syn_server_check_execute_fields (JsonObject *params, GError **error)
-{
-  static const char * const known[] = { "project_id", "mode", "filters", "execution_id", "_user_id", NULL };
-  JsonObjectIter iter;
-  const char *name;
-
-  json_object_iter_init (&iter, params);
-  while (json_object_iter_next (&iter, &name, NULL))
-    if (!g_strv_contains (known, name))
-      {
-        g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
-                     "%s: unknown field (known: project_id, mode, filters, execution_id)", name);
-        return FALSE;
-      }
-  return TRUE;
-}
-
 static void
 handle_execute (SynRequest *req)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!_syn_server_check_execute_fields (req->params, &error))
-    {
-      _syn_server_reply_status (req, 400, NULL, "%s", error->message);
-      return;
-    }
   syn_backend_execute_async (_syn_server_get_backend (req->server), req->params, NULL, on_executed, req);
 }
 
@@ -459,63 +430,37 @@ handle_ws_project (SynRequest *req)
 }
 
 /* ------------------------------------------------------------------------- */
-/* The tables                                                                */
+/* Handlers                                                                  */
 
-#define R(method, pattern, rank, op, query, body, status, project, writes, handle) \
-  { method, pattern, rank, op, query, body, status, project, writes, handle }
-
-/* Method, path, minimum role, operation, query parameters, body, success
- * status, project-scoped, writes, handler (NULL: the operation as is). */
-const SynRoute _syn_server_routes[] = {
-  R ("GET", "api/v1/health", SYN_RANK_NONE, NULL, "", SYN_BODY_NONE, 200, FALSE, FALSE, handle_health),
-  R ("POST", "api/v1/auth/login", SYN_RANK_NONE, SYN_OP_LOGIN, "", SYN_BODY_JSON, 200, FALSE, FALSE, handle_login),
-  R ("POST", "api/v1/auth/logout", SYN_RANK_VIEWER, SYN_OP_LOGOUT, "", SYN_BODY_NONE, 204, FALSE, FALSE, handle_logout),
-  R ("GET", "api/v1/auth/me", SYN_RANK_VIEWER, NULL, "", SYN_BODY_NONE, 200, FALSE, FALSE, handle_me),
-
-  R ("GET", "api/v1/users", SYN_RANK_ADMIN, SYN_OP_LIST_USERS, "", SYN_BODY_NONE, 200, FALSE, FALSE, NULL),
-  R ("POST", "api/v1/users", SYN_RANK_ADMIN, SYN_OP_CREATE_USER, "", SYN_BODY_JSON, 201, FALSE, FALSE, NULL),
-
-  R ("GET", "api/v1/projects", SYN_RANK_VIEWER, SYN_OP_LIST_USER_PROJECTS, "", SYN_BODY_NONE, 200, FALSE, FALSE, NULL),
-  R ("POST", "api/v1/projects", SYN_RANK_ADMIN, SYN_OP_CREATE_OWNED_PROJECT, "", SYN_BODY_JSON, 201, FALSE, FALSE, NULL),
-  R ("POST", "api/v1/demo", SYN_RANK_ADMIN, SYN_OP_CREATE_DEMO, "", SYN_BODY_JSON, 201, FALSE, FALSE, handle_demo),
-  R ("GET", "api/v1/projects/{project_id}", SYN_RANK_VIEWER, SYN_OP_GET_PROJECT, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-  R ("GET", "api/v1/projects/{project_id}/members", SYN_RANK_VIEWER, SYN_OP_LIST_MEMBERS, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-  R ("POST", "api/v1/projects/{project_id}/members", SYN_RANK_ENGINEER, SYN_OP_ADD_MEMBER, "", SYN_BODY_JSON, 201, TRUE, FALSE, NULL),
-  R ("GET", "api/v1/projects/{project_id}/state-hash", SYN_RANK_VIEWER, SYN_OP_STATE_HASH, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-
-  R ("GET", "api/v1/projects/{project_id}/assets", SYN_RANK_VIEWER, SYN_OP_LIST_ASSETS, "type,q," PAGE, SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-  R ("POST", "api/v1/projects/{project_id}/assets", SYN_RANK_ENGINEER, SYN_OP_CREATE_ASSET, "", SYN_BODY_JSON, 201, TRUE, TRUE, NULL),
-  R ("GET", "api/v1/projects/{project_id}/assets/by-tag/{tag}", SYN_RANK_VIEWER, SYN_OP_GET_ASSET, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-  R ("GET", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_RANK_VIEWER, SYN_OP_GET_ASSET, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-  R ("PATCH", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_RANK_ENGINEER, SYN_OP_UPDATE_ASSET, "", SYN_BODY_JSON, 200, TRUE, TRUE, NULL),
-  R ("DELETE", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_RANK_ENGINEER, SYN_OP_DELETE_ASSET, "", SYN_BODY_NONE, 204, TRUE, TRUE, NULL),
-  R ("GET", "api/v1/projects/{project_id}/assets/{asset_id}/explain", SYN_RANK_VIEWER, SYN_OP_EXPLAIN, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-  R ("POST", "api/v1/projects/{project_id}/import", SYN_RANK_ENGINEER, SYN_OP_IMPORT_CSV, "strict", SYN_BODY_CSV, 200, TRUE, TRUE, NULL),
-  R ("GET", "api/v1/projects/{project_id}/cables", SYN_RANK_VIEWER, SYN_OP_LIST_CABLES, PAGE, SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-
-  R ("GET", "api/v1/projects/{project_id}/rules", SYN_RANK_VIEWER, SYN_OP_LIST_RULES, "", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-  R ("POST", "api/v1/projects/{project_id}/rules", SYN_RANK_ENGINEER, SYN_OP_SAVE_RULE, "", SYN_BODY_RULE, 201, TRUE, FALSE, NULL),
-  R ("PUT", "api/v1/projects/{project_id}/rules/{rule_id}", SYN_RANK_ENGINEER, SYN_OP_SAVE_RULE, "", SYN_BODY_RULE, 200, TRUE, FALSE, handle_put_rule),
-  R ("DELETE", "api/v1/projects/{project_id}/rules/{rule_id}", SYN_RANK_ENGINEER, SYN_OP_DELETE_RULE, "", SYN_BODY_NONE, 204, TRUE, FALSE, handle_delete_rule),
-  R ("GET", "api/v1/rules/library", SYN_RANK_VIEWER, SYN_OP_LIST_RULES, "", SYN_BODY_NONE, 200, FALSE, FALSE, handle_library_rules),
-  R ("POST", "api/v1/rules/library", SYN_RANK_ADMIN, SYN_OP_SAVE_RULE, "", SYN_BODY_RULE, 201, FALSE, FALSE, NULL),
-  R ("PUT", "api/v1/rules/library/{rule_id}", SYN_RANK_ADMIN, SYN_OP_SAVE_RULE, "", SYN_BODY_RULE, 200, FALSE, FALSE, handle_put_rule),
-  R ("DELETE", "api/v1/rules/library/{rule_id}", SYN_RANK_ADMIN, SYN_OP_DELETE_RULE, "", SYN_BODY_NONE, 204, FALSE, FALSE, handle_delete_rule),
-
-  R ("GET", "api/v1/projects/{project_id}/executions", SYN_RANK_VIEWER, SYN_OP_LIST_EXECUTIONS, PAGE, SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-  R ("GET", "api/v1/executions/{execution_id}", SYN_RANK_VIEWER, SYN_OP_GET_EXECUTION, "", SYN_BODY_NONE, 200, FALSE, FALSE, handle_get_execution),
-  R ("POST", "api/v1/rules/execute", SYN_RANK_ENGINEER, NULL, "", SYN_BODY_JSON, 200, TRUE, FALSE, handle_execute),
-  R ("POST", "api/v1/rules/rollback", SYN_RANK_ENGINEER, SYN_OP_ROLLBACK, "project_id", SYN_BODY_JSON, 200, TRUE, TRUE, NULL),
-  R ("GET", "api/v1/rules/rollback/blockers", SYN_RANK_VIEWER, SYN_OP_ROLLBACK_BLOCKERS, "project_id,correlation_id", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-
-  R ("GET", "api/v1/events/timeline", SYN_RANK_VIEWER, SYN_OP_TIMELINE, TIMELINE_QUERY, SYN_BODY_NONE, 200, TRUE, FALSE, handle_timeline),
-  R ("GET", "api/v1/events/assets/{asset_id}/history", SYN_RANK_VIEWER, SYN_OP_ASSET_HISTORY, "project_id", SYN_BODY_NONE, 200, TRUE, FALSE, NULL),
-  { NULL }
+/* The routes that are more than their operation called as is. */
+static const struct
+{
+  const char      *method;
+  const char      *pattern;
+  SynRouteHandler  handle;
+} handlers[] = {
+  { "GET", "api/v1/health", handle_health },
+  { "POST", "api/v1/auth/login", handle_login },
+  { "POST", "api/v1/auth/logout", handle_logout },
+  { "GET", "api/v1/auth/me", handle_me },
+  { "POST", "api/v1/demo", handle_demo },
+  { "PUT", "api/v1/projects/{project_id}/rules/{rule_id}", handle_put_rule },
+  { "DELETE", "api/v1/projects/{project_id}/rules/{rule_id}", handle_delete_rule },
+  { "GET", "api/v1/rules/library", handle_library_rules },
+  { "PUT", "api/v1/rules/library/{rule_id}", handle_put_rule },
+  { "DELETE", "api/v1/rules/library/{rule_id}", handle_delete_rule },
+  { "GET", "api/v1/executions/{execution_id}", handle_get_execution },
+  { "POST", "api/v1/rules/execute", handle_execute },
+  { "GET", "api/v1/events/timeline", handle_timeline },
+  { "GET", "ws/execution/{execution_id}", handle_ws_execution },
+  { "GET", "ws/projects/{project_id}/events", handle_ws_project },
 };
 
-/* Both need a token (header or ?token=) like the REST routes. */
-const SynRoute _syn_server_ws_routes[] = {
-  R ("GET", "ws/execution/{execution_id}", SYN_RANK_VIEWER, NULL, "", SYN_BODY_NONE, 101, FALSE, FALSE, handle_ws_execution),
-  R ("GET", "ws/projects/{project_id}/events", SYN_RANK_VIEWER, NULL, "after", SYN_BODY_NONE, 101, TRUE, FALSE, handle_ws_project),
-  { NULL }
-};
+SynRouteHandler
+_syn_server_route_handler (const SynApiRoute *route)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
+    if (g_str_equal (handlers[i].method, route->method) && g_str_equal (handlers[i].pattern, route->pattern))
+      return handlers[i].handle;
+  return NULL;
+}

@@ -35,8 +35,8 @@ struct _SynServer
   GHashTable      *access_cache;   /* "user id\x1fproject key" -> AccessEntry */
   GHashTable      *page_cache;     /* timeline query -> CachedPage */
   gsize            page_cache_bytes;
-  SynAuthThrottle *user_throttle;  /* "host username" */
-  SynAuthThrottle *host_throttle;  /* "host" */
+  SynLoginThrottle *user_throttle;  /* "host username" */
+  SynLoginThrottle *host_throttle;  /* "host" */
 
   guint64          max_body_size;
   guint64          max_import_size;
@@ -116,12 +116,7 @@ _syn_server_user_unref (SynServerUser *user)
 JsonNode *
 _syn_server_user_to_json (SynServerUser *user)
 {
-  JsonObject *o = json_object_new ();
-
-  json_object_set_string_member (o, "id", user->id);
-  json_object_set_string_member (o, "username", user->username);
-  json_object_set_string_member (o, "role", user->role);
-  return syn_json_node_new_object (o);
+  return syn_user_brief_json (user->id, user->username, user->role);
 }
 
 static void
@@ -174,7 +169,7 @@ _syn_server_get_database (SynServer *self)
   return self->database;
 }
 
-SynAuthThrottle *
+SynLoginThrottle *
 _syn_server_get_throttle (SynServer *self)
 {
   return self->user_throttle;
@@ -510,7 +505,7 @@ _syn_server_call (SynRequest *req, const char *op, JsonObject *params, SynReques
 void
 _syn_server_generic_done (SynRequest *req, JsonNode *answer, GError *error)
 {
-  const SynRoute *route = req->route;
+  const SynApiRoute *route = req->route;
 
   if (error != NULL)
     {
@@ -610,65 +605,6 @@ _syn_server_authorize_project (SynRequest *req, const char *project_key, SynRequ
 /* ------------------------------------------------------------------------- */
 /* Dispatch                                                                  */
 
-static gboolean
-is_uuid_param (const char *name)
-{
-  return g_str_equal (name, "asset_id") || g_str_equal (name, "execution_id") ||
-         g_str_equal (name, "correlation_id");
-}
-
-gboolean
-_syn_server_check_ids (const SynRoute *route, JsonObject *params, GError **error)
-{
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *node;
-
-  json_object_iter_init (&iter, params);
-  while (json_object_iter_next (&iter, &name, &node))
-    if (is_uuid_param (name) && JSON_NODE_HOLDS_VALUE (node) &&
-        json_node_get_value_type (node) == G_TYPE_STRING &&
-        !syn_uuid_is_valid (json_node_get_string (node)) &&
-        /* the rollback body keeps the specification's own message */
-        !(g_str_equal (name, "correlation_id") && route->body == SYN_BODY_JSON))
-      {
-        g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
-                     "%s: \"%s\" is not a UUID", name, json_node_get_string (node));
-        return FALSE;
-      }
-  return TRUE;
-}
-
-/* Matches "a/{x}/b" against the decoded segments; fills @out with the
- * variables. Allocates nothing on a mismatch but the partial @out. */
-static gboolean
-match_pattern (const char *pattern, char **segments, guint n_segments, JsonObject *out)
-{
-  const char *p = pattern;
-  guint i = 0;
-
-  while (*p != '\0')
-    {
-      const char *end = strchr (p, '/');
-      gsize len = end ? (gsize) (end - p) : strlen (p);
-
-      if (i >= n_segments)
-        return FALSE;
-      if (p[0] == '{')
-        {
-          g_autofree char *name = g_strndup (p + 1, len - 2);
-
-          if (out != NULL)
-            json_object_set_string_member (out, name, segments[i]);
-        }
-      else if (strlen (segments[i]) != len || strncmp (segments[i], p, len) != 0)
-        return FALSE;
-      i++;
-      p = end ? end + 1 : p + len;
-    }
-  return i == n_segments;
-}
-
 /* "/api/v1/projects/A%20B/assets" -> {"api", "v1", "projects", "A B", "assets"}. */
 static char **
 split_path (const char *path)
@@ -688,24 +624,6 @@ split_path (const char *path)
       g_strv_builder_add (builder, decoded);
     }
   return g_strv_builder_end (builder);
-}
-
-static gboolean
-list_contains (const char *list, const char *name)
-{
-  gsize len = strlen (name);
-  const char *p = list;
-
-  while (p != NULL && *p != '\0')
-    {
-      const char *end = strchr (p, ',');
-      gsize n = end ? (gsize) (end - p) : strlen (p);
-
-      if (n == len && strncmp (p, name, len) == 0)
-        return TRUE;
-      p = end ? end + 1 : NULL;
-    }
-  return FALSE;
 }
 
 static const char *
@@ -755,30 +673,9 @@ duplicate_member (const char *data, gsize len)
   return scan.duplicate;
 }
 
-/* The members a plain route's JSON body may have, for the operations that
- * would otherwise ignore the others ({"cascad": true} must not roll back
- * without cascade, unseen). Asset edits and execute check their own. */
-static const char *
-known_body_members (const SynRoute *route)
-{
-  static const struct { const char *op; const char *members; } known[] = {
-    { SYN_OP_LOGIN, "username,password" },
-    { SYN_OP_CREATE_USER, "username,password,role,display_name" },
-    { SYN_OP_CREATE_OWNED_PROJECT, "name,description,country" },
-    { SYN_OP_CREATE_DEMO, "name" },
-    { SYN_OP_ADD_MEMBER, "username" },
-    { SYN_OP_ROLLBACK, "project_id,correlation_id,cascade" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_strcmp0 (route->op, known[i].op) == 0)
-      return known[i].members;
-  return NULL;
-}
-
 /* A body, decoded per @route, into @params (the fuzz targets call this too). */
 gboolean
-_syn_server_parse_body (const SynRoute *route, const char *data, gsize len, JsonObject *params, GError **error)
+_syn_server_parse_body (const SynApiRoute *route, const char *data, gsize len, JsonObject *params, GError **error)
 {
   g_autoptr(JsonNode) root = NULL;
 
@@ -853,18 +750,11 @@ _syn_server_parse_body (const SynRoute *route, const char *data, gsize len, Json
     const char *name;
     JsonNode *node;
 
+    if (!syn_api_route_check_members (route, json_node_get_object (root), error))
+      return FALSE;
     json_object_iter_init (&iter, json_node_get_object (root));
     while (json_object_iter_next (&iter, &name, &node))
-      {
-        /* "_user_id" and its kind are the server's to set */
-        if (name[0] == '_' ||
-            (known_body_members (route) != NULL && !list_contains (known_body_members (route), name)))
-          {
-            g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: unknown field", name);
-            return FALSE;
-          }
-        json_object_set_member (params, name, json_node_ref (node));
-      }
+      json_object_set_member (params, name, json_node_ref (node));
   }
   return TRUE;
 }
@@ -883,7 +773,7 @@ read_body (SynRequest *req, GError **error)
 
 /* The query parameters @route takes, into @params (the fuzz targets call this too). */
 gboolean
-_syn_server_parse_query (const SynRoute *route, GHashTable *query, gboolean websocket, JsonObject *params,
+_syn_server_parse_query (const SynApiRoute *route, GHashTable *query, gboolean websocket, JsonObject *params,
                          GError **error)
 {
   GHashTableIter iter;
@@ -896,7 +786,7 @@ _syn_server_parse_query (const SynRoute *route, GHashTable *query, gboolean webs
     {
       if (websocket && g_str_equal (name, "token"))
         continue;
-      if (!list_contains (route->query, name))
+      if (!syn_api_route_takes_query (route, name))
         {
           g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: unknown parameter", name);
           return FALSE;
@@ -957,7 +847,7 @@ on_route_project (SynRequest *req, JsonNode *answer, GError *error)
 static void
 signed_in (SynRequest *req)
 {
-  const SynRoute *route = req->route;
+  const SynApiRoute *route = req->route;
 
   if (route->project)
     {
@@ -977,22 +867,24 @@ signed_in (SynRequest *req)
 static void
 authorized (SynRequest *req)
 {
-  const SynRoute *route = req->route;
+  const SynApiRoute *route = req->route;
+  SynRouteHandler handle;
 
-  if (req->user != NULL && req->user->rank < route->min_rank)
+  if (req->user != NULL && req->user->rank < (int) route->min_role)
     {
       static const char * const names[] = { "", "viewer", "engineer", "admin" };
 
       _syn_server_reply_status (req, 403, NULL, "This needs the %s role; %s is %s %s",
-                                names[CLAMP (route->min_rank, 0, 3)], req->user->username,
+                                names[CLAMP (route->min_role, 0, 3)], req->user->username,
                                 req->user->rank == 3 || req->user->rank == 2 ? "an" : "a",
                                 req->user->role);
       return;
     }
   if (req->user != NULL)
     json_object_set_string_member (req->params, "_user_id", req->user->id);
-  if (route->handle != NULL)
-    route->handle (req);
+  handle = _syn_server_route_handler (route);
+  if (handle != NULL)
+    handle (req);
   else
     _syn_server_call (req, route->op, req->params, _syn_server_generic_done);
 }
@@ -1040,19 +932,6 @@ authenticate (SynRequest *req)
   syn_backend_call_async (SYN_BACKEND (self->backend), SYN_OP_AUTHENTICATE, params, NULL, on_authenticated, req);
 }
 
-static const SynRoute *
-find_route (const SynRoute *table, const char *method, char **segments, guint n, gboolean *path_known)
-{
-  for (const SynRoute *r = table; r->pattern != NULL; r++)
-    if (match_pattern (r->pattern, segments, n, NULL))
-      {
-        *path_known = TRUE;
-        if (g_str_equal (r->method, method))
-          return r;
-      }
-  return NULL;
-}
-
 static void
 handle_request (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -1067,16 +946,14 @@ handle_request (SoupServer        *soup,
   g_autoptr(GError) error = NULL;
   gboolean path_known = FALSE;
   gboolean websocket;
-  guint n;
 
   if (segments == NULL)
     {
       _syn_server_reply_status (req, 400, NULL, "The path is not valid percent-encoded UTF-8");
       return;
     }
-  n = g_strv_length (segments);
-  websocket = n > 0 && g_str_equal (segments[0], "ws");
-  req->route = find_route (websocket ? _syn_server_ws_routes : _syn_server_routes, method, segments, n, &path_known);
+  websocket = segments[0] != NULL && g_str_equal (segments[0], "ws");
+  req->route = syn_api_route_match (websocket ? syn_api_ws_routes : syn_api_routes, method, segments, &path_known);
   if (req->route == NULL)
     {
       if (path_known)
@@ -1117,15 +994,15 @@ handle_request (SoupServer        *soup,
       _syn_server_reply_error (req, error);
       return;
     }
-  match_pattern (req->route->pattern, segments, n, req->params);
+  syn_api_route_take_path (req->route, segments, req->params);
 
-  if (!_syn_server_check_ids (req->route, req->params, &error))
+  if (!syn_api_route_check_ids (req->route, req->params, &error))
     {
       _syn_server_reply_status (req, 400, NULL, "%s", error->message);
       return;
     }
 
-  if (req->route->min_rank == SYN_RANK_NONE)
+  if (req->route->min_role == SYN_API_ROLE_NONE)
     {
       authorized (req);
       return;
@@ -1357,7 +1234,7 @@ upgrade (SynRequest *req, gboolean project, const char *key, gint64 after)
   ud->project = project;
   ud->key = g_strdup (key);
   ud->after = after;
-  ud->may_cancel = req->user != NULL && req->user->rank >= SYN_RANK_ENGINEER;
+  ud->may_cancel = req->user != NULL && req->user->rank >= SYN_API_ROLE_ENGINEER;
   g_signal_connect_data (req->msg, "wrote-informational", G_CALLBACK (on_wrote_informational), ud,
                          upgrade_data_free, 0);
   request_finish (req);
@@ -1590,8 +1467,8 @@ syn_server_finalize (GObject *object)
   g_clear_pointer (&self->token_cache, g_hash_table_unref);
   g_clear_pointer (&self->access_cache, g_hash_table_unref);
   g_clear_pointer (&self->page_cache, g_hash_table_unref);
-  g_clear_pointer (&self->user_throttle, syn_auth_throttle_free);
-  g_clear_pointer (&self->host_throttle, syn_auth_throttle_free);
+  g_clear_pointer (&self->user_throttle, syn_login_throttle_free);
+  g_clear_pointer (&self->host_throttle, syn_login_throttle_free);
   g_free (self->database);
   g_free (self->url);
 
@@ -1704,13 +1581,13 @@ syn_server_init (SynServer *self)
   self->access_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) access_entry_free);
   self->page_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_page_free);
-  self->user_throttle = syn_auth_throttle_new (LOGIN_FREE_PER_USER);
-  self->host_throttle = syn_auth_throttle_new (LOGIN_FREE_PER_HOST);
+  self->user_throttle = syn_login_throttle_new (LOGIN_FREE_PER_USER);
+  self->host_throttle = syn_login_throttle_new (LOGIN_FREE_PER_HOST);
   self->max_body_size = SYN_SERVER_DEFAULT_MAX_BODY;
   self->max_import_size = SYN_SERVER_DEFAULT_MAX_IMPORT;
 }
 
-SynAuthThrottle *
+SynLoginThrottle *
 _syn_server_get_host_throttle (SynServer *self)
 {
   return self->host_throttle;

@@ -5,7 +5,6 @@
 #include <libsoup/soup.h>
 
 #include "backend/syn-local-backend.h"
-#include "syn-auth.h"
 
 G_BEGIN_DECLS
 

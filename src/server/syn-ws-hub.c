@@ -198,16 +198,9 @@ on_closed (SoupWebsocketConnection *conn, gpointer data)
 static void
 send_error (Watcher *w, const char *message, gboolean recoverable)
 {
-  JsonObject *m = json_object_new ();
-  g_autoptr(JsonNode) node = syn_json_node_new_object (m);
-  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = syn_json_node_new_object (syn_live_message_error (NULL, NULL, message, recoverable, NULL));
+  g_autofree char *text = syn_json_to_string (node);
 
-  json_object_set_string_member (m, "type", "ERROR");
-  json_object_set_null_member (m, "rule_id");
-  json_object_set_null_member (m, "asset_id");
-  json_object_set_string_member (m, "message", message);
-  json_object_set_boolean_member (m, "recoverable", recoverable);
-  text = syn_json_to_string (node);
   watcher_send (w, text);
 }
 
@@ -327,7 +320,7 @@ static JsonNode *
 final_message_from_record (JsonObject *x)
 {
   const char *status = syn_json_get_string (x, "status");
-  JsonObject *m = json_object_new ();
+  JsonObject *m;
 
   if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "preview") == 0)
     {
@@ -341,6 +334,7 @@ final_message_from_record (JsonObject *x)
           syn_time_parse_iso8601 (s, FALSE, &started, NULL);
           syn_time_parse_iso8601 (f, FALSE, &finished, NULL);
         }
+      m = json_object_new ();
       json_object_set_string_member (m, "type", "COMPLETED");
       json_object_set_string_member (m, "execution_id", syn_json_get_string (x, "execution_id"));
       syn_json_set_string_or_null (m, "correlation_id", syn_json_get_string (x, "correlation_id"));
@@ -359,11 +353,7 @@ final_message_from_record (JsonObject *x)
       else
         text = g_strdup_printf ("The execution is %s in another server process: watch it there",
                                 status ? status : "unknown");
-      json_object_set_string_member (m, "type", "ERROR");
-      json_object_set_null_member (m, "rule_id");
-      json_object_set_null_member (m, "asset_id");
-      json_object_set_string_member (m, "message", text);
-      json_object_set_boolean_member (m, "recoverable", FALSE);
+      m = syn_live_message_error (NULL, NULL, text, FALSE, NULL);
     }
   return syn_json_node_new_object (m);
 }

@@ -17,7 +17,7 @@
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-state-hash.h"
 #include "engine/syn-state-replay.h"
-#include "server/syn-auth.h"
+#include "engine/syn-auth.h"
 #include "crash-check.h"
 #include "syn-test-fixture.h"
 #include "syn-test-pg.h"

@@ -8,7 +8,7 @@
 #include "fuzz-common.h"
 #include "server/syn-server-private.h"
 
-/* The routes with a body, in the order of _syn_server_routes: the first
+/* The routes with a body, in the order of syn_api_routes: the first
  * byte of an input picks one (modulo their number), the rest is the body.
  * Left out: POST /api/v1/demo (a whole project per input) and the PUT of a
  * rule (its handler only pins the id; POST takes the same body). */
@@ -18,7 +18,7 @@ static void
 find_routes (void)
 {
   routes = g_ptr_array_new ();
-  for (const SynRoute *r = _syn_server_routes; r->pattern != NULL; r++)
+  for (const SynApiRoute *r = syn_api_routes; r->pattern != NULL; r++)
     if (r->body != SYN_BODY_NONE && !g_str_equal (r->method, "PUT") && !g_str_equal (r->op ? r->op : "", SYN_OP_CREATE_DEMO))
       g_ptr_array_add (routes, (gpointer) r);
   g_assert_cmpuint (routes->len, >=, 10);
@@ -27,7 +27,7 @@ find_routes (void)
 /* What the server answers with 4xx: the client's fault, told. A 5xx on
  * input from outside is a bug. */
 static void
-check_outcome (const SynRoute *route, JsonNode *answer, GError *error)
+check_outcome (const SynApiRoute *route, JsonNode *answer, GError *error)
 {
   /* SYN_FUZZ_VERBOSE=1: what each input came to, for triage and seeds */
   if (g_getenv ("SYN_FUZZ_VERBOSE") != NULL)
@@ -46,7 +46,7 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   SynFuzzWorld *world;
-  const SynRoute *route;
+  const SynApiRoute *route;
   g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = NULL;
@@ -80,14 +80,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         }
       json_object_set_string_member (params, "project_id", world->project_id);
     }
-  if (!_syn_server_check_ids (route, params, NULL))
+  if (!syn_api_route_check_ids (route, params, NULL))
     return 0;
   json_object_set_string_member (params, "_user_id", world->user_id);
 
-  if (route->op == NULL)
+  if (g_str_equal (route->op, SYN_OP_EXECUTE))
     {
       /* POST /api/v1/rules/execute: the run itself, to its end */
-      if (!_syn_server_check_execute_fields (params, NULL))
+      if (!syn_api_route_check_params (route, params, NULL))
         return 0;
       answer = syn_fuzz_execute (params, &error);
     }

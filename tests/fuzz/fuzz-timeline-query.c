@@ -8,10 +8,10 @@
 #include "fuzz-common.h"
 #include "server/syn-server-private.h"
 
-static const SynRoute *
+static const SynApiRoute *
 route_for (const char *pattern)
 {
-  for (const SynRoute *r = _syn_server_routes; r->pattern != NULL; r++)
+  for (const SynApiRoute *r = syn_api_routes; r->pattern != NULL; r++)
     if (g_str_equal (r->method, "GET") && g_str_equal (r->pattern, pattern))
       return r;
   g_assert_not_reached ();
@@ -20,7 +20,7 @@ route_for (const char *pattern)
 /* The query as SoupServer hands it over (soup_form_decode), through the
  * server's own checks, then the route's operation. */
 static void
-run_query (SynFuzzWorld *world, const SynRoute *route, const char *query_string)
+run_query (SynFuzzWorld *world, const SynApiRoute *route, const char *query_string)
 {
   g_autoptr(GHashTable) query = soup_form_decode (query_string);
   g_autoptr(JsonObject) params = json_object_new ();
@@ -33,7 +33,7 @@ run_query (SynFuzzWorld *world, const SynRoute *route, const char *query_string)
       return;
     }
   /* the server's UUID check (handle_request), then the project it authorized */
-  if (!_syn_server_check_ids (route, params, NULL))
+  if (!syn_api_route_check_ids (route, params, NULL))
     return;
   json_object_set_string_member (params, "project_id", world->project_id);
   json_object_set_string_member (params, "_user_id", world->user_id);
@@ -52,7 +52,7 @@ run_query (SynFuzzWorld *world, const SynRoute *route, const char *query_string)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  static const SynRoute *timeline, *assets, *executions;
+  static const SynApiRoute *timeline, *assets, *executions;
   SynFuzzWorld *world;
   g_autofree char *text = NULL;
 

@@ -7,7 +7,7 @@
 
 #include "core/syn-core.h"
 #include "engine/syn-state-hash.h"
-#include "server/syn-auth.h"
+#include "engine/syn-auth.h"
 #include "server/syn-server-private.h"
 #include "syn-security-common.h"
 #include "syn-test-fixture.h"
@@ -421,7 +421,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static void
 test_every_route_has_a_row (void)
 {
-  const SynRoute *tables[] = { _syn_server_routes, _syn_server_ws_routes };
+  const SynApiRoute *tables[] = { syn_api_routes, syn_api_ws_routes };
   const Row *row_tables[] = { rows, ws_rows };
   guint n_rows[] = { G_N_ELEMENTS (rows), G_N_ELEMENTS (ws_rows) };
 
@@ -429,7 +429,7 @@ test_every_route_has_a_row (void)
     {
       guint n_routes = 0;
 
-      for (const SynRoute *route = tables[t]; route->pattern != NULL; route++, n_routes++)
+      for (const SynApiRoute *route = tables[t]; route->pattern != NULL; route++, n_routes++)
         {
           gboolean found = FALSE;
 

@@ -7,7 +7,7 @@
 
 #include "core/syn-core.h"
 #include "engine/syn-state-hash.h"
-#include "server/syn-auth.h"
+#include "engine/syn-auth.h"
 #include "server/syn-server-private.h"
 #include "syn-security-common.h"
 #include "syn-test-fixture.h"
@@ -310,7 +310,7 @@ typedef enum {
 
 typedef struct
 {
-  const SynRoute *route;
+  const SynApiRoute *route;
   gboolean        websocket;
   char          **names;       /* path variables, in order */
   char          **values;      /* encoded */
@@ -334,7 +334,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
 
 /* A real value for a path or query variable of the baseline (encoded). */
 static char *
-baseline_value (Fixture *f, const SynRoute *route, const char *name)
+baseline_value (Fixture *f, const SynApiRoute *route, const char *name)
 {
   if (g_str_equal (name, "project_id"))
     return g_strdup (f->project_a);
@@ -364,7 +364,7 @@ baseline_value (Fixture *f, const SynRoute *route, const char *name)
 
 /* The baseline body of a route: what a well-behaved client sends. */
 static char *
-baseline_body (Fixture *f, const SynRoute *route)
+baseline_body (Fixture *f, const SynApiRoute *route)
 {
   const char *m = route->method, *p = route->pattern;
 
@@ -406,7 +406,7 @@ baseline_body (Fixture *f, const SynRoute *route)
 }
 
 static Request *
-baseline (Fixture *f, const SynRoute *route, gboolean websocket)
+baseline (Fixture *f, const SynApiRoute *route, gboolean websocket)
 {
   Request *r = g_new0 (Request, 1);
   g_auto(GStrv) parts = g_strsplit (route->pattern, "/", -1);
@@ -585,8 +585,8 @@ probe_kept (Fixture *f, const Request *r, const char *what, const char * const *
     {
       SynServer *server = syn_test_server_get_server (f->srv);
 
-      syn_auth_throttle_succeeded (_syn_server_get_host_throttle (server), "127.0.0.1");
-      syn_auth_throttle_succeeded (_syn_server_get_throttle (server), "127.0.0.1 admin");
+      syn_login_throttle_succeeded (_syn_server_get_host_throttle (server), "127.0.0.1");
+      syn_login_throttle_succeeded (_syn_server_get_throttle (server), "127.0.0.1 admin");
     }
 
   if (status >= 200 && status < 300 && accept != ACCEPT_NEVER)
@@ -974,7 +974,7 @@ nested (guint levels, const char *open)
 static void
 probe_body (Fixture *f, const Request *base)
 {
-  const SynRoute *route = base->route;
+  const SynApiRoute *route = base->route;
   gboolean json = route->body == SYN_BODY_JSON || route->body == SYN_BODY_RULE;
   g_autofree char *deep_array = nested (100000, "[");
   g_autofree char *deep_object = nested (100000, "{\"a\":");
@@ -1166,7 +1166,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 /* Cases                                                                     */
 
 static void
-probe_route (Fixture *f, const SynRoute *route, gboolean websocket, gboolean bodies)
+probe_route (Fixture *f, const SynApiRoute *route, gboolean websocket, gboolean bodies)
 {
   g_autoptr(Request) base = baseline (f, route, websocket);
   g_autofree char *what = g_strdup_printf ("%s %s (%s)", route->method, route->pattern,
@@ -1191,7 +1191,7 @@ probe_route (Fixture *f, const SynRoute *route, gboolean websocket, gboolean bod
 }
 
 static gboolean
-creates_projects (const SynRoute *route)
+creates_projects (const SynApiRoute *route)
 {
   return g_strcmp0 (route->op, SYN_OP_CREATE_OWNED_PROJECT) == 0 || g_strcmp0 (route->op, SYN_OP_CREATE_DEMO) == 0;
 }
@@ -1200,12 +1200,12 @@ creates_projects (const SynRoute *route)
  * projects last: a project that a body made with a hostile name (plain
  * data) would otherwise be found by that name in a later request. */
 static void
-probe_table (Fixture *f, const SynRoute *table, gboolean websocket, gboolean bodies)
+probe_table (Fixture *f, const SynApiRoute *table, gboolean websocket, gboolean bodies)
 {
-  for (const SynRoute *route = table; route->pattern != NULL; route++)
+  for (const SynApiRoute *route = table; route->pattern != NULL; route++)
     if (!bodies || !creates_projects (route))
       probe_route (f, route, websocket, bodies);
-  for (const SynRoute *route = table; route->pattern != NULL && bodies; route++)
+  for (const SynApiRoute *route = table; route->pattern != NULL && bodies; route++)
     if (creates_projects (route))
       probe_route (f, route, websocket, bodies);
 }
@@ -1213,10 +1213,10 @@ probe_table (Fixture *f, const SynRoute *table, gboolean websocket, gboolean bod
 static void
 test_every_route (Fixture *f, gconstpointer data)
 {
-  probe_table (f, _syn_server_routes, FALSE, FALSE);
-  probe_table (f, _syn_server_ws_routes, TRUE, FALSE);
-  probe_table (f, _syn_server_routes, FALSE, TRUE);
-  probe_table (f, _syn_server_ws_routes, TRUE, TRUE);
+  probe_table (f, syn_api_routes, FALSE, FALSE);
+  probe_table (f, syn_api_ws_routes, TRUE, FALSE);
+  probe_table (f, syn_api_routes, FALSE, TRUE);
+  probe_table (f, syn_api_ws_routes, TRUE, TRUE);
   g_assert_cmpuint (failures, ==, 0);
   g_assert_cmpuint (f->requests, >, 100);
   /* and the server still answers */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-auth.c: password hashing and checking, random tokens and their digests, login throttling. */
+/* syn-auth.c: password hashing and checking, random tokens and their digests, role ranks. */
 #include "config.h"
 
 #include <crypt.h>
@@ -11,9 +11,6 @@
 
 #define TOKEN_BYTES          32
 #define PASSWORD_BYTES       18
-#define THROTTLE_FORGET_USEC (G_GINT64_CONSTANT (15) * 60 * G_USEC_PER_SEC)
-#define THROTTLE_MAX_WAIT_S  300
-#define THROTTLE_MAX_KEYS    10000
 
 /* Fills @buf from the kernel's random source; never a weaker fallback. */
 static gboolean
@@ -149,103 +146,4 @@ syn_auth_role_rank (const char *role)
   if (g_strcmp0 (role, SYN_AUTH_ROLE_ADMIN) == 0)
     return 3;
   return 0;
-}
-
-/* ------------------------------------------------------------------------- */
-/* Throttling                                                                */
-
-typedef struct
-{
-  guint  failures;
-  gint64 last_failure;
-  gint64 blocked_until;
-} ThrottleEntry;
-
-struct _SynAuthThrottle
-{
-  GHashTable *entries;   /* key -> ThrottleEntry */
-  guint       free_failures;
-};
-
-SynAuthThrottle *
-syn_auth_throttle_new (guint free_failures)
-{
-  SynAuthThrottle *self = g_new0 (SynAuthThrottle, 1);
-
-  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->free_failures = MAX (free_failures, 1);
-  return self;
-}
-
-void
-syn_auth_throttle_free (SynAuthThrottle *self)
-{
-  if (self == NULL)
-    return;
-  g_hash_table_unref (self->entries);
-  g_free (self);
-}
-
-static void
-prune (SynAuthThrottle *self, gint64 now)
-{
-  GHashTableIter iter;
-  ThrottleEntry *entry;
-
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
-    if (now - entry->last_failure > THROTTLE_FORGET_USEC && now >= entry->blocked_until)
-      g_hash_table_iter_remove (&iter);
-}
-
-/* 0 when @key may try now, otherwise the whole seconds left to wait. */
-guint
-syn_auth_throttle_wait (SynAuthThrottle *self, const char *key, gint64 now_usec)
-{
-  ThrottleEntry *entry;
-
-  g_return_val_if_fail (self != NULL, 0);
-
-  entry = g_hash_table_lookup (self->entries, key);
-  if (entry == NULL || now_usec >= entry->blocked_until)
-    return 0;
-  return (guint) ((entry->blocked_until - now_usec + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
-}
-
-/* After the free failures, each further one doubles the wait: 1 s, 2 s,
- * 4 s... up to five minutes; a quiet quarter of an hour forgets them. */
-void
-syn_auth_throttle_failed (SynAuthThrottle *self, const char *key, gint64 now_usec)
-{
-  ThrottleEntry *entry;
-
-  g_return_if_fail (self != NULL);
-
-  if (g_hash_table_size (self->entries) >= THROTTLE_MAX_KEYS)
-    prune (self, now_usec);
-  entry = g_hash_table_lookup (self->entries, key);
-  if (entry == NULL)
-    {
-      entry = g_new0 (ThrottleEntry, 1);
-      g_hash_table_insert (self->entries, g_strdup (key), entry);
-    }
-  else if (now_usec - entry->last_failure > THROTTLE_FORGET_USEC)
-    entry->failures = 0;
-  entry->failures++;
-  entry->last_failure = now_usec;
-  if (entry->failures >= self->free_failures)
-    {
-      guint shift = MIN (entry->failures - self->free_failures, 9);
-      gint64 wait_s = MIN ((gint64) 1 << shift, THROTTLE_MAX_WAIT_S);
-
-      entry->blocked_until = now_usec + wait_s * G_USEC_PER_SEC;
-    }
-}
-
-void
-syn_auth_throttle_succeeded (SynAuthThrottle *self, const char *key)
-{
-  g_return_if_fail (self != NULL);
-
-  g_hash_table_remove (self->entries, key);
 }

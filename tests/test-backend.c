@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-backend.c: the backend layer's own pieces: error mapping, the shared route table, the run
+ * object, project changes. */
+#include "config.h"
+
+#include <string.h>
+
+#include "backend/syn-api-routes.h"
+#include "backend/syn-local-backend.h"
+#include "core/syn-core.h"
+#include "engine/syn-engine-error.h"
+#include "store/syn-store.h"
+#include "syn-test-fixture.h"
+
+/* ------------------------------------------------------------------------- */
+/* Error mapping                                                             */
+
+typedef struct
+{
+  GQuark domain;
+  int    code;
+  int    status;
+} Mapping;
+
+/* One mapping of every layer's errors onto HTTP statuses. It used to be
+ * written three times, and SYN_ENGINE_ERROR_FAILED (a damaged snapshot, a
+ * replay that cannot go on) was a 400 in one copy and a 500 in the others. */
+static void
+test_error_mapping (void)
+{
+  const Mapping mappings[] = {
+    { SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED, 500 },
+    { SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CYCLE, 500 },
+    { SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND, 404 },
+    { SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_BUSY, 423 },
+    { SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_ROLLBACK_BLOCKED, 409 },
+    { SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_ROLLBACK_REFUSED, 400 },
+    { SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID_CSV, 400 },
+    { SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID_RULE, 400 },
+    { SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT, 409 },
+    { SYN_STORE_ERROR, SYN_STORE_ERROR_BUSY, 423 },
+    { SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION, 503 },
+    { SYN_STORE_ERROR, SYN_STORE_ERROR_FAILED, 500 },
+    { SYN_CORE_ERROR, SYN_CORE_ERROR_INVALID_FIELD, 400 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (mappings); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (mappings[i].domain, mappings[i].code, "the message");
+
+      syn_backend_error_from_other (&error);
+      g_assert_true (error->domain == SYN_BACKEND_ERROR);
+      g_assert_cmpstr (error->message, ==, "the message");
+      if (syn_backend_error_to_http_status (error) != mappings[i].status)
+        g_error ("%s %d: %d, expected %d", g_quark_to_string (mappings[i].domain), mappings[i].code,
+                 syn_backend_error_to_http_status (error), mappings[i].status);
+    }
+}
+
+/* ------------------------------------------------------------------------- */
+/* The route table                                                           */
+
+#define SAMPLE_UUID "0190f7b2-1d2c-7a3e-8f00-0123456789ab"
+
+/* A well-formed value for a parameter of the table. */
+static const char *
+sample_value (const char *name)
+{
+  if (g_str_has_suffix (name, "_id") && !g_str_equal (name, "project_id") && !g_str_equal (name, "rule_id"))
+    return SAMPLE_UUID;
+  if (g_str_equal (name, "tag"))
+    return "210-PP/001 A";   /* a slash and a space: escaped on the way */
+  if (g_str_equal (name, "page") || g_str_equal (name, "limit") || g_str_equal (name, "after"))
+    return "2";
+  return "Gold Mine";
+}
+
+/* What a client calling the route's operation would pass: every path
+ * parameter, the first query parameter, the fixed ones, a body. */
+static JsonObject *
+sample_params (const SynApiRoute *route)
+{
+  JsonObject *params = json_object_new ();
+  g_auto(GStrv) parts = g_strsplit (route->pattern, "/", -1);
+  g_auto(GStrv) query = g_strsplit (route->query, ",", 2);
+
+  for (guint i = 0; parts[i]; i++)
+    if (parts[i][0] == '{')
+      {
+        g_autofree char *name = g_strndup (parts[i] + 1, strlen (parts[i]) - 2);
+
+        json_object_set_string_member (params, name, sample_value (name));
+      }
+  if (query[0] != NULL && query[0][0] != '\0')
+    json_object_set_string_member (params, query[0], sample_value (query[0]));
+  if (route->fixed != NULL)
+    {
+      g_auto(GStrv) fixed = g_strsplit (route->fixed, "=", 2);
+
+      json_object_set_string_member (params, fixed[0], fixed[1]);
+    }
+  if (route->implied != NULL)
+    json_object_set_string_member (params, route->implied, "implied");
+  switch (route->body)
+    {
+    case SYN_BODY_CSV:
+      json_object_set_string_member (params, "csv", "TAG,TYPE\nT-1,TANK\n");
+      break;
+    case SYN_BODY_RULE:
+      json_object_set_object_member (params, "rule", json_object_new ());
+      break;
+    case SYN_BODY_JSON:
+      if (route->members != NULL)
+        {
+          g_auto(GStrv) members = g_strsplit (route->members, ",", -1);
+
+          for (guint i = 0; members[i]; i++)
+            if (!json_object_has_member (params, members[i]))
+              json_object_set_string_member (params, members[i], sample_value (members[i]));
+        }
+      else
+        json_object_set_string_member (params, "description", "free text");
+      break;
+    case SYN_BODY_NONE:
+    default:
+      break;
+    }
+  json_object_set_string_member (params, "_user_id", "the transport's own");
+  return params;
+}
+
+/* The remote backend's request for every entry is one the server's match
+ * takes back to the same entry and the same path parameters: one table,
+ * both directions. */
+static void
+check_round_trip (const SynApiRoute *table)
+{
+  for (const SynApiRoute *route = table; route->pattern != NULL; route++)
+    {
+      g_autoptr(JsonObject) params = sample_params (route);
+      g_autoptr(JsonObject) back = json_object_new ();
+      g_autoptr(SynApiRequest) request = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) raw = NULL;
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) segments = NULL;
+      gboolean path_known = FALSE;
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *node;
+
+      request = syn_api_request_new (route, params, &error);
+      if (request == NULL)
+        g_error ("%s %s: %s", route->method, route->pattern, error->message);
+      g_assert_cmpstr (request->method, ==, route->method);
+      g_assert_true (g_str_has_prefix (request->path, "/"));
+      g_assert_null (strchr (request->path, '?'));
+      /* the transport's own and the fixed ones never go on the wire */
+      g_assert_true (request->query == NULL || strstr (request->query, "_user_id") == NULL);
+      g_assert_true (request->body == NULL || strstr (request->body, "_user_id") == NULL);
+      g_assert_true (request->query == NULL || strstr (request->query, "library") == NULL);
+      g_assert_true ((request->body != NULL) == (route->body != SYN_BODY_NONE));
+
+      raw = g_strsplit (request->path + 1, "/", -1);
+      for (guint i = 0; raw[i]; i++)
+        {
+          g_autofree char *decoded = g_uri_unescape_string (raw[i], NULL);
+
+          g_strv_builder_add (builder, decoded);
+        }
+      segments = g_strv_builder_end (builder);
+      g_assert_true (syn_api_route_match (table, route->method, segments, &path_known) == route);
+      syn_api_route_take_path (route, segments, back);
+      json_object_iter_init (&iter, back);
+      while (json_object_iter_next (&iter, &name, &node))
+        g_assert_cmpstr (json_node_get_string (node), ==, syn_json_get_string (params, name));
+
+      /* a call of the operation with these parameters goes by a route of the same shape */
+      if (route->op != NULL)
+        {
+          const SynApiRoute *chosen = syn_api_route_for_op (route->op, params);
+
+          g_assert_nonnull (chosen);
+          g_assert_cmpstr (chosen->op, ==, route->op);
+        }
+    }
+}
+
+static void
+test_routes_round_trip (void)
+{
+  check_round_trip (syn_api_routes);
+  check_round_trip (syn_api_ws_routes);
+}
+
+/* Each operation's routes are told apart by the parameters a client gives. */
+static void
+test_routes_choice (void)
+{
+  struct { const char *op; const char *params; const char *pattern; } cases[] = {
+    { SYN_OP_LIST_PROJECTS, "{}", "api/v1/projects" },
+    { SYN_OP_CREATE_PROJECT, "{\"name\": \"A\"}", "api/v1/projects" },
+    { SYN_OP_GET_ASSET, "{\"project_id\": \"P\", \"tag\": \"T\"}", "api/v1/projects/{project_id}/assets/by-tag/{tag}" },
+    { SYN_OP_GET_ASSET, "{\"project_id\": \"P\", \"asset_id\": \"" SAMPLE_UUID "\"}",
+      "api/v1/projects/{project_id}/assets/{asset_id}" },
+    { SYN_OP_LIST_RULES, "{\"library\": true}", "api/v1/rules/library" },
+    { SYN_OP_LIST_RULES, "{\"project_id\": \"P\"}", "api/v1/projects/{project_id}/rules" },
+    { SYN_OP_SAVE_RULE, "{\"rule\": {}}", "api/v1/rules/library" },
+    { SYN_OP_SAVE_RULE, "{\"project_id\": \"P\", \"rule\": {}}", "api/v1/projects/{project_id}/rules" },
+    { SYN_OP_DELETE_RULE, "{\"rule_id\": \"r\"}", "api/v1/rules/library/{rule_id}" },
+    { SYN_OP_DELETE_RULE, "{\"project_id\": \"P\", \"rule_id\": \"r\"}",
+      "api/v1/projects/{project_id}/rules/{rule_id}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) params = syn_json_parse_object (cases[i].params, -1, NULL);
+      const SynApiRoute *route = syn_api_route_for_op (cases[i].op, params);
+
+      g_assert_nonnull (route);
+      g_assert_cmpstr (route->pattern, ==, cases[i].pattern);
+    }
+  /* the server's own operations have no route: no client may call them */
+  g_assert_null (syn_api_route_for_op (SYN_OP_AUTHENTICATE, NULL));
+  g_assert_null (syn_api_route_for_op (SYN_OP_EVENTS_AFTER, NULL));
+}
+
+/* Unknown parameters are refused wherever the call comes from, named. */
+static void
+test_routes_unknown_parameters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = syn_json_parse_object ("{\"project_id\": \"P\", \"colour\": \"red\"}", -1, NULL);
+  g_autoptr(JsonObject) body = syn_json_parse_object ("{\"project_id\": \"P\", \"cascad\": true}", -1, NULL);
+  g_autoptr(JsonObject) bad_id = syn_json_parse_object ("{\"execution_id\": \"123\"}", -1, NULL);
+
+  g_assert_false (syn_api_route_check_params (syn_api_route_for_op (SYN_OP_LIST_CABLES, params), params, &error));
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "colour: unknown parameter");
+  g_clear_error (&error);
+  g_assert_false (syn_api_route_check_params (syn_api_route_for_op (SYN_OP_ROLLBACK, body), body, &error));
+  g_assert_cmpstr (error->message, ==, "cascad: unknown field (known: project_id, correlation_id, cascade)");
+  g_clear_error (&error);
+  g_assert_false (syn_api_route_check_ids (syn_api_route_for_op (SYN_OP_GET_EXECUTION, bad_id), bad_id, &error));
+  g_assert_cmpstr (error->message, ==, "execution_id: \"123\" is not a UUID");
+}
+
+/* ------------------------------------------------------------------------- */
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/synapse/backend/error-mapping", test_error_mapping);
+  g_test_add_func ("/synapse/backend/routes/round-trip", test_routes_round_trip);
+  g_test_add_func ("/synapse/backend/routes/choice", test_routes_choice);
+  g_test_add_func ("/synapse/backend/routes/unknown-parameters", test_routes_unknown_parameters);
+
+  return g_test_run ();
+}
