@@ -43,6 +43,8 @@ const SynApiRoute syn_api_routes[] = {
     .project = 1 },
   { "GET", "api/v1/projects/{project_id}/state-hash", SYN_OP_STATE_HASH, "", NULL, SYN_BODY_NONE, 200, VIEWER,
     .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/status", SYN_OP_PROJECT_STATUS, "", NULL, SYN_BODY_NONE, 200, VIEWER,
+    .project = 1 },
 
   { "GET", "api/v1/projects/{project_id}/assets", SYN_OP_LIST_ASSETS, "type,q," PAGE, NULL, SYN_BODY_NONE, 200, VIEWER,
     .project = 1 },
@@ -58,6 +60,8 @@ const SynApiRoute syn_api_routes[] = {
     ENGINEER, .empty = "deleted", .project = 1, .writes = 1 },
   { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/explain", SYN_OP_EXPLAIN, "", NULL, SYN_BODY_NONE, 200,
     VIEWER, .project = 1 },
+  { "POST", "api/v1/projects/{project_id}/assets/{asset_id}/reset", SYN_OP_RESET_ASSET, "", "properties,fields,rules",
+    SYN_BODY_JSON, 200, ENGINEER, .project = 1, .writes = 1 },
   { "POST", "api/v1/projects/{project_id}/import", SYN_OP_IMPORT_CSV, "strict", NULL, SYN_BODY_CSV, 200, ENGINEER,
     .project = 1, .writes = 1 },
   { "GET", "api/v1/projects/{project_id}/cables", SYN_OP_LIST_CABLES, PAGE, NULL, SYN_BODY_NONE, 200, VIEWER,

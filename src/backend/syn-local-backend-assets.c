@@ -127,7 +127,30 @@ op_delete_asset (SynOpContext *ctx, JsonObject *params, GError **error)
   return syn_json_node_new_object (answer);
 }
 
+/* {project_id, asset_id, properties?, fields?, rules?}: hands held values
+ * (and withheld rule outputs) back to the rules; correlation_id null when
+ * nothing was held. */
+static JsonNode *
+op_reset_asset (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(JsonObject) what = NULL;
+  g_autoptr(SynAsset) asset = NULL;
+  g_autofree char *correlation_id = NULL;
+  const char *asset_id;
+
+  if (!(project = _syn_require_project (ctx, params, error)) ||
+      !(asset_id = _syn_param_string (params, "asset_id", TRUE, error)))
+    return NULL;
+  what = asset_fields (params, "asset_id");
+  asset = syn_asset_editor_reset (ctx->store, project->id, ctx->user_id, asset_id, what, &correlation_id, error);
+  if (asset == NULL)
+    return NULL;
+  return asset_answer (asset, correlation_id);
+}
+
 const SynOpEntry _syn_ops_assets[] = {
+  { SYN_OP_RESET_ASSET, op_reset_asset },
   { SYN_OP_IMPORT_CSV, op_import_csv },
   { SYN_OP_CREATE_ASSET, op_create_asset },
   { SYN_OP_UPDATE_ASSET, op_update_asset },

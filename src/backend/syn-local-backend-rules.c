@@ -582,8 +582,20 @@ op_explain (SynOpContext *ctx, JsonObject *params, GError **error)
   return syn_explain_asset (ctx->store, project->id, asset_id, error);
 }
 
+/* Whether the project is up to date with its rules: a derive that writes nothing. */
+static JsonNode *
+op_project_status (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
+
+  if (project == NULL)
+    return NULL;
+  return syn_rule_engine_status (ctx->store, project->id, error);
+}
+
 const SynOpEntry _syn_ops_rules[] = {
   { SYN_OP_EXPLAIN, op_explain },
+  { SYN_OP_PROJECT_STATUS, op_project_status },
   { SYN_OP_LIST_RULES, op_list_rules },
   { SYN_OP_SAVE_RULE, op_save_rule },
   { SYN_OP_DELETE_RULE, op_delete_rule },

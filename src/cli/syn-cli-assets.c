@@ -247,6 +247,9 @@ typedef struct
   char    *search;
   char    *page;   /* text: the operation checks the range and names the parameter */
   char    *limit;
+  char   **property;  /* reset */
+  char   **field;
+  char   **rule;
 } AssetOptions;
 
 static void
@@ -262,6 +265,9 @@ asset_options_clear (AssetOptions *o)
   g_clear_pointer (&o->search, g_free);
   g_clear_pointer (&o->page, g_free);
   g_clear_pointer (&o->limit, g_free);
+  g_clear_pointer (&o->property, g_strfreev);
+  g_clear_pointer (&o->field, g_strfreev);
+  g_clear_pointer (&o->rule, g_strfreev);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AssetOptions, asset_options_clear)
@@ -277,11 +283,13 @@ enum {
   OPT_SEARCH      = 1 << 6,
   OPT_PAGE        = 1 << 7,
   OPT_LIMIT       = 1 << 8,
+  OPT_RESET       = 1 << 9,
 };
 
 #define OPTS_ADD  (OPT_TYPE | OPT_DESCRIPTION | OPT_AREA | OPT_DISCIPLINE | OPT_SET)
 #define OPTS_SET  (OPTS_ADD | OPT_UNSET)
 #define OPTS_LIST (OPT_TYPE | OPT_SEARCH | OPT_PAGE | OPT_LIMIT)
+#define OPTS_RESET OPT_RESET
 
 /* The options are parsed together; one that does not apply to the action
  * is refused rather than silently ignored. */
@@ -298,6 +306,9 @@ options_apply (const char *action, const AssetOptions *o, guint allowed)
     { OPT_SEARCH, "search", o->search != NULL },
     { OPT_PAGE, "page", o->page != NULL },
     { OPT_LIMIT, "limit", o->limit != NULL },
+    { OPT_RESET, "property", o->property != NULL },
+    { OPT_RESET, "field", o->field != NULL },
+    { OPT_RESET, "rule", o->rule != NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (options); i++)
@@ -462,8 +473,56 @@ asset_list (SynBackend *backend, SynCliCommon *common, const char *project_id, A
   return 0;
 }
 
+static JsonArray *
+names_array (char **names)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; names && names[i]; i++)
+    json_array_add_string_element (array, names[i]);
+  return array;
+}
+
+/* Hands what a person holds on TAG back to the rules (all of it, or what
+ * --property, --field and --rule name); the next run re-derives it. */
+static int
+asset_reset (SynBackend *backend, SynCliCommon *common, const char *project_id, const char *tag, AssetOptions *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonObject) asset = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *correlation_id;
+
+  if (!(asset = _syn_cli_resolve_asset (backend, project_id, tag, &error)))
+    return _syn_cli_fail (error);
+  json_object_set_string_member (params, "project_id", project_id);
+  json_object_set_string_member (params, "asset_id", syn_json_get_string (asset, "id"));
+  if (o->property != NULL)
+    json_object_set_array_member (params, "properties", names_array (o->property));
+  if (o->field != NULL)
+    json_object_set_array_member (params, "fields", names_array (o->field));
+  if (o->rule != NULL)
+    json_object_set_array_member (params, "rules", names_array (o->rule));
+  if (!(answer = _syn_cli_call (backend, SYN_OP_RESET_ASSET, params, &error)))
+    return _syn_cli_fail (error);
+  correlation_id = syn_json_get_string (json_node_get_object (answer), "correlation_id");
+  if (common->json)
+    _syn_cli_print_json (answer);
+  else if (correlation_id == NULL)
+    printf ("%s holds nothing against the rules: nothing to hand back\n", tag);
+  else
+    {
+      g_autofree char *batch = _syn_cli_short_id (correlation_id);
+
+      printf ("Handed %s back to the rules in batch %s; the next run re-derives it (synapse status shows what it "
+              "would change)\n", tag, batch);
+    }
+  return 0;
+}
+
 #define ASSET_USAGE \
-  "usage: synapse asset add|set|delete TAG --project P [OPTIONS...] | list --project P (see synapse asset --help)"
+  "usage: synapse asset add|set|delete|reset TAG --project P [OPTIONS...] | list --project P (see synapse asset --help)"
 
 int
 _syn_cli_asset (int argc, char **argv)
@@ -484,20 +543,24 @@ _syn_cli_asset (int argc, char **argv)
     { "search", 0, 0, G_OPTION_ARG_STRING, &o.search, "Only assets whose tag or description holds this (list)", "Q" },
     { "page", 0, 0, G_OPTION_ARG_STRING, &o.page, "Page number, from 1 (list)", "N" },
     { "limit", 0, 0, G_OPTION_ARG_STRING, &o.limit, "Assets per page, 1-500 (list)", "N" },
+    { "property", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.property, "Hand this property back to the rules (reset; repeatable)", "KEY" },
+    { "field", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.field, "Hand this field back to the rules (reset; repeatable)", "FIELD" },
+    { "rule", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.rule, "Let this rule make again what a person deleted (reset; repeatable)", "RULE" },
     { NULL }
   };
   const char *action;
   int ret;
 
-  if (!_syn_cli_parse (&argc, &argv, "add|set|delete TAG | list",
-                       "Add, change, delete or list assets (each change is one batch).",
+  if (!_syn_cli_parse (&argc, &argv, "add|set|delete|reset TAG | list",
+                       "Add, change, delete or list assets (each change is one batch); reset hands what a person\n"
+                       "changed on a rule's output back to the rules.",
                        entries, &common, &error))
     return _syn_cli_fail (error);
 
   action = argc >= 2 ? argv[1] : "";
   if (g_str_equal (action, "list") ? argc != 2 :
       (argc != 3 || !(g_str_equal (action, "add") || g_str_equal (action, "set") ||
-                      g_str_equal (action, "delete"))))
+                      g_str_equal (action, "delete") || g_str_equal (action, "reset"))))
     ret = _syn_cli_usage_error (ASSET_USAGE);
   else if (o.project == NULL)
     ret = _syn_cli_usage_error ("asset: --project is required");
@@ -506,7 +569,8 @@ _syn_cli_asset (int argc, char **argv)
   else if (!options_apply (action, &o,
                            g_str_equal (action, "add") ? OPTS_ADD :
                            g_str_equal (action, "set") ? OPTS_SET :
-                           g_str_equal (action, "list") ? OPTS_LIST : 0))
+                           g_str_equal (action, "list") ? OPTS_LIST :
+                           g_str_equal (action, "reset") ? OPTS_RESET : 0))
     ret = 2;
   else if (g_str_equal (action, "set") && o.type == NULL && o.description == NULL &&
            o.area == NULL && o.discipline == NULL && o.set == NULL && o.unset == NULL)
@@ -520,6 +584,8 @@ _syn_cli_asset (int argc, char **argv)
     ret = asset_set (backend, &common, project_id, argv[2], &o);
   else if (g_str_equal (action, "delete"))
     ret = asset_delete (backend, &common, project_id, argv[2]);
+  else if (g_str_equal (action, "reset"))
+    ret = asset_reset (backend, &common, project_id, argv[2], &o);
   else
     ret = asset_list (backend, &common, project_id, &o);
 

@@ -138,23 +138,61 @@ add_list (JsonObject *filters, const char *name, char **values)
   json_object_set_array_member (filters, name, array);
 }
 
+static gint64
+member_int (JsonObject *o, const char *name)
+{
+  return o != NULL && json_object_has_member (o, name) ? json_object_get_int_member (o, name) : 0;
+}
+
+static JsonObject *
+member_object (JsonObject *o, const char *name)
+{
+  return o != NULL && json_object_has_member (o, name) ? json_object_get_object_member (o, name) : NULL;
+}
+
+/* The one place the CLI words the end of a run. */
 static void
 print_summary (JsonNode *completed, gboolean dry_run)
 {
   JsonObject *m = json_node_get_object (completed);
   JsonObject *s = json_object_get_object_member (m, "summary");
-  JsonObject *c = json_object_get_object_member (s, "created");
+  JsonObject *c = member_object (s, "created");
+  JsonObject *u = member_object (s, "updated");
+  JsonObject *r = member_object (s, "retracted");
+  gboolean up_to_date = json_object_has_member (s, "up_to_date") && json_object_get_boolean_member (s, "up_to_date");
+  gint64 errors = member_int (s, "errors"), warnings = member_int (s, "warnings");
 
-  printf ("%s batch %s in %" G_GINT64_FORMAT " ms\n", dry_run ? "Previewed (nothing committed)" : "Committed",
-          syn_json_get_string (m, "correlation_id"), json_object_get_int_member (m, "duration_ms"));
-  printf ("  rules executed    %" G_GINT64_FORMAT "\n", json_object_get_int_member (s, "rules_executed"));
-  printf ("  assets processed  %" G_GINT64_FORMAT "\n", json_object_get_int_member (s, "assets_processed"));
-  printf ("  actions taken     %" G_GINT64_FORMAT "\n", json_object_get_int_member (s, "actions_taken"));
-  printf ("  skipped           %" G_GINT64_FORMAT "\n", json_object_get_int_member (s, "skipped"));
-  printf ("  errors            %" G_GINT64_FORMAT "\n", json_object_get_int_member (s, "errors"));
-  printf ("  created           %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT " edges\n",
-          json_object_get_int_member (c, "assets"), json_object_get_int_member (c, "cables"),
-          json_object_get_int_member (c, "edges"));
+  if (up_to_date)
+    printf ("%s: nothing to do (%" G_GINT64_FORMAT " rules checked on %" G_GINT64_FORMAT " assets, %"
+            G_GINT64_FORMAT " ms)\n", dry_run ? "Preview: up to date" : "Up to date",
+            member_int (s, "rules_executed"), member_int (s, "assets_processed"), member_int (m, "duration_ms"));
+  else
+    {
+      g_autofree char *batch = syn_json_get_string (m, "correlation_id")
+                               ? _syn_cli_short_id (syn_json_get_string (m, "correlation_id")) : NULL;
+
+      if (dry_run)
+        printf ("Previewed (nothing committed) in %" G_GINT64_FORMAT " ms\n", member_int (m, "duration_ms"));
+      else
+        printf ("Committed batch %s in %" G_GINT64_FORMAT " ms\n", batch ? batch : "-",
+                member_int (m, "duration_ms"));
+      printf ("  rules executed    %" G_GINT64_FORMAT "\n", member_int (s, "rules_executed"));
+      printf ("  assets processed  %" G_GINT64_FORMAT "\n", member_int (s, "assets_processed"));
+      printf ("  actions taken     %" G_GINT64_FORMAT "\n", member_int (s, "actions_taken"));
+      printf ("  skipped           %" G_GINT64_FORMAT "\n", member_int (s, "skipped"));
+      printf ("  created           %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
+              " edges\n", member_int (c, "assets"), member_int (c, "cables"), member_int (c, "edges"));
+      if (member_int (u, "assets") + member_int (u, "cables") > 0)
+        printf ("  updated           %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables\n",
+                member_int (u, "assets"), member_int (u, "cables"));
+      if (member_int (r, "assets") + member_int (r, "cables") + member_int (r, "edges") > 0)
+        printf ("  retracted         %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
+                " edges\n", member_int (r, "assets"), member_int (r, "cables"), member_int (r, "edges"));
+    }
+  if (!up_to_date || errors > 0 || warnings > 0)
+    printf ("  errors            %" G_GINT64_FORMAT "\n", errors);
+  if (warnings > 0)
+    printf ("  warnings          %" G_GINT64_FORMAT " (values a person holds against the rules)\n", warnings);
 }
 
 int

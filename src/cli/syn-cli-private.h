@@ -67,6 +67,7 @@ int _syn_cli_execute    (int argc, char **argv);  /* syn-cli-execute.c */
 int _syn_cli_rules      (int argc, char **argv);  /* syn-cli-rules.c */
 int _syn_cli_demo       (int argc, char **argv);  /* syn-cli-demo.c */
 int _syn_cli_explain    (int argc, char **argv);  /* syn-cli-explain.c */
+int _syn_cli_status     (int argc, char **argv);  /* syn-cli-status.c */
 int _syn_cli_serve      (int argc, char **argv);  /* syn-cli-server.c */
 int _syn_cli_user       (int argc, char **argv);
 int _syn_cli_member     (int argc, char **argv);

@@ -19,6 +19,7 @@ static const SynCliEntry commands[] = {
   { "asset", "Add, change or delete one asset (each a batch)", _syn_cli_asset },
   { "rules", "List, add or remove rule definitions", _syn_cli_rules },
   { "execute", "Run the rules on a project (or preview with --dry-run)", _syn_cli_execute },
+  { "status", "Whether a project is up to date with its rules, and what a run would change", _syn_cli_status },
   { "rollback", "Roll back a batch exactly", _syn_cli_rollback },
   { "explain", "Why each rule did or didn't fire on an asset; who set each property", _syn_cli_explain },
   { "serve", "Run the team server (REST and WebSocket API)", _syn_cli_serve },

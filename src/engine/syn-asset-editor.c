@@ -4,6 +4,7 @@
 
 #include "engine/syn-asset-editor.h"
 #include "engine/syn-batch.h"
+#include "engine/syn-derivation.h"
 #include "engine/syn-engine-error.h"
 
 G_GNUC_PRINTF (2, 3)
@@ -321,6 +322,8 @@ syn_asset_editor_update (SynStore    *store,
   after = syn_asset_copy (before);
   if (!apply_changes (after, patch, &local_error))
     return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
+  /* what a rule wrote and a person now changes is the person's: held */
+  g_ptr_array_unref (syn_derivation_note_manual_change (before, after));
   if (g_strcmp0 (before->tag, after->tag) != 0 &&
       !require_free_tag (store, project_id, after->tag, &local_error))
     return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
@@ -337,6 +340,39 @@ syn_asset_editor_update (SynStore    *store,
   if (!commit_batch (batch, correlation_id, error))
     return NULL;
   return g_steal_pointer (&after);
+}
+
+/* A person deleting what a rule made: the rule leaves that source alone
+ * until handed back (the source's record says so, in the same batch). */
+static gboolean
+withhold_from_source (SynStore *store, SynBatch *batch, const char *project_id, SynAsset *asset, GError **error)
+{
+  const char *rule_id = syn_derivation_get_rule_id (asset->derivation);
+  const char *source_id = syn_derivation_get_source (asset->derivation);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(SynAsset) source = NULL;
+  g_autoptr(SynAsset) after = NULL;
+  g_autoptr(SynEvent) event = NULL;
+
+  if (rule_id == NULL || source_id == NULL)
+    return TRUE;
+  source = syn_store_get_asset (store, project_id, source_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (source == NULL)
+    return TRUE;
+  after = syn_asset_copy (source);
+  syn_derivation_withhold (&after->derivation, rule_id);
+  event = syn_batch_update_asset (batch, source, after, NULL, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Deletes the asset with every edge touching it and every cable from or to
@@ -393,5 +429,139 @@ syn_asset_editor_delete (SynStore    *store,
     }
   if (!(event = syn_batch_delete_asset (batch, asset, NULL, NULL, &local_error)))
     return fail_batch (batch, error, g_steal_pointer (&local_error));
+  if (!withhold_from_source (store, batch, project_id, asset, &local_error))
+    return fail_batch (batch, error, g_steal_pointer (&local_error));
   return commit_batch (batch, correlation_id, error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Handing values back to the rules                                          */
+
+static gboolean
+names_from (JsonObject *what, const char *member, GStrv *out, GError **error)
+{
+  JsonNode *node = json_object_get_member (what, member);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (error, "%s: must be a list of strings", member);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (node), i);
+
+      if (json_node_get_value_type (element) != G_TYPE_STRING || *json_node_get_string (element) == '\0')
+        return invalid (error, "%s[%u]: must be a name", member, i);
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+static gboolean
+check_reset (JsonObject *what, GStrv *properties, GStrv *fields, GStrv *rules, GError **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, what);
+  while (json_object_iter_next (&iter, &name, &node))
+    if (!g_str_equal (name, "properties") && !g_str_equal (name, "fields") && !g_str_equal (name, "rules"))
+      return invalid (error, "%s: unknown field (expected properties, fields or rules)", name);
+  if (!names_from (what, "properties", properties, error) || !names_from (what, "fields", fields, error) ||
+      !names_from (what, "rules", rules, error))
+    return FALSE;
+  for (guint i = 0; *fields && (*fields)[i]; i++)
+    if (!g_strv_contains (syn_asset_columns (), (*fields)[i]) || g_str_equal ((*fields)[i], "created_by_rule_id"))
+      return invalid (error, "fields[%u]: \"%s\" is not a field (expected tag, type, description, discipline "
+                      "or area)", i, (*fields)[i]);
+  return TRUE;
+}
+
+/* Releases what @what names (everything when it names nothing); a name
+ * that is not held is an error, so a typo is never a silent no-op. */
+static gboolean
+release (SynAsset *asset, GStrv properties, GStrv fields, GStrv rules, GError **error)
+{
+  gboolean all = (properties == NULL || !*properties) && (fields == NULL || !*fields) && (rules == NULL || !*rules);
+
+  if (all)
+    {
+      if (asset->derivation != NULL)
+        {
+          if (json_object_has_member (asset->derivation, "held"))
+            json_object_remove_member (asset->derivation, "held");
+          if (json_object_has_member (asset->derivation, "withheld"))
+            json_object_remove_member (asset->derivation, "withheld");
+          if (json_object_get_size (asset->derivation) == 0)
+            g_clear_pointer (&asset->derivation, json_object_unref);
+        }
+      return TRUE;
+    }
+  for (guint i = 0; properties && properties[i]; i++)
+    {
+      g_autofree char *field = g_strconcat (SYN_FIELD_PROPERTY_PREFIX, properties[i], NULL);
+
+      if (!syn_derivation_release (&asset->derivation, field))
+        return invalid (error, "%s: property \"%s\" is not held against the rules", asset->tag, properties[i]);
+    }
+  for (guint i = 0; fields && fields[i]; i++)
+    if (!syn_derivation_release (&asset->derivation, fields[i]))
+      return invalid (error, "%s: %s is not held against the rules", asset->tag, fields[i]);
+  for (guint i = 0; rules && rules[i]; i++)
+    if (!syn_derivation_unwithhold (&asset->derivation, rules[i]))
+      return invalid (error, "%s: nothing of rule %s was deleted by a person", asset->tag, rules[i]);
+  return TRUE;
+}
+
+SynAsset *
+syn_asset_editor_reset (SynStore    *store,
+                        const char  *project_id,
+                        const char  *user_id,
+                        const char  *asset_id,
+                        JsonObject  *what,
+                        char       **correlation_id,
+                        GError     **error)
+{
+  g_auto(GStrv) properties = NULL;
+  g_auto(GStrv) fields = NULL;
+  g_auto(GStrv) rules = NULL;
+  g_autoptr(SynAsset) before = NULL;
+  g_autoptr(SynAsset) after = NULL;
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(SynEvent) event = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (asset_id != NULL, NULL);
+  g_return_val_if_fail (what != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (correlation_id != NULL)
+    *correlation_id = NULL;
+  if (!check_reset (what, &properties, &fields, &rules, error))
+    return NULL;
+  if (!(batch = begin_batch (store, project_id, user_id, error)))
+    return NULL;
+  if (!(before = require_asset (store, project_id, asset_id, &local_error)))
+    return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
+  after = syn_asset_copy (before);
+  if (!release (after, properties, fields, rules, &local_error))
+    return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
+  event = syn_batch_update_asset (batch, before, after, NULL, NULL, &local_error);
+  if (local_error != NULL)
+    return fail_batch (batch, error, g_steal_pointer (&local_error)), NULL;
+  if (event == NULL)
+    {
+      /* nothing was held: nothing to hand back */
+      syn_batch_abandon (batch);
+      return g_steal_pointer (&before);
+    }
+  if (!commit_batch (batch, correlation_id, error))
+    return NULL;
+  return g_steal_pointer (&after);
 }

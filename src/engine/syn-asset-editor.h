@@ -25,5 +25,16 @@ gboolean  syn_asset_editor_delete (SynStore    *store,
                                    const char  *asset_id,
                                    char       **correlation_id,
                                    GError     **error);
+/* Hands values back to the rules: @what is {properties?: [KEY...], fields?:
+ * [COLUMN...], rules?: [RULE_ID...]} (all three absent or empty: everything
+ * the asset holds). The next run re-derives them. One batch, or none when
+ * nothing was held. */
+SynAsset *syn_asset_editor_reset  (SynStore    *store,
+                                   const char  *project_id,
+                                   const char  *user_id,
+                                   const char  *asset_id,
+                                   JsonObject  *what,
+                                   char       **correlation_id,
+                                   GError     **error);
 
 G_END_DECLS

@@ -350,6 +350,7 @@ schedule_next (SynEngineRun *run)
 
   for (guint r = 0; r < run->rules->len; r++)
     next[r] = g_ptr_array_new ();
+  /* assets for now (to sort by tag); ids by the end: evaluation replaces objects */
 
   g_hash_table_iter_init (&iter, run->changed_this_pass);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -391,6 +392,9 @@ schedule_next (SynEngineRun *run)
   for (guint r = 0; r < run->rules->len; r++)
     {
       g_ptr_array_sort (next[r], compare_assets_by_tag);
+      for (guint i = 0; i < next[r]->len; i++)
+        next[r]->pdata[i] = g_strdup (((SynAsset *) next[r]->pdata[i])->id);
+      g_ptr_array_set_free_func (next[r], g_free);
       any = any || next[r]->len > 0;
     }
   if (!any)
@@ -442,8 +446,11 @@ _syn_engine_derive (SynEngineRun *run, GError **error)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (asset_in_scope (run, ((SynAsset *) value)->id))
       g_ptr_array_add (sources, value);
-  /* a stable order (by tag) makes runs reproducible */
+  /* a stable order (by tag) makes runs reproducible; then ids, as objects get replaced */
   g_ptr_array_sort (sources, compare_assets_by_tag);
+  for (guint i = 0; i < sources->len; i++)
+    sources->pdata[i] = g_strdup (((SynAsset *) sources->pdata[i])->id);
+  g_ptr_array_set_free_func (sources, g_free);
 
   for (run->pass = 1; ; run->pass++)
     {
@@ -463,14 +470,14 @@ _syn_engine_derive (SynEngineRun *run, GError **error)
           SynRule *rule = g_ptr_array_index (run->rules, r);
           GPtrArray *list = next ? next[r] : sources;
           /* the ones this rule reads, as they are now */
-          g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func (g_free);
+          g_autoptr(GPtrArray) mine = g_ptr_array_new ();
 
           for (guint i = 0; i < list->len; i++)
             {
-              SynAsset *asset = g_ptr_array_index (list, i);
+              SynAsset *asset = syn_rule_world_get_asset (run->derived, g_ptr_array_index (list, i));
 
-              if (next != NULL || _syn_engine_rule_takes_type (rule, asset->type))
-                g_ptr_array_add (mine, g_strdup (asset->id));
+              if (asset != NULL && (next != NULL || _syn_engine_rule_takes_type (rule, asset->type)))
+                g_ptr_array_add (mine, g_ptr_array_index (list, i));
             }
           if (run->pass == 1)
             total_work += mine->len;
