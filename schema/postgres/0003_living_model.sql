@@ -24,3 +24,10 @@ CREATE TABLE legacy_derivations (
   project_id TEXT COLLATE "C" PRIMARY KEY REFERENCES projects(id)
 );
 INSERT INTO legacy_derivations (project_id) SELECT id FROM projects;
+
+-- The rule library's stream: changes of library rules (shared by every
+-- project) are batches of events like any other, recorded under this
+-- reserved project, which project lists leave out (see syn-project.h).
+INSERT INTO projects (id, name, description, country, created_at)
+SELECT 'library', 'Rule library', 'Changes of the rules every project shares', NULL, '1970-01-01T00:00:00Z'
+WHERE NOT EXISTS (SELECT 1 FROM projects WHERE id = 'library' OR name = 'Rule library');

@@ -11,8 +11,9 @@ ALTER TABLE assets ADD COLUMN derivation TEXT;
 ALTER TABLE cables ADD COLUMN derivation TEXT;
 ALTER TABLE edges ADD COLUMN derivation TEXT;
 
--- Outputs of a rule from one source: the children, cables and edges it made.
--- Retraction and status find them through derivation, in memory; no index.
+-- The cables of one asset (explain, a manual delete): to_asset_id has its
+-- index since 0001; from_asset_id gets one.
+CREATE INDEX ix_cables_from_asset ON cables(from_asset_id);
 
 -- The rule findings log: one row each time the findings of a (rule, source)
 -- pair change (skipped as exists, overridden, not applicable or held by a
@@ -47,3 +48,10 @@ CREATE TABLE legacy_derivations (
   project_id TEXT PRIMARY KEY REFERENCES projects(id)
 );
 INSERT INTO legacy_derivations (project_id) SELECT id FROM projects;
+
+-- The rule library's stream: changes of library rules (shared by every
+-- project) are batches of events like any other, recorded under this
+-- reserved project, which project lists leave out (see syn-project.h).
+INSERT INTO projects (id, name, description, country, created_at)
+SELECT 'library', 'Rule library', 'Changes of the rules every project shares', NULL, 0
+WHERE NOT EXISTS (SELECT 1 FROM projects WHERE id = 'library' OR name = 'Rule library');

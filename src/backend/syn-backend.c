@@ -195,7 +195,9 @@ syn_backend_error_from_other (GError **error)
         {
         case SYN_ENGINE_ERROR_NOT_FOUND:         code = SYN_BACKEND_ERROR_NOT_FOUND; break;
         case SYN_ENGINE_ERROR_BUSY:              code = SYN_BACKEND_ERROR_BUSY; break;
-        case SYN_ENGINE_ERROR_ROLLBACK_BLOCKED:  code = SYN_BACKEND_ERROR_CONFLICT; break;
+        case SYN_ENGINE_ERROR_ROLLBACK_BLOCKED:
+        case SYN_ENGINE_ERROR_CONFLICT:          code = SYN_BACKEND_ERROR_CONFLICT; break;
+        case SYN_ENGINE_ERROR_INVALID:
         case SYN_ENGINE_ERROR_INVALID_RULE:
         case SYN_ENGINE_ERROR_INVALID_CSV:
         case SYN_ENGINE_ERROR_SIZING:

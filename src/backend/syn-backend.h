@@ -46,7 +46,7 @@ typedef enum {
 #define SYN_OP_LIST_EXECUTIONS "list_executions" /* {project_id, page?, limit?} -> {executions, total, page, pages} */
 #define SYN_OP_EXPLAIN         "explain"         /* {project_id, asset_id} -> {rules, provenance} */
 #define SYN_OP_PROJECT_STATUS  "project_status"  /* {project_id} -> {project_id, up_to_date, rules: [{rule_id, create, update, retract, held, findings}], summary} */
-#define SYN_OP_RESET_ASSET     "reset_asset"     /* {project_id, asset_id, properties?, fields?, rules?} -> asset + correlation_id */
+#define SYN_OP_RESET_ASSET     "reset_asset"     /* {project_id, asset_id, properties?, fields?, rules? | all: true} -> asset + correlation_id */
 
 #define SYN_OP_ROLLBACK        "rollback"        /* {project_id, correlation_id, cascade?} -> {status, correlation_id, rollback_correlation_id, rolled_back_events, summary, cascaded} */
 #define SYN_OP_ROLLBACK_BLOCKERS "rollback_blockers" /* {project_id, correlation_id} -> {correlation_id, blocking_batches: [{correlation_id, executed_at, events_count}]} */

@@ -18,6 +18,15 @@ op_rollback (SynOpContext *ctx, JsonObject *params, GError **error)
       !(correlation_id = _syn_param_string (params, "correlation_id", TRUE, error)) ||
       !_syn_param_bool (params, "cascade", FALSE, &cascade, error))
     return NULL;
+  /* the library's rules are the admins' to change, and so to change back */
+  if (g_strcmp0 (project->id, SYN_LIBRARY_PROJECT_ID) == 0 && ctx->user_id != NULL)
+    {
+      g_autoptr(SynUser) user = syn_store_get_user (ctx->store, ctx->user_id, NULL);
+
+      if (user != NULL && g_strcmp0 (user->role, "admin") != 0)
+        return _syn_op_fail (error, SYN_BACKEND_ERROR_FORBIDDEN,
+                             "Only an admin may roll back a change of the rule library");
+    }
   return syn_rollback_service_rollback (ctx->store, project->id, correlation_id, ctx->user_id, cascade, error);
 }
 

@@ -7,6 +7,7 @@
 #include "core/syn-core.h"
 #include "engine/syn-csv-importer.h"
 #include "engine/syn-explainer.h"
+#include "engine/syn-rule-editor.h"
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-rule-parser.h"
 #include "syn-api-routes.h"
@@ -355,8 +356,10 @@ op_save_rule (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
   g_autoptr(SynRule) rule = NULL;
-  g_autoptr(SynRule) existing = NULL;
+  g_autoptr(SynRule) stored = NULL;
+  g_autofree char *correlation_id = NULL;
   JsonNode *rule_node = json_object_get_member (params, "rule");
+  JsonNode *answer;
 
   if (json_object_has_member (params, "project_id") && !(project = _syn_require_project (ctx, params, error)))
     return NULL;
@@ -367,27 +370,19 @@ op_save_rule (SynOpContext *ctx, JsonObject *params, GError **error)
     }
   if (!(rule = syn_rule_parse (json_node_get_object (rule_node), project ? project->id : NULL, error)))
     return NULL;
-  /* a rule id belongs to one scope: a project cannot take over another's rule */
-  existing = syn_store_get_rule (ctx->store, rule->id, error);
-  if (existing == NULL && error && *error)
+  /* one batch with its RULE_DEFINITION_* event; a rule id belongs to one scope */
+  if (!(stored = syn_rule_editor_save (ctx->store, rule, ctx->user_id, &correlation_id, error)))
     return NULL;
-  if (existing != NULL && g_strcmp0 (existing->project_id, rule->project_id) != 0)
-    {
-      g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_CONFLICT,
-                   "Rule \"%s\" already exists in another scope", rule->id);
-      return NULL;
-    }
-  if (existing != NULL)
-    rule->created_at = existing->created_at;
-  if (!syn_store_save_rule (ctx->store, rule, error))
-    return NULL;
-  return syn_rule_to_definition_json (rule);
+  answer = syn_rule_to_definition_json (stored);
+  syn_json_set_string_or_null (json_node_get_object (answer), "correlation_id", correlation_id);
+  return answer;
 }
 
 static JsonNode *
 op_delete_rule (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   const char *rule_id = _syn_param_string (params, "rule_id", TRUE, error);
+  g_autofree char *correlation_id = NULL;
   JsonObject *answer;
 
   if (rule_id == NULL)
@@ -409,11 +404,12 @@ op_delete_rule (SynOpContext *ctx, JsonObject *params, GError **error)
           return NULL;
         }
     }
-  if (!syn_store_delete_rule (ctx->store, rule_id, error))
+  if (!syn_rule_editor_delete (ctx->store, rule_id, NULL, ctx->user_id, &correlation_id, error))
     return NULL;
   answer = json_object_new ();
   json_object_set_boolean_member (answer, "deleted", TRUE);
   json_object_set_string_member (answer, "rule_id", rule_id);
+  syn_json_set_string_or_null (answer, "correlation_id", correlation_id);
   return syn_json_node_new_object (answer);
 }
 
@@ -540,17 +536,32 @@ op_create_demo (SynOpContext *ctx, JsonObject *params, GError **error)
           json_array_add_string_element (saved, rule->id);
           continue;
         }
-      if (existing != NULL)
+      /* the project id's random end (its start is a timestamp, shared by
+       * projects made in the same minute), and a counter if need be */
+      for (guint n = 0; existing != NULL; n++)
         {
-          id = g_strdup_printf ("%s-%.8s", rule->id, project->id);
+          gsize len = strlen (project->id);
+
+          g_free (id);
+          id = n == 0 ? g_strdup_printf ("%s-%s", rule->id, project->id + (len > 8 ? len - 8 : 0))
+                      : g_strdup_printf ("%s-%s-%u", rule->id, project->id + (len > 8 ? len - 8 : 0), n + 1);
+          g_clear_object (&existing);
+          existing = syn_store_get_rule (ctx->store, id, NULL);
+        }
+      if (id != NULL)
+        {
           g_free (rule->id);
           rule->id = g_steal_pointer (&id);
         }
-      if (!syn_store_save_rule (ctx->store, rule, error))
-        {
-          json_array_unref (saved);
-          return NULL;
-        }
+      {
+        g_autoptr(SynRule) stored = syn_rule_editor_save (ctx->store, rule, ctx->user_id, NULL, error);
+
+        if (stored == NULL)
+          {
+            json_array_unref (saved);
+            return NULL;
+          }
+      }
       json_array_add_string_element (saved, rule->id);
     }
 

@@ -504,6 +504,8 @@ asset_reset (SynBackend *backend, SynCliCommon *common, const char *project_id, 
     json_object_set_array_member (params, "fields", names_array (o->field));
   if (o->rule != NULL)
     json_object_set_array_member (params, "rules", names_array (o->rule));
+  if (o->property == NULL && o->field == NULL && o->rule == NULL)
+    json_object_set_boolean_member (params, "all", TRUE);
   if (!(answer = _syn_cli_call (backend, SYN_OP_RESET_ASSET, params, &error)))
     return _syn_cli_fail (error);
   correlation_id = syn_json_get_string (json_node_get_object (answer), "correlation_id");

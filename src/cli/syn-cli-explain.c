@@ -21,6 +21,16 @@ print_verdicts (JsonArray *rules)
                                 syn_json_get_string (r, "actual") ? syn_json_get_string (r, "actual") : "absent");
       if (syn_json_get_string (r, "winner_rule_id"))
         g_string_append_printf (why, " by %s", syn_json_get_string (r, "winner_rule_id"));
+      if (g_strcmp0 (verdict, "held") == 0 && json_object_has_member (r, "fields"))
+        {
+          JsonArray *fields = json_object_get_array_member (r, "fields");
+
+          g_string_append (why, ": a person holds");
+          for (guint f = 0; f < json_array_get_length (fields); f++)
+            g_string_append_printf (why, "%s %s", f ? "," : "", json_array_get_string_element (fields, f));
+        }
+      if (json_object_get_boolean_member_with_default (r, "out_of_date", FALSE))
+        g_string_append (why, "; its outputs remain until the next run retracts them");
       if (syn_json_get_string (r, "correlation_id"))
         {
           g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (r, "correlation_id"));

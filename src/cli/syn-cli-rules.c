@@ -102,6 +102,62 @@ rules_add (SynBackend *backend, SynCliCommon *common, const char *file, const ch
   return 0;
 }
 
+/* Switches a rule on or off: the same definition saved again with
+ * is_active changed, one batch (the next run makes or retracts its outputs). */
+static int
+rules_set_active (SynBackend *backend, SynCliCommon *common, const char *project_id, const char *rule_id,
+                  gboolean active)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *rule = NULL;
+  JsonArray *rules;
+  const char *correlation_id;
+
+  if (project_id != NULL)
+    json_object_set_string_member (params, "project_id", project_id);
+  else
+    json_object_set_boolean_member (params, "library", TRUE);
+  if (!(list = _syn_cli_call (backend, SYN_OP_LIST_RULES, params, &error)))
+    return _syn_cli_fail (error);
+  rules = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (rules) && rule == NULL; i++)
+    if (g_strcmp0 (syn_json_get_string (json_array_get_object_element (rules, i), "id"), rule_id) == 0)
+      rule = json_array_get_object_element (rules, i);
+  if (rule == NULL)
+    {
+      g_set_error (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND,
+                   "No rule \"%s\" in the library (a project's rule: give --project)", rule_id);
+      return _syn_cli_fail (error);
+    }
+  json_object_set_boolean_member (rule, "is_active", active);
+  g_clear_pointer (&params, json_object_unref);
+  params = json_object_new ();
+  if (syn_json_get_string (rule, "project_id") != NULL)
+    json_object_set_string_member (params, "project_id", syn_json_get_string (rule, "project_id"));
+  json_object_set_object_member (params, "rule", json_object_ref (rule));
+  if (!(answer = _syn_cli_call (backend, SYN_OP_SAVE_RULE, params, &error)))
+    return _syn_cli_fail (error);
+  correlation_id = syn_json_get_string (json_node_get_object (answer), "correlation_id");
+  if (common->json)
+    _syn_cli_print_json (answer);
+  else if (correlation_id == NULL)
+    printf ("Rule %s was already %s\n", rule_id, active ? "on" : "off");
+  else
+    {
+      g_autofree char *batch = _syn_cli_short_id (correlation_id);
+
+      printf ("Switched rule %s %s in batch %s; the next run %s its outputs\n", rule_id, active ? "on" : "off",
+              batch, active ? "makes" : "retracts");
+    }
+  return 0;
+}
+
+#define RULES_USAGE \
+  "usage: synapse rules list|add FILE (--project P | --library) | remove|enable|disable ID"
+
 int
 _syn_cli_rules (int argc, char **argv)
 {
@@ -119,15 +175,16 @@ _syn_cli_rules (int argc, char **argv)
   const char *verb;
   int ret;
 
-  if (!_syn_cli_parse (&argc, &argv, "list | add FILE | remove ID", "List, add or remove rule definitions.",
+  if (!_syn_cli_parse (&argc, &argv, "list | add FILE | remove ID | enable ID | disable ID",
+                       "List, add, remove, switch on or off rule definitions (each change one batch).",
                        entries, &common, &error))
     return _syn_cli_fail (error);
   verb = argc > 1 ? argv[1] : NULL;
-  if (g_strcmp0 (verb, "list") != 0 && g_strcmp0 (verb, "add") != 0 && g_strcmp0 (verb, "remove") != 0)
-    ret = _syn_cli_usage_error ("usage: synapse rules list|add FILE|remove ID (--project P | --library)");
+  if (!g_strv_contains ((const char *[]) { "list", "add", "remove", "enable", "disable", NULL }, verb ? verb : ""))
+    ret = _syn_cli_usage_error (RULES_USAGE);
   else if ((g_strcmp0 (verb, "list") == 0 && argc != 2) || (g_strcmp0 (verb, "list") != 0 && argc != 3))
-    ret = _syn_cli_usage_error ("usage: synapse rules list|add FILE|remove ID (--project P | --library)");
-  else if (g_strcmp0 (verb, "remove") != 0 && (project == NULL) == (library == FALSE))
+    ret = _syn_cli_usage_error (RULES_USAGE);
+  else if ((g_strcmp0 (verb, "list") == 0 || g_strcmp0 (verb, "add") == 0) && (project == NULL) == (library == FALSE))
     ret = _syn_cli_usage_error ("rules: give exactly one of --project P or --library");
   else if (!(backend = _syn_cli_backend (&common, &error)))
     ret = _syn_cli_fail (error);
@@ -137,6 +194,8 @@ _syn_cli_rules (int argc, char **argv)
     ret = rules_list (backend, &common, project_id, library);
   else if (g_strcmp0 (verb, "add") == 0)
     ret = rules_add (backend, &common, argv[2], project_id);
+  else if (g_strcmp0 (verb, "enable") == 0 || g_strcmp0 (verb, "disable") == 0)
+    ret = rules_set_active (backend, &common, project_id, argv[2], g_strcmp0 (verb, "enable") == 0);
   else
     {
       g_autoptr(JsonObject) params = json_object_new ();

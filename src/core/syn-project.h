@@ -8,6 +8,11 @@ G_BEGIN_DECLS
 
 #define SYN_TYPE_PROJECT (syn_project_get_type ())
 
+/* The reserved project whose stream records the changes of library rules
+ * (the rules every project shares). It has no assets; project lists leave
+ * it out; its name is "Rule library". */
+#define SYN_LIBRARY_PROJECT_ID "library"
+
 G_DECLARE_FINAL_TYPE (SynProject, syn_project, SYN, PROJECT, GObject)
 
 /* Plain data: the fields are public, like a GdkRGBA with a reference count.

@@ -404,7 +404,7 @@ syn_asset_editor_delete (SynStore    *store,
     return FALSE;
   if (!(asset = require_asset (store, project_id, asset_id, &local_error)) ||
       !(edges = syn_store_list_edges (store, project_id, asset_id, &local_error)) ||
-      !(cables = syn_store_list_cables (store, project_id, 0, 0, NULL, &local_error)))
+      !(cables = syn_store_list_asset_cables (store, project_id, asset_id, &local_error)))
     return fail_batch (batch, error, g_steal_pointer (&local_error));
 
   for (guint i = 0; i < edges->len; i++)
@@ -415,7 +415,6 @@ syn_asset_editor_delete (SynStore    *store,
       if (e == NULL)
         return fail_batch (batch, error, g_steal_pointer (&local_error));
     }
-  /* The store has no query for one asset's cables; a project has few enough. */
   for (guint i = 0; i < cables->len; i++)
     {
       SynCable *cable = g_ptr_array_index (cables, i);
@@ -467,13 +466,25 @@ check_reset (JsonObject *what, GStrv *properties, GStrv *fields, GStrv *rules, G
   const char *name;
   JsonNode *node;
 
+  JsonNode *all;
+
   json_object_iter_init (&iter, what);
   while (json_object_iter_next (&iter, &name, &node))
-    if (!g_str_equal (name, "properties") && !g_str_equal (name, "fields") && !g_str_equal (name, "rules"))
-      return invalid (error, "%s: unknown field (expected properties, fields or rules)", name);
+    if (!g_str_equal (name, "properties") && !g_str_equal (name, "fields") && !g_str_equal (name, "rules") &&
+        !g_str_equal (name, "all"))
+      return invalid (error, "%s: unknown field (expected properties, fields, rules or all)", name);
   if (!names_from (what, "properties", properties, error) || !names_from (what, "fields", fields, error) ||
       !names_from (what, "rules", rules, error))
     return FALSE;
+  all = json_object_get_member (what, "all");
+  if (all != NULL && (json_node_get_value_type (all) != G_TYPE_BOOLEAN || !json_node_get_boolean (all)))
+    return invalid (error, "all: must be true (or left out)");
+  /* nothing named is a mistake, not \"everything\": that takes all: true */
+  if (all == NULL && (*properties == NULL || !**properties) && (*fields == NULL || !**fields) &&
+      (*rules == NULL || !**rules))
+    return invalid (error, "name what to hand back to the rules: properties, fields, rules, or all: true");
+  if (all != NULL && (*properties != NULL || *fields != NULL || *rules != NULL))
+    return invalid (error, "all: goes alone (without properties, fields or rules)");
   for (guint i = 0; *fields && (*fields)[i]; i++)
     if (!g_strv_contains (syn_asset_columns (), (*fields)[i]) || g_str_equal ((*fields)[i], "created_by_rule_id"))
       return invalid (error, "fields[%u]: \"%s\" is not a field (expected tag, type, description, discipline "

@@ -26,8 +26,8 @@ gboolean  syn_asset_editor_delete (SynStore    *store,
                                    char       **correlation_id,
                                    GError     **error);
 /* Hands values back to the rules: @what is {properties?: [KEY...], fields?:
- * [COLUMN...], rules?: [RULE_ID...]} (all three absent or empty: everything
- * the asset holds). The next run re-derives them. One batch, or none when
+ * [COLUMN...], rules?: [RULE_ID...]} or {all: true} (everything the asset
+ * holds). The next run re-derives them. One batch, or none when
  * nothing was held. */
 SynAsset *syn_asset_editor_reset  (SynStore    *store,
                                    const char  *project_id,

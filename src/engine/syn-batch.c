@@ -20,6 +20,12 @@ struct _SynBatch
   GPtrArray     *created_order[N_KINDS];
   GHashTable    *pre_images[N_KINDS];
   GPtrArray     *pre_image_order[N_KINDS];
+  /* Rule definitions the batch created, and pre-images of those it changed
+   * or deleted: only batches of rule changes have them (snapshot "rules"). */
+  GHashTable    *rules_created;
+  GPtrArray     *rules_created_order;
+  GHashTable    *rule_images;
+  GPtrArray     *rule_image_order;
   guint          done : 1;
   guint          write_snapshot : 1;
   guint          preview : 1;
@@ -52,6 +58,10 @@ syn_batch_finalize (GObject *object)
       g_clear_pointer (&self->pre_images[k], g_hash_table_unref);
       g_clear_pointer (&self->pre_image_order[k], g_ptr_array_unref);
     }
+  g_clear_pointer (&self->rules_created, g_hash_table_unref);
+  g_clear_pointer (&self->rules_created_order, g_ptr_array_unref);
+  g_clear_pointer (&self->rule_images, g_hash_table_unref);
+  g_clear_pointer (&self->rule_image_order, g_ptr_array_unref);
   g_clear_pointer (&self->project_id, g_free);
 
   G_OBJECT_CLASS (syn_batch_parent_class)->finalize (object);
@@ -76,6 +86,10 @@ syn_batch_init (SynBatch *self)
       self->pre_images[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       self->pre_image_order[k] = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
     }
+  self->rules_created = g_hash_table_new (g_str_hash, g_str_equal);
+  self->rules_created_order = g_ptr_array_new_with_free_func (g_free);
+  self->rule_images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rule_image_order = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   self->write_snapshot = TRUE;
 }
 
@@ -457,8 +471,74 @@ syn_batch_delete_edge (SynBatch   *self,
                          json_node_ref (json), rule_id, NULL, causation_id, error);
 }
 
+/* Rule definitions: saves @after (NULL: deletes @before), records what
+ * rollback needs and emits RULE_DEFINITION_CREATED, _UPDATED (before, after,
+ * diff) or _DELETED. NULL without an error when @after equals @before. */
+SynEvent *
+syn_batch_save_rule (SynBatch   *self,
+                     SynRule    *before,
+                     SynRule    *after,
+                     GError    **error)
+{
+  g_autoptr(JsonNode) before_json = NULL;
+  g_autoptr(JsonNode) after_json = NULL;
+  SynRule *rule = after ? after : before;
+  const char *type;
+  JsonNode *payload;
+
+  g_return_val_if_fail (SYN_IS_BATCH (self), NULL);
+  g_return_val_if_fail (before != NULL || after != NULL, NULL);
+
+  before_json = before ? syn_rule_to_json (before) : NULL;
+  after_json = after ? syn_rule_to_json (after) : NULL;
+  if (before != NULL && after != NULL)
+    {
+      gboolean changed;
+
+      payload = update_payload (before_json, after_json, &changed);
+      if (!changed)
+        {
+          json_node_unref (payload);
+          return NULL;
+        }
+      type = SYN_EVENT_RULE_DEFINITION_UPDATED;
+    }
+  else if (after != NULL)
+    {
+      payload = json_node_ref (after_json);
+      type = SYN_EVENT_RULE_DEFINITION_CREATED;
+    }
+  else
+    {
+      payload = json_node_ref (before_json);
+      type = SYN_EVENT_RULE_DEFINITION_DELETED;
+    }
+  if (!self->preview &&
+      !(after ? syn_store_save_rule (self->store, after, error) : syn_store_delete_rule (self->store, before->id, error)))
+    {
+      json_node_unref (payload);
+      return NULL;
+    }
+  if (before == NULL)
+    {
+      if (!g_hash_table_contains (self->rules_created, rule->id))
+        {
+          char *copy = g_strdup (rule->id);
+
+          g_ptr_array_add (self->rules_created_order, copy);
+          g_hash_table_add (self->rules_created, copy);
+        }
+    }
+  else if (!g_hash_table_contains (self->rules_created, rule->id) &&
+           g_hash_table_add (self->rule_images, g_strdup (rule->id)))
+    g_ptr_array_add (self->rule_image_order, json_node_ref (before_json));
+  return syn_batch_emit (self, type, SYN_AGGREGATE_RULE, rule->id, payload, rule->id, rule->discipline, NULL, error);
+}
+
 /* {"assets": [pre-images], "cables": [...], "edges": [...],
- *  "created": {"assets": [ids], "cables": [ids], "edges": [ids]}} */
+ *  "created": {"assets": [ids], "cables": [ids], "edges": [ids]}},
+ * and "rules" (pre-images) with "created"."rules" (ids) when the batch
+ * changed rule definitions. */
 JsonNode *
 syn_batch_build_snapshot_data (SynBatch *self)
 {
@@ -480,6 +560,18 @@ syn_batch_build_snapshot_data (SynBatch *self)
         json_array_add_string_element (ids, g_ptr_array_index (self->created_order[k], i));
       json_object_set_array_member (data, kind_names[k], images);
       json_object_set_array_member (created, kind_names[k], ids);
+    }
+  if (self->rules_created_order->len > 0 || self->rule_image_order->len > 0)
+    {
+      JsonArray *images = json_array_new ();
+      JsonArray *ids = json_array_new ();
+
+      for (guint i = 0; i < self->rule_image_order->len; i++)
+        json_array_add_element (images, json_node_ref (g_ptr_array_index (self->rule_image_order, i)));
+      for (guint i = 0; i < self->rules_created_order->len; i++)
+        json_array_add_string_element (ids, g_ptr_array_index (self->rules_created_order, i));
+      json_object_set_array_member (data, "rules", images);
+      json_object_set_array_member (created, "rules", ids);
     }
   json_object_set_object_member (data, "created", created);
   return syn_json_node_new_object (data);

@@ -82,6 +82,11 @@ SynEvent      *syn_batch_delete_edge       (SynBatch     *self,
                                             const char   *causation_id,
                                             GError      **error);
 
+SynEvent      *syn_batch_save_rule         (SynBatch     *self,
+                                            SynRule      *before,
+                                            SynRule      *after,
+                                            GError      **error);
+
 JsonNode      *syn_batch_build_snapshot_data (SynBatch   *self);
 gboolean       syn_batch_commit            (SynBatch     *self,
                                             GError      **error);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "syn-engine-error.h"
+#include "syn-derivation.h"
 #include "syn-explainer.h"
 #include "syn-rule-condition.h"
 #include "syn-rule-parser.h"
@@ -70,12 +71,206 @@ set_property_satisfied (SynRule *rule, SynAsset *asset)
   return TRUE;
 }
 
+/* What the rules made from this asset, as it stands: outputs found through
+ * their derivation records (children and relationships by the asset's
+ * edges, cables of it and of its children, values laid over it). */
+typedef struct
+{
+  GPtrArray  *assets;      /* SynAsset: the asset's children and neighbours */
+  GPtrArray  *edges;       /* SynEdge touching it */
+  GPtrArray  *cables;      /* SynCable of it or of its children */
+  GHashTable *findings;    /* rule id -> SynFinding, current (digest not NULL) */
+} Around;
+
+static void
+around_clear (Around *around)
+{
+  g_clear_pointer (&around->assets, g_ptr_array_unref);
+  g_clear_pointer (&around->edges, g_ptr_array_unref);
+  g_clear_pointer (&around->cables, g_ptr_array_unref);
+  g_clear_pointer (&around->findings, g_hash_table_unref);
+}
+
 static gboolean
-explain_rule (SynStore *store, SynProject *project, SynRule *rule, SynAsset *asset, JsonArray *out,
-              GError **error)
+load_around (SynStore *store, SynProject *project, SynAsset *asset, Around *around, GError **error)
+{
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  around->assets = g_ptr_array_new_with_free_func (g_object_unref);
+  around->cables = g_ptr_array_new_with_free_func (g_object_unref);
+  around->findings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  if (!(around->edges = syn_store_list_edges (store, project->id, asset->id, error)) ||
+      !(findings = syn_store_list_findings (store, project->id, error)))
+    return FALSE;
+  for (guint i = 0; i < findings->len; i++)
+    {
+      SynFinding *f = g_ptr_array_index (findings, i);
+
+      if (g_strcmp0 (f->source_asset_id, asset->id) != 0)
+        continue;
+      if (f->digest != NULL)
+        g_hash_table_replace (around->findings, g_strdup (f->rule_id), g_object_ref (f));
+      else
+        g_hash_table_remove (around->findings, f->rule_id);
+    }
+  for (guint i = 0; i < around->edges->len + 1; i++)
+    {
+      SynEdge *edge = i < around->edges->len ? g_ptr_array_index (around->edges, i) : NULL;
+      const char *other = edge == NULL ? asset->id
+                          : g_strcmp0 (edge->source_asset_id, asset->id) == 0 ? edge->target_asset_id
+                          : edge->source_asset_id;
+      g_autoptr(GPtrArray) cables = NULL;
+      g_autoptr(SynAsset) neighbour = NULL;
+
+      if (!g_hash_table_add (seen, (gpointer) other))
+        continue;
+      if (edge != NULL)
+        {
+          neighbour = syn_store_get_asset (store, project->id, other, error);
+          if (neighbour == NULL && error && *error)
+            return FALSE;
+          if (neighbour == NULL)
+            continue;
+          g_ptr_array_add (around->assets, g_object_ref (neighbour));
+        }
+      /* cables of the asset, and of its children (a cable rule's load may be one) */
+      if (edge != NULL && g_strcmp0 (edge->source_asset_id, other) != 0)
+        continue;
+      if (!(cables = syn_store_list_asset_cables (store, project->id, other, error)))
+        return FALSE;
+      for (guint j = 0; j < cables->len; j++)
+        g_ptr_array_add (around->cables, g_object_ref (g_ptr_array_index (cables, j)));
+    }
+  return TRUE;
+}
+
+static gboolean
+made_by (JsonObject *derivation, SynRule *rule, SynAsset *asset)
+{
+  return g_strcmp0 (syn_derivation_get_rule_id (derivation), rule->id) == 0 &&
+         g_strcmp0 (syn_derivation_get_source (derivation), asset->id) == 0;
+}
+
+static void
+add_output (JsonArray *outputs, const char *kind, const char *id, const char *tag)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "kind", kind);
+  json_object_set_string_member (o, "id", id);
+  syn_json_set_string_or_null (o, "tag", tag);
+  json_array_add_object_element (outputs, o);
+}
+
+/* The outputs of @rule from @asset, as they stand. */
+static JsonArray *
+outputs_of (SynRule *rule, SynAsset *asset, Around *around)
+{
+  JsonArray *outputs = json_array_new ();
+  JsonObject *layers = syn_derivation_get_layers (asset->derivation);
+
+  for (guint i = 0; i < around->assets->len; i++)
+    {
+      SynAsset *a = g_ptr_array_index (around->assets, i);
+
+      if (made_by (a->derivation, rule, asset))
+        add_output (outputs, "asset", a->id, a->tag);
+    }
+  for (guint i = 0; i < around->cables->len; i++)
+    {
+      SynCable *c = g_ptr_array_index (around->cables, i);
+
+      if (made_by (c->derivation, rule, asset))
+        add_output (outputs, "cable", c->id, c->tag);
+    }
+  for (guint i = 0; i < around->edges->len; i++)
+    {
+      SynEdge *e = g_ptr_array_index (around->edges, i);
+
+      if (made_by (e->derivation, rule, asset))
+        add_output (outputs, "edge", e->id, e->relation);
+    }
+  if (layers != NULL)
+    {
+      JsonObjectIter iter;
+      const char *key;
+      JsonNode *node;
+
+      json_object_iter_init (&iter, layers);
+      while (json_object_iter_next (&iter, &key, &node))
+        if (JSON_NODE_HOLDS_OBJECT (node) &&
+            g_strcmp0 (syn_json_get_string (json_node_get_object (node), "rule_id"), rule->id) == 0)
+          add_output (outputs, "value", asset->id, key);
+    }
+  return outputs;
+}
+
+/* The finding's own event, with what it found (reason and details). */
+static gboolean
+explain_finding (SynStore *store, SynFinding *finding, JsonObject *o, GError **error)
+{
+  g_autoptr(SynEvent) event = syn_store_get_event (store, finding->event_id, error);
+  JsonObject *payload;
+  const char *reason;
+
+  if (event == NULL)
+    return error == NULL || *error == NULL;
+  payload = payload_of (event);
+  reason = payload ? syn_json_get_string (payload, "reason") : NULL;
+  json_object_set_string_member (o, "correlation_id", event->correlation_id);
+  json_object_set_object_member (o, "event", event_brief (event));
+  if (g_strcmp0 (event->event_type, SYN_EVENT_RULE_ERROR) == 0)
+    {
+      json_object_set_string_member (o, "verdict", "error");
+      json_object_set_string_member (o, "reason", payload && syn_json_get_string (payload, "message")
+                                                  ? syn_json_get_string (payload, "message") : "error");
+      return TRUE;
+    }
+  if (g_strcmp0 (reason, "manual_override") == 0)
+    {
+      json_object_set_string_member (o, "verdict", "held");
+      json_object_set_string_member (o, "reason", "manual_override");
+      if (payload && syn_json_get_string (payload, "message"))
+        json_object_set_string_member (o, "detail", syn_json_get_string (payload, "message"));
+      if (payload && json_object_has_member (payload, "fields"))
+        json_object_set_member (o, "fields", syn_json_node_deep_copy (json_object_get_member (payload, "fields")));
+      return TRUE;
+    }
+  json_object_set_string_member (o, "verdict", "skipped");
+  json_object_set_string_member (o, "reason", reason ? reason : "skipped");
+  if (payload && syn_json_get_string (payload, "winner_rule_id"))
+    json_object_set_string_member (o, "winner_rule_id", syn_json_get_string (payload, "winner_rule_id"));
+  if (payload && syn_json_get_string (payload, "existing_tag"))
+    json_object_set_string_member (o, "existing_tag", syn_json_get_string (payload, "existing_tag"));
+  return TRUE;
+}
+
+/* The newest change of a rule's definition, in its project's stream or the library's. */
+static gboolean
+rule_change (SynStore *store, SynProject *project, SynRule *rule, JsonObject *o, GError **error)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (rule->project_id ? project->id : SYN_LIBRARY_PROJECT_ID);
+  g_autoptr(GPtrArray) events = NULL;
+
+  q->rule_id = g_strdup (rule->id);
+  q->event_types = g_strsplit (SYN_EVENT_RULE_DEFINITION_CREATED "," SYN_EVENT_RULE_DEFINITION_UPDATED, ",", -1);
+  q->limit = 1;
+  if (!(events = syn_store_query_events (store, q, NULL, error)))
+    return FALSE;
+  if (events->len > 0)
+    json_object_set_object_member (o, "rule_changed", event_brief (g_ptr_array_index (events, 0)));
+  return TRUE;
+}
+
+static gboolean
+explain_rule (SynStore *store, SynProject *project, SynRule *rule, SynAsset *asset, Around *around,
+              JsonArray *out, GError **error)
 {
   g_auto(SynConditionVerdict) verdict = { 0 };
   g_autoptr(SynEvent) last = NULL;
+  g_autoptr(JsonArray) outputs = outputs_of (rule, asset, around);
+  SynFinding *finding = g_hash_table_lookup (around->findings, rule->id);
   JsonObject *o = json_object_new ();
 
   json_object_set_string_member (o, "rule_id", rule->id);
@@ -85,12 +280,19 @@ explain_rule (SynStore *store, SynProject *project, SynRule *rule, SynAsset *ass
   json_object_set_boolean_member (o, "is_enforced", rule->is_enforced);
   json_object_set_string_member (o, "action_type", rule->action_type);
   json_object_set_boolean_member (o, "library", rule->project_id == NULL);
+  /* the REST contract lists them: null where they do not apply */
+  json_object_set_null_member (o, "failed_test");
+  json_object_set_null_member (o, "actual");
+  json_object_set_array_member (o, "outputs", json_array_ref (outputs));
   json_array_add_object_element (out, o);
+  if (!rule_change (store, project, rule, o, error))
+    return FALSE;
 
   if (!rule->is_active)
     {
       json_object_set_string_member (o, "verdict", "inactive");
       json_object_set_string_member (o, "reason", "the rule is switched off");
+      json_object_set_boolean_member (o, "out_of_date", json_array_get_length (outputs) > 0);
       return TRUE;
     }
 
@@ -100,13 +302,15 @@ explain_rule (SynStore *store, SynProject *project, SynRule *rule, SynAsset *ass
       json_object_set_string_member (o, "reason", "condition not met");
       syn_json_set_string_or_null (o, "failed_test", verdict.failed_test);
       syn_json_set_string_or_null (o, "actual", verdict.actual);
+      /* outputs left from when it matched: the next run retracts them */
+      json_object_set_boolean_member (o, "out_of_date", json_array_get_length (outputs) > 0);
       return TRUE;
     }
 
-  last = syn_store_find_latest_rule_event (store, project->id, rule->id, asset->id, error);
-  if (last == NULL && error != NULL && *error != NULL)
-    return FALSE;
-  if (last == NULL)
+  if (finding != NULL)
+    return explain_finding (store, finding, o, error);
+
+  if (json_array_get_length (outputs) == 0)
     {
       if (set_property_satisfied (rule, asset))
         {
@@ -121,19 +325,27 @@ explain_rule (SynStore *store, SynProject *project, SynRule *rule, SynAsset *ass
       return TRUE;
     }
 
-  json_object_set_string_member (o, "correlation_id", last->correlation_id);
-  json_object_set_object_member (o, "event", event_brief (last));
-  if (strcmp (last->event_type, SYN_EVENT_RULE_EXECUTED) == 0)
+  /* its outputs stand: the run that last wrote them */
+  json_object_set_string_member (o, "verdict", "fired");
+  json_object_set_string_member (o, "reason", "matched");
+  last = syn_store_find_latest_rule_event (store, project->id, rule->id, asset->id, error);
+  if (last == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (last != NULL && strcmp (last->event_type, SYN_EVENT_RULE_SKIPPED) != 0 &&
+      strcmp (last->event_type, SYN_EVENT_RULE_ERROR) != 0)
     {
       g_autoptr(GPtrArray) window = NULL;
       JsonArray *caused = json_array_new ();
 
-      json_object_set_string_member (o, "verdict", "fired");
-      json_object_set_string_member (o, "reason", "matched");
+      json_object_set_string_member (o, "correlation_id", last->correlation_id);
+      json_object_set_object_member (o, "event", event_brief (last));
       window = syn_store_get_events_by_sequence (store, project->id, last->correlation_id, last->sequence_num + 1,
                                                  last->sequence_num + CAUSED_WINDOW, error);
       if (window == NULL)
-        return FALSE;
+        {
+          json_array_unref (caused);
+          return FALSE;
+        }
       for (guint i = 0; i < window->len; i++)
         {
           SynEvent *e = g_ptr_array_index (window, i);
@@ -142,27 +354,6 @@ explain_rule (SynStore *store, SynProject *project, SynRule *rule, SynAsset *ass
             json_array_add_object_element (caused, event_brief (e));
         }
       json_object_set_array_member (o, "events", caused);
-    }
-  else
-    {
-      JsonObject *payload = payload_of (last);
-      const char *reason = payload ? syn_json_get_string (payload, "reason") : NULL;
-
-      if (strcmp (last->event_type, SYN_EVENT_RULE_ERROR) == 0)
-        {
-          json_object_set_string_member (o, "verdict", "error");
-          json_object_set_string_member (o, "reason", payload && syn_json_get_string (payload, "message")
-                                                      ? syn_json_get_string (payload, "message") : "error");
-        }
-      else
-        {
-          json_object_set_string_member (o, "verdict", "skipped");
-          json_object_set_string_member (o, "reason", reason ? reason : "skipped");
-          if (payload && syn_json_get_string (payload, "winner_rule_id"))
-            json_object_set_string_member (o, "winner_rule_id", syn_json_get_string (payload, "winner_rule_id"));
-          if (payload && syn_json_get_string (payload, "existing_tag"))
-            json_object_set_string_member (o, "existing_tag", syn_json_get_string (payload, "existing_tag"));
-        }
     }
   return TRUE;
 }
@@ -241,7 +432,8 @@ build_provenance (GPtrArray *history, JsonObject *properties, JsonObject *fields
  * actual, correlation_id, event, events, winner_rule_id...}],
  * "provenance": {property: {value, event_id, event_type, rule_id,
  * correlation_id, timestamp, user_id, position}}, "fields": {column: ...}}.
- * Verdicts: fired, skipped, error, not_matched, satisfied, pending, inactive. */
+ * Verdicts: fired (its outputs stand; "outputs" lists them), skipped, held (a person
+ * holds its output), error, not_matched, satisfied, pending, inactive. */
 JsonNode *
 syn_explain_asset (SynStore *store, const char *project_id, const char *asset_id, GError **error)
 {
@@ -251,6 +443,7 @@ syn_explain_asset (SynStore *store, const char *project_id, const char *asset_id
   g_autoptr(GPtrArray) history = NULL;
   JsonObject *answer, *provenance, *fields;
   JsonArray *verdicts;
+  Around around = { 0 };
 
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
   g_return_val_if_fail (project_id != NULL, NULL);
@@ -275,13 +468,20 @@ syn_explain_asset (SynStore *store, const char *project_id, const char *asset_id
       !(history = syn_store_get_asset_history (store, project->id, asset->id, error)))
     return NULL;
 
+  if (!load_around (store, project, asset, &around, error))
+    {
+      around_clear (&around);
+      return NULL;
+    }
   verdicts = json_array_new ();
   for (guint i = 0; i < rules->len; i++)
-    if (!explain_rule (store, project, g_ptr_array_index (rules, i), asset, verdicts, error))
+    if (!explain_rule (store, project, g_ptr_array_index (rules, i), asset, &around, verdicts, error))
       {
         json_array_unref (verdicts);
+        around_clear (&around);
         return NULL;
       }
+  around_clear (&around);
 
   provenance = json_object_new ();
   fields = json_object_new ();

@@ -20,6 +20,7 @@ typedef struct
   SynSnapshot *snapshot;        /* NULL: written without one, cannot be rolled back */
   gint64       last_position;   /* of its newest event */
   GPtrArray   *ids[N_KINDS];    /* distinct entity ids (char *) */
+  GPtrArray   *rule_ids;        /* rule definitions it changed (char *) */
 } BatchInfo;
 
 static void
@@ -29,6 +30,7 @@ batch_info_free (BatchInfo *info)
   g_clear_object (&info->snapshot);
   for (guint k = 0; k < N_KINDS; k++)
     g_clear_pointer (&info->ids[k], g_ptr_array_unref);
+  g_clear_pointer (&info->rule_ids, g_ptr_array_unref);
   g_free (info);
 }
 
@@ -42,6 +44,7 @@ typedef struct
   const char *user_id;
   gint64      now;
   guint64     events_marked;
+  guint       rules_changed;
   GHashTable *outcome[N_KINDS];   /* id -> OUTCOME_*, the last action on it */
 } Rollback;
 
@@ -119,6 +122,21 @@ ids_from_snapshot (BatchInfo *info)
       for (guint i = 0; made != NULL && i < json_array_get_length (made); i++)
         add_id (seen, info->ids[k], get_string_element (made, i));
     }
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    JsonArray *images = get_array (data, "rules");
+    JsonArray *made = get_array (created, "rules");
+
+    for (guint i = 0; images != NULL && i < json_array_get_length (images); i++)
+      {
+        JsonNode *node = json_array_get_element (images, i);
+
+        if (JSON_NODE_HOLDS_OBJECT (node))
+          add_id (seen, info->rule_ids, syn_json_get_string (json_node_get_object (node), "id"));
+      }
+    for (guint i = 0; made != NULL && i < json_array_get_length (made); i++)
+      add_id (seen, info->rule_ids, get_string_element (made, i));
+  }
 }
 
 static gboolean
@@ -182,6 +200,7 @@ batch_info_load (SynStore     *store,
   info->correlation_id = g_strdup (correlation_id);
   for (guint k = 0; k < N_KINDS; k++)
     info->ids[k] = g_ptr_array_new_with_free_func (g_free);
+  info->rule_ids = g_ptr_array_new_with_free_func (g_free);
   info->snapshot = snapshot ? snapshot : syn_store_get_snapshot (store, project_id, correlation_id, &local_error);
   if (local_error != NULL)
     {
@@ -222,6 +241,36 @@ collect_blockers (SynStore *store, const char *project_id, BatchInfo *target, GE
   for (guint next = 0; next <= found->len; next++)
     {
       BatchInfo *current = next == 0 ? target : g_ptr_array_index (found, next - 1);
+
+      /* a later change of the same rule definition (runs of the rule are
+       * events on it too, but they do not block: a rule change never
+       * changed an asset by itself) */
+      if (current->rule_ids->len > 0)
+        {
+          g_autoptr(GPtrArray) later = syn_store_list_later_batches (store, project_id, SYN_AGGREGATE_RULE,
+                                                                    (const char * const *) current->rule_ids->pdata,
+                                                                    current->rule_ids->len, current->last_position,
+                                                                    error);
+
+          if (later == NULL)
+            return NULL;
+          for (guint i = 0; i < later->len; i++)
+            {
+              const char *correlation_id = g_ptr_array_index (later, i);
+              g_autoptr(BatchInfo) info = NULL;
+              gboolean same = FALSE;
+
+              if (g_hash_table_contains (seen, correlation_id))
+                continue;
+              info = batch_info_load (store, project_id, correlation_id, NULL, NULL);
+              for (guint r = 0; info != NULL && r < info->rule_ids->len && !same; r++)
+                same = g_ptr_array_find_with_equal_func (current->rule_ids, info->rule_ids->pdata[r], g_str_equal, NULL);
+              if (!same)
+                continue;
+              g_hash_table_add (seen, info->correlation_id);
+              g_ptr_array_add (found, g_steal_pointer (&info));
+            }
+        }
 
       for (guint k = 0; k < N_KINDS; k++)
         {
@@ -476,6 +525,46 @@ restore_batch (Rollback *rb, BatchInfo *info, GError **error)
         }
     }
 
+  /* rule definitions: those it made go, those it changed or removed come back */
+  {
+    JsonArray *made = get_array (created, "rules");
+    JsonArray *images = get_array (data, "rules");
+    JsonArray *deleted_rules = json_array_new ();
+    JsonArray *restored_rules = json_array_new ();
+
+    json_object_set_array_member (payload, "deleted_rules", deleted_rules);
+    json_object_set_array_member (payload, "restored_rules", restored_rules);
+    for (guint i = 0; made != NULL && i < json_array_get_length (made); i++)
+      {
+        const char *id = get_string_element (made, i);
+        g_autoptr(GError) local_error = NULL;
+
+        if (id == NULL)
+          return damaged (error, info->correlation_id, "a created rule id is not a string");
+        if (!syn_store_delete_rule (rb->store, id, &local_error) &&
+            !g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND))
+          {
+            g_propagate_error (error, g_steal_pointer (&local_error));
+            return FALSE;
+          }
+        json_array_add_string_element (deleted_rules, id);
+        rb->rules_changed++;
+      }
+    for (guint i = 0; images != NULL && i < json_array_get_length (images); i++)
+      {
+        JsonNode *node = json_array_get_element (images, i);
+        g_autoptr(GError) local_error = NULL;
+        g_autoptr(SynRule) rule = NULL;
+
+        if (!JSON_NODE_HOLDS_OBJECT (node) || !(rule = syn_rule_from_json (json_node_get_object (node), &local_error)))
+          return damaged (error, info->correlation_id, local_error ? local_error->message : "a rule is not an object");
+        if (!syn_store_save_rule (rb->store, rule, error))
+          return FALSE;
+        json_array_add_string_element (restored_rules, rule->id);
+        rb->rules_changed++;
+      }
+  }
+
   if (!syn_store_mark_events_rolled_back (rb->store, rb->project_id, info->correlation_id, &marked, error) ||
       !syn_store_mark_snapshot_rolled_back (rb->store, rb->project_id, info->correlation_id, rb->user_id,
                                             rb->now, error))
@@ -589,6 +678,9 @@ rollback_locked (Rollback *rb, const char *correlation_id, gboolean cascade, GEr
   json_object_set_int_member (summary, "cables_deleted", count_outcome (rb->outcome[KIND_CABLE], OUTCOME_DELETED));
   json_object_set_int_member (summary, "edges_deleted", count_outcome (rb->outcome[KIND_EDGE], OUTCOME_DELETED));
   json_object_set_int_member (summary, "assets_restored", count_outcome (rb->outcome[KIND_ASSET], OUTCOME_RESTORED));
+  /* only rule changes have it: the summary of any other batch keeps its four counts */
+  if (rb->rules_changed > 0)
+    json_object_set_int_member (summary, "rules_restored", rb->rules_changed);
 
   answer = json_object_new ();
   json_object_set_string_member (answer, "status", "rolled_back");

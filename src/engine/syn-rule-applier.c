@@ -1404,7 +1404,7 @@ apply_all (Apply *a, GError **error)
         {
           Item *item = g_ptr_array_index (waiting, 0);
 
-          g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED,
+          g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CONFLICT,
                        "Rule %s cannot give %s its new tag: the tags of the rules' outputs would have to "
                        "swap places; rename one of them by hand first",
                        item->pair->rule_id, item->pair->source_tag ? item->pair->source_tag : item->pair->source_id);

@@ -672,6 +672,12 @@ find_project (SynStore *store, const char *project_id, GError **error)
         g_set_error (&local_error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND, "No project \"%s\"", project_id);
       g_propagate_error (error, g_steal_pointer (&local_error));
     }
+  else if (g_strcmp0 (project->id, SYN_LIBRARY_PROJECT_ID) == 0)
+    {
+      g_set_error_literal (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID,
+                           "The rule library has no assets: run the rules on a project, where they apply");
+      g_clear_object (&project);
+    }
   return project;
 }
 

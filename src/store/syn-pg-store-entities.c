@@ -274,6 +274,17 @@ pg_get_cable_by_tag (SynStore *store, const char *project_id, const char *tag, G
 }
 
 static GPtrArray *
+pg_list_asset_cables (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, asset_id);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " CABLE_COLS " FROM cables WHERE project_id = $1 AND "
+                             "(to_asset_id = $2 OR from_asset_id = $2) ORDER BY tag", &p, read_cable, error);
+}
+
+static GPtrArray *
 pg_list_cables (SynStore *store, const char *project_id, guint64 offset, guint limit,
                 guint64 *total, GError **error)
 {
@@ -485,6 +496,7 @@ _syn_pg_store_entities_iface_init (SynStoreInterface *iface)
   iface->get_cable = pg_get_cable;
   iface->get_cable_by_tag = pg_get_cable_by_tag;
   iface->list_cables = pg_list_cables;
+  iface->list_asset_cables = pg_list_asset_cables;
   iface->insert_edge = pg_insert_edge;
   iface->delete_edge = pg_delete_edge;
   iface->get_edge = pg_get_edge;

@@ -914,7 +914,7 @@ pg_find_project (SynStore *store, const char *id_or_name, GError **error)
 static GPtrArray *
 pg_list_projects (SynStore *store, GError **error)
 {
-  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " SYN_PG_PROJECT_COLS " FROM projects ORDER BY name",
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " SYN_PG_PROJECT_COLS " FROM projects WHERE id <> '" SYN_LIBRARY_PROJECT_ID "' ORDER BY name",
                              NULL, _syn_pg_read_project, error);
 }
 

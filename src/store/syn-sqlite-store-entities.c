@@ -257,6 +257,20 @@ sqlite_get_cable_by_tag (SynStore *store, const char *project_id, const char *ta
 }
 
 static GPtrArray *
+sqlite_list_asset_cables (SynStore *store, const char *project_id, const char *asset_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " CABLE_COLS " FROM cables WHERE project_id = ?1 AND "
+                                       "(to_asset_id = ?2 OR from_asset_id = ?2) ORDER BY tag", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, asset_id);
+  return _syn_sqlite_collect_rows (self, stmt, read_cable, error);
+}
+
+static GPtrArray *
 sqlite_list_cables (SynStore *store, const char *project_id, guint64 offset, guint limit,
                     guint64 *total, GError **error)
 {
@@ -492,6 +506,7 @@ _syn_sqlite_store_entities_iface_init (SynStoreInterface *iface)
   iface->get_cable = sqlite_get_cable;
   iface->get_cable_by_tag = sqlite_get_cable_by_tag;
   iface->list_cables = sqlite_list_cables;
+  iface->list_asset_cables = sqlite_list_asset_cables;
   iface->insert_edge = sqlite_insert_edge;
   iface->delete_edge = sqlite_delete_edge;
   iface->get_edge = sqlite_get_edge;

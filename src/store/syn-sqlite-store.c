@@ -532,7 +532,7 @@ sqlite_list_projects (SynStore *store, GError **error)
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
 
-  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " SYN_SQLITE_PROJECT_COLS " FROM projects ORDER BY name", error)))
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " SYN_SQLITE_PROJECT_COLS " FROM projects WHERE id <> '" SYN_LIBRARY_PROJECT_ID "' ORDER BY name", error)))
     return NULL;
   return _syn_sqlite_collect_rows (self, stmt, _syn_sqlite_read_project, error);
 }

@@ -274,6 +274,15 @@ syn_store_list_cables (SynStore *self, const char *project_id, guint64 offset, g
   return SYN_STORE_GET_IFACE (self)->list_cables (self, project_id, offset, limit, total, error);
 }
 
+GPtrArray *
+syn_store_list_asset_cables (SynStore *self, const char *project_id, const char *asset_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL && asset_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_asset_cables (self, project_id, asset_id, error);
+}
+
 gboolean
 syn_store_insert_edge (SynStore *self, SynEdge *edge, GError **error)
 {

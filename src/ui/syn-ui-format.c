@@ -79,7 +79,8 @@ syn_format_event_type (const char *event_type)
     { SYN_EVENT_BATCH_ROLLED_BACK, N_("Batch rolled back") },
     { SYN_EVENT_CSV_IMPORTED, N_("CSV imported") },
     { SYN_EVENT_ROLLBACK, N_("Rollback") },
-    { SYN_EVENT_RULE_DEFINITION_SAVED, N_("Rule saved") },
+    { SYN_EVENT_RULE_DEFINITION_CREATED, N_("Rule added") },
+    { SYN_EVENT_RULE_DEFINITION_UPDATED, N_("Rule changed") },
     { SYN_EVENT_RULE_DEFINITION_DELETED, N_("Rule deleted") },
   };
 

@@ -83,6 +83,7 @@ static const Row rows[] = {
   { "POST", "api/v1/projects/{project_id}/members", "/api/v1/projects/{A}/members", "{\"username\": \"{fresh_user}\"}",
     PROJECT_WRITE (201) },
   { "GET", "api/v1/projects/{project_id}/state-hash", "/api/v1/projects/{A}/state-hash", NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/status", "/api/v1/projects/{A}/status", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/assets", "/api/v1/projects/{A}/assets", NULL, PROJECT_READ },
   { "POST", "api/v1/projects/{project_id}/assets", "/api/v1/projects/{A}/assets", "{\"tag\": \"T-{n}\", \"type\": \"TANK\"}",
     PROJECT_WRITE (201) },
@@ -94,6 +95,9 @@ static const Row rows[] = {
     PROJECT_WRITE (204) },
   { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/explain", "/api/v1/projects/{A}/assets/{asset}/explain", NULL,
     PROJECT_READ },
+  /* handing back what is not held changes nothing: 200 with no batch */
+  { "POST", "api/v1/projects/{project_id}/assets/{asset_id}/reset", "/api/v1/projects/{A}/assets/{asset}/reset",
+    "{\"all\": true}", PROJECT_WRITE (200) },
   { "POST", "api/v1/projects/{project_id}/import", "/api/v1/projects/{A}/import", "TAG,TYPE\nI-{n},TANK\n", PROJECT_WRITE (200) },
   { "GET", "api/v1/projects/{project_id}/cables", "/api/v1/projects/{A}/cables", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/rules", "/api/v1/projects/{A}/rules", NULL, PROJECT_READ },
