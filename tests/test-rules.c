@@ -540,6 +540,9 @@ test_parse_generated_ids_differ (void)
   g_assert_nonnull (a);
   g_assert_nonnull (b);
   g_assert_cmpstr (a->id, !=, b->id);
+  /* ids the system makes are UUIDv7, like every other id (version nibble 7) */
+  g_assert_true (syn_uuid_is_valid (a->id));
+  g_assert_cmpint (a->id[14], ==, '7');
   g_assert_false (a->is_active);
   g_assert_true (a->is_enforced);
   g_assert_cmpint (a->priority, ==, 7);
@@ -827,7 +830,8 @@ test_action_set_property (void)
   assert_action_valid ("SET_PROPERTY", "{'properties': {'voltage': 600, 'frequency_hz': 60}, 'mode': 'set'}");
   assert_action_valid ("SET_PROPERTY", "{'properties': {'manufacturer': 'Endress+Hauser'}, 'mode': 'default'}");
   assert_action_error ("SET_PROPERTY", "{'mode': 'set'}", "Rule \"r1\": action.properties: missing");
-  assert_action_error ("SET_PROPERTY", "{'properties': {'voltage': 600}}", "Rule \"r1\": action.mode: missing");
+  /* the mode is optional: "set" when absent */
+  assert_action_valid ("SET_PROPERTY", "{'properties': {'manufacturer': 'WEG'}}");
   assert_action_error ("SET_PROPERTY", "{'properties': {}, 'mode': 'set'}",
                        "Rule \"r1\": action.properties: must not be empty");
   assert_action_error ("SET_PROPERTY", "{'properties': 'voltage=600', 'mode': 'set'}",

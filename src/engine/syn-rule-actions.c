@@ -1035,14 +1035,20 @@ do_create_relationship (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsse
 /* ------------------------------------------------------------------------- */
 /* SET_PROPERTY                                                              */
 
+/* Enforced beats not enforced, then higher priority; between equals the
+ * later in the run's order wins, as it writes last in a pass: a rule that
+ * comes before it in a later pass leaves the value alone, so two rules of
+ * one rank that disagree settle instead of undoing each other for ever. */
 static gboolean
-outranks (const SynClaim *claim, SynRule *rule)
+outranks (const SynClaim *claim, SynRule *rule, guint order)
 {
   if (g_strcmp0 (claim->rule_id, rule->id) == 0)
     return FALSE;
   if (claim->enforced != rule->is_enforced)
     return claim->enforced;
-  return claim->priority > rule->priority;
+  if (claim->priority != rule->priority)
+    return claim->priority > rule->priority;
+  return claim->order > order;
 }
 
 static JsonArray *
@@ -1102,7 +1108,7 @@ do_set_property (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *sour
             g_ptr_array_add (stale, g_strdup (key));
           continue;
         }
-      if (claim != NULL && outranks (claim, rule))
+      if (claim != NULL && outranks (claim, rule, pair->rule_index))
         {
           g_ptr_array_add (overridden, (gpointer) key);
           winner = claim->rule_id;
@@ -1121,6 +1127,7 @@ do_set_property (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *sour
         claim_mine->rule_id = rule->id;
         claim_mine->priority = rule->priority;
         claim_mine->enforced = rule->is_enforced;
+        claim_mine->order = pair->rule_index;
         g_hash_table_replace (run->claims, g_steal_pointer (&claim_key), claim_mine);
       }
       if (mine && current != NULL && syn_json_node_equal (current, value))

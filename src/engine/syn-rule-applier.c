@@ -153,20 +153,27 @@ json_members_equal (JsonObject *a, JsonObject *b, const char *member)
   return syn_json_node_equal (x, y);
 }
 
-/* The pair a layered key answers to: the rule that lays it now, else the
- * one that laid it; a rule outside this run answers through the creator. */
+/* The pair a layered key answers to: the rule that lays it now (a rule
+ * outside this run, whose value only moved with what is beneath, answers
+ * through the creator), else the rule that laid it and takes it back. */
 static SynPair *
 layer_pair (SynEngineRun *run, SynAsset *derived, SynAsset *stored, const char *key, SynPair *creator)
 {
-  JsonObject *layer = syn_derivation_get_layer (derived ? derived->derivation : NULL, key);
+  JsonObject *now = syn_derivation_get_layer (derived ? derived->derivation : NULL, key);
+  JsonObject *before = syn_derivation_get_layer (stored ? stored->derivation : NULL, key);
+  const char *asset_id = derived ? derived->id : stored->id;
   const char *rule_id;
 
-  if (layer == NULL)
-    layer = syn_derivation_get_layer (stored ? stored->derivation : NULL, key);
-  rule_id = layer ? syn_json_get_string (layer, "rule_id") : NULL;
-  if (rule_id == NULL || !g_hash_table_contains (run->rule_index, rule_id))
-    return creator;
-  return _syn_engine_pair (run, rule_id, derived ? derived->id : stored->id);
+  if (now != NULL)
+    {
+      rule_id = syn_json_get_string (now, "rule_id");
+      if (rule_id != NULL && g_hash_table_contains (run->rule_index, rule_id))
+        return _syn_engine_pair (run, rule_id, asset_id);
+      return creator ? creator : (rule_id ? _syn_engine_pair (run, rule_id, asset_id) : NULL);
+    }
+  if (before != NULL && (rule_id = syn_json_get_string (before, "rule_id")) != NULL)
+    return _syn_engine_pair (run, rule_id, asset_id);
+  return creator;
 }
 
 static const char * const origin_members[] = { "rule_id", "source_asset_id", "inputs", "keys", NULL };
@@ -243,10 +250,12 @@ plan_asset_update (Apply *a, SynAsset *stored, SynAsset *derived)
       }
   }
 
+  /* a pair this run did not evaluate (its rule off or gone) takes back */
   g_hash_table_iter_init (&iter, by_pair);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      Op *op = add_op (item_for (a, 1, key), OP_UPDATE_ASSET, derived->id);
+      SynPair *pair = key;
+      Op *op = add_op (item_for (a, pair->evaluated ? 1 : 0, pair), OP_UPDATE_ASSET, derived->id);
 
       op->fields = g_ptr_array_ref (value);
     }

@@ -57,6 +57,7 @@ typedef struct
   const char *rule_id;     /* borrowed from the run's rules */
   gint64      priority;
   gboolean    enforced;
+  guint       order;       /* the rule's place in the run's order */
 } SynClaim;
 
 typedef struct

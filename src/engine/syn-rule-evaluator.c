@@ -407,6 +407,12 @@ schedule_next (SynEngineRun *run)
   return next;
 }
 
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
 static char *
 cycle_rules (SynEngineRun *run)
 {
@@ -424,7 +430,7 @@ cycle_rules (SynEngineRun *run)
           g_hash_table_add (names, pair->rule_id))
         g_ptr_array_add (list, pair->rule_id);
     }
-  g_ptr_array_sort (list, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (list, compare_strings);
   g_ptr_array_add (list, NULL);
   return g_strjoinv (", ", (char **) list->pdata);
 }

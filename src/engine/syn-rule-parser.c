@@ -440,7 +440,8 @@ static const FieldSpec relationship_target_fields[] = {
 
 static const FieldSpec set_property_fields[] = {
   { "properties", FIELD_OBJECT, TRUE },
-  { "mode", FIELD_STRING, TRUE },
+  /* optional: "set" when absent */
+  { "mode", FIELD_STRING, FALSE },
   { NULL, 0, FALSE }
 };
 
@@ -623,6 +624,8 @@ check_set_property (JsonObject *action, const char *rule, GError **error)
       if (is_absent (value))
         return invalid (error, rule, path, "must not be null");
     }
+  if (is_absent (json_object_get_member (action, "mode")))
+    return TRUE;
   return check_one_of (json_object_get_member (action, "mode"), modes, rule, "action.mode", error);
 }
 
@@ -782,7 +785,7 @@ syn_rule_parse (JsonObject  *object,
 
   node = json_object_get_member (object, "id");
   if (is_absent (node))
-    rule->id = g_uuid_string_random ();
+    rule->id = syn_uuid_new ();
   else if (!check_string (node, label, "id", error))
     return NULL;
   else

@@ -420,9 +420,11 @@ pg_save_rule (SynStore *store, SynRule *rule, GError **error)
 
   if (rule->id == NULL)
     rule->id = syn_uuid_new ();
+  /* times given are kept (a rollback puts a rule back as it was) */
   if (rule->created_at == 0)
     rule->created_at = now;
-  rule->updated_at = now;
+  if (rule->updated_at == 0)
+    rule->updated_at = now;
   _syn_pg_add_text (&p, rule->id);
   _syn_pg_add_text (&p, rule->project_id);
   _syn_pg_add_text (&p, rule->name);

@@ -429,9 +429,11 @@ sqlite_save_rule (SynStore *store, SynRule *rule, GError **error)
     return FALSE;
   if (rule->id == NULL)
     rule->id = syn_uuid_new ();
+  /* times given are kept (a rollback puts a rule back as it was) */
   if (rule->created_at == 0)
     rule->created_at = now;
-  rule->updated_at = now;
+  if (rule->updated_at == 0)
+    rule->updated_at = now;
   _syn_sqlite_bind_text (stmt, 1, rule->id);
   _syn_sqlite_bind_text (stmt, 2, rule->project_id);
   _syn_sqlite_bind_text (stmt, 3, rule->name);
