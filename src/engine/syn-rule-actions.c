@@ -598,6 +598,66 @@ is_column (const char *key)
   return g_strv_contains (columns, key);
 }
 
+/* The stored child as it is (less the values rules of this run lay again)
+ * when it was made from the inputs read now, no person holds any of it, and
+ * its tag is free: the common case of a run after a small change. */
+static gboolean
+reuse_stored_child (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *source, const char *id,
+                    const char *tag, const char *relation)
+{
+  SynAsset *stored = syn_rule_world_get_asset (run->stored, id);
+  SynAsset *taken = syn_rule_world_get_asset_by_tag (run->derived, tag);
+  JsonObject *layers;
+  gboolean relaid = FALSE;
+
+  if (stored == NULL || syn_rule_world_get_asset (run->derived, id) != NULL ||
+      g_strcmp0 (syn_derivation_get_inputs (stored->derivation), pair->inputs) != 0 ||
+      g_strcmp0 (syn_derivation_get_rule_id (stored->derivation), rule->id) != 0 ||
+      g_strcmp0 (syn_derivation_get_source (stored->derivation), source->id) != 0 ||
+      g_strcmp0 (stored->tag, tag) != 0 || syn_derivation_has_holds (stored->derivation) ||
+      (taken != NULL && taken != stored))
+    return FALSE;
+
+  layers = syn_derivation_get_layers (stored->derivation);
+  if (layers != NULL)
+    {
+      JsonObjectIter iter;
+      const char *key;
+      JsonNode *node;
+
+      json_object_iter_init (&iter, layers);
+      while (!relaid && json_object_iter_next (&iter, &key, &node))
+        relaid = JSON_NODE_HOLDS_OBJECT (node) &&
+                 _syn_engine_pair_in_scope (run, syn_json_get_string (json_node_get_object (node), "rule_id"), id);
+    }
+  if (relaid)
+    {
+      g_autoptr(SynAsset) copy = syn_asset_copy (stored);
+      g_autoptr(GList) keys = json_object_get_members (layers);
+
+      for (GList *l = keys; l; l = l->next)
+        {
+          JsonObject *layer = syn_derivation_get_layer (copy->derivation, l->data);
+
+          if (layer != NULL && _syn_engine_pair_in_scope (run, syn_json_get_string (layer, "rule_id"), id))
+            syn_derivation_unlay (copy, l->data);
+        }
+      put_asset (run, copy);
+    }
+  else
+    {
+      syn_rule_world_add_asset (run->derived, stored, FALSE);
+      g_hash_table_add (run->created_this_pass, g_strdup (stored->id));
+      changed_asset (run, stored);
+    }
+  {
+    WantedEdge link = { id, source->id, relation };
+
+    reconcile_edges (run, pair, rule, &link, 1);
+  }
+  return TRUE;
+}
+
 static void
 do_create_child (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *source)
 {
@@ -620,7 +680,32 @@ do_create_child (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *sour
       return;
     }
 
+  /* what it reads, first: when the stored child was made from the same,
+   * it is the child (the fingerprint's use), and nothing is built */
+  if (json_object_has_member (action, "inherit_properties"))
+    {
+      JsonArray *inherit = json_object_get_array_member (action, "inherit_properties");
+
+      for (guint i = 0; i < json_array_get_length (inherit); i++)
+        {
+          const char *key = json_array_get_string_element (inherit, i);
+
+          if (!is_column (key))
+            reads_add_node (run, key, json_object_get_member (source->properties, key));
+        }
+    }
+  reads_add (run, "tag", tag);
+  reads_add (run, "source_tag", source->tag);
+  reads_add (run, "area", source->area);
+  reads_add (run, "discipline", source->discipline);
+  reads_add (run, "description", source->description);
+  g_free (pair->inputs);
+  pair->inputs = fingerprint (run);
+
   id = identity (run, pair, SYN_OUTPUT_ASSET);
+  if (reuse_stored_child (run, pair, rule, source, id, tag, relation))
+    return;
+
   child = syn_asset_new ();
   child->id = g_strdup (id);
   child->project_id = g_strdup (run->project->id);
@@ -650,7 +735,6 @@ do_create_child (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *sour
               continue;
             }
           value = json_object_get_member (source->properties, key);
-          reads_add_node (run, key, value);
           if (value != NULL && !JSON_NODE_HOLDS_NULL (value))
             {
               json_object_set_member (child->properties, key, syn_json_node_deep_copy (value));
@@ -671,13 +755,6 @@ do_create_child (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *sour
           json_array_add_string_element (keys, name);
         }
     }
-  reads_add (run, "tag", child->tag);
-  reads_add (run, "source_tag", source->tag);
-  reads_add (run, "area", source->area);
-  reads_add (run, "discipline", source->discipline);
-  reads_add (run, "description", source->description);
-  g_free (pair->inputs);
-  pair->inputs = fingerprint (run);
   syn_derivation_set_origin (&child->derivation, rule->id, source->id, pair->inputs,
                              json_array_get_length (keys) > 0 ? keys : NULL);
 
@@ -837,21 +914,6 @@ do_create_cable (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *sour
       return;
     }
 
-  id = identity (run, pair, SYN_OUTPUT_CABLE);
-  cable = syn_cable_new ();
-  cable->id = g_strdup (id);
-  cable->project_id = g_strdup (run->project->id);
-  cable->tag = g_strdup (tag);
-  cable->from_asset_id = from_asset ? g_strdup (from_asset->id) : NULL;
-  cable->to_asset_id = g_strdup (load->id);
-  cable->cable_type = g_strdup (syn_json_get_string (action, "cable_type"));
-  cable->created_by_rule_id = g_strdup (rule->id);
-  if (syn_json_get_string (action, "insulation"))
-    json_object_set_string_member (cable->properties, "insulation", syn_json_get_string (action, "insulation"));
-  if (from_tag != NULL && from_asset == NULL)
-    json_object_set_string_member (cable->properties, "from_tag", from_tag);
-  json_object_set_string_member (cable->properties, "sizing", sizing_mode ? sizing_mode : "auto");
-
   if (!sizing_input (load, "voltage", SYN_QUANTITY_VOLTAGE_V, &voltage, &problem) && problem == NULL)
     voltage = 600;
   if (problem == NULL && !sizing_input (load, "length_m", SYN_QUANTITY_LENGTH_M, &length, &problem) &&
@@ -861,7 +923,9 @@ do_create_cable (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *sour
       !sizing_input (load, "hp", SYN_QUANTITY_POWER_HP, &hp, &problem) && problem == NULL)
     problem = g_strdup_printf ("%s has no horsepower (hp)", load->tag);
   reads_add (run, "load", load->id);
+  reads_add (run, "load_type", load->type);
   reads_add (run, "from", from_tag);
+  reads_add (run, "from_id", from_asset ? from_asset->id : NULL);
   reads_add (run, "tag", tag);
   reads_add_number (run, "hp", hp);
   reads_add_number (run, "voltage", voltage);
@@ -886,6 +950,38 @@ do_create_cable (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *sour
       _syn_engine_remove_outputs (run, rule->id, source->id);
       return;
     }
+
+  id = identity (run, pair, SYN_OUTPUT_CABLE);
+  /* made from the same inputs, held by nobody, sized within the tables: the
+   * stored cable is the cable, and nothing is built or sized again */
+  stored = syn_rule_world_get_cable (run->stored, id);
+  if (stored != NULL && syn_rule_world_get_cable (run->derived, id) == NULL &&
+      g_strcmp0 (syn_derivation_get_inputs (stored->derivation), pair->inputs) == 0 &&
+      g_strcmp0 (syn_derivation_get_rule_id (stored->derivation), rule->id) == 0 &&
+      g_strcmp0 (syn_derivation_get_source (stored->derivation), source->id) == 0 &&
+      !syn_derivation_has_holds (stored->derivation) && g_strcmp0 (stored->tag, tag) == 0 &&
+      g_strcmp0 (stored->conductor_size, SYN_CABLE_SIZING_OVER_LIMIT) != 0 &&
+      syn_rule_world_get_cable_by_tag (run->derived, tag) == NULL)
+    {
+      syn_rule_world_add_cable (run->derived, stored, FALSE);
+      _syn_engine_changed (run, "ctag", tag);
+      _syn_engine_changed (run, "asset", load->id);
+      return;
+    }
+
+  cable = syn_cable_new ();
+  cable->id = g_strdup (id);
+  cable->project_id = g_strdup (run->project->id);
+  cable->tag = g_strdup (tag);
+  cable->from_asset_id = from_asset ? g_strdup (from_asset->id) : NULL;
+  cable->to_asset_id = g_strdup (load->id);
+  cable->cable_type = g_strdup (syn_json_get_string (action, "cable_type"));
+  cable->created_by_rule_id = g_strdup (rule->id);
+  if (syn_json_get_string (action, "insulation"))
+    json_object_set_string_member (cable->properties, "insulation", syn_json_get_string (action, "insulation"));
+  if (from_tag != NULL && from_asset == NULL)
+    json_object_set_string_member (cable->properties, "from_tag", from_tag);
+  json_object_set_string_member (cable->properties, "sizing", sizing_mode ? sizing_mode : "auto");
   cable->voltage = voltage;
   cable->length_m = length;
 

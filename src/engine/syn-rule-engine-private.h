@@ -117,6 +117,7 @@ typedef struct
   guint                 updated_assets, updated_cables;
   guint                 retracted_assets, retracted_cables, retracted_edges;
   guint                 findings_written;
+  gint64                timing_start;
   GHashTable           *pass_rule_counts;  /* "PASS\x1fRULE" -> SynRuleCounts, evaluation counts */
 } SynEngineRun;
 

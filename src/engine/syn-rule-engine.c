@@ -681,6 +681,21 @@ find_project (SynStore *store, const char *project_id, GError **error)
   return project;
 }
 
+/* $SYNAPSE_ENGINE_TIMING=1: the time each half of a run takes, on stderr
+ * (a diagnostic for benchmarks and slow projects). */
+static void
+timing (SynEngineRun *run, const char *what)
+{
+  static int enabled = -1;
+  gint64 now = g_get_monotonic_time ();
+
+  if (enabled < 0)
+    enabled = g_getenv ("SYNAPSE_ENGINE_TIMING") != NULL;
+  if (enabled && run->timing_start != 0)
+    g_printerr ("engine: %-8s %8.3f s\n", what, (now - run->timing_start) / 1e6);
+  run->timing_start = now;
+}
+
 /* Runs the whole execution on this thread, on @store (a connection of its
  * own). Returns {execution_id, correlation_id, mode, status, duration_ms,
  * summary}: status "completed" (one batch committed), "up_to_date" (nothing
@@ -752,13 +767,19 @@ syn_rule_engine_run (SynRuleEngine         *self,
   correlation_id = g_strdup (syn_batch_get_correlation_id (run.batch));
   if (started != NULL)
     started (run.execution_id, correlation_id, user_data);
+  timing (&run, NULL);
   if (!_syn_engine_load (&run, request, &local_error))
     goto abandon;
+  timing (&run, "load");
   send_started (&run, request, correlation_id);
 
   /* derive, then write the difference */
-  if (!_syn_engine_derive (&run, &local_error) || !_syn_engine_apply (&run, &local_error))
+  if (!_syn_engine_derive (&run, &local_error))
     goto abandon;
+  timing (&run, "derive");
+  if (!_syn_engine_apply (&run, &local_error))
+    goto abandon;
+  timing (&run, "apply");
   up_to_date = !run_changed_anything (&run);
   summary = build_summary (&run);
 
@@ -860,20 +881,29 @@ syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
   _syn_engine_run_init (&run);
   run.store = store;
   run.dry_run = TRUE;
+  timing (&run, NULL);
   json_object_set_string_member (request, "project_id", project_id);
   if (!(run.project = find_project (store, project_id, error)) ||
-      !_syn_engine_load (&run, request, error) ||
-      !_syn_engine_derive (&run, error))
+      !_syn_engine_load (&run, request, error))
     {
       _syn_engine_run_clear (&run);
       return NULL;
     }
+  timing (&run, "load");
+  if (!_syn_engine_derive (&run, error))
+    {
+      _syn_engine_run_clear (&run);
+      return NULL;
+    }
+  timing (&run, "derive");
   report = _syn_engine_plan_report (&run);
+  timing (&run, "plan");
   summary = build_summary (&run);
   json_object_set_string_member (report, "project_id", run.project->id);
   json_object_set_object_member (report, "summary", json_object_ref (summary));
   json_object_set_int_member (report, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
   _syn_engine_run_clear (&run);
+  timing (&run, "free");
   return syn_json_node_new_object (report);
 }
 

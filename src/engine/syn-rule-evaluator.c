@@ -93,8 +93,15 @@ _syn_engine_changed (SynEngineRun *run, const char *kind, const char *key)
 
   if (key == NULL)
     return;
-  full = g_strconcat (kind, ":", key, NULL);
   run->change_count++;
+  full = g_strconcat (kind, ":", key, NULL);
+  /* only an asset's own change schedules by itself; any other key matters
+   * to the pairs that read it, and a pair that reads it later sees it */
+  if (strcmp (kind, "asset") != 0 && !g_hash_table_contains (run->dependents, full))
+    {
+      g_free (full);
+      return;
+    }
   g_hash_table_replace (run->change_ticks, full, GSIZE_TO_POINTER ((gsize) run->tick));
   g_hash_table_add (run->changed_this_pass, g_strdup (full));
 }

@@ -188,8 +188,13 @@ _syn_pg_col_double (PGresult *res, int row, int col)
 JsonNode *
 _syn_pg_col_json (PGresult *res, int row, int col)
 {
+  JsonNode *node;
+
   if (PQgetisnull (res, row, col))
     return NULL;
+  /* what we wrote: the fast parser, the strict one only if it cannot read it */
+  if ((node = syn_json_parse_trusted (PQgetvalue (res, row, col), PQgetlength (res, row, col))) != NULL)
+    return node;
   return syn_json_parse (PQgetvalue (res, row, col), PQgetlength (res, row, col), NULL);
 }
 

@@ -106,8 +106,13 @@ _syn_sqlite_col_json (sqlite3_stmt *stmt, int idx)
   const char *text = (const char *) sqlite3_column_text (stmt, idx);
   int len = sqlite3_column_bytes (stmt, idx);
 
+  JsonNode *node;
+
   if (text == NULL)
     return NULL;
+  /* what we wrote: the fast parser, the strict one only if it cannot read it */
+  if ((node = syn_json_parse_trusted (text, len)) != NULL)
+    return node;
   return syn_json_parse (text, len, NULL);
 }
 

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "engine/syn-batch.h"
 #include "engine/syn-rollback-service.h"
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-rule-parser.h"
@@ -174,6 +175,19 @@ raw_postgres (const char *uri, const char *raw_uri, SynProject *project, const c
   return t;
 }
 
+static guint64
+count_events (SynStore *store, const char *project_id)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (project_id);
+  g_autoptr(GPtrArray) page = NULL;
+  guint64 total = 0;
+
+  q->limit = 1;
+  q->include_rolled_back = TRUE;
+  page = syn_store_query_events (store, q, &total, NULL);
+  return total;
+}
+
 typedef double (*RawFunc) (const char *uri, const char *raw_uri, SynProject *project, const char *corr,
                            guint64 *raw_rows);
 
@@ -250,6 +264,82 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
   }
 
   raw_s = raw (path, raw_path, project, corr, &raw_rows);
+
+  /* the living model: status, a rerun with nothing to do, a rerun after hp
+   * changed on 1 % of the pumps (one batch, as a revised list would be) */
+  {
+    g_autoptr(JsonNode) status = NULL;
+    g_autoptr(JsonNode) noop = NULL;
+    g_autoptr(JsonNode) rerun = NULL;
+    g_autoptr(GPtrArray) pumps = NULL;
+    g_autoptr(SynBatch) batch = NULL;
+    g_autofree char *edit_corr = NULL;
+    double status_s, noop_s, rerun_s;
+    guint64 e0, e1, e2, e3;
+    guint changed = 0;
+    JsonObject *s;
+
+    e0 = count_events (store, project->id);
+    t = now_s ();
+    status = syn_rule_engine_status (store, project->id, &error);
+    status_s = now_s () - t;
+    g_assert_no_error (error);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (status), "up_to_date"));
+
+    t = now_s ();
+    noop = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
+    noop_s = now_s () - t;
+    g_assert_no_error (error);
+    e1 = count_events (store, project->id);
+
+    pumps = syn_store_list_assets (store, project->id, "PUMP", NULL, 0, 0, NULL, &error);
+    batch = syn_batch_begin (store, project->id, NULL, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < pumps->len; i += 100)
+      {
+        SynAsset *pump = g_ptr_array_index (pumps, i);
+        g_autoptr(SynAsset) after = syn_asset_copy (pump);
+        g_autoptr(SynEvent) event = NULL;
+
+        json_object_set_int_member (after->properties, "hp", json_object_get_int_member (pump->properties, "hp") * 2 + 1);
+        event = syn_batch_update_asset (batch, pump, after, NULL, NULL, &error);
+        g_assert_no_error (error);
+        changed++;
+      }
+    edit_corr = g_strdup (syn_batch_get_correlation_id (batch));
+    g_assert_true (syn_batch_commit (batch, &error));
+    e2 = count_events (store, project->id);
+
+    t = now_s ();
+    rerun = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
+    rerun_s = now_s () - t;
+    g_assert_no_error (error);
+    e3 = count_events (store, project->id);
+    s = json_object_get_object_member (json_node_get_object (rerun), "summary");
+
+    printf ("status (up to date):%8.3f s  (%.1f %% of the execution)\n", status_s, 100 * status_s / exec_s);
+    printf ("rerun, nothing to do:%7.3f s  (%.1f %% of the execution; %" G_GUINT64_FORMAT " events written, target 0; status %s)\n",
+            noop_s, 100 * noop_s / exec_s, e1 - e0, json_object_get_string_member (json_node_get_object (noop), "status"));
+    printf ("rerun after hp changed on %u pumps (1 %%): %.3f s  (%.1f %% of the execution, target <= 10 %%; "
+            "%" G_GUINT64_FORMAT " events written: %" G_GINT64_FORMAT " assets and %" G_GINT64_FORMAT " cables updated)\n",
+            changed, rerun_s, 100 * rerun_s / exec_s, e3 - e2,
+            json_object_get_int_member (json_object_get_object_member (s, "updated"), "assets"),
+            json_object_get_int_member (json_object_get_object_member (s, "updated"), "cables"));
+    if (e1 != e0)
+      g_warning ("a rerun with nothing to do wrote %" G_GUINT64_FORMAT " events", e1 - e0);
+
+    /* back to the first run's state, so its own rollback can be timed */
+    {
+      g_autoptr(JsonNode) r1 = syn_rollback_service_rollback (store, project->id,
+                                                              json_object_get_string_member (json_node_get_object (rerun), "correlation_id"),
+                                                              NULL, FALSE, &error);
+      g_autoptr(JsonNode) r2 = NULL;
+
+      g_assert_no_error (error);
+      r2 = syn_rollback_service_rollback (store, project->id, edit_corr, NULL, FALSE, &error);
+      g_assert_no_error (error);
+    }
+  }
 
   t = now_s ();
   rollback = syn_rollback_service_rollback (store, project->id, corr, NULL, FALSE, &error);
