@@ -386,9 +386,12 @@ scan_value (Scan *s)
         scan_blanks (s);
         if (s->p < s->end && *s->p == '}')
           {
+            JsonNode *node = json_node_init_object (json_node_alloc (), object);
+
+            json_object_unref (object);
             s->p++;
             s->depth--;
-            return json_node_init_object (json_node_alloc (), object);
+            return node;
           }
         for (;;)
           {

@@ -492,6 +492,17 @@ check_reset (JsonObject *what, GStrv *properties, GStrv *fields, GStrv *rules, G
   return TRUE;
 }
 
+/* What a person changed is no longer what the rule wrote from its inputs:
+ * the fingerprint goes, so the next run writes the rule's values again
+ * rather than take the asset as made from the same inputs. */
+static void
+forget_inputs (SynAsset *asset)
+{
+  if (syn_derivation_get_rule_id (asset->derivation) != NULL &&
+      json_object_has_member (asset->derivation, "inputs"))
+    json_object_set_null_member (asset->derivation, "inputs");
+}
+
 /* Releases what @what names (everything when it names nothing); a name
  * that is not held is an error, so a typo is never a silent no-op. */
 static gboolean
@@ -510,6 +521,7 @@ release (SynAsset *asset, GStrv properties, GStrv fields, GStrv rules, GError **
           if (json_object_get_size (asset->derivation) == 0)
             g_clear_pointer (&asset->derivation, json_object_unref);
         }
+      forget_inputs (asset);
       return TRUE;
     }
   for (guint i = 0; properties && properties[i]; i++)
@@ -525,6 +537,7 @@ release (SynAsset *asset, GStrv properties, GStrv fields, GStrv rules, GError **
   for (guint i = 0; rules && rules[i]; i++)
     if (!syn_derivation_unwithhold (&asset->derivation, rules[i]))
       return invalid (error, "%s: nothing of rule %s was deleted by a person", asset->tag, rules[i]);
+  forget_inputs (asset);
   return TRUE;
 }
 
