@@ -75,7 +75,7 @@ add_asset (SynTestFixture *f, const char *tag, const char *type, const char *are
 }
 
 static JsonObject *
-run_filtered (SynTestFixture *f, const char *filters_json)
+run_full (SynTestFixture *f, const char *filters_json, SynEngineMessageFunc message, gpointer data)
 {
   g_autoptr(SynRuleEngine) engine = syn_rule_engine_new (syn_store_get_uri (f->store));
   g_autoptr(JsonObject) request = json_object_new ();
@@ -86,10 +86,16 @@ run_filtered (SynTestFixture *f, const char *filters_json)
   json_object_set_string_member (request, "mode", "execute");
   if (filters_json != NULL)
     json_object_set_object_member (request, "filters", syn_json_parse_object (filters_json, -1, NULL));
-  answer = syn_rule_engine_run (engine, f->store, NULL, request, "tester", NULL, NULL, NULL, NULL, &error);
+  answer = syn_rule_engine_run (engine, f->store, NULL, request, "tester", NULL, NULL, message, data, &error);
   g_assert_no_error (error);
   g_assert_nonnull (answer);
   return json_object_ref (json_node_get_object (answer));
+}
+
+static JsonObject *
+run_filtered (SynTestFixture *f, const char *filters_json)
+{
+  return run_full (f, filters_json, NULL, NULL);
 }
 
 static JsonObject *
@@ -635,6 +641,114 @@ test_findings_once (SynTestFixture *f, gconstpointer data)
   assert_up_to_date (f);
 }
 
+static void
+collect_errors (JsonNode *message, gpointer user_data)
+{
+  JsonObject *m = json_node_get_object (message);
+
+  if (g_strcmp0 (json_object_get_string_member (m, "type"), "ERROR") == 0)
+    g_ptr_array_add (user_data, g_strdup_printf ("%s|%s|%s|%s",
+                                                 json_object_get_string_member (m, "rule_id"),
+                                                 json_object_get_string_member (m, "asset_id"),
+                                                 json_object_get_string_member (m, "severity"),
+                                                 json_object_get_string_member (m, "message")));
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+/* A run, its ERROR messages in @errors (sorted) */
+static JsonObject *
+run_collecting (SynTestFixture *f, GPtrArray *errors)
+{
+  JsonObject *answer = run_full (f, NULL, collect_errors, errors);
+
+  g_ptr_array_sort (errors, compare_strings);
+  return answer;
+}
+
+/* A rerun with no event since the last and the same rules answers from the
+ * mark that run left, without deriving: the same counts and the same
+ * standing errors; any event, or a changed rule of the library, voids it. */
+static void
+test_up_to_date_mark (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) first_errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) again_errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) forged_errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(JsonObject) forged_run = NULL;
+  g_autoptr(JsonObject) after_edit = NULL;
+  g_autoptr(JsonObject) after_library = NULL;
+  g_autoptr(JsonNode) mark = NULL;
+  g_autoptr(JsonNode) status = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynAsset) m2 = NULL;
+  JsonObject *forged;
+  gint64 position = -1;
+
+  g_object_unref (add_asset (f, "M-1", "MOTOR", "210", "{\"hp\": 50, \"length_m\": 120}"));
+  g_object_unref (add_asset (f, "M-5", "MOTOR", "210", "{\"hp\": \"fifty\"}"));
+  g_object_unref (add_asset (f, "M-6", "MOTOR", "210", "{\"hp\": 200, \"voltage\": 4160}"));
+  save_rules (f, "[{\"id\": \"cable\", \"name\": \"FIRM: Motors require Cable\", \"source\": \"FIRM\","
+                 "  \"action_type\": \"CREATE_CABLE\", \"condition\": {\"asset_type\": \"MOTOR\"},"
+                 "  \"action\": {\"naming\": \"{tag}-PWR\", \"to\": \"source\", \"cable_type\": \"TECK90\","
+                 "              \"sizing\": \"auto\"}}]");
+  first = run_collecting (f, first_errors);
+  g_assert_cmpuint (first_errors->len, ==, 2);
+  again = run_collecting (f, again_errors);
+  g_assert_cmpstr (json_object_get_string_member (again, "status"), ==, "up_to_date");
+  g_assert_cmpuint (again_errors->len, ==, first_errors->len);
+  for (guint i = 0; i < first_errors->len; i++)
+    g_assert_cmpstr (again_errors->pdata[i], ==, first_errors->pdata[i]);
+  g_assert_cmpint (summary_int (again, NULL, "errors"), ==, summary_int (first, NULL, "errors"));
+  g_assert_cmpint (summary_int (again, NULL, "skipped"), ==, summary_int (first, NULL, "skipped"));
+  g_assert_cmpint (summary_int (again, NULL, "actions_taken"), ==, 0);
+  g_assert_cmpint (summary_int (again, "created", "cables"), ==, 0);
+
+  /* the answer comes from the mark: a forged one is believed while nothing changed... */
+  g_assert_true (syn_store_get_derive_mark (f->store, f->project->id, &position, &digest, &mark, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (position, >, 0);
+  forged = json_object_get_object_member (json_node_get_object (mark), "summary");
+  json_object_set_int_member (forged, "errors", 99);
+  g_assert_true (syn_store_set_derive_mark (f->store, f->project->id, position, digest, mark, &error));
+  forged_run = run_collecting (f, forged_errors);
+  g_assert_cmpint (summary_int (forged_run, NULL, "errors"), ==, 99);
+  status = syn_rule_engine_status (f->store, f->project->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (status), "summary"),
+                                               "errors"), ==, 99);
+
+  /* ...and any event voids it */
+  edit (f, "M-5", "{\"properties\": {\"hp\": 20}}");
+  after_edit = run (f);
+  g_assert_cmpstr (json_object_get_string_member (after_edit, "status"), ==, "completed");
+  g_assert_cmpint (summary_int (after_edit, NULL, "errors"), ==, 1);
+  g_assert_cmpint (summary_int (after_edit, "created", "cables"), ==, 1);
+  assert_up_to_date (f);
+
+  /* a rule of the library changed: its stream, not this project's, has the event */
+  {
+    g_autoptr(JsonObject) def = syn_json_parse_object (
+      "{\"id\": \"lib-enclosure\", \"name\": \"FIRM: Motors are TEFC\", \"source\": \"FIRM\","
+      " \"action_type\": \"SET_PROPERTY\", \"condition\": {\"asset_type\": \"MOTOR\"},"
+      " \"action\": {\"properties\": {\"enclosure\": \"TEFC\"}}}", -1, NULL);
+
+    g_object_unref (save_rule (f, NULL, def));
+  }
+  after_library = run (f);
+  g_assert_cmpstr (json_object_get_string_member (after_library, "status"), ==, "completed");
+  m2 = asset (f, "M-5");
+  g_assert_cmpstr (json_object_get_string_member (m2->properties, "enclosure"), ==, "TEFC");
+  assert_up_to_date (f);
+}
+
 /* Rule changes are events in a batch of their own, and roll back exactly. */
 static void
 test_rule_changes_are_events (SynTestFixture *f, gconstpointer data)
@@ -808,6 +922,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/living/manual-override", test_manual_override);
   SYN_TEST_ADD ("/synapse/living/units-and-errors", test_units_and_errors);
   SYN_TEST_ADD ("/synapse/living/findings-once", test_findings_once);
+  SYN_TEST_ADD ("/synapse/living/up-to-date-mark", test_up_to_date_mark);
   SYN_TEST_ADD ("/synapse/living/rule-changes-are-events", test_rule_changes_are_events);
   SYN_TEST_ADD ("/synapse/living/rollback-restores-records", test_rollback_restores_records);
   SYN_TEST_ADD ("/synapse/living/demos-keep-their-rules", test_demos_keep_their_rules);

@@ -20,6 +20,15 @@ FOR EACH ROW EXECUTE FUNCTION synapse_refuse_change('rule_findings is append-onl
 CREATE TRIGGER rule_findings_no_truncate BEFORE TRUNCATE ON rule_findings
 FOR EACH STATEMENT EXECUTE FUNCTION synapse_refuse_change('rule_findings is append-only: TRUNCATE is not allowed');
 
+-- Where a project was last known to be up to date with its rules (see the
+-- SQLite file): a cache of the engine's, never state.
+CREATE TABLE derive_marks (
+  project_id   TEXT COLLATE "C" PRIMARY KEY REFERENCES projects(id),
+  position     BIGINT NOT NULL,
+  rules_digest TEXT NOT NULL,
+  summary      JSONB
+);
+
 CREATE TABLE legacy_derivations (
   project_id TEXT COLLATE "C" PRIMARY KEY REFERENCES projects(id)
 );

@@ -41,6 +41,18 @@ BEGIN
   SELECT RAISE(ABORT, 'rule_findings is append-only: UPDATE is not allowed');
 END;
 
+-- Where a project was last known to be up to date with its rules: its newest
+-- event then, a digest of its rules (library ones included) and country, and
+-- the summary of the run that found or made it so. While all three still
+-- hold, a run or a status answers "up to date" without deriving. A cache of
+-- the engine's (written with or right after its run), never state.
+CREATE TABLE derive_marks (
+  project_id   TEXT PRIMARY KEY REFERENCES projects(id),
+  position     INTEGER NOT NULL,
+  rules_digest TEXT NOT NULL,
+  summary      TEXT
+);
+
 -- Projects written before derivation records existed: the engine infers the
 -- records of their rule outputs from the graph and the events once, then
 -- removes the project from this list. New projects never enter it.

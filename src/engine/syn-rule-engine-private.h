@@ -105,6 +105,7 @@ typedef struct
   GHashTable           *rules_evaluated;
   GHashTable           *assets_evaluated;
   guint                 rules_total;
+  guint                 total_assets;      /* stored when the run began */
   guint                 progress;
   guint                 pass;
   guint                 passes;
@@ -117,6 +118,7 @@ typedef struct
   guint                 updated_assets, updated_cables;
   guint                 retracted_assets, retracted_cables, retracted_edges;
   guint                 findings_written;
+  JsonArray            *standing;          /* the ERROR messages of standing findings, for the mark */
   gint64                timing_start;
   GHashTable           *pass_rule_counts;  /* "PASS\x1fRULE" -> SynRuleCounts, evaluation counts */
 } SynEngineRun;

@@ -201,6 +201,14 @@ _syn_engine_send_error (SynEngineRun *run, const char *rule_id, const char *asse
   json_object_set_string_member (m, "message", text);
   json_object_set_boolean_member (m, "recoverable", recoverable);
   json_object_set_string_member (m, "severity", severity ? severity : "error");
+  /* what a finding reports stands until its inputs change: the mark keeps it
+   * so that a run that need not derive still lists it */
+  if (recoverable && asset_id != NULL)
+    {
+      if (run->standing == NULL)
+        run->standing = json_array_new ();
+      json_array_add_object_element (run->standing, syn_json_object_copy (m));
+    }
   _syn_engine_send (run, m);
 }
 
@@ -238,6 +246,7 @@ _syn_engine_run_clear (SynEngineRun *run)
   g_clear_pointer (&run->claims, g_hash_table_unref);
   g_clear_pointer (&run->rule_digests, g_hash_table_unref);
   g_clear_pointer (&run->stored_findings, g_hash_table_unref);
+  g_clear_pointer (&run->standing, json_array_unref);
   g_clear_pointer (&run->derived, syn_rule_world_free);
   g_clear_pointer (&run->stored, syn_rule_world_free);
   g_clear_pointer (&run->rule_index, g_hash_table_unref);
@@ -255,6 +264,12 @@ _syn_engine_run_clear (SynEngineRun *run)
   g_clear_object (&run->batch);
   g_clear_pointer (&run->execution_id, g_free);
   g_clear_pointer (&run->user_id, g_free);
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
 }
 
 /* Enforced rules first, then priority descending, then name. */
@@ -496,6 +511,7 @@ _syn_engine_load_stored (SynEngineRun *run, GError **error)
     syn_rule_world_add_edge (run->stored, g_ptr_array_index (edges, i), FALSE);
   for (guint i = 0; i < cables->len; i++)
     syn_rule_world_add_cable (run->stored, g_ptr_array_index (cables, i), FALSE);
+  run->total_assets = assets->len;
   _syn_engine_infer_origins (run);
   if (!_syn_engine_infer_legacy_layers (run, error))
     return FALSE;
@@ -644,7 +660,7 @@ send_started (SynEngineRun *run, JsonObject *request, const char *correlation_id
   json_object_set_string_member (m, "execution_id", run->execution_id);
   syn_json_set_string_or_null (m, "correlation_id", correlation_id);
   json_object_set_int_member (m, "total_rules", run->rules_total);
-  json_object_set_int_member (m, "total_assets", g_hash_table_size (syn_rule_world_assets (run->stored)));
+  json_object_set_int_member (m, "total_assets", run->total_assets);
   json_object_set_object_member (m, "filters_applied", filters_applied (request));
   _syn_engine_send (run, m);
 }
@@ -679,6 +695,144 @@ find_project (SynStore *store, const char *project_id, GError **error)
       g_clear_object (&project);
     }
   return project;
+}
+
+/* ------------------------------------------------------------------------- */
+/* The mark of where a project was last up to date                           */
+
+/* Every rule of the project and the library (a change of any can change
+ * what a run derives), the project's country, and this engine's version (a
+ * new version may derive differently). */
+static char *
+rules_digest (SynEngineRun *run)
+{
+  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) all = g_string_new (PACKAGE_VERSION);
+  char hex[17];
+
+  g_string_append_printf (all, "\x1f%s", run->project->country ? run->project->country : "");
+  for (guint i = 0; i < run->all_rules->len; i++)
+    {
+      SynRule *rule = g_ptr_array_index (run->all_rules, i);
+      g_autofree char *digest = rule_digest (rule);
+
+      g_ptr_array_add (digests, g_strconcat (rule->id, "=", digest, NULL));
+    }
+  g_ptr_array_sort (digests, compare_strings);
+  for (guint i = 0; i < digests->len; i++)
+    g_string_append_printf (all, "\x1f%s", (char *) g_ptr_array_index (digests, i));
+  syn_fingerprint_hex (all->str, all->len, hex);
+  return g_strdup (hex);
+}
+
+static gint64
+head_position (SynEngineRun *run, GError **error)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (run->project->id);
+  g_autoptr(GPtrArray) newest = NULL;
+
+  q->include_rolled_back = TRUE;
+  q->limit = 1;
+  if (!(newest = syn_store_query_events (run->store, q, NULL, error)))
+    return -1;
+  return newest->len > 0 ? ((SynEvent *) g_ptr_array_index (newest, 0))->position : 0;
+}
+
+static gboolean
+unfiltered (SynEngineRun *run)
+{
+  return run->any_rule_in_scope && run->asset_ids == NULL && run->asset_types == NULL;
+}
+
+/* Whether nothing changed since a run found or made the project up to date
+ * (no event since, the same rules): then *summary is that run's, as a run
+ * now would answer it (nothing done, the same errors standing). */
+static gboolean
+mark_holds (SynEngineRun *run, JsonObject **summary, GError **error)
+{
+  g_autofree char *digest = NULL;
+  g_autofree char *now_digest = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  JsonObject *mark;
+  gint64 position, head;
+
+  *summary = NULL;
+  if (!unfiltered (run))
+    return TRUE;
+  if (!syn_store_get_derive_mark (run->store, run->project->id, &position, &digest, &stored, error))
+    return FALSE;
+  if (position < 0 || stored == NULL || !JSON_NODE_HOLDS_OBJECT (stored))
+    return TRUE;
+  mark = json_node_get_object (stored);
+  if (!json_object_has_member (mark, "summary") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (mark, "summary")) ||
+      !json_object_has_member (mark, "errors") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (mark, "errors")))
+    return TRUE;
+  if ((head = head_position (run, error)) < 0)
+    return FALSE;
+  now_digest = rules_digest (run);
+  if (head != position || g_strcmp0 (digest, now_digest) != 0)
+    return TRUE;
+
+  /* the findings that still stand, to report again as a run that derives would */
+  g_clear_pointer (&run->standing, json_array_unref);
+  run->standing = json_array_ref (json_object_get_array_member (mark, "errors"));
+  run->total_assets = json_object_get_int_member_with_default (mark, "total_assets", 0);
+  *summary = syn_json_object_copy (json_object_get_object_member (mark, "summary"));
+  json_object_set_int_member (*summary, "actions_taken", 0);
+  json_object_set_boolean_member (*summary, "up_to_date", TRUE);
+  for (const char * const *part = (const char * const[]) { "created", "updated", "retracted", NULL }; *part; part++)
+    if (json_object_has_member (*summary, *part) && JSON_NODE_HOLDS_OBJECT (json_object_get_member (*summary, *part)))
+      {
+        JsonObject *counts = json_object_get_object_member (*summary, *part);
+        g_autoptr(GList) names = json_object_get_members (counts);
+
+        for (GList *l = names; l; l = l->next)
+          json_object_set_int_member (counts, l->data, 0);
+      }
+  return TRUE;
+}
+
+static void
+send_standing (SynEngineRun *run)
+{
+  guint n = run->standing ? json_array_get_length (run->standing) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (run->standing, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (e))
+        _syn_engine_send (run, syn_json_object_copy (json_node_get_object (e)));
+    }
+}
+
+/* After a run of every rule over every asset that committed or found
+ * nothing to do: the project is up to date at its newest event. A cache:
+ * failing to write it costs the next run its shortcut, nothing else. */
+static void
+write_mark (SynEngineRun *run, JsonObject *summary)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *mark;
+  gint64 head;
+
+  if (!unfiltered (run))
+    return;
+  if ((head = head_position (run, &error)) < 0)
+    {
+      g_debug ("No derive mark for %s: %s", run->project->id, error->message);
+      return;
+    }
+  digest = rules_digest (run);
+  mark = json_object_new ();
+  json_object_set_object_member (mark, "summary", syn_json_object_copy (summary));
+  json_object_set_array_member (mark, "errors", run->standing ? json_array_ref (run->standing) : json_array_new ());
+  json_object_set_int_member (mark, "total_assets", run->total_assets);
+  node = syn_json_node_new_object (mark);
+  if (!syn_store_set_derive_mark (run->store, run->project->id, head, digest, node, &error))
+    g_debug ("No derive mark for %s: %s", run->project->id, error->message);
 }
 
 /* $SYNAPSE_ENGINE_TIMING=1: the time each half of a run takes, on stderr
@@ -768,20 +922,32 @@ syn_rule_engine_run (SynRuleEngine         *self,
   if (started != NULL)
     started (run.execution_id, correlation_id, user_data);
   timing (&run, NULL);
-  if (!_syn_engine_load (&run, request, &local_error))
+  if (!load_rules (&run, request, &local_error) || !mark_holds (&run, &summary, &local_error))
     goto abandon;
-  timing (&run, "load");
-  send_started (&run, request, correlation_id);
+  if (summary != NULL)
+    {
+      /* nothing changed since a run found or made it so: no need to derive */
+      send_started (&run, request, correlation_id);
+      send_standing (&run);
+      up_to_date = TRUE;
+    }
+  else
+    {
+      if (!_syn_engine_load_stored (&run, &local_error))
+        goto abandon;
+      timing (&run, "load");
+      send_started (&run, request, correlation_id);
 
-  /* derive, then write the difference */
-  if (!_syn_engine_derive (&run, &local_error))
-    goto abandon;
-  timing (&run, "derive");
-  if (!_syn_engine_apply (&run, &local_error))
-    goto abandon;
-  timing (&run, "apply");
-  up_to_date = !run_changed_anything (&run);
-  summary = build_summary (&run);
+      /* derive, then write the difference */
+      if (!_syn_engine_derive (&run, &local_error))
+        goto abandon;
+      timing (&run, "derive");
+      if (!_syn_engine_apply (&run, &local_error))
+        goto abandon;
+      timing (&run, "apply");
+      up_to_date = !run_changed_anything (&run);
+      summary = build_summary (&run);
+    }
 
   /* finish */
   if (!up_to_date)
@@ -818,6 +984,8 @@ syn_rule_engine_run (SynRuleEngine         *self,
     }
   ok = TRUE;
   status = run.dry_run ? "preview" : up_to_date ? "up_to_date" : "completed";
+  if (!run.dry_run)
+    write_mark (&run, summary);
 
   run.progress = 100;
   _syn_engine_send_progress (&run);
@@ -884,7 +1052,24 @@ syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
   timing (&run, NULL);
   json_object_set_string_member (request, "project_id", project_id);
   if (!(run.project = find_project (store, project_id, error)) ||
-      !_syn_engine_load (&run, request, error))
+      !load_rules (&run, request, error) || !mark_holds (&run, &summary, error))
+    {
+      _syn_engine_run_clear (&run);
+      return NULL;
+    }
+  if (summary != NULL)
+    {
+      /* nothing changed since a run found or made it so */
+      report = json_object_new ();
+      json_object_set_boolean_member (report, "up_to_date", TRUE);
+      json_object_set_array_member (report, "rules", json_array_new ());
+      json_object_set_string_member (report, "project_id", run.project->id);
+      json_object_set_object_member (report, "summary", g_steal_pointer (&summary));
+      json_object_set_int_member (report, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
+      _syn_engine_run_clear (&run);
+      return syn_json_node_new_object (report);
+    }
+  if (!_syn_engine_load_stored (&run, error))
     {
       _syn_engine_run_clear (&run);
       return NULL;

@@ -853,6 +853,41 @@ pg_clear_legacy_project (SynStore *store, const char *project_id, GError **error
   return _syn_pg_exec_ok (SYN_PG_STORE (store), "DELETE FROM legacy_derivations WHERE project_id = $1", &p, error);
 }
 
+static gboolean
+pg_get_derive_mark (SynStore *store, const char *project_id, gint64 *position, char **rules_digest,
+                    JsonNode **summary, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  _syn_pg_add_text (&p, project_id);
+  if (!(res = _syn_pg_exec (SYN_PG_STORE (store), "SELECT position, rules_digest, summary FROM derive_marks "
+                            "WHERE project_id = $1", &p, TRUE, error)))
+    return FALSE;
+  if (PQntuples (res) > 0)
+    {
+      *position = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+      *rules_digest = _syn_pg_col_text (res, 0, 1);
+      *summary = _syn_pg_col_json (res, 0, 2);
+    }
+  return TRUE;
+}
+
+static gboolean
+pg_set_derive_mark (SynStore *store, const char *project_id, gint64 position, const char *rules_digest,
+                    JsonNode *summary, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_int (&p, position);
+  _syn_pg_add_text (&p, rules_digest);
+  _syn_pg_add_json (&p, summary, NULL);
+  return _syn_pg_exec_ok (SYN_PG_STORE (store), "INSERT INTO derive_marks (project_id, position, rules_digest, "
+                          "summary) VALUES ($1, $2, $3, $4) ON CONFLICT (project_id) DO UPDATE SET "
+                          "position = $2, rules_digest = $3, summary = $4", &p, error);
+}
+
 void
 _syn_pg_store_events_iface_init (SynStoreInterface *iface)
 {
@@ -879,4 +914,6 @@ _syn_pg_store_events_iface_init (SynStoreInterface *iface)
   iface->list_findings = pg_list_findings;
   iface->is_legacy_project = pg_is_legacy_project;
   iface->clear_legacy_project = pg_clear_legacy_project;
+  iface->get_derive_mark = pg_get_derive_mark;
+  iface->set_derive_mark = pg_set_derive_mark;
 }

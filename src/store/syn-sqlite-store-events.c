@@ -736,6 +736,49 @@ sqlite_clear_legacy_project (SynStore *store, const char *project_id, GError **e
   return _syn_sqlite_step_done (self, stmt, error);
 }
 
+static gboolean
+sqlite_get_derive_mark (SynStore *store, const char *project_id, gint64 *position, char **rules_digest,
+                        JsonNode **summary, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT position, rules_digest, summary FROM derive_marks "
+                                       "WHERE project_id = ?1", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *position = sqlite3_column_int64 (stmt, 0);
+      *rules_digest = _syn_sqlite_col_text (stmt, 1);
+      *summary = _syn_sqlite_col_json (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _syn_sqlite_fail (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+sqlite_set_derive_mark (SynStore *store, const char *project_id, gint64 position, const char *rules_digest,
+                        JsonNode *summary, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO derive_marks (project_id, position, rules_digest, summary) "
+                                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (project_id) DO UPDATE SET "
+                                       "position = ?2, rules_digest = ?3, summary = ?4", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, position);
+  _syn_sqlite_bind_text (stmt, 3, rules_digest);
+  _syn_sqlite_bind_json (stmt, 4, summary, NULL);
+  return _syn_sqlite_step_done (self, stmt, error);
+}
+
 /* ------------------------------------------------------------------------- */
 
 void
@@ -764,4 +807,6 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->list_findings = sqlite_list_findings;
   iface->is_legacy_project = sqlite_is_legacy_project;
   iface->clear_legacy_project = sqlite_clear_legacy_project;
+  iface->get_derive_mark = sqlite_get_derive_mark;
+  iface->set_derive_mark = sqlite_set_derive_mark;
 }

@@ -528,6 +528,29 @@ syn_store_clear_legacy_project (SynStore *self, const char *project_id, GError *
   return SYN_STORE_GET_IFACE (self)->clear_legacy_project (self, project_id, error);
 }
 
+gboolean
+syn_store_get_derive_mark (SynStore *self, const char *project_id, gint64 *position, char **rules_digest,
+                           JsonNode **summary, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && position != NULL && rules_digest != NULL && summary != NULL, FALSE);
+
+  *position = -1;
+  *rules_digest = NULL;
+  *summary = NULL;
+  return SYN_STORE_GET_IFACE (self)->get_derive_mark (self, project_id, position, rules_digest, summary, error);
+}
+
+gboolean
+syn_store_set_derive_mark (SynStore *self, const char *project_id, gint64 position, const char *rules_digest,
+                           JsonNode *summary, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && rules_digest != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->set_derive_mark (self, project_id, position, rules_digest, summary, error);
+}
+
 SynEvent *
 syn_store_find_latest_rule_event (SynStore *self, const char *project_id, const char *rule_id, const char *source_asset_id, GError **error)
 {

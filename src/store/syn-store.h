@@ -99,6 +99,8 @@ struct _SynStoreInterface
   GPtrArray *(*list_findings) (SynStore *self, const char *project_id, GError **error);
   gboolean (*is_legacy_project) (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error);
   gboolean (*clear_legacy_project) (SynStore *self, const char *project_id, GError **error);
+  gboolean (*get_derive_mark) (SynStore *self, const char *project_id, gint64 *position, char **rules_digest, JsonNode **summary, GError **error);
+  gboolean (*set_derive_mark) (SynStore *self, const char *project_id, gint64 position, const char *rules_digest, JsonNode *summary, GError **error);
 
   /* Authentication and project membership (schema 0002_auth). Tokens are
    * stored only as the lowercase hex SHA-256 of the secret; times are
@@ -213,6 +215,10 @@ GPtrArray *syn_store_list_findings (SynStore *self, const char *project_id, GErr
  * still needs them inferred; clear once they are. */
 gboolean syn_store_is_legacy_project (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error);
 gboolean syn_store_clear_legacy_project (SynStore *self, const char *project_id, GError **error);
+/* The engine's mark of where a project was last up to date with its rules
+ * (*position -1 when there is none); set replaces it. */
+gboolean syn_store_get_derive_mark (SynStore *self, const char *project_id, gint64 *position, char **rules_digest, JsonNode **summary, GError **error);
+gboolean syn_store_set_derive_mark (SynStore *self, const char *project_id, gint64 position, const char *rules_digest, JsonNode *summary, GError **error);
 
 /* Authentication and membership (schema 0002_auth: user_tokens, project_members). */
 /* Stores a session token by the hex SHA-256 of its secret (never the secret). */
