@@ -207,6 +207,23 @@ migrate (SynSqliteStore *self, GError **error)
   g_auto(GStrv) names = _syn_store_list_migrations (SCHEMA_RESOURCE_DIR);
   int latest = syn_sqlite_store_latest_schema_version ();
 
+  /* Up to date, the usual case: no write lock is taken, so a connection
+   * opens while another one writes a batch. */
+  {
+    sqlite3_stmt *stmt = NULL;
+    int current = -1;
+
+    if (sqlite3_prepare_v2 (self->db, "SELECT MAX(version) FROM schema_version", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+      current = sqlite3_column_int (stmt, 0);
+    sqlite3_finalize (stmt);
+    if (current == latest)
+      {
+        self->schema_version = current;
+        return TRUE;
+      }
+  }
+
   /* Another process may migrate at the same time: take the write lock first,
    * then read the version under it. */
   if (!exec_sql (self, "BEGIN IMMEDIATE", error))
