@@ -246,6 +246,110 @@ test_routes_unknown_parameters (void)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Project changes                                                           */
+
+typedef struct
+{
+  char   *project_id;
+  gint64  first;
+  gint64  last;
+  guint   told;
+} Changes;
+
+static void
+on_project_changed (SynBackend *backend, const char *project_id, gint64 first, gint64 last, Changes *c)
+{
+  g_assert_cmpstr (project_id, ==, c->project_id);
+  g_assert_cmpint (first, >, 0);
+  g_assert_cmpint (first, <=, last);
+  /* each change takes up after the one told before */
+  if (c->told > 0)
+    g_assert_cmpint (first, >, c->last);
+  c->first = c->told == 0 ? first : c->first;
+  c->last = last;
+  c->told++;
+}
+
+/* Spins the main context until @c has heard of position @position or more. */
+static gboolean
+wait_told (Changes *c, gint64 position, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (c->last < position && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return c->last >= position;
+}
+
+static gint64
+create_asset (SynBackend *backend, const char *project_id, const char *tag)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonObject) timeline = json_object_new ();
+  g_autoptr(JsonNode) asset = NULL;
+  g_autoptr(JsonNode) events = NULL;
+
+  json_object_set_string_member (params, "project_id", project_id);
+  json_object_set_string_member (params, "tag", tag);
+  json_object_set_string_member (params, "type", "TANK");
+  asset = syn_backend_call_sync (backend, SYN_OP_CREATE_ASSET, params, NULL, &error);
+  g_assert_no_error (error);
+  /* the newest event now is the asset's */
+  json_object_set_string_member (timeline, "project_id", project_id);
+  json_object_set_int_member (timeline, "limit", 1);
+  events = syn_backend_call_sync (backend, SYN_OP_TIMELINE, timeline, NULL, &error);
+  g_assert_no_error (error);
+  return json_object_get_int_member (json_array_get_object_element (
+           json_object_get_array_member (json_node_get_object (events), "events"), 0), "position");
+}
+
+/* The local backend tells of its own commits, and of those made through
+ * another connection: another process on SQLite (PRAGMA data_version), any
+ * process or server on PostgreSQL (SynPgListener). After unwatching, nothing. */
+static void
+test_project_changed (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) backend = syn_local_backend_new (f->uri, &error);
+  g_autoptr(SynLocalBackend) other = syn_local_backend_new (f->uri, &error);
+  Changes c = { f->project->id, 0, 0, 0 };
+  gint64 own, theirs;
+  guint told;
+
+  g_assert_no_error (error);
+  syn_local_backend_set_change_interval (backend, 20);
+  g_signal_connect (backend, "project-changed", G_CALLBACK (on_project_changed), &c);
+  syn_backend_watch_project (SYN_BACKEND (backend), f->project->id, 0);
+
+  own = create_asset (SYN_BACKEND (backend), f->project->id, "T-1");
+  g_assert_true (wait_told (&c, own, 10000));
+  g_assert_cmpint (c.first, ==, 1);
+
+  theirs = create_asset (SYN_BACKEND (other), f->project->id, "T-2");
+  g_assert_cmpint (theirs, >, own);
+  g_assert_true (wait_told (&c, theirs, 10000));
+  g_assert_cmpint (c.last, ==, theirs);
+
+  /* a second watch of the project is one more reason to tell, not a second telling */
+  syn_backend_watch_project (SYN_BACKEND (backend), f->project->id, -1);
+  syn_backend_unwatch_project (SYN_BACKEND (backend), f->project->id);
+  told = c.told;
+  theirs = create_asset (SYN_BACKEND (other), f->project->id, "T-3");
+  g_assert_true (wait_told (&c, theirs, 10000));
+  g_assert_cmpuint (c.told, ==, told + 1);
+
+  syn_backend_unwatch_project (SYN_BACKEND (backend), f->project->id);
+  told = c.told;
+  create_asset (SYN_BACKEND (other), f->project->id, "T-4");
+  create_asset (SYN_BACKEND (backend), f->project->id, "T-5");
+  g_assert_false (wait_told (&c, theirs + 1, 300));
+  g_assert_cmpuint (c.told, ==, told);
+  g_signal_handlers_disconnect_by_data (backend, &c);
+}
+
+/* ------------------------------------------------------------------------- */
 
 int
 main (int argc, char *argv[])
@@ -256,6 +360,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/synapse/backend/routes/round-trip", test_routes_round_trip);
   g_test_add_func ("/synapse/backend/routes/choice", test_routes_choice);
   g_test_add_func ("/synapse/backend/routes/unknown-parameters", test_routes_unknown_parameters);
+  syn_test_add ("/synapse/backend/project-changed", test_project_changed);
 
   return g_test_run ();
 }

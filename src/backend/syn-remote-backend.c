@@ -3,31 +3,18 @@
  * then its WebSocket, whose messages come back as ::execution-message. */
 #include "config.h"
 
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "core/syn-json.h"
 #include "core/syn-live-message.h"
 #include "syn-api-routes.h"
-#include "syn-remote-backend.h"
+#include "syn-remote-backend-private.h"
 
 #define RECONNECT_ATTEMPTS 5
 #define RECONNECT_DELAY_MS 1000
 
 typedef struct _RemoteRun RemoteRun;
 
-struct _SynRemoteBackend
-{
-  GObject      parent_instance;
-
-  GUri        *base;          /* scheme://host:port, no path */
-  char        *url;
-  char        *token;
-  char        *username;
-  char        *description;
-  SoupSession *session;
-  GHashTable  *runs;          /* execution id -> RemoteRun */
-};
 
 static void backend_iface_init (SynBackendInterface *iface);
 
@@ -393,14 +380,17 @@ on_ws_connected (GObject *object, GAsyncResult *result, gpointer data)
     }
 }
 
-static void
-run_connect (RemoteRun *run)
+void
+_syn_remote_backend_connect_ws (SynRemoteBackend    *self,
+                                const char          *path,
+                                GMainContext        *context,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
-  SynRemoteBackend *self = run->backend;
-  g_autoptr(GUri) uri = g_uri_parse_relative (self->base, run->ws_path, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(GUri) uri = g_uri_parse_relative (self->base, path, SOUP_HTTP_URI_FLAGS, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new_from_uri ("GET", uri);
 
-  run->attempts++;
   if (self->token != NULL)
     {
       g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
@@ -408,10 +398,17 @@ run_connect (RemoteRun *run)
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
     }
   /* a retry runs from a timer: answers still go to the caller's context */
-  g_main_context_push_thread_default (run->context);
+  g_main_context_push_thread_default (context);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        run->cancellable, on_ws_connected, run);
-  g_main_context_pop_thread_default (run->context);
+                                        cancellable, callback, user_data);
+  g_main_context_pop_thread_default (context);
+}
+
+static void
+run_connect (RemoteRun *run)
+{
+  run->attempts++;
+  _syn_remote_backend_connect_ws (run->backend, run->ws_path, run->context, run->cancellable, on_ws_connected, run);
 }
 
 static void
@@ -514,6 +511,8 @@ backend_iface_init (SynBackendInterface *iface)
   iface->execute_async = remote_execute_async;
   iface->execute_finish = remote_execute_finish;
   iface->cancel_execution = remote_cancel_execution;
+  iface->watch_project = _syn_remote_backend_watch_project;
+  iface->unwatch_project = _syn_remote_backend_unwatch_project;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -524,6 +523,7 @@ syn_remote_backend_dispose (GObject *object)
   SynRemoteBackend *self = SYN_REMOTE_BACKEND (object);
 
   g_clear_pointer (&self->runs, g_hash_table_unref);
+  g_clear_pointer (&self->feeds, g_hash_table_unref);
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
@@ -558,6 +558,7 @@ static void
 syn_remote_backend_init (SynRemoteBackend *self)
 {
   self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) remote_run_free);
+  self->feeds = _syn_remote_feeds_new ();
   self->session = soup_session_new_with_options ("user-agent", "Synapse/" PACKAGE_VERSION " ", NULL);
 }
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "core/syn-core.h"
-#include "store/syn-pg-listener.h"
 #include "syn-server-private.h"
 
 /* Sessions and project access are cached for a minute so that a busy client
@@ -26,7 +25,6 @@ struct _SynServer
   SynLocalBackend *backend;
   SoupServer      *soup;
   SynWsHub        *hub;
-  SynPgListener   *listener;       /* PostgreSQL: commits of every process */
   char            *database;
   char            *url;
   guint            port;
@@ -512,8 +510,6 @@ _syn_server_generic_done (SynRequest *req, JsonNode *answer, GError *error)
       _syn_server_reply_error (req, error);
       return;
     }
-  if (route->writes && req->project_id != NULL)
-    syn_ws_hub_notify_project (req->server->hub, req->project_id);
   if (route->status == SOUP_STATUS_NO_CONTENT)
     {
       /* nothing in the body: the batch of the deletion goes in a header */
@@ -1381,12 +1377,6 @@ syn_server_get_soup_server (SynServer *self)
 /* GObject                                                                   */
 
 static void
-on_batch_committed (SynWsHub *hub, const char *project_id, gint64 first_position, gint64 last_position)
-{
-  syn_ws_hub_notify_project (hub, project_id);
-}
-
-static void
 syn_server_constructed (GObject *object)
 {
   SynServer *self = SYN_SERVER (object);
@@ -1407,26 +1397,6 @@ syn_server_constructed (GObject *object)
     {
       g_warning ("Cannot open the database: %s", error->message);
       self->database = g_strdup ("unknown");
-    }
-
-  /* On PostgreSQL the feeds hear of every server's commits at once; the
-   * hub's polling stays as the safety net (and is all there is on SQLite,
-   * where it also sees other processes' commits). */
-  if (g_strcmp0 (self->database, "postgresql") == 0)
-    {
-      g_autoptr(GError) listen_error = NULL;
-
-      self->listener = syn_pg_listener_new (syn_local_backend_get_uri (self->backend), &listen_error);
-      if (self->listener == NULL)
-        g_warning ("No notifications from other server processes (%s): their events reach the "
-                   "project feeds by polling only", listen_error->message);
-      else
-        {
-          g_signal_connect_object (self->listener, "batch-committed", G_CALLBACK (on_batch_committed),
-                                   self->hub, G_CONNECT_SWAPPED);
-          g_signal_connect_object (self->listener, "reconnected", G_CALLBACK (syn_ws_hub_notify_all),
-                                   self->hub, G_CONNECT_SWAPPED);
-        }
     }
 
   self->soup = soup_server_new ("server-header", "Synapse/" PACKAGE_VERSION " ", "raw-paths", TRUE, NULL);
@@ -1453,7 +1423,6 @@ syn_server_dispose (GObject *object)
       g_object_run_dispose (G_OBJECT (self->hub));
       g_clear_object (&self->hub);
     }
-  g_clear_object (&self->listener);
   g_clear_object (&self->backend);
 
   G_OBJECT_CLASS (syn_server_parent_class)->dispose (object);
@@ -1528,7 +1497,9 @@ syn_server_set_property (GObject *object, guint prop_id, const GValue *value, GP
       g_object_set_property (G_OBJECT (self->hub), "ping-interval", value);
       break;
     case PROP_FEED_INTERVAL:
+      /* the hub's retries, and how often SQLite is asked for others' commits */
       g_object_set_property (G_OBJECT (self->hub), "feed-interval", value);
+      syn_local_backend_set_change_interval (self->backend, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
