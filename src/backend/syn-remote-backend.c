@@ -632,3 +632,87 @@ syn_remote_backend_get_username (SynRemoteBackend *self)
 
   return self->username;
 }
+
+/* ------------------------------------------------------------------------- */
+/* Signing in                                                                */
+
+static JsonObject *
+login_params (const char *username, const char *password)
+{
+  JsonObject *params = json_object_new ();
+
+  json_object_set_string_member (params, "username", username);
+  json_object_set_string_member (params, "password", password ? password : "");
+  return params;
+}
+
+static void
+logged_in (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+
+  if (answer == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * syn_remote_backend_login_async:
+ * @username: who signs in
+ * @password: (nullable): the password
+ *
+ * The "login" operation; a wrong username or password fails with
+ * SYN_BACKEND_ERROR_UNAUTHORIZED. The GUI's sign-in and the command line's
+ * --connect both sign in here.
+ */
+void
+syn_remote_backend_login_async (SynRemoteBackend    *self,
+                                const char          *username,
+                                const char          *password,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) params = NULL;
+
+  g_return_if_fail (SYN_IS_REMOTE_BACKEND (self));
+  g_return_if_fail (username != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, syn_remote_backend_login_async);
+  params = login_params (username, password);
+  syn_backend_call_async (SYN_BACKEND (self), SYN_OP_LOGIN, params, cancellable, logged_in, g_steal_pointer (&task));
+}
+
+gboolean
+syn_remote_backend_login_finish (SynRemoteBackend *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_REMOTE_BACKEND (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == syn_remote_backend_login_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Blocking, on a private main context: for the command line. */
+gboolean
+syn_remote_backend_login (SynRemoteBackend  *self,
+                          const char        *username,
+                          const char        *password,
+                          GCancellable      *cancellable,
+                          GError           **error)
+{
+  g_autoptr(JsonObject) params = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  g_return_val_if_fail (SYN_IS_REMOTE_BACKEND (self), FALSE);
+  g_return_val_if_fail (username != NULL, FALSE);
+
+  params = login_params (username, password);
+  answer = syn_backend_call_sync (SYN_BACKEND (self), SYN_OP_LOGIN, params, cancellable, error);
+  return answer != NULL;
+}
