@@ -16,6 +16,7 @@
 #include "syn-execution-panel.h"
 #include "syn-json-item.h"
 #include "syn-ui-format.h"
+#include "syn-ui-widget.h"
 
 #define LOG_LENGTH 100
 
@@ -861,7 +862,6 @@ static void
 syn_execution_panel_dispose (GObject *object)
 {
   SynExecutionPanel *self = SYN_EXECUTION_PANEL (object);
-  GtkWidget *child;
 
   if (self->running && self->run != NULL)
     syn_execution_run_cancel (self->run);
@@ -875,10 +875,7 @@ syn_execution_panel_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (syn_session_get_rules (self->session), self);
     }
   g_clear_object (&self->session);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_EXECUTION_PANEL);
-  /* the template's unnamed children too */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_EXECUTION_PANEL);
   g_clear_object (&self->rules_filtered);
 
   G_OBJECT_CLASS (syn_execution_panel_parent_class)->dispose (object);
@@ -947,9 +944,7 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   widget_class->map = syn_execution_panel_map;
   widget_class->unmap = syn_execution_panel_unmap;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, SYN_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] = syn_ui_session_param_spec ();
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_DRY_RUN] =
