@@ -492,14 +492,7 @@ _syn_sqlite_in_write_transaction (SynSqliteStore *self, SynSqliteWriteFunc func,
 gpointer
 _syn_sqlite_read_project (sqlite3_stmt *stmt)
 {
-  SynProject *p = syn_project_new ();
-
-  p->id = _syn_sqlite_col_text (stmt, 0);
-  p->name = _syn_sqlite_col_text (stmt, 1);
-  p->description = _syn_sqlite_col_text (stmt, 2);
-  p->country = _syn_sqlite_col_text (stmt, 3);
-  p->created_at = sqlite3_column_int64 (stmt, 4);
-  return p;
+  return _syn_sqlite_read_row (stmt, &_syn_project_row);
 }
 
 static gboolean
@@ -557,15 +550,7 @@ sqlite_list_projects (SynStore *store, GError **error)
 gpointer
 _syn_sqlite_read_user (sqlite3_stmt *stmt)
 {
-  SynUser *u = syn_user_new ();
-
-  u->id = _syn_sqlite_col_text (stmt, 0);
-  u->username = _syn_sqlite_col_text (stmt, 1);
-  u->display_name = _syn_sqlite_col_text (stmt, 2);
-  u->role = _syn_sqlite_col_text (stmt, 3);
-  u->password_hash = _syn_sqlite_col_text (stmt, 4);
-  u->created_at = sqlite3_column_int64 (stmt, 5);
-  return u;
+  return _syn_sqlite_read_row (stmt, &_syn_user_row);
 }
 
 static gboolean
