@@ -18,7 +18,7 @@ struct _SynRemoteBackend
   char        *username;
   char        *description;
   SoupSession *session;
-  GHashTable  *runs;          /* execution id -> RemoteRun (syn-remote-backend.c) */
+  GHashTable  *runs;          /* execution id -> RemoteRun (syn-remote-backend-runs.c) */
   GHashTable  *feeds;         /* project id -> RemoteFeed (syn-remote-backend-feed.c) */
 };
 
@@ -30,6 +30,36 @@ void        _syn_remote_backend_connect_ws (SynRemoteBackend    *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
+
+/* The calls (syn-remote-backend.c): @inner completes with the answer of
+ * @op's route. */
+void        _syn_remote_backend_send_call   (SynRemoteBackend    *self,
+                                             const char          *op,
+                                             JsonObject          *params,
+                                             GCancellable        *cancellable,
+                                             GTask               *inner);
+void        _syn_remote_backend_call_async  (SynBackend          *backend,
+                                             const char          *op,
+                                             JsonObject          *params,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+JsonNode   *_syn_remote_backend_call_finish (SynBackend          *backend,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+/* syn-remote-backend-runs.c: executions and their WebSockets. */
+GHashTable *_syn_remote_runs_new            (void);
+void        _syn_remote_backend_execute_async  (SynBackend          *backend,
+                                                JsonObject          *request,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+JsonNode   *_syn_remote_backend_execute_finish (SynBackend          *backend,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+gboolean    _syn_remote_backend_cancel_execution (SynBackend        *backend,
+                                                  const char        *execution_id);
 
 /* syn-remote-backend-feed.c: ::project-changed from /ws/projects/{id}/events. */
 GHashTable *_syn_remote_feeds_new           (void);
