@@ -1279,6 +1279,40 @@ test_feed_oversized_event (Fixture *f, gconstpointer data)
                       json_object_get_object_member (whole, "payload"), "deleted_assets")), ==, 5000);
 }
 
+/* A run this server does not hold is answered from the executions table:
+ * one that found nothing to do ("up_to_date", no batch) ends with a
+ * COMPLETED that says so, not with "running in another server process". */
+static void
+test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SynExecution) x = syn_execution_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynTestWs) ws = NULL;
+  g_autoptr(JsonObject) m = NULL;
+  g_autofree char *path = NULL;
+
+  x->execution_id = syn_uuid_new ();
+  x->project_id = g_strdup (f->project_id);
+  x->mode = g_strdup ("execute");
+  x->status = g_strdup ("up_to_date");
+  x->started_at = syn_time_now_usec ();
+  x->finished_at = x->started_at + 3000;
+  x->summary = syn_json_parse ("{\"rules_executed\": 2, \"assets_processed\": 5}", -1, NULL);
+  g_assert_true (syn_store_insert_execution (f->srv->store, x, &error));
+  g_assert_no_error (error);
+
+  path = g_strdup_printf ("/ws/execution/%s", x->execution_id);
+  ws = syn_test_ws_connect (f->srv, path, f->viewer);
+  g_assert_nonnull (ws->conn);
+  g_assert_true (syn_test_ws_wait_closed (ws, 10000));
+  g_assert_cmpuint (ws->texts->len, ==, 1);
+  m = parse_message (g_ptr_array_index (ws->texts, 0));
+  g_assert_cmpstr (syn_json_get_string (m, "type"), ==, "COMPLETED");
+  g_assert_cmpstr (syn_json_get_string (m, "status"), ==, "up_to_date");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (m, "correlation_id")));
+  g_assert_cmpint (json_object_get_int_member (m, "duration_ms"), ==, 3);
+}
+
 static void
 test_postgres_missing (void)
 {
@@ -1314,6 +1348,7 @@ main (int argc, char *argv[])
   ADD ("/server/reads-during-execution", test_reads_during_execution, NULL);
   ADD ("/server/project-feed", test_project_feed, NULL);
   ADD ("/server/feed-oversized-event", test_feed_oversized_event, NULL);
+  ADD ("/server/watch-recorded-up-to-date", test_watch_recorded_up_to_date, NULL);
   ADD ("/server/rollback", test_rollback, NULL);
 
   /* the same server on PostgreSQL */

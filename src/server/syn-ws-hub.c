@@ -298,7 +298,9 @@ final_message_from_record (JsonObject *x)
   const char *status = syn_json_get_string (x, "status");
   JsonObject *m;
 
-  if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "preview") == 0)
+  /* "up_to_date": a run that found nothing to do (no batch, no correlation id) */
+  if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "preview") == 0 ||
+      g_strcmp0 (status, "up_to_date") == 0)
     {
       gint64 started = 0, finished = 0;
       const char *s = syn_json_get_string (x, "started_at");
@@ -316,6 +318,8 @@ final_message_from_record (JsonObject *x)
       syn_json_set_string_or_null (m, "correlation_id", syn_json_get_string (x, "correlation_id"));
       json_object_set_int_member (m, "duration_ms", MAX (finished - started, 0) / 1000);
       json_object_set_member (m, "summary", summary ? syn_json_node_deep_copy (summary) : json_node_new (JSON_NODE_NULL));
+      if (g_strcmp0 (status, "up_to_date") == 0)
+        json_object_set_string_member (m, "status", status);
     }
   else
     {
