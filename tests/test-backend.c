@@ -6,9 +6,12 @@
 #include <string.h>
 
 #include "backend/syn-api-routes.h"
+#include "backend/syn-execution-run.h"
+#include "backend/syn-run-error.h"
 #include "backend/syn-local-backend.h"
 #include "core/syn-core.h"
 #include "engine/syn-engine-error.h"
+#include "engine/syn-state-hash.h"
 #include "store/syn-store.h"
 #include "syn-test-fixture.h"
 
@@ -246,6 +249,364 @@ test_routes_unknown_parameters (void)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Project changes                                                           */
+
+typedef struct
+{
+  char   *project_id;
+  gint64  first;
+  gint64  last;
+  guint   told;
+} Changes;
+
+static void
+on_project_changed (SynBackend *backend, const char *project_id, gint64 first, gint64 last, Changes *c)
+{
+  g_assert_cmpstr (project_id, ==, c->project_id);
+  g_assert_cmpint (first, >, 0);
+  g_assert_cmpint (first, <=, last);
+  /* each change takes up after the one told before */
+  if (c->told > 0)
+    g_assert_cmpint (first, >, c->last);
+  c->first = c->told == 0 ? first : c->first;
+  c->last = last;
+  c->told++;
+}
+
+/* Spins the main context until @c has heard of position @position or more. */
+static gboolean
+wait_told (Changes *c, gint64 position, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (c->last < position && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return c->last >= position;
+}
+
+static gint64
+create_asset (SynBackend *backend, const char *project_id, const char *tag)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonObject) timeline = json_object_new ();
+  g_autoptr(JsonNode) asset = NULL;
+  g_autoptr(JsonNode) events = NULL;
+
+  json_object_set_string_member (params, "project_id", project_id);
+  json_object_set_string_member (params, "tag", tag);
+  json_object_set_string_member (params, "type", "TANK");
+  asset = syn_backend_call_sync (backend, SYN_OP_CREATE_ASSET, params, NULL, &error);
+  g_assert_no_error (error);
+  /* the newest event now is the asset's */
+  json_object_set_string_member (timeline, "project_id", project_id);
+  json_object_set_int_member (timeline, "limit", 1);
+  events = syn_backend_call_sync (backend, SYN_OP_TIMELINE, timeline, NULL, &error);
+  g_assert_no_error (error);
+  return json_object_get_int_member (json_array_get_object_element (
+           json_object_get_array_member (json_node_get_object (events), "events"), 0), "position");
+}
+
+/* The local backend tells of its own commits, and of those made through
+ * another connection: another process on SQLite (PRAGMA data_version), any
+ * process or server on PostgreSQL (SynPgListener). After unwatching, nothing. */
+static void
+test_project_changed (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) backend = syn_local_backend_new (f->uri, &error);
+  g_autoptr(SynLocalBackend) other = syn_local_backend_new (f->uri, &error);
+  Changes c = { f->project->id, 0, 0, 0 };
+  gint64 own, theirs;
+  guint told;
+
+  g_assert_no_error (error);
+  syn_local_backend_set_change_interval (backend, 20);
+  g_signal_connect (backend, "project-changed", G_CALLBACK (on_project_changed), &c);
+  syn_backend_watch_project (SYN_BACKEND (backend), f->project->id, 0);
+
+  own = create_asset (SYN_BACKEND (backend), f->project->id, "T-1");
+  g_assert_true (wait_told (&c, own, 10000));
+  g_assert_cmpint (c.first, ==, 1);
+
+  theirs = create_asset (SYN_BACKEND (other), f->project->id, "T-2");
+  g_assert_cmpint (theirs, >, own);
+  g_assert_true (wait_told (&c, theirs, 10000));
+  g_assert_cmpint (c.last, ==, theirs);
+
+  /* a second watch of the project is one more reason to tell, not a second telling */
+  syn_backend_watch_project (SYN_BACKEND (backend), f->project->id, -1);
+  syn_backend_unwatch_project (SYN_BACKEND (backend), f->project->id);
+  told = c.told;
+  theirs = create_asset (SYN_BACKEND (other), f->project->id, "T-3");
+  g_assert_true (wait_told (&c, theirs, 10000));
+  g_assert_cmpuint (c.told, ==, told + 1);
+
+  syn_backend_unwatch_project (SYN_BACKEND (backend), f->project->id);
+  told = c.told;
+  create_asset (SYN_BACKEND (other), f->project->id, "T-4");
+  create_asset (SYN_BACKEND (backend), f->project->id, "T-5");
+  g_assert_false (wait_told (&c, theirs + 1, 300));
+  g_assert_cmpuint (c.told, ==, told);
+  g_signal_handlers_disconnect_by_data (backend, &c);
+}
+
+/* ------------------------------------------------------------------------- */
+/* The run object                                                            */
+
+typedef struct
+{
+  guint messages;
+  guint finished;
+} RunSeen;
+
+static void
+on_run_message (SynExecutionRun *run, JsonNode *message, RunSeen *seen)
+{
+  seen->messages++;
+}
+
+static void
+on_run_finished (SynExecutionRun *run, RunSeen *seen)
+{
+  seen->finished++;
+}
+
+static void
+feed (SynExecutionRun *run, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) message = syn_json_parse (json, -1, &error);
+
+  g_assert_no_error (error);
+  syn_execution_run_apply_message (run, message);
+}
+
+#define STARTED "{\"type\": \"STARTED\", \"execution_id\": \"e\", \"correlation_id\": \"c-1\", " \
+                "\"total_rules\": 3, \"total_assets\": 40, \"filters_applied\": {}}"
+
+/* A recorded stream, folded: progress, counters, every error kept (not the
+ * newest hundred) with its severity, and a summary with members the run
+ * does not know of (the living model adds some). */
+static void
+test_run_fold (void)
+{
+  g_autoptr(SynExecutionRun) run = syn_execution_run_new (NULL, "P", FALSE, NULL);
+  g_autoptr(SynRunError) first = NULL;
+  g_autoptr(SynRunError) warning = NULL;
+  RunSeen seen = { 0 };
+  JsonObject *summary;
+
+  g_signal_connect (run, "message", G_CALLBACK (on_run_message), &seen);
+  g_signal_connect (run, "finished", G_CALLBACK (on_run_finished), &seen);
+  g_assert_nonnull (syn_execution_run_get_execution_id (run));
+  g_assert_true (syn_uuid_is_valid (syn_execution_run_get_execution_id (run)));
+
+  feed (run, STARTED);
+  g_assert_cmpuint (syn_execution_run_get_rules_total (run), ==, 3);
+  g_assert_cmpuint (syn_execution_run_get_total_assets (run), ==, 40);
+  g_assert_cmpstr (syn_execution_run_get_correlation_id (run), ==, "c-1");
+  feed (run, "{\"type\": \"RULE_START\", \"rule_id\": \"r1\", \"rule_name\": \"FIRM: One\", \"progress\": 5}");
+  g_assert_cmpstr (syn_execution_run_get_current_rule (run), ==, "FIRM: One");
+  g_assert_cmpuint (syn_execution_run_get_progress (run), ==, 5);
+  for (guint i = 0; i < 7; i++)
+    feed (run, "{\"type\": \"ACTION\", \"rule_id\": \"r1\", \"action\": \"CREATED\", \"result\": {}}");
+  feed (run, "{\"type\": \"ACTION\", \"rule_id\": \"r1\", \"action\": \"RETRACTED\", \"result\": {}}");
+  for (guint i = 0; i < 149; i++)
+    {
+      g_autofree char *m = g_strdup_printf ("{\"type\": \"ERROR\", \"rule_id\": \"r2\", \"asset_id\": \"a%u\", "
+                                            "\"message\": \"no hp %u\", \"recoverable\": true}", i, i);
+      feed (run, m);
+    }
+  feed (run, "{\"type\": \"ERROR\", \"rule_id\": \"r3\", \"asset_id\": \"z\", \"message\": \"check me\", "
+             "\"recoverable\": true, \"severity\": \"warning\"}");
+  /* progress never goes back */
+  feed (run, "{\"type\": \"PROGRESS\", \"progress\": 3, \"rules_completed\": 1, \"rules_total\": 3, "
+             "\"actions_completed\": 8, \"errors\": 150}");
+  g_assert_cmpuint (syn_execution_run_get_progress (run), ==, 5);
+  feed (run, "{\"type\": \"PROGRESS\", \"progress\": 60, \"rules_completed\": 2, \"rules_total\": 3, "
+             "\"actions_completed\": 8, \"errors\": 150}");
+  feed (run, "{\"type\": \"RULE_COMPLETE\", \"rule_id\": \"r1\", \"skipped\": 2}");
+  g_assert_cmpuint (syn_execution_run_get_progress (run), ==, 60);
+  g_assert_cmpuint (syn_execution_run_get_rules_completed (run), ==, 2);
+  g_assert_cmpuint (syn_execution_run_get_actions (run), ==, 8);
+  g_assert_cmpuint (syn_execution_run_get_skipped (run), ==, 2);
+  g_assert_cmpuint (syn_execution_run_get_errors (run), ==, 150);
+  g_assert_false (syn_execution_run_get_finished (run));
+  g_assert_cmpuint (seen.finished, ==, 0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (syn_execution_run_get_error_list (run)), ==, 150);
+  first = g_list_model_get_item (syn_execution_run_get_error_list (run), 0);
+  g_assert_cmpstr (syn_run_error_get_rule_id (first), ==, "r2");
+  g_assert_cmpstr (syn_run_error_get_asset_id (first), ==, "a0");
+  g_assert_cmpstr (syn_run_error_get_message (first), ==, "no hp 0");
+  g_assert_cmpstr (syn_run_error_get_severity (first), ==, "error");
+  warning = g_list_model_get_item (syn_execution_run_get_error_list (run), 149);
+  g_assert_cmpstr (syn_run_error_get_severity (warning), ==, "warning");
+
+  feed (run, "{\"type\": \"COMPLETED\", \"execution_id\": \"e\", \"correlation_id\": \"c-1\", \"duration_ms\": 42, "
+             "\"summary\": {\"rules_executed\": 3, \"assets_processed\": 40, \"actions_taken\": 8, \"skipped\": 2, "
+             "\"errors\": 150, \"created\": {\"assets\": 7, \"cables\": 0, \"edges\": 7}, "
+             "\"updated\": {\"assets\": 1, \"cables\": 0}, \"retracted\": {\"assets\": 1, \"cables\": 0, \"edges\": 1}}}");
+  g_assert_true (syn_execution_run_get_finished (run));
+  g_assert_false (syn_execution_run_get_running (run));
+  g_assert_cmpstr (syn_execution_run_get_status (run), ==, "completed");
+  g_assert_false (syn_execution_run_get_up_to_date (run));
+  g_assert_cmpuint (syn_execution_run_get_progress (run), ==, 100);
+  g_assert_null (syn_execution_run_get_current_rule (run));
+  g_assert_cmpuint (syn_execution_run_get_rules_completed (run), ==, 3);
+  g_assert_cmpint (syn_execution_run_get_duration_ms (run), ==, 42);
+  g_assert_null (syn_execution_run_get_failure (run));
+  summary = syn_execution_run_get_summary (run);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (summary, "retracted"), "edges"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (summary, "updated"), "assets"), ==, 1);
+  g_assert_cmpuint (seen.messages, ==, 164);
+  g_assert_cmpuint (seen.finished, ==, 1);
+
+  /* nothing comes after the end */
+  feed (run, "{\"type\": \"ACTION\", \"rule_id\": \"r1\", \"action\": \"CREATED\", \"result\": {}}");
+  g_assert_cmpuint (syn_execution_run_get_actions (run), ==, 8);
+  g_assert_cmpuint (seen.finished, ==, 1);
+}
+
+/* A run that finds nothing to do commits no batch and says so; a preview
+ * without a status is a preview; a final ERROR is the run's failure. */
+static void
+test_run_outcomes (void)
+{
+  g_autoptr(SynExecutionRun) up = syn_execution_run_new (NULL, "P", FALSE, NULL);
+  g_autoptr(SynExecutionRun) preview = syn_execution_run_new (NULL, "P", TRUE, NULL);
+  g_autoptr(SynExecutionRun) failed = syn_execution_run_new (NULL, "P", FALSE, NULL);
+
+  feed (up, STARTED);
+  feed (up, "{\"type\": \"COMPLETED\", \"execution_id\": \"e\", \"correlation_id\": null, \"status\": \"up_to_date\", "
+            "\"duration_ms\": 3, \"summary\": {\"rules_executed\": 3, \"assets_processed\": 40, \"actions_taken\": 0, "
+            "\"skipped\": 0, \"errors\": 0, \"created\": {\"assets\": 0, \"cables\": 0, \"edges\": 0}}}");
+  g_assert_true (syn_execution_run_get_up_to_date (up));
+  g_assert_cmpstr (syn_execution_run_get_status (up), ==, "up_to_date");
+  g_assert_null (syn_execution_run_get_correlation_id (up));
+  g_assert_true (syn_execution_run_get_finished (up));
+
+  feed (preview, STARTED);
+  feed (preview, "{\"type\": \"COMPLETED\", \"execution_id\": \"e\", \"correlation_id\": \"c-1\", \"duration_ms\": 3, "
+                 "\"summary\": {\"rules_executed\": 3}}");
+  g_assert_cmpstr (syn_execution_run_get_status (preview), ==, "preview");
+  g_assert_false (syn_execution_run_get_up_to_date (preview));
+
+  feed (failed, STARTED);
+  feed (failed, "{\"type\": \"ERROR\", \"rule_id\": null, \"asset_id\": null, \"message\": \"a cycle\", "
+                "\"recoverable\": false}");
+  g_assert_true (syn_execution_run_get_finished (failed));
+  g_assert_cmpstr (syn_execution_run_get_status (failed), ==, "failed");
+  g_assert_cmpstr (syn_execution_run_get_failure (failed), ==, "a cycle");
+  g_assert_cmpuint (g_list_model_get_n_items (syn_execution_run_get_error_list (failed)), ==, 0);
+  g_assert_nonnull (syn_execution_run_get_final_message (failed));
+}
+
+static void
+on_start_done (GObject *object, GAsyncResult *result, gpointer data)
+{
+  GError **error = data;
+
+  if (!syn_execution_run_start_finish (SYN_EXECUTION_RUN (object), result, error))
+    g_assert_nonnull (*error);
+}
+
+static gboolean
+run_finished (gpointer data)
+{
+  return syn_execution_run_get_finished (data);
+}
+
+static void
+spin_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+add_pumps (SynBackend *backend, const char *project_id, guint n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) import = json_object_new ();
+  g_autoptr(JsonObject) rule = json_object_new ();
+  g_autoptr(JsonNode) imported = NULL;
+  g_autoptr(JsonNode) saved = NULL;
+  GString *csv = g_string_new ("TAG,TYPE\n");
+
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (csv, "P-%05u,PUMP\n", i);
+  json_object_set_string_member (import, "project_id", project_id);
+  json_object_set_string_member (import, "csv", csv->str);
+  g_string_free (csv, TRUE);
+  imported = syn_backend_call_sync (backend, SYN_OP_IMPORT_CSV, import, NULL, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (rule, "project_id", project_id);
+  json_object_set_object_member (rule, "rule", syn_json_parse_object (
+    "{\"id\": \"pump-motor\", \"name\": \"FIRM: Pumps require Motor\", \"source\": \"FIRM\","
+    " \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+    " \"action\": {\"type\": \"MOTOR\", \"naming\": \"{tag}-M\", \"relation\": \"powers\"}}", -1, NULL));
+  saved = syn_backend_call_sync (backend, SYN_OP_SAVE_RULE, rule, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Through a backend: a run to its end agrees with its summary; a run
+ * cancelled at once commits nothing and says it was cancelled; a run
+ * refused at the start is finished, with the reason. */
+static void
+test_run_through_backend (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) backend = syn_local_backend_new (f->uri, &error);
+  g_autoptr(SynExecutionRun) run = NULL;
+  g_autoptr(SynExecutionRun) cancelled = NULL;
+  g_autoptr(SynExecutionRun) refused = NULL;
+  g_autoptr(GError) start_error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_no_error (error);
+  add_pumps (SYN_BACKEND (backend), f->project->id, 2000);
+
+  run = syn_execution_run_new (SYN_BACKEND (backend), f->project->id, TRUE, NULL);
+  syn_execution_run_start_async (run, NULL, on_start_done, &start_error);
+  g_assert_true (syn_execution_run_get_running (run));
+  spin_until (run_finished, run);
+  g_assert_no_error (start_error);
+  g_assert_cmpstr (syn_execution_run_get_status (run), ==, "preview");
+  g_assert_cmpuint (syn_execution_run_get_actions (run), ==,
+                    json_object_get_int_member (syn_execution_run_get_summary (run), "actions_taken"));
+  g_assert_cmpuint (syn_execution_run_get_actions (run), ==, 2000);
+
+  before = syn_state_hash_compute (f->store, f->project->id, &error);
+  cancelled = syn_execution_run_new (SYN_BACKEND (backend), f->project->id, FALSE, NULL);
+  syn_execution_run_start_async (cancelled, NULL, on_start_done, &start_error);
+  g_assert_true (syn_execution_run_cancel (cancelled));
+  spin_until (run_finished, cancelled);
+  g_assert_no_error (start_error);
+  g_assert_cmpstr (syn_execution_run_get_status (cancelled), ==, "cancelled");
+  g_assert_nonnull (syn_execution_run_get_failure (cancelled));
+  g_assert_false (syn_execution_run_cancel (cancelled));
+  after = syn_state_hash_compute (f->store, f->project->id, &error);
+  g_assert_cmpstr (before, ==, after);
+
+  refused = syn_execution_run_new (SYN_BACKEND (backend), "No such project", FALSE, NULL);
+  syn_execution_run_start_async (refused, NULL, on_start_done, &start_error);
+  spin_until (run_finished, refused);
+  g_assert_error (start_error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND);
+  g_assert_cmpstr (syn_execution_run_get_status (refused), ==, "failed");
+  g_assert_cmpstr (syn_execution_run_get_failure (refused), ==, start_error->message);
+  g_assert_null (syn_execution_run_get_final_message (refused));
+}
+
+/* ------------------------------------------------------------------------- */
 
 int
 main (int argc, char *argv[])
@@ -256,6 +617,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/synapse/backend/routes/round-trip", test_routes_round_trip);
   g_test_add_func ("/synapse/backend/routes/choice", test_routes_choice);
   g_test_add_func ("/synapse/backend/routes/unknown-parameters", test_routes_unknown_parameters);
+  syn_test_add ("/synapse/backend/project-changed", test_project_changed);
+  g_test_add_func ("/synapse/backend/run/fold", test_run_fold);
+  g_test_add_func ("/synapse/backend/run/outcomes", test_run_outcomes);
+  syn_test_add ("/synapse/backend/run/through-backend", test_run_through_backend);
 
   return g_test_run ();
 }

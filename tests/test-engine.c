@@ -104,8 +104,14 @@ summary_int (JsonNode *answer, const char *path)
 {
   JsonObject *o = json_object_get_object_member (json_node_get_object (answer), "summary");
 
-  if (g_str_has_prefix (path, "created."))
-    return json_object_get_int_member (json_object_get_object_member (o, "created"), path + strlen ("created."));
+  const char *dot = strchr (path, '.');
+
+  if (dot != NULL)
+    {
+      g_autofree char *section = g_strndup (path, dot - path);
+
+      return json_object_get_int_member (json_object_get_object_member (o, section), dot + 1);
+    }
   return json_object_get_int_member (o, path);
 }
 

@@ -10,6 +10,7 @@
 #include "backend/syn-local-backend.h"
 #include "backend/syn-remote-backend.h"
 #include "core/syn-core.h"
+#include "server/syn-server-private.h"
 #include "syn-test-fixture.h"
 #include "syn-test-server.h"
 
@@ -840,6 +841,101 @@ test_every_route (Fixture *f, gconstpointer data)
   watch_clear (&w);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Project changes through the server's feed                                 */
+
+typedef struct
+{
+  gint64 last;
+  guint  told;
+} Told;
+
+static void
+on_changed (SynBackend *backend, const char *project_id, gint64 first, gint64 last, Told *t)
+{
+  g_assert_cmpint (first, <=, last);
+  g_assert_cmpint (first, >, t->last);
+  t->last = last;
+  t->told++;
+}
+
+typedef struct
+{
+  Told   *told;
+  gint64  position;
+} Until;
+
+static gboolean
+told_until (gpointer data)
+{
+  Until *u = data;
+
+  return u->told->last >= u->position;
+}
+
+static gboolean
+close_every_feed (gpointer data)
+{
+  syn_ws_hub_close_all (_syn_server_get_hub (data));
+  return G_SOURCE_REMOVE;
+}
+
+/* An asset made through the server's REST API; the position of its event. */
+static gint64
+http_asset (Fixture *f, const char *token, const char *project_id, const char *tag)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/projects/%s/assets", project_id);
+  g_autofree char *body = g_strdup_printf ("{\"tag\": \"%s\", \"type\": \"TANK\"}", tag);
+  g_autofree char *timeline = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&limit=1", project_id);
+  g_autoptr(JsonNode) asset = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  guint status = 0;
+
+  asset = syn_test_http (f->srv, "POST", path, token, "application/json", body, -1, &status);
+  g_assert_cmpuint (status, ==, 201);
+  events = syn_test_http (f->srv, "GET", timeline, token, NULL, NULL, -1, &status);
+  g_assert_cmpuint (status, ==, 200);
+  return json_object_get_int_member (json_array_get_object_element (
+           json_object_get_array_member (json_node_get_object (events), "events"), 0), "position");
+}
+
+/* The remote backend tells ::project-changed from the project feed: what
+ * another client commits, then, after the connection was lost, what was
+ * committed while it was away (it reconnects and catches up). */
+static void
+test_remote_project_changed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SynBackend) remote = remote_backend (f, "admin");
+  g_autofree char *token = syn_test_server_login (f->srv, "admin");
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) project = NULL;
+  Told told = { 0 };
+  Until until = { &told, 0 };
+  const char *project_id;
+
+  json_object_set_string_member (params, "name", "Followed");
+  project = call_ok (remote, SYN_OP_CREATE_PROJECT, params);
+  project_id = syn_json_get_string (json_node_get_object (project), "id");
+  g_signal_connect (remote, "project-changed", G_CALLBACK (on_changed), &told);
+  /* a new project has no event yet: everything after 0 */
+  syn_backend_watch_project (remote, project_id, 0);
+
+  until.position = http_asset (f, token, project_id, "T-1");
+  g_assert_true (syn_test_wait_until (told_until, &until, 20000));
+
+  until.position = http_asset (f, token, project_id, "T-2");
+  g_assert_true (syn_test_wait_until (told_until, &until, 20000));
+
+  /* the server drops every feed; a commit comes before the feed is back */
+  g_main_context_invoke (f->srv->context, close_every_feed, syn_test_server_get_server (f->srv));
+  until.position = http_asset (f, token, project_id, "T-3");
+  g_assert_true (syn_test_wait_until (told_until, &until, 20000));
+  g_assert_cmpint (told.last, ==, until.position);
+
+  syn_backend_unwatch_project (remote, project_id);
+  g_signal_handlers_disconnect_by_data (remote, &told);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -853,6 +949,7 @@ main (int argc, char *argv[])
   ADD ("/remote/backends-same-messages", test_backends_same_messages);
   ADD ("/remote/cancel", test_remote_cancel);
   ADD ("/remote/every-route", test_every_route);
+  ADD ("/remote/project-changed", test_remote_project_changed);
 
   return g_test_run ();
 }

@@ -1216,6 +1216,103 @@ test_feed_across_servers (Fixture *f, gconstpointer data)
   syn_test_server_stop (second);
 }
 
+/* A rollback of a big batch lists every entity it restored: its event is
+ * larger than a WebSocket message may be for libsoup's clients (128 KiB),
+ * which closed the feed (1009) and lost everything after it. It now comes
+ * without its payload and with where to read it; the feed goes on. */
+static void
+test_feed_oversized_event (Fixture *f, gconstpointer data)
+{
+  g_autofree char *assets = g_strdup_printf ("/api/v1/projects/%s/assets", f->project_id);
+  g_autofree char *path = g_strdup_printf ("/ws/projects/%s/events?after=0", f->project_id);
+  g_autofree char *rollback = g_strdup_printf ("/api/v1/rules/rollback?project_id=%s", f->project_id);
+  g_autofree char *batch = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr(SynTestWs) ws = NULL;
+  g_autoptr(JsonNode) page = NULL;
+  g_autoptr(JsonObject) big = NULL;
+  g_autoptr(JsonObject) next = NULL;
+  JsonObject *event, *whole = NULL;
+  JsonArray *events;
+  guint n;
+
+  GString *text = g_string_new ("TAG,TYPE,DESCRIPTION\n");
+  for (guint i = 1; i <= 5000; i++)
+    g_string_append_printf (text, "TK-%05u,TANK,Storage tank number %u of the tank farm\n", i, i);
+  csv = g_string_free (text, FALSE);
+  batch = import_csv (f, f->engineer, csv, 200);
+  g_assert_nonnull (batch);
+
+  ws = syn_test_ws_connect (f->srv, path, f->viewer);
+  g_assert_nonnull (ws->conn);
+  g_assert_true (syn_test_ws_wait (ws, 5001, 60000));
+  n = ws->texts->len;
+
+  body = g_strdup_printf ("{\"correlation_id\": \"%s\"}", batch);
+  json_node_unref (call (f, "POST", rollback, f->engineer, body, 200));
+  g_assert_true (syn_test_ws_wait (ws, n + 1, 20000));
+  big = parse_message (g_ptr_array_index (ws->texts, n));
+  event = json_object_get_object_member (big, "event");
+  g_assert_cmpstr (syn_json_get_string (big, "type"), ==, "EVENT");
+  g_assert_cmpstr (syn_json_get_string (event, "event_type"), ==, "BATCH_ROLLED_BACK");
+  g_assert_true (json_object_get_boolean_member (big, "payload_omitted"));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (event, "payload")));
+
+  /* the feed is still there: the next event comes */
+  json_node_unref (call (f, "POST", assets, f->engineer, "{\"tag\": \"After\", \"type\": \"TANK\"}", 201));
+  g_assert_true (syn_test_ws_wait (ws, n + 2, 20000));
+  g_assert_false (ws->closed);
+  next = parse_message (g_ptr_array_index (ws->texts, n + 1));
+  g_assert_cmpstr (syn_json_get_string (json_object_get_object_member (next, "event"), "event_type"), ==,
+                   "ASSET_CREATED");
+
+  /* and the whole event is where the message says */
+  page = call (f, "GET", syn_json_get_string (big, "href"), f->viewer, NULL, 200);
+  events = json_object_get_array_member (object (page), "events");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    if (g_strcmp0 (syn_json_get_string (json_array_get_object_element (events, i), "id"),
+                   syn_json_get_string (event, "id")) == 0)
+      whole = json_array_get_object_element (events, i);
+  g_assert_nonnull (whole);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (whole, "payload"), "deleted_assets")), ==, 5000);
+}
+
+/* A run this server does not hold is answered from the executions table:
+ * one that found nothing to do ("up_to_date", no batch) ends with a
+ * COMPLETED that says so, not with "running in another server process". */
+static void
+test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SynExecution) x = syn_execution_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynTestWs) ws = NULL;
+  g_autoptr(JsonObject) m = NULL;
+  g_autofree char *path = NULL;
+
+  x->execution_id = syn_uuid_new ();
+  x->project_id = g_strdup (f->project_id);
+  x->mode = g_strdup ("execute");
+  x->status = g_strdup ("up_to_date");
+  x->started_at = syn_time_now_usec ();
+  x->finished_at = x->started_at + 3000;
+  x->summary = syn_json_parse ("{\"rules_executed\": 2, \"assets_processed\": 5}", -1, NULL);
+  g_assert_true (syn_store_insert_execution (f->srv->store, x, &error));
+  g_assert_no_error (error);
+
+  path = g_strdup_printf ("/ws/execution/%s", x->execution_id);
+  ws = syn_test_ws_connect (f->srv, path, f->viewer);
+  g_assert_nonnull (ws->conn);
+  g_assert_true (syn_test_ws_wait_closed (ws, 10000));
+  g_assert_cmpuint (ws->texts->len, ==, 1);
+  m = parse_message (g_ptr_array_index (ws->texts, 0));
+  g_assert_cmpstr (syn_json_get_string (m, "type"), ==, "COMPLETED");
+  g_assert_cmpstr (syn_json_get_string (m, "status"), ==, "up_to_date");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (m, "correlation_id")));
+  g_assert_cmpint (json_object_get_int_member (m, "duration_ms"), ==, 3);
+}
+
 static void
 test_postgres_missing (void)
 {
@@ -1250,6 +1347,8 @@ main (int argc, char *argv[])
   ADD ("/server/cancel", test_cancel, NULL);
   ADD ("/server/reads-during-execution", test_reads_during_execution, NULL);
   ADD ("/server/project-feed", test_project_feed, NULL);
+  ADD ("/server/feed-oversized-event", test_feed_oversized_event, NULL);
+  ADD ("/server/watch-recorded-up-to-date", test_watch_recorded_up_to_date, NULL);
   ADD ("/server/rollback", test_rollback, NULL);
 
   /* the same server on PostgreSQL */

@@ -109,6 +109,28 @@ test_newer_schema_refused (SynTestFixture *f, gconstpointer data)
   f->store = syn_sqlite_store_open (":memory:", NULL);
 }
 
+/* A connection opens while another one holds the write lock (a batch being
+ * written): the backend's pool opens one for a reader in the middle of a
+ * run. Opening used to take the write lock to read the schema version, and
+ * waited for the batch (30 s, then BUSY). */
+static void
+test_open_while_writing (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynStore) second = NULL;
+  g_autoptr(GPtrArray) projects = NULL;
+
+  g_assert_true (syn_store_begin (f->store, &error));
+  g_assert_true (syn_store_lock_project (f->store, f->project->id, &error));
+  second = syn_store_open (f->uri, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+  projects = syn_store_list_projects (second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (projects->len, ==, 1);
+  syn_store_rollback (f->store);
+}
+
 /* PostgreSQL: a database that does not exist, a server that is not there. */
 static void
 test_not_a_database_pg (SynTestFixture *f)
@@ -593,6 +615,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/store/migrations-recorded", test_migrations_recorded);
   SYN_TEST_ADD ("/synapse/store/foreign-keys-enforced", test_foreign_keys_enforced);
   SYN_TEST_ADD ("/synapse/store/newer-schema-refused", test_newer_schema_refused);
+  SYN_TEST_ADD ("/synapse/store/open-while-writing", test_open_while_writing);
   SYN_TEST_ADD ("/synapse/store/not-a-database", test_not_a_database);
   SYN_TEST_ADD ("/synapse/store/projects", test_projects);
   SYN_TEST_ADD ("/synapse/store/assets-and-unique-tags", test_assets_and_unique_tags);

@@ -20,8 +20,25 @@ syn_backend_default_init (SynBackendInterface *iface)
    */
   g_signal_new ("execution-message", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
                 NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_NODE);
+
+  /**
+   * SynBackend::project-changed:
+   * @project_id: a watched project (syn_backend_watch_project())
+   * @first_position: the first of its new events
+   * @last_position: its newest event now
+   *
+   * Batches were committed in the project, through this backend or any
+   * other client of its database: new events hold the positions from
+   * @first_position to @last_position (a rollback appends one too). Read
+   * them from the last position you have (the timeline, or the project
+   * feed): changes that come close together may be told once.
+   */
+  g_signal_new ("project-changed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64);
 }
 
+/* A request without "execution_id" gets one here (SynExecutionRun makes
+ * its own, to know its messages before the answer). */
 void
 syn_backend_execute_async (SynBackend          *self,
                            JsonObject          *request,
@@ -29,10 +46,47 @@ syn_backend_execute_async (SynBackend          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
+  g_autoptr(JsonObject) copy = NULL;
+
   g_return_if_fail (SYN_IS_BACKEND (self));
   g_return_if_fail (request != NULL);
 
+  if (syn_json_get_string (request, "execution_id") == NULL)
+    {
+      g_autofree char *id = syn_uuid_new ();
+
+      copy = syn_json_object_copy (request);
+      json_object_set_string_member (copy, "execution_id", id);
+      request = copy;
+    }
   SYN_BACKEND_GET_IFACE (self)->execute_async (self, request, cancellable, callback, user_data);
+}
+
+/**
+ * syn_backend_watch_project:
+ * @project_id: a project's id
+ * @after_position: tell of the events after this position; -1: after the
+ *   project's newest event now
+ *
+ * Starts telling ::project-changed for the project; each call needs its
+ * syn_backend_unwatch_project().
+ */
+void
+syn_backend_watch_project (SynBackend *self, const char *project_id, gint64 after_position)
+{
+  g_return_if_fail (SYN_IS_BACKEND (self));
+  g_return_if_fail (project_id != NULL);
+
+  SYN_BACKEND_GET_IFACE (self)->watch_project (self, project_id, after_position);
+}
+
+void
+syn_backend_unwatch_project (SynBackend *self, const char *project_id)
+{
+  g_return_if_fail (SYN_IS_BACKEND (self));
+  g_return_if_fail (project_id != NULL);
+
+  SYN_BACKEND_GET_IFACE (self)->unwatch_project (self, project_id);
 }
 
 JsonNode *

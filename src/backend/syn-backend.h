@@ -96,6 +96,14 @@ struct _SynBackendInterface
                                    GError             **error);
   gboolean    (*cancel_execution) (SynBackend          *self,
                                    const char          *execution_id);
+
+  /* Project changes: while a project is watched, ::project-changed tells of
+   * every batch committed in it, by whoever committed it. */
+  void        (*watch_project)    (SynBackend          *self,
+                                   const char          *project_id,
+                                   gint64               after_position);
+  void        (*unwatch_project)  (SynBackend          *self,
+                                   const char          *project_id);
 };
 
 GQuark      syn_backend_error_quark     (void);
@@ -120,6 +128,11 @@ JsonNode   *syn_backend_execute_finish  (SynBackend          *self,
 gboolean    syn_backend_cancel_execution (SynBackend         *self,
                                           const char         *execution_id);
 gboolean    syn_backend_message_is_final (JsonNode           *message);
+void        syn_backend_watch_project   (SynBackend          *self,
+                                         const char          *project_id,
+                                         gint64               after_position);
+void        syn_backend_unwatch_project (SynBackend          *self,
+                                         const char          *project_id);
 JsonNode   *syn_backend_call_sync       (SynBackend          *self,
                                          const char          *op,
                                          JsonObject          *params,

@@ -34,10 +34,10 @@ extern const SynOpEntry _syn_ops_feed[];      /* syn-local-backend-feed.c: event
 
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
 
-/* Executions (syn-local-backend-rules.c). */
+/* Executions (syn-local-backend-runs.c). */
 typedef struct _SynLocalRuns SynLocalRuns;
 
-SynLocalRuns *_syn_local_runs_new        (void);
+SynLocalRuns *_syn_local_runs_new        (SynLocalBackend     *backend);
 void          _syn_local_runs_free       (SynLocalRuns        *runs);
 SynLocalRuns *_syn_local_backend_get_runs (SynLocalBackend    *self);
 void          _syn_local_backend_execute_async  (SynBackend          *backend,
@@ -52,10 +52,29 @@ gboolean      _syn_local_backend_cancel_execution (SynBackend        *backend,
                                                    const char        *execution_id);
 JsonNode     *_syn_local_runs_describe   (SynLocalRuns        *runs,
                                           const char          *execution_id);
-GPtrArray    *_syn_local_runs_get_messages (SynLocalRuns      *runs,
-                                            const char        *execution_id,
-                                            guint              from,
-                                            gboolean          *done);
+GPtrArray    *_syn_local_runs_get_texts  (SynLocalRuns        *runs,
+                                          const char          *execution_id,
+                                          guint                from,
+                                          gboolean            *done);
+
+/* Project changes (syn-local-backend-watch.c). */
+typedef struct _SynLocalWatches SynLocalWatches;
+
+SynLocalWatches *_syn_local_watches_new          (SynLocalBackend *backend);
+void             _syn_local_watches_free         (SynLocalWatches *watches);
+void             _syn_local_watches_set_interval (SynLocalWatches *watches,
+                                                  guint            interval_ms);
+SynLocalWatches *_syn_local_backend_get_watches  (SynLocalBackend *self);
+void             _syn_local_backend_watch_project   (SynBackend   *backend,
+                                                     const char   *project_id,
+                                                     gint64        after_position);
+void             _syn_local_backend_unwatch_project (SynBackend   *backend,
+                                                     const char   *project_id);
+/* @project_key (an id or a name) was written through this backend. */
+void             _syn_local_backend_project_written (SynLocalBackend *self,
+                                                     const char      *project_key);
+/* "sqlite" or "postgresql" */
+const char      *_syn_local_backend_get_database (SynLocalBackend *self);
 
 /* Sets @error (SYN_BACKEND_ERROR, @code) and returns NULL. */
 gpointer    _syn_op_fail               (GError     **error,

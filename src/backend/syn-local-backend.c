@@ -15,7 +15,9 @@ struct _SynLocalBackend
   char        *user_id;
   GAsyncQueue *idle_stores;
   char        *description;
+  char        *database;
   SynLocalRuns *runs;
+  SynLocalWatches *watches;
 };
 
 static void backend_iface_init (SynBackendInterface *iface);
@@ -28,11 +30,13 @@ syn_local_backend_finalize (GObject *object)
 {
   SynLocalBackend *self = SYN_LOCAL_BACKEND (object);
 
+  g_clear_pointer (&self->watches, _syn_local_watches_free);
   g_clear_pointer (&self->runs, _syn_local_runs_free);
   g_clear_pointer (&self->idle_stores, g_async_queue_unref);
   g_clear_pointer (&self->uri, g_free);
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->description, g_free);
+  g_clear_pointer (&self->database, g_free);
 
   G_OBJECT_CLASS (syn_local_backend_parent_class)->finalize (object);
 }
@@ -47,13 +51,24 @@ static void
 syn_local_backend_init (SynLocalBackend *self)
 {
   self->idle_stores = g_async_queue_new_full (g_object_unref);
-  self->runs = _syn_local_runs_new ();
 }
 
 SynLocalRuns *
 _syn_local_backend_get_runs (SynLocalBackend *self)
 {
   return self->runs;
+}
+
+SynLocalWatches *
+_syn_local_backend_get_watches (SynLocalBackend *self)
+{
+  return self->watches;
+}
+
+const char *
+_syn_local_backend_get_database (SynLocalBackend *self)
+{
+  return self->database;
 }
 
 /* Opens the database once, here, so that a bad path, a damaged file or a
@@ -72,6 +87,9 @@ syn_local_backend_new (const char *db_uri, GError **error)
   self = g_object_new (SYN_TYPE_LOCAL_BACKEND, NULL);
   self->uri = g_strdup (db_uri);
   self->description = g_strdup_printf ("Local (%s)", syn_store_get_backend_name (store));
+  self->database = g_strdup (syn_store_get_backend_name (store));
+  self->runs = _syn_local_runs_new (self);
+  self->watches = _syn_local_watches_new (self);
   g_async_queue_push (self->idle_stores, store);
   return g_steal_pointer (&self);
 }
@@ -98,6 +116,15 @@ syn_local_backend_get_user_id (SynLocalBackend *self)
 {
   g_return_val_if_fail (SYN_IS_LOCAL_BACKEND (self), NULL);
   return self->user_id;
+}
+
+/* How often a SQLite database is asked for other writers' commits while a
+ * project is watched (PostgreSQL tells them at once). */
+void
+syn_local_backend_set_change_interval (SynLocalBackend *self, guint interval_ms)
+{
+  g_return_if_fail (SYN_IS_LOCAL_BACKEND (self));
+  _syn_local_watches_set_interval (self->watches, interval_ms);
 }
 
 SynStore *
@@ -130,28 +157,29 @@ syn_local_backend_release_store (SynLocalBackend *self, SynStore *store)
 }
 
 /**
- * syn_local_backend_get_execution_messages:
+ * syn_local_backend_get_execution_texts:
  * @execution_id: a run started by this backend
  * @from: the index of the first message wanted
  * @done: (out) (optional): whether the run has ended (its log is complete)
  *
- * Replay for watchers that join late or reconnect: every message of the run
- * from @from on, in order. Call it on the main context that receives
- * ::execution-message; then every later message comes as that signal.
+ * Replay for watchers that join late or reconnect: the text of every
+ * message of the run from @from on, in order, from the run's one log. Call
+ * it on the main context that receives ::execution-message; then every
+ * later message comes as that signal.
  *
- * Returns: (transfer full) (nullable): the messages (JsonNode), or %NULL when
+ * Returns: (transfer full) (nullable): the texts (GBytes), or %NULL when
  *   this process does not know the run (never started here, or forgotten).
  */
 GPtrArray *
-syn_local_backend_get_execution_messages (SynLocalBackend *self,
-                                          const char      *execution_id,
-                                          guint            from,
-                                          gboolean        *done)
+syn_local_backend_get_execution_texts (SynLocalBackend *self,
+                                       const char      *execution_id,
+                                       guint            from,
+                                       gboolean        *done)
 {
   g_return_val_if_fail (SYN_IS_LOCAL_BACKEND (self), NULL);
   g_return_val_if_fail (execution_id != NULL, NULL);
 
-  return _syn_local_runs_get_messages (self->runs, execution_id, from, done);
+  return _syn_local_runs_get_texts (self->runs, execution_id, from, done);
 }
 
 /* What this process knows of a run it started: {execution_id, project_id,
@@ -173,17 +201,42 @@ local_describe (SynBackend *backend)
 
 typedef struct
 {
-  char       *op;
-  JsonObject *params;
-  SynOpFunc   func;
+  char            *op;
+  JsonObject      *params;
+  SynOpFunc        func;
+  char            *written;   /* the project a writing operation names */
 } CallData;
 
 static void
 call_data_free (CallData *data)
 {
+  g_free (data->written);
   g_free (data->op);
   g_clear_pointer (&data->params, json_object_unref);
   g_free (data);
+}
+
+typedef struct
+{
+  SynLocalBackend *backend;
+  char            *project_key;
+} Written;
+
+static void
+written_free (Written *w)
+{
+  g_object_unref (w->backend);
+  g_free (w->project_key);
+  g_free (w);
+}
+
+static gboolean
+project_written (gpointer data)
+{
+  Written *w = data;
+
+  _syn_local_backend_project_written (w->backend, w->project_key);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -215,6 +268,16 @@ call_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       syn_backend_error_from_other (&error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
+    }
+  /* its watchers hear of it before the caller has the answer */
+  if (data->written != NULL)
+    {
+      Written *w = g_new0 (Written, 1);
+
+      w->backend = g_object_ref (self);
+      w->project_key = g_strdup (data->written);
+      g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, project_written, w,
+                                  (GDestroyNotify) written_free);
     }
   g_task_return_pointer (task, result, (GDestroyNotify) json_node_unref);
 }
@@ -253,6 +316,8 @@ local_call_async (SynBackend          *backend,
     }
   data = g_new0 (CallData, 1);
   data->op = g_strdup (op);
+  if (route != NULL && route->writes)
+    data->written = g_strdup (syn_json_get_string (params, "project_id"));
   /* json-glib reference counts are not atomic: the worker gets its own copy. */
   data->params = syn_json_object_copy (params);
   data->func = func;
@@ -278,4 +343,6 @@ backend_iface_init (SynBackendInterface *iface)
   iface->execute_async = _syn_local_backend_execute_async;
   iface->execute_finish = _syn_local_backend_execute_finish;
   iface->cancel_execution = _syn_local_backend_cancel_execution;
+  iface->watch_project = _syn_local_backend_watch_project;
+  iface->unwatch_project = _syn_local_backend_unwatch_project;
 }

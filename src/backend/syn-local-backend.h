@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 #define SYN_OP_EVENTS_AFTER    "events_after"    /* {project_id, after, limit?} -> {events (oldest first, rolled back included), last_position} */
 #define SYN_OP_PROJECT_HEAD    "project_head"    /* {project_id} -> {project_id, last_position}: the newest event's position (0: none) */
 
+/* How often (ms) a SQLite database is asked whether another connection
+ * committed, while a project is watched. */
+#define SYN_LOCAL_BACKEND_DEFAULT_CHANGE_INTERVAL 500
+
 #define SYN_TYPE_LOCAL_BACKEND (syn_local_backend_get_type ())
 
 G_DECLARE_FINAL_TYPE (SynLocalBackend, syn_local_backend, SYN, LOCAL_BACKEND, GObject)
@@ -25,11 +29,13 @@ const char      *syn_local_backend_get_uri     (SynLocalBackend *self);
 void             syn_local_backend_set_user_id (SynLocalBackend *self,
                                                 const char      *user_id);
 const char      *syn_local_backend_get_user_id (SynLocalBackend *self);
+void             syn_local_backend_set_change_interval (SynLocalBackend *self,
+                                                        guint            interval_ms);
 SynStore        *syn_local_backend_acquire_store (SynLocalBackend *self,
                                                   GError         **error);
 void             syn_local_backend_release_store (SynLocalBackend *self,
                                                   SynStore        *store);
-GPtrArray       *syn_local_backend_get_execution_messages (SynLocalBackend *self,
+GPtrArray       *syn_local_backend_get_execution_texts    (SynLocalBackend *self,
                                                            const char      *execution_id,
                                                            guint            from,
                                                            gboolean        *done);

@@ -1,33 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-remote-backend.c: SynRemoteBackend: each operation is one REST request; an execution is a POST,
- * then its WebSocket, whose messages come back as ::execution-message. */
+/* syn-remote-backend.c: SynRemoteBackend: each operation is one REST request, built from the route table;
+ * signing in. */
 #include "config.h"
 
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "core/syn-json.h"
-#include "core/syn-live-message.h"
 #include "syn-api-routes.h"
-#include "syn-remote-backend.h"
-
-#define RECONNECT_ATTEMPTS 5
-#define RECONNECT_DELAY_MS 1000
-
-typedef struct _RemoteRun RemoteRun;
-
-struct _SynRemoteBackend
-{
-  GObject      parent_instance;
-
-  GUri        *base;          /* scheme://host:port, no path */
-  char        *url;
-  char        *token;
-  char        *username;
-  char        *description;
-  SoupSession *session;
-  GHashTable  *runs;          /* execution id -> RemoteRun */
-};
+#include "syn-remote-backend-private.h"
 
 static void backend_iface_init (SynBackendInterface *iface);
 
@@ -175,8 +155,9 @@ on_sent (GObject *object, GAsyncResult *result, gpointer data)
 }
 
 /* Sends @op as the request of its route; @inner completes with the answer. */
-static void
-send_call (SynRemoteBackend *self, const char *op, JsonObject *params, GCancellable *cancellable, GTask *inner)
+void
+_syn_remote_backend_send_call (SynRemoteBackend *self, const char *op, JsonObject *params, GCancellable *cancellable,
+                               GTask *inner)
 {
   g_autoptr(GTask) task = inner;
   g_autoptr(SynApiRequest) request = NULL;
@@ -205,202 +186,41 @@ send_call (SynRemoteBackend *self, const char *op, JsonObject *params, GCancella
                                     on_sent, g_steal_pointer (&task));
 }
 
-static void
-remote_call_async (SynBackend          *backend,
-                   const char          *op,
-                   JsonObject          *params,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
+void
+_syn_remote_backend_call_async (SynBackend          *backend,
+                                const char          *op,
+                                JsonObject          *params,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
   SynRemoteBackend *self = SYN_REMOTE_BACKEND (backend);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, remote_call_async);
+  g_task_set_source_tag (task, _syn_remote_backend_call_async);
   g_task_set_name (task, op);
-  send_call (self, op, params, cancellable, task);
+  _syn_remote_backend_send_call (self, op, params, cancellable, task);
 }
 
-static JsonNode *
-remote_call_finish (SynBackend *backend, GAsyncResult *result, GError **error)
+JsonNode *
+_syn_remote_backend_call_finish (SynBackend *backend, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* ------------------------------------------------------------------------- */
-/* Executions                                                                */
-
-struct _RemoteRun
+void
+_syn_remote_backend_connect_ws (SynRemoteBackend    *self,
+                                const char          *path,
+                                GMainContext        *context,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
-  SynRemoteBackend        *backend;   /* weak: the backend owns its runs */
-  char                    *execution_id;
-  char                    *ws_path;
-  SoupWebsocketConnection *conn;
-  GCancellable            *cancellable;
-  guint                    received;  /* messages passed on: a replay skips them */
-  guint                    skip;      /* still to skip of the current replay */
-  guint                    attempts;
-  GSource                 *retry;
-  GMainContext            *context;   /* the caller's, for the messages */
-  gboolean                 finished;
-  gboolean                 cancel_pending;
-};
-
-static void run_connect (RemoteRun *run);
-
-static void
-remote_run_free (RemoteRun *run)
-{
-  g_cancellable_cancel (run->cancellable);
-  if (run->retry != NULL)
-    g_source_destroy (run->retry);
-  g_clear_pointer (&run->retry, g_source_unref);
-  g_clear_pointer (&run->context, g_main_context_unref);
-  if (run->conn != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (run->conn, run);
-      if (soup_websocket_connection_get_state (run->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (run->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      g_clear_object (&run->conn);
-    }
-  g_clear_object (&run->cancellable);
-  g_free (run->execution_id);
-  g_free (run->ws_path);
-  g_free (run);
-}
-
-static void
-run_finish (RemoteRun *run)
-{
-  /* after the final message the run is of no more use: forget it */
-  run->finished = TRUE;
-  g_hash_table_remove (run->backend->runs, run->execution_id);
-}
-
-static void
-run_emit (RemoteRun *run, JsonNode *message)
-{
-  g_autoptr(SynRemoteBackend) self = g_object_ref (run->backend);
-  g_autofree char *execution_id = g_strdup (run->execution_id);
-  gboolean final = syn_backend_message_is_final (message);
-
-  run->received++;
-  if (final)
-    run_finish (run);
-  g_signal_emit_by_name (self, "execution-message", execution_id, message);
-}
-
-/* The connection is lost for good: the run ends, for this client, with an
- * ERROR that is not recoverable (the execution itself may still go on). */
-static void
-run_give_up (RemoteRun *run, const char *why)
-{
-  g_autofree char *text = g_strdup_printf ("Lost the live messages of execution %s from %s: %s",
-                                           run->execution_id, run->backend->url, why);
-  g_autoptr(JsonNode) node = syn_json_node_new_object (syn_live_message_error (NULL, NULL, text, FALSE, NULL));
-
-  run_emit (run, node);
-}
-
-static gboolean
-on_retry (gpointer data)
-{
-  RemoteRun *run = data;
-
-  g_clear_pointer (&run->retry, g_source_unref);
-  run_connect (run);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_retry (RemoteRun *run, const char *why)
-{
-  if (run->attempts >= RECONNECT_ATTEMPTS)
-    {
-      run_give_up (run, why);
-      return;
-    }
-  run->retry = g_timeout_source_new (RECONNECT_DELAY_MS);
-  g_source_set_callback (run->retry, on_retry, run, NULL);
-  g_source_set_static_name (run->retry, "[synapse] reconnect");
-  g_source_attach (run->retry, run->context);
-}
-
-static void
-on_ws_message (SoupWebsocketConnection *conn, int type, GBytes *bytes, gpointer data)
-{
-  RemoteRun *run = data;
-  gsize len = 0;
-  const char *text = g_bytes_get_data (bytes, &len);
-  g_autoptr(JsonNode) node = NULL;
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || text == NULL || run->finished)
-    return;
-  /* the keepalive's words are not messages of the run */
-  if ((len == 4 && (memcmp (text, "ping", 4) == 0 || memcmp (text, "pong", 4) == 0)))
-    return;
-  node = syn_json_parse (text, (gssize) len, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_warning ("Execution %s: a message that is not a JSON object", run->execution_id);
-      return;
-    }
-  /* a replay after reconnecting starts from the first message again */
-  if (run->skip > 0)
-    {
-      run->skip--;
-      return;
-    }
-  run_emit (run, node);
-}
-
-static void
-on_ws_closed (SoupWebsocketConnection *conn, gpointer data)
-{
-  RemoteRun *run = data;
-  g_autofree char *why = g_strdup_printf ("closed (%u)", soup_websocket_connection_get_close_code (conn));
-
-  g_signal_handlers_disconnect_by_data (conn, run);
-  g_clear_object (&run->conn);
-  if (!run->finished)
-    run_retry (run, why);
-}
-
-static void
-on_ws_connected (GObject *object, GAsyncResult *result, gpointer data)
-{
-  RemoteRun *run = data;
-  g_autoptr(GError) error = NULL;
-  SoupWebsocketConnection *conn = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
-
-  if (conn == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      run_retry (run, error->message);
-      return;
-    }
-  run->conn = conn;
-  run->skip = run->received;
-  g_signal_connect (conn, "message", G_CALLBACK (on_ws_message), run);
-  g_signal_connect (conn, "closed", G_CALLBACK (on_ws_closed), run);
-  if (run->cancel_pending)
-    {
-      run->cancel_pending = FALSE;
-      soup_websocket_connection_send_text (conn, "cancel");
-    }
-}
-
-static void
-run_connect (RemoteRun *run)
-{
-  SynRemoteBackend *self = run->backend;
-  g_autoptr(GUri) uri = g_uri_parse_relative (self->base, run->ws_path, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(GUri) uri = g_uri_parse_relative (self->base, path, SOUP_HTTP_URI_FLAGS, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new_from_uri ("GET", uri);
 
-  run->attempts++;
   if (self->token != NULL)
     {
       g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
@@ -408,90 +228,10 @@ run_connect (RemoteRun *run)
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
     }
   /* a retry runs from a timer: answers still go to the caller's context */
-  g_main_context_push_thread_default (run->context);
+  g_main_context_push_thread_default (context);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        run->cancellable, on_ws_connected, run);
-  g_main_context_pop_thread_default (run->context);
-}
-
-static void
-on_execute_sent (GObject *object, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GTask) task = data;
-  SynRemoteBackend *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = remote_call_finish (SYN_BACKEND (self), result, &error);
-  JsonObject *a;
-  const char *execution_id, *ws_url;
-  RemoteRun *run;
-
-  if (answer == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  a = json_node_get_object (answer);
-  execution_id = syn_json_get_string (a, "execution_id");
-  ws_url = syn_json_get_string (a, "ws_url");
-  if (execution_id == NULL || ws_url == NULL)
-    {
-      g_task_return_new_error (task, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED,
-                               "The server's answer names no execution to watch");
-      return;
-    }
-  /* the server replays the whole run to a late watcher: nothing is missed
-   * between this answer and the connection */
-  run = g_new0 (RemoteRun, 1);
-  run->backend = self;
-  run->execution_id = g_strdup (execution_id);
-  run->ws_path = g_strdup (ws_url);
-  run->cancellable = g_cancellable_new ();
-  run->context = g_main_context_ref_thread_default ();
-  g_hash_table_replace (self->runs, run->execution_id, run);
-  run_connect (run);
-  g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) json_node_unref);
-}
-
-static void
-remote_execute_async (SynBackend          *backend,
-                      JsonObject          *request,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
-{
-  SynRemoteBackend *self = SYN_REMOTE_BACKEND (backend);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  GTask *inner;
-
-  g_task_set_source_tag (task, remote_execute_async);
-  /* the POST is a call like any other; its answer opens the WebSocket */
-  inner = g_task_new (self, cancellable, on_execute_sent, g_steal_pointer (&task));
-  g_task_set_source_tag (inner, remote_call_async);
-  send_call (self, SYN_OP_EXECUTE, request, cancellable, inner);
-}
-
-static JsonNode *
-remote_execute_finish (SynBackend *backend, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* "cancel" on the run's WebSocket, as any watcher may send it. */
-static gboolean
-remote_cancel_execution (SynBackend *backend, const char *execution_id)
-{
-  SynRemoteBackend *self = SYN_REMOTE_BACKEND (backend);
-  RemoteRun *run = g_hash_table_lookup (self->runs, execution_id);
-
-  if (run == NULL || run->finished)
-    return FALSE;
-  if (run->conn != NULL && soup_websocket_connection_get_state (run->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (run->conn, "cancel");
-  else
-    run->cancel_pending = TRUE;
-  return TRUE;
+                                        cancellable, callback, user_data);
+  g_main_context_pop_thread_default (context);
 }
 
 static const char *
@@ -509,11 +249,13 @@ static void
 backend_iface_init (SynBackendInterface *iface)
 {
   iface->describe = remote_describe;
-  iface->call_async = remote_call_async;
-  iface->call_finish = remote_call_finish;
-  iface->execute_async = remote_execute_async;
-  iface->execute_finish = remote_execute_finish;
-  iface->cancel_execution = remote_cancel_execution;
+  iface->call_async = _syn_remote_backend_call_async;
+  iface->call_finish = _syn_remote_backend_call_finish;
+  iface->execute_async = _syn_remote_backend_execute_async;
+  iface->execute_finish = _syn_remote_backend_execute_finish;
+  iface->cancel_execution = _syn_remote_backend_cancel_execution;
+  iface->watch_project = _syn_remote_backend_watch_project;
+  iface->unwatch_project = _syn_remote_backend_unwatch_project;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -524,6 +266,7 @@ syn_remote_backend_dispose (GObject *object)
   SynRemoteBackend *self = SYN_REMOTE_BACKEND (object);
 
   g_clear_pointer (&self->runs, g_hash_table_unref);
+  g_clear_pointer (&self->feeds, g_hash_table_unref);
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
@@ -557,7 +300,8 @@ syn_remote_backend_class_init (SynRemoteBackendClass *klass)
 static void
 syn_remote_backend_init (SynRemoteBackend *self)
 {
-  self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) remote_run_free);
+  self->runs = _syn_remote_runs_new ();
+  self->feeds = _syn_remote_feeds_new ();
   self->session = soup_session_new_with_options ("user-agent", "Synapse/" PACKAGE_VERSION " ", NULL);
 }
 
@@ -630,4 +374,88 @@ syn_remote_backend_get_username (SynRemoteBackend *self)
   g_return_val_if_fail (SYN_IS_REMOTE_BACKEND (self), NULL);
 
   return self->username;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Signing in                                                                */
+
+static JsonObject *
+login_params (const char *username, const char *password)
+{
+  JsonObject *params = json_object_new ();
+
+  json_object_set_string_member (params, "username", username);
+  json_object_set_string_member (params, "password", password ? password : "");
+  return params;
+}
+
+static void
+logged_in (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+
+  if (answer == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * syn_remote_backend_login_async:
+ * @username: who signs in
+ * @password: (nullable): the password
+ *
+ * The "login" operation; a wrong username or password fails with
+ * SYN_BACKEND_ERROR_UNAUTHORIZED. The GUI's sign-in and the command line's
+ * --connect both sign in here.
+ */
+void
+syn_remote_backend_login_async (SynRemoteBackend    *self,
+                                const char          *username,
+                                const char          *password,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) params = NULL;
+
+  g_return_if_fail (SYN_IS_REMOTE_BACKEND (self));
+  g_return_if_fail (username != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, syn_remote_backend_login_async);
+  params = login_params (username, password);
+  syn_backend_call_async (SYN_BACKEND (self), SYN_OP_LOGIN, params, cancellable, logged_in, g_steal_pointer (&task));
+}
+
+gboolean
+syn_remote_backend_login_finish (SynRemoteBackend *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_REMOTE_BACKEND (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == syn_remote_backend_login_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Blocking, on a private main context: for the command line. */
+gboolean
+syn_remote_backend_login (SynRemoteBackend  *self,
+                          const char        *username,
+                          const char        *password,
+                          GCancellable      *cancellable,
+                          GError           **error)
+{
+  g_autoptr(JsonObject) params = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  g_return_val_if_fail (SYN_IS_REMOTE_BACKEND (self), FALSE);
+  g_return_val_if_fail (username != NULL, FALSE);
+
+  params = login_params (username, password);
+  answer = syn_backend_call_sync (SYN_BACKEND (self), SYN_OP_LOGIN, params, cancellable, error);
+  return answer != NULL;
 }

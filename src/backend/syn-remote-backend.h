@@ -18,4 +18,20 @@ void              syn_remote_backend_set_token    (SynRemoteBackend *self,
 const char       *syn_remote_backend_get_token    (SynRemoteBackend *self);
 const char       *syn_remote_backend_get_username (SynRemoteBackend *self);
 
+/* Signing in: the backend keeps the session's token for every later call. */
+void              syn_remote_backend_login_async  (SynRemoteBackend    *self,
+                                                   const char          *username,
+                                                   const char          *password,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean          syn_remote_backend_login_finish (SynRemoteBackend    *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+gboolean          syn_remote_backend_login        (SynRemoteBackend    *self,
+                                                   const char          *username,
+                                                   const char          *password,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+
 G_END_DECLS

@@ -138,9 +138,8 @@ _syn_cli_connect (SynCliCommon *common, GError **error)
   if (common->user != NULL)
     {
       g_autofree char *password = NULL;
-      g_autoptr(JsonObject) params = json_object_new ();
-      g_autoptr(JsonNode) answer = NULL;
       g_autoptr(GError) save_error = NULL;
+      gboolean signed_in;
 
       if (g_getenv ("SYNAPSE_PASSWORD") != NULL)
         password = g_strdup (g_getenv ("SYNAPSE_PASSWORD"));
@@ -151,11 +150,9 @@ _syn_cli_connect (SynCliCommon *common, GError **error)
           if (!(password = _syn_cli_read_password (prompt, error)))
             return NULL;
         }
-      json_object_set_string_member (params, "username", common->user);
-      json_object_set_string_member (params, "password", password);
-      answer = syn_backend_call_sync (SYN_BACKEND (remote), SYN_OP_LOGIN, params, NULL, error);
+      signed_in = syn_remote_backend_login (remote, common->user, password, NULL, error);
       explicit_bzero (password, strlen (password));
-      if (answer == NULL)
+      if (!signed_in)
         return NULL;
       /* not fatal: this command goes on, the next one signs in again */
       if (!save_token (url, common->user, syn_remote_backend_get_token (remote), &save_error))

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-cli-execute.c: synapse execute: one run of the rules, with live progress; Ctrl-C cancels. */
+/* syn-cli-execute.c: synapse execute: one run of the rules, with live progress from its SynExecutionRun;
+ * Ctrl-C cancels. */
 #include "config.h"
 
 #include <glib-unix.h>
@@ -7,70 +8,55 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "backend/syn-execution-run.h"
 #include "syn-cli-private.h"
 
 typedef struct
 {
-  GMainLoop  *loop;
-  SynBackend *backend;
-  char       *execution_id;
-  gboolean    json;
-  gboolean    tty;
-  gboolean    started;
-  gboolean    finished;
-  gboolean    completed;
-  GError     *start_error;
-  JsonNode   *completed_message;
-  char       *current_rule;
-  gint64      progress;
-  gint64      errors;
-  guint       cancels;
+  GMainLoop       *loop;
+  SynExecutionRun *run;
+  gboolean         json;
+  gboolean         tty;
+  guint            cancels;
 } ExecuteState;
 
 static void
 draw_progress (ExecuteState *st)
 {
+  const char *rule = syn_execution_run_get_current_rule (st->run);
+  guint progress = syn_execution_run_get_progress (st->run);
+  guint filled = progress * 30 / 100;
   char bar[31];
-  guint filled = (guint) (st->progress * 30 / 100);
 
-  if (!st->tty || st->json)
+  if (!st->tty || st->json || syn_execution_run_get_finished (st->run))
     return;
   for (guint i = 0; i < 30; i++)
     bar[i] = i < filled ? '#' : '-';
   bar[30] = '\0';
-  fprintf (stderr, "\r\033[K[%s] %3" G_GINT64_FORMAT "%%  %s", bar, st->progress,
-           st->current_rule ? st->current_rule : "");
+  fprintf (stderr, "\r\033[K[%s] %3u%%  %s", bar, progress, rule ? rule : "");
   fflush (stderr);
 }
 
 static void
-on_message (SynBackend *backend, const char *execution_id, JsonNode *message, gpointer data)
+on_progress (SynExecutionRun *run, GParamSpec *pspec, ExecuteState *st)
 {
-  ExecuteState *st = data;
-  JsonObject *m = json_node_get_object (message);
-  const char *type = syn_json_get_string (m, "type");
+  draw_progress (st);
+}
 
-  if (g_strcmp0 (execution_id, st->execution_id) != 0)
-    return;
+/* --json: every message as it comes; else the errors, as they come. */
+static void
+on_message (SynExecutionRun *run, JsonNode *message, ExecuteState *st)
+{
+  JsonObject *m = json_node_get_object (message);
+
   if (st->json)
     {
       g_autofree char *line = syn_json_to_string (message);
+
       printf ("%s\n", line);
       fflush (stdout);
     }
-  else if (g_strcmp0 (type, "RULE_START") == 0)
-    {
-      g_free (st->current_rule);
-      st->current_rule = g_strdup (syn_json_get_string (m, "rule_name"));
-      st->progress = json_object_get_int_member_with_default (m, "progress", st->progress);
-      draw_progress (st);
-    }
-  else if (g_strcmp0 (type, "PROGRESS") == 0)
-    {
-      st->progress = json_object_get_int_member_with_default (m, "progress", st->progress);
-      draw_progress (st);
-    }
-  else if (g_strcmp0 (type, "ERROR") == 0)
+  else if (g_strcmp0 (syn_json_get_string (m, "type"), "ERROR") == 0)
     {
       const char *rule = syn_json_get_string (m, "rule_id");
 
@@ -81,28 +67,19 @@ on_message (SynBackend *backend, const char *execution_id, JsonNode *message, gp
                rule ? rule : "", rule ? ": " : "", syn_json_get_string (m, "message"));
       draw_progress (st);
     }
+}
 
-  if (g_strcmp0 (type, "COMPLETED") == 0)
-    {
-      st->completed = TRUE;
-      st->completed_message = json_node_ref (message);
-    }
-  if (syn_backend_message_is_final (message))
-    {
-      st->finished = TRUE;
-      g_main_loop_quit (st->loop);
-    }
+static void
+on_finished (SynExecutionRun *run, ExecuteState *st)
+{
+  g_main_loop_quit (st->loop);
 }
 
 static void
 on_started (GObject *object, GAsyncResult *result, gpointer data)
 {
-  ExecuteState *st = data;
-  g_autoptr(JsonNode) answer = syn_backend_execute_finish (SYN_BACKEND (object), result, &st->start_error);
-
-  st->started = answer != NULL;
-  if (answer == NULL)
-    g_main_loop_quit (st->loop);
+  /* a refusal finishes the run: on_finished says so */
+  syn_execution_run_start_finish (SYN_EXECUTION_RUN (object), result, NULL);
 }
 
 static gboolean
@@ -113,7 +90,7 @@ on_sigint (gpointer data)
   if (st->cancels++ == 0)
     {
       fprintf (stderr, "\nCancelling: nothing of this execution will be committed...\n");
-      syn_backend_cancel_execution (st->backend, st->execution_id);
+      syn_execution_run_cancel (st->run);
       return G_SOURCE_CONTINUE;
     }
   return G_SOURCE_REMOVE;
@@ -139,57 +116,59 @@ add_list (JsonObject *filters, const char *name, char **values)
 }
 
 static gint64
-member_int (JsonObject *o, const char *name)
+count_of (JsonObject *object, const char *member)
 {
-  return o != NULL && json_object_has_member (o, name) ? json_object_get_int_member (o, name) : 0;
+  return object ? json_object_get_int_member_with_default (object, member, 0) : 0;
 }
 
 static JsonObject *
-member_object (JsonObject *o, const char *name)
+section_of (JsonObject *object, const char *member)
 {
-  return o != NULL && json_object_has_member (o, name) ? json_object_get_object_member (o, name) : NULL;
+  return object && json_object_has_member (object, member) &&
+         JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, member))
+         ? json_object_get_object_member (object, member) : NULL;
 }
 
-/* The one place the CLI words the end of a run. */
+/* What the run came to, in words: the one place the outcome is printed. */
 static void
-print_summary (JsonNode *completed, gboolean dry_run)
+print_outcome (SynExecutionRun *run)
 {
-  JsonObject *m = json_node_get_object (completed);
-  JsonObject *s = json_object_get_object_member (m, "summary");
-  JsonObject *c = member_object (s, "created");
-  JsonObject *u = member_object (s, "updated");
-  JsonObject *r = member_object (s, "retracted");
-  gboolean up_to_date = json_object_has_member (s, "up_to_date") && json_object_get_boolean_member (s, "up_to_date");
-  gint64 errors = member_int (s, "errors"), warnings = member_int (s, "warnings");
+  JsonObject *s = syn_execution_run_get_summary (run);
+  JsonObject *c = section_of (s, "created");
+  JsonObject *u = section_of (s, "updated");
+  JsonObject *r = section_of (s, "retracted");
+  const char *status = syn_execution_run_get_status (run);
+  gboolean preview = g_strcmp0 (status, "preview") == 0;
+  gint64 errors = count_of (s, "errors"), warnings = count_of (s, "warnings");
 
-  if (up_to_date)
-    printf ("%s: nothing to do (%" G_GINT64_FORMAT " rules checked on %" G_GINT64_FORMAT " assets, %"
-            G_GINT64_FORMAT " ms)\n", dry_run ? "Preview: up to date" : "Up to date",
-            member_int (s, "rules_executed"), member_int (s, "assets_processed"), member_int (m, "duration_ms"));
+  if (syn_execution_run_get_up_to_date (run))
+    printf ("%s: nothing to do (%" G_GINT64_FORMAT " rules, %" G_GINT64_FORMAT " assets checked)\n",
+            preview ? "Preview: up to date" : "Up to date",
+            count_of (s, "rules_executed"), count_of (s, "assets_processed"));
   else
     {
-      g_autofree char *batch = syn_json_get_string (m, "correlation_id")
-                               ? _syn_cli_short_id (syn_json_get_string (m, "correlation_id")) : NULL;
+      const char *correlation_id = syn_execution_run_get_correlation_id (run);
+      g_autofree char *batch = correlation_id ? _syn_cli_short_id (correlation_id) : NULL;
 
-      if (dry_run)
-        printf ("Previewed (nothing committed) in %" G_GINT64_FORMAT " ms\n", member_int (m, "duration_ms"));
+      if (preview)
+        printf ("Previewed (nothing committed) in %" G_GINT64_FORMAT " ms\n", syn_execution_run_get_duration_ms (run));
       else
         printf ("Committed batch %s in %" G_GINT64_FORMAT " ms\n", batch ? batch : "-",
-                member_int (m, "duration_ms"));
-      printf ("  rules executed    %" G_GINT64_FORMAT "\n", member_int (s, "rules_executed"));
-      printf ("  assets processed  %" G_GINT64_FORMAT "\n", member_int (s, "assets_processed"));
-      printf ("  actions taken     %" G_GINT64_FORMAT "\n", member_int (s, "actions_taken"));
-      printf ("  skipped           %" G_GINT64_FORMAT "\n", member_int (s, "skipped"));
+                syn_execution_run_get_duration_ms (run));
+      printf ("  rules executed    %" G_GINT64_FORMAT "\n", count_of (s, "rules_executed"));
+      printf ("  assets processed  %" G_GINT64_FORMAT "\n", count_of (s, "assets_processed"));
+      printf ("  actions taken     %" G_GINT64_FORMAT "\n", count_of (s, "actions_taken"));
+      printf ("  skipped           %" G_GINT64_FORMAT "\n", count_of (s, "skipped"));
       printf ("  created           %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
-              " edges\n", member_int (c, "assets"), member_int (c, "cables"), member_int (c, "edges"));
-      if (member_int (u, "assets") + member_int (u, "cables") > 0)
+              " edges\n", count_of (c, "assets"), count_of (c, "cables"), count_of (c, "edges"));
+      if (count_of (u, "assets") + count_of (u, "cables") > 0)
         printf ("  updated           %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables\n",
-                member_int (u, "assets"), member_int (u, "cables"));
-      if (member_int (r, "assets") + member_int (r, "cables") + member_int (r, "edges") > 0)
+                count_of (u, "assets"), count_of (u, "cables"));
+      if (count_of (r, "assets") + count_of (r, "cables") + count_of (r, "edges") > 0)
         printf ("  retracted         %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
-                " edges\n", member_int (r, "assets"), member_int (r, "cables"), member_int (r, "edges"));
+                " edges\n", count_of (r, "assets"), count_of (r, "cables"), count_of (r, "edges"));
     }
-  if (!up_to_date || errors > 0 || warnings > 0)
+  if (!syn_execution_run_get_up_to_date (run) || errors > 0 || warnings > 0)
     printf ("  errors            %" G_GINT64_FORMAT "\n", errors);
   if (warnings > 0)
     printf ("  warnings          %" G_GINT64_FORMAT " (values a person holds against the rules)\n", warnings);
@@ -205,8 +184,9 @@ _syn_cli_execute (int argc, char **argv)
   gboolean dry_run = FALSE;
   g_autoptr(GError) error = NULL;
   g_autoptr(SynBackend) backend = NULL;
-  g_autoptr(JsonObject) request = json_object_new ();
-  JsonObject *filters = json_object_new ();
+  g_autoptr(JsonObject) filters = json_object_new ();
+  g_autoptr(SynExecutionRun) run = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
   ExecuteState st = { 0 };
   GOptionEntry entries[] = {
     { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
@@ -219,26 +199,15 @@ _syn_cli_execute (int argc, char **argv)
     { NULL }
   };
   guint sigint_id;
-  gulong handler;
-  int ret = 1;
 
   if (!_syn_cli_parse (&argc, &argv, "", "Run the rules on a project as one batch, with live progress.",
                        entries, &common, &error))
-    {
-      json_object_unref (filters);
-      return _syn_cli_fail (error);
-    }
+    return _syn_cli_fail (error);
   if (project == NULL)
-    {
-      json_object_unref (filters);
-      return _syn_cli_usage_error ("execute: --project is required");
-    }
+    return _syn_cli_usage_error ("execute: --project is required");
   if (!(backend = _syn_cli_backend (&common, &error)) ||
       !(project_id = _syn_cli_resolve_project (backend, project, &error)))
-    {
-      json_object_unref (filters);
-      return _syn_cli_fail (error);
-    }
+    return _syn_cli_fail (error);
 
   add_list (filters, "rule_ids", rules);
   add_list (filters, "disciplines", disciplines);
@@ -255,47 +224,42 @@ _syn_cli_execute (int argc, char **argv)
           if (asset == NULL)
             {
               json_array_unref (ids);
-              json_object_unref (filters);
               return _syn_cli_fail (error);
             }
           json_array_add_string_element (ids, syn_json_get_string (asset, "id"));
         }
       json_object_set_array_member (filters, "asset_ids", ids);
     }
-  st.execution_id = syn_uuid_new ();
-  json_object_set_string_member (request, "project_id", project_id);
-  json_object_set_string_member (request, "mode", dry_run ? "dry_run" : "execute");
-  json_object_set_object_member (request, "filters", filters);
-  json_object_set_string_member (request, "execution_id", st.execution_id);
+  run = syn_execution_run_new (backend, project_id, dry_run, filters);
 
-  st.loop = g_main_loop_new (NULL, FALSE);
-  st.backend = backend;
+  loop = g_main_loop_new (NULL, FALSE);
+  st.loop = loop;
+  st.run = run;
   st.json = common.json;
   st.tty = isatty (STDERR_FILENO);
-  handler = g_signal_connect (backend, "execution-message", G_CALLBACK (on_message), &st);
+  g_signal_connect (run, "message", G_CALLBACK (on_message), &st);
+  g_signal_connect (run, "notify::progress", G_CALLBACK (on_progress), &st);
+  g_signal_connect (run, "notify::current-rule", G_CALLBACK (on_progress), &st);
+  g_signal_connect (run, "finished", G_CALLBACK (on_finished), &st);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, &st);
-  syn_backend_execute_async (backend, request, NULL, on_started, &st);
-  g_main_loop_run (st.loop);
+  syn_execution_run_start_async (run, NULL, on_started, NULL);
+  g_main_loop_run (loop);
   g_source_remove (sigint_id);
-  g_signal_handler_disconnect (backend, handler);
+  g_signal_handlers_disconnect_by_data (run, &st);
   if (st.tty && !st.json)
     fprintf (stderr, "\r\033[K");
 
-  if (st.start_error != NULL)
-    ret = _syn_cli_fail (st.start_error);
-  else if (st.completed)
+  /* refused at the start: the reason on one line */
+  if (syn_execution_run_get_final_message (run) == NULL)
     {
-      if (!st.json)
-        print_summary (st.completed_message, dry_run);
-      ret = 0;
-    }
-  else
-    ret = 1;
+      g_autoptr(GError) refused = g_error_new_literal (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED,
+                                                       syn_execution_run_get_failure (run));
 
-  g_clear_error (&st.start_error);
-  g_clear_pointer (&st.completed_message, json_node_unref);
-  g_clear_pointer (&st.loop, g_main_loop_unref);
-  g_free (st.current_rule);
-  g_free (st.execution_id);
-  return ret;
+      return _syn_cli_fail (refused);
+    }
+  if (syn_execution_run_get_failure (run) != NULL)
+    return 1;
+  if (!st.json)
+    print_outcome (run);
+  return 0;
 }

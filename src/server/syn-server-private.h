@@ -13,6 +13,29 @@
 
 G_BEGIN_DECLS
 
+struct _SynServer
+{
+  GObject          parent_instance;
+
+  SynLocalBackend *backend;
+  SoupServer      *soup;
+  SynWsHub        *hub;
+  char            *database;
+  char            *url;
+  guint            port;
+
+  GHashTable      *token_cache;    /* token hash -> SynServerUser */
+  GHashTable      *access_cache;   /* "user id\x1fproject key" -> AccessEntry */
+  GHashTable      *page_cache;     /* timeline query -> CachedPage */
+  gsize            page_cache_bytes;
+  SynLoginThrottle *user_throttle;  /* "host username" */
+  SynLoginThrottle *host_throttle;  /* "host" */
+
+  guint64          max_body_size;
+  guint64          max_import_size;
+  gboolean         log_requests;
+};
+
 /* A signed-in user as the server caches it (reference counted, immutable). */
 typedef struct
 {
@@ -50,7 +73,7 @@ struct _SynRequest
   gulong             finished_id;
 };
 
-/* syn-server.c */
+/* syn-server.c: what the handlers use of the server */
 SynBackend      *_syn_server_get_backend    (SynServer   *self);
 SynLocalBackend *_syn_server_get_local      (SynServer   *self);
 SynWsHub        *_syn_server_get_hub        (SynServer   *self);
@@ -62,7 +85,19 @@ void             _syn_server_cache_user     (SynServer   *self,
                                              SynServerUser *user);
 void             _syn_server_forget_token   (SynServer   *self,
                                              const char  *token);
+
+/* syn-server-replies.c */
+/* The message waits (paused) until the answer. */
+SynRequest      *_syn_server_request_new    (SynServer   *self,
+                                             SoupServerMessage *msg);
 void             _syn_server_request_free   (SynRequest  *req);
+/* Sends whatever was set on the message and ends the request. */
+void             _syn_server_request_finish (SynRequest  *req);
+void             _syn_server_set_error_body (SoupServerMessage *msg,
+                                             guint        status,
+                                             const char  *code,
+                                             const char  *message);
+void             _syn_server_cached_page_free (gpointer   page);
 void             _syn_server_reply_json     (SynRequest  *req,
                                              guint        status,
                                              JsonNode    *node);
@@ -86,11 +121,24 @@ void             _syn_server_reply_json_cached (SynRequest *req,
 GBytes          *_syn_server_cached_page    (SynServer   *self,
                                              const char  *key,
                                              gint64       head);
+
+/* syn-server-dispatch.c */
 typedef void (*SynRequestDone) (SynRequest *req, JsonNode *answer, GError *error);
 void             _syn_server_call           (SynRequest  *req,
                                              const char  *op,
                                              JsonObject  *params,
                                              SynRequestDone done);
+void             _syn_server_handle_request (SoupServer  *soup,
+                                             SoupServerMessage *msg,
+                                             const char  *path,
+                                             GHashTable  *query,
+                                             gpointer     data);
+/* Signed in: project access, then the role, then the handler. */
+void             _syn_server_signed_in      (SynRequest  *req);
+
+/* syn-server-auth.c */
+void             _syn_server_authenticate   (SynRequest  *req);
+void             _syn_server_access_entry_free (gpointer  entry);
 void             _syn_server_authorize_project (SynRequest *req,
                                                 const char *project_key,
                                                 SynRequestDone done);
@@ -110,7 +158,31 @@ gboolean         _syn_server_parse_query    (const SynApiRoute *route,
                                              gboolean     websocket,
                                              JsonObject  *params,
                                              GError     **error);
-/* Completes the WebSocket handshake; the connection then goes to the hub. */
+/* syn-server-limits.c: before the body is read */
+void             _syn_server_handle_early   (SoupServer  *soup,
+                                             SoupServerMessage *msg,
+                                             const char  *path,
+                                             GHashTable  *query,
+                                             gpointer     data);
+
+/* syn-server-log.c */
+void             _syn_server_log_line       (SynServer   *self,
+                                             const char  *method,
+                                             const char  *path,
+                                             const char  *status,
+                                             gint64       started);
+gint64           _syn_server_message_started (SoupServerMessage *msg);
+void             _syn_server_on_request_started (SoupServer *soup,
+                                                 SoupServerMessage *msg,
+                                                 gpointer    data);
+void             _syn_server_on_request_done    (SoupServer *soup,
+                                                 SoupServerMessage *msg,
+                                                 gpointer    data);
+void             _syn_server_on_request_aborted (SoupServer *soup,
+                                                 SoupServerMessage *msg,
+                                                 gpointer    data);
+
+/* syn-server-upgrade.c: completes the WebSocket handshake; the connection then goes to the hub. */
 void             _syn_server_upgrade        (SynRequest  *req,
                                              gboolean     project,
                                              const char  *key,

@@ -9,6 +9,10 @@
 #include "syn-ws-hub.h"
 
 #define FEED_PAGE 500
+/* libsoup refuses incoming messages over 128 KiB by default (and closes):
+ * an event whose message would be larger than this goes without its
+ * payload, and with where to read it. */
+#define MAX_EVENT_MESSAGE (64 * 1024)
 
 typedef enum {
   WATCH_EXECUTION,
@@ -48,15 +52,14 @@ struct _SynWsHub
 
   SynLocalBackend *backend;
   gulong           message_handler;
+  gulong           changed_handler;
   GHashTable      *executions;   /* execution id -> GPtrArray of live Watcher (not owned) */
-  GHashTable      *texts;        /* execution id -> GPtrArray of char *: its messages as sent */
-  GQueue           text_order;   /* execution ids of @texts, oldest first */
   GHashTable      *feeds;        /* project id -> Feed */
   GHashTable      *watchers;     /* Watcher set (owned) */
   GCancellable    *cancellable;
   GMainContext    *context;      /* where the server runs: timers go there */
   guint            ping_interval;
-  guint            feed_interval;
+  guint            feed_interval;  /* ms before a feed whose read failed tries again */
 };
 
 enum {
@@ -109,6 +112,15 @@ watcher_send (Watcher *w, const char *text)
   if (!watcher_is_open (w))
     return;
   soup_websocket_connection_send_text (w->conn, text);
+  w->last_sent = g_get_monotonic_time ();
+}
+
+static void
+watcher_send_bytes (Watcher *w, GBytes *text)
+{
+  if (!watcher_is_open (w))
+    return;
+  soup_websocket_connection_send_message (w->conn, SOUP_WEBSOCKET_DATA_TEXT, text);
   w->last_sent = g_get_monotonic_time ();
 }
 
@@ -166,6 +178,8 @@ detach_from_lists (Watcher *w)
       if (feed != NULL)
         {
           g_ptr_array_remove (feed->watchers, w);
+          if (feed->watchers->len == 0)
+            syn_backend_unwatch_project (SYN_BACKEND (self->backend), w->key);
           /* a poll in flight finds the feed gone from the table and frees it */
           if (feed->watchers->len == 0 && !feed->in_flight)
             g_hash_table_remove (self->feeds, w->key);
@@ -248,57 +262,19 @@ watcher_new (SynWsHub *self, SoupWebsocketConnection *conn, WatchKind kind, cons
 /* ------------------------------------------------------------------------- */
 /* Executions                                                                */
 
-/* The messages of the few runs watched last, as text: a run of 100,000
- * pumps has hundreds of thousands of them, and each watcher that joins late
- * gets them all. Only an optimisation: a run dropped from here is read
- * again from the backend's log. */
-#define MAX_TEXT_RUNS 4
-
-static GPtrArray *
-run_texts (SynWsHub *self, const char *execution_id, gboolean create)
-{
-  GPtrArray *texts = g_hash_table_lookup (self->texts, execution_id);
-
-  if (texts != NULL || !create)
-    return texts;
-  while (g_queue_get_length (&self->text_order) >= MAX_TEXT_RUNS)
-    {
-      g_autofree char *oldest = g_queue_pop_head (&self->text_order);
-
-      g_hash_table_remove (self->texts, oldest);
-    }
-  texts = g_ptr_array_new_with_free_func (g_free);
-  g_hash_table_insert (self->texts, g_strdup (execution_id), texts);
-  g_queue_push_tail (&self->text_order, g_strdup (execution_id));
-  return texts;
-}
-
 /* Live: every message to every watcher of the run, serialised once. */
 static void
 on_execution_message (SynBackend *backend, const char *execution_id, JsonNode *message, gpointer data)
 {
   SynWsHub *self = data;
   GPtrArray *live = g_hash_table_lookup (self->executions, execution_id);
-  GPtrArray *texts = run_texts (self, execution_id, FALSE);
-  gboolean final = syn_backend_message_is_final (message);
+  gboolean final;
   g_autofree char *text = NULL;
 
-  if (final)
-    {
-      g_autoptr(JsonNode) run = syn_local_backend_describe_execution (self->backend, execution_id);
-      const char *project_id = run ? syn_json_get_string (json_node_get_object (run), "project_id") : NULL;
-
-      /* the batch has committed: its events are in the project's feed now */
-      if (project_id != NULL)
-        syn_ws_hub_notify_project (self, project_id);
-    }
-  if (live == NULL && texts == NULL)
-    return;
-  text = syn_json_to_string (message);
-  if (texts != NULL)
-    g_ptr_array_add (texts, g_strdup (text));
   if (live == NULL)
     return;
+  final = syn_backend_message_is_final (message);
+  text = syn_json_to_string (message);
   /* closing may call on_closed, which edits @live: walk a copy */
   {
     g_autoptr(GPtrArray) copy = g_ptr_array_copy (live, NULL, NULL);
@@ -322,7 +298,9 @@ final_message_from_record (JsonObject *x)
   const char *status = syn_json_get_string (x, "status");
   JsonObject *m;
 
-  if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "preview") == 0)
+  /* "up_to_date": a run that found nothing to do (no batch, no correlation id) */
+  if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "preview") == 0 ||
+      g_strcmp0 (status, "up_to_date") == 0)
     {
       gint64 started = 0, finished = 0;
       const char *s = syn_json_get_string (x, "started_at");
@@ -340,6 +318,8 @@ final_message_from_record (JsonObject *x)
       syn_json_set_string_or_null (m, "correlation_id", syn_json_get_string (x, "correlation_id"));
       json_object_set_int_member (m, "duration_ms", MAX (finished - started, 0) / 1000);
       json_object_set_member (m, "summary", summary ? syn_json_node_deep_copy (summary) : json_node_new (JSON_NODE_NULL));
+      if (g_strcmp0 (status, "up_to_date") == 0)
+        json_object_set_string_member (m, "status", status);
     }
   else
     {
@@ -408,7 +388,6 @@ syn_ws_hub_watch_execution (SynWsHub                *self,
                             gboolean                 may_cancel)
 {
   g_autoptr(GPtrArray) replay = NULL;
-  GPtrArray *texts;
   gboolean done = FALSE;
   gboolean final = FALSE;
   Watcher *w;
@@ -425,9 +404,8 @@ syn_ws_hub_watch_execution (SynWsHub                *self,
   w = watcher_new (self, connection, WATCH_EXECUTION, execution_id);
   w->may_cancel = may_cancel;
 
-  /* what the text cache lacks of the log (all of it when new) */
-  texts = run_texts (self, execution_id, FALSE);
-  replay = syn_local_backend_get_execution_messages (self->backend, execution_id, texts ? texts->len : 0, &done);
+  /* the run so far, from the backend's log of it */
+  replay = syn_local_backend_get_execution_texts (self->backend, execution_id, 0, &done);
   if (replay == NULL)
     {
       RecordData *rd = g_new0 (RecordData, 1);
@@ -441,14 +419,12 @@ syn_ws_hub_watch_execution (SynWsHub                *self,
       return;
     }
 
-  texts = run_texts (self, execution_id, TRUE);
   for (guint i = 0; i < replay->len; i++)
-    g_ptr_array_add (texts, syn_json_to_string (g_ptr_array_index (replay, i)));
-  for (guint i = 0; i < texts->len; i++)
-    watcher_send (w, g_ptr_array_index (texts, i));
-  if (texts->len > 0)
+    watcher_send_bytes (w, g_ptr_array_index (replay, i));
+  if (replay->len > 0)
     {
-      g_autoptr(JsonNode) last = syn_json_parse (g_ptr_array_index (texts, texts->len - 1), -1, NULL);
+      GBytes *text = g_ptr_array_index (replay, replay->len - 1);
+      g_autoptr(JsonNode) last = syn_json_parse (g_bytes_get_data (text, NULL), (gssize) g_bytes_get_size (text), NULL);
 
       final = syn_backend_message_is_final (last);
     }
@@ -516,6 +492,40 @@ typedef struct
   gint64    after;    /* the page holds the events after this position */
 } PollData;
 
+/* {"type": "EVENT", "event": ...}; an event too large for a WebSocket
+ * message (a rollback of a big batch lists every entity it restored) goes
+ * with its payload null, "payload_omitted": true and "href": the timeline
+ * query that holds it whole. */
+static char *
+event_message (const char *project_id, JsonNode *event)
+{
+  g_autoptr(JsonObject) m = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *e = json_node_get_object (event);
+  char *text;
+
+  json_object_set_string_member (m, "type", "EVENT");
+  json_object_set_member (m, "event", json_node_ref (event));
+  node = syn_json_node_new_object (json_object_ref (m));
+  text = syn_json_to_string (node);
+  if (strlen (text) <= MAX_EVENT_MESSAGE)
+    return text;
+  g_free (text);
+  {
+    g_autoptr(JsonObject) brief = syn_json_object_copy (e);
+    g_autofree char *href = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=%s"
+                                             "&event_types=%s&include_rolled_back=true&limit=500",
+                                             project_id, syn_json_get_string (e, "correlation_id"),
+                                             syn_json_get_string (e, "event_type"));
+
+    json_object_set_null_member (brief, "payload");
+    json_object_set_object_member (m, "event", g_steal_pointer (&brief));
+    json_object_set_boolean_member (m, "payload_omitted", TRUE);
+    json_object_set_string_member (m, "href", href);
+    return syn_json_to_string (node);
+  }
+}
+
 static void
 on_feed_page (GObject *object, GAsyncResult *result, gpointer data)
 {
@@ -538,6 +548,7 @@ on_feed_page (GObject *object, GAsyncResult *result, gpointer data)
     }
   if (answer == NULL)
     {
+      /* read again a little later; a change would ask at once */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Event feed of project %s: %s", feed->project_id, error->message);
       feed_schedule (feed, self->feed_interval);
@@ -550,13 +561,8 @@ on_feed_page (GObject *object, GAsyncResult *result, gpointer data)
     {
       JsonNode *event = json_array_get_element (events, i);
       gint64 position = json_object_get_int_member_with_default (json_node_get_object (event), "position", 0);
-      JsonObject *m = json_object_new ();
-      g_autoptr(JsonNode) node = syn_json_node_new_object (m);
-      g_autofree char *text = NULL;
+      g_autofree char *text = event_message (feed->project_id, event);
 
-      json_object_set_string_member (m, "type", "EVENT");
-      json_object_set_member (m, "event", json_node_ref (event));
-      text = syn_json_to_string (node);
       for (guint j = 0; j < feed->watchers->len; j++)
         {
           Watcher *w = g_ptr_array_index (feed->watchers, j);
@@ -571,14 +577,13 @@ on_feed_page (GObject *object, GAsyncResult *result, gpointer data)
         }
     }
 
-  /* a full page: more to catch up at once */
+  /* a full page: more to catch up at once; then the backend's
+   * ::project-changed says when there is more */
   if (n == FEED_PAGE || feed->again)
     {
       feed->again = FALSE;
       feed_poll (feed);
     }
-  else
-    feed_schedule (feed, self->feed_interval);
 }
 
 /* One query from the watcher furthest behind; each watcher takes what is
@@ -623,10 +628,9 @@ feed_poll (Feed *feed)
  * Every event of the project after @after_position, in order, then the new
  * ones as they are committed, each as {"type": "EVENT", "event": ...}.
  *
- * New events are found by polling the store while anyone watches: every
- * feed-interval, and at once after a write through this server
- * (syn_ws_hub_notify_project()). Polling sees the commits of every process
- * sharing the database.
+ * The backend's ::project-changed says when there are new events, whoever
+ * committed them (this server, another process, another server); each
+ * watcher then takes them from its own position.
  */
 void
 syn_ws_hub_watch_project (SynWsHub                *self,
@@ -658,51 +662,21 @@ syn_ws_hub_watch_project (SynWsHub                *self,
       feed->watchers = g_ptr_array_new ();
       g_hash_table_insert (self->feeds, feed->project_id, feed);
     }
+  if (feed->watchers->len == 0)
+    syn_backend_watch_project (SYN_BACKEND (self->backend), project_id, w->cursor);
   g_ptr_array_add (feed->watchers, w);
   feed_poll (feed);
 }
 
-/**
- * syn_ws_hub_notify_project:
- *
- * Something was committed in @project_id: its watchers get it now rather
- * than at the next poll. The server calls it after its own writes; a store
- * with notifications (PostgreSQL LISTEN/NOTIFY) can call it for the commits
- * of other processes.
- */
-void
-syn_ws_hub_notify_project (SynWsHub *self, const char *project_id)
+/* A batch was committed in the project, by whoever: its watchers get it. */
+static void
+on_project_changed (SynBackend *backend, const char *project_id, gint64 first, gint64 last, gpointer data)
 {
-  Feed *feed;
+  SynWsHub *self = data;
+  Feed *feed = self->feeds ? g_hash_table_lookup (self->feeds, project_id) : NULL;
 
-  g_return_if_fail (SYN_IS_WS_HUB (self));
-  g_return_if_fail (project_id != NULL);
-
-  if (self->feeds == NULL)
-    return;
-  feed = g_hash_table_lookup (self->feeds, project_id);
   if (feed != NULL)
     feed_poll (feed);
-}
-
-/**
- * syn_ws_hub_notify_all:
- *
- * Every watched project may have new events (the notifications of other
- * processes were lost for a while): each feed polls now.
- */
-void
-syn_ws_hub_notify_all (SynWsHub *self)
-{
-  g_autoptr(GList) feeds = NULL;
-
-  g_return_if_fail (SYN_IS_WS_HUB (self));
-
-  if (self->feeds == NULL)
-    return;
-  feeds = g_hash_table_get_values (self->feeds);
-  for (GList *l = feeds; l != NULL; l = l->next)
-    feed_poll (l->data);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -749,6 +723,8 @@ syn_ws_hub_constructed (GObject *object)
   g_assert (self->backend != NULL);
   self->message_handler = g_signal_connect (self->backend, "execution-message",
                                             G_CALLBACK (on_execution_message), self);
+  self->changed_handler = g_signal_connect (self->backend, "project-changed",
+                                            G_CALLBACK (on_project_changed), self);
 }
 
 static void
@@ -758,7 +734,10 @@ syn_ws_hub_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   if (self->backend != NULL)
-    g_clear_signal_handler (&self->message_handler, self->backend);
+    {
+      g_clear_signal_handler (&self->message_handler, self->backend);
+      g_clear_signal_handler (&self->changed_handler, self->backend);
+    }
   /* watchers first: their close handlers edit the lists */
   if (self->watchers != NULL)
     {
@@ -774,8 +753,6 @@ syn_ws_hub_dispose (GObject *object)
       g_clear_pointer (&self->watchers, g_hash_table_unref);
     }
   g_clear_pointer (&self->executions, g_hash_table_unref);
-  g_clear_pointer (&self->texts, g_hash_table_unref);
-  g_queue_clear_full (&self->text_order, g_free);
   if (self->feeds != NULL)
     {
       GHashTableIter iter;
@@ -784,8 +761,12 @@ syn_ws_hub_dispose (GObject *object)
       /* a feed with a poll out is freed when the answer comes */
       g_hash_table_iter_init (&iter, self->feeds);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &feed))
-        if (feed->in_flight)
-          g_hash_table_iter_steal (&iter);
+        {
+          if (feed->watchers->len > 0)
+            syn_backend_unwatch_project (SYN_BACKEND (self->backend), feed->project_id);
+          if (feed->in_flight)
+            g_hash_table_iter_steal (&iter);
+        }
       g_clear_pointer (&self->feeds, g_hash_table_unref);
     }
   g_clear_object (&self->backend);
@@ -864,7 +845,7 @@ syn_ws_hub_class_init (SynWsHubClass *klass)
   properties[PROP_PING_INTERVAL] =
     g_param_spec_uint ("ping-interval", NULL, NULL, 0, 24 * 3600, SYN_WS_HUB_DEFAULT_PING_INTERVAL,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* Milliseconds between polls of a watched project's new events. */
+  /* Milliseconds before a feed whose read failed tries again. */
   properties[PROP_FEED_INTERVAL] =
     g_param_spec_uint ("feed-interval", NULL, NULL, 10, 3600 * 1000, SYN_WS_HUB_DEFAULT_FEED_INTERVAL,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -875,8 +856,6 @@ static void
 syn_ws_hub_init (SynWsHub *self)
 {
   self->executions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  self->texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  g_queue_init (&self->text_order);
   self->feeds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) feed_free);
   self->watchers = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) watcher_free, NULL);
   self->cancellable = g_cancellable_new ();

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 #define SYN_WS_HUB_DEFAULT_PING_INTERVAL 30     /* seconds of silence before "ping" */
-#define SYN_WS_HUB_DEFAULT_FEED_INTERVAL 1000   /* ms between polls of a watched project */
+#define SYN_WS_HUB_DEFAULT_FEED_INTERVAL 1000   /* ms: a feed's retry; SQLite's check for other writers */
 
 #define SYN_TYPE_WS_HUB (syn_ws_hub_get_type ())
 
@@ -24,9 +24,6 @@ void      syn_ws_hub_watch_project      (SynWsHub                *self,
                                          SoupWebsocketConnection *connection,
                                          const char              *project_id,
                                          gint64                   after_position);
-void      syn_ws_hub_notify_project     (SynWsHub                *self,
-                                         const char              *project_id);
-void      syn_ws_hub_notify_all         (SynWsHub                *self);
 void      syn_ws_hub_close_all          (SynWsHub                *self);
 guint     syn_ws_hub_get_n_watchers     (SynWsHub                *self);
 

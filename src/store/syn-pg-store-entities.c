@@ -393,23 +393,7 @@ pg_list_edges (SynStore *store, const char *project_id, const char *asset_id, GE
 static gpointer
 read_rule (PGresult *res, int row)
 {
-  SynRule *r = syn_rule_new ();
-
-  r->id = _syn_pg_col_text (res, row, 0);
-  r->project_id = _syn_pg_col_text (res, row, 1);
-  r->name = _syn_pg_col_text (res, row, 2);
-  r->description = _syn_pg_col_text (res, row, 3);
-  r->source = _syn_pg_col_text (res, row, 4);
-  r->priority = _syn_pg_col_int (res, row, 5);
-  r->discipline = _syn_pg_col_text (res, row, 6);
-  r->is_enforced = _syn_pg_col_bool (res, row, 7);
-  r->is_active = _syn_pg_col_bool (res, row, 8);
-  r->action_type = _syn_pg_col_text (res, row, 9);
-  r->condition = _syn_pg_col_json (res, row, 10);
-  r->action = _syn_pg_col_json (res, row, 11);
-  r->created_at = _syn_pg_col_int (res, row, 12);
-  r->updated_at = _syn_pg_col_int (res, row, 13);
-  return r;
+  return _syn_pg_read_row (res, row, &_syn_rule_row);
 }
 
 static gboolean

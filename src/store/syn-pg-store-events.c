@@ -21,25 +21,7 @@
 static gpointer
 read_event (PGresult *res, int row)
 {
-  SynEvent *e = syn_event_new ();
-
-  e->position = _syn_pg_col_int (res, row, 0);
-  e->id = _syn_pg_col_text (res, row, 1);
-  e->event_type = _syn_pg_col_text (res, row, 2);
-  e->aggregate_type = _syn_pg_col_text (res, row, 3);
-  e->aggregate_id = _syn_pg_col_text (res, row, 4);
-  e->project_id = _syn_pg_col_text (res, row, 5);
-  e->rule_id = _syn_pg_col_text (res, row, 6);
-  e->discipline = _syn_pg_col_text (res, row, 7);
-  e->payload = _syn_pg_col_json (res, row, 8);
-  e->metadata = _syn_pg_col_json (res, row, 9);
-  e->correlation_id = _syn_pg_col_text (res, row, 10);
-  e->causation_id = _syn_pg_col_text (res, row, 11);
-  e->sequence_num = _syn_pg_col_int (res, row, 12);
-  e->user_id = _syn_pg_col_text (res, row, 13);
-  e->timestamp = _syn_pg_col_int (res, row, 14);
-  e->is_rolled_back = _syn_pg_col_bool (res, row, 15);
-  return e;
+  return _syn_pg_read_row (res, row, &_syn_event_row);
 }
 
 /* One field of COPY's text format: backslash escapes, \N for NULL. */
@@ -575,18 +557,7 @@ pg_get_events_by_sequence (SynStore *store, const char *project_id, const char *
 static gpointer
 read_snapshot (PGresult *res, int row)
 {
-  SynSnapshot *s = syn_snapshot_new ();
-
-  s->id = _syn_pg_col_text (res, row, 0);
-  s->correlation_id = _syn_pg_col_text (res, row, 1);
-  s->project_id = _syn_pg_col_text (res, row, 2);
-  s->snapshot_data = _syn_pg_col_json (res, row, 3);
-  s->events_count = _syn_pg_col_int (res, row, 4);
-  s->status = _syn_pg_col_text (res, row, 5);
-  s->executed_at = _syn_pg_col_int (res, row, 6);
-  s->rolled_back_at = _syn_pg_col_int (res, row, 7);
-  s->rolled_back_by = _syn_pg_col_text (res, row, 8);
-  return s;
+  return _syn_pg_read_row (res, row, &_syn_snapshot_row);
 }
 
 static gboolean
@@ -697,20 +668,7 @@ pg_list_snapshots (SynStore *store, const char *project_id, gboolean active_only
 static gpointer
 read_execution (PGresult *res, int row)
 {
-  SynExecution *x = syn_execution_new ();
-
-  x->execution_id = _syn_pg_col_text (res, row, 0);
-  x->project_id = _syn_pg_col_text (res, row, 1);
-  x->correlation_id = _syn_pg_col_text (res, row, 2);
-  x->mode = _syn_pg_col_text (res, row, 3);
-  x->filters = _syn_pg_col_json (res, row, 4);
-  x->status = _syn_pg_col_text (res, row, 5);
-  x->user_id = _syn_pg_col_text (res, row, 6);
-  x->started_at = _syn_pg_col_int (res, row, 7);
-  x->finished_at = _syn_pg_col_int (res, row, 8);
-  x->summary = _syn_pg_col_json (res, row, 9);
-  x->error = _syn_pg_col_text (res, row, 10);
-  return x;
+  return _syn_pg_read_row (res, row, &_syn_execution_row);
 }
 
 static void

@@ -217,3 +217,52 @@ _syn_pg_col_json_object_or_null (PGresult *res, int row, int col)
     return NULL;
   return json_object_ref (json_node_get_object (node));
 }
+
+/* One row of a result, as the readers of syn-store-rows.c take it. */
+typedef struct
+{
+  PGresult *res;
+  int       row;
+} ResultRow;
+
+static char *
+row_text (gpointer source, int col)
+{
+  ResultRow *r = source;
+
+  return _syn_pg_col_text (r->res, r->row, col);
+}
+
+static gint64
+row_int (gpointer source, int col)
+{
+  ResultRow *r = source;
+
+  return _syn_pg_col_int (r->res, r->row, col);
+}
+
+static gboolean
+row_bool (gpointer source, int col)
+{
+  ResultRow *r = source;
+
+  return _syn_pg_col_bool (r->res, r->row, col);
+}
+
+static JsonNode *
+row_json (gpointer source, int col)
+{
+  ResultRow *r = source;
+
+  return _syn_pg_col_json (r->res, r->row, col);
+}
+
+/* A row of @shape's columns, as a new object of its type. */
+gpointer
+_syn_pg_read_row (PGresult *res, int row, const SynRowShape *shape)
+{
+  static const SynColumnReaders readers = { row_text, row_int, row_bool, row_json };
+  ResultRow r = { res, row };
+
+  return _syn_store_read_row (shape, &readers, &r);
+}

@@ -866,14 +866,7 @@ pg_lock_project (SynStore *store, const char *project_id, GError **error)
 gpointer
 _syn_pg_read_project (PGresult *res, int row)
 {
-  SynProject *p = syn_project_new ();
-
-  p->id = _syn_pg_col_text (res, row, 0);
-  p->name = _syn_pg_col_text (res, row, 1);
-  p->description = _syn_pg_col_text (res, row, 2);
-  p->country = _syn_pg_col_text (res, row, 3);
-  p->created_at = _syn_pg_col_int (res, row, 4);
-  return p;
+  return _syn_pg_read_row (res, row, &_syn_project_row);
 }
 
 static gboolean
@@ -921,15 +914,7 @@ pg_list_projects (SynStore *store, GError **error)
 gpointer
 _syn_pg_read_user (PGresult *res, int row)
 {
-  SynUser *u = syn_user_new ();
-
-  u->id = _syn_pg_col_text (res, row, 0);
-  u->username = _syn_pg_col_text (res, row, 1);
-  u->display_name = _syn_pg_col_text (res, row, 2);
-  u->role = _syn_pg_col_text (res, row, 3);
-  u->password_hash = _syn_pg_col_text (res, row, 4);
-  u->created_at = _syn_pg_col_int (res, row, 5);
-  return u;
+  return _syn_pg_read_row (res, row, &_syn_user_row);
 }
 
 static gboolean

@@ -394,23 +394,7 @@ sqlite_list_edges (SynStore *store, const char *project_id, const char *asset_id
 static gpointer
 read_rule (sqlite3_stmt *stmt)
 {
-  SynRule *r = syn_rule_new ();
-
-  r->id = _syn_sqlite_col_text (stmt, 0);
-  r->project_id = _syn_sqlite_col_text (stmt, 1);
-  r->name = _syn_sqlite_col_text (stmt, 2);
-  r->description = _syn_sqlite_col_text (stmt, 3);
-  r->source = _syn_sqlite_col_text (stmt, 4);
-  r->priority = sqlite3_column_int64 (stmt, 5);
-  r->discipline = _syn_sqlite_col_text (stmt, 6);
-  r->is_enforced = sqlite3_column_int (stmt, 7) != 0;
-  r->is_active = sqlite3_column_int (stmt, 8) != 0;
-  r->action_type = _syn_sqlite_col_text (stmt, 9);
-  r->condition = _syn_sqlite_col_json (stmt, 10);
-  r->action = _syn_sqlite_col_json (stmt, 11);
-  r->created_at = sqlite3_column_int64 (stmt, 12);
-  r->updated_at = sqlite3_column_int64 (stmt, 13);
-  return r;
+  return _syn_sqlite_read_row (stmt, &_syn_rule_row);
 }
 
 static gboolean

@@ -14,25 +14,7 @@
 static gpointer
 read_event (sqlite3_stmt *stmt)
 {
-  SynEvent *e = syn_event_new ();
-
-  e->position = sqlite3_column_int64 (stmt, 0);
-  e->id = _syn_sqlite_col_text (stmt, 1);
-  e->event_type = _syn_sqlite_col_text (stmt, 2);
-  e->aggregate_type = _syn_sqlite_col_text (stmt, 3);
-  e->aggregate_id = _syn_sqlite_col_text (stmt, 4);
-  e->project_id = _syn_sqlite_col_text (stmt, 5);
-  e->rule_id = _syn_sqlite_col_text (stmt, 6);
-  e->discipline = _syn_sqlite_col_text (stmt, 7);
-  e->payload = _syn_sqlite_col_json (stmt, 8);
-  e->metadata = _syn_sqlite_col_json (stmt, 9);
-  e->correlation_id = _syn_sqlite_col_text (stmt, 10);
-  e->causation_id = _syn_sqlite_col_text (stmt, 11);
-  e->sequence_num = sqlite3_column_int64 (stmt, 12);
-  e->user_id = _syn_sqlite_col_text (stmt, 13);
-  e->timestamp = sqlite3_column_int64 (stmt, 14);
-  e->is_rolled_back = sqlite3_column_int (stmt, 15) != 0;
-  return e;
+  return _syn_sqlite_read_row (stmt, &_syn_event_row);
 }
 
 static gboolean
@@ -453,18 +435,7 @@ sqlite_get_events_by_sequence (SynStore *store, const char *project_id, const ch
 static gpointer
 read_snapshot (sqlite3_stmt *stmt)
 {
-  SynSnapshot *s = syn_snapshot_new ();
-
-  s->id = _syn_sqlite_col_text (stmt, 0);
-  s->correlation_id = _syn_sqlite_col_text (stmt, 1);
-  s->project_id = _syn_sqlite_col_text (stmt, 2);
-  s->snapshot_data = _syn_sqlite_col_json (stmt, 3);
-  s->events_count = sqlite3_column_int64 (stmt, 4);
-  s->status = _syn_sqlite_col_text (stmt, 5);
-  s->executed_at = sqlite3_column_int64 (stmt, 6);
-  s->rolled_back_at = sqlite3_column_int64 (stmt, 7);
-  s->rolled_back_by = _syn_sqlite_col_text (stmt, 8);
-  return s;
+  return _syn_sqlite_read_row (stmt, &_syn_snapshot_row);
 }
 
 static gboolean
@@ -561,20 +532,7 @@ sqlite_list_snapshots (SynStore *store, const char *project_id, gboolean active_
 static gpointer
 read_execution (sqlite3_stmt *stmt)
 {
-  SynExecution *x = syn_execution_new ();
-
-  x->execution_id = _syn_sqlite_col_text (stmt, 0);
-  x->project_id = _syn_sqlite_col_text (stmt, 1);
-  x->correlation_id = _syn_sqlite_col_text (stmt, 2);
-  x->mode = _syn_sqlite_col_text (stmt, 3);
-  x->filters = _syn_sqlite_col_json (stmt, 4);
-  x->status = _syn_sqlite_col_text (stmt, 5);
-  x->user_id = _syn_sqlite_col_text (stmt, 6);
-  x->started_at = sqlite3_column_int64 (stmt, 7);
-  x->finished_at = sqlite3_column_int64 (stmt, 8);
-  x->summary = _syn_sqlite_col_json (stmt, 9);
-  x->error = _syn_sqlite_col_text (stmt, 10);
-  return x;
+  return _syn_sqlite_read_row (stmt, &_syn_execution_row);
 }
 
 static void

@@ -135,3 +135,36 @@ _syn_sqlite_col_json_object_or_null (sqlite3_stmt *stmt, int idx)
     return NULL;
   return json_object_ref (json_node_get_object (node));
 }
+
+static char *
+col_text (gpointer stmt, int col)
+{
+  return _syn_sqlite_col_text (stmt, col);
+}
+
+static gint64
+col_int (gpointer stmt, int col)
+{
+  return sqlite3_column_int64 (stmt, col);
+}
+
+static gboolean
+col_bool (gpointer stmt, int col)
+{
+  return sqlite3_column_int (stmt, col) != 0;
+}
+
+static JsonNode *
+col_json (gpointer stmt, int col)
+{
+  return _syn_sqlite_col_json (stmt, col);
+}
+
+/* A row of @shape's columns, as a new object of its type. */
+gpointer
+_syn_sqlite_read_row (sqlite3_stmt *stmt, const SynRowShape *shape)
+{
+  static const SynColumnReaders readers = { col_text, col_int, col_bool, col_json };
+
+  return _syn_store_read_row (shape, &readers, stmt);
+}

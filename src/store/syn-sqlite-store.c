@@ -207,6 +207,23 @@ migrate (SynSqliteStore *self, GError **error)
   g_auto(GStrv) names = _syn_store_list_migrations (SCHEMA_RESOURCE_DIR);
   int latest = syn_sqlite_store_latest_schema_version ();
 
+  /* Up to date, the usual case: no write lock is taken, so a connection
+   * opens while another one writes a batch. */
+  {
+    sqlite3_stmt *stmt = NULL;
+    int current = -1;
+
+    if (sqlite3_prepare_v2 (self->db, "SELECT MAX(version) FROM schema_version", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+      current = sqlite3_column_int (stmt, 0);
+    sqlite3_finalize (stmt);
+    if (current == latest)
+      {
+        self->schema_version = current;
+        return TRUE;
+      }
+  }
+
   /* Another process may migrate at the same time: take the write lock first,
    * then read the version under it. */
   if (!exec_sql (self, "BEGIN IMMEDIATE", error))
@@ -475,14 +492,7 @@ _syn_sqlite_in_write_transaction (SynSqliteStore *self, SynSqliteWriteFunc func,
 gpointer
 _syn_sqlite_read_project (sqlite3_stmt *stmt)
 {
-  SynProject *p = syn_project_new ();
-
-  p->id = _syn_sqlite_col_text (stmt, 0);
-  p->name = _syn_sqlite_col_text (stmt, 1);
-  p->description = _syn_sqlite_col_text (stmt, 2);
-  p->country = _syn_sqlite_col_text (stmt, 3);
-  p->created_at = sqlite3_column_int64 (stmt, 4);
-  return p;
+  return _syn_sqlite_read_row (stmt, &_syn_project_row);
 }
 
 static gboolean
@@ -540,15 +550,7 @@ sqlite_list_projects (SynStore *store, GError **error)
 gpointer
 _syn_sqlite_read_user (sqlite3_stmt *stmt)
 {
-  SynUser *u = syn_user_new ();
-
-  u->id = _syn_sqlite_col_text (stmt, 0);
-  u->username = _syn_sqlite_col_text (stmt, 1);
-  u->display_name = _syn_sqlite_col_text (stmt, 2);
-  u->role = _syn_sqlite_col_text (stmt, 3);
-  u->password_hash = _syn_sqlite_col_text (stmt, 4);
-  u->created_at = sqlite3_column_int64 (stmt, 5);
-  return u;
+  return _syn_sqlite_read_row (stmt, &_syn_user_row);
 }
 
 static gboolean

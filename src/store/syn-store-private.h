@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,49 @@ void        _syn_store_later_batch_seen    (GHashTable  *newest,
                                             gint64       position);
 /* The correlation ids, newest batch first. */
 GPtrArray  *_syn_store_later_batches_sorted (GHashTable *newest);
+
+/* A row as the fields of a domain type, in the order of the select list:
+ * both stores read events, snapshots, executions, rules, projects and users
+ * through these (syn-store-rows.c). Times are integer microseconds. */
+typedef enum {
+  SYN_COLUMN_TEXT,   /* char * */
+  SYN_COLUMN_INT,    /* gint64 */
+  SYN_COLUMN_BOOL,   /* gboolean */
+  SYN_COLUMN_JSON,   /* JsonNode * */
+} SynColumnKind;
+
+typedef struct
+{
+  SynColumnKind kind;
+  gsize         offset;
+} SynColumn;
+
+typedef struct
+{
+  gpointer        (*new_object) (void);
+  guint             n_columns;
+  const SynColumn  *columns;
+} SynRowShape;
+
+/* How a store reads one column of a row of @source (a statement, a result
+ * row) by its kind. */
+typedef struct
+{
+  char     *(*text)    (gpointer source, int col);
+  gint64    (*integer) (gpointer source, int col);
+  gboolean  (*boolean) (gpointer source, int col);
+  JsonNode *(*json)    (gpointer source, int col);
+} SynColumnReaders;
+
+gpointer _syn_store_read_row (const SynRowShape      *shape,
+                              const SynColumnReaders *readers,
+                              gpointer                source);
+
+extern const SynRowShape _syn_event_row;
+extern const SynRowShape _syn_snapshot_row;
+extern const SynRowShape _syn_execution_row;
+extern const SynRowShape _syn_rule_row;
+extern const SynRowShape _syn_project_row;
+extern const SynRowShape _syn_user_row;
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "syn-history-row.h"
 #include "syn-json-item.h"
 #include "syn-ui-format.h"
+#include "syn-ui-widget.h"
 
 #define COMPLETE_DELAY_MS  150
 #define COMPLETE_LIMIT     20
@@ -701,7 +702,6 @@ static void
 syn_asset_history_view_dispose (GObject *object)
 {
   SynAssetHistoryView *self = SYN_ASSET_HISTORY_VIEW (object);
-  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->complete_cancellable);
@@ -712,10 +712,7 @@ syn_asset_history_view_dispose (GObject *object)
   if (self->tag_entry != NULL)
     gtk_entry_set_completion (self->tag_entry, NULL);
   g_clear_object (&self->completion);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_ASSET_HISTORY_VIEW);
-  /* the template's unnamed children too */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_ASSET_HISTORY_VIEW);
 
   G_OBJECT_CLASS (syn_asset_history_view_parent_class)->dispose (object);
 }
@@ -780,11 +777,8 @@ syn_asset_history_view_class_init (SynAssetHistoryViewClass *klass)
   object_class->get_property = syn_asset_history_view_get_property;
   object_class->set_property = syn_asset_history_view_set_property;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, SYN_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] = syn_ui_session_param_spec ();
+  properties[PROP_BUSY] = syn_ui_busy_param_spec ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-asset-history-view.ui");

@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* syn-execution-panel.c: SynExecutionPanel, run the rules with filters and watch the run live.
  *
- * Live messages can come by the tens of thousands a second: the signal
- * handler only counts and keeps the newest log lines; the widgets are updated
- * once per frame from a tick callback, so the window never falls behind. */
+ * The run is a SynExecutionRun, which folds the live messages; they can
+ * come by the tens of thousands a second: the progress and the current rule
+ * are bound to its properties (they change a few hundred times a run), the
+ * counters and the newest log lines are read once per frame from a tick
+ * callback, so the window never falls behind. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "backend/syn-execution-run.h"
 #include "core/syn-json.h"
 #include "core/syn-vocabulary.h"
 #include "syn-execution-panel.h"
 #include "syn-json-item.h"
 #include "syn-ui-format.h"
+#include "syn-ui-widget.h"
 
 #define LOG_LENGTH 100
 
@@ -21,31 +25,22 @@ struct _SynExecutionPanel
   GtkWidget       parent_instance;
 
   SynSession     *session;
-  SynBackend     *backend;           /* the one the message handler is on */
-  gulong          message_handler;
+  SynBackend     *backend;           /* the session's, while a run may belong to it */
   GListStore     *log;               /* SynJsonItem, newest first */
   gboolean        dry_run;
 
   /* the run being watched */
-  char           *execution_id;
-  char           *correlation_id;
+  SynExecutionRun *run;
+  GBinding       *progress_binding;
+  GBinding       *rule_binding;
+  char           *failure;           /* why it ended without a batch, when the panel says more than the run */
   gboolean        run_dry;
   gboolean        running;
   gboolean        dirty;
   guint           tick_id;
   guint           finish_idle;
-  gint64          progress;
-  char           *current_rule;
-  gint64          rules_done;
-  gint64          rules_total;
-  gint64          actions;
-  gint64          skipped;
-  gint64          errors;
   GQueue          pending_log;       /* JsonNode, oldest first, at most LOG_LENGTH */
   char           *last_error;
-  JsonNode       *completed;
-  char           *failure;
-  JsonNode       *last_message;
 
   /* template */
   GtkPaned       *paned;
@@ -304,17 +299,14 @@ clear_filters_action (GtkWidget *widget, const char *action_name, GVariant *para
 static void
 reset_run (SynExecutionPanel *self)
 {
-  g_clear_pointer (&self->execution_id, g_free);
-  g_clear_pointer (&self->correlation_id, g_free);
-  g_clear_pointer (&self->current_rule, g_free);
+  g_clear_pointer (&self->progress_binding, g_binding_unbind);
+  g_clear_pointer (&self->rule_binding, g_binding_unbind);
+  if (self->run != NULL)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_clear_object (&self->run);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->failure, g_free);
-  g_clear_pointer (&self->completed, json_node_unref);
-  g_clear_pointer (&self->last_message, json_node_unref);
   g_queue_clear_full (&self->pending_log, (GDestroyNotify) json_node_unref);
-  self->progress = 0;
-  self->rules_done = self->rules_total = 0;
-  self->actions = self->skipped = self->errors = 0;
 }
 
 static void
@@ -470,31 +462,42 @@ int_of (JsonObject *object, const char *member)
   return object ? (int) json_object_get_int_member_with_default (object, member, 0) : 0;
 }
 
+/* Why the run ended without a batch, or NULL when it did not. */
+static const char *
+failure_of (SynExecutionPanel *self)
+{
+  if (self->failure != NULL)
+    return self->failure;
+  return self->run ? syn_execution_run_get_failure (self->run) : NULL;
+}
+
 static void
 show_summary (SynExecutionPanel *self)
 {
-  JsonObject *m, *summary, *created;
+  JsonObject *summary, *created;
   g_autofree char *id = NULL;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
   g_autofree char *made = NULL;
   g_autofree char *duration = NULL;
+  gboolean up_to_date = syn_execution_run_get_up_to_date (self->run);
 
-  if (self->failure != NULL)
+  if (failure_of (self) != NULL)
     {
       gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview failed") : _("The execution failed: nothing was committed"));
-      gtk_label_set_text (self->summary_label, self->failure);
+      gtk_label_set_text (self->summary_label, failure_of (self));
       gtk_label_set_text (self->created_label, "");
       gtk_widget_set_visible (self->show_batch_button, FALSE);
       gtk_revealer_set_reveal_child (self->summary_revealer, TRUE);
       return;
     }
-  m = json_node_get_object (self->completed);
-  summary = json_object_get_object_member (m, "summary");
+  summary = syn_execution_run_get_summary (self->run);
   created = summary ? json_object_get_object_member (summary, "created") : NULL;
-  id = syn_format_short_id (syn_json_get_string (m, "correlation_id"));
-  duration = syn_format_count (json_object_get_int_member_with_default (m, "duration_ms", 0));
-  if (self->run_dry)
+  id = syn_format_short_id (syn_execution_run_get_correlation_id (self->run));
+  duration = syn_format_count (syn_execution_run_get_duration_ms (self->run));
+  if (up_to_date)
+    title = g_strdup (_("Up to date: nothing to do"));
+  else if (self->run_dry)
     /* Translators: %s is a duration in milliseconds */
     title = g_strdup_printf (_("Preview finished in %s ms: nothing was committed"), duration);
   else
@@ -513,8 +516,8 @@ show_summary (SynExecutionPanel *self)
                           int_of (created, "edges"));
   gtk_label_set_text (self->summary_title, title);
   gtk_label_set_text (self->summary_label, body);
-  gtk_label_set_text (self->created_label, made);
-  gtk_widget_set_visible (self->show_batch_button, !self->run_dry);
+  gtk_label_set_text (self->created_label, up_to_date ? "" : made);
+  gtk_widget_set_visible (self->show_batch_button, !self->run_dry && !up_to_date);
   gtk_revealer_set_reveal_child (self->summary_revealer, TRUE);
 }
 
@@ -523,26 +526,28 @@ apply_state (SynExecutionPanel *self)
 {
   g_autofree char *rules = NULL;
   g_autofree char *progress_text = NULL;
+  SynExecutionRun *run = self->run;
+  guint errors;
 
-  if (!self->dirty)
+  if (!self->dirty || run == NULL)
     return;
   self->dirty = FALSE;
 
-  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (self->progress, 0, 100) / 100.0);
+  errors = syn_execution_run_get_errors (run);
   if (self->running)
-    progress_text = g_strdup_printf ("%d %%", (int) self->progress);
-  else if (self->failure != NULL)
+    progress_text = g_strdup_printf ("%u %%", syn_execution_run_get_progress (run));
+  else if (failure_of (self) != NULL)
     progress_text = g_strdup (_("Failed"));
   else
     progress_text = g_strdup (self->run_dry ? _("Preview finished") : _("Finished"));
   gtk_progress_bar_set_text (self->progress_bar, progress_text);
-  gtk_label_set_text (self->current_rule_label, self->current_rule ? self->current_rule : "");
-  rules = g_strdup_printf ("%d / %d", (int) self->rules_done, (int) self->rules_total);
+  rules = g_strdup_printf ("%u / %u", syn_execution_run_get_rules_completed (run),
+                           syn_execution_run_get_rules_total (run));
   gtk_label_set_text (self->rules_value, rules);
-  set_count (self->actions_value, self->actions);
-  set_count (self->skipped_value, self->skipped);
-  set_count (self->errors_value, self->errors);
-  if (self->errors > 0)
+  set_count (self->actions_value, syn_execution_run_get_actions (run));
+  set_count (self->skipped_value, syn_execution_run_get_skipped (run));
+  set_count (self->errors_value, errors);
+  if (errors > 0)
     gtk_widget_add_css_class (self->errors_counter, "has-errors");
   else
     gtk_widget_remove_css_class (self->errors_counter, "has-errors");
@@ -552,13 +557,13 @@ apply_state (SynExecutionPanel *self)
     {
       g_autofree char *text = NULL;
 
-      if (self->errors > 1)
+      if (errors > 1)
         /* Translators: the newest error, then how many there were */
-        text = g_strdup_printf (_("%s (and %d more: see the log)"), self->last_error, (int) self->errors - 1);
+        text = g_strdup_printf (_("%s (and %d more: see the log)"), self->last_error, (int) errors - 1);
       gtk_label_set_text (self->error_label, text ? text : self->last_error);
       gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
     }
-  if (!self->running && (self->completed != NULL || self->failure != NULL))
+  if (!self->running && (syn_execution_run_get_finished (run) || self->failure != NULL))
     show_summary (self);
 }
 
@@ -579,7 +584,7 @@ tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 static void
 finish_run (SynExecutionPanel *self)
 {
-  gboolean committed = self->completed != NULL && !self->run_dry;
+  gboolean committed = self->run != NULL && g_strcmp0 (syn_execution_run_get_status (self->run), "completed") == 0;
 
   self->running = FALSE;
   self->dirty = TRUE;
@@ -617,53 +622,15 @@ push_log (SynExecutionPanel *self, JsonNode *message)
     json_node_unref (g_queue_pop_head (&self->pending_log));
 }
 
-static gint64
-member_int (JsonObject *m, const char *name, gint64 fallback)
-{
-  return json_object_get_int_member_with_default (m, name, fallback);
-}
-
+/* The log shows actions and errors; the counters come from the run. */
 static void
-on_execution_message (SynBackend *backend, const char *execution_id, JsonNode *message, SynExecutionPanel *self)
+on_run_message (SynExecutionRun *run, JsonNode *message, SynExecutionPanel *self)
 {
-  JsonObject *m;
-  const char *type;
-
-  if (self->execution_id == NULL || g_strcmp0 (execution_id, self->execution_id) != 0 ||
-      !JSON_NODE_HOLDS_OBJECT (message) || !self->running)
-    return;
-  m = json_node_get_object (message);
-  type = syn_json_get_string (m, "type");
-  g_clear_pointer (&self->last_message, json_node_unref);
-  self->last_message = json_node_ref (message);
+  JsonObject *m = json_node_get_object (message);
+  const char *type = syn_json_get_string (m, "type");
 
   if (g_strcmp0 (type, "ACTION") == 0)
-    {
-      self->actions++;
-      push_log (self, message);
-    }
-  else if (g_strcmp0 (type, "STARTED") == 0)
-    {
-      self->rules_total = member_int (m, "total_rules", 0);
-      g_free (self->correlation_id);
-      self->correlation_id = g_strdup (syn_json_get_string (m, "correlation_id"));
-    }
-  else if (g_strcmp0 (type, "RULE_START") == 0)
-    {
-      g_free (self->current_rule);
-      self->current_rule = g_strdup (syn_json_get_string (m, "rule_name"));
-      self->progress = member_int (m, "progress", self->progress);
-    }
-  else if (g_strcmp0 (type, "PROGRESS") == 0)
-    {
-      self->progress = member_int (m, "progress", self->progress);
-      self->rules_done = member_int (m, "rules_completed", self->rules_done);
-      self->rules_total = member_int (m, "rules_total", self->rules_total);
-      self->actions = MAX (self->actions, member_int (m, "actions_completed", 0));
-      self->errors = MAX (self->errors, member_int (m, "errors", 0));
-    }
-  else if (g_strcmp0 (type, "RULE_COMPLETE") == 0)
-    self->skipped += member_int (m, "skipped", 0);
+    push_log (self, message);
   else if (g_strcmp0 (type, "ERROR") == 0)
     {
       const char *rule = syn_json_get_string (m, "rule_id");
@@ -671,67 +638,43 @@ on_execution_message (SynBackend *backend, const char *execution_id, JsonNode *m
       push_log (self, message);
       g_free (self->last_error);
       self->last_error = g_strdup_printf ("%s%s%s", rule ? rule : "", rule ? ": " : "", syn_json_get_string (m, "message"));
-      if (json_object_get_boolean_member_with_default (m, "recoverable", TRUE))
-        self->errors++;
-      else
-        {
-          g_free (self->failure);
-          self->failure = g_strdup (syn_json_get_string (m, "message"));
-        }
     }
-  else if (g_strcmp0 (type, "COMPLETED") == 0)
-    {
-      JsonObject *summary = json_object_get_object_member (m, "summary");
-
-      g_clear_pointer (&self->completed, json_node_unref);
-      self->completed = json_node_ref (message);
-      self->progress = 100;
-      g_clear_pointer (&self->current_rule, g_free);
-      /* the backend's figures are the truth at the end */
-      if (summary != NULL)
-        {
-          self->rules_done = member_int (summary, "rules_executed", self->rules_done);
-          self->actions = member_int (summary, "actions_taken", self->actions);
-          self->skipped = member_int (summary, "skipped", self->skipped);
-          self->errors = member_int (summary, "errors", self->errors);
-        }
-      g_free (self->correlation_id);
-      self->correlation_id = g_strdup (syn_json_get_string (m, "correlation_id"));
-    }
-
   self->dirty = TRUE;
-  if (syn_backend_message_is_final (message))
-    {
-      if (self->finish_idle == 0)
-        self->finish_idle = g_idle_add (finish_idle_cb, self);
-    }
-  else
-    ensure_tick (self);
+  ensure_tick (self);
 }
 
 static void
-execute_started (GObject *object, GAsyncResult *result, gpointer user_data)
+on_run_finished (SynExecutionRun *run, SynExecutionPanel *self)
 {
-  g_autoptr(SynExecutionPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = syn_backend_execute_finish (SYN_BACKEND (object), result, &error);
-
-  if (answer != NULL || !self->running)
-    return;
   /* refused before it began: busy, bad filters, unreachable server */
-  g_free (self->failure);
-  self->failure = g_strdup (error->message);
-  g_free (self->last_error);
-  self->last_error = g_strdup (error->message);
+  if (syn_execution_run_get_final_message (run) == NULL && self->last_error == NULL)
+    self->last_error = g_strdup (syn_execution_run_get_failure (run));
+  self->dirty = TRUE;
   if (self->finish_idle == 0)
     self->finish_idle = g_idle_add (finish_idle_cb, self);
+}
+
+static gboolean
+progress_to_fraction (GBinding *binding, const GValue *from, GValue *to, gpointer data)
+{
+  g_value_set_double (to, MIN (g_value_get_uint (from), 100) / 100.0);
+  return TRUE;
+}
+
+static gboolean
+rule_to_label (GBinding *binding, const GValue *from, GValue *to, gpointer data)
+{
+  const char *rule = g_value_get_string (from);
+
+  g_value_set_string (to, rule ? rule : "");
+  return TRUE;
 }
 
 static void
 execute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
-  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr(JsonObject) filters = NULL;
   SynBackend *backend;
 
   if (self->running || self->session == NULL || syn_session_get_project_id (self->session) == NULL)
@@ -740,7 +683,6 @@ execute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (backend == NULL)
     return;
   reset_run (self);
-  self->execution_id = syn_uuid_new ();
   self->run_dry = self->dry_run;
   self->running = TRUE;
   self->dirty = TRUE;
@@ -748,17 +690,22 @@ execute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_revealer_set_reveal_child (self->summary_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   gtk_widget_set_visible (self->log_placeholder, FALSE);
-  gtk_label_set_text (self->current_rule_label, _("Waiting for the project…"));
 
-  json_object_set_string_member (request, "project_id", syn_session_get_project_id (self->session));
-  json_object_set_string_member (request, "mode", self->run_dry ? "dry_run" : "execute");
-  json_object_set_object_member (request, "filters", build_filters (self));
-  json_object_set_string_member (request, "execution_id", self->execution_id);
+  filters = build_filters (self);
+  self->run = syn_execution_run_new (backend, syn_session_get_project_id (self->session), self->run_dry, filters);
+  g_signal_connect (self->run, "message", G_CALLBACK (on_run_message), self);
+  g_signal_connect (self->run, "finished", G_CALLBACK (on_run_finished), self);
+  self->progress_binding = g_object_bind_property_full (self->run, "progress", self->progress_bar, "fraction",
+                                                        G_BINDING_SYNC_CREATE, progress_to_fraction, NULL,
+                                                        NULL, NULL);
+  self->rule_binding = g_object_bind_property_full (self->run, "current-rule", self->current_rule_label, "label",
+                                                    G_BINDING_DEFAULT, rule_to_label, NULL, NULL, NULL);
+  gtk_label_set_text (self->current_rule_label, _("Waiting for the project…"));
 
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   ensure_tick (self);
-  syn_backend_execute_async (backend, request, NULL, execute_started, g_object_ref (self));
+  syn_execution_run_start_async (self->run, NULL, NULL, NULL);
 }
 
 static void
@@ -766,9 +713,9 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
 
-  if (!self->running || self->execution_id == NULL)
+  if (!self->running || self->run == NULL)
     return;
-  syn_backend_cancel_execution (syn_session_get_backend (self->session), self->execution_id);
+  syn_execution_run_cancel (self->run);
   gtk_label_set_text (self->current_rule_label, _("Cancelling: nothing of this run will be committed…"));
 }
 
@@ -777,8 +724,10 @@ show_batch_action (GtkWidget *widget, const char *action_name, GVariant *paramet
 {
   SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
 
-  if (self->correlation_id != NULL && !self->run_dry)
-    syn_session_show_batch (self->session, self->correlation_id);
+  const char *correlation_id = self->run ? syn_execution_run_get_correlation_id (self->run) : NULL;
+
+  if (correlation_id != NULL && !self->run_dry)
+    syn_session_show_batch (self->session, correlation_id);
 }
 
 static void
@@ -790,7 +739,8 @@ update_actions (SynExecutionPanel *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.execute", ready && !self->running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.cancel", self->running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.show-batch",
-                                 !self->running && self->completed != NULL && !self->run_dry);
+                                 !self->running && self->run != NULL && !self->run_dry &&
+                                 g_strcmp0 (syn_execution_run_get_status (self->run), "completed") == 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->dry_run_switch), !self->running);
 }
 
@@ -804,15 +754,12 @@ on_session_changed (SynExecutionPanel *self)
 
   if (backend != self->backend)
     {
-      if (self->backend != NULL)
-        g_clear_signal_handler (&self->message_handler, self->backend);
       g_set_object (&self->backend, backend);
-      if (backend != NULL)
-        self->message_handler = g_signal_connect (backend, "execution-message",
-                                                  G_CALLBACK (on_execution_message), self);
       if (self->running)
         {
           /* the run belongs to the backend that was left */
+          g_signal_handlers_disconnect_by_data (self->run, self);
+          g_clear_handle_id (&self->finish_idle, g_source_remove);
           g_free (self->failure);
           self->failure = g_strdup (_("The connection changed during the run"));
           finish_run (self);
@@ -915,14 +862,12 @@ static void
 syn_execution_panel_dispose (GObject *object)
 {
   SynExecutionPanel *self = SYN_EXECUTION_PANEL (object);
-  GtkWidget *child;
 
-  if (self->running && self->backend != NULL && self->execution_id != NULL)
-    syn_backend_cancel_execution (self->backend, self->execution_id);
+  if (self->running && self->run != NULL)
+    syn_execution_run_cancel (self->run);
   self->running = FALSE;
   g_clear_handle_id (&self->finish_idle, g_source_remove);
-  if (self->backend != NULL)
-    g_clear_signal_handler (&self->message_handler, self->backend);
+  reset_run (self);
   g_clear_object (&self->backend);
   if (self->session != NULL)
     {
@@ -930,10 +875,7 @@ syn_execution_panel_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (syn_session_get_rules (self->session), self);
     }
   g_clear_object (&self->session);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_EXECUTION_PANEL);
-  /* the template's unnamed children too */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_EXECUTION_PANEL);
   g_clear_object (&self->rules_filtered);
 
   G_OBJECT_CLASS (syn_execution_panel_parent_class)->dispose (object);
@@ -1002,9 +944,7 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   widget_class->map = syn_execution_panel_map;
   widget_class->unmap = syn_execution_panel_unmap;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, SYN_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] = syn_ui_session_param_spec ();
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_DRY_RUN] =
@@ -1115,7 +1055,7 @@ const char *
 syn_execution_panel_get_correlation_id (SynExecutionPanel *self)
 {
   g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), NULL);
-  return self->correlation_id;
+  return self->run ? syn_execution_run_get_correlation_id (self->run) : NULL;
 }
 
 /* The last message of the last run: COMPLETED, or the ERROR that ended it. */
@@ -1123,7 +1063,15 @@ JsonNode *
 syn_execution_panel_get_last_message (SynExecutionPanel *self)
 {
   g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), NULL);
-  return self->completed ? self->completed : self->last_message;
+  return self->run ? syn_execution_run_get_final_message (self->run) : NULL;
+}
+
+/* The run being watched, or the last one (NULL before any). */
+SynExecutionRun *
+syn_execution_panel_get_run (SynExecutionPanel *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), NULL);
+  return self->run;
 }
 
 GListModel *

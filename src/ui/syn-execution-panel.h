@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "backend/syn-execution-run.h"
 #include "syn-session.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,7 @@ void        syn_execution_panel_set_dry_run      (SynExecutionPanel *self,
                                                   gboolean           dry_run);
 const char *syn_execution_panel_get_correlation_id (SynExecutionPanel *self);
 JsonNode   *syn_execution_panel_get_last_message (SynExecutionPanel *self);
+SynExecutionRun *syn_execution_panel_get_run    (SynExecutionPanel *self);
 GListModel *syn_execution_panel_get_log          (SynExecutionPanel *self);
 void        syn_execution_panel_focus_search     (SynExecutionPanel *self);
 

@@ -8,6 +8,7 @@
 #include "core/syn-json.h"
 #include "syn-history-row.h"
 #include "syn-ui-format.h"
+#include "syn-ui-widget.h"
 
 struct _SynHistoryRow
 {
@@ -220,13 +221,9 @@ static void
 syn_history_row_dispose (GObject *object)
 {
   SynHistoryRow *self = SYN_HISTORY_ROW (object);
-  GtkWidget *child;
 
   g_clear_object (&self->item);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_HISTORY_ROW);
-  /* the template's unnamed children too */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_HISTORY_ROW);
 
   G_OBJECT_CLASS (syn_history_row_parent_class)->dispose (object);
 }

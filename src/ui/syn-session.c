@@ -26,16 +26,15 @@ struct _SynSession
   GCancellable *cancellable;    /* the calls of the current backend */
 
   /* following the project: others' batches (another engineer on the
-   * server, the command line on the same file) */
-  guint         follow_source;
+   * server, the command line on the same file), told by the backend */
+  SynBackend   *watched_backend;
+  char         *watched_project;
+  gulong        changed_handler;
   guint         follow_generation;
-  gboolean      follow_busy;
-  gint64        known_position;
-  gint64        known_total;
+  gint64        known_position;   /* the newest event the views have; -1 while it is read */
+  gint64        told_position;    /* told meanwhile: a change unless the read covers it */
   gboolean      external_change;
 };
-
-#define FOLLOW_INTERVAL_S 3
 
 G_DEFINE_FINAL_TYPE (SynSession, syn_session, G_TYPE_OBJECT)
 
@@ -64,13 +63,14 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void follow_restart (SynSession *self);
+static void follow_stop (SynSession *self);
 
 static void
 syn_session_dispose (GObject *object)
 {
   SynSession *self = SYN_SESSION (object);
 
-  g_clear_handle_id (&self->follow_source, g_source_remove);
+  follow_stop (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->backend);
   g_clear_object (&self->project);
@@ -353,54 +353,53 @@ typedef struct
   guint       generation;
 } FollowCall;
 
+/* What the project holds is now what the views show: a batch told after
+ * this read is someone else's. */
 static void
-followed (GObject *object, GAsyncResult *result, gpointer user_data)
+position_read (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   FollowCall *call = user_data;
   g_autoptr(SynSession) self = call->self;
   guint generation = call->generation;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
-  JsonObject *o;
   JsonArray *events;
-  gint64 position = 0, total;
+  gint64 position = 0;
 
   g_free (call);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* a read from before the last change of ours: the next one tells */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || generation != self->follow_generation)
     return;
-  self->follow_busy = FALSE;
-  /* a look from before our own change: it says nothing new */
-  if (answer == NULL || generation != self->follow_generation)
-    return;   /* (or a network hiccup: the next look will tell) */
-  o = json_node_get_object (answer);
-  events = json_object_get_array_member (o, "events");
+  if (answer == NULL)
+    {
+      /* not known: the next change told is taken as new */
+      self->known_position = MAX (self->told_position, 0);
+      return;
+    }
+  events = json_object_get_array_member (json_node_get_object (answer), "events");
   if (events != NULL && json_array_get_length (events) > 0)
     position = json_object_get_int_member_with_default (json_array_get_object_element (events, 0), "position", 0);
-  total = json_object_get_int_member_with_default (o, "total", 0);
-  if (self->known_position >= 0 && (position != self->known_position || total != self->known_total))
+  self->known_position = position;
+  if (self->told_position > position)
     {
-      self->known_position = position;
-      self->known_total = total;
+      self->known_position = self->told_position;
       self->external_change = TRUE;
       syn_session_data_changed (self);
       self->external_change = FALSE;
-      return;
     }
-  self->known_position = position;
-  self->known_total = total;
 }
 
-/* The newest event of the project and the count: when either moves, a
- * batch was committed or rolled back, by us or by someone else. */
-static gboolean
-follow_cb (gpointer data)
+/* The project's newest event (one index step), read anew. */
+static void
+read_position (SynSession *self)
 {
-  SynSession *self = data;
   g_autoptr(JsonObject) params = NULL;
   FollowCall *call;
 
-  if (self->follow_busy || self->backend == NULL || self->project == NULL)
-    return G_SOURCE_CONTINUE;
+  self->known_position = -1;
+  self->told_position = -1;
+  if (self->backend == NULL || self->project == NULL)
+    return;
   params = json_object_new ();
   json_object_set_string_member (params, "project_id", self->project->id);
   json_object_set_boolean_member (params, "include_rolled_back", TRUE);
@@ -408,24 +407,54 @@ follow_cb (gpointer data)
   call = g_new0 (FollowCall, 1);
   call->self = g_object_ref (self);
   call->generation = self->follow_generation;
-  self->follow_busy = TRUE;
-  syn_backend_call_async (self->backend, SYN_OP_TIMELINE, params, self->cancellable, followed, call);
-  return G_SOURCE_CONTINUE;
+  syn_backend_call_async (self->backend, SYN_OP_TIMELINE, params, self->cancellable, position_read, call);
+}
+
+/* A batch was committed in the project: ours (the views reloaded already,
+ * or the read under way covers it) or someone else's. */
+static void
+on_project_changed (SynBackend *backend, const char *project_id, gint64 first, gint64 last, SynSession *self)
+{
+  if (self->project == NULL || g_strcmp0 (project_id, self->project->id) != 0)
+    return;
+  if (self->known_position < 0)
+    {
+      self->told_position = MAX (self->told_position, last);
+      return;
+    }
+  if (last <= self->known_position)
+    return;
+  self->known_position = last;
+  self->external_change = TRUE;
+  syn_session_data_changed (self);
+  self->external_change = FALSE;
+}
+
+static void
+follow_stop (SynSession *self)
+{
+  if (self->watched_backend != NULL)
+    {
+      g_clear_signal_handler (&self->changed_handler, self->watched_backend);
+      syn_backend_unwatch_project (self->watched_backend, self->watched_project);
+    }
+  g_clear_object (&self->watched_backend);
+  g_clear_pointer (&self->watched_project, g_free);
 }
 
 /* Starts over: what the project holds now is what the views load. */
 static void
 follow_restart (SynSession *self)
 {
-  g_clear_handle_id (&self->follow_source, g_source_remove);
+  follow_stop (self);
   self->follow_generation++;
-  self->follow_busy = FALSE;
-  self->known_position = -1;
-  self->known_total = -1;
   if (self->backend == NULL || self->project == NULL)
     return;
-  self->follow_source = g_timeout_add_seconds (FOLLOW_INTERVAL_S, follow_cb, self);
-  follow_cb (self);
+  self->watched_backend = g_object_ref (self->backend);
+  self->watched_project = g_strdup (self->project->id);
+  self->changed_handler = g_signal_connect (self->backend, "project-changed", G_CALLBACK (on_project_changed), self);
+  syn_backend_watch_project (self->backend, self->project->id, -1);
+  read_position (self);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -498,11 +527,11 @@ syn_session_data_changed (SynSession *self)
   g_return_if_fail (SYN_IS_SESSION (self));
 
   /* what the project holds now is the new baseline of the follower */
-  self->follow_generation++;
-  self->follow_busy = FALSE;
-  self->known_position = -1;
-  if (self->follow_source != 0)
-    follow_cb (self);
+  if (!self->external_change)
+    {
+      self->follow_generation++;
+      read_position (self);
+    }
   self->revision++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
 }

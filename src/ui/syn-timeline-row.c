@@ -8,6 +8,7 @@
 #include "core/syn-json.h"
 #include "syn-timeline-row.h"
 #include "syn-ui-format.h"
+#include "syn-ui-widget.h"
 
 struct _SynTimelineRow
 {
@@ -209,7 +210,6 @@ static void
 syn_timeline_row_dispose (GObject *object)
 {
   SynTimelineRow *self = SYN_TIMELINE_ROW (object);
-  GtkWidget *child;
 
   if (self->item != NULL)
     g_signal_handlers_disconnect_by_data (self->item, self);
@@ -218,10 +218,7 @@ syn_timeline_row_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->batch, self);
   g_clear_object (&self->batch);
   g_clear_object (&self->model);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_TIMELINE_ROW);
-  /* the template's unnamed children too */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_TIMELINE_ROW);
 
   G_OBJECT_CLASS (syn_timeline_row_parent_class)->dispose (object);
 }

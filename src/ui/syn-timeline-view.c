@@ -17,6 +17,7 @@
 #include "syn-timeline-row.h"
 #include "syn-timeline-view.h"
 #include "syn-ui-format.h"
+#include "syn-ui-widget.h"
 
 #define APPLY_DELAY_MS     300
 #define CHART_MAX_HOURS    48
@@ -864,7 +865,6 @@ static void
 syn_timeline_view_dispose (GObject *object)
 {
   SynTimelineView *self = SYN_TIMELINE_VIEW (object);
-  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->resolve_cancellable);
@@ -880,10 +880,7 @@ syn_timeline_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->scroller), self);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_TIMELINE_VIEW);
-  /* the template's unnamed children too */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_TIMELINE_VIEW);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
@@ -962,11 +959,8 @@ syn_timeline_view_class_init (SynTimelineViewClass *klass)
   object_class->get_property = syn_timeline_view_get_property;
   object_class->set_property = syn_timeline_view_set_property;
 
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, SYN_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] = syn_ui_session_param_spec ();
+  properties[PROP_BUSY] = syn_ui_busy_param_spec ();
   properties[PROP_INCLUDE_ROLLED_BACK] =
     g_param_spec_boolean ("include-rolled-back", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -5,9 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "backend/syn-remote-backend.h"
 #include "core/syn-json.h"
 #include "syn-new-project-dialog.h"
-#include "syn-remote-connect.h"
 #include "syn-window-private.h"
 
 void
@@ -231,7 +231,22 @@ connected (GObject *object, GAsyncResult *result, gpointer user_data)
   SynWindow *self = c->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
-  g_autoptr(SynBackend) backend = syn_remote_connect_finish (result, &label, &error);
+  g_autoptr(SynBackend) backend = SYN_BACKEND (g_object_ref (object));
+
+  if (!syn_remote_backend_login_finish (SYN_REMOTE_BACKEND (object), result, &error))
+    {
+      if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAUTHORIZED))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAUTHORIZED,
+                               _("Wrong user name or password"));
+        }
+      g_clear_object (&backend);
+    }
+  else
+    /* Translators: the connection state: a server URL and a user name */
+    label = g_strdup_printf (_("%s — %s"), syn_remote_backend_get_url (SYN_REMOTE_BACKEND (object)),
+                             syn_remote_backend_get_username (SYN_REMOTE_BACKEND (object)));
 
   if (backend == NULL)
     {
@@ -268,13 +283,22 @@ connected (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 on_sign_in (SynSignInDialog *dialog, const char *url, const char *username, const char *password, SynWindow *self)
 {
-  Connect *c = g_new0 (Connect, 1);
+  g_autoptr(SynRemoteBackend) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  Connect *c;
 
+  remote = syn_remote_backend_new (url, &error);
+  if (remote == NULL)
+    {
+      syn_sign_in_dialog_set_error (dialog, error->message);
+      return;
+    }
+  c = g_new0 (Connect, 1);
   c->self = g_object_ref (self);
   c->url = g_strdup (url);
   c->username = g_strdup (username);
   syn_sign_in_dialog_set_busy (dialog, TRUE);
-  syn_remote_connect_async (url, username, password, self->cancellable, connected, c);
+  syn_remote_backend_login_async (remote, username, password, self->cancellable, connected, c);
 }
 
 /* Opens the sign-in dialog, filled with @url or the last server used. */
