@@ -361,11 +361,7 @@ _syn_local_backend_execute_async (SynBackend          *backend,
   if (syn_json_get_string (request, "project_id") == NULL)
     g_set_error_literal (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "project_id: required");
   if (error == NULL && !syn_rule_engine_validate_request (request, &error))
-    {
-      /* whatever code the engine gives, a request it refuses is a bad request */
-      error->domain = SYN_BACKEND_ERROR;
-      error->code = SYN_BACKEND_ERROR_INVALID;
-    }
+    syn_backend_error_from_other (&error);
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

@@ -19,14 +19,6 @@ struct _SynRuleEngine
 
 G_DEFINE_FINAL_TYPE (SynRuleEngine, syn_rule_engine, G_TYPE_OBJECT)
 
-enum {
-  SIGNAL_STARTED,
-  SIGNAL_MESSAGE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 /* One execution per project at a time within this process; the database's
  * write lock (SQLite) or an advisory lock (PostgreSQL) covers other processes. */
 static GMutex running_lock;
@@ -46,14 +38,6 @@ static void
 syn_rule_engine_class_init (SynRuleEngineClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = syn_rule_engine_finalize;
-
-  /* Both are emitted on the main context of the execute_async() caller. */
-  signals[SIGNAL_STARTED] =
-    g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[SIGNAL_MESSAGE] =
-    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, JSON_TYPE_NODE);
 }
 
 static void
@@ -94,7 +78,7 @@ invalid (GError **error, const char *format, ...)
 
   va_start (args, format);
   if (error != NULL)
-    *error = g_error_new_valist (SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED, format, args);
+    *error = g_error_new_valist (SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, format, args);
   va_end (args);
   return FALSE;
 }
@@ -193,14 +177,8 @@ void
 _syn_engine_send_error (SynEngineRun *run, const char *rule_id, const char *asset_id,
                         const char *text, const char *severity, gboolean recoverable)
 {
-  JsonObject *m = json_object_new ();
+  JsonObject *m = syn_live_message_error (rule_id, asset_id, text, recoverable, severity ? severity : "error");
 
-  json_object_set_string_member (m, "type", "ERROR");
-  syn_json_set_string_or_null (m, "rule_id", rule_id);
-  syn_json_set_string_or_null (m, "asset_id", asset_id);
-  json_object_set_string_member (m, "message", text);
-  json_object_set_boolean_member (m, "recoverable", recoverable);
-  json_object_set_string_member (m, "severity", severity ? severity : "error");
   /* what a finding reports stands until its inputs change: the mark keeps it
    * so that a run that need not derive still lists it */
   if (recoverable && asset_id != NULL)
@@ -1090,177 +1068,4 @@ syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
   _syn_engine_run_clear (&run);
   timing (&run, "free");
   return syn_json_node_new_object (report);
-}
-
-/* ------------------------------------------------------------------------- */
-/* Asynchronous: a worker thread, messages delivered on the caller's context */
-
-typedef struct
-{
-  SynRuleEngine *engine;        /* strong */
-  GMainContext  *context;
-  JsonObject    *request;
-  char          *user_id;
-  char          *execution_id;
-  GMutex         lock;
-  GQueue         pending;       /* JsonNode; under lock */
-  guint          flush_scheduled : 1;
-  char          *started_correlation;
-} AsyncRun;
-
-static void
-async_run_free (AsyncRun *r)
-{
-  g_object_unref (r->engine);
-  g_main_context_unref (r->context);
-  json_object_unref (r->request);
-  g_free (r->user_id);
-  g_free (r->execution_id);
-  g_free (r->started_correlation);
-  g_queue_clear_full (&r->pending, (GDestroyNotify) json_node_unref);
-  g_mutex_clear (&r->lock);
-  g_free (r);
-}
-
-/* Messages arrive by the thousand: they are queued and delivered in one
- * idle callback, so the main loop dispatches once per burst, not per message. */
-static gboolean
-flush_messages (gpointer data)
-{
-  GTask *task = data;
-  AsyncRun *r = g_task_get_task_data (task);
-  GQueue batch = G_QUEUE_INIT;
-  JsonNode *node;
-
-  g_mutex_lock (&r->lock);
-  batch = r->pending;
-  g_queue_init (&r->pending);
-  r->flush_scheduled = FALSE;
-  g_mutex_unlock (&r->lock);
-
-  while ((node = g_queue_pop_head (&batch)) != NULL)
-    {
-      g_signal_emit (r->engine, signals[SIGNAL_MESSAGE], 0, node);
-      json_node_unref (node);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_flush (GTask *task, AsyncRun *r)
-{
-  GSource *source;
-
-  if (r->flush_scheduled)
-    return;
-  r->flush_scheduled = TRUE;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, flush_messages, g_object_ref (task), g_object_unref);
-  g_source_set_static_name (source, "[synapse] engine messages");
-  g_source_attach (source, r->context);
-  g_source_unref (source);
-}
-
-static void
-async_message (JsonNode *message, gpointer data)
-{
-  GTask *task = data;
-  AsyncRun *r = g_task_get_task_data (task);
-
-  g_mutex_lock (&r->lock);
-  g_queue_push_tail (&r->pending, json_node_ref (message));
-  schedule_flush (task, r);
-  g_mutex_unlock (&r->lock);
-}
-
-static gboolean
-emit_started (gpointer data)
-{
-  GTask *task = data;
-  AsyncRun *r = g_task_get_task_data (task);
-
-  g_signal_emit (r->engine, signals[SIGNAL_STARTED], 0, r->execution_id, r->started_correlation);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-async_started (const char *execution_id, const char *correlation_id, gpointer data)
-{
-  GTask *task = data;
-  AsyncRun *r = g_task_get_task_data (task);
-
-  r->started_correlation = g_strdup (correlation_id);
-  g_main_context_invoke_full (r->context, G_PRIORITY_DEFAULT, emit_started, g_object_ref (task), g_object_unref);
-}
-
-static void
-execute_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  SynRuleEngine *self = source;
-  AsyncRun *r = task_data;
-  g_autoptr(SynStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *answer;
-
-  store = syn_store_open (self->db_uri, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  answer = syn_rule_engine_run (self, store, r->execution_id, r->request, r->user_id, cancellable,
-                                async_started, async_message, task, &error);
-  /* The messages queued so far reach the caller before the completion does:
-   * both go through the same context, the flush was scheduled first. */
-  if (answer == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, answer, (GDestroyNotify) json_node_unref);
-}
-
-void
-syn_rule_engine_execute_async (SynRuleEngine       *self,
-                               JsonObject          *request,
-                               const char          *user_id,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  AsyncRun *r;
-
-  g_return_if_fail (SYN_IS_RULE_ENGINE (self));
-  g_return_if_fail (request != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, syn_rule_engine_execute_async);
-  g_task_set_name (task, "[synapse] execute rules");
-  /* the result is a JSON answer even when cancelled: return it as is */
-  g_task_set_check_cancellable (task, FALSE);
-
-  r = g_new0 (AsyncRun, 1);
-  r->engine = g_object_ref (self);
-  r->context = g_main_context_ref_thread_default ();
-  r->request = syn_json_object_copy (request);
-  r->user_id = g_strdup (user_id);
-  r->execution_id = syn_uuid_new ();
-  if (syn_json_get_string (request, "execution_id") != NULL)
-    {
-      g_free (r->execution_id);
-      r->execution_id = g_strdup (syn_json_get_string (request, "execution_id"));
-    }
-  g_mutex_init (&r->lock);
-  g_queue_init (&r->pending);
-  g_task_set_task_data (task, r, (GDestroyNotify) async_run_free);
-  g_task_run_in_thread (task, execute_thread);
-}
-
-JsonNode *
-syn_rule_engine_execute_finish (SynRuleEngine *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == syn_rule_engine_execute_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

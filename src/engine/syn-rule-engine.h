@@ -34,15 +34,6 @@ JsonNode      *syn_rule_engine_run            (SynRuleEngine         *self,
                                                SynEngineMessageFunc   message,
                                                gpointer               user_data,
                                                GError               **error);
-void           syn_rule_engine_execute_async  (SynRuleEngine         *self,
-                                               JsonObject            *request,
-                                               const char            *user_id,
-                                               GCancellable          *cancellable,
-                                               GAsyncReadyCallback    callback,
-                                               gpointer               user_data);
-JsonNode      *syn_rule_engine_execute_finish (SynRuleEngine         *self,
-                                               GAsyncResult          *result,
-                                               GError               **error);
 gboolean       syn_rule_engine_validate_request (JsonObject          *request,
                                                  GError             **error);
 JsonNode      *syn_rule_engine_status         (SynStore              *store,
