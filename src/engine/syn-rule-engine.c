@@ -833,6 +833,123 @@ timing (SynEngineRun *run, const char *what)
  * summary}: status "completed" (one batch committed), "up_to_date" (nothing
  * to do: no batch, no event, correlation_id null) or "preview" (a dry run:
  * nothing persisted). On failure or cancellation nothing is committed. */
+/* Begin: the project claimed in this process, a legacy project recorded, then
+ * the batch whose transaction holds the project to the end. On failure the
+ * caller releases the claim (*lock_key) and abandons the batch if any. */
+static gboolean
+run_begin (SynRuleEngine *self, SynEngineRun *run, char **lock_key, GError **error)
+{
+  g_autofree char *key = g_strconcat (self->db_uri, "\x1f", run->project->id, NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!claim_project (key, error))
+    return FALSE;
+  *lock_key = g_steal_pointer (&key);
+  /* a project from before derivation records gets them once, first */
+  if (!run->dry_run && !_syn_engine_record_legacy (run->store, run->project, error))
+    return FALSE;
+  if (!(run->batch = syn_batch_begin (run->store, run->project->id, run->user_id, &local_error)))
+    {
+      if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_BUSY))
+        g_set_error_literal (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_BUSY,
+                             "Another execution or import is writing to this database: try again when it is done");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!syn_store_lock_project (run->store, run->project->id, error))
+    return FALSE;
+  syn_batch_set_preview (run->batch, run->dry_run);
+  return TRUE;
+}
+
+/* The work: derive from the sources and write the difference, or answer from
+ * the mark when nothing changed since the project was up to date. Returns the
+ * run's summary. */
+static JsonObject *
+run_passes (SynEngineRun *run, JsonObject *request, const char *correlation_id, gboolean *up_to_date,
+            GError **error)
+{
+  JsonObject *summary = NULL;
+
+  timing (run, NULL);
+  if (!load_rules (run, request, error) || !mark_holds (run, &summary, error))
+    return NULL;
+  if (summary != NULL)
+    {
+      send_started (run, request, correlation_id);
+      send_standing (run);
+      *up_to_date = TRUE;
+      return summary;
+    }
+  if (!_syn_engine_load_stored (run, error))
+    return NULL;
+  timing (run, "load");
+  send_started (run, request, correlation_id);
+  if (!_syn_engine_derive (run, error))
+    return NULL;
+  timing (run, "derive");
+  if (!_syn_engine_apply (run, error))
+    return NULL;
+  timing (run, "apply");
+  *up_to_date = !run_changed_anything (run);
+  return build_summary (run);
+}
+
+/* Finish: BATCH_COMPLETED and the commit when something changed, otherwise
+ * nothing persists (a preview, or nothing to do); the execution recorded
+ * either way. On a failed commit the batch is gone (*committing set). */
+static gboolean
+run_finish (SynEngineRun *run, JsonObject *request, JsonObject *summary, gboolean up_to_date, const char *correlation_id,
+            gint64 started_at, gint64 t0, gboolean *committing, GError **error)
+{
+  if (run->dry_run || up_to_date)
+    {
+      syn_batch_abandon (run->batch);
+      record_execution (run, request, NULL, run->dry_run ? "preview" : "up_to_date", summary, NULL, started_at);
+      return TRUE;
+    }
+  {
+    JsonObject *payload = json_object_new ();
+    g_autoptr(SynEvent) event = NULL;
+
+    json_object_set_string_member (payload, "execution_id", run->execution_id);
+    json_object_set_object_member (payload, "summary", json_object_ref (summary));
+    json_object_set_int_member (payload, "passes", run->passes);
+    json_object_set_int_member (payload, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
+    if (!(event = syn_batch_emit (run->batch, SYN_EVENT_BATCH_COMPLETED, SYN_AGGREGATE_BATCH, correlation_id,
+                                  syn_json_node_new_object (payload), NULL, NULL, NULL, error)))
+      return FALSE;
+  }
+  record_execution (run, request, correlation_id, "completed", summary, NULL, started_at);
+  *committing = TRUE;
+  if (!syn_batch_commit (run->batch, error))
+    {
+      record_execution (run, request, NULL, "failed", NULL, (*error)->message, started_at);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The COMPLETED message (@type) or the answer (@mode) */
+static JsonObject *
+run_answer (SynEngineRun *run, const char *type, const char *correlation_id, const char *status,
+            JsonObject *summary, gint64 t0)
+{
+  JsonObject *answer = json_object_new ();
+
+  if (type != NULL)
+    json_object_set_string_member (answer, "type", type);
+  json_object_set_string_member (answer, "execution_id", run->execution_id);
+  syn_json_set_string_or_null (answer, "correlation_id", correlation_id);
+  json_object_set_string_member (answer, "status", status);
+  json_object_set_int_member (answer, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
+  json_object_set_object_member (answer, "summary", json_object_ref (summary));
+  if (type == NULL)
+    json_object_set_string_member (answer, "mode", run->dry_run ? "dry_run" : "execute");
+  return answer;
+}
+
 JsonNode *
 syn_rule_engine_run (SynRuleEngine         *self,
                      SynStore              *store,
@@ -853,8 +970,8 @@ syn_rule_engine_run (SynRuleEngine         *self,
   const char *project_id, *status;
   gint64 started_at = syn_time_now_usec ();
   gint64 t0 = g_get_monotonic_time ();
-  JsonObject *m, *answer;
-  gboolean ok = FALSE, up_to_date = FALSE;
+  JsonObject *answer;
+  gboolean up_to_date = FALSE, committing = FALSE;
 
   g_return_val_if_fail (SYN_IS_RULE_ENGINE (self), NULL);
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
@@ -872,120 +989,27 @@ syn_rule_engine_run (SynRuleEngine         *self,
   run.message_func = message;
   run.message_data = user_data;
 
-  if (!(run.project = find_project (store, project_id, &local_error)))
-    goto out;
-  lock_key = g_strconcat (self->db_uri, "\x1f", run.project->id, NULL);
-  if (!claim_project (lock_key, &local_error))
-    goto out;
-  /* a project from before derivation records gets them once, first */
-  if (!run.dry_run && !_syn_engine_record_legacy (store, run.project, &local_error))
-    goto unlock;
-
-  /* begin: the batch's transaction holds the project from here to the end */
-  run.batch = syn_batch_begin (store, run.project->id, user_id, &local_error);
-  if (run.batch == NULL)
+  if ((run.project = find_project (store, project_id, &local_error)) != NULL &&
+      run_begin (self, &run, &lock_key, &local_error))
     {
-      if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_BUSY))
-        {
-          g_clear_error (&local_error);
-          g_set_error_literal (&local_error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_BUSY,
-                               "Another execution or import is writing to this database: try again when it is done");
-        }
-      goto unlock;
+      correlation_id = g_strdup (syn_batch_get_correlation_id (run.batch));
+      if (started != NULL)
+        started (run.execution_id, correlation_id, user_data);
+      if ((summary = run_passes (&run, request, correlation_id, &up_to_date, &local_error)) != NULL &&
+          !run_finish (&run, request, summary, up_to_date, correlation_id, started_at, t0, &committing, &local_error))
+        g_clear_pointer (&summary, json_object_unref);
     }
-  if (!syn_store_lock_project (store, run.project->id, &local_error))
-    goto abandon;
-  syn_batch_set_preview (run.batch, run.dry_run);
-  correlation_id = g_strdup (syn_batch_get_correlation_id (run.batch));
-  if (started != NULL)
-    started (run.execution_id, correlation_id, user_data);
-  timing (&run, NULL);
-  if (!load_rules (&run, request, &local_error) || !mark_holds (&run, &summary, &local_error))
-    goto abandon;
-  if (summary != NULL)
+  if (summary == NULL && run.batch != NULL && !committing)
     {
-      /* nothing changed since a run found or made it so: no need to derive */
-      send_started (&run, request, correlation_id);
-      send_standing (&run);
-      up_to_date = TRUE;
-    }
-  else
-    {
-      if (!_syn_engine_load_stored (&run, &local_error))
-        goto abandon;
-      timing (&run, "load");
-      send_started (&run, request, correlation_id);
-
-      /* derive, then write the difference */
-      if (!_syn_engine_derive (&run, &local_error))
-        goto abandon;
-      timing (&run, "derive");
-      if (!_syn_engine_apply (&run, &local_error))
-        goto abandon;
-      timing (&run, "apply");
-      up_to_date = !run_changed_anything (&run);
-      summary = build_summary (&run);
-    }
-
-  /* finish */
-  if (!up_to_date)
-    {
-      JsonObject *payload = json_object_new ();
-      g_autoptr(SynEvent) event = NULL;
-
-      json_object_set_string_member (payload, "execution_id", run.execution_id);
-      json_object_set_object_member (payload, "summary", json_object_ref (summary));
-      json_object_set_int_member (payload, "passes", run.passes);
-      json_object_set_int_member (payload, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
-      event = syn_batch_emit (run.batch, SYN_EVENT_BATCH_COMPLETED, SYN_AGGREGATE_BATCH, correlation_id,
-                              run.dry_run ? NULL : syn_json_node_new_object (payload), NULL, NULL, NULL, &local_error);
-      if (run.dry_run)
-        json_object_unref (payload);
-      if (event == NULL)
-        goto abandon;
-    }
-  if (run.dry_run || up_to_date)
-    {
-      /* nothing persists: not an entity, event or snapshot */
       syn_batch_abandon (run.batch);
-      g_clear_pointer (&correlation_id, g_free);
-      record_execution (&run, request, NULL, run.dry_run ? "preview" : "up_to_date", summary, NULL, started_at);
+      record_execution (&run, request, NULL,
+                        g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed",
+                        NULL, local_error->message, started_at);
     }
-  else
-    {
-      record_execution (&run, request, correlation_id, "completed", summary, NULL, started_at);
-      if (!syn_batch_commit (run.batch, &local_error))
-        {
-          record_execution (&run, request, NULL, "failed", NULL, local_error->message, started_at);
-          goto unlock;
-        }
-    }
-  ok = TRUE;
-  status = run.dry_run ? "preview" : up_to_date ? "up_to_date" : "completed";
-  if (!run.dry_run)
-    write_mark (&run, summary);
+  if (lock_key != NULL)
+    release_project (lock_key);
 
-  run.progress = 100;
-  _syn_engine_send_progress (&run);
-  m = json_object_new ();
-  json_object_set_string_member (m, "type", "COMPLETED");
-  json_object_set_string_member (m, "execution_id", run.execution_id);
-  syn_json_set_string_or_null (m, "correlation_id", correlation_id);
-  json_object_set_string_member (m, "status", status);
-  json_object_set_int_member (m, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
-  json_object_set_object_member (m, "summary", json_object_ref (summary));
-  _syn_engine_send (&run, m);
-  goto unlock;
-
-abandon:
-  syn_batch_abandon (run.batch);
-  record_execution (&run, request, NULL,
-                    g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed",
-                    NULL, local_error->message, started_at);
-unlock:
-  release_project (lock_key);
-out:
-  if (!ok)
+  if (summary == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _syn_engine_send_error (&run, NULL, NULL, "Execution cancelled: nothing was committed", "error", FALSE);
@@ -996,13 +1020,16 @@ out:
       return NULL;
     }
 
-  answer = json_object_new ();
-  json_object_set_string_member (answer, "execution_id", run.execution_id);
-  syn_json_set_string_or_null (answer, "correlation_id", correlation_id);
-  json_object_set_string_member (answer, "mode", run.dry_run ? "dry_run" : "execute");
-  json_object_set_string_member (answer, "status", status);
-  json_object_set_int_member (answer, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
-  json_object_set_object_member (answer, "summary", json_object_ref (summary));
+  status = run.dry_run ? "preview" : up_to_date ? "up_to_date" : "completed";
+  if (!run.dry_run)
+    write_mark (&run, summary);
+  if (run.dry_run || up_to_date)
+    g_clear_pointer (&correlation_id, g_free);
+
+  run.progress = 100;
+  _syn_engine_send_progress (&run);
+  _syn_engine_send (&run, run_answer (&run, "COMPLETED", correlation_id, status, summary, t0));
+  answer = run_answer (&run, NULL, correlation_id, status, summary, t0);
   _syn_engine_run_clear (&run);
   return syn_json_node_new_object (answer);
 }
