@@ -2,6 +2,7 @@
 /* test-living.c: the living model: outputs follow their inputs, one run settles, a person's edits hold, rule changes are events. */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "backend/syn-local-backend.h"
@@ -906,6 +907,178 @@ test_demos_keep_their_rules (SynTestFixture *f, gconstpointer data)
   }
 }
 
+/* --- projects from before derivation records ------------------------------- */
+
+/* The rule events of the newest batch, by type. */
+static guint
+newest_batch_count (SynStore *store, const char *project_id, const char *type)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (project_id);
+  g_autoptr(GPtrArray) newest = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  guint n = 0;
+
+  q->limit = 1;
+  newest = syn_store_query_events (store, q, NULL, NULL);
+  g_assert_nonnull (newest);
+  g_assert_cmpuint (newest->len, ==, 1);
+  batch = syn_store_get_events_by_correlation (store, project_id,
+                                               ((SynEvent *) newest->pdata[0])->correlation_id, NULL);
+  for (guint i = 0; i < batch->len; i++)
+    n += g_strcmp0 (((SynEvent *) batch->pdata[i])->event_type, type) == 0;
+  return n;
+}
+
+static gint64
+status_rule (JsonNode *status, const char *rule_id, const char *what)
+{
+  JsonArray *rules = json_object_get_array_member (json_node_get_object (status), "rules");
+
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rules, i);
+
+      if (g_strcmp0 (json_object_get_string_member (r, "rule_id"), rule_id) == 0)
+        return json_object_get_int_member (r, what);
+    }
+  return 0;
+}
+
+/* What the first run after the upgrade must do to the legacy chain project:
+ * only what changed since its last run (210-M-001's hp; the cables of
+ * 210-M-001 and of 210-M-002, whose voltage a person set), keep what people
+ * did (210-M-001's enclosure, 210-M-002's voltage, 210-M-003 deleted), and
+ * leave it up to date. */
+static void
+assert_legacy_upgrade (SynStore *store, SynProject *project)
+{
+  g_autoptr(SynRuleEngine) engine = syn_rule_engine_new (syn_store_get_uri (store));
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynAsset) m1 = NULL;
+  g_autoptr(SynAsset) m2 = NULL;
+  g_autoptr(SynAsset) m3 = NULL;
+  g_autoptr(SynAsset) p3 = NULL;
+  g_autoptr(SynCable) c2 = NULL;
+  JsonObject *a;
+
+  status = syn_rule_engine_status (store, project->id, &error);
+  g_assert_no_error (error);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (status), "up_to_date"));
+  g_assert_cmpint (status_rule (status, "motor", "create"), ==, 0);
+  g_assert_cmpint (status_rule (status, "motor", "update"), ==, 1);
+  g_assert_cmpint (status_rule (status, "motor", "held"), ==, 1);
+  g_assert_cmpint (status_rule (status, "volts", "held"), ==, 1);
+  g_assert_cmpint (status_rule (status, "cable", "update"), ==, 2);
+
+  json_object_set_string_member (request, "project_id", project->id);
+  json_object_set_string_member (request, "mode", "execute");
+  answer = syn_rule_engine_run (engine, store, NULL, request, "tester", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  a = json_node_get_object (answer);
+  g_assert_cmpstr (json_object_get_string_member (a, "status"), ==, "completed");
+  g_assert_cmpint (summary_int (a, "created", "assets"), ==, 0);
+  g_assert_cmpint (summary_int (a, "created", "cables"), ==, 0);
+  g_assert_cmpint (summary_int (a, "updated", "assets"), ==, 1);
+  g_assert_cmpint (summary_int (a, "updated", "cables"), ==, 2);
+  g_assert_cmpint (summary_int (a, "retracted", "assets"), ==, 0);
+  g_assert_cmpint (summary_int (a, NULL, "warnings"), ==, 2);
+  g_assert_cmpuint (newest_batch_count (store, project->id, "ASSET_UPDATED"), ==, 1);
+  g_assert_cmpuint (newest_batch_count (store, project->id, "CABLE_UPDATED"), ==, 2);
+
+  m1 = syn_store_get_asset_by_tag (store, project->id, "210-M-001", NULL);
+  g_assert_cmpint (json_object_get_int_member (m1->properties, "hp"), ==, 75);
+  g_assert_cmpstr (json_object_get_string_member (m1->properties, "enclosure"), ==, "XP");
+  g_assert_true (syn_derivation_is_held (m1->derivation, "properties.enclosure"));
+  m2 = syn_store_get_asset_by_tag (store, project->id, "210-M-002", NULL);
+  g_assert_cmpint (json_object_get_int_member (m2->properties, "voltage"), ==, 480);
+  c2 = syn_store_get_cable_by_tag (store, project->id, "210-M-002-PWR", NULL);
+  g_assert_cmpfloat_with_epsilon (c2->voltage, 480, 1e-9);
+  m3 = syn_store_get_asset_by_tag (store, project->id, "210-M-003", NULL);
+  g_assert_null (m3);
+  p3 = syn_store_get_asset_by_tag (store, project->id, "210-PP-003", NULL);
+  g_assert_true (syn_derivation_withholds (p3->derivation, "motor"));
+
+  again = syn_rule_engine_run (engine, store, NULL, request, "tester", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (again), "status"), ==, "up_to_date");
+}
+
+/* A database written by Synapse 0.1.0 (schema 2, tests/data/legacy-0002.sql). */
+static void
+test_legacy_database (void)
+{
+  g_autofree char *dump = NULL;
+  g_autofree char *tmpdir = g_dir_make_tmp ("synapse-legacy-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "legacy.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynStore) store = NULL;
+  g_autoptr(SynProject) project = NULL;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_true (g_file_get_contents (g_test_get_filename (G_TEST_DIST, "data", "legacy-0002.sql", NULL),
+                                      &dump, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, dump, NULL, NULL, &message), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = syn_store_open (path, &error);
+  g_assert_no_error (error);
+  project = syn_store_find_project (store, "Legacy", &error);
+  g_assert_no_error (error);
+  assert_legacy_upgrade (store, project);
+  g_clear_object (&store);
+  syn_test_rm_rf (tmpdir);
+}
+
+/* The same history made by this version, its records then wiped as the
+ * migration finds a project of before (both databases). */
+static void
+test_legacy_project (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynAsset) m3 = NULL;
+
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("210-PP-00%u", i);
+      g_autofree char *props = g_strdup_printf ("{\"pump_type\": \"CENTRIFUGAL\", \"hp\": %u, \"length_m\": 100}",
+                                                i * 25);
+
+      g_object_unref (add_asset (f, tag, "PUMP", "210", props));
+    }
+  save_rules (f, chain_rules);
+  json_object_unref (run (f));
+  edit (f, "210-M-001", "{\"properties\": {\"enclosure\": \"XP\"}}");
+  edit (f, "210-M-002", "{\"properties\": {\"voltage\": 480}}");
+  m3 = asset (f, "210-M-003");
+  g_assert_true (syn_asset_editor_delete (f->store, f->project->id, "person", m3->id, NULL, &error));
+  g_assert_no_error (error);
+  edit (f, "210-PP-001", "{\"properties\": {\"hp\": 75}}");
+
+  for (const char * const *sql = (const char * const[]) {
+         "UPDATE assets SET derivation = NULL WHERE project_id = ",
+         "UPDATE cables SET derivation = NULL WHERE project_id = ",
+         "UPDATE edges SET derivation = NULL WHERE project_id = ",
+         "DELETE FROM derive_marks WHERE project_id = ",
+         "INSERT INTO legacy_derivations (project_id) VALUES (",
+         NULL }; *sql; sql++)
+    {
+      g_autofree char *text = g_strconcat (*sql, "'", f->project->id, "'",
+                                           g_str_has_suffix (*sql, "(") ? ")" : "", NULL);
+      g_autofree char *message = NULL;
+
+      if (!syn_test_exec_raw (f, text, &message))
+        g_error ("%s: %s", text, message);
+    }
+  assert_legacy_upgrade (f->store, f->project);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -927,6 +1100,8 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/living/rollback-restores-records", test_rollback_restores_records);
   SYN_TEST_ADD ("/synapse/living/demos-keep-their-rules", test_demos_keep_their_rules);
   SYN_TEST_ADD ("/synapse/living/equal-rank-settles", test_equal_rank_settles);
+  SYN_TEST_ADD ("/synapse/living/legacy-project", test_legacy_project);
+  g_test_add_func ("/synapse/living/sqlite/legacy-database", test_legacy_database);
 
   return g_test_run ();
 }

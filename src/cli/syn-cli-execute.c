@@ -59,11 +59,15 @@ on_message (SynExecutionRun *run, JsonNode *message, ExecuteState *st)
   else if (g_strcmp0 (syn_json_get_string (m, "type"), "ERROR") == 0)
     {
       const char *rule = syn_json_get_string (m, "rule_id");
+      const char *severity = syn_json_get_string (m, "severity");
 
+      /* a run that failed, or what stands: an error, a warning (a value a
+       * person holds), a VALIDATE rule's own severity */
       if (st->tty)
         fprintf (stderr, "\r\033[K");
       fprintf (stderr, "%s: %s%s%s\n",
-               json_object_get_boolean_member_with_default (m, "recoverable", TRUE) ? "error" : "failed",
+               !json_object_get_boolean_member_with_default (m, "recoverable", TRUE) ? "failed"
+               : severity != NULL ? severity : "error",
                rule ? rule : "", rule ? ": " : "", syn_json_get_string (m, "message"));
       draw_progress (st);
     }

@@ -134,7 +134,7 @@ void      _syn_engine_send_error       (SynEngineRun  *run,
                                         gboolean       recoverable);
 void      _syn_engine_run_init         (SynEngineRun  *run);
 void      _syn_engine_run_clear        (SynEngineRun  *run);
-gboolean  _syn_engine_load             (SynEngineRun  *run,
+gboolean  _syn_engine_load_rules       (SynEngineRun  *run,
                                         JsonObject    *request,
                                         GError       **error);
 gboolean  _syn_engine_load_stored      (SynEngineRun  *run,

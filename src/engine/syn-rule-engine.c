@@ -284,8 +284,9 @@ rule_digest (SynRule *rule)
   return g_strdup (hex);
 }
 
-static gboolean
-load_rules (SynEngineRun *run, JsonObject *request, GError **error)
+/* The project's rules and the library's, and which of them the request takes. */
+gboolean
+_syn_engine_load_rules (SynEngineRun *run, JsonObject *request, GError **error)
 {
   g_auto(GStrv) rule_ids = filter_list (request, "rule_ids");
   g_auto(GStrv) disciplines = filter_list (request, "disciplines");
@@ -509,13 +510,6 @@ _syn_engine_load_stored (SynEngineRun *run, GError **error)
         }
     }
   return TRUE;
-}
-
-/* The project, its rules and scope, and the project as stored. */
-gboolean
-_syn_engine_load (SynEngineRun *run, JsonObject *request, GError **error)
-{
-  return load_rules (run, request, error) && _syn_engine_load_stored (run, error);
 }
 
 static gboolean
@@ -873,7 +867,7 @@ run_passes (SynEngineRun *run, JsonObject *request, const char *correlation_id, 
   JsonObject *summary = NULL;
 
   timing (run, NULL);
-  if (!load_rules (run, request, error) || !mark_holds (run, &summary, error))
+  if (!_syn_engine_load_rules (run, request, error) || !mark_holds (run, &summary, error))
     return NULL;
   if (summary != NULL)
     {
@@ -1057,7 +1051,7 @@ syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
   timing (&run, NULL);
   json_object_set_string_member (request, "project_id", project_id);
   if (!(run.project = find_project (store, project_id, error)) ||
-      !load_rules (&run, request, error) || !mark_holds (&run, &summary, error))
+      !_syn_engine_load_rules (&run, request, error) || !mark_holds (&run, &summary, error))
     {
       _syn_engine_run_clear (&run);
       return NULL;
