@@ -907,6 +907,84 @@ test_demos_keep_their_rules (SynTestFixture *f, gconstpointer data)
   }
 }
 
+static gint64 status_rule (JsonNode *status, const char *rule_id, const char *what);
+
+/* A revision of a few values re-derives what they touch and no more: the
+ * counts are of what it evaluated, the findings that stand elsewhere are
+ * reported and counted as before, and status agrees. */
+static void
+test_rerun_after_revision (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) held = NULL;
+  g_autoptr(JsonObject) revised = NULL;
+  g_autoptr(JsonObject) renamed = NULL;
+  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynCable) c1 = NULL;
+  g_autoptr(SynAsset) m4 = NULL;
+  gboolean saw_error = FALSE, saw_warning = FALSE;
+
+  g_object_unref (add_asset (f, "210-PP-001", "PUMP", "210", "{\"pump_type\": \"CENTRIFUGAL\", \"hp\": 50, \"length_m\": 120}"));
+  g_object_unref (add_asset (f, "210-PP-002", "PUMP", "210", "{\"pump_type\": \"CENTRIFUGAL\", \"hp\": \"fifty\"}"));
+  g_object_unref (add_asset (f, "210-PP-003", "PUMP", "210", "{\"pump_type\": \"CENTRIFUGAL\", \"hp\": 40, \"length_m\": 60}"));
+  g_object_unref (add_asset (f, "210-PP-004", "PUMP", "210", "{\"pump_type\": \"CENTRIFUGAL\", \"hp\": 40, \"length_m\": 60}"));
+  save_rules (f, chain_rules);
+  first = run (f);
+  g_assert_cmpint (summary_int (first, NULL, "errors"), ==, 1);
+  edit (f, "210-M-003", "{\"properties\": {\"voltage\": 480}}");
+  held = run (f);
+  g_assert_cmpint (summary_int (held, NULL, "warnings"), ==, 1);
+
+  /* one pump revised */
+  edit (f, "210-PP-001", "{\"properties\": {\"hp\": 75}}");
+  status = syn_rule_engine_status (f->store, f->project->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (status_rule (status, "motor", "update"), ==, 1);
+  g_assert_cmpint (status_rule (status, "cable", "update"), ==, 1);
+  g_assert_cmpint (status_rule (status, "volts", "held"), ==, 1);
+  revised = run_collecting (f, errors);
+  g_assert_cmpint (summary_int (revised, "updated", "assets"), ==, 1);
+  g_assert_cmpint (summary_int (revised, "updated", "cables"), ==, 1);
+  /* the pump and its motor: not the other three of each */
+  g_assert_cmpint (summary_int (revised, NULL, "assets_processed"), ==, 2);
+  g_assert_cmpint (summary_int (revised, NULL, "errors"), ==, 1);
+  g_assert_cmpint (summary_int (revised, NULL, "warnings"), ==, 1);
+  for (guint i = 0; i < errors->len; i++)
+    {
+      saw_error = saw_error || strstr (errors->pdata[i], "hp of 210-M-002 is \"fifty\"") != NULL;
+      saw_warning = saw_warning || strstr (errors->pdata[i], "|warning|") != NULL;
+    }
+  g_assert_true (saw_error);
+  g_assert_true (saw_warning);
+  c1 = cable (f, "210-M-001-PWR");
+  g_assert_cmpfloat (c1->flc_a, >, 70);
+  assert_up_to_date (f);
+
+  /* a revision that renames what the rules made (a tag read from a value)
+   * reaches past its sources: the whole project is derived, as from scratch */
+  {
+    g_autoptr(SynRule) rule = syn_store_get_rule (f->store, "motor", NULL);
+    g_autoptr(SynRule) by_hp = syn_rule_copy (rule);
+    g_autoptr(SynRule) saved = NULL;
+    g_autoptr(JsonObject) again = NULL;
+
+    json_object_set_string_member (json_node_get_object (by_hp->action), "naming", "{area}-M-{tag_number}-{prop.hp}");
+    saved = syn_rule_editor_save (f->store, by_hp, "tester", NULL, &error);
+    g_assert_no_error (error);
+    again = run (f);
+    g_assert_cmpint (summary_int (again, NULL, "errors"), ==, 1);
+  }
+  edit (f, "210-PP-004", "{\"properties\": {\"hp\": 25}}");
+  renamed = run (f);
+  g_assert_cmpint (summary_int (renamed, "updated", "assets"), ==, 1);
+  m4 = asset (f, "210-M-004-25");
+  g_assert_nonnull (m4);
+  g_assert_cmpint (summary_int (renamed, NULL, "assets_processed"), >, 2);
+  assert_up_to_date (f);
+}
+
 /* --- projects from before derivation records ------------------------------- */
 
 /* The rule events of the newest batch, by type. */
@@ -1100,6 +1178,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/living/rollback-restores-records", test_rollback_restores_records);
   SYN_TEST_ADD ("/synapse/living/demos-keep-their-rules", test_demos_keep_their_rules);
   SYN_TEST_ADD ("/synapse/living/equal-rank-settles", test_equal_rank_settles);
+  SYN_TEST_ADD ("/synapse/living/rerun-after-revision", test_rerun_after_revision);
   SYN_TEST_ADD ("/synapse/living/legacy-project", test_legacy_project);
   g_test_add_func ("/synapse/living/sqlite/legacy-database", test_legacy_database);
 

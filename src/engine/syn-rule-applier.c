@@ -1120,8 +1120,14 @@ report_findings (Apply *a, SynPair *pair)
               run->errors++;
             }
           if (!a->count_only)
-            _syn_engine_send_error (run, pair->rule_id, pair->source_id, syn_json_get_string (finding, "message"),
-                                    severity ? severity : "error", TRUE);
+            {
+              _syn_engine_send_error (run, pair->rule_id, pair->source_id, syn_json_get_string (finding, "message"),
+                                      severity ? severity : "error", TRUE);
+              /* how a later run that carries it counts it */
+              json_object_set_string_member (json_array_get_object_element (run->standing,
+                                                                            json_array_get_length (run->standing) - 1),
+                                             "counts_as", warning ? "warning" : "error");
+            }
         }
       if (g_strcmp0 (reason, "error") != 0)
         skipped = TRUE;

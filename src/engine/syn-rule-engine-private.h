@@ -80,7 +80,10 @@ typedef struct
   gboolean              any_rule_in_scope; /* no rule filter: rules gone from the project count too */
   char                **asset_ids;         /* asset filters; NULL: none */
   char                **asset_types;
-  char                 *rule_digests_seed;
+  GHashTable           *asset_scope;       /* @asset_ids as a set (borrowed strings); built when first asked */
+  gint64                mark_position;     /* of the last up-to-date run, when the same rules are in force; -1 */
+  JsonArray            *mark_standing;     /* that run's standing findings' messages */
+  gboolean              incremental;       /* @asset_ids are what changed since the mark, and what hangs on it */
 
   /* the two worlds */
   SynRuleWorld         *stored;            /* the project as it is */
@@ -88,7 +91,6 @@ typedef struct
 
   /* derive */
   GHashTable           *pairs;             /* key -> SynPair */
-  GHashTable           *pairs_by_source;   /* asset id -> GPtrArray of SynPair */
   GHashTable           *dependents;        /* dependency key -> GPtrArray of SynPair */
   GHashTable           *change_ticks;      /* dependency key -> guint64 tick of its last change */
   GHashTable           *changed_this_pass; /* dependency keys changed in this pass (owned) */
@@ -134,12 +136,23 @@ void      _syn_engine_send_error       (SynEngineRun  *run,
                                         gboolean       recoverable);
 void      _syn_engine_run_init         (SynEngineRun  *run);
 void      _syn_engine_run_clear        (SynEngineRun  *run);
+void      _syn_engine_run_clear_later  (SynEngineRun  *run);
+void      _syn_engine_reset_derive     (SynEngineRun  *run);
 gboolean  _syn_engine_load_rules       (SynEngineRun  *run,
                                         JsonObject    *request,
                                         GError       **error);
 gboolean  _syn_engine_load_stored      (SynEngineRun  *run,
                                         GError       **error);
 void      _syn_engine_infer_origins    (SynEngineRun  *run);
+
+/* syn-rule-incremental.c: a rerun after a few property edits */
+gboolean  _syn_engine_derive_since_mark (SynEngineRun *run,
+                                         GError      **error);
+void      _syn_engine_send_standing    (SynEngineRun  *run,
+                                        JsonObject    *entry);
+void      _syn_engine_report_held      (SynEngineRun  *run,
+                                        JsonArray     *rules,
+                                        gboolean       out_of_scope);
 
 /* syn-rule-legacy.c: projects from before derivation records */
 gboolean  _syn_engine_infer_legacy_layers (SynEngineRun *run,
@@ -155,6 +168,8 @@ void      _syn_engine_pair_free        (gpointer       pair);
 SynPair  *_syn_engine_pair             (SynEngineRun  *run,
                                         const char    *rule_id,
                                         const char    *source_id);
+gboolean  _syn_engine_asset_in_scope   (SynEngineRun  *run,
+                                        const char    *asset_id);
 gboolean  _syn_engine_rule_takes_type  (SynRule       *rule,
                                         const char    *type);
 gboolean  _syn_engine_pair_in_scope    (SynEngineRun  *run,

@@ -193,28 +193,23 @@ _syn_engine_send_error (SynEngineRun *run, const char *rule_id, const char *asse
 /* ------------------------------------------------------------------------- */
 /* The run                                                                   */
 
-void
-_syn_engine_run_init (SynEngineRun *run)
+/* What a derive builds, empty. */
+static void
+init_derive_state (SynEngineRun *run)
 {
-  run->rules = g_ptr_array_new_with_free_func (g_object_unref);
-  run->rule_index = g_hash_table_new (g_str_hash, g_str_equal);
-  run->rules_in_scope = g_hash_table_new (g_str_hash, g_str_equal);
   run->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _syn_engine_pair_free);
   run->dependents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   run->change_ticks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->changed_this_pass = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->created_this_pass = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  run->rule_digests = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  run->stored_findings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  run->reads = g_string_new (NULL);
   run->rules_evaluated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->assets_evaluated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run->pass_rule_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
-void
-_syn_engine_run_clear (SynEngineRun *run)
+static void
+clear_derive_state (SynEngineRun *run)
 {
   g_clear_pointer (&run->pairs, g_hash_table_unref);
   g_clear_pointer (&run->dependents, g_hash_table_unref);
@@ -222,26 +217,95 @@ _syn_engine_run_clear (SynEngineRun *run)
   g_clear_pointer (&run->changed_this_pass, g_hash_table_unref);
   g_clear_pointer (&run->created_this_pass, g_hash_table_unref);
   g_clear_pointer (&run->claims, g_hash_table_unref);
+  g_clear_pointer (&run->rules_evaluated, g_hash_table_unref);
+  g_clear_pointer (&run->assets_evaluated, g_hash_table_unref);
+  g_clear_pointer (&run->pass_rule_counts, g_hash_table_unref);
+  g_clear_pointer (&run->derived, syn_rule_world_free);
+}
+
+void
+_syn_engine_run_init (SynEngineRun *run)
+{
+  run->rules = g_ptr_array_new_with_free_func (g_object_unref);
+  run->rule_index = g_hash_table_new (g_str_hash, g_str_equal);
+  run->rules_in_scope = g_hash_table_new (g_str_hash, g_str_equal);
+  run->rule_digests = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  run->stored_findings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->reads = g_string_new (NULL);
+  run->mark_position = -1;
+  init_derive_state (run);
+}
+
+/* Back to before the derive (the stored project and the rules stay): an
+ * incremental attempt that did not hold gives way to a whole derive. */
+void
+_syn_engine_reset_derive (SynEngineRun *run)
+{
+  clear_derive_state (run);
+  init_derive_state (run);
+  run->current = NULL;
+  run->tick = run->change_count = 0;
+  run->pass = run->passes = 0;
+}
+
+void
+_syn_engine_run_clear (SynEngineRun *run)
+{
+  clear_derive_state (run);
   g_clear_pointer (&run->rule_digests, g_hash_table_unref);
   g_clear_pointer (&run->stored_findings, g_hash_table_unref);
   g_clear_pointer (&run->standing, json_array_unref);
-  g_clear_pointer (&run->derived, syn_rule_world_free);
+  g_clear_pointer (&run->mark_standing, json_array_unref);
   g_clear_pointer (&run->stored, syn_rule_world_free);
   g_clear_pointer (&run->rule_index, g_hash_table_unref);
   g_clear_pointer (&run->rules_in_scope, g_hash_table_unref);
   g_clear_pointer (&run->rules, g_ptr_array_unref);
   g_clear_pointer (&run->all_rules, g_ptr_array_unref);
+  g_clear_pointer (&run->asset_scope, g_hash_table_unref);
   g_clear_pointer (&run->asset_ids, g_strfreev);
   g_clear_pointer (&run->asset_types, g_strfreev);
   if (run->reads != NULL)
     g_string_free (g_steal_pointer (&run->reads), TRUE);
-  g_clear_pointer (&run->rules_evaluated, g_hash_table_unref);
-  g_clear_pointer (&run->assets_evaluated, g_hash_table_unref);
-  g_clear_pointer (&run->pass_rule_counts, g_hash_table_unref);
   g_clear_object (&run->project);
   g_clear_object (&run->batch);
   g_clear_pointer (&run->execution_id, g_free);
   g_clear_pointer (&run->user_id, g_free);
+}
+
+/* Freeing a big project's two worlds takes seconds (millions of small
+ * blocks): the answer need not wait for it. */
+#define FREE_LATER_ASSETS 10000
+
+static gpointer
+free_later_thread (gpointer data)
+{
+  SynEngineRun *run = data;
+
+  _syn_engine_run_clear (run);
+  g_free (run);
+  return NULL;
+}
+
+void
+_syn_engine_run_clear_later (SynEngineRun *run)
+{
+  SynEngineRun *later;
+
+  if (run->stored == NULL || g_hash_table_size (syn_rule_world_assets (run->stored)) < FREE_LATER_ASSETS)
+    {
+      _syn_engine_run_clear (run);
+      return;
+    }
+  later = g_new0 (SynEngineRun, 1);
+  *later = *run;
+  /* what the caller may still hold stays with the caller */
+  later->batch = NULL;
+  later->project = NULL;
+  later->store = NULL;
+  g_clear_object (&run->batch);
+  g_clear_object (&run->project);
+  memset (run, 0, sizeof *run);
+  g_thread_unref (g_thread_new ("synapse-free", free_later_thread, later));
 }
 
 static int
@@ -713,7 +777,7 @@ head_position (SynEngineRun *run, GError **error)
 static gboolean
 unfiltered (SynEngineRun *run)
 {
-  return run->any_rule_in_scope && run->asset_ids == NULL && run->asset_types == NULL;
+  return run->any_rule_in_scope && (run->asset_ids == NULL || run->incremental) && run->asset_types == NULL;
 }
 
 /* Whether nothing changed since a run found or made the project up to date
@@ -742,8 +806,15 @@ mark_holds (SynEngineRun *run, JsonObject **summary, GError **error)
   if ((head = head_position (run, error)) < 0)
     return FALSE;
   now_digest = rules_digest (run);
-  if (head != position || g_strcmp0 (digest, now_digest) != 0)
+  if (g_strcmp0 (digest, now_digest) != 0)
     return TRUE;
+  if (head != position)
+    {
+      /* events since, the same rules: a rerun may re-derive only what they touched */
+      run->mark_position = position;
+      run->mark_standing = json_array_ref (json_object_get_array_member (mark, "errors"));
+      return TRUE;
+    }
 
   /* the findings that still stand, to report again as a run that derives would */
   g_clear_pointer (&run->standing, json_array_unref);
@@ -774,7 +845,7 @@ send_standing (SynEngineRun *run)
       JsonNode *e = json_array_get_element (run->standing, i);
 
       if (JSON_NODE_HOLDS_OBJECT (e))
-        _syn_engine_send (run, syn_json_object_copy (json_node_get_object (e)));
+        _syn_engine_send_standing (run, json_node_get_object (e));
     }
 }
 
@@ -880,9 +951,9 @@ run_passes (SynEngineRun *run, JsonObject *request, const char *correlation_id, 
     return NULL;
   timing (run, "load");
   send_started (run, request, correlation_id);
-  if (!_syn_engine_derive (run, error))
+  if (!_syn_engine_derive_since_mark (run, error))
     return NULL;
-  timing (run, "derive");
+  timing (run, run->incremental ? "derive (incremental)" : "derive");
   if (!_syn_engine_apply (run, error))
     return NULL;
   timing (run, "apply");
@@ -1024,7 +1095,7 @@ syn_rule_engine_run (SynRuleEngine         *self,
   _syn_engine_send_progress (&run);
   _syn_engine_send (&run, run_answer (&run, "COMPLETED", correlation_id, status, summary, t0));
   answer = run_answer (&run, NULL, correlation_id, status, summary, t0);
-  _syn_engine_run_clear (&run);
+  _syn_engine_run_clear_later (&run);
   return syn_json_node_new_object (answer);
 }
 
@@ -1062,6 +1133,7 @@ syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
       report = json_object_new ();
       json_object_set_boolean_member (report, "up_to_date", TRUE);
       json_object_set_array_member (report, "rules", json_array_new ());
+      _syn_engine_report_held (&run, json_object_get_array_member (report, "rules"), FALSE);
       json_object_set_string_member (report, "project_id", run.project->id);
       json_object_set_object_member (report, "summary", g_steal_pointer (&summary));
       json_object_set_int_member (report, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
@@ -1074,19 +1146,20 @@ syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
       return NULL;
     }
   timing (&run, "load");
-  if (!_syn_engine_derive (&run, error))
+  if (!_syn_engine_derive_since_mark (&run, error))
     {
       _syn_engine_run_clear (&run);
       return NULL;
     }
-  timing (&run, "derive");
+  timing (&run, run.incremental ? "derive (incremental)" : "derive");
   report = _syn_engine_plan_report (&run);
+  if (run.incremental)
+    _syn_engine_report_held (&run, json_object_get_array_member (report, "rules"), TRUE);
   timing (&run, "plan");
   summary = build_summary (&run);
   json_object_set_string_member (report, "project_id", run.project->id);
   json_object_set_object_member (report, "summary", json_object_ref (summary));
   json_object_set_int_member (report, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
-  _syn_engine_run_clear (&run);
-  timing (&run, "free");
+  _syn_engine_run_clear_later (&run);
   return syn_json_node_new_object (report);
 }

@@ -64,14 +64,20 @@ rule_in_scope (SynEngineRun *run, const char *rule_id)
   return run->any_rule_in_scope || g_hash_table_contains (run->rules_in_scope, rule_id);
 }
 
-static gboolean
-asset_in_scope (SynEngineRun *run, const char *asset_id)
+gboolean
+_syn_engine_asset_in_scope (SynEngineRun *run, const char *asset_id)
 {
   SynAsset *asset;
 
   if (run->asset_ids == NULL && run->asset_types == NULL)
     return TRUE;
-  if (run->asset_ids != NULL && g_strv_contains ((const char * const *) run->asset_ids, asset_id))
+  if (run->asset_ids != NULL && run->asset_scope == NULL)
+    {
+      run->asset_scope = g_hash_table_new (g_str_hash, g_str_equal);
+      for (char **id = run->asset_ids; *id; id++)
+        g_hash_table_add (run->asset_scope, *id);
+    }
+  if (run->asset_ids != NULL && g_hash_table_contains (run->asset_scope, asset_id))
     return TRUE;
   asset = syn_rule_world_get_asset (run->stored, asset_id);
   return run->asset_types != NULL && asset != NULL &&
@@ -82,7 +88,7 @@ asset_in_scope (SynEngineRun *run, const char *asset_id)
 gboolean
 _syn_engine_pair_in_scope (SynEngineRun *run, const char *rule_id, const char *source_id)
 {
-  return rule_in_scope (run, rule_id) && asset_in_scope (run, source_id);
+  return rule_in_scope (run, rule_id) && _syn_engine_asset_in_scope (run, source_id);
 }
 
 /* The derived project changed at @kind:@key, in the current evaluation. */
@@ -457,7 +463,7 @@ _syn_engine_derive (SynEngineRun *run, GError **error)
 
   g_hash_table_iter_init (&iter, syn_rule_world_assets (run->derived));
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (asset_in_scope (run, ((SynAsset *) value)->id))
+    if (_syn_engine_asset_in_scope (run, ((SynAsset *) value)->id))
       g_ptr_array_add (sources, value);
   /* a stable order (by tag) makes runs reproducible; then ids, as objects get replaced */
   g_ptr_array_sort (sources, compare_assets_by_tag);
