@@ -276,6 +276,10 @@ _syn_engine_run_clear (SynEngineRun *run)
  * blocks): the answer need not wait for it. */
 #define FREE_LATER_ASSETS 10000
 
+static GMutex free_lock;
+static GCond free_cond;
+static guint frees_pending;
+
 static gpointer
 free_later_thread (gpointer data)
 {
@@ -283,7 +287,22 @@ free_later_thread (gpointer data)
 
   _syn_engine_run_clear (run);
   g_free (run);
+  g_mutex_lock (&free_lock);
+  frees_pending--;
+  g_cond_broadcast (&free_cond);
+  g_mutex_unlock (&free_lock);
   return NULL;
+}
+
+/* Waits until every run's memory freed after its answer is (benchmarks
+ * measure that apart; a process need not wait before it exits). */
+void
+syn_rule_engine_wait_for_cleanup (void)
+{
+  g_mutex_lock (&free_lock);
+  while (frees_pending > 0)
+    g_cond_wait (&free_cond, &free_lock);
+  g_mutex_unlock (&free_lock);
 }
 
 void
@@ -305,6 +324,9 @@ _syn_engine_run_clear_later (SynEngineRun *run)
   g_clear_object (&run->batch);
   g_clear_object (&run->project);
   memset (run, 0, sizeof *run);
+  g_mutex_lock (&free_lock);
+  frees_pending++;
+  g_mutex_unlock (&free_lock);
   g_thread_unref (g_thread_new ("synapse-free", free_later_thread, later));
 }
 
