@@ -41,6 +41,7 @@ struct _SynAssetHistoryView
   guint               complete_source;
   guint               busy;
   gboolean            setting_text;
+  gboolean            narrow;           /* held rows: the button under the text */
 
   GtkEntry           *tag_entry;
   GtkStack           *stack;
@@ -487,6 +488,7 @@ show_held (SynAssetHistoryView *self, JsonObject *asset)
 static GtkWidget *
 create_held_row (gpointer item, gpointer user_data)
 {
+  SynAssetHistoryView *self = user_data;
   SynJsonItem *held = item;
   const char *kind = syn_json_item_get_string (held, "kind");
   GtkWidget *row = gtk_list_box_row_new ();
@@ -521,6 +523,9 @@ create_held_row (gpointer item, gpointer user_data)
 
   gtk_box_append (GTK_BOX (box), texts);
   gtk_box_append (GTK_BOX (box), button);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box), self->narrow ? GTK_ORIENTATION_VERTICAL
+                                                                     : GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_halign (button, self->narrow ? GTK_ALIGN_END : GTK_ALIGN_FILL);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   return row;
@@ -1128,6 +1133,21 @@ syn_asset_history_view_get_busy (SynAssetHistoryView *self)
 {
   g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), FALSE);
   return self->busy > 0 || self->resetting;
+}
+
+/* Laid out for a narrow width (the window decides): the hand-back buttons
+ * go under what they hand back. */
+void
+syn_asset_history_view_set_narrow (SynAssetHistoryView *self, gboolean narrow)
+{
+  g_return_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self));
+
+  narrow = !!narrow;
+  if (self->narrow == narrow)
+    return;
+  self->narrow = narrow;
+  /* the rows are made anew, laid out for it */
+  gtk_list_box_bind_model (self->held_list, G_LIST_MODEL (self->held), create_held_row, self, NULL);
 }
 
 void
