@@ -5,6 +5,9 @@
  * SynProjectStatus, checked off the main loop), and per rule what a run
  * would create, update and retract.
  *
+ * Narrow (the window says so), the filters and the run take turns in the
+ * whole width: the Filters button shows the one, Done the other.
+ *
  * The run is a SynExecutionRun, which folds the live messages; they can
  * come by the tens of thousands a second: the progress and the current rule
  * are bound to its properties (they change a few hundred times a run), the
@@ -32,6 +35,9 @@ struct _SynExecutionPanel
   SynBackend     *backend;           /* the session's, while a run may belong to it */
   GListStore     *log;               /* SynJsonItem, newest first */
   gboolean        dry_run;
+  gboolean        narrow;
+  gboolean        show_filters;      /* narrow: the filters instead of the run */
+  int             wide_position;     /* of the paned, as the person left it in a wide window */
 
   /* the run being watched */
   SynExecutionRun *run;
@@ -48,6 +54,11 @@ struct _SynExecutionPanel
 
   /* template */
   GtkPaned       *paned;
+  GtkWidget      *filters_pane;
+  GtkWidget      *filters_done_button;
+  GtkWidget      *run_pane;
+  GtkBox         *controls_box;
+  GtkWidget      *filters_button;
   GtkWidget      *status_box;
   GtkSpinner     *status_spinner;
   GtkImage       *status_icon;
@@ -91,6 +102,8 @@ enum {
   PROP_SESSION,
   PROP_RUNNING,
   PROP_DRY_RUN,
+  PROP_NARROW,
+  PROP_SHOW_FILTERS,
   N_PROPS
 };
 
@@ -446,6 +459,71 @@ clear_filters_action (GtkWidget *widget, const char *action_name, GVariant *para
   clear_flow_box (self->disciplines_box);
   clear_flow_box (self->action_types_box);
   clear_flow_box (self->asset_types_box);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Narrow: the filters and the run take turns                                */
+
+/* The filters' width as the person chose it, not as a window on its way
+ * to narrow squeezed it. */
+static void
+on_paned_position (SynExecutionPanel *self)
+{
+  int position = gtk_paned_get_position (self->paned);
+
+  if (!self->narrow && gtk_widget_get_width (GTK_WIDGET (self->paned)) > position + 200)
+    self->wide_position = position;
+}
+
+static void
+apply_layout (SynExecutionPanel *self)
+{
+  gboolean filters = !self->narrow || self->show_filters;
+  gboolean run = !self->narrow || !self->show_filters;
+
+  if (!self->narrow && self->wide_position > 0)
+    gtk_paned_set_position (self->paned, self->wide_position);
+  gtk_widget_set_visible (self->filters_pane, filters);
+  gtk_widget_set_visible (self->run_pane, run);
+  gtk_widget_set_visible (self->filters_button, self->narrow);
+  gtk_widget_set_visible (self->filters_done_button, self->narrow);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->controls_box),
+                                  self->narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+}
+
+/* Laid out for a narrow width (the window decides). */
+void
+syn_execution_panel_set_narrow (SynExecutionPanel *self, gboolean narrow)
+{
+  g_return_if_fail (SYN_IS_EXECUTION_PANEL (self));
+
+  narrow = !!narrow;
+  if (self->narrow == narrow)
+    return;
+  self->narrow = narrow;
+  apply_layout (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NARROW]);
+}
+
+gboolean
+syn_execution_panel_get_narrow (SynExecutionPanel *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), FALSE);
+  return self->narrow;
+}
+
+/* Narrow: whether the filters are shown instead of the run. */
+void
+syn_execution_panel_set_show_filters (SynExecutionPanel *self, gboolean show_filters)
+{
+  g_return_if_fail (SYN_IS_EXECUTION_PANEL (self));
+
+  show_filters = !!show_filters;
+  if (self->show_filters == show_filters)
+    return;
+  self->show_filters = show_filters;
+  apply_layout (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_FILTERS]);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -904,6 +982,8 @@ execute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (backend == NULL)
     return;
   reset_run (self);
+  /* narrow, the run shows itself */
+  syn_execution_panel_set_show_filters (self, FALSE);
   self->run_dry = self->dry_run;
   self->running = TRUE;
   self->dirty = TRUE;
@@ -1134,6 +1214,12 @@ syn_execution_panel_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_DRY_RUN:
       g_value_set_boolean (value, self->dry_run);
       break;
+    case PROP_NARROW:
+      g_value_set_boolean (value, self->narrow);
+      break;
+    case PROP_SHOW_FILTERS:
+      g_value_set_boolean (value, self->show_filters);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1151,6 +1237,12 @@ syn_execution_panel_set_property (GObject *object, guint prop_id, const GValue *
       break;
     case PROP_DRY_RUN:
       syn_execution_panel_set_dry_run (self, g_value_get_boolean (value));
+      break;
+    case PROP_NARROW:
+      syn_execution_panel_set_narrow (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_FILTERS:
+      syn_execution_panel_set_show_filters (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1176,10 +1268,21 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   properties[PROP_DRY_RUN] =
     g_param_spec_boolean ("dry-run", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NARROW] =
+    g_param_spec_boolean ("narrow", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_FILTERS] =
+    g_param_spec_boolean ("show-filters", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-execution-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, paned);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_pane);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_done_button);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, run_pane);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, controls_box);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_button);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_box);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_spinner);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_icon);
@@ -1219,6 +1322,7 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "panel.clear-filters", NULL, clear_filters_action);
   gtk_widget_class_install_action (widget_class, "panel.check-status", NULL, check_status_action);
   gtk_widget_class_install_property_action (widget_class, "panel.dry-run", "dry-run");
+  gtk_widget_class_install_property_action (widget_class, "panel.show-filters", "show-filters");
 
   gtk_widget_class_set_css_name (widget_class, "executionpanel");
 }
@@ -1248,6 +1352,8 @@ syn_execution_panel_init (SynExecutionPanel *self)
     fill_flow_box (self->action_types_box, types, syn_format_action_type);
   }
   g_signal_connect (self->rules_box, "row-activated", G_CALLBACK (on_rule_row_activated), self);
+  self->wide_position = gtk_paned_get_position (self->paned);
+  g_signal_connect_swapped (self->paned, "notify::position", G_CALLBACK (on_paned_position), self);
   g_signal_connect (self->rule_search, "search-changed", G_CALLBACK (on_rule_search_changed), self);
   g_object_bind_property (self, "dry-run", self->dry_run_switch, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
