@@ -550,8 +550,8 @@ set_count (GtkLabel *label, gint64 value)
   gtk_label_set_text (label, text);
 }
 
-/* A held value's warning: what a person changed against a rule, which
- * the run leaves as it is. */
+/* A warning: a value a person holds against a rule, which the run leaves
+ * as it is, or a VALIDATE rule's of that severity. */
 static gboolean
 is_warning (JsonObject *message)
 {
@@ -569,10 +569,10 @@ log_line (SynJsonItem *item, GString *text, const char **icon, const char **css)
     {
       const char *rule = syn_json_get_string (m, "rule_id");
 
-      *icon = "changes-prevent-symbolic";
+      *icon = "dialog-warning-symbolic";
       *css = "warning";
-      /* Translators: a line of the live log: a value a person holds against a rule */
-      g_string_append_printf (text, _("Held: %s%s%s"), rule ? rule : "", rule ? " — " : "",
+      /* Translators: a line of the live log; the label says "Warning", not only its colour */
+      g_string_append_printf (text, _("Warning: %s%s%s"), rule ? rule : "", rule ? " — " : "",
                               syn_json_get_string (m, "message"));
     }
   else if (g_strcmp0 (type, "ERROR") == 0)
@@ -926,9 +926,6 @@ on_run_message (SynExecutionRun *run, JsonNode *message, SynExecutionPanel *self
   const char *type = syn_json_get_string (m, "type");
 
   if (g_strcmp0 (type, "ACTION") == 0)
-    push_log (self, message);
-  else if (g_strcmp0 (type, "ERROR") == 0 && is_warning (m))
-    /* said in the summary, not in the error banner */
     push_log (self, message);
   else if (g_strcmp0 (type, "ERROR") == 0)
     {
