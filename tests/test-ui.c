@@ -827,6 +827,18 @@ count_answers (SynProjectStatus *status, GParamSpec *pspec, guint *answers)
     (*answers)++;
 }
 
+static JsonObject *
+get_asset (SynWindow *window, const char *tag)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) asset = NULL;
+
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (syn_window_get_session (window)));
+  json_object_set_string_member (params, "tag", tag);
+  asset = call (window, SYN_OP_GET_ASSET, params);
+  return json_object_ref (json_node_get_object (asset));
+}
+
 static void
 test_status (UiFixture *f, gconstpointer data)
 {
@@ -956,18 +968,56 @@ test_status (UiFixture *f, gconstpointer data)
   WAIT_FOR (status_settled (window));
   g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_UP_TO_DATE);
   g_assert_false (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "status_retry_button")));
-}
 
-static JsonObject *
-get_asset (SynWindow *window, const char *tag)
-{
-  g_autoptr(JsonObject) params = json_object_new ();
-  g_autoptr(JsonNode) asset = NULL;
+  /* a pump that is no longer centrifugal: its motor, cable and edge to retract */
+  {
+    g_autoptr(JsonObject) pump = get_asset (window, "110-PP-001");
+    g_autoptr(JsonObject) edit = json_object_new ();
+    g_autoptr(JsonNode) edited = NULL;
+    JsonObject *properties = json_object_new ();
 
-  json_object_set_string_member (params, "project_id", syn_session_get_project_id (syn_window_get_session (window)));
-  json_object_set_string_member (params, "tag", tag);
-  asset = call (window, SYN_OP_GET_ASSET, params);
-  return json_object_ref (json_node_get_object (asset));
+    json_object_set_string_member (edit, "project_id", syn_session_get_project_id (session));
+    json_object_set_string_member (edit, "asset_id", syn_json_get_string (pump, "id"));
+    json_object_set_string_member (properties, "pump_type", "DIAPHRAGM");
+    json_object_set_object_member (edit, "properties", properties);
+    edited = call (window, SYN_OP_UPDATE_ASSET, edit);
+  }
+  WAIT_FOR (status_settled (window) && syn_project_status_get_total (status, "retract") > 0);
+  g_assert_cmpstr (rule_row_status (panel, "firm-pump-motor"), ==, "3 to retract");
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_title"), ==,
+                   "Out of date: a run would change 3 outputs");
+  execute (window, FALSE);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "retracted_label"), ==,
+                   "Retracted 1 asset, 1 cable and 1 edge");
+  g_assert_null (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "created_label"));
+  g_assert_null (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "updated_label"));
+  WAIT_FOR (status_settled (window));
+  g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_UP_TO_DATE);
+
+  /* another project: its own status, the first one's answer never shown for it */
+  {
+    g_autoptr(JsonObject) params_new = json_object_new ();
+    g_autoptr(JsonNode) created = NULL;
+    g_autofree char *first = g_strdup (syn_session_get_project_id (session));
+    const char *second;
+
+    json_object_set_string_member (params_new, "name", "Empty");
+    created = call (window, SYN_OP_CREATE_PROJECT, params_new);
+    second = syn_json_get_string (json_node_get_object (created), "id");
+    syn_session_load_projects (session, second, FALSE);
+    WAIT_FOR (g_strcmp0 (syn_session_get_project_id (session), second) == 0 && status_settled (window));
+    g_assert_cmpstr (syn_json_get_string (syn_project_status_get_report (status), "project_id"), ==, second);
+    g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_UP_TO_DATE);
+    for (guint i = 0; i < g_list_model_get_n_items (rules); i++)
+      {
+        g_autoptr(SynJsonItem) rule = g_list_model_get_item (rules, i);
+
+        g_assert_null (rule_row_status (panel, syn_json_item_get_string (rule, "id")));
+      }
+    syn_session_load_projects (session, first, FALSE);
+    WAIT_FOR (g_strcmp0 (syn_session_get_project_id (session), first) == 0 && status_settled (window));
+    g_assert_cmpstr (syn_json_get_string (syn_project_status_get_report (status), "project_id"), ==, first);
+  }
 }
 
 static gboolean
@@ -1040,6 +1090,11 @@ test_hand_back (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_held"), ==,
                    "2 values held by people against the rules");
   g_assert_cmpstr (rule_row_status (panel, "firm-tank-level-transmitter"), ==, "1 held");
+
+  /* a preview leaves them as they are, and says so */
+  execute (window, TRUE);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "warnings_label"), ==,
+                   "2 values held by people: the rules left them as they are");
   save_screenshots (window, "execution-held");
 
   /* the motor: its voltage, held */
