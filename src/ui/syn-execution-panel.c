@@ -59,6 +59,7 @@ struct _SynExecutionPanel
   GtkWidget      *run_pane;
   GtkBox         *controls_box;
   GtkWidget      *filters_button;
+  GtkFlowBox     *counters_box;
   GtkWidget      *status_box;
   GtkSpinner     *status_spinner;
   GtkImage       *status_icon;
@@ -489,6 +490,17 @@ apply_layout (SynExecutionPanel *self)
   gtk_widget_set_visible (self->filters_done_button, self->narrow);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->controls_box),
                                   self->narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  /* the lower bound first when it goes down, the upper one first when it goes up */
+  if (self->narrow)
+    {
+      gtk_flow_box_set_min_children_per_line (self->counters_box, 2);
+      gtk_flow_box_set_max_children_per_line (self->counters_box, 2);
+    }
+  else
+    {
+      gtk_flow_box_set_max_children_per_line (self->counters_box, 4);
+      gtk_flow_box_set_min_children_per_line (self->counters_box, 4);
+    }
 }
 
 /* Laid out for a narrow width (the window decides). */
@@ -1280,6 +1292,7 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, run_pane);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, controls_box);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_button);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, counters_box);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_box);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_spinner);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_icon);
@@ -1350,6 +1363,10 @@ syn_execution_panel_init (SynExecutionPanel *self)
   }
   g_signal_connect (self->rules_box, "row-activated", G_CALLBACK (on_rule_row_activated), self);
   self->wide_position = gtk_paned_get_position (self->paned);
+  /* the counters are read, not stepped through with Tab */
+  for (GtkWidget *counter = gtk_widget_get_first_child (GTK_WIDGET (self->counters_box)); counter;
+       counter = gtk_widget_get_next_sibling (counter))
+    gtk_widget_set_focusable (counter, FALSE);
   g_signal_connect_swapped (self->paned, "notify::position", G_CALLBACK (on_paned_position), self);
   g_signal_connect (self->rule_search, "search-changed", G_CALLBACK (on_rule_search_changed), self);
   g_object_bind_property (self, "dry-run", self->dry_run_switch, "active",
