@@ -176,11 +176,25 @@ static void
 resize_window (SynWindow *window, int width)
 {
   gtk_window_set_default_size (GTK_WINDOW (window), width > 0 ? width : 1280, width > 0 ? 760 : 800);
+  /* nothing holds it wider, or taller */
   if (width > 0)
-    WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (window)) <= width && syn_window_get_narrow (window));
+    WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (window)) <= width && gtk_widget_get_height (GTK_WIDGET (window)) <= 760 &&
+              syn_window_get_narrow (window));
   else
     WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (window)) > 1200 && !syn_window_get_narrow (window));
   wait_frames (GTK_WIDGET (window), 3);
+}
+
+/* Nothing of @widget is cut off: it has at least the width it asks for. */
+static void
+assert_fits (GtkWidget *widget)
+{
+  int minimum = 0;
+
+  /* the minimum counts the margins, the width does not */
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, gtk_widget_get_width (widget) + gtk_widget_get_margin_start (widget) +
+                                gtk_widget_get_margin_end (widget));
 }
 
 /* The window 360 pixels wide (a phone, a tiled half screen), then as it was. */
@@ -188,6 +202,10 @@ static void
 save_narrow_screenshot (SynWindow *window, const char *name)
 {
   resize_window (window, 360);
+  /* the run side may be given less than it asks for (the window's minimum
+   * does not count it): it must not need to */
+  if (g_strcmp0 (syn_window_get_view (window), "execution") == 0)
+    assert_fits (child (syn_window_get_execution_panel (window), SYN_TYPE_EXECUTION_PANEL, "run_pane"));
   save_screenshot (GTK_WIDGET (window), name);
   resize_window (window, 0);
 }
@@ -896,10 +914,13 @@ test_status (UiFixture *f, gconstpointer data)
   g_assert_true (syn_execution_panel_get_narrow (panel));
   g_assert_false (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "filters_pane")));
   g_assert_true (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "run_pane")));
+  assert_fits (child (panel, SYN_TYPE_EXECUTION_PANEL, "run_pane"));
   save_screenshot (GTK_WIDGET (window), "execution-out-of-date-narrow");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.show-filters", NULL));
   g_assert_true (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "filters_pane")));
   g_assert_false (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "run_pane")));
+  wait_frames (GTK_WIDGET (window), 3);
+  assert_fits (child (panel, SYN_TYPE_EXECUTION_PANEL, "filters_pane"));
   save_screenshot (GTK_WIDGET (window), "execution-filters-narrow");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.show-filters", NULL));
   g_assert_true (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "run_pane")));
