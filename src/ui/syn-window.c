@@ -271,8 +271,6 @@ on_show_asset (SynSession *session, const char *asset_id, const char *tag, SynWi
 }
 
 /* ------------------------------------------------------------------------- */
-
-/* ------------------------------------------------------------------------- */
 /* Narrow windows                                                            */
 
 static gboolean
