@@ -30,8 +30,16 @@ typedef enum {
 #define SYN_OP_TIMELINE        "timeline"        /* timeline query parameters -> {events, total, page, pages} */
 #define SYN_OP_ASSET_HISTORY   "asset_history"   /* {project_id, asset_id} -> {asset_id, history, total_events} */
 #define SYN_OP_GET_ASSET       "get_asset"       /* {project_id, asset_id} or {project_id, tag} -> asset */
-#define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, type?, q?, page?, limit?} -> {assets, total, page, pages} */
-#define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, page?, limit?} -> {cables, total, page, pages} */
+/* The lists take filters: tag (a pattern: "410-*", "P-?1"; without a
+ * wildcard a prefix), type, area, discipline, where ("hp>100,voltage==600"),
+ * sort (a column or property, "-" first for descending); assets also q (in
+ * the tag or the description). Cables carry from_tag and to_tag; what no
+ * rule made carries created_by_user_id. */
+#define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, filters, page?, limit?} -> {assets, total, page, pages} */
+#define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, filters, page?, limit?} -> {cables, total, page, pages} */
+#define SYN_OP_ASSET_RELATIONS "asset_relations" /* {project_id, asset_id} -> {asset, edges: [{id, relation, direction, asset}], cables} */
+#define SYN_OP_EXPORT          "export"          /* {project_id, kind: cables|assets|timeline, format: csv|json, properties?, the kind's filters}
+                                                  * -> {kind, format, content_type, filename, rows, content} */
 #define SYN_OP_STATE_HASH      "state_hash"      /* {project_id} -> {project_id, state_hash} */
 #define SYN_OP_IMPORT_CSV      "import_csv"      /* {project_id, csv, strict?} -> {correlation_id, imported, skipped, errors, status} */
 #define SYN_OP_CREATE_ASSET    "create_asset"    /* {project_id, tag, type, description?, discipline?, area?, properties?} -> asset + correlation_id */

@@ -21,6 +21,7 @@ static const SynCliEntry commands[] = {
   { "execute", "Run the rules on a project (or preview with --dry-run)", _syn_cli_execute },
   { "status", "Whether a project is up to date with its rules, and what a run would change", _syn_cli_status },
   { "rollback", "Roll back a batch exactly", _syn_cli_rollback },
+  { "export", "Write the cable schedule, the asset list or the timeline as CSV or JSON", _syn_cli_export },
   { "explain", "Why each rule did or didn't fire on an asset; who set each property", _syn_cli_explain },
   { "serve", "Run the team server (REST and WebSocket API)", _syn_cli_serve },
   { "user", "Add users, change passwords, list users", _syn_cli_user },
