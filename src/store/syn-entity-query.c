@@ -417,6 +417,7 @@ test_sql (Build *b, SynEntityKind kind, const SynEntityTest *test)
       value = g_strdup (b->sql->str + mark);
       g_string_truncate (b->sql, mark);
       g_string_append_printf (b->sql, "lower(CAST(%s AS text))", value);
+      g_clear_pointer (&value, g_free);
     }
   value = g_strdup (b->sql->str + mark);
   g_string_truncate (b->sql, mark);
