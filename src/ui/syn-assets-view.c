@@ -88,16 +88,16 @@ typedef struct
 } ColumnSpec;
 
 static const ColumnSpec cable_specs[] = {
-  { "tag", N_("Tag"), FALSE, 150 },
-  { "from", N_("From"), FALSE, 110 },
-  { "to", N_("To"), FALSE, 110 },
-  { "cable_type", N_("Type"), FALSE, 80 },
-  { "voltage", N_("Voltage (V)"), TRUE, 90 },
-  { "length_m", N_("Length (m)"), TRUE, 90 },
-  { "conductor_size", N_("Conductor"), FALSE, 100 },
+  { "tag", N_("Tag"), FALSE, 130 },
+  { "from", N_("From"), FALSE, 100 },
+  { "to", N_("To"), FALSE, 100 },
+  { "cable_type", N_("Type"), FALSE, 70 },
+  { "voltage", N_("Voltage (V)"), TRUE, 80 },
+  { "length_m", N_("Length (m)"), TRUE, 80 },
+  { "conductor_size", N_("Conductor"), FALSE, 90 },
   { "flc_a", N_("FLC (A)"), TRUE, 70 },
-  { "ampacity_a", N_("Ampacity (A)"), TRUE, 100 },
-  { "voltage_drop_pct", N_("Voltage drop (%)"), TRUE, 120 },
+  { "ampacity_a", N_("Ampacity (A)"), TRUE, 90 },
+  { "voltage_drop_pct", N_("Voltage drop (%)"), TRUE, 110 },
   { "created_by", N_("Created by"), FALSE, 0 },
 };
 
