@@ -53,7 +53,8 @@ typedef enum {
 #define SYN_OP_GET_EXECUTION   "get_execution"   /* {execution_id} -> execution */
 #define SYN_OP_LIST_EXECUTIONS "list_executions" /* {project_id, page?, limit?} -> {executions, total, page, pages} */
 #define SYN_OP_EXPLAIN         "explain"         /* {project_id, asset_id} -> {rules, provenance} */
-#define SYN_OP_PROJECT_STATUS  "project_status"  /* {project_id} -> {project_id, up_to_date, rules: [{rule_id, create, update, retract, held, findings}], summary} */
+#define SYN_OP_PROJECT_STATUS  "project_status"  /* {project_id} -> {project_id, up_to_date, rules: [{rule_id, create, update, retract, held, findings}],
+                                                  *  out_of_date: [ids of the assets and cables a run would change], summary} */
 #define SYN_OP_RESET_ASSET     "reset_asset"     /* {project_id, asset_id, properties?, fields?, rules? | all: true} -> asset + correlation_id */
 
 #define SYN_OP_ROLLBACK        "rollback"        /* {project_id, correlation_id, cascade?} -> {status, correlation_id, rollback_correlation_id, rolled_back_events, summary, cascaded} */

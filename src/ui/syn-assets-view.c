@@ -7,7 +7,8 @@
  * in 4.10): each column's sorter answers a probe comparison by noting its
  * key, and the grid's own sorter asks its primary column first, inverted
  * when descending. Nothing is sorted in the GUI: the key goes to the
- * backend. */
+ * backend. The first column marks the rows a run of the rules would change
+ * (the living model's status, SynProjectStatus). */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -41,6 +42,7 @@ struct _SynAssetsView
   GtkStringList      *discipline_names;
   guint               hierarchy_generation;
   char               *hierarchy_for;     /* the row whose hierarchy is shown */
+  GHashTable         *markers;           /* the out-of-date marks shown (GtkImage) */
 
   GtkToggleButton    *assets_button;
   GtkToggleButton    *cables_button;
@@ -221,6 +223,86 @@ add_column (SynAssetsView *self, const char *key, const char *title, gboolean nu
   gtk_column_view_append_column (self->grid, column);
 }
 
+/* The living model's mark: a run would change this row. */
+static void
+update_marker (SynAssetsView *self, GtkImage *image)
+{
+  SynGridRow *row = g_object_get_data (G_OBJECT (image), "row");
+  SynProjectStatus *status = self->session ? syn_session_get_status (self->session) : NULL;
+  gboolean stale = row != NULL && status != NULL && syn_grid_row_get_loaded (row) &&
+                   syn_project_status_is_out_of_date (status, syn_grid_row_get_id (row));
+
+  gtk_image_set_from_icon_name (image, stale ? "view-refresh-symbolic" : NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (image), stale ? _("Out of date: a run of the rules would change it") : NULL);
+}
+
+static void
+update_markers (SynAssetsView *self)
+{
+  GHashTableIter iter;
+  gpointer image;
+
+  g_hash_table_iter_init (&iter, self->markers);
+  while (g_hash_table_iter_next (&iter, &image, NULL))
+    update_marker (self, image);
+}
+
+static void
+on_marker_row_loaded (SynGridRow *row, GParamSpec *pspec, GtkImage *image)
+{
+  SynAssetsView *self = g_object_get_data (G_OBJECT (image), "view");
+
+  if (self != NULL)
+    update_marker (self, image);
+}
+
+static void
+marker_setup (GtkSignalListItemFactory *factory, GtkListItem *item, SynAssetsView *self)
+{
+  GtkWidget *image = gtk_image_new ();
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Out of date"), -1);
+  g_object_set_data (G_OBJECT (image), "view", self);
+  gtk_list_item_set_child (item, image);
+}
+
+static void
+marker_bind (GtkSignalListItemFactory *factory, GtkListItem *item, SynAssetsView *self)
+{
+  GtkWidget *image = gtk_list_item_get_child (item);
+  SynGridRow *row = gtk_list_item_get_item (item);
+
+  g_object_set_data (G_OBJECT (image), "row", row);
+  g_hash_table_add (self->markers, image);
+  update_marker (self, GTK_IMAGE (image));
+  g_signal_connect_object (row, "notify::loaded", G_CALLBACK (on_marker_row_loaded), image, 0);
+}
+
+static void
+marker_unbind (GtkSignalListItemFactory *factory, GtkListItem *item, SynAssetsView *self)
+{
+  GtkWidget *image = gtk_list_item_get_child (item);
+
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), on_marker_row_loaded, image);
+  g_object_set_data (G_OBJECT (image), "row", NULL);
+  g_hash_table_remove (self->markers, image);
+}
+
+static void
+add_marker_column (SynAssetsView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (marker_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (marker_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (marker_unbind), self);
+  column = gtk_column_view_column_new (NULL, g_object_ref (factory));
+  gtk_column_view_column_set_fixed_width (column, 28);
+  g_object_set_data_full (G_OBJECT (column), "key", g_strdup ("out_of_date"), g_free);
+  gtk_column_view_append_column (self->grid, column);
+}
+
 static void
 remove_columns (SynAssetsView *self)
 {
@@ -244,6 +326,7 @@ build_columns (SynAssetsView *self)
   guint n = cables ? G_N_ELEMENTS (cable_specs) : G_N_ELEMENTS (asset_specs);
 
   remove_columns (self);
+  add_marker_column (self);
   for (guint i = 0; i < n; i++)
     {
       if (!cables && g_str_equal (specs[i].key, "created_by"))
@@ -1039,10 +1122,14 @@ syn_assets_view_set_session (SynAssetsView *self, SynSession *session)
   if (self->session == session)
     return;
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (syn_session_get_status (self->session), self);
+    }
   g_set_object (&self->session, session);
   if (session != NULL)
     {
+      g_signal_connect_swapped (syn_session_get_status (session), "notify::report", G_CALLBACK (update_markers), self);
       g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
       g_signal_connect_swapped (session, "notify::backend", G_CALLBACK (on_project_changed), self);
       g_signal_connect_swapped (session, "notify::revision", G_CALLBACK (on_revision_changed), self);
@@ -1130,7 +1217,10 @@ syn_assets_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->apply_source, g_source_remove);
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (syn_session_get_status (self->session), self);
+    }
   g_clear_object (&self->session);
   if (self->grid != NULL)
     {
@@ -1162,6 +1252,7 @@ syn_assets_view_finalize (GObject *object)
   g_clear_pointer (&self->properties, g_strfreev);
   g_clear_pointer (&self->sort_key, g_free);
   g_clear_pointer (&self->hierarchy_for, g_free);
+  g_clear_pointer (&self->markers, g_hash_table_unref);
 
   G_OBJECT_CLASS (syn_assets_view_parent_class)->finalize (object);
 }
@@ -1250,6 +1341,7 @@ syn_assets_view_init (SynAssetsView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->markers = g_hash_table_new (NULL, NULL);
   self->model = syn_grid_model_new ();
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
   gtk_column_view_set_model (self->grid, GTK_SELECTION_MODEL (self->selection));
