@@ -567,6 +567,39 @@ creator_sql (gboolean postgres, gboolean cable)
            "AND e.event_type = 'ASSET_CREATED' AND e.is_rolled_back = 0 ORDER BY e.position DESC LIMIT 1)";
 }
 
+/* Whether the filters or the order read the tags or the area of a
+ * cable's ends (the count can do without the joins otherwise). */
+static gboolean
+needs_ends (const SynEntityQuery *q)
+{
+  if (q->kind != SYN_ENTITY_CABLES)
+    return FALSE;
+  if (q->area != NULL || q->discipline != NULL || g_strcmp0 (q->sort, "from") == 0 || g_strcmp0 (q->sort, "to") == 0)
+    return TRUE;
+  for (guint i = 0; i < q->tests->len; i++)
+    {
+      const SynEntityTest *test = g_ptr_array_index (q->tests, i);
+
+      if (g_str_equal (test->key, "from") || g_str_equal (test->key, "to"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+from_sql (Build *b, const SynEntityQuery *q, gboolean ends)
+{
+  if (q->kind != SYN_ENTITY_CABLES)
+    g_string_append (b->sql, " FROM assets a");
+  else if (ends)
+    g_string_append (b->sql, " FROM cables c LEFT JOIN assets fa ON fa.id = c.from_asset_id "
+                             "LEFT JOIN assets ta ON ta.id = c.to_asset_id");
+  else
+    g_string_append (b->sql, " FROM cables c");
+}
+
+/* A page is found by id first (the sort carries ids and keys, not whole
+ * rows), then only its rows are read, with their ends and creators. */
 char *
 _syn_entity_query_sql (const SynEntityQuery *q,
                        const char           *columns,
@@ -576,29 +609,33 @@ _syn_entity_query_sql (const SynEntityQuery *q,
 {
   Build b = { postgres, g_string_new (NULL), g_ptr_array_new_with_free_func ((GDestroyNotify) param_free) };
   gboolean cable = q->kind == SYN_ENTITY_CABLES;
+  const char *t = cable ? "c" : "a";
 
   if (count)
-    g_string_append (b.sql, "SELECT count(*)");
-  else if (cable)
+    {
+      g_string_append (b.sql, "SELECT count(*)");
+      from_sql (&b, q, needs_ends (q));
+      where_sql (&b, q);
+      *params = b.params;
+      return g_string_free (b.sql, FALSE);
+    }
+  if (cable)
     g_string_append_printf (b.sql, "SELECT %s, fa.tag, ta.tag, CASE WHEN c.created_by_rule_id IS NULL THEN %s END",
                             columns, creator_sql (postgres, TRUE));
   else
     g_string_append_printf (b.sql, "SELECT %s, CASE WHEN a.created_by_rule_id IS NULL THEN %s END",
                             columns, creator_sql (postgres, FALSE));
-  if (cable)
-    g_string_append (b.sql, " FROM cables c LEFT JOIN assets fa ON fa.id = c.from_asset_id "
-                            "LEFT JOIN assets ta ON ta.id = c.to_asset_id");
-  else
-    g_string_append (b.sql, " FROM assets a");
+  from_sql (&b, q, TRUE);
+  g_string_append_printf (b.sql, " WHERE %s.id IN (SELECT %s.id", t, t);
+  from_sql (&b, q, needs_ends (q));
   where_sql (&b, q);
-  if (!count)
-    {
-      order_sql (&b, q);
-      g_string_append (b.sql, " LIMIT ");
-      placeholder (&b, add_param (&b, SYN_SQL_INT, NULL, q->limit == 0 ? -1.0 : (double) q->limit));
-      g_string_append (b.sql, " OFFSET ");
-      placeholder (&b, add_param (&b, SYN_SQL_INT, NULL, (double) MIN (q->offset, (guint64) G_MAXINT64)));
-    }
+  order_sql (&b, q);
+  g_string_append (b.sql, " LIMIT ");
+  placeholder (&b, add_param (&b, SYN_SQL_INT, NULL, q->limit == 0 ? -1.0 : (double) q->limit));
+  g_string_append (b.sql, " OFFSET ");
+  placeholder (&b, add_param (&b, SYN_SQL_INT, NULL, (double) MIN (q->offset, (guint64) G_MAXINT64)));
+  g_string_append_c (b.sql, ')');
+  order_sql (&b, q);
   *params = b.params;
   return g_string_free (b.sql, FALSE);
 }

@@ -303,14 +303,27 @@ sqlite_list_cables (SynStore *store, const char *project_id, guint64 offset, gui
                      "c.length_m, c.conductor_size, c.flc_a, c.ampacity_a, c.voltage_drop_pct, c.properties, " \
                      "c.created_by_rule_id, c.derivation"
 
+/* The statement, and (@key) its SQL and parameters as one string. */
 static sqlite3_stmt *
-entity_stmt (SynSqliteStore *self, const SynEntityQuery *q, gboolean count, GError **error)
+entity_stmt (SynSqliteStore *self, const SynEntityQuery *q, gboolean count, char **key, GError **error)
 {
   g_autoptr(GPtrArray) params = NULL;
   g_autofree char *sql = _syn_entity_query_sql (q, q->kind == SYN_ENTITY_CABLES ? CABLE_COLS_C : ASSET_COLS_A,
                                                 FALSE, count, &params);
   sqlite3_stmt *stmt = _syn_sqlite_stmt (self, sql, error);
 
+  if (key != NULL)
+    {
+      GString *k = g_string_new (sql);
+
+      for (guint i = 0; i < params->len; i++)
+        {
+          SynSqlParam *param = g_ptr_array_index (params, i);
+
+          g_string_append_printf (k, "\x1f%s\x1f%.17g", param->text ? param->text : "", param->number);
+        }
+      *key = g_string_free (k, FALSE);
+    }
   for (guint i = 0; stmt != NULL && i < params->len; i++)
     {
       SynSqlParam *param = g_ptr_array_index (params, i);
@@ -344,12 +357,29 @@ sqlite_query_entities (SynStore *store, const SynEntityQuery *q, GError **error)
   sqlite3_stmt *stmt;
   int rc;
 
+  /* a total is counted once while the database stays as it is: a grid
+   * asks for it with every window */
   if (q->count)
     {
-      if (!(stmt = entity_stmt (self, q, TRUE, error)) || !_syn_sqlite_count_rows (self, stmt, &page->total, error))
+      g_autofree char *key = NULL;
+      guint64 *cached;
+
+      if (!(stmt = entity_stmt (self, q, TRUE, &key, error)))
         return NULL;
+      if (!self->in_transaction && !_syn_sqlite_counts_fresh (self, error))
+        return NULL;
+      cached = self->in_transaction ? NULL : g_hash_table_lookup (self->event_counts, key);
+      if (cached != NULL)
+        page->total = *cached;
+      else
+        {
+          if (!_syn_sqlite_count_rows (self, stmt, &page->total, error))
+            return NULL;
+          if (!self->in_transaction)
+            g_hash_table_insert (self->event_counts, g_steal_pointer (&key), g_memdup2 (&page->total, sizeof page->total));
+        }
     }
-  if (!(stmt = entity_stmt (self, q, FALSE, error)))
+  if (!(stmt = entity_stmt (self, q, FALSE, NULL, error)))
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

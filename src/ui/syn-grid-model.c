@@ -6,7 +6,13 @@
  * length comes from the first page's total, a row asked for before its page
  * arrived is a placeholder filled in place, and pages no row shows any
  * more are dropped, oldest first. Answers are JSON of one page, read on the
- * main loop a page at a time. */
+ * main loop a page at a time.
+ *
+ * A reload keeps the row objects the grid holds and fills them again in
+ * place: telling a GtkColumnView that 100,000 rows were removed and added
+ * costs it a second or two, however few it shows. Only a change of length
+ * is said, at the end of the list; windows the grid shows are never
+ * dropped, so every row it holds is one the model can fill. */
 #include "config.h"
 
 #include "core/syn-json.h"
@@ -179,8 +185,10 @@ drop_windows (SynGridModel *self)
 
       g_hash_table_iter_init (&iter, self->windows);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &window))
-        if (oldest == NULL || window->used < oldest->used)
+        if (!window_shown (window) && (oldest == NULL || window->used < oldest->used))
           oldest = window;
+      if (oldest == NULL)
+        return;
       g_hash_table_remove (self->windows, GUINT_TO_POINTER (oldest->number));
     }
 }
@@ -318,6 +326,38 @@ queue_fetch (SynGridModel *self)
 /* ------------------------------------------------------------------------- */
 /* Reload                                                                    */
 
+/* The windows held, made to the new length and emptied: their rows wait
+ * for their new contents in place. */
+static void
+refit_windows (SynGridModel *self)
+{
+  GHashTableIter iter;
+  Window *window;
+
+  g_hash_table_iter_init (&iter, self->windows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &window))
+    {
+      guint first = window->number * PAGE_SIZE;
+      guint want;
+
+      if (first >= self->n_items)
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+      want = MIN (PAGE_SIZE, self->n_items - first);
+      if (window->rows->len > want)
+        g_ptr_array_set_size (window->rows, want);
+      while (window->rows->len < want)
+        g_ptr_array_add (window->rows, syn_grid_row_new (first + window->rows->len));
+      for (guint i = 0; i < window->rows->len; i++)
+        syn_grid_row_reset (g_ptr_array_index (window->rows, i));
+      window->loaded = FALSE;
+      window->fetching = FALSE;
+      window->serial = ++self->serials;
+    }
+}
+
 static void
 first_window_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -334,12 +374,13 @@ first_window_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_free (fetch);
-  g_hash_table_remove_all (self->windows);
   if (answer == NULL)
     {
+      g_hash_table_remove_all (self->windows);
       self->total = 0;
       self->n_items = 0;
       set_error (self, error->message);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
     }
   else
     {
@@ -347,6 +388,7 @@ first_window_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
       set_error (self, NULL);
       self->total = (guint64) MAX (0, json_object_get_int_member_with_default (o, "total", 0));
       self->n_items = (guint) MIN (self->total, (guint64) G_MAXUINT);
+      refit_windows (self);
       if (self->n_items > 0)
         {
           Window *window = window_for (self, 0);
@@ -355,8 +397,11 @@ first_window_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
           fill_rows (window->rows, o, self->cables);
           window->loaded = TRUE;
         }
+      if (self->n_items != old)
+        g_list_model_items_changed (G_LIST_MODEL (self), MIN (old, self->n_items),
+                                    old > self->n_items ? old - self->n_items : 0,
+                                    self->n_items > old ? self->n_items - old : 0);
     }
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
   set_loading (self, FALSE);
   queue_fetch (self);
@@ -624,17 +669,8 @@ syn_grid_model_set_query (SynGridModel *self, gboolean cables, JsonObject *query
       json_object_remove_member (self->query, "page");
       json_object_remove_member (self->query, "limit");
     }
-  /* another list: its rows have nothing to do with the ones shown */
-  if (cables != self->cables)
-    {
-      guint old = self->n_items;
-
-      self->cables = cables;
-      self->generation++;
-      g_hash_table_remove_all (self->windows);
-      self->n_items = 0;
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
-    }
+  /* the other list: its rows fill the same row objects, as a reload does */
+  self->cables = cables;
   syn_grid_model_reload (self);
 }
 

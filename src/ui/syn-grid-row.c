@@ -113,6 +113,20 @@ syn_grid_row_set_json (SynGridRow *self, JsonObject *object, gboolean cable)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
 }
 
+/* Back to a placeholder: the list was asked again, the row waits for its new page. */
+void
+syn_grid_row_reset (SynGridRow *self)
+{
+  g_return_if_fail (SYN_IS_GRID_ROW (self));
+
+  if (self->json == NULL)
+    return;
+  g_clear_pointer (&self->json, json_object_unref);
+  g_clear_object (&self->asset);
+  g_clear_object (&self->cable);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+}
+
 JsonObject *
 syn_grid_row_get_json (SynGridRow *self)
 {

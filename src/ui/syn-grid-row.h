@@ -21,6 +21,7 @@ gboolean    syn_grid_row_get_loaded   (SynGridRow *self);
 void        syn_grid_row_set_json     (SynGridRow *self,
                                        JsonObject *object,
                                        gboolean    cable);
+void        syn_grid_row_reset        (SynGridRow *self);
 JsonObject *syn_grid_row_get_json     (SynGridRow *self);
 gboolean    syn_grid_row_is_cable     (SynGridRow *self);
 const char *syn_grid_row_get_id       (SynGridRow *self);
