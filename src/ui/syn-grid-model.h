@@ -7,12 +7,13 @@
 
 #include "backend/syn-backend.h"
 #include "syn-grid-row.h"
+#include "syn-paged-model.h"
 
 G_BEGIN_DECLS
 
 #define SYN_TYPE_GRID_MODEL (syn_grid_model_get_type ())
 
-G_DECLARE_FINAL_TYPE (SynGridModel, syn_grid_model, SYN, GRID_MODEL, GObject)
+G_DECLARE_FINAL_TYPE (SynGridModel, syn_grid_model, SYN, GRID_MODEL, SynPagedModel)
 
 #define SYN_GRID_MODEL_PAGE_SIZE 200
 
