@@ -395,7 +395,8 @@ splits_into_tag_and_type (const char *header, char c)
 
 /* In a header read as one column ("TAG|TYPE|HP"), the character that parts
  * it into columns TAG and TYPE: the delimiter the file uses, one we do not
- * read. Of several, the most frequent. '\0' when none does. */
+ * read. Of several, the most frequent; a space only when no punctuation
+ * does ("TAG | TYPE" is parted by '|'). '\0' when none does. */
 static char
 foreign_delimiter (const char *header)
 {
@@ -403,13 +404,14 @@ foreign_delimiter (const char *header)
   char best = '\0';
 
   for (const char *p = header; *p != '\0'; p++)
-    if ((guchar) *p < G_N_ELEMENTS (counts) && (g_ascii_ispunct (*p) || *p == ' ') &&
-        *p != '_' && *p != '-' && *p != '"')
+    if ((guchar) *p < G_N_ELEMENTS (counts) && g_ascii_ispunct (*p) && *p != '_' && *p != '-' && *p != '"')
       counts[(guchar) *p]++;
   for (guint c = 1; c < G_N_ELEMENTS (counts); c++)
     if (counts[c] > 0 && (best == '\0' || counts[c] > counts[(guchar) best]) &&
         splits_into_tag_and_type (header, (char) c))
       best = (char) c;
+  if (best == '\0' && splits_into_tag_and_type (header, ' '))
+    best = ' ';
   return best;
 }
 
