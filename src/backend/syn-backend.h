@@ -41,7 +41,7 @@ typedef enum {
 #define SYN_OP_EXPORT          "export"          /* {project_id, kind: cables|assets|timeline, format: csv|json, properties?, the kind's filters}
                                                   * -> {kind, format, content_type, filename, rows, content} */
 #define SYN_OP_STATE_HASH      "state_hash"      /* {project_id} -> {project_id, state_hash} */
-#define SYN_OP_IMPORT_CSV      "import_csv"      /* {project_id, csv, strict?} -> {correlation_id, imported, skipped, errors, status} */
+#define SYN_OP_IMPORT_CSV      "import_csv"      /* {project_id, csv, strict?, mode?, dry_run?, delete_missing?} -> {mode, status, correlation_id, imported, skipped, errors, warnings[, revision: counts and diff]} */
 #define SYN_OP_CREATE_ASSET    "create_asset"    /* {project_id, tag, type, description?, discipline?, area?, properties?} -> asset + correlation_id */
 #define SYN_OP_UPDATE_ASSET    "update_asset"    /* {project_id, asset_id, properties?, description?, discipline?, area?, type?, tag?} -> asset + correlation_id */
 #define SYN_OP_DELETE_ASSET    "delete_asset"    /* {project_id, asset_id} -> {deleted, asset_id, correlation_id} */

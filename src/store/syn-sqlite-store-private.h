@@ -75,6 +75,8 @@ gpointer    _syn_sqlite_read_row         (sqlite3_stmt *stmt, const SynRowShape 
 /* self->event_counts, emptied when the database changed since it was filled
  * (syn-sqlite-store-events.c); keys are the count's SQL and parameters. */
 gboolean    _syn_sqlite_counts_fresh     (SynSqliteStore *self, GError **error);
+/* Binds @object's fields as ?1, ?2... in @shape's order. */
+void        _syn_sqlite_bind_row         (sqlite3_stmt *stmt, const SynRowShape *shape, gconstpointer object);
 
 #define SYN_SQLITE_PROJECT_COLS "id, name, description, country, created_at"
 #define SYN_SQLITE_USER_COLS    "id, username, display_name, role, password_hash, created_at"
