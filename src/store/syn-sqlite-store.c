@@ -224,6 +224,13 @@ migrate (SynSqliteStore *self, GError **error)
       }
   }
 
+  /* Foreign key enforcement off while migrating, as SQLite's procedure for
+   * rebuilding a table says (0004 rebuilds edges and cables to add theirs):
+   * rows that already break a new constraint are kept, for verify to list
+   * and repair to delete with events. A no-op inside a transaction, so
+   * before it; the caller turns enforcement on afterwards. */
+  if (!exec_sql (self, "PRAGMA foreign_keys=OFF", error))
+    return FALSE;
   /* Another process may migrate at the same time: take the write lock first,
    * then read the version under it. */
   if (!exec_sql (self, "BEGIN IMMEDIATE", error))
@@ -323,9 +330,9 @@ syn_sqlite_store_open (const char *path, GError **error)
    * committed batch durable across a power cut; batches are large, so the one
    * sync per commit costs little. */
   if (!exec_sql (self, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                       "PRAGMA foreign_keys=ON; "
                        "PRAGMA cache_size=-65536", &local_error) ||
-      !migrate (self, &local_error))
+      !migrate (self, &local_error) ||
+      !exec_sql (self, "PRAGMA foreign_keys=ON", &local_error))
     {
       if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN))
         g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN,

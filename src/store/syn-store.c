@@ -551,6 +551,54 @@ syn_store_set_derive_mark (SynStore *self, const char *project_id, gint64 positi
   return SYN_STORE_GET_IFACE (self)->set_derive_mark (self, project_id, position, rules_digest, summary, error);
 }
 
+GPtrArray *
+syn_store_list_dangling_edges (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_dangling_edges (self, project_id, error);
+}
+
+GPtrArray *
+syn_store_list_dangling_cables (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_dangling_cables (self, project_id, error);
+}
+
+GPtrArray *
+syn_store_list_orphaned_assets (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_orphaned_assets (self, project_id, error);
+}
+
+gboolean
+syn_store_list_asset_referrers (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids,
+                                GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (n_ids == 0 || asset_ids != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->list_asset_referrers (self, project_id, asset_ids, n_ids, edge_ids, cable_ids,
+                                                           derived_ids, error);
+}
+
+gboolean
+syn_store_validate_references (SynStore *self, gboolean *all_valid, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!syn_store_in_transaction (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->validate_references (self, all_valid, error);
+}
+
 SynEvent *
 syn_store_find_latest_rule_event (SynStore *self, const char *project_id, const char *rule_id, const char *source_asset_id, GError **error)
 {

@@ -102,6 +102,13 @@ struct _SynStoreInterface
   gboolean (*get_derive_mark) (SynStore *self, const char *project_id, gint64 *position, char **rules_digest, JsonNode **summary, GError **error);
   gboolean (*set_derive_mark) (SynStore *self, const char *project_id, gint64 position, const char *rules_digest, JsonNode *summary, GError **error);
 
+  /* Integrity (schema 0004_integrity). */
+  GPtrArray *(*list_dangling_edges) (SynStore *self, const char *project_id, GError **error);
+  GPtrArray *(*list_dangling_cables) (SynStore *self, const char *project_id, GError **error);
+  GPtrArray *(*list_orphaned_assets) (SynStore *self, const char *project_id, GError **error);
+  gboolean (*list_asset_referrers) (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids, GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error);
+  gboolean (*validate_references) (SynStore *self, gboolean *all_valid, GError **error);
+
   /* Authentication and project membership (schema 0002_auth). Tokens are
    * stored only as the lowercase hex SHA-256 of the secret; times are
    * microseconds since the Unix epoch, UTC, like every other time. */
@@ -219,6 +226,24 @@ gboolean syn_store_clear_legacy_project (SynStore *self, const char *project_id,
  * (*position -1 when there is none); set replaces it. */
 gboolean syn_store_get_derive_mark (SynStore *self, const char *project_id, gint64 *position, char **rules_digest, JsonNode **summary, GError **error);
 gboolean syn_store_set_derive_mark (SynStore *self, const char *project_id, gint64 position, const char *rules_digest, JsonNode *summary, GError **error);
+
+/* Integrity (schema 0004_integrity: edges' and cables' ends are foreign keys
+ * to assets, deferred to commit). */
+/* The edges with an end that is no asset of their project, ordered by id;
+ * the cables so, ordered by tag: rows from before the constraints. */
+GPtrArray *syn_store_list_dangling_edges (SynStore *self, const char *project_id, GError **error);
+GPtrArray *syn_store_list_dangling_cables (SynStore *self, const char *project_id, GError **error);
+/* The assets a rule derived from an asset that is gone (derivation's
+ * source_asset_id), ordered by tag: the next run takes them back. */
+GPtrArray *syn_store_list_orphaned_assets (SynStore *self, const char *project_id, GError **error);
+/* Adds to each array given (char *, owned by it) the ids of what refers to
+ * one of @asset_ids: edges by either end, cables by either end, assets by
+ * their derivation's source_asset_id. Any number of ids. */
+gboolean syn_store_list_asset_referrers (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids, GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error);
+/* Outside a transaction: makes the reference constraints hold for every row
+ * again where no row breaks them any more (PostgreSQL validates the ones the
+ * migration added NOT VALID); *@all_valid says whether all of them are. */
+gboolean syn_store_validate_references (SynStore *self, gboolean *all_valid, GError **error);
 
 /* Authentication and membership (schema 0002_auth: user_tokens, project_members). */
 /* Stores a session token by the hex SHA-256 of its secret (never the secret). */
