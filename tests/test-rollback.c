@@ -5,10 +5,14 @@
 #include <string.h>
 
 #include "backend/syn-local-backend.h"
+#include "engine/syn-asset-editor.h"
 #include "engine/syn-batch.h"
 #include "engine/syn-engine-error.h"
 #include "engine/syn-event-store.h"
 #include "engine/syn-rollback-service.h"
+#include "engine/syn-rule-editor.h"
+#include "engine/syn-rule-engine.h"
+#include "engine/syn-rule-parser.h"
 #include "engine/syn-state-hash.h"
 #include "syn-test-fixture.h"
 
@@ -34,7 +38,7 @@ commit (SynBatch *batch)
   g_autoptr(GError) error = NULL;
   char *correlation_id = g_strdup (syn_batch_get_correlation_id (batch));
 
-  g_assert_true (syn_batch_commit (batch, &error));
+  syn_batch_commit (batch, &error);
   g_assert_no_error (error);
   g_object_unref (batch);
   return correlation_id;
@@ -453,13 +457,13 @@ test_rollback_creations (SynTestFixture *f, gconstpointer data)
   assert_ids (payload, "restored_cables", NULL);
   assert_ids (payload, "restored_edges", NULL);
 
-  /* the rollback batch has no snapshot: it cannot itself be rolled back */
+  /* the rollback batch has no snapshot: it cannot itself be rolled back
+   * (undoing it is redoing b, which the refusal says) */
   {
     const char *rollback_id = json_object_get_string_member (answer, "rollback_correlation_id");
-    g_autofree char *message = g_strdup_printf ("No snapshot found for correlation_id: %s", rollback_id);
 
     g_assert_cmpuint (count_events (f, rollback_id), ==, 1);
-    assert_refused (f, rollback_id, SYN_ENGINE_ERROR_ROLLBACK_REFUSED, message);
+    assert_refused (f, rollback_id, SYN_ENGINE_ERROR_CONFLICT, NULL);
   }
   base_clear (&base);
 }
@@ -512,24 +516,28 @@ test_rollback_update_then_delete (SynTestFixture *f, gconstpointer data)
   base_setup (f, &base);
   before = state_hash (f);
 
-  /* the same asset updated twice, then deleted; a cable updated then deleted */
+  /* the same asset updated twice, then deleted; a cable updated then deleted
+   * (before the asset it ends at, as the edges touching it) */
   batch = begin (f);
   update_asset (batch, base.pump1, 60, NULL);
   update_asset (batch, base.pump1, 70, "Twice");
-  delete_asset (batch, base.pump1);
   update_cable (batch, base.cable, "#6 AWG");
   delete_cable (batch, base.cable);
+  delete_edge (batch, base.edge1);
+  delete_edge (batch, base.edge2);
+  delete_asset (batch, base.pump1);
   b = commit (batch);
 
   answer = rollback (f, b, FALSE);
   after = state_hash (f);
   g_assert_cmpstr (after, ==, before);
-  g_assert_cmpint (json_object_get_int_member (answer, "rolled_back_events"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (answer, "rolled_back_events"), ==, 7);
   /* distinct entities: one asset, however many events */
   assert_summary (answer, 0, 0, 0, 1);
   payload = rolled_back_payload (f, answer, b);
   assert_ids (payload, "restored_assets", base.pump1, NULL);
   assert_ids (payload, "restored_cables", base.cable, NULL);
+  assert_ids (payload, "restored_edges", base.edge1, base.edge2, NULL);
   assert_rolled_back (f, b);
   base_clear (&base);
 }
@@ -838,6 +846,245 @@ test_blockers_in_large_batch (SynTestFixture *f, gconstpointer data)
   }
 }
 
+/* --- No dangling reference (issue 12) ------------------------------------ */
+
+/* Every pump gets a motor that powers it and a cable to it. */
+static const char *pump_rules =
+  "[{\"id\": \"pump-motor\", \"name\": \"FIRM: Pumps require Motor\", \"source\": \"FIRM\","
+  "  \"action_type\": \"CREATE_CHILD\", \"discipline\": \"ELECTRICAL\", \"condition\": {\"asset_type\": \"PUMP\"},"
+  "  \"action\": {\"type\": \"MOTOR\", \"naming\": \"{tag}-M\", \"relation\": \"powers\"}},"
+  " {\"id\": \"pump-cable\", \"name\": \"FIRM: Pumps require Cable\", \"source\": \"FIRM\","
+  "  \"action_type\": \"CREATE_CABLE\", \"condition\": {\"asset_type\": \"PUMP\"},"
+  "  \"action\": {\"naming\": \"{tag}-PWR\", \"to\": \"source\", \"cable_type\": \"TECK90\", \"sizing\": \"auto\"}}]";
+
+static void
+save_pump_rules (SynTestFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = syn_json_parse (pump_rules, -1, &error);
+  JsonArray *array;
+
+  g_assert_no_error (error);
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr(SynRule) rule = syn_rule_parse (json_array_get_object_element (array, i), f->project->id, &error);
+      g_autoptr(SynRule) saved = NULL;
+
+      g_assert_no_error (error);
+      saved = syn_rule_editor_save (f->store, rule, USER, NULL, &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* A manual create (one batch, like an import of one row); returns the batch. */
+static char *
+add_pump (SynTestFixture *f, const char *tag, char **asset_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(JsonObject) properties = json_object_new ();
+  g_autoptr(SynAsset) asset = NULL;
+  char *correlation_id = NULL;
+
+  json_object_set_string_member (properties, "hp", "50");
+  json_object_set_string_member (fields, "tag", tag);
+  json_object_set_string_member (fields, "type", "PUMP");
+  json_object_set_object_member (fields, "properties", g_steal_pointer (&properties));
+  asset = syn_asset_editor_create (f->store, f->project->id, USER, fields, &correlation_id, &error);
+  g_assert_no_error (error);
+  if (asset_id != NULL)
+    *asset_id = g_strdup (asset->id);
+  return correlation_id;
+}
+
+/* Runs every rule; returns the batch (NULL: nothing to do). */
+static char *
+execute (SynTestFixture *f)
+{
+  g_autoptr(SynRuleEngine) engine = syn_rule_engine_new (syn_store_get_uri (f->store));
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_object_set_string_member (request, "project_id", f->project->id);
+  json_object_set_string_member (request, "mode", "execute");
+  answer = syn_rule_engine_run (engine, f->store, NULL, request, USER, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return g_strdup (syn_json_get_string (json_node_get_object (answer), "correlation_id"));
+}
+
+/* No edge and no cable of the project names an asset that does not exist. */
+static void
+assert_nothing_dangles (SynTestFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) edges = syn_store_list_edges (f->store, f->project->id, NULL, &error);
+  g_autoptr(GPtrArray) cables = syn_store_list_cables (f->store, f->project->id, 0, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < edges->len; i++)
+    {
+      SynEdge *edge = g_ptr_array_index (edges, i);
+      g_autoptr(SynAsset) source = syn_store_get_asset (f->store, f->project->id, edge->source_asset_id, NULL);
+      g_autoptr(SynAsset) target = syn_store_get_asset (f->store, f->project->id, edge->target_asset_id, NULL);
+
+      g_assert_nonnull (source);
+      g_assert_nonnull (target);
+    }
+  for (guint i = 0; i < cables->len; i++)
+    {
+      SynCable *cable = g_ptr_array_index (cables, i);
+      g_autoptr(SynAsset) from = cable->from_asset_id
+        ? syn_store_get_asset (f->store, f->project->id, cable->from_asset_id, NULL) : NULL;
+      g_autoptr(SynAsset) to = cable->to_asset_id
+        ? syn_store_get_asset (f->store, f->project->id, cable->to_asset_id, NULL) : NULL;
+
+      g_assert_true (cable->from_asset_id == NULL || from != NULL);
+      g_assert_true (cable->to_asset_id == NULL || to != NULL);
+    }
+}
+
+/* The issue's case: a pump's batch, then a run that makes its motor (an
+ * edge to the pump) and its cable (to the pump). Rolling back the pump's
+ * batch alone would leave them pointing at nothing: the run blocks it. */
+static void
+test_referenced_by_later_batch (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) none = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *empty = state_hash (f);
+  g_autofree char *pump = NULL, *import = NULL, *run = NULL, *before = NULL, *after = NULL;
+  guint64 n_events;
+
+  save_pump_rules (f);
+  import = add_pump (f, "210-PP-001", &pump);
+  run = execute (f);
+  g_assert_nonnull (run);
+
+  assert_blockers (f, import, (const char *[]) { run, NULL });
+  before = state_hash (f);
+  n_events = count_all_events (f);
+  none = syn_rollback_service_rollback (f->store, f->project->id, import, USER, FALSE, &error);
+  g_assert_null (none);
+  g_assert_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_ROLLBACK_BLOCKED);
+  g_assert_nonnull (strstr (error->message, run));
+  g_assert_false (syn_store_in_transaction (f->store));
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (count_all_events (f), ==, n_events);
+  assert_untouched (f, import);
+  assert_nothing_dangles (f);
+
+  /* the cascade undoes the run first: the project is as before the pump */
+  answer = rollback (f, import, TRUE);
+  assert_strv_equal_array (json_object_get_array_member (answer, "cascaded"), (const char *[]) { run, NULL });
+  assert_summary (answer, 2, 1, 1, 0);
+  g_clear_pointer (&after, g_free);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, empty);
+  assert_nothing_dangles (f);
+}
+
+/* An edge the batch deleted comes back only if both its ends are there: a
+ * later batch that deleted an end blocks it (and is undone by a cascade). */
+static void
+test_restore_needs_both_ends (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) none = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *b = NULL, *c = NULL, *before = NULL, *after = NULL, *start = NULL;
+  SynBatch *batch;
+
+  base_setup (f, &base);
+  start = state_hash (f);
+  /* B deletes the edge pump1 -> pump2; C deletes pump2 (nothing hangs on it any more) */
+  batch = begin (f);
+  delete_edge (batch, base.edge2);
+  b = commit (batch);
+  batch = begin (f);
+  delete_asset (batch, base.pump2);
+  c = commit (batch);
+
+  assert_blockers (f, b, (const char *[]) { c, NULL });
+  before = state_hash (f);
+  none = syn_rollback_service_rollback (f->store, f->project->id, b, USER, FALSE, &error);
+  g_assert_null (none);
+  g_assert_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_ROLLBACK_BLOCKED);
+  g_assert_nonnull (strstr (error->message, c));
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, before);
+  assert_nothing_dangles (f);
+
+  answer = rollback (f, b, TRUE);
+  assert_strv_equal_array (json_object_get_array_member (answer, "cascaded"), (const char *[]) { c, NULL });
+  g_clear_pointer (&after, g_free);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, start);
+  assert_nothing_dangles (f);
+  base_clear (&base);
+}
+
+/* The tag of a deleted asset taken since by another: the answer says so, in
+ * the words of the domain rather than the database's. */
+static void
+test_tag_in_use (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) none = NULL;
+  g_autofree char *b = NULL, *c = NULL, *twin = NULL, *expected = NULL, *before = NULL, *after = NULL;
+  SynBatch *batch;
+
+  base_setup (f, &base);
+  batch = begin (f);
+  delete_edge (batch, base.edge2);
+  delete_asset (batch, base.pump2);
+  b = commit (batch);
+  batch = begin (f);
+  twin = create_asset (batch, "210-PP-002", "PUMP", 1);
+  c = commit (batch);
+
+  before = state_hash (f);
+  none = syn_rollback_service_rollback (f->store, f->project->id, b, USER, TRUE, &error);
+  g_assert_null (none);
+  g_assert_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CONFLICT);
+  expected = g_strdup_printf ("Cannot roll back batch %s: tag 210-PP-002 is in use by asset %s since batch %s",
+                              b, twin, c);
+  g_assert_cmpstr (error->message, ==, expected);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, before);
+  assert_untouched (f, b);
+  base_clear (&base);
+}
+
+/* A rollback has no snapshot of its own: undoing it is redoing its batch,
+ * and the refusal says so. */
+static void
+test_rollback_of_rollback (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) none = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *expected = NULL;
+  const char *rollback_id;
+
+  base_setup (f, &base);
+  answer = rollback (f, base.batch, FALSE);
+  rollback_id = json_object_get_string_member (answer, "rollback_correlation_id");
+  none = syn_rollback_service_rollback (f->store, f->project->id, rollback_id, USER, FALSE, &error);
+  g_assert_null (none);
+  g_assert_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CONFLICT);
+  expected = g_strdup_printf ("Batch %s is a rollback: to undo a rollback, redo batch %s (synapse redo %s)",
+                              rollback_id, base.batch, base.batch);
+  g_assert_cmpstr (error->message, ==, expected);
+  base_clear (&base);
+}
+
 /* --- Failure and races --------------------------------------------------- */
 
 static void
@@ -856,6 +1103,7 @@ test_failure_changes_nothing (SynTestFixture *f, gconstpointer data)
   /* B creates an asset and deletes pump2; C (another entity) takes pump2's tag */
   batch = begin (f);
   created = create_asset (batch, "210-MT-100", "MOTOR", 10);
+  delete_edge (batch, base.edge2);
   delete_asset (batch, base.pump2);
   b = commit (batch);
   batch = begin (f);
@@ -867,7 +1115,7 @@ test_failure_changes_nothing (SynTestFixture *f, gconstpointer data)
   n_events = count_all_events (f);
   none = syn_rollback_service_rollback (f->store, f->project->id, b, USER, TRUE, &error);
   g_assert_null (none);
-  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT);
+  g_assert_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CONFLICT);
   g_assert_true (g_str_has_prefix (error->message, "Cannot roll back batch "));
   g_assert_nonnull (strstr (error->message, "210-PP-002"));
   g_assert_false (syn_store_in_transaction (f->store));
@@ -1065,6 +1313,10 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/rollback/failure-changes-nothing", test_failure_changes_nothing);
   SYN_TEST_ADD ("/synapse/rollback/concurrent-rollbacks", test_concurrent_rollbacks);
   SYN_TEST_ADD ("/synapse/rollback/backend-ops", test_backend_ops);
+  SYN_TEST_ADD ("/synapse/rollback/referenced-by-later-batch", test_referenced_by_later_batch);
+  SYN_TEST_ADD ("/synapse/rollback/restore-needs-both-ends", test_restore_needs_both_ends);
+  SYN_TEST_ADD ("/synapse/rollback/tag-in-use", test_tag_in_use);
+  SYN_TEST_ADD ("/synapse/rollback/rollback-of-rollback", test_rollback_of_rollback);
 
   return g_test_run ();
 }

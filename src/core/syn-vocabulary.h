@@ -29,6 +29,12 @@ G_BEGIN_DECLS
 #define SYN_EVENT_RULE_DEFINITION_CREATED  "RULE_DEFINITION_CREATED"
 #define SYN_EVENT_RULE_DEFINITION_UPDATED  "RULE_DEFINITION_UPDATED"
 #define SYN_EVENT_RULE_DEFINITION_DELETED  "RULE_DEFINITION_DELETED"
+/* A rolled-back batch applied again (aggregate BATCH, the batch's id); its
+ * entity events follow, caused by it. */
+#define SYN_EVENT_BATCH_REDONE             "BATCH_REDONE"
+/* Rows pointing at a missing asset deleted (aggregate BATCH, the repair's
+ * own batch); the deletions follow, caused by it. */
+#define SYN_EVENT_INTEGRITY_REPAIRED       "INTEGRITY_REPAIRED"
 
 #define SYN_AGGREGATE_ASSET   "ASSET"
 #define SYN_AGGREGATE_CABLE   "CABLE"

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-integrity.h: no edge or cable points at an asset that does not exist: verify, repair, and the checks rollback and redo make. */
+#pragma once
+
+#include "store/syn-store.h"
+
+G_BEGIN_DECLS
+
+/* Read-only: {project_id, ok, dangling_edges: [edge + missing_asset_ids,
+ * batch], dangling_cables: [cable + missing_asset_ids, batch],
+ * orphaned_outputs: [{id, tag, type, rule_id, source_asset_id}]}. ok is
+ * false when an edge or a cable points at an asset that is not there (what
+ * repair deletes); orphaned outputs are rule outputs whose source is gone,
+ * which the next run takes back. */
+JsonNode *syn_integrity_verify (SynStore    *store,
+                                const char  *project_id,
+                                GError     **error);
+/* Deletes every dangling edge and cable of the project as one batch of its
+ * own: INTEGRITY_REPAIRED (why, and what), then RELATIONSHIP_DELETED and
+ * CABLE_DELETED caused by it. Then validates the constraints where nothing
+ * breaks them any more. {status: "repaired" | "nothing_to_repair",
+ * project_id, correlation_id (null when nothing), edges_deleted,
+ * cables_deleted, constraints_valid}. */
+JsonNode *syn_integrity_repair (SynStore    *store,
+                                const char  *project_id,
+                                const char  *user_id,
+                                GError     **error);
+
+/* The checks of the batches that put entities back (rollback, redo): each
+ * fails with SYN_ENGINE_ERROR_CONFLICT and a sentence naming the entity and
+ * the batch that stands in the way, for the caller to prefix. */
+
+/* Before writing @asset with its id: no other asset has its tag ("tag X is
+ * in use by asset Y since batch Z"). */
+gboolean  syn_integrity_check_asset_tag (SynStore    *store,
+                                         SynAsset    *asset,
+                                         GError     **error);
+gboolean  syn_integrity_check_cable_tag (SynStore    *store,
+                                         SynCable    *cable,
+                                         GError     **error);
+/* No other edge joins the same assets by the same relation. */
+gboolean  syn_integrity_check_edge_free (SynStore    *store,
+                                         SynEdge     *edge,
+                                         GError     **error);
+/* After the writes, in their transaction: every end is an asset of the
+ * project, else which batch took it away. */
+gboolean  syn_integrity_check_edge_ends (SynStore    *store,
+                                         SynEdge     *edge,
+                                         GError     **error);
+gboolean  syn_integrity_check_cable_ends (SynStore   *store,
+                                          SynCable   *cable,
+                                          GError    **error);
+/* After the writes: no edge or cable names one of the deleted @asset_ids
+ * (char *), else which batches made them. */
+gboolean  syn_integrity_check_unreferenced (SynStore    *store,
+                                            const char  *project_id,
+                                            GPtrArray   *asset_ids,
+                                            GError     **error);
+
+/* The batch of the newest event, not rolled back, on one entity; NULL
+ * without an error when there is none. */
+char     *syn_integrity_last_batch (SynStore    *store,
+                                    const char  *project_id,
+                                    const char  *aggregate_type,
+                                    const char  *aggregate_id,
+                                    GError     **error);
+
+G_END_DECLS
