@@ -488,13 +488,22 @@ test_manual_override (SynTestFixture *f, gconstpointer data)
   again = asset (f, "210-M-001");
   g_assert_cmpstr (json_object_get_string_member (again->properties, "enclosure"), ==, "XP");
   g_assert_cmpint (json_object_get_int_member (again->properties, "hp"), ==, 75);
-  g_assert_cmpint (summary_int (answer, NULL, "warnings"), ==, 0);
+  /* ...and the run says so: a warning, a RULE_SKIPPED naming the field */
+  g_assert_cmpint (summary_int (answer, NULL, "warnings"), ==, 1);
+  skipped = newest (f, "RULE_SKIPPED");
+  g_assert_nonnull (skipped);
+  g_assert_cmpstr (skipped->rule_id, ==, "motor");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (skipped->payload), "reason"), ==,
+                   "manual_override");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (json_node_get_object (skipped->payload),
+                                                                                "fields"), 0), ==, "enclosure");
+  g_clear_object (&skipped);
 
   /* a SET_PROPERTY value a person changes: held, reported once */
   edit (f, "210-M-001", "{\"properties\": {\"voltage\": 480}}");
   g_clear_pointer (&answer, json_object_unref);
   answer = run (f);
-  g_assert_cmpint (summary_int (answer, NULL, "warnings"), ==, 1);
+  g_assert_cmpint (summary_int (answer, NULL, "warnings"), ==, 2);
   skipped = newest (f, "RULE_SKIPPED");
   g_assert_nonnull (skipped);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (skipped->payload), "reason"), ==,
@@ -507,7 +516,7 @@ test_manual_override (SynTestFixture *f, gconstpointer data)
   skips = count_events (f, "RULE_SKIPPED");
   quiet = run (f);
   g_assert_cmpstr (json_object_get_string_member (quiet, "status"), ==, "up_to_date");
-  g_assert_cmpint (summary_int (quiet, NULL, "warnings"), ==, 1);
+  g_assert_cmpint (summary_int (quiet, NULL, "warnings"), ==, 2);
   g_assert_cmpuint (count_events (f, "RULE_SKIPPED"), ==, skips);
   explain = syn_explain_asset (f->store, f->project->id, again->id, &error);
   g_assert_no_error (error);
@@ -1048,7 +1057,8 @@ assert_legacy_upgrade (SynStore *store, SynProject *project)
   g_assert_false (json_object_get_boolean_member (json_node_get_object (status), "up_to_date"));
   g_assert_cmpint (status_rule (status, "motor", "create"), ==, 0);
   g_assert_cmpint (status_rule (status, "motor", "update"), ==, 1);
-  g_assert_cmpint (status_rule (status, "motor", "held"), ==, 1);
+  /* 210-M-001's enclosure, and the motor of 210-PP-003 a person deleted */
+  g_assert_cmpint (status_rule (status, "motor", "held"), ==, 2);
   g_assert_cmpint (status_rule (status, "volts", "held"), ==, 1);
   g_assert_cmpint (status_rule (status, "cable", "update"), ==, 2);
 
@@ -1063,7 +1073,7 @@ assert_legacy_upgrade (SynStore *store, SynProject *project)
   g_assert_cmpint (summary_int (a, "updated", "assets"), ==, 1);
   g_assert_cmpint (summary_int (a, "updated", "cables"), ==, 2);
   g_assert_cmpint (summary_int (a, "retracted", "assets"), ==, 0);
-  g_assert_cmpint (summary_int (a, NULL, "warnings"), ==, 2);
+  g_assert_cmpint (summary_int (a, NULL, "warnings"), ==, 3);
   g_assert_cmpuint (newest_batch_count (store, project->id, "ASSET_UPDATED"), ==, 1);
   g_assert_cmpuint (newest_batch_count (store, project->id, "CABLE_UPDATED"), ==, 2);
 

@@ -3,6 +3,7 @@
  * local and against an in-process team server; screenshots of each view under the build directory. */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <gtk/gtk.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "ui/syn-application.h"
 #include "ui/syn-history-row.h"
 #include "ui/syn-json-item.h"
+#include "ui/syn-project-status.h"
 #include "ui/syn-rollback-dialog.h"
 #include "ui/syn-sign-in-dialog.h"
 #include "ui/syn-timeline-model.h"
@@ -168,6 +170,46 @@ save_screenshot (GtkWidget *widget, const char *name)
   g_test_message ("screenshot: %s (%d x %d)", path, width, height);
 }
 
+/* The window @width pixels wide (0: as wide as the tests have it), and
+ * laid out for that width. */
+static void
+resize_window (SynWindow *window, int width)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), width > 0 ? width : 1280, width > 0 ? 760 : 800);
+  /* nothing holds it wider, or taller */
+  if (width > 0)
+    WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (window)) <= width && gtk_widget_get_height (GTK_WIDGET (window)) <= 760 &&
+              syn_window_get_narrow (window));
+  else
+    WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (window)) > 1200 && !syn_window_get_narrow (window));
+  wait_frames (GTK_WIDGET (window), 3);
+}
+
+/* Nothing of @widget is cut off: it has at least the width it asks for. */
+static void
+assert_fits (GtkWidget *widget)
+{
+  int minimum = 0;
+
+  /* the minimum counts the margins, the width does not */
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, gtk_widget_get_width (widget) + gtk_widget_get_margin_start (widget) +
+                                gtk_widget_get_margin_end (widget));
+}
+
+/* The window 360 pixels wide (a phone, a tiled half screen), then as it was. */
+static void
+save_narrow_screenshot (SynWindow *window, const char *name)
+{
+  resize_window (window, 360);
+  /* the run side may be given less than it asks for (the window's minimum
+   * does not count it): it must not need to */
+  if (g_strcmp0 (syn_window_get_view (window), "execution") == 0)
+    assert_fits (child (syn_window_get_execution_panel (window), SYN_TYPE_EXECUTION_PANEL, "run_pane"));
+  save_screenshot (GTK_WIDGET (window), name);
+  resize_window (window, 0);
+}
+
 /* The view in the light style, then in the dark one. */
 static void
 save_screenshots (SynWindow *window, const char *name)
@@ -200,11 +242,26 @@ project_ready (SynWindow *window)
          g_list_model_get_n_items (syn_session_get_rules (session)) > 0;
 }
 
+/* The messages of @language from now on (NULL: the untranslated ones):
+ * the windows opened next speak it. */
+static void
+use_language (const char *language)
+{
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  /* gettext caches what it found: setting the domain again drops that */
+  textdomain (textdomain (NULL));
+}
+
+/* @data: the language of the window, or NULL */
 static void
 fixture_setup (UiFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
+  use_language (data);
   f->tmpdir = g_dir_make_tmp ("synapse-ui-XXXXXX", &error);
   g_assert_no_error (error);
   f->db = g_build_filename (f->tmpdir, "synapse.db", NULL);
@@ -226,6 +283,7 @@ fixture_teardown (UiFixture *f, gconstpointer data)
   syn_test_rm_rf (f->tmpdir);
   g_free (f->tmpdir);
   g_free (f->db);
+  use_language (NULL);
 }
 
 static JsonObject *
@@ -523,8 +581,9 @@ test_timeline_paging (UiFixture *f, gconstpointer data)
   }
 }
 
-static SynRollbackDialog *
-find_rollback_dialog (void)
+/* The open window of @type (a dialog), or NULL. */
+static gpointer
+find_toplevel (GType type)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -532,8 +591,8 @@ find_rollback_dialog (void)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (SYN_IS_ROLLBACK_DIALOG (window))
-        return SYN_ROLLBACK_DIALOG (window);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
     }
   return NULL;
 }
@@ -546,7 +605,7 @@ roll_back_from_timeline (SynWindow *window, const char *correlation_id, guint ex
 
   syn_window_show_view (window, "timeline");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "timeline.rollback", "s", correlation_id));
-  dialog = find_rollback_dialog ();
+  dialog = find_toplevel (SYN_TYPE_ROLLBACK_DIALOG);
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   WAIT_FOR (syn_rollback_dialog_get_ready (dialog));
@@ -735,6 +794,415 @@ test_history (UiFixture *f, gconstpointer data)
                    ==, syn_timeline_event_get_correlation_id (updated));
 }
 
+/* ------------------------------------------------------------------------- */
+/* The living model: whether the project is up to date, held values          */
+
+static SynProjectStatus *
+project_status (SynWindow *window)
+{
+  return syn_session_get_status (syn_window_get_session (window));
+}
+
+static gboolean
+status_settled (SynWindow *window)
+{
+  SynProjectState state = syn_project_status_get_state (project_status (window));
+
+  return state != SYN_PROJECT_STATE_CHECKING && state != SYN_PROJECT_STATE_NONE;
+}
+
+static const char *
+label_text (gpointer widget, GType type, const char *name)
+{
+  GtkLabel *label = child (widget, type, name);
+
+  return gtk_widget_get_visible (GTK_WIDGET (label)) ? gtk_label_get_text (label) : NULL;
+}
+
+/* What the rule's row in the filters says a run would do to its outputs (NULL: nothing). */
+static const char *
+rule_row_status (SynExecutionPanel *panel, const char *rule_id)
+{
+  GtkWidget *box = child (panel, SYN_TYPE_EXECUTION_PANEL, "rules_box");
+
+  for (GtkWidget *row = gtk_widget_get_first_child (box); row; row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "rule-id"), rule_id) == 0)
+      {
+        GtkWidget *label = g_object_get_data (G_OBJECT (row), "status");
+
+        return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+      }
+  g_error ("no row for rule %s", rule_id);
+  return NULL;
+}
+
+static void
+count_answers (SynProjectStatus *status, GParamSpec *pspec, guint *answers)
+{
+  SynProjectState state = syn_project_status_get_state (status);
+
+  if (state == SYN_PROJECT_STATE_UP_TO_DATE || state == SYN_PROJECT_STATE_OUT_OF_DATE)
+    (*answers)++;
+}
+
+static JsonObject *
+get_asset (SynWindow *window, const char *tag)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) asset = NULL;
+
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (syn_window_get_session (window)));
+  json_object_set_string_member (params, "tag", tag);
+  asset = call (window, SYN_OP_GET_ASSET, params);
+  return json_object_ref (json_node_get_object (asset));
+}
+
+static void
+test_status (UiFixture *f, gconstpointer data)
+{
+  SynWindow *window = f->window;
+  SynSession *session = syn_window_get_session (window);
+  SynProjectStatus *status = project_status (window);
+  SynExecutionPanel *panel = syn_window_get_execution_panel (window);
+  GListModel *rules = syn_session_get_rules (session);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *updated = NULL;
+  JsonObject *summary, *made, *changed;
+  JsonArray *lines;
+  gint64 create = 0, update = 0, retract = 0;
+  guint answers = 0;
+  gulong handler;
+
+  syn_window_show_view (window, "execution");
+  WAIT_FOR (status_settled (window));
+  g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_OUT_OF_DATE);
+
+  /* rule by rule, the rows say what the backend's own answer says */
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (session));
+  answer = call (window, SYN_OP_PROJECT_STATUS, params);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (answer), "up_to_date"));
+  lines = json_object_get_array_member (json_node_get_object (answer), "rules");
+  g_assert_cmpuint (json_array_get_length (lines), >, 0);
+  for (guint i = 0; i < json_array_get_length (lines); i++)
+    {
+      JsonObject *line = json_array_get_object_element (lines, i);
+      g_autofree char *expected = syn_format_rule_status (line);
+
+      g_assert_cmpstr (rule_row_status (panel, syn_json_get_string (line, "rule_id")), ==, expected);
+      create += json_object_get_int_member (line, "create");
+      update += json_object_get_int_member (line, "update");
+      retract += json_object_get_int_member (line, "retract");
+    }
+  /* the demo: a motor for each of its 14 centrifugal pumps, 600 V for its 19 motors */
+  g_assert_cmpstr (rule_row_status (panel, "firm-pump-motor"), ==, "14 to create");
+  g_assert_cmpstr (rule_row_status (panel, "country-ca-motor-voltage"), ==, "19 to update");
+  /* two pumps without horsepower: findings, but no output to change */
+  g_assert_null (rule_row_status (panel, "firm-pump-hp-required"));
+  g_assert_cmpint (retract, ==, 0);
+  title = g_strdup_printf ("Out of date: a run would change %d outputs", (int) (create + update + retract));
+  detail = g_strdup_printf ("%d to create · %d to update", (int) create, (int) update);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_title"), ==, title);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_detail"), ==, detail);
+  g_assert_null (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_held"));
+  save_screenshots (window, "execution-out-of-date");
+
+  /* narrow: the run in the whole width, the filters a button away */
+  resize_window (window, 360);
+  g_assert_true (syn_execution_panel_get_narrow (panel));
+  g_assert_false (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "filters_pane")));
+  g_assert_true (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "run_pane")));
+  assert_fits (child (panel, SYN_TYPE_EXECUTION_PANEL, "run_pane"));
+  save_screenshot (GTK_WIDGET (window), "execution-out-of-date-narrow");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.show-filters", NULL));
+  g_assert_true (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "filters_pane")));
+  g_assert_false (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "run_pane")));
+  wait_frames (GTK_WIDGET (window), 3);
+  assert_fits (child (panel, SYN_TYPE_EXECUTION_PANEL, "filters_pane"));
+  save_screenshot (GTK_WIDGET (window), "execution-filters-narrow");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.show-filters", NULL));
+  g_assert_true (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "run_pane")));
+  resize_window (window, 0);
+  g_assert_false (syn_execution_panel_get_narrow (panel));
+  g_assert_true (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "filters_pane")));
+  g_assert_true (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "run_pane")));
+
+  /* the run does what the status announced */
+  summary = json_object_get_object_member (execute (window, FALSE), "summary");
+  made = json_object_get_object_member (summary, "created");
+  changed = json_object_get_object_member (summary, "updated");
+  g_assert_cmpint (json_object_get_int_member (made, "assets") + json_object_get_int_member (made, "cables") +
+                   json_object_get_int_member (made, "edges"), ==, create);
+  g_assert_cmpint (json_object_get_int_member (changed, "assets") + json_object_get_int_member (changed, "cables"),
+                   ==, update);
+  updated = g_strdup_printf ("Updated %d assets", (int) json_object_get_int_member (changed, "assets"));
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "updated_label"), ==, updated);
+  g_assert_null (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "retracted_label"));
+
+  /* its batch changed the project: checked again, and up to date */
+  g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_CHECKING);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_title"), ==,
+                   "Checking the project against its rules…");
+  g_assert_true (gtk_spinner_get_spinning (child (panel, SYN_TYPE_EXECUTION_PANEL, "status_spinner")));
+  WAIT_FOR (status_settled (window));
+  g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_UP_TO_DATE);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_title"), ==, "Up to date with its rules");
+  for (guint i = 0; i < g_list_model_get_n_items (rules); i++)
+    {
+      g_autoptr(SynJsonItem) rule = g_list_model_get_item (rules, i);
+
+      g_assert_null (rule_row_status (panel, syn_json_item_get_string (rule, "id")));
+    }
+  save_screenshots (window, "execution-up-to-date");
+
+  /* a second run finds nothing to do, and says so */
+  execute (window, FALSE);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "summary_title"), ==, "Up to date: nothing to do");
+  g_assert_null (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "created_label"));
+  g_assert_false (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "show_batch_button")));
+
+  /* a burst of changes is one check */
+  spin (500);
+  WAIT_FOR (status_settled (window));
+  handler = g_signal_connect (status, "notify::state", G_CALLBACK (count_answers), &answers);
+  for (guint i = 0; i < 5; i++)
+    {
+      syn_session_data_changed (session);
+      spin (20);
+    }
+  WAIT_FOR (status_settled (window));
+  spin (500);
+  g_assert_cmpuint (answers, ==, 1);
+  g_signal_handler_disconnect (status, handler);
+
+  /* a check that fails says so in the panel, and can be made again */
+  syn_project_status_check (status, syn_session_get_backend (session), "01a2490e-0000-7000-8000-000000000000");
+  WAIT_FOR (status_settled (window));
+  g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_FAILED);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_title"), ==,
+                   "Could not check the project against its rules");
+  g_assert_nonnull (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_detail"));
+  g_assert_true (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "status_retry_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "panel.check-status", NULL));
+  WAIT_FOR (status_settled (window));
+  g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_UP_TO_DATE);
+  g_assert_false (gtk_widget_get_visible (child (panel, SYN_TYPE_EXECUTION_PANEL, "status_retry_button")));
+
+  /* a pump that is no longer centrifugal: its motor, cable and edge to retract */
+  {
+    g_autoptr(JsonObject) pump = get_asset (window, "110-PP-001");
+    g_autoptr(JsonObject) edit = json_object_new ();
+    g_autoptr(JsonNode) edited = NULL;
+    JsonObject *properties = json_object_new ();
+
+    json_object_set_string_member (edit, "project_id", syn_session_get_project_id (session));
+    json_object_set_string_member (edit, "asset_id", syn_json_get_string (pump, "id"));
+    json_object_set_string_member (properties, "pump_type", "DIAPHRAGM");
+    json_object_set_object_member (edit, "properties", properties);
+    edited = call (window, SYN_OP_UPDATE_ASSET, edit);
+  }
+  WAIT_FOR (status_settled (window) && syn_project_status_get_total (status, "retract") > 0);
+  g_assert_cmpstr (rule_row_status (panel, "firm-pump-motor"), ==, "3 to retract");
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_title"), ==,
+                   "Out of date: a run would change 3 outputs");
+  execute (window, FALSE);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "retracted_label"), ==,
+                   "Retracted 1 asset, 1 cable and 1 edge");
+  g_assert_null (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "created_label"));
+  g_assert_null (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "updated_label"));
+  WAIT_FOR (status_settled (window));
+  g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_UP_TO_DATE);
+
+  /* another project: its own status, the first one's answer never shown for it */
+  {
+    g_autoptr(JsonObject) params_new = json_object_new ();
+    g_autoptr(JsonNode) created = NULL;
+    g_autofree char *first = g_strdup (syn_session_get_project_id (session));
+    const char *second;
+
+    json_object_set_string_member (params_new, "name", "Empty");
+    created = call (window, SYN_OP_CREATE_PROJECT, params_new);
+    second = syn_json_get_string (json_node_get_object (created), "id");
+    syn_session_load_projects (session, second, FALSE);
+    WAIT_FOR (g_strcmp0 (syn_session_get_project_id (session), second) == 0 && status_settled (window));
+    g_assert_cmpstr (syn_json_get_string (syn_project_status_get_report (status), "project_id"), ==, second);
+    g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_UP_TO_DATE);
+    for (guint i = 0; i < g_list_model_get_n_items (rules); i++)
+      {
+        g_autoptr(SynJsonItem) rule = g_list_model_get_item (rules, i);
+
+        g_assert_null (rule_row_status (panel, syn_json_item_get_string (rule, "id")));
+      }
+    syn_session_load_projects (session, first, FALSE);
+    WAIT_FOR (g_strcmp0 (syn_session_get_project_id (session), first) == 0 && status_settled (window));
+    g_assert_cmpstr (syn_json_get_string (syn_project_status_get_report (status), "project_id"), ==, first);
+  }
+}
+
+static gboolean
+strv_has (JsonObject *asset, const char *member, const char *value)
+{
+  JsonArray *array = syn_ui_json_array (syn_ui_json_object (asset, "derivation"), member);
+
+  for (guint i = 0; array && i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_array_get_string_element (array, i), value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A person's edits against the rules, through the backend as another
+ * engineer would: the motor's voltage changed (a rule sets it, by
+ * country), the tank's level transmitter deleted. Returns the voltage the
+ * rule gave the motor. */
+static gint64
+hold_against_rules (SynWindow *window)
+{
+  g_autoptr(JsonObject) motor = get_asset (window, "110-M-001");
+  g_autoptr(JsonObject) transmitter = get_asset (window, "510-LT-001");
+  g_autoptr(JsonObject) update = json_object_new ();
+  g_autoptr(JsonObject) delete = json_object_new ();
+  g_autoptr(JsonNode) updated = NULL;
+  g_autoptr(JsonNode) deleted = NULL;
+  JsonObject *properties = json_object_new ();
+  const char *project_id = syn_session_get_project_id (syn_window_get_session (window));
+
+  json_object_set_string_member (update, "project_id", project_id);
+  json_object_set_string_member (update, "asset_id", syn_json_get_string (motor, "id"));
+  json_object_set_int_member (properties, "voltage", 480);
+  json_object_set_object_member (update, "properties", properties);
+  updated = call (window, SYN_OP_UPDATE_ASSET, update);
+  json_object_set_string_member (delete, "project_id", project_id);
+  json_object_set_string_member (delete, "asset_id", syn_json_get_string (transmitter, "id"));
+  deleted = call (window, SYN_OP_DELETE_ASSET, delete);
+  g_assert_true (strv_has (json_node_get_object (updated), "held", "properties.voltage"));
+  return json_object_get_int_member (json_object_get_object_member (motor, "properties"), "voltage");
+}
+
+static SynJsonItem *
+held_item (SynAssetHistoryView *view, guint i)
+{
+  return g_list_model_get_item (syn_asset_history_view_get_held (view), i);
+}
+
+static void
+test_hand_back (UiFixture *f, gconstpointer data)
+{
+  SynWindow *window = f->window;
+  SynSession *session = syn_window_get_session (window);
+  SynProjectStatus *status = project_status (window);
+  SynExecutionPanel *panel = syn_window_get_execution_panel (window);
+  SynAssetHistoryView *view = syn_window_get_history_view (window);
+  GListModel *held = syn_asset_history_view_get_held (view);
+  gint64 voltage;
+  g_autoptr(JsonObject) motor = NULL;
+  g_autoptr(JsonObject) tank = NULL;
+  g_autoptr(JsonObject) transmitter = NULL;
+  g_autoptr(SynJsonItem) item = NULL;
+  g_autoptr(SynJsonItem) output = NULL;
+
+  execute (window, FALSE);
+  voltage = hold_against_rules (window);
+  g_assert_cmpint (voltage, ==, 600);
+
+  /* the panel follows the other engineer's edits: two outputs held */
+  WAIT_FOR (status_settled (window) && syn_project_status_get_total (status, "held") == 2);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_held"), ==,
+                   "2 values held by people against the rules");
+  g_assert_cmpstr (rule_row_status (panel, "firm-tank-level-transmitter"), ==, "1 held");
+
+  /* a preview leaves them as they are, and says so */
+  execute (window, TRUE);
+  g_assert_cmpstr (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "warnings_label"), ==,
+                   "2 values held by people: the rules left them as they are");
+  save_screenshots (window, "execution-held");
+
+  /* the motor: its voltage, held */
+  syn_session_show_asset (session, NULL, "110-M-001");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpuint (g_list_model_get_n_items (held), ==, 1);
+  item = held_item (view, 0);
+  g_assert_cmpstr (syn_json_item_get_string (item, "kind"), ==, "property");
+  g_assert_cmpstr (syn_json_item_get_string (item, "name"), ==, "voltage");
+  g_assert_cmpstr (syn_json_item_get_label (item), ==, "Property “voltage”: 480");
+  g_assert_true (gtk_widget_get_visible (child (view, SYN_TYPE_ASSET_HISTORY_VIEW, "held_box")));
+  g_assert_false (gtk_widget_get_visible (child (view, SYN_TYPE_ASSET_HISTORY_VIEW, "hand_back_all_button")));
+  save_screenshots (window, "history-held");
+  save_narrow_screenshot (window, "history-held-narrow");
+
+  /* handed back: no longer held, said in the window; the value stays until a run */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "history.hand-back", "(ss)", "property", "voltage"));
+  g_assert_true (syn_asset_history_view_get_busy (view));
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpstr (syn_window_get_banner (window), ==, "Handed back to the rules: the next run sets it again");
+  g_assert_cmpuint (g_list_model_get_n_items (held), ==, 0);
+  g_assert_false (gtk_widget_get_visible (child (view, SYN_TYPE_ASSET_HISTORY_VIEW, "held_box")));
+  motor = get_asset (window, "110-M-001");
+  g_assert_false (strv_has (motor, "held", "properties.voltage"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (motor, "properties"), "voltage"), ==, 480);
+  WAIT_FOR (status_settled (window) && syn_project_status_get_total (status, "held") == 1);
+
+  /* the tank: the level transmitter a person deleted, handed back with all */
+  syn_session_show_asset (session, NULL, "510-TK-001");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpuint (g_list_model_get_n_items (held), ==, 1);
+  output = held_item (view, 0);
+  g_assert_cmpstr (syn_json_item_get_string (output, "kind"), ==, "rule");
+  g_assert_cmpstr (syn_json_item_get_string (output, "name"), ==, "firm-tank-level-transmitter");
+  g_assert_cmpstr (syn_json_item_get_label (output), ==, "Output of “FIRM: Tanks require Level Transmitter”: deleted");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "history.hand-back-all", NULL));
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpstr (syn_window_get_banner (window), ==, "Handed back to the rules: the next run sets it all again");
+  g_assert_cmpuint (g_list_model_get_n_items (held), ==, 0);
+  tank = get_asset (window, "510-TK-001");
+  g_assert_false (strv_has (tank, "withheld", "firm-tank-level-transmitter"));
+
+  /* the next run sets them again */
+  execute (window, FALSE);
+  g_clear_pointer (&motor, json_object_unref);
+  motor = get_asset (window, "110-M-001");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (motor, "properties"), "voltage"), ==, voltage);
+  transmitter = get_asset (window, "510-LT-001");
+  g_assert_cmpstr (syn_json_get_string (transmitter, "created_by_rule_id"), ==, "firm-tank-level-transmitter");
+  WAIT_FOR (status_settled (window));
+  g_assert_cmpint (syn_project_status_get_state (status), ==, SYN_PROJECT_STATE_UP_TO_DATE);
+}
+
+/* The same, in French: the translations load, and the long words fit. */
+static void
+test_french (UiFixture *f, gconstpointer data)
+{
+  SynWindow *window = f->window;
+  SynExecutionPanel *panel = syn_window_get_execution_panel (window);
+  SynAssetHistoryView *view = syn_window_get_history_view (window);
+  syn_window_show_view (window, "execution");
+  WAIT_FOR (status_settled (window));
+  g_assert_true (g_str_has_prefix (label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_title"), "Pas à jour"));
+  save_screenshot (GTK_WIDGET (window), "fr-execution-out-of-date");
+  save_narrow_screenshot (window, "fr-execution-out-of-date-narrow");
+
+  execute (window, FALSE);
+  hold_against_rules (window);
+  WAIT_FOR (status_settled (window) && syn_project_status_get_total (project_status (window), "held") == 2);
+  save_screenshot (GTK_WIDGET (window), "fr-execution-held");
+  save_narrow_screenshot (window, "fr-execution-held-narrow");
+
+  syn_session_show_asset (syn_window_get_session (window), NULL, "110-M-001");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpuint (g_list_model_get_n_items (syn_asset_history_view_get_held (view)), ==, 1);
+  save_screenshot (GTK_WIDGET (window), "fr-history-held");
+  save_narrow_screenshot (window, "fr-history-held-narrow");
+}
+
+static void
+sign_in (SynSignInDialog *dialog, const char *username, const char *password)
+{
+  gtk_editable_set_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "username_entry"), username);
+  gtk_editable_set_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "password_entry"), password);
+  syn_sign_in_dialog_submit (dialog);
+}
+
 static void
 test_remote (void)
 {
@@ -757,31 +1225,18 @@ test_remote (void)
   session = syn_window_get_session (window);
 
   /* the sign-in dialog, filled with the server */
-  {
-    GListModel *toplevels = gtk_window_get_toplevels ();
-
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
-      {
-        g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-        if (SYN_IS_SIGN_IN_DIALOG (w))
-          dialog = SYN_SIGN_IN_DIALOG (w);
-      }
-  }
+  dialog = find_toplevel (SYN_TYPE_SIGN_IN_DIALOG);
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   g_assert_cmpstr (gtk_editable_get_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "url_entry")), ==, server->url);
 
   /* a wrong password is said in the dialog */
-  gtk_editable_set_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "username_entry"), "alice");
-  gtk_editable_set_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "password_entry"), "wrong");
-  syn_sign_in_dialog_submit (dialog);
+  sign_in (dialog, "alice", "wrong");
   WAIT_FOR (gtk_widget_get_visible (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "error_label")));
   g_assert_false (syn_session_get_remote (session));
   save_screenshot (GTK_WIDGET (dialog), "sign-in");
 
-  gtk_editable_set_text (child (dialog, SYN_TYPE_SIGN_IN_DIALOG, "password_entry"), SYN_TEST_PASSWORD);
-  syn_sign_in_dialog_submit (dialog);
+  sign_in (dialog, "alice", SYN_TEST_PASSWORD);
   WAIT_FOR (dialog == NULL);
   g_assert_true (syn_session_get_remote (session));
   label = g_strdup_printf ("%s — alice", server->url);
@@ -844,6 +1299,59 @@ test_remote (void)
   syn_test_server_stop (server);
 }
 
+/* A viewer on a team server sees whether the project is up to date, but
+ * may not hand anything back: the server's refusal is said in the window. */
+static void
+test_hand_back_viewer (void)
+{
+  SynTestServerOptions options = { .own_context = TRUE };
+  SynTestServer *server = syn_test_server_start (&options);
+  g_autofree char *admin_id = syn_test_server_add_user (server, "alice", "admin");
+  g_autofree char *viewer_id = syn_test_server_add_user (server, "victor", "viewer");
+  g_autofree char *token = syn_test_server_login (server, "alice");
+  g_autoptr(JsonNode) demo = NULL;
+  SynSignInDialog *dialog;
+  SynAssetHistoryView *view;
+  SynWindow *window;
+  const char *banner;
+  guint status = 0;
+
+  /* the demo, made by an admin; the viewer a member of it */
+  demo = syn_test_http (server, "POST", "/api/v1/demo", token, "application/json", "{}", -1, &status);
+  g_assert_cmpuint (status, ==, 201);
+  syn_test_server_add_member (server, syn_json_get_string (json_object_get_object_member (json_node_get_object (demo),
+                                                                                         "project"), "id"),
+                              viewer_id);
+
+  window = syn_application_open_window (app, NULL, server->url);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  dialog = find_toplevel (SYN_TYPE_SIGN_IN_DIALOG);
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  sign_in (dialog, "victor", SYN_TEST_PASSWORD);
+  WAIT_FOR (dialog == NULL);
+  WAIT_FOR (project_ready (window));
+
+  WAIT_FOR (status_settled (window));
+  g_assert_cmpint (syn_project_status_get_state (project_status (window)), ==, SYN_PROJECT_STATE_OUT_OF_DATE);
+  g_assert_cmpint (syn_project_status_get_total (project_status (window), "create"), >, 0);
+
+  view = syn_window_get_history_view (window);
+  syn_session_show_asset (syn_window_get_session (window), NULL, "110-PP-001");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "history.hand-back", "(ss)", "property", "hp"));
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  banner = syn_window_get_banner (window);
+  g_assert_nonnull (banner);
+  g_assert_true (g_str_has_prefix (banner, "Could not hand it back to the rules: "));
+  save_screenshot (GTK_WIDGET (window), "history-viewer-refused");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  WAIT_FOR (window == NULL);
+  spin (100);
+  syn_test_server_stop (server);
+}
+
 /* ------------------------------------------------------------------------- */
 
 static gboolean
@@ -879,6 +1387,15 @@ main (int argc, char *argv[])
   g_assert_no_error (error);
   g_setenv ("XDG_DATA_HOME", xdg, TRUE);
 
+  /* the translations of the build tree, for the French test; the domain
+   * as the application sets it (the templates and _() use the default one) */
+  {
+    g_autofree char *po = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+
+    bindtextdomain (GETTEXT_PACKAGE, po);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    textdomain (GETTEXT_PACKAGE);
+  }
   app = syn_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
@@ -896,7 +1413,11 @@ main (int argc, char *argv[])
   g_test_add ("/ui/rollback-cascade", UiFixture, NULL, fixture_setup, test_rollback_cascade, fixture_teardown);
   g_test_add ("/ui/history", UiFixture, NULL, fixture_setup, test_history, fixture_teardown);
   g_test_add ("/ui/follow", UiFixture, NULL, fixture_setup, test_follow, fixture_teardown);
+  g_test_add ("/ui/status", UiFixture, NULL, fixture_setup, test_status, fixture_teardown);
+  g_test_add ("/ui/hand-back", UiFixture, NULL, fixture_setup, test_hand_back, fixture_teardown);
+  g_test_add ("/ui/french", UiFixture, "fr", fixture_setup, test_french, fixture_teardown);
   g_test_add_func ("/ui/remote", test_remote);
+  g_test_add_func ("/ui/hand-back-viewer", test_hand_back_viewer);
 
   ret = g_test_run ();
   g_clear_object (&app);

@@ -67,6 +67,35 @@ void        syn_json_set_double_or_null     (JsonObject   *object,
 /* The fields of the domain types' JSON form (the from_json/to_json of
  * src/core): errors are SYN_CORE_ERROR_INVALID_FIELD naming the field; a
  * member that is absent or null leaves @out as it was (NULL, 0, FALSE). */
+/* The plain members of a domain type, by table (ends with a NULL name). */
+typedef enum
+{
+  SYN_FIELD_STRING,             /* char *, optional */
+  SYN_FIELD_REQUIRED_STRING,    /* char *, "Missing required field" without it */
+  SYN_FIELD_DOUBLE,             /* double, NAN for null */
+  SYN_FIELD_OBJECT,             /* JsonObject *, always there (properties) */
+  SYN_FIELD_OPTIONAL_OBJECT,    /* JsonObject * or NULL, absent from JSON when NULL (derivation) */
+} SynFieldKind;
+
+typedef struct
+{
+  const char   *name;
+  SynFieldKind  kind;
+  gsize         offset;
+} SynField;
+
+gboolean    syn_fields_from_json            (gpointer            instance,
+                                             const SynField     *fields,
+                                             JsonObject         *object,
+                                             GError            **error);
+JsonObject *syn_fields_to_json              (gconstpointer       instance,
+                                             const SynField     *fields);
+void        syn_fields_clear                (gpointer            instance,
+                                             const SynField     *fields);
+void        syn_fields_copy                 (gpointer            dest,
+                                             gconstpointer       src,
+                                             const SynField     *fields);
+
 gboolean    syn_json_read_string            (JsonObject   *object,
                                              const char   *member,
                                              gboolean      required,

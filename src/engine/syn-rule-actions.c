@@ -61,6 +61,8 @@ fingerprint (SynEngineRun *run)
   return g_strdup (hex);
 }
 
+static JsonArray *string_array (GPtrArray *strings);
+
 static JsonObject *
 add_finding (SynPair *pair, const char *reason, const char *message)
 {
@@ -351,7 +353,7 @@ copy_property (JsonObject *to, JsonObject *from, const char *key)
 
 /* The stored output's held fields (and their record) onto @wanted. */
 static void
-apply_asset_holds (SynAsset *wanted, SynAsset *stored)
+apply_asset_holds (SynAsset *wanted, SynAsset *stored, GPtrArray *against)
 {
   JsonArray *held;
 
@@ -365,10 +367,44 @@ apply_asset_holds (SynAsset *wanted, SynAsset *stored)
 
       syn_derivation_hold (&wanted->derivation, field);
       if (g_str_has_prefix (field, SYN_FIELD_PROPERTY_PREFIX))
-        copy_property (wanted->properties, stored->properties, field + strlen (SYN_FIELD_PROPERTY_PREFIX));
+        {
+          const char *key = field + strlen (SYN_FIELD_PROPERTY_PREFIX);
+          JsonNode *rule_value = json_object_get_member (wanted->properties, key);
+
+          /* the rule would write it, and the person's value is another */
+          if (rule_value != NULL && !syn_json_node_equal (rule_value, json_object_get_member (stored->properties, key)))
+            g_ptr_array_add (against, g_strdup (key));
+          copy_property (wanted->properties, stored->properties, key);
+        }
       else
-        syn_asset_set_column (wanted, field, syn_asset_get_column (stored, field));
+        {
+          if (g_strcmp0 (syn_asset_get_column (wanted, field), syn_asset_get_column (stored, field)) != 0)
+            g_ptr_array_add (against, g_strdup (field));
+          syn_asset_set_column (wanted, field, syn_asset_get_column (stored, field));
+        }
     }
+}
+
+/* A person holds values of what the rule made against it: a warning each
+ * run (a RULE_SKIPPED when it appears), and how to hand them back. */
+static void
+hold_finding (SynPair *pair, SynRule *rule, SynAsset *output, GPtrArray *against)
+{
+  g_autofree char *list = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *finding;
+
+  if (against->len == 0)
+    return;
+  g_ptr_array_add (against, NULL);
+  list = g_strjoinv (", ", (char **) against->pdata);
+  g_ptr_array_remove_index (against, against->len - 1);
+  text = g_strdup_printf ("%s: %s set by a person; rule %s leaves %s as it is (synapse asset reset %s hands %s back)",
+                          output->tag, list, rule->id, against->len == 1 ? "it" : "them", output->tag,
+                          against->len == 1 ? "it" : "them");
+  finding = add_finding (pair, "manual_override", text);
+  json_object_set_string_member (finding, "severity", "warning");
+  json_object_set_array_member (finding, "fields", string_array (against));
 }
 
 /* What rules outside this run laid over the stored output stays laid. */
@@ -762,8 +798,11 @@ do_create_child (SynEngineRun *run, SynPair *pair, SynRule *rule, SynAsset *sour
   if (stored != NULL && g_strcmp0 (syn_derivation_get_rule_id (stored->derivation), rule->id) == 0 &&
       g_strcmp0 (syn_derivation_get_source (stored->derivation), source->id) == 0)
     {
-      apply_asset_holds (child, stored);
+      g_autoptr(GPtrArray) against = g_ptr_array_new_with_free_func (g_free);
+
+      apply_asset_holds (child, stored, against);
       apply_frozen_layers (run, child, stored);
+      hold_finding (pair, rule, child, against);
     }
   else
     stored = NULL;

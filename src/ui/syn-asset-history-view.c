@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* syn-asset-history-view.c: SynAssetHistoryView: find an asset by tag (with completion), then its
- * events oldest first with before/after tables, and links to its batches and related assets. */
+ * events oldest first with before/after tables, and links to its batches and related assets.
+ *
+ * What a person holds against the rules (values changed, a rule's output
+ * deleted: the asset's derivation "held" and "withheld") is listed with a
+ * button that hands it back to the rules (SYN_OP_RESET_ASSET). */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "core/syn-json.h"
 #include "syn-asset-history-view.h"
@@ -24,15 +29,19 @@ struct _SynAssetHistoryView
   SynSession         *session;
   GListStore         *events;           /* SynTimelineEvent, oldest first */
   GListStore         *related;          /* SynJsonItem {id?, tag, role} */
+  GListStore         *held;             /* SynJsonItem {kind: property|field|rule, name}, labelled */
   GtkListStore       *completions;
   GtkEntryCompletion *completion;
   char               *asset_id;
   char               *asset_tag;
   GCancellable       *cancellable;      /* the shown asset's calls */
   GCancellable       *complete_cancellable;
+  GCancellable       *reset_cancellable; /* hand-backs: they finish whatever is shown next */
+  gboolean            resetting;
   guint               complete_source;
   guint               busy;
   gboolean            setting_text;
+  gboolean            narrow;           /* held rows: the button under the text */
 
   GtkEntry           *tag_entry;
   GtkStack           *stack;
@@ -46,6 +55,9 @@ struct _SynAssetHistoryView
   GtkLabel           *meta_label;
   GtkWidget          *related_box;
   GtkFlowBox         *related_flow;
+  GtkWidget          *held_box;
+  GtkWidget          *hand_back_all_button;
+  GtkListBox         *held_list;
   GtkListView        *history_list;
 };
 
@@ -386,6 +398,235 @@ cables_page (SynAssetHistoryView *self, guint page)
 }
 
 /* ------------------------------------------------------------------------- */
+/* What people hold against the rules                                        */
+
+static const char *
+rule_name (SynAssetHistoryView *self, const char *rule_id)
+{
+  GListModel *rules = syn_session_get_rules (self->session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rules); i++)
+    {
+      g_autoptr(SynJsonItem) rule = g_list_model_get_item (rules, i);
+
+      if (g_strcmp0 (syn_json_item_get_string (rule, "id"), rule_id) == 0)
+        return syn_json_item_get_label (rule);
+    }
+  return rule_id;
+}
+
+static void
+add_held (GPtrArray *items, const char *kind, const char *name, const char *label)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_string_member (object, "kind", kind);
+  json_object_set_string_member (object, "name", name);
+  g_ptr_array_add (items, syn_json_item_new (object, label));
+}
+
+/* The asset's derivation: "held" lists the fields a person changed against
+ * the rules ("tag", "properties.enclosure"), "withheld" the rules whose
+ * output a person deleted. */
+static void
+show_held (SynAssetHistoryView *self, JsonObject *asset)
+{
+  JsonObject *derivation = syn_ui_json_object (asset, "derivation");
+  JsonObject *properties = syn_ui_json_object (asset, "properties");
+  JsonArray *held = syn_ui_json_array (derivation, "held");
+  JsonArray *withheld = syn_ui_json_array (derivation, "withheld");
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; held && i < json_array_get_length (held); i++)
+    {
+      const char *field = json_array_get_string_element (held, i);
+      g_autofree char *label = NULL;
+
+      if (field == NULL)
+        continue;
+      if (g_str_has_prefix (field, "properties."))
+        {
+          const char *key = field + strlen ("properties.");
+          JsonNode *value = properties ? json_object_get_member (properties, key) : NULL;
+          g_autofree char *text = value ? syn_format_value (value) : NULL;
+
+          if (text != NULL)
+            /* Translators: a property a person changed against the rules, and its value */
+            label = g_strdup_printf (_("Property “%s”: %s"), key, text);
+          else
+            /* Translators: a property the rules set that a person removed */
+            label = g_strdup_printf (_("Property “%s”: removed"), key);
+          add_held (items, "property", key, label);
+        }
+      else
+        {
+          JsonNode *value = json_object_get_member (asset, field);
+          g_autofree char *text = syn_format_value (value);
+
+          /* Translators: a field of the asset a person changed against the rules, and its value */
+          label = g_strdup_printf (_("%s: %s"), syn_format_field (field), text);
+          add_held (items, "field", field, label);
+        }
+    }
+  for (guint i = 0; withheld && i < json_array_get_length (withheld); i++)
+    {
+      const char *rule = json_array_get_string_element (withheld, i);
+      g_autofree char *label = NULL;
+
+      if (rule == NULL)
+        continue;
+      /* Translators: %s is a rule's name: what it made for this asset, a person deleted */
+      label = g_strdup_printf (_("Output of “%s”: deleted"), rule_name (self, rule));
+      add_held (items, "rule", rule, label);
+    }
+  g_list_store_splice (self->held, 0, g_list_model_get_n_items (G_LIST_MODEL (self->held)),
+                       items->pdata, items->len);
+  gtk_widget_set_visible (self->held_box, items->len > 0);
+  gtk_widget_set_visible (self->hand_back_all_button, items->len > 1);
+}
+
+static GtkWidget *
+create_held_row (gpointer item, gpointer user_data)
+{
+  SynAssetHistoryView *self = user_data;
+  SynJsonItem *held = item;
+  const char *kind = syn_json_item_get_string (held, "kind");
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (syn_json_item_get_label (held));
+  GtkWidget *subtitle = gtk_label_new (g_strcmp0 (kind, "rule") == 0
+                                       ? _("A person deleted it: this rule does not make it again")
+                                       : _("A person changed it: the rules keep their hands off it"));
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Hand Back to the Rules"));
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (title), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_wrap (GTK_LABEL (subtitle), TRUE);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (texts), title);
+  gtk_box_append (GTK_BOX (texts), subtitle);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, g_strcmp0 (kind, "rule") == 0
+                                         ? _("The next run makes it again")
+                                         : _("The next run sets it again"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "history.hand-back");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", kind, syn_json_item_get_string (held, "name"));
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, title, NULL, -1);
+
+  gtk_box_append (GTK_BOX (box), texts);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box), self->narrow ? GTK_ORIENTATION_VERTICAL
+                                                                     : GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_halign (button, self->narrow ? GTK_ALIGN_END : GTK_ALIGN_FILL);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
+}
+
+typedef struct
+{
+  SynAssetHistoryView *self;
+  char                *kind;    /* NULL: everything */
+} ResetCall;
+
+/* A hand-back under way: the view is busy, and takes no other. */
+static void
+set_resetting (SynAssetHistoryView *self, gboolean resetting)
+{
+  gboolean was_busy = self->busy > 0 || self->resetting > 0;
+
+  self->resetting = resetting;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.hand-back", !resetting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.hand-back-all", !resetting);
+  if (was_busy != (self->busy > 0 || self->resetting > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+reset_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ResetCall *call = user_data;
+  g_autoptr(SynAssetHistoryView) self = call->self;
+  g_autofree char *kind = call->kind;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+
+  g_free (call);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (answer == NULL)
+    /* a viewer on a team server, among others: the backend says why */
+    syn_session_report_error (self->session, _("Could not hand it back to the rules"), error);
+  else
+    {
+      syn_session_report_info (self->session,
+                               kind == NULL ? _("Handed back to the rules: the next run sets it all again")
+                               : g_strcmp0 (kind, "rule") == 0 ? _("Handed back to the rules: the next run makes it again")
+                               : _("Handed back to the rules: the next run sets it again"));
+      /* the asset shows what it holds now (busy until it has), the project status follows */
+      syn_session_data_changed (self->session);
+    }
+  set_resetting (self, FALSE);
+}
+
+/* Hands @name (of @kind: property, field or rule; NULL: all the asset
+ * holds) back to the rules. */
+static void
+hand_back (SynAssetHistoryView *self, const char *kind, const char *name)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  ResetCall *call;
+
+  if (self->session == NULL || self->asset_id == NULL || self->resetting ||
+      syn_session_get_backend (self->session) == NULL || syn_session_get_project_id (self->session) == NULL)
+    return;
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (params, "asset_id", self->asset_id);
+  if (kind == NULL)
+    json_object_set_boolean_member (params, "all", TRUE);
+  else
+    {
+      JsonArray *names = json_array_new ();
+
+      json_array_add_string_element (names, name);
+      json_object_set_array_member (params,
+                                    g_strcmp0 (kind, "property") == 0 ? "properties"
+                                    : g_strcmp0 (kind, "rule") == 0 ? "rules" : "fields",
+                                    names);
+    }
+  call = g_new0 (ResetCall, 1);
+  call->self = g_object_ref (self);
+  call->kind = g_strdup (kind);
+  set_resetting (self, TRUE);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_RESET_ASSET, params,
+                          self->reset_cancellable, reset_done, call);
+}
+
+static void
+hand_back_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  const char *kind, *name;
+
+  g_variant_get (parameter, "(&s&s)", &kind, &name);
+  if (g_strcmp0 (kind, "property") == 0 || g_strcmp0 (kind, "field") == 0 || g_strcmp0 (kind, "rule") == 0)
+    hand_back (SYN_ASSET_HISTORY_VIEW (widget), kind, name);
+}
+
+static void
+hand_back_all_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  hand_back (SYN_ASSET_HISTORY_VIEW (widget), NULL, NULL);
+}
+
+/* ------------------------------------------------------------------------- */
 /* The asset and its history                                                 */
 
 static void
@@ -470,6 +711,7 @@ asset_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   meta = g_strdup_printf (_("%s · area %s · %s"), syn_format_discipline (discipline), area ? area : "—",
                           rule ? rule : _("imported or added by hand"));
   gtk_label_set_text (self->meta_label, meta);
+  show_held (self, asset);
   gtk_stack_set_visible_child_name (self->stack, "asset");
 
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
@@ -495,6 +737,8 @@ clear_shown (SynAssetHistoryView *self)
     }
   g_list_store_remove_all (self->events);
   g_list_store_remove_all (self->related);
+  g_list_store_remove_all (self->held);
+  gtk_widget_set_visible (self->held_box, FALSE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->related_flow))) != NULL)
     gtk_flow_box_remove (self->related_flow, child);
   gtk_widget_set_visible (self->related_box, FALSE);
@@ -705,6 +949,7 @@ syn_asset_history_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->complete_cancellable);
+  g_cancellable_cancel (self->reset_cancellable);
   g_clear_handle_id (&self->complete_source, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
@@ -724,8 +969,10 @@ syn_asset_history_view_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->complete_cancellable);
+  g_clear_object (&self->reset_cancellable);
   g_clear_object (&self->events);
   g_clear_object (&self->related);
+  g_clear_object (&self->held);
   g_clear_object (&self->completions);
   g_clear_pointer (&self->asset_id, g_free);
   g_clear_pointer (&self->asset_tag, g_free);
@@ -744,7 +991,7 @@ syn_asset_history_view_get_property (GObject *object, guint prop_id, GValue *val
       g_value_set_object (value, self->session);
       break;
     case PROP_BUSY:
-      g_value_set_boolean (value, self->busy > 0);
+      g_value_set_boolean (value, syn_asset_history_view_get_busy (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -794,10 +1041,15 @@ syn_asset_history_view_class_init (SynAssetHistoryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, meta_label);
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, related_box);
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, related_flow);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, held_box);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, hand_back_all_button);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, held_list);
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, history_list);
 
   gtk_widget_class_install_action (widget_class, "history.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "history.show-batch", "s", show_batch_action);
+  gtk_widget_class_install_action (widget_class, "history.hand-back", "(ss)", hand_back_action);
+  gtk_widget_class_install_action (widget_class, "history.hand-back-all", NULL, hand_back_all_action);
 
   gtk_widget_class_set_css_name (widget_class, "assethistoryview");
 }
@@ -811,7 +1063,10 @@ syn_asset_history_view_init (SynAssetHistoryView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->events = g_list_store_new (SYN_TYPE_TIMELINE_EVENT);
   self->related = g_list_store_new (SYN_TYPE_JSON_ITEM);
+  self->held = g_list_store_new (SYN_TYPE_JSON_ITEM);
   self->cancellable = g_cancellable_new ();
+  self->reset_cancellable = g_cancellable_new ();
+  gtk_list_box_bind_model (self->held_list, G_LIST_MODEL (self->held), create_held_row, self, NULL);
 
   g_signal_connect (factory, "setup", G_CALLBACK (row_setup), self);
   g_signal_connect (factory, "bind", G_CALLBACK (row_bind), self);
@@ -857,6 +1112,15 @@ syn_asset_history_view_get_related (SynAssetHistoryView *self)
   return G_LIST_MODEL (self->related);
 }
 
+/* What a person holds against the rules on the shown asset: SynJsonItem
+ * {kind: property, field or rule; name}, labelled as the view shows them. */
+GListModel *
+syn_asset_history_view_get_held (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), NULL);
+  return G_LIST_MODEL (self->held);
+}
+
 const char *
 syn_asset_history_view_get_asset_id (SynAssetHistoryView *self)
 {
@@ -868,7 +1132,22 @@ gboolean
 syn_asset_history_view_get_busy (SynAssetHistoryView *self)
 {
   g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), FALSE);
-  return self->busy > 0;
+  return self->busy > 0 || self->resetting;
+}
+
+/* Laid out for a narrow width (the window decides): the hand-back buttons
+ * go under what they hand back. */
+void
+syn_asset_history_view_set_narrow (SynAssetHistoryView *self, gboolean narrow)
+{
+  g_return_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self));
+
+  narrow = !!narrow;
+  if (self->narrow == narrow)
+    return;
+  self->narrow = narrow;
+  /* the rows are made anew, laid out for it */
+  gtk_list_box_bind_model (self->held_list, G_LIST_MODEL (self->held), create_held_row, self, NULL);
 }
 
 void

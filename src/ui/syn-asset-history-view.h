@@ -20,8 +20,11 @@ void        syn_asset_history_view_show_asset   (SynAssetHistoryView *self,
                                                  const char          *tag);
 GListModel *syn_asset_history_view_get_events   (SynAssetHistoryView *self);
 GListModel *syn_asset_history_view_get_related  (SynAssetHistoryView *self);
+GListModel *syn_asset_history_view_get_held     (SynAssetHistoryView *self);
 const char *syn_asset_history_view_get_asset_id (SynAssetHistoryView *self);
 gboolean    syn_asset_history_view_get_busy     (SynAssetHistoryView *self);
 void        syn_asset_history_view_focus_search (SynAssetHistoryView *self);
+void        syn_asset_history_view_set_narrow   (SynAssetHistoryView *self,
+                                                 gboolean             narrow);
 
 G_END_DECLS

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* syn-execution-panel.c: SynExecutionPanel, run the rules with filters and watch the run live.
  *
+ * On top, whether the project is up to date with its rules (the session's
+ * SynProjectStatus, checked off the main loop), and per rule what a run
+ * would create, update and retract.
+ *
+ * Narrow (the window says so), the filters and the run take turns in the
+ * whole width: the Filters button shows the one, Done the other.
+ *
  * The run is a SynExecutionRun, which folds the live messages; they can
  * come by the tens of thousands a second: the progress and the current rule
  * are bound to its properties (they change a few hundred times a run), the
@@ -28,6 +35,9 @@ struct _SynExecutionPanel
   SynBackend     *backend;           /* the session's, while a run may belong to it */
   GListStore     *log;               /* SynJsonItem, newest first */
   gboolean        dry_run;
+  gboolean        narrow;
+  gboolean        show_filters;      /* narrow: the filters instead of the run */
+  int             wide_position;     /* of the paned, as the person left it in a wide window */
 
   /* the run being watched */
   SynExecutionRun *run;
@@ -44,6 +54,19 @@ struct _SynExecutionPanel
 
   /* template */
   GtkPaned       *paned;
+  GtkWidget      *filters_pane;
+  GtkWidget      *filters_done_button;
+  GtkWidget      *run_pane;
+  GtkBox         *controls_box;
+  GtkWidget      *filters_button;
+  GtkFlowBox     *counters_box;
+  GtkWidget      *status_box;
+  GtkSpinner     *status_spinner;
+  GtkImage       *status_icon;
+  GtkLabel       *status_title;
+  GtkLabel       *status_detail;
+  GtkLabel       *status_held;
+  GtkWidget      *status_retry_button;
   GtkSearchEntry *rule_search;
   GtkListBox     *rules_box;
   GtkFlowBox     *disciplines_box;
@@ -63,6 +86,9 @@ struct _SynExecutionPanel
   GtkLabel       *summary_title;
   GtkLabel       *summary_label;
   GtkLabel       *created_label;
+  GtkLabel       *updated_label;
+  GtkLabel       *retracted_label;
+  GtkLabel       *warnings_label;
   GtkWidget      *show_batch_button;
   GtkListView    *log_view;
   GtkWidget      *log_placeholder;
@@ -77,6 +103,8 @@ enum {
   PROP_SESSION,
   PROP_RUNNING,
   PROP_DRY_RUN,
+  PROP_NARROW,
+  PROP_SHOW_FILTERS,
   N_PROPS
 };
 
@@ -206,15 +234,148 @@ rebuild_asset_types (SynExecutionPanel *self)
     }
 }
 
+/* ------------------------------------------------------------------------- */
+/* Whether the project is up to date with its rules                          */
+
+static SynProjectStatus *
+project_status (SynExecutionPanel *self)
+{
+  return self->session ? syn_session_get_status (self->session) : NULL;
+}
+
+/* What a run would do to the row's rule: "3 to create · 1 held", nothing
+ * when it would leave its outputs as they are. */
+static void
+show_rule_status (SynExecutionPanel *self, GtkWidget *row)
+{
+  GtkLabel *label = g_object_get_data (G_OBJECT (row), "status");
+  SynProjectStatus *status = project_status (self);
+  JsonObject *line = status ? syn_project_status_get_rule (status, g_object_get_data (G_OBJECT (row), "rule-id")) : NULL;
+  g_autofree char *text = syn_format_rule_status (line);
+
+  gtk_label_set_text (label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+}
+
+static void
+show_status (SynExecutionPanel *self)
+{
+  static const char * const classes[] = { "checking", "up-to-date", "out-of-date", "failed" };
+  SynProjectStatus *status = project_status (self);
+  SynProjectState state = status ? syn_project_status_get_state (status) : SYN_PROJECT_STATE_NONE;
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *held_text = NULL;
+  const char *icon = NULL;
+  const char *css = NULL;
+  gint64 create = 0, update = 0, retract = 0, held = 0;
+
+  if (status != NULL)
+    {
+      create = syn_project_status_get_total (status, "create");
+      update = syn_project_status_get_total (status, "update");
+      retract = syn_project_status_get_total (status, "retract");
+      held = syn_project_status_get_total (status, "held");
+    }
+  switch (state)
+    {
+    case SYN_PROJECT_STATE_CHECKING:
+      title = g_strdup (_("Checking the project against its rules…"));
+      css = "checking";
+      break;
+    case SYN_PROJECT_STATE_UP_TO_DATE:
+      title = g_strdup (_("Up to date with its rules"));
+      detail = g_strdup (_("A run would change nothing."));
+      icon = "emblem-ok-symbolic";
+      css = "up-to-date";
+      break;
+    case SYN_PROJECT_STATE_OUT_OF_DATE:
+      if (create + update + retract > 0)
+        {
+          g_autoptr(JsonObject) totals = json_object_new ();
+          g_autofree char *count = syn_format_count (create + update + retract);
+
+          /* Translators: %s is a number of outputs (assets, cables, relationships) */
+          title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Out of date: a run would change %s output",
+                                                "Out of date: a run would change %s outputs",
+                                                (gulong) (create + update + retract)), count);
+          json_object_set_int_member (totals, "create", create);
+          json_object_set_int_member (totals, "update", update);
+          json_object_set_int_member (totals, "retract", retract);
+          detail = syn_format_rule_status (totals);
+        }
+      else
+        title = g_strdup (_("Out of date: a run would record new errors or warnings"));
+      icon = "emblem-synchronizing-symbolic";
+      css = "out-of-date";
+      break;
+    case SYN_PROJECT_STATE_FAILED:
+      title = g_strdup (_("Could not check the project against its rules"));
+      detail = g_strdup (syn_project_status_get_error (status));
+      icon = "dialog-error-symbolic";
+      css = "failed";
+      break;
+    case SYN_PROJECT_STATE_NONE:
+    default:
+      break;
+    }
+  if (held > 0 && state != SYN_PROJECT_STATE_FAILED)
+    {
+      g_autofree char *count = syn_format_count (held);
+
+      held_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s value held by a person against the rules",
+                                                "%s values held by people against the rules", (gulong) held),
+                                   count);
+    }
+
+  gtk_widget_set_visible (self->status_box, state != SYN_PROJECT_STATE_NONE);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    if (g_strcmp0 (classes[i], css) == 0)
+      gtk_widget_add_css_class (self->status_box, classes[i]);
+    else
+      gtk_widget_remove_css_class (self->status_box, classes[i]);
+  gtk_spinner_set_spinning (self->status_spinner, state == SYN_PROJECT_STATE_CHECKING);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), state == SYN_PROJECT_STATE_CHECKING);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_icon), icon != NULL);
+  if (icon != NULL)
+    gtk_image_set_from_icon_name (self->status_icon, icon);
+  gtk_label_set_text (self->status_title, title ? title : "");
+  gtk_label_set_text (self->status_detail, detail ? detail : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_detail), detail != NULL && *detail != '\0');
+  gtk_label_set_text (self->status_held, held_text ? held_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_held), held_text != NULL);
+  gtk_widget_set_visible (self->status_retry_button, state == SYN_PROJECT_STATE_FAILED);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rules_box)); row;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_object_get_data (G_OBJECT (row), "status") != NULL)
+      show_rule_status (self, row);
+}
+
+static void
+check_status_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
+
+  if (project_status (self) != NULL)
+    syn_project_status_check (project_status (self), syn_session_get_backend (self->session),
+                              syn_session_get_project_id (self->session));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Rules                                                                     */
+
 static GtkWidget *
 create_rule_row (gpointer item, gpointer user_data)
 {
+  SynExecutionPanel *self = user_data;
   SynJsonItem *rule = item;
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *check = gtk_check_button_new ();
   GtkWidget *name = gtk_label_new (syn_json_item_get_label (rule));
+  GtkWidget *status = gtk_label_new (NULL);
   GtkWidget *details;
   g_autofree char *detail_text = NULL;
   const char *source = syn_json_item_get_string (rule, "source");
@@ -239,17 +400,25 @@ create_rule_row (gpointer item, gpointer user_data)
   gtk_label_set_wrap (GTK_LABEL (details), TRUE);
   gtk_widget_add_css_class (details, "dim-label");
   gtk_widget_add_css_class (details, "caption");
+  gtk_label_set_xalign (GTK_LABEL (status), 0);
+  gtk_label_set_wrap (GTK_LABEL (status), TRUE);
+  gtk_widget_add_css_class (status, "caption");
+  gtk_widget_add_css_class (status, "rule-status");
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_box_append (GTK_BOX (texts), name);
   gtk_box_append (GTK_BOX (texts), details);
+  gtk_box_append (GTK_BOX (texts), status);
   gtk_box_append (GTK_BOX (box), check);
   gtk_box_append (GTK_BOX (box), texts);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data (G_OBJECT (row), "check", check);
+  g_object_set_data (G_OBJECT (row), "status", status);
+  g_object_set_data_full (G_OBJECT (row), "rule-id", g_strdup (syn_json_item_get_string (rule, "id")), g_free);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
   if (!active)
     gtk_widget_add_css_class (row, "inactive");
+  show_rule_status (self, row);
   return row;
 }
 
@@ -294,6 +463,82 @@ clear_filters_action (GtkWidget *widget, const char *action_name, GVariant *para
 }
 
 /* ------------------------------------------------------------------------- */
+/* Narrow: the filters and the run take turns                                */
+
+/* The filters' width as the person chose it, not as a window on its way
+ * to narrow squeezed it. */
+static void
+on_paned_position (SynExecutionPanel *self)
+{
+  int position = gtk_paned_get_position (self->paned);
+
+  if (!self->narrow && gtk_widget_get_width (GTK_WIDGET (self->paned)) > position + 200)
+    self->wide_position = position;
+}
+
+static void
+apply_layout (SynExecutionPanel *self)
+{
+  gboolean filters = !self->narrow || self->show_filters;
+  gboolean run = !self->narrow || !self->show_filters;
+
+  if (!self->narrow && self->wide_position > 0)
+    gtk_paned_set_position (self->paned, self->wide_position);
+  gtk_widget_set_visible (self->filters_pane, filters);
+  gtk_widget_set_visible (self->run_pane, run);
+  gtk_widget_set_visible (self->filters_button, self->narrow);
+  gtk_widget_set_visible (self->filters_done_button, self->narrow);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->controls_box),
+                                  self->narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  /* the lower bound first when it goes down, the upper one first when it goes up */
+  if (self->narrow)
+    {
+      gtk_flow_box_set_min_children_per_line (self->counters_box, 2);
+      gtk_flow_box_set_max_children_per_line (self->counters_box, 2);
+    }
+  else
+    {
+      gtk_flow_box_set_max_children_per_line (self->counters_box, 4);
+      gtk_flow_box_set_min_children_per_line (self->counters_box, 4);
+    }
+}
+
+/* Laid out for a narrow width (the window decides). */
+void
+syn_execution_panel_set_narrow (SynExecutionPanel *self, gboolean narrow)
+{
+  g_return_if_fail (SYN_IS_EXECUTION_PANEL (self));
+
+  narrow = !!narrow;
+  if (self->narrow == narrow)
+    return;
+  self->narrow = narrow;
+  apply_layout (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NARROW]);
+}
+
+gboolean
+syn_execution_panel_get_narrow (SynExecutionPanel *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_PANEL (self), FALSE);
+  return self->narrow;
+}
+
+/* Narrow: whether the filters are shown instead of the run. */
+void
+syn_execution_panel_set_show_filters (SynExecutionPanel *self, gboolean show_filters)
+{
+  g_return_if_fail (SYN_IS_EXECUTION_PANEL (self));
+
+  show_filters = !!show_filters;
+  if (self->show_filters == show_filters)
+    return;
+  self->show_filters = show_filters;
+  apply_layout (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_FILTERS]);
+}
+
+/* ------------------------------------------------------------------------- */
 /* The run: messages in, widgets out once per frame                          */
 
 static void
@@ -317,19 +562,37 @@ set_count (GtkLabel *label, gint64 value)
   gtk_label_set_text (label, text);
 }
 
+/* A warning: a value a person holds against a rule, which the run leaves
+ * as it is, or a VALIDATE rule's of that severity. */
+static gboolean
+is_warning (JsonObject *message)
+{
+  return g_strcmp0 (syn_json_get_string (message, "severity"), "warning") == 0;
+}
+
 static void
-log_line (SynJsonItem *item, GString *text, const char **icon, gboolean *error)
+log_line (SynJsonItem *item, GString *text, const char **icon, const char **css)
 {
   JsonObject *m = syn_json_item_get_object (item);
   const char *type = syn_json_get_string (m, "type");
 
-  *error = FALSE;
-  if (g_strcmp0 (type, "ERROR") == 0)
+  *css = NULL;
+  if (g_strcmp0 (type, "ERROR") == 0 && is_warning (m))
     {
       const char *rule = syn_json_get_string (m, "rule_id");
 
       *icon = "dialog-warning-symbolic";
-      *error = TRUE;
+      *css = "warning";
+      /* Translators: a line of the live log; the label says "Warning", not only its colour */
+      g_string_append_printf (text, _("Warning: %s%s%s"), rule ? rule : "", rule ? " — " : "",
+                              syn_json_get_string (m, "message"));
+    }
+  else if (g_strcmp0 (type, "ERROR") == 0)
+    {
+      const char *rule = syn_json_get_string (m, "rule_id");
+
+      *icon = "dialog-warning-symbolic";
+      *css = "error";
       /* Translators: a line of the live log; the label says "Error", not only its colour */
       g_string_append_printf (text, _("Error: %s%s%s"), rule ? rule : "", rule ? " — " : "",
                               syn_json_get_string (m, "message"));
@@ -375,16 +638,20 @@ log_row_update (GtkWidget *box, SynJsonItem *item)
   GtkWidget *label = gtk_widget_get_next_sibling (image);
   g_autoptr(GString) text = g_string_new (NULL);
   const char *icon = NULL;
-  gboolean error;
+  const char *css = NULL;
 
-  log_line (item, text, &icon, &error);
+  log_line (item, text, &icon, &css);
   if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (image)), icon) != 0)
     gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
   gtk_label_set_text (GTK_LABEL (label), text->str);
-  if (error)
+  if (g_strcmp0 (css, "error") == 0)
     gtk_widget_add_css_class (box, "error");
   else
     gtk_widget_remove_css_class (box, "error");
+  if (g_strcmp0 (css, "warning") == 0)
+    gtk_widget_add_css_class (box, "warning");
+  else
+    gtk_widget_remove_css_class (box, "warning");
 }
 
 static void
@@ -471,14 +738,61 @@ failure_of (SynExecutionPanel *self)
   return self->run ? syn_execution_run_get_failure (self->run) : NULL;
 }
 
+/* A line of the summary, hidden when it has nothing to say. */
+static void
+set_line (GtkLabel *label, const char *text)
+{
+  gtk_label_set_text (label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+}
+
+/* What the run created, updated and retracted, and the values people hold
+ * that it left alone. */
+static void
+show_changes (SynExecutionPanel *self, JsonObject *summary, gboolean up_to_date)
+{
+  JsonObject *created = syn_ui_json_object (summary, "created");
+  JsonObject *updated = syn_ui_json_object (summary, "updated");
+  JsonObject *retracted = syn_ui_json_object (summary, "retracted");
+  g_autofree char *created_list = syn_format_outputs (int_of (created, "assets"), int_of (created, "cables"),
+                                                      int_of (created, "edges"));
+  g_autofree char *updated_list = syn_format_outputs (int_of (updated, "assets"), int_of (updated, "cables"), 0);
+  g_autofree char *retracted_list = syn_format_outputs (int_of (retracted, "assets"), int_of (retracted, "cables"),
+                                                        int_of (retracted, "edges"));
+  g_autofree char *made = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *removed = NULL;
+  g_autofree char *held = NULL;
+  int warnings = int_of (summary, "warnings");
+
+  if (created_list != NULL)
+    /* Translators: %s is a list such as "26 assets, 19 cables and 32 edges" */
+    made = g_strdup_printf (self->run_dry ? _("Would create %s") : _("Created %s"), created_list);
+  else if (updated_list == NULL && retracted_list == NULL && !up_to_date && summary != NULL)
+    made = g_strdup (self->run_dry ? _("Would change no outputs") : _("Changed no outputs"));
+  if (updated_list != NULL)
+    /* Translators: %s is a list such as "32 assets and 1 cable" */
+    changed = g_strdup_printf (self->run_dry ? _("Would update %s") : _("Updated %s"), updated_list);
+  if (retracted_list != NULL)
+    /* Translators: %s is a list such as "1 asset, 1 cable and 2 edges": outputs of rules that no longer apply */
+    removed = g_strdup_printf (self->run_dry ? _("Would retract %s") : _("Retracted %s"), retracted_list);
+  if (warnings > 0)
+    held = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d value held by a person: the rules left it as it is",
+                                         "%d values held by people: the rules left them as they are", warnings),
+                            warnings);
+  set_line (self->created_label, made);
+  set_line (self->updated_label, changed);
+  set_line (self->retracted_label, removed);
+  set_line (self->warnings_label, held);
+}
+
 static void
 show_summary (SynExecutionPanel *self)
 {
-  JsonObject *summary, *created;
+  JsonObject *summary;
   g_autofree char *id = NULL;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *made = NULL;
   g_autofree char *duration = NULL;
   gboolean up_to_date = syn_execution_run_get_up_to_date (self->run);
 
@@ -486,13 +800,12 @@ show_summary (SynExecutionPanel *self)
     {
       gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview failed") : _("The execution failed: nothing was committed"));
       gtk_label_set_text (self->summary_label, failure_of (self));
-      gtk_label_set_text (self->created_label, "");
+      show_changes (self, NULL, FALSE);
       gtk_widget_set_visible (self->show_batch_button, FALSE);
       gtk_revealer_set_reveal_child (self->summary_revealer, TRUE);
       return;
     }
   summary = syn_execution_run_get_summary (self->run);
-  created = summary ? json_object_get_object_member (summary, "created") : NULL;
   id = syn_format_short_id (syn_execution_run_get_correlation_id (self->run));
   duration = syn_format_count (syn_execution_run_get_duration_ms (self->run));
   if (up_to_date)
@@ -509,14 +822,9 @@ show_summary (SynExecutionPanel *self)
                           int_of (summary, "actions_taken"),
                           int_of (summary, "skipped"),
                           int_of (summary, "errors"));
-  made = g_strdup_printf (self->run_dry ? _("Would create %d assets, %d cables and %d edges")
-                                        : _("Created %d assets, %d cables and %d edges"),
-                          int_of (created, "assets"),
-                          int_of (created, "cables"),
-                          int_of (created, "edges"));
   gtk_label_set_text (self->summary_title, title);
   gtk_label_set_text (self->summary_label, body);
-  gtk_label_set_text (self->created_label, up_to_date ? "" : made);
+  show_changes (self, summary, up_to_date);
   gtk_widget_set_visible (self->show_batch_button, !self->run_dry && !up_to_date);
   gtk_revealer_set_reveal_child (self->summary_revealer, TRUE);
 }
@@ -683,6 +991,8 @@ execute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (backend == NULL)
     return;
   reset_run (self);
+  /* narrow, the run shows itself */
+  syn_execution_panel_set_show_filters (self, FALSE);
   self->run_dry = self->dry_run;
   self->running = TRUE;
   self->dirty = TRUE;
@@ -808,6 +1118,7 @@ syn_execution_panel_set_session (SynExecutionPanel *self, SynSession *session)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
       g_signal_handlers_disconnect_by_data (syn_session_get_rules (self->session), self);
+      g_signal_handlers_disconnect_by_data (syn_session_get_status (self->session), self);
     }
   g_set_object (&self->session, session);
   if (session != NULL)
@@ -817,6 +1128,8 @@ syn_execution_panel_set_session (SynExecutionPanel *self, SynSession *session)
       g_signal_connect_swapped (session, "notify::backend", G_CALLBACK (on_session_changed), self);
       g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
       g_signal_connect (syn_session_get_rules (session), "items-changed", G_CALLBACK (on_rules_changed), self);
+      g_signal_connect_swapped (syn_session_get_status (session), "notify::state", G_CALLBACK (show_status), self);
+      g_signal_connect_swapped (syn_session_get_status (session), "notify::report", G_CALLBACK (show_status), self);
       gtk_string_filter_set_match_mode (filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
       gtk_string_filter_set_ignore_case (filter, TRUE);
       g_clear_object (&self->rules_filtered);
@@ -828,6 +1141,7 @@ syn_execution_panel_set_session (SynExecutionPanel *self, SynSession *session)
     gtk_list_box_bind_model (self->rules_box, NULL, NULL, NULL, NULL);
   rebuild_asset_types (self);
   on_project_changed (self);
+  show_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
@@ -873,6 +1187,7 @@ syn_execution_panel_dispose (GObject *object)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
       g_signal_handlers_disconnect_by_data (syn_session_get_rules (self->session), self);
+      g_signal_handlers_disconnect_by_data (syn_session_get_status (self->session), self);
     }
   g_clear_object (&self->session);
   syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_EXECUTION_PANEL);
@@ -908,6 +1223,12 @@ syn_execution_panel_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_DRY_RUN:
       g_value_set_boolean (value, self->dry_run);
       break;
+    case PROP_NARROW:
+      g_value_set_boolean (value, self->narrow);
+      break;
+    case PROP_SHOW_FILTERS:
+      g_value_set_boolean (value, self->show_filters);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -925,6 +1246,12 @@ syn_execution_panel_set_property (GObject *object, guint prop_id, const GValue *
       break;
     case PROP_DRY_RUN:
       syn_execution_panel_set_dry_run (self, g_value_get_boolean (value));
+      break;
+    case PROP_NARROW:
+      syn_execution_panel_set_narrow (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_FILTERS:
+      syn_execution_panel_set_show_filters (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -950,10 +1277,29 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   properties[PROP_DRY_RUN] =
     g_param_spec_boolean ("dry-run", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NARROW] =
+    g_param_spec_boolean ("narrow", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_FILTERS] =
+    g_param_spec_boolean ("show-filters", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-execution-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, paned);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_pane);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_done_button);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, run_pane);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, controls_box);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_button);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, counters_box);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_box);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_title);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_detail);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_held);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, status_retry_button);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, rule_search);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, rules_box);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, disciplines_box);
@@ -973,6 +1319,9 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, summary_title);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, created_label);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, updated_label);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, retracted_label);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, show_batch_button);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, log_view);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, log_placeholder);
@@ -981,7 +1330,9 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "panel.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "panel.show-batch", NULL, show_batch_action);
   gtk_widget_class_install_action (widget_class, "panel.clear-filters", NULL, clear_filters_action);
+  gtk_widget_class_install_action (widget_class, "panel.check-status", NULL, check_status_action);
   gtk_widget_class_install_property_action (widget_class, "panel.dry-run", "dry-run");
+  gtk_widget_class_install_property_action (widget_class, "panel.show-filters", "show-filters");
 
   gtk_widget_class_set_css_name (widget_class, "executionpanel");
 }
@@ -1011,6 +1362,12 @@ syn_execution_panel_init (SynExecutionPanel *self)
     fill_flow_box (self->action_types_box, types, syn_format_action_type);
   }
   g_signal_connect (self->rules_box, "row-activated", G_CALLBACK (on_rule_row_activated), self);
+  self->wide_position = gtk_paned_get_position (self->paned);
+  /* the counters are read, not stepped through with Tab */
+  for (GtkWidget *counter = gtk_widget_get_first_child (GTK_WIDGET (self->counters_box)); counter;
+       counter = gtk_widget_get_next_sibling (counter))
+    gtk_widget_set_focusable (counter, FALSE);
+  g_signal_connect_swapped (self->paned, "notify::position", G_CALLBACK (on_paned_position), self);
   g_signal_connect (self->rule_search, "search-changed", G_CALLBACK (on_rule_search_changed), self);
   g_object_bind_property (self, "dry-run", self->dry_run_switch, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

@@ -25,5 +25,10 @@ JsonNode   *syn_execution_panel_get_last_message (SynExecutionPanel *self);
 SynExecutionRun *syn_execution_panel_get_run    (SynExecutionPanel *self);
 GListModel *syn_execution_panel_get_log          (SynExecutionPanel *self);
 void        syn_execution_panel_focus_search     (SynExecutionPanel *self);
+gboolean    syn_execution_panel_get_narrow       (SynExecutionPanel *self);
+void        syn_execution_panel_set_narrow       (SynExecutionPanel *self,
+                                                  gboolean           narrow);
+void        syn_execution_panel_set_show_filters (SynExecutionPanel *self,
+                                                  gboolean           show_filters);
 
 G_END_DECLS

@@ -30,14 +30,6 @@ G_DEFINE_FINAL_TYPE (SynHistoryRow, syn_history_row, GTK_TYPE_WIDGET)
 /* Columns of an asset, in the order engineers read them; then its properties. */
 static const char * const asset_fields[] = { "tag", "type", "description", "discipline", "area" };
 
-static JsonObject *
-object_member (JsonObject *object, const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static GtkWidget *
 cell (const char *text, gboolean changed, const char *klass)
 {
@@ -97,7 +89,7 @@ static void
 build_table (SynHistoryRow *self, JsonObject *event)
 {
   const char *type = syn_json_get_string (event, "event_type");
-  JsonObject *payload = object_member (event, "payload");
+  JsonObject *payload = syn_ui_json_object (event, "payload");
   JsonObject *before = NULL, *after = NULL;
   JsonObject *before_props, *after_props;
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
@@ -111,8 +103,8 @@ build_table (SynHistoryRow *self, JsonObject *event)
 
   if (g_strcmp0 (type, "ASSET_UPDATED") == 0)
     {
-      before = object_member (payload, "before");
-      after = object_member (payload, "after");
+      before = syn_ui_json_object (payload, "before");
+      after = syn_ui_json_object (payload, "after");
     }
   else if (g_strcmp0 (type, "ASSET_CREATED") == 0)
     after = payload;
@@ -138,8 +130,8 @@ build_table (SynHistoryRow *self, JsonObject *event)
         continue;
       add_change (self, &row, asset_fields[i], b, a, before != NULL, after != NULL);
     }
-  before_props = object_member (before, "properties");
-  after_props = object_member (after, "properties");
+  before_props = syn_ui_json_object (before, "properties");
+  after_props = syn_ui_json_object (after, "properties");
   add_keys (keys, seen, before_props);
   add_keys (keys, seen, after_props);
   for (guint i = 0; i < keys->len; i++)
@@ -167,7 +159,7 @@ update (SynHistoryRow *self)
 
   if (event == NULL)
     return;
-  payload = object_member (event, "payload");
+  payload = syn_ui_json_object (event, "payload");
   rule = syn_json_get_string (event, "rule_id");
   user = syn_json_get_string (event, "user_id");
   correlation_id = syn_json_get_string (event, "correlation_id");

@@ -2,13 +2,15 @@
 /* syn-session.c: SynSession, the backend, the projects and the current project the views share.
  *
  * Views never call each other: they follow the session's properties (backend,
- * project, revision) and its signals (show-batch, show-asset, message). */
+ * project, revision), its project status and its signals (show-batch,
+ * show-asset, message). */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "core/syn-json.h"
 #include "syn-json-item.h"
+#include "syn-project-status.h"
 #include "syn-session.h"
 
 struct _SynSession
@@ -21,6 +23,7 @@ struct _SynSession
   GListStore   *projects;       /* SynProject */
   SynProject   *project;
   GListStore   *rules;          /* SynJsonItem: rule definitions */
+  SynProjectStatus *status;     /* whether the project is up to date with its rules */
   guint         revision;
   guint         loading;
   GCancellable *cancellable;    /* the calls of the current backend */
@@ -72,6 +75,8 @@ syn_session_dispose (GObject *object)
 
   follow_stop (self);
   g_cancellable_cancel (self->cancellable);
+  if (self->status != NULL)
+    syn_project_status_check (self->status, NULL, NULL);
   g_clear_object (&self->backend);
   g_clear_object (&self->project);
   if (self->projects != NULL)
@@ -90,6 +95,7 @@ syn_session_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->projects);
   g_clear_object (&self->rules);
+  g_clear_object (&self->status);
   g_clear_pointer (&self->connection_label, g_free);
 
   G_OBJECT_CLASS (syn_session_parent_class)->finalize (object);
@@ -212,6 +218,7 @@ syn_session_init (SynSession *self)
 {
   self->projects = g_list_store_new (SYN_TYPE_PROJECT);
   self->rules = g_list_store_new (SYN_TYPE_JSON_ITEM);
+  self->status = syn_project_status_new ();
   self->cancellable = g_cancellable_new ();
   self->connection_label = g_strdup (_("Not connected"));
 }
@@ -319,6 +326,21 @@ syn_session_get_rules (SynSession *self)
 {
   g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
   return G_LIST_MODEL (self->rules);
+}
+
+/* Whether the current project is up to date with its rules, checked again
+ * whenever the project, its data or its rules change. */
+SynProjectStatus *
+syn_session_get_status (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return self->status;
+}
+
+static void
+check_status (SynSession *self)
+{
+  syn_project_status_check (self->status, self->backend, self->project ? self->project->id : NULL);
 }
 
 /* While ::notify::revision is emitted: whether the change was seen by
@@ -486,6 +508,7 @@ rules_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   g_list_store_splice (self->rules, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rules)),
                        items->pdata, items->len);
+  check_status (self);
 }
 
 static void
@@ -514,6 +537,7 @@ syn_session_set_project (SynSession *self, SynProject *project)
   g_set_object (&self->project, project);
   load_rules (self);
   follow_restart (self);
+  check_status (self);
   self->revision++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT_ID]);
@@ -532,6 +556,7 @@ syn_session_data_changed (SynSession *self)
       self->follow_generation++;
       read_position (self);
     }
+  check_status (self);
   self->revision++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
 }

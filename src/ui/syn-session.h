@@ -7,6 +7,7 @@
 
 #include "backend/syn-backend.h"
 #include "core/syn-project.h"
+#include "syn-project-status.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,7 @@ void        syn_session_load_projects        (SynSession  *self,
                                               const char  *preferred_id,
                                               gboolean     create_demo_if_empty);
 GListModel *syn_session_get_rules            (SynSession  *self);
+SynProjectStatus *syn_session_get_status     (SynSession  *self);
 guint       syn_session_get_revision         (SynSession  *self);
 void        syn_session_data_changed         (SynSession  *self);
 gboolean    syn_session_get_external_change  (SynSession  *self);

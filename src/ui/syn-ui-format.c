@@ -57,10 +57,26 @@ syn_format_count (gint64 count)
   return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
 }
 
+typedef struct
+{
+  const char *key;
+  const char *label;    /* N_() */
+} LabelEntry;
+
+/* The translated label of @key in @labels, or NULL. */
+static const char *
+label_of (const LabelEntry *labels, gsize n, const char *key)
+{
+  for (gsize i = 0; i < n; i++)
+    if (g_strcmp0 (labels[i].key, key) == 0)
+      return _(labels[i].label);
+  return NULL;
+}
+
 const char *
 syn_format_event_type (const char *event_type)
 {
-  static const struct { const char *type; const char *label; } labels[] = {
+  static const LabelEntry labels[] = {
     { SYN_EVENT_ASSET_CREATED, N_("Asset created") },
     { SYN_EVENT_ASSET_UPDATED, N_("Asset updated") },
     { SYN_EVENT_ASSET_DELETED, N_("Asset deleted") },
@@ -83,17 +99,15 @@ syn_format_event_type (const char *event_type)
     { SYN_EVENT_RULE_DEFINITION_UPDATED, N_("Rule changed") },
     { SYN_EVENT_RULE_DEFINITION_DELETED, N_("Rule deleted") },
   };
+  const char *label = label_of (labels, G_N_ELEMENTS (labels), event_type);
 
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (labels[i].type, event_type) == 0)
-      return _(labels[i].label);
-  return event_type ? event_type : "—";
+  return label ? label : event_type ? event_type : "—";
 }
 
 const char *
 syn_format_discipline (const char *discipline)
 {
-  static const struct { const char *name; const char *label; } labels[] = {
+  static const LabelEntry labels[] = {
     { "ELECTRICAL", N_("Electrical") },
     { "AUTOMATION", N_("Automation") },
     { "MECHANICAL", N_("Mechanical") },
@@ -101,44 +115,65 @@ syn_format_discipline (const char *discipline)
     { "PIPING", N_("Piping") },
     { "INSTRUMENTATION", N_("Instrumentation") },
   };
+  const char *label = label_of (labels, G_N_ELEMENTS (labels), discipline);
 
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (labels[i].name, discipline) == 0)
-      return _(labels[i].label);
-  return discipline ? discipline : "—";
+  return label ? label : discipline ? discipline : "—";
 }
 
 const char *
 syn_format_action_type (const char *action_type)
 {
-  static const struct { const char *name; const char *label; } labels[] = {
+  static const LabelEntry labels[] = {
     { "CREATE_CHILD", N_("Create child") },
     { "CREATE_CABLE", N_("Create cable") },
     { "CREATE_RELATIONSHIP", N_("Create relationship") },
     { "SET_PROPERTY", N_("Set property") },
     { "VALIDATE", N_("Validate") },
   };
+  const char *label = label_of (labels, G_N_ELEMENTS (labels), action_type);
 
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (labels[i].name, action_type) == 0)
-      return _(labels[i].label);
-  return action_type ? action_type : "—";
+  return label ? label : action_type ? action_type : "—";
+}
+
+/* An asset's field as a person reads its name: "Tag", "Description"... */
+const char *
+syn_format_field (const char *field)
+{
+  static const LabelEntry labels[] = {
+    { "tag", N_("Tag") },
+    { "type", N_("Type") },
+    { "description", N_("Description") },
+    { "discipline", N_("Discipline") },
+    { "area", N_("Area") },
+  };
+  const char *label = label_of (labels, G_N_ELEMENTS (labels), field);
+
+  return label ? label : field ? field : "—";
+}
+
+/* @member of @object when it is an object (NULL: missing, null, or
+ * something else; @object may be NULL too). */
+JsonObject *
+syn_ui_json_object (JsonObject *object, const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* @member of @object when it is an array, as syn_ui_json_object(). */
+JsonArray *
+syn_ui_json_array (JsonObject *object, const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
 static JsonObject *
 payload_of (JsonObject *event)
 {
-  JsonNode *node = json_object_get_member (event, "payload");
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonObject *
-object_member (JsonObject *object, const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  return syn_ui_json_object (event, "payload");
 }
 
 /* Counts shown in sentences: int, so that translators see plain "%d". */
@@ -155,7 +190,7 @@ char *
 syn_format_event_subject (JsonObject *event)
 {
   JsonObject *payload = payload_of (event);
-  JsonObject *after = object_member (payload, "after");
+  JsonObject *after = syn_ui_json_object (payload, "after");
   const char *tag;
 
   if ((tag = syn_json_get_string (after, "tag")) != NULL ||
@@ -194,7 +229,7 @@ collect_changed_keys (JsonObject *diff, const char *prefix, GString *out)
 char *
 syn_format_batch_summary (JsonObject *summary)
 {
-  JsonObject *created = object_member (summary, "created");
+  JsonObject *created = syn_ui_json_object (summary, "created");
 
   if (summary == NULL)
     return g_strdup ("");
@@ -219,7 +254,7 @@ syn_format_event_summary (JsonObject *event)
   if (g_str_has_suffix (type, "_UPDATED"))
     {
       g_autoptr(GString) keys = g_string_new (NULL);
-      JsonObject *diff = object_member (payload, "diff");
+      JsonObject *diff = syn_ui_json_object (payload, "diff");
 
       if (diff != NULL)
         collect_changed_keys (diff, NULL, keys);
@@ -267,7 +302,7 @@ syn_format_event_summary (JsonObject *event)
                             (s = syn_json_get_string (payload, "mode")) ? s : "execute",
                             int_member (payload, "total_rules"), int_member (payload, "total_assets"));
   if (g_strcmp0 (type, SYN_EVENT_BATCH_COMPLETED) == 0)
-    return syn_format_batch_summary (object_member (payload, "summary"));
+    return syn_format_batch_summary (syn_ui_json_object (payload, "summary"));
   if (g_strcmp0 (type, SYN_EVENT_CSV_IMPORTED) == 0)
     return g_strdup_printf (_("%d imported, %d skipped"),
                             int_member (payload, "imported"), int_member (payload, "skipped"));
@@ -290,4 +325,85 @@ syn_format_value (JsonNode *value)
   if (json_node_get_value_type (value) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (value));
   return syn_json_to_string (value);
+}
+
+/* "A", "A and B", "A, B and C": the parts of a list, as a sentence says them. */
+char *
+syn_format_list (const char * const *parts, guint n)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (n == 0)
+    return g_strdup ("");
+  g_string_append (text, parts[0]);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autofree char *joined = NULL;
+
+      if (i + 1 < n)
+        /* Translators: joins the items of a list but the last, "motors, cables" */
+        joined = g_strdup_printf (_("%s, %s"), text->str, parts[i]);
+      else
+        /* Translators: joins the last item of a list, "motors, cables and edges" */
+        joined = g_strdup_printf (_("%s and %s"), text->str, parts[i]);
+      g_string_assign (text, joined);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Appends @format (a translated plural form of @n, with %s for the count)
+ * with @n grouped as the locale does it, when @n > 0. A macro, so that the
+ * compiler checks the format where gettext marks it. */
+#define ADD_COUNT(parts, n, format)                                          \
+  G_STMT_START {                                                             \
+    if ((n) > 0)                                                             \
+      {                                                                      \
+        g_autofree char *count_ = syn_format_count (n);                      \
+                                                                             \
+        g_ptr_array_add ((parts), g_strdup_printf ((format), count_));       \
+      }                                                                      \
+  } G_STMT_END
+
+/* "26 assets, 19 cables and 32 edges", leaving out what is zero (a
+ * negative count is not known: left out too); NULL when all are. */
+char *
+syn_format_outputs (gint64 assets, gint64 cables, gint64 edges)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  ADD_COUNT (parts, assets, g_dngettext (GETTEXT_PACKAGE, "%s asset", "%s assets", assets));
+  ADD_COUNT (parts, cables, g_dngettext (GETTEXT_PACKAGE, "%s cable", "%s cables", cables));
+  ADD_COUNT (parts, edges, g_dngettext (GETTEXT_PACKAGE, "%s edge", "%s edges", edges));
+  if (parts->len == 0)
+    return NULL;
+  return syn_format_list ((const char * const *) parts->pdata, parts->len);
+}
+
+/* What a run would do to one rule's outputs, from its line of the project
+ * status: "3 to create · 2 to update · 1 to retract · 1 held"; NULL when
+ * it would leave them as they are and a person holds none. */
+char *
+syn_format_rule_status (JsonObject *line)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  gint64 create, update, retract, held;
+
+  if (line == NULL)
+    return NULL;
+  create = json_object_get_int_member_with_default (line, "create", 0);
+  update = json_object_get_int_member_with_default (line, "update", 0);
+  retract = json_object_get_int_member_with_default (line, "retract", 0);
+  held = json_object_get_int_member_with_default (line, "held", 0);
+  /* Translators: outputs of a rule a run would create */
+  ADD_COUNT (parts, create, g_dngettext (GETTEXT_PACKAGE, "%s to create", "%s to create", create));
+  /* Translators: outputs of a rule a run would update */
+  ADD_COUNT (parts, update, g_dngettext (GETTEXT_PACKAGE, "%s to update", "%s to update", update));
+  /* Translators: outputs of a rule a run would retract (the rule no longer applies to them) */
+  ADD_COUNT (parts, retract, g_dngettext (GETTEXT_PACKAGE, "%s to retract", "%s to retract", retract));
+  /* Translators: outputs of a rule a person changed or deleted against it */
+  ADD_COUNT (parts, held, g_dngettext (GETTEXT_PACKAGE, "%s held", "%s held", held));
+  if (parts->len == 0)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
 }

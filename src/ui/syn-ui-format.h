@@ -6,6 +6,11 @@
 
 G_BEGIN_DECLS
 
+JsonObject *syn_ui_json_object        (JsonObject *object,
+                                       const char *member);
+JsonArray  *syn_ui_json_array         (JsonObject *object,
+                                       const char *member);
+
 char       *syn_format_time           (const char *iso8601);
 char       *syn_format_time_usec      (gint64      usec,
                                        gboolean    with_time);
@@ -18,5 +23,12 @@ char       *syn_format_event_subject  (JsonObject *event);
 char       *syn_format_event_summary  (JsonObject *event);
 char       *syn_format_batch_summary  (JsonObject *summary);
 char       *syn_format_value          (JsonNode   *value);
+const char *syn_format_field          (const char *field);
+char       *syn_format_list           (const char * const *parts,
+                                       guint       n);
+char       *syn_format_outputs        (gint64      assets,
+                                       gint64      cables,
+                                       gint64      edges);
+char       *syn_format_rule_status    (JsonObject *line);
 
 G_END_DECLS

@@ -18,10 +18,14 @@ struct _SynWindow
   SynSignInDialog      *sign_in_dialog; /* weak */
   guint                 banner_timeout;
   gboolean              syncing_dropdown;
+  gboolean              narrow;
+  guint                 narrow_idle;
 
   GtkDropDown          *project_dropdown;
   GtkSpinner           *spinner;
   GtkLabel             *connection_label;
+  GtkWidget            *header_switcher;
+  GtkWidget            *switcher_bar;
   GtkRevealer          *banner_revealer;
   GtkWidget            *banner;
   GtkImage             *banner_icon;

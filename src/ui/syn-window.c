@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* syn-window.c: SynWindow: the project selector, the view switcher and the connection state in the
- * header bar; the execution panel, the timeline and the asset history bound to one SynSession. */
+ * header bar; the execution panel, the timeline and the asset history bound to one SynSession.
+ *
+ * Narrower than NARROW_WIDTH (a phone, half a small screen), the view
+ * switcher moves to a bar at the bottom and the execution panel shows its
+ * filters or its run, one at a time. Nothing of that changes how narrow the
+ * window may be made, so the switch cannot swing back and forth. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -9,6 +14,7 @@
 #include "syn-window-private.h"
 
 #define INFO_BANNER_SECONDS 10
+#define NARROW_WIDTH        720
 
 G_DEFINE_FINAL_TYPE (SynWindow, syn_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -55,6 +61,40 @@ static char *
 project_name (SynProject *project)
 {
   return g_strdup (project ? project->name : "");
+}
+
+/* The project's name; in the button (@in_button) it gives way to the
+ * window's width, ellipsized. */
+static void
+project_item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer in_button)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (GPOINTER_TO_INT (in_button))
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+project_item_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer in_button)
+{
+  SynProject *project = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), project ? project->name : "");
+}
+
+static GtkListItemFactory *
+project_factory (gboolean in_button)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (project_item_setup), GINT_TO_POINTER (in_button));
+  g_signal_connect (factory, "bind", G_CALLBACK (project_item_bind), GINT_TO_POINTER (in_button));
+  return factory;
 }
 
 static void
@@ -106,6 +146,14 @@ on_dropdown_selected (SynWindow *self)
     syn_session_set_project (self->session, project);
 }
 
+/* Narrow, "Local" gives its room to the project's name: only a server is
+ * worth saying there. */
+static void
+update_connection_visible (SynWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->connection_label), !self->narrow || syn_session_get_remote (self->session));
+}
+
 static void
 on_connection_changed (SynWindow *self)
 {
@@ -118,6 +166,7 @@ on_connection_changed (SynWindow *self)
                                syn_session_get_remote (self->session)
                                ? _("Connected to a team server")
                                : self->local_db);
+  update_connection_visible (self);
   _syn_window_update_actions (self);
 }
 
@@ -222,6 +271,46 @@ on_show_asset (SynSession *session, const char *asset_id, const char *tag, SynWi
 }
 
 /* ------------------------------------------------------------------------- */
+/* Narrow windows                                                            */
+
+static gboolean
+apply_narrow (gpointer data)
+{
+  SynWindow *self = data;
+
+  self->narrow_idle = 0;
+  gtk_widget_set_visible (self->header_switcher, !self->narrow);
+  gtk_widget_set_visible (self->switcher_bar, self->narrow);
+  update_connection_visible (self);
+  syn_execution_panel_set_narrow (self->execution_panel, self->narrow);
+  syn_asset_history_view_set_narrow (self->history_view, self->narrow);
+  return G_SOURCE_REMOVE;
+}
+
+/* The layout follows the width once it is known, never during the
+ * allocation itself. */
+static void
+syn_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+  gboolean narrow = width < NARROW_WIDTH;
+
+  GTK_WIDGET_CLASS (syn_window_parent_class)->size_allocate (widget, width, height, baseline);
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      if (self->narrow_idle == 0)
+        self->narrow_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, apply_narrow, self, NULL);
+    }
+}
+
+/* Whether the window is laid out for a narrow width. */
+gboolean
+syn_window_get_narrow (SynWindow *self)
+{
+  g_return_val_if_fail (SYN_IS_WINDOW (self), FALSE);
+  return self->narrow;
+}
 
 static gboolean
 syn_window_close_request (GtkWindow *window)
@@ -252,6 +341,7 @@ syn_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->banner_timeout, g_source_remove);
+  g_clear_handle_id (&self->narrow_idle, g_source_remove);
   if (self->sign_in_dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->sign_in_dialog), (gpointer *) &self->sign_in_dialog);
   self->sign_in_dialog = NULL;
@@ -296,6 +386,7 @@ syn_window_class_init (SynWindowClass *klass)
   object_class->dispose = syn_window_dispose;
   object_class->finalize = syn_window_finalize;
   window_class->close_request = syn_window_close_request;
+  widget_class->size_allocate = syn_window_size_allocate;
 
   g_type_ensure (SYN_TYPE_EXECUTION_PANEL);
   g_type_ensure (SYN_TYPE_TIMELINE_VIEW);
@@ -304,6 +395,8 @@ syn_window_class_init (SynWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynWindow, project_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, connection_label);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, header_switcher);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_icon);
@@ -327,6 +420,13 @@ syn_window_init (SynWindow *self)
 
   name = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL, G_CALLBACK (project_name), NULL, NULL);
   gtk_drop_down_set_expression (self->project_dropdown, name);
+  {
+    g_autoptr(GtkListItemFactory) button = project_factory (TRUE);
+    g_autoptr(GtkListItemFactory) list = project_factory (FALSE);
+
+    gtk_drop_down_set_factory (self->project_dropdown, button);
+    gtk_drop_down_set_list_factory (self->project_dropdown, list);
+  }
   gtk_drop_down_set_model (self->project_dropdown, syn_session_get_projects (self->session));
   g_signal_connect_swapped (self->project_dropdown, "notify::selected", G_CALLBACK (on_dropdown_selected), self);
 

@@ -30,5 +30,6 @@ SynExecutionPanel   *syn_window_get_execution_panel  (SynWindow      *self);
 SynTimelineView     *syn_window_get_timeline_view    (SynWindow      *self);
 SynAssetHistoryView *syn_window_get_history_view     (SynWindow      *self);
 const char          *syn_window_get_banner           (SynWindow      *self);
+gboolean             syn_window_get_narrow           (SynWindow      *self);
 
 G_END_DECLS
