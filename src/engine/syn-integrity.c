@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include "syn-batch.h"
-#include "syn-derivation.h"
 #include "syn-engine-error.h"
 #include "syn-integrity.h"
 
@@ -333,82 +332,75 @@ missing_ends (SynStore *store, const char *project_id, const char *a, const char
   return g_steal_pointer (&missing);
 }
 
-/* @row (taken) with why it dangles and the batch that last wrote it. */
-static JsonNode *
-dangling_row (SynStore *store, const char *project_id, JsonNode *row, const char *aggregate_type, const char *id,
+/* One finding of the references check: @row (taken) is the entity, @what
+ * names it in the message. */
+static gboolean
+add_dangling (SynStore *store, const char *project_id, JsonArray *findings, const char *kind,
+              const char *aggregate_type, const char *id, const char *what, JsonNode *row,
               const char *a, const char *b, GError **error)
 {
   g_autoptr(JsonNode) owned = row;
+  g_autoptr(JsonArray) missing = NULL;
+  g_autoptr(GString) message = g_string_new (NULL);
   g_autofree char *batch = NULL;
-  JsonArray *missing;
-  JsonObject *object = json_node_get_object (row);
+  JsonObject *finding;
 
   if (!(missing = missing_ends (store, project_id, a, b, error)))
-    return NULL;
-  json_object_set_array_member (object, "missing_asset_ids", missing);
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (missing); i++)
+    {
+      const char *asset_id = json_array_get_string_element (missing, i);
+      g_autofree char *why = why_missing (store, project_id, asset_id);
+
+      g_string_append_printf (message, "%s%s refers to asset %s, which %s", i ? "; " : "", what, asset_id, why);
+    }
   batch = syn_integrity_last_batch (store, project_id, aggregate_type, id, NULL);
-  syn_json_set_string_or_null (object, "batch", batch);
-  return g_steal_pointer (&owned);
+
+  finding = json_object_new ();
+  json_object_set_string_member (finding, "check", SYN_INTEGRITY_CHECK);
+  json_object_set_string_member (finding, "kind", kind);
+  json_object_set_string_member (finding, "entity_type", aggregate_type);
+  json_object_set_string_member (finding, "entity_id", id);
+  syn_json_set_string_or_null (finding, "batch", batch);
+  json_object_set_string_member (finding, "message", message->str);
+  json_object_set_array_member (finding, "missing_asset_ids", g_steal_pointer (&missing));
+  json_object_set_member (finding, "entity", g_steal_pointer (&owned));
+  json_array_add_object_element (findings, finding);
+  return TRUE;
 }
 
-JsonNode *
-syn_integrity_verify (SynStore *store, const char *project_id, GError **error)
+gboolean
+syn_integrity_find_dangling (SynStore *store, const char *project_id, JsonArray *findings, GError **error)
 {
   g_autoptr(GPtrArray) edges = NULL;
   g_autoptr(GPtrArray) cables = NULL;
-  g_autoptr(GPtrArray) orphans = NULL;
-  g_autoptr(JsonArray) edge_rows = json_array_new ();
-  g_autoptr(JsonArray) cable_rows = json_array_new ();
-  g_autoptr(JsonArray) orphan_rows = json_array_new ();
-  JsonObject *answer;
 
-  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
-  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (findings != NULL, FALSE);
 
   if (!(edges = syn_store_list_dangling_edges (store, project_id, error)) ||
-      !(cables = syn_store_list_dangling_cables (store, project_id, error)) ||
-      !(orphans = syn_store_list_orphaned_assets (store, project_id, error)))
-    return NULL;
+      !(cables = syn_store_list_dangling_cables (store, project_id, error)))
+    return FALSE;
   for (guint i = 0; i < edges->len; i++)
     {
       SynEdge *edge = g_ptr_array_index (edges, i);
-      JsonNode *row = dangling_row (store, project_id, syn_edge_to_json (edge), SYN_AGGREGATE_EDGE, edge->id,
-                                    edge->source_asset_id, edge->target_asset_id, error);
+      g_autofree char *what = g_strdup_printf ("the \"%s\" edge %s", edge->relation, edge->id);
 
-      if (row == NULL)
-        return NULL;
-      json_array_add_element (edge_rows, row);
+      if (!add_dangling (store, project_id, findings, "dangling_edge", SYN_AGGREGATE_EDGE, edge->id, what,
+                         syn_edge_to_json (edge), edge->source_asset_id, edge->target_asset_id, error))
+        return FALSE;
     }
   for (guint i = 0; i < cables->len; i++)
     {
       SynCable *cable = g_ptr_array_index (cables, i);
-      JsonNode *row = dangling_row (store, project_id, syn_cable_to_json (cable), SYN_AGGREGATE_CABLE, cable->id,
-                                    cable->from_asset_id, cable->to_asset_id, error);
+      g_autofree char *what = g_strdup_printf ("cable %s", cable->tag);
 
-      if (row == NULL)
-        return NULL;
-      json_array_add_element (cable_rows, row);
+      if (!add_dangling (store, project_id, findings, "dangling_cable", SYN_AGGREGATE_CABLE, cable->id, what,
+                         syn_cable_to_json (cable), cable->from_asset_id, cable->to_asset_id, error))
+        return FALSE;
     }
-  for (guint i = 0; i < orphans->len; i++)
-    {
-      SynAsset *asset = g_ptr_array_index (orphans, i);
-      JsonObject *row = json_object_new ();
-
-      json_object_set_string_member (row, "id", asset->id);
-      json_object_set_string_member (row, "tag", asset->tag);
-      json_object_set_string_member (row, "type", asset->type);
-      syn_json_set_string_or_null (row, "rule_id", syn_derivation_get_rule_id (asset->derivation));
-      syn_json_set_string_or_null (row, "source_asset_id", syn_derivation_get_source (asset->derivation));
-      json_array_add_object_element (orphan_rows, row);
-    }
-
-  answer = json_object_new ();
-  json_object_set_string_member (answer, "project_id", project_id);
-  json_object_set_boolean_member (answer, "ok", edges->len == 0 && cables->len == 0);
-  json_object_set_array_member (answer, "dangling_edges", g_steal_pointer (&edge_rows));
-  json_object_set_array_member (answer, "dangling_cables", g_steal_pointer (&cable_rows));
-  json_object_set_array_member (answer, "orphaned_outputs", g_steal_pointer (&orphan_rows));
-  return syn_json_node_new_object (answer);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -428,24 +420,31 @@ deletion_reason (SynStore *store, const char *project_id, const char *a, const c
   return g_steal_pointer (&reason);
 }
 
+/* Under the project's lock: what dangles, and (unless @dry_run) its deletion
+ * with events, caused by one INTEGRITY_REPAIRED. */
 static JsonNode *
-repair_locked (SynBatch *batch, const char *project_id, gboolean *any, GError **error)
+repair_locked (SynBatch *batch, const char *project_id, gboolean dry_run, gboolean *wrote, GError **error)
 {
   SynStore *store = syn_batch_get_store (batch);
   g_autoptr(GPtrArray) edges = NULL;
   g_autoptr(GPtrArray) cables = NULL;
+  g_autoptr(JsonArray) findings = json_array_new ();
   g_autoptr(SynEvent) cause = NULL;
-  JsonObject *payload, *answer;
+  gboolean any;
+  JsonObject *answer;
 
   if (!syn_store_lock_project (store, project_id, error) ||
+      !syn_integrity_find_dangling (store, project_id, findings, error) ||
       !(edges = syn_store_list_dangling_edges (store, project_id, error)) ||
       !(cables = syn_store_list_dangling_cables (store, project_id, error)))
     return NULL;
 
-  *any = edges->len > 0 || cables->len > 0;
-  if (*any)
+  any = edges->len > 0 || cables->len > 0;
+  *wrote = any && !dry_run;
+  if (*wrote)
     {
-      payload = json_object_new ();
+      JsonObject *payload = json_object_new ();
+
       json_object_set_string_member (payload, "reason",
                                      "edges and cables that refer to assets that do not exist, "
                                      "written before the database checked references");
@@ -457,7 +456,7 @@ repair_locked (SynBatch *batch, const char *project_id, gboolean *any, GError **
       if (cause == NULL)
         return NULL;
     }
-  for (guint i = 0; i < edges->len; i++)
+  for (guint i = 0; *wrote && i < edges->len; i++)
     {
       SynEdge *edge = g_ptr_array_index (edges, i);
       g_autoptr(JsonObject) reason = deletion_reason (store, project_id, edge->source_asset_id,
@@ -470,7 +469,7 @@ repair_locked (SynBatch *batch, const char *project_id, gboolean *any, GError **
       if (!(event = syn_batch_delete_edge (batch, edge, NULL, cause->id, error)))
         return NULL;
     }
-  for (guint i = 0; i < cables->len; i++)
+  for (guint i = 0; *wrote && i < cables->len; i++)
     {
       SynCable *cable = g_ptr_array_index (cables, i);
       g_autoptr(JsonObject) reason = deletion_reason (store, project_id, cable->from_asset_id,
@@ -486,20 +485,25 @@ repair_locked (SynBatch *batch, const char *project_id, gboolean *any, GError **
   syn_batch_set_metadata (batch, NULL);
 
   answer = json_object_new ();
-  json_object_set_string_member (answer, "status", *any ? "repaired" : "nothing_to_repair");
+  json_object_set_string_member (answer, "status", !any ? "nothing_to_repair" : dry_run ? "dry_run" : "repaired");
   json_object_set_string_member (answer, "project_id", project_id);
-  syn_json_set_string_or_null (answer, "correlation_id", *any ? syn_batch_get_correlation_id (batch) : NULL);
-  json_object_set_int_member (answer, "edges_deleted", edges->len);
-  json_object_set_int_member (answer, "cables_deleted", cables->len);
+  syn_json_set_string_or_null (answer, "correlation_id", *wrote ? syn_batch_get_correlation_id (batch) : NULL);
+  json_object_set_int_member (answer, "edges_deleted", dry_run ? 0 : edges->len);
+  json_object_set_int_member (answer, "cables_deleted", dry_run ? 0 : cables->len);
+  json_object_set_array_member (answer, "findings", g_steal_pointer (&findings));
   return syn_json_node_new_object (answer);
 }
 
 JsonNode *
-syn_integrity_repair (SynStore *store, const char *project_id, const char *user_id, GError **error)
+syn_integrity_repair (SynStore    *store,
+                      const char  *project_id,
+                      const char  *user_id,
+                      gboolean     dry_run,
+                      GError     **error)
 {
   g_autoptr(SynBatch) batch = NULL;
   g_autoptr(JsonNode) answer = NULL;
-  gboolean any = FALSE;
+  gboolean wrote = FALSE;
   gboolean valid = FALSE;
 
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
@@ -510,16 +514,18 @@ syn_integrity_repair (SynStore *store, const char *project_id, const char *user_
    * and the deletions */
   if (!(batch = syn_batch_begin (store, project_id, user_id, error)))
     return NULL;
-  answer = repair_locked (batch, project_id, &any, error);
-  if (answer == NULL || !any)
+  answer = repair_locked (batch, project_id, dry_run, &wrote, error);
+  if (answer == NULL || !wrote)
     {
-      /* nothing to repair makes no batch and no event */
+      /* a dry run, or nothing to repair, makes no batch and no event */
       syn_batch_abandon (batch);
       if (answer == NULL)
         return NULL;
     }
   else if (!syn_batch_commit (batch, error))
     return NULL;
+  if (dry_run)
+    return g_steal_pointer (&answer);
 
   /* other projects may still break the constraints: then they stay as they
    * are, enforced on every new row */

@@ -6,25 +6,30 @@
 
 G_BEGIN_DECLS
 
-/* Read-only: {project_id, ok, dangling_edges: [edge + missing_asset_ids,
- * batch], dangling_cables: [cable + missing_asset_ids, batch],
- * orphaned_outputs: [{id, tag, type, rule_id, source_asset_id}]}. ok is
- * false when an edge or a cable points at an asset that is not there (what
- * repair deletes); orphaned outputs are rule outputs whose source is gone,
- * which the next run takes back. */
-JsonNode *syn_integrity_verify (SynStore    *store,
-                                const char  *project_id,
-                                GError     **error);
+/* The name of the check below in `synapse verify`'s list. */
+#define SYN_INTEGRITY_CHECK "references"
+
+/* Adds a finding to @findings for each edge or cable of the project with an
+ * end that is no asset of it: {check: "references", kind: "dangling_edge" |
+ * "dangling_cable", entity_type, entity_id, batch (the last that wrote it,
+ * or null), message, missing_asset_ids, entity}. Read-only. */
+gboolean  syn_integrity_find_dangling (SynStore    *store,
+                                       const char  *project_id,
+                                       JsonArray   *findings,
+                                       GError     **error);
 /* Deletes every dangling edge and cable of the project as one batch of its
- * own: INTEGRITY_REPAIRED (why, and what), then RELATIONSHIP_DELETED and
- * CABLE_DELETED caused by it. Then validates the constraints where nothing
- * breaks them any more. {status: "repaired" | "nothing_to_repair",
- * project_id, correlation_id (null when nothing), edges_deleted,
- * cables_deleted, constraints_valid}. */
-JsonNode *syn_integrity_repair (SynStore    *store,
-                                const char  *project_id,
-                                const char  *user_id,
-                                GError     **error);
+ * own: INTEGRITY_REPAIRED (why, and how many), then RELATIONSHIP_DELETED and
+ * CABLE_DELETED caused by it, each saying which ends are missing. Then
+ * validates the constraints where nothing breaks them any more. @dry_run:
+ * only says what it would delete. {status: "repaired" | "nothing_to_repair"
+ * | "dry_run", project_id, correlation_id (null without a batch),
+ * edges_deleted, cables_deleted, findings (as above: what it deletes),
+ * constraints_valid (not for a dry run)}. */
+JsonNode *syn_integrity_repair        (SynStore    *store,
+                                       const char  *project_id,
+                                       const char  *user_id,
+                                       gboolean     dry_run,
+                                       GError     **error);
 
 /* The checks of the batches that put entities back (rollback, redo): each
  * fails with SYN_ENGINE_ERROR_CONFLICT and a sentence naming the entity and

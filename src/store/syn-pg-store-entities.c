@@ -498,19 +498,6 @@ pg_list_dangling_cables (SynStore *store, const char *project_id, GError **error
                              "ORDER BY c.tag", &p, read_cable, error);
 }
 
-static GPtrArray *
-pg_list_orphaned_assets (SynStore *store, const char *project_id, GError **error)
-{
-  g_auto(SynPgParams) p = { 0 };
-
-  _syn_pg_add_text (&p, project_id);
-  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " ASSET_COLS " FROM assets o WHERE o.project_id = $1 "
-                             "AND o.derivation ->> 'source_asset_id' IS NOT NULL "
-                             "AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.project_id = o.project_id "
-                             "AND a.id = o.derivation ->> 'source_asset_id') ORDER BY o.tag",
-                             &p, read_asset, error);
-}
-
 static gboolean
 pg_list_asset_referrers (SynStore *store, const char *project_id, const char * const *asset_ids, guint n_ids,
                          GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error)
@@ -620,7 +607,6 @@ _syn_pg_store_entities_iface_init (SynStoreInterface *iface)
   iface->list_rules = pg_list_rules;
   iface->list_dangling_edges = pg_list_dangling_edges;
   iface->list_dangling_cables = pg_list_dangling_cables;
-  iface->list_orphaned_assets = pg_list_orphaned_assets;
   iface->list_asset_referrers = pg_list_asset_referrers;
   iface->validate_references = pg_validate_references;
 }

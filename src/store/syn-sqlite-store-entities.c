@@ -512,23 +512,6 @@ sqlite_list_dangling_cables (SynStore *store, const char *project_id, GError **e
   return _syn_sqlite_collect_rows (self, stmt, read_cable, error);
 }
 
-static GPtrArray *
-sqlite_list_orphaned_assets (SynStore *store, const char *project_id, GError **error)
-{
-  SynSqliteStore *self = SYN_SQLITE_STORE (store);
-  sqlite3_stmt *stmt;
-
-  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " ASSET_COLS " FROM assets o WHERE o.project_id = ?1 "
-                                       "AND o.derivation IS NOT NULL "
-                                       "AND json_extract(o.derivation, '$.source_asset_id') IS NOT NULL "
-                                       "AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.project_id = o.project_id "
-                                       "AND a.id = json_extract(o.derivation, '$.source_asset_id')) "
-                                       "ORDER BY o.tag", error)))
-    return NULL;
-  _syn_sqlite_bind_text (stmt, 1, project_id);
-  return _syn_sqlite_collect_rows (self, stmt, read_asset, error);
-}
-
 /* Adds the first column of every row to @ids. */
 static gboolean
 collect_ids (SynSqliteStore *self, sqlite3_stmt *stmt, GPtrArray *ids, GError **error)
@@ -624,7 +607,6 @@ _syn_sqlite_store_entities_iface_init (SynStoreInterface *iface)
   iface->list_rules = sqlite_list_rules;
   iface->list_dangling_edges = sqlite_list_dangling_edges;
   iface->list_dangling_cables = sqlite_list_dangling_cables;
-  iface->list_orphaned_assets = sqlite_list_orphaned_assets;
   iface->list_asset_referrers = sqlite_list_asset_referrers;
   iface->validate_references = sqlite_validate_references;
 }

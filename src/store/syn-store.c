@@ -569,15 +569,6 @@ syn_store_list_dangling_cables (SynStore *self, const char *project_id, GError *
   return SYN_STORE_GET_IFACE (self)->list_dangling_cables (self, project_id, error);
 }
 
-GPtrArray *
-syn_store_list_orphaned_assets (SynStore *self, const char *project_id, GError **error)
-{
-  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
-  g_return_val_if_fail (project_id != NULL, NULL);
-
-  return SYN_STORE_GET_IFACE (self)->list_orphaned_assets (self, project_id, error);
-}
-
 gboolean
 syn_store_list_asset_referrers (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids,
                                 GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error)

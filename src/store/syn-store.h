@@ -105,7 +105,6 @@ struct _SynStoreInterface
   /* Integrity (schema 0004_integrity). */
   GPtrArray *(*list_dangling_edges) (SynStore *self, const char *project_id, GError **error);
   GPtrArray *(*list_dangling_cables) (SynStore *self, const char *project_id, GError **error);
-  GPtrArray *(*list_orphaned_assets) (SynStore *self, const char *project_id, GError **error);
   gboolean (*list_asset_referrers) (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids, GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error);
   gboolean (*validate_references) (SynStore *self, gboolean *all_valid, GError **error);
 
@@ -233,9 +232,6 @@ gboolean syn_store_set_derive_mark (SynStore *self, const char *project_id, gint
  * the cables so, ordered by tag: rows from before the constraints. */
 GPtrArray *syn_store_list_dangling_edges (SynStore *self, const char *project_id, GError **error);
 GPtrArray *syn_store_list_dangling_cables (SynStore *self, const char *project_id, GError **error);
-/* The assets a rule derived from an asset that is gone (derivation's
- * source_asset_id), ordered by tag: the next run takes them back. */
-GPtrArray *syn_store_list_orphaned_assets (SynStore *self, const char *project_id, GError **error);
 /* Adds to each array given (char *, owned by it) the ids of what refers to
  * one of @asset_ids: edges by either end, cables by either end, assets by
  * their derivation's source_asset_id. Any number of ids. */
