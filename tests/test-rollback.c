@@ -9,6 +9,7 @@
 #include "engine/syn-batch.h"
 #include "engine/syn-engine-error.h"
 #include "engine/syn-event-store.h"
+#include "engine/syn-redo-service.h"
 #include "engine/syn-rollback-service.h"
 #include "engine/syn-rule-editor.h"
 #include "engine/syn-rule-engine.h"
@@ -1085,6 +1086,348 @@ test_rollback_of_rollback (SynTestFixture *f, gconstpointer data)
   base_clear (&base);
 }
 
+/* --- Redo (issue 12) ----------------------------------------------------- */
+
+static JsonObject *
+redo (SynTestFixture *f, const char *correlation_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_redo_service_redo (f->store, f->project->id, correlation_id, USER, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  g_assert_false (syn_store_in_transaction (f->store));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "status"), ==, "redone");
+  return json_object_ref (json_node_get_object (answer));
+}
+
+/* The redo is refused with @code (and @message when given), and nothing
+ * changed: same state, same events. */
+static GError *
+redo_refused (SynTestFixture *f, const char *correlation_id, int code)
+{
+  GError *error = NULL;
+  g_autofree char *before = state_hash (f);
+  g_autofree char *after = NULL;
+  guint64 n_events = count_all_events (f);
+  g_autoptr(JsonNode) none = syn_redo_service_redo (f->store, f->project->id, correlation_id, USER, &error);
+
+  g_assert_null (none);
+  g_assert_error (error, SYN_ENGINE_ERROR, code);
+  g_assert_false (syn_store_in_transaction (f->store));
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (count_all_events (f), ==, n_events);
+  return error;
+}
+
+static void
+assert_redo_blockers (SynTestFixture *f, const char *correlation_id, const char * const *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) blockers = syn_redo_service_find_blockers (f->store, f->project->id, correlation_id, &error);
+  guint n = g_strv_length ((char **) expected);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (blockers->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (blockers->pdata[i], ==, expected[i]);
+}
+
+/* The issue's case the other way: a run rolled back, then redone, leaves the
+ * state the run left, through a batch of its own that says what it redoes
+ * and can be rolled back in turn. */
+static void
+test_redo_exact (SynTestFixture *f, gconstpointer data)
+{
+  g_autofree char *import = NULL, *run = NULL, *imported = NULL, *ran = NULL, *after = NULL;
+  g_autoptr(JsonObject) undone = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *summary;
+  const char *redo_id;
+
+  save_pump_rules (f);
+  import = add_pump (f, "210-PP-001", NULL);
+  imported = state_hash (f);
+  run = execute (f);
+  ran = state_hash (f);
+  undone = rollback (f, run, FALSE);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, imported);
+
+  answer = redo (f, run);
+  g_clear_pointer (&after, g_free);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, ran);
+  assert_nothing_dangles (f);
+  assert_strv_equal_array (json_object_get_array_member (answer, "redone"), (const char *[]) { run, NULL });
+  summary = json_object_get_object_member (answer, "summary");
+  g_assert_cmpint (json_object_get_int_member (summary, "assets_created"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (summary, "cables_created"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (summary, "edges_created"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (summary, "assets_deleted"), ==, 0);
+
+  /* BATCH_REDONE first, every change caused by it and naming the batch */
+  redo_id = json_object_get_string_member (answer, "redo_correlation_id");
+  g_assert_cmpstr (redo_id, !=, run);
+  events = syn_store_get_events_by_correlation (f->store, f->project->id, redo_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 4);
+  g_assert_cmpstr (((SynEvent *) events->pdata[0])->event_type, ==, SYN_EVENT_BATCH_REDONE);
+  g_assert_cmpstr (((SynEvent *) events->pdata[0])->aggregate_id, ==, run);
+  for (guint i = 1; i < events->len; i++)
+    {
+      SynEvent *e = events->pdata[i];
+
+      g_assert_cmpstr (e->causation_id, ==, ((SynEvent *) events->pdata[0])->id);
+      g_assert_cmpstr (syn_json_get_string (json_node_get_object (e->metadata), "redo_of"), ==, run);
+      g_assert_cmpstr (e->user_id, ==, USER);
+    }
+  /* the original stays rolled back: the redo is a batch of its own */
+  assert_rolled_back (f, run);
+
+  /* the redo rolls back like any batch, and the run can be redone again */
+  json_object_unref (rollback (f, redo_id, FALSE));
+  g_clear_pointer (&after, g_free);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, imported);
+  again = redo (f, run);
+  g_clear_pointer (&after, g_free);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, ran);
+}
+
+/* Updates and deletions come back as the batch left them. */
+static void
+test_redo_updates_and_deletions (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autofree char *b = NULL, *left = NULL, *after = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  JsonObject *summary;
+  SynBatch *batch;
+
+  base_setup (f, &base);
+  batch = begin (f);
+  update_asset (batch, base.pump1, 60, "Changed");
+  update_cable (batch, base.cable, "#6 AWG");
+  delete_edge (batch, base.edge2);
+  delete_asset (batch, base.pump2);
+  b = commit (batch);
+  left = state_hash (f);
+  json_object_unref (rollback (f, b, FALSE));
+
+  answer = redo (f, b);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, left);
+  summary = json_object_get_object_member (answer, "summary");
+  g_assert_cmpint (json_object_get_int_member (summary, "assets_updated"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (summary, "assets_deleted"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (summary, "cables_updated"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (summary, "edges_deleted"), ==, 1);
+  assert_nothing_dangles (f);
+  base_clear (&base);
+}
+
+/* A later batch on the same entity blocks the redo (409, named); rolling it
+ * back lifts the block. */
+static void
+test_redo_blocked (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *b = NULL, *c = NULL;
+  SynBatch *batch;
+
+  base_setup (f, &base);
+  batch = begin (f);
+  update_asset (batch, base.pump1, 60, NULL);
+  b = commit (batch);
+  json_object_unref (rollback (f, b, FALSE));
+  batch = begin (f);
+  update_asset (batch, base.pump1, 70, "Since");
+  c = commit (batch);
+
+  assert_redo_blockers (f, b, (const char *[]) { c, NULL });
+  error = redo_refused (f, b, SYN_ENGINE_ERROR_ROLLBACK_BLOCKED);
+  g_assert_nonnull (strstr (error->message, c));
+  assert_rolled_back (f, b);
+
+  json_object_unref (rollback (f, c, FALSE));
+  assert_redo_blockers (f, b, (const char *[]) { NULL });
+  answer = redo (f, b);
+  base_clear (&base);
+}
+
+/* What a redo would delete that a later batch refers to, and an end a later
+ * batch deleted: both block, by the batch that did it. */
+static void
+test_redo_blocked_by_references (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b = NULL, *d = NULL, *e = NULL, *g = NULL, *edge = NULL;
+  SynBatch *batch;
+
+  base_setup (f, &base);
+  /* B deletes pump2 (and the edge to it); undone; D hangs a new edge on it */
+  batch = begin (f);
+  delete_edge (batch, base.edge2);
+  delete_asset (batch, base.pump2);
+  b = commit (batch);
+  json_object_unref (rollback (f, b, FALSE));
+  batch = begin (f);
+  edge = create_edge (batch, base.motor, base.pump2, "feeds");
+  d = commit (batch);
+  assert_redo_blockers (f, b, (const char *[]) { d, NULL });
+  error = redo_refused (f, b, SYN_ENGINE_ERROR_ROLLBACK_BLOCKED);
+  g_assert_nonnull (strstr (error->message, d));
+  g_clear_error (&error);
+
+  /* E makes an edge to pump1; undone; G deletes pump1 with what touches it */
+  batch = begin (f);
+  g_free (create_edge (batch, base.pump2, base.pump1, "backs-up"));
+  e = commit (batch);
+  json_object_unref (rollback (f, e, FALSE));
+  g_assert_true (syn_asset_editor_delete (f->store, f->project->id, USER, base.pump1, &g, &error));
+  g_assert_no_error (error);
+  assert_redo_blockers (f, e, (const char *[]) { g, NULL });
+  error = redo_refused (f, e, SYN_ENGINE_ERROR_ROLLBACK_BLOCKED);
+  g_assert_nonnull (strstr (error->message, g));
+  assert_nothing_dangles (f);
+  base_clear (&base);
+}
+
+/* The tag a batch created taken since by another asset: said in the domain's
+ * words. An end that went with a rolled-back batch: redo that one first. */
+static void
+test_redo_conflicts (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) undone = NULL;
+  g_autofree char *b = NULL, *c = NULL, *made = NULL, *twin = NULL, *expected = NULL;
+  g_autofree char *import = NULL, *run = NULL, *pump = NULL;
+  SynBatch *batch;
+
+  base_setup (f, &base);
+  batch = begin (f);
+  made = create_asset (batch, "210-MT-077", "MOTOR", 10);
+  b = commit (batch);
+  json_object_unref (rollback (f, b, FALSE));
+  batch = begin (f);
+  twin = create_asset (batch, "210-MT-077", "MOTOR", 20);
+  c = commit (batch);
+  error = redo_refused (f, b, SYN_ENGINE_ERROR_CONFLICT);
+  expected = g_strdup_printf ("Cannot redo batch %s: tag 210-MT-077 is in use by asset %s since batch %s",
+                              b, twin, c);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+  g_clear_pointer (&expected, g_free);
+
+  /* the pump's batch and the run undone together; the run alone cannot come back */
+  save_pump_rules (f);
+  import = add_pump (f, "210-PP-009", &pump);
+  run = execute (f);
+  undone = rollback (f, import, TRUE);
+  error = redo_refused (f, run, SYN_ENGINE_ERROR_CONFLICT);
+  g_assert_true (g_str_has_prefix (error->message, "Cannot redo batch "));
+  expected = g_strdup_printf ("which is gone since batch %s, which made it, was rolled back", import);
+  g_assert_nonnull (strstr (error->message, expected));
+  assert_nothing_dangles (f);
+  base_clear (&base);
+}
+
+/* Undoing a rollback is redoing it: every batch it undid, oldest first. */
+static void
+test_redo_rollback (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) none = NULL;
+  g_autoptr(JsonObject) undone = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *import = NULL, *run = NULL, *ran = NULL, *after = NULL, *expected = NULL;
+  const char *rollback_id;
+
+  save_pump_rules (f);
+  import = add_pump (f, "210-PP-001", NULL);
+  run = execute (f);
+  ran = state_hash (f);
+  undone = rollback (f, import, TRUE);
+  rollback_id = json_object_get_string_member (undone, "rollback_correlation_id");
+
+  /* the rollback itself cannot be rolled back: the refusal says what to do */
+  none = syn_rollback_service_rollback (f->store, f->project->id, rollback_id, USER, FALSE, &error);
+  g_assert_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CONFLICT);
+  expected = g_strdup_printf ("Batch %s is a rollback of batch %s and 1 later ones: to undo it, redo it, which "
+                              "redoes them oldest first (synapse redo %s)", rollback_id, import, rollback_id);
+  g_assert_cmpstr (error->message, ==, expected);
+
+  answer = redo (f, rollback_id);
+  assert_strv_equal_array (json_object_get_array_member (answer, "redone"), (const char *[]) { import, run, NULL });
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, ran);
+  assert_nothing_dangles (f);
+
+  /* twice: the first redo stands in the way */
+  g_clear_error (&error);
+  error = redo_refused (f, rollback_id, SYN_ENGINE_ERROR_ROLLBACK_BLOCKED);
+  g_assert_nonnull (strstr (error->message, json_object_get_string_member (answer, "redo_correlation_id")));
+}
+
+/* A batch of rule changes comes back too. */
+static void
+test_redo_rule_changes (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(SynRule) rule = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *saved = NULL;
+  JsonObject *summary;
+
+  save_pump_rules (f);
+  rule = syn_store_get_rule (f->store, "pump-motor", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rule);
+  g_assert_true (syn_rule_editor_delete (f->store, "pump-motor", f->project->id, USER, &saved, &error));
+  g_assert_no_error (error);
+  json_object_unref (rollback (f, saved, FALSE));
+  g_clear_object (&rule);
+  rule = syn_store_get_rule (f->store, "pump-motor", &error);
+  g_assert_nonnull (rule);
+
+  answer = redo (f, saved);
+  summary = json_object_get_object_member (answer, "summary");
+  g_assert_cmpint (json_object_get_int_member (summary, "rules_changed"), ==, 1);
+  g_clear_object (&rule);
+  rule = syn_store_get_rule (f->store, "pump-motor", &error);
+  g_assert_null (rule);
+}
+
+static void
+test_redo_refusals (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  base_setup (f, &base);
+  error = redo_refused (f, base.batch, SYN_ENGINE_ERROR_INVALID);
+  expected = g_strdup_printf ("Batch %s is not rolled back: there is nothing to redo", base.batch);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+  error = redo_refused (f, "00000000-0000-0000-0000-000000000007", SYN_ENGINE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  error = redo_refused (f, "not-a-uuid", SYN_ENGINE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "Invalid correlation_id format");
+  base_clear (&base);
+}
+
 /* --- Failure and races --------------------------------------------------- */
 
 static void
@@ -1317,6 +1660,14 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/rollback/restore-needs-both-ends", test_restore_needs_both_ends);
   SYN_TEST_ADD ("/synapse/rollback/tag-in-use", test_tag_in_use);
   SYN_TEST_ADD ("/synapse/rollback/rollback-of-rollback", test_rollback_of_rollback);
+  SYN_TEST_ADD ("/synapse/rollback/redo-exact", test_redo_exact);
+  SYN_TEST_ADD ("/synapse/rollback/redo-updates-and-deletions", test_redo_updates_and_deletions);
+  SYN_TEST_ADD ("/synapse/rollback/redo-blocked", test_redo_blocked);
+  SYN_TEST_ADD ("/synapse/rollback/redo-blocked-by-references", test_redo_blocked_by_references);
+  SYN_TEST_ADD ("/synapse/rollback/redo-conflicts", test_redo_conflicts);
+  SYN_TEST_ADD ("/synapse/rollback/redo-rollback", test_redo_rollback);
+  SYN_TEST_ADD ("/synapse/rollback/redo-rule-changes", test_redo_rule_changes);
+  SYN_TEST_ADD ("/synapse/rollback/redo-refusals", test_redo_refusals);
 
   return g_test_run ();
 }

@@ -766,9 +766,9 @@ check_not_a_rollback (SynStore *store, const char *project_id, const char *corre
                  correlation_id, target, target);
   else
     g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CONFLICT,
-                 "Batch %s is a rollback: to undo a rollback, redo batch %s and the %u later batches it "
-                 "rolled back with it (synapse redo %s --cascade)",
-                 correlation_id, target, events->len - 1, target);
+                 "Batch %s is a rollback of batch %s and %u later ones: to undo it, redo it, which redoes "
+                 "them oldest first (synapse redo %s)",
+                 correlation_id, target, events->len - 1, correlation_id);
   return FALSE;
 }
 
