@@ -1379,6 +1379,45 @@ test_redo_rollback (SynTestFixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, json_object_get_string_member (answer, "redo_correlation_id")));
 }
 
+/* A cascade undone one batch at a time, oldest first: the redo of the older
+ * batch is no obstacle to the later one's. The other way round, it is. */
+static void
+test_redo_in_turn (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) undone = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autofree char *import = NULL, *run = NULL, *ran = NULL, *after = NULL;
+  Base base = { 0 };
+  g_autofree char *b = NULL, *c = NULL;
+  SynBatch *batch;
+
+  save_pump_rules (f);
+  import = add_pump (f, "210-PP-050", NULL);
+  run = execute (f);
+  ran = state_hash (f);
+  undone = rollback (f, import, TRUE);
+  first = redo (f, import);
+  second = redo (f, run);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, ran);
+  assert_nothing_dangles (f);
+
+  /* B then C on one asset, both undone; C redone first stands in B's way */
+  base_setup (f, &base);
+  batch = begin (f);
+  update_asset (batch, base.pump1, 60, NULL);
+  b = commit (batch);
+  batch = begin (f);
+  update_asset (batch, base.pump1, 70, NULL);
+  c = commit (batch);
+  json_object_unref (rollback (f, b, TRUE));
+  json_object_unref (redo (f, c));
+  error = redo_refused (f, b, SYN_ENGINE_ERROR_ROLLBACK_BLOCKED);
+  base_clear (&base);
+}
+
 /* A batch of rule changes comes back too. */
 static void
 test_redo_rule_changes (SynTestFixture *f, gconstpointer data)
@@ -1666,6 +1705,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/rollback/redo-blocked-by-references", test_redo_blocked_by_references);
   SYN_TEST_ADD ("/synapse/rollback/redo-conflicts", test_redo_conflicts);
   SYN_TEST_ADD ("/synapse/rollback/redo-rollback", test_redo_rollback);
+  SYN_TEST_ADD ("/synapse/rollback/redo-in-turn", test_redo_in_turn);
   SYN_TEST_ADD ("/synapse/rollback/redo-rule-changes", test_redo_rule_changes);
   SYN_TEST_ADD ("/synapse/rollback/redo-refusals", test_redo_refusals);
 
