@@ -45,6 +45,9 @@ const SynApiRoute syn_api_routes[] = {
     .project = 1 },
   { "GET", "api/v1/projects/{project_id}/status", SYN_OP_PROJECT_STATUS, "", NULL, SYN_BODY_NONE, 200, VIEWER,
     .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/verify", SYN_OP_VERIFY, "", NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+  { "POST", "api/v1/projects/{project_id}/repair", SYN_OP_REPAIR, "", "dry_run", SYN_BODY_JSON, 200, ENGINEER,
+    .project = 1, .writes = 1 },
 
   { "GET", "api/v1/projects/{project_id}/assets", SYN_OP_LIST_ASSETS, "type,q," PAGE, NULL, SYN_BODY_NONE, 200, VIEWER,
     .project = 1 },
@@ -89,6 +92,8 @@ const SynApiRoute syn_api_routes[] = {
     200, ENGINEER, .project = 1, .writes = 1 },
   { "GET", "api/v1/rules/rollback/blockers", SYN_OP_ROLLBACK_BLOCKERS, "project_id,correlation_id", NULL, SYN_BODY_NONE,
     200, VIEWER, .project = 1 },
+  { "POST", "api/v1/rules/redo", SYN_OP_REDO, "project_id", "project_id,correlation_id", SYN_BODY_JSON, 200, ENGINEER,
+    .project = 1, .writes = 1 },
 
   { "GET", "api/v1/events/timeline", SYN_OP_TIMELINE, TIMELINE_QUERY, NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
   { "GET", "api/v1/events/assets/{asset_id}/history", SYN_OP_ASSET_HISTORY, "project_id", NULL, SYN_BODY_NONE, 200,

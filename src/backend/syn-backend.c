@@ -7,7 +7,31 @@
 #include "store/syn-store.h"
 #include "syn-backend.h"
 
-G_DEFINE_QUARK (syn-backend-error-quark, syn_backend_error)
+/* An extended error domain: a refusal can carry details (JSON). */
+typedef struct
+{
+  JsonNode *details;
+} SynBackendErrorPrivate;
+
+static void
+syn_backend_error_private_init (SynBackendErrorPrivate *priv)
+{
+  priv->details = NULL;
+}
+
+static void
+syn_backend_error_private_copy (const SynBackendErrorPrivate *src, SynBackendErrorPrivate *dest)
+{
+  dest->details = src->details ? json_node_copy (src->details) : NULL;
+}
+
+static void
+syn_backend_error_private_clear (SynBackendErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->details, json_node_unref);
+}
+
+G_DEFINE_EXTENDED_ERROR (SynBackendError, syn_backend_error)
 G_DEFINE_INTERFACE (SynBackend, syn_backend, G_TYPE_OBJECT)
 
 static void
@@ -264,6 +288,28 @@ syn_backend_error_from_other (GError **error)
     }
   else if (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  e->domain = SYN_BACKEND_ERROR;
-  e->code = code;
+  /* a new error, not the domain changed in place: this domain's errors
+   * carry room for details that the other's were not given */
+  *error = g_error_new_literal (SYN_BACKEND_ERROR, code, e->message);
+  g_error_free (e);
+}
+
+JsonNode *
+syn_backend_error_get_details (const GError *error)
+{
+  if (error == NULL || error->domain != SYN_BACKEND_ERROR)
+    return NULL;
+  return syn_backend_error_get_private (error)->details;
+}
+
+void
+syn_backend_error_set_details (GError *error, JsonNode *details)
+{
+  SynBackendErrorPrivate *priv;
+
+  g_return_if_fail (error != NULL && error->domain == SYN_BACKEND_ERROR);
+
+  priv = syn_backend_error_get_private (error);
+  g_clear_pointer (&priv->details, json_node_unref);
+  priv->details = details;
 }

@@ -49,7 +49,12 @@ typedef enum {
 #define SYN_OP_RESET_ASSET     "reset_asset"     /* {project_id, asset_id, properties?, fields?, rules? | all: true} -> asset + correlation_id */
 
 #define SYN_OP_ROLLBACK        "rollback"        /* {project_id, correlation_id, cascade?} -> {status, correlation_id, rollback_correlation_id, rolled_back_events, summary, cascaded} */
-#define SYN_OP_ROLLBACK_BLOCKERS "rollback_blockers" /* {project_id, correlation_id} -> {correlation_id, blocking_batches: [{correlation_id, executed_at, events_count}]} */
+#define SYN_OP_ROLLBACK_BLOCKERS "rollback_blockers" /* {project_id, correlation_id} -> {correlation_id, blocking_batches: [{correlation_id, executed_at, user_id, events_count}]} */
+#define SYN_OP_REDO            "redo"            /* {project_id, correlation_id} -> {status, correlation_id, redone, redo_correlation_id, summary} */
+/* A refusal of rollback or redo for the batches in the way is a 409 whose
+ * details are {correlation_id, blocking_batches} as above. */
+#define SYN_OP_VERIFY          "verify"          /* {project_id} -> {project_id, ok, checks: [{name, ok, findings}], findings: [{check, kind, message, ...}]} */
+#define SYN_OP_REPAIR          "repair"          /* {project_id, dry_run?} -> {status, project_id, correlation_id, edges_deleted, cables_deleted, findings, constraints_valid?} */
 
 /* Users, sessions and project membership. The acting user is the call's
  * "_user_id" (set by the server, never by a client). */
@@ -140,5 +145,12 @@ JsonNode   *syn_backend_call_sync       (SynBackend          *self,
                                          GError             **error);
 int         syn_backend_error_to_http_status (const GError   *error);
 void        syn_backend_error_from_other     (GError        **error);
+/* What a refusal says beyond its message, for a client to show (a 409's
+ * blocking batches, say): a JSON object carried by a SYN_BACKEND_ERROR and
+ * across the wire as the error body's "details"; NULL when none. */
+JsonNode   *syn_backend_error_get_details    (const GError   *error);
+/* @details is taken; @error must be of SYN_BACKEND_ERROR. */
+void        syn_backend_error_set_details    (GError         *error,
+                                              JsonNode       *details);
 
 G_END_DECLS

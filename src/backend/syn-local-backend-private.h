@@ -31,6 +31,7 @@ extern const SynOpEntry _syn_ops_sessions[];  /* syn-local-backend-sessions.c: s
 extern const SynOpEntry _syn_ops_users[];     /* syn-local-backend-users.c */
 extern const SynOpEntry _syn_ops_members[];   /* syn-local-backend-members.c: membership, access */
 extern const SynOpEntry _syn_ops_feed[];      /* syn-local-backend-feed.c: events after a position */
+extern const SynOpEntry _syn_ops_integrity[]; /* syn-local-backend-integrity.c: verify and repair */
 
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
 

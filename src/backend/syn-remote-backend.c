@@ -44,17 +44,22 @@ static GError *
 error_from_answer (guint status, GBytes *body)
 {
   const char *message = NULL;
+  JsonNode *details = NULL;
   g_autoptr(JsonNode) root = NULL;
+  GError *error;
   int code;
 
   if (body != NULL && g_bytes_get_size (body) > 0)
     root = syn_json_parse (g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
-      JsonObject *e = json_object_get_object_member (json_node_get_object (root), "error");
+      JsonNode *e = json_object_get_member (json_node_get_object (root), "error");
 
-      if (e != NULL)
-        message = syn_json_get_string (e, "message");
+      if (e != NULL && JSON_NODE_HOLDS_OBJECT (e))
+        {
+          message = syn_json_get_string (json_node_get_object (e), "message");
+          details = json_object_get_member (json_node_get_object (e), "details");
+        }
     }
   switch (status)
     {
@@ -71,8 +76,14 @@ error_from_answer (guint status, GBytes *body)
     default:  code = SYN_BACKEND_ERROR_FAILED; break;
     }
   if (message != NULL)
-    return g_error_new_literal (SYN_BACKEND_ERROR, code, message);
-  return g_error_new (SYN_BACKEND_ERROR, code, "The server answered %u %s", status, soup_status_get_phrase (status));
+    error = g_error_new_literal (SYN_BACKEND_ERROR, code, message);
+  else
+    error = g_error_new (SYN_BACKEND_ERROR, code, "The server answered %u %s", status,
+                         soup_status_get_phrase (status));
+  /* the details a local backend would have given, as it gave them */
+  if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
+    syn_backend_error_set_details (error, json_node_copy (details));
+  return error;
 }
 
 typedef struct

@@ -260,9 +260,9 @@ code_for_status (guint status)
     }
 }
 
-void
-_syn_server_set_error_body (SoupServerMessage *msg, guint status, const char *code,
-                            const char *message)
+/* {"error": {"code", "message", "details"?}}; @details is not taken. */
+static void
+set_error_body (SoupServerMessage *msg, guint status, const char *code, const char *message, JsonNode *details)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -275,6 +275,11 @@ _syn_server_set_error_body (SoupServerMessage *msg, guint status, const char *co
   json_builder_add_string_value (builder, code ? code : code_for_status (status));
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
+  if (details != NULL)
+    {
+      json_builder_set_member_name (builder, "details");
+      json_builder_add_value (builder, json_node_copy (details));
+    }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -285,6 +290,13 @@ _syn_server_set_error_body (SoupServerMessage *msg, guint status, const char *co
   if (status == 401)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                   "WWW-Authenticate", "Bearer realm=\"synapse\"");
+}
+
+void
+_syn_server_set_error_body (SoupServerMessage *msg, guint status, const char *code,
+                            const char *message)
+{
+  set_error_body (msg, status, code, message, NULL);
 }
 
 void
@@ -310,7 +322,10 @@ _syn_server_reply_error (SynRequest *req, const GError *error)
   if (status >= 500)
     g_warning ("%s %s: %s", soup_server_message_get_method (req->msg),
                g_uri_get_path (soup_server_message_get_uri (req->msg)), error->message);
-  _syn_server_reply_status (req, status, NULL, "%s", error->message);
+  /* a refusal's details (the batches in the way) go with it */
+  if (!req->gone)
+    set_error_body (req->msg, status, NULL, error->message, syn_backend_error_get_details (error));
+  _syn_server_request_finish (req);
 }
 
 /* ------------------------------------------------------------------------- */
