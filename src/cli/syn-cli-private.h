@@ -48,6 +48,10 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SynCliCommon, _syn_cli_common_clear)
 char       *_syn_cli_short_id     (const char     *uuid);
 char       *_syn_cli_local_time   (const char     *iso);
 
+/* A batch as the user wrote it (BATCH of rollback, redo) to its
+ * correlation id: the one place that reads that argument. */
+char       *_syn_cli_batch_id        (SynBackend *backend, const char *project, const char *arg, GError **error);
+
 /* Shared lookups: --project (id or name) to an id, a tag to its asset. */
 char       *_syn_cli_resolve_project (SynBackend *backend, const char *project, GError **error);
 JsonObject *_syn_cli_resolve_asset   (SynBackend *backend, const char *project_id, const char *tag,
@@ -63,6 +67,9 @@ int _syn_cli_state_hash (int argc, char **argv);
 int _syn_cli_import     (int argc, char **argv);  /* syn-cli-assets.c */
 int _syn_cli_asset      (int argc, char **argv);
 int _syn_cli_rollback   (int argc, char **argv);  /* syn-cli-rollback.c */
+int _syn_cli_redo       (int argc, char **argv);
+int _syn_cli_verify     (int argc, char **argv);  /* syn-cli-integrity.c */
+int _syn_cli_repair     (int argc, char **argv);
 int _syn_cli_execute    (int argc, char **argv);  /* syn-cli-execute.c */
 int _syn_cli_rules      (int argc, char **argv);  /* syn-cli-rules.c */
 int _syn_cli_demo       (int argc, char **argv);  /* syn-cli-demo.c */

@@ -21,6 +21,9 @@ static const SynCliEntry commands[] = {
   { "execute", "Run the rules on a project (or preview with --dry-run)", _syn_cli_execute },
   { "status", "Whether a project is up to date with its rules, and what a run would change", _syn_cli_status },
   { "rollback", "Roll back a batch exactly", _syn_cli_rollback },
+  { "redo", "Apply a rolled-back batch again (undo a rollback)", _syn_cli_redo },
+  { "verify", "Check a project's database: no reference to a missing asset, ...", _syn_cli_verify },
+  { "repair", "Delete what refers to missing assets, as a batch of events", _syn_cli_repair },
   { "explain", "Why each rule did or didn't fire on an asset; who set each property", _syn_cli_explain },
   { "serve", "Run the team server (REST and WebSocket API)", _syn_cli_serve },
   { "user", "Add users, change passwords, list users", _syn_cli_user },
@@ -156,6 +159,20 @@ _syn_cli_common_clear (SynCliCommon *common)
   g_clear_pointer (&common->db, g_free);
   g_clear_pointer (&common->connect, g_free);
   g_clear_pointer (&common->user, g_free);
+}
+
+/* Today the full correlation id; the one place to resolve a shorter form. */
+char *
+_syn_cli_batch_id (SynBackend *backend, const char *project, const char *arg, GError **error)
+{
+  (void) backend;
+  (void) project;
+  if (arg == NULL || *arg == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "BATCH is empty");
+      return NULL;
+    }
+  return g_strdup (arg);
 }
 
 /* The last 8 hex digits: ids are time-ordered (UUID v7), so their beginnings
