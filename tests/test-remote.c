@@ -241,6 +241,7 @@ typedef struct
   char *message_types;    /* the types of its live messages, in order */
   char *second_summary;
   char *rollback_summary;
+  char *redo_summary;
   char *history_total;
   char *timeline_total;
   char *state_hash;
@@ -253,6 +254,7 @@ outcome_clear (Outcome *o)
   g_free (o->message_types);
   g_free (o->second_summary);
   g_free (o->rollback_summary);
+  g_free (o->redo_summary);
   g_free (o->history_total);
   g_free (o->timeline_total);
   g_free (o->state_hash);
@@ -300,6 +302,8 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
   g_autofree char *csv = data_file ("gold-mine-assets.csv");
   g_autofree char *rules = data_file ("baseline-rules.json");
   g_autofree char *first_batch = NULL;
+  g_autofree char *rollback_batch = NULL;
+  g_autofree char *redo_batch = NULL;
   g_autofree char *created_tag = NULL;
   g_auto(CliResult) r = { 0 };
 
@@ -328,10 +332,12 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
   o->second_summary = summary_of_run (r.out, NULL, NULL, NULL);
   cli_result_clear (&r);
 
-  /* the second run and the edit touched what the first made: refused... */
+  /* the second run and the edit touched what the first made: refused, and
+   * the refusal lists them (the 409's details, remote as local)... */
   run_cli (f, &r, target, NULL, NULL, "rollback", first_batch, "--project", "Plant", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "synapse: "));
+  g_assert_nonnull (strstr (r.err, "Blocking batches, newest first:"));
   cli_result_clear (&r);
   /* ...unless cascaded */
   run_cli (f, &r, target, NULL, NULL, "rollback", first_batch, "--project", "Plant", "--cascade", "--json", NULL);
@@ -340,7 +346,32 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
     g_autoptr(JsonNode) answer = parse (r.out);
 
     o->rollback_summary = syn_json_canonical (json_object_get_member (json_node_get_object (answer), "summary"));
+    rollback_batch = g_strdup (syn_json_get_string (json_node_get_object (answer), "rollback_correlation_id"));
   }
+  cli_result_clear (&r);
+
+  /* undone by redoing it, then undone again; nothing dangles throughout */
+  run_cli (f, &r, target, NULL, NULL, "redo", rollback_batch, "--project", "Plant", "--json", NULL);
+  expect_ok (&r, "redo");
+  {
+    g_autoptr(JsonNode) answer = parse (r.out);
+
+    o->redo_summary = syn_json_canonical (json_object_get_member (json_node_get_object (answer), "summary"));
+    redo_batch = g_strdup (syn_json_get_string (json_node_get_object (answer), "redo_correlation_id"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (answer), "redone")),
+                      >=, 2);
+  }
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "verify", "--project", "Plant", NULL);
+  expect_ok (&r, "verify");
+  g_assert_nonnull (strstr (r.out, "Plant: OK (references)"));
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "rollback", redo_batch, "--project", "Plant", NULL);
+  expect_ok (&r, "rollback of the redo");
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "repair", "--project", "Plant", "--dry-run", NULL);
+  expect_ok (&r, "repair --dry-run");
+  g_assert_nonnull (strstr (r.out, "Plant: nothing to repair"));
   cli_result_clear (&r);
 
   run_cli (f, &r, target, NULL, NULL, "history", "210-PP-001", "--project", "Plant", "--json", NULL);
@@ -395,6 +426,7 @@ test_cli_same_outcome (Fixture *f, gconstpointer data)
   g_assert_cmpstr (lo.message_types, ==, ro.message_types);
   g_assert_cmpstr (lo.second_summary, ==, ro.second_summary);
   g_assert_cmpstr (lo.rollback_summary, ==, ro.rollback_summary);
+  g_assert_cmpstr (lo.redo_summary, ==, ro.redo_summary);
   g_assert_cmpstr (lo.history_total, ==, ro.history_total);
   g_assert_cmpstr (lo.timeline_total, ==, ro.timeline_total);
   g_test_message ("first run %s; %s events", ro.summary, ro.timeline_total);

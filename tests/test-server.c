@@ -358,6 +358,9 @@ static const RouteCase every_route[] = {
   { "POST", "/api/v1/rules/execute", "{}" },
   { "POST", "/api/v1/rules/rollback?project_id={P}", "{}" },
   { "GET", "/api/v1/rules/rollback/blockers?project_id={P}", NULL },
+  { "POST", "/api/v1/rules/redo?project_id={P}", "{}" },
+  { "GET", "/api/v1/projects/{P}/verify", NULL },
+  { "POST", "/api/v1/projects/{P}/repair", "{}" },
   { "GET", "/api/v1/events/timeline?project_id={P}", NULL },
   { "GET", "/api/v1/events/assets/00000000-0000-0000-0000-000000000001/history?project_id={P}", NULL },
 };
@@ -1135,6 +1138,7 @@ test_rollback (Fixture *f, gconstpointer data)
   g_autofree char *blockers_path = NULL;
   g_autofree char *restored = NULL;
   g_autofree char *timeline = NULL;
+  g_autofree char *changed = NULL;
   g_autoptr(JsonNode) page = NULL;
 
   /* a later batch on the same asset blocks it: 409, and which ones */
@@ -1145,7 +1149,23 @@ test_rollback (Fixture *f, gconstpointer data)
   }
   one = g_strdup_printf ("%s/%s", assets, syn_json_get_string (object (created), "id"));
   json_node_unref (call (f, "PATCH", one, f->engineer, "{\"description\": \"changed\"}", 200));
-  expect_error (f, "POST", rollback, f->engineer, body, 409, "conflict", NULL);
+  changed = state_hash (f);
+  /* the 409 says which batch is in the way, when and by whom */
+  {
+    g_autoptr(JsonNode) refused = call (f, "POST", rollback, f->engineer, body, 409);
+    JsonObject *error = json_object_get_object_member (object (refused), "error");
+    JsonObject *details = json_object_get_object_member (error, "details");
+    JsonArray *batches = json_object_get_array_member (details, "blocking_batches");
+    JsonObject *blocker = json_array_get_object_element (batches, 0);
+
+    g_assert_cmpstr (syn_json_get_string (error, "code"), ==, "conflict");
+    g_assert_cmpstr (syn_json_get_string (details, "correlation_id"), ==, import);
+    g_assert_cmpuint (json_array_get_length (batches), ==, 1);
+    g_assert_true (syn_uuid_is_valid (syn_json_get_string (blocker, "correlation_id")));
+    g_assert_nonnull (syn_json_get_string (blocker, "executed_at"));
+    g_assert_cmpstr (syn_json_get_string (blocker, "user_id"), ==, f->engineer_id);
+    g_assert_cmpint (json_object_get_int_member (blocker, "events_count"), ==, 1);
+  }
   blockers_path = g_strdup_printf ("/api/v1/rules/rollback/blockers?project_id=%s&correlation_id=%s", f->project_id, import);
   blockers = call (f, "GET", blockers_path, f->viewer, NULL, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (blockers), "blocking_batches")), ==, 1);
@@ -1172,6 +1192,27 @@ test_rollback (Fixture *f, gconstpointer data)
   /* ...until the events change: rolled back ones leave the default timeline */
   page = call (f, "GET", timeline, f->viewer, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (object (page), "total"), ==, 2);
+
+  /* undoing the rollback is redoing it: the state after the edit again */
+  {
+    g_autofree char *redo = g_strdup_printf ("/api/v1/rules/redo?project_id=%s", f->project_id);
+    g_autofree char *undo = g_strdup_printf ("{\"correlation_id\": \"%s\"}",
+                                             syn_json_get_string (object (answer), "rollback_correlation_id"));
+    g_autofree char *verify = g_strdup_printf ("/api/v1/projects/%s/verify", f->project_id);
+    g_autoptr(JsonNode) redone = call (f, "POST", redo, f->engineer, undo, 200);
+    g_autoptr(JsonNode) verified = call (f, "GET", verify, f->viewer, NULL, 200);
+    g_autofree char *now = state_hash (f);
+
+    g_assert_cmpstr (syn_json_get_string (object (redone), "status"), ==, "redone");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (redone), "redone")), ==, 2);
+    g_assert_cmpstr (now, ==, changed);
+    g_assert_true (json_object_get_boolean_member (object (verified), "ok"));
+    /* twice: the first redo is in the way, and the 409 names it */
+    expect_error (f, "POST", redo, f->engineer, undo, 409, "conflict",
+                  syn_json_get_string (object (redone), "redo_correlation_id"));
+    /* a viewer may not */
+    expect_error (f, "POST", redo, f->viewer, undo, 403, "forbidden", NULL);
+  }
 
   /* twice: 400; not a UUID: the specification's 400 */
   expect_error (f, "POST", rollback, f->engineer, body, 400, "invalid", "already");
