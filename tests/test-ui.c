@@ -689,6 +689,74 @@ test_rollback_cascade (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (before, ==, after);
 }
 
+/* The banner's Undo after a rollback redoes it; the timeline offers Redo on
+ * the rolled-back batch and on the rollback itself. */
+static void
+test_redo (UiFixture *f, gconstpointer data)
+{
+  SynTimelineView *view = syn_window_get_timeline_view (f->window);
+  SynTimelineModel *model = syn_timeline_view_get_model (view);
+  SynSession *session = syn_window_get_session (f->window);
+  g_autofree char *before = state_hash (f->window);
+  g_autofree char *ran = NULL, *after = NULL, *correlation_id = NULL, *redo_id = NULL;
+  SynTimelineBatch *batch;
+  GtkButton *undo;
+  guint revision;
+
+  correlation_id = g_strdup (syn_json_get_string (execute (f->window, FALSE), "correlation_id"));
+  ran = state_hash (f->window);
+  roll_back_from_timeline (f->window, correlation_id, 0);
+
+  /* Undo, beside the news of the rollback */
+  undo = syn_window_get_banner_action (f->window);
+  g_assert_nonnull (undo);
+  g_assert_cmpstr (gtk_button_get_label (undo), ==, "_Undo");
+  g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Rolled back batch"));
+  revision = syn_session_get_revision (session);
+  g_signal_emit_by_name (undo, "clicked");
+  WAIT_FOR (syn_session_get_revision (session) > revision);
+  g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Undid rollback"));
+  g_assert_null (syn_window_get_banner_action (f->window));
+  after = state_hash (f->window);
+  g_assert_cmpstr (after, ==, ran);
+
+  /* the redo is a batch of its own, newest on the timeline: roll it back */
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  {
+    g_autoptr(SynTimelineEvent) newest = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+    WAIT_FOR (syn_timeline_event_get_loaded (newest));
+    g_assert_cmpstr (syn_timeline_event_get_event_type (newest), !=, "BATCH_ROLLED_BACK");
+    redo_id = g_strdup (syn_timeline_event_get_correlation_id (newest));
+  }
+  g_assert_cmpstr (redo_id, !=, correlation_id);
+  roll_back_from_timeline (f->window, redo_id, 0);
+  g_clear_pointer (&after, g_free);
+  after = state_hash (f->window);
+  g_assert_cmpstr (after, ==, before);
+
+  /* the run, rolled back, offers Redo on the timeline */
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  batch = syn_timeline_model_get_batch (model, correlation_id);
+  WAIT_FOR (syn_timeline_batch_get_loaded (batch));
+  g_assert_true (syn_timeline_batch_get_rolled_back (batch));
+  g_assert_true (syn_timeline_batch_get_can_redo (batch));
+  g_assert_false (syn_timeline_batch_get_can_roll_back (batch));
+  revision = syn_session_get_revision (session);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "timeline.redo", "s", correlation_id));
+  WAIT_FOR (syn_session_get_revision (session) > revision);
+  g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Redid batch"));
+  g_clear_pointer (&after, g_free);
+  after = state_hash (f->window);
+  g_assert_cmpstr (after, ==, ran);
+
+  /* a second time: refused, and said */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "timeline.redo", "s", correlation_id));
+  WAIT_FOR (syn_window_get_banner (f->window) != NULL &&
+            strstr (syn_window_get_banner (f->window), "Could not redo") != NULL);
+  save_screenshot (GTK_WIDGET (f->window), "timeline-redo");
+}
+
 /* A batch made behind the window's back (another engineer, the command
  * line) shows on the timeline by itself. */
 static void
@@ -1411,6 +1479,7 @@ main (int argc, char *argv[])
   g_test_add ("/ui/timeline-paging", UiFixture, NULL, fixture_setup, test_timeline_paging, fixture_teardown);
   g_test_add ("/ui/rollback", UiFixture, NULL, fixture_setup, test_rollback, fixture_teardown);
   g_test_add ("/ui/rollback-cascade", UiFixture, NULL, fixture_setup, test_rollback_cascade, fixture_teardown);
+  g_test_add ("/ui/redo", UiFixture, NULL, fixture_setup, test_redo, fixture_teardown);
   g_test_add ("/ui/history", UiFixture, NULL, fixture_setup, test_history, fixture_teardown);
   g_test_add ("/ui/follow", UiFixture, NULL, fixture_setup, test_follow, fixture_teardown);
   g_test_add ("/ui/status", UiFixture, NULL, fixture_setup, test_status, fixture_teardown);

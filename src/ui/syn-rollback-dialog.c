@@ -207,7 +207,21 @@ rolled_back (GObject *object, GAsyncResult *result, gpointer user_data)
                           summary ? (int) json_object_get_int_member_with_default (summary, "cables_deleted", 0) : 0,
                           summary ? (int) json_object_get_int_member_with_default (summary, "edges_deleted", 0) : 0,
                           summary ? (int) json_object_get_int_member_with_default (summary, "assets_restored", 0) : 0);
-  syn_session_report_info (self->session, text);
+  /* the rollback is undone by redoing its own batch: offered at once */
+  {
+    const char *rollback_id = syn_json_get_string (o, "rollback_correlation_id");
+
+    if (rollback_id != NULL)
+      {
+        g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new_string (rollback_id));
+        g_autofree char *undo = g_action_print_detailed_name ("win.redo", target);
+
+        /* Translators: the button beside "Rolled back batch …" that redoes it */
+        syn_session_report_info_with_action (self->session, text, _("_Undo"), undo);
+      }
+    else
+      syn_session_report_info (self->session, text);
+  }
   syn_session_data_changed (self->session);
   g_signal_emit (self, signals[SIGNAL_DONE], 0, TRUE);
   gtk_window_destroy (GTK_WINDOW (self));

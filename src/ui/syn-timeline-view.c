@@ -714,6 +714,19 @@ rollback_action (GtkWidget *widget, const char *action_name, GVariant *parameter
                            syn_timeline_model_get_batch (self->model, correlation_id));
 }
 
+/* Applies a rolled-back batch again (or undoes a rollback): no dialog, as
+ * the redo can itself be rolled back; the banner says what it did. */
+static void
+redo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  const char *correlation_id = g_variant_get_string (parameter, NULL);
+
+  if (!syn_uuid_is_valid (correlation_id) || self->session == NULL)
+    return;
+  syn_session_redo (self->session, correlation_id);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Session                                                                   */
 
@@ -988,6 +1001,7 @@ syn_timeline_view_class_init (SynTimelineViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "timeline.show-batch", "s", show_batch_action);
   gtk_widget_class_install_action (widget_class, "timeline.rollback", "s", rollback_action);
+  gtk_widget_class_install_action (widget_class, "timeline.redo", "s", redo_action);
   gtk_widget_class_install_action (widget_class, "timeline.clear-filters", NULL, clear_filters_action);
 
   gtk_widget_class_set_css_name (widget_class, "timelineview");

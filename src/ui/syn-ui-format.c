@@ -98,6 +98,8 @@ syn_format_event_type (const char *event_type)
     { SYN_EVENT_RULE_DEFINITION_CREATED, N_("Rule added") },
     { SYN_EVENT_RULE_DEFINITION_UPDATED, N_("Rule changed") },
     { SYN_EVENT_RULE_DEFINITION_DELETED, N_("Rule deleted") },
+    { SYN_EVENT_BATCH_REDONE, N_("Batch redone") },
+    { SYN_EVENT_INTEGRITY_REPAIRED, N_("Dangling references repaired") },
   };
   const char *label = label_of (labels, G_N_ELEMENTS (labels), event_type);
 
@@ -312,6 +314,21 @@ syn_format_event_summary (JsonObject *event)
 
       /* Translators: %s is the short id of a batch */
       return g_strdup_printf (_("undid batch %s"), id);
+    }
+  if (g_strcmp0 (type, SYN_EVENT_BATCH_REDONE) == 0)
+    {
+      g_autofree char *id = syn_format_short_id (syn_json_get_string (event, "aggregate_id"));
+
+      /* Translators: %s is the short id of a batch applied again */
+      return g_strdup_printf (_("redid batch %s"), id);
+    }
+  if (g_strcmp0 (type, SYN_EVENT_INTEGRITY_REPAIRED) == 0)
+    {
+      int n = int_member (payload, "edges") + int_member (payload, "cables");
+
+      /* Translators: rows an old database held that pointed at assets that do not exist */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "deleted %d row that referred to a missing asset",
+                                           "deleted %d rows that referred to missing assets", (gulong) n), n);
     }
   return g_strdup ("");
 }

@@ -70,6 +70,19 @@ dismiss_banner_action (GtkWidget *widget, const char *action_name, GVariant *par
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
 }
 
+/* The banner's Undo after a rollback: redo the rollback's batch. */
+static void
+redo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+  const char *correlation_id = g_variant_get_string (parameter, NULL);
+
+  if (!syn_uuid_is_valid (correlation_id))
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_action), FALSE);
+  syn_session_redo (self->session, correlation_id);
+}
+
 static void
 refresh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -350,6 +363,7 @@ _syn_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", "s", redo_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
   gtk_widget_class_install_action (widget_class, "win.create-demo", NULL, create_demo_action);

@@ -30,6 +30,7 @@ SynExecutionPanel   *syn_window_get_execution_panel  (SynWindow      *self);
 SynTimelineView     *syn_window_get_timeline_view    (SynWindow      *self);
 SynAssetHistoryView *syn_window_get_history_view     (SynWindow      *self);
 const char          *syn_window_get_banner           (SynWindow      *self);
+GtkButton           *syn_window_get_banner_action    (SynWindow      *self);
 gboolean             syn_window_get_narrow           (SynWindow      *self);
 
 G_END_DECLS
