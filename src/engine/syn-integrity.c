@@ -230,30 +230,60 @@ check_end (SynStore *store, const char *project_id, const char *what, const char
   return conflict (error, "%s would refer to asset %s, which %s", what, asset_id, why);
 }
 
-gboolean
-syn_integrity_check_edge_ends (SynStore *store, SynEdge *edge, GError **error)
+static gboolean
+check_edge_ends (SynStore *store, SynEdge *edge, GError **error)
 {
   g_autofree char *what = NULL;
-
-  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
-  g_return_val_if_fail (SYN_IS_EDGE (edge), FALSE);
 
   what = g_strdup_printf ("the \"%s\" edge %s", edge->relation, edge->id);
   return check_end (store, edge->project_id, what, edge->source_asset_id, error) &&
          check_end (store, edge->project_id, what, edge->target_asset_id, error);
 }
 
-gboolean
-syn_integrity_check_cable_ends (SynStore *store, SynCable *cable, GError **error)
+static gboolean
+check_cable_ends (SynStore *store, SynCable *cable, GError **error)
 {
   g_autofree char *what = NULL;
-
-  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
-  g_return_val_if_fail (SYN_IS_CABLE (cable), FALSE);
 
   what = g_strdup_printf ("cable %s", cable->tag);
   return check_end (store, cable->project_id, what, cable->from_asset_id, error) &&
          check_end (store, cable->project_id, what, cable->to_asset_id, error);
+}
+
+gboolean
+syn_integrity_check_written_ends (SynStore    *store,
+                                  const char  *project_id,
+                                  GHashTable  *cable_ids,
+                                  GHashTable  *edge_ids,
+                                  GError     **error)
+{
+  g_autoptr(GPtrArray) edges = NULL;
+  g_autoptr(GPtrArray) cables = NULL;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+
+  /* two queries whatever the size of the batch; a row that dangled before
+   * (an old database, not repaired yet) is none of this batch's doing */
+  if (!(edges = syn_store_list_dangling_edges (store, project_id, error)) ||
+      !(cables = syn_store_list_dangling_cables (store, project_id, error)))
+    return FALSE;
+  for (guint i = 0; i < edges->len; i++)
+    {
+      SynEdge *edge = g_ptr_array_index (edges, i);
+
+      if (edge_ids != NULL && g_hash_table_contains (edge_ids, edge->id) &&
+          !check_edge_ends (store, edge, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < cables->len; i++)
+    {
+      SynCable *cable = g_ptr_array_index (cables, i);
+
+      if (cable_ids != NULL && g_hash_table_contains (cable_ids, cable->id) &&
+          !check_cable_ends (store, cable, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Adds the batch that last wrote each entity to @batches (a set), in the

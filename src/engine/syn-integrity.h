@@ -47,14 +47,15 @@ gboolean  syn_integrity_check_cable_tag (SynStore    *store,
 gboolean  syn_integrity_check_edge_free (SynStore    *store,
                                          SynEdge     *edge,
                                          GError     **error);
-/* After the writes, in their transaction: every end is an asset of the
- * project, else which batch took it away. */
-gboolean  syn_integrity_check_edge_ends (SynStore    *store,
-                                         SynEdge     *edge,
-                                         GError     **error);
-gboolean  syn_integrity_check_cable_ends (SynStore   *store,
-                                          SynCable   *cable,
-                                          GError    **error);
+/* After the writes, in their transaction: no cable of @cable_ids and no
+ * edge of @edge_ids (sets of the ids a batch wrote; either may be NULL)
+ * lacks an end, else which one, and which batch took the end away. Costs
+ * two queries, however many were written. */
+gboolean  syn_integrity_check_written_ends (SynStore    *store,
+                                            const char  *project_id,
+                                            GHashTable  *cable_ids,
+                                            GHashTable  *edge_ids,
+                                            GError     **error);
 /* After the writes: no edge or cable names one of the deleted @asset_ids
  * (char *), else which batches made them. */
 gboolean  syn_integrity_check_unreferenced (SynStore    *store,

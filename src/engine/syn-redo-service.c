@@ -325,14 +325,15 @@ take_deleted_ends (SynStore *store, const char *project_id, Target *target, GPtr
 {
   static const char * const edge_ends[] = { "source_asset_id", "target_asset_id" };
   static const char * const cable_ends[] = { "from_asset_id", "to_asset_id" };
-  g_autoptr(GHashTable) made = g_hash_table_new (g_str_hash, g_str_equal);
+  /* the ends known not to matter: made by the target, or looked at already */
+  g_autoptr(GHashTable) settled = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < target->changes[KIND_ASSET]->len; i++)
     {
       Change *change = g_ptr_array_index (target->changes[KIND_ASSET], i);
 
       if (change->after != NULL)
-        g_hash_table_add (made, change->id);
+        g_hash_table_add (settled, change->id);
     }
   for (guint k = KIND_CABLE; k <= KIND_EDGE; k++)
     for (guint i = 0; i < target->changes[k]->len; i++)
@@ -347,7 +348,7 @@ take_deleted_ends (SynStore *store, const char *project_id, Target *target, GPtr
             g_autoptr(SynAsset) asset = NULL;
             g_autofree char *batch = NULL;
 
-            if (end == NULL || g_hash_table_contains (made, end))
+            if (end == NULL || !g_hash_table_add (settled, (gpointer) end))
               continue;
             asset = syn_store_get_asset (store, project_id, end, &local_error);
             if (local_error != NULL)
@@ -483,7 +484,7 @@ typedef struct
   const char *project_id;
   gint64      counts[N_REDO_KINDS][3];   /* created, updated, deleted */
   GPtrArray  *deleted_assets;            /* char *, for the check at the end */
-  GPtrArray  *written_ends[N_KINDS];     /* cable and edge ids written, for the check at the end */
+  GHashTable *written_ends[N_KINDS];     /* cable and edge ids written (sets), for the check at the end */
 } Redo;
 
 enum { CREATED, UPDATED, DELETED };
@@ -585,7 +586,7 @@ write_cable (Redo *redo, Change *change, const char *correlation_id, const char 
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  g_ptr_array_add (redo->written_ends[KIND_CABLE], g_strdup (cable->id));
+  g_hash_table_add (redo->written_ends[KIND_CABLE], g_strdup (cable->id));
   if (current != NULL)
     return wrote (syn_batch_update_cable (redo->batch, current, cable, change->rule_id, cause, error),
                   &redo->counts[KIND_CABLE][UPDATED], error);
@@ -619,7 +620,7 @@ write_edge (Redo *redo, Change *change, const char *correlation_id, const char *
                   &redo->counts[KIND_EDGE][DELETED], error))
         return FALSE;
     }
-  g_ptr_array_add (redo->written_ends[KIND_EDGE], g_strdup (edge->id));
+  g_hash_table_add (redo->written_ends[KIND_EDGE], g_strdup (edge->id));
   return syn_integrity_check_edge_free (redo->store, edge, error) &&
          wrote (syn_batch_create_edge (redo->batch, edge, change->rule_id, change->discipline, cause, error),
                 &redo->counts[KIND_EDGE][CREATED], error);
@@ -706,30 +707,9 @@ apply_target (Redo *redo, Target *target, GError **error)
 static gboolean
 check_references (Redo *redo, GError **error)
 {
-  if (!syn_integrity_check_unreferenced (redo->store, redo->project_id, redo->deleted_assets, error))
-    return FALSE;
-  for (guint k = KIND_CABLE; k <= KIND_EDGE; k++)
-    for (guint i = 0; i < redo->written_ends[k]->len; i++)
-      {
-        const char *id = g_ptr_array_index (redo->written_ends[k], i);
-        g_autoptr(GError) local_error = NULL;
-        g_autoptr(SynCable) cable = NULL;
-        g_autoptr(SynEdge) edge = NULL;
-
-        if (k == KIND_CABLE)
-          cable = syn_store_get_cable (redo->store, redo->project_id, id, &local_error);
-        else
-          edge = syn_store_get_edge (redo->store, redo->project_id, id, &local_error);
-        if (local_error != NULL)
-          {
-            g_propagate_error (error, g_steal_pointer (&local_error));
-            return FALSE;
-          }
-        if ((cable != NULL && !syn_integrity_check_cable_ends (redo->store, cable, error)) ||
-            (edge != NULL && !syn_integrity_check_edge_ends (redo->store, edge, error)))
-          return FALSE;
-      }
-  return TRUE;
+  return syn_integrity_check_unreferenced (redo->store, redo->project_id, redo->deleted_assets, error) &&
+         syn_integrity_check_written_ends (redo->store, redo->project_id, redo->written_ends[KIND_CABLE],
+                                           redo->written_ends[KIND_EDGE], error);
 }
 
 static JsonNode *
@@ -836,11 +816,11 @@ syn_redo_service_redo (SynStore    *store,
   redo.project_id = project_id;
   redo.deleted_assets = g_ptr_array_new_with_free_func (g_free);
   for (guint k = KIND_CABLE; k <= KIND_EDGE; k++)
-    redo.written_ends[k] = g_ptr_array_new_with_free_func (g_free);
+    redo.written_ends[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   answer = redo_locked (&redo, correlation_id, &local_error);
   g_ptr_array_unref (redo.deleted_assets);
   for (guint k = KIND_CABLE; k <= KIND_EDGE; k++)
-    g_ptr_array_unref (redo.written_ends[k]);
+    g_hash_table_unref (redo.written_ends[k]);
   if (answer == NULL)
     {
       syn_batch_abandon (batch);

@@ -711,35 +711,10 @@ check_references (Rollback *rb, GError **error)
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (GPOINTER_TO_INT (value) == OUTCOME_DELETED)
       g_ptr_array_add (deleted, key);
-  if (!syn_integrity_check_unreferenced (rb->store, rb->project_id, deleted, error))
-    return FALSE;
-
-  for (guint k = KIND_CABLE; k <= KIND_EDGE; k++)
-    {
-      g_hash_table_iter_init (&iter, rb->outcome[k]);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          g_autoptr(GError) local_error = NULL;
-          g_autoptr(SynCable) cable = NULL;
-          g_autoptr(SynEdge) edge = NULL;
-
-          if (GPOINTER_TO_INT (value) != OUTCOME_RESTORED)
-            continue;
-          if (k == KIND_CABLE)
-            cable = syn_store_get_cable (rb->store, rb->project_id, key, &local_error);
-          else
-            edge = syn_store_get_edge (rb->store, rb->project_id, key, &local_error);
-          if (local_error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-          if ((cable != NULL && !syn_integrity_check_cable_ends (rb->store, cable, error)) ||
-              (edge != NULL && !syn_integrity_check_edge_ends (rb->store, edge, error)))
-            return FALSE;
-        }
-    }
-  return TRUE;
+  /* a cable or an edge of the outcomes that exists was restored */
+  return syn_integrity_check_unreferenced (rb->store, rb->project_id, deleted, error) &&
+         syn_integrity_check_written_ends (rb->store, rb->project_id, rb->outcome[KIND_CABLE],
+                                           rb->outcome[KIND_EDGE], error);
 }
 
 /* A rollback's own batch has no snapshot: undoing it is redoing the batch
