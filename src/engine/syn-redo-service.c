@@ -216,11 +216,18 @@ static gboolean
 redoes_older_only (SynStore *store, const char *project_id, const char *correlation_id, gint64 position,
                    gboolean *older, GError **error)
 {
-  g_autoptr(GPtrArray) events = syn_store_get_events_by_correlation (store, project_id, correlation_id, error);
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) events = NULL;
   guint n_redone = 0;
 
   *older = FALSE;
-  if (events == NULL)
+  /* a redo starts with BATCH_REDONE: any other batch is read no further */
+  if (!(first = syn_store_get_events_by_sequence (store, project_id, correlation_id, 0, 0, error)))
+    return FALSE;
+  if (first->len == 0 || g_strcmp0 (((SynEvent *) g_ptr_array_index (first, 0))->event_type,
+                                    SYN_EVENT_BATCH_REDONE) != 0)
+    return TRUE;
+  if (!(events = syn_store_get_events_by_correlation (store, project_id, correlation_id, error)))
     return FALSE;
   for (guint i = 0; i < events->len; i++)
     {
