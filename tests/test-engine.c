@@ -955,6 +955,83 @@ test_explain (SynTestFixture *f, gconstpointer data)
   }
 }
 
+/* Issue 12: a finding recorded by a later run about an output of an earlier
+ * one (a child "exists") no longer holds once the earlier run is rolled back,
+ * and explain must not cite it as current. */
+static void
+test_explain_after_rollback_of_earlier_run (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynAsset) pump = add_asset (f->store, f->project->id, "210-PP-001", "PUMP", "210",
+                                        "{\"pump_type\": \"SLURRY\"}");
+  g_autoptr(JsonNode) first = NULL;
+  g_autoptr(JsonNode) second = NULL;
+  g_autoptr(JsonNode) rolled = NULL;
+  g_autoptr(JsonNode) explain = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(SynAsset) motor = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *first_batch, *second_batch;
+  JsonObject *r;
+
+  save_rules (f->store, f->project->id,
+              "[{\"id\": \"slurry\", \"name\": \"FIRM: Slurry motor\", \"source\": \"FIRM\", \"priority\": 100,"
+              "  \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+              "  \"action\": {\"type\": \"MOTOR\", \"naming\": \"{area}-M-{tag_number}\", \"relation\": \"powers\"}}]");
+  first = run_ok (f->store, f->project->id, "execute", NULL, NULL);
+  first_batch = json_object_get_string_member (json_node_get_object (first), "correlation_id");
+  motor = syn_store_get_asset_by_tag (f->store, f->project->id, "210-M-001", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (motor);
+
+  /* the revision: a second rule wants the same motor; it finds it there */
+  save_rules (f->store, f->project->id,
+              "[{\"id\": \"spare\", \"name\": \"PROJECT: Spare motor\", \"source\": \"PROJECT\", \"priority\": 10,"
+              "  \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+              "  \"action\": {\"type\": \"MOTOR\", \"naming\": \"{area}-M-{tag_number}\", \"relation\": \"powers\"}}]");
+  second = run_ok (f->store, f->project->id, "execute", NULL, NULL);
+  second_batch = json_object_get_string_member (json_node_get_object (second), "correlation_id");
+  g_assert_nonnull (second_batch);
+  explain = syn_explain_asset (f->store, f->project->id, pump->id, &error);
+  g_assert_no_error (error);
+  r = verdict_for (explain, "spare");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "skipped");
+  g_assert_cmpstr (json_object_get_string_member (r, "reason"), ==, "exists");
+  g_assert_cmpstr (json_object_get_string_member (r, "correlation_id"), ==, second_batch);
+
+  /* the second run changed no entity of the first: it does not block it */
+  rolled = syn_rollback_service_rollback (f->store, f->project->id, first_batch, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&motor);
+  motor = syn_store_get_asset_by_tag (f->store, f->project->id, "210-M-001", &error);
+  g_assert_no_error (error);
+  g_assert_null (motor);
+
+  after = syn_explain_asset (f->store, f->project->id, pump->id, &error);
+  g_assert_no_error (error);
+  r = verdict_for (after, "slurry");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "pending");
+  g_assert_false (json_object_has_member (r, "correlation_id"));
+  /* the motor it found is gone: no "exists", no batch cited as current */
+  r = verdict_for (after, "spare");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "pending");
+  g_assert_false (json_object_has_member (r, "correlation_id"));
+  g_assert_false (json_object_has_member (r, "existing_tag"));
+  g_assert_cmpstr (json_object_get_string_member (r, "stale_finding"), ==, "exists");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r, "outputs")), ==, 0);
+
+  /* the next run finds the motor (made again) in the way once more */
+  g_clear_pointer (&second, json_node_unref);
+  g_clear_pointer (&after, json_node_unref);
+  second = run_ok (f->store, f->project->id, "execute", NULL, NULL);
+  after = syn_explain_asset (f->store, f->project->id, pump->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (verdict_for (after, "slurry"), "verdict"), ==, "fired");
+  r = verdict_for (after, "spare");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "skipped");
+  g_assert_cmpstr (json_object_get_string_member (r, "reason"), ==, "exists");
+  g_assert_false (json_object_has_member (r, "stale_finding"));
+}
+
 /* --- property: random projects, random rules, execute then roll back ------------- */
 
 static const char *types[] = { "PUMP", "TANK", "AGITATOR", "MOTOR", "CONVEYOR", "PRESSURE_TRANSMITTER" };
@@ -1129,6 +1206,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/engine/backend-async", test_backend_async);
   SYN_TEST_ADD ("/synapse/engine/backend-start-fails", test_backend_busy_start_fails);
   SYN_TEST_ADD ("/synapse/engine/explain", test_explain);
+  SYN_TEST_ADD ("/synapse/engine/explain-after-rollback-of-earlier-run", test_explain_after_rollback_of_earlier_run);
   SYN_TEST_ADD ("/synapse/engine/property-execute-then-rollback", test_property_execute_then_rollback);
 
   return g_test_run ();
