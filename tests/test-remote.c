@@ -333,12 +333,20 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "synapse: "));
   cli_result_clear (&r);
-  /* ...unless cascaded */
-  run_cli (f, &r, target, NULL, NULL, "rollback", first_batch, "--project", "Plant", "--cascade", "--json", NULL);
+  /* ...unless cascaded; by its short id, as the command line shows it */
+  run_cli (f, &r, target, NULL, NULL, "timeline", "--project", "Plant", "--batch", first_batch + strlen (first_batch) - 8,
+           "--limit", "1", NULL);
+  expect_ok (&r, "timeline --batch SHORT");
+  g_assert_nonnull (strstr (r.out, first_batch + strlen (first_batch) - 8));
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "rollback", first_batch + strlen (first_batch) - 8, "--project", "Plant",
+           "--cascade", "--json", NULL);
   expect_ok (&r, "rollback --cascade");
   {
     g_autoptr(JsonNode) answer = parse (r.out);
 
+    /* --json keeps the full ids */
+    g_assert_cmpstr (syn_json_get_string (json_node_get_object (answer), "correlation_id"), ==, first_batch);
     o->rollback_summary = syn_json_canonical (json_object_get_member (json_node_get_object (answer), "summary"));
   }
   cli_result_clear (&r);

@@ -1182,6 +1182,61 @@ test_rollback (Fixture *f, gconstpointer data)
   expect_error (f, "POST", "/api/v1/rules/rollback", f->engineer, body, 400, "invalid", "project_id");
 }
 
+/* Issue 12: every correlation_id parameter takes 8 or more hex digits of
+ * the id's start or end; one naming several batches is a 400 naming them,
+ * one naming none a 404. */
+static void
+test_short_batch_ids (Fixture *f, gconstpointer data)
+{
+  g_autofree char *import = import_csv (f, f->engineer, "TAG,TYPE\nS-1,TANK\n", 200);
+  g_autofree char *end = g_ascii_strup (import + strlen (import) - 8, -1);
+  g_autofree char *timeline = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=%s",
+                                               f->project_id, end);
+  g_autofree char *blockers = g_strdup_printf ("/api/v1/rules/rollback/blockers?project_id=%s&correlation_id=%s",
+                                               f->project_id, end);
+  g_autofree char *rollback = g_strdup_printf ("/api/v1/rules/rollback?project_id=%s", f->project_id);
+  g_autofree char *body = g_strdup_printf ("{\"correlation_id\": \"%s\"}", end);
+  g_autofree char *ambiguous = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=deadbeef",
+                                                f->project_id);
+  g_autofree char *none = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=0000000000",
+                                           f->project_id);
+  g_autofree char *short_one = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=beef",
+                                                f->project_id);
+  g_autoptr(GPtrArray) crafted = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) page = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  JsonArray *events;
+
+  page = call (f, "GET", timeline, f->viewer, NULL, 200);
+  events = json_object_get_array_member (object (page), "events");
+  g_assert_cmpuint (json_array_get_length (events), >, 0);
+  g_assert_cmpstr (syn_json_get_string (json_array_get_object_element (events, 0), "correlation_id"), ==, import);
+  json_node_unref (g_steal_pointer (&page));
+  page = call (f, "GET", blockers, f->viewer, NULL, 200);
+  g_assert_cmpstr (syn_json_get_string (object (page), "correlation_id"), ==, import);
+  answer = call (f, "POST", rollback, f->engineer, body, 200);
+  g_assert_cmpstr (syn_json_get_string (object (answer), "correlation_id"), ==, import);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      SynEvent *e = syn_event_new ();
+
+      e->event_type = g_strdup (SYN_EVENT_BATCH_STARTED);
+      e->aggregate_type = g_strdup (SYN_AGGREGATE_BATCH);
+      e->project_id = g_strdup (f->project_id);
+      e->correlation_id = g_strdup (i == 0 ? "0190aaaa-1111-7000-8000-0000deadbeef" : "0190bbbb-2222-7000-8000-0000deadbeef");
+      g_ptr_array_add (crafted, e);
+    }
+  g_assert_true (syn_store_append_events (f->srv->store, crafted, &error));
+  g_assert_no_error (error);
+  expect_error (f, "GET", ambiguous, f->viewer, NULL, 400, "invalid", "matches 2 batches");
+  expect_error (f, "GET", ambiguous, f->viewer, NULL, 400, "invalid", "0190bbbb-2222-7000-8000-0000deadbeef");
+  expect_error (f, "POST", rollback, f->engineer, "{\"correlation_id\": \"deadbeef\"}", 400, "invalid", "matches 2");
+  expect_error (f, "GET", none, f->viewer, NULL, 404, "not_found", "0000000000");
+  expect_error (f, "GET", short_one, f->viewer, NULL, 400, "invalid", "is not a batch id");
+}
+
 /* ------------------------------------------------------------------------- */
 /* PostgreSQL: two servers on one database                                   */
 
@@ -1350,6 +1405,7 @@ main (int argc, char *argv[])
   ADD ("/server/feed-oversized-event", test_feed_oversized_event, NULL);
   ADD ("/server/watch-recorded-up-to-date", test_watch_recorded_up_to_date, NULL);
   ADD ("/server/rollback", test_rollback, NULL);
+  ADD ("/server/short-batch-ids", test_short_batch_ids, NULL);
 
   /* the same server on PostgreSQL */
   if (syn_test_pg_bindir () != NULL)
@@ -1361,6 +1417,7 @@ main (int argc, char *argv[])
       ADD ("/server/postgres/execute-watch", test_execute_watch, &on_postgres);
       ADD ("/server/postgres/project-feed", test_project_feed, &on_postgres);
       ADD ("/server/postgres/rollback", test_rollback, &on_postgres);
+      ADD ("/server/postgres/short-batch-ids", test_short_batch_ids, &on_postgres);
       ADD ("/server/postgres/feed-across-servers", test_feed_across_servers, &on_postgres_notified);
     }
   else

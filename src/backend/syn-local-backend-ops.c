@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/syn-core.h"
+#include "engine/syn-batch-id.h"
 #include "engine/syn-event-store.h"
 #include "engine/syn-state-hash.h"
 #include "syn-local-backend-private.h"
@@ -132,6 +133,23 @@ _syn_require_project (SynOpContext *ctx, JsonObject *params, GError **error)
   if (project == NULL && (error == NULL || *error == NULL))
     g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND, "No project \"%s\"", id);
   return project;
+}
+
+/* A batch id as people give it (the full id, or 8 or more hex digits of its
+ * start or end) as the full id of the project's batch it names. Errors name
+ * the parameter: 400 when it is no batch id or matches several batches
+ * (each named), 404 when none. */
+char *
+_syn_resolve_batch (SynOpContext *ctx, SynProject *project, const char *name, const char *text, GError **error)
+{
+  char *id = syn_batch_id_resolve (ctx->store, project->id, text, error);
+
+  if (id == NULL)
+    {
+      syn_backend_error_from_other (error);
+      g_prefix_error (error, "%s: ", name);
+    }
+  return id;
 }
 
 static gboolean
@@ -286,6 +304,7 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *asset_id, *rule_id, *discipline, *correlation_id;
+  g_autofree char *batch = NULL;
   guint64 page, limit, total = 0;
 
   if (!(project = _syn_require_project (ctx, params, error)))
@@ -312,12 +331,12 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
       return invalid (error, "event_types: unknown event type \"%s\"", q->event_types[i]);
   if (discipline != NULL && !syn_is_discipline (discipline))
     return invalid (error, "discipline: unknown discipline \"%s\"", discipline);
-  if (correlation_id != NULL && !syn_uuid_is_valid (correlation_id))
-    return invalid (error, "correlation_id: \"%s\" is not a UUID", correlation_id);
   if (q->has_from_date && q->has_to_date && q->from_date > q->to_date)
     return invalid (error, "from_date: after to_date");
   if (page > 1 && (page - 1) > G_MAXUINT64 / limit)
     return invalid (error, "page: too large");
+  if (correlation_id != NULL && !(batch = _syn_resolve_batch (ctx, project, "correlation_id", correlation_id, error)))
+    return NULL;
 
   if (asset_id != NULL)
     {
@@ -327,7 +346,7 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
     }
   q->rule_id = g_strdup (rule_id);
   q->discipline = g_strdup (discipline);
-  q->correlation_id = g_strdup (correlation_id);
+  q->correlation_id = g_steal_pointer (&batch);
   q->limit = (guint) limit;
   q->offset = (page - 1) * limit;
 

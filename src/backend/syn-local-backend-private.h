@@ -102,6 +102,13 @@ gboolean    _syn_param_bool            (JsonObject  *params,
 SynProject *_syn_require_project       (SynOpContext *ctx,
                                         JsonObject  *params,
                                         GError     **error);
+/* A batch id parameter @name (full, or a unique prefix or suffix of 8 or
+ * more hex digits) as the full id (syn-batch-id.h). */
+char       *_syn_resolve_batch         (SynOpContext *ctx,
+                                        SynProject  *project,
+                                        const char  *name,
+                                        const char  *text,
+                                        GError     **error);
 JsonNode   *_syn_page_answer           (const char  *items_name,
                                         GPtrArray   *items,
                                         JsonNode  *(*to_json) (gpointer),

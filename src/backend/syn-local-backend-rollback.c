@@ -2,6 +2,7 @@
 /* syn-local-backend-rollback.c: SynLocalBackend operations: rollback of batches, and what blocks it. */
 #include "config.h"
 
+#include "engine/syn-batch-id.h"
 #include "engine/syn-engine-error.h"
 #include "engine/syn-rollback-service.h"
 #include "syn-local-backend-private.h"
@@ -11,12 +12,18 @@ static JsonNode *
 op_rollback (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
-  const char *correlation_id;
+  g_autofree char *correlation_id = NULL;
+  const char *text;
   gboolean cascade = FALSE;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
-      !(correlation_id = _syn_param_string (params, "correlation_id", TRUE, error)) ||
+      !(text = _syn_param_string (params, "correlation_id", TRUE, error)) ||
       !_syn_param_bool (params, "cascade", FALSE, &cascade, error))
+    return NULL;
+  /* what is no batch id at all gets the specification's own refusal */
+  if (!syn_batch_id_is_valid (text))
+    correlation_id = g_strdup (text);
+  else if (!(correlation_id = _syn_resolve_batch (ctx, project, "correlation_id", text, error)))
     return NULL;
   /* the library's rules are the admins' to change, and so to change back */
   if (g_strcmp0 (project->id, SYN_LIBRARY_PROJECT_ID) == 0 && ctx->user_id != NULL)
@@ -78,11 +85,13 @@ op_rollback_blockers (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(SynProject) project = NULL;
   g_autoptr(GPtrArray) blockers = NULL;
   g_autoptr(JsonArray) array = NULL;
-  const char *correlation_id;
+  g_autofree char *correlation_id = NULL;
+  const char *text;
   JsonObject *answer;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
-      !(correlation_id = _syn_param_string (params, "correlation_id", TRUE, error)))
+      !(text = _syn_param_string (params, "correlation_id", TRUE, error)) ||
+      !(correlation_id = _syn_resolve_batch (ctx, project, "correlation_id", text, error)))
     return NULL;
   blockers = syn_rollback_service_find_blockers (ctx->store, project->id, correlation_id, error);
   if (blockers == NULL)

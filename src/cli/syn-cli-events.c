@@ -91,7 +91,7 @@ _syn_cli_timeline (int argc, char **argv)
     { "rule", 0, 0, G_OPTION_ARG_STRING, &rule, "Events of this rule", "ID" },
     { "discipline", 0, 0, G_OPTION_ARG_STRING, &discipline, "Events of this discipline", "D" },
     { "event-types", 0, 0, G_OPTION_ARG_STRING, &event_types, "Comma-separated event types", "A,B" },
-    { "batch", 0, 0, G_OPTION_ARG_STRING, &batch, "Events of one batch", "CORRELATION_ID" },
+    { "batch", 0, 0, G_OPTION_ARG_STRING, &batch, "Events of one batch (its id, or 8 or more hex digits of its start or end)", "BATCH" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "From this date or time (ISO 8601, inclusive)", "DATE" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Up to this date or time (ISO 8601, inclusive)", "DATE" },
     { "include-rolled-back", 0, 0, G_OPTION_ARG_NONE, &include_rolled_back, "Show rolled-back events too", NULL },

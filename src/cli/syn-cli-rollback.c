@@ -24,16 +24,22 @@ print_answer (JsonObject *answer)
   g_autofree char *restored = count_of (json_object_get_int_member (summary, "assets_restored"), "asset", "assets");
   g_autofree char *events = count_of (json_object_get_int_member (answer, "rolled_back_events"), "event", "events");
   guint n_cascaded = cascaded ? json_array_get_length (cascaded) : 0;
+  g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (answer, "correlation_id"));
+  g_autofree char *rollback = _syn_cli_short_id (syn_json_get_string (answer, "rollback_correlation_id"));
 
   printf ("Rolled back batch %s: %s, %s, %s deleted, %s restored (%s)\n",
-          syn_json_get_string (answer, "correlation_id"), assets, cables, edges, restored, events);
+          batch, assets, cables, edges, restored, events);
   if (n_cascaded > 0)
     {
       printf ("Rolled back first (newest first):\n");
       for (guint i = 0; i < n_cascaded; i++)
-        printf ("  %s\n", json_array_get_string_element (cascaded, i));
+        {
+          g_autofree char *id = _syn_cli_short_id (json_array_get_string_element (cascaded, i));
+
+          printf ("  %s\n", id);
+        }
     }
-  printf ("Rollback batch: %s\n", syn_json_get_string (answer, "rollback_correlation_id"));
+  printf ("Rollback batch: %s\n", rollback);
 }
 
 /* After a refusal for later batches: which ones, on stderr. */
@@ -62,7 +68,9 @@ print_blockers (SynBackend *backend, const char *project, const char *correlatio
       g_autofree char *events = count_of (json_object_get_int_member_with_default (batch, "events_count", 0),
                                           "event", "events");
 
-      fprintf (stderr, "  %s  %s  %s\n", syn_json_get_string (batch, "correlation_id"), when, events);
+      g_autofree char *id = _syn_cli_short_id (syn_json_get_string (batch, "correlation_id"));
+
+      fprintf (stderr, "  %s  %s  %s\n", id, when, events);
     }
   fprintf (stderr, "use --cascade to roll them back first\n");
 }
@@ -85,14 +93,15 @@ _syn_cli_rollback (int argc, char **argv)
   };
   int ret = 0;
 
-  if (!_syn_cli_parse (&argc, &argv, "CORRELATION_ID",
-                       "Roll back a batch exactly: the project returns to its state before it.",
+  if (!_syn_cli_parse (&argc, &argv, "BATCH",
+                       "Roll back a batch exactly: the project returns to its state before it.\n"
+                       "BATCH is its id, or 8 or more hex digits of its start or end (as listed).",
                        entries, &common, &error))
     return _syn_cli_fail (error);
   if (project == NULL)
     return _syn_cli_usage_error ("rollback: --project is required");
   if (argc != 2)
-    return _syn_cli_usage_error ("usage: synapse rollback CORRELATION_ID --project P [--cascade]");
+    return _syn_cli_usage_error ("usage: synapse rollback BATCH --project P [--cascade]");
   if (!(backend = _syn_cli_backend (&common, &error)))
     return _syn_cli_fail (error);
 

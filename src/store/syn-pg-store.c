@@ -986,4 +986,5 @@ store_iface_init (SynStoreInterface *iface)
   _syn_pg_store_entities_iface_init (iface);
   _syn_pg_store_events_iface_init (iface);
   _syn_pg_store_auth_iface_init (iface);
+  _syn_pg_store_history_iface_init (iface);
 }

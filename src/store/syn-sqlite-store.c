@@ -632,4 +632,5 @@ store_iface_init (SynStoreInterface *iface)
   _syn_sqlite_store_entities_iface_init (iface);
   _syn_sqlite_store_events_iface_init (iface);
   _syn_sqlite_store_auth_iface_init (iface);
+  _syn_sqlite_store_history_iface_init (iface);
 }

@@ -114,6 +114,11 @@ struct _SynStoreInterface
   GPtrArray *(*list_project_members) (SynStore *self, const char *project_id, GError **error);
   GPtrArray *(*list_member_projects) (SynStore *self, const char *user_id, GError **error);
   gboolean (*update_user_password) (SynStore *self, const char *user_id, const char *password_hash, GError **error);
+
+  /* Batch ids as people type them, and histories by tag (issue 12). */
+  GPtrArray *(*find_batches) (SynStore *self, const char *project_id, const char *digits, GError **error);
+  GPtrArray *(*get_cable_history) (SynStore *self, const char *project_id, const char *cable_id, GError **error);
+  GPtrArray *(*find_tag_events) (SynStore *self, const char *project_id, const char *aggregate_type, const char *tag, GError **error);
 };
 
 GQuark syn_store_error_quark (void);
@@ -239,5 +244,18 @@ GPtrArray *syn_store_list_project_members (SynStore *self, const char *project_i
 GPtrArray *syn_store_list_member_projects (SynStore *self, const char *user_id, GError **error);
 /* Replaces the password hash of a user (a crypt(3) string); NOT_FOUND if no such user. */
 gboolean syn_store_update_user_password (SynStore *self, const char *user_id, const char *password_hash, GError **error);
+
+/* Batch ids and histories by tag (issue 12). */
+/* The batches of @project_id whose id, as 32 hex digits, begins or ends with
+ * @digits (8 to 32 lowercase hex digits): the first event (sequence 0) of
+ * each, oldest first. */
+GPtrArray *syn_store_find_batches (SynStore *self, const char *project_id, const char *digits, GError **error);
+/* Oldest first, without rolled-back events. */
+GPtrArray *syn_store_get_cable_history (SynStore *self, const char *project_id, const char *cable_id, GError **error);
+/* Every asset or cable (@aggregate_type "ASSET" or "CABLE") that carried
+ * @tag, deleted ones too: the newest event, not rolled back, with the tag in
+ * its entity (the payload of a creation or deletion, "after" of an update),
+ * one per entity, newest first. */
+GPtrArray *syn_store_find_tag_events (SynStore *self, const char *project_id, const char *aggregate_type, const char *tag, GError **error);
 
 G_END_DECLS
