@@ -351,6 +351,21 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
   }
   cli_result_clear (&r);
 
+  /* a deleted asset keeps its history, found by its tag */
+  run_cli (f, &r, target, NULL, NULL, "asset", "delete", "110-PP-001", "--project", "Plant", NULL);
+  expect_ok (&r, "asset delete");
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "history", "110-PP-001", "--project", "Plant", NULL);
+  expect_ok (&r, "history of a deleted asset");
+  g_assert_nonnull (strstr (r.out, "110-PP-001 (PUMP, deleted)"));
+  g_assert_nonnull (strstr (r.out, "ASSET_DELETED"));
+  cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "history", "110-PP-001", "--project", "Plant", "--id",
+           "00000000-0000-0000-0000-000000000001", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "00000000-0000-0000-0000-000000000001"));
+  cli_result_clear (&r);
+
   run_cli (f, &r, target, NULL, NULL, "history", "210-PP-001", "--project", "Plant", "--json", NULL);
   expect_ok (&r, "history");
   {
@@ -733,6 +748,7 @@ typedef struct
   const char *library_rule_id;
   const char *execution_id;
   const char *correlation_id;
+  const char *cable_id;
 } RouteValues;
 
 /* A real value for each parameter a route's path or query may name. */
@@ -748,6 +764,8 @@ route_params (const SynApiRoute *route, const RouteValues *v)
     json_object_set_string_member (params, "project_id", v->project_id);
   if (strstr (route->pattern, "{asset_id}"))
     json_object_set_string_member (params, "asset_id", v->asset_id);
+  if (strstr (route->pattern, "{cable_id}"))
+    json_object_set_string_member (params, "cable_id", v->cable_id);
   if (strstr (route->pattern, "{tag}"))
     json_object_set_string_member (params, "tag", v->tag);
   if (strstr (route->pattern, "{rule_id}"))
@@ -813,6 +831,8 @@ test_every_route (Fixture *f, gconstpointer data)
   v.rule_id = "pump-motor";
   v.library_rule_id = "every-route-library";
   v.execution_id = w.execution_id;
+  /* no cable of that id: its history is empty, still answered */
+  v.cable_id = "00000000-0000-0000-0000-000000000001";
   v.correlation_id = syn_json_get_string (json_array_get_object_element (json_object_get_array_member (
                        json_node_get_object (batch), "events"), 0), "correlation_id");
 

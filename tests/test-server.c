@@ -8,6 +8,7 @@
 
 #include "core/syn-core.h"
 #include "engine/syn-auth.h"
+#include "engine/syn-batch.h"
 #include "syn-test-fixture.h"
 #include "syn-test-pg.h"
 #include "syn-test-server.h"
@@ -360,6 +361,8 @@ static const RouteCase every_route[] = {
   { "GET", "/api/v1/rules/rollback/blockers?project_id={P}", NULL },
   { "GET", "/api/v1/events/timeline?project_id={P}", NULL },
   { "GET", "/api/v1/events/assets/00000000-0000-0000-0000-000000000001/history?project_id={P}", NULL },
+  { "GET", "/api/v1/events/cables/00000000-0000-0000-0000-000000000001/history?project_id={P}", NULL },
+  { "GET", "/api/v1/events/tags/T-1?project_id={P}", NULL },
 };
 
 static void
@@ -545,6 +548,59 @@ test_projects (Fixture *f, gconstpointer data)
   expect_error (f, "GET", "/api/v1/projects", f->admin, "{\"x\": 1}", 400, "invalid", "body");
 }
 
+/* Issue 12: a deleted asset is found by its tag, with its history; a cable
+ * has one too. */
+static void
+check_deleted_and_cable_history (Fixture *f, const char *asset_id, const char *history)
+{
+  g_autofree char *tags = g_strdup_printf ("/api/v1/events/tags/210-TK-001?project_id=%s", f->project_id);
+  g_autofree char *cable_tags = g_strdup_printf ("/api/v1/events/tags/210-PP-001-PWR?project_id=%s&kind=cable",
+                                                 f->project_id);
+  g_autofree char *bad_kind = g_strdup_printf ("/api/v1/events/tags/210-TK-001?project_id=%s&kind=edge", f->project_id);
+  g_autofree char *bad_cable = g_strdup_printf ("/api/v1/events/cables/not-a-uuid/history?project_id=%s", f->project_id);
+  g_autofree char *pump_path = g_strdup_printf ("/api/v1/projects/%s/assets/by-tag/210-PP-001", f->project_id);
+  g_autofree char *cable_history = NULL;
+  g_autoptr(JsonNode) found = call (f, "GET", tags, f->viewer, NULL, 200);
+  g_autoptr(JsonNode) h = call (f, "GET", history, f->viewer, NULL, 200);
+  g_autoptr(JsonNode) pump = call (f, "GET", pump_path, f->viewer, NULL, 200);
+  g_autoptr(SynCable) cable = syn_cable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(SynEvent) event = NULL;
+  JsonArray *entities = json_object_get_array_member (object (found), "entities");
+  JsonObject *entity;
+
+  g_assert_cmpuint (json_array_get_length (entities), ==, 1);
+  entity = json_array_get_object_element (entities, 0);
+  g_assert_cmpstr (syn_json_get_string (entity, "kind"), ==, "asset");
+  g_assert_cmpstr (syn_json_get_string (entity, "id"), ==, asset_id);
+  g_assert_cmpstr (syn_json_get_string (entity, "type"), ==, "TANK");
+  g_assert_true (json_object_get_boolean_member (entity, "deleted"));
+  g_assert_cmpint (json_object_get_int_member (object (h), "total_events"), ==, 3);
+
+  batch = syn_batch_begin (f->srv->store, f->project_id, NULL, &error);
+  g_assert_no_error (error);
+  cable->tag = g_strdup ("210-PP-001-PWR");
+  cable->from_asset_id = g_strdup (syn_json_get_string (object (pump), "id"));
+  cable->cable_type = g_strdup ("TECK90");
+  event = syn_batch_create_cable (batch, cable, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_batch_commit (batch, &error));
+  json_node_unref (g_steal_pointer (&found));
+  found = call (f, "GET", cable_tags, f->viewer, NULL, 200);
+  entity = json_array_get_object_element (json_object_get_array_member (object (found), "entities"), 0);
+  g_assert_cmpstr (syn_json_get_string (entity, "kind"), ==, "cable");
+  g_assert_cmpstr (syn_json_get_string (entity, "id"), ==, cable->id);
+  g_assert_false (json_object_get_boolean_member (entity, "deleted"));
+  cable_history = g_strdup_printf ("/api/v1/events/cables/%s/history?project_id=%s", cable->id, f->project_id);
+  json_node_unref (g_steal_pointer (&h));
+  h = call (f, "GET", cable_history, f->viewer, NULL, 200);
+  g_assert_cmpstr (syn_json_get_string (object (h), "cable_id"), ==, cable->id);
+  g_assert_cmpint (json_object_get_int_member (object (h), "total_events"), ==, 1);
+  expect_error (f, "GET", bad_kind, f->viewer, NULL, 400, "invalid", "kind");
+  expect_error (f, "GET", bad_cable, f->viewer, NULL, 400, "invalid", "cable_id");
+}
+
 static void
 test_assets (Fixture *f, gconstpointer data)
 {
@@ -606,6 +662,7 @@ test_assets (Fixture *f, gconstpointer data)
   g_assert_true (syn_uuid_is_valid (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                                   "X-Synapse-Correlation-Id")));
   expect_error (f, "GET", one, f->viewer, NULL, 404, "not_found", NULL);
+  check_deleted_and_cable_history (f, asset_id, history);
 }
 
 static void

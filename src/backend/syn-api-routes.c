@@ -94,6 +94,10 @@ const SynApiRoute syn_api_routes[] = {
   { "GET", "api/v1/events/timeline", SYN_OP_TIMELINE, TIMELINE_QUERY, NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
   { "GET", "api/v1/events/assets/{asset_id}/history", SYN_OP_ASSET_HISTORY, "project_id", NULL, SYN_BODY_NONE, 200,
     VIEWER, .project = 1 },
+  { "GET", "api/v1/events/cables/{cable_id}/history", SYN_OP_CABLE_HISTORY, "project_id", NULL, SYN_BODY_NONE, 200,
+    VIEWER, .project = 1 },
+  { "GET", "api/v1/events/tags/{tag}", SYN_OP_FIND_TAG, "project_id,kind", NULL, SYN_BODY_NONE, 200, VIEWER,
+    .project = 1 },
   { NULL }
 };
 

@@ -29,6 +29,8 @@ typedef enum {
 #define SYN_OP_GET_PROJECT     "get_project"     /* {project_id: id or name} -> project */
 #define SYN_OP_TIMELINE        "timeline"        /* timeline query parameters -> {events, total, page, pages} */
 #define SYN_OP_ASSET_HISTORY   "asset_history"   /* {project_id, asset_id} -> {asset_id, history, total_events} */
+#define SYN_OP_CABLE_HISTORY   "cable_history"   /* {project_id, cable_id} -> {cable_id, history, total_events} */
+#define SYN_OP_FIND_TAG        "find_tag"        /* {project_id, tag, kind?} -> {tag, entities: [{kind, id, tag, type, deleted, last_seen}]}, deleted ones too, newest first */
 #define SYN_OP_GET_ASSET       "get_asset"       /* {project_id, asset_id} or {project_id, tag} -> asset */
 #define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, type?, q?, page?, limit?} -> {assets, total, page, pages} */
 #define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, page?, limit?} -> {cables, total, page, pages} */

@@ -10,6 +10,7 @@
 #include "engine/syn-batch-id.h"
 #include "engine/syn-event-store.h"
 #include "engine/syn-state-hash.h"
+#include "engine/syn-tag-history.h"
 #include "syn-local-backend-private.h"
 
 #define DEFAULT_PAGE_LIMIT 50
@@ -356,29 +357,65 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   return _syn_page_answer ("events", events, (gpointer) syn_event_to_json, total, page, limit);
 }
 
+/* {project_id, ID_NAME} -> {ID_NAME, history, total_events}: one entity's
+ * events, oldest first, whether it still exists or not. */
 static JsonNode *
-op_asset_history (SynOpContext *ctx, JsonObject *params, GError **error)
+entity_history (SynOpContext *ctx, JsonObject *params, const char *id_name,
+                GPtrArray *(*read) (SynStore *, const char *, const char *, GError **), GError **error)
 {
   g_autoptr(SynProject) project = NULL;
   g_autoptr(GPtrArray) history = NULL;
-  const char *asset_id;
+  const char *id;
   JsonObject *answer;
   JsonArray *array;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
-      !(asset_id = _syn_param_string (params, "asset_id", TRUE, error)))
+      !(id = _syn_param_string (params, id_name, TRUE, error)))
     return NULL;
-  if (!(history = syn_store_get_asset_history (ctx->store, project->id, asset_id, error)))
+  if (!(history = read (ctx->store, project->id, id, error)))
     return NULL;
 
   answer = json_object_new ();
   array = json_array_sized_new (history->len);
   for (guint i = 0; i < history->len; i++)
     json_array_add_element (array, syn_event_to_json (g_ptr_array_index (history, i)));
-  json_object_set_string_member (answer, "asset_id", asset_id);
+  json_object_set_string_member (answer, id_name, id);
   json_object_set_array_member (answer, "history", array);
   json_object_set_int_member (answer, "total_events", history->len);
   return syn_json_node_new_object (answer);
+}
+
+static JsonNode *
+op_asset_history (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  return entity_history (ctx, params, "asset_id", syn_store_get_asset_history, error);
+}
+
+static JsonNode *
+op_cable_history (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  return entity_history (ctx, params, "cable_id", syn_store_get_cable_history, error);
+}
+
+/* {project_id, tag, kind?} -> {tag, entities}: the assets and cables that
+ * have or had the tag, deleted ones too (syn-tag-history.h). */
+static JsonNode *
+op_find_tag (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *tag, *kind = NULL;
+
+  if (!(project = _syn_require_project (ctx, params, error)) ||
+      !(tag = _syn_param_string (params, "tag", TRUE, error)))
+    return NULL;
+  kind = _syn_param_string (params, "kind", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return syn_tag_history_find (ctx->store, project->id, tag, kind, error);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -479,6 +516,8 @@ const SynOpEntry _syn_ops_core[] = {
   { SYN_OP_GET_PROJECT, op_get_project },
   { SYN_OP_TIMELINE, op_timeline },
   { SYN_OP_ASSET_HISTORY, op_asset_history },
+  { SYN_OP_CABLE_HISTORY, op_cable_history },
+  { SYN_OP_FIND_TAG, op_find_tag },
   { SYN_OP_GET_ASSET, op_get_asset },
   { SYN_OP_LIST_ASSETS, op_list_assets },
   { SYN_OP_LIST_CABLES, op_list_cables },

@@ -12,7 +12,7 @@
 static const SynCliEntry commands[] = {
   { "project", "List or create projects", _syn_cli_project },
   { "timeline", "Show a project's events, newest first", _syn_cli_timeline },
-  { "history", "Show the events of one asset, oldest first", _syn_cli_history },
+  { "history", "Show the events of one asset or cable, oldest first (deleted ones too)", _syn_cli_history },
   { "state-hash", "Print the SHA-256 of a project's canonical state", _syn_cli_state_hash },
   { "demo", "Create the gold-mine demo project with its rules", _syn_cli_demo },
   { "import", "Import a P&ID asset list (CSV) as one batch", _syn_cli_import },
