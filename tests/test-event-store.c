@@ -827,29 +827,6 @@ test_batch_commits_everything (SynTestFixture *f, gconstpointer data)
 
 /* --- Batch ids as people give them (issue 12) --------------------------- */
 
-/* A batch of two events with a chosen id, in @project_id. */
-static void
-append_batch (SynTestFixture *f, const char *project_id, const char *correlation_id, const char *first_type)
-{
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; i < 2; i++)
-    {
-      SynEvent *e = syn_event_new ();
-
-      e->event_type = g_strdup (i == 0 ? first_type : SYN_EVENT_BATCH_COMPLETED);
-      e->aggregate_type = g_strdup (SYN_AGGREGATE_BATCH);
-      e->aggregate_id = g_strdup (correlation_id);
-      e->project_id = g_strdup (project_id);
-      e->correlation_id = g_strdup (correlation_id);
-      e->sequence_num = i;
-      g_ptr_array_add (events, e);
-    }
-  g_assert_true (syn_store_append_events (f->store, events, &error));
-  g_assert_no_error (error);
-}
-
 static guint
 count_batches (SynTestFixture *f, const char *digits)
 {
@@ -890,10 +867,10 @@ test_batch_ids (SynTestFixture *f, gconstpointer data)
   const char *elsewhere = "0190cccc-4444-7000-8000-0000feedf00d";
   char *id;
 
-  append_batch (f, f->project->id, a, SYN_EVENT_CSV_IMPORTED);
-  append_batch (f, f->project->id, b, SYN_EVENT_BATCH_STARTED);
-  append_batch (f, f->project->id, c, SYN_EVENT_ASSET_UPDATED);
-  append_batch (f, other->id, elsewhere, SYN_EVENT_BATCH_STARTED);
+  syn_test_append_batch (f->store, f->project->id, a, SYN_EVENT_CSV_IMPORTED, 2);
+  syn_test_append_batch (f->store, f->project->id, b, SYN_EVENT_BATCH_STARTED, 2);
+  syn_test_append_batch (f->store, f->project->id, c, SYN_EVENT_ASSET_UPDATED, 2);
+  syn_test_append_batch (f->store, other->id, elsewhere, SYN_EVENT_BATCH_STARTED, 2);
 
   /* the store: by prefix and by suffix, one event (the first) per batch, oldest first */
   found = syn_store_find_batches (f->store, f->project->id, "0190aaaa", &error);

@@ -1048,23 +1048,6 @@ test_backend_ops (SynTestFixture *f, gconstpointer data)
   base_clear (&base);
 }
 
-/* A batch with a chosen id (no snapshot): two ids can share their end. */
-static void
-append_crafted_batch (SynTestFixture *f, const char *correlation_id)
-{
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
-  SynEvent *e = syn_event_new ();
-
-  e->event_type = g_strdup (SYN_EVENT_BATCH_STARTED);
-  e->aggregate_type = g_strdup (SYN_AGGREGATE_BATCH);
-  e->project_id = g_strdup (f->project->id);
-  e->correlation_id = g_strdup (correlation_id);
-  g_ptr_array_add (events, e);
-  g_assert_true (syn_store_append_events (f->store, events, &error));
-  g_assert_no_error (error);
-}
-
 static JsonNode *
 timeline_of_batch (SynBackend *backend, const char *text, GError **error)
 {
@@ -1128,8 +1111,8 @@ test_short_batch_ids (SynTestFixture *f, gconstpointer data)
                            (const char *[]) { c, NULL });
 
   /* two batches ending alike: refused, naming both; none: 404; too short: 400 */
-  append_crafted_batch (f, "0190aaaa-1111-7000-8000-0000deadbeef");
-  append_crafted_batch (f, "0190bbbb-2222-7000-8000-0000deadbeef");
+  syn_test_append_batch (f->store, f->project->id, "0190aaaa-1111-7000-8000-0000deadbeef", SYN_EVENT_BATCH_STARTED, 1);
+  syn_test_append_batch (f->store, f->project->id, "0190bbbb-2222-7000-8000-0000deadbeef", SYN_EVENT_BATCH_STARTED, 1);
   refused = timeline_of_batch (backend, "deadbeef", &error);
   g_assert_null (refused);
   assert_error_names (error, SYN_BACKEND_ERROR_INVALID, "correlation_id: \"deadbeef\" matches 2 batches");

@@ -1259,8 +1259,6 @@ test_short_batch_ids (Fixture *f, gconstpointer data)
                                            f->project_id);
   g_autofree char *short_one = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=beef",
                                                 f->project_id);
-  g_autoptr(GPtrArray) crafted = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) page = NULL;
   g_autoptr(JsonNode) answer = NULL;
   JsonArray *events;
@@ -1275,18 +1273,8 @@ test_short_batch_ids (Fixture *f, gconstpointer data)
   answer = call (f, "POST", rollback, f->engineer, body, 200);
   g_assert_cmpstr (syn_json_get_string (object (answer), "correlation_id"), ==, import);
 
-  for (guint i = 0; i < 2; i++)
-    {
-      SynEvent *e = syn_event_new ();
-
-      e->event_type = g_strdup (SYN_EVENT_BATCH_STARTED);
-      e->aggregate_type = g_strdup (SYN_AGGREGATE_BATCH);
-      e->project_id = g_strdup (f->project_id);
-      e->correlation_id = g_strdup (i == 0 ? "0190aaaa-1111-7000-8000-0000deadbeef" : "0190bbbb-2222-7000-8000-0000deadbeef");
-      g_ptr_array_add (crafted, e);
-    }
-  g_assert_true (syn_store_append_events (f->srv->store, crafted, &error));
-  g_assert_no_error (error);
+  syn_test_append_batch (f->srv->store, f->project_id, "0190aaaa-1111-7000-8000-0000deadbeef", SYN_EVENT_BATCH_STARTED, 1);
+  syn_test_append_batch (f->srv->store, f->project_id, "0190bbbb-2222-7000-8000-0000deadbeef", SYN_EVENT_BATCH_STARTED, 1);
   expect_error (f, "GET", ambiguous, f->viewer, NULL, 400, "invalid", "matches 2 batches");
   expect_error (f, "GET", ambiguous, f->viewer, NULL, 400, "invalid", "0190bbbb-2222-7000-8000-0000deadbeef");
   expect_error (f, "POST", rollback, f->engineer, "{\"correlation_id\": \"deadbeef\"}", 400, "invalid", "matches 2");
