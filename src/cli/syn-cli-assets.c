@@ -40,9 +40,10 @@ import_report (JsonNode *node, gboolean json)
     _syn_cli_print_json (node);
   else if (g_strcmp0 (status, "imported") == 0)
     {
+      g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (answer, "correlation_id"));
+
       printf ("Imported %" G_GINT64_FORMAT " %s in batch %s (%" G_GINT64_FORMAT " skipped)\n",
-              imported, imported == 1 ? "asset" : "assets",
-              syn_json_get_string (answer, "correlation_id"), skipped);
+              imported, imported == 1 ? "asset" : "assets", batch, skipped);
       print_import_errors (errors);
     }
   else
@@ -339,6 +340,7 @@ asset_add (SynBackend *backend, SynCliCommon *common, const char *project_id,
   g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(JsonObject) properties = NULL;
   g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *batch = NULL;
   JsonObject *asset;
 
   if (!(properties = properties_patch (o->set, NULL, &error)))
@@ -358,8 +360,9 @@ asset_add (SynBackend *backend, SynCliCommon *common, const char *project_id,
       return 0;
     }
   asset = json_node_get_object (answer);
+  batch = _syn_cli_short_id (syn_json_get_string (asset, "correlation_id"));
   printf ("Created asset %s (%s) in batch %s\n", syn_json_get_string (asset, "tag"),
-          syn_json_get_string (asset, "id"), syn_json_get_string (asset, "correlation_id"));
+          syn_json_get_string (asset, "id"), batch);
   return 0;
 }
 
@@ -397,7 +400,11 @@ asset_set (SynBackend *backend, SynCliCommon *common, const char *project_id,
   if (correlation_id == NULL)
     printf ("No change to asset %s: nothing written\n", tag);
   else
-    printf ("Updated asset %s in batch %s\n", tag, correlation_id);
+    {
+      g_autofree char *batch = _syn_cli_short_id (correlation_id);
+
+      printf ("Updated asset %s in batch %s\n", tag, batch);
+    }
   return 0;
 }
 
@@ -418,8 +425,11 @@ asset_delete (SynBackend *backend, SynCliCommon *common, const char *project_id,
   if (common->json)
     _syn_cli_print_json (answer);
   else
-    printf ("Deleted asset %s in batch %s\n", tag,
-            syn_json_get_string (json_node_get_object (answer), "correlation_id"));
+    {
+      g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (json_node_get_object (answer), "correlation_id"));
+
+      printf ("Deleted asset %s in batch %s\n", tag, batch);
+    }
   return 0;
 }
 

@@ -11,6 +11,7 @@ _syn_cli_demo (int argc, char **argv)
 {
   g_auto(SynCliCommon) common = { 0 };
   g_autofree char *name = NULL;
+  g_autofree char *batch = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SynBackend) backend = NULL;
   g_autoptr(JsonObject) params = json_object_new ();
@@ -35,11 +36,11 @@ _syn_cli_demo (int argc, char **argv)
   else
     {
       a = json_node_get_object (answer);
+      batch = _syn_cli_short_id (syn_json_get_string (json_object_get_object_member (a, "import"), "correlation_id"));
       printf ("Created project %s (%s): %" G_GINT64_FORMAT " assets imported in batch %s, %u rules\n",
               syn_json_get_string (json_object_get_object_member (a, "project"), "name"),
               syn_json_get_string (json_object_get_object_member (a, "project"), "id"),
-              json_object_get_int_member (json_object_get_object_member (a, "import"), "imported"),
-              syn_json_get_string (json_object_get_object_member (a, "import"), "correlation_id"),
+              json_object_get_int_member (json_object_get_object_member (a, "import"), "imported"), batch,
               json_array_get_length (json_object_get_array_member (a, "rules")));
       printf ("Next: synapse execute --project \"%s\"\n",
               syn_json_get_string (json_object_get_object_member (a, "project"), "name"));
