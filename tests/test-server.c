@@ -598,6 +598,11 @@ check_deleted_and_cable_history (Fixture *f, const char *asset_id, const char *h
   g_assert_cmpstr (syn_json_get_string (object (h), "cable_id"), ==, cable->id);
   g_assert_cmpint (json_object_get_int_member (object (h), "total_events"), ==, 1);
   expect_error (f, "GET", bad_kind, f->viewer, NULL, 400, "invalid", "kind");
+  {
+    g_autofree char *never = g_strdup_printf ("/api/v1/events/tags/NEVER-1?project_id=%s", f->project_id);
+
+    expect_error (f, "GET", never, f->viewer, NULL, 404, "not_found", "NEVER-1");
+  }
   expect_error (f, "GET", bad_cable, f->viewer, NULL, 400, "invalid", "cable_id");
 }
 

@@ -398,12 +398,14 @@ op_cable_history (SynOpContext *ctx, JsonObject *params, GError **error)
 }
 
 /* {project_id, tag, kind?} -> {tag, entities}: the assets and cables that
- * have or had the tag, deleted ones too (syn-tag-history.h). */
+ * have or had the tag, deleted ones too (syn-tag-history.h); 404 when
+ * nothing ever had it, as for a tag's asset. */
 static JsonNode *
 op_find_tag (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
   const char *tag, *kind = NULL;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
@@ -415,7 +417,14 @@ op_find_tag (SynOpContext *ctx, JsonObject *params, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  return syn_tag_history_find (ctx->store, project->id, tag, kind, error);
+  if (!(answer = syn_tag_history_find (ctx->store, project->id, tag, kind, error)))
+    return NULL;
+  if (json_array_get_length (json_object_get_array_member (json_node_get_object (answer), "entities")) == 0)
+    /* what a rollback undid never was: the timeline still shows it */
+    return _syn_op_fail (error, SYN_BACKEND_ERROR_NOT_FOUND,
+                         "No %s has or had the tag \"%s\" in project %s (rolled-back batches left out)",
+                         kind ? kind : "asset or cable", tag, project->name);
+  return g_steal_pointer (&answer);
 }
 
 /* ------------------------------------------------------------------------- */

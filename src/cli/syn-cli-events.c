@@ -323,14 +323,8 @@ _syn_cli_history (int argc, char **argv)
   entities = json_object_get_array_member (json_node_get_object (found), "entities");
   if (!(entity = choose_entity (entities, id)))
     {
-      /* what a rollback undid never was: the timeline still shows it */
-      if (id == NULL)
-        g_set_error (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND,
-                     "No asset or cable has or had the tag \"%s\" in project %s (rolled-back batches left out: "
-                     "synapse timeline --include-rolled-back shows them)", argv[1], project);
-      else
-        g_set_error (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND,
-                     "No asset or cable of id %s had the tag \"%s\" in project %s", id, argv[1], project);
+      g_set_error (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND,
+                   "No asset or cable of id %s had the tag \"%s\" in project %s", id, argv[1], project);
       return _syn_cli_fail (error);
     }
 

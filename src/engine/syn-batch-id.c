@@ -2,8 +2,6 @@
 /* syn-batch-id.c: batch ids as people give them: the full id, or a unique prefix or suffix of 8 or more hex digits. */
 #include "config.h"
 
-#include <string.h>
-
 #include "syn-batch-id.h"
 #include "syn-engine-error.h"
 
@@ -91,9 +89,10 @@ set_ambiguous (const char *text, GPtrArray *matches, GError **error)
                "\"%s\" matches %u batches, give more digits: %s", text, matches->len, list->str);
 }
 
-/* The full id of the one batch of @project_id that @text names: its id
- * (any case; returned lowercase whether or not it exists, for the caller to
- * look up), or a prefix or suffix of 8 or more of its hex digits.
+/* The full id of the one batch of @project_id that @text names: its id as
+ * written, with its dashes (any case; returned lowercase whether or not it
+ * exists, for the caller to look up), or a prefix or suffix of 8 or more of
+ * its hex digits (32 without dashes are looked up like any other).
  * SYN_ENGINE_ERROR_INVALID when @text is no batch id or matches several
  * batches (the message names each: id, time, kind); _NOT_FOUND for none. */
 char *
@@ -107,9 +106,10 @@ syn_batch_id_resolve (SynStore *store, const char *project_id, const char *text,
 
   if (!syn_batch_id_check (text, error))
     return NULL;
+  /* written as an id is: the caller looks it up (and says when it is none) */
+  if (syn_uuid_is_valid (text))
+    return g_ascii_strdown (text, -1);
   digits = digits_of (text);
-  if (strlen (digits) == 32)
-    return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", digits, digits + 8, digits + 12, digits + 16, digits + 20);
 
   if (!(matches = syn_store_find_batches (store, project_id, digits, error)))
     return NULL;

@@ -916,13 +916,13 @@ tag_found (GObject *object, GAsyncResult *result, gpointer user_data)
       call_free (call);
       return;
     }
-  if (answer == NULL)
+  if (answer == NULL && !g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND))
     {
       syn_session_report_error (self->session, _("Could not look the tag up"), error);
       call_free (call);
       return;
     }
-  entities = json_object_get_array_member (json_node_get_object (answer), "entities");
+  entities = answer ? json_object_get_array_member (json_node_get_object (answer), "entities") : NULL;
   g_clear_pointer (&self->entities, json_array_unref);
   if (entities == NULL || json_array_get_length (entities) == 0)
     {
