@@ -306,6 +306,11 @@ test_users (Fixture *f, gconstpointer data)
                 "{\"username\": \"zed\", \"password\": \"short\", \"role\": \"viewer\"}", 400, "invalid", "password");
   expect_error (f, "POST", "/api/v1/users", f->admin,
                 "{\"username\": \"bad name\", \"password\": \"long enough\", \"role\": \"viewer\"}", 400, "invalid", "username");
+  expect_error (f, "POST", "/api/v1/users", f->admin,
+                "{\"username\": \"   \", \"password\": \"long enough\", \"role\": \"viewer\"}", 400, "invalid", "username");
+  expect_error (f, "POST", "/api/v1/users", f->admin,
+                "{\"username\": \"zed\", \"password\": \"long enough\", \"role\": \"viewer\", \"display_name\": \" \"}",
+                400, "invalid", "display_name: must not be blank");
   expect_error (f, "POST", "/api/v1/users", f->engineer,
                 "{\"username\": \"zed\", \"password\": \"long enough\", \"role\": \"admin\"}", 403, "forbidden", "admin");
   expect_error (f, "GET", "/api/v1/users", f->viewer, NULL, 403, "forbidden", NULL);
@@ -541,6 +546,14 @@ test_projects (Fixture *f, gconstpointer data)
 
   expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"Mill\"}", 409, "conflict", NULL);
   expect_error (f, "POST", "/api/v1/projects", f->admin, "{}", 400, "invalid", "name");
+  /* blank names are refused like missing ones; a name is kept trimmed */
+  expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"   \"}", 400, "invalid", "must not be blank");
+  expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"\\t\\n \"}", 400, "invalid", "must not be blank");
+  {
+    g_autoptr(JsonNode) trimmed = call (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"  Leach  \"}", 201);
+
+    g_assert_cmpstr (syn_json_get_string (object (trimmed), "name"), ==, "Leach");
+  }
   expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"X\", \"country\": \"Canada\"}", 400, "invalid", "country");
   expect_error (f, "GET", "/api/v1/projects", f->admin, "{\"x\": 1}", 400, "invalid", "body");
 }
@@ -1358,6 +1371,7 @@ main (int argc, char *argv[])
       ADD ("/server/postgres/auth-every-route", test_auth_every_route, &on_postgres);
       ADD ("/server/postgres/wrong-project", test_wrong_project, &on_postgres);
       ADD ("/server/postgres/assets", test_assets, &on_postgres);
+      ADD ("/server/postgres/projects", test_projects, &on_postgres);
       ADD ("/server/postgres/execute-watch", test_execute_watch, &on_postgres);
       ADD ("/server/postgres/project-feed", test_project_feed, &on_postgres);
       ADD ("/server/postgres/rollback", test_rollback, &on_postgres);

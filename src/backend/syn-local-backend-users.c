@@ -48,13 +48,14 @@ op_create_user (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(SynUser) user = syn_user_new ();
   g_autoptr(SynUser) existing = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *username, *password, *role, *display_name = NULL;
+  g_autofree char *display_name = NULL;
+  const char *username, *password, *role;
 
   if (!(username = _syn_param_string (params, "username", TRUE, error)) ||
       !(password = _syn_param_string (params, "password", TRUE, error)) ||
       !(role = _syn_param_string (params, "role", TRUE, error)))
     return NULL;
-  display_name = _syn_param_string (params, "display_name", FALSE, &local_error);
+  display_name = _syn_param_name (params, "display_name", FALSE, SYN_MAX_NAME_CHARS, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -75,7 +76,7 @@ op_create_user (SynOpContext *ctx, JsonObject *params, GError **error)
     return _syn_op_fail (error, SYN_BACKEND_ERROR_CONFLICT, "User \"%s\" already exists", username);
 
   user->username = g_strdup (username);
-  user->display_name = g_strdup (display_name);
+  user->display_name = g_steal_pointer (&display_name);
   user->role = g_strdup (role);
   if (!(user->password_hash = syn_auth_hash_password (password, error)))
     return NULL;
