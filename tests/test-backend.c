@@ -58,6 +58,23 @@ test_error_mapping (void)
         g_error ("%s %d: %d, expected %d", g_quark_to_string (mappings[i].domain), mappings[i].code,
                  syn_backend_error_to_http_status (error), mappings[i].status);
     }
+
+  /* details go with the error, through copies too; other domains have none */
+  {
+    g_autoptr(GError) conflict = g_error_new_literal (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_CONFLICT, "blocked");
+    g_autoptr(GError) copy = NULL;
+    g_autoptr(GError) other = g_error_new_literal (SYN_STORE_ERROR, SYN_STORE_ERROR_FAILED, "x");
+    g_autoptr(JsonNode) details = syn_json_parse ("{\"blocking_batches\": [{\"correlation_id\": \"b\"}]}", -1, NULL);
+
+    g_assert_null (syn_backend_error_get_details (conflict));
+    syn_backend_error_set_details (conflict, details);
+    copy = g_error_copy (conflict);
+    g_clear_error (&conflict);
+    g_assert_true (syn_json_node_equal (syn_backend_error_get_details (copy), details));
+    g_assert_null (syn_backend_error_get_details (other));
+    g_assert_cmpstr (syn_backend_status_code_name (409), ==, "conflict");
+    g_assert_cmpstr (syn_backend_status_code_name (400), ==, "invalid");
+  }
 }
 
 /* ------------------------------------------------------------------------- */
