@@ -18,6 +18,8 @@ typedef struct
   gboolean         json;
   gboolean         tty;
   guint            cancels;
+  GError          *refused;   /* why the run did not start */
+  gboolean         start_done;
 } ExecuteState;
 
 static void
@@ -56,18 +58,18 @@ on_message (SynExecutionRun *run, JsonNode *message, ExecuteState *st)
       printf ("%s\n", line);
       fflush (stdout);
     }
-  else if (g_strcmp0 (syn_json_get_string (m, "type"), "ERROR") == 0)
+  /* the last one, cancelled or failed, is said once, as every error */
+  else if (g_strcmp0 (syn_json_get_string (m, "type"), "ERROR") == 0 &&
+           json_object_get_boolean_member_with_default (m, "recoverable", TRUE))
     {
       const char *rule = syn_json_get_string (m, "rule_id");
       const char *severity = syn_json_get_string (m, "severity");
 
-      /* a run that failed, or what stands: an error, a warning (a value a
-       * person holds), a VALIDATE rule's own severity */
+      /* what stands: an error, a warning (a value a person holds), a
+       * VALIDATE rule's own severity */
       if (st->tty)
         fprintf (stderr, "\r\033[K");
-      fprintf (stderr, "%s: %s%s%s\n",
-               !json_object_get_boolean_member_with_default (m, "recoverable", TRUE) ? "failed"
-               : severity != NULL ? severity : "error",
+      fprintf (stderr, "%s: %s%s%s\n", severity != NULL ? severity : "error",
                rule ? rule : "", rule ? ": " : "", syn_json_get_string (m, "message"));
       draw_progress (st);
     }
@@ -82,8 +84,11 @@ on_finished (SynExecutionRun *run, ExecuteState *st)
 static void
 on_started (GObject *object, GAsyncResult *result, gpointer data)
 {
-  /* a refusal finishes the run: on_finished says so */
-  syn_execution_run_start_finish (SYN_EXECUTION_RUN (object), result, NULL);
+  ExecuteState *st = data;
+
+  /* a refusal finishes the run too (on_finished); its error keeps its code */
+  syn_execution_run_start_finish (SYN_EXECUTION_RUN (object), result, &st->refused);
+  st->start_done = TRUE;
 }
 
 static gboolean
@@ -246,23 +251,35 @@ _syn_cli_execute (int argc, char **argv)
   g_signal_connect (run, "notify::current-rule", G_CALLBACK (on_progress), &st);
   g_signal_connect (run, "finished", G_CALLBACK (on_finished), &st);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, &st);
-  syn_execution_run_start_async (run, NULL, on_started, NULL);
+  syn_execution_run_start_async (run, NULL, on_started, &st);
   g_main_loop_run (loop);
+  /* a refusal may finish the run before its start completes */
+  while (!st.start_done)
+    g_main_context_iteration (NULL, TRUE);
   g_source_remove (sigint_id);
   g_signal_handlers_disconnect_by_data (run, &st);
   if (st.tty && !st.json)
     fprintf (stderr, "\r\033[K");
 
-  /* refused at the start: the reason on one line */
+  /* refused at the start (bad filters: 2), cancelled or failed: one line */
   if (syn_execution_run_get_final_message (run) == NULL)
     {
-      g_autoptr(GError) refused = g_error_new_literal (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED,
-                                                       syn_execution_run_get_failure (run));
+      g_autoptr(GError) refused = g_steal_pointer (&st.refused);
 
+      if (refused == NULL)
+        refused = g_error_new_literal (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED, syn_execution_run_get_failure (run));
       return _syn_cli_fail (refused);
     }
+  g_clear_error (&st.refused);
   if (syn_execution_run_get_failure (run) != NULL)
-    return 1;
+    {
+      gboolean cancelled = g_strcmp0 (syn_execution_run_get_status (run), "cancelled") == 0;
+      g_autoptr(GError) ended = g_error_new_literal (cancelled ? G_IO_ERROR : SYN_BACKEND_ERROR,
+                                                     cancelled ? G_IO_ERROR_CANCELLED : SYN_BACKEND_ERROR_FAILED,
+                                                     syn_execution_run_get_failure (run));
+
+      return _syn_cli_fail (ended);
+    }
   if (!st.json)
     print_outcome (run);
   return 0;

@@ -36,22 +36,26 @@ print_answer (JsonObject *answer)
   printf ("Rollback batch: %s\n", syn_json_get_string (answer, "rollback_correlation_id"));
 }
 
-/* After a refusal for later batches: which ones, on stderr. */
-static void
-print_blockers (SynBackend *backend, const char *project, const char *correlation_id)
+/* After a refusal for later batches: which ones ({correlation_id,
+ * blocking_batches}), or NULL. The refusal itself is said anyway: a
+ * failure here only loses detail. */
+static JsonNode *
+fetch_blockers (SynBackend *backend, const char *project, const char *correlation_id)
 {
   g_autoptr(JsonObject) params = json_object_new ();
-  g_autoptr(JsonNode) answer = NULL;
-  JsonArray *batches;
-  guint n;
 
   json_object_set_string_member (params, "project_id", project);
   json_object_set_string_member (params, "correlation_id", correlation_id);
-  /* The refusal itself is already said: a failure here only loses detail. */
-  if (!(answer = _syn_cli_call (backend, SYN_OP_ROLLBACK_BLOCKERS, params, NULL)))
-    return;
-  batches = json_object_get_array_member (json_node_get_object (answer), "blocking_batches");
-  n = batches ? json_array_get_length (batches) : 0;
+  return _syn_cli_call (backend, SYN_OP_ROLLBACK_BLOCKERS, params, NULL);
+}
+
+/* The blockers, on stderr, after the error line. */
+static void
+print_blockers (JsonNode *answer)
+{
+  JsonArray *batches = json_object_get_array_member (json_node_get_object (answer), "blocking_batches");
+  guint n = batches ? json_array_get_length (batches) : 0;
+
   if (n == 0)
     return;
   fprintf (stderr, "Blocking batches, newest first:\n");
@@ -101,9 +105,15 @@ _syn_cli_rollback (int argc, char **argv)
   json_object_set_boolean_member (params, "cascade", cascade);
   if (!(answer = _syn_cli_call (backend, SYN_OP_ROLLBACK, params, &error)))
     {
+      g_autoptr(JsonNode) blockers = NULL;
+
+      if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_CONFLICT) &&
+          (blockers = fetch_blockers (backend, project, argv[1])) != NULL &&
+          syn_backend_error_get_details (error) == NULL)
+        syn_backend_error_set_details (error, blockers);
       ret = _syn_cli_fail (error);
-      if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_CONFLICT))
-        print_blockers (backend, project, argv[1]);
+      if (blockers != NULL && !common.json)
+        print_blockers (blockers);
       return ret;
     }
   if (common.json)

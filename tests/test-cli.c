@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-cli.c: the synapse command line as a user runs it: errors, exit statuses, --json, databases, serve, plurals. */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "core/syn-core.h"
+#include "store/syn-pg-store.h"
+#include "syn-test-cli.h"
+#include "syn-test-fixture.h"
+#include "syn-test-pg.h"
+
+/* ------------------------------------------------------------------------- */
+/* Running the command line                                                  */
+
+/* synapse ARGS... (NULL-terminated) in @home, @input on stdin; the C locale. */
+static void
+run_in (const char *home, SynTestCliResult *r, const char *input, const char *first, ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = syn_test_cli_launcher (home, G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_ptr_array_add (argv, (gpointer) syn_test_synapse_bin ());
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  syn_test_cli_run (launcher, (const char * const *) argv->pdata, input, r);
+}
+
+/* In the fixture's folder, on its database: --db URI is appended. */
+#define run_cli(f, r, input, ...) run_in ((f)->tmpdir, (r), (input), __VA_ARGS__, "--db", (f)->uri, NULL)
+
+/* Exactly one line on stderr, "synapse: " and @part; the exit status. */
+static void
+expect_error (SynTestCliResult *r, int status, const char *part)
+{
+  const char *end;
+
+  if (r->status != status)
+    g_error ("exit %d, expected %d: %s", r->status, status, r->err);
+  g_assert_true (g_str_has_prefix (r->err, "synapse: "));
+  end = strchr (r->err, '\n');
+  g_assert_nonnull (end);
+  g_assert_cmpstr (end + 1, ==, "");
+  /* one prefix, not two */
+  g_assert_null (strstr (r->err + strlen ("synapse: "), "synapse:"));
+  if (part != NULL && strstr (r->err, part) == NULL)
+    g_error ("\"%s\" does not say \"%s\"", r->err, part);
+}
+
+/* --json: {"error": {"code", "message", "details"}} on stdout; its details. */
+static JsonObject *
+expect_json_error (SynTestCliResult *r, const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = syn_json_parse (r->out, -1, &error);
+  JsonObject *e;
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  e = json_object_get_object_member (json_node_get_object (root), "error");
+  g_assert_nonnull (e);
+  g_assert_cmpstr (syn_json_get_string (e, "code"), ==, code);
+  g_assert_nonnull (syn_json_get_string (e, "message"));
+  g_assert_true (json_object_has_member (e, "details"));
+  if (JSON_NODE_HOLDS_NULL (json_object_get_member (e, "details")))
+    return NULL;
+  return json_object_ref (json_object_get_object_member (e, "details"));
+}
+
+static guint
+count_projects (SynTestFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) projects = syn_store_list_projects (f->store, &error);
+
+  g_assert_no_error (error);
+  return projects->len;
+}
+
+/* The "correlation_id" of a command's --json answer. */
+static char *
+correlation_of (SynTestCliResult *r)
+{
+  g_autoptr(JsonNode) answer = syn_test_cli_json (r->out);
+
+  return g_strdup (syn_json_get_string (json_node_get_object (answer), "correlation_id"));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Names                                                                     */
+
+/* Blank or whitespace-only names are refused (exit 2, 400 "invalid"),
+ * nothing is written; a name is kept trimmed. */
+static void
+test_blank_names (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autoptr(JsonObject) details = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynProject) mill = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+
+  run_cli (f, &r, NULL, "project", "create", "   ");
+  expect_error (&r, 2, "name: must not be blank");
+  run_cli (f, &r, NULL, "project", "create", " \t ", "--json");
+  expect_error (&r, 2, "name: must not be blank");
+  details = expect_json_error (&r, "invalid");
+  g_assert_null (details);
+  run_cli (f, &r, NULL, "demo", "--name", "  ");
+  expect_error (&r, 2, "name: must not be blank");
+  g_assert_cmpuint (count_projects (f), ==, 1);
+
+  run_cli (f, &r, NULL, "project", "create", "  Mill  ");
+  syn_test_cli_expect_ok (&r, "project create");
+  mill = syn_store_find_project (f->store, "Mill", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (mill);
+
+  run_cli (f, &r, "a good password\n", "user", "add", "   ", "--role", "viewer");
+  expect_error (&r, 2, "username");
+  run_cli (f, &r, "a good password\n", "user", "add", "bob", "--role", "viewer", "--display-name", "   ");
+  expect_error (&r, 2, "display_name: must not be blank");
+  users = syn_store_list_users (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (users->len, ==, 0);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Errors                                                                    */
+
+/* One line on stderr with one prefix; exit 2 for bad usage and refused
+ * input, 1 for other failures; with --json the error on stdout too. */
+static void
+test_errors (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+
+  run_cli (f, &r, NULL, "timeline", "--project", "Test", "--limit", "0");
+  expect_error (&r, 2, "limit: must be between 1 and 500");
+  g_assert_cmpstr (r.out, ==, "");
+  run_cli (f, &r, NULL, "timeline", "--project", "Test", "--limit", "0", "--json");
+  expect_error (&r, 2, "limit");
+  g_assert_null (expect_json_error (&r, "invalid"));
+
+  run_cli (f, &r, NULL, "timeline", "--project", "Nowhere", "--json");
+  expect_error (&r, 1, "No project \"Nowhere\"");
+  g_assert_null (expect_json_error (&r, "not_found"));
+
+  run_cli (f, &r, NULL, "timeline", "--project", "Test", "--no-such-option", "--json");
+  expect_error (&r, 2, "--no-such-option");
+  g_assert_null (expect_json_error (&r, "usage"));
+
+  run_cli (f, &r, NULL, "execute", "--project", "Test", "--discipline", "ELECTRICITY");
+  expect_error (&r, 2, "unknown discipline \"ELECTRICITY\"");
+
+  run_in (f->tmpdir, &r, NULL, "frobnicate", "--json", NULL);
+  expect_error (&r, 2, "unknown command \"frobnicate\"");
+}
+
+/* A rollback refused for later batches: its blockers as the error's
+ * details on stdout with --json, listed on stderr without. */
+static void
+test_rollback_refused_json (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autoptr(JsonObject) details = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  JsonArray *blockers;
+  gboolean named = FALSE;
+
+  run_cli (f, &r, NULL, "asset", "add", "210-PP-001", "--type", "PUMP", "--project", "Test", "--json");
+  syn_test_cli_expect_ok (&r, "asset add");
+  first = correlation_of (&r);
+  run_cli (f, &r, NULL, "asset", "set", "210-PP-001", "--set", "hp=50", "--project", "Test", "--json");
+  syn_test_cli_expect_ok (&r, "asset set");
+  second = correlation_of (&r);
+
+  run_cli (f, &r, NULL, "rollback", first, "--project", "Test", "--json");
+  expect_error (&r, 1, NULL);
+  details = expect_json_error (&r, "conflict");
+  g_assert_nonnull (details);
+  blockers = json_object_get_array_member (details, "blocking_batches");
+  g_assert_nonnull (blockers);
+  for (guint i = 0; i < json_array_get_length (blockers); i++)
+    named = named || g_strcmp0 (syn_json_get_string (json_array_get_object_element (blockers, i),
+                                                     "correlation_id"), second) == 0;
+  g_assert_true (named);
+
+  run_cli (f, &r, NULL, "rollback", first, "--project", "Test");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_true (g_str_has_prefix (r.err, "synapse: "));
+  g_assert_nonnull (strstr (r.err, second));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  syn_test_add ("/synapse/cli/blank-names", test_blank_names);
+  syn_test_add ("/synapse/cli/errors", test_errors);
+  syn_test_add ("/synapse/cli/rollback-refused-json", test_rollback_refused_json);
+  return g_test_run ();
+}
