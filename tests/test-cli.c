@@ -205,6 +205,73 @@ test_rollback_refused_json (SynTestFixture *f, gconstpointer data)
   g_assert_nonnull (strstr (r.err, second));
 }
 
+/* ------------------------------------------------------------------------- */
+/* Databases                                                                 */
+
+/* A command that only reads refuses a missing database and makes nothing;
+ * a given path's folder is never made; the default one's is, by a command
+ * that creates. */
+static void
+test_missing_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = g_dir_make_tmp ("synapse-cli-XXXXXX", &error);
+  g_autofree char *missing = g_build_filename (home, "missing.db", NULL);
+  g_autofree char *nofolder_dir = g_build_filename (home, "nofolder", NULL);
+  g_autofree char *nofolder = g_build_filename (nofolder_dir, "x.db", NULL);
+  g_autofree char *default_dir = g_build_filename (home, "data", "synapse", NULL);
+  g_autofree char *default_db = g_build_filename (default_dir, "synapse.db", NULL);
+  g_auto(SynTestCliResult) r = { 0 };
+
+  g_assert_no_error (error);
+  run_in (home, &r, NULL, "project", "list", "--db", missing, NULL);
+  expect_error (&r, 1, "No database at");
+  g_assert_nonnull (strstr (r.err, missing));
+  run_in (home, &r, NULL, "timeline", "--project", "P", "--db", missing, NULL);
+  expect_error (&r, 1, "No database at");
+  run_in (home, &r, NULL, "status", "--project", "P", "--db", missing, NULL);
+  expect_error (&r, 1, "No database at");
+  run_in (home, &r, NULL, "user", "list", "--db", missing, NULL);
+  expect_error (&r, 1, "No database at");
+  run_in (home, &r, NULL, "rules", "list", "--library", "--db", missing, NULL);
+  expect_error (&r, 1, "No database at");
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  run_in (home, &r, NULL, "project", "create", "Mill", "--db", nofolder, NULL);
+  expect_error (&r, 1, "there is no folder");
+  g_assert_false (g_file_test (nofolder_dir, G_FILE_TEST_EXISTS));
+
+  /* the default database: read-only commands make no folder */
+  run_in (home, &r, NULL, "project", "list", NULL);
+  expect_error (&r, 1, "No database at");
+  g_assert_false (g_file_test (default_dir, G_FILE_TEST_EXISTS));
+  run_in (home, &r, NULL, "project", "create", "Mill", NULL);
+  syn_test_cli_expect_ok (&r, "project create on the default database");
+  g_assert_true (g_file_test (default_db, G_FILE_TEST_IS_REGULAR));
+  run_in (home, &r, NULL, "project", "list", NULL);
+  syn_test_cli_expect_ok (&r, "project list on the default database");
+  g_assert_nonnull (strstr (r.out, "Mill"));
+
+  syn_test_rm_rf (home);
+}
+
+/* PostgreSQL never makes a database: a missing one is an error too. */
+static void
+test_missing_database_pg (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = syn_pg_uri_with_database (f->uri, "synapse_cli_no_such_db", &error);
+  g_auto(SynTestCliResult) r = { 0 };
+
+  g_assert_no_error (error);
+  run_in (f->tmpdir, &r, NULL, "project", "list", "--db", uri, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r.err, "synapse: "));
+  g_assert_cmpint (syn_test_pg_query_int (syn_test_pg_server_uri (),
+                                          "SELECT count(*) FROM pg_database WHERE datname = 'synapse_cli_no_such_db'"),
+                   ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,5 +280,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/cli/blank-names", test_blank_names);
   syn_test_add ("/synapse/cli/errors", test_errors);
   syn_test_add ("/synapse/cli/rollback-refused-json", test_rollback_refused_json);
+  g_test_add_func ("/synapse/cli/sqlite/missing-database", test_missing_database);
+  syn_test_add_postgresql ("/synapse/cli/postgresql/missing-database", test_missing_database_pg);
   return g_test_run ();
 }

@@ -25,6 +25,9 @@ G_DECLARE_FINAL_TYPE (SynLocalBackend, syn_local_backend, SYN, LOCAL_BACKEND, GO
 
 SynLocalBackend *syn_local_backend_new         (const char      *db_uri,
                                                 GError         **error);
+SynLocalBackend *syn_local_backend_new_full    (const char      *db_uri,
+                                                SynStoreOpenFlags flags,
+                                                GError         **error);
 const char      *syn_local_backend_get_uri     (SynLocalBackend *self);
 void             syn_local_backend_set_user_id (SynLocalBackend *self,
                                                 const char      *user_id);

@@ -27,6 +27,7 @@ _syn_cli_demo (int argc, char **argv)
     return _syn_cli_fail (error);
   if (name != NULL)
     json_object_set_string_member (params, "name", name);
+  common.creates = TRUE;
   if (!(backend = _syn_cli_backend (&common, &error)) ||
       !(answer = _syn_cli_call (backend, SYN_OP_CREATE_DEMO, params, &error)))
     ret = _syn_cli_fail (error);

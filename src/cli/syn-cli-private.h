@@ -15,6 +15,9 @@ typedef struct
   char     *connect;
   char     *user;
   gboolean  json;
+  /* set by a command that may make the database (project create, demo...);
+   * every other command refuses a missing one and creates nothing */
+  gboolean  creates;
 } SynCliCommon;
 
 typedef int (*SynCliCommand) (int argc, char **argv);

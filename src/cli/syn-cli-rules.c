@@ -191,6 +191,8 @@ _syn_cli_rules (int argc, char **argv)
                        entries, &common, &error))
     return _syn_cli_fail (error);
   verb = argc > 1 ? argv[1] : NULL;
+  /* library rules need no project: they may start a database */
+  common.creates = library && g_strcmp0 (verb, "add") == 0;
   if (!g_strv_contains ((const char *[]) { "list", "add", "remove", "enable", "disable", NULL }, verb ? verb : ""))
     ret = _syn_cli_usage_error (RULES_USAGE);
   else if ((g_strcmp0 (verb, "list") == 0 && argc != 2) || (g_strcmp0 (verb, "list") != 0 && argc != 3))

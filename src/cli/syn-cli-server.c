@@ -81,6 +81,9 @@ _syn_cli_serve (int argc, char **argv)
     }
 
   uri = local_uri (&common);
+  /* a server may start on a new database; only the default one's folder is made */
+  if (common.db == NULL && g_getenv ("SYNAPSE_DB") == NULL && !syn_store_make_default_folder (&error))
+    return _syn_cli_fail (error);
   if (!(backend = syn_local_backend_new (uri, &error)))
     return _syn_cli_fail (error);
   /* an empty user table gets an admin whose password is said once, here */
@@ -176,7 +179,9 @@ _syn_cli_user (int argc, char **argv)
     return _syn_cli_usage_error ("usage: synapse user add NAME --role ROLE | passwd NAME | list");
   if (g_strcmp0 (verb, "add") == 0 && role == NULL)
     return _syn_cli_usage_error ("user add: --role is required (admin, engineer or viewer)");
-  /* signing in to a server reads its password first */
+  /* the first user may start a database (then served); signing in to a
+   * server reads its password first */
+  common.creates = g_strcmp0 (verb, "add") == 0;
   if (!(backend = _syn_cli_backend (&common, &error)))
     return _syn_cli_fail (error);
 

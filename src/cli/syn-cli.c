@@ -122,9 +122,15 @@ _syn_cli_backend (SynCliCommon *common, GError **error)
     }
   if (uri == NULL)
     uri = g_getenv ("SYNAPSE_DB");
+  /* the default database's folder is ours to make; a given path's is not */
   if (uri == NULL)
-    uri = path = syn_store_default_path ();
-  return SYN_BACKEND (syn_local_backend_new (uri, error));
+    {
+      uri = path = syn_store_default_path ();
+      if (common->creates && !syn_store_make_default_folder (error))
+        return NULL;
+    }
+  return SYN_BACKEND (syn_local_backend_new_full (uri, common->creates ? SYN_STORE_OPEN_DEFAULT
+                                                                       : SYN_STORE_OPEN_EXISTING, error));
 }
 
 JsonNode *

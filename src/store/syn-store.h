@@ -120,9 +120,20 @@ GQuark syn_store_error_quark (void);
 
 SynStore *syn_store_open (const char *uri, GError **error);
 SynStore *syn_store_open_another (SynStore *self, GError **error);
+/* How a database is opened: a SQLite file may be created (not its folder),
+ * or must exist already (NOT_FOUND: "No database at PATH"). */
+typedef enum {
+  SYN_STORE_OPEN_DEFAULT  = 0,
+  SYN_STORE_OPEN_EXISTING = 1 << 0,
+} SynStoreOpenFlags;
+
 char     *syn_store_default_path (void);
+SynStore *syn_store_open_full (const char *uri, SynStoreOpenFlags flags, GError **error);
 
 /* "sqlite" or "postgresql". */
+/* Creates the folder of syn_store_default_path(), the one folder a store is
+ * allowed to create. */
+gboolean  syn_store_make_default_folder (GError **error);
 const char *syn_store_get_backend_name (SynStore *self);
 /* What was given to syn_store_open(); opens another connection to the same database. */
 const char *syn_store_get_uri (SynStore *self);
