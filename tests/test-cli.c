@@ -272,6 +272,107 @@ test_missing_database_pg (SynTestFixture *f, gconstpointer data)
                    ==, 0);
 }
 
+/* ------------------------------------------------------------------------- */
+/* serve                                                                     */
+
+/* A port held by someone else, for as long as the listener lives. */
+static GSocketListener *
+hold_port (guint16 *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  GSocketListener *listener = g_socket_listener_new ();
+
+  g_socket_listener_add_address (listener, any, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return listener;
+}
+
+/* synapse serve on a free port: its output up to the line that says it
+ * serves, then stopped (SIGTERM). Returns that output. */
+static char *
+serve_once (SynTestFixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher = syn_test_cli_launcher (f->tmpdir, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                    G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, syn_test_synapse_bin (), "serve", "--port", "0", "--quiet",
+                                         "--db", f->uri, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        g_error ("synapse serve stopped before serving: %s", out->str);
+      g_string_append_printf (out, "%s\n", line);
+      if (strstr (line, " serving the ") != NULL)
+        break;
+    }
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gint64
+unshown (SynTestFixture *f)
+{
+  return syn_test_query_int (f, "SELECT count(*) FROM users WHERE password_unshown = (1 = 1)");
+}
+
+/* The first admin is made only once the port is bound, and its password is
+ * then shown; an admin whose password was never shown gets a recovery hint
+ * at start, until given a password. */
+static void
+test_serve_admin (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *hinted = NULL;
+  g_autofree char *recovered = NULL;
+  g_autofree char *port_text = NULL;
+  g_autoptr(GSocketListener) taken = NULL;
+  guint16 port;
+
+  taken = hold_port (&port);
+  port_text = g_strdup_printf ("%u", port);
+  run_cli (f, &r, NULL, "serve", "--port", port_text);
+  expect_error (&r, 1, "Cannot listen on");
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM users"), ==, 0);
+  g_socket_listener_close (taken);
+
+  first = serve_once (f);
+  g_assert_nonnull (strstr (first, "Created the first user, \"admin\""));
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM users"), ==, 1);
+  g_assert_cmpint (unshown (f), ==, 0);
+  again = serve_once (f);
+  g_assert_null (strstr (again, "Created the first user"));
+  g_assert_null (strstr (again, "never shown"));
+
+  /* as a server that died before it could print the password leaves it */
+  g_assert_true (syn_test_exec_raw (f, "UPDATE users SET password_unshown = (1 = 1)", NULL));
+  hinted = serve_once (f);
+  g_assert_nonnull (strstr (hinted, "The password of \"admin\" was never shown"));
+  g_assert_nonnull (strstr (hinted, "synapse user passwd admin"));
+
+  run_cli (f, &r, "a new password\n", "user", "passwd", "admin");
+  syn_test_cli_expect_ok (&r, "user passwd");
+  g_assert_cmpint (unshown (f), ==, 0);
+  recovered = serve_once (f);
+  g_assert_null (strstr (recovered, "never shown"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -280,6 +381,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/cli/blank-names", test_blank_names);
   syn_test_add ("/synapse/cli/errors", test_errors);
   syn_test_add ("/synapse/cli/rollback-refused-json", test_rollback_refused_json);
+  syn_test_add ("/synapse/cli/serve-admin", test_serve_admin);
   g_test_add_func ("/synapse/cli/sqlite/missing-database", test_missing_database);
   syn_test_add_postgresql ("/synapse/cli/postgresql/missing-database", test_missing_database_pg);
   return g_test_run ();

@@ -110,6 +110,10 @@ gboolean    _syn_param_bool            (JsonObject  *params,
 SynProject *_syn_require_project       (SynOpContext *ctx,
                                         JsonObject  *params,
                                         GError     **error);
+/* The user @username names (404 when there is none). */
+SynUser    *_syn_require_user          (SynOpContext *ctx,
+                                        const char  *username,
+                                        GError     **error);
 JsonNode   *_syn_page_answer           (const char  *items_name,
                                         GPtrArray   *items,
                                         JsonNode  *(*to_json) (gpointer),

@@ -665,6 +665,23 @@ syn_store_update_user_password (SynStore *self, const char *user_id, const char 
   return SYN_STORE_GET_IFACE (self)->update_user_password (self, user_id, password_hash, error);
 }
 
+gboolean
+syn_store_set_password_unshown (SynStore *self, const char *user_id, gboolean unshown, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (user_id != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->set_password_unshown (self, user_id, unshown, error);
+}
+
+GPtrArray *
+syn_store_list_unshown_password_users (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_unshown_password_users (self, error);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Shared by the implementations                                             */
 

@@ -114,12 +114,12 @@ struct _SynStoreInterface
   GPtrArray *(*list_project_members) (SynStore *self, const char *project_id, GError **error);
   GPtrArray *(*list_member_projects) (SynStore *self, const char *user_id, GError **error);
   gboolean (*update_user_password) (SynStore *self, const char *user_id, const char *password_hash, GError **error);
+  gboolean (*set_password_unshown) (SynStore *self, const char *user_id, gboolean unshown, GError **error);
+  GPtrArray *(*list_unshown_password_users) (SynStore *self, GError **error);
 };
 
 GQuark syn_store_error_quark (void);
 
-SynStore *syn_store_open (const char *uri, GError **error);
-SynStore *syn_store_open_another (SynStore *self, GError **error);
 /* How a database is opened: a SQLite file may be created (not its folder),
  * or must exist already (NOT_FOUND: "No database at PATH"). */
 typedef enum {
@@ -127,13 +127,15 @@ typedef enum {
   SYN_STORE_OPEN_EXISTING = 1 << 0,
 } SynStoreOpenFlags;
 
-char     *syn_store_default_path (void);
+SynStore *syn_store_open (const char *uri, GError **error);
 SynStore *syn_store_open_full (const char *uri, SynStoreOpenFlags flags, GError **error);
-
-/* "sqlite" or "postgresql". */
+SynStore *syn_store_open_another (SynStore *self, GError **error);
+char     *syn_store_default_path (void);
 /* Creates the folder of syn_store_default_path(), the one folder a store is
  * allowed to create. */
 gboolean  syn_store_make_default_folder (GError **error);
+
+/* "sqlite" or "postgresql". */
 const char *syn_store_get_backend_name (SynStore *self);
 /* What was given to syn_store_open(); opens another connection to the same database. */
 const char *syn_store_get_uri (SynStore *self);
@@ -248,7 +250,13 @@ gboolean syn_store_is_project_member (SynStore *self, const char *project_id, co
 GPtrArray *syn_store_list_project_members (SynStore *self, const char *project_id, GError **error);
 /* The SynProjects @user_id is a member of, ordered by name. */
 GPtrArray *syn_store_list_member_projects (SynStore *self, const char *user_id, GError **error);
-/* Replaces the password hash of a user (a crypt(3) string); NOT_FOUND if no such user. */
+/* Replaces the password hash of a user (a crypt(3) string); NOT_FOUND if no such user.
+ * The new password is a person's: no longer unshown. */
 gboolean syn_store_update_user_password (SynStore *self, const char *user_id, const char *password_hash, GError **error);
+/* Schema 0004: whether nobody was ever shown the user's password (the admin a
+ * server makes, until it has printed it); NOT_FOUND if no such user. */
+gboolean syn_store_set_password_unshown (SynStore *self, const char *user_id, gboolean unshown, GError **error);
+/* The SynUsers whose password nobody was ever shown, ordered by username. */
+GPtrArray *syn_store_list_unshown_password_users (SynStore *self, GError **error);
 
 G_END_DECLS
