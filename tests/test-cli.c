@@ -206,6 +206,50 @@ test_rollback_refused_json (SynTestFixture *f, gconstpointer data)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Disciplines                                                               */
+
+/* A discipline in any case filters as in upper case, as the CSV import
+ * and edits take it. */
+static void
+test_discipline_any_case (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autoptr(JsonNode) upper = NULL;
+  g_autoptr(JsonNode) lower = NULL;
+  g_autoptr(JsonNode) started = NULL;
+  JsonArray *applied;
+
+  run_cli (f, &r, NULL, "asset", "add", "210-M-001", "--type", "MOTOR", "--discipline", "electrical",
+           "--project", "Test");
+  syn_test_cli_expect_ok (&r, "asset add");
+  run_cli (f, &r, NULL, "asset", "add", "210-PP-001", "--type", "PUMP", "--discipline", "Mechanical",
+           "--project", "Test");
+  syn_test_cli_expect_ok (&r, "asset add");
+
+  run_cli (f, &r, NULL, "timeline", "--project", "Test", "--discipline", "ELECTRICAL", "--json");
+  syn_test_cli_expect_ok (&r, "timeline ELECTRICAL");
+  upper = syn_test_cli_json (r.out);
+  run_cli (f, &r, NULL, "timeline", "--project", "Test", "--discipline", "electrical", "--json");
+  syn_test_cli_expect_ok (&r, "timeline electrical");
+  lower = syn_test_cli_json (r.out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (upper), "total"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (lower), "total"), ==, 1);
+
+  run_cli (f, &r, NULL, "execute", "--project", "Test", "--dry-run", "--discipline", "eLeCtRiCaL", "--json");
+  syn_test_cli_expect_ok (&r, "execute --discipline eLeCtRiCaL");
+  {
+    g_auto(GStrv) lines = g_strsplit (r.out, "\n", 2);
+
+    started = syn_test_cli_json (lines[0]);
+  }
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (started), "type"), ==, "STARTED");
+  applied = json_object_get_array_member (json_object_get_object_member (json_node_get_object (started),
+                                                                        "filters_applied"), "disciplines");
+  g_assert_cmpuint (json_array_get_length (applied), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (applied, 0), ==, "ELECTRICAL");
+}
+
+/* ------------------------------------------------------------------------- */
 /* Databases                                                                 */
 
 /* A command that only reads refuses a missing database and makes nothing;
@@ -381,6 +425,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/cli/blank-names", test_blank_names);
   syn_test_add ("/synapse/cli/errors", test_errors);
   syn_test_add ("/synapse/cli/rollback-refused-json", test_rollback_refused_json);
+  syn_test_add ("/synapse/cli/discipline-any-case", test_discipline_any_case);
   syn_test_add ("/synapse/cli/serve-admin", test_serve_admin);
   g_test_add_func ("/synapse/cli/sqlite/missing-database", test_missing_database);
   syn_test_add_postgresql ("/synapse/cli/postgresql/missing-database", test_missing_database_pg);

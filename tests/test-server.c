@@ -645,7 +645,7 @@ test_validation (Fixture *f, gconstpointer data)
   };
   g_autofree char *ok = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&limit=500&page=1"
                                          "&event_types=ASSET_CREATED&from_date=2020-01-01&to_date=2099-12-31"
-                                         "&include_rolled_back=true", f->project_id);
+                                         "&include_rolled_back=true&discipline=electrical", f->project_id);
 
   json_node_unref (call (f, "GET", ok, f->viewer, NULL, 200));
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

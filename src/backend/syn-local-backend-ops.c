@@ -336,7 +336,7 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   for (guint i = 0; q->event_types && q->event_types[i]; i++)
     if (!syn_is_event_type (q->event_types[i]))
       return invalid (error, "event_types: unknown event type \"%s\"", q->event_types[i]);
-  if (discipline != NULL && !syn_is_discipline (discipline))
+  if (discipline != NULL && syn_discipline_canonical (discipline) == NULL)
     return invalid (error, "discipline: unknown discipline \"%s\"", discipline);
   if (correlation_id != NULL && !syn_uuid_is_valid (correlation_id))
     return invalid (error, "correlation_id: \"%s\" is not a UUID", correlation_id);
@@ -352,7 +352,7 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
       q->aggregate_id = g_strdup (asset_id);
     }
   q->rule_id = g_strdup (rule_id);
-  q->discipline = g_strdup (discipline);
+  q->discipline = g_strdup (syn_discipline_canonical (discipline));
   q->correlation_id = g_strdup (correlation_id);
   q->limit = (guint) limit;
   q->offset = (page - 1) * limit;

@@ -128,7 +128,7 @@ syn_rule_engine_validate_request (JsonObject *request, GError **error)
             if (json_node_get_value_type (element) != G_TYPE_STRING)
               return invalid (error, "filters.%s[%u]: must be a string", name, i);
             s = json_node_get_string (element);
-            if (strcmp (name, "disciplines") == 0 && !syn_is_discipline (s))
+            if (strcmp (name, "disciplines") == 0 && syn_discipline_canonical (s) == NULL)
               return invalid (error, "filters.disciplines[%u]: unknown discipline \"%s\"", i, s);
             if (strcmp (name, "action_types") == 0 && !g_strv_contains (action_types, s))
               return invalid (error, "filters.action_types[%u]: unknown action type \"%s\"", i, s);
@@ -155,7 +155,14 @@ filter_list (JsonObject *request, const char *name)
     return NULL;
   builder = g_strv_builder_new ();
   for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-    g_strv_builder_add (builder, json_array_get_string_element (json_node_get_array (node), i));
+    {
+      const char *value = json_array_get_string_element (json_node_get_array (node), i);
+
+      /* disciplines in any case, as everywhere (validated already) */
+      if (strcmp (name, "disciplines") == 0 && syn_discipline_canonical (value) != NULL)
+        value = syn_discipline_canonical (value);
+      g_strv_builder_add (builder, value);
+    }
   return g_strv_builder_end (builder);
 }
 
