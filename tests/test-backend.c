@@ -495,6 +495,7 @@ test_run_outcomes (void)
   g_autoptr(SynExecutionRun) up = syn_execution_run_new (NULL, "P", FALSE, NULL);
   g_autoptr(SynExecutionRun) preview = syn_execution_run_new (NULL, "P", TRUE, NULL);
   g_autoptr(SynExecutionRun) failed = syn_execution_run_new (NULL, "P", FALSE, NULL);
+  g_autoptr(SynExecutionRun) cancelled = syn_execution_run_new (NULL, "P", FALSE, NULL);
 
   feed (up, STARTED);
   feed (up, "{\"type\": \"COMPLETED\", \"execution_id\": \"e\", \"correlation_id\": null, \"status\": \"up_to_date\", "
@@ -519,6 +520,16 @@ test_run_outcomes (void)
   g_assert_cmpstr (syn_execution_run_get_failure (failed), ==, "a cycle");
   g_assert_cmpuint (g_list_model_get_n_items (syn_execution_run_get_error_list (failed)), ==, 0);
   g_assert_nonnull (syn_execution_run_get_final_message (failed));
+
+  /* cancelled by someone else (another window, the command line): this
+   * watcher did not ask, the last message says so */
+  feed (cancelled, STARTED);
+  feed (cancelled, "{\"type\": \"ERROR\", \"rule_id\": null, \"asset_id\": null, "
+                   "\"message\": \"Execution cancelled: nothing was committed\", \"recoverable\": false, "
+                   "\"status\": \"cancelled\"}");
+  g_assert_true (syn_execution_run_get_finished (cancelled));
+  g_assert_cmpstr (syn_execution_run_get_status (cancelled), ==, "cancelled");
+  g_assert_nonnull (syn_execution_run_get_failure (cancelled));
 }
 
 static void

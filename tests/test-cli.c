@@ -88,6 +88,22 @@ count_projects (SynTestFixture *f)
   return projects->len;
 }
 
+static char *
+write_file (SynTestFixture *f, const char *name, const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->tmpdir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static const char *motor_rule =
+  "{\"id\": \"motor\", \"name\": \"FIRM: Pumps require Motor\", \"source\": \"FIRM\", \"action_type\": \"CREATE_CHILD\","
+  " \"discipline\": \"ELECTRICAL\", \"condition\": {\"asset_type\": \"PUMP\"},"
+  " \"action\": {\"type\": \"MOTOR\", \"naming\": \"{area}-M-{tag_number}\", \"relation\": \"powers\"}}";
+
 /* The "correlation_id" of a command's --json answer. */
 static char *
 correlation_of (SynTestCliResult *r)
@@ -417,6 +433,85 @@ test_serve_admin (SynTestFixture *f, gconstpointer data)
   g_assert_null (strstr (recovered, "never shown"));
 }
 
+/* ------------------------------------------------------------------------- */
+/* execute                                                                   */
+
+static char *
+pumps_csv (guint n)
+{
+  g_autoptr(GString) csv = g_string_new ("tag,type,area,hp\n");
+
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (csv, "P-%05u,PUMP,100,%u\n", i, 10 + i % 90);
+  return g_string_free (g_steal_pointer (&csv), FALSE);
+}
+
+/* Ctrl-C: the run says "cancelled" in its last message, on stderr (one
+ * line) and in the --json error; exit 1; nothing committed. */
+static void
+test_execute_cancelled (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autofree char *csv_text = pumps_csv (20000);
+  g_autofree char *csv = write_file (f, "pumps.csv", csv_text);
+  g_autofree char *rules = write_file (f, "motor.json", motor_rule);
+  g_autoptr(GSubprocessLauncher) launcher = syn_test_cli_launcher (f->tmpdir, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                    G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GDataInputStream) err_lines = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) end = NULL;
+  g_autoptr(JsonNode) error_line = NULL;
+  gint64 events;
+
+  run_cli (f, &r, NULL, "import", csv, "--project", "Test");
+  syn_test_cli_expect_ok (&r, "import");
+  run_cli (f, &r, NULL, "rules", "add", rules, "--project", "Test");
+  syn_test_cli_expect_ok (&r, "rules add");
+  events = syn_test_query_int (f, "SELECT count(*) FROM workflow_events");
+
+  process = g_subprocess_launcher_spawn (launcher, &error, syn_test_synapse_bin (), "execute", "--project", "Test", "--json",
+                                         "--db", f->uri, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  for (;;)
+    {
+      char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        break;
+      g_ptr_array_add (messages, line);
+      /* the run has begun: cancel it as Ctrl-C does */
+      if (messages->len == 1)
+        g_subprocess_send_signal (process, SIGINT);
+    }
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  err_lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+  err = g_data_input_stream_read_upto (err_lines, "", 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* what Ctrl-C says at once, then the one error line */
+  g_assert_nonnull (strstr (err, "\nsynapse: Execution cancelled: nothing was committed\n"));
+
+  g_assert_cmpuint (messages->len, >=, 3);
+  end = syn_test_cli_json (g_ptr_array_index (messages, messages->len - 2));
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (end), "type"), ==, "ERROR");
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (end), "recoverable"));
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (end), "status"), ==, "cancelled");
+  error_line = syn_test_cli_json (g_ptr_array_index (messages, messages->len - 1));
+  g_assert_cmpstr (syn_json_get_string (json_object_get_object_member (json_node_get_object (error_line), "error"),
+                                        "code"), ==, "cancelled");
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM workflow_events"), ==, events);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM executions WHERE status = 'cancelled'"), ==, 1);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM executions WHERE status = 'failed'"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -427,6 +522,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/cli/rollback-refused-json", test_rollback_refused_json);
   syn_test_add ("/synapse/cli/discipline-any-case", test_discipline_any_case);
   syn_test_add ("/synapse/cli/serve-admin", test_serve_admin);
+  syn_test_add ("/synapse/cli/execute-cancelled", test_execute_cancelled);
   g_test_add_func ("/synapse/cli/sqlite/missing-database", test_missing_database);
   syn_test_add_postgresql ("/synapse/cli/postgresql/missing-database", test_missing_database_pg);
   return g_test_run ();

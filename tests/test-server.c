@@ -1010,6 +1010,8 @@ test_cancel (Fixture *f, gconstpointer data)
   last = parse_message (g_ptr_array_index (engineer->texts, engineer->texts->len - 1));
   g_assert_cmpstr (syn_json_get_string (last, "type"), ==, "ERROR");
   g_assert_false (json_object_get_boolean_member (last, "recoverable"));
+  /* every watcher is told it was cancelled, not that it failed */
+  g_assert_cmpstr (syn_json_get_string (last, "status"), ==, "cancelled");
   {
     gboolean refused = FALSE;
 
@@ -1292,25 +1294,23 @@ test_feed_oversized_event (Fixture *f, gconstpointer data)
                       json_object_get_object_member (whole, "payload"), "deleted_assets")), ==, 5000);
 }
 
-/* A run this server does not hold is answered from the executions table:
- * one that found nothing to do ("up_to_date", no batch) ends with a
- * COMPLETED that says so, not with "running in another server process". */
-static void
-test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
+/* The one message a watcher gets of an execution only on record (@status,
+ * @summary_json or NULL). */
+static JsonObject *
+watch_recorded (Fixture *f, const char *status, const char *summary_json)
 {
   g_autoptr(SynExecution) x = syn_execution_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(SynTestWs) ws = NULL;
-  g_autoptr(JsonObject) m = NULL;
   g_autofree char *path = NULL;
 
   x->execution_id = syn_uuid_new ();
   x->project_id = g_strdup (f->project_id);
   x->mode = g_strdup ("execute");
-  x->status = g_strdup ("up_to_date");
+  x->status = g_strdup (status);
   x->started_at = syn_time_now_usec ();
   x->finished_at = x->started_at + 3000;
-  x->summary = syn_json_parse ("{\"rules_executed\": 2, \"assets_processed\": 5}", -1, NULL);
+  x->summary = summary_json ? syn_json_parse (summary_json, -1, NULL) : NULL;
   g_assert_true (syn_store_insert_execution (f->srv->store, x, &error));
   g_assert_no_error (error);
 
@@ -1319,11 +1319,34 @@ test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
   g_assert_nonnull (ws->conn);
   g_assert_true (syn_test_ws_wait_closed (ws, 10000));
   g_assert_cmpuint (ws->texts->len, ==, 1);
-  m = parse_message (g_ptr_array_index (ws->texts, 0));
+  return parse_message (g_ptr_array_index (ws->texts, 0));
+}
+
+/* A run this server does not hold is answered from the executions table:
+ * one that found nothing to do ("up_to_date", no batch) ends with a
+ * COMPLETED that says so, not with "running in another server process". */
+static void
+test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) m = watch_recorded (f, "up_to_date", "{\"rules_executed\": 2, \"assets_processed\": 5}");
+
   g_assert_cmpstr (syn_json_get_string (m, "type"), ==, "COMPLETED");
   g_assert_cmpstr (syn_json_get_string (m, "status"), ==, "up_to_date");
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (m, "correlation_id")));
   g_assert_cmpint (json_object_get_int_member (m, "duration_ms"), ==, 3);
+}
+
+/* A cancelled execution, replayed from its record: cancelled, as it was. */
+static void
+test_watch_recorded_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) cancelled = watch_recorded (f, "cancelled", NULL);
+  g_autoptr(JsonObject) failed = watch_recorded (f, "failed", NULL);
+
+  g_assert_cmpstr (syn_json_get_string (cancelled, "type"), ==, "ERROR");
+  g_assert_false (json_object_get_boolean_member (cancelled, "recoverable"));
+  g_assert_cmpstr (syn_json_get_string (cancelled, "status"), ==, "cancelled");
+  g_assert_cmpstr (syn_json_get_string (failed, "status"), ==, "failed");
 }
 
 static void
@@ -1362,6 +1385,7 @@ main (int argc, char *argv[])
   ADD ("/server/project-feed", test_project_feed, NULL);
   ADD ("/server/feed-oversized-event", test_feed_oversized_event, NULL);
   ADD ("/server/watch-recorded-up-to-date", test_watch_recorded_up_to_date, NULL);
+  ADD ("/server/watch-recorded-cancelled", test_watch_recorded_cancelled, NULL);
   ADD ("/server/rollback", test_rollback, NULL);
 
   /* the same server on PostgreSQL */

@@ -197,6 +197,18 @@ _syn_engine_send_error (SynEngineRun *run, const char *rule_id, const char *asse
   _syn_engine_send (run, m);
 }
 
+/* The last message of a run that ends without a batch: an ERROR that is not
+ * recoverable, whose status says how it ended ("cancelled" or "failed"), as
+ * its execution record does. */
+static void
+send_end_error (SynEngineRun *run, const char *text, const char *status)
+{
+  JsonObject *m = syn_live_message_error (NULL, NULL, text, FALSE, "error");
+
+  json_object_set_string_member (m, "status", status);
+  _syn_engine_send (run, m);
+}
+
 /* ------------------------------------------------------------------------- */
 /* The run                                                                   */
 
@@ -1065,7 +1077,7 @@ syn_rule_engine_run (SynRuleEngine         *self,
   gint64 started_at = syn_time_now_usec ();
   gint64 t0 = g_get_monotonic_time ();
   JsonObject *answer;
-  gboolean up_to_date = FALSE, committing = FALSE;
+  gboolean up_to_date = FALSE, committing = FALSE, began = FALSE;
 
   g_return_val_if_fail (SYN_IS_RULE_ENGINE (self), NULL);
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
@@ -1086,7 +1098,9 @@ syn_rule_engine_run (SynRuleEngine         *self,
   if ((run.project = find_project (store, project_id, &local_error)) != NULL &&
       run_begin (self, &run, &lock_key, &local_error))
     {
-      correlation_id = g_strdup (syn_batch_get_correlation_id (run.batch));
+      /* a preview commits no batch: it names none, from STARTED to its record */
+      correlation_id = run.dry_run ? NULL : g_strdup (syn_batch_get_correlation_id (run.batch));
+      began = TRUE;
       if (started != NULL)
         started (run.execution_id, correlation_id, user_data);
       if ((summary = run_passes (&run, request, correlation_id, &up_to_date, &local_error)) != NULL &&
@@ -1106,9 +1120,9 @@ syn_rule_engine_run (SynRuleEngine         *self,
   if (summary == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _syn_engine_send_error (&run, NULL, NULL, "Execution cancelled: nothing was committed", "error", FALSE);
-      else if (correlation_id != NULL)
-        _syn_engine_send_error (&run, NULL, NULL, local_error->message, "error", FALSE);
+        send_end_error (&run, "Execution cancelled: nothing was committed", "cancelled");
+      else if (began)
+        send_end_error (&run, local_error->message, "failed");
       g_propagate_error (error, g_steal_pointer (&local_error));
       _syn_engine_run_clear (&run);
       return NULL;

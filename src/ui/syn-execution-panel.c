@@ -798,7 +798,14 @@ show_summary (SynExecutionPanel *self)
 
   if (failure_of (self) != NULL)
     {
-      gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview failed") : _("The execution failed: nothing was committed"));
+      gboolean cancelled = self->run != NULL && g_strcmp0 (syn_execution_run_get_status (self->run), "cancelled") == 0;
+
+      if (cancelled)
+        gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview was cancelled")
+                                                               : _("The execution was cancelled: nothing was committed"));
+      else
+        gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview failed")
+                                                               : _("The execution failed: nothing was committed"));
       gtk_label_set_text (self->summary_label, failure_of (self));
       show_changes (self, NULL, FALSE);
       gtk_widget_set_visible (self->show_batch_button, FALSE);
@@ -844,6 +851,8 @@ apply_state (SynExecutionPanel *self)
   errors = syn_execution_run_get_errors (run);
   if (self->running)
     progress_text = g_strdup_printf ("%u %%", syn_execution_run_get_progress (run));
+  else if (failure_of (self) != NULL && g_strcmp0 (syn_execution_run_get_status (run), "cancelled") == 0)
+    progress_text = g_strdup (_("Cancelled"));
   else if (failure_of (self) != NULL)
     progress_text = g_strdup (_("Failed"));
   else
