@@ -266,6 +266,82 @@ test_discipline_any_case (SynTestFixture *f, gconstpointer data)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Renaming                                                                  */
+
+static SynAsset *
+asset_by_tag (SynTestFixture *f, const char *tag)
+{
+  g_autoptr(GError) error = NULL;
+  SynAsset *asset = syn_store_get_asset_by_tag (f->store, f->project->id, tag, &error);
+
+  g_assert_no_error (error);
+  return asset;
+}
+
+/* asset set --tag renames (an ASSET_UPDATED of the tag, the same asset);
+ * a tag in use is refused. The rule-made child named from the old tag is
+ * renamed by the next run: the same child, its new name. */
+static void
+test_asset_rename (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autofree char *rules = write_file (f, "motor.json", motor_rule);
+  g_autoptr(SynAsset) pump = NULL;
+  g_autoptr(SynAsset) renamed = NULL;
+  g_autoptr(SynAsset) motor = NULL;
+  g_autoptr(SynAsset) motor_after = NULL;
+  g_autoptr(JsonNode) history = NULL;
+  JsonArray *events;
+  JsonObject *last;
+
+  run_cli (f, &r, NULL, "asset", "add", "210-PP-001", "--type", "PUMP", "--area", "210", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "asset add");
+  run_cli (f, &r, NULL, "rules", "add", rules, "--project", "Test");
+  syn_test_cli_expect_ok (&r, "rules add");
+  run_cli (f, &r, NULL, "execute", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "execute");
+  pump = asset_by_tag (f, "210-PP-001");
+  motor = asset_by_tag (f, "210-M-001");
+  g_assert_nonnull (pump);
+  g_assert_nonnull (motor);
+
+  run_cli (f, &r, NULL, "asset", "set", "210-PP-001", "--tag", "210-PP-009", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "asset set --tag");
+  g_assert_nonnull (strstr (r.out, "now 210-PP-009"));
+  renamed = asset_by_tag (f, "210-PP-009");
+  g_assert_nonnull (renamed);
+  g_assert_cmpstr (renamed->id, ==, pump->id);
+  g_assert_null (asset_by_tag (f, "210-PP-001"));
+  run_cli (f, &r, NULL, "history", "210-PP-009", "--project", "Test", "--json");
+  syn_test_cli_expect_ok (&r, "history");
+  history = syn_test_cli_json (r.out);
+  events = json_object_get_array_member (json_node_get_object (history), "history");
+  last = json_array_get_object_element (events, json_array_get_length (events) - 1);
+  g_assert_cmpstr (syn_json_get_string (last, "event_type"), ==, "ASSET_UPDATED");
+
+  /* a tag in use, a blank one: refused, nothing written */
+  run_cli (f, &r, NULL, "asset", "set", "210-PP-009", "--tag", "210-M-001", "--project", "Test", "--json");
+  expect_error (&r, 1, "tag 210-M-001 already exists");
+  g_assert_null (expect_json_error (&r, "conflict"));
+  run_cli (f, &r, NULL, "asset", "set", "210-PP-009", "--tag", "  ", "--project", "Test");
+  expect_error (&r, 2, "tag: must not be empty");
+  g_clear_object (&renamed);
+  renamed = asset_by_tag (f, "210-PP-009");
+  g_assert_nonnull (renamed);
+
+  /* the living model: the next run renames the child, the same asset */
+  run_cli (f, &r, NULL, "execute", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "execute after the rename");
+  g_assert_null (asset_by_tag (f, "210-M-001"));
+  motor_after = asset_by_tag (f, "210-M-009");
+  g_assert_nonnull (motor_after);
+  g_assert_cmpstr (motor_after->id, ==, motor->id);
+  run_cli (f, &r, NULL, "status", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "status");
+  g_assert_true (g_str_has_prefix (r.out, "Up to date"));
+}
+
+/* ------------------------------------------------------------------------- */
 /* Databases                                                                 */
 
 /* A command that only reads refuses a missing database and makes nothing;
@@ -521,6 +597,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/cli/errors", test_errors);
   syn_test_add ("/synapse/cli/rollback-refused-json", test_rollback_refused_json);
   syn_test_add ("/synapse/cli/discipline-any-case", test_discipline_any_case);
+  syn_test_add ("/synapse/cli/asset-rename", test_asset_rename);
   syn_test_add ("/synapse/cli/serve-admin", test_serve_admin);
   syn_test_add ("/synapse/cli/execute-cancelled", test_execute_cancelled);
   g_test_add_func ("/synapse/cli/sqlite/missing-database", test_missing_database);

@@ -250,6 +250,7 @@ typedef struct
   char   **property;  /* reset */
   char   **field;
   char   **rule;
+  char    *tag;    /* set: the new tag */
 } AssetOptions;
 
 static void
@@ -268,6 +269,7 @@ asset_options_clear (AssetOptions *o)
   g_clear_pointer (&o->property, g_strfreev);
   g_clear_pointer (&o->field, g_strfreev);
   g_clear_pointer (&o->rule, g_strfreev);
+  g_clear_pointer (&o->tag, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AssetOptions, asset_options_clear)
@@ -284,10 +286,11 @@ enum {
   OPT_PAGE        = 1 << 7,
   OPT_LIMIT       = 1 << 8,
   OPT_RESET       = 1 << 9,
+  OPT_TAG         = 1 << 10,
 };
 
 #define OPTS_ADD  (OPT_TYPE | OPT_DESCRIPTION | OPT_AREA | OPT_DISCIPLINE | OPT_SET)
-#define OPTS_SET  (OPTS_ADD | OPT_UNSET)
+#define OPTS_SET  (OPTS_ADD | OPT_UNSET | OPT_TAG)
 #define OPTS_LIST (OPT_TYPE | OPT_SEARCH | OPT_PAGE | OPT_LIMIT)
 #define OPTS_RESET OPT_RESET
 
@@ -309,6 +312,7 @@ options_apply (const char *action, const AssetOptions *o, guint allowed)
     { OPT_RESET, "property", o->property != NULL },
     { OPT_RESET, "field", o->field != NULL },
     { OPT_RESET, "rule", o->rule != NULL },
+    { OPT_TAG, "tag", o->tag != NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (options); i++)
@@ -380,6 +384,7 @@ asset_set (SynBackend *backend, SynCliCommon *common, const char *project_id,
     return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
   json_object_set_string_member (params, "asset_id", syn_json_get_string (asset, "id"));
+  set_optional (params, "tag", o->tag);
   set_optional (params, "type", o->type);
   set_optional (params, "description", o->description);
   set_optional (params, "area", o->area);
@@ -396,6 +401,9 @@ asset_set (SynBackend *backend, SynCliCommon *common, const char *project_id,
   correlation_id = syn_json_get_string (json_node_get_object (answer), "correlation_id");
   if (correlation_id == NULL)
     printf ("No change to asset %s: nothing written\n", tag);
+  else if (g_strcmp0 (syn_json_get_string (json_node_get_object (answer), "tag"), tag) != 0)
+    printf ("Updated asset %s, now %s, in batch %s\n", tag,
+            syn_json_get_string (json_node_get_object (answer), "tag"), correlation_id);
   else
     printf ("Updated asset %s in batch %s\n", tag, correlation_id);
   return 0;
@@ -537,6 +545,7 @@ _syn_cli_asset (int argc, char **argv)
   GOptionEntry entries[] = {
     { "project", 'p', 0, G_OPTION_ARG_STRING, &o.project, "Project id or name", "P" },
     { "type", 0, 0, G_OPTION_ARG_STRING, &o.type, "Asset type (add, set); only this type (list)", "T" },
+    { "tag", 0, 0, G_OPTION_ARG_STRING, &o.tag, "Rename the asset: its new tag (set)", "NEW" },
     { "description", 0, 0, G_OPTION_ARG_STRING, &o.description, "Description (empty to clear)", "D" },
     { "area", 0, 0, G_OPTION_ARG_STRING, &o.area, "Area (empty to clear)", "A" },
     { "discipline", 0, 0, G_OPTION_ARG_STRING, &o.discipline, "Discipline (empty to clear)", "D" },
@@ -574,9 +583,9 @@ _syn_cli_asset (int argc, char **argv)
                            g_str_equal (action, "list") ? OPTS_LIST :
                            g_str_equal (action, "reset") ? OPTS_RESET : 0))
     ret = 2;
-  else if (g_str_equal (action, "set") && o.type == NULL && o.description == NULL &&
+  else if (g_str_equal (action, "set") && o.type == NULL && o.description == NULL && o.tag == NULL &&
            o.area == NULL && o.discipline == NULL && o.set == NULL && o.unset == NULL)
-    ret = _syn_cli_usage_error ("asset set: nothing to change (use --set, --unset, --description...)");
+    ret = _syn_cli_usage_error ("asset set: nothing to change (use --set, --unset, --tag, --description...)");
   else if (!(backend = _syn_cli_backend (&common, &error)) ||
            !(project_id = _syn_cli_resolve_project (backend, o.project, &error)))
     ret = _syn_cli_fail (error);
