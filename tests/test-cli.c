@@ -342,6 +342,36 @@ test_asset_rename (SynTestFixture *f, gconstpointer data)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Plurals                                                                   */
+
+/* Counts agree in number: "1 event", "1 asset restored". */
+static void
+test_plurals (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autofree char *edit = NULL;
+
+  run_cli (f, &r, NULL, "asset", "add", "210-PP-001", "--type", "PUMP", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "asset add");
+  run_cli (f, &r, NULL, "history", "210-PP-001", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "history");
+  g_assert_true (g_str_has_suffix (r.out, "\n1 event\n"));
+  run_cli (f, &r, NULL, "timeline", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "timeline");
+  g_assert_true (g_str_has_suffix (r.out, "Page 1 of 1, 1 event\n"));
+  run_cli (f, &r, NULL, "asset", "list", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "asset list");
+  g_assert_true (g_str_has_suffix (r.out, ", 1 asset\n"));
+
+  run_cli (f, &r, NULL, "asset", "set", "210-PP-001", "--set", "hp=50", "--project", "Test", "--json");
+  syn_test_cli_expect_ok (&r, "asset set");
+  edit = correlation_of (&r);
+  run_cli (f, &r, NULL, "rollback", edit, "--project", "Test");
+  syn_test_cli_expect_ok (&r, "rollback");
+  g_assert_nonnull (strstr (r.out, ": 0 assets, 0 cables, 0 edges deleted, 1 asset restored (1 event)\n"));
+}
+
+/* ------------------------------------------------------------------------- */
 /* Databases                                                                 */
 
 /* A command that only reads refuses a missing database and makes nothing;
@@ -598,6 +628,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/cli/rollback-refused-json", test_rollback_refused_json);
   syn_test_add ("/synapse/cli/discipline-any-case", test_discipline_any_case);
   syn_test_add ("/synapse/cli/asset-rename", test_asset_rename);
+  syn_test_add ("/synapse/cli/plurals", test_plurals);
   syn_test_add ("/synapse/cli/serve-admin", test_serve_admin);
   syn_test_add ("/synapse/cli/execute-cancelled", test_execute_cancelled);
   g_test_add_func ("/synapse/cli/sqlite/missing-database", test_missing_database);

@@ -40,8 +40,9 @@ import_report (JsonNode *node, gboolean json)
     _syn_cli_print_json (node);
   else if (g_strcmp0 (status, "imported") == 0)
     {
-      printf ("Imported %" G_GINT64_FORMAT " %s in batch %s (%" G_GINT64_FORMAT " skipped)\n",
-              imported, imported == 1 ? "asset" : "assets",
+      g_autofree char *assets = SYN_CLI_COUNT (imported, "%d asset", "%d assets");
+
+      printf ("Imported %s in batch %s (%" G_GINT64_FORMAT " skipped)\n", assets,
               syn_json_get_string (answer, "correlation_id"), skipped);
       print_import_errors (errors);
     }
@@ -439,7 +440,7 @@ asset_list (SynBackend *backend, SynCliCommon *common, const char *project_id, A
   g_autoptr(JsonNode) answer = NULL;
   JsonObject *page;
   JsonArray *assets;
-  gint64 total;
+  g_autofree char *total = NULL;
 
   json_object_set_string_member (params, "project_id", project_id);
   if (o->type != NULL)
@@ -474,10 +475,9 @@ asset_list (SynBackend *backend, SynCliCommon *common, const char *project_id, A
               syn_json_get_string (a, "type"), discipline ? discipline : "-", area ? area : "-",
               description ? description : "");
     }
-  total = json_object_get_int_member (page, "total");
-  printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " %s\n",
-          json_object_get_int_member (page, "page"),
-          MAX (json_object_get_int_member (page, "pages"), 1), total, total == 1 ? "asset" : "assets");
+  total = SYN_CLI_COUNT (json_object_get_int_member (page, "total"), "%d asset", "%d assets");
+  printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %s\n", json_object_get_int_member (page, "page"),
+          MAX (json_object_get_int_member (page, "pages"), 1), total);
   return 0;
 }
 

@@ -138,6 +138,17 @@ section_of (JsonObject *object, const char *member)
          ? json_object_get_object_member (object, member) : NULL;
 }
 
+/* "26 assets, 1 cable, 32 edges" (edges left out when @with_edges is not set). */
+static char *
+outputs_of (JsonObject *counts, gboolean with_edges)
+{
+  g_autofree char *assets = SYN_CLI_COUNT (count_of (counts, "assets"), "%d asset", "%d assets");
+  g_autofree char *cables = SYN_CLI_COUNT (count_of (counts, "cables"), "%d cable", "%d cables");
+  g_autofree char *edges = SYN_CLI_COUNT (count_of (counts, "edges"), "%d edge", "%d edges");
+
+  return with_edges ? g_strdup_printf ("%s, %s, %s", assets, cables, edges) : g_strdup_printf ("%s, %s", assets, cables);
+}
+
 /* What the run came to, in words: the one place the outcome is printed. */
 static void
 print_outcome (SynExecutionRun *run)
@@ -151,13 +162,18 @@ print_outcome (SynExecutionRun *run)
   gint64 errors = count_of (s, "errors"), warnings = count_of (s, "warnings");
 
   if (syn_execution_run_get_up_to_date (run))
-    printf ("%s: nothing to do (%" G_GINT64_FORMAT " rules, %" G_GINT64_FORMAT " assets checked)\n",
-            preview ? "Preview: up to date" : "Up to date",
-            count_of (s, "rules_executed"), count_of (s, "assets_processed"));
+    {
+      g_autofree char *rules = SYN_CLI_COUNT (count_of (s, "rules_executed"), "%d rule", "%d rules");
+      g_autofree char *assets = SYN_CLI_COUNT (count_of (s, "assets_processed"), "%d asset checked",
+                                               "%d assets checked");
+
+      printf ("%s: nothing to do (%s, %s)\n", preview ? "Preview: up to date" : "Up to date", rules, assets);
+    }
   else
     {
       const char *correlation_id = syn_execution_run_get_correlation_id (run);
       g_autofree char *batch = correlation_id ? _syn_cli_short_id (correlation_id) : NULL;
+      g_autofree char *created = outputs_of (c, TRUE);
 
       if (preview)
         printf ("Previewed (nothing committed) in %" G_GINT64_FORMAT " ms\n", syn_execution_run_get_duration_ms (run));
@@ -168,14 +184,19 @@ print_outcome (SynExecutionRun *run)
       printf ("  assets processed  %" G_GINT64_FORMAT "\n", count_of (s, "assets_processed"));
       printf ("  actions taken     %" G_GINT64_FORMAT "\n", count_of (s, "actions_taken"));
       printf ("  skipped           %" G_GINT64_FORMAT "\n", count_of (s, "skipped"));
-      printf ("  created           %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
-              " edges\n", count_of (c, "assets"), count_of (c, "cables"), count_of (c, "edges"));
+      printf ("  created           %s\n", created);
       if (count_of (u, "assets") + count_of (u, "cables") > 0)
-        printf ("  updated           %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables\n",
-                count_of (u, "assets"), count_of (u, "cables"));
+        {
+          g_autofree char *updated = outputs_of (u, FALSE);
+
+          printf ("  updated           %s\n", updated);
+        }
       if (count_of (r, "assets") + count_of (r, "cables") + count_of (r, "edges") > 0)
-        printf ("  retracted         %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
-                " edges\n", count_of (r, "assets"), count_of (r, "cables"), count_of (r, "edges"));
+        {
+          g_autofree char *retracted = outputs_of (r, TRUE);
+
+          printf ("  retracted         %s\n", retracted);
+        }
     }
   if (!syn_execution_run_get_up_to_date (run) || errors > 0 || warnings > 0)
     printf ("  errors            %" G_GINT64_FORMAT "\n", errors);

@@ -6,26 +6,25 @@
 
 #include "syn-cli-private.h"
 
-static char *
-count_of (gint64 n, const char *singular, const char *plural)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT " %s", n, n == 1 ? singular : plural);
-}
-
 /* "Rolled back batch X: 3 assets, 2 cables, 4 edges deleted, 1 asset restored (12 events)" */
 static void
 print_answer (JsonObject *answer)
 {
   JsonObject *summary = json_object_get_object_member (answer, "summary");
   JsonArray *cascaded = json_object_get_array_member (answer, "cascaded");
-  g_autofree char *assets = count_of (json_object_get_int_member (summary, "assets_deleted"), "asset", "assets");
-  g_autofree char *cables = count_of (json_object_get_int_member (summary, "cables_deleted"), "cable", "cables");
-  g_autofree char *edges = count_of (json_object_get_int_member (summary, "edges_deleted"), "edge", "edges");
-  g_autofree char *restored = count_of (json_object_get_int_member (summary, "assets_restored"), "asset", "assets");
-  g_autofree char *events = count_of (json_object_get_int_member (answer, "rolled_back_events"), "event", "events");
+  gint64 events_n = json_object_get_int_member (answer, "rolled_back_events");
+  g_autofree char *assets = SYN_CLI_COUNT (json_object_get_int_member (summary, "assets_deleted"),
+                                           "%d asset", "%d assets");
+  g_autofree char *cables = SYN_CLI_COUNT (json_object_get_int_member (summary, "cables_deleted"),
+                                           "%d cable", "%d cables");
+  g_autofree char *edges = SYN_CLI_COUNT (json_object_get_int_member (summary, "edges_deleted"),
+                                          "%d edge deleted", "%d edges deleted");
+  g_autofree char *restored = SYN_CLI_COUNT (json_object_get_int_member (summary, "assets_restored"),
+                                             "%d asset restored", "%d assets restored");
+  g_autofree char *events = SYN_CLI_COUNT (events_n, "%d event", "%d events");
   guint n_cascaded = cascaded ? json_array_get_length (cascaded) : 0;
 
-  printf ("Rolled back batch %s: %s, %s, %s deleted, %s restored (%s)\n",
+  printf ("Rolled back batch %s: %s, %s, %s, %s (%s)\n",
           syn_json_get_string (answer, "correlation_id"), assets, cables, edges, restored, events);
   if (n_cascaded > 0)
     {
@@ -63,8 +62,8 @@ print_blockers (JsonNode *answer)
     {
       JsonObject *batch = json_array_get_object_element (batches, i);
       g_autofree char *when = _syn_cli_local_time (syn_json_get_string (batch, "executed_at"));
-      g_autofree char *events = count_of (json_object_get_int_member_with_default (batch, "events_count", 0),
-                                          "event", "events");
+      g_autofree char *events = SYN_CLI_COUNT (json_object_get_int_member_with_default (batch, "events_count", 0),
+                                               "%d event", "%d events");
 
       fprintf (stderr, "  %s  %s  %s\n", syn_json_get_string (batch, "correlation_id"), when, events);
     }

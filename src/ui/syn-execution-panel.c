@@ -823,12 +823,7 @@ show_summary (SynExecutionPanel *self)
   else
     /* Translators: batch id, then a duration in milliseconds */
     title = g_strdup_printf (_("Batch %s committed in %s ms"), id, duration);
-  body = g_strdup_printf (_("%d rules executed on %d assets: %d actions taken, %d skipped, %d errors"),
-                          int_of (summary, "rules_executed"),
-                          int_of (summary, "assets_processed"),
-                          int_of (summary, "actions_taken"),
-                          int_of (summary, "skipped"),
-                          int_of (summary, "errors"));
+  body = syn_format_run_summary (summary);
   gtk_label_set_text (self->summary_title, title);
   gtk_label_set_text (self->summary_label, body);
   show_changes (self, summary, up_to_date);
@@ -876,7 +871,9 @@ apply_state (SynExecutionPanel *self)
 
       if (errors > 1)
         /* Translators: the newest error, then how many there were */
-        text = g_strdup_printf (_("%s (and %d more: see the log)"), self->last_error, (int) errors - 1);
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (and %d more: see the log)",
+                                             "%s (and %d more: see the log)", (gulong) errors - 1),
+                                self->last_error, (int) errors - 1);
       gtk_label_set_text (self->error_label, text ? text : self->last_error);
       gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
     }

@@ -142,10 +142,16 @@ csv_imported (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   o = json_node_get_object (answer);
   errors = json_object_get_array_member (o, "errors");
-  /* Translators: the result of a CSV import */
-  g_string_printf (text, _("Imported %d assets, skipped %d rows."),
-                   (int) json_object_get_int_member_with_default (o, "imported", 0),
-                   (int) json_object_get_int_member_with_default (o, "skipped", 0));
+  {
+    int imported = (int) json_object_get_int_member_with_default (o, "imported", 0);
+    int skipped = (int) json_object_get_int_member_with_default (o, "skipped", 0);
+    g_autofree char *assets = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d asset", "%d assets", imported),
+                                               imported);
+    g_autofree char *rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row", "%d rows", skipped), skipped);
+
+    /* Translators: the result of a CSV import: "12 assets", "1 row" */
+    g_string_printf (text, _("Imported %s, skipped %s."), assets, rows);
+  }
   for (guint i = 0; errors && i < json_array_get_length (errors) && i < 5; i++)
     {
       JsonObject *e = json_array_get_object_element (errors, i);
