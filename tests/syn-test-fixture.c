@@ -6,6 +6,10 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "engine/syn-rule-editor.h"
+#include "engine/syn-rule-engine.h"
+#include "engine/syn-rule-parser.h"
+#include "engine/syn-state-hash.h"
 #include "syn-test-fixture.h"
 #include "syn-test-pg.h"
 
@@ -169,4 +173,68 @@ syn_test_add (const char *path, SynTestFunc func)
                      (GTestFixtureFunc) syn_test_fixture_setup, (GTestFixtureFunc) func,
                      (GTestFixtureFunc) syn_test_fixture_teardown);
   syn_test_add_postgresql (pg_path, func);
+}
+
+guint64
+syn_test_count_events (SynTestFixture *fixture)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (fixture->project->id);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 total = 0;
+
+  q->include_rolled_back = TRUE;
+  q->limit = 1;
+  events = syn_store_query_events (fixture->store, q, &total, &error);
+  g_assert_no_error (error);
+  return total;
+}
+
+char *
+syn_test_state_hash (SynTestFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  char *hash = syn_state_hash_compute (fixture->store, fixture->project->id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (hash);
+  return hash;
+}
+
+void
+syn_test_save_rules (SynTestFixture *fixture, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = syn_json_parse (json, -1, &error);
+  JsonArray *rules;
+
+  g_assert_no_error (error);
+  rules = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    {
+      g_autoptr(SynRule) rule = syn_rule_parse (json_array_get_object_element (rules, i), fixture->project->id,
+                                                &error);
+      g_autoptr(SynRule) saved = NULL;
+
+      g_assert_no_error (error);
+      saved = syn_rule_editor_save (fixture->store, rule, "tester", NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (saved);
+    }
+}
+
+JsonObject *
+syn_test_execute (SynTestFixture *fixture)
+{
+  g_autoptr(SynRuleEngine) engine = syn_rule_engine_new (syn_store_get_uri (fixture->store));
+  g_autoptr(JsonObject) request = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_object_set_string_member (request, "project_id", fixture->project->id);
+  json_object_set_string_member (request, "mode", "execute");
+  answer = syn_rule_engine_run (engine, fixture->store, NULL, request, "tester", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  return json_object_ref (json_node_get_object (answer));
 }

@@ -51,6 +51,15 @@ void      syn_test_add                (const char     *path,
 void      syn_test_add_postgresql     (const char     *path,
                                        SynTestFunc     func);
 
+/* The project's events, rolled-back ones included. */
+guint64     syn_test_count_events     (SynTestFixture *fixture);
+char       *syn_test_state_hash       (SynTestFixture *fixture);
+/* Saves each rule of a JSON array into the project. */
+void        syn_test_save_rules       (SynTestFixture *fixture,
+                                       const char     *json);
+/* A full run of the project's rules (mode execute): its answer. */
+JsonObject *syn_test_execute          (SynTestFixture *fixture);
+
 #define SYN_TEST_ADD(path, func) syn_test_add (path, func)
 
 G_END_DECLS

@@ -362,9 +362,9 @@ test_duplicate_columns (void)
   const char *tags = "Tag,TYPE,TAG\nP-1,PUMP,P-2\n";
 
   assert_read_error (same, strlen (same),
-                     "Line 1: column \"SYSTEM\" appears twice in the header (columns 3 and 4)");
+                    "Line 1: column \"SYSTEM\" appears twice in the header (columns 3 and 4)");
   assert_read_error (tags, strlen (tags),
-                     "Line 1: column \"TAG\" appears twice in the header (columns 1 and 3)");
+                    "Line 1: column \"TAG\" appears twice in the header (columns 1 and 3)");
 }
 
 static void
@@ -484,6 +484,92 @@ test_unterminated_quote (void)
   assert_read_error ("\"", 1, "Unterminated quoted field starting on line 1");
 }
 
+/* European spreadsheets save with semicolons, databases export tabs: the
+ * header says which. A semicolon or tab inside a comma file's quotes, or a
+ * comma in a semicolon file's value, is data. */
+static void
+test_delimiters (void)
+{
+  const char *semicolons = "\xEF\xBB\xBF;;\n"
+                           "TAG;TYPE;DESCRIPTION;HP\n"
+                           "P-1;PUMP;\"Feed; main\";7,5\n"
+                           "P-2;PUMP;Spare;\n";
+  const char *tabs = "TAG\tTYPE\tDESCRIPTION\tHP\n"
+                     "P-1\tPUMP\tFeed, main\t75\n"
+                     "P-2\tPUMP\t\t\n";
+  const char *commas = "TAG,TYPE,\"DESCRIPTION; long\"\n"
+                       "P-1,PUMP,\"a\tb; c\"\n";
+  g_autoptr(SynCsvAssetList) a = read_ok (semicolons);
+  g_autoptr(SynCsvAssetList) b = read_ok (tabs);
+  g_autoptr(SynCsvAssetList) c = read_ok (commas);
+
+  g_assert_cmpint (syn_csv_detect_delimiter (semicolons, strlen (semicolons)), ==, ';');
+  g_assert_cmpint (syn_csv_detect_delimiter (tabs, strlen (tabs)), ==, '\t');
+  g_assert_cmpint (syn_csv_detect_delimiter (commas, strlen (commas)), ==, ',');
+  g_assert_cmpint (syn_csv_detect_delimiter ("TAG\n", 4), ==, ',');
+
+  g_assert_cmpuint (a->issues->len, ==, 0);
+  g_assert_cmpuint (a->assets->len, ==, 2);
+  g_assert_cmpstr (asset_at (a, 0)->description, ==, "Feed; main");
+  g_assert_cmpstr (json_object_get_string_member (asset_at (a, 0)->properties, "hp"), ==, "7,5");
+  g_assert_cmpuint (g_array_index (a->lines, guint, 0), ==, 3);
+  g_assert_cmpuint (g_array_index (a->lines, guint, 1), ==, 4);
+
+  g_assert_cmpuint (b->issues->len, ==, 0);
+  g_assert_cmpuint (b->assets->len, ==, 2);
+  g_assert_cmpstr (asset_at (b, 0)->description, ==, "Feed, main");
+  g_assert_null (asset_at (b, 1)->description);
+  g_assert_false (json_object_has_member (asset_at (b, 1)->properties, "hp"));
+
+  g_assert_cmpuint (c->issues->len, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (asset_at (c, 0)->properties, "description; long"), ==, "a\tb; c");
+}
+
+static void
+assert_read_text (const char *data, const char *message)
+{
+  assert_read_error (data, strlen (data), message);
+}
+
+/* A delimiter we do not read is named, not reported as missing columns. */
+static void
+test_foreign_delimiter (void)
+{
+  assert_read_text ("TAG|TYPE|HP\nP-1|PUMP|5\n",
+                    "Line 1: the header's columns are separated by '|'; an asset list is read with commas, "
+                    "semicolons or tabs between columns");
+  assert_read_text ("Description | tag | type\nx | P-1 | PUMP\n",
+                    "Line 1: the header's columns are separated by '|'; an asset list is read with commas, "
+                    "semicolons or tabs between columns");
+  /* a comma elsewhere in the header does not hide it */
+  assert_read_text ("TAG|TYPE|DESCRIPTION, long\nP-1|PUMP|x\n",
+                    "Line 1: the header's columns are separated by '|'; an asset list is read with commas, "
+                    "semicolons or tabs between columns");
+  assert_read_text ("TAG TYPE HP\nP-1 PUMP 5\n",
+                    "Line 1: the header's columns are separated by a space; an asset list is read with commas, "
+                    "semicolons or tabs between columns");
+  /* "Tag Number" is a name, not two columns */
+  assert_read_text ("Tag Number,Kind\nP-1,PUMP\n", "Line 1: missing required columns TAG and TYPE");
+}
+
+/* What a revision needs: the columns the file speaks of, every tag it
+ * names (bad rows too). */
+static void
+test_columns_and_tags (void)
+{
+  g_autoptr(SynCsvAssetList) list = read_ok ("Tag,Type,,HP\n"
+                                             "P-1,PUMP,,5\n"
+                                             "P-2,,,5\n"
+                                             "P-3,PUMP,,5,extra\n");
+  const char * const columns[] = { "tag", "type", "hp", NULL };
+
+  g_assert_cmpstrv (list->columns, columns);
+  g_assert_cmpuint (list->assets->len, ==, 1);
+  g_assert_cmpuint (g_hash_table_size (list->tags), ==, 3);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (list->tags, "P-2")), ==, 3);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (list->tags, "P-3")), ==, 4);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -509,6 +595,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/synapse/csv/header-only", test_header_only);
   g_test_add_func ("/synapse/csv/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/synapse/csv/unterminated-quote", test_unterminated_quote);
+  g_test_add_func ("/synapse/csv/delimiters", test_delimiters);
+  g_test_add_func ("/synapse/csv/foreign-delimiter", test_foreign_delimiter);
+  g_test_add_func ("/synapse/csv/columns-and-tags", test_columns_and_tags);
 
   return g_test_run ();
 }

@@ -32,8 +32,11 @@ assert_counts (JsonObject *answer, const char *status, gint64 imported, gint64 s
   g_assert_cmpint (json_object_get_int_member (answer, "imported"), ==, imported);
   g_assert_cmpint (json_object_get_int_member (answer, "skipped"), ==, skipped);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "errors")), ==, n_errors);
-  /* exactly these members */
-  g_assert_cmpuint (json_object_get_size (answer), ==, 5);
+  /* exactly these members: an import of new tags says its mode and its
+   * warnings (unknown types) beside the counts */
+  g_assert_cmpuint (json_object_get_size (answer), ==, 7);
+  g_assert_cmpstr (json_object_get_string_member (answer, "mode"), ==, "add");
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "warnings")));
   g_assert_true (json_object_has_member (answer, "correlation_id"));
   if (g_str_equal (status, "imported"))
     g_assert_true (syn_uuid_is_valid (json_object_get_string_member (answer, "correlation_id")));

@@ -449,6 +449,87 @@ test_cli_sign_in (Fixture *f, gconstpointer data)
   }
 }
 
+/* A revised asset list from the command line, on a database and through
+ * the server (the route carries mode, dry_run and delete_missing): the
+ * same preview, the same import. */
+static void
+test_cli_import_revision (Fixture *f, gconstpointer data)
+{
+  const char *local[] = { "--db", f->local_db, NULL };
+  const char *remote[] = { "--connect", f->srv->url, NULL };
+  const char * const *targets[] = { local, remote };
+  g_autofree char *rev_a = g_build_filename (f->tmpdir, "rev-a.csv", NULL);
+  g_autofree char *rev_b = g_build_filename (f->tmpdir, "rev-b.csv", NULL);
+  g_autoptr(GPtrArray) previews = g_ptr_array_new_with_free_func (g_free);
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (rev_a, "TAG,TYPE,HP\nP-1,PUMP,75\nP-2,PUMP,20\nT-1,TANK,\n", -1, &error));
+  g_assert_true (g_file_set_contents (rev_b, "TAG;TYPE;HP\nP-1;PUMP;100\nP-2;PUMP;20\nP-3;PUMP;5\n", -1, &error));
+  g_assert_no_error (error);
+  run_cli (f, &r, remote, SYN_TEST_PASSWORD, NULL, "project", "list", "--user", "admin", NULL);
+  syn_test_cli_expect_ok (&r, "project list --user admin");
+  syn_test_cli_result_clear (&r);
+
+  for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+    {
+      g_autoptr(JsonNode) answer = NULL;
+      g_autoptr(JsonNode) list = NULL;
+      JsonObject *diff;
+
+      run_cli (f, &r, targets[t], NULL, NULL, "project", "create", "Plant", NULL);
+      syn_test_cli_expect_ok (&r, "project create");
+      syn_test_cli_result_clear (&r);
+      run_cli (f, &r, targets[t], NULL, NULL, "import", rev_a, "--project", "Plant", NULL);
+      syn_test_cli_expect_ok (&r, "import");
+      syn_test_cli_result_clear (&r);
+
+      /* the preview, as JSON and as text */
+      run_cli (f, &r, targets[t], NULL, NULL, "import", rev_b, "--project", "Plant", "--revision", "--dry-run",
+               "--delete-missing", "--json", NULL);
+      syn_test_cli_expect_ok (&r, "import --revision --dry-run --json");
+      answer = syn_test_cli_json (r.out);
+      g_assert_cmpstr (syn_json_get_string (json_node_get_object (answer), "status"), ==, "preview");
+      diff = json_object_get_object_member (json_node_get_object (answer), "diff");
+      /* what differs between the databases (ids) left out */
+      json_object_remove_member (json_array_get_object_element (json_object_get_array_member (diff, "updated"), 0),
+                                 "asset_id");
+      json_object_remove_member (json_array_get_object_element (json_object_get_array_member (diff, "missing"), 0),
+                                 "asset_id");
+      g_ptr_array_add (previews, syn_json_canonical (answer));
+      syn_test_cli_result_clear (&r);
+      run_cli (f, &r, targets[t], NULL, NULL, "import", rev_b, "--project", "Plant", "--revision", "--dry-run",
+               "--delete-missing", NULL);
+      syn_test_cli_expect_ok (&r, "import --revision --dry-run");
+      g_assert_nonnull (strstr (r.out, "Preview of the revision (nothing written): 1 created, 1 updated, "
+                                       "1 unchanged, 1 missing (to be deleted), 0 skipped"));
+      g_assert_nonnull (strstr (r.out, "  + P-3 PUMP (line 4)"));
+      g_assert_nonnull (strstr (r.out, "      properties.hp: \"75\" -> \"100\""));
+      g_assert_nonnull (strstr (r.out, "  - T-1 TANK (0 edges, 0 cables)"));
+      syn_test_cli_result_clear (&r);
+
+      run_cli (f, &r, targets[t], NULL, NULL, "import", rev_b, "--project", "Plant", "--revision",
+               "--delete-missing", NULL);
+      syn_test_cli_expect_ok (&r, "import --revision --delete-missing");
+      g_assert_nonnull (strstr (r.out, "Revision imported in batch "));
+      g_assert_nonnull (strstr (r.out, "1 missing (deleted)"));
+      syn_test_cli_result_clear (&r);
+
+      run_cli (f, &r, targets[t], NULL, NULL, "asset", "list", "--project", "Plant", "--json", NULL);
+      syn_test_cli_expect_ok (&r, "asset list");
+      list = syn_test_cli_json (r.out);
+      g_assert_cmpint (json_object_get_int_member (json_node_get_object (list), "total"), ==, 3);
+      syn_test_cli_result_clear (&r);
+
+      /* bad usage: --delete-missing belongs to a revision */
+      run_cli (f, &r, targets[t], NULL, NULL, "import", rev_b, "--project", "Plant", "--delete-missing", NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_nonnull (strstr (r.err, "--revision"));
+      syn_test_cli_result_clear (&r);
+    }
+  g_assert_cmpstr (g_ptr_array_index (previews, 0), ==, g_ptr_array_index (previews, 1));
+}
+
 /* ------------------------------------------------------------------------- */
 /* SynRemoteBackend beside SynLocalBackend                                   */
 
@@ -903,6 +984,7 @@ main (int argc, char *argv[])
 
   ADD ("/remote/cli-same-outcome", test_cli_same_outcome);
   ADD ("/remote/cli-sign-in", test_cli_sign_in);
+  ADD ("/remote/cli-import-revision", test_cli_import_revision);
   ADD ("/remote/backends-same-messages", test_backends_same_messages);
   ADD ("/remote/cancel", test_remote_cancel);
   ADD ("/remote/every-route", test_every_route);

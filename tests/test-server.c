@@ -756,6 +756,60 @@ test_import (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (syn_test_error_message (answer), "UTF-8"));
 }
 
+/* A revised list over REST: ?mode=revision, ?dry_run=true, ?delete_missing=true;
+ * the answer carries the diff. */
+static void
+test_import_revision (Fixture *f, gconstpointer data)
+{
+  g_autofree char *import = g_strdup_printf ("/api/v1/projects/%s/import", f->project_id);
+  g_autofree char *preview = g_strdup_printf ("%s?mode=revision&dry_run=true", import);
+  g_autofree char *revise = g_strdup_printf ("%s?mode=revision&delete_missing=true", import);
+  g_autofree char *bad_mode = g_strdup_printf ("%s?mode=replace", import);
+  g_autofree char *add_delete = g_strdup_printf ("%s?delete_missing=true", import);
+  const char *rev_b = "TAG\tTYPE\tHP\nP-1\tPUMP\t100\nP-3\tPUMP\t5\n";
+  guint status = 0;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *first = import_csv (f, f->engineer, "TAG,TYPE,HP\nP-1,PUMP,75\nP-2,PUMP,20\n", 200);
+  JsonObject *diff, *change;
+
+  answer = syn_test_http (f->srv, "POST", preview, f->engineer, "text/csv", rev_b, -1, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (syn_json_get_string (object (answer), "status"), ==, "preview");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (object (answer), "correlation_id")));
+  diff = json_object_get_object_member (object (answer), "diff");
+  g_assert_cmpstr (syn_json_get_string (json_array_get_object_element (json_object_get_array_member (diff, "created"), 0),
+                                        "tag"), ==, "P-3");
+  change = json_array_get_object_element (json_object_get_array_member (json_array_get_object_element (
+    json_object_get_array_member (diff, "updated"), 0), "changes"), 0);
+  g_assert_cmpstr (syn_json_get_string (change, "field"), ==, "properties.hp");
+  g_assert_cmpstr (syn_json_get_string (change, "old"), ==, "75");
+  g_assert_cmpstr (syn_json_get_string (change, "new"), ==, "100");
+  g_assert_cmpstr (syn_json_get_string (json_array_get_object_element (json_object_get_array_member (diff, "missing"), 0),
+                                        "tag"), ==, "P-2");
+  json_node_unref (g_steal_pointer (&answer));
+
+  /* a viewer cannot even preview: it is the import's route */
+  answer = syn_test_http (f->srv, "POST", preview, f->viewer, "text/csv", rev_b, -1, &status);
+  g_assert_cmpuint (status, ==, 403);
+  json_node_unref (g_steal_pointer (&answer));
+
+  answer = syn_test_http (f->srv, "POST", revise, f->engineer, "text/csv", rev_b, -1, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (syn_json_get_string (object (answer), "status"), ==, "imported");
+  g_assert_cmpint (json_object_get_int_member (object (answer), "deleted"), ==, 1);
+  g_assert_true (syn_uuid_is_valid (syn_json_get_string (object (answer), "correlation_id")));
+  json_node_unref (g_steal_pointer (&answer));
+
+  answer = syn_test_http (f->srv, "POST", bad_mode, f->engineer, "text/csv", rev_b, -1, &status);
+  g_assert_cmpuint (status, ==, 400);
+  g_assert_nonnull (strstr (syn_test_error_message (answer), "mode"));
+  json_node_unref (g_steal_pointer (&answer));
+
+  answer = syn_test_http (f->srv, "POST", add_delete, f->engineer, "text/csv", rev_b, -1, &status);
+  g_assert_cmpuint (status, ==, 400);
+  g_assert_nonnull (strstr (syn_test_error_message (answer), "delete_missing"));
+}
+
 static void
 test_rules (Fixture *f, gconstpointer data)
 {
@@ -1377,6 +1431,7 @@ main (int argc, char *argv[])
   ADD ("/server/validation", test_validation, NULL);
   ADD ("/server/body-cap", test_body_cap, &small_bodies);
   ADD ("/server/import", test_import, NULL);
+  ADD ("/server/import-revision", test_import_revision, NULL);
   ADD ("/server/rules", test_rules, NULL);
   ADD ("/server/execute-watch", test_execute_watch, NULL);
   ADD ("/server/ping-pong", test_ping_pong, &fast_ping);

@@ -15,6 +15,7 @@
 #include "syn-test-server.h"
 #include "ui/syn-application.h"
 #include "ui/syn-history-row.h"
+#include "ui/syn-import-dialog.h"
 #include "ui/syn-json-item.h"
 #include "ui/syn-project-status.h"
 #include "ui/syn-rollback-dialog.h"
@@ -687,6 +688,188 @@ test_rollback_cascade (UiFixture *f, gconstpointer data)
   roll_back_from_timeline (f->window, correlation_id, 1);
   after = state_hash (f->window);
   g_assert_cmpstr (before, ==, after);
+}
+
+/* The change of @index of an updated entry of an import's preview. */
+static JsonObject *
+preview_change (JsonObject *preview, const char *tag, guint index)
+{
+  JsonArray *updated = json_object_get_array_member (json_object_get_object_member (preview, "diff"), "updated");
+
+  for (guint i = 0; i < json_array_get_length (updated); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (updated, i);
+
+      if (g_strcmp0 (syn_json_get_string (entry, "tag"), tag) == 0)
+        return json_array_get_object_element (json_object_get_array_member (entry, "changes"), index);
+    }
+  g_error ("%s is not updated in the preview", tag);
+  return NULL;
+}
+
+/* Opens @path through the window's import, as the file chooser does: the
+ * dialog, once its preview is in. */
+static SynImportDialog *
+open_import (SynWindow *window, const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  SynImportDialog *dialog;
+
+  syn_window_import_file (window, file);
+  WAIT_FOR ((dialog = find_toplevel (SYN_TYPE_IMPORT_DIALOG)) != NULL);
+  WAIT_FOR (syn_import_dialog_get_ready (dialog));
+  return dialog;
+}
+
+static char *
+write_file (UiFixture *f, const char *name, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->tmpdir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Rev B of the demo list: an hp changed, a row dropped, a row added; a
+ * description a person edited is the file's again. The dialog chooses the
+ * revision, previews it (writing nothing), then imports it. @data: the
+ * language, as fixture_setup() takes it (its screenshots are named so). */
+static void
+test_import_revision (UiFixture *f, gconstpointer data)
+{
+  const char *language = data;
+  g_autofree char *shot_preview = g_strdup_printf ("%s%simport-preview", language ? language : "",
+                                                   language ? "-" : "");
+  g_autofree char *shot_delete = g_strconcat (shot_preview, "-delete", NULL);
+  g_autofree char *shot_new = g_strdup_printf ("%s%simport-new-assets", language ? language : "",
+                                               language ? "-" : "");
+  g_autofree char *demo_path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo", "gold-mine-assets.csv", NULL);
+  g_autofree char *demo = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) rev_b = g_string_new (NULL);
+  g_autofree char *rev_b_path = NULL;
+  g_autofree char *new_path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(JsonObject) get = json_object_new ();
+  g_autoptr(JsonObject) update = json_object_new ();
+  g_autoptr(JsonNode) pump = NULL;
+  g_autoptr(JsonNode) updated = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  const char *project_id = syn_session_get_project_id (syn_window_get_session (f->window));
+  SynImportDialog *dialog;
+  JsonObject *preview, *change;
+  gint64 events_before;
+
+  g_assert_true (g_file_get_contents (demo_path, &demo, NULL, NULL));
+  lines = g_strsplit (demo, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "110-WT-001,") || *lines[i] == '\0')
+        continue;
+      if (g_str_has_prefix (lines[i], "110-PP-001,"))
+        {
+          g_auto(GStrv) parts = g_strsplit (lines[i], ",CENTRIFUGAL,10,", 2);
+
+          g_assert_nonnull (parts[1]);
+          g_string_append_printf (rev_b, "%s,CENTRIFUGAL,15,%s\n", parts[0], parts[1]);
+          continue;
+        }
+      g_string_append_printf (rev_b, "%s\n", lines[i]);
+    }
+  g_string_append (rev_b, "900-PP-001,PUMP,Tailings Reclaim Pump,900,MECHANICAL,TAILINGS,CENTRIFUGAL,40,,70,Goulds,"
+                          "Reclaim water\n");
+  rev_b_path = write_file (f, "gold-mine-rev-b.csv", rev_b->str);
+
+  /* a person's edit since the import */
+  json_object_set_string_member (get, "project_id", project_id);
+  json_object_set_string_member (get, "tag", "210-PP-001");
+  pump = call (f->window, SYN_OP_GET_ASSET, get);
+  json_object_set_string_member (update, "project_id", project_id);
+  json_object_set_string_member (update, "asset_id", syn_json_get_string (json_node_get_object (pump), "id"));
+  json_object_set_string_member (update, "description", "Edited by hand");
+  updated = call (f->window, SYN_OP_UPDATE_ASSET, update);
+
+  before = state_hash (f->window);
+  events_before = timeline_total (f->window, NULL, NULL);
+  dialog = open_import (f->window, rev_b_path);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+
+  /* the file names the project's tags: a revision, previewed */
+  g_assert_true (syn_import_dialog_get_revision (dialog));
+  g_assert_true (syn_import_dialog_get_can_import (dialog));
+  preview = syn_import_dialog_get_preview (dialog);
+  g_assert_cmpstr (syn_json_get_string (preview, "status"), ==, "preview");
+  g_assert_cmpint (json_object_get_int_member (preview, "created"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (preview, "updated"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (preview, "missing"), ==, 1);
+  change = preview_change (preview, "110-PP-001", 0);
+  g_assert_cmpstr (syn_json_get_string (change, "field"), ==, "properties.hp");
+  g_assert_cmpstr (syn_json_get_string (change, "old"), ==, "10");
+  g_assert_cmpstr (syn_json_get_string (change, "new"), ==, "15");
+  g_assert_false (json_object_get_boolean_member (change, "overwrote_manual"));
+  change = preview_change (preview, "210-PP-001", 0);
+  g_assert_cmpstr (syn_json_get_string (change, "field"), ==, "description");
+  g_assert_true (json_object_get_boolean_member (change, "overwrote_manual"));
+  wait_frames (GTK_WIDGET (dialog), 3);
+  save_screenshot (GTK_WIDGET (dialog), shot_preview);
+
+  /* asking to delete what is missing previews that too */
+  syn_import_dialog_set_delete_missing (dialog, TRUE);
+  g_assert_false (syn_import_dialog_get_ready (dialog));
+  WAIT_FOR (syn_import_dialog_get_ready (dialog));
+  preview = syn_import_dialog_get_preview (dialog);
+  g_assert_true (json_object_get_boolean_member (preview, "delete_missing"));
+  g_assert_cmpstr (syn_json_get_string (json_array_get_object_element (json_object_get_array_member (
+                     json_object_get_object_member (preview, "diff"), "missing"), 0), "tag"), ==, "110-WT-001");
+  save_screenshot (GTK_WIDGET (dialog), shot_delete);
+
+  /* nothing written yet */
+  after = state_hash (f->window);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (timeline_total (f->window, NULL, NULL), ==, events_before);
+
+  syn_import_dialog_confirm (dialog);
+  WAIT_FOR (dialog == NULL);
+  g_assert_nonnull (syn_window_get_banner (f->window));
+  if (language == NULL)
+    {
+      g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Revision imported: 1 created, 2 updated"));
+      g_assert_nonnull (strstr (syn_window_get_banner (f->window), "1 missing (1 deleted)"));
+    }
+  g_assert_cmpint (timeline_total (f->window, NULL, "ASSET_DELETED"), ==, 1);
+  json_object_set_string_member (get, "tag", "900-PP-001");
+  created = call (f->window, SYN_OP_GET_ASSET, get);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (created), "type"), ==, "PUMP");
+
+  /* a file of new tags only: new assets it is */
+  new_path = write_file (f, "extra.csv", "TAG;TYPE;DESCRIPTION\n900-TK-001;TANK;Reclaim tank\n");
+  dialog = open_import (f->window, new_path);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_false (syn_import_dialog_get_revision (dialog));
+  g_assert_true (syn_import_dialog_get_can_import (dialog));
+  save_screenshot (GTK_WIDGET (dialog), shot_new);
+  syn_import_dialog_confirm (dialog);
+  WAIT_FOR (dialog == NULL);
+  if (language == NULL)
+    g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Imported 1 asset,"));
+}
+
+/* A file the import cannot read says why, and offers nothing to import. */
+static void
+test_import_refused (UiFixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "pipes.csv", "TAG|TYPE|HP\n900-PP-001|PUMP|5\n");
+  SynImportDialog *dialog = open_import (f->window, path);
+  GtkLabel *error_label = child (dialog, SYN_TYPE_IMPORT_DIALOG, "error_label");
+
+  g_assert_false (syn_import_dialog_get_can_import (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_nonnull (strstr (gtk_label_get_text (error_label), "'|'"));
+  save_screenshot (GTK_WIDGET (dialog), "import-refused");
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 /* A batch made behind the window's back (another engineer, the command
@@ -1451,6 +1634,9 @@ main (int argc, char *argv[])
   g_test_add ("/ui/rollback-cascade", UiFixture, NULL, fixture_setup, test_rollback_cascade, fixture_teardown);
   g_test_add ("/ui/history", UiFixture, NULL, fixture_setup, test_history, fixture_teardown);
   g_test_add ("/ui/follow", UiFixture, NULL, fixture_setup, test_follow, fixture_teardown);
+  g_test_add ("/ui/import-revision", UiFixture, NULL, fixture_setup, test_import_revision, fixture_teardown);
+  g_test_add ("/ui/import-refused", UiFixture, NULL, fixture_setup, test_import_refused, fixture_teardown);
+  g_test_add ("/ui/import-revision-french", UiFixture, "fr", fixture_setup, test_import_revision, fixture_teardown);
   g_test_add ("/ui/status", UiFixture, NULL, fixture_setup, test_status, fixture_teardown);
   g_test_add ("/ui/hand-back", UiFixture, NULL, fixture_setup, test_hand_back, fixture_teardown);
   g_test_add ("/ui/french", UiFixture, "fr", fixture_setup, test_french, fixture_teardown);

@@ -62,8 +62,8 @@ const SynApiRoute syn_api_routes[] = {
     VIEWER, .project = 1 },
   { "POST", "api/v1/projects/{project_id}/assets/{asset_id}/reset", SYN_OP_RESET_ASSET, "", "properties,fields,rules,all",
     SYN_BODY_JSON, 200, ENGINEER, .project = 1, .writes = 1 },
-  { "POST", "api/v1/projects/{project_id}/import", SYN_OP_IMPORT_CSV, "strict", NULL, SYN_BODY_CSV, 200, ENGINEER,
-    .project = 1, .writes = 1 },
+  { "POST", "api/v1/projects/{project_id}/import", SYN_OP_IMPORT_CSV, "strict,mode,dry_run,delete_missing", NULL,
+    SYN_BODY_CSV, 200, ENGINEER, .project = 1, .writes = 1 },
   { "GET", "api/v1/projects/{project_id}/cables", SYN_OP_LIST_CABLES, PAGE, NULL, SYN_BODY_NONE, 200, VIEWER,
     .project = 1 },
 

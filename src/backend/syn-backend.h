@@ -33,7 +33,7 @@ typedef enum {
 #define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, type?, q?, page?, limit?} -> {assets, total, page, pages} */
 #define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, page?, limit?} -> {cables, total, page, pages} */
 #define SYN_OP_STATE_HASH      "state_hash"      /* {project_id} -> {project_id, state_hash} */
-#define SYN_OP_IMPORT_CSV      "import_csv"      /* {project_id, csv, strict?} -> {correlation_id, imported, skipped, errors, status} */
+#define SYN_OP_IMPORT_CSV      "import_csv"      /* {project_id, csv, strict?, mode?, dry_run?, delete_missing?} -> {mode, status, correlation_id, imported, skipped, errors, warnings[, revision: counts and diff]} */
 #define SYN_OP_CREATE_ASSET    "create_asset"    /* {project_id, tag, type, description?, discipline?, area?, properties?} -> asset + correlation_id */
 #define SYN_OP_UPDATE_ASSET    "update_asset"    /* {project_id, asset_id, properties?, description?, discipline?, area?, type?, tag?} -> asset + correlation_id */
 #define SYN_OP_DELETE_ASSET    "delete_asset"    /* {project_id, asset_id} -> {deleted, asset_id, correlation_id} */

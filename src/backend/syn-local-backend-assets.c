@@ -39,14 +39,17 @@ asset_answer (SynAsset *asset, const char *correlation_id)
   return node;
 }
 
-/* {project_id, csv: the file's text, strict?: bool or "true"} */
+/* {project_id, csv: the file's text, strict?, mode?: "add" (default) or
+ * "revision", dry_run?, delete_missing? (revision only)}; the flags are
+ * booleans or "true"/"false" (query parameters are text). */
 static JsonNode *
 op_import_csv (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
   g_autoptr(GError) local_error = NULL;
-  gboolean strict = FALSE;
+  SynCsvImportOptions options = { .mode = SYN_CSV_IMPORT_ADD };
   const char *csv;
+  const char *mode;
 
   if (!(project = _syn_require_project (ctx, params, error)))
     return NULL;
@@ -55,15 +58,26 @@ op_import_csv (SynOpContext *ctx, JsonObject *params, GError **error)
   csv = _syn_param_string (params, "csv", FALSE, &local_error);
   if (local_error == NULL && csv == NULL)
     g_set_error_literal (&local_error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "csv: required");
+  if (local_error == NULL && (mode = _syn_param_string (params, "mode", FALSE, &local_error)) != NULL &&
+      !syn_csv_import_mode_from_string (mode, &options.mode))
+    g_set_error (&local_error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
+                 "mode: \"%s\" is not a mode of import (expected add or revision)", mode);
   if (local_error == NULL)
-    _syn_param_bool (params, "strict", FALSE, &strict, &local_error);
+    _syn_param_bool (params, "strict", FALSE, &options.strict, &local_error);
+  if (local_error == NULL)
+    _syn_param_bool (params, "dry_run", FALSE, &options.dry_run, &local_error);
+  if (local_error == NULL)
+    _syn_param_bool (params, "delete_missing", FALSE, &options.delete_missing, &local_error);
+  if (local_error == NULL && options.delete_missing && options.mode != SYN_CSV_IMPORT_REVISION)
+    g_set_error_literal (&local_error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
+                         "delete_missing: only with mode=revision (an import of new tags deletes nothing)");
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
-  return syn_csv_import (ctx->store, project->id, ctx->user_id, csv, strlen (csv), strict, error);
+  return syn_csv_import_with_options (ctx->store, project->id, ctx->user_id, csv, strlen (csv), &options, error);
 }
 
 /* {project_id, tag, type, description?, discipline?, area?, properties?} */

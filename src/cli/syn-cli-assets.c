@@ -13,50 +13,191 @@
 /* import                                                                    */
 
 static void
-print_import_errors (JsonArray *errors)
+print_import_issues (JsonArray *issues, const char *kind)
 {
-  for (guint i = 0; i < json_array_get_length (errors); i++)
+  for (guint i = 0; issues != NULL && i < json_array_get_length (issues); i++)
     {
-      JsonObject *e = json_array_get_object_element (errors, i);
+      JsonObject *e = json_array_get_object_element (issues, i);
 
-      printf ("line %" G_GINT64_FORMAT ": %s\n", json_object_get_int_member (e, "line"),
+      printf ("line %" G_GINT64_FORMAT ": %s%s\n", json_object_get_int_member (e, "line"), kind,
               syn_json_get_string (e, "message"));
     }
 }
 
-/* 0 when something was imported or the file was valid (if empty); 1 when
- * --strict refused it or every row was bad. */
+/* A value of a revision's diff: strings quoted (a blank shows), none for
+ * what is absent. */
+static char *
+format_value (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("(none)");
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup_printf ("\"%s\"", json_node_get_string (node));
+  return syn_json_to_string (node);
+}
+
+static void
+print_updated (JsonObject *entry, gboolean only_overwrites)
+{
+  JsonArray *changes = json_object_get_array_member (entry, "changes");
+  JsonArray *held = json_object_get_array_member (entry, "held");
+
+  printf ("  ~ %s (line %" G_GINT64_FORMAT ")\n", syn_json_get_string (entry, "tag"),
+          json_object_get_int_member (entry, "line"));
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      gboolean overwrote = json_object_get_boolean_member (change, "overwrote_manual");
+      g_autofree char *old = NULL;
+      g_autofree char *new_value = NULL;
+
+      if (only_overwrites && !overwrote)
+        continue;
+      old = format_value (json_object_get_member (change, "old"));
+      new_value = format_value (json_object_get_member (change, "new"));
+      printf ("      %s: %s -> %s%s\n", syn_json_get_string (change, "field"), old, new_value,
+              overwrote ? "   (overwrites a manual edit)" : "");
+    }
+  if (!only_overwrites && json_array_get_length (held) > 0)
+    {
+      printf ("      now held against the rules:");
+      for (guint i = 0; i < json_array_get_length (held); i++)
+        printf (" %s", json_array_get_string_element (held, i));
+      printf ("\n");
+    }
+}
+
+static void
+print_missing (JsonObject *answer)
+{
+  JsonArray *missing = json_object_get_array_member (json_object_get_object_member (answer, "diff"), "missing");
+  gboolean delete = json_object_get_boolean_member (answer, "delete_missing");
+  gboolean dry_run = json_object_get_boolean_member (answer, "dry_run");
+
+  if (json_array_get_length (missing) == 0)
+    return;
+  if (!delete)
+    printf ("Missing from the file (kept; --delete-missing deletes them):\n");
+  else
+    printf ("Missing from the file (%s with their edges and cables):\n", dry_run ? "to be deleted" : "deleted");
+  for (guint i = 0; i < json_array_get_length (missing); i++)
+    {
+      JsonObject *m = json_array_get_object_element (missing, i);
+
+      printf ("  - %s %s", syn_json_get_string (m, "tag"), syn_json_get_string (m, "type"));
+      if (json_object_has_member (m, "edges"))
+        {
+          g_autofree char *edges = SYN_CLI_COUNT (json_object_get_int_member (m, "edges"), "%d edge", "%d edges");
+          g_autofree char *cables = SYN_CLI_COUNT (json_object_get_int_member (m, "cables"), "%d cable", "%d cables");
+
+          printf (" (%s, %s)", edges, cables);
+        }
+      printf ("\n");
+    }
+}
+
+/* A revision: the counts, then the diff (the whole of it in a preview;
+ * after an import, what overwrote manual edits and what is missing). */
+static void
+print_revision (JsonObject *answer)
+{
+  const char *status = syn_json_get_string (answer, "status");
+  JsonObject *diff = json_object_get_object_member (answer, "diff");
+  JsonArray *created = json_object_get_array_member (diff, "created");
+  JsonArray *updated = json_object_get_array_member (diff, "updated");
+  gboolean preview = json_object_get_boolean_member (answer, "dry_run");
+  gboolean delete_missing = json_object_get_boolean_member (answer, "delete_missing");
+  guint overwrites = 0;
+
+  /* the whole id, as an import of new tags prints it: rollback takes it */
+  if (g_strcmp0 (status, "imported") == 0)
+    printf ("Revision imported in batch %s: ", syn_json_get_string (answer, "correlation_id"));
+  else if (g_strcmp0 (status, "unchanged") == 0)
+    printf ("Nothing to change (the project already has the file's values)%s: ",
+            preview ? ", nothing written" : "");
+  else if (g_strcmp0 (status, "preview") == 0)
+    printf ("Preview of the revision (nothing written): ");
+  else if (g_strcmp0 (status, "empty") == 0)
+    printf ("Nothing to import: no row of the file can be taken: ");
+  else
+    printf ("Revision refused (--strict), nothing written: ");
+  printf ("%" G_GINT64_FORMAT " created, %" G_GINT64_FORMAT " updated, %" G_GINT64_FORMAT " unchanged, %"
+          G_GINT64_FORMAT " missing%s, %" G_GINT64_FORMAT " skipped\n",
+          json_object_get_int_member (answer, "created"), json_object_get_int_member (answer, "updated"),
+          json_object_get_int_member (answer, "unchanged"), json_object_get_int_member (answer, "missing"),
+          json_object_get_int_member (answer, "deleted") > 0 ? " (deleted)"
+          : preview && delete_missing && json_object_get_int_member (answer, "missing") > 0 ? " (to be deleted)"
+          : "",
+          json_object_get_int_member (answer, "skipped"));
+
+  if (preview)
+    {
+      if (json_array_get_length (created) > 0)
+        printf ("Created:\n");
+      for (guint i = 0; i < json_array_get_length (created); i++)
+        {
+          JsonObject *entry = json_array_get_object_element (created, i);
+
+          printf ("  + %s %s (line %" G_GINT64_FORMAT ")\n", syn_json_get_string (entry, "tag"),
+                  syn_json_get_string (entry, "type"), json_object_get_int_member (entry, "line"));
+        }
+      if (json_array_get_length (updated) > 0)
+        printf ("Updated:\n");
+      for (guint i = 0; i < json_array_get_length (updated); i++)
+        print_updated (json_array_get_object_element (updated, i), FALSE);
+    }
+  else
+    {
+      for (guint i = 0; i < json_array_get_length (updated); i++)
+        {
+          JsonObject *entry = json_array_get_object_element (updated, i);
+
+          if (json_array_get_length (json_object_get_array_member (entry, "overwrote_manual")) == 0)
+            continue;
+          if (overwrites++ == 0)
+            printf ("Manual edits overwritten by the file:\n");
+          print_updated (entry, TRUE);
+        }
+    }
+  print_missing (answer);
+}
+
+/* 0 when something was imported, previewed, or the file was valid (if
+ * empty or unchanged); 1 when --strict refused it or every row was bad. */
 static int
 import_report (JsonNode *node, gboolean json)
 {
   JsonObject *answer = json_node_get_object (node);
   const char *status = syn_json_get_string (answer, "status");
   JsonArray *errors = json_object_get_array_member (answer, "errors");
+  JsonArray *warnings = json_object_get_array_member (answer, "warnings");
   guint n_errors = json_array_get_length (errors);
   gint64 imported = json_object_get_int_member (answer, "imported");
   gint64 skipped = json_object_get_int_member (answer, "skipped");
+  g_autofree char *assets = SYN_CLI_COUNT (imported, "%d asset", "%d assets");
 
   if (json)
     _syn_cli_print_json (node);
+  else if (g_strcmp0 (syn_json_get_string (answer, "mode"), "revision") == 0)
+    print_revision (answer);
   else if (g_strcmp0 (status, "imported") == 0)
+    printf ("Imported %s in batch %s (%" G_GINT64_FORMAT " skipped)\n", assets,
+            syn_json_get_string (answer, "correlation_id"), skipped);
+  else if (g_strcmp0 (status, "preview") == 0)
+    printf ("Preview (nothing written): %s to import (%" G_GINT64_FORMAT " skipped)\n", assets, skipped);
+  else if (n_errors == 0)
+    printf ("Nothing to import: the file has no data rows\n");
+  if (!json)
     {
-      g_autofree char *assets = SYN_CLI_COUNT (imported, "%d asset", "%d assets");
-
-      printf ("Imported %s in batch %s (%" G_GINT64_FORMAT " skipped)\n", assets,
-              syn_json_get_string (answer, "correlation_id"), skipped);
-      print_import_errors (errors);
-    }
-  else
-    {
-      print_import_errors (errors);
-      if (n_errors == 0)
-        printf ("Nothing to import: the file has no data rows\n");
+      print_import_issues (errors, "");
+      print_import_issues (warnings, "warning: ");
     }
 
   if (g_strcmp0 (status, "refused") == 0)
     {
-      fprintf (stderr, "synapse: import refused (--strict): %u %s, nothing imported\n",
-               n_errors, n_errors == 1 ? "error" : "errors");
+      g_autofree char *count = SYN_CLI_COUNT (n_errors, "%d error", "%d errors");
+
+      fprintf (stderr, "synapse: import refused (--strict): %s, nothing imported\n", count);
       return 1;
     }
   if (g_strcmp0 (status, "empty") == 0 && n_errors > 0)
@@ -75,7 +216,7 @@ _syn_cli_import (int argc, char **argv)
   g_autofree char *project = NULL;
   g_autofree char *project_id = NULL;
   g_autofree char *contents = NULL;
-  gboolean strict = FALSE;
+  gboolean strict = FALSE, revision = FALSE, dry_run = FALSE, delete_missing = FALSE;
   gsize length = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(SynBackend) backend = NULL;
@@ -84,17 +225,25 @@ _syn_cli_import (int argc, char **argv)
   GOptionEntry entries[] = {
     { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, "Import nothing when any line is bad", NULL },
+    { "revision", 0, 0, G_OPTION_ARG_NONE, &revision,
+      "A revised list: rows matched by tag (created, updated, unchanged); tags it no longer names are listed", NULL },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Print what the import would do; write nothing", NULL },
+    { "delete-missing", 0, 0, G_OPTION_ARG_NONE, &delete_missing,
+      "With --revision: delete the assets the list no longer names (with their edges and cables)", NULL },
     { NULL }
   };
   int ret;
 
-  if (!_syn_cli_parse (&argc, &argv, "FILE.csv", "Import a P&ID asset list (CSV) as one batch.",
-                       entries, &common, &error))
+  if (!_syn_cli_parse (&argc, &argv, "FILE.csv", "Import a P&ID asset list (CSV) as one batch: new tags, or "
+                       "with --revision a revised issue of the list.", entries, &common, &error))
     return _syn_cli_fail (error);
   if (project == NULL)
     ret = _syn_cli_usage_error ("import: --project is required");
   else if (argc != 2)
-    ret = _syn_cli_usage_error ("usage: synapse import FILE.csv --project P [--strict]");
+    ret = _syn_cli_usage_error ("usage: synapse import FILE.csv --project P [--strict] [--revision "
+                                "[--delete-missing]] [--dry-run]");
+  else if (delete_missing && !revision)
+    ret = _syn_cli_usage_error ("import: --delete-missing goes with --revision");
   else if (!g_file_get_contents (argv[1], &contents, &length, &error))
     ret = _syn_cli_fail (error);
   /* The text travels as a JSON string, which would end at a NUL. */
@@ -108,6 +257,12 @@ _syn_cli_import (int argc, char **argv)
       json_object_set_string_member (params, "project_id", project_id);
       json_object_set_string_member (params, "csv", contents);
       json_object_set_boolean_member (params, "strict", strict);
+      if (revision)
+        json_object_set_string_member (params, "mode", "revision");
+      if (dry_run)
+        json_object_set_boolean_member (params, "dry_run", TRUE);
+      if (delete_missing)
+        json_object_set_boolean_member (params, "delete_missing", TRUE);
       if (!(answer = _syn_cli_call (backend, SYN_OP_IMPORT_CSV, params, &error)))
         ret = _syn_cli_fail (error);
       else

@@ -19,7 +19,7 @@ static const SynCliEntry commands[] = {
   { "history", "Show the events of one asset, oldest first", _syn_cli_history },
   { "state-hash", "Print the SHA-256 of a project's canonical state", _syn_cli_state_hash },
   { "demo", "Create the gold-mine demo project with its rules", _syn_cli_demo },
-  { "import", "Import a P&ID asset list (CSV) as one batch", _syn_cli_import },
+  { "import", "Import a P&ID asset list (CSV) as one batch: new tags, or a revised list", _syn_cli_import },
   { "asset", "Add, change or delete one asset (each a batch)", _syn_cli_asset },
   { "rules", "List, add or remove rule definitions", _syn_cli_rules },
   { "execute", "Run the rules on a project (or preview with --dry-run)", _syn_cli_execute },

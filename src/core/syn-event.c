@@ -7,23 +7,33 @@
 
 G_DEFINE_FINAL_TYPE (SynEvent, syn_event, G_TYPE_OBJECT)
 
+/* Its members, in the order of its JSON form */
+static const SynField fields[] = {
+  { "id", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynEvent, id) },
+  { "event_type", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynEvent, event_type) },
+  { "aggregate_type", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynEvent, aggregate_type) },
+  { "aggregate_id", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynEvent, aggregate_id) },
+  { "project_id", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynEvent, project_id) },
+  { "rule_id", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynEvent, rule_id) },
+  { "discipline", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynEvent, discipline) },
+  { "payload", SYN_FIELD_NODE, G_STRUCT_OFFSET (SynEvent, payload) },
+  { "metadata", SYN_FIELD_NODE, G_STRUCT_OFFSET (SynEvent, metadata) },
+  { "correlation_id", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynEvent, correlation_id) },
+  { "causation_id", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynEvent, causation_id) },
+  { "sequence_num", SYN_FIELD_INT, G_STRUCT_OFFSET (SynEvent, sequence_num) },
+  { "user_id", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynEvent, user_id) },
+  { "timestamp", SYN_FIELD_TIME, G_STRUCT_OFFSET (SynEvent, timestamp) },
+  { "is_rolled_back", SYN_FIELD_BOOLEAN, G_STRUCT_OFFSET (SynEvent, is_rolled_back) },
+  { "position", SYN_FIELD_INT, G_STRUCT_OFFSET (SynEvent, position) },
+  { NULL }
+};
+
 static void
 syn_event_finalize (GObject *object)
 {
   SynEvent *self = SYN_EVENT (object);
 
-  g_clear_pointer (&self->id, g_free);
-  g_clear_pointer (&self->event_type, g_free);
-  g_clear_pointer (&self->aggregate_type, g_free);
-  g_clear_pointer (&self->aggregate_id, g_free);
-  g_clear_pointer (&self->project_id, g_free);
-  g_clear_pointer (&self->rule_id, g_free);
-  g_clear_pointer (&self->discipline, g_free);
-  g_clear_pointer (&self->payload, json_node_unref);
-  g_clear_pointer (&self->metadata, json_node_unref);
-  g_clear_pointer (&self->correlation_id, g_free);
-  g_clear_pointer (&self->causation_id, g_free);
-  g_clear_pointer (&self->user_id, g_free);
+  syn_fields_clear (self, fields);
 
   G_OBJECT_CLASS (syn_event_parent_class)->finalize (object);
 }
@@ -53,50 +63,16 @@ syn_event_copy (SynEvent *self)
   g_return_val_if_fail (SYN_IS_EVENT (self), NULL);
 
   copy = syn_event_new ();
-  copy->id = g_strdup (self->id);
-  copy->event_type = g_strdup (self->event_type);
-  copy->aggregate_type = g_strdup (self->aggregate_type);
-  copy->aggregate_id = g_strdup (self->aggregate_id);
-  copy->project_id = g_strdup (self->project_id);
-  copy->rule_id = g_strdup (self->rule_id);
-  copy->discipline = g_strdup (self->discipline);
-  copy->payload = syn_json_node_deep_copy (self->payload);
-  copy->metadata = syn_json_node_deep_copy (self->metadata);
-  copy->correlation_id = g_strdup (self->correlation_id);
-  copy->causation_id = g_strdup (self->causation_id);
-  copy->sequence_num = self->sequence_num;
-  copy->user_id = g_strdup (self->user_id);
-  copy->timestamp = self->timestamp;
-  copy->is_rolled_back = self->is_rolled_back;
-  copy->position = self->position;
+  syn_fields_copy (copy, self, fields);
   return copy;
 }
 
 JsonNode *
 syn_event_to_json (SynEvent *self)
 {
-  JsonObject *object;
-
   g_return_val_if_fail (SYN_IS_EVENT (self), NULL);
 
-  object = json_object_new ();
-  syn_json_set_string_or_null (object, "id", self->id);
-  syn_json_set_string_or_null (object, "event_type", self->event_type);
-  syn_json_set_string_or_null (object, "aggregate_type", self->aggregate_type);
-  syn_json_set_string_or_null (object, "aggregate_id", self->aggregate_id);
-  syn_json_set_string_or_null (object, "project_id", self->project_id);
-  syn_json_set_string_or_null (object, "rule_id", self->rule_id);
-  syn_json_set_string_or_null (object, "discipline", self->discipline);
-  syn_json_set_copy_or_null (object, "payload", self->payload);
-  syn_json_set_copy_or_null (object, "metadata", self->metadata);
-  syn_json_set_string_or_null (object, "correlation_id", self->correlation_id);
-  syn_json_set_string_or_null (object, "causation_id", self->causation_id);
-  json_object_set_int_member (object, "sequence_num", self->sequence_num);
-  syn_json_set_string_or_null (object, "user_id", self->user_id);
-  syn_json_set_time_or_null (object, "timestamp", self->timestamp);
-  json_object_set_boolean_member (object, "is_rolled_back", self->is_rolled_back);
-  json_object_set_int_member (object, "position", self->position);
-  return syn_json_node_new_object (object);
+  return syn_json_node_new_object (syn_fields_to_json (self, fields));
 }
 
 SynEvent *
@@ -107,22 +83,7 @@ syn_event_from_json (JsonObject *object, GError **error)
   g_return_val_if_fail (object != NULL, NULL);
 
   self = syn_event_new ();
-  if (!syn_json_read_string (object, "id", TRUE, &self->id, error) ||
-      !syn_json_read_string (object, "event_type", TRUE, &self->event_type, error) ||
-      !syn_json_read_string (object, "aggregate_type", TRUE, &self->aggregate_type, error) ||
-      !syn_json_read_string (object, "aggregate_id", FALSE, &self->aggregate_id, error) ||
-      !syn_json_read_string (object, "project_id", TRUE, &self->project_id, error) ||
-      !syn_json_read_string (object, "rule_id", FALSE, &self->rule_id, error) ||
-      !syn_json_read_string (object, "discipline", FALSE, &self->discipline, error) ||
-      !syn_json_read_string (object, "correlation_id", TRUE, &self->correlation_id, error) ||
-      !syn_json_read_string (object, "causation_id", FALSE, &self->causation_id, error) ||
-      !syn_json_read_int (object, "sequence_num", &self->sequence_num, error) ||
-      !syn_json_read_string (object, "user_id", FALSE, &self->user_id, error) ||
-      !syn_json_read_time (object, "timestamp", &self->timestamp, error) ||
-      !syn_json_read_boolean (object, "is_rolled_back", &self->is_rolled_back, error) ||
-      !syn_json_read_int (object, "position", &self->position, error))
+  if (!syn_fields_from_json (self, fields, object, error))
     return NULL;
-  self->payload = syn_json_dup_member (object, "payload");
-  self->metadata = syn_json_dup_member (object, "metadata");
   return g_steal_pointer (&self);
 }

@@ -7,20 +7,28 @@
 
 G_DEFINE_FINAL_TYPE (SynExecution, syn_execution, G_TYPE_OBJECT)
 
+/* Its members, in the order of its JSON form */
+static const SynField fields[] = {
+  { "execution_id", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynExecution, execution_id) },
+  { "project_id", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynExecution, project_id) },
+  { "correlation_id", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynExecution, correlation_id) },
+  { "mode", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynExecution, mode) },
+  { "filters", SYN_FIELD_NODE, G_STRUCT_OFFSET (SynExecution, filters) },
+  { "status", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynExecution, status) },
+  { "user_id", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynExecution, user_id) },
+  { "started_at", SYN_FIELD_TIME, G_STRUCT_OFFSET (SynExecution, started_at) },
+  { "finished_at", SYN_FIELD_TIME, G_STRUCT_OFFSET (SynExecution, finished_at) },
+  { "summary", SYN_FIELD_NODE, G_STRUCT_OFFSET (SynExecution, summary) },
+  { "error", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynExecution, error) },
+  { NULL }
+};
+
 static void
 syn_execution_finalize (GObject *object)
 {
   SynExecution *self = SYN_EXECUTION (object);
 
-  g_clear_pointer (&self->execution_id, g_free);
-  g_clear_pointer (&self->project_id, g_free);
-  g_clear_pointer (&self->correlation_id, g_free);
-  g_clear_pointer (&self->mode, g_free);
-  g_clear_pointer (&self->filters, json_node_unref);
-  g_clear_pointer (&self->status, g_free);
-  g_clear_pointer (&self->user_id, g_free);
-  g_clear_pointer (&self->summary, json_node_unref);
-  g_clear_pointer (&self->error, g_free);
+  syn_fields_clear (self, fields);
 
   G_OBJECT_CLASS (syn_execution_parent_class)->finalize (object);
 }
@@ -50,40 +58,16 @@ syn_execution_copy (SynExecution *self)
   g_return_val_if_fail (SYN_IS_EXECUTION (self), NULL);
 
   copy = syn_execution_new ();
-  copy->execution_id = g_strdup (self->execution_id);
-  copy->project_id = g_strdup (self->project_id);
-  copy->correlation_id = g_strdup (self->correlation_id);
-  copy->mode = g_strdup (self->mode);
-  copy->filters = syn_json_node_deep_copy (self->filters);
-  copy->status = g_strdup (self->status);
-  copy->user_id = g_strdup (self->user_id);
-  copy->started_at = self->started_at;
-  copy->finished_at = self->finished_at;
-  copy->summary = syn_json_node_deep_copy (self->summary);
-  copy->error = g_strdup (self->error);
+  syn_fields_copy (copy, self, fields);
   return copy;
 }
 
 JsonNode *
 syn_execution_to_json (SynExecution *self)
 {
-  JsonObject *object;
-
   g_return_val_if_fail (SYN_IS_EXECUTION (self), NULL);
 
-  object = json_object_new ();
-  syn_json_set_string_or_null (object, "execution_id", self->execution_id);
-  syn_json_set_string_or_null (object, "project_id", self->project_id);
-  syn_json_set_string_or_null (object, "correlation_id", self->correlation_id);
-  syn_json_set_string_or_null (object, "mode", self->mode);
-  syn_json_set_copy_or_null (object, "filters", self->filters);
-  syn_json_set_string_or_null (object, "status", self->status);
-  syn_json_set_string_or_null (object, "user_id", self->user_id);
-  syn_json_set_time_or_null (object, "started_at", self->started_at);
-  syn_json_set_time_or_null (object, "finished_at", self->finished_at);
-  syn_json_set_copy_or_null (object, "summary", self->summary);
-  syn_json_set_string_or_null (object, "error", self->error);
-  return syn_json_node_new_object (object);
+  return syn_json_node_new_object (syn_fields_to_json (self, fields));
 }
 
 SynExecution *
@@ -94,17 +78,7 @@ syn_execution_from_json (JsonObject *object, GError **error)
   g_return_val_if_fail (object != NULL, NULL);
 
   self = syn_execution_new ();
-  if (!syn_json_read_string (object, "execution_id", TRUE, &self->execution_id, error) ||
-      !syn_json_read_string (object, "project_id", TRUE, &self->project_id, error) ||
-      !syn_json_read_string (object, "correlation_id", FALSE, &self->correlation_id, error) ||
-      !syn_json_read_string (object, "mode", FALSE, &self->mode, error) ||
-      !syn_json_read_string (object, "status", FALSE, &self->status, error) ||
-      !syn_json_read_string (object, "user_id", FALSE, &self->user_id, error) ||
-      !syn_json_read_time (object, "started_at", &self->started_at, error) ||
-      !syn_json_read_time (object, "finished_at", &self->finished_at, error) ||
-      !syn_json_read_string (object, "error", FALSE, &self->error, error))
+  if (!syn_fields_from_json (self, fields, object, error))
     return NULL;
-  self->filters = syn_json_dup_member (object, "filters");
-  self->summary = syn_json_dup_member (object, "summary");
   return g_steal_pointer (&self);
 }

@@ -1033,6 +1033,22 @@ syn_fields_from_json (gpointer instance, const SynField *fields, JsonObject *obj
             return FALSE;
         }
         break;
+      case SYN_FIELD_INT:
+        if (!syn_json_read_int (object, f->name, slot (instance, f), error))
+          return FALSE;
+        break;
+      case SYN_FIELD_BOOLEAN:
+        if (!syn_json_read_boolean (object, f->name, slot (instance, f), error))
+          return FALSE;
+        break;
+      case SYN_FIELD_TIME:
+        if (!syn_json_read_time (object, f->name, slot (instance, f), error))
+          return FALSE;
+        break;
+      case SYN_FIELD_NODE:
+        g_clear_pointer ((JsonNode **) slot (instance, f), json_node_unref);
+        *(JsonNode **) slot (instance, f) = syn_json_dup_member (object, f->name);
+        break;
       default:
         g_assert_not_reached ();
       }
@@ -1062,6 +1078,18 @@ syn_fields_to_json (gconstpointer instance, const SynField *fields)
         if (*(JsonObject **) slot (instance, f) != NULL)
           json_object_set_object_member (object, f->name, syn_json_object_copy (*(JsonObject **) slot (instance, f)));
         break;
+      case SYN_FIELD_INT:
+        json_object_set_int_member (object, f->name, *(gint64 *) slot (instance, f));
+        break;
+      case SYN_FIELD_BOOLEAN:
+        json_object_set_boolean_member (object, f->name, *(gboolean *) slot (instance, f));
+        break;
+      case SYN_FIELD_TIME:
+        syn_json_set_time_or_null (object, f->name, *(gint64 *) slot (instance, f));
+        break;
+      case SYN_FIELD_NODE:
+        syn_json_set_copy_or_null (object, f->name, *(JsonNode **) slot (instance, f));
+        break;
       default:
         g_assert_not_reached ();
       }
@@ -1076,6 +1104,8 @@ syn_fields_clear (gpointer instance, const SynField *fields)
       g_clear_pointer ((char **) slot (instance, f), g_free);
     else if (f->kind == SYN_FIELD_OBJECT || f->kind == SYN_FIELD_OPTIONAL_OBJECT)
       g_clear_pointer ((JsonObject **) slot (instance, f), json_object_unref);
+    else if (f->kind == SYN_FIELD_NODE)
+      g_clear_pointer ((JsonNode **) slot (instance, f), json_node_unref);
 }
 
 void
@@ -1101,6 +1131,17 @@ syn_fields_copy (gpointer dest, gconstpointer src, const SynField *fields)
           if (value != NULL)
             *(JsonObject **) slot (dest, f) = syn_json_object_copy (value);
         }
+        break;
+      case SYN_FIELD_INT:
+      case SYN_FIELD_TIME:
+        *(gint64 *) slot (dest, f) = *(gint64 *) slot (src, f);
+        break;
+      case SYN_FIELD_BOOLEAN:
+        *(gboolean *) slot (dest, f) = *(gboolean *) slot (src, f);
+        break;
+      case SYN_FIELD_NODE:
+        g_clear_pointer ((JsonNode **) slot (dest, f), json_node_unref);
+        *(JsonNode **) slot (dest, f) = syn_json_node_deep_copy (*(JsonNode **) slot (src, f));
         break;
       default:
         g_assert_not_reached ();

@@ -75,6 +75,10 @@ typedef enum
   SYN_FIELD_DOUBLE,             /* double, NAN for null */
   SYN_FIELD_OBJECT,             /* JsonObject *, always there (properties) */
   SYN_FIELD_OPTIONAL_OBJECT,    /* JsonObject * or NULL, absent from JSON when NULL (derivation) */
+  SYN_FIELD_INT,                /* gint64 */
+  SYN_FIELD_BOOLEAN,            /* gboolean */
+  SYN_FIELD_TIME,               /* gint64 microseconds since the epoch, ISO 8601 in JSON, 0 for null */
+  SYN_FIELD_NODE,               /* JsonNode * of any kind, or NULL (payloads, summaries) */
 } SynFieldKind;
 
 typedef struct

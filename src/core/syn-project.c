@@ -7,15 +7,22 @@
 
 G_DEFINE_FINAL_TYPE (SynProject, syn_project, G_TYPE_OBJECT)
 
+/* Its members, in the order of its JSON form */
+static const SynField fields[] = {
+  { "id", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynProject, id) },
+  { "name", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynProject, name) },
+  { "description", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynProject, description) },
+  { "country", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynProject, country) },
+  { "created_at", SYN_FIELD_TIME, G_STRUCT_OFFSET (SynProject, created_at) },
+  { NULL }
+};
+
 static void
 syn_project_finalize (GObject *object)
 {
   SynProject *self = SYN_PROJECT (object);
 
-  g_clear_pointer (&self->id, g_free);
-  g_clear_pointer (&self->name, g_free);
-  g_clear_pointer (&self->description, g_free);
-  g_clear_pointer (&self->country, g_free);
+  syn_fields_clear (self, fields);
 
   G_OBJECT_CLASS (syn_project_parent_class)->finalize (object);
 }
@@ -45,28 +52,16 @@ syn_project_copy (SynProject *self)
   g_return_val_if_fail (SYN_IS_PROJECT (self), NULL);
 
   copy = syn_project_new ();
-  copy->id = g_strdup (self->id);
-  copy->name = g_strdup (self->name);
-  copy->description = g_strdup (self->description);
-  copy->country = g_strdup (self->country);
-  copy->created_at = self->created_at;
+  syn_fields_copy (copy, self, fields);
   return copy;
 }
 
 JsonNode *
 syn_project_to_json (SynProject *self)
 {
-  JsonObject *object;
-
   g_return_val_if_fail (SYN_IS_PROJECT (self), NULL);
 
-  object = json_object_new ();
-  syn_json_set_string_or_null (object, "id", self->id);
-  syn_json_set_string_or_null (object, "name", self->name);
-  syn_json_set_string_or_null (object, "description", self->description);
-  syn_json_set_string_or_null (object, "country", self->country);
-  syn_json_set_time_or_null (object, "created_at", self->created_at);
-  return syn_json_node_new_object (object);
+  return syn_json_node_new_object (syn_fields_to_json (self, fields));
 }
 
 SynProject *
@@ -77,11 +72,7 @@ syn_project_from_json (JsonObject *object, GError **error)
   g_return_val_if_fail (object != NULL, NULL);
 
   self = syn_project_new ();
-  if (!syn_json_read_string (object, "id", TRUE, &self->id, error) ||
-      !syn_json_read_string (object, "name", TRUE, &self->name, error) ||
-      !syn_json_read_string (object, "description", FALSE, &self->description, error) ||
-      !syn_json_read_string (object, "country", FALSE, &self->country, error) ||
-      !syn_json_read_time (object, "created_at", &self->created_at, error))
+  if (!syn_fields_from_json (self, fields, object, error))
     return NULL;
   return g_steal_pointer (&self);
 }

@@ -7,15 +7,22 @@
 
 G_DEFINE_FINAL_TYPE (SynUser, syn_user, G_TYPE_OBJECT)
 
+/* Its members, in the order of its JSON form (the password hash is not one of them) */
+static const SynField fields[] = {
+  { "id", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynUser, id) },
+  { "username", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynUser, username) },
+  { "display_name", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynUser, display_name) },
+  { "role", SYN_FIELD_REQUIRED_STRING, G_STRUCT_OFFSET (SynUser, role) },
+  { "created_at", SYN_FIELD_TIME, G_STRUCT_OFFSET (SynUser, created_at) },
+  { NULL }
+};
+
 static void
 syn_user_finalize (GObject *object)
 {
   SynUser *self = SYN_USER (object);
 
-  g_clear_pointer (&self->id, g_free);
-  g_clear_pointer (&self->username, g_free);
-  g_clear_pointer (&self->display_name, g_free);
-  g_clear_pointer (&self->role, g_free);
+  syn_fields_clear (self, fields);
   g_clear_pointer (&self->password_hash, g_free);
 
   G_OBJECT_CLASS (syn_user_parent_class)->finalize (object);
@@ -46,29 +53,17 @@ syn_user_copy (SynUser *self)
   g_return_val_if_fail (SYN_IS_USER (self), NULL);
 
   copy = syn_user_new ();
-  copy->id = g_strdup (self->id);
-  copy->username = g_strdup (self->username);
-  copy->display_name = g_strdup (self->display_name);
-  copy->role = g_strdup (self->role);
+  syn_fields_copy (copy, self, fields);
   copy->password_hash = g_strdup (self->password_hash);
-  copy->created_at = self->created_at;
   return copy;
 }
 
 JsonNode *
 syn_user_to_json (SynUser *self)
 {
-  JsonObject *object;
-
   g_return_val_if_fail (SYN_IS_USER (self), NULL);
 
-  object = json_object_new ();
-  syn_json_set_string_or_null (object, "id", self->id);
-  syn_json_set_string_or_null (object, "username", self->username);
-  syn_json_set_string_or_null (object, "display_name", self->display_name);
-  syn_json_set_string_or_null (object, "role", self->role);
-  syn_json_set_time_or_null (object, "created_at", self->created_at);
-  return syn_json_node_new_object (object);
+  return syn_json_node_new_object (syn_fields_to_json (self, fields));
 }
 
 SynUser *
@@ -79,11 +74,7 @@ syn_user_from_json (JsonObject *object, GError **error)
   g_return_val_if_fail (object != NULL, NULL);
 
   self = syn_user_new ();
-  if (!syn_json_read_string (object, "id", TRUE, &self->id, error) ||
-      !syn_json_read_string (object, "username", TRUE, &self->username, error) ||
-      !syn_json_read_string (object, "display_name", FALSE, &self->display_name, error) ||
-      !syn_json_read_string (object, "role", TRUE, &self->role, error) ||
-      !syn_json_read_time (object, "created_at", &self->created_at, error))
+  if (!syn_fields_from_json (self, fields, object, error))
     return NULL;
   return g_steal_pointer (&self);
 }

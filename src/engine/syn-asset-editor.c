@@ -345,8 +345,10 @@ syn_asset_editor_update (SynStore    *store,
 /* A person deleting what a rule made: the rule leaves that source alone
  * until handed back (the source's record says so, in the same batch). */
 static gboolean
-withhold_from_source (SynStore *store, SynBatch *batch, const char *project_id, SynAsset *asset, GError **error)
+withhold_from_source (SynBatch *batch, SynAsset *asset, const char *causation_id, GError **error)
 {
+  SynStore *store = syn_batch_get_store (batch);
+  const char *project_id = syn_batch_get_project_id (batch);
   const char *rule_id = syn_derivation_get_rule_id (asset->derivation);
   const char *source_id = syn_derivation_get_source (asset->derivation);
   g_autoptr(GError) local_error = NULL;
@@ -366,7 +368,7 @@ withhold_from_source (SynStore *store, SynBatch *batch, const char *project_id, 
     return TRUE;
   after = syn_asset_copy (source);
   syn_derivation_withhold (&after->derivation, rule_id);
-  event = syn_batch_update_asset (batch, source, after, NULL, NULL, &local_error);
+  event = syn_batch_update_asset (batch, source, after, NULL, causation_id, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -375,9 +377,64 @@ withhold_from_source (SynStore *store, SynBatch *batch, const char *project_id, 
   return TRUE;
 }
 
+/* A person's delete inside @batch: every edge touching @asset and every
+ * cable from or to it first (RELATIONSHIP_DELETED, CABLE_DELETED), then the
+ * asset (ASSET_DELETED), so that nothing is left pointing at an asset that
+ * is gone; a rule's output is withheld from its source. The events are
+ * caused by @causation_id (NULL for an edit of its own; an import's
+ * CSV_IMPORTED). @edges and @cables, when not NULL, count what went. */
+gboolean
+syn_asset_editor_delete_in_batch (SynBatch    *batch,
+                                  SynAsset    *asset,
+                                  const char  *causation_id,
+                                  guint       *edges_deleted,
+                                  guint       *cables_deleted,
+                                  GError     **error)
+{
+  SynStore *store = syn_batch_get_store (batch);
+  const char *project_id = syn_batch_get_project_id (batch);
+  g_autoptr(GPtrArray) edges = NULL;
+  g_autoptr(GPtrArray) cables = NULL;
+  g_autoptr(SynEvent) event = NULL;
+  guint n_cables = 0;
+
+  g_return_val_if_fail (SYN_IS_BATCH (batch), FALSE);
+  g_return_val_if_fail (SYN_IS_ASSET (asset), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(edges = syn_store_list_edges (store, project_id, asset->id, error)) ||
+      !(cables = syn_store_list_asset_cables (store, project_id, asset->id, error)))
+    return FALSE;
+  for (guint i = 0; i < edges->len; i++)
+    {
+      g_autoptr(SynEvent) e = syn_batch_delete_edge (batch, g_ptr_array_index (edges, i), NULL, causation_id, error);
+
+      if (e == NULL)
+        return FALSE;
+    }
+  for (guint i = 0; i < cables->len; i++)
+    {
+      SynCable *cable = g_ptr_array_index (cables, i);
+      g_autoptr(SynEvent) e = NULL;
+
+      if (g_strcmp0 (cable->from_asset_id, asset->id) != 0 && g_strcmp0 (cable->to_asset_id, asset->id) != 0)
+        continue;
+      if (!(e = syn_batch_delete_cable (batch, cable, NULL, causation_id, error)))
+        return FALSE;
+      n_cables++;
+    }
+  if (!(event = syn_batch_delete_asset (batch, asset, NULL, causation_id, error)) ||
+      !withhold_from_source (batch, asset, causation_id, error))
+    return FALSE;
+  if (edges_deleted != NULL)
+    *edges_deleted = edges->len;
+  if (cables_deleted != NULL)
+    *cables_deleted = n_cables;
+  return TRUE;
+}
+
 /* Deletes the asset with every edge touching it and every cable from or to
- * it, as one batch: RELATIONSHIP_DELETED and CABLE_DELETED events first, then
- * ASSET_DELETED, so that nothing is left pointing at an asset that is gone. */
+ * it, as one batch (see syn_asset_editor_delete_in_batch()). */
 gboolean
 syn_asset_editor_delete (SynStore    *store,
                          const char  *project_id,
@@ -388,9 +445,6 @@ syn_asset_editor_delete (SynStore    *store,
 {
   g_autoptr(SynAsset) asset = NULL;
   g_autoptr(SynBatch) batch = NULL;
-  g_autoptr(GPtrArray) edges = NULL;
-  g_autoptr(GPtrArray) cables = NULL;
-  g_autoptr(SynEvent) event = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
@@ -403,32 +457,7 @@ syn_asset_editor_delete (SynStore    *store,
   if (!(batch = begin_batch (store, project_id, user_id, error)))
     return FALSE;
   if (!(asset = require_asset (store, project_id, asset_id, &local_error)) ||
-      !(edges = syn_store_list_edges (store, project_id, asset_id, &local_error)) ||
-      !(cables = syn_store_list_asset_cables (store, project_id, asset_id, &local_error)))
-    return fail_batch (batch, error, g_steal_pointer (&local_error));
-
-  for (guint i = 0; i < edges->len; i++)
-    {
-      g_autoptr(SynEvent) e = syn_batch_delete_edge (batch, g_ptr_array_index (edges, i),
-                                                     NULL, NULL, &local_error);
-
-      if (e == NULL)
-        return fail_batch (batch, error, g_steal_pointer (&local_error));
-    }
-  for (guint i = 0; i < cables->len; i++)
-    {
-      SynCable *cable = g_ptr_array_index (cables, i);
-      g_autoptr(SynEvent) e = NULL;
-
-      if (g_strcmp0 (cable->from_asset_id, asset_id) != 0 &&
-          g_strcmp0 (cable->to_asset_id, asset_id) != 0)
-        continue;
-      if (!(e = syn_batch_delete_cable (batch, cable, NULL, NULL, &local_error)))
-        return fail_batch (batch, error, g_steal_pointer (&local_error));
-    }
-  if (!(event = syn_batch_delete_asset (batch, asset, NULL, NULL, &local_error)))
-    return fail_batch (batch, error, g_steal_pointer (&local_error));
-  if (!withhold_from_source (store, batch, project_id, asset, &local_error))
+      !syn_asset_editor_delete_in_batch (batch, asset, NULL, NULL, NULL, &local_error))
     return fail_batch (batch, error, g_steal_pointer (&local_error));
   return commit_batch (batch, correlation_id, error);
 }

@@ -2,6 +2,7 @@
 /* syn-asset-editor.h: manual edits of assets (create, update, delete), each one batch. */
 #pragma once
 
+#include "engine/syn-batch.h"
 #include "store/syn-store.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,14 @@ gboolean  syn_asset_editor_delete (SynStore    *store,
                                    const char  *asset_id,
                                    char       **correlation_id,
                                    GError     **error);
+/* The delete of a person's edit, inside a batch the caller holds (an
+ * import's revision deletes the assets its list no longer names). */
+gboolean  syn_asset_editor_delete_in_batch (SynBatch    *batch,
+                                            SynAsset    *asset,
+                                            const char  *causation_id,
+                                            guint       *edges_deleted,
+                                            guint       *cables_deleted,
+                                            GError     **error);
 /* Hands values back to the rules: @what is {properties?: [KEY...], fields?:
  * [COLUMN...], rules?: [RULE_ID...]} or {all: true} (everything the asset
  * holds). The next run re-derives them. One batch, or none when

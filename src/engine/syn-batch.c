@@ -305,6 +305,20 @@ syn_batch_update_asset (SynBatch   *self,
                         const char *causation_id,
                         GError    **error)
 {
+  return syn_batch_update_asset_noted (self, before, after, rule_id, causation_id, NULL, error);
+}
+
+/* As syn_batch_update_asset(), with the members of @note added to the
+ * event's payload beside before, after and diff. */
+SynEvent *
+syn_batch_update_asset_noted (SynBatch   *self,
+                              SynAsset   *before,
+                              SynAsset   *after,
+                              const char *rule_id,
+                              const char *causation_id,
+                              JsonObject *note,
+                              GError    **error)
+{
   g_autoptr(JsonNode) before_json = NULL;
   g_autoptr(JsonNode) after_json = NULL;
   JsonNode *payload;
@@ -331,6 +345,16 @@ syn_batch_update_asset (SynBatch   *self,
     {
       json_node_unref (payload);
       return NULL;
+    }
+  if (note != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, note);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (json_node_get_object (payload), name, syn_json_node_deep_copy (value));
     }
   record_pre_image (self, KIND_ASSET, before->id, before_json);
   return syn_batch_emit (self, SYN_EVENT_ASSET_UPDATED, SYN_AGGREGATE_ASSET, after->id, payload,

@@ -48,6 +48,13 @@ SynEvent      *syn_batch_update_asset      (SynBatch     *self,
                                             const char   *rule_id,
                                             const char   *causation_id,
                                             GError      **error);
+SynEvent      *syn_batch_update_asset_noted (SynBatch    *self,
+                                            SynAsset     *before,
+                                            SynAsset     *after,
+                                            const char   *rule_id,
+                                            const char   *causation_id,
+                                            JsonObject   *note,
+                                            GError      **error);
 SynEvent      *syn_batch_delete_asset      (SynBatch     *self,
                                             SynAsset     *asset,
                                             const char   *rule_id,

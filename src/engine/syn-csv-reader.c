@@ -109,10 +109,95 @@ line_at (const char *data, const char *pos)
   return line;
 }
 
+/* Excel writes a byte order mark in front of "CSV UTF-8" files. */
+static void
+skip_bom (const char **data, gsize *length)
+{
+  static const char bom[] = "\xEF\xBB\xBF";
+
+  if (*length >= strlen (bom) && memcmp (*data, bom, strlen (bom)) == 0)
+    {
+      *data += strlen (bom);
+      *length -= strlen (bom);
+    }
+}
+
+/* The delimiter of the header: of comma, semicolon and tab, the one it holds
+ * most often outside quotes (a comma when none: a one-column header). The
+ * header is the first line with a character that is neither blank nor one of
+ * these: spreadsheets pad with lines of bare delimiters. European spreadsheets
+ * write semicolons (the comma is their decimal mark), databases tabs. */
+char
+syn_csv_detect_delimiter (const char *data, gsize length)
+{
+  static const char candidates[] = { ',', ';', '\t' };
+  guint counts[G_N_ELEMENTS (candidates)] = { 0 };
+  gboolean in_quotes = FALSE, content = FALSE;
+  char best = ',';
+  guint best_count = 0;
+
+  if (data == NULL)
+    return ',';
+  skip_bom (&data, &length);
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (c == '"')
+        {
+          in_quotes = !in_quotes;
+          content = TRUE;
+        }
+      else if (in_quotes)
+        continue;
+      else if (c == '\n' || c == '\r')
+        {
+          if (content)
+            break;
+          memset (counts, 0, sizeof counts);
+        }
+      else if (memchr (candidates, c, sizeof candidates) != NULL)
+        counts[(const char *) memchr (candidates, c, sizeof candidates) - candidates]++;
+      else if (c != ' ')
+        content = TRUE;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (counts[i] > best_count)
+      {
+        best = candidates[i];
+        best_count = counts[i];
+      }
+  return best;
+}
+
+/* The name of a delimiter, for messages: "a semicolon", "'|'". */
+char *
+syn_csv_delimiter_name (char delimiter)
+{
+  switch (delimiter)
+    {
+    case ',':
+      return g_strdup ("a comma");
+    case ';':
+      return g_strdup ("a semicolon");
+    case '\t':
+      return g_strdup ("a tab");
+    case ' ':
+      return g_strdup ("a space");
+    default:
+      return g_strdup_printf ("'%c'", delimiter);
+    }
+}
+
 GPtrArray *
 syn_csv_parse (const char *data, gsize length, GError **error)
 {
-  static const char bom[] = "\xEF\xBB\xBF";
+  return syn_csv_parse_with (data, length, syn_csv_detect_delimiter (data, length), error);
+}
+
+GPtrArray *
+syn_csv_parse_with (const char *data, gsize length, char delimiter, GError **error)
+{
   g_auto(Parser) parser = { 0 };
   const char *invalid;
   const char *p, *end;
@@ -123,15 +208,11 @@ syn_csv_parse (const char *data, gsize length, GError **error)
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  g_return_val_if_fail (delimiter == ',' || delimiter == ';' || delimiter == '\t', NULL);
+
   if (data == NULL)
     data = "";
-
-  /* Excel writes a byte order mark in front of "CSV UTF-8" files. */
-  if (length >= strlen (bom) && memcmp (data, bom, strlen (bom)) == 0)
-    {
-      data += strlen (bom);
-      length -= strlen (bom);
-    }
+  skip_bom (&data, &length);
 
   /* NUL bytes fail here too, which is right: no text file holds them. */
   if (!g_utf8_validate_len (data, length, &invalid))
@@ -182,7 +263,7 @@ syn_csv_parse (const char *data, gsize length, GError **error)
               p++;
             }
         }
-      else if (c == ',')
+      else if (c == delimiter)
         {
           parser_end_field (&parser);
           p++;
@@ -245,7 +326,10 @@ syn_csv_asset_list_free (SynCsvAssetList *list)
   if (list == NULL)
     return;
   g_clear_pointer (&list->assets, g_ptr_array_unref);
+  g_clear_pointer (&list->lines, g_array_unref);
   g_clear_pointer (&list->issues, g_ptr_array_unref);
+  g_clear_pointer (&list->tags, g_hash_table_unref);
+  g_clear_pointer (&list->columns, g_strfreev);
   g_free (list);
 }
 
@@ -289,6 +373,46 @@ add_issue (SynCsvAssetList *list, guint line, const char *format, ...)
   issue->message = g_strdup_vprintf (format, args);
   va_end (args);
   g_ptr_array_add (list->issues, issue);
+}
+
+/* Whether @header split at @c names both TAG and TYPE (any case, blanks
+ * around). */
+static gboolean
+splits_into_tag_and_type (const char *header, char c)
+{
+  char separator[2] = { c, '\0' };
+  g_auto(GStrv) parts = g_strsplit (header, separator, -1);
+  gboolean tag = FALSE, type = FALSE;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      tag = tag || g_ascii_strcasecmp (parts[i], "TAG") == 0;
+      type = type || g_ascii_strcasecmp (parts[i], "TYPE") == 0;
+    }
+  return tag && type;
+}
+
+/* In a header read as one column ("TAG|TYPE|HP"), the character that parts
+ * it into columns TAG and TYPE: the delimiter the file uses, one we do not
+ * read. Of several, the most frequent; a space only when no punctuation
+ * does ("TAG | TYPE" is parted by '|'). '\0' when none does. */
+static char
+foreign_delimiter (const char *header)
+{
+  guint counts[128] = { 0 };
+  char best = '\0';
+
+  for (const char *p = header; *p != '\0'; p++)
+    if ((guchar) *p < G_N_ELEMENTS (counts) && g_ascii_ispunct (*p) && *p != '_' && *p != '-' && *p != '"')
+      counts[(guchar) *p]++;
+  for (guint c = 1; c < G_N_ELEMENTS (counts); c++)
+    if (counts[c] > 0 && (best == '\0' || counts[c] > counts[(guchar) best]) &&
+        splits_into_tag_and_type (header, (char) c))
+      best = (char) c;
+  if (best == '\0' && splits_into_tag_and_type (header, ' '))
+    best = ' ';
+  return best;
 }
 
 /* Fills @columns from the header; FALSE with @error when the header cannot
@@ -338,6 +462,7 @@ read_header (SynCsvRecord *header,
   if (!have_tag || !have_type)
     {
       const char *missing;
+      char foreign;
 
       if (!have_tag && !have_type)
         missing = "columns TAG and TYPE";
@@ -345,8 +470,21 @@ read_header (SynCsvRecord *header,
         missing = "column TAG";
       else
         missing = "column TYPE";
-      g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID_CSV,
-                   "Line %u: missing required %s", header->line, missing);
+      /* "TAG|TYPE|HP" is read as one column: the delimiter is the news */
+      foreign = '\0';
+      for (guint i = 0; i < header->fields->len && foreign == '\0' && !have_tag && !have_type; i++)
+        foreign = foreign_delimiter (g_ptr_array_index (header->fields, i));
+      if (foreign != '\0')
+        {
+          g_autofree char *name = syn_csv_delimiter_name (foreign);
+
+          g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID_CSV,
+                       "Line %u: the header's columns are separated by %s; an asset list is read "
+                       "with commas, semicolons or tabs between columns", header->line, name);
+        }
+      else
+        g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID_CSV,
+                     "Line %u: missing required %s", header->line, missing);
       return FALSE;
     }
   return TRUE;
@@ -369,6 +507,17 @@ read_row (SynCsvAssetList *list,
   g_autofree char *tag = NULL;
   g_autofree char *type = NULL;
   gboolean ok = TRUE;
+
+  /* Every tag the file names, even on a row it cannot take: a revision
+   * must not count that asset as missing from the list. */
+  for (guint i = 0; i < n_columns && i < record->fields->len; i++)
+    if (columns[i].role == COLUMN_TAG)
+      {
+        g_autofree char *named = g_strstrip (g_strdup (g_ptr_array_index (record->fields, i)));
+
+        if (*named != '\0' && !g_hash_table_contains (list->tags, named))
+          g_hash_table_insert (list->tags, g_steal_pointer (&named), GUINT_TO_POINTER (record->line));
+      }
 
   if (record->fields->len != n_columns)
     {
@@ -462,6 +611,7 @@ read_row (SynCsvAssetList *list,
         }
     }
   g_ptr_array_add (list->assets, g_steal_pointer (&asset));
+  g_array_append_val (list->lines, record->line);
 }
 
 SynCsvAssetList *
@@ -473,11 +623,13 @@ syn_csv_read_assets (const char *data, gsize length, GError **error)
   g_autoptr(GHashTable) tag_lines = NULL;
   g_autofree Column *columns = NULL;
   SynCsvRecord *header;
+  char delimiter;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  records = syn_csv_parse (data, length, error);
+  delimiter = syn_csv_detect_delimiter (data, length);
+  records = syn_csv_parse_with (data, length, delimiter, error);
   if (records == NULL)
     return NULL;
   if (records->len == 0)
@@ -495,7 +647,17 @@ syn_csv_read_assets (const char *data, gsize length, GError **error)
 
   list = g_new0 (SynCsvAssetList, 1);
   list->assets = g_ptr_array_new_with_free_func (g_object_unref);
+  list->lines = g_array_new (FALSE, FALSE, sizeof (guint));
   list->issues = g_ptr_array_new_with_free_func ((GDestroyNotify) syn_csv_issue_free);
+  list->tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  {
+    g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+
+    for (guint i = 0; i < header->fields->len; i++)
+      if (columns[i].role != COLUMN_UNNAMED)
+        g_strv_builder_add (keys, columns[i].key);
+    list->columns = g_strv_builder_end (keys);
+  }
   tag_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 1; i < records->len; i++)

@@ -16,10 +16,21 @@ typedef struct
   GPtrArray *fields; /* char*, owned */
 } SynCsvRecord;
 
-void       syn_csv_record_free (SynCsvRecord *record);
-GPtrArray *syn_csv_parse       (const char   *data,
-                                gsize         length,
-                                GError      **error);
+void        syn_csv_record_free      (SynCsvRecord *record);
+/* The header's delimiter: ',', ';' or '\t' (see the .c file). */
+char        syn_csv_detect_delimiter (const char   *data,
+                                      gsize         length);
+/* "a semicolon", "'|'": for messages. */
+char       *syn_csv_delimiter_name   (char          delimiter);
+/* Records delimited as the header is. */
+GPtrArray  *syn_csv_parse            (const char   *data,
+                                      gsize         length,
+                                      GError      **error);
+/* @delimiter: ',', ';' or '\t'. */
+GPtrArray  *syn_csv_parse_with       (const char   *data,
+                                      gsize         length,
+                                      char          delimiter,
+                                      GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynCsvRecord, syn_csv_record_free)
 
@@ -34,10 +45,14 @@ typedef struct
  * project's existing assets are the importer's business. */
 typedef struct
 {
-  GPtrArray *assets; /* SynAsset*, owned: tag, type, description, area,
-                      * discipline and properties set; id and project_id NULL */
-  GPtrArray *issues; /* SynCsvIssue*, owned, in line order */
-  guint rows;        /* data rows read, good or bad; empty lines not counted */
+  GPtrArray *assets;  /* SynAsset*, owned: tag, type, description, area,
+                       * discipline and properties set; id and project_id NULL */
+  GArray *lines;      /* guint: the line of each asset's row */
+  GPtrArray *issues;  /* SynCsvIssue*, owned, in line order */
+  GHashTable *tags;   /* every tag a data row names, good row or bad -> its first line */
+  GStrv columns;      /* the header's lower-cased names ("tag", "type", "hp"...), in
+                       * order, unnamed columns left out: what the file speaks of */
+  guint rows;         /* data rows read, good or bad; empty lines not counted */
 } SynCsvAssetList;
 
 void             syn_csv_issue_free      (SynCsvIssue     *issue);

@@ -369,11 +369,13 @@ claim (JsonObject *provenance, const char *key, JsonNode *value, SynEvent *e)
 
 static const char * const columns[] = { "tag", "type", "description", "discipline", "area", NULL };
 
-/* Walks the asset's history oldest first: each creation or change claims the
- * keys it set; a removal drops the claim. What remains is who set what. */
-static void
-build_provenance (GPtrArray *history, JsonObject *properties, JsonObject *fields)
+/* Walks the asset's history oldest first: each creation or change sets the
+ * keys it holds (its payload, or its diff); a deleted asset starts afresh. */
+void
+syn_explain_walk_writes (GPtrArray *history, SynValueWriteFunc func, gpointer user_data)
 {
+  g_return_if_fail (history != NULL && func != NULL);
+
   for (guint i = 0; i < history->len; i++)
     {
       SynEvent *e = g_ptr_array_index (history, i);
@@ -390,11 +392,7 @@ build_provenance (GPtrArray *history, JsonObject *properties, JsonObject *fields
         changes = json_object_get_object_member (payload, "diff");
       else if (strcmp (e->event_type, SYN_EVENT_ASSET_DELETED) == 0)
         {
-          /* a deleted then recreated asset starts afresh */
-          g_autoptr(GList) names = json_object_get_members (properties);
-
-          for (GList *l = names; l; l = l->next)
-            json_object_remove_member (properties, l->data);
+          func (NULL, NULL, e, user_data);
           continue;
         }
       if (changes == NULL)
@@ -402,7 +400,7 @@ build_provenance (GPtrArray *history, JsonObject *properties, JsonObject *fields
 
       for (guint c = 0; columns[c]; c++)
         if (json_object_has_member (changes, columns[c]))
-          claim (fields, columns[c], json_object_get_member (changes, columns[c]), e);
+          func (columns[c], json_object_get_member (changes, columns[c]), e, user_data);
 
       if (json_object_has_member (changes, "properties") &&
           JSON_NODE_HOLDS_OBJECT (json_object_get_member (changes, "properties")))
@@ -416,16 +414,53 @@ build_provenance (GPtrArray *history, JsonObject *properties, JsonObject *fields
           json_object_iter_init (&iter, props);
           while (json_object_iter_next (&iter, &key, &value))
             {
-              if (JSON_NODE_HOLDS_NULL (value))
-                {
-                  if (json_object_has_member (properties, key))
-                    json_object_remove_member (properties, key);
-                }
-              else
-                claim (properties, key, value, e);
+              g_autofree char *field = g_strconcat (SYN_FIELD_PROPERTY_PREFIX, key, NULL);
+
+              func (field, JSON_NODE_HOLDS_NULL (value) ? NULL : value, e, user_data);
             }
         }
     }
+}
+
+typedef struct
+{
+  JsonObject *properties;
+  JsonObject *fields;
+} Provenance;
+
+/* A claim per value; a removal drops the claim. What remains is who set what. */
+static void
+provenance_write (const char *field, JsonNode *value, SynEvent *e, gpointer user_data)
+{
+  Provenance *p = user_data;
+
+  if (field == NULL)
+    {
+      /* a deleted then recreated asset starts afresh */
+      g_autoptr(GList) names = json_object_get_members (p->properties);
+
+      for (GList *l = names; l; l = l->next)
+        json_object_remove_member (p->properties, l->data);
+    }
+  else if (g_str_has_prefix (field, SYN_FIELD_PROPERTY_PREFIX))
+    {
+      const char *key = field + strlen (SYN_FIELD_PROPERTY_PREFIX);
+
+      if (value != NULL)
+        claim (p->properties, key, value, e);
+      else if (json_object_has_member (p->properties, key))
+        json_object_remove_member (p->properties, key);
+    }
+  else
+    claim (p->fields, field, value, e);
+}
+
+static void
+build_provenance (GPtrArray *history, JsonObject *properties, JsonObject *fields)
+{
+  Provenance p = { properties, fields };
+
+  syn_explain_walk_writes (history, provenance_write, &p);
 }
 
 /* {"asset": asset, "rules": [{rule_id, rule_name, verdict, reason, failed_test,

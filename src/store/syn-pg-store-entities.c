@@ -51,35 +51,13 @@ add_limit (SynPgParams *p, guint limit)
 static gpointer
 read_asset (PGresult *res, int row)
 {
-  SynAsset *a = syn_asset_new ();
-
-  a->id = _syn_pg_col_text (res, row, 0);
-  a->project_id = _syn_pg_col_text (res, row, 1);
-  a->tag = _syn_pg_col_text (res, row, 2);
-  a->type = _syn_pg_col_text (res, row, 3);
-  a->description = _syn_pg_col_text (res, row, 4);
-  a->discipline = _syn_pg_col_text (res, row, 5);
-  a->area = _syn_pg_col_text (res, row, 6);
-  json_object_unref (a->properties);
-  a->properties = _syn_pg_col_json_object (res, row, 7);
-  a->created_by_rule_id = _syn_pg_col_text (res, row, 8);
-  a->derivation = _syn_pg_col_json_object_or_null (res, row, 9);
-  return a;
+  return _syn_pg_read_row (res, row, &_syn_asset_row);
 }
 
 static void
 add_asset (SynPgParams *p, SynAsset *asset)
 {
-  _syn_pg_add_text (p, asset->id);
-  _syn_pg_add_text (p, asset->project_id);
-  _syn_pg_add_text (p, asset->tag);
-  _syn_pg_add_text (p, asset->type);
-  _syn_pg_add_text (p, asset->description);
-  _syn_pg_add_text (p, asset->discipline);
-  _syn_pg_add_text (p, asset->area);
-  _syn_pg_add_json_object (p, asset->properties);
-  _syn_pg_add_text (p, asset->created_by_rule_id);
-  _syn_pg_add_json_object_or_null (p, asset->derivation);
+  _syn_pg_add_row (p, &_syn_asset_row, asset);
 }
 
 static gboolean
@@ -174,45 +152,13 @@ pg_list_assets (SynStore *store, const char *project_id, const char *type, const
 static gpointer
 read_cable (PGresult *res, int row)
 {
-  SynCable *c = syn_cable_new ();
-
-  c->id = _syn_pg_col_text (res, row, 0);
-  c->project_id = _syn_pg_col_text (res, row, 1);
-  c->tag = _syn_pg_col_text (res, row, 2);
-  c->from_asset_id = _syn_pg_col_text (res, row, 3);
-  c->to_asset_id = _syn_pg_col_text (res, row, 4);
-  c->cable_type = _syn_pg_col_text (res, row, 5);
-  c->voltage = _syn_pg_col_double (res, row, 6);
-  c->length_m = _syn_pg_col_double (res, row, 7);
-  c->conductor_size = _syn_pg_col_text (res, row, 8);
-  c->flc_a = _syn_pg_col_double (res, row, 9);
-  c->ampacity_a = _syn_pg_col_double (res, row, 10);
-  c->voltage_drop_pct = _syn_pg_col_double (res, row, 11);
-  json_object_unref (c->properties);
-  c->properties = _syn_pg_col_json_object (res, row, 12);
-  c->created_by_rule_id = _syn_pg_col_text (res, row, 13);
-  c->derivation = _syn_pg_col_json_object_or_null (res, row, 14);
-  return c;
+  return _syn_pg_read_row (res, row, &_syn_cable_row);
 }
 
 static void
 add_cable (SynPgParams *p, SynCable *cable)
 {
-  _syn_pg_add_text (p, cable->id);
-  _syn_pg_add_text (p, cable->project_id);
-  _syn_pg_add_text (p, cable->tag);
-  _syn_pg_add_text (p, cable->from_asset_id);
-  _syn_pg_add_text (p, cable->to_asset_id);
-  _syn_pg_add_text (p, cable->cable_type);
-  _syn_pg_add_double (p, cable->voltage);
-  _syn_pg_add_double (p, cable->length_m);
-  _syn_pg_add_text (p, cable->conductor_size);
-  _syn_pg_add_double (p, cable->flc_a);
-  _syn_pg_add_double (p, cable->ampacity_a);
-  _syn_pg_add_double (p, cable->voltage_drop_pct);
-  _syn_pg_add_json_object (p, cable->properties);
-  _syn_pg_add_text (p, cable->created_by_rule_id);
-  _syn_pg_add_json_object_or_null (p, cable->derivation);
+  _syn_pg_add_row (p, &_syn_cable_row, cable);
 }
 
 static gboolean
@@ -309,16 +255,7 @@ pg_list_cables (SynStore *store, const char *project_id, guint64 offset, guint l
 static gpointer
 read_edge (PGresult *res, int row)
 {
-  SynEdge *e = syn_edge_new ();
-
-  e->id = _syn_pg_col_text (res, row, 0);
-  e->project_id = _syn_pg_col_text (res, row, 1);
-  e->source_asset_id = _syn_pg_col_text (res, row, 2);
-  e->target_asset_id = _syn_pg_col_text (res, row, 3);
-  e->relation = _syn_pg_col_text (res, row, 4);
-  e->created_by_rule_id = _syn_pg_col_text (res, row, 5);
-  e->derivation = _syn_pg_col_json_object_or_null (res, row, 6);
-  return e;
+  return _syn_pg_read_row (res, row, &_syn_edge_row);
 }
 
 static gboolean
@@ -328,13 +265,7 @@ pg_insert_edge (SynStore *store, SynEdge *edge, GError **error)
 
   if (edge->id == NULL)
     edge->id = syn_uuid_new ();
-  _syn_pg_add_text (&p, edge->id);
-  _syn_pg_add_text (&p, edge->project_id);
-  _syn_pg_add_text (&p, edge->source_asset_id);
-  _syn_pg_add_text (&p, edge->target_asset_id);
-  _syn_pg_add_text (&p, edge->relation);
-  _syn_pg_add_text (&p, edge->created_by_rule_id);
-  _syn_pg_add_json_object_or_null (&p, edge->derivation);
+  _syn_pg_add_row (&p, &_syn_edge_row, edge);
   return _syn_pg_write_behind (SYN_PG_STORE (store), "INSERT INTO edges (" EDGE_COLS ") VALUES "
                                "($1, $2, $3, $4, $5, $6, $7)", &p, NULL, NULL, NULL, error);
 }

@@ -124,6 +124,8 @@ JsonObject *_syn_pg_col_json_object (PGresult *res, int row, int col);
 JsonObject *_syn_pg_col_json_object_or_null (PGresult *res, int row, int col);
 /* A row of @shape's columns (syn-store-rows.c), as a new object. */
 gpointer    _syn_pg_read_row        (PGresult *res, int row, const SynRowShape *shape);
+/* Appends @object's fields to @p in @shape's order. */
+void        _syn_pg_add_row         (SynPgParams *p, const SynRowShape *shape, gconstpointer object);
 
 #define SYN_PG_PROJECT_COLS "id, name, description, country, " SYN_PG_USEC ("created_at")
 #define SYN_PG_USER_COLS    "id, username, display_name, role, password_hash, " SYN_PG_USEC ("created_at")

@@ -257,12 +257,48 @@ row_json (gpointer source, int col)
   return _syn_pg_col_json (r->res, r->row, col);
 }
 
+static double
+row_double (gpointer source, int col)
+{
+  ResultRow *r = source;
+
+  return _syn_pg_col_double (r->res, r->row, col);
+}
+
 /* A row of @shape's columns, as a new object of its type. */
 gpointer
 _syn_pg_read_row (PGresult *res, int row, const SynRowShape *shape)
 {
-  static const SynColumnReaders readers = { row_text, row_int, row_bool, row_json };
+  static const SynColumnReaders readers = { row_text, row_int, row_bool, row_json, row_double };
   ResultRow r = { res, row };
 
   return _syn_store_read_row (shape, &readers, &r);
+}
+
+/* parameters are appended in order: the column index is their place */
+static void
+param_text (gpointer p, G_GNUC_UNUSED int col, const char *value)
+{
+  _syn_pg_add_text (p, value);
+}
+
+static void
+param_take (gpointer p, G_GNUC_UNUSED int col, char *value)
+{
+  _syn_pg_add_take (p, value);
+}
+
+static void
+param_double (gpointer p, G_GNUC_UNUSED int col, double value)
+{
+  _syn_pg_add_double (p, value);
+}
+
+/* Appends @object's fields to @p in @shape's order. */
+void
+_syn_pg_add_row (SynPgParams *p, const SynRowShape *shape, gconstpointer object)
+{
+  static const SynColumnWriters writers = { param_text, param_take, param_double };
+
+  _syn_store_write_row (shape, &writers, p, object);
 }

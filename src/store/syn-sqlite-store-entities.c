@@ -12,35 +12,13 @@
 static gpointer
 read_asset (sqlite3_stmt *stmt)
 {
-  SynAsset *a = syn_asset_new ();
-
-  a->id = _syn_sqlite_col_text (stmt, 0);
-  a->project_id = _syn_sqlite_col_text (stmt, 1);
-  a->tag = _syn_sqlite_col_text (stmt, 2);
-  a->type = _syn_sqlite_col_text (stmt, 3);
-  a->description = _syn_sqlite_col_text (stmt, 4);
-  a->discipline = _syn_sqlite_col_text (stmt, 5);
-  a->area = _syn_sqlite_col_text (stmt, 6);
-  json_object_unref (a->properties);
-  a->properties = _syn_sqlite_col_json_object (stmt, 7);
-  a->created_by_rule_id = _syn_sqlite_col_text (stmt, 8);
-  a->derivation = _syn_sqlite_col_json_object_or_null (stmt, 9);
-  return a;
+  return _syn_sqlite_read_row (stmt, &_syn_asset_row);
 }
 
 static void
 bind_asset (sqlite3_stmt *stmt, SynAsset *asset)
 {
-  _syn_sqlite_bind_text (stmt, 1, asset->id);
-  _syn_sqlite_bind_text (stmt, 2, asset->project_id);
-  _syn_sqlite_bind_text (stmt, 3, asset->tag);
-  _syn_sqlite_bind_text (stmt, 4, asset->type);
-  _syn_sqlite_bind_text (stmt, 5, asset->description);
-  _syn_sqlite_bind_text (stmt, 6, asset->discipline);
-  _syn_sqlite_bind_text (stmt, 7, asset->area);
-  _syn_sqlite_bind_json_object (stmt, 8, asset->properties);
-  _syn_sqlite_bind_text (stmt, 9, asset->created_by_rule_id);
-  _syn_sqlite_bind_json_object_or_null (stmt, 10, asset->derivation);
+  _syn_sqlite_bind_row (stmt, &_syn_asset_row, asset);
 }
 
 static gboolean
@@ -155,45 +133,13 @@ sqlite_list_assets (SynStore *store, const char *project_id, const char *type, c
 static gpointer
 read_cable (sqlite3_stmt *stmt)
 {
-  SynCable *c = syn_cable_new ();
-
-  c->id = _syn_sqlite_col_text (stmt, 0);
-  c->project_id = _syn_sqlite_col_text (stmt, 1);
-  c->tag = _syn_sqlite_col_text (stmt, 2);
-  c->from_asset_id = _syn_sqlite_col_text (stmt, 3);
-  c->to_asset_id = _syn_sqlite_col_text (stmt, 4);
-  c->cable_type = _syn_sqlite_col_text (stmt, 5);
-  c->voltage = _syn_sqlite_col_double (stmt, 6);
-  c->length_m = _syn_sqlite_col_double (stmt, 7);
-  c->conductor_size = _syn_sqlite_col_text (stmt, 8);
-  c->flc_a = _syn_sqlite_col_double (stmt, 9);
-  c->ampacity_a = _syn_sqlite_col_double (stmt, 10);
-  c->voltage_drop_pct = _syn_sqlite_col_double (stmt, 11);
-  json_object_unref (c->properties);
-  c->properties = _syn_sqlite_col_json_object (stmt, 12);
-  c->created_by_rule_id = _syn_sqlite_col_text (stmt, 13);
-  c->derivation = _syn_sqlite_col_json_object_or_null (stmt, 14);
-  return c;
+  return _syn_sqlite_read_row (stmt, &_syn_cable_row);
 }
 
 static void
 bind_cable (sqlite3_stmt *stmt, SynCable *cable)
 {
-  _syn_sqlite_bind_text (stmt, 1, cable->id);
-  _syn_sqlite_bind_text (stmt, 2, cable->project_id);
-  _syn_sqlite_bind_text (stmt, 3, cable->tag);
-  _syn_sqlite_bind_text (stmt, 4, cable->from_asset_id);
-  _syn_sqlite_bind_text (stmt, 5, cable->to_asset_id);
-  _syn_sqlite_bind_text (stmt, 6, cable->cable_type);
-  _syn_sqlite_bind_double (stmt, 7, cable->voltage);
-  _syn_sqlite_bind_double (stmt, 8, cable->length_m);
-  _syn_sqlite_bind_text (stmt, 9, cable->conductor_size);
-  _syn_sqlite_bind_double (stmt, 10, cable->flc_a);
-  _syn_sqlite_bind_double (stmt, 11, cable->ampacity_a);
-  _syn_sqlite_bind_double (stmt, 12, cable->voltage_drop_pct);
-  _syn_sqlite_bind_json_object (stmt, 13, cable->properties);
-  _syn_sqlite_bind_text (stmt, 14, cable->created_by_rule_id);
-  _syn_sqlite_bind_json_object_or_null (stmt, 15, cable->derivation);
+  _syn_sqlite_bind_row (stmt, &_syn_cable_row, cable);
 }
 
 static gboolean
@@ -302,16 +248,7 @@ sqlite_list_cables (SynStore *store, const char *project_id, guint64 offset, gui
 static gpointer
 read_edge (sqlite3_stmt *stmt)
 {
-  SynEdge *e = syn_edge_new ();
-
-  e->id = _syn_sqlite_col_text (stmt, 0);
-  e->project_id = _syn_sqlite_col_text (stmt, 1);
-  e->source_asset_id = _syn_sqlite_col_text (stmt, 2);
-  e->target_asset_id = _syn_sqlite_col_text (stmt, 3);
-  e->relation = _syn_sqlite_col_text (stmt, 4);
-  e->created_by_rule_id = _syn_sqlite_col_text (stmt, 5);
-  e->derivation = _syn_sqlite_col_json_object_or_null (stmt, 6);
-  return e;
+  return _syn_sqlite_read_row (stmt, &_syn_edge_row);
 }
 
 static gboolean
@@ -324,13 +261,7 @@ sqlite_insert_edge (SynStore *store, SynEdge *edge, GError **error)
     return FALSE;
   if (edge->id == NULL)
     edge->id = syn_uuid_new ();
-  _syn_sqlite_bind_text (stmt, 1, edge->id);
-  _syn_sqlite_bind_text (stmt, 2, edge->project_id);
-  _syn_sqlite_bind_text (stmt, 3, edge->source_asset_id);
-  _syn_sqlite_bind_text (stmt, 4, edge->target_asset_id);
-  _syn_sqlite_bind_text (stmt, 5, edge->relation);
-  _syn_sqlite_bind_text (stmt, 6, edge->created_by_rule_id);
-  _syn_sqlite_bind_json_object_or_null (stmt, 7, edge->derivation);
+  _syn_sqlite_bind_row (stmt, &_syn_edge_row, edge);
   return _syn_sqlite_step_done (self, stmt, error);
 }
 

@@ -72,6 +72,8 @@ JsonObject *_syn_sqlite_col_json_object  (sqlite3_stmt *stmt, int idx);
 JsonObject *_syn_sqlite_col_json_object_or_null (sqlite3_stmt *stmt, int idx);
 /* A row of @shape's columns (syn-store-rows.c), as a new object. */
 gpointer    _syn_sqlite_read_row         (sqlite3_stmt *stmt, const SynRowShape *shape);
+/* Binds @object's fields as ?1, ?2... in @shape's order. */
+void        _syn_sqlite_bind_row         (sqlite3_stmt *stmt, const SynRowShape *shape, gconstpointer object);
 
 #define SYN_SQLITE_PROJECT_COLS "id, name, description, country, created_at"
 #define SYN_SQLITE_USER_COLS    "id, username, display_name, role, password_hash, created_at"

@@ -160,11 +160,44 @@ col_json (gpointer stmt, int col)
   return _syn_sqlite_col_json (stmt, col);
 }
 
+static double
+col_double (gpointer stmt, int col)
+{
+  return _syn_sqlite_col_double (stmt, col);
+}
+
 /* A row of @shape's columns, as a new object of its type. */
 gpointer
 _syn_sqlite_read_row (sqlite3_stmt *stmt, const SynRowShape *shape)
 {
-  static const SynColumnReaders readers = { col_text, col_int, col_bool, col_json };
+  static const SynColumnReaders readers = { col_text, col_int, col_bool, col_json, col_double };
 
   return _syn_store_read_row (shape, &readers, stmt);
+}
+
+static void
+param_text (gpointer stmt, int col, const char *value)
+{
+  _syn_sqlite_bind_text (stmt, col + 1, value);
+}
+
+static void
+param_take (gpointer stmt, int col, char *value)
+{
+  bind_take_text (stmt, col + 1, value);
+}
+
+static void
+param_double (gpointer stmt, int col, double value)
+{
+  _syn_sqlite_bind_double (stmt, col + 1, value);
+}
+
+/* @object's fields bound as ?1, ?2... in @shape's order. */
+void
+_syn_sqlite_bind_row (sqlite3_stmt *stmt, const SynRowShape *shape, gconstpointer object)
+{
+  static const SynColumnWriters writers = { param_text, param_take, param_double };
+
+  _syn_store_write_row (shape, &writers, stmt, object);
 }

@@ -26,13 +26,17 @@ void        _syn_store_later_batch_seen    (GHashTable  *newest,
 GPtrArray  *_syn_store_later_batches_sorted (GHashTable *newest);
 
 /* A row as the fields of a domain type, in the order of the select list:
- * both stores read events, snapshots, executions, rules, projects and users
- * through these (syn-store-rows.c). Times are integer microseconds. */
+ * both stores read events, snapshots, executions, rules, projects, users,
+ * assets, cables and edges through these, and write the last three
+ * (syn-store-rows.c). Times are integer microseconds. */
 typedef enum {
-  SYN_COLUMN_TEXT,   /* char * */
-  SYN_COLUMN_INT,    /* gint64 */
-  SYN_COLUMN_BOOL,   /* gboolean */
-  SYN_COLUMN_JSON,   /* JsonNode * */
+  SYN_COLUMN_TEXT,        /* char * */
+  SYN_COLUMN_INT,         /* gint64 */
+  SYN_COLUMN_BOOL,        /* gboolean */
+  SYN_COLUMN_JSON,        /* JsonNode * */
+  SYN_COLUMN_DOUBLE,      /* double, NULL is NaN */
+  SYN_COLUMN_OBJECT,      /* JsonObject *, never NULL: anything else reads as {} */
+  SYN_COLUMN_OBJECT_OR_NULL, /* JsonObject * or NULL */
 } SynColumnKind;
 
 typedef struct
@@ -56,11 +60,28 @@ typedef struct
   gint64    (*integer) (gpointer source, int col);
   gboolean  (*boolean) (gpointer source, int col);
   JsonNode *(*json)    (gpointer source, int col);
+  double    (*real)    (gpointer source, int col);
 } SynColumnReaders;
 
 gpointer _syn_store_read_row (const SynRowShape      *shape,
                               const SynColumnReaders *readers,
                               gpointer                source);
+
+/* How a store writes one value as the parameter of index @col (from 0) of
+ * @target (a statement, a parameter list): text (NULL writes NULL), text it
+ * takes, a double (NaN writes NULL). Only TEXT, DOUBLE and the OBJECT kinds
+ * are written through shapes (assets, cables, edges). */
+typedef struct
+{
+  void (*text) (gpointer target, int col, const char *value);
+  void (*take) (gpointer target, int col, char *value);
+  void (*real) (gpointer target, int col, double value);
+} SynColumnWriters;
+
+void _syn_store_write_row (const SynRowShape       *shape,
+                           const SynColumnWriters  *writers,
+                           gpointer                 target,
+                           gconstpointer            object);
 
 extern const SynRowShape _syn_event_row;
 extern const SynRowShape _syn_snapshot_row;
@@ -68,5 +89,8 @@ extern const SynRowShape _syn_execution_row;
 extern const SynRowShape _syn_rule_row;
 extern const SynRowShape _syn_project_row;
 extern const SynRowShape _syn_user_row;
+extern const SynRowShape _syn_asset_row;
+extern const SynRowShape _syn_cable_row;
+extern const SynRowShape _syn_edge_row;
 
 G_END_DECLS

@@ -324,6 +324,9 @@ syn_format_event_summary (JsonObject *event)
 
       if (diff != NULL)
         collect_changed_keys (diff, NULL, keys);
+      if (syn_ui_json_array (payload, "overwrote_manual") != NULL)
+        /* Translators: %s is a list of changed fields; a revised asset list replaced values a person typed */
+        return g_strdup_printf (_("changed %s, overwriting a manual edit"), keys->len ? keys->str : "—");
       /* Translators: %s is a list of changed fields */
       return g_strdup_printf (_("changed %s"), keys->len ? keys->str : "—");
     }
@@ -380,6 +383,12 @@ syn_format_event_summary (JsonObject *event)
     }
   if (g_strcmp0 (type, SYN_EVENT_BATCH_COMPLETED) == 0)
     return syn_format_batch_summary (syn_ui_json_object (payload, "summary"));
+  if (g_strcmp0 (type, SYN_EVENT_CSV_IMPORTED) == 0 && g_strcmp0 (syn_json_get_string (payload, "mode"), "revision") == 0)
+    /* Translators: the counts of a revised asset list's import */
+    return g_strdup_printf (_("revision: %d created, %d updated, %d unchanged, %d missing (%d deleted), %d skipped"),
+                            int_member (payload, "created"), int_member (payload, "updated"),
+                            int_member (payload, "unchanged"), int_member (payload, "missing"),
+                            int_member (payload, "deleted"), int_member (payload, "skipped"));
   if (g_strcmp0 (type, SYN_EVENT_CSV_IMPORTED) == 0)
     {
       int imported = int_member (payload, "imported");

@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "backend/syn-remote-backend.h"
 #include "core/syn-json.h"
+#include "syn-import-dialog.h"
 #include "syn-new-project-dialog.h"
 #include "syn-window-private.h"
 
@@ -125,32 +127,40 @@ create_demo_action (GtkWidget *widget, const char *action_name, GVariant *parame
 /* ------------------------------------------------------------------------- */
 /* Import CSV                                                                */
 
+/* What an import did, for the banner: the counts, then its first problems. */
 static void
-csv_imported (GObject *object, GAsyncResult *result, gpointer user_data)
+on_import_done (SynImportDialog *dialog, JsonNode *answer, SynWindow *self)
 {
-  g_autoptr(SynWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  JsonObject *o = json_node_get_object (answer);
+  JsonArray *errors = json_object_get_array_member (o, "errors");
   g_autoptr(GString) text = g_string_new (NULL);
-  JsonObject *o;
-  JsonArray *errors;
 
-  if (answer == NULL)
-    {
-      syn_session_report_error (self->session, _("Could not import the file"), error);
-      return;
-    }
-  o = json_node_get_object (answer);
-  errors = json_object_get_array_member (o, "errors");
   {
-    int imported = (int) json_object_get_int_member_with_default (o, "imported", 0);
     int skipped = (int) json_object_get_int_member_with_default (o, "skipped", 0);
-    g_autofree char *assets = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d asset", "%d assets", imported),
-                                               imported);
-    g_autofree char *rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row", "%d rows", skipped), skipped);
+    g_autofree char *rows = NULL;
 
-    /* Translators: the result of a CSV import: "12 assets", "1 row" */
-    g_string_printf (text, _("Imported %s, skipped %s."), assets, rows);
+    if (g_strcmp0 (syn_json_get_string (o, "mode"), "revision") == 0)
+      {
+        rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row skipped", "%d rows skipped", skipped), skipped);
+        /* Translators: the result of the import of a revised asset list; the last %s is "2 rows skipped" */
+        g_string_printf (text, _("Revision imported: %d created, %d updated, %d unchanged, %d missing (%d deleted), "
+                                 "%s."),
+                         (int) json_object_get_int_member_with_default (o, "created", 0),
+                         (int) json_object_get_int_member_with_default (o, "updated", 0),
+                         (int) json_object_get_int_member_with_default (o, "unchanged", 0),
+                         (int) json_object_get_int_member_with_default (o, "missing", 0),
+                         (int) json_object_get_int_member_with_default (o, "deleted", 0), rows);
+      }
+    else
+      {
+        int imported = (int) json_object_get_int_member_with_default (o, "imported", 0);
+        g_autofree char *assets = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d asset", "%d assets", imported),
+                                                   imported);
+
+        rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row", "%d rows", skipped), skipped);
+        /* Translators: the result of a CSV import: "12 assets", "1 row" */
+        g_string_printf (text, _("Imported %s, skipped %s."), assets, rows);
+      }
   }
   for (guint i = 0; errors && i < json_array_get_length (errors) && i < 5; i++)
     {
@@ -164,29 +174,55 @@ csv_imported (GObject *object, GAsyncResult *result, gpointer user_data)
   syn_session_data_changed (self->session);
 }
 
+typedef struct
+{
+  SynWindow *self;
+  char      *name;
+} Load;
+
 static void
 csv_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(SynWindow) self = user_data;
+  Load *load = user_data;
+  g_autoptr(SynWindow) self = load->self;
+  g_autofree char *name = load->name;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) params = json_object_new ();
   g_autofree char *contents = NULL;
+  SynImportDialog *dialog;
   gsize length;
 
+  g_free (load);
   if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
     {
       syn_session_report_error (self->session, _("Could not read the file"), error);
       return;
     }
-  if (!g_utf8_validate (contents, (gssize) length, NULL))
+  /* the text travels as a JSON string, which would end at a NUL */
+  if (!g_utf8_validate (contents, (gssize) length, NULL) || memchr (contents, '\0', length) != NULL)
     {
       syn_session_report_error (self->session, _("The file is not UTF-8 text"), NULL);
       return;
     }
-  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
-  json_object_set_string_member (params, "csv", contents);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_IMPORT_CSV, params, self->cancellable,
-                          csv_imported, g_object_ref (self));
+  if (syn_session_get_project_id (self->session) == NULL)
+    return;
+  dialog = syn_import_dialog_new (GTK_WINDOW (self), self->session, name, contents);
+  g_signal_connect_object (dialog, "imported", G_CALLBACK (on_import_done), self, 0);
+}
+
+/* Reads @file, then asks how to import it (new assets or a revised list),
+ * previewing a revision before anything is written. */
+void
+syn_window_import_file (SynWindow *self, GFile *file)
+{
+  Load *load;
+
+  g_return_if_fail (SYN_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  load = g_new0 (Load, 1);
+  load->self = g_object_ref (self);
+  load->name = g_file_get_basename (file);
+  g_file_load_contents_async (file, self->cancellable, csv_loaded, load);
 }
 
 static void
@@ -196,7 +232,7 @@ on_import_response (GtkNativeDialog *chooser, int response, SynWindow *self)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
-      g_file_load_contents_async (file, self->cancellable, csv_loaded, g_object_ref (self));
+      syn_window_import_file (self, file);
     }
   g_object_unref (chooser);
 }

@@ -759,14 +759,16 @@ probe_query (Fixture *f, const Request *base)
             continue;
           /* 0 is a fine flag (false) and a fine position */
           if (g_str_equal (numbers[i], "0") && (g_str_equal (name, "strict") || g_str_equal (name, "after") ||
-                                                g_str_equal (name, "include_rolled_back")))
+                                                g_str_equal (name, "include_rolled_back") ||
+                                                g_str_equal (name, "dry_run") || g_str_equal (name, "delete_missing")))
             continue;
           set_query (r, name, numbers[i]);
           probe (f, r, what, hints, accept);
         }
       if (strstr (name, "date") || g_str_equal (name, "asset_id") || g_str_equal (name, "correlation_id") ||
           g_str_equal (name, "event_types") || g_str_equal (name, "discipline") || g_str_equal (name, "include_rolled_back") ||
-          g_str_equal (name, "strict"))
+          g_str_equal (name, "strict") || g_str_equal (name, "dry_run") || g_str_equal (name, "delete_missing") ||
+          g_str_equal (name, "mode"))
         {
           const char * const *list = strstr (name, "date") ? dates : uuids;
           guint n = strstr (name, "date") ? G_N_ELEMENTS (dates) : G_N_ELEMENTS (uuids);
