@@ -307,6 +307,11 @@ test_users (Fixture *f, gconstpointer data)
                 "{\"username\": \"zed\", \"password\": \"short\", \"role\": \"viewer\"}", 400, "invalid", "password");
   expect_error (f, "POST", "/api/v1/users", f->admin,
                 "{\"username\": \"bad name\", \"password\": \"long enough\", \"role\": \"viewer\"}", 400, "invalid", "username");
+  expect_error (f, "POST", "/api/v1/users", f->admin,
+                "{\"username\": \"   \", \"password\": \"long enough\", \"role\": \"viewer\"}", 400, "invalid", "username");
+  expect_error (f, "POST", "/api/v1/users", f->admin,
+                "{\"username\": \"zed\", \"password\": \"long enough\", \"role\": \"viewer\", \"display_name\": \" \"}",
+                400, "invalid", "display_name: must not be blank");
   expect_error (f, "POST", "/api/v1/users", f->engineer,
                 "{\"username\": \"zed\", \"password\": \"long enough\", \"role\": \"admin\"}", 403, "forbidden", "admin");
   expect_error (f, "GET", "/api/v1/users", f->viewer, NULL, 403, "forbidden", NULL);
@@ -544,6 +549,14 @@ test_projects (Fixture *f, gconstpointer data)
 
   expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"Mill\"}", 409, "conflict", NULL);
   expect_error (f, "POST", "/api/v1/projects", f->admin, "{}", 400, "invalid", "name");
+  /* blank names are refused like missing ones; a name is kept trimmed */
+  expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"   \"}", 400, "invalid", "must not be blank");
+  expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"\\t\\n \"}", 400, "invalid", "must not be blank");
+  {
+    g_autoptr(JsonNode) trimmed = call (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"  Leach  \"}", 201);
+
+    g_assert_cmpstr (syn_json_get_string (object (trimmed), "name"), ==, "Leach");
+  }
   expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"X\", \"country\": \"Canada\"}", 400, "invalid", "country");
   expect_error (f, "GET", "/api/v1/projects", f->admin, "{\"x\": 1}", 400, "invalid", "body");
 }
@@ -694,7 +707,7 @@ test_validation (Fixture *f, gconstpointer data)
   };
   g_autofree char *ok = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&limit=500&page=1"
                                          "&event_types=ASSET_CREATED&from_date=2020-01-01&to_date=2099-12-31"
-                                         "&include_rolled_back=true", f->project_id);
+                                         "&include_rolled_back=true&discipline=electrical", f->project_id);
 
   json_node_unref (call (f, "GET", ok, f->viewer, NULL, 200));
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -1113,6 +1126,8 @@ test_cancel (Fixture *f, gconstpointer data)
   last = parse_message (g_ptr_array_index (engineer->texts, engineer->texts->len - 1));
   g_assert_cmpstr (syn_json_get_string (last, "type"), ==, "ERROR");
   g_assert_false (json_object_get_boolean_member (last, "recoverable"));
+  /* every watcher is told it was cancelled, not that it failed */
+  g_assert_cmpstr (syn_json_get_string (last, "status"), ==, "cancelled");
   {
     gboolean refused = FALSE;
 
@@ -1438,25 +1453,23 @@ test_feed_oversized_event (Fixture *f, gconstpointer data)
                       json_object_get_object_member (whole, "payload"), "deleted_assets")), ==, 5000);
 }
 
-/* A run this server does not hold is answered from the executions table:
- * one that found nothing to do ("up_to_date", no batch) ends with a
- * COMPLETED that says so, not with "running in another server process". */
-static void
-test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
+/* The one message a watcher gets of an execution only on record (@status,
+ * @summary_json or NULL). */
+static JsonObject *
+watch_recorded (Fixture *f, const char *status, const char *summary_json)
 {
   g_autoptr(SynExecution) x = syn_execution_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(SynTestWs) ws = NULL;
-  g_autoptr(JsonObject) m = NULL;
   g_autofree char *path = NULL;
 
   x->execution_id = syn_uuid_new ();
   x->project_id = g_strdup (f->project_id);
   x->mode = g_strdup ("execute");
-  x->status = g_strdup ("up_to_date");
+  x->status = g_strdup (status);
   x->started_at = syn_time_now_usec ();
   x->finished_at = x->started_at + 3000;
-  x->summary = syn_json_parse ("{\"rules_executed\": 2, \"assets_processed\": 5}", -1, NULL);
+  x->summary = summary_json ? syn_json_parse (summary_json, -1, NULL) : NULL;
   g_assert_true (syn_store_insert_execution (f->srv->store, x, &error));
   g_assert_no_error (error);
 
@@ -1465,11 +1478,34 @@ test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
   g_assert_nonnull (ws->conn);
   g_assert_true (syn_test_ws_wait_closed (ws, 10000));
   g_assert_cmpuint (ws->texts->len, ==, 1);
-  m = parse_message (g_ptr_array_index (ws->texts, 0));
+  return parse_message (g_ptr_array_index (ws->texts, 0));
+}
+
+/* A run this server does not hold is answered from the executions table:
+ * one that found nothing to do ("up_to_date", no batch) ends with a
+ * COMPLETED that says so, not with "running in another server process". */
+static void
+test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) m = watch_recorded (f, "up_to_date", "{\"rules_executed\": 2, \"assets_processed\": 5}");
+
   g_assert_cmpstr (syn_json_get_string (m, "type"), ==, "COMPLETED");
   g_assert_cmpstr (syn_json_get_string (m, "status"), ==, "up_to_date");
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (m, "correlation_id")));
   g_assert_cmpint (json_object_get_int_member (m, "duration_ms"), ==, 3);
+}
+
+/* A cancelled execution, replayed from its record: cancelled, as it was. */
+static void
+test_watch_recorded_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) cancelled = watch_recorded (f, "cancelled", NULL);
+  g_autoptr(JsonObject) failed = watch_recorded (f, "failed", NULL);
+
+  g_assert_cmpstr (syn_json_get_string (cancelled, "type"), ==, "ERROR");
+  g_assert_false (json_object_get_boolean_member (cancelled, "recoverable"));
+  g_assert_cmpstr (syn_json_get_string (cancelled, "status"), ==, "cancelled");
+  g_assert_cmpstr (syn_json_get_string (failed, "status"), ==, "failed");
 }
 
 static void
@@ -1509,6 +1545,7 @@ main (int argc, char *argv[])
   ADD ("/server/project-feed", test_project_feed, NULL);
   ADD ("/server/feed-oversized-event", test_feed_oversized_event, NULL);
   ADD ("/server/watch-recorded-up-to-date", test_watch_recorded_up_to_date, NULL);
+  ADD ("/server/watch-recorded-cancelled", test_watch_recorded_cancelled, NULL);
   ADD ("/server/rollback", test_rollback, NULL);
   ADD ("/server/short-batch-ids", test_short_batch_ids, NULL);
 
@@ -1519,6 +1556,7 @@ main (int argc, char *argv[])
       ADD ("/server/postgres/auth-every-route", test_auth_every_route, &on_postgres);
       ADD ("/server/postgres/wrong-project", test_wrong_project, &on_postgres);
       ADD ("/server/postgres/assets", test_assets, &on_postgres);
+      ADD ("/server/postgres/projects", test_projects, &on_postgres);
       ADD ("/server/postgres/execute-watch", test_execute_watch, &on_postgres);
       ADD ("/server/postgres/project-feed", test_project_feed, &on_postgres);
       ADD ("/server/postgres/rollback", test_rollback, &on_postgres);

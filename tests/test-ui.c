@@ -854,7 +854,7 @@ test_import_revision (UiFixture *f, gconstpointer data)
   syn_import_dialog_confirm (dialog);
   WAIT_FOR (dialog == NULL);
   if (language == NULL)
-    g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Imported 1 assets"));
+    g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Imported 1 asset,"));
 }
 
 /* A file the import cannot read says why, and offers nothing to import. */
@@ -1510,6 +1510,44 @@ test_french (UiFixture *f, gconstpointer data)
   save_narrow_screenshot (window, "fr-history-held-narrow");
 }
 
+/* Counts agree in number, in English and in French (whose singular also
+ * takes 0): "1 asset restored", "1 rule executed on 1 asset". */
+static void
+test_plurals (void)
+{
+  g_autoptr(JsonObject) one = syn_json_parse_object ("{\"rules_executed\": 1, \"assets_processed\": 1, "
+                                                     "\"actions_taken\": 1, \"skipped\": 0, \"errors\": 1, "
+                                                     "\"created\": {\"assets\": 1, \"cables\": 0, \"edges\": 2}}",
+                                                     -1, NULL);
+  g_autoptr(JsonObject) rollback = syn_json_parse_object ("{\"assets_deleted\": 0, \"cables_deleted\": 1, "
+                                                          "\"edges_deleted\": 0, \"assets_restored\": 1}", -1, NULL);
+  g_autoptr(JsonObject) none = syn_json_parse_object ("{\"assets_deleted\": 0, \"assets_restored\": 0}", -1, NULL);
+  char *text;
+
+  use_language (NULL);
+  text = syn_format_run_summary (one);
+  g_assert_cmpstr (text, ==, "1 rule executed on 1 asset: 1 action taken, 0 skipped, 1 error");
+  g_free (text);
+  text = syn_format_batch_summary (one);
+  g_assert_cmpstr (text, ==, "1 action, 0 skipped, 1 error; created 1 asset and 2 edges");
+  g_free (text);
+  text = syn_format_rollback_summary (rollback);
+  g_assert_cmpstr (text, ==, "1 cable deleted and 1 asset restored");
+  g_free (text);
+  text = syn_format_rollback_summary (none);
+  g_assert_cmpstr (text, ==, "nothing changed");
+  g_free (text);
+
+  use_language ("fr");
+  text = syn_format_run_summary (one);
+  g_assert_cmpstr (text, ==, "1 règle exécutée sur 1 équipement : 1 action effectuée, 0 ignorée, 1 erreur");
+  g_free (text);
+  text = syn_format_rollback_summary (rollback);
+  g_assert_cmpstr (text, ==, "suppression de 1 câble et 1 équipement rétabli");
+  g_free (text);
+  use_language (NULL);
+}
+
 static void
 sign_in (SynSignInDialog *dialog, const char *username, const char *password)
 {
@@ -1739,6 +1777,7 @@ main (int argc, char *argv[])
   g_test_add ("/ui/hand-back", UiFixture, NULL, fixture_setup, test_hand_back, fixture_teardown);
   g_test_add ("/ui/french", UiFixture, "fr", fixture_setup, test_french, fixture_teardown);
   g_test_add_func ("/ui/remote", test_remote);
+  g_test_add_func ("/ui/plurals", test_plurals);
   g_test_add_func ("/ui/hand-back-viewer", test_hand_back_viewer);
 
   ret = g_test_run ();

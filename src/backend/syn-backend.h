@@ -141,6 +141,13 @@ JsonNode   *syn_backend_call_sync       (SynBackend          *self,
                                          GCancellable        *cancellable,
                                          GError             **error);
 int         syn_backend_error_to_http_status (const GError   *error);
+/* The REST error body's code for an HTTP status ("invalid", "not_found"...). */
+const char *syn_backend_status_code_name     (guint           status);
 void        syn_backend_error_from_other     (GError        **error);
+/* What an error says beyond its message (a JSON object, e.g. the batches
+ * that block a rollback): the extra members of the REST error body. */
+void        syn_backend_error_set_details    (GError         *error,
+                                              JsonNode       *details);
+JsonNode   *syn_backend_error_get_details    (const GError   *error);
 
 G_END_DECLS

@@ -51,6 +51,33 @@ _syn_param_string (JsonObject *params, const char *name, gboolean required, GErr
   return json_node_get_string (node);
 }
 
+/* A name people see and type (a project's, a user's): trimmed; blank or
+ * whitespace-only is refused like a missing one, so nothing is saved under
+ * a name nobody can read back. */
+char *
+_syn_param_name (JsonObject *params, const char *name, gboolean required, gsize max_chars, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *text = _syn_param_string (params, name, FALSE, &local_error);
+  g_autofree char *trimmed = NULL;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (text == NULL)
+    return required ? invalid (error, "%s: required", name) : NULL;
+  trimmed = g_strstrip (g_strdup (text));
+  if (*trimmed == '\0')
+    return invalid (error, "%s: must not be blank", name);
+  if (!g_utf8_validate (trimmed, -1, NULL))
+    return invalid (error, "%s: not valid UTF-8", name);
+  if ((gsize) g_utf8_strlen (trimmed, -1) > max_chars)
+    return invalid (error, "%s: longer than %" G_GSIZE_FORMAT " characters", name, max_chars);
+  return g_steal_pointer (&trimmed);
+}
+
 /* Accepts a JSON integer or a string of digits (query parameters are text). */
 gboolean
 _syn_param_uint (JsonObject  *params,
@@ -207,10 +234,11 @@ static JsonNode *
 op_create_project (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = syn_project_new ();
-  const char *name, *description, *country;
+  g_autofree char *name = NULL;
+  const char *description, *country;
   g_autoptr(GError) local_error = NULL;
 
-  if (!(name = _syn_param_string (params, "name", TRUE, error)))
+  if (!(name = _syn_param_name (params, "name", TRUE, SYN_MAX_NAME_CHARS, error)))
     return NULL;
   description = _syn_param_string (params, "description", FALSE, &local_error);
   if (local_error == NULL)
@@ -220,12 +248,10 @@ op_create_project (SynOpContext *ctx, JsonObject *params, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (g_utf8_strlen (name, -1) > 200)
-    return invalid (error, "name: longer than 200 characters");
   if (country != NULL && (strlen (country) != 2 || !g_ascii_isalpha (country[0]) || !g_ascii_isalpha (country[1])))
     return invalid (error, "country: \"%s\" is not a two-letter country code (e.g. CA)", country);
 
-  project->name = g_strstrip (g_strdup (name));
+  project->name = g_steal_pointer (&name);
   project->description = g_strdup (description);
   project->country = country ? g_ascii_strup (country, -1) : NULL;
   if (!syn_store_insert_project (ctx->store, project, error))
@@ -330,7 +356,7 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   for (guint i = 0; q->event_types && q->event_types[i]; i++)
     if (!syn_is_event_type (q->event_types[i]))
       return invalid (error, "event_types: unknown event type \"%s\"", q->event_types[i]);
-  if (discipline != NULL && !syn_is_discipline (discipline))
+  if (discipline != NULL && syn_discipline_canonical (discipline) == NULL)
     return invalid (error, "discipline: unknown discipline \"%s\"", discipline);
   if (q->has_from_date && q->has_to_date && q->from_date > q->to_date)
     return invalid (error, "from_date: after to_date");
@@ -346,7 +372,7 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
       q->aggregate_id = g_strdup (asset_id);
     }
   q->rule_id = g_strdup (rule_id);
-  q->discipline = g_strdup (discipline);
+  q->discipline = g_strdup (syn_discipline_canonical (discipline));
   q->correlation_id = g_steal_pointer (&batch);
   q->limit = (guint) limit;
   q->offset = (page - 1) * limit;

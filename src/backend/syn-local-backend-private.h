@@ -87,6 +87,14 @@ const char *_syn_param_string          (JsonObject  *params,
                                         const char  *name,
                                         gboolean     required,
                                         GError     **error);
+/* The longest project name, in characters. */
+#define SYN_MAX_NAME_CHARS 200
+/* A trimmed copy of a name parameter; blank is refused (400). */
+char       *_syn_param_name            (JsonObject  *params,
+                                        const char  *name,
+                                        gboolean     required,
+                                        gsize        max_chars,
+                                        GError     **error);
 gboolean    _syn_param_uint            (JsonObject  *params,
                                         const char  *name,
                                         guint64      min,
@@ -108,6 +116,10 @@ char       *_syn_resolve_batch         (SynOpContext *ctx,
                                         SynProject  *project,
                                         const char  *name,
                                         const char  *text,
+                                        GError     **error);
+/* The user @username names (404 when there is none). */
+SynUser    *_syn_require_user          (SynOpContext *ctx,
+                                        const char  *username,
                                         GError     **error);
 JsonNode   *_syn_page_answer           (const char  *items_name,
                                         GPtrArray   *items,

@@ -143,10 +143,14 @@ _syn_cli_timeline (int argc, char **argv)
   printf ("%-19s  %-24s  %-6s  %-20s  %-24s  %s\n", "TIME (UTC)", "EVENT", "AGG", "SUBJECT", "RULE", "BATCH");
   for (guint i = 0; i < json_array_get_length (events); i++)
     print_event_line (json_array_get_object_element (events, i), TRUE);
-  printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " events\n",
-          json_object_get_int_member (json_node_get_object (answer), "page"),
-          MAX (json_object_get_int_member (json_node_get_object (answer), "pages"), 1),
-          json_object_get_int_member (json_node_get_object (answer), "total"));
+  {
+    g_autofree char *total = SYN_CLI_COUNT (json_object_get_int_member (json_node_get_object (answer), "total"),
+                                            "%d event", "%d events");
+
+    printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %s\n",
+            json_object_get_int_member (json_node_get_object (answer), "page"),
+            MAX (json_object_get_int_member (json_node_get_object (answer), "pages"), 1), total);
+  }
   return ret;
 }
 
@@ -358,15 +362,20 @@ _syn_cli_history (int argc, char **argv)
               rule ? rule : "-", batch, user ? user : "-");
       print_diff (json_object_get_object_member (event, "payload"));
     }
-  printf ("%" G_GINT64_FORMAT " %s\n", json_object_get_int_member (json_node_get_object (answer), "total_events"),
-          json_object_get_int_member (json_node_get_object (answer), "total_events") == 1 ? "event" : "events");
+  {
+    g_autofree char *total = SYN_CLI_COUNT (json_object_get_int_member (json_node_get_object (answer), "total_events"),
+                                            "%d event", "%d events");
+
+    printf ("%s\n", total);
+  }
 
   /* the tag was used again: say so, with the ids --id takes */
   n_others = json_array_get_length (entities) - 1;
   if (n_others > 0)
     {
-      printf ("%u other %s had the tag \"%s\" (show one with --id ID):\n", n_others,
-              n_others == 1 ? "asset or cable" : "assets or cables", argv[1]);
+      g_autofree char *others = SYN_CLI_COUNT (n_others, "%d other asset or cable", "%d other assets or cables");
+
+      printf ("%s had the tag \"%s\" (show one with --id ID):\n", others, argv[1]);
       for (guint i = 0; i < json_array_get_length (entities); i++)
         if (json_array_get_object_element (entities, i) != entity)
           print_entity_line (json_array_get_object_element (entities, i));

@@ -276,6 +276,14 @@ fail:
 SynStore *
 syn_sqlite_store_open (const char *path, GError **error)
 {
+  return syn_sqlite_store_open_full (path, TRUE, error);
+}
+
+/* @create: a missing file becomes a new database; never a missing folder,
+ * which is more likely a mistyped path than a wish. */
+SynStore *
+syn_sqlite_store_open_full (const char *path, gboolean create, GError **error)
+{
   g_autoptr(SynSqliteStore) self = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *uri_path = path;
@@ -291,16 +299,19 @@ syn_sqlite_store_open (const char *path, GError **error)
       return NULL;
     }
 
-  if (strcmp (uri_path, ":memory:") != 0)
+  if (strcmp (uri_path, ":memory:") != 0 && !g_file_test (uri_path, G_FILE_TEST_EXISTS))
     {
       g_autofree char *dir = g_path_get_dirname (uri_path);
 
-      if (g_mkdir_with_parents (dir, 0700) != 0)
+      if (!create)
         {
-          int saved_errno = errno;
-
+          g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND, "No database at %s", uri_path);
+          return NULL;
+        }
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
           g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN,
-                       "Cannot create %s: %s", dir, g_strerror (saved_errno));
+                       "Cannot create the database %s: there is no folder %s", uri_path, dir);
           return NULL;
         }
     }
@@ -309,7 +320,7 @@ syn_sqlite_store_open (const char *path, GError **error)
   self->path = g_strdup (uri_path);
 
   rc = sqlite3_open_v2 (uri_path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+                        SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN, "Cannot open %s: %s", uri_path,

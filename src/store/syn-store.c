@@ -2,6 +2,7 @@
 /* syn-store.c: SynStore interface dispatch, and the factory that picks an implementation from a URI. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,11 +22,18 @@ syn_store_default_init (SynStoreInterface *iface)
 SynStore *
 syn_store_open (const char *uri, GError **error)
 {
+  return syn_store_open_full (uri, SYN_STORE_OPEN_DEFAULT, error);
+}
+
+/* PostgreSQL never creates a database: EXISTING changes nothing there. */
+SynStore *
+syn_store_open_full (const char *uri, SynStoreOpenFlags flags, GError **error)
+{
   g_return_val_if_fail (uri != NULL, NULL);
 
   if (syn_pg_store_is_uri (uri))
     return syn_pg_store_open (uri, error);
-  return syn_sqlite_store_open (uri, error);
+  return syn_sqlite_store_open_full (uri, (flags & SYN_STORE_OPEN_EXISTING) == 0, error);
 }
 
 SynStore *
@@ -41,6 +49,22 @@ char *
 syn_store_default_path (void)
 {
   return g_build_filename (g_get_user_data_dir (), "synapse", "synapse.db", NULL);
+}
+
+gboolean
+syn_store_make_default_folder (GError **error)
+{
+  g_autofree char *path = syn_store_default_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN, "Cannot create %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 const char *
@@ -689,6 +713,23 @@ syn_store_find_tag_events (SynStore *self, const char *project_id, const char *a
   g_return_val_if_fail (tag != NULL, NULL);
 
   return SYN_STORE_GET_IFACE (self)->find_tag_events (self, project_id, aggregate_type, tag, error);
+}
+
+gboolean
+syn_store_set_password_unshown (SynStore *self, const char *user_id, gboolean unshown, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (user_id != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->set_password_unshown (self, user_id, unshown, error);
+}
+
+GPtrArray *
+syn_store_list_unshown_password_users (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_unshown_password_users (self, error);
 }
 
 /* ------------------------------------------------------------------------- */
