@@ -85,7 +85,8 @@ count_events (SynTestFixture *f)
 
 /* The database before migration 0004 with rows it let through: the
  * constraints gone, an edge and a cable to an asset that is not there; then
- * opened again, which migrates it. */
+ * opened again, which migrates it. Only 0004 is taken back: a database made
+ * by a Synapse that had 0005 and not 0004 gets 0004 too. */
 static void
 make_old_database (SynTestFixture *f, const char *pump)
 {

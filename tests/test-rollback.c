@@ -1678,6 +1678,104 @@ test_backend_ops (SynTestFixture *f, gconstpointer data)
   base_clear (&base);
 }
 
+static JsonNode *
+timeline_of_batch (SynBackend *backend, const char *text, GError **error)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  json_object_set_string_member (params, "project_id", "Test");
+  json_object_set_string_member (params, "correlation_id", text);
+  return syn_backend_call_sync (backend, SYN_OP_TIMELINE, params, NULL, error);
+}
+
+static void
+assert_error_names (GError *error, int code, const char *part)
+{
+  g_assert_error (error, SYN_BACKEND_ERROR, code);
+  if (strstr (error->message, part) == NULL)
+    g_error ("\"%s\" not in \"%s\"", part, error->message);
+}
+
+/* Issue 12: a batch id may be given by 8 or more hex digits of its end (as
+ * the command line and the GUI show it) or its start. */
+static void
+test_short_batch_ids (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) local = syn_local_backend_new (f->uri, &error);
+  SynBackend *backend = SYN_BACKEND (local);
+  g_autoptr(JsonNode) blockers = NULL;
+  g_autoptr(JsonNode) page = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *base_end = NULL;
+  g_autofree char *c_start = NULL;
+  JsonArray *events;
+  SynBatch *batch;
+
+  g_assert_no_error (error);
+  base_setup (f, &base);
+  batch = begin (f);
+  update_asset (batch, base.pump1, 99, NULL);
+  c = commit (batch);
+  base_end = g_ascii_strup (base.batch + strlen (base.batch) - 8, -1);
+  c_start = g_strndup (c, strlen (c) - 1);
+
+  blockers = backend_call (backend, SYN_OP_ROLLBACK_BLOCKERS, base_end, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (blockers), "correlation_id"), ==, base.batch);
+
+  page = timeline_of_batch (backend, c_start, &error);
+  g_assert_no_error (error);
+  events = json_object_get_array_member (json_node_get_object (page), "events");
+  g_assert_cmpuint (json_array_get_length (events), >, 0);
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (events, i), "correlation_id"), ==, c);
+
+  answer = backend_call (backend, SYN_OP_ROLLBACK, base_end, "true", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "correlation_id"), ==, base.batch);
+  assert_strv_equal_array (json_object_get_array_member (json_node_get_object (answer), "cascaded"),
+                           (const char *[]) { c, NULL });
+
+  /* two batches ending alike: refused, naming both; none: 404; too short: 400 */
+  syn_test_append_batch (f->store, f->project->id, "0190aaaa-1111-7000-8000-0000deadbeef", SYN_EVENT_BATCH_STARTED, 1);
+  syn_test_append_batch (f->store, f->project->id, "0190bbbb-2222-7000-8000-0000deadbeef", SYN_EVENT_BATCH_STARTED, 1);
+  refused = timeline_of_batch (backend, "deadbeef", &error);
+  g_assert_null (refused);
+  assert_error_names (error, SYN_BACKEND_ERROR_INVALID, "correlation_id: \"deadbeef\" matches 2 batches");
+  assert_error_names (error, SYN_BACKEND_ERROR_INVALID, "0190aaaa-1111-7000-8000-0000deadbeef");
+  assert_error_names (error, SYN_BACKEND_ERROR_INVALID, "0190bbbb-2222-7000-8000-0000deadbeef");
+  g_assert_cmpint (syn_backend_error_to_http_status (error), ==, 400);
+  g_clear_error (&error);
+  refused = backend_call (backend, SYN_OP_ROLLBACK, "deadbeef", NULL, &error);
+  g_assert_null (refused);
+  assert_error_names (error, SYN_BACKEND_ERROR_INVALID, "matches 2 batches");
+  g_clear_error (&error);
+  /* their starts tell them apart */
+  g_clear_pointer (&blockers, json_node_unref);
+  blockers = backend_call (backend, SYN_OP_ROLLBACK_BLOCKERS, "0190BBBB-2222", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (blockers), "correlation_id"), ==,
+                   "0190bbbb-2222-7000-8000-0000deadbeef");
+
+  refused = timeline_of_batch (backend, "feedf00d", &error);
+  g_assert_null (refused);
+  assert_error_names (error, SYN_BACKEND_ERROR_NOT_FOUND, "correlation_id: no batch id");
+  g_assert_cmpint (syn_backend_error_to_http_status (error), ==, 404);
+  g_clear_error (&error);
+  refused = timeline_of_batch (backend, "beef", &error);
+  g_assert_null (refused);
+  assert_error_names (error, SYN_BACKEND_ERROR_INVALID, "correlation_id: \"beef\" is not a batch id");
+  g_clear_error (&error);
+  refused = backend_call (backend, SYN_OP_ROLLBACK, "beef", NULL, &error);
+  g_assert_null (refused);
+  g_assert_cmpstr (error->message, ==, "Invalid correlation_id format");
+  base_clear (&base);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1695,6 +1793,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/rollback/failure-changes-nothing", test_failure_changes_nothing);
   SYN_TEST_ADD ("/synapse/rollback/concurrent-rollbacks", test_concurrent_rollbacks);
   SYN_TEST_ADD ("/synapse/rollback/backend-ops", test_backend_ops);
+  SYN_TEST_ADD ("/synapse/rollback/short-batch-ids", test_short_batch_ids);
   SYN_TEST_ADD ("/synapse/rollback/referenced-by-later-batch", test_referenced_by_later_batch);
   SYN_TEST_ADD ("/synapse/rollback/restore-needs-both-ends", test_restore_needs_both_ends);
   SYN_TEST_ADD ("/synapse/rollback/tag-in-use", test_tag_in_use);

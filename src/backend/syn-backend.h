@@ -29,6 +29,8 @@ typedef enum {
 #define SYN_OP_GET_PROJECT     "get_project"     /* {project_id: id or name} -> project */
 #define SYN_OP_TIMELINE        "timeline"        /* timeline query parameters -> {events, total, page, pages} */
 #define SYN_OP_ASSET_HISTORY   "asset_history"   /* {project_id, asset_id} -> {asset_id, history, total_events} */
+#define SYN_OP_CABLE_HISTORY   "cable_history"   /* {project_id, cable_id} -> {cable_id, history, total_events} */
+#define SYN_OP_FIND_TAG        "find_tag"        /* {project_id, tag, kind?} -> {tag, entities: [{kind, id, tag, type, deleted, last_seen}]}, deleted ones too, newest first */
 #define SYN_OP_GET_ASSET       "get_asset"       /* {project_id, asset_id} or {project_id, tag} -> asset */
 #define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, type?, q?, page?, limit?} -> {assets, total, page, pages} */
 #define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, page?, limit?} -> {cables, total, page, pages} */
@@ -144,13 +146,13 @@ JsonNode   *syn_backend_call_sync       (SynBackend          *self,
                                          GCancellable        *cancellable,
                                          GError             **error);
 int         syn_backend_error_to_http_status (const GError   *error);
+/* The REST error body's code for an HTTP status ("invalid", "not_found"...). */
+const char *syn_backend_status_code_name     (guint           status);
 void        syn_backend_error_from_other     (GError        **error);
-/* What a refusal says beyond its message, for a client to show (a 409's
- * blocking batches, say): a JSON object carried by a SYN_BACKEND_ERROR and
- * across the wire as the error body's "details"; NULL when none. */
-JsonNode   *syn_backend_error_get_details    (const GError   *error);
-/* @details is taken; @error must be of SYN_BACKEND_ERROR. */
+/* What an error says beyond its message (a JSON object, e.g. the batches
+ * that block a rollback): the extra members of the REST error body. */
 void        syn_backend_error_set_details    (GError         *error,
                                               JsonNode       *details);
+JsonNode   *syn_backend_error_get_details    (const GError   *error);
 
 G_END_DECLS

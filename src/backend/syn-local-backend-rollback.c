@@ -2,6 +2,7 @@
 /* syn-local-backend-rollback.c: SynLocalBackend operations: rollback and redo of batches, and what blocks them. */
 #include "config.h"
 
+#include "engine/syn-batch-id.h"
 #include "engine/syn-engine-error.h"
 #include "engine/syn-redo-service.h"
 #include "engine/syn-rollback-service.h"
@@ -20,6 +21,20 @@ may_undo_in (SynOpContext *ctx, SynProject *project, const char *what, GError **
     return TRUE;
   _syn_op_fail (error, SYN_BACKEND_ERROR_FORBIDDEN, "Only an admin may %s a change of the rule library", what);
   return FALSE;
+}
+
+/* The batch the call names (a unique part of its id will do); what is no
+ * batch id at all is passed on, for the service's own refusal. */
+static char *
+batch_param (SynOpContext *ctx, SynProject *project, JsonObject *params, GError **error)
+{
+  const char *text = _syn_param_string (params, "correlation_id", TRUE, error);
+
+  if (text == NULL)
+    return NULL;
+  if (!syn_batch_id_is_valid (text))
+    return g_strdup (text);
+  return _syn_resolve_batch (ctx, project, "correlation_id", text, error);
 }
 
 /* When, by whom and how big a blocking batch was: from its snapshot and its
@@ -88,7 +103,7 @@ detail_blocked (SynOpContext *ctx, const char *project_id, const char *correlati
                 GError **error)
 {
   g_autoptr(GPtrArray) blockers = NULL;
-  JsonNode *details;
+  g_autoptr(JsonNode) details = NULL;
 
   if (error == NULL || !g_error_matches (*error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_ROLLBACK_BLOCKED))
     return;
@@ -105,13 +120,13 @@ static JsonNode *
 op_rollback (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
-  const char *correlation_id;
+  g_autofree char *correlation_id = NULL;
   gboolean cascade = FALSE;
   JsonNode *answer;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
-      !(correlation_id = _syn_param_string (params, "correlation_id", TRUE, error)) ||
       !_syn_param_bool (params, "cascade", FALSE, &cascade, error) ||
+      !(correlation_id = batch_param (ctx, project, params, error)) ||
       !may_undo_in (ctx, project, "roll back", error))
     return NULL;
   answer = syn_rollback_service_rollback (ctx->store, project->id, correlation_id, ctx->user_id, cascade, error);
@@ -126,10 +141,12 @@ op_rollback_blockers (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
   g_autoptr(GPtrArray) blockers = NULL;
-  const char *correlation_id;
+  g_autofree char *correlation_id = NULL;
+  const char *text;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
-      !(correlation_id = _syn_param_string (params, "correlation_id", TRUE, error)) ||
+      !(text = _syn_param_string (params, "correlation_id", TRUE, error)) ||
+      !(correlation_id = _syn_resolve_batch (ctx, project, "correlation_id", text, error)) ||
       !(blockers = syn_rollback_service_find_blockers (ctx->store, project->id, correlation_id, error)))
     return NULL;
   return describe_blockers (ctx, project->id, correlation_id, blockers, error);
@@ -141,11 +158,11 @@ static JsonNode *
 op_redo (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
-  const char *correlation_id;
+  g_autofree char *correlation_id = NULL;
   JsonNode *answer;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
-      !(correlation_id = _syn_param_string (params, "correlation_id", TRUE, error)) ||
+      !(correlation_id = batch_param (ctx, project, params, error)) ||
       !may_undo_in (ctx, project, "redo", error))
     return NULL;
   answer = syn_redo_service_redo (ctx->store, project->id, correlation_id, ctx->user_id, error);

@@ -20,8 +20,9 @@ print_findings (JsonArray *findings)
   for (guint i = 0; findings != NULL && i < json_array_get_length (findings); i++)
     {
       JsonObject *f = json_array_get_object_element (findings, i);
+      g_autofree char *id = _syn_cli_short_id (syn_json_get_string (f, "batch"));
       g_autofree char *batch = syn_json_get_string (f, "batch")
-        ? g_strdup_printf (" (last written by batch %s)", syn_json_get_string (f, "batch")) : g_strdup ("");
+        ? g_strdup_printf (" (last written by batch %s)", id) : g_strdup ("");
 
       printf ("  %s  %s: %s%s\n", syn_json_get_string (f, "check"), syn_json_get_string (f, "kind"),
               syn_json_get_string (f, "message"), batch);
@@ -42,7 +43,11 @@ print_verify (const char *label, JsonObject *answer)
   if (n == 0)
     printf ("%s: OK (%s)\n", label, names->str);
   else
-    printf ("%s: %u finding%s (%s)\n", label, n, n == 1 ? "" : "s", names->str);
+    {
+      g_autofree char *count = SYN_CLI_COUNT (n, "%d finding", "%d findings");
+
+      printf ("%s: %s (%s)\n", label, count, names->str);
+    }
   print_findings (findings);
   return json_object_get_boolean_member_with_default (answer, "ok", FALSE);
 }
@@ -57,15 +62,21 @@ print_repair (const char *label, JsonObject *answer)
   if (g_strcmp0 (status, "nothing_to_repair") == 0)
     printf ("%s: nothing to repair\n", label);
   else if (g_strcmp0 (status, "dry_run") == 0)
-    printf ("%s: would delete %u row%s that refer to missing assets (dry run, nothing written):\n", label, n,
-            n == 1 ? "" : "s");
+    {
+      g_autofree char *rows = SYN_CLI_COUNT (n, "%d row", "%d rows");
+
+      printf ("%s: would delete %s that refer to missing assets (dry run, nothing written):\n", label, rows);
+    }
   else
-    printf ("%s: deleted %" G_GINT64_FORMAT " edge%s and %" G_GINT64_FORMAT " cable%s that referred to missing "
-            "assets, as batch %s:\n", label, json_object_get_int_member (answer, "edges_deleted"),
-            json_object_get_int_member (answer, "edges_deleted") == 1 ? "" : "s",
-            json_object_get_int_member (answer, "cables_deleted"),
-            json_object_get_int_member (answer, "cables_deleted") == 1 ? "" : "s",
-            syn_json_get_string (answer, "correlation_id"));
+    {
+      g_autofree char *edges = SYN_CLI_COUNT (json_object_get_int_member (answer, "edges_deleted"),
+                                              "%d edge", "%d edges");
+      g_autofree char *cables = SYN_CLI_COUNT (json_object_get_int_member (answer, "cables_deleted"),
+                                               "%d cable", "%d cables");
+      g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (answer, "correlation_id"));
+
+      printf ("%s: deleted %s and %s that referred to missing assets, as batch %s:\n", label, edges, cables, batch);
+    }
   print_findings (findings);
   return TRUE;
 }

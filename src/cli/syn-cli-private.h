@@ -8,6 +8,11 @@
 
 G_BEGIN_DECLS
 
+/* "1 event", "2 events": a new string with @n in the plural form ngettext
+ * picks (xgettext knows SYN_CLI_COUNT as a keyword, po/meson.build). */
+#define SYN_CLI_COUNT(n, singular, plural) \
+  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, singular, plural, (gulong) MAX ((n), 0)), (int) (n))
+
 /* Options every subcommand accepts. */
 typedef struct
 {
@@ -15,6 +20,9 @@ typedef struct
   char     *connect;
   char     *user;
   gboolean  json;
+  /* set by a command that may make the database (project create, demo...);
+   * every other command refuses a missing one and creates nothing */
+  gboolean  creates;
 } SynCliCommon;
 
 typedef int (*SynCliCommand) (int argc, char **argv);
@@ -47,10 +55,6 @@ void        _syn_cli_common_clear (SynCliCommon   *common);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SynCliCommon, _syn_cli_common_clear)
 char       *_syn_cli_short_id     (const char     *uuid);
 char       *_syn_cli_local_time   (const char     *iso);
-
-/* A batch as the user wrote it (BATCH of rollback, redo) to its
- * correlation id: the one place that reads that argument. */
-char       *_syn_cli_batch_id        (SynBackend *backend, const char *project, const char *arg, GError **error);
 
 /* Shared lookups: --project (id or name) to an id, a tag to its asset. */
 char       *_syn_cli_resolve_project (SynBackend *backend, const char *project, GError **error);

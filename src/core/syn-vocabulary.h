@@ -53,6 +53,8 @@ const char * const *syn_roles            (void);
 gboolean            syn_is_event_type     (const char *name);
 gboolean            syn_is_aggregate_type (const char *name);
 gboolean            syn_is_discipline     (const char *name);
+/* The discipline @name names, in any case ("electrical" -> "ELECTRICAL"), or NULL. */
+const char         *syn_discipline_canonical (const char *name);
 gboolean            syn_is_role           (const char *name);
 
 G_END_DECLS

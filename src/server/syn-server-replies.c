@@ -240,27 +240,8 @@ _syn_server_reply_empty (SynRequest *req, guint status)
   _syn_server_request_finish (req);
 }
 
-static const char *
-code_for_status (guint status)
-{
-  switch (status)
-    {
-    case 400: return "invalid";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 409: return "conflict";
-    case 413: return "too_large";
-    case 415: return "unsupported_media_type";
-    case 423: return "busy";
-    case 429: return "too_many_requests";
-    case 503: return "unavailable";
-    default:  return "failed";
-    }
-}
-
-/* {"error": {"code", "message", "details"?}}; @details is not taken. */
+/* {"error": {"code", "message", ...}}: the members of @details (an error's
+ * details, such as the batches that block a rollback) go in the error object. */
 static void
 set_error_body (SoupServerMessage *msg, guint status, const char *code, const char *message, JsonNode *details)
 {
@@ -272,13 +253,22 @@ set_error_body (SoupServerMessage *msg, guint status, const char *code, const ch
   json_builder_set_member_name (builder, "error");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code ? code : code_for_status (status));
+  json_builder_add_string_value (builder, code ? code : syn_backend_status_code_name (status));
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
-  if (details != NULL)
+  if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
     {
-      json_builder_set_member_name (builder, "details");
-      json_builder_add_value (builder, json_node_copy (details));
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, json_node_get_object (details));
+      while (json_object_iter_next (&iter, &name, &value))
+        if (g_strcmp0 (name, "code") != 0 && g_strcmp0 (name, "message") != 0)
+          {
+            json_builder_set_member_name (builder, name);
+            json_builder_add_value (builder, json_node_copy (value));
+          }
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -322,7 +312,6 @@ _syn_server_reply_error (SynRequest *req, const GError *error)
   if (status >= 500)
     g_warning ("%s %s: %s", soup_server_message_get_method (req->msg),
                g_uri_get_path (soup_server_message_get_uri (req->msg)), error->message);
-  /* a refusal's details (the batches in the way) go with it */
   if (!req->gone)
     set_error_body (req->msg, status, NULL, error->message, syn_backend_error_get_details (error));
   _syn_server_request_finish (req);

@@ -184,6 +184,7 @@ rolled_back (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
   JsonObject *o, *summary;
   g_autofree char *id = NULL;
+  g_autofree char *counts = NULL;
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -200,13 +201,9 @@ rolled_back (GObject *object, GAsyncResult *result, gpointer user_data)
   o = json_node_get_object (answer);
   summary = json_object_get_object_member (o, "summary");
   id = syn_format_short_id (self->correlation_id);
-  /* Translators: the answer of a rollback: batch id, then counts */
-  text = g_strdup_printf (_("Rolled back batch %s: %d assets, %d cables and %d edges deleted, %d assets restored."),
-                          id,
-                          summary ? (int) json_object_get_int_member_with_default (summary, "assets_deleted", 0) : 0,
-                          summary ? (int) json_object_get_int_member_with_default (summary, "cables_deleted", 0) : 0,
-                          summary ? (int) json_object_get_int_member_with_default (summary, "edges_deleted", 0) : 0,
-                          summary ? (int) json_object_get_int_member_with_default (summary, "assets_restored", 0) : 0);
+  counts = syn_format_rollback_summary (summary);
+  /* Translators: the answer of a rollback: batch id, then what it did ("2 assets deleted and 1 asset restored") */
+  text = g_strdup_printf (_("Rolled back batch %s: %s."), id, counts);
   /* the rollback is undone by redoing its own batch: offered at once */
   {
     const char *rollback_id = syn_json_get_string (o, "rollback_correlation_id");

@@ -12,6 +12,7 @@
 #include "core/syn-json.h"
 #include "core/syn-time.h"
 #include "core/syn-vocabulary.h"
+#include "engine/syn-batch-id.h"
 #include "syn-rollback-dialog.h"
 #include "syn-json-item.h"
 #include "syn-timeline-row.h"
@@ -211,10 +212,12 @@ build_query (SynTimelineView *self, gboolean with_dates, GError **error)
     {
       g_autofree char *id = g_strstrip (g_strdup (batch));
 
-      if (!syn_uuid_is_valid (id))
+      /* the backend finds the one batch a short id names, or says why not */
+      if (!syn_batch_id_is_valid (id))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("“%s” is not a batch id (a correlation id such as 3d3f36c6-6145-4172-8cde-915faccc7abb)"), id);
+                       _("“%s” is not a batch id: give it whole, or 8 or more of its hex digits (as the rows show them)"),
+                       id);
           return NULL;
         }
       json_object_set_string_member (query, "correlation_id", id);

@@ -148,21 +148,33 @@ on_import_done (SynImportDialog *dialog, JsonNode *answer, SynWindow *self)
   JsonArray *errors = json_object_get_array_member (o, "errors");
   g_autoptr(GString) text = g_string_new (NULL);
 
-  if (g_strcmp0 (syn_json_get_string (o, "mode"), "revision") == 0)
-    /* Translators: the result of the import of a revised asset list */
-    g_string_printf (text, _("Revision imported: %d created, %d updated, %d unchanged, %d missing (%d deleted), "
-                             "%d rows skipped."),
-                     (int) json_object_get_int_member_with_default (o, "created", 0),
-                     (int) json_object_get_int_member_with_default (o, "updated", 0),
-                     (int) json_object_get_int_member_with_default (o, "unchanged", 0),
-                     (int) json_object_get_int_member_with_default (o, "missing", 0),
-                     (int) json_object_get_int_member_with_default (o, "deleted", 0),
-                     (int) json_object_get_int_member_with_default (o, "skipped", 0));
-  else
-    /* Translators: the result of a CSV import */
-    g_string_printf (text, _("Imported %d assets, skipped %d rows."),
-                     (int) json_object_get_int_member_with_default (o, "imported", 0),
-                     (int) json_object_get_int_member_with_default (o, "skipped", 0));
+  {
+    int skipped = (int) json_object_get_int_member_with_default (o, "skipped", 0);
+    g_autofree char *rows = NULL;
+
+    if (g_strcmp0 (syn_json_get_string (o, "mode"), "revision") == 0)
+      {
+        rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row skipped", "%d rows skipped", skipped), skipped);
+        /* Translators: the result of the import of a revised asset list; the last %s is "2 rows skipped" */
+        g_string_printf (text, _("Revision imported: %d created, %d updated, %d unchanged, %d missing (%d deleted), "
+                                 "%s."),
+                         (int) json_object_get_int_member_with_default (o, "created", 0),
+                         (int) json_object_get_int_member_with_default (o, "updated", 0),
+                         (int) json_object_get_int_member_with_default (o, "unchanged", 0),
+                         (int) json_object_get_int_member_with_default (o, "missing", 0),
+                         (int) json_object_get_int_member_with_default (o, "deleted", 0), rows);
+      }
+    else
+      {
+        int imported = (int) json_object_get_int_member_with_default (o, "imported", 0);
+        g_autofree char *assets = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d asset", "%d assets", imported),
+                                                   imported);
+
+        rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row", "%d rows", skipped), skipped);
+        /* Translators: the result of a CSV import: "12 assets", "1 row" */
+        g_string_printf (text, _("Imported %s, skipped %s."), assets, rows);
+      }
+  }
   for (guint i = 0; errors && i < json_array_get_length (errors) && i < 5; i++)
     {
       JsonObject *e = json_array_get_object_element (errors, i);

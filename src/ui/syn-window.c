@@ -214,8 +214,13 @@ syn_window_open_local (SynWindow *self, const char *db_uri, GError **error)
 
   g_return_val_if_fail (SYN_IS_WINDOW (self), FALSE);
 
+  /* the default database's folder is made; a given path's must exist */
   if (db_uri == NULL)
-    db_uri = default_path = syn_store_default_path ();
+    {
+      db_uri = default_path = syn_store_default_path ();
+      if (!syn_store_make_default_folder (error))
+        return FALSE;
+    }
   backend = syn_local_backend_new (db_uri, error);
   if (backend == NULL)
     return FALSE;

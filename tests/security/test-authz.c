@@ -127,6 +127,10 @@ static const Row rows[] = {
   { "GET", "api/v1/events/timeline", "/api/v1/events/timeline?project_id={A}", NULL, PROJECT_READ },
   { "GET", "api/v1/events/assets/{asset_id}/history", "/api/v1/events/assets/{asset}/history?project_id={A}", NULL,
     PROJECT_READ },
+  /* a cable of no events has an empty history, answered all the same */
+  { "GET", "api/v1/events/cables/{cable_id}/history",
+    "/api/v1/events/cables/00000000-0000-0000-0000-000000000001/history?project_id={A}", NULL, PROJECT_READ },
+  { "GET", "api/v1/events/tags/{tag}", "/api/v1/events/tags/{tag}?project_id={A}", NULL, PROJECT_READ },
 };
 
 static const Row ws_rows[] = {

@@ -340,6 +340,9 @@ baseline_value (Fixture *f, const SynApiRoute *route, const char *name)
     return g_strdup (f->project_a);
   if (g_str_equal (name, "asset_id"))
     return g_strdup (f->asset_a);
+  /* no cable of that id: an empty history, a well-formed request all the same */
+  if (g_str_equal (name, "cable_id"))
+    return g_strdup ("00000000-0000-0000-0000-000000000001");
   if (g_str_equal (name, "tag"))
     return escape (f->tag_a);
   if (g_str_equal (name, "rule_id"))
