@@ -113,12 +113,7 @@ sample_params (const SynApiRoute *route)
       }
   if (query[0] != NULL && query[0][0] != '\0')
     json_object_set_string_member (params, query[0], sample_value (query[0]));
-  if (route->fixed != NULL)
-    {
-      g_auto(GStrv) fixed = g_strsplit (route->fixed, "=", 2);
-
-      json_object_set_string_member (params, fixed[0], fixed[1]);
-    }
+  syn_api_route_take_fixed (route, params);
   if (route->implied != NULL)
     json_object_set_string_member (params, route->implied, "implied");
   switch (route->body)

@@ -848,8 +848,7 @@ route_params (const SynApiRoute *route, const RouteValues *v)
     json_object_set_string_member (params, "execution_id", v->execution_id);
   if (syn_api_route_takes_query (route, "correlation_id"))
     json_object_set_string_member (params, "correlation_id", v->correlation_id);
-  if (route->fixed != NULL)
-    json_object_set_boolean_member (params, "library", TRUE);
+  syn_api_route_take_fixed (route, params);
   if (route->body == SYN_BODY_CSV)
     json_object_set_string_member (params, "csv", "TAG,TYPE\nT-9,TANK\n");
   if (route->body == SYN_BODY_RULE)

@@ -11,8 +11,11 @@
 #include "syn-api-routes.h"
 
 #define PAGE "page,limit"
-#define TIMELINE_QUERY "project_id,asset_id,rule_id,discipline,event_types,correlation_id," \
-                       "from_date,to_date,include_rolled_back," PAGE
+#define TIMELINE_FILTERS "project_id,asset_id,rule_id,discipline,event_types,correlation_id," \
+                         "from_date,to_date,include_rolled_back"
+#define TIMELINE_QUERY TIMELINE_FILTERS "," PAGE
+#define CABLE_FILTERS "tag,type,area,discipline,where,sort"
+#define ASSET_FILTERS CABLE_FILTERS ",q"
 
 #define NONE     SYN_API_ROLE_NONE
 #define VIEWER   SYN_API_ROLE_VIEWER
@@ -50,8 +53,8 @@ const SynApiRoute syn_api_routes[] = {
   { "POST", "api/v1/projects/{project_id}/repair", SYN_OP_REPAIR, "", "dry_run", SYN_BODY_JSON, 200, ENGINEER,
     .project = 1, .writes = 1 },
 
-  { "GET", "api/v1/projects/{project_id}/assets", SYN_OP_LIST_ASSETS, "type,q," PAGE, NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/assets", SYN_OP_LIST_ASSETS, ASSET_FILTERS "," PAGE, NULL, SYN_BODY_NONE, 200,
+    VIEWER, .project = 1 },
   { "POST", "api/v1/projects/{project_id}/assets", SYN_OP_CREATE_ASSET, "", NULL, SYN_BODY_JSON, 201, ENGINEER,
     .project = 1, .writes = 1 },
   { "GET", "api/v1/projects/{project_id}/assets/by-tag/{tag}", SYN_OP_GET_ASSET, "", NULL, SYN_BODY_NONE, 200, VIEWER,
@@ -68,8 +71,20 @@ const SynApiRoute syn_api_routes[] = {
     SYN_BODY_JSON, 200, ENGINEER, .project = 1, .writes = 1 },
   { "POST", "api/v1/projects/{project_id}/import", SYN_OP_IMPORT_CSV, "strict,mode,dry_run,delete_missing", NULL,
     SYN_BODY_CSV, 200, ENGINEER, .project = 1, .writes = 1 },
-  { "GET", "api/v1/projects/{project_id}/cables", SYN_OP_LIST_CABLES, PAGE, NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/cables", SYN_OP_LIST_CABLES, CABLE_FILTERS "," PAGE, NULL, SYN_BODY_NONE, 200,
+    VIEWER, .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/relations", SYN_OP_ASSET_RELATIONS, "", NULL,
+    SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+  /* exports: the whole (filtered) list as a file; the list routes give the
+   * same for "Accept: text/csv" */
+  { "GET", "api/v1/projects/{project_id}/cables.csv", SYN_OP_EXPORT, CABLE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
+    .fixed = "kind=cables,format=csv", .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/cables.json", SYN_OP_EXPORT, CABLE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
+    .fixed = "kind=cables,format=json", .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/assets.csv", SYN_OP_EXPORT, ASSET_FILTERS ",properties", NULL, SYN_BODY_NONE,
+    200, VIEWER, .fixed = "kind=assets,format=csv", .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/assets.json", SYN_OP_EXPORT, ASSET_FILTERS ",properties", NULL,
+    SYN_BODY_NONE, 200, VIEWER, .fixed = "kind=assets,format=json", .project = 1 },
 
   { "GET", "api/v1/projects/{project_id}/rules", SYN_OP_LIST_RULES, "", NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
   { "POST", "api/v1/projects/{project_id}/rules", SYN_OP_SAVE_RULE, "", NULL, SYN_BODY_RULE, 201, ENGINEER,
@@ -97,6 +112,10 @@ const SynApiRoute syn_api_routes[] = {
     .project = 1, .writes = 1 },
 
   { "GET", "api/v1/events/timeline", SYN_OP_TIMELINE, TIMELINE_QUERY, NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+  { "GET", "api/v1/events/timeline.csv", SYN_OP_EXPORT, TIMELINE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
+    .fixed = "kind=timeline,format=csv", .project = 1 },
+  { "GET", "api/v1/events/timeline.json", SYN_OP_EXPORT, TIMELINE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
+    .fixed = "kind=timeline,format=json", .project = 1 },
   { "GET", "api/v1/events/assets/{asset_id}/history", SYN_OP_ASSET_HISTORY, "project_id", NULL, SYN_BODY_NONE, 200,
     VIEWER, .project = 1 },
   { "GET", "api/v1/events/cables/{cable_id}/history", SYN_OP_CABLE_HISTORY, "project_id", NULL, SYN_BODY_NONE, 200,
@@ -253,6 +272,23 @@ syn_api_route_take_path (const SynApiRoute *route, char **segments, JsonObject *
   match_pattern (route->pattern, segments, params);
 }
 
+void
+syn_api_route_take_fixed (const SynApiRoute *route, JsonObject *params)
+{
+  g_auto(GStrv) pairs = NULL;
+
+  g_return_if_fail (route != NULL);
+
+  pairs = g_strsplit (route->fixed ? route->fixed : "", ",", -1);
+  for (guint i = 0; pairs[i]; i++)
+    {
+      g_auto(GStrv) fixed = g_strsplit (pairs[i], "=", 2);
+
+      if (fixed[0] != NULL && fixed[1] != NULL)
+        json_object_set_string_member (params, fixed[0], fixed[1]);
+    }
+}
+
 static gboolean
 is_uuid_param (const char *name)
 {
@@ -322,17 +358,22 @@ route_fits (const SynApiRoute *route, JsonObject *params)
     }
   if (route->fixed != NULL)
     {
-      g_auto(GStrv) fixed = g_strsplit (route->fixed, "=", 2);
-      JsonNode *node = params ? json_object_get_member (params, fixed[0]) : NULL;
-      g_autofree char *text = NULL;
+      g_auto(GStrv) pairs = g_strsplit (route->fixed, ",", -1);
 
-      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-        return FALSE;
-      text = json_node_get_value_type (node) == G_TYPE_BOOLEAN
-             ? g_strdup (json_node_get_boolean (node) ? "true" : "false")
-             : g_strdup (json_node_get_string (node));
-      if (g_strcmp0 (text, fixed[1]) != 0)
-        return FALSE;
+      for (guint i = 0; pairs[i]; i++)
+        {
+          g_auto(GStrv) fixed = g_strsplit (pairs[i], "=", 2);
+          JsonNode *node = params ? json_object_get_member (params, fixed[0]) : NULL;
+          g_autofree char *text = NULL;
+
+          if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+            return FALSE;
+          text = json_node_get_value_type (node) == G_TYPE_BOOLEAN
+                 ? g_strdup (json_node_get_boolean (node) ? "true" : "false")
+                 : g_strdup (json_node_get_string (node));
+          if (g_strcmp0 (text, fixed[1]) != 0)
+            return FALSE;
+        }
     }
   return TRUE;
 }

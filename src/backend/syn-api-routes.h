@@ -38,7 +38,7 @@ typedef struct
   SynApiBody  body;
   guint       status;     /* on success */
   SynApiRole  min_role;
-  const char *fixed;      /* "name=value": a parameter the path stands for (the library's rules) */
+  const char *fixed;      /* "name=value,...": parameters the path stands for (the library's rules, an export's kind) */
   const char *implied;    /* parameters the transport itself carries (the session's token) */
   const char *empty;      /* a 204's answer: {EMPTY: true, LAST PATH PARAMETER: its value} */
   const char *alias;      /* another operation a client calls by this route */
@@ -76,6 +76,9 @@ const SynApiRoute *syn_api_route_match      (const SynApiRoute  *table,
 /* The path parameters of @segments (which match @route) into @params. */
 void               syn_api_route_take_path  (const SynApiRoute  *route,
                                              char              **segments,
+                                             JsonObject         *params);
+/* The parameters @route->fixed stands for, into @params (as strings). */
+void               syn_api_route_take_fixed (const SynApiRoute  *route,
                                              JsonObject         *params);
 gboolean           syn_api_route_takes_query  (const SynApiRoute *route,
                                                const char        *name);

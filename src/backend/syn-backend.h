@@ -32,8 +32,16 @@ typedef enum {
 #define SYN_OP_CABLE_HISTORY   "cable_history"   /* {project_id, cable_id} -> {cable_id, history, total_events} */
 #define SYN_OP_FIND_TAG        "find_tag"        /* {project_id, tag, kind?} -> {tag, entities: [{kind, id, tag, type, deleted, last_seen}]}, deleted ones too, newest first */
 #define SYN_OP_GET_ASSET       "get_asset"       /* {project_id, asset_id} or {project_id, tag} -> asset */
-#define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, type?, q?, page?, limit?} -> {assets, total, page, pages} */
-#define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, page?, limit?} -> {cables, total, page, pages} */
+/* The lists take filters: tag (a pattern: "410-*", "P-?1"; without a
+ * wildcard a prefix), type, area, discipline, where ("hp>100,voltage==600"),
+ * sort (a column or property, "-" first for descending); assets also q (in
+ * the tag or the description). Cables carry from_tag and to_tag; what no
+ * rule made carries created_by_user_id. */
+#define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, filters, page?, limit?} -> {assets, total, page, pages} */
+#define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, filters, page?, limit?} -> {cables, total, page, pages} */
+#define SYN_OP_ASSET_RELATIONS "asset_relations" /* {project_id, asset_id} -> {asset, edges: [{id, relation, direction, asset}], cables} */
+#define SYN_OP_EXPORT          "export"          /* {project_id, kind: cables|assets|timeline, format: csv|json, properties?, the kind's filters}
+                                                  * -> {kind, format, content_type, filename, rows, content} */
 #define SYN_OP_STATE_HASH      "state_hash"      /* {project_id} -> {project_id, state_hash} */
 #define SYN_OP_IMPORT_CSV      "import_csv"      /* {project_id, csv, strict?, mode?, dry_run?, delete_missing?} -> {mode, status, correlation_id, imported, skipped, errors, warnings[, revision: counts and diff]} */
 #define SYN_OP_CREATE_ASSET    "create_asset"    /* {project_id, tag, type, description?, discipline?, area?, properties?} -> asset + correlation_id */
@@ -47,7 +55,8 @@ typedef enum {
 #define SYN_OP_GET_EXECUTION   "get_execution"   /* {execution_id} -> execution */
 #define SYN_OP_LIST_EXECUTIONS "list_executions" /* {project_id, page?, limit?} -> {executions, total, page, pages} */
 #define SYN_OP_EXPLAIN         "explain"         /* {project_id, asset_id} -> {rules, provenance} */
-#define SYN_OP_PROJECT_STATUS  "project_status"  /* {project_id} -> {project_id, up_to_date, rules: [{rule_id, create, update, retract, held, findings}], summary} */
+#define SYN_OP_PROJECT_STATUS  "project_status"  /* {project_id} -> {project_id, up_to_date, rules: [{rule_id, create, update, retract, held, findings}],
+                                                  *  out_of_date: [ids of the assets and cables a run would change], summary} */
 #define SYN_OP_RESET_ASSET     "reset_asset"     /* {project_id, asset_id, properties?, fields?, rules? | all: true} -> asset + correlation_id */
 
 #define SYN_OP_ROLLBACK        "rollback"        /* {project_id, correlation_id, cascade?} -> {status, correlation_id, rollback_correlation_id, rolled_back_events, summary, cascaded} */

@@ -323,20 +323,19 @@ parse_list_param (JsonObject *params, const char *name, GError **error)
   return g_strv_builder_end (builder);
 }
 
-static JsonNode *
-op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
+/* The timeline's filters (the page too, when @page is given) as a query;
+ * @project is set to the project. */
+SynEventQuery *
+_syn_timeline_query_from_params (SynOpContext *ctx, JsonObject *params, SynProject **project, GError **error)
 {
-  g_autoptr(SynProject) project = NULL;
   g_autoptr(SynEventQuery) q = NULL;
-  g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *asset_id, *rule_id, *discipline, *correlation_id;
   g_autofree char *batch = NULL;
-  guint64 page, limit, total = 0;
 
-  if (!(project = _syn_require_project (ctx, params, error)))
+  if (!(*project = _syn_require_project (ctx, params, error)))
     return NULL;
-  q = syn_event_query_new (project->id);
+  q = syn_event_query_new ((*project)->id);
 
   asset_id = _syn_param_string (params, "asset_id", FALSE, &local_error);
   if (!local_error) rule_id = _syn_param_string (params, "rule_id", FALSE, &local_error);
@@ -346,7 +345,6 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   if (!local_error) parse_date_param (params, "from_date", FALSE, &q->has_from_date, &q->from_date, &local_error);
   if (!local_error) parse_date_param (params, "to_date", TRUE, &q->has_to_date, &q->to_date, &local_error);
   if (!local_error) _syn_param_bool (params, "include_rolled_back", FALSE, &q->include_rolled_back, &local_error);
-  if (!local_error) page_params (params, &page, &limit, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -360,9 +358,7 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
     return invalid (error, "discipline: unknown discipline \"%s\"", discipline);
   if (q->has_from_date && q->has_to_date && q->from_date > q->to_date)
     return invalid (error, "from_date: after to_date");
-  if (page > 1 && (page - 1) > G_MAXUINT64 / limit)
-    return invalid (error, "page: too large");
-  if (correlation_id != NULL && !(batch = _syn_resolve_batch (ctx, project, "correlation_id", correlation_id, error)))
+  if (correlation_id != NULL && !(batch = _syn_resolve_batch (ctx, *project, "correlation_id", correlation_id, error)))
     return NULL;
 
   if (asset_id != NULL)
@@ -374,6 +370,22 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   q->rule_id = g_strdup (rule_id);
   q->discipline = g_strdup (syn_discipline_canonical (discipline));
   q->correlation_id = g_steal_pointer (&batch);
+  return g_steal_pointer (&q);
+}
+
+static JsonNode *
+op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(SynEventQuery) q = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  guint64 page, limit, total = 0;
+
+  if (!(q = _syn_timeline_query_from_params (ctx, params, &project, error)) ||
+      !page_params (params, &page, &limit, error))
+    return NULL;
+  if (page > 1 && (page - 1) > G_MAXUINT64 / limit)
+    return invalid (error, "page: too large");
   q->limit = (guint) limit;
   q->offset = (page - 1) * limit;
 
@@ -487,48 +499,6 @@ op_get_asset (SynOpContext *ctx, JsonObject *params, GError **error)
 }
 
 static JsonNode *
-op_list_assets (SynOpContext *ctx, JsonObject *params, GError **error)
-{
-  g_autoptr(SynProject) project = NULL;
-  g_autoptr(GPtrArray) assets = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *type, *search = NULL;
-  guint64 page = 1, limit = DEFAULT_PAGE_LIMIT, total = 0;
-
-  if (!(project = _syn_require_project (ctx, params, error)))
-    return NULL;
-  type = _syn_param_string (params, "type", FALSE, &local_error);
-  if (!local_error) search = _syn_param_string (params, "q", FALSE, &local_error);
-  if (!local_error) page_params (params, &page, &limit, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  assets = syn_store_list_assets (ctx->store, project->id, type, search, (page - 1) * limit,
-                                  (guint) limit, &total, error);
-  if (assets == NULL)
-    return NULL;
-  return _syn_page_answer ("assets", assets, (gpointer) syn_asset_to_json, total, page, limit);
-}
-
-static JsonNode *
-op_list_cables (SynOpContext *ctx, JsonObject *params, GError **error)
-{
-  g_autoptr(SynProject) project = NULL;
-  g_autoptr(GPtrArray) cables = NULL;
-  guint64 page = 1, limit = DEFAULT_PAGE_LIMIT, total = 0;
-
-  if (!(project = _syn_require_project (ctx, params, error)) ||
-      !page_params (params, &page, &limit, error))
-    return NULL;
-  cables = syn_store_list_cables (ctx->store, project->id, (page - 1) * limit, (guint) limit, &total, error);
-  if (cables == NULL)
-    return NULL;
-  return _syn_page_answer ("cables", cables, (gpointer) syn_cable_to_json, total, page, limit);
-}
-
-static JsonNode *
 op_state_hash (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
@@ -554,8 +524,6 @@ const SynOpEntry _syn_ops_core[] = {
   { SYN_OP_CABLE_HISTORY, op_cable_history },
   { SYN_OP_FIND_TAG, op_find_tag },
   { SYN_OP_GET_ASSET, op_get_asset },
-  { SYN_OP_LIST_ASSETS, op_list_assets },
-  { SYN_OP_LIST_CABLES, op_list_cables },
   { SYN_OP_STATE_HASH, op_state_hash },
   { NULL, NULL }
 };
@@ -565,7 +533,7 @@ _syn_local_ops_lookup (const char *op)
 {
   static const SynOpEntry * const tables[] = {
     _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules,
-    _syn_ops_sessions, _syn_ops_users, _syn_ops_members, _syn_ops_feed, _syn_ops_integrity,
+    _syn_ops_sessions, _syn_ops_users, _syn_ops_members, _syn_ops_feed, _syn_ops_integrity, _syn_ops_lists,
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)

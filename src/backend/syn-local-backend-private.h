@@ -32,6 +32,7 @@ extern const SynOpEntry _syn_ops_users[];     /* syn-local-backend-users.c */
 extern const SynOpEntry _syn_ops_members[];   /* syn-local-backend-members.c: membership, access */
 extern const SynOpEntry _syn_ops_feed[];      /* syn-local-backend-feed.c: events after a position */
 extern const SynOpEntry _syn_ops_integrity[]; /* syn-local-backend-integrity.c: verify and repair */
+extern const SynOpEntry _syn_ops_lists[];     /* syn-local-backend-lists.c: asset and cable lists, relations, exports */
 
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
 
@@ -122,6 +123,11 @@ char       *_syn_resolve_batch         (SynOpContext *ctx,
 SynUser    *_syn_require_user          (SynOpContext *ctx,
                                         const char  *username,
                                         GError     **error);
+/* The timeline's filters (not its page) from the operation's parameters. */
+SynEventQuery *_syn_timeline_query_from_params (SynOpContext *ctx,
+                                                JsonObject   *params,
+                                                SynProject  **project,
+                                                GError      **error);
 JsonNode   *_syn_page_answer           (const char  *items_name,
                                         GPtrArray   *items,
                                         JsonNode  *(*to_json) (gpointer),

@@ -125,6 +125,28 @@ call_data_free (CallData *cd)
   g_free (cd);
 }
 
+/* An export comes as the file itself: the answer the local backend gives. */
+static JsonNode *
+export_answer (CallData *cd, GBytes *body)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (cd->msg);
+  const char *type = soup_message_headers_get_one (headers, "Content-Type");
+  const char *rows = soup_message_headers_get_one (headers, "X-Synapse-Rows");
+  const char *disposition = soup_message_headers_get_one (headers, "Content-Disposition");
+  const char *name = disposition ? strstr (disposition, "filename=\"") : NULL;
+  g_autofree char *filename = name ? g_strndup (name + 10, strcspn (name + 10, "\"")) : NULL;
+  g_autofree char *content = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  JsonObject *o = json_object_new ();
+
+  syn_json_set_string_or_null (o, "kind", syn_json_get_string (cd->params, "kind"));
+  syn_json_set_string_or_null (o, "format", syn_json_get_string (cd->params, "format"));
+  syn_json_set_string_or_null (o, "content_type", type);
+  syn_json_set_string_or_null (o, "filename", filename);
+  json_object_set_int_member (o, "rows", rows ? g_ascii_strtoll (rows, NULL, 10) : 0);
+  json_object_set_string_member (o, "content", content);
+  return syn_json_node_new_object (o);
+}
+
 static void
 on_sent (GObject *object, GAsyncResult *result, gpointer data)
 {
@@ -160,6 +182,8 @@ on_sent (GObject *object, GAsyncResult *result, gpointer data)
 
       answer = syn_api_route_empty_answer (cd->route, cd->params, correlation_id);
     }
+  else if (g_str_equal (cd->op, SYN_OP_EXPORT))
+    answer = export_answer (cd, body);
   else
     {
       answer = syn_json_parse (g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), &error);

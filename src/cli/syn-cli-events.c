@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "syn-cli-private.h"
 
@@ -72,33 +73,98 @@ print_event_line (JsonObject *event, gboolean with_batch)
   printf ("\n");
 }
 
+void
+_syn_cli_timeline_filters_clear (SynCliTimelineFilters *f)
+{
+  g_clear_pointer (&f->asset, g_free);
+  g_clear_pointer (&f->rule, g_free);
+  g_clear_pointer (&f->discipline, g_free);
+  g_clear_pointer (&f->event_types, g_free);
+  g_clear_pointer (&f->batch, g_free);
+  g_clear_pointer (&f->from, g_free);
+  g_clear_pointer (&f->to, g_free);
+}
+
+/* The options of `synapse timeline`'s filters, for `timeline` and `export timeline`. */
+GOptionEntry *
+_syn_cli_timeline_filter_entries (SynCliTimelineFilters *f)
+{
+  GOptionEntry entries[] = {
+    { "asset", 0, 0, G_OPTION_ARG_STRING, &f->asset, "Events of the asset with this tag", "TAG" },
+    { "rule", 0, 0, G_OPTION_ARG_STRING, &f->rule, "Events of this rule", "ID" },
+    { "discipline", 0, 0, G_OPTION_ARG_STRING, &f->discipline, "Events of this discipline", "D" },
+    { "event-types", 0, 0, G_OPTION_ARG_STRING, &f->event_types, "Comma-separated event types", "A,B" },
+    { "batch", 0, 0, G_OPTION_ARG_STRING, &f->batch, "Events of one batch (its id, or 8 or more hex digits of its start or end)", "BATCH" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &f->from, "From this date or time (ISO 8601, inclusive)", "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &f->to, "Up to this date or time (ISO 8601, inclusive)", "DATE" },
+    { "include-rolled-back", 0, 0, G_OPTION_ARG_NONE, &f->include_rolled_back, "Show rolled-back events too", NULL },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+/* The filters as the timeline operation's parameters (the asset by its tag). */
+gboolean
+_syn_cli_timeline_filter_params (SynCliTimelineFilters *f, SynBackend *backend, const char *project_id,
+                                 JsonObject *params, GError **error)
+{
+  json_object_set_string_member (params, "project_id", project_id);
+  if (f->asset != NULL)
+    {
+      g_autoptr(JsonObject) a = _syn_cli_resolve_asset (backend, project_id, f->asset, error);
+
+      if (a == NULL)
+        return FALSE;
+      json_object_set_string_member (params, "asset_id", syn_json_get_string (a, "id"));
+    }
+  if (f->rule) json_object_set_string_member (params, "rule_id", f->rule);
+  if (f->discipline) json_object_set_string_member (params, "discipline", f->discipline);
+  if (f->event_types) json_object_set_string_member (params, "event_types", f->event_types);
+  if (f->batch) json_object_set_string_member (params, "correlation_id", f->batch);
+  if (f->from) json_object_set_string_member (params, "from_date", f->from);
+  if (f->to) json_object_set_string_member (params, "to_date", f->to);
+  json_object_set_boolean_member (params, "include_rolled_back", f->include_rolled_back);
+  return TRUE;
+}
+
+/* @a and @b into one NULL-terminated array (for GOptionContext). */
+GOptionEntry *
+_syn_cli_join_entries (const GOptionEntry *a, const GOptionEntry *b)
+{
+  guint na = 0, nb = 0;
+  GOptionEntry *all;
+
+  while (a[na].long_name != NULL)
+    na++;
+  while (b[nb].long_name != NULL)
+    nb++;
+  all = g_new0 (GOptionEntry, na + nb + 1);
+  memcpy (all, a, na * sizeof *a);
+  memcpy (all + na, b, nb * sizeof *b);
+  return all;
+}
+
 int
 _syn_cli_timeline (int argc, char **argv)
 {
   g_auto(SynCliCommon) common = { 0 };
-  g_autofree char *project = NULL, *asset = NULL, *rule = NULL, *discipline = NULL;
-  g_autofree char *event_types = NULL, *batch = NULL, *from = NULL, *to = NULL;
+  g_auto(SynCliTimelineFilters) filters = { 0 };
+  g_autofree char *project = NULL;
   g_autofree char *project_id = NULL;
-  gboolean include_rolled_back = FALSE;
   int page = 1, limit = 50;
   g_autoptr(GError) error = NULL;
   g_autoptr(SynBackend) backend = NULL;
   g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(JsonNode) answer = NULL;
-  GOptionEntry entries[] = {
+  GOptionEntry own[] = {
     { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
-    { "asset", 0, 0, G_OPTION_ARG_STRING, &asset, "Events of the asset with this tag", "TAG" },
-    { "rule", 0, 0, G_OPTION_ARG_STRING, &rule, "Events of this rule", "ID" },
-    { "discipline", 0, 0, G_OPTION_ARG_STRING, &discipline, "Events of this discipline", "D" },
-    { "event-types", 0, 0, G_OPTION_ARG_STRING, &event_types, "Comma-separated event types", "A,B" },
-    { "batch", 0, 0, G_OPTION_ARG_STRING, &batch, "Events of one batch (its id, or 8 or more hex digits of its start or end)", "BATCH" },
-    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "From this date or time (ISO 8601, inclusive)", "DATE" },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Up to this date or time (ISO 8601, inclusive)", "DATE" },
-    { "include-rolled-back", 0, 0, G_OPTION_ARG_NONE, &include_rolled_back, "Show rolled-back events too", NULL },
     { "page", 0, 0, G_OPTION_ARG_INT, &page, "Page number (from 1)", "N" },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Events per page (1-500)", "N" },
     { NULL }
   };
+  g_autofree GOptionEntry *filter_entries = _syn_cli_timeline_filter_entries (&filters);
+  g_autofree GOptionEntry *entries = _syn_cli_join_entries (own, filter_entries);
   JsonArray *events;
   int ret = 0;
 
@@ -109,25 +175,9 @@ _syn_cli_timeline (int argc, char **argv)
   if (argc > 1)
     return _syn_cli_usage_error ("timeline: unexpected argument");
   if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+      !(project_id = _syn_cli_resolve_project (backend, project, &error)) ||
+      !_syn_cli_timeline_filter_params (&filters, backend, project_id, params, &error))
     return _syn_cli_fail (error);
-
-  json_object_set_string_member (params, "project_id", project_id);
-  if (asset != NULL)
-    {
-      g_autoptr(JsonObject) a = _syn_cli_resolve_asset (backend, project_id, asset, &error);
-
-      if (a == NULL)
-        return _syn_cli_fail (error);
-      json_object_set_string_member (params, "asset_id", syn_json_get_string (a, "id"));
-    }
-  if (rule) json_object_set_string_member (params, "rule_id", rule);
-  if (discipline) json_object_set_string_member (params, "discipline", discipline);
-  if (event_types) json_object_set_string_member (params, "event_types", event_types);
-  if (batch) json_object_set_string_member (params, "correlation_id", batch);
-  if (from) json_object_set_string_member (params, "from_date", from);
-  if (to) json_object_set_string_member (params, "to_date", to);
-  json_object_set_boolean_member (params, "include_rolled_back", include_rolled_back);
   json_object_set_int_member (params, "page", page);
   json_object_set_int_member (params, "limit", limit);
 

@@ -64,6 +64,30 @@ JsonObject *_syn_cli_resolve_asset   (SynBackend *backend, const char *project_i
 int         _syn_cli_asset_op        (int *argc, char ***argv, const char *command, const char *summary,
                                       const char *op, JsonObject **out_asset, JsonNode **out_answer);
 
+/* The filters of `synapse timeline` (syn-cli-events.c), shared with `synapse export timeline`. */
+typedef struct
+{
+  char     *asset;
+  char     *rule;
+  char     *discipline;
+  char     *event_types;
+  char     *batch;
+  char     *from;
+  char     *to;
+  gboolean  include_rolled_back;
+} SynCliTimelineFilters;
+
+void          _syn_cli_timeline_filters_clear  (SynCliTimelineFilters *filters);
+GOptionEntry *_syn_cli_timeline_filter_entries (SynCliTimelineFilters *filters);
+gboolean      _syn_cli_timeline_filter_params  (SynCliTimelineFilters *filters,
+                                                SynBackend            *backend,
+                                                const char            *project_id,
+                                                JsonObject            *params,
+                                                GError               **error);
+GOptionEntry *_syn_cli_join_entries            (const GOptionEntry    *a,
+                                                const GOptionEntry    *b);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SynCliTimelineFilters, _syn_cli_timeline_filters_clear)
+
 int _syn_cli_project    (int argc, char **argv);  /* syn-cli-project.c */
 int _syn_cli_timeline   (int argc, char **argv);  /* syn-cli-events.c */
 int _syn_cli_history    (int argc, char **argv);
@@ -79,6 +103,7 @@ int _syn_cli_rules      (int argc, char **argv);  /* syn-cli-rules.c */
 int _syn_cli_demo       (int argc, char **argv);  /* syn-cli-demo.c */
 int _syn_cli_explain    (int argc, char **argv);  /* syn-cli-explain.c */
 int _syn_cli_status     (int argc, char **argv);  /* syn-cli-status.c */
+int _syn_cli_export     (int argc, char **argv);  /* syn-cli-export.c */
 int _syn_cli_serve      (int argc, char **argv);  /* syn-cli-server.c */
 int _syn_cli_user       (int argc, char **argv);
 int _syn_cli_member     (int argc, char **argv);

@@ -28,6 +28,7 @@ static const SynCliEntry commands[] = {
   { "redo", "Apply a rolled-back batch again (undo a rollback)", _syn_cli_redo },
   { "verify", "Check a project's database: no reference to a missing asset, ...", _syn_cli_verify },
   { "repair", "Delete what refers to missing assets, as a batch of events", _syn_cli_repair },
+  { "export", "Write the cable schedule, the asset list or the timeline as CSV or JSON", _syn_cli_export },
   { "explain", "Why each rule did or didn't fire on an asset; who set each property", _syn_cli_explain },
   { "serve", "Run the team server (REST and WebSocket API)", _syn_cli_serve },
   { "user", "Add users, change passwords, list users", _syn_cli_user },

@@ -61,6 +61,7 @@ typedef struct
   guint         items_done;
   gboolean      count_only;
   GHashTable   *report;     /* rule id -> JsonObject {create, update, retract, held, findings} */
+  GHashTable   *stale;      /* with a report: the ids of the assets and cables a run would change */
 } Apply;
 
 static void
@@ -440,6 +441,12 @@ compare_items (gconstpointer pa, gconstpointer pb)
 }
 
 static int
+compare_ids (const void *pa, const void *pb)
+{
+  return strcmp (*(const char * const *) pa, *(const char * const *) pb);
+}
+
+static int
 compare_ops (gconstpointer pa, gconstpointer pb)
 {
   const Op *x = *(Op **) pa;
@@ -672,8 +679,10 @@ report_for (Apply *a, SynPair *pair)
   return o;
 }
 
+/* @entity_id: what the change is to (NULL for findings and holds); with
+ * the pair's source, it is out of date: a run would change it. */
 static void
-report_add (Apply *a, SynPair *pair, const char *what)
+report_add (Apply *a, SynPair *pair, const char *what, const char *entity_id)
 {
   JsonObject *o;
 
@@ -681,6 +690,13 @@ report_add (Apply *a, SynPair *pair, const char *what)
     return;
   o = report_for (a, pair);
   json_object_set_int_member (o, what, json_object_get_int_member (o, what) + 1);
+  if (a->stale != NULL && !g_str_equal (what, "held"))
+    {
+      if (pair->source_id != NULL)
+        g_hash_table_add (a->stale, g_strdup (pair->source_id));
+      if (entity_id != NULL)
+        g_hash_table_add (a->stale, g_strdup (entity_id));
+    }
 }
 
 /* ------------------------------------------------------------------------- */
@@ -795,7 +811,7 @@ delete_edge (Apply *a, SynPair *pair, SynEdge *edge, const char *cause, GError *
     return TRUE;
   g_hash_table_add (a->gone, g_strdup (edge->id));
   a->run->retracted_edges++;
-  report_add (a, pair, "retract");
+  report_add (a, pair, "retract", edge->id);
   if (a->count_only)
     return TRUE;
   event = syn_batch_delete_edge (a->run->batch, edge, pair->rule_id, cause, error);
@@ -813,7 +829,7 @@ delete_cable (Apply *a, SynPair *pair, SynCable *cable, const char *cause, GErro
   if (g_strcmp0 (g_hash_table_lookup (a->cable_tags, cable->tag), cable->id) == 0)
     g_hash_table_remove (a->cable_tags, cable->tag);
   a->run->retracted_cables++;
-  report_add (a, pair, "retract");
+  report_add (a, pair, "retract", cable->id);
   send_action (a, pair, "RETRACTED", cable->id, cable->tag, "CABLE", NULL);
   if (a->count_only)
     return TRUE;
@@ -847,7 +863,7 @@ delete_running_asset (Apply *a, SynPair *pair, const char *id, const char *cause
   if (g_strcmp0 (g_hash_table_lookup (a->asset_tags, asset->tag), id) == 0)
     g_hash_table_remove (a->asset_tags, asset->tag);
   run->retracted_assets++;
-  report_add (a, pair, "retract");
+  report_add (a, pair, "retract", id);
   send_action (a, pair, "RETRACTED", asset->id, asset->tag, asset->type, NULL);
   if (!a->count_only && !(event = syn_batch_delete_asset (run->batch, asset, pair->rule_id, cause, error)))
     return FALSE;
@@ -904,7 +920,7 @@ write_op (Apply *a, SynPair *pair, Op *op, const char *cause, gboolean *created_
         g_hash_table_insert (a->asset_tags, g_strdup (asset->tag), g_strdup (asset->id));
         run->created_assets++;
         *created_asset = TRUE;
-        report_add (a, pair, "create");
+        report_add (a, pair, "create", asset->id);
         send_action (a, pair, "CREATED", asset->id, asset->tag, asset->type, NULL);
         if (a->count_only)
           return TRUE;
@@ -947,7 +963,7 @@ write_op (Apply *a, SynPair *pair, Op *op, const char *cause, gboolean *created_
           json_object_remove_member (json_node_get_object (aj), "derivation");
         changed = syn_json_diff_objects (json_node_get_object (bj), json_node_get_object (aj));
         run->updated_assets++;
-        report_add (a, pair, "update");
+        report_add (a, pair, "update", current->id);
         if (json_object_get_size (changed) > 0)
           send_action (a, pair, "UPDATED", current->id, current->tag, current->type, changed);
         if (a->count_only)
@@ -962,7 +978,7 @@ write_op (Apply *a, SynPair *pair, Op *op, const char *cause, gboolean *created_
 
         g_hash_table_insert (a->cable_tags, g_strdup (derived->tag), g_strdup (derived->id));
         run->created_cables++;
-        report_add (a, pair, "create");
+        report_add (a, pair, "create", derived->id);
         send_action (a, pair, "CREATED", derived->id, derived->tag, "CABLE", NULL);
         if (a->count_only)
           return TRUE;
@@ -990,7 +1006,7 @@ write_op (Apply *a, SynPair *pair, Op *op, const char *cause, gboolean *created_
             g_hash_table_insert (a->cable_tags, g_strdup (derived->tag), g_strdup (op->id));
           }
         run->updated_cables++;
-        report_add (a, pair, "update");
+        report_add (a, pair, "update", derived->id);
         send_action (a, pair, "UPDATED", derived->id, derived->tag, "CABLE", changed);
         if (a->count_only)
           return TRUE;
@@ -1004,7 +1020,7 @@ write_op (Apply *a, SynPair *pair, Op *op, const char *cause, gboolean *created_
         SynEdge *derived = syn_rule_world_get_edge (run->derived, op->id);
 
         run->created_edges++;
-        report_add (a, pair, "create");
+        report_add (a, pair, "create", derived->id);
         if (a->count_only)
           return TRUE;
         {
@@ -1060,7 +1076,7 @@ write_findings (Apply *a, SynPair *pair, const char *cause_id, const char * cons
       first_id = g_strdup (event->id);
     }
   run->findings_written++;
-  report_add (a, pair, "findings");
+  report_add (a, pair, "findings", NULL);
   if (a->count_only || syn_batch_get_preview (run->batch))
     return TRUE;
   {
@@ -1104,7 +1120,7 @@ report_findings (Apply *a, SynPair *pair)
       const char *severity = syn_json_get_string (finding, "severity");
 
       if (g_strcmp0 (reason, "manual_override") == 0)
-        report_add (a, pair, "held");
+        report_add (a, pair, "held", NULL);
       if (g_strcmp0 (reason, "error") == 0 || g_strcmp0 (reason, "manual_override") == 0)
         {
           /* a rule's errors count as errors whatever their severity (a
@@ -1308,6 +1324,7 @@ apply_clear (Apply *a)
   g_clear_pointer (&a->cable_tags, g_hash_table_unref);
   g_clear_pointer (&a->gone, g_hash_table_unref);
   g_clear_pointer (&a->report, g_hash_table_unref);
+  g_clear_pointer (&a->stale, g_hash_table_unref);
 }
 
 static gboolean
@@ -1458,6 +1475,7 @@ _syn_engine_plan_report (SynEngineRun *run)
 
   apply_init (&a, run, TRUE);
   a.report = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  a.stale = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   apply_all (&a, &error);
   values = g_hash_table_get_values (a.report);
   up_to_date = run->created_assets + run->created_cables + run->created_edges + run->updated_assets +
@@ -1483,6 +1501,17 @@ _syn_engine_plan_report (SynEngineRun *run)
     }
   json_object_set_boolean_member (answer, "up_to_date", up_to_date);
   json_object_set_array_member (answer, "rules", rules);
+  {
+    /* sorted, so the answer is the same from run to run */
+    g_autofree const char **ids = (const char **) g_hash_table_get_keys_as_array (a.stale, NULL);
+    guint n = g_hash_table_size (a.stale);
+    JsonArray *stale = json_array_sized_new (n);
+
+    qsort (ids, n, sizeof (char *), compare_ids);
+    for (guint i = 0; i < n; i++)
+      json_array_add_string_element (stale, ids[i]);
+    json_object_set_array_member (answer, "out_of_date", stale);
+  }
   apply_clear (&a);
   return answer;
 }

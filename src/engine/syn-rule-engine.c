@@ -1176,6 +1176,7 @@ syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
       report = json_object_new ();
       json_object_set_boolean_member (report, "up_to_date", TRUE);
       json_object_set_array_member (report, "rules", json_array_new ());
+      json_object_set_array_member (report, "out_of_date", json_array_new ());
       _syn_engine_report_held (&run, json_object_get_array_member (report, "rules"), FALSE);
       json_object_set_string_member (report, "project_id", run.project->id);
       json_object_set_object_member (report, "summary", g_steal_pointer (&summary));

@@ -353,6 +353,78 @@ on_timeline_head (SynRequest *req, JsonNode *answer, GError *error)
   _syn_server_call (req, SYN_OP_TIMELINE, req->params, on_timeline);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Exports                                                                   */
+
+/* The file itself, not JSON: a spreadsheet or curl -O takes it as it is. */
+static void
+on_exported (SynRequest *req, JsonNode *answer, GError *error)
+{
+  JsonObject *o;
+  SoupMessageHeaders *headers;
+  g_autofree char *disposition = NULL;
+  g_autofree char *rows = NULL;
+  const char *content;
+
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  o = json_node_get_object (answer);
+  content = syn_json_get_string (o, "content");
+  if (!req->gone)
+    {
+      headers = soup_server_message_get_response_headers (req->msg);
+      disposition = g_strdup_printf ("attachment; filename=\"%s\"", syn_json_get_string (o, "filename"));
+      rows = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (o, "rows", 0));
+      soup_message_headers_replace (headers, "Content-Disposition", disposition);
+      soup_message_headers_replace (headers, "X-Synapse-Rows", rows);
+      soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (req->msg, syn_json_get_string (o, "content_type"), SOUP_MEMORY_COPY,
+                                        content ? content : "", content ? strlen (content) : 0);
+    }
+  _syn_server_request_finish (req);
+}
+
+static void
+handle_export (SynRequest *req)
+{
+  syn_api_route_take_fixed (req->route, req->params);
+  _syn_server_call (req, SYN_OP_EXPORT, req->params, on_exported);
+}
+
+/* "Accept: text/csv" (or application/csv) on a list: the whole list as a
+ * file, its filters kept and its page dropped. */
+static gboolean
+export_if_accepted (SynRequest *req, const char *kind)
+{
+  const char *accept = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), "Accept");
+
+  if (accept == NULL || (strstr (accept, "text/csv") == NULL && strstr (accept, "application/csv") == NULL))
+    return FALSE;
+  json_object_remove_member (req->params, "page");
+  json_object_remove_member (req->params, "limit");
+  json_object_set_string_member (req->params, "kind", kind);
+  json_object_set_string_member (req->params, "format", "csv");
+  _syn_server_call (req, SYN_OP_EXPORT, req->params, on_exported);
+  return TRUE;
+}
+
+static void
+handle_list_assets (SynRequest *req)
+{
+  if (!export_if_accepted (req, "assets"))
+    _syn_server_call (req, SYN_OP_LIST_ASSETS, req->params, _syn_server_generic_done);
+}
+
+static void
+handle_list_cables (SynRequest *req)
+{
+  if (!export_if_accepted (req, "cables"))
+    _syn_server_call (req, SYN_OP_LIST_CABLES, req->params, _syn_server_generic_done);
+}
+
 /* Timeline pages are what every GUI reads, again and again: an answer is
  * kept and sent again as long as the project's newest event is the same
  * (every change of its events appends one, in any process), which costs
@@ -360,7 +432,11 @@ on_timeline_head (SynRequest *req, JsonNode *answer, GError *error)
 static void
 handle_timeline (SynRequest *req)
 {
-  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonObject) params = NULL;
+
+  if (export_if_accepted (req, "timeline"))
+    return;
+  params = json_object_new ();
 
   json_object_set_string_member (params, "project_id", req->project_id);
   _syn_server_call (req, SYN_OP_PROJECT_HEAD, params, on_timeline_head);
@@ -452,6 +528,14 @@ static const struct
   { "GET", "api/v1/executions/{execution_id}", handle_get_execution },
   { "POST", "api/v1/rules/execute", handle_execute },
   { "GET", "api/v1/events/timeline", handle_timeline },
+  { "GET", "api/v1/projects/{project_id}/assets", handle_list_assets },
+  { "GET", "api/v1/projects/{project_id}/cables", handle_list_cables },
+  { "GET", "api/v1/projects/{project_id}/cables.csv", handle_export },
+  { "GET", "api/v1/projects/{project_id}/cables.json", handle_export },
+  { "GET", "api/v1/projects/{project_id}/assets.csv", handle_export },
+  { "GET", "api/v1/projects/{project_id}/assets.json", handle_export },
+  { "GET", "api/v1/events/timeline.csv", handle_export },
+  { "GET", "api/v1/events/timeline.json", handle_export },
   { "GET", "ws/execution/{execution_id}", handle_ws_execution },
   { "GET", "ws/projects/{project_id}/events", handle_ws_project },
 };

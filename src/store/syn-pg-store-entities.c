@@ -248,6 +248,82 @@ pg_list_cables (SynStore *store, const char *project_id, guint64 offset, guint l
 }
 
 /* ------------------------------------------------------------------------- */
+/* The asset list and the cable schedule                                     */
+
+#define ASSET_COLS_A "a.id, a.project_id, a.tag, a.type, a.description, a.discipline, a.area, a.properties, " \
+                     "a.created_by_rule_id, a.derivation"
+#define CABLE_COLS_C "c.id, c.project_id, c.tag, c.from_asset_id, c.to_asset_id, c.cable_type, c.voltage, " \
+                     "c.length_m, c.conductor_size, c.flc_a, c.ampacity_a, c.voltage_drop_pct, c.properties, " \
+                     "c.created_by_rule_id, c.derivation"
+
+static PGresult *
+entity_exec (SynPgStore *self, const SynEntityQuery *q, gboolean count, GError **error)
+{
+  g_autoptr(GPtrArray) params = NULL;
+  g_autofree char *sql = _syn_entity_query_sql (q, q->kind == SYN_ENTITY_CABLES ? CABLE_COLS_C : ASSET_COLS_A,
+                                                TRUE, count, &params);
+  g_auto(SynPgParams) p = { 0 };
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      SynSqlParam *param = g_ptr_array_index (params, i);
+
+      if (param->kind == SYN_SQL_TEXT)
+        _syn_pg_add_text (&p, param->text);
+      else if (param->kind == SYN_SQL_INT && param->number < 0)
+        _syn_pg_add_text (&p, NULL);   /* LIMIT NULL: all */
+      else if (param->kind == SYN_SQL_INT)
+        _syn_pg_add_int (&p, (gint64) param->number);
+      else
+        _syn_pg_add_double (&p, param->number);
+    }
+  return _syn_pg_exec (self, sql, &p, TRUE, error);
+}
+
+static void
+keep_text (GHashTable *table, PGresult *res, int row, int key_col, int value_col)
+{
+  if (PQgetisnull (res, row, key_col) || PQgetisnull (res, row, value_col) ||
+      g_hash_table_contains (table, PQgetvalue (res, row, key_col)))
+    return;
+  g_hash_table_insert (table, g_strdup (PQgetvalue (res, row, key_col)), g_strdup (PQgetvalue (res, row, value_col)));
+}
+
+static SynEntityPage *
+pg_query_entities (SynStore *store, const SynEntityQuery *q, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_autoptr(SynEntityPage) page = syn_entity_page_new ();
+  g_autoptr(PGresult) res = NULL;
+  gboolean cable = q->kind == SYN_ENTITY_CABLES;
+
+  if (q->count)
+    {
+      g_autoptr(PGresult) counted = entity_exec (self, q, TRUE, error);
+
+      if (counted == NULL)
+        return NULL;
+      page->total = PQntuples (counted) > 0 ? (guint64) _syn_pg_col_int (counted, 0, 0) : 0;
+    }
+  if (!(res = entity_exec (self, q, FALSE, error)))
+    return NULL;
+  for (int row = 0; row < PQntuples (res); row++)
+    if (cable)
+      {
+        g_ptr_array_add (page->items, read_cable (res, row));
+        keep_text (page->asset_tags, res, row, 3, 15);
+        keep_text (page->asset_tags, res, row, 4, 16);
+        keep_text (page->creators, res, row, 0, 17);
+      }
+    else
+      {
+        g_ptr_array_add (page->items, read_asset (res, row));
+        keep_text (page->creators, res, row, 0, 10);
+      }
+  return g_steal_pointer (&page);
+}
+
+/* ------------------------------------------------------------------------- */
 /* Edges                                                                     */
 
 #define EDGE_COLS "id, project_id, source_asset_id, target_asset_id, relation, created_by_rule_id, derivation"
@@ -527,6 +603,7 @@ _syn_pg_store_entities_iface_init (SynStoreInterface *iface)
   iface->get_cable_by_tag = pg_get_cable_by_tag;
   iface->list_cables = pg_list_cables;
   iface->list_asset_cables = pg_list_asset_cables;
+  iface->query_entities = pg_query_entities;
   iface->insert_edge = pg_insert_edge;
   iface->delete_edge = pg_delete_edge;
   iface->get_edge = pg_get_edge;

@@ -241,6 +241,119 @@ sqlite_list_cables (SynStore *store, const char *project_id, guint64 offset, gui
 }
 
 /* ------------------------------------------------------------------------- */
+/* The asset list and the cable schedule                                     */
+
+#define ASSET_COLS_A "a.id, a.project_id, a.tag, a.type, a.description, a.discipline, a.area, a.properties, " \
+                     "a.created_by_rule_id, a.derivation"
+#define CABLE_COLS_C "c.id, c.project_id, c.tag, c.from_asset_id, c.to_asset_id, c.cable_type, c.voltage, " \
+                     "c.length_m, c.conductor_size, c.flc_a, c.ampacity_a, c.voltage_drop_pct, c.properties, " \
+                     "c.created_by_rule_id, c.derivation"
+
+/* The statement, and (@key) its SQL and parameters as one string. */
+static sqlite3_stmt *
+entity_stmt (SynSqliteStore *self, const SynEntityQuery *q, gboolean count, char **key, GError **error)
+{
+  g_autoptr(GPtrArray) params = NULL;
+  g_autofree char *sql = _syn_entity_query_sql (q, q->kind == SYN_ENTITY_CABLES ? CABLE_COLS_C : ASSET_COLS_A,
+                                                FALSE, count, &params);
+  sqlite3_stmt *stmt = _syn_sqlite_stmt (self, sql, error);
+
+  if (key != NULL)
+    {
+      GString *k = g_string_new (sql);
+
+      for (guint i = 0; i < params->len; i++)
+        {
+          SynSqlParam *param = g_ptr_array_index (params, i);
+
+          g_string_append_printf (k, "\x1f%s\x1f%.17g", param->text ? param->text : "", param->number);
+        }
+      *key = g_string_free (k, FALSE);
+    }
+  for (guint i = 0; stmt != NULL && i < params->len; i++)
+    {
+      SynSqlParam *param = g_ptr_array_index (params, i);
+
+      if (param->kind == SYN_SQL_TEXT)
+        _syn_sqlite_bind_text (stmt, (int) i + 1, param->text);
+      else if (param->kind == SYN_SQL_INT)
+        sqlite3_bind_int64 (stmt, (int) i + 1, (gint64) param->number);
+      else
+        sqlite3_bind_double (stmt, (int) i + 1, param->number);
+    }
+  return stmt;
+}
+
+static void
+keep_text (GHashTable *table, sqlite3_stmt *stmt, int key_col, int value_col)
+{
+  const char *key = (const char *) sqlite3_column_text (stmt, key_col);
+  const char *value = (const char *) sqlite3_column_text (stmt, value_col);
+
+  if (key != NULL && value != NULL && !g_hash_table_contains (table, key))
+    g_hash_table_insert (table, g_strdup (key), g_strdup (value));
+}
+
+static SynEntityPage *
+sqlite_query_entities (SynStore *store, const SynEntityQuery *q, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  g_autoptr(SynEntityPage) page = syn_entity_page_new ();
+  gboolean cable = q->kind == SYN_ENTITY_CABLES;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* a total is counted once while the database stays as it is: a grid
+   * asks for it with every window */
+  if (q->count)
+    {
+      g_autofree char *key = NULL;
+      guint64 *cached;
+
+      if (!(stmt = entity_stmt (self, q, TRUE, &key, error)))
+        return NULL;
+      if (!self->in_transaction && !_syn_sqlite_counts_fresh (self, error))
+        return NULL;
+      cached = self->in_transaction ? NULL : g_hash_table_lookup (self->event_counts, key);
+      if (cached != NULL)
+        page->total = *cached;
+      else
+        {
+          if (!_syn_sqlite_count_rows (self, stmt, &page->total, error))
+            return NULL;
+          if (!self->in_transaction)
+            g_hash_table_insert (self->event_counts, g_steal_pointer (&key), g_memdup2 (&page->total, sizeof page->total));
+        }
+    }
+  if (!(stmt = entity_stmt (self, q, FALSE, NULL, error)))
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (cable)
+        {
+          SynCable *c = read_cable (stmt);
+
+          g_ptr_array_add (page->items, c);
+          keep_text (page->asset_tags, stmt, 3, 15);
+          keep_text (page->asset_tags, stmt, 4, 16);
+          keep_text (page->creators, stmt, 0, 17);
+        }
+      else
+        {
+          g_ptr_array_add (page->items, read_asset (stmt));
+          keep_text (page->creators, stmt, 0, 10);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _syn_sqlite_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&page);
+}
+
+/* ------------------------------------------------------------------------- */
 /* Edges                                                                     */
 
 #define EDGE_COLS "id, project_id, source_asset_id, target_asset_id, relation, created_by_rule_id, derivation"
@@ -527,6 +640,7 @@ _syn_sqlite_store_entities_iface_init (SynStoreInterface *iface)
   iface->get_cable_by_tag = sqlite_get_cable_by_tag;
   iface->list_cables = sqlite_list_cables;
   iface->list_asset_cables = sqlite_list_asset_cables;
+  iface->query_entities = sqlite_query_entities;
   iface->insert_edge = sqlite_insert_edge;
   iface->delete_edge = sqlite_delete_edge;
   iface->get_edge = sqlite_get_edge;

@@ -750,3 +750,11 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->get_derive_mark = sqlite_get_derive_mark;
   iface->set_derive_mark = sqlite_set_derive_mark;
 }
+
+/* The cache of totals, emptied when the database changed since it was
+ * filled: the asset and cable lists keep theirs there too. */
+gboolean
+_syn_sqlite_counts_fresh (SynSqliteStore *self, GError **error)
+{
+  return event_counts_fresh (self, error);
+}

@@ -72,6 +72,9 @@ JsonObject *_syn_sqlite_col_json_object  (sqlite3_stmt *stmt, int idx);
 JsonObject *_syn_sqlite_col_json_object_or_null (sqlite3_stmt *stmt, int idx);
 /* A row of @shape's columns (syn-store-rows.c), as a new object. */
 gpointer    _syn_sqlite_read_row         (sqlite3_stmt *stmt, const SynRowShape *shape);
+/* self->event_counts, emptied when the database changed since it was filled
+ * (syn-sqlite-store-events.c); keys are the count's SQL and parameters. */
+gboolean    _syn_sqlite_counts_fresh     (SynSqliteStore *self, GError **error);
 /* Binds @object's fields as ?1, ?2... in @shape's order. */
 void        _syn_sqlite_bind_row         (sqlite3_stmt *stmt, const SynRowShape *shape, gconstpointer object);
 

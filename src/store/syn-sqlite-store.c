@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "engine/syn-quantity.h"
 #include "syn-sqlite-store-private.h"
 
 #define SCHEMA_RESOURCE_DIR "/org/synapse/Synapse/schema/sqlite/"
@@ -78,6 +79,33 @@ _syn_sqlite_step_done (SynSqliteStore *self, sqlite3_stmt *stmt, GError **error)
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return _syn_sqlite_fail (self, rc, error);
   return TRUE;
+}
+
+/* syn_number(X): the number X is or starts with ("75 HP" -> 75.0), NULL
+ * when none: how the asset and cable lists compare and sort values. It
+ * reads numbers with the engine's scanner, so a filter reads them as a
+ * rule does (PostgreSQL's store says the same with a regular expression). */
+static void
+sql_number (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  double number;
+
+  switch (sqlite3_value_type (argv[0]))
+    {
+    case SQLITE_INTEGER:
+    case SQLITE_FLOAT:
+      sqlite3_result_double (context, sqlite3_value_double (argv[0]));
+      return;
+    case SQLITE_TEXT:
+      if (syn_quantity_scan ((const char *) sqlite3_value_text (argv[0]), &number) != NULL)
+        {
+          sqlite3_result_double (context, number);
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
+    default:
+      sqlite3_result_null (context);
+    }
 }
 
 static gboolean
@@ -359,6 +387,8 @@ syn_sqlite_store_open_full (const char *path, gboolean create, GError **error)
     }
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  sqlite3_create_function_v2 (self->db, "syn_number", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                              NULL, sql_number, NULL, NULL, NULL);
 
   /* The first read tells a database from any other file. FULL makes every
    * committed batch durable across a power cut; batches are large, so the one

@@ -108,4 +108,30 @@ extern const SynRowShape _syn_asset_row;
 extern const SynRowShape _syn_cable_row;
 extern const SynRowShape _syn_edge_row;
 
+/* The asset and cable lists (syn-entity-query.c): one SQL for both stores,
+ * with numbered placeholders ("?1" or "$1") for these parameters. */
+typedef enum {
+  SYN_SQL_TEXT,
+  SYN_SQL_NUMBER,   /* a double */
+  SYN_SQL_INT,      /* a whole number in @number; negative: no limit */
+} SynSqlParamKind;
+
+typedef struct
+{
+  SynSqlParamKind  kind;
+  char            *text;
+  double           number;
+} SynSqlParam;
+
+struct _SynEntityQuery;
+/* SELECT @columns (the entity's, prefixed "a." or "c."), then for cables
+ * the tags of both ends, then the creator of what no rule made; or, with
+ * @count, the number of matches. SQLite needs syn_number() (see
+ * syn-sqlite-store.c). */
+char *_syn_entity_query_sql (const struct _SynEntityQuery *query,
+                             const char                   *columns,
+                             gboolean                      postgres,
+                             gboolean                      count,
+                             GPtrArray                   **params);
+
 G_END_DECLS

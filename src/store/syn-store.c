@@ -298,6 +298,17 @@ syn_store_list_cables (SynStore *self, const char *project_id, guint64 offset, g
   return SYN_STORE_GET_IFACE (self)->list_cables (self, project_id, offset, limit, total, error);
 }
 
+SynEntityPage *
+syn_store_query_entities (SynStore *self, const SynEntityQuery *query, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  if (!syn_entity_query_validate (query, error))
+    return NULL;
+  return SYN_STORE_GET_IFACE (self)->query_entities (self, query, error);
+}
+
 GPtrArray *
 syn_store_list_asset_cables (SynStore *self, const char *project_id, const char *asset_id, GError **error)
 {

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "core/syn-core.h"
+#include "syn-entity-query.h"
 #include "syn-event-query.h"
 
 G_BEGIN_DECLS
@@ -65,6 +66,7 @@ struct _SynStoreInterface
   SynCable *(*get_cable_by_tag) (SynStore *self, const char *project_id, const char *tag, GError **error);
   GPtrArray *(*list_cables) (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
   GPtrArray *(*list_asset_cables) (SynStore *self, const char *project_id, const char *asset_id, GError **error);
+  SynEntityPage *(*query_entities) (SynStore *self, const SynEntityQuery *query, GError **error);
   gboolean (*insert_edge) (SynStore *self, SynEdge *edge, GError **error);
   gboolean (*delete_edge) (SynStore *self, const char *project_id, const char *edge_id, GError **error);
   SynEdge *(*get_edge) (SynStore *self, const char *project_id, const char *edge_id, GError **error);
@@ -183,6 +185,8 @@ SynCable *syn_store_get_cable (SynStore *self, const char *project_id, const cha
 SynCable *syn_store_get_cable_by_tag (SynStore *self, const char *project_id, const char *tag, GError **error);
 /* Ordered by tag; @limit 0 means all. */
 GPtrArray *syn_store_list_cables (SynStore *self, const char *project_id, guint64 offset, guint limit, guint64 *total, GError **error);
+/* A page of the asset list or the cable schedule, filtered and ordered. */
+SynEntityPage *syn_store_query_entities (SynStore *self, const SynEntityQuery *query, GError **error);
 /* The cables from or to one asset, ordered by tag. */
 GPtrArray *syn_store_list_asset_cables (SynStore *self, const char *project_id, const char *asset_id, GError **error);
 gboolean syn_store_insert_edge (SynStore *self, SynEdge *edge, GError **error);

@@ -39,6 +39,7 @@ static const struct {
   { "win.show-view('execution')", { "<Alt>1", NULL } },
   { "win.show-view('timeline')", { "<Alt>2", NULL } },
   { "win.show-view('history')", { "<Alt>3", NULL } },
+  { "win.show-view('assets')", { "<Alt>4", NULL } },
   { "window.close", { "<Control>w", NULL } },
 };
 

@@ -23,6 +23,7 @@ struct _SynProjectStatus
 
   SynProjectState  state;
   JsonObject      *report;          /* the last answer for the project, NULL before one */
+  GHashTable      *out_of_date;     /* its "out_of_date" ids, made when first asked */
   char            *error;
 
   SynBackend      *backend;         /* what to check */
@@ -68,6 +69,7 @@ set_state (SynProjectStatus *self, SynProjectState state, JsonObject *report, co
   if (report != self->report)
     {
       g_clear_pointer (&self->report, json_object_unref);
+      g_clear_pointer (&self->out_of_date, g_hash_table_unref);
       self->report = report ? json_object_ref (report) : NULL;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
     }
@@ -260,6 +262,27 @@ syn_project_status_get_total (SynProjectStatus *self, const char *member)
   return total;
 }
 
+/* Whether a run would change the asset or cable @id (per the last answer). */
+gboolean
+syn_project_status_is_out_of_date (SynProjectStatus *self, const char *id)
+{
+  g_return_val_if_fail (SYN_IS_PROJECT_STATUS (self), FALSE);
+
+  if (id == NULL || self->report == NULL)
+    return FALSE;
+  if (self->out_of_date == NULL)
+    {
+      JsonArray *ids = syn_ui_json_array (self->report, "out_of_date");
+
+      self->out_of_date = g_hash_table_new (g_str_hash, g_str_equal);
+      /* the strings belong to the report, kept as long as the table */
+      for (guint i = 0; ids && i < json_array_get_length (ids); i++)
+        if (json_array_get_string_element (ids, i) != NULL)
+          g_hash_table_add (self->out_of_date, (gpointer) json_array_get_string_element (ids, i));
+    }
+  return g_hash_table_contains (self->out_of_date, id);
+}
+
 /* ------------------------------------------------------------------------- */
 
 SynProjectStatus *
@@ -286,6 +309,7 @@ syn_project_status_finalize (GObject *object)
   SynProjectStatus *self = SYN_PROJECT_STATUS (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->out_of_date, g_hash_table_unref);
   g_clear_pointer (&self->report, json_object_unref);
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->project_id, g_free);

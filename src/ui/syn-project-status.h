@@ -35,5 +35,7 @@ JsonObject       *syn_project_status_get_rule   (SynProjectStatus *self,
                                                  const char       *rule_id);
 gint64            syn_project_status_get_total  (SynProjectStatus *self,
                                                  const char       *member);
+gboolean          syn_project_status_is_out_of_date (SynProjectStatus *self,
+                                                     const char       *id);
 
 G_END_DECLS

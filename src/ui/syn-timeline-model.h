@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "backend/syn-backend.h"
+#include "syn-paged-model.h"
 #include "syn-timeline-batch.h"
 #include "syn-timeline-event.h"
 
@@ -13,7 +14,7 @@ G_BEGIN_DECLS
 
 #define SYN_TYPE_TIMELINE_MODEL (syn_timeline_model_get_type ())
 
-G_DECLARE_FINAL_TYPE (SynTimelineModel, syn_timeline_model, SYN, TIMELINE_MODEL, GObject)
+G_DECLARE_FINAL_TYPE (SynTimelineModel, syn_timeline_model, SYN, TIMELINE_MODEL, SynPagedModel)
 
 #define SYN_TIMELINE_MODEL_PAGE_SIZE 100
 

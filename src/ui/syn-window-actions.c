@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* syn-window-actions.c: the window's actions (win.*): execute and cancel, find, switch views,
- * connect and work offline, new project, import CSV, demo, refresh. */
+ * connect and work offline, new project, import CSV, export the timeline, demo, refresh. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -8,6 +8,7 @@
 
 #include "backend/syn-remote-backend.h"
 #include "core/syn-json.h"
+#include "syn-export-chooser.h"
 #include "syn-import-dialog.h"
 #include "syn-new-project-dialog.h"
 #include "syn-window-private.h"
@@ -21,6 +22,7 @@ _syn_window_update_actions (SynWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-project", has_backend);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-csv", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-timeline", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create-demo", has_backend);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", has_backend);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.work-offline", remote || !has_backend);
@@ -53,6 +55,8 @@ find_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     syn_timeline_view_focus_search (self->timeline_view);
   else if (g_strcmp0 (view, "history") == 0)
     syn_asset_history_view_focus_search (self->history_view);
+  else if (g_strcmp0 (view, "assets") == 0)
+    syn_assets_view_focus_search (self->assets_view);
   else
     syn_execution_panel_focus_search (self->execution_panel);
 }
@@ -270,6 +274,59 @@ import_csv_action (GtkWidget *widget, const char *action_name, GVariant *paramet
 }
 
 /* ------------------------------------------------------------------------- */
+/* Export the timeline                                                       */
+
+static void
+timeline_exported (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint rows = 0;
+
+  if (!syn_export_to_file_finish (result, &rows, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        syn_session_report_error (self->session, _("Could not export the timeline"), error);
+      return;
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u event.", "Exported %u events.", rows), rows);
+  _syn_window_show_message (self, text, FALSE);
+}
+
+/* The timeline with the filters the Timeline view shows. */
+static void
+on_timeline_file (GFile *file, gpointer data)
+{
+  SynWindow *self = data;
+  JsonObject *query = syn_timeline_model_get_query (syn_timeline_view_get_model (self->timeline_view));
+  g_autoptr(JsonObject) params = query ? syn_json_object_copy (query) : json_object_new ();
+
+  if (!json_object_has_member (params, "project_id"))
+    json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (params, "kind", "timeline");
+  json_object_set_string_member (params, "format", "csv");
+  syn_export_to_file_async (syn_session_get_backend (self->session), params, file, self->cancellable,
+                            timeline_exported, g_object_ref (self));
+}
+
+static void
+export_timeline_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+  SynProject *project = syn_session_get_project (self->session);
+  g_autofree char *name = NULL;
+
+  if (project == NULL)
+    return;
+  /* Translators: the file name the timeline export suggests */
+  name = g_strdup_printf (_("%s-timeline.csv"), project->name);
+  g_strdelimit (name, "/\\:", '_');
+  syn_export_chooser_run (GTK_WINDOW (self), _("Export the Timeline"), name, "csv", on_timeline_file,
+                          g_object_ref (self), g_object_unref);
+}
+
+/* ------------------------------------------------------------------------- */
 /* Connect and work offline                                                  */
 
 typedef struct
@@ -410,6 +467,7 @@ _syn_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
   gtk_widget_class_install_action (widget_class, "win.create-demo", NULL, create_demo_action);
   gtk_widget_class_install_action (widget_class, "win.import-csv", NULL, import_csv_action);
+  gtk_widget_class_install_action (widget_class, "win.export-timeline", NULL, export_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "win.work-offline", NULL, work_offline_action);
 }

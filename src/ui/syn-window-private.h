@@ -35,6 +35,7 @@ struct _SynWindow
   SynExecutionPanel    *execution_panel;
   SynTimelineView      *timeline_view;
   SynAssetHistoryView  *history_view;
+  SynAssetsView        *assets_view;
 };
 
 void _syn_window_class_add_actions (GtkWidgetClass *widget_class);

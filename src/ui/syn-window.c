@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* syn-window.c: SynWindow: the project selector, the view switcher and the connection state in the
- * header bar; the execution panel, the timeline and the asset history bound to one SynSession.
+ * header bar; the execution panel, the timeline, the assets and cables and the asset history bound to one
+ * SynSession.
  *
  * Narrower than NARROW_WIDTH (a phone, half a small screen), the view
  * switcher moves to a bar at the bottom and the execution panel shows its
@@ -281,6 +282,13 @@ syn_window_get_history_view (SynWindow *self)
   return self->history_view;
 }
 
+SynAssetsView *
+syn_window_get_assets_view (SynWindow *self)
+{
+  g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
+  return self->assets_view;
+}
+
 /* The message shown in the window's banner, if any. */
 const char *
 syn_window_get_banner (SynWindow *self)
@@ -326,6 +334,7 @@ apply_narrow (gpointer data)
   update_connection_visible (self);
   syn_execution_panel_set_narrow (self->execution_panel, self->narrow);
   syn_asset_history_view_set_narrow (self->history_view, self->narrow);
+  syn_assets_view_set_narrow (self->assets_view, self->narrow);
   return G_SOURCE_REMOVE;
 }
 
@@ -398,6 +407,8 @@ syn_window_dispose (GObject *object)
     syn_timeline_view_set_session (self->timeline_view, NULL);
   if (self->history_view != NULL)
     syn_asset_history_view_set_session (self->history_view, NULL);
+  if (self->assets_view != NULL)
+    syn_assets_view_set_session (self->assets_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_WINDOW);
   if (self->session != NULL)
     syn_session_set_backend (self->session, NULL, FALSE, NULL);
@@ -433,6 +444,7 @@ syn_window_class_init (SynWindowClass *klass)
   g_type_ensure (SYN_TYPE_EXECUTION_PANEL);
   g_type_ensure (SYN_TYPE_TIMELINE_VIEW);
   g_type_ensure (SYN_TYPE_ASSET_HISTORY_VIEW);
+  g_type_ensure (SYN_TYPE_ASSETS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SynWindow, project_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, spinner);
@@ -448,6 +460,7 @@ syn_window_class_init (SynWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynWindow, execution_panel);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, history_view);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, assets_view);
 
   _syn_window_class_add_actions (widget_class);
 }
@@ -484,6 +497,7 @@ syn_window_init (SynWindow *self)
   syn_execution_panel_set_session (self->execution_panel, self->session);
   syn_timeline_view_set_session (self->timeline_view, self->session);
   syn_asset_history_view_set_session (self->history_view, self->session);
+  syn_assets_view_set_session (self->assets_view, self->session);
   on_connection_changed (self);
 }
 

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "syn-asset-history-view.h"
+#include "syn-assets-view.h"
 #include "syn-execution-panel.h"
 #include "syn-session.h"
 #include "syn-timeline-view.h"
@@ -29,6 +30,7 @@ const char          *syn_window_get_view             (SynWindow      *self);
 SynExecutionPanel   *syn_window_get_execution_panel  (SynWindow      *self);
 SynTimelineView     *syn_window_get_timeline_view    (SynWindow      *self);
 SynAssetHistoryView *syn_window_get_history_view     (SynWindow      *self);
+SynAssetsView       *syn_window_get_assets_view      (SynWindow      *self);
 const char          *syn_window_get_banner           (SynWindow      *self);
 GtkButton           *syn_window_get_banner_action    (SynWindow      *self);
 gboolean             syn_window_get_narrow           (SynWindow      *self);

@@ -103,6 +103,13 @@ static const Row rows[] = {
     "{\"all\": true}", PROJECT_WRITE (200) },
   { "POST", "api/v1/projects/{project_id}/import", "/api/v1/projects/{A}/import", "TAG,TYPE\nI-{n},TANK\n", PROJECT_WRITE (200) },
   { "GET", "api/v1/projects/{project_id}/cables", "/api/v1/projects/{A}/cables", NULL, PROJECT_READ },
+  /* issue 14: an asset's relations; exports, read like the lists */
+  { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/relations", "/api/v1/projects/{A}/assets/{asset}/relations",
+    NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/cables.csv", "/api/v1/projects/{A}/cables.csv", NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/cables.json", "/api/v1/projects/{A}/cables.json", NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/assets.csv", "/api/v1/projects/{A}/assets.csv", NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/assets.json", "/api/v1/projects/{A}/assets.json", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/rules", "/api/v1/projects/{A}/rules", NULL, PROJECT_READ },
   { "POST", "api/v1/projects/{project_id}/rules", "/api/v1/projects/{A}/rules", RULE ("r-{n}"), PROJECT_WRITE (201) },
   { "PUT", "api/v1/projects/{project_id}/rules/{rule_id}", "/api/v1/projects/{A}/rules/{rule}", RULE ("{rule}"),
@@ -125,6 +132,8 @@ static const Row rows[] = {
   { "POST", "api/v1/rules/redo", "/api/v1/rules/redo?project_id={A}", "{\"correlation_id\": \"{fresh_undone}\"}",
     PROJECT_WRITE (200) },
   { "GET", "api/v1/events/timeline", "/api/v1/events/timeline?project_id={A}", NULL, PROJECT_READ },
+  { "GET", "api/v1/events/timeline.csv", "/api/v1/events/timeline.csv?project_id={A}", NULL, PROJECT_READ },
+  { "GET", "api/v1/events/timeline.json", "/api/v1/events/timeline.json?project_id={A}", NULL, PROJECT_READ },
   { "GET", "api/v1/events/assets/{asset_id}/history", "/api/v1/events/assets/{asset}/history?project_id={A}", NULL,
     PROJECT_READ },
   /* a cable of no events has an empty history, answered all the same */
