@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
 
@@ -13,6 +14,9 @@ int
 main (int argc, char *argv[])
 {
   setlocale (LC_ALL, "");
+  /* the command line's counts go through ngettext too */
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   if (argc >= 2 && (syn_cli_is_subcommand (argv[1]) || argv[1][0] != '-'))
     return syn_cli_run (argc, argv);

@@ -109,6 +109,29 @@ syn_test_exec_raw (SynTestFixture *fixture, const char *sql, char **message)
   return rc == SQLITE_OK;
 }
 
+void
+syn_test_append_batch (SynStore *store, const char *project_id, const char *correlation_id, const char *first_type,
+                       guint n_events)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n_events; i++)
+    {
+      SynEvent *e = syn_event_new ();
+
+      e->event_type = g_strdup (i == 0 ? first_type : SYN_EVENT_BATCH_COMPLETED);
+      e->aggregate_type = g_strdup (SYN_AGGREGATE_BATCH);
+      e->aggregate_id = g_strdup (correlation_id);
+      e->project_id = g_strdup (project_id);
+      e->correlation_id = g_strdup (correlation_id);
+      e->sequence_num = i;
+      g_ptr_array_add (events, e);
+    }
+  g_assert_true (syn_store_append_events (store, events, &error));
+  g_assert_no_error (error);
+}
+
 gint64
 syn_test_query_int (SynTestFixture *fixture, const char *sql)
 {

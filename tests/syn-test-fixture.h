@@ -41,6 +41,14 @@ gboolean  syn_test_exec_raw           (SynTestFixture *fixture,
 /* The first column of the first row of a raw query, as an integer. */
 gint64    syn_test_query_int          (SynTestFixture *fixture,
                                        const char     *sql);
+/* Appends a batch of @n_events events (the first of @first_type, then
+ * BATCH_COMPLETED) with a chosen id, without a snapshot: ids that share
+ * their start or end, for the batch id resolver (issue 12). */
+void      syn_test_append_batch       (SynStore       *store,
+                                       const char     *project_id,
+                                       const char     *correlation_id,
+                                       const char     *first_type,
+                                       guint           n_events);
 /* Registers @func once per backend: /synapse/AREA/CASE becomes
  * /synapse/AREA/sqlite/CASE and /synapse/AREA/postgresql/CASE. Without
  * PostgreSQL's binaries the PostgreSQL cases are skipped, and say why. */

@@ -618,6 +618,180 @@ test_backend_ops (SynTestFixture *f, gconstpointer data)
   g_assert_cmpuint (count_events (f), ==, 3);
 }
 
+/* --- Histories by tag (issue 12) ----------------------------------------- */
+
+/* A cable between two assets in a batch of its own; its id. */
+static char *
+cable_in_batch (SynTestFixture *f, const char *tag, const char *from_id, const char *to_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBatch) batch = syn_batch_begin (f->store, f->project->id, "user-1", &error);
+  g_autoptr(SynCable) cable = syn_cable_new ();
+  g_autoptr(SynEvent) event = NULL;
+
+  g_assert_no_error (error);
+  cable->tag = g_strdup (tag);
+  cable->from_asset_id = g_strdup (from_id);
+  cable->to_asset_id = g_strdup (to_id);
+  cable->cable_type = g_strdup ("TECK90");
+  event = syn_batch_create_cable (batch, cable, NULL, "ELECTRICAL", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_batch_commit (batch, &error));
+  return g_strdup (cable->id);
+}
+
+static void
+delete_cable_in_batch (SynTestFixture *f, const char *cable_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBatch) batch = syn_batch_begin (f->store, f->project->id, "user-1", &error);
+  g_autoptr(SynCable) cable = syn_store_get_cable (f->store, f->project->id, cable_id, &error);
+  g_autoptr(SynEvent) event = NULL;
+
+  g_assert_no_error (error);
+  event = syn_batch_delete_cable (batch, cable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_batch_commit (batch, &error));
+}
+
+/* The entities a find_tag answer names, as "kind id deleted" lines. */
+static char *
+found_text (SynBackend *backend, const char *tag, const char *kind)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonArray *entities;
+
+  json_object_set_string_member (params, "project_id", "Test");
+  json_object_set_string_member (params, "tag", tag);
+  if (kind != NULL)
+    json_object_set_string_member (params, "kind", kind);
+  answer = syn_backend_call_sync (backend, SYN_OP_FIND_TAG, params, NULL, &error);
+  /* nothing ever had it: 404, as for a tag's asset */
+  if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND))
+    {
+      g_assert_nonnull (strstr (error->message, tag));
+      return g_strdup ("");
+    }
+  g_assert_no_error (error);
+  entities = json_object_get_array_member (json_node_get_object (answer), "entities");
+  for (guint i = 0; i < json_array_get_length (entities); i++)
+    {
+      JsonObject *e = json_array_get_object_element (entities, i);
+
+      g_string_append_printf (text, "%s%s %s %s %s", i ? "\n" : "", json_object_get_string_member (e, "kind"),
+                              json_object_get_string_member (e, "id"), json_object_get_string_member (e, "tag"),
+                              json_object_get_boolean_member (e, "deleted") ? "deleted" : "current");
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gint64
+history_length (SynBackend *backend, const char *op, const char *id_name, const char *id)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_object_set_string_member (params, "project_id", "Test");
+  json_object_set_string_member (params, id_name, id);
+  answer = syn_backend_call_sync (backend, op, params, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), id_name), ==, id);
+  return json_object_get_int_member (json_node_get_object (answer), "total_events");
+}
+
+/* Issue 12: a deleted asset or cable keeps its history, found by its tag
+ * (the newest first when the tag was used again); cables have one too. */
+static void
+test_history_by_tag (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) local = syn_local_backend_new (f->uri, &error);
+  SynBackend *backend = SYN_BACKEND (local);
+  g_autoptr(SynAsset) first = create_ok (f, "{\"tag\": \"210-M-001\", \"type\": \"MOTOR\"}", NULL);
+  g_autoptr(SynAsset) changed = NULL;
+  g_autoptr(SynAsset) second = NULL;
+  g_autoptr(SynAsset) renamed = NULL;
+  g_autoptr(SynAsset) gone = NULL;
+  g_autoptr(SynAsset) raw = syn_asset_new ();
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autofree char *rolled_batch = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *old_cable = NULL;
+  g_autofree char *new_cable = NULL;
+  g_autoptr(JsonNode) rolled = NULL;
+
+  g_assert_no_error (error);
+  fields = parse_object ("{\"description\": \"First motor\"}");
+  changed = syn_asset_editor_update (f->store, f->project->id, "user-1", first->id, fields, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_asset_editor_delete (f->store, f->project->id, "user-1", first->id, NULL, &error));
+  /* the tag used again */
+  second = create_ok (f, "{\"tag\": \"210-M-001\", \"type\": \"MOTOR\"}", NULL);
+  text = found_text (backend, "210-M-001", NULL);
+  expected = g_strdup_printf ("asset %s 210-M-001 current\nasset %s 210-M-001 deleted", second->id, first->id);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpint (history_length (backend, SYN_OP_ASSET_HISTORY, "asset_id", first->id), ==, 3);
+  g_assert_cmpint (history_length (backend, SYN_OP_ASSET_HISTORY, "asset_id", second->id), ==, 1);
+
+  /* renamed: found by the tag it had, named by the one it has */
+  renamed = create_ok (f, "{\"tag\": \"OLD-1\", \"type\": \"PUMP\"}", NULL);
+  g_clear_pointer (&fields, json_object_unref);
+  fields = parse_object ("{\"tag\": \"NEW-1\"}");
+  g_clear_object (&changed);
+  changed = syn_asset_editor_update (f->store, f->project->id, "user-1", renamed->id, fields, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&expected, g_free);
+  text = found_text (backend, "OLD-1", NULL);
+  expected = g_strdup_printf ("asset %s NEW-1 current", renamed->id);
+  g_assert_cmpstr (text, ==, expected);
+
+  /* what a rollback undid never was */
+  gone = create_ok (f, "{\"tag\": \"RB-1\", \"type\": \"TANK\"}", &rolled_batch);
+  rolled = syn_rollback_service_rollback (f->store, f->project->id, rolled_batch, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  text = found_text (backend, "RB-1", NULL);
+  g_assert_cmpstr (text, ==, "");
+
+  /* one written without events (before them, or by hand) has the tag all the same */
+  raw->project_id = g_strdup (f->project->id);
+  raw->tag = g_strdup ("RAW-1");
+  raw->type = g_strdup ("TANK");
+  g_assert_true (syn_store_insert_asset (f->store, raw, &error));
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&expected, g_free);
+  text = found_text (backend, "RAW-1", NULL);
+  expected = g_strdup_printf ("asset %s RAW-1 current", raw->id);
+  g_assert_cmpstr (text, ==, expected);
+
+  /* cables: deleted, then the tag used again */
+  old_cable = cable_in_batch (f, "210-M-001-PWR", second->id, renamed->id);
+  delete_cable_in_batch (f, old_cable);
+  new_cable = cable_in_batch (f, "210-M-001-PWR", second->id, renamed->id);
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&expected, g_free);
+  text = found_text (backend, "210-M-001-PWR", NULL);
+  expected = g_strdup_printf ("cable %s 210-M-001-PWR current\ncable %s 210-M-001-PWR deleted", new_cable, old_cable);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpint (history_length (backend, SYN_OP_CABLE_HISTORY, "cable_id", old_cable), ==, 2);
+  g_assert_cmpint (history_length (backend, SYN_OP_CABLE_HISTORY, "cable_id", new_cable), ==, 1);
+  /* one kind only */
+  g_clear_pointer (&text, g_free);
+  text = found_text (backend, "210-M-001-PWR", "asset");
+  g_assert_cmpstr (text, ==, "");
+  refused = call (backend, SYN_OP_FIND_TAG, "{\"project_id\": \"Test\", \"tag\": \"X\", \"kind\": \"edge\"}", &error);
+  g_assert_null (refused);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  assert_message_has (error, "kind");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -633,6 +807,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/assets/delete-unknown", test_delete_unknown);
   SYN_TEST_ADD ("/synapse/assets/edits-roll-back", test_edits_roll_back);
   SYN_TEST_ADD ("/synapse/assets/backend-ops", test_backend_ops);
+  SYN_TEST_ADD ("/synapse/assets/history-by-tag", test_history_by_tag);
 
   return g_test_run ();
 }

@@ -58,6 +58,23 @@ test_error_mapping (void)
         g_error ("%s %d: %d, expected %d", g_quark_to_string (mappings[i].domain), mappings[i].code,
                  syn_backend_error_to_http_status (error), mappings[i].status);
     }
+
+  /* details go with the error, through copies too; other domains have none */
+  {
+    g_autoptr(GError) conflict = g_error_new_literal (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_CONFLICT, "blocked");
+    g_autoptr(GError) copy = NULL;
+    g_autoptr(GError) other = g_error_new_literal (SYN_STORE_ERROR, SYN_STORE_ERROR_FAILED, "x");
+    g_autoptr(JsonNode) details = syn_json_parse ("{\"blocking_batches\": [{\"correlation_id\": \"b\"}]}", -1, NULL);
+
+    g_assert_null (syn_backend_error_get_details (conflict));
+    syn_backend_error_set_details (conflict, details);
+    copy = g_error_copy (conflict);
+    g_clear_error (&conflict);
+    g_assert_true (syn_json_node_equal (syn_backend_error_get_details (copy), details));
+    g_assert_null (syn_backend_error_get_details (other));
+    g_assert_cmpstr (syn_backend_status_code_name (409), ==, "conflict");
+    g_assert_cmpstr (syn_backend_status_code_name (400), ==, "invalid");
+  }
 }
 
 /* ------------------------------------------------------------------------- */
@@ -473,6 +490,7 @@ test_run_outcomes (void)
   g_autoptr(SynExecutionRun) up = syn_execution_run_new (NULL, "P", FALSE, NULL);
   g_autoptr(SynExecutionRun) preview = syn_execution_run_new (NULL, "P", TRUE, NULL);
   g_autoptr(SynExecutionRun) failed = syn_execution_run_new (NULL, "P", FALSE, NULL);
+  g_autoptr(SynExecutionRun) cancelled = syn_execution_run_new (NULL, "P", FALSE, NULL);
 
   feed (up, STARTED);
   feed (up, "{\"type\": \"COMPLETED\", \"execution_id\": \"e\", \"correlation_id\": null, \"status\": \"up_to_date\", "
@@ -497,6 +515,16 @@ test_run_outcomes (void)
   g_assert_cmpstr (syn_execution_run_get_failure (failed), ==, "a cycle");
   g_assert_cmpuint (g_list_model_get_n_items (syn_execution_run_get_error_list (failed)), ==, 0);
   g_assert_nonnull (syn_execution_run_get_final_message (failed));
+
+  /* cancelled by someone else (another window, the command line): this
+   * watcher did not ask, the last message says so */
+  feed (cancelled, STARTED);
+  feed (cancelled, "{\"type\": \"ERROR\", \"rule_id\": null, \"asset_id\": null, "
+                   "\"message\": \"Execution cancelled: nothing was committed\", \"recoverable\": false, "
+                   "\"status\": \"cancelled\"}");
+  g_assert_true (syn_execution_run_get_finished (cancelled));
+  g_assert_cmpstr (syn_execution_run_get_status (cancelled), ==, "cancelled");
+  g_assert_nonnull (syn_execution_run_get_failure (cancelled));
 }
 
 static void

@@ -366,6 +366,10 @@ test_cancel_commits_nothing (SynTestFixture *f, gconstpointer data)
   last = json_node_get_object (c.messages->pdata[c.messages->len - 1]);
   g_assert_cmpstr (json_object_get_string_member (last, "type"), ==, "ERROR");
   g_assert_false (json_object_get_boolean_member (last, "recoverable"));
+  /* cancelled, not failed: in its last message as in its record */
+  g_assert_cmpstr (syn_json_get_string (last, "status"), ==, "cancelled");
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM executions WHERE status = 'cancelled'"), ==, 1);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM executions WHERE status = 'failed'"), ==, 0);
   g_assert_cmpuint (count_type (c.messages, "COMPLETED"), ==, 0);
   g_assert_false (syn_store_in_transaction (f->store));
   g_ptr_array_unref (c.messages);
@@ -795,26 +799,47 @@ on_backend_started (GObject *object, GAsyncResult *result, gpointer data)
     g_main_loop_quit (w->loop);
 }
 
+/* One run of @mode through @backend, watched to its last message. */
+static void
+watch_run (SynLocalBackend *backend, const char *project_id, const char *mode, AsyncWatch *w)
+{
+  g_autoptr(JsonObject) request = json_object_new ();
+  gulong handler = g_signal_connect (backend, "execution-message", G_CALLBACK (on_backend_message), w);
+
+  json_object_set_string_member (request, "project_id", project_id);
+  json_object_set_string_member (request, "mode", mode);
+  syn_backend_execute_async (SYN_BACKEND (backend), request, NULL, on_backend_started, w);
+  g_main_loop_run (w->loop);
+  g_signal_handler_disconnect (backend, handler);
+  g_assert_no_error (w->error);
+  g_assert_true (w->final_seen);
+}
+
+static JsonNode *
+execution_record (SynLocalBackend *backend, JsonObject *start)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  JsonNode *execution;
+
+  json_object_set_string_member (params, "execution_id", json_object_get_string_member (start, "execution_id"));
+  execution = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_GET_EXECUTION, params, NULL, &error);
+  g_assert_no_error (error);
+  return execution;
+}
+
 static void
 test_backend_async (SynTestFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SynLocalBackend) backend = syn_local_backend_new (f->uri, &error);
-  g_autoptr(JsonObject) request = json_object_new ();
   g_autoptr(SynAsset) pump = add_asset (f->store, f->project->id, "210-PP-001", "PUMP", "210", "{\"hp\": 10}");
   AsyncWatch w = { g_main_loop_new (NULL, FALSE), g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref) };
-  g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(JsonNode) execution = NULL;
   JsonObject *start;
 
   save_rules (f->store, f->project->id, chain_rules);
-  g_signal_connect (backend, "execution-message", G_CALLBACK (on_backend_message), &w);
-  json_object_set_string_member (request, "project_id", f->project->id);
-  json_object_set_string_member (request, "mode", "execute");
-  syn_backend_execute_async (SYN_BACKEND (backend), request, NULL, on_backend_started, &w);
-  g_main_loop_run (w.loop);
-  g_assert_no_error (w.error);
-  g_assert_true (w.final_seen);
+  watch_run (backend, f->project->id, "execute", &w);
 
   start = json_node_get_object (w.start);
   g_assert_cmpstr (json_object_get_string_member (start, "status"), ==, "started");
@@ -823,16 +848,77 @@ test_backend_async (SynTestFixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (w.messages->pdata[w.messages->len - 1]), "type"), ==, "COMPLETED");
 
   /* the execution is on record */
-  json_object_set_string_member (params, "execution_id", json_object_get_string_member (start, "execution_id"));
-  execution = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_GET_EXECUTION, params, NULL, &error);
-  g_assert_no_error (error);
+  execution = execution_record (backend, start);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (execution), "status"), ==, "completed");
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (execution), "correlation_id"), ==,
                    json_object_get_string_member (start, "correlation_id"));
 
+  /* a preview commits no batch: it names none, in its answer, its
+   * messages and its execution record alike */
+  g_clear_pointer (&w.start, json_node_unref);
+  g_ptr_array_set_size (w.messages, 0);
+  w.final_seen = FALSE;
+  g_clear_object (&pump);
+  pump = add_asset (f->store, f->project->id, "210-PP-002", "PUMP", "210", "{\"hp\": 20}");
+  watch_run (backend, f->project->id, "dry_run", &w);
+  start = json_node_get_object (w.start);
+  g_assert_cmpstr (json_object_get_string_member (start, "status"), ==, "preview");
+  g_assert_true (json_object_has_member (start, "correlation_id"));
+  g_assert_null (syn_json_get_string (start, "correlation_id"));
+  for (guint i = 0; i < w.messages->len; i++)
+    {
+      JsonObject *m = json_node_get_object (w.messages->pdata[i]);
+
+      if (json_object_has_member (m, "correlation_id"))
+        g_assert_null (syn_json_get_string (m, "correlation_id"));
+    }
+  g_clear_pointer (&execution, json_node_unref);
+  execution = execution_record (backend, start);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (execution), "status"), ==, "preview");
+  g_assert_null (syn_json_get_string (json_node_get_object (execution), "correlation_id"));
+
   g_clear_pointer (&w.start, json_node_unref);
   g_ptr_array_unref (w.messages);
   g_main_loop_unref (w.loop);
+}
+
+/* The last PROGRESS of a run that went through says it whole: 100 %, every
+ * rule done; so for a run with nothing to do. */
+static void
+assert_last_progress_whole (GPtrArray *messages)
+{
+  JsonObject *last = json_node_get_object (messages->pdata[messages->len - 1]);
+  JsonObject *progress = NULL;
+
+  g_assert_cmpstr (json_object_get_string_member (last, "type"), ==, "COMPLETED");
+  for (guint i = messages->len; i > 0 && progress == NULL; i--)
+    if (g_strcmp0 (syn_json_get_string (json_node_get_object (messages->pdata[i - 1]), "type"), "PROGRESS") == 0)
+      progress = json_node_get_object (messages->pdata[i - 1]);
+  g_assert_nonnull (progress);
+  g_assert_cmpint (json_object_get_int_member (progress, "progress"), ==, 100);
+  g_assert_cmpint (json_object_get_int_member (progress, "rules_total"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (progress, "rules_completed"), ==,
+                   json_object_get_int_member (progress, "rules_total"));
+}
+
+static void
+test_last_progress_whole (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynAsset) pump = add_asset (f->store, f->project->id, "210-PP-001", "PUMP", "210",
+                                        "{\"hp\": 50, \"length_m\": 120}");
+  Collector first = { g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref) };
+  Collector second = { g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref) };
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+
+  save_rules (f->store, f->project->id, chain_rules);
+  a = run_ok (f->store, f->project->id, "execute", NULL, &first);
+  assert_last_progress_whole (first.messages);
+  b = run_ok (f->store, f->project->id, "execute", NULL, &second);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (b), "status"), ==, "up_to_date");
+  assert_last_progress_whole (second.messages);
+  g_ptr_array_unref (first.messages);
+  g_ptr_array_unref (second.messages);
 }
 
 static void
@@ -932,6 +1018,22 @@ test_explain (SynTestFixture *f, gconstpointer data)
   /* the motor's ASSET_CREATED and the edge's RELATIONSHIP_CREATED */
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r, "events")), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (verdict_for (explain, "off"), "verdict"), ==, "inactive");
+  /* as the REST contract lists them: every verdict has failed_test and
+   * actual, null where they do not apply */
+  {
+    JsonArray *rules = json_object_get_array_member (json_node_get_object (explain), "rules");
+
+    for (guint i = 0; i < json_array_get_length (rules); i++)
+      {
+        JsonObject *v = json_array_get_object_element (rules, i);
+        gboolean failed = g_strcmp0 (syn_json_get_string (v, "verdict"), "not_matched") == 0;
+
+        g_assert_true (json_object_has_member (v, "failed_test"));
+        g_assert_true (json_object_has_member (v, "actual"));
+        g_assert_true (failed || JSON_NODE_HOLDS_NULL (json_object_get_member (v, "failed_test")));
+        g_assert_true (failed || JSON_NODE_HOLDS_NULL (json_object_get_member (v, "actual")));
+      }
+  }
 
   provenance = json_object_get_object_member (json_node_get_object (explain), "provenance");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (provenance, "seal"), "rule_id"), ==, "client");
@@ -953,6 +1055,83 @@ test_explain (SynTestFixture *f, gconstpointer data)
     g_assert_cmpstr (json_object_get_string_member (verdict_for (after, "slurry"), "verdict"), ==, "pending");
     g_assert_false (json_object_has_member (json_object_get_object_member (json_node_get_object (after), "provenance"), "seal"));
   }
+}
+
+/* Issue 12: a finding recorded by a later run about an output of an earlier
+ * one (a child "exists") no longer holds once the earlier run is rolled back,
+ * and explain must not cite it as current. */
+static void
+test_explain_after_rollback_of_earlier_run (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynAsset) pump = add_asset (f->store, f->project->id, "210-PP-001", "PUMP", "210",
+                                        "{\"pump_type\": \"SLURRY\"}");
+  g_autoptr(JsonNode) first = NULL;
+  g_autoptr(JsonNode) second = NULL;
+  g_autoptr(JsonNode) rolled = NULL;
+  g_autoptr(JsonNode) explain = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(SynAsset) motor = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *first_batch, *second_batch;
+  JsonObject *r;
+
+  save_rules (f->store, f->project->id,
+              "[{\"id\": \"slurry\", \"name\": \"FIRM: Slurry motor\", \"source\": \"FIRM\", \"priority\": 100,"
+              "  \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+              "  \"action\": {\"type\": \"MOTOR\", \"naming\": \"{area}-M-{tag_number}\", \"relation\": \"powers\"}}]");
+  first = run_ok (f->store, f->project->id, "execute", NULL, NULL);
+  first_batch = json_object_get_string_member (json_node_get_object (first), "correlation_id");
+  motor = syn_store_get_asset_by_tag (f->store, f->project->id, "210-M-001", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (motor);
+
+  /* the revision: a second rule wants the same motor; it finds it there */
+  save_rules (f->store, f->project->id,
+              "[{\"id\": \"spare\", \"name\": \"PROJECT: Spare motor\", \"source\": \"PROJECT\", \"priority\": 10,"
+              "  \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+              "  \"action\": {\"type\": \"MOTOR\", \"naming\": \"{area}-M-{tag_number}\", \"relation\": \"powers\"}}]");
+  second = run_ok (f->store, f->project->id, "execute", NULL, NULL);
+  second_batch = json_object_get_string_member (json_node_get_object (second), "correlation_id");
+  g_assert_nonnull (second_batch);
+  explain = syn_explain_asset (f->store, f->project->id, pump->id, &error);
+  g_assert_no_error (error);
+  r = verdict_for (explain, "spare");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "skipped");
+  g_assert_cmpstr (json_object_get_string_member (r, "reason"), ==, "exists");
+  g_assert_cmpstr (json_object_get_string_member (r, "correlation_id"), ==, second_batch);
+
+  /* the second run changed no entity of the first: it does not block it */
+  rolled = syn_rollback_service_rollback (f->store, f->project->id, first_batch, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&motor);
+  motor = syn_store_get_asset_by_tag (f->store, f->project->id, "210-M-001", &error);
+  g_assert_no_error (error);
+  g_assert_null (motor);
+
+  after = syn_explain_asset (f->store, f->project->id, pump->id, &error);
+  g_assert_no_error (error);
+  r = verdict_for (after, "slurry");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "pending");
+  g_assert_false (json_object_has_member (r, "correlation_id"));
+  /* the motor it found is gone: no "exists", no batch cited as current */
+  r = verdict_for (after, "spare");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "pending");
+  g_assert_false (json_object_has_member (r, "correlation_id"));
+  g_assert_false (json_object_has_member (r, "existing_tag"));
+  g_assert_cmpstr (json_object_get_string_member (r, "stale_finding"), ==, "exists");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r, "outputs")), ==, 0);
+
+  /* the next run finds the motor (made again) in the way once more */
+  g_clear_pointer (&second, json_node_unref);
+  g_clear_pointer (&after, json_node_unref);
+  second = run_ok (f->store, f->project->id, "execute", NULL, NULL);
+  after = syn_explain_asset (f->store, f->project->id, pump->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (verdict_for (after, "slurry"), "verdict"), ==, "fired");
+  r = verdict_for (after, "spare");
+  g_assert_cmpstr (json_object_get_string_member (r, "verdict"), ==, "skipped");
+  g_assert_cmpstr (json_object_get_string_member (r, "reason"), ==, "exists");
+  g_assert_false (json_object_has_member (r, "stale_finding"));
 }
 
 /* --- property: random projects, random rules, execute then roll back ------------- */
@@ -1128,7 +1307,9 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/engine/one-execution-per-project", test_one_execution_per_project);
   SYN_TEST_ADD ("/synapse/engine/backend-async", test_backend_async);
   SYN_TEST_ADD ("/synapse/engine/backend-start-fails", test_backend_busy_start_fails);
+  SYN_TEST_ADD ("/synapse/engine/last-progress-whole", test_last_progress_whole);
   SYN_TEST_ADD ("/synapse/engine/explain", test_explain);
+  SYN_TEST_ADD ("/synapse/engine/explain-after-rollback-of-earlier-run", test_explain_after_rollback_of_earlier_run);
   SYN_TEST_ADD ("/synapse/engine/property-execute-then-rollback", test_property_execute_then_rollback);
 
   return g_test_run ();

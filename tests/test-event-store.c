@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "engine/syn-batch.h"
+#include "engine/syn-batch-id.h"
+#include "engine/syn-engine-error.h"
 #include "engine/syn-event-store.h"
 #include "engine/syn-snapshot-service.h"
 #include "syn-test-fixture.h"
@@ -823,6 +825,107 @@ test_batch_commits_everything (SynTestFixture *f, gconstpointer data)
                       "assets")), ==, 1);
 }
 
+/* --- Batch ids as people give them (issue 12) --------------------------- */
+
+static guint
+count_batches (SynTestFixture *f, const char *digits)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = syn_store_find_batches (f->store, f->project->id, digits, &error);
+
+  g_assert_no_error (error);
+  return found->len;
+}
+
+static char *
+resolve (SynTestFixture *f, const char *text, GQuark domain, int code, const char *message_part)
+{
+  g_autoptr(GError) error = NULL;
+  char *id = syn_batch_id_resolve (f->store, f->project->id, text, &error);
+
+  if (message_part == NULL)
+    {
+      g_assert_no_error (error);
+      return id;
+    }
+  g_assert_null (id);
+  g_assert_error (error, domain, code);
+  if (strstr (error->message, message_part) == NULL)
+    g_error ("\"%s\" not in \"%s\"", message_part, error->message);
+  return NULL;
+}
+
+static void
+test_batch_ids (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynProject) other = syn_test_create_project (f->store, "Other", NULL);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *a = "0190aaaa-1111-7000-8000-00000000c0de";
+  const char *b = "0190aaaa-2222-7000-8000-0000deadbeef";
+  const char *c = "0190bbbb-3333-7000-8000-00000000c0de";
+  const char *elsewhere = "0190cccc-4444-7000-8000-0000feedf00d";
+  char *id;
+
+  syn_test_append_batch (f->store, f->project->id, a, SYN_EVENT_CSV_IMPORTED, 2);
+  syn_test_append_batch (f->store, f->project->id, b, SYN_EVENT_BATCH_STARTED, 2);
+  syn_test_append_batch (f->store, f->project->id, c, SYN_EVENT_ASSET_UPDATED, 2);
+  syn_test_append_batch (f->store, other->id, elsewhere, SYN_EVENT_BATCH_STARTED, 2);
+
+  /* the store: by prefix and by suffix, one event (the first) per batch, oldest first */
+  found = syn_store_find_batches (f->store, f->project->id, "0190aaaa", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpstr (((SynEvent *) found->pdata[0])->correlation_id, ==, a);
+  g_assert_cmpstr (((SynEvent *) found->pdata[1])->correlation_id, ==, b);
+  g_assert_cmpint (((SynEvent *) found->pdata[0])->sequence_num, ==, 0);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  g_assert_cmpuint (count_batches (f, "0000c0de"), ==, 2);
+  /* across the dashes, both ways */
+  g_assert_cmpuint (count_batches (f, "80000000deadbeef"), ==, 1);
+  g_assert_cmpuint (count_batches (f, "0190bbbb3333"), ==, 1);
+  /* another project's batches are not this one's */
+  g_assert_cmpuint (count_batches (f, "feedf00d"), ==, 0);
+  g_assert_null (syn_store_find_batches (f->store, f->project->id, "c0de", &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* the resolver: a unique suffix or prefix, any case, dashes or not */
+  id = resolve (f, "DEADBEEF", 0, 0, NULL);
+  g_assert_cmpstr (id, ==, b);
+  g_free (id);
+  id = resolve (f, "0190bbbb", 0, 0, NULL);
+  g_assert_cmpstr (id, ==, c);
+  g_free (id);
+  id = resolve (f, "0190aaaa-1111", 0, 0, NULL);
+  g_assert_cmpstr (id, ==, a);
+  g_free (id);
+  /* a full id passes as it is, found or not; 32 digits without dashes are
+   * looked up (none: not found, as the hostile tests expect) */
+  id = resolve (f, "0190CCCC-4444-7000-8000-0000FEEDF00D", 0, 0, NULL);
+  g_assert_cmpstr (id, ==, elsewhere);
+  g_free (id);
+  id = resolve (f, "0190aaaa11117000800000000000c0de", 0, 0, NULL);
+  g_assert_cmpstr (id, ==, a);
+  g_free (id);
+  resolve (f, "00000000000000000000000000000000", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND, "no batch id");
+
+  /* ambiguous: refused, naming each candidate with its time and kind */
+  resolve (f, "0000c0de", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, "matches 2 batches");
+  resolve (f, "0000c0de", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, a);
+  resolve (f, "0000c0de", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, c);
+  resolve (f, "0000c0de", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, "import");
+  resolve (f, "0000c0de", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, "edit");
+  resolve (f, "0190aaaa", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, "rule run");
+  /* none, and not a batch id at all */
+  resolve (f, "feedf00d", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND, "\"feedf00d\"");
+  resolve (f, "c0de", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, "8 or more");
+  resolve (f, "not-a-batch", SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, "is not a batch id");
+  g_assert_true (syn_batch_id_is_valid ("DeadBeef"));
+  g_assert_false (syn_batch_id_is_valid ("deadbee"));
+  g_assert_false (syn_batch_id_is_valid ("0190aaaa-1111-7000-8000-00000000c0de0"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -844,6 +947,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/event-store/concurrent-appends", test_concurrent_appends);
   SYN_TEST_ADD ("/synapse/event-store/abandoned-batch-leaves-nothing", test_abandoned_batch_leaves_nothing);
   SYN_TEST_ADD ("/synapse/event-store/batch-commits-everything", test_batch_commits_everything);
+  SYN_TEST_ADD ("/synapse/event-store/batch-ids", test_batch_ids);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include "backend/syn-remote-backend.h"
 #include "core/syn-core.h"
 #include "server/syn-server-private.h"
+#include "syn-test-cli.h"
 #include "syn-test-fixture.h"
 #include "syn-test-server.h"
 
@@ -49,32 +50,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
 /* ------------------------------------------------------------------------- */
 /* Running the command line                                                  */
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_clear (CliResult *r)
-{
-  /* cleared twice (by hand, then at the end of the scope): no harm */
-  g_clear_pointer (&r->out, g_free);
-  g_clear_pointer (&r->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
-
-static const char *
-synapse_bin (void)
-{
-  const char *bin = g_getenv ("SYNAPSE_BIN");
-
-  g_assert_nonnull (bin);
-  return bin;
-}
-
 static char *
 data_file (const char *name)
 {
@@ -87,18 +62,16 @@ data_file (const char *name)
 /* synapse ARGS... with @target ("--db FILE" or "--connect URL") appended;
  * @password, if any, in SYNAPSE_PASSWORD; @input on stdin. */
 static void
-run_cli (Fixture *f, CliResult *r, const char * const *target, const char *password, const char *input, ...)
+run_cli (Fixture *f, SynTestCliResult *r, const char * const *target, const char *password, const char *input, ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher = syn_test_cli_launcher (f->tmpdir, G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                              G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                              G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   const char *arg;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) synapse_bin ());
+  g_ptr_array_add (argv, (gpointer) syn_test_synapse_bin ());
   va_start (args, input);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
@@ -107,38 +80,9 @@ run_cli (Fixture *f, CliResult *r, const char * const *target, const char *passw
     g_ptr_array_add (argv, (gpointer) target[i]);
   g_ptr_array_add (argv, NULL);
 
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->config_home, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "SYNAPSE_DB");
-  g_subprocess_launcher_unsetenv (launcher, "SYNAPSE_TOKEN");
   if (password != NULL)
     g_subprocess_launcher_setenv (launcher, "SYNAPSE_PASSWORD", password, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "SYNAPSE_PASSWORD");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input ? input : "", NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-}
-
-static void
-expect_ok (CliResult *r, const char *what)
-{
-  if (r->status != 0)
-    g_error ("%s: exit %d: %s", what, r->status, r->err);
-  /* normal runs print no GLib warnings */
-  g_assert_null (strstr (r->err, "WARNING"));
-  g_assert_null (strstr (r->err, "CRITICAL"));
-}
-
-static JsonNode *
-parse (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = syn_json_parse (text, -1, &error);
-
-  g_assert_no_error (error);
-  return node;
+  syn_test_cli_run (launcher, (const char * const *) argv->pdata, input, r);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -242,6 +186,8 @@ typedef struct
   char *message_types;    /* the types of its live messages, in order */
   char *second_summary;
   char *rollback_summary;
+  char *redo_summary;
+  char *refusal;          /* the refused rollback's --json error: code, number of blockers */
   char *history_total;
   char *timeline_total;
   char *state_hash;
@@ -254,6 +200,8 @@ outcome_clear (Outcome *o)
   g_free (o->message_types);
   g_free (o->second_summary);
   g_free (o->rollback_summary);
+  g_free (o->redo_summary);
+  g_free (o->refusal);
   g_free (o->history_total);
   g_free (o->timeline_total);
   g_free (o->state_hash);
@@ -275,7 +223,7 @@ summary_of_run (const char *jsonl, char **types, char **correlation_id, char **c
 
       if (*lines[i] == '\0')
         continue;
-      node = parse (lines[i]);
+      node = syn_test_cli_json (lines[i]);
       m = json_node_get_object (node);
       g_string_append_printf (seq, "%s ", syn_json_get_string (m, "type"));
       if (created_tag != NULL && *created_tag == NULL && g_strcmp0 (syn_json_get_string (m, "action"), "CREATED") == 0)
@@ -301,69 +249,133 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
   g_autofree char *csv = data_file ("gold-mine-assets.csv");
   g_autofree char *rules = data_file ("baseline-rules.json");
   g_autofree char *first_batch = NULL;
+  g_autofree char *rollback_batch = NULL;
+  g_autofree char *redo_batch = NULL;
   g_autofree char *created_tag = NULL;
-  g_auto(CliResult) r = { 0 };
+  g_auto(SynTestCliResult) r = { 0 };
 
   run_cli (f, &r, target, NULL, NULL, "project", "create", "Plant", "--country", "CA", NULL);
-  expect_ok (&r, "project create");
-  cli_result_clear (&r);
+  syn_test_cli_expect_ok (&r, "project create");
+  syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "import", csv, "--project", "Plant", NULL);
-  expect_ok (&r, "import");
-  cli_result_clear (&r);
+  syn_test_cli_expect_ok (&r, "import");
+  syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "rules", "add", rules, "--project", "Plant", NULL);
-  expect_ok (&r, "rules add");
-  cli_result_clear (&r);
+  syn_test_cli_expect_ok (&r, "rules add");
+  syn_test_cli_result_clear (&r);
 
   run_cli (f, &r, target, NULL, NULL, "execute", "--project", "Plant", "--json", NULL);
-  expect_ok (&r, "execute");
+  syn_test_cli_expect_ok (&r, "execute");
   o->summary = summary_of_run (r.out, &o->message_types, &first_batch, &created_tag);
   g_assert_nonnull (created_tag);
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
 
   /* an edit of what the first run made */
   run_cli (f, &r, target, NULL, NULL, "asset", "set", created_tag, "--project", "Plant", "--set", "checked=yes", NULL);
-  expect_ok (&r, "asset set");
-  cli_result_clear (&r);
+  syn_test_cli_expect_ok (&r, "asset set");
+  syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "execute", "--project", "Plant", "--json", NULL);
-  expect_ok (&r, "execute again");
+  syn_test_cli_expect_ok (&r, "execute again");
   o->second_summary = summary_of_run (r.out, NULL, NULL, NULL);
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
 
   /* the second run and the edit touched what the first made: refused... */
-  run_cli (f, &r, target, NULL, NULL, "rollback", first_batch, "--project", "Plant", NULL);
+  run_cli (f, &r, target, NULL, NULL, "rollback", first_batch, "--project", "Plant", "--json", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "synapse: "));
-  cli_result_clear (&r);
-  /* ...unless cascaded */
-  run_cli (f, &r, target, NULL, NULL, "rollback", first_batch, "--project", "Plant", "--cascade", "--json", NULL);
-  expect_ok (&r, "rollback --cascade");
   {
-    g_autoptr(JsonNode) answer = parse (r.out);
+    g_autoptr(JsonNode) refused = syn_test_cli_json (r.out);
+    JsonObject *e = json_object_get_object_member (json_node_get_object (refused), "error");
+    JsonArray *blockers = json_object_get_array_member (json_object_get_object_member (e, "details"),
+                                                        "blocking_batches");
 
-    o->rollback_summary = syn_json_canonical (json_object_get_member (json_node_get_object (answer), "summary"));
+    o->refusal = g_strdup_printf ("%s %u", syn_json_get_string (e, "code"), json_array_get_length (blockers));
   }
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
+  /* ...unless cascaded; by its short id, as the command line shows it */
+  run_cli (f, &r, target, NULL, NULL, "timeline", "--project", "Plant", "--batch", first_batch + strlen (first_batch) - 8,
+           "--limit", "1", NULL);
+  syn_test_cli_expect_ok (&r, "timeline --batch SHORT");
+  g_assert_nonnull (strstr (r.out, first_batch + strlen (first_batch) - 8));
+  syn_test_cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "rollback", first_batch + strlen (first_batch) - 8, "--project", "Plant",
+           "--cascade", "--json", NULL);
+  syn_test_cli_expect_ok (&r, "rollback --cascade");
+  {
+    g_autoptr(JsonNode) answer = syn_test_cli_json (r.out);
+
+    /* --json keeps the full ids */
+    g_assert_cmpstr (syn_json_get_string (json_node_get_object (answer), "correlation_id"), ==, first_batch);
+    o->rollback_summary = syn_json_canonical (json_object_get_member (json_node_get_object (answer), "summary"));
+    rollback_batch = g_strdup (syn_json_get_string (json_node_get_object (answer), "rollback_correlation_id"));
+  }
+  syn_test_cli_result_clear (&r);
+
+  /* undone by redoing it, then undone again; nothing dangles throughout */
+  run_cli (f, &r, target, NULL, NULL, "redo", rollback_batch, "--project", "Plant", "--json", NULL);
+  syn_test_cli_expect_ok (&r, "redo");
+  {
+    g_autoptr(JsonNode) answer = syn_test_cli_json (r.out);
+
+    o->redo_summary = syn_json_canonical (json_object_get_member (json_node_get_object (answer), "summary"));
+    redo_batch = g_strdup (syn_json_get_string (json_node_get_object (answer), "redo_correlation_id"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (answer), "redone")),
+                      >=, 2);
+  }
+  syn_test_cli_result_clear (&r);
+  /* twice: the first redo is in the way, and the refusal lists it, with who */
+  run_cli (f, &r, target, NULL, NULL, "redo", rollback_batch, "--project", "Plant", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "Blocking batches, newest first:"));
+  g_assert_nonnull (strstr (r.err, redo_batch + strlen (redo_batch) - 8));
+  syn_test_cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "verify", "--project", "Plant", NULL);
+  syn_test_cli_expect_ok (&r, "verify");
+  g_assert_nonnull (strstr (r.out, "Plant: OK (references)"));
+  syn_test_cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "rollback", redo_batch, "--project", "Plant", NULL);
+  syn_test_cli_expect_ok (&r, "rollback of the redo");
+  syn_test_cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "repair", "--project", "Plant", "--dry-run", NULL);
+  syn_test_cli_expect_ok (&r, "repair --dry-run");
+  g_assert_nonnull (strstr (r.out, "Plant: nothing to repair"));
+  syn_test_cli_result_clear (&r);
+
+  /* a deleted asset keeps its history, found by its tag */
+  run_cli (f, &r, target, NULL, NULL, "asset", "delete", "110-PP-001", "--project", "Plant", NULL);
+  syn_test_cli_expect_ok (&r, "asset delete");
+  syn_test_cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "history", "110-PP-001", "--project", "Plant", NULL);
+  syn_test_cli_expect_ok (&r, "history of a deleted asset");
+  g_assert_nonnull (strstr (r.out, "110-PP-001 (PUMP, deleted)"));
+  g_assert_nonnull (strstr (r.out, "ASSET_DELETED"));
+  syn_test_cli_result_clear (&r);
+  run_cli (f, &r, target, NULL, NULL, "history", "110-PP-001", "--project", "Plant", "--id",
+           "00000000-0000-0000-0000-000000000001", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "00000000-0000-0000-0000-000000000001"));
+  syn_test_cli_result_clear (&r);
 
   run_cli (f, &r, target, NULL, NULL, "history", "210-PP-001", "--project", "Plant", "--json", NULL);
-  expect_ok (&r, "history");
+  syn_test_cli_expect_ok (&r, "history");
   {
-    g_autoptr(JsonNode) answer = parse (r.out);
+    g_autoptr(JsonNode) answer = syn_test_cli_json (r.out);
 
     o->history_total = g_strdup_printf ("%" G_GINT64_FORMAT,
                                         json_object_get_int_member (json_node_get_object (answer), "total_events"));
   }
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "timeline", "--project", "Plant", "--include-rolled-back", "--json", NULL);
-  expect_ok (&r, "timeline");
+  syn_test_cli_expect_ok (&r, "timeline");
   {
-    g_autoptr(JsonNode) answer = parse (r.out);
+    g_autoptr(JsonNode) answer = syn_test_cli_json (r.out);
 
     o->timeline_total = g_strdup_printf ("%" G_GINT64_FORMAT,
                                          json_object_get_int_member (json_node_get_object (answer), "total"));
   }
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "state-hash", "--project", "Plant", NULL);
-  expect_ok (&r, "state-hash");
+  syn_test_cli_expect_ok (&r, "state-hash");
   o->state_hash = g_strstrip (g_strdup (r.out));
 }
 
@@ -375,7 +387,7 @@ test_cli_same_outcome (Fixture *f, gconstpointer data)
   const char *server_db[] = { "--db", f->srv->db_uri, NULL };
   g_auto(Outcome) lo = { 0 };
   g_auto(Outcome) ro = { 0 };
-  g_auto(CliResult) r = { 0 };
+  g_auto(SynTestCliResult) r = { 0 };
   g_autoptr(SynStore) local_store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *local_state = NULL;
@@ -386,8 +398,8 @@ test_cli_same_outcome (Fixture *f, gconstpointer data)
 
   /* sign in once; the token is saved for the next commands */
   run_cli (f, &r, remote, SYN_TEST_PASSWORD, NULL, "project", "list", "--user", "admin", NULL);
-  expect_ok (&r, "project list --user admin");
-  cli_result_clear (&r);
+  syn_test_cli_expect_ok (&r, "project list --user admin");
+  syn_test_cli_result_clear (&r);
 
   run_scenario (f, local, &lo);
   run_scenario (f, remote, &ro);
@@ -396,6 +408,9 @@ test_cli_same_outcome (Fixture *f, gconstpointer data)
   g_assert_cmpstr (lo.message_types, ==, ro.message_types);
   g_assert_cmpstr (lo.second_summary, ==, ro.second_summary);
   g_assert_cmpstr (lo.rollback_summary, ==, ro.rollback_summary);
+  g_assert_cmpstr (lo.redo_summary, ==, ro.redo_summary);
+  g_assert_cmpstr (lo.refusal, ==, ro.refusal);
+  g_assert_true (g_str_has_prefix (lo.refusal, "conflict "));
   g_assert_cmpstr (lo.history_total, ==, ro.history_total);
   g_assert_cmpstr (lo.timeline_total, ==, ro.timeline_total);
   g_test_message ("first run %s; %s events", ro.summary, ro.timeline_total);
@@ -414,7 +429,7 @@ test_cli_same_outcome (Fixture *f, gconstpointer data)
 
   /* the server's state hash is that of its database, read directly */
   run_cli (f, &r, server_db, NULL, NULL, "state-hash", "--project", "Plant", NULL);
-  expect_ok (&r, "state-hash --db");
+  syn_test_cli_expect_ok (&r, "state-hash --db");
   g_strstrip (r.out);
   g_assert_cmpstr (r.out, ==, ro.state_hash);
 }
@@ -424,7 +439,7 @@ test_cli_sign_in (Fixture *f, gconstpointer data)
 {
   const char *remote[] = { "--connect", f->srv->url, NULL };
   g_autofree char *tokens = g_build_filename (f->config_home, "synapse", "tokens.json", NULL);
-  g_auto(CliResult) r = { 0 };
+  g_auto(SynTestCliResult) r = { 0 };
   struct stat st;
 
   /* not signed in */
@@ -433,42 +448,42 @@ test_cli_sign_in (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (r.err, "Not signed in"));
   /* one line */
   g_assert_true (strchr (r.err, '\n') == r.err + strlen (r.err) - 1);
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
 
   /* a wrong password, from stdin */
   run_cli (f, &r, remote, NULL, "not the password\n", "project", "list", "--user", "admin", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "Wrong username or password"));
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
 
   /* the right one from stdin; the token is saved, readable by its owner only */
   run_cli (f, &r, remote, NULL, SYN_TEST_PASSWORD "\n", "project", "create", "Mill", "--user", "admin", NULL);
-  expect_ok (&r, "project create --user");
-  cli_result_clear (&r);
+  syn_test_cli_expect_ok (&r, "project create --user");
+  syn_test_cli_result_clear (&r);
   g_assert_cmpint (stat (tokens, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   /* an admin adds an engineer (the new password on stdin), who signs in */
   run_cli (f, &r, remote, NULL, "engineer password\n", "user", "add", "erin", "--role", "engineer", NULL);
-  expect_ok (&r, "user add");
-  cli_result_clear (&r);
+  syn_test_cli_expect_ok (&r, "user add");
+  syn_test_cli_result_clear (&r);
   run_cli (f, &r, remote, NULL, NULL, "member", "add", "erin", "--project", "Mill", NULL);
-  expect_ok (&r, "member add");
-  cli_result_clear (&r);
+  syn_test_cli_expect_ok (&r, "member add");
+  syn_test_cli_result_clear (&r);
   run_cli (f, &r, remote, "engineer password", NULL, "project", "list", "--json", "--user", "erin", NULL);
-  expect_ok (&r, "project list as erin");
+  syn_test_cli_expect_ok (&r, "project list as erin");
   {
-    g_autoptr(JsonNode) list = parse (r.out);
+    g_autoptr(JsonNode) list = syn_test_cli_json (r.out);
 
     g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
   }
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
 
   /* the saved token is now erin's: no users for her */
   run_cli (f, &r, remote, NULL, NULL, "user", "list", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "admin"));
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
 
   /* a viewer cannot import */
   {
@@ -478,17 +493,17 @@ test_cli_sign_in (Fixture *f, gconstpointer data)
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "No project"));
   }
-  cli_result_clear (&r);
+  syn_test_cli_result_clear (&r);
 
   /* user add works on a local database too (no sign-in there) */
   {
     const char *local[] = { "--db", f->local_db, NULL };
 
     run_cli (f, &r, local, NULL, "local password\n", "user", "add", "lou", "--role", "viewer", NULL);
-    expect_ok (&r, "user add --db");
-    cli_result_clear (&r);
+    syn_test_cli_expect_ok (&r, "user add --db");
+    syn_test_cli_result_clear (&r);
     run_cli (f, &r, local, NULL, NULL, "user", "list", NULL);
-    expect_ok (&r, "user list --db");
+    syn_test_cli_expect_ok (&r, "user list --db");
     g_assert_nonnull (strstr (r.out, "lou"));
   }
 }
@@ -505,15 +520,15 @@ test_cli_import_revision (Fixture *f, gconstpointer data)
   g_autofree char *rev_a = g_build_filename (f->tmpdir, "rev-a.csv", NULL);
   g_autofree char *rev_b = g_build_filename (f->tmpdir, "rev-b.csv", NULL);
   g_autoptr(GPtrArray) previews = g_ptr_array_new_with_free_func (g_free);
-  g_auto(CliResult) r = { 0 };
+  g_auto(SynTestCliResult) r = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_assert_true (g_file_set_contents (rev_a, "TAG,TYPE,HP\nP-1,PUMP,75\nP-2,PUMP,20\nT-1,TANK,\n", -1, &error));
   g_assert_true (g_file_set_contents (rev_b, "TAG;TYPE;HP\nP-1;PUMP;100\nP-2;PUMP;20\nP-3;PUMP;5\n", -1, &error));
   g_assert_no_error (error);
   run_cli (f, &r, remote, SYN_TEST_PASSWORD, NULL, "project", "list", "--user", "admin", NULL);
-  expect_ok (&r, "project list --user admin");
-  cli_result_clear (&r);
+  syn_test_cli_expect_ok (&r, "project list --user admin");
+  syn_test_cli_result_clear (&r);
 
   for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
     {
@@ -522,17 +537,17 @@ test_cli_import_revision (Fixture *f, gconstpointer data)
       JsonObject *diff;
 
       run_cli (f, &r, targets[t], NULL, NULL, "project", "create", "Plant", NULL);
-      expect_ok (&r, "project create");
-      cli_result_clear (&r);
+      syn_test_cli_expect_ok (&r, "project create");
+      syn_test_cli_result_clear (&r);
       run_cli (f, &r, targets[t], NULL, NULL, "import", rev_a, "--project", "Plant", NULL);
-      expect_ok (&r, "import");
-      cli_result_clear (&r);
+      syn_test_cli_expect_ok (&r, "import");
+      syn_test_cli_result_clear (&r);
 
       /* the preview, as JSON and as text */
       run_cli (f, &r, targets[t], NULL, NULL, "import", rev_b, "--project", "Plant", "--revision", "--dry-run",
                "--delete-missing", "--json", NULL);
-      expect_ok (&r, "import --revision --dry-run --json");
-      answer = parse (r.out);
+      syn_test_cli_expect_ok (&r, "import --revision --dry-run --json");
+      answer = syn_test_cli_json (r.out);
       g_assert_cmpstr (syn_json_get_string (json_node_get_object (answer), "status"), ==, "preview");
       diff = json_object_get_object_member (json_node_get_object (answer), "diff");
       /* what differs between the databases (ids) left out */
@@ -541,35 +556,35 @@ test_cli_import_revision (Fixture *f, gconstpointer data)
       json_object_remove_member (json_array_get_object_element (json_object_get_array_member (diff, "missing"), 0),
                                  "asset_id");
       g_ptr_array_add (previews, syn_json_canonical (answer));
-      cli_result_clear (&r);
+      syn_test_cli_result_clear (&r);
       run_cli (f, &r, targets[t], NULL, NULL, "import", rev_b, "--project", "Plant", "--revision", "--dry-run",
                "--delete-missing", NULL);
-      expect_ok (&r, "import --revision --dry-run");
+      syn_test_cli_expect_ok (&r, "import --revision --dry-run");
       g_assert_nonnull (strstr (r.out, "Preview of the revision (nothing written): 1 created, 1 updated, "
                                        "1 unchanged, 1 missing (to be deleted), 0 skipped"));
       g_assert_nonnull (strstr (r.out, "  + P-3 PUMP (line 4)"));
       g_assert_nonnull (strstr (r.out, "      properties.hp: \"75\" -> \"100\""));
       g_assert_nonnull (strstr (r.out, "  - T-1 TANK (0 edges, 0 cables)"));
-      cli_result_clear (&r);
+      syn_test_cli_result_clear (&r);
 
       run_cli (f, &r, targets[t], NULL, NULL, "import", rev_b, "--project", "Plant", "--revision",
                "--delete-missing", NULL);
-      expect_ok (&r, "import --revision --delete-missing");
+      syn_test_cli_expect_ok (&r, "import --revision --delete-missing");
       g_assert_nonnull (strstr (r.out, "Revision imported in batch "));
       g_assert_nonnull (strstr (r.out, "1 missing (deleted)"));
-      cli_result_clear (&r);
+      syn_test_cli_result_clear (&r);
 
       run_cli (f, &r, targets[t], NULL, NULL, "asset", "list", "--project", "Plant", "--json", NULL);
-      expect_ok (&r, "asset list");
-      list = parse (r.out);
+      syn_test_cli_expect_ok (&r, "asset list");
+      list = syn_test_cli_json (r.out);
       g_assert_cmpint (json_object_get_int_member (json_node_get_object (list), "total"), ==, 3);
-      cli_result_clear (&r);
+      syn_test_cli_result_clear (&r);
 
       /* bad usage: --delete-missing belongs to a revision */
       run_cli (f, &r, targets[t], NULL, NULL, "import", rev_b, "--project", "Plant", "--delete-missing", NULL);
       g_assert_cmpint (r.status, ==, 2);
       g_assert_nonnull (strstr (r.err, "--revision"));
-      cli_result_clear (&r);
+      syn_test_cli_result_clear (&r);
     }
   g_assert_cmpstr (g_ptr_array_index (previews, 0), ==, g_ptr_array_index (previews, 1));
 }
@@ -807,6 +822,7 @@ typedef struct
   const char *library_rule_id;
   const char *execution_id;
   const char *correlation_id;
+  const char *cable_id;
 } RouteValues;
 
 /* A real value for each parameter a route's path or query may name. */
@@ -822,6 +838,8 @@ route_params (const SynApiRoute *route, const RouteValues *v)
     json_object_set_string_member (params, "project_id", v->project_id);
   if (strstr (route->pattern, "{asset_id}"))
     json_object_set_string_member (params, "asset_id", v->asset_id);
+  if (strstr (route->pattern, "{cable_id}"))
+    json_object_set_string_member (params, "cable_id", v->cable_id);
   if (strstr (route->pattern, "{tag}"))
     json_object_set_string_member (params, "tag", v->tag);
   if (strstr (route->pattern, "{rule_id}"))
@@ -886,6 +904,8 @@ test_every_route (Fixture *f, gconstpointer data)
   v.rule_id = "pump-motor";
   v.library_rule_id = "every-route-library";
   v.execution_id = w.execution_id;
+  /* no cable of that id: its history is empty, still answered */
+  v.cable_id = "00000000-0000-0000-0000-000000000001";
   v.correlation_id = syn_json_get_string (json_array_get_object_element (json_object_get_array_member (
                        json_node_get_object (batch), "events"), 0), "correlation_id");
 

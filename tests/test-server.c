@@ -8,6 +8,7 @@
 
 #include "core/syn-core.h"
 #include "engine/syn-auth.h"
+#include "engine/syn-batch.h"
 #include "syn-test-fixture.h"
 #include "syn-test-pg.h"
 #include "syn-test-server.h"
@@ -306,6 +307,11 @@ test_users (Fixture *f, gconstpointer data)
                 "{\"username\": \"zed\", \"password\": \"short\", \"role\": \"viewer\"}", 400, "invalid", "password");
   expect_error (f, "POST", "/api/v1/users", f->admin,
                 "{\"username\": \"bad name\", \"password\": \"long enough\", \"role\": \"viewer\"}", 400, "invalid", "username");
+  expect_error (f, "POST", "/api/v1/users", f->admin,
+                "{\"username\": \"   \", \"password\": \"long enough\", \"role\": \"viewer\"}", 400, "invalid", "username");
+  expect_error (f, "POST", "/api/v1/users", f->admin,
+                "{\"username\": \"zed\", \"password\": \"long enough\", \"role\": \"viewer\", \"display_name\": \" \"}",
+                400, "invalid", "display_name: must not be blank");
   expect_error (f, "POST", "/api/v1/users", f->engineer,
                 "{\"username\": \"zed\", \"password\": \"long enough\", \"role\": \"admin\"}", 403, "forbidden", "admin");
   expect_error (f, "GET", "/api/v1/users", f->viewer, NULL, 403, "forbidden", NULL);
@@ -358,8 +364,13 @@ static const RouteCase every_route[] = {
   { "POST", "/api/v1/rules/execute", "{}" },
   { "POST", "/api/v1/rules/rollback?project_id={P}", "{}" },
   { "GET", "/api/v1/rules/rollback/blockers?project_id={P}", NULL },
+  { "POST", "/api/v1/rules/redo?project_id={P}", "{}" },
+  { "GET", "/api/v1/projects/{P}/verify", NULL },
+  { "POST", "/api/v1/projects/{P}/repair", "{}" },
   { "GET", "/api/v1/events/timeline?project_id={P}", NULL },
   { "GET", "/api/v1/events/assets/00000000-0000-0000-0000-000000000001/history?project_id={P}", NULL },
+  { "GET", "/api/v1/events/cables/00000000-0000-0000-0000-000000000001/history?project_id={P}", NULL },
+  { "GET", "/api/v1/events/tags/T-1?project_id={P}", NULL },
 };
 
 static void
@@ -541,8 +552,74 @@ test_projects (Fixture *f, gconstpointer data)
 
   expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"Mill\"}", 409, "conflict", NULL);
   expect_error (f, "POST", "/api/v1/projects", f->admin, "{}", 400, "invalid", "name");
+  /* blank names are refused like missing ones; a name is kept trimmed */
+  expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"   \"}", 400, "invalid", "must not be blank");
+  expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"\\t\\n \"}", 400, "invalid", "must not be blank");
+  {
+    g_autoptr(JsonNode) trimmed = call (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"  Leach  \"}", 201);
+
+    g_assert_cmpstr (syn_json_get_string (object (trimmed), "name"), ==, "Leach");
+  }
   expect_error (f, "POST", "/api/v1/projects", f->admin, "{\"name\": \"X\", \"country\": \"Canada\"}", 400, "invalid", "country");
   expect_error (f, "GET", "/api/v1/projects", f->admin, "{\"x\": 1}", 400, "invalid", "body");
+}
+
+/* Issue 12: a deleted asset is found by its tag, with its history; a cable
+ * has one too. */
+static void
+check_deleted_and_cable_history (Fixture *f, const char *asset_id, const char *history)
+{
+  g_autofree char *tags = g_strdup_printf ("/api/v1/events/tags/210-TK-001?project_id=%s", f->project_id);
+  g_autofree char *cable_tags = g_strdup_printf ("/api/v1/events/tags/210-PP-001-PWR?project_id=%s&kind=cable",
+                                                 f->project_id);
+  g_autofree char *bad_kind = g_strdup_printf ("/api/v1/events/tags/210-TK-001?project_id=%s&kind=edge", f->project_id);
+  g_autofree char *bad_cable = g_strdup_printf ("/api/v1/events/cables/not-a-uuid/history?project_id=%s", f->project_id);
+  g_autofree char *pump_path = g_strdup_printf ("/api/v1/projects/%s/assets/by-tag/210-PP-001", f->project_id);
+  g_autofree char *cable_history = NULL;
+  g_autoptr(JsonNode) found = call (f, "GET", tags, f->viewer, NULL, 200);
+  g_autoptr(JsonNode) h = call (f, "GET", history, f->viewer, NULL, 200);
+  g_autoptr(JsonNode) pump = call (f, "GET", pump_path, f->viewer, NULL, 200);
+  g_autoptr(SynCable) cable = syn_cable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(SynEvent) event = NULL;
+  JsonArray *entities = json_object_get_array_member (object (found), "entities");
+  JsonObject *entity;
+
+  g_assert_cmpuint (json_array_get_length (entities), ==, 1);
+  entity = json_array_get_object_element (entities, 0);
+  g_assert_cmpstr (syn_json_get_string (entity, "kind"), ==, "asset");
+  g_assert_cmpstr (syn_json_get_string (entity, "id"), ==, asset_id);
+  g_assert_cmpstr (syn_json_get_string (entity, "type"), ==, "TANK");
+  g_assert_true (json_object_get_boolean_member (entity, "deleted"));
+  g_assert_cmpint (json_object_get_int_member (object (h), "total_events"), ==, 3);
+
+  batch = syn_batch_begin (f->srv->store, f->project_id, NULL, &error);
+  g_assert_no_error (error);
+  cable->tag = g_strdup ("210-PP-001-PWR");
+  cable->from_asset_id = g_strdup (syn_json_get_string (object (pump), "id"));
+  cable->cable_type = g_strdup ("TECK90");
+  event = syn_batch_create_cable (batch, cable, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_batch_commit (batch, &error));
+  json_node_unref (g_steal_pointer (&found));
+  found = call (f, "GET", cable_tags, f->viewer, NULL, 200);
+  entity = json_array_get_object_element (json_object_get_array_member (object (found), "entities"), 0);
+  g_assert_cmpstr (syn_json_get_string (entity, "kind"), ==, "cable");
+  g_assert_cmpstr (syn_json_get_string (entity, "id"), ==, cable->id);
+  g_assert_false (json_object_get_boolean_member (entity, "deleted"));
+  cable_history = g_strdup_printf ("/api/v1/events/cables/%s/history?project_id=%s", cable->id, f->project_id);
+  json_node_unref (g_steal_pointer (&h));
+  h = call (f, "GET", cable_history, f->viewer, NULL, 200);
+  g_assert_cmpstr (syn_json_get_string (object (h), "cable_id"), ==, cable->id);
+  g_assert_cmpint (json_object_get_int_member (object (h), "total_events"), ==, 1);
+  expect_error (f, "GET", bad_kind, f->viewer, NULL, 400, "invalid", "kind");
+  {
+    g_autofree char *never = g_strdup_printf ("/api/v1/events/tags/NEVER-1?project_id=%s", f->project_id);
+
+    expect_error (f, "GET", never, f->viewer, NULL, 404, "not_found", "NEVER-1");
+  }
+  expect_error (f, "GET", bad_cable, f->viewer, NULL, 400, "invalid", "cable_id");
 }
 
 static void
@@ -606,6 +683,7 @@ test_assets (Fixture *f, gconstpointer data)
   g_assert_true (syn_uuid_is_valid (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                                   "X-Synapse-Correlation-Id")));
   expect_error (f, "GET", one, f->viewer, NULL, 404, "not_found", NULL);
+  check_deleted_and_cable_history (f, asset_id, history);
 }
 
 static void
@@ -632,7 +710,7 @@ test_validation (Fixture *f, gconstpointer data)
   };
   g_autofree char *ok = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&limit=500&page=1"
                                          "&event_types=ASSET_CREATED&from_date=2020-01-01&to_date=2099-12-31"
-                                         "&include_rolled_back=true", f->project_id);
+                                         "&include_rolled_back=true&discipline=electrical", f->project_id);
 
   json_node_unref (call (f, "GET", ok, f->viewer, NULL, 200));
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -1051,6 +1129,8 @@ test_cancel (Fixture *f, gconstpointer data)
   last = parse_message (g_ptr_array_index (engineer->texts, engineer->texts->len - 1));
   g_assert_cmpstr (syn_json_get_string (last, "type"), ==, "ERROR");
   g_assert_false (json_object_get_boolean_member (last, "recoverable"));
+  /* every watcher is told it was cancelled, not that it failed */
+  g_assert_cmpstr (syn_json_get_string (last, "status"), ==, "cancelled");
   {
     gboolean refused = FALSE;
 
@@ -1189,6 +1269,7 @@ test_rollback (Fixture *f, gconstpointer data)
   g_autofree char *blockers_path = NULL;
   g_autofree char *restored = NULL;
   g_autofree char *timeline = NULL;
+  g_autofree char *changed = NULL;
   g_autoptr(JsonNode) page = NULL;
 
   /* a later batch on the same asset blocks it: 409, and which ones */
@@ -1199,7 +1280,24 @@ test_rollback (Fixture *f, gconstpointer data)
   }
   one = g_strdup_printf ("%s/%s", assets, syn_json_get_string (object (created), "id"));
   json_node_unref (call (f, "PATCH", one, f->engineer, "{\"description\": \"changed\"}", 200));
-  expect_error (f, "POST", rollback, f->engineer, body, 409, "conflict", NULL);
+  changed = state_hash (f);
+  /* the 409 says which batch is in the way, when and by whom */
+  {
+    g_autoptr(JsonNode) refused = call (f, "POST", rollback, f->engineer, body, 409);
+    JsonObject *error = json_object_get_object_member (object (refused), "error");
+    /* the details are members of the error object */
+    JsonObject *details = error;
+    JsonArray *batches = json_object_get_array_member (details, "blocking_batches");
+    JsonObject *blocker = json_array_get_object_element (batches, 0);
+
+    g_assert_cmpstr (syn_json_get_string (error, "code"), ==, "conflict");
+    g_assert_cmpstr (syn_json_get_string (details, "correlation_id"), ==, import);
+    g_assert_cmpuint (json_array_get_length (batches), ==, 1);
+    g_assert_true (syn_uuid_is_valid (syn_json_get_string (blocker, "correlation_id")));
+    g_assert_nonnull (syn_json_get_string (blocker, "executed_at"));
+    g_assert_cmpstr (syn_json_get_string (blocker, "user_id"), ==, f->engineer_id);
+    g_assert_cmpint (json_object_get_int_member (blocker, "events_count"), ==, 1);
+  }
   blockers_path = g_strdup_printf ("/api/v1/rules/rollback/blockers?project_id=%s&correlation_id=%s", f->project_id, import);
   blockers = call (f, "GET", blockers_path, f->viewer, NULL, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (blockers), "blocking_batches")), ==, 1);
@@ -1227,6 +1325,27 @@ test_rollback (Fixture *f, gconstpointer data)
   page = call (f, "GET", timeline, f->viewer, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (object (page), "total"), ==, 2);
 
+  /* undoing the rollback is redoing it: the state after the edit again */
+  {
+    g_autofree char *redo = g_strdup_printf ("/api/v1/rules/redo?project_id=%s", f->project_id);
+    g_autofree char *undo = g_strdup_printf ("{\"correlation_id\": \"%s\"}",
+                                             syn_json_get_string (object (answer), "rollback_correlation_id"));
+    g_autofree char *verify = g_strdup_printf ("/api/v1/projects/%s/verify", f->project_id);
+    g_autoptr(JsonNode) redone = call (f, "POST", redo, f->engineer, undo, 200);
+    g_autoptr(JsonNode) verified = call (f, "GET", verify, f->viewer, NULL, 200);
+    g_autofree char *now = state_hash (f);
+
+    g_assert_cmpstr (syn_json_get_string (object (redone), "status"), ==, "redone");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (redone), "redone")), ==, 2);
+    g_assert_cmpstr (now, ==, changed);
+    g_assert_true (json_object_get_boolean_member (object (verified), "ok"));
+    /* twice: the first redo is in the way, and the 409 names it */
+    expect_error (f, "POST", redo, f->engineer, undo, 409, "conflict",
+                  syn_json_get_string (object (redone), "redo_correlation_id"));
+    /* a viewer may not */
+    expect_error (f, "POST", redo, f->viewer, undo, 403, "forbidden", NULL);
+  }
+
   /* twice: 400; not a UUID: the specification's 400 */
   expect_error (f, "POST", rollback, f->engineer, body, 400, "invalid", "already");
   expect_error (f, "POST", rollback, f->engineer, "{\"correlation_id\": \"nope\"}", 400, "invalid",
@@ -1234,6 +1353,49 @@ test_rollback (Fixture *f, gconstpointer data)
   expect_error (f, "POST", rollback, f->engineer, "{\"correlation_id\": \"00000000-0000-0000-0000-000000000007\"}",
                 400, "invalid", NULL);
   expect_error (f, "POST", "/api/v1/rules/rollback", f->engineer, body, 400, "invalid", "project_id");
+}
+
+/* Issue 12: every correlation_id parameter takes 8 or more hex digits of
+ * the id's start or end; one naming several batches is a 400 naming them,
+ * one naming none a 404. */
+static void
+test_short_batch_ids (Fixture *f, gconstpointer data)
+{
+  g_autofree char *import = import_csv (f, f->engineer, "TAG,TYPE\nS-1,TANK\n", 200);
+  g_autofree char *end = g_ascii_strup (import + strlen (import) - 8, -1);
+  g_autofree char *timeline = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=%s",
+                                               f->project_id, end);
+  g_autofree char *blockers = g_strdup_printf ("/api/v1/rules/rollback/blockers?project_id=%s&correlation_id=%s",
+                                               f->project_id, end);
+  g_autofree char *rollback = g_strdup_printf ("/api/v1/rules/rollback?project_id=%s", f->project_id);
+  g_autofree char *body = g_strdup_printf ("{\"correlation_id\": \"%s\"}", end);
+  g_autofree char *ambiguous = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=deadbeef",
+                                                f->project_id);
+  g_autofree char *none = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=0000000000",
+                                           f->project_id);
+  g_autofree char *short_one = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&correlation_id=beef",
+                                                f->project_id);
+  g_autoptr(JsonNode) page = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  JsonArray *events;
+
+  page = call (f, "GET", timeline, f->viewer, NULL, 200);
+  events = json_object_get_array_member (object (page), "events");
+  g_assert_cmpuint (json_array_get_length (events), >, 0);
+  g_assert_cmpstr (syn_json_get_string (json_array_get_object_element (events, 0), "correlation_id"), ==, import);
+  json_node_unref (g_steal_pointer (&page));
+  page = call (f, "GET", blockers, f->viewer, NULL, 200);
+  g_assert_cmpstr (syn_json_get_string (object (page), "correlation_id"), ==, import);
+  answer = call (f, "POST", rollback, f->engineer, body, 200);
+  g_assert_cmpstr (syn_json_get_string (object (answer), "correlation_id"), ==, import);
+
+  syn_test_append_batch (f->srv->store, f->project_id, "0190aaaa-1111-7000-8000-0000deadbeef", SYN_EVENT_BATCH_STARTED, 1);
+  syn_test_append_batch (f->srv->store, f->project_id, "0190bbbb-2222-7000-8000-0000deadbeef", SYN_EVENT_BATCH_STARTED, 1);
+  expect_error (f, "GET", ambiguous, f->viewer, NULL, 400, "invalid", "matches 2 batches");
+  expect_error (f, "GET", ambiguous, f->viewer, NULL, 400, "invalid", "0190bbbb-2222-7000-8000-0000deadbeef");
+  expect_error (f, "POST", rollback, f->engineer, "{\"correlation_id\": \"deadbeef\"}", 400, "invalid", "matches 2");
+  expect_error (f, "GET", none, f->viewer, NULL, 404, "not_found", "0000000000");
+  expect_error (f, "GET", short_one, f->viewer, NULL, 400, "invalid", "is not a batch id");
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1333,25 +1495,23 @@ test_feed_oversized_event (Fixture *f, gconstpointer data)
                       json_object_get_object_member (whole, "payload"), "deleted_assets")), ==, 5000);
 }
 
-/* A run this server does not hold is answered from the executions table:
- * one that found nothing to do ("up_to_date", no batch) ends with a
- * COMPLETED that says so, not with "running in another server process". */
-static void
-test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
+/* The one message a watcher gets of an execution only on record (@status,
+ * @summary_json or NULL). */
+static JsonObject *
+watch_recorded (Fixture *f, const char *status, const char *summary_json)
 {
   g_autoptr(SynExecution) x = syn_execution_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(SynTestWs) ws = NULL;
-  g_autoptr(JsonObject) m = NULL;
   g_autofree char *path = NULL;
 
   x->execution_id = syn_uuid_new ();
   x->project_id = g_strdup (f->project_id);
   x->mode = g_strdup ("execute");
-  x->status = g_strdup ("up_to_date");
+  x->status = g_strdup (status);
   x->started_at = syn_time_now_usec ();
   x->finished_at = x->started_at + 3000;
-  x->summary = syn_json_parse ("{\"rules_executed\": 2, \"assets_processed\": 5}", -1, NULL);
+  x->summary = summary_json ? syn_json_parse (summary_json, -1, NULL) : NULL;
   g_assert_true (syn_store_insert_execution (f->srv->store, x, &error));
   g_assert_no_error (error);
 
@@ -1360,11 +1520,34 @@ test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
   g_assert_nonnull (ws->conn);
   g_assert_true (syn_test_ws_wait_closed (ws, 10000));
   g_assert_cmpuint (ws->texts->len, ==, 1);
-  m = parse_message (g_ptr_array_index (ws->texts, 0));
+  return parse_message (g_ptr_array_index (ws->texts, 0));
+}
+
+/* A run this server does not hold is answered from the executions table:
+ * one that found nothing to do ("up_to_date", no batch) ends with a
+ * COMPLETED that says so, not with "running in another server process". */
+static void
+test_watch_recorded_up_to_date (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) m = watch_recorded (f, "up_to_date", "{\"rules_executed\": 2, \"assets_processed\": 5}");
+
   g_assert_cmpstr (syn_json_get_string (m, "type"), ==, "COMPLETED");
   g_assert_cmpstr (syn_json_get_string (m, "status"), ==, "up_to_date");
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (m, "correlation_id")));
   g_assert_cmpint (json_object_get_int_member (m, "duration_ms"), ==, 3);
+}
+
+/* A cancelled execution, replayed from its record: cancelled, as it was. */
+static void
+test_watch_recorded_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) cancelled = watch_recorded (f, "cancelled", NULL);
+  g_autoptr(JsonObject) failed = watch_recorded (f, "failed", NULL);
+
+  g_assert_cmpstr (syn_json_get_string (cancelled, "type"), ==, "ERROR");
+  g_assert_false (json_object_get_boolean_member (cancelled, "recoverable"));
+  g_assert_cmpstr (syn_json_get_string (cancelled, "status"), ==, "cancelled");
+  g_assert_cmpstr (syn_json_get_string (failed, "status"), ==, "failed");
 }
 
 static void
@@ -1404,7 +1587,9 @@ main (int argc, char *argv[])
   ADD ("/server/project-feed", test_project_feed, NULL);
   ADD ("/server/feed-oversized-event", test_feed_oversized_event, NULL);
   ADD ("/server/watch-recorded-up-to-date", test_watch_recorded_up_to_date, NULL);
+  ADD ("/server/watch-recorded-cancelled", test_watch_recorded_cancelled, NULL);
   ADD ("/server/rollback", test_rollback, NULL);
+  ADD ("/server/short-batch-ids", test_short_batch_ids, NULL);
 
   /* the same server on PostgreSQL */
   if (syn_test_pg_bindir () != NULL)
@@ -1413,9 +1598,11 @@ main (int argc, char *argv[])
       ADD ("/server/postgres/auth-every-route", test_auth_every_route, &on_postgres);
       ADD ("/server/postgres/wrong-project", test_wrong_project, &on_postgres);
       ADD ("/server/postgres/assets", test_assets, &on_postgres);
+      ADD ("/server/postgres/projects", test_projects, &on_postgres);
       ADD ("/server/postgres/execute-watch", test_execute_watch, &on_postgres);
       ADD ("/server/postgres/project-feed", test_project_feed, &on_postgres);
       ADD ("/server/postgres/rollback", test_rollback, &on_postgres);
+      ADD ("/server/postgres/short-batch-ids", test_short_batch_ids, &on_postgres);
       ADD ("/server/postgres/feed-across-servers", test_feed_across_servers, &on_postgres_notified);
     }
   else

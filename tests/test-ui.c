@@ -692,6 +692,74 @@ test_rollback_cascade (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (before, ==, after);
 }
 
+/* The banner's Undo after a rollback redoes it; the timeline offers Redo on
+ * the rolled-back batch and on the rollback itself. */
+static void
+test_redo (UiFixture *f, gconstpointer data)
+{
+  SynTimelineView *view = syn_window_get_timeline_view (f->window);
+  SynTimelineModel *model = syn_timeline_view_get_model (view);
+  SynSession *session = syn_window_get_session (f->window);
+  g_autofree char *before = state_hash (f->window);
+  g_autofree char *ran = NULL, *after = NULL, *correlation_id = NULL, *redo_id = NULL;
+  SynTimelineBatch *batch;
+  GtkButton *undo;
+  guint revision;
+
+  correlation_id = g_strdup (syn_json_get_string (execute (f->window, FALSE), "correlation_id"));
+  ran = state_hash (f->window);
+  roll_back_from_timeline (f->window, correlation_id, 0);
+
+  /* Undo, beside the news of the rollback */
+  undo = syn_window_get_banner_action (f->window);
+  g_assert_nonnull (undo);
+  g_assert_cmpstr (gtk_button_get_label (undo), ==, "_Undo");
+  g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Rolled back batch"));
+  revision = syn_session_get_revision (session);
+  g_signal_emit_by_name (undo, "clicked");
+  WAIT_FOR (syn_session_get_revision (session) > revision);
+  g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Undid rollback"));
+  g_assert_null (syn_window_get_banner_action (f->window));
+  after = state_hash (f->window);
+  g_assert_cmpstr (after, ==, ran);
+
+  /* the redo is a batch of its own, newest on the timeline: roll it back */
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  {
+    g_autoptr(SynTimelineEvent) newest = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+    WAIT_FOR (syn_timeline_event_get_loaded (newest));
+    g_assert_cmpstr (syn_timeline_event_get_event_type (newest), !=, "BATCH_ROLLED_BACK");
+    redo_id = g_strdup (syn_timeline_event_get_correlation_id (newest));
+  }
+  g_assert_cmpstr (redo_id, !=, correlation_id);
+  roll_back_from_timeline (f->window, redo_id, 0);
+  g_clear_pointer (&after, g_free);
+  after = state_hash (f->window);
+  g_assert_cmpstr (after, ==, before);
+
+  /* the run, rolled back, offers Redo on the timeline */
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  batch = syn_timeline_model_get_batch (model, correlation_id);
+  WAIT_FOR (syn_timeline_batch_get_loaded (batch));
+  g_assert_true (syn_timeline_batch_get_rolled_back (batch));
+  g_assert_true (syn_timeline_batch_get_can_redo (batch));
+  g_assert_false (syn_timeline_batch_get_can_roll_back (batch));
+  revision = syn_session_get_revision (session);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "timeline.redo", "s", correlation_id));
+  WAIT_FOR (syn_session_get_revision (session) > revision);
+  g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Redid batch"));
+  g_clear_pointer (&after, g_free);
+  after = state_hash (f->window);
+  g_assert_cmpstr (after, ==, ran);
+
+  /* a second time: refused, and said */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "timeline.redo", "s", correlation_id));
+  WAIT_FOR (syn_window_get_banner (f->window) != NULL &&
+            strstr (syn_window_get_banner (f->window), "Could not redo") != NULL);
+  save_screenshot (GTK_WIDGET (f->window), "timeline-redo");
+}
+
 /* The change of @index of an updated entry of an import's preview. */
 static JsonObject *
 preview_change (JsonObject *preview, const char *tag, guint index)
@@ -856,7 +924,7 @@ test_import_revision (UiFixture *f, gconstpointer data)
   syn_import_dialog_confirm (dialog);
   WAIT_FOR (dialog == NULL);
   if (language == NULL)
-    g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Imported 1 assets"));
+    g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Imported 1 asset,"));
 }
 
 /* A file the import cannot read says why, and offers nothing to import. */
@@ -977,6 +1045,138 @@ test_history (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_editable_get_text (child (syn_window_get_timeline_view (f->window), SYN_TYPE_TIMELINE_VIEW,
                                                  "batch_entry")),
                    ==, syn_timeline_event_get_correlation_id (updated));
+}
+
+/* Issue 12: a cable has a history; a deleted asset or cable keeps its own,
+ * found by its tag; a tag used again shows the newest and offers the others. */
+static void
+test_history_cables_and_deleted (UiFixture *f, gconstpointer data)
+{
+  SynAssetHistoryView *view = syn_window_get_history_view (f->window);
+  SynSession *session = syn_window_get_session (f->window);
+  GListModel *events = syn_asset_history_view_get_events (view);
+  GListModel *others = syn_asset_history_view_get_others (view);
+  const char *project_id = syn_session_get_project_id (session);
+  g_autoptr(JsonObject) get = json_object_new ();
+  g_autoptr(JsonObject) remove = json_object_new ();
+  g_autoptr(JsonObject) create = json_object_new ();
+  g_autoptr(JsonNode) motor = NULL;
+  g_autoptr(JsonNode) deleted = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autofree char *old_id = NULL;
+
+  execute (f->window, FALSE);
+
+  /* a cable the rules made: its history */
+  syn_session_show_asset (session, NULL, "110-M-001-PWR");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpstr (syn_asset_history_view_get_kind (view), ==, "cable");
+  g_assert_false (syn_asset_history_view_get_deleted (view));
+  g_assert_cmpuint (g_list_model_get_n_items (events), >=, 1);
+  {
+    g_autoptr(SynTimelineEvent) oldest = g_list_model_get_item (events, 0);
+
+    g_assert_cmpstr (syn_timeline_event_get_event_type (oldest), ==, "CABLE_CREATED");
+  }
+  /* its ends are its relatives */
+  g_assert_true (related_has (view, "110-M-001"));
+  save_screenshot (GTK_WIDGET (f->window), "history-cable");
+
+  /* the motor deleted (its cable with it): both keep their history */
+  json_object_set_string_member (get, "project_id", project_id);
+  json_object_set_string_member (get, "tag", "110-M-001");
+  motor = call (f->window, SYN_OP_GET_ASSET, get);
+  old_id = g_strdup (syn_json_get_string (json_node_get_object (motor), "id"));
+  json_object_set_string_member (remove, "project_id", project_id);
+  json_object_set_string_member (remove, "asset_id", old_id);
+  deleted = call (f->window, SYN_OP_DELETE_ASSET, remove);
+  syn_asset_history_view_show_asset (view, NULL, "110-M-001-PWR");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpstr (syn_asset_history_view_get_kind (view), ==, "cable");
+  g_assert_true (syn_asset_history_view_get_deleted (view));
+  {
+    g_autoptr(SynTimelineEvent) newest = g_list_model_get_item (events, g_list_model_get_n_items (events) - 1);
+
+    g_assert_cmpstr (syn_timeline_event_get_event_type (newest), ==, "CABLE_DELETED");
+  }
+  syn_asset_history_view_show_asset (view, NULL, "110-M-001");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpstr (syn_asset_history_view_get_kind (view), ==, "asset");
+  g_assert_true (syn_asset_history_view_get_deleted (view));
+  g_assert_cmpstr (syn_asset_history_view_get_asset_id (view), ==, old_id);
+  save_screenshot (GTK_WIDGET (f->window), "history-deleted");
+
+  /* the tag used again: the new one first, the deleted one offered */
+  json_object_set_string_member (create, "project_id", project_id);
+  json_object_set_string_member (create, "tag", "110-M-001");
+  json_object_set_string_member (create, "type", "MOTOR");
+  again = call (f->window, SYN_OP_CREATE_ASSET, create);
+  syn_asset_history_view_show_asset (view, NULL, "110-M-001");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_false (syn_asset_history_view_get_deleted (view));
+  g_assert_cmpstr (syn_asset_history_view_get_asset_id (view), ==, syn_json_get_string (json_node_get_object (again), "id"));
+  g_assert_cmpuint (g_list_model_get_n_items (others), ==, 1);
+  {
+    g_autoptr(SynJsonItem) other = g_list_model_get_item (others, 0);
+
+    g_assert_cmpstr (syn_json_item_get_string (other, "id"), ==, old_id);
+    g_assert_nonnull (strstr (syn_json_item_get_label (other), "deleted"));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "history.show-entity", "s", old_id));
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_true (syn_asset_history_view_get_deleted (view));
+  g_assert_cmpstr (syn_asset_history_view_get_asset_id (view), ==, old_id);
+
+  /* nothing ever had it */
+  syn_asset_history_view_show_asset (view, NULL, "999-XX-999");
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (child (view, SYN_TYPE_ASSET_HISTORY_VIEW, "stack")), ==, "empty");
+}
+
+/* Issue 12: the batch filter takes the short id the rows show (8 or more
+ * hex digits of its end, or its start). */
+static void
+test_timeline_short_batch_id (UiFixture *f, gconstpointer data)
+{
+  SynTimelineView *view = syn_window_get_timeline_view (f->window);
+  SynTimelineModel *model = syn_timeline_view_get_model (view);
+  GtkEditable *batch_entry = child (view, SYN_TYPE_TIMELINE_VIEW, "batch_entry");
+  g_autofree char *correlation_id = NULL;
+  g_autofree char *short_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynStore) store = NULL;
+  JsonObject *completed;
+
+  completed = execute (f->window, FALSE);
+  correlation_id = g_strdup (syn_json_get_string (completed, "correlation_id"));
+  short_id = syn_format_short_id (correlation_id);
+  g_assert_cmpuint (strlen (short_id), ==, 8);
+
+  syn_window_show_view (f->window, "timeline");
+  gtk_editable_set_text (batch_entry, short_id);
+  g_signal_emit_by_name (batch_entry, "activate");
+  WAIT_FOR (!syn_timeline_view_get_busy (view) && syn_timeline_model_get_total (model) > 0 &&
+            syn_timeline_model_get_total (model) == (guint64) timeline_total (f->window, correlation_id, NULL));
+  g_assert_null (syn_timeline_model_get_error (model));
+  save_screenshot (GTK_WIDGET (f->window), "timeline-short-batch-id");
+
+  /* too short: refused at once, the entry marked */
+  gtk_editable_set_text (batch_entry, "beef");
+  g_signal_emit_by_name (batch_entry, "activate");
+  WAIT_FOR (gtk_widget_has_css_class (GTK_WIDGET (batch_entry), "error"));
+
+  /* two batches ending alike: the backend names both */
+  store = syn_store_open (f->db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    syn_test_append_batch (store, syn_session_get_project_id (syn_window_get_session (f->window)),
+                           i == 0 ? "0190aaaa-1111-7000-8000-0000deadbeef" : "0190bbbb-2222-7000-8000-0000deadbeef",
+                           SYN_EVENT_BATCH_STARTED, 1);
+  gtk_editable_set_text (batch_entry, "DEADBEEF");
+  g_signal_emit_by_name (batch_entry, "activate");
+  WAIT_FOR (!syn_timeline_view_get_busy (view) && syn_timeline_model_get_error (model) != NULL);
+  g_assert_nonnull (strstr (syn_timeline_model_get_error (model), "0190aaaa-1111-7000-8000-0000deadbeef"));
+  g_assert_nonnull (strstr (syn_timeline_model_get_error (model), "0190bbbb-2222-7000-8000-0000deadbeef"));
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1378,6 +1578,44 @@ test_french (UiFixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (syn_asset_history_view_get_held (view)), ==, 1);
   save_screenshot (GTK_WIDGET (window), "fr-history-held");
   save_narrow_screenshot (window, "fr-history-held-narrow");
+}
+
+/* Counts agree in number, in English and in French (whose singular also
+ * takes 0): "1 asset restored", "1 rule executed on 1 asset". */
+static void
+test_plurals (void)
+{
+  g_autoptr(JsonObject) one = syn_json_parse_object ("{\"rules_executed\": 1, \"assets_processed\": 1, "
+                                                     "\"actions_taken\": 1, \"skipped\": 0, \"errors\": 1, "
+                                                     "\"created\": {\"assets\": 1, \"cables\": 0, \"edges\": 2}}",
+                                                     -1, NULL);
+  g_autoptr(JsonObject) rollback = syn_json_parse_object ("{\"assets_deleted\": 0, \"cables_deleted\": 1, "
+                                                          "\"edges_deleted\": 0, \"assets_restored\": 1}", -1, NULL);
+  g_autoptr(JsonObject) none = syn_json_parse_object ("{\"assets_deleted\": 0, \"assets_restored\": 0}", -1, NULL);
+  char *text;
+
+  use_language (NULL);
+  text = syn_format_run_summary (one);
+  g_assert_cmpstr (text, ==, "1 rule executed on 1 asset: 1 action taken, 0 skipped, 1 error");
+  g_free (text);
+  text = syn_format_batch_summary (one);
+  g_assert_cmpstr (text, ==, "1 action, 0 skipped, 1 error; created 1 asset and 2 edges");
+  g_free (text);
+  text = syn_format_rollback_summary (rollback);
+  g_assert_cmpstr (text, ==, "1 cable deleted and 1 asset restored");
+  g_free (text);
+  text = syn_format_rollback_summary (none);
+  g_assert_cmpstr (text, ==, "nothing changed");
+  g_free (text);
+
+  use_language ("fr");
+  text = syn_format_run_summary (one);
+  g_assert_cmpstr (text, ==, "1 règle exécutée sur 1 équipement : 1 action effectuée, 0 ignorée, 1 erreur");
+  g_free (text);
+  text = syn_format_rollback_summary (rollback);
+  g_assert_cmpstr (text, ==, "suppression de 1 câble et 1 équipement rétabli");
+  g_free (text);
+  use_language (NULL);
 }
 
 static void
@@ -1926,7 +2164,12 @@ main (int argc, char *argv[])
   g_test_add ("/ui/timeline-paging", UiFixture, NULL, fixture_setup, test_timeline_paging, fixture_teardown);
   g_test_add ("/ui/rollback", UiFixture, NULL, fixture_setup, test_rollback, fixture_teardown);
   g_test_add ("/ui/rollback-cascade", UiFixture, NULL, fixture_setup, test_rollback_cascade, fixture_teardown);
+  g_test_add ("/ui/redo", UiFixture, NULL, fixture_setup, test_redo, fixture_teardown);
   g_test_add ("/ui/history", UiFixture, NULL, fixture_setup, test_history, fixture_teardown);
+  g_test_add ("/ui/history-cables-and-deleted", UiFixture, NULL, fixture_setup, test_history_cables_and_deleted,
+              fixture_teardown);
+  g_test_add ("/ui/timeline-short-batch-id", UiFixture, NULL, fixture_setup, test_timeline_short_batch_id,
+              fixture_teardown);
   g_test_add ("/ui/follow", UiFixture, NULL, fixture_setup, test_follow, fixture_teardown);
   g_test_add ("/ui/import-revision", UiFixture, NULL, fixture_setup, test_import_revision, fixture_teardown);
   g_test_add ("/ui/import-refused", UiFixture, NULL, fixture_setup, test_import_refused, fixture_teardown);
@@ -1938,6 +2181,7 @@ main (int argc, char *argv[])
   g_test_add ("/ui/grid-assets", UiFixture, NULL, fixture_setup, test_grid_assets, fixture_teardown);
   g_test_add ("/ui/grid-french", UiFixture, "fr", fixture_setup, test_grid_french, fixture_teardown);
   g_test_add_func ("/ui/remote", test_remote);
+  g_test_add_func ("/ui/plurals", test_plurals);
   g_test_add_func ("/ui/hand-back-viewer", test_hand_back_viewer);
 
   ret = g_test_run ();

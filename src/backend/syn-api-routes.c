@@ -7,6 +7,7 @@
 
 #include "backend/syn-backend.h"
 #include "core/syn-json.h"
+#include "engine/syn-batch-id.h"
 #include "syn-api-routes.h"
 
 #define PAGE "page,limit"
@@ -48,6 +49,9 @@ const SynApiRoute syn_api_routes[] = {
     .project = 1 },
   { "GET", "api/v1/projects/{project_id}/status", SYN_OP_PROJECT_STATUS, "", NULL, SYN_BODY_NONE, 200, VIEWER,
     .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/verify", SYN_OP_VERIFY, "", NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+  { "POST", "api/v1/projects/{project_id}/repair", SYN_OP_REPAIR, "", "dry_run", SYN_BODY_JSON, 200, ENGINEER,
+    .project = 1, .writes = 1 },
 
   { "GET", "api/v1/projects/{project_id}/assets", SYN_OP_LIST_ASSETS, ASSET_FILTERS "," PAGE, NULL, SYN_BODY_NONE, 200,
     VIEWER, .project = 1 },
@@ -104,6 +108,8 @@ const SynApiRoute syn_api_routes[] = {
     200, ENGINEER, .project = 1, .writes = 1 },
   { "GET", "api/v1/rules/rollback/blockers", SYN_OP_ROLLBACK_BLOCKERS, "project_id,correlation_id", NULL, SYN_BODY_NONE,
     200, VIEWER, .project = 1 },
+  { "POST", "api/v1/rules/redo", SYN_OP_REDO, "project_id", "project_id,correlation_id", SYN_BODY_JSON, 200, ENGINEER,
+    .project = 1, .writes = 1 },
 
   { "GET", "api/v1/events/timeline", SYN_OP_TIMELINE, TIMELINE_QUERY, NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
   { "GET", "api/v1/events/timeline.csv", SYN_OP_EXPORT, TIMELINE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
@@ -112,6 +118,10 @@ const SynApiRoute syn_api_routes[] = {
     .fixed = "kind=timeline,format=json", .project = 1 },
   { "GET", "api/v1/events/assets/{asset_id}/history", SYN_OP_ASSET_HISTORY, "project_id", NULL, SYN_BODY_NONE, 200,
     VIEWER, .project = 1 },
+  { "GET", "api/v1/events/cables/{cable_id}/history", SYN_OP_CABLE_HISTORY, "project_id", NULL, SYN_BODY_NONE, 200,
+    VIEWER, .project = 1 },
+  { "GET", "api/v1/events/tags/{tag}", SYN_OP_FIND_TAG, "project_id,kind", NULL, SYN_BODY_NONE, 200, VIEWER,
+    .project = 1 },
   { NULL }
 };
 
@@ -282,8 +292,18 @@ syn_api_route_take_fixed (const SynApiRoute *route, JsonObject *params)
 static gboolean
 is_uuid_param (const char *name)
 {
-  return g_str_equal (name, "asset_id") || g_str_equal (name, "execution_id") ||
+  return g_str_equal (name, "asset_id") || g_str_equal (name, "cable_id") || g_str_equal (name, "execution_id") ||
          g_str_equal (name, "correlation_id") || g_str_equal (name, "event_id");
+}
+
+/* A correlation id may be given short: 8 or more hex digits of its start
+ * or end (syn-batch-id.h), which the operation resolves. */
+static gboolean
+is_valid_id (const char *name, const char *text)
+{
+  if (g_str_equal (name, "correlation_id"))
+    return syn_batch_id_is_valid (text);
+  return syn_uuid_is_valid (text);
 }
 
 gboolean
@@ -301,12 +321,19 @@ syn_api_route_check_ids (const SynApiRoute *route, JsonObject *params, GError **
   while (json_object_iter_next (&iter, &name, &node))
     if (is_uuid_param (name) && JSON_NODE_HOLDS_VALUE (node) &&
         json_node_get_value_type (node) == G_TYPE_STRING &&
-        !syn_uuid_is_valid (json_node_get_string (node)) &&
+        !is_valid_id (name, json_node_get_string (node)) &&
         /* the rollback body keeps the specification's own message */
         !(g_str_equal (name, "correlation_id") && route->body == SYN_BODY_JSON))
       {
-        g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
-                     "%s: \"%s\" is not a UUID", name, json_node_get_string (node));
+        if (g_str_equal (name, "correlation_id"))
+          {
+            syn_batch_id_check (json_node_get_string (node), error);
+            syn_backend_error_from_other (error);
+            g_prefix_error (error, "%s: ", name);
+          }
+        else
+          g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID,
+                       "%s: \"%s\" is not a UUID", name, json_node_get_string (node));
         return FALSE;
       }
   return TRUE;

@@ -7,7 +7,32 @@
 #include "store/syn-store.h"
 #include "syn-backend.h"
 
-G_DEFINE_QUARK (syn-backend-error-quark, syn_backend_error)
+/* A backend error may carry details (a JSON object) next to its message:
+ * they travel in the REST error body and back. */
+typedef struct
+{
+  JsonNode *details;
+} SynBackendErrorPrivate;
+
+static void
+syn_backend_error_private_init (SynBackendErrorPrivate *priv)
+{
+  priv->details = NULL;
+}
+
+static void
+syn_backend_error_private_copy (const SynBackendErrorPrivate *src, SynBackendErrorPrivate *dest)
+{
+  dest->details = src->details ? json_node_ref (src->details) : NULL;
+}
+
+static void
+syn_backend_error_private_clear (SynBackendErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->details, json_node_unref);
+}
+
+G_DEFINE_EXTENDED_ERROR (SynBackendError, syn_backend_error)
 G_DEFINE_INTERFACE (SynBackend, syn_backend, G_TYPE_OBJECT)
 
 static void
@@ -215,8 +240,56 @@ syn_backend_error_to_http_status (const GError *error)
     }
 }
 
+const char *
+syn_backend_status_code_name (guint status)
+{
+  switch (status)
+    {
+    case 400: return "invalid";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 409: return "conflict";
+    case 413: return "too_large";
+    case 415: return "unsupported_media_type";
+    case 423: return "busy";
+    case 429: return "too_many_requests";
+    case 503: return "unavailable";
+    default:  return "failed";
+    }
+}
+
+/**
+ * syn_backend_error_set_details:
+ * @error: an error of SYN_BACKEND_ERROR
+ * @details: (nullable): a JSON object; a reference is taken
+ */
+void
+syn_backend_error_set_details (GError *error, JsonNode *details)
+{
+  SynBackendErrorPrivate *priv;
+
+  g_return_if_fail (error != NULL && error->domain == SYN_BACKEND_ERROR);
+  g_return_if_fail (details == NULL || JSON_NODE_HOLDS_OBJECT (details));
+
+  priv = syn_backend_error_get_private (error);
+  g_clear_pointer (&priv->details, json_node_unref);
+  priv->details = details ? json_node_ref (details) : NULL;
+}
+
+/* (transfer none) (nullable): NULL for another domain or no details. */
+JsonNode *
+syn_backend_error_get_details (const GError *error)
+{
+  if (error == NULL || error->domain != SYN_BACKEND_ERROR)
+    return NULL;
+  return syn_backend_error_get_private (error)->details;
+}
+
 /* The one mapping of the store's, the core's and the engine's errors onto
- * backend codes (and so HTTP statuses), message kept. */
+ * backend codes (and so HTTP statuses), message kept. The error is
+ * replaced, never changed in place: a domain's private data goes with it. */
 void
 syn_backend_error_from_other (GError **error)
 {
@@ -264,6 +337,6 @@ syn_backend_error_from_other (GError **error)
     }
   else if (g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  e->domain = SYN_BACKEND_ERROR;
-  e->code = code;
+  *error = g_error_new_literal (SYN_BACKEND_ERROR, code, e->message);
+  g_error_free (e);
 }

@@ -29,6 +29,8 @@ typedef enum {
 #define SYN_OP_GET_PROJECT     "get_project"     /* {project_id: id or name} -> project */
 #define SYN_OP_TIMELINE        "timeline"        /* timeline query parameters -> {events, total, page, pages} */
 #define SYN_OP_ASSET_HISTORY   "asset_history"   /* {project_id, asset_id} -> {asset_id, history, total_events} */
+#define SYN_OP_CABLE_HISTORY   "cable_history"   /* {project_id, cable_id} -> {cable_id, history, total_events} */
+#define SYN_OP_FIND_TAG        "find_tag"        /* {project_id, tag, kind?} -> {tag, entities: [{kind, id, tag, type, deleted, last_seen}]}, deleted ones too, newest first */
 #define SYN_OP_GET_ASSET       "get_asset"       /* {project_id, asset_id} or {project_id, tag} -> asset */
 /* The lists take filters: tag (a pattern: "410-*", "P-?1"; without a
  * wildcard a prefix), type, area, discipline, where ("hp>100,voltage==600"),
@@ -58,7 +60,12 @@ typedef enum {
 #define SYN_OP_RESET_ASSET     "reset_asset"     /* {project_id, asset_id, properties?, fields?, rules? | all: true} -> asset + correlation_id */
 
 #define SYN_OP_ROLLBACK        "rollback"        /* {project_id, correlation_id, cascade?} -> {status, correlation_id, rollback_correlation_id, rolled_back_events, summary, cascaded} */
-#define SYN_OP_ROLLBACK_BLOCKERS "rollback_blockers" /* {project_id, correlation_id} -> {correlation_id, blocking_batches: [{correlation_id, executed_at, events_count}]} */
+#define SYN_OP_ROLLBACK_BLOCKERS "rollback_blockers" /* {project_id, correlation_id} -> {correlation_id, blocking_batches: [{correlation_id, executed_at, user_id, events_count}]} */
+#define SYN_OP_REDO            "redo"            /* {project_id, correlation_id} -> {status, correlation_id, redone, redo_correlation_id, summary} */
+/* A refusal of rollback or redo for the batches in the way is a 409 whose
+ * details are {correlation_id, blocking_batches} as above. */
+#define SYN_OP_VERIFY          "verify"          /* {project_id} -> {project_id, ok, checks: [{name, ok, findings}], findings: [{check, kind, message, ...}]} */
+#define SYN_OP_REPAIR          "repair"          /* {project_id, dry_run?} -> {status, project_id, correlation_id, edges_deleted, cables_deleted, findings, constraints_valid?} */
 
 /* Users, sessions and project membership. The acting user is the call's
  * "_user_id" (set by the server, never by a client). */
@@ -148,6 +155,13 @@ JsonNode   *syn_backend_call_sync       (SynBackend          *self,
                                          GCancellable        *cancellable,
                                          GError             **error);
 int         syn_backend_error_to_http_status (const GError   *error);
+/* The REST error body's code for an HTTP status ("invalid", "not_found"...). */
+const char *syn_backend_status_code_name     (guint           status);
 void        syn_backend_error_from_other     (GError        **error);
+/* What an error says beyond its message (a JSON object, e.g. the batches
+ * that block a rollback): the extra members of the REST error body. */
+void        syn_backend_error_set_details    (GError         *error,
+                                              JsonNode       *details);
+JsonNode   *syn_backend_error_get_details    (const GError   *error);
 
 G_END_DECLS

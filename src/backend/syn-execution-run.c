@@ -139,9 +139,14 @@ fold_error (SynExecutionRun *self, JsonObject *m)
       set_uint (self, &self->errors, self->errors + 1, PROP_ERRORS);
       return;
     }
-  /* the end: nothing of the run was committed */
+  /* the end: nothing of the run was committed; the message says whether it
+   * was cancelled (by anyone) or failed, else what this client asked says */
   set_string (self, &self->failure, text ? text : "The execution failed", PROP_FAILURE);
-  finish (self, self->cancel_asked ? "cancelled" : "failed");
+  if (g_strcmp0 (syn_json_get_string (m, "status"), "cancelled") == 0 ||
+      g_strcmp0 (syn_json_get_string (m, "status"), "failed") == 0)
+    finish (self, syn_json_get_string (m, "status"));
+  else
+    finish (self, self->cancel_asked ? "cancelled" : "failed");
 }
 
 static void

@@ -74,21 +74,13 @@ op_add_member (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
   g_autoptr(SynUser) user = NULL;
-  g_autoptr(GError) local_error = NULL;
   const char *username;
   JsonObject *answer;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
-      !(username = _syn_param_string (params, "username", TRUE, error)))
+      !(username = _syn_param_string (params, "username", TRUE, error)) ||
+      !(user = _syn_require_user (ctx, username, error)))
     return NULL;
-  user = syn_store_get_user_by_name (ctx->store, username, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (user == NULL)
-    return _syn_op_fail (error, SYN_BACKEND_ERROR_NOT_FOUND, "No user \"%s\"", username);
   if (!syn_store_add_project_member (ctx->store, project->id, user->id, syn_time_now_usec (), error))
     return NULL;
   answer = json_object_new ();

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "core/syn-core.h"
+#include "engine/syn-batch-id.h"
 #include "engine/syn-event-store.h"
 #include "engine/syn-state-hash.h"
+#include "engine/syn-tag-history.h"
 #include "syn-local-backend-private.h"
 
 #define DEFAULT_PAGE_LIMIT 50
@@ -47,6 +49,33 @@ _syn_param_string (JsonObject *params, const char *name, gboolean required, GErr
   if (required && *json_node_get_string (node) == '\0')
     return invalid (error, "%s: must not be empty", name);
   return json_node_get_string (node);
+}
+
+/* A name people see and type (a project's, a user's): trimmed; blank or
+ * whitespace-only is refused like a missing one, so nothing is saved under
+ * a name nobody can read back. */
+char *
+_syn_param_name (JsonObject *params, const char *name, gboolean required, gsize max_chars, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *text = _syn_param_string (params, name, FALSE, &local_error);
+  g_autofree char *trimmed = NULL;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (text == NULL)
+    return required ? invalid (error, "%s: required", name) : NULL;
+  trimmed = g_strstrip (g_strdup (text));
+  if (*trimmed == '\0')
+    return invalid (error, "%s: must not be blank", name);
+  if (!g_utf8_validate (trimmed, -1, NULL))
+    return invalid (error, "%s: not valid UTF-8", name);
+  if ((gsize) g_utf8_strlen (trimmed, -1) > max_chars)
+    return invalid (error, "%s: longer than %" G_GSIZE_FORMAT " characters", name, max_chars);
+  return g_steal_pointer (&trimmed);
 }
 
 /* Accepts a JSON integer or a string of digits (query parameters are text). */
@@ -134,6 +163,23 @@ _syn_require_project (SynOpContext *ctx, JsonObject *params, GError **error)
   return project;
 }
 
+/* A batch id as people give it (the full id, or 8 or more hex digits of its
+ * start or end) as the full id of the project's batch it names. Errors name
+ * the parameter: 400 when it is no batch id or matches several batches
+ * (each named), 404 when none. */
+char *
+_syn_resolve_batch (SynOpContext *ctx, SynProject *project, const char *name, const char *text, GError **error)
+{
+  char *id = syn_batch_id_resolve (ctx->store, project->id, text, error);
+
+  if (id == NULL)
+    {
+      syn_backend_error_from_other (error);
+      g_prefix_error (error, "%s: ", name);
+    }
+  return id;
+}
+
 static gboolean
 page_params (JsonObject *params, guint64 *page, guint64 *limit, GError **error)
 {
@@ -188,10 +234,11 @@ static JsonNode *
 op_create_project (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = syn_project_new ();
-  const char *name, *description, *country;
+  g_autofree char *name = NULL;
+  const char *description, *country;
   g_autoptr(GError) local_error = NULL;
 
-  if (!(name = _syn_param_string (params, "name", TRUE, error)))
+  if (!(name = _syn_param_name (params, "name", TRUE, SYN_MAX_NAME_CHARS, error)))
     return NULL;
   description = _syn_param_string (params, "description", FALSE, &local_error);
   if (local_error == NULL)
@@ -201,12 +248,10 @@ op_create_project (SynOpContext *ctx, JsonObject *params, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (g_utf8_strlen (name, -1) > 200)
-    return invalid (error, "name: longer than 200 characters");
   if (country != NULL && (strlen (country) != 2 || !g_ascii_isalpha (country[0]) || !g_ascii_isalpha (country[1])))
     return invalid (error, "country: \"%s\" is not a two-letter country code (e.g. CA)", country);
 
-  project->name = g_strstrip (g_strdup (name));
+  project->name = g_steal_pointer (&name);
   project->description = g_strdup (description);
   project->country = country ? g_ascii_strup (country, -1) : NULL;
   if (!syn_store_insert_project (ctx->store, project, error))
@@ -286,6 +331,7 @@ _syn_timeline_query_from_params (SynOpContext *ctx, JsonObject *params, SynProje
   g_autoptr(SynEventQuery) q = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *asset_id, *rule_id, *discipline, *correlation_id;
+  g_autofree char *batch = NULL;
 
   if (!(*project = _syn_require_project (ctx, params, error)))
     return NULL;
@@ -308,12 +354,12 @@ _syn_timeline_query_from_params (SynOpContext *ctx, JsonObject *params, SynProje
   for (guint i = 0; q->event_types && q->event_types[i]; i++)
     if (!syn_is_event_type (q->event_types[i]))
       return invalid (error, "event_types: unknown event type \"%s\"", q->event_types[i]);
-  if (discipline != NULL && !syn_is_discipline (discipline))
+  if (discipline != NULL && syn_discipline_canonical (discipline) == NULL)
     return invalid (error, "discipline: unknown discipline \"%s\"", discipline);
-  if (correlation_id != NULL && !syn_uuid_is_valid (correlation_id))
-    return invalid (error, "correlation_id: \"%s\" is not a UUID", correlation_id);
   if (q->has_from_date && q->has_to_date && q->from_date > q->to_date)
     return invalid (error, "from_date: after to_date");
+  if (correlation_id != NULL && !(batch = _syn_resolve_batch (ctx, *project, "correlation_id", correlation_id, error)))
+    return NULL;
 
   if (asset_id != NULL)
     {
@@ -322,8 +368,8 @@ _syn_timeline_query_from_params (SynOpContext *ctx, JsonObject *params, SynProje
       q->aggregate_id = g_strdup (asset_id);
     }
   q->rule_id = g_strdup (rule_id);
-  q->discipline = g_strdup (discipline);
-  q->correlation_id = g_strdup (correlation_id);
+  q->discipline = g_strdup (syn_discipline_canonical (discipline));
+  q->correlation_id = g_steal_pointer (&batch);
   return g_steal_pointer (&q);
 }
 
@@ -349,29 +395,74 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   return _syn_page_answer ("events", events, (gpointer) syn_event_to_json, total, page, limit);
 }
 
+/* {project_id, ID_NAME} -> {ID_NAME, history, total_events}: one entity's
+ * events, oldest first, whether it still exists or not. */
 static JsonNode *
-op_asset_history (SynOpContext *ctx, JsonObject *params, GError **error)
+entity_history (SynOpContext *ctx, JsonObject *params, const char *id_name,
+                GPtrArray *(*read) (SynStore *, const char *, const char *, GError **), GError **error)
 {
   g_autoptr(SynProject) project = NULL;
   g_autoptr(GPtrArray) history = NULL;
-  const char *asset_id;
+  const char *id;
   JsonObject *answer;
   JsonArray *array;
 
   if (!(project = _syn_require_project (ctx, params, error)) ||
-      !(asset_id = _syn_param_string (params, "asset_id", TRUE, error)))
+      !(id = _syn_param_string (params, id_name, TRUE, error)))
     return NULL;
-  if (!(history = syn_store_get_asset_history (ctx->store, project->id, asset_id, error)))
+  if (!(history = read (ctx->store, project->id, id, error)))
     return NULL;
 
   answer = json_object_new ();
   array = json_array_sized_new (history->len);
   for (guint i = 0; i < history->len; i++)
     json_array_add_element (array, syn_event_to_json (g_ptr_array_index (history, i)));
-  json_object_set_string_member (answer, "asset_id", asset_id);
+  json_object_set_string_member (answer, id_name, id);
   json_object_set_array_member (answer, "history", array);
   json_object_set_int_member (answer, "total_events", history->len);
   return syn_json_node_new_object (answer);
+}
+
+static JsonNode *
+op_asset_history (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  return entity_history (ctx, params, "asset_id", syn_store_get_asset_history, error);
+}
+
+static JsonNode *
+op_cable_history (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  return entity_history (ctx, params, "cable_id", syn_store_get_cable_history, error);
+}
+
+/* {project_id, tag, kind?} -> {tag, entities}: the assets and cables that
+ * have or had the tag, deleted ones too (syn-tag-history.h); 404 when
+ * nothing ever had it, as for a tag's asset. */
+static JsonNode *
+op_find_tag (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *tag, *kind = NULL;
+
+  if (!(project = _syn_require_project (ctx, params, error)) ||
+      !(tag = _syn_param_string (params, "tag", TRUE, error)))
+    return NULL;
+  kind = _syn_param_string (params, "kind", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!(answer = syn_tag_history_find (ctx->store, project->id, tag, kind, error)))
+    return NULL;
+  if (json_array_get_length (json_object_get_array_member (json_node_get_object (answer), "entities")) == 0)
+    /* what a rollback undid never was: the timeline still shows it */
+    return _syn_op_fail (error, SYN_BACKEND_ERROR_NOT_FOUND,
+                         "No %s has or had the tag \"%s\" in project %s (rolled-back batches left out)",
+                         kind ? kind : "asset or cable", tag, project->name);
+  return g_steal_pointer (&answer);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -430,6 +521,8 @@ const SynOpEntry _syn_ops_core[] = {
   { SYN_OP_GET_PROJECT, op_get_project },
   { SYN_OP_TIMELINE, op_timeline },
   { SYN_OP_ASSET_HISTORY, op_asset_history },
+  { SYN_OP_CABLE_HISTORY, op_cable_history },
+  { SYN_OP_FIND_TAG, op_find_tag },
   { SYN_OP_GET_ASSET, op_get_asset },
   { SYN_OP_STATE_HASH, op_state_hash },
   { NULL, NULL }
@@ -440,7 +533,7 @@ _syn_local_ops_lookup (const char *op)
 {
   static const SynOpEntry * const tables[] = {
     _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules,
-    _syn_ops_sessions, _syn_ops_users, _syn_ops_members, _syn_ops_feed, _syn_ops_lists,
+    _syn_ops_sessions, _syn_ops_users, _syn_ops_members, _syn_ops_feed, _syn_ops_integrity, _syn_ops_lists,
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)

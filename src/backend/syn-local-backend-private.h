@@ -31,6 +31,7 @@ extern const SynOpEntry _syn_ops_sessions[];  /* syn-local-backend-sessions.c: s
 extern const SynOpEntry _syn_ops_users[];     /* syn-local-backend-users.c */
 extern const SynOpEntry _syn_ops_members[];   /* syn-local-backend-members.c: membership, access */
 extern const SynOpEntry _syn_ops_feed[];      /* syn-local-backend-feed.c: events after a position */
+extern const SynOpEntry _syn_ops_integrity[]; /* syn-local-backend-integrity.c: verify and repair */
 extern const SynOpEntry _syn_ops_lists[];     /* syn-local-backend-lists.c: asset and cable lists, relations, exports */
 
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
@@ -88,6 +89,14 @@ const char *_syn_param_string          (JsonObject  *params,
                                         const char  *name,
                                         gboolean     required,
                                         GError     **error);
+/* The longest project name, in characters. */
+#define SYN_MAX_NAME_CHARS 200
+/* A trimmed copy of a name parameter; blank is refused (400). */
+char       *_syn_param_name            (JsonObject  *params,
+                                        const char  *name,
+                                        gboolean     required,
+                                        gsize        max_chars,
+                                        GError     **error);
 gboolean    _syn_param_uint            (JsonObject  *params,
                                         const char  *name,
                                         guint64      min,
@@ -102,6 +111,17 @@ gboolean    _syn_param_bool            (JsonObject  *params,
                                         GError     **error);
 SynProject *_syn_require_project       (SynOpContext *ctx,
                                         JsonObject  *params,
+                                        GError     **error);
+/* A batch id parameter @name (full, or a unique prefix or suffix of 8 or
+ * more hex digits) as the full id (syn-batch-id.h). */
+char       *_syn_resolve_batch         (SynOpContext *ctx,
+                                        SynProject  *project,
+                                        const char  *name,
+                                        const char  *text,
+                                        GError     **error);
+/* The user @username names (404 when there is none). */
+SynUser    *_syn_require_user          (SynOpContext *ctx,
+                                        const char  *username,
                                         GError     **error);
 /* The timeline's filters (not its page) from the operation's parameters. */
 SynEventQuery *_syn_timeline_query_from_params (SynOpContext *ctx,

@@ -182,17 +182,23 @@ op_create_demo (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(SynProject) project = syn_project_new ();
   g_autoptr(JsonNode) rules = NULL;
   g_autoptr(JsonNode) import = NULL;
-  const char *name = _syn_param_string (params, "name", FALSE, error);
+  g_autoptr(GError) name_error = NULL;
+  g_autofree char *name = _syn_param_name (params, "name", FALSE, SYN_MAX_NAME_CHARS, &name_error);
   JsonArray *saved;
   JsonObject *answer;
 
-  if (csv == NULL || rules_json == NULL || (error && *error))
+  if (name_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&name_error));
+      return NULL;
+    }
+  if (csv == NULL || rules_json == NULL)
     return NULL;
   rules = syn_json_parse (g_bytes_get_data (rules_json, NULL), g_bytes_get_size (rules_json), error);
   if (rules == NULL)
     return NULL;
 
-  project->name = g_strdup (name ? name : "Gold Mine Demo");
+  project->name = name ? g_steal_pointer (&name) : g_strdup ("Gold Mine Demo");
   project->description = g_strdup ("A gold-mine area list (crushing, grinding, leach, tailings) with the baseline rule set");
   project->country = g_strdup ("CA");
   if (!syn_store_insert_project (ctx->store, project, error))

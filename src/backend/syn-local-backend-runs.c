@@ -37,6 +37,7 @@ typedef struct
   GArray       *log;           /* LogEntry: every message delivered, for late watchers */
   JsonNode     *result;
   char         *error;
+  gboolean      cancelled;   /* ended by a cancel, not a failure */
   gboolean      done;
 } SynLocalRun;
 
@@ -139,7 +140,7 @@ _syn_local_runs_describe (SynLocalRuns *runs, const char *execution_id)
         }
       else
         {
-          json_object_set_string_member (o, "status", "failed");
+          json_object_set_string_member (o, "status", run->cancelled ? "cancelled" : "failed");
           syn_json_set_string_or_null (o, "error", run->error);
         }
       json_object_set_int_member (o, "messages", run->log->len);
@@ -315,6 +316,7 @@ on_run_done (GObject *object, GAsyncResult *result, gpointer data)
   run->done = TRUE;
   run->result = answer ? json_node_ref (answer) : NULL;
   run->error = error ? g_strdup (error->message) : NULL;
+  run->cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_queue_push_tail (&runs->finished, g_strdup (run->execution_id));
   while (g_queue_get_length (&runs->finished) > KEEP_FINISHED_RUNS)
     {

@@ -53,9 +53,11 @@ op_login (SynOpContext *ctx, JsonObject *params, GError **error)
   if (!(token = syn_auth_random_token (error)))
     return NULL;
   token_hash = syn_auth_token_hash (token);
-  /* Each login also sweeps the expired tokens: the table stays small. */
+  /* Each login also sweeps the expired tokens: the table stays small. Who
+   * signs in knows the password: it is no longer unshown. */
   if (!syn_store_delete_expired_tokens (ctx->store, now, error) ||
-      !syn_store_insert_token (ctx->store, token_hash, user->id, now, expires_at, error))
+      !syn_store_insert_token (ctx->store, token_hash, user->id, now, expires_at, error) ||
+      !syn_store_set_password_unshown (ctx->store, user->id, FALSE, error))
     return NULL;
 
   expires = syn_time_to_iso8601 (expires_at);

@@ -42,19 +42,36 @@ valid_password (const char *password, GError **error)
   return TRUE;
 }
 
+SynUser *
+_syn_require_user (SynOpContext *ctx, const char *username, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SynUser *user = syn_store_get_user_by_name (ctx->store, username, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (user == NULL)
+    return _syn_op_fail (error, SYN_BACKEND_ERROR_NOT_FOUND, "No user \"%s\"", username);
+  return user;
+}
+
 static JsonNode *
 op_create_user (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynUser) user = syn_user_new ();
   g_autoptr(SynUser) existing = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *username, *password, *role, *display_name = NULL;
+  g_autofree char *display_name = NULL;
+  const char *username, *password, *role;
 
   if (!(username = _syn_param_string (params, "username", TRUE, error)) ||
       !(password = _syn_param_string (params, "password", TRUE, error)) ||
       !(role = _syn_param_string (params, "role", TRUE, error)))
     return NULL;
-  display_name = _syn_param_string (params, "display_name", FALSE, &local_error);
+  display_name = _syn_param_name (params, "display_name", FALSE, SYN_MAX_NAME_CHARS, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -75,7 +92,7 @@ op_create_user (SynOpContext *ctx, JsonObject *params, GError **error)
     return _syn_op_fail (error, SYN_BACKEND_ERROR_CONFLICT, "User \"%s\" already exists", username);
 
   user->username = g_strdup (username);
-  user->display_name = g_strdup (display_name);
+  user->display_name = g_steal_pointer (&display_name);
   user->role = g_strdup (role);
   if (!(user->password_hash = syn_auth_hash_password (password, error)))
     return NULL;
@@ -97,22 +114,14 @@ static JsonNode *
 op_set_password (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynUser) user = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *hash = NULL;
   const char *username, *password;
 
   if (!(username = _syn_param_string (params, "username", TRUE, error)) ||
       !(password = _syn_param_string (params, "password", TRUE, error)) ||
-      !valid_password (password, error))
+      !valid_password (password, error) ||
+      !(user = _syn_require_user (ctx, username, error)))
     return NULL;
-  user = syn_store_get_user_by_name (ctx->store, username, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (user == NULL)
-    return _syn_op_fail (error, SYN_BACKEND_ERROR_NOT_FOUND, "No user \"%s\"", username);
   if (!(hash = syn_auth_hash_password (password, error)) ||
       !syn_store_update_user_password (ctx->store, user->id, hash, error))
     return NULL;
@@ -120,7 +129,11 @@ op_set_password (SynOpContext *ctx, JsonObject *params, GError **error)
 }
 
 /* A server started on an empty user table makes an admin with a random
- * password, under the write lock so two servers starting at once make one. */
+ * password, under the write lock so two servers starting at once make one.
+ * Until the server has printed it (SYN_OP_PASSWORD_SHOWN), the password is
+ * marked unshown, in the same transaction: a server that dies before it
+ * could print it leaves a database that says so. With users already there:
+ * {created: false, unshown: [usernames whose password nobody was shown]}. */
 static JsonNode *
 op_ensure_admin (SynOpContext *ctx, JsonObject *params, GError **error)
 {
@@ -135,9 +148,18 @@ op_ensure_admin (SynOpContext *ctx, JsonObject *params, GError **error)
     goto fail;
   if (users->len > 0)
     {
+      g_autoptr(GPtrArray) unshown = NULL;
+      JsonArray *names;
+
+      if (!(unshown = syn_store_list_unshown_password_users (ctx->store, error)))
+        goto fail;
       syn_store_rollback (ctx->store);
+      names = json_array_new ();
+      for (guint i = 0; i < unshown->len; i++)
+        json_array_add_string_element (names, ((SynUser *) g_ptr_array_index (unshown, i))->username);
       answer = json_object_new ();
       json_object_set_boolean_member (answer, "created", FALSE);
+      json_object_set_array_member (answer, "unshown", names);
       return syn_json_node_new_object (answer);
     }
 
@@ -149,6 +171,7 @@ op_ensure_admin (SynOpContext *ctx, JsonObject *params, GError **error)
   admin->role = g_strdup (SYN_AUTH_ROLE_ADMIN);
   if (!(admin->password_hash = syn_auth_hash_password (password, error)) ||
       !syn_store_insert_user (ctx->store, admin, error) ||
+      !syn_store_set_password_unshown (ctx->store, admin->id, TRUE, error) ||
       !syn_store_commit (ctx->store, error))
     goto fail;
 
@@ -157,6 +180,7 @@ op_ensure_admin (SynOpContext *ctx, JsonObject *params, GError **error)
   json_object_set_string_member (answer, "username", admin->username);
   json_object_set_string_member (answer, "password", password);
   json_object_set_member (answer, "user", syn_user_to_json (admin));
+  json_object_set_array_member (answer, "unshown", json_array_new ());
   return syn_json_node_new_object (answer);
 
 fail:
@@ -164,10 +188,25 @@ fail:
   return NULL;
 }
 
+/* The server has printed the password of {username}: no longer unshown. */
+static JsonNode *
+op_password_shown (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynUser) user = NULL;
+  const char *username = _syn_param_string (params, "username", TRUE, error);
+
+  if (username == NULL || !(user = _syn_require_user (ctx, username, error)))
+    return NULL;
+  if (!syn_store_set_password_unshown (ctx->store, user->id, FALSE, error))
+    return NULL;
+  return syn_user_to_json (user);
+}
+
 const SynOpEntry _syn_ops_users[] = {
   { SYN_OP_CREATE_USER, op_create_user },
   { SYN_OP_LIST_USERS, op_list_users },
   { SYN_OP_SET_PASSWORD, op_set_password },
   { SYN_OP_ENSURE_ADMIN, op_ensure_admin },
+  { SYN_OP_PASSWORD_SHOWN, op_password_shown },
   { NULL, NULL }
 };

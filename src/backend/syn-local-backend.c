@@ -76,12 +76,20 @@ _syn_local_backend_get_database (SynLocalBackend *self)
 SynLocalBackend *
 syn_local_backend_new (const char *db_uri, GError **error)
 {
+  return syn_local_backend_new_full (db_uri, SYN_STORE_OPEN_DEFAULT, error);
+}
+
+/* @flags: SYN_STORE_OPEN_EXISTING for a caller that must not make a
+ * database (a command that only reads). */
+SynLocalBackend *
+syn_local_backend_new_full (const char *db_uri, SynStoreOpenFlags flags, GError **error)
+{
   g_autoptr(SynLocalBackend) self = NULL;
   SynStore *store;
 
   g_return_val_if_fail (db_uri != NULL, NULL);
 
-  store = syn_store_open (db_uri, error);
+  store = syn_store_open_full (db_uri, flags, error);
   if (store == NULL)
     return NULL;
   self = g_object_new (SYN_TYPE_LOCAL_BACKEND, NULL);

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 /* Operations only the local backend offers: what the team server asks of
  * it for each request and each feed, never a client of the server. */
 #define SYN_OP_AUTHENTICATE    "authenticate"    /* {token} -> {user, expires_at}; 401 when unknown or expired */
-#define SYN_OP_ENSURE_ADMIN    "ensure_admin"    /* {} -> {created, username?, password?}: an admin when there is no user */
+#define SYN_OP_ENSURE_ADMIN    "ensure_admin"    /* {} -> {created, username?, password?, unshown: [username]}: an admin when there is no user */
+#define SYN_OP_PASSWORD_SHOWN  "password_shown"  /* {username} -> user: its password has been shown (ensure_admin's) */
 #define SYN_OP_AUTHORIZE_PROJECT  "authorize_project"  /* {project_id: id or name} -> project; 404 unless the acting user is a member or an admin */
 #define SYN_OP_EVENTS_AFTER    "events_after"    /* {project_id, after, limit?} -> {events (oldest first, rolled back included), last_position} */
 #define SYN_OP_PROJECT_HEAD    "project_head"    /* {project_id} -> {project_id, last_position}: the newest event's position (0: none) */
@@ -24,6 +25,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SynLocalBackend, syn_local_backend, SYN, LOCAL_BACKEND, GObject)
 
 SynLocalBackend *syn_local_backend_new         (const char      *db_uri,
+                                                GError         **error);
+SynLocalBackend *syn_local_backend_new_full    (const char      *db_uri,
+                                                SynStoreOpenFlags flags,
                                                 GError         **error);
 const char      *syn_local_backend_get_uri     (SynLocalBackend *self);
 void             syn_local_backend_set_user_id (SynLocalBackend *self,

@@ -39,22 +39,51 @@ new_message (SynRemoteBackend *self, SynApiRequest *r)
   return msg;
 }
 
-/* The server's {"error": {"code", "message"}} as a GError of the same code. */
+/* The members of the error body beyond its code and message: the error's
+ * details (NULL when there are none). */
+static JsonNode *
+details_of (JsonObject *root, JsonObject *e)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, e);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (g_strcmp0 (name, "code") != 0 && g_strcmp0 (name, "message") != 0)
+      json_object_set_member (details, name, json_node_copy (value));
+  json_object_iter_init (&iter, root);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (g_strcmp0 (name, "error") != 0 && !json_object_has_member (details, name))
+      json_object_set_member (details, name, json_node_copy (value));
+  if (json_object_get_size (details) == 0)
+    return NULL;
+  return syn_json_node_new_object (g_steal_pointer (&details));
+}
+
+/* The server's {"error": {"code", "message", ...}} as a GError of the same
+ * code, with the rest of the body as its details. */
 static GError *
 error_from_answer (guint status, GBytes *body)
 {
   const char *message = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) details = NULL;
+  GError *error;
   int code;
 
   if (body != NULL && g_bytes_get_size (body) > 0)
     root = syn_json_parse (g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
-      JsonObject *e = json_object_get_object_member (json_node_get_object (root), "error");
+      JsonNode *member = json_object_get_member (json_node_get_object (root), "error");
 
-      if (e != NULL)
-        message = syn_json_get_string (e, "message");
+      if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+        {
+          message = syn_json_get_string (json_node_get_object (member), "message");
+          details = details_of (json_node_get_object (root), json_node_get_object (member));
+        }
     }
   switch (status)
     {
@@ -71,8 +100,12 @@ error_from_answer (guint status, GBytes *body)
     default:  code = SYN_BACKEND_ERROR_FAILED; break;
     }
   if (message != NULL)
-    return g_error_new_literal (SYN_BACKEND_ERROR, code, message);
-  return g_error_new (SYN_BACKEND_ERROR, code, "The server answered %u %s", status, soup_status_get_phrase (status));
+    error = g_error_new_literal (SYN_BACKEND_ERROR, code, message);
+  else
+    error = g_error_new (SYN_BACKEND_ERROR, code, "The server answered %u %s", status, soup_status_get_phrase (status));
+  if (details != NULL)
+    syn_backend_error_set_details (error, details);
+  return error;
 }
 
 typedef struct

@@ -87,11 +87,10 @@ print_missing (JsonObject *answer)
       printf ("  - %s %s", syn_json_get_string (m, "tag"), syn_json_get_string (m, "type"));
       if (json_object_has_member (m, "edges"))
         {
-          gint64 edges = json_object_get_int_member (m, "edges");
-          gint64 cables = json_object_get_int_member (m, "cables");
+          g_autofree char *edges = SYN_CLI_COUNT (json_object_get_int_member (m, "edges"), "%d edge", "%d edges");
+          g_autofree char *cables = SYN_CLI_COUNT (json_object_get_int_member (m, "cables"), "%d cable", "%d cables");
 
-          printf (" (%" G_GINT64_FORMAT " %s, %" G_GINT64_FORMAT " %s)", edges, edges == 1 ? "edge" : "edges",
-                  cables, cables == 1 ? "cable" : "cables");
+          printf (" (%s, %s)", edges, cables);
         }
       printf ("\n");
     }
@@ -110,9 +109,13 @@ print_revision (JsonObject *answer)
   gboolean delete_missing = json_object_get_boolean_member (answer, "delete_missing");
   guint overwrites = 0;
 
-  /* the whole id, as an import of new tags prints it: rollback takes it */
+  /* the short id, as everywhere: rollback takes it */
   if (g_strcmp0 (status, "imported") == 0)
-    printf ("Revision imported in batch %s: ", syn_json_get_string (answer, "correlation_id"));
+    {
+      g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (answer, "correlation_id"));
+
+      printf ("Revision imported in batch %s: ", batch);
+    }
   else if (g_strcmp0 (status, "unchanged") == 0)
     printf ("Nothing to change (the project already has the file's values)%s: ",
             preview ? ", nothing written" : "");
@@ -175,18 +178,17 @@ import_report (JsonNode *node, gboolean json)
   guint n_errors = json_array_get_length (errors);
   gint64 imported = json_object_get_int_member (answer, "imported");
   gint64 skipped = json_object_get_int_member (answer, "skipped");
+  g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (answer, "correlation_id"));
+  g_autofree char *assets = SYN_CLI_COUNT (imported, "%d asset", "%d assets");
 
   if (json)
     _syn_cli_print_json (node);
   else if (g_strcmp0 (syn_json_get_string (answer, "mode"), "revision") == 0)
     print_revision (answer);
   else if (g_strcmp0 (status, "imported") == 0)
-    printf ("Imported %" G_GINT64_FORMAT " %s in batch %s (%" G_GINT64_FORMAT " skipped)\n",
-            imported, imported == 1 ? "asset" : "assets",
-            syn_json_get_string (answer, "correlation_id"), skipped);
+    printf ("Imported %s in batch %s (%" G_GINT64_FORMAT " skipped)\n", assets, batch, skipped);
   else if (g_strcmp0 (status, "preview") == 0)
-    printf ("Preview (nothing written): %" G_GINT64_FORMAT " %s to import (%" G_GINT64_FORMAT " skipped)\n",
-            imported, imported == 1 ? "asset" : "assets", skipped);
+    printf ("Preview (nothing written): %s to import (%" G_GINT64_FORMAT " skipped)\n", assets, skipped);
   else if (n_errors == 0)
     printf ("Nothing to import: the file has no data rows\n");
   if (!json)
@@ -197,8 +199,9 @@ import_report (JsonNode *node, gboolean json)
 
   if (g_strcmp0 (status, "refused") == 0)
     {
-      fprintf (stderr, "synapse: import refused (--strict): %u %s, nothing imported\n",
-               n_errors, n_errors == 1 ? "error" : "errors");
+      g_autofree char *count = SYN_CLI_COUNT (n_errors, "%d error", "%d errors");
+
+      fprintf (stderr, "synapse: import refused (--strict): %s, nothing imported\n", count);
       return 1;
     }
   if (g_strcmp0 (status, "empty") == 0 && n_errors > 0)
@@ -407,6 +410,7 @@ typedef struct
   char   **property;  /* reset */
   char   **field;
   char   **rule;
+  char    *tag;    /* set: the new tag */
 } AssetOptions;
 
 static void
@@ -425,6 +429,7 @@ asset_options_clear (AssetOptions *o)
   g_clear_pointer (&o->property, g_strfreev);
   g_clear_pointer (&o->field, g_strfreev);
   g_clear_pointer (&o->rule, g_strfreev);
+  g_clear_pointer (&o->tag, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AssetOptions, asset_options_clear)
@@ -441,10 +446,11 @@ enum {
   OPT_PAGE        = 1 << 7,
   OPT_LIMIT       = 1 << 8,
   OPT_RESET       = 1 << 9,
+  OPT_TAG         = 1 << 10,
 };
 
 #define OPTS_ADD  (OPT_TYPE | OPT_DESCRIPTION | OPT_AREA | OPT_DISCIPLINE | OPT_SET)
-#define OPTS_SET  (OPTS_ADD | OPT_UNSET)
+#define OPTS_SET  (OPTS_ADD | OPT_UNSET | OPT_TAG)
 #define OPTS_LIST (OPT_TYPE | OPT_SEARCH | OPT_PAGE | OPT_LIMIT)
 #define OPTS_RESET OPT_RESET
 
@@ -466,6 +472,7 @@ options_apply (const char *action, const AssetOptions *o, guint allowed)
     { OPT_RESET, "property", o->property != NULL },
     { OPT_RESET, "field", o->field != NULL },
     { OPT_RESET, "rule", o->rule != NULL },
+    { OPT_TAG, "tag", o->tag != NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (options); i++)
@@ -496,6 +503,7 @@ asset_add (SynBackend *backend, SynCliCommon *common, const char *project_id,
   g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(JsonObject) properties = NULL;
   g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *batch = NULL;
   JsonObject *asset;
 
   if (!(properties = properties_patch (o->set, NULL, &error)))
@@ -515,8 +523,9 @@ asset_add (SynBackend *backend, SynCliCommon *common, const char *project_id,
       return 0;
     }
   asset = json_node_get_object (answer);
+  batch = _syn_cli_short_id (syn_json_get_string (asset, "correlation_id"));
   printf ("Created asset %s (%s) in batch %s\n", syn_json_get_string (asset, "tag"),
-          syn_json_get_string (asset, "id"), syn_json_get_string (asset, "correlation_id"));
+          syn_json_get_string (asset, "id"), batch);
   return 0;
 }
 
@@ -537,6 +546,7 @@ asset_set (SynBackend *backend, SynCliCommon *common, const char *project_id,
     return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
   json_object_set_string_member (params, "asset_id", syn_json_get_string (asset, "id"));
+  set_optional (params, "tag", o->tag);
   set_optional (params, "type", o->type);
   set_optional (params, "description", o->description);
   set_optional (params, "area", o->area);
@@ -554,7 +564,15 @@ asset_set (SynBackend *backend, SynCliCommon *common, const char *project_id,
   if (correlation_id == NULL)
     printf ("No change to asset %s: nothing written\n", tag);
   else
-    printf ("Updated asset %s in batch %s\n", tag, correlation_id);
+    {
+      g_autofree char *batch = _syn_cli_short_id (correlation_id);
+      const char *now = syn_json_get_string (json_node_get_object (answer), "tag");
+
+      if (g_strcmp0 (now, tag) != 0)
+        printf ("Updated asset %s, now %s, in batch %s\n", tag, now, batch);
+      else
+        printf ("Updated asset %s in batch %s\n", tag, batch);
+    }
   return 0;
 }
 
@@ -575,8 +593,11 @@ asset_delete (SynBackend *backend, SynCliCommon *common, const char *project_id,
   if (common->json)
     _syn_cli_print_json (answer);
   else
-    printf ("Deleted asset %s in batch %s\n", tag,
-            syn_json_get_string (json_node_get_object (answer), "correlation_id"));
+    {
+      g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (json_node_get_object (answer), "correlation_id"));
+
+      printf ("Deleted asset %s in batch %s\n", tag, batch);
+    }
   return 0;
 }
 
@@ -588,7 +609,7 @@ asset_list (SynBackend *backend, SynCliCommon *common, const char *project_id, A
   g_autoptr(JsonNode) answer = NULL;
   JsonObject *page;
   JsonArray *assets;
-  gint64 total;
+  g_autofree char *total = NULL;
 
   json_object_set_string_member (params, "project_id", project_id);
   if (o->type != NULL)
@@ -623,10 +644,9 @@ asset_list (SynBackend *backend, SynCliCommon *common, const char *project_id, A
               syn_json_get_string (a, "type"), discipline ? discipline : "-", area ? area : "-",
               description ? description : "");
     }
-  total = json_object_get_int_member (page, "total");
-  printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " %s\n",
-          json_object_get_int_member (page, "page"),
-          MAX (json_object_get_int_member (page, "pages"), 1), total, total == 1 ? "asset" : "assets");
+  total = SYN_CLI_COUNT (json_object_get_int_member (page, "total"), "%d asset", "%d assets");
+  printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %s\n", json_object_get_int_member (page, "page"),
+          MAX (json_object_get_int_member (page, "pages"), 1), total);
   return 0;
 }
 
@@ -694,6 +714,7 @@ _syn_cli_asset (int argc, char **argv)
   GOptionEntry entries[] = {
     { "project", 'p', 0, G_OPTION_ARG_STRING, &o.project, "Project id or name", "P" },
     { "type", 0, 0, G_OPTION_ARG_STRING, &o.type, "Asset type (add, set); only this type (list)", "T" },
+    { "tag", 0, 0, G_OPTION_ARG_STRING, &o.tag, "Rename the asset: its new tag (set)", "NEW" },
     { "description", 0, 0, G_OPTION_ARG_STRING, &o.description, "Description (empty to clear)", "D" },
     { "area", 0, 0, G_OPTION_ARG_STRING, &o.area, "Area (empty to clear)", "A" },
     { "discipline", 0, 0, G_OPTION_ARG_STRING, &o.discipline, "Discipline (empty to clear)", "D" },
@@ -731,9 +752,9 @@ _syn_cli_asset (int argc, char **argv)
                            g_str_equal (action, "list") ? OPTS_LIST :
                            g_str_equal (action, "reset") ? OPTS_RESET : 0))
     ret = 2;
-  else if (g_str_equal (action, "set") && o.type == NULL && o.description == NULL &&
+  else if (g_str_equal (action, "set") && o.type == NULL && o.description == NULL && o.tag == NULL &&
            o.area == NULL && o.discipline == NULL && o.set == NULL && o.unset == NULL)
-    ret = _syn_cli_usage_error ("asset set: nothing to change (use --set, --unset, --description...)");
+    ret = _syn_cli_usage_error ("asset set: nothing to change (use --set, --unset, --tag, --description...)");
   else if (!(backend = _syn_cli_backend (&common, &error)) ||
            !(project_id = _syn_cli_resolve_project (backend, o.project, &error)))
     ret = _syn_cli_fail (error);

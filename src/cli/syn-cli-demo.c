@@ -11,6 +11,7 @@ _syn_cli_demo (int argc, char **argv)
 {
   g_auto(SynCliCommon) common = { 0 };
   g_autofree char *name = NULL;
+  g_autofree char *batch = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SynBackend) backend = NULL;
   g_autoptr(JsonObject) params = json_object_new ();
@@ -27,6 +28,7 @@ _syn_cli_demo (int argc, char **argv)
     return _syn_cli_fail (error);
   if (name != NULL)
     json_object_set_string_member (params, "name", name);
+  common.creates = TRUE;
   if (!(backend = _syn_cli_backend (&common, &error)) ||
       !(answer = _syn_cli_call (backend, SYN_OP_CREATE_DEMO, params, &error)))
     ret = _syn_cli_fail (error);
@@ -34,13 +36,17 @@ _syn_cli_demo (int argc, char **argv)
     _syn_cli_print_json (answer);
   else
     {
+      g_autofree char *assets = NULL;
+      g_autofree char *rules = NULL;
+
       a = json_node_get_object (answer);
-      printf ("Created project %s (%s): %" G_GINT64_FORMAT " assets imported in batch %s, %u rules\n",
+      batch = _syn_cli_short_id (syn_json_get_string (json_object_get_object_member (a, "import"), "correlation_id"));
+      assets = SYN_CLI_COUNT (json_object_get_int_member (json_object_get_object_member (a, "import"), "imported"),
+                              "%d asset imported", "%d assets imported");
+      rules = SYN_CLI_COUNT (json_array_get_length (json_object_get_array_member (a, "rules")), "%d rule", "%d rules");
+      printf ("Created project %s (%s): %s in batch %s, %s\n",
               syn_json_get_string (json_object_get_object_member (a, "project"), "name"),
-              syn_json_get_string (json_object_get_object_member (a, "project"), "id"),
-              json_object_get_int_member (json_object_get_object_member (a, "import"), "imported"),
-              syn_json_get_string (json_object_get_object_member (a, "import"), "correlation_id"),
-              json_array_get_length (json_object_get_array_member (a, "rules")));
+              syn_json_get_string (json_object_get_object_member (a, "project"), "id"), assets, batch, rules);
       printf ("Next: synapse execute --project \"%s\"\n",
               syn_json_get_string (json_object_get_object_member (a, "project"), "name"));
     }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-cli-events.c: synapse timeline, history and state-hash. */
+/* syn-cli-events.c: synapse timeline, history (of assets and cables, deleted ones too) and state-hash. */
 #include "config.h"
 
 #include <stdio.h>
@@ -94,7 +94,7 @@ _syn_cli_timeline_filter_entries (SynCliTimelineFilters *f)
     { "rule", 0, 0, G_OPTION_ARG_STRING, &f->rule, "Events of this rule", "ID" },
     { "discipline", 0, 0, G_OPTION_ARG_STRING, &f->discipline, "Events of this discipline", "D" },
     { "event-types", 0, 0, G_OPTION_ARG_STRING, &f->event_types, "Comma-separated event types", "A,B" },
-    { "batch", 0, 0, G_OPTION_ARG_STRING, &f->batch, "Events of one batch", "CORRELATION_ID" },
+    { "batch", 0, 0, G_OPTION_ARG_STRING, &f->batch, "Events of one batch (its id, or 8 or more hex digits of its start or end)", "BATCH" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &f->from, "From this date or time (ISO 8601, inclusive)", "DATE" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &f->to, "Up to this date or time (ISO 8601, inclusive)", "DATE" },
     { "include-rolled-back", 0, 0, G_OPTION_ARG_NONE, &f->include_rolled_back, "Show rolled-back events too", NULL },
@@ -193,10 +193,14 @@ _syn_cli_timeline (int argc, char **argv)
   printf ("%-19s  %-24s  %-6s  %-20s  %-24s  %s\n", "TIME (UTC)", "EVENT", "AGG", "SUBJECT", "RULE", "BATCH");
   for (guint i = 0; i < json_array_get_length (events); i++)
     print_event_line (json_array_get_object_element (events, i), TRUE);
-  printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " events\n",
-          json_object_get_int_member (json_node_get_object (answer), "page"),
-          MAX (json_object_get_int_member (json_node_get_object (answer), "pages"), 1),
-          json_object_get_int_member (json_node_get_object (answer), "total"));
+  {
+    g_autofree char *total = SYN_CLI_COUNT (json_object_get_int_member (json_node_get_object (answer), "total"),
+                                            "%d event", "%d events");
+
+    printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %s\n",
+            json_object_get_int_member (json_node_get_object (answer), "page"),
+            MAX (json_object_get_int_member (json_node_get_object (answer), "pages"), 1), total);
+  }
   return ret;
 }
 
@@ -247,7 +251,7 @@ print_diff (JsonObject *payload)
     }
 }
 
-/* The shape of history and explain: TAG --project P, one operation on that
+/* The shape of explain: TAG --project P, one operation on that
  * asset. Prints --json answers itself. Returns the exit status, and on
  * success without --json gives the asset and the answer to print. */
 int
@@ -303,20 +307,98 @@ _syn_cli_asset_op (int *argc, char ***argv, const char *command, const char *sum
   return ret;
 }
 
+/* One entity of a find_tag answer: "asset 0190...  MOTOR  deleted  last 2026-12-06 03:16:53". */
+static void
+print_entity_line (JsonObject *entity)
+{
+  g_autofree char *when = _syn_cli_local_time (syn_json_get_string (entity, "last_seen"));
+  const char *type = syn_json_get_string (entity, "type");
+
+  printf ("  %-5s  %s  %-12s  %-7s  %s%s\n", syn_json_get_string (entity, "kind"), syn_json_get_string (entity, "id"),
+          type ? type : "-", json_object_get_boolean_member_with_default (entity, "deleted", FALSE) ? "deleted" : "current",
+          syn_json_get_string (entity, "last_seen") ? "last had it " : "", syn_json_get_string (entity, "last_seen") ? when : "");
+}
+
+/* The entity of @entities to show: the one of id @id, else the newest. */
+static JsonObject *
+choose_entity (JsonArray *entities, const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (entities); i++)
+    {
+      JsonObject *entity = json_array_get_object_element (entities, i);
+
+      if (id == NULL || g_strcmp0 (syn_json_get_string (entity, "id"), id) == 0)
+        return entity;
+    }
+  return NULL;
+}
+
+/* synapse history TAG: the asset or cable that has the tag, or had it
+ * (deleted, or renamed since): the newest of them, or the one of --id. */
 int
 _syn_cli_history (int argc, char **argv)
 {
-  g_autoptr(JsonObject) asset = NULL;
+  g_auto(SynCliCommon) common = { 0 };
+  g_autofree char *project = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *project_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynBackend) backend = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) found = NULL;
   g_autoptr(JsonNode) answer = NULL;
-  JsonArray *history;
-  int ret;
+  GOptionEntry entries[] = {
+    { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
+    { "id", 0, 0, G_OPTION_ARG_STRING, &id, "The asset or cable of this id, when several had the tag", "UUID" },
+    { NULL }
+  };
+  JsonArray *entities, *history;
+  JsonObject *entity;
+  const char *kind, *type;
+  guint n_others;
 
-  ret = _syn_cli_asset_op (&argc, &argv, "history", "Show the events of one asset, oldest first.",
-                           SYN_OP_ASSET_HISTORY, &asset, &answer);
-  if (ret != 0 || answer == NULL)
-    return ret;
+  if (!_syn_cli_parse (&argc, &argv, "TAG",
+                       "Show the events of one asset or cable, oldest first; deleted ones too.\n"
+                       "When the tag was used again, the newest one that had it (the others are listed).",
+                       entries, &common, &error))
+    return _syn_cli_fail (error);
+  if (project == NULL)
+    return _syn_cli_usage_error ("history: --project is required");
+  if (argc != 2)
+    return _syn_cli_usage_error ("usage: synapse history TAG --project P [--id UUID]");
+  if (!(backend = _syn_cli_backend (&common, &error)) ||
+      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+    return _syn_cli_fail (error);
 
-  printf ("%s (%s)\n", argv[1], syn_json_get_string (asset, "type"));
+  json_object_set_string_member (params, "project_id", project_id);
+  json_object_set_string_member (params, "tag", argv[1]);
+  if (!(found = _syn_cli_call (backend, SYN_OP_FIND_TAG, params, &error)))
+    return _syn_cli_fail (error);
+  entities = json_object_get_array_member (json_node_get_object (found), "entities");
+  if (!(entity = choose_entity (entities, id)))
+    {
+      g_set_error (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND,
+                   "No asset or cable of id %s had the tag \"%s\" in project %s", id, argv[1], project);
+      return _syn_cli_fail (error);
+    }
+
+  kind = syn_json_get_string (entity, "kind");
+  json_object_remove_member (params, "tag");
+  json_object_set_string_member (params, g_strcmp0 (kind, "cable") == 0 ? "cable_id" : "asset_id",
+                                 syn_json_get_string (entity, "id"));
+  if (!(answer = _syn_cli_call (backend, g_strcmp0 (kind, "cable") == 0 ? SYN_OP_CABLE_HISTORY : SYN_OP_ASSET_HISTORY,
+                                params, &error)))
+    return _syn_cli_fail (error);
+  if (common.json)
+    {
+      _syn_cli_print_json (answer);
+      return 0;
+    }
+
+  type = syn_json_get_string (entity, "type");
+  printf ("%s (%s%s%s%s)\n", syn_json_get_string (entity, "tag"), g_strcmp0 (kind, "cable") == 0 ? "cable" : "",
+          g_strcmp0 (kind, "cable") == 0 && type ? " " : "", type ? type : "",
+          json_object_get_boolean_member_with_default (entity, "deleted", FALSE) ? ", deleted" : "");
   history = json_object_get_array_member (json_node_get_object (answer), "history");
   for (guint i = 0; i < json_array_get_length (history); i++)
     {
@@ -330,8 +412,24 @@ _syn_cli_history (int argc, char **argv)
               rule ? rule : "-", batch, user ? user : "-");
       print_diff (json_object_get_object_member (event, "payload"));
     }
-  printf ("%" G_GINT64_FORMAT " events\n",
-          json_object_get_int_member (json_node_get_object (answer), "total_events"));
+  {
+    g_autofree char *total = SYN_CLI_COUNT (json_object_get_int_member (json_node_get_object (answer), "total_events"),
+                                            "%d event", "%d events");
+
+    printf ("%s\n", total);
+  }
+
+  /* the tag was used again: say so, with the ids --id takes */
+  n_others = json_array_get_length (entities) - 1;
+  if (n_others > 0)
+    {
+      g_autofree char *others = SYN_CLI_COUNT (n_others, "%d other asset or cable", "%d other assets or cables");
+
+      printf ("%s had the tag \"%s\" (show one with --id ID):\n", others, argv[1]);
+      for (guint i = 0; i < json_array_get_length (entities); i++)
+        if (json_array_get_object_element (entities, i) != entity)
+          print_entity_line (json_array_get_object_element (entities, i));
+    }
   return 0;
 }
 

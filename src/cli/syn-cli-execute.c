@@ -18,6 +18,8 @@ typedef struct
   gboolean         json;
   gboolean         tty;
   guint            cancels;
+  GError          *refused;   /* why the run did not start */
+  gboolean         start_done;
 } ExecuteState;
 
 static void
@@ -56,18 +58,18 @@ on_message (SynExecutionRun *run, JsonNode *message, ExecuteState *st)
       printf ("%s\n", line);
       fflush (stdout);
     }
-  else if (g_strcmp0 (syn_json_get_string (m, "type"), "ERROR") == 0)
+  /* the last one, cancelled or failed, is said once, as every error */
+  else if (g_strcmp0 (syn_json_get_string (m, "type"), "ERROR") == 0 &&
+           json_object_get_boolean_member_with_default (m, "recoverable", TRUE))
     {
       const char *rule = syn_json_get_string (m, "rule_id");
       const char *severity = syn_json_get_string (m, "severity");
 
-      /* a run that failed, or what stands: an error, a warning (a value a
-       * person holds), a VALIDATE rule's own severity */
+      /* what stands: an error, a warning (a value a person holds), a
+       * VALIDATE rule's own severity */
       if (st->tty)
         fprintf (stderr, "\r\033[K");
-      fprintf (stderr, "%s: %s%s%s\n",
-               !json_object_get_boolean_member_with_default (m, "recoverable", TRUE) ? "failed"
-               : severity != NULL ? severity : "error",
+      fprintf (stderr, "%s: %s%s%s\n", severity != NULL ? severity : "error",
                rule ? rule : "", rule ? ": " : "", syn_json_get_string (m, "message"));
       draw_progress (st);
     }
@@ -82,8 +84,11 @@ on_finished (SynExecutionRun *run, ExecuteState *st)
 static void
 on_started (GObject *object, GAsyncResult *result, gpointer data)
 {
-  /* a refusal finishes the run: on_finished says so */
-  syn_execution_run_start_finish (SYN_EXECUTION_RUN (object), result, NULL);
+  ExecuteState *st = data;
+
+  /* a refusal finishes the run too (on_finished); its error keeps its code */
+  syn_execution_run_start_finish (SYN_EXECUTION_RUN (object), result, &st->refused);
+  st->start_done = TRUE;
 }
 
 static gboolean
@@ -133,6 +138,17 @@ section_of (JsonObject *object, const char *member)
          ? json_object_get_object_member (object, member) : NULL;
 }
 
+/* "26 assets, 1 cable, 32 edges" (edges left out when @with_edges is not set). */
+static char *
+outputs_of (JsonObject *counts, gboolean with_edges)
+{
+  g_autofree char *assets = SYN_CLI_COUNT (count_of (counts, "assets"), "%d asset", "%d assets");
+  g_autofree char *cables = SYN_CLI_COUNT (count_of (counts, "cables"), "%d cable", "%d cables");
+  g_autofree char *edges = SYN_CLI_COUNT (count_of (counts, "edges"), "%d edge", "%d edges");
+
+  return with_edges ? g_strdup_printf ("%s, %s, %s", assets, cables, edges) : g_strdup_printf ("%s, %s", assets, cables);
+}
+
 /* What the run came to, in words: the one place the outcome is printed. */
 static void
 print_outcome (SynExecutionRun *run)
@@ -146,13 +162,18 @@ print_outcome (SynExecutionRun *run)
   gint64 errors = count_of (s, "errors"), warnings = count_of (s, "warnings");
 
   if (syn_execution_run_get_up_to_date (run))
-    printf ("%s: nothing to do (%" G_GINT64_FORMAT " rules, %" G_GINT64_FORMAT " assets checked)\n",
-            preview ? "Preview: up to date" : "Up to date",
-            count_of (s, "rules_executed"), count_of (s, "assets_processed"));
+    {
+      g_autofree char *rules = SYN_CLI_COUNT (count_of (s, "rules_executed"), "%d rule", "%d rules");
+      g_autofree char *assets = SYN_CLI_COUNT (count_of (s, "assets_processed"), "%d asset checked",
+                                               "%d assets checked");
+
+      printf ("%s: nothing to do (%s, %s)\n", preview ? "Preview: up to date" : "Up to date", rules, assets);
+    }
   else
     {
       const char *correlation_id = syn_execution_run_get_correlation_id (run);
       g_autofree char *batch = correlation_id ? _syn_cli_short_id (correlation_id) : NULL;
+      g_autofree char *created = outputs_of (c, TRUE);
 
       if (preview)
         printf ("Previewed (nothing committed) in %" G_GINT64_FORMAT " ms\n", syn_execution_run_get_duration_ms (run));
@@ -163,14 +184,19 @@ print_outcome (SynExecutionRun *run)
       printf ("  assets processed  %" G_GINT64_FORMAT "\n", count_of (s, "assets_processed"));
       printf ("  actions taken     %" G_GINT64_FORMAT "\n", count_of (s, "actions_taken"));
       printf ("  skipped           %" G_GINT64_FORMAT "\n", count_of (s, "skipped"));
-      printf ("  created           %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
-              " edges\n", count_of (c, "assets"), count_of (c, "cables"), count_of (c, "edges"));
+      printf ("  created           %s\n", created);
       if (count_of (u, "assets") + count_of (u, "cables") > 0)
-        printf ("  updated           %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables\n",
-                count_of (u, "assets"), count_of (u, "cables"));
+        {
+          g_autofree char *updated = outputs_of (u, FALSE);
+
+          printf ("  updated           %s\n", updated);
+        }
       if (count_of (r, "assets") + count_of (r, "cables") + count_of (r, "edges") > 0)
-        printf ("  retracted         %" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
-                " edges\n", count_of (r, "assets"), count_of (r, "cables"), count_of (r, "edges"));
+        {
+          g_autofree char *retracted = outputs_of (r, TRUE);
+
+          printf ("  retracted         %s\n", retracted);
+        }
     }
   if (!syn_execution_run_get_up_to_date (run) || errors > 0 || warnings > 0)
     printf ("  errors            %" G_GINT64_FORMAT "\n", errors);
@@ -246,23 +272,35 @@ _syn_cli_execute (int argc, char **argv)
   g_signal_connect (run, "notify::current-rule", G_CALLBACK (on_progress), &st);
   g_signal_connect (run, "finished", G_CALLBACK (on_finished), &st);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, &st);
-  syn_execution_run_start_async (run, NULL, on_started, NULL);
+  syn_execution_run_start_async (run, NULL, on_started, &st);
   g_main_loop_run (loop);
+  /* a refusal may finish the run before its start completes */
+  while (!st.start_done)
+    g_main_context_iteration (NULL, TRUE);
   g_source_remove (sigint_id);
   g_signal_handlers_disconnect_by_data (run, &st);
   if (st.tty && !st.json)
     fprintf (stderr, "\r\033[K");
 
-  /* refused at the start: the reason on one line */
+  /* refused at the start (bad filters: 2), cancelled or failed: one line */
   if (syn_execution_run_get_final_message (run) == NULL)
     {
-      g_autoptr(GError) refused = g_error_new_literal (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED,
-                                                       syn_execution_run_get_failure (run));
+      g_autoptr(GError) refused = g_steal_pointer (&st.refused);
 
+      if (refused == NULL)
+        refused = g_error_new_literal (SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED, syn_execution_run_get_failure (run));
       return _syn_cli_fail (refused);
     }
+  g_clear_error (&st.refused);
   if (syn_execution_run_get_failure (run) != NULL)
-    return 1;
+    {
+      gboolean cancelled = g_strcmp0 (syn_execution_run_get_status (run), "cancelled") == 0;
+      g_autoptr(GError) ended = g_error_new_literal (cancelled ? G_IO_ERROR : SYN_BACKEND_ERROR,
+                                                     cancelled ? G_IO_ERROR_CANCELLED : SYN_BACKEND_ERROR_FAILED,
+                                                     syn_execution_run_get_failure (run));
+
+      return _syn_cli_fail (ended);
+    }
   if (!st.json)
     print_outcome (run);
   return 0;

@@ -37,8 +37,10 @@ print_verdicts (JsonArray *rules)
           g_string_append_printf (why, " (batch %s", batch);
           if (json_object_has_member (r, "events"))
             {
-              guint n = json_array_get_length (json_object_get_array_member (r, "events"));
-              g_string_append_printf (why, ", %u event%s", n, n == 1 ? "" : "s");
+              g_autofree char *n = SYN_CLI_COUNT (json_array_get_length (json_object_get_array_member (r, "events")),
+                                                  "%d event", "%d events");
+
+              g_string_append_printf (why, ", %s", n);
             }
           g_string_append (why, ")");
         }

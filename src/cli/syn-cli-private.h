@@ -8,6 +8,11 @@
 
 G_BEGIN_DECLS
 
+/* "1 event", "2 events": a new string with @n in the plural form ngettext
+ * picks (xgettext knows SYN_CLI_COUNT as a keyword, po/meson.build). */
+#define SYN_CLI_COUNT(n, singular, plural) \
+  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, singular, plural, (gulong) MAX ((n), 0)), (int) (n))
+
 /* Options every subcommand accepts. */
 typedef struct
 {
@@ -15,6 +20,9 @@ typedef struct
   char     *connect;
   char     *user;
   gboolean  json;
+  /* set by a command that may make the database (project create, demo...);
+   * every other command refuses a missing one and creates nothing */
+  gboolean  creates;
 } SynCliCommon;
 
 typedef int (*SynCliCommand) (int argc, char **argv);
@@ -87,6 +95,9 @@ int _syn_cli_state_hash (int argc, char **argv);
 int _syn_cli_import     (int argc, char **argv);  /* syn-cli-assets.c */
 int _syn_cli_asset      (int argc, char **argv);
 int _syn_cli_rollback   (int argc, char **argv);  /* syn-cli-rollback.c */
+int _syn_cli_redo       (int argc, char **argv);
+int _syn_cli_verify     (int argc, char **argv);  /* syn-cli-integrity.c */
+int _syn_cli_repair     (int argc, char **argv);
 int _syn_cli_execute    (int argc, char **argv);  /* syn-cli-execute.c */
 int _syn_cli_rules      (int argc, char **argv);  /* syn-cli-rules.c */
 int _syn_cli_demo       (int argc, char **argv);  /* syn-cli-demo.c */

@@ -79,6 +79,8 @@ _syn_cli_project (int argc, char **argv)
 
   if (!_syn_cli_parse (&argc, &argv, "list | create NAME", "List or create projects.", entries, &common, &error))
     return _syn_cli_fail (error);
+  /* a new project may start a new database; a list never does */
+  common.creates = argc >= 2 && g_strcmp0 (argv[1], "create") == 0;
 
   if (argc < 2 || (g_strcmp0 (argv[1], "list") != 0 && g_strcmp0 (argv[1], "create") != 0))
     ret = _syn_cli_usage_error ("usage: synapse project list | create NAME [--description TEXT] [--country CC]");

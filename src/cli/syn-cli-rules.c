@@ -51,6 +51,7 @@ rules_add (SynBackend *backend, SynCliCommon *common, const char *file, const ch
   g_autofree char *contents = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) defs = g_ptr_array_new ();
+  g_autoptr(JsonArray) saved = json_array_new ();
   gsize length;
 
   if (!g_file_get_contents (file, &contents, &length, &error))
@@ -94,10 +95,20 @@ rules_add (SynBackend *backend, SynCliCommon *common, const char *file, const ch
       if (!(answer = _syn_cli_call (backend, SYN_OP_SAVE_RULE, params, &error)))
         return _syn_cli_fail (error);
       if (common->json)
-        _syn_cli_print_json (answer);
+        json_array_add_element (saved, json_node_ref (answer));
       else
         printf ("Saved rule %s (%s)\n", syn_json_get_string (json_node_get_object (answer), "id"),
                 syn_json_get_string (json_node_get_object (answer), "name"));
+    }
+  /* one JSON document: the saved rule, or the array of them, as the file held */
+  if (common->json && JSON_NODE_HOLDS_OBJECT (root))
+    _syn_cli_print_json (json_array_get_element (saved, 0));
+  else if (common->json)
+    {
+      g_autoptr(JsonNode) all = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_set_array (all, saved);
+      _syn_cli_print_json (all);
     }
   return 0;
 }
@@ -180,6 +191,8 @@ _syn_cli_rules (int argc, char **argv)
                        entries, &common, &error))
     return _syn_cli_fail (error);
   verb = argc > 1 ? argv[1] : NULL;
+  /* library rules need no project: they may start a database */
+  common.creates = library && g_strcmp0 (verb, "add") == 0;
   if (!g_strv_contains ((const char *[]) { "list", "add", "remove", "enable", "disable", NULL }, verb ? verb : ""))
     ret = _syn_cli_usage_error (RULES_USAGE);
   else if ((g_strcmp0 (verb, "list") == 0 && argc != 2) || (g_strcmp0 (verb, "list") != 0 && argc != 3))
@@ -209,7 +222,10 @@ _syn_cli_rules (int argc, char **argv)
         ret = _syn_cli_fail (error);
       else
         {
-          printf ("Removed rule %s\n", argv[2]);
+          if (common.json)
+            _syn_cli_print_json (answer);
+          else
+            printf ("Removed rule %s\n", argv[2]);
           ret = 0;
         }
     }

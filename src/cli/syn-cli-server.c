@@ -2,6 +2,7 @@
 /* syn-cli-server.c: synapse serve (the team server), synapse user and synapse member. */
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "backend/syn-local-backend.h"
 #include "server/syn-server.h"
+#include "store/syn-pg-store.h"
 #include "store/syn-store.h"
 #include "syn-cli-private.h"
 
@@ -30,6 +32,56 @@ local_uri (SynCliCommon *common)
   if (g_getenv ("SYNAPSE_DB") != NULL)
     return g_strdup (g_getenv ("SYNAPSE_DB"));
   return syn_store_default_path ();
+}
+
+/* The first admin's password, printed once; only once it is out is it no
+ * longer marked unshown. */
+static gboolean
+announce_admin (SynLocalBackend *backend, SynServer *server, JsonObject *admin, GError **error)
+{
+  const char *username = syn_json_get_string (admin, "username");
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+
+  printf ("Created the first user, \"%s\" (admin), with the password:\n\n    %s\n\n"
+          "It is shown only this once. Sign in with it and add the team:\n"
+          "    synapse user add NAME --role engineer --connect %s --user %s\n\n",
+          username, syn_json_get_string (admin, "password"), syn_server_get_url (server), username);
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Cannot print the password of \"%s\" on standard output: %s", username, g_strerror (errno));
+      return FALSE;
+    }
+  json_object_set_string_member (params, "username", username);
+  answer = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_PASSWORD_SHOWN, params, NULL, error);
+  return answer != NULL;
+}
+
+/* Users whose password nobody was shown (a server stopped before it could
+ * print it): how to give them one. */
+static void
+hint_unshown (JsonArray *usernames, SynCliCommon *common)
+{
+  const char *db = common->db ? common->db : g_getenv ("SYNAPSE_DB");
+  g_autofree char *where = NULL;
+
+  if (usernames == NULL || json_array_get_length (usernames) == 0)
+    return;
+  /* a PostgreSQL URI may hold a password: it is not repeated */
+  if (db == NULL)
+    where = g_strdup ("");
+  else if (syn_pg_store_is_uri (db))
+    where = g_strdup (" --db URI");
+  else
+    where = g_strdup_printf (" --db %s", db);
+  for (guint i = 0; i < json_array_get_length (usernames); i++)
+    {
+      const char *name = json_array_get_string_element (usernames, i);
+
+      printf ("The password of \"%s\" was never shown (a server stopped before it could print it).\n"
+              "Give it one, then sign in with it:\n    synapse user passwd %s%s\n\n", name, name, where);
+    }
 }
 
 int
@@ -81,10 +133,10 @@ _syn_cli_serve (int argc, char **argv)
     }
 
   uri = local_uri (&common);
-  if (!(backend = syn_local_backend_new (uri, &error)))
+  /* a server may start on a new database; only the default one's folder is made */
+  if (common.db == NULL && g_getenv ("SYNAPSE_DB") == NULL && !syn_store_make_default_folder (&error))
     return _syn_cli_fail (error);
-  /* an empty user table gets an admin whose password is said once, here */
-  if (!(admin = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_ENSURE_ADMIN, NULL, NULL, &error)))
+  if (!(backend = syn_local_backend_new (uri, &error)))
     return _syn_cli_fail (error);
 
   server = syn_server_new (backend);
@@ -98,15 +150,22 @@ _syn_cli_serve (int argc, char **argv)
       g_prefix_error (&error, "Cannot listen on %s:%d: ", listen ? listen : "127.0.0.1", port);
       return _syn_cli_fail (error);
     }
+  /* from now on Ctrl+C and SIGTERM stop the server cleanly: before the
+   * banner, which is what a supervisor waits for */
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, loop);
 
-  if (json_object_get_boolean_member_with_default (json_node_get_object (admin), "created", FALSE))
-    printf ("Created the first user, \"%s\" (admin), with the password:\n\n    %s\n\n"
-            "It is shown only this once. Sign in with it and add the team:\n"
-            "    synapse user add NAME --role engineer --connect %s --user %s\n\n",
-            syn_json_get_string (json_node_get_object (admin), "username"),
-            syn_json_get_string (json_node_get_object (admin), "password"),
-            syn_server_get_url (server),
-            syn_json_get_string (json_node_get_object (admin), "username"));
+  /* Only once the port is ours: an empty user table gets an admin whose
+   * password is said once, here; a server that cannot listen makes none. */
+  if (!(admin = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_ENSURE_ADMIN, NULL, NULL, &error)) ||
+      (json_object_get_boolean_member_with_default (json_node_get_object (admin), "created", FALSE) &&
+       !announce_admin (backend, server, json_node_get_object (admin), &error)))
+    {
+      ret = _syn_cli_fail (error);
+      goto out;
+    }
+  hint_unshown (json_object_get_array_member (json_node_get_object (admin), "unshown"), &common);
   {
     SynStore *store = syn_local_backend_acquire_store (backend, NULL);
     gboolean sqlite = store != NULL && g_strcmp0 (syn_store_get_backend_name (store), "sqlite") == 0;
@@ -120,16 +179,14 @@ _syn_cli_serve (int argc, char **argv)
   }
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, loop);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, loop);
   g_main_loop_run (loop);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
   printf ("Stopping.\n");
-  syn_server_disconnect (server);
   ret = 0;
 
+out:
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  syn_server_disconnect (server);
   return ret;
 }
 
@@ -176,7 +233,9 @@ _syn_cli_user (int argc, char **argv)
     return _syn_cli_usage_error ("usage: synapse user add NAME --role ROLE | passwd NAME | list");
   if (g_strcmp0 (verb, "add") == 0 && role == NULL)
     return _syn_cli_usage_error ("user add: --role is required (admin, engineer or viewer)");
-  /* signing in to a server reads its password first */
+  /* the first user may start a database (then served); signing in to a
+   * server reads its password first */
+  common.creates = g_strcmp0 (verb, "add") == 0;
   if (!(backend = _syn_cli_backend (&common, &error)))
     return _syn_cli_fail (error);
 

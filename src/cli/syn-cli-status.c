@@ -71,8 +71,12 @@ _syn_cli_status (int argc, char **argv)
     gint64 errors = count (summary, "errors"), warnings = count (summary, "warnings");
 
     if (errors > 0 || warnings > 0)
-      printf ("\n%" G_GINT64_FORMAT " error%s and %" G_GINT64_FORMAT " warning%s stand "
-              "(synapse execute lists them).\n", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+      {
+        g_autofree char *e = SYN_CLI_COUNT (errors, "%d error", "%d errors");
+        g_autofree char *w = SYN_CLI_COUNT (warnings, "%d warning", "%d warnings");
+
+        printf ("\n%s and %s stand (synapse execute lists them).\n", e, w);
+      }
   }
   return 0;
 }

@@ -9,10 +9,14 @@
 #include "store/syn-store.h"
 #include "syn-cli-private.h"
 
+/* --json was given: errors are also printed as JSON on stdout. One command
+ * runs per process, so this is the command's. */
+static gboolean json_errors;
+
 static const SynCliEntry commands[] = {
   { "project", "List or create projects", _syn_cli_project },
   { "timeline", "Show a project's events, newest first", _syn_cli_timeline },
-  { "history", "Show the events of one asset, oldest first", _syn_cli_history },
+  { "history", "Show the events of one asset or cable, oldest first (deleted ones too)", _syn_cli_history },
   { "state-hash", "Print the SHA-256 of a project's canonical state", _syn_cli_state_hash },
   { "demo", "Create the gold-mine demo project with its rules", _syn_cli_demo },
   { "import", "Import a P&ID asset list (CSV) as one batch: new tags, or a revised list", _syn_cli_import },
@@ -21,6 +25,9 @@ static const SynCliEntry commands[] = {
   { "execute", "Run the rules on a project (or preview with --dry-run)", _syn_cli_execute },
   { "status", "Whether a project is up to date with its rules, and what a run would change", _syn_cli_status },
   { "rollback", "Roll back a batch exactly", _syn_cli_rollback },
+  { "redo", "Apply a rolled-back batch again (undo a rollback)", _syn_cli_redo },
+  { "verify", "Check a project's database: no reference to a missing asset, ...", _syn_cli_verify },
+  { "repair", "Delete what refers to missing assets, as a batch of events", _syn_cli_repair },
   { "export", "Write the cable schedule, the asset list or the timeline as CSV or JSON", _syn_cli_export },
   { "explain", "Why each rule did or didn't fire on an asset; who set each property", _syn_cli_explain },
   { "serve", "Run the team server (REST and WebSocket API)", _syn_cli_serve },
@@ -61,8 +68,11 @@ syn_cli_run (int argc, char **argv)
       print_help (stdout);
       return 0;
     }
-  fprintf (stderr, "synapse: unknown command \"%s\" (see synapse help)\n", argv[1]);
-  return 2;
+  {
+    g_autofree char *message = g_strdup_printf ("unknown command \"%s\" (see synapse help)", argv[1]);
+
+    return _syn_cli_usage_error (message);
+  }
 }
 
 gboolean
@@ -83,6 +93,10 @@ _syn_cli_parse (int            *argc,
     { NULL }
   };
 
+  /* before parsing, so that a bad option is reported in JSON too */
+  for (int i = 1; i < *argc && g_strcmp0 ((*argv)[i], "--") != 0; i++)
+    if (g_strcmp0 ((*argv)[i], "--json") == 0)
+      json_errors = TRUE;
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, common_entries, NULL);
   if (entries != NULL)
@@ -112,9 +126,15 @@ _syn_cli_backend (SynCliCommon *common, GError **error)
     }
   if (uri == NULL)
     uri = g_getenv ("SYNAPSE_DB");
+  /* the default database's folder is ours to make; a given path's is not */
   if (uri == NULL)
-    uri = path = syn_store_default_path ();
-  return SYN_BACKEND (syn_local_backend_new (uri, error));
+    {
+      uri = path = syn_store_default_path ();
+      if (common->creates && !syn_store_make_default_folder (error))
+        return NULL;
+    }
+  return SYN_BACKEND (syn_local_backend_new_full (uri, common->creates ? SYN_STORE_OPEN_DEFAULT
+                                                                       : SYN_STORE_OPEN_EXISTING, error));
 }
 
 JsonNode *
@@ -123,24 +143,61 @@ _syn_cli_call (SynBackend *backend, const char *op, JsonObject *params, GError *
   return syn_backend_call_sync (backend, op, params, NULL, error);
 }
 
-/* One line on stderr; the exit status tells scripts what kind of failure. */
+/* The one place errors are printed: one line on stderr, "synapse: " and the
+ * message; with --json also {"error": {"code", "message", "details"}} on
+ * stdout, the shape of the REST error body (details: what the error says
+ * beyond its message, or null), on one line: the last of a JSON Lines
+ * stream (execute) too. Returns the exit status. */
+static int
+report_error (const char *code, const char *message, JsonNode *details, int status)
+{
+  g_autofree char *line = g_strdup (message ? message : "failed");
+
+  if (json_errors)
+    {
+      g_autoptr(JsonObject) root = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *text = NULL;
+      JsonObject *e = json_object_new ();
+
+      json_object_set_string_member (e, "code", code);
+      json_object_set_string_member (e, "message", line);
+      syn_json_set_copy_or_null (e, "details", details);
+      json_object_set_object_member (root, "error", e);
+      node = syn_json_node_new_object (g_steal_pointer (&root));
+      text = syn_json_to_string (node);
+      printf ("%s\n", text);
+      fflush (stdout);
+    }
+  g_strdelimit (line, "\n\r", ' ');
+  fprintf (stderr, "synapse: %s\n", line);
+  return status;
+}
+
+/* Exit status 2 for a command refused as given (bad usage, or input the
+ * backend refuses: HTTP 400), 1 for any other failure. */
 int
 _syn_cli_fail (GError *error)
 {
-  g_autofree char *line = g_strdup (error ? error->message : "failed");
+  g_autoptr(GError) mapped = NULL;
 
-  g_strdelimit (line, "\n\r", ' ');
-  fprintf (stderr, "synapse: %s\n", line);
-  if (error != NULL && error->domain == G_OPTION_ERROR)
-    return 2;
-  return 1;
+  if (error == NULL)
+    return report_error ("failed", "failed", NULL, 1);
+  if (error->domain == G_OPTION_ERROR)
+    return report_error ("usage", error->message, NULL, 2);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return report_error ("cancelled", error->message, NULL, 1);
+  mapped = g_error_copy (error);
+  syn_backend_error_from_other (&mapped);
+  return report_error (syn_backend_status_code_name ((guint) syn_backend_error_to_http_status (mapped)),
+                       error->message, syn_backend_error_get_details (mapped),
+                       g_error_matches (mapped, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID) ? 2 : 1);
 }
 
 int
 _syn_cli_usage_error (const char *message)
 {
-  fprintf (stderr, "synapse: %s\n", message);
-  return 2;
+  return report_error ("usage", message, NULL, 2);
 }
 
 void

@@ -13,6 +13,7 @@ static const char * const event_types[] = {
   SYN_EVENT_BATCH_STARTED, SYN_EVENT_BATCH_COMPLETED, SYN_EVENT_BATCH_ROLLED_BACK,
   SYN_EVENT_CSV_IMPORTED, SYN_EVENT_ROLLBACK,
   SYN_EVENT_RULE_DEFINITION_CREATED, SYN_EVENT_RULE_DEFINITION_UPDATED, SYN_EVENT_RULE_DEFINITION_DELETED,
+  SYN_EVENT_BATCH_REDONE, SYN_EVENT_INTEGRITY_REPAIRED,
   NULL
 };
 
@@ -44,3 +45,14 @@ gboolean syn_is_event_type (const char *name) { return in_list (event_types, nam
 gboolean syn_is_aggregate_type (const char *name) { return in_list (aggregate_types, name); }
 gboolean syn_is_discipline (const char *name) { return in_list (disciplines, name); }
 gboolean syn_is_role (const char *name) { return in_list (roles, name); }
+
+/* Disciplines are matched without regard to case everywhere a person names
+ * one (filters, edits, the CSV import); they are stored upper-case. */
+const char *
+syn_discipline_canonical (const char *name)
+{
+  for (guint i = 0; name != NULL && disciplines[i]; i++)
+    if (g_ascii_strcasecmp (disciplines[i], name) == 0)
+      return disciplines[i];
+  return NULL;
+}

@@ -29,6 +29,12 @@ G_BEGIN_DECLS
 #define SYN_EVENT_RULE_DEFINITION_CREATED  "RULE_DEFINITION_CREATED"
 #define SYN_EVENT_RULE_DEFINITION_UPDATED  "RULE_DEFINITION_UPDATED"
 #define SYN_EVENT_RULE_DEFINITION_DELETED  "RULE_DEFINITION_DELETED"
+/* A rolled-back batch applied again (aggregate BATCH, the batch's id); its
+ * entity events follow, caused by it. */
+#define SYN_EVENT_BATCH_REDONE             "BATCH_REDONE"
+/* Rows pointing at a missing asset deleted (aggregate BATCH, the repair's
+ * own batch); the deletions follow, caused by it. */
+#define SYN_EVENT_INTEGRITY_REPAIRED       "INTEGRITY_REPAIRED"
 
 #define SYN_AGGREGATE_ASSET   "ASSET"
 #define SYN_AGGREGATE_CABLE   "CABLE"
@@ -47,6 +53,8 @@ const char * const *syn_roles            (void);
 gboolean            syn_is_event_type     (const char *name);
 gboolean            syn_is_aggregate_type (const char *name);
 gboolean            syn_is_discipline     (const char *name);
+/* The discipline @name names, in any case ("electrical" -> "ELECTRICAL"), or NULL. */
+const char         *syn_discipline_canonical (const char *name);
 gboolean            syn_is_role           (const char *name);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ struct _SynBatch
   GPtrArray     *rules_created_order;
   GHashTable    *rule_images;
   GPtrArray     *rule_image_order;
+  JsonObject    *metadata;        /* what every event emitted now carries, or NULL */
   guint          done : 1;
   guint          write_snapshot : 1;
   guint          preview : 1;
@@ -62,6 +63,7 @@ syn_batch_finalize (GObject *object)
   g_clear_pointer (&self->rules_created_order, g_ptr_array_unref);
   g_clear_pointer (&self->rule_images, g_hash_table_unref);
   g_clear_pointer (&self->rule_image_order, g_ptr_array_unref);
+  g_clear_pointer (&self->metadata, json_object_unref);
   g_clear_pointer (&self->project_id, g_free);
 
   G_OBJECT_CLASS (syn_batch_parent_class)->finalize (object);
@@ -190,6 +192,18 @@ syn_batch_set_write_snapshot (SynBatch *self, gboolean write)
   self->write_snapshot = write != FALSE;
 }
 
+/* Every event emitted from now on carries a copy of @metadata (NULL: the
+ * empty object again): a redo says in each event which batch it redoes. */
+void
+syn_batch_set_metadata (SynBatch *self, JsonObject *metadata)
+{
+  g_return_if_fail (SYN_IS_BATCH (self));
+
+  g_clear_pointer (&self->metadata, json_object_unref);
+  if (metadata != NULL)
+    self->metadata = json_object_ref (metadata);
+}
+
 SynEvent *
 syn_batch_emit (SynBatch   *self,
                 const char *event_type,
@@ -205,7 +219,9 @@ syn_batch_emit (SynBatch   *self,
   g_return_val_if_fail (!self->done, NULL);
 
   return syn_event_store_emit (self->events, event_type, aggregate_type, aggregate_id, payload,
-                               rule_id, discipline, causation_id, NULL, error);
+                               rule_id, discipline, causation_id,
+                               self->metadata ? syn_json_node_new_object (syn_json_object_copy (self->metadata)) : NULL,
+                               error);
 }
 
 static void

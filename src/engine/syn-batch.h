@@ -24,6 +24,8 @@ void           syn_batch_set_preview       (SynBatch     *self,
 gboolean       syn_batch_get_preview       (SynBatch     *self);
 void           syn_batch_set_write_snapshot (SynBatch    *self,
                                             gboolean     write);
+void           syn_batch_set_metadata      (SynBatch     *self,
+                                            JsonObject   *metadata);
 
 SynEvent      *syn_batch_emit              (SynBatch     *self,
                                             const char   *event_type,

@@ -18,7 +18,7 @@ typedef enum {
   SYN_ENGINE_ERROR_BUSY,
   SYN_ENGINE_ERROR_NOT_FOUND,
   SYN_ENGINE_ERROR_ROLLBACK_REFUSED,
-  SYN_ENGINE_ERROR_ROLLBACK_BLOCKED,
+  SYN_ENGINE_ERROR_ROLLBACK_BLOCKED, /* later batches stand in the way (of a rollback or a redo) */
   SYN_ENGINE_ERROR_CONFLICT,        /* the change clashes with what is there (a rule id in another scope) */
   SYN_ENGINE_ERROR_INVALID,         /* a request that cannot apply (rules run on the rule library) */
 } SynEngineError;

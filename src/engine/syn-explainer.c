@@ -206,18 +206,105 @@ outputs_of (SynRule *rule, SynAsset *asset, Around *around)
   return outputs;
 }
 
-/* The finding's own event, with what it found (reason and details). */
+/* Whether a batch from before @event was rolled back after it: @event was
+ * then recorded against outputs that are gone, and what it found no longer
+ * holds. Rollbacks are read newest first, down to @event. */
 static gboolean
-explain_finding (SynStore *store, SynFinding *finding, JsonObject *o, GError **error)
+undone_since (SynStore *store, SynEvent *event, gboolean *undone, GError **error)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (event->project_id);
+
+  *undone = FALSE;
+  q->event_types = g_strsplit (SYN_EVENT_BATCH_ROLLED_BACK, ",", -1);
+  q->limit = SYN_EVENT_QUERY_MAX_LIMIT;
+  for (;;)
+    {
+      g_autoptr(GPtrArray) rollbacks = syn_store_query_events (store, q, NULL, error);
+
+      if (rollbacks == NULL)
+        return FALSE;
+      for (guint i = 0; i < rollbacks->len; i++)
+        {
+          SynEvent *rollback = g_ptr_array_index (rollbacks, i);
+          g_autoptr(GPtrArray) first = NULL;
+
+          if (rollback->position <= event->position)
+            return TRUE;
+          if (rollback->aggregate_id == NULL)
+            continue;
+          first = syn_store_get_events_by_sequence (store, event->project_id, rollback->aggregate_id, 0, 0, error);
+          if (first == NULL)
+            return FALSE;
+          if (first->len > 0 && ((SynEvent *) g_ptr_array_index (first, 0))->position < event->position)
+            {
+              *undone = TRUE;
+              return TRUE;
+            }
+        }
+      if (rollbacks->len < q->limit)
+        return TRUE;
+      q->offset += rollbacks->len;
+    }
+}
+
+/* Whether the finding still describes the project as it stands: the entity
+ * it found in the way ("exists") is still there, and no batch it saw has
+ * been rolled back since. */
+static gboolean
+finding_holds (SynStore *store, SynProject *project, SynEvent *event, gboolean *holds, GError **error)
+{
+  JsonObject *payload = payload_of (event);
+  const char *existing = payload ? syn_json_get_string (payload, "existing_id") : NULL;
+  gboolean undone = FALSE;
+
+  *holds = TRUE;
+  if (existing != NULL)
+    {
+      g_autoptr(SynAsset) asset = syn_store_get_asset (store, project->id, existing, error);
+      g_autoptr(SynCable) cable = NULL;
+
+      if (asset == NULL && error != NULL && *error != NULL)
+        return FALSE;
+      if (asset == NULL && !(cable = syn_store_get_cable (store, project->id, existing, error)) &&
+          error != NULL && *error != NULL)
+        return FALSE;
+      if (asset == NULL && cable == NULL)
+        {
+          *holds = FALSE;
+          return TRUE;
+        }
+    }
+  if (!undone_since (store, event, &undone, error))
+    return FALSE;
+  *holds = !undone;
+  return TRUE;
+}
+
+/* The finding's own event, with what it found (reason and details).
+ * *@stale when it no longer holds: then @o is left as it was. */
+static gboolean
+explain_finding (SynStore *store, SynProject *project, SynFinding *finding, JsonObject *o, gboolean *stale,
+                 GError **error)
 {
   g_autoptr(SynEvent) event = syn_store_get_event (store, finding->event_id, error);
   JsonObject *payload;
   const char *reason;
+  gboolean holds = TRUE;
 
+  *stale = FALSE;
   if (event == NULL)
     return error == NULL || *error == NULL;
   payload = payload_of (event);
   reason = payload ? syn_json_get_string (payload, "reason") : NULL;
+  if (!finding_holds (store, project, event, &holds, error))
+    return FALSE;
+  if (!holds)
+    {
+      /* named, not cited: the caller explains the rule as it stands */
+      json_object_set_string_member (o, "stale_finding", reason ? reason : "error");
+      *stale = TRUE;
+      return TRUE;
+    }
   json_object_set_string_member (o, "correlation_id", event->correlation_id);
   json_object_set_object_member (o, "event", event_brief (event));
   if (g_strcmp0 (event->event_type, SYN_EVENT_RULE_ERROR) == 0)
@@ -308,7 +395,16 @@ explain_rule (SynStore *store, SynProject *project, SynRule *rule, SynAsset *ass
     }
 
   if (finding != NULL)
-    return explain_finding (store, finding, o, error);
+    {
+      gboolean stale = FALSE;
+
+      if (!explain_finding (store, project, finding, o, &stale, error))
+        return FALSE;
+      /* stale: what the last run found is gone; the rule stands as if it
+       * had not run since */
+      if (!stale)
+        return TRUE;
+    }
 
   if (json_array_get_length (outputs) == 0)
     {
@@ -316,6 +412,12 @@ explain_rule (SynStore *store, SynProject *project, SynRule *rule, SynAsset *ass
         {
           json_object_set_string_member (o, "verdict", "satisfied");
           json_object_set_string_member (o, "reason", "matched; its values are already in place");
+        }
+      else if (json_object_has_member (o, "stale_finding"))
+        {
+          json_object_set_string_member (o, "verdict", "pending");
+          json_object_set_string_member (o, "reason", "matched, but what its last run found was undone by a rollback since; "
+                                                      "the next run decides again");
         }
       else
         {

@@ -5,6 +5,7 @@
 #include "syn-batch.h"
 #include "syn-engine-error.h"
 #include "syn-entity-kind-private.h"
+#include "syn-integrity.h"
 #include "syn-rollback-service.h"
 
 /* What a rollback last did to an entity: the summary counts each entity once. */
@@ -227,9 +228,140 @@ compare_newest_first (gconstpointer a, gconstpointer b)
   return (x->last_position < y->last_position) - (x->last_position > y->last_position);
 }
 
-/* The later batches, not rolled back, that touched an entity @target touched,
- * and transitively theirs: every batch that must be undone before @target.
- * BatchInfo *, newest first. */
+/* Adds the batch to @found unless seen; FALSE only on a failure to read it. */
+static gboolean
+take_blocker (SynStore *store, const char *project_id, const char *correlation_id, GPtrArray *found,
+              GHashTable *seen, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  BatchInfo *info;
+
+  if (g_hash_table_contains (seen, correlation_id))
+    return TRUE;
+  info = batch_info_load (store, project_id, correlation_id, NULL, &local_error);
+  if (info == NULL)
+    {
+      /* it has events, so it exists: only a failure lands here */
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  g_ptr_array_add (found, info);
+  g_hash_table_add (seen, info->correlation_id);
+  return TRUE;
+}
+
+/* Every later batch, not rolled back, with an event on one of @ids. */
+static gboolean
+take_later_batches (SynStore *store, const char *project_id, const char *aggregate_type, GPtrArray *ids,
+                    gint64 after_position, GPtrArray *found, GHashTable *seen, GError **error)
+{
+  g_autoptr(GPtrArray) later = NULL;
+
+  if (ids->len == 0)
+    return TRUE;
+  later = syn_store_list_later_batches (store, project_id, aggregate_type, (const char * const *) ids->pdata,
+                                        ids->len, after_position, error);
+  if (later == NULL)
+    return FALSE;
+  for (guint i = 0; i < later->len; i++)
+    if (!take_blocker (store, project_id, g_ptr_array_index (later, i), found, seen, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* What would dangle once @current is undone, and who made it so:
+ *  - the assets it created go: the later batches that wrote an edge or a
+ *    cable to one of them, or a rule's output derived from one, must be
+ *    undone first;
+ *  - the edges and cables it changed or deleted come back: an end that a
+ *    later batch deleted must come back first (that batch is undone). */
+static gboolean
+take_reference_blockers (SynStore *store, const char *project_id, BatchInfo *current, GPtrArray *found,
+                         GHashTable *seen, GError **error)
+{
+  JsonObject *data = get_snapshot_data (current->snapshot);
+  JsonArray *created = get_array (get_object (data, "created"), kind_names[KIND_ASSET]);
+  g_autoptr(GPtrArray) created_ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) edges = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) cables = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) derived = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) restored_assets = g_hash_table_new (g_str_hash, g_str_equal);
+  static const EntityKind referring[] = { KIND_CABLE, KIND_EDGE };
+
+  for (guint i = 0; created != NULL && i < json_array_get_length (created); i++)
+    if (get_string_element (created, i) != NULL)
+      g_ptr_array_add (created_ids, (gpointer) get_string_element (created, i));
+  if (!syn_store_list_asset_referrers (store, project_id, (const char * const *) created_ids->pdata,
+                                       created_ids->len, edges, cables, derived, error) ||
+      !take_later_batches (store, project_id, SYN_AGGREGATE_EDGE, edges, current->last_position, found, seen, error) ||
+      !take_later_batches (store, project_id, SYN_AGGREGATE_CABLE, cables, current->last_position, found, seen,
+                           error) ||
+      !take_later_batches (store, project_id, SYN_AGGREGATE_ASSET, derived, current->last_position, found, seen,
+                           error))
+    return FALSE;
+
+  /* an end the batch itself deleted comes back with it */
+  {
+    JsonArray *images = get_array (data, kind_names[KIND_ASSET]);
+
+    for (guint i = 0; images != NULL && i < json_array_get_length (images); i++)
+      {
+        JsonNode *node = json_array_get_element (images, i);
+
+        if (JSON_NODE_HOLDS_OBJECT (node))
+          g_hash_table_add (restored_assets, (gpointer) syn_json_get_string (json_node_get_object (node), "id"));
+      }
+  }
+  for (guint r = 0; r < G_N_ELEMENTS (referring); r++)
+    {
+      JsonArray *images = get_array (data, kind_names[referring[r]]);
+      static const char * const edge_ends[] = { "source_asset_id", "target_asset_id" };
+      static const char * const cable_ends[] = { "from_asset_id", "to_asset_id" };
+      const char * const *ends = referring[r] == KIND_EDGE ? edge_ends : cable_ends;
+
+      for (guint i = 0; images != NULL && i < json_array_get_length (images); i++)
+        {
+          JsonNode *node = json_array_get_element (images, i);
+
+          for (guint e = 0; JSON_NODE_HOLDS_OBJECT (node) && e < 2; e++)
+            {
+              const char *end = syn_json_get_string (json_node_get_object (node), ends[e]);
+              g_autoptr(GError) local_error = NULL;
+              g_autoptr(SynAsset) asset = NULL;
+              g_autoptr(GPtrArray) history = NULL;
+              SynEvent *last;
+
+              if (end == NULL || g_hash_table_contains (restored_assets, end))
+                continue;
+              asset = syn_store_get_asset (store, project_id, end, &local_error);
+              if (local_error != NULL)
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              if (asset != NULL)
+                continue;
+              /* who deleted it: the newest event on it that stands */
+              if (!(history = syn_store_get_asset_history (store, project_id, end, error)))
+                return FALSE;
+              last = history->len > 0 ? g_ptr_array_index (history, history->len - 1) : NULL;
+              if (last != NULL && last->position > current->last_position &&
+                  g_strcmp0 (last->event_type, SYN_EVENT_ASSET_DELETED) == 0 &&
+                  !take_blocker (store, project_id, last->correlation_id, found, seen, error))
+                return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* The later batches, not rolled back, that touched an entity @target touched
+ * or refer to what undoing it takes away, and transitively theirs: every
+ * batch that must be undone before @target. BatchInfo *, newest first. */
 static GPtrArray *
 collect_blockers (SynStore *store, const char *project_id, BatchInfo *target, GError **error)
 {
@@ -273,39 +405,11 @@ collect_blockers (SynStore *store, const char *project_id, BatchInfo *target, GE
         }
 
       for (guint k = 0; k < N_KINDS; k++)
-        {
-          g_autoptr(GPtrArray) later = NULL;
-
-          if (current->ids[k]->len == 0)
-            continue;
-          later = syn_store_list_later_batches (store, project_id, kind_aggregates[k],
-                                                (const char * const *) current->ids[k]->pdata,
-                                                current->ids[k]->len, current->last_position, error);
-          if (later == NULL)
-            return NULL;
-          for (guint i = 0; i < later->len; i++)
-            {
-              const char *correlation_id = g_ptr_array_index (later, i);
-              g_autoptr(GError) local_error = NULL;
-              BatchInfo *info;
-
-              if (g_hash_table_contains (seen, correlation_id))
-                continue;
-              info = batch_info_load (store, project_id, correlation_id, NULL, &local_error);
-              if (info == NULL)
-                {
-                  /* it has events, so it exists: only a failure lands here */
-                  if (local_error != NULL)
-                    {
-                      g_propagate_error (error, g_steal_pointer (&local_error));
-                      return NULL;
-                    }
-                  continue;
-                }
-              g_ptr_array_add (found, info);
-              g_hash_table_add (seen, info->correlation_id);
-            }
-        }
+        if (!take_later_batches (store, project_id, kind_aggregates[k], current->ids[k], current->last_position,
+                                 found, seen, error))
+          return NULL;
+      if (current->snapshot != NULL && !take_reference_blockers (store, project_id, current, found, seen, error))
+        return NULL;
     }
   g_ptr_array_sort (found, compare_newest_first);
   return g_steal_pointer (&found);
@@ -365,12 +469,13 @@ restore_asset (Rollback *rb, JsonObject *image, const char *correlation_id, GErr
     return damaged (error, correlation_id, local_error->message);
   if (g_strcmp0 (asset->project_id, rb->project_id) != 0)
     return damaged (error, correlation_id, "an asset of another project");
+  /* the tag reused since, said as such rather than as the database's clash */
+  if (!syn_integrity_check_asset_tag (rb->store, asset, error))
+    return FALSE;
   if (syn_store_update_asset (rb->store, asset, &local_error))
     return TRUE;
   if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND))
     return syn_store_insert_asset (rb->store, asset, error);
-  if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT))
-    g_prefix_error (&local_error, "Asset %s: ", asset->tag);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
 }
@@ -385,12 +490,12 @@ restore_cable (Rollback *rb, JsonObject *image, const char *correlation_id, GErr
     return damaged (error, correlation_id, local_error->message);
   if (g_strcmp0 (cable->project_id, rb->project_id) != 0)
     return damaged (error, correlation_id, "a cable of another project");
+  if (!syn_integrity_check_cable_tag (rb->store, cable, error))
+    return FALSE;
   if (syn_store_update_cable (rb->store, cable, &local_error))
     return TRUE;
   if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND))
     return syn_store_insert_cable (rb->store, cable, error);
-  if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONSTRAINT))
-    g_prefix_error (&local_error, "Cable %s: ", cable->tag);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
 }
@@ -423,7 +528,7 @@ restore_edge (Rollback *rb, JsonObject *image, const char *correlation_id, GErro
       if (!syn_store_delete_edge (rb->store, rb->project_id, edge->id, error))
         return FALSE;
     }
-  return syn_store_insert_edge (rb->store, edge, error);
+  return syn_integrity_check_edge_free (rb->store, edge, error) && syn_store_insert_edge (rb->store, edge, error);
 }
 
 static gboolean
@@ -590,6 +695,58 @@ count_outcome (GHashTable *outcomes, int outcome)
   return n;
 }
 
+/* After every batch is undone, before commit: nothing the rollback deleted
+ * is still referred to, and every edge and cable it brought back has both
+ * ends. The blockers make this hold; this says precisely what does not
+ * when something outside them (a row written without events, say) stands
+ * in the way, instead of the database refusing the commit. */
+static gboolean
+check_references (Rollback *rb, GError **error)
+{
+  g_autoptr(GPtrArray) deleted = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, rb->outcome[KIND_ASSET]);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_INT (value) == OUTCOME_DELETED)
+      g_ptr_array_add (deleted, key);
+  /* a cable or an edge of the outcomes that exists was restored */
+  return syn_integrity_check_unreferenced (rb->store, rb->project_id, deleted, error) &&
+         syn_integrity_check_written_ends (rb->store, rb->project_id, rb->outcome[KIND_CABLE],
+                                           rb->outcome[KIND_EDGE], error);
+}
+
+/* A rollback's own batch has no snapshot: undoing it is redoing the batch
+ * it undid, and the refusal says so (409) rather than "No snapshot found".
+ * FALSE with @error set when @correlation_id is such a batch. */
+static gboolean
+check_not_a_rollback (SynStore *store, const char *project_id, const char *correlation_id, GError **error)
+{
+  g_autoptr(GPtrArray) events = syn_store_get_events_by_correlation (store, project_id, correlation_id, error);
+  const char *target;
+
+  if (events == NULL)
+    return FALSE;
+  if (events->len == 0)
+    return TRUE;
+  for (guint i = 0; i < events->len; i++)
+    if (g_strcmp0 (((SynEvent *) g_ptr_array_index (events, i))->event_type, SYN_EVENT_BATCH_ROLLED_BACK) != 0)
+      return TRUE;
+  /* the batch asked for comes last, after the ones its cascade undid first */
+  target = ((SynEvent *) g_ptr_array_index (events, events->len - 1))->aggregate_id;
+  if (events->len == 1)
+    g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CONFLICT,
+                 "Batch %s is a rollback: to undo a rollback, redo batch %s (synapse redo %s)",
+                 correlation_id, target, target);
+  else
+    g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_CONFLICT,
+                 "Batch %s is a rollback of batch %s and %u later ones: to undo it, redo it, which redoes "
+                 "them oldest first (synapse redo %s)",
+                 correlation_id, target, events->len - 1, correlation_id);
+  return FALSE;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Public API                                                                */
 
@@ -624,8 +781,9 @@ rollback_locked (Rollback *rb, const char *correlation_id, gboolean cascade, GEr
     }
   if (snapshot == NULL)
     {
-      g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_ROLLBACK_REFUSED,
-                   "No snapshot found for correlation_id: %s", correlation_id);
+      if (check_not_a_rollback (rb->store, rb->project_id, correlation_id, error))
+        g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_ROLLBACK_REFUSED,
+                     "No snapshot found for correlation_id: %s", correlation_id);
       return NULL;
     }
   if (g_strcmp0 (snapshot->status, SYN_SNAPSHOT_ACTIVE) != 0)
@@ -667,7 +825,7 @@ rollback_locked (Rollback *rb, const char *correlation_id, gboolean cascade, GEr
         }
       json_array_add_string_element (cascaded, blocker->correlation_id);
     }
-  if (!restore_batch (rb, target, error))
+  if (!restore_batch (rb, target, error) || !check_references (rb, error))
     {
       g_prefix_error (error, "Cannot roll back batch %s: ", correlation_id);
       return NULL;

@@ -128,7 +128,7 @@ syn_rule_engine_validate_request (JsonObject *request, GError **error)
             if (json_node_get_value_type (element) != G_TYPE_STRING)
               return invalid (error, "filters.%s[%u]: must be a string", name, i);
             s = json_node_get_string (element);
-            if (strcmp (name, "disciplines") == 0 && !syn_is_discipline (s))
+            if (strcmp (name, "disciplines") == 0 && syn_discipline_canonical (s) == NULL)
               return invalid (error, "filters.disciplines[%u]: unknown discipline \"%s\"", i, s);
             if (strcmp (name, "action_types") == 0 && !g_strv_contains (action_types, s))
               return invalid (error, "filters.action_types[%u]: unknown action type \"%s\"", i, s);
@@ -155,7 +155,14 @@ filter_list (JsonObject *request, const char *name)
     return NULL;
   builder = g_strv_builder_new ();
   for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-    g_strv_builder_add (builder, json_array_get_string_element (json_node_get_array (node), i));
+    {
+      const char *value = json_array_get_string_element (json_node_get_array (node), i);
+
+      /* disciplines in any case, as everywhere (validated already) */
+      if (strcmp (name, "disciplines") == 0 && syn_discipline_canonical (value) != NULL)
+        value = syn_discipline_canonical (value);
+      g_strv_builder_add (builder, value);
+    }
   return g_strv_builder_end (builder);
 }
 
@@ -187,6 +194,18 @@ _syn_engine_send_error (SynEngineRun *run, const char *rule_id, const char *asse
         run->standing = json_array_new ();
       json_array_add_object_element (run->standing, syn_json_object_copy (m));
     }
+  _syn_engine_send (run, m);
+}
+
+/* The last message of a run that ends without a batch: an ERROR that is not
+ * recoverable, whose status says how it ended ("cancelled" or "failed"), as
+ * its execution record does. */
+static void
+send_end_error (SynEngineRun *run, const char *text, const char *status)
+{
+  JsonObject *m = syn_live_message_error (NULL, NULL, text, FALSE, "error");
+
+  json_object_set_string_member (m, "status", status);
   _syn_engine_send (run, m);
 }
 
@@ -1058,7 +1077,7 @@ syn_rule_engine_run (SynRuleEngine         *self,
   gint64 started_at = syn_time_now_usec ();
   gint64 t0 = g_get_monotonic_time ();
   JsonObject *answer;
-  gboolean up_to_date = FALSE, committing = FALSE;
+  gboolean up_to_date = FALSE, committing = FALSE, began = FALSE;
 
   g_return_val_if_fail (SYN_IS_RULE_ENGINE (self), NULL);
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
@@ -1079,7 +1098,9 @@ syn_rule_engine_run (SynRuleEngine         *self,
   if ((run.project = find_project (store, project_id, &local_error)) != NULL &&
       run_begin (self, &run, &lock_key, &local_error))
     {
-      correlation_id = g_strdup (syn_batch_get_correlation_id (run.batch));
+      /* a preview commits no batch: it names none, from STARTED to its record */
+      correlation_id = run.dry_run ? NULL : g_strdup (syn_batch_get_correlation_id (run.batch));
+      began = TRUE;
       if (started != NULL)
         started (run.execution_id, correlation_id, user_data);
       if ((summary = run_passes (&run, request, correlation_id, &up_to_date, &local_error)) != NULL &&
@@ -1099,9 +1120,9 @@ syn_rule_engine_run (SynRuleEngine         *self,
   if (summary == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _syn_engine_send_error (&run, NULL, NULL, "Execution cancelled: nothing was committed", "error", FALSE);
-      else if (correlation_id != NULL)
-        _syn_engine_send_error (&run, NULL, NULL, local_error->message, "error", FALSE);
+        send_end_error (&run, "Execution cancelled: nothing was committed", "cancelled");
+      else if (began)
+        send_end_error (&run, local_error->message, "failed");
       g_propagate_error (error, g_steal_pointer (&local_error));
       _syn_engine_run_clear (&run);
       return NULL;

@@ -155,7 +155,10 @@ _syn_engine_send_progress (SynEngineRun *run)
 
   json_object_set_string_member (m, "type", "PROGRESS");
   json_object_set_int_member (m, "progress", run->progress);
-  json_object_set_int_member (m, "rules_completed", MIN (g_hash_table_size (run->rules_evaluated), run->rules_total));
+  /* 100 only once the run is through: then every rule is done, whether it
+   * had anything to evaluate or not (an up-to-date run evaluates none) */
+  json_object_set_int_member (m, "rules_completed", run->progress >= 100 ? run->rules_total
+                              : MIN (g_hash_table_size (run->rules_evaluated), run->rules_total));
   json_object_set_int_member (m, "rules_total", run->rules_total);
   json_object_set_int_member (m, "actions_completed", run->actions_taken);
   json_object_set_int_member (m, "errors", run->errors);

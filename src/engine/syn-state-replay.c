@@ -273,21 +273,6 @@ apply_rollback (SynStateReplay *self, SynEvent *event, GError **error)
 gboolean
 syn_state_replay_apply (SynStateReplay *self, SynEvent *event, GError **error)
 {
-  static const struct {
-    const char *type;
-    EntityKind  kind;
-    char        change;
-  } changes[] = {
-    { SYN_EVENT_ASSET_CREATED, KIND_ASSET, 'c' },
-    { SYN_EVENT_ASSET_UPDATED, KIND_ASSET, 'u' },
-    { SYN_EVENT_ASSET_DELETED, KIND_ASSET, 'd' },
-    { SYN_EVENT_CABLE_CREATED, KIND_CABLE, 'c' },
-    { SYN_EVENT_CABLE_UPDATED, KIND_CABLE, 'u' },
-    { SYN_EVENT_CABLE_DELETED, KIND_CABLE, 'd' },
-    { SYN_EVENT_RELATIONSHIP_CREATED, KIND_EDGE, 'c' },
-    { SYN_EVENT_RELATIONSHIP_DELETED, KIND_EDGE, 'd' },
-  };
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (SYN_IS_EVENT (event), FALSE);
 
@@ -297,12 +282,12 @@ syn_state_replay_apply (SynStateReplay *self, SynEvent *event, GError **error)
   if (g_strcmp0 (event->project_id, self->project_id) != 0)
     return fail (error, event, "an event of another project");
 
-  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
-    if (g_strcmp0 (event->event_type, changes[i].type) == 0)
+  for (guint i = 0; i < G_N_ELEMENTS (entity_changes); i++)
+    if (g_strcmp0 (event->event_type, entity_changes[i].type) == 0)
       {
-        if (g_strcmp0 (event->aggregate_type, kind_aggregates[changes[i].kind]) != 0)
+        if (g_strcmp0 (event->aggregate_type, kind_aggregates[entity_changes[i].kind]) != 0)
           return fail (error, event, "its aggregate type does not match its event type");
-        return apply_entity (self, event, changes[i].kind, changes[i].change, error);
+        return apply_entity (self, event, entity_changes[i].kind, entity_changes[i].change, error);
       }
   if (g_strcmp0 (event->event_type, SYN_EVENT_BATCH_ROLLED_BACK) == 0)
     return apply_rollback (self, event, error);
@@ -408,6 +393,43 @@ syn_state_replay_list_ids (SynStateReplay *self, const char *aggregate_type)
   return ids;
 }
 
+/* "EDGE id -> asset id" for an end that is no asset of the state. */
+static void
+check_end (SynStateReplay *self, GPtrArray *found, const char *aggregate_type, const char *id, const char *end)
+{
+  if (end != NULL && !g_hash_table_contains (self->state[KIND_ASSET], end))
+    g_ptr_array_add (found, g_strdup_printf ("%s %s refers to missing asset %s", aggregate_type, id, end));
+}
+
+GPtrArray *
+syn_state_replay_list_dangling (SynStateReplay *self)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (self != NULL, found);
+
+  g_hash_table_iter_init (&iter, self->state[KIND_EDGE]);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SynEdge *edge = value;
+
+      check_end (self, found, SYN_AGGREGATE_EDGE, edge->id, edge->source_asset_id);
+      check_end (self, found, SYN_AGGREGATE_EDGE, edge->id, edge->target_asset_id);
+    }
+  g_hash_table_iter_init (&iter, self->state[KIND_CABLE]);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SynCable *cable = value;
+
+      check_end (self, found, SYN_AGGREGATE_CABLE, cable->id, cable->from_asset_id);
+      check_end (self, found, SYN_AGGREGATE_CABLE, cable->id, cable->to_asset_id);
+    }
+  g_ptr_array_sort (found, compare_strings);
+  return found;
+}
+
 JsonNode *
 syn_state_replay_get_entity (SynStateReplay *self, const char *aggregate_type, const char *id)
 {
@@ -474,6 +496,7 @@ char *
 syn_state_replay_compute (SynStore *store, const char *project_id, GError **error)
 {
   g_autoptr(SynStateReplay) replay = NULL;
+  g_autoptr(GPtrArray) dangling = NULL;
 
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
   g_return_val_if_fail (project_id != NULL, NULL);
@@ -486,6 +509,15 @@ syn_state_replay_compute (SynStore *store, const char *project_id, GError **erro
       g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED,
                    "%" G_GUINT64_FORMAT " events could not be replayed; the first: %s",
                    replay->n_anomalies, replay->first_anomaly);
+      return NULL;
+    }
+  /* the events never leave a reference to nothing behind */
+  dangling = syn_state_replay_list_dangling (replay);
+  if (dangling->len > 0)
+    {
+      g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED,
+                   "The events leave %u dangling references; the first: %s",
+                   dangling->len, (char *) g_ptr_array_index (dangling, 0));
       return NULL;
     }
   return syn_state_replay_hash (replay);

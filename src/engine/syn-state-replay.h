@@ -39,12 +39,18 @@ JsonNode       *syn_state_replay_get_entity   (SynStateReplay  *self,
                                                const char      *aggregate_type,
                                                const char      *id);
 
+/* Every end of an edge or a cable of the replayed state that is no asset
+ * of it ("EDGE id refers to missing asset id", sorted): a healthy project
+ * has none after any whole batch. */
+GPtrArray      *syn_state_replay_list_dangling (SynStateReplay *self);
+
 /* The state hash of the replayed state, in syn_state_hash_compute()'s exact
  * canonical form: equal to it for a healthy database. */
 char           *syn_state_replay_hash         (SynStateReplay  *self);
 
 /* Replays every event of the project and returns the hash. An event that
- * cannot be folded fails it (SYN_ENGINE_ERROR_FAILED). */
+ * cannot be folded, or a dangling reference in the end, fails it
+ * (SYN_ENGINE_ERROR_FAILED). */
 char           *syn_state_replay_compute      (SynStore        *store,
                                                const char      *project_id,
                                                GError         **error);

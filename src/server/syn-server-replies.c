@@ -240,29 +240,10 @@ _syn_server_reply_empty (SynRequest *req, guint status)
   _syn_server_request_finish (req);
 }
 
-static const char *
-code_for_status (guint status)
-{
-  switch (status)
-    {
-    case 400: return "invalid";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 409: return "conflict";
-    case 413: return "too_large";
-    case 415: return "unsupported_media_type";
-    case 423: return "busy";
-    case 429: return "too_many_requests";
-    case 503: return "unavailable";
-    default:  return "failed";
-    }
-}
-
-void
-_syn_server_set_error_body (SoupServerMessage *msg, guint status, const char *code,
-                            const char *message)
+/* {"error": {"code", "message", ...}}: the members of @details (an error's
+ * details, such as the batches that block a rollback) go in the error object. */
+static void
+set_error_body (SoupServerMessage *msg, guint status, const char *code, const char *message, JsonNode *details)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -272,9 +253,23 @@ _syn_server_set_error_body (SoupServerMessage *msg, guint status, const char *co
   json_builder_set_member_name (builder, "error");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code ? code : code_for_status (status));
+  json_builder_add_string_value (builder, code ? code : syn_backend_status_code_name (status));
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
+  if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, json_node_get_object (details));
+      while (json_object_iter_next (&iter, &name, &value))
+        if (g_strcmp0 (name, "code") != 0 && g_strcmp0 (name, "message") != 0)
+          {
+            json_builder_set_member_name (builder, name);
+            json_builder_add_value (builder, json_node_copy (value));
+          }
+    }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -285,6 +280,13 @@ _syn_server_set_error_body (SoupServerMessage *msg, guint status, const char *co
   if (status == 401)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                   "WWW-Authenticate", "Bearer realm=\"synapse\"");
+}
+
+void
+_syn_server_set_error_body (SoupServerMessage *msg, guint status, const char *code,
+                            const char *message)
+{
+  set_error_body (msg, status, code, message, NULL);
 }
 
 void
@@ -310,7 +312,9 @@ _syn_server_reply_error (SynRequest *req, const GError *error)
   if (status >= 500)
     g_warning ("%s %s: %s", soup_server_message_get_method (req->msg),
                g_uri_get_path (soup_server_message_get_uri (req->msg)), error->message);
-  _syn_server_reply_status (req, status, NULL, "%s", error->message);
+  if (!req->gone)
+    set_error_body (req->msg, status, NULL, error->message, syn_backend_error_get_details (error));
+  _syn_server_request_finish (req);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -334,6 +334,9 @@ final_message_from_record (JsonObject *x)
         text = g_strdup_printf ("The execution is %s in another server process: watch it there",
                                 status ? status : "unknown");
       m = syn_live_message_error (NULL, NULL, text, FALSE, NULL);
+      /* as the engine's own last message says it */
+      if (g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "failed") == 0)
+        json_object_set_string_member (m, "status", status);
     }
   return syn_json_node_new_object (m);
 }

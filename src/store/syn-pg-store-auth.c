@@ -112,8 +112,28 @@ pg_update_user_password (SynStore *store, const char *user_id, const char *passw
 
   _syn_pg_add_text (&p, user_id);
   _syn_pg_add_text (&p, password_hash);
-  res = _syn_pg_exec (SYN_PG_STORE (store), "UPDATE users SET password_hash = $2 WHERE id = $1", &p, TRUE, error);
+  res = _syn_pg_exec (SYN_PG_STORE (store), "UPDATE users SET password_hash = $2, password_unshown = FALSE WHERE id = $1",
+                     &p, TRUE, error);
   return res != NULL && _syn_pg_require_changed (res, "user", user_id, error);
+}
+
+static gboolean
+pg_set_password_unshown (SynStore *store, const char *user_id, gboolean unshown, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  _syn_pg_add_text (&p, user_id);
+  _syn_pg_add_bool (&p, unshown);
+  res = _syn_pg_exec (SYN_PG_STORE (store), "UPDATE users SET password_unshown = $2 WHERE id = $1", &p, TRUE, error);
+  return res != NULL && _syn_pg_require_changed (res, "user", user_id, error);
+}
+
+static GPtrArray *
+pg_list_unshown_password_users (SynStore *store, GError **error)
+{
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " SYN_PG_USER_COLS " FROM users WHERE password_unshown "
+                             "ORDER BY username", NULL, _syn_pg_read_user, error);
 }
 
 void
@@ -128,4 +148,6 @@ _syn_pg_store_auth_iface_init (SynStoreInterface *iface)
   iface->list_project_members = pg_list_project_members;
   iface->list_member_projects = pg_list_member_projects;
   iface->update_user_password = pg_update_user_password;
+  iface->set_password_unshown = pg_set_password_unshown;
+  iface->list_unshown_password_users = pg_list_unshown_password_users;
 }

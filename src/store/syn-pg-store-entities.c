@@ -474,6 +474,119 @@ pg_list_rules (SynStore *store, const char *project_id, gboolean include_library
                              "ORDER BY priority DESC, name", &p, read_rule, error);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Integrity                                                                 */
+
+/* An end that is no asset of the row's own project: missing, or another
+ * project's (the foreign keys only say "some asset"). */
+#define NOT_AN_ASSET(column, table) \
+  "NOT EXISTS (SELECT 1 FROM assets a WHERE a.id = " table "." column " AND a.project_id = " table ".project_id)"
+
+static GPtrArray *
+pg_list_dangling_edges (SynStore *store, const char *project_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " EDGE_COLS " FROM edges e WHERE e.project_id = $1 AND ("
+                             NOT_AN_ASSET ("source_asset_id", "e") " OR "
+                             NOT_AN_ASSET ("target_asset_id", "e") ") ORDER BY e.id", &p, read_edge, error);
+}
+
+static GPtrArray *
+pg_list_dangling_cables (SynStore *store, const char *project_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " CABLE_COLS " FROM cables c WHERE c.project_id = $1 AND ("
+                             "(c.from_asset_id IS NOT NULL AND " NOT_AN_ASSET ("from_asset_id", "c") ") OR "
+                             "(c.to_asset_id IS NOT NULL AND " NOT_AN_ASSET ("to_asset_id", "c") ")) "
+                             "ORDER BY c.tag", &p, read_cable, error);
+}
+
+static gboolean
+pg_list_asset_referrers (SynStore *store, const char *project_id, const char * const *asset_ids, guint n_ids,
+                         GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error)
+{
+  static const char * const queries[] = {
+    /* each end by its index */
+    "SELECT id FROM edges WHERE project_id = $1 AND source_asset_id = ANY ($2::text[]) "
+    "UNION SELECT id FROM edges WHERE project_id = $1 AND target_asset_id = ANY ($2::text[])",
+    "SELECT id FROM cables WHERE project_id = $1 AND from_asset_id = ANY ($2::text[]) "
+    "UNION SELECT id FROM cables WHERE project_id = $1 AND to_asset_id = ANY ($2::text[])",
+    /* no index on the record: one pass over the project's assets */
+    "SELECT id FROM assets WHERE project_id = $1 AND derivation ->> 'source_asset_id' = ANY ($2::text[])",
+  };
+  SynPgStore *self = SYN_PG_STORE (store);
+  GPtrArray *out[] = { edge_ids, cable_ids, derived_ids };
+  g_auto(SynPgParams) p = { 0 };
+
+  if (n_ids == 0)
+    return TRUE;
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text_array (&p, asset_ids, n_ids);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autoptr(PGresult) res = NULL;
+
+      if (out[q] == NULL)
+        continue;
+      if (!(res = _syn_pg_exec (self, queries[q], &p, TRUE, error)))
+        return FALSE;
+      for (int row = 0; row < PQntuples (res); row++)
+        g_ptr_array_add (out[q], _syn_pg_col_text (res, row, 0));
+    }
+  return TRUE;
+}
+
+/* The constraints migration 0004 added NOT VALID because rows broke them
+ * then: validated as soon as none does (after a repair). Fixed text: no
+ * parameter can name a table or a constraint. */
+static gboolean
+pg_validate_references (SynStore *store, gboolean *all_valid, GError **error)
+{
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_autoptr(PGresult) done = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  /* a utility statement: run as it is, never prepared */
+  if (!(done = _syn_pg_exec (self,
+                        "DO $$ BEGIN "
+                        "IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'edges_source_asset_fk' "
+                        "  AND conrelid = 'edges'::regclass AND NOT convalidated) "
+                        "AND NOT EXISTS (SELECT 1 FROM edges e WHERE NOT EXISTS "
+                        "  (SELECT 1 FROM assets a WHERE a.id = e.source_asset_id)) THEN "
+                        "  ALTER TABLE edges VALIDATE CONSTRAINT edges_source_asset_fk; END IF; "
+                        "IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'edges_target_asset_fk' "
+                        "  AND conrelid = 'edges'::regclass AND NOT convalidated) "
+                        "AND NOT EXISTS (SELECT 1 FROM edges e WHERE NOT EXISTS "
+                        "  (SELECT 1 FROM assets a WHERE a.id = e.target_asset_id)) THEN "
+                        "  ALTER TABLE edges VALIDATE CONSTRAINT edges_target_asset_fk; END IF; "
+                        "IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'cables_from_asset_fk' "
+                        "  AND conrelid = 'cables'::regclass AND NOT convalidated) "
+                        "AND NOT EXISTS (SELECT 1 FROM cables c WHERE c.from_asset_id IS NOT NULL AND NOT EXISTS "
+                        "  (SELECT 1 FROM assets a WHERE a.id = c.from_asset_id)) THEN "
+                        "  ALTER TABLE cables VALIDATE CONSTRAINT cables_from_asset_fk; END IF; "
+                        "IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'cables_to_asset_fk' "
+                        "  AND conrelid = 'cables'::regclass AND NOT convalidated) "
+                        "AND NOT EXISTS (SELECT 1 FROM cables c WHERE c.to_asset_id IS NOT NULL AND NOT EXISTS "
+                        "  (SELECT 1 FROM assets a WHERE a.id = c.to_asset_id)) THEN "
+                        "  ALTER TABLE cables VALIDATE CONSTRAINT cables_to_asset_fk; END IF; "
+                        "END $$", NULL, FALSE, error)))
+    return FALSE;
+  if (all_valid == NULL)
+    return TRUE;
+  res = _syn_pg_exec (self, "SELECT count(*) FROM pg_constraint WHERE conrelid IN ('edges'::regclass, "
+                            "'cables'::regclass) AND contype = 'f' AND NOT convalidated", NULL, TRUE, error);
+  if (res == NULL)
+    return FALSE;
+  *all_valid = _syn_pg_col_int (res, 0, 0) == 0;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------- */
+
 void
 _syn_pg_store_entities_iface_init (SynStoreInterface *iface)
 {
@@ -500,4 +613,8 @@ _syn_pg_store_entities_iface_init (SynStoreInterface *iface)
   iface->delete_rule = pg_delete_rule;
   iface->get_rule = pg_get_rule;
   iface->list_rules = pg_list_rules;
+  iface->list_dangling_edges = pg_list_dangling_edges;
+  iface->list_dangling_cables = pg_list_dangling_cables;
+  iface->list_asset_referrers = pg_list_asset_referrers;
+  iface->validate_references = pg_validate_references;
 }

@@ -14,9 +14,7 @@
 /* ------------------------------------------------------------------------- */
 /* Events                                                                    */
 
-#define EVENT_COLS "position, id, event_type, aggregate_type, aggregate_id, project_id, rule_id, " \
-                   "discipline, payload, metadata, correlation_id, causation_id, sequence_num, " \
-                   "user_id, " SYN_PG_USEC ("\"timestamp\"") ", is_rolled_back"
+#define EVENT_COLS SYN_PG_EVENT_COLS
 
 static gpointer
 read_event (PGresult *res, int row)
@@ -411,18 +409,6 @@ pg_get_events_by_correlation (SynStore *store, const char *project_id, const cha
   return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " EVENT_COLS " FROM workflow_events "
                              "WHERE correlation_id = $2 AND project_id = $1 ORDER BY sequence_num",
                              &p, read_event, error);
-}
-
-static GPtrArray *
-pg_get_asset_history (SynStore *store, const char *project_id, const char *asset_id, GError **error)
-{
-  g_auto(SynPgParams) p = { 0 };
-
-  _syn_pg_add_text (&p, project_id);
-  _syn_pg_add_text (&p, asset_id);
-  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " EVENT_COLS " FROM workflow_events "
-                             "WHERE aggregate_type = 'ASSET' AND aggregate_id = $2 AND project_id = $1 "
-                             "AND is_rolled_back = false ORDER BY position", &p, read_event, error);
 }
 
 static GPtrArray *
@@ -852,7 +838,6 @@ _syn_pg_store_events_iface_init (SynStoreInterface *iface)
   iface->append_events = pg_append_events;
   iface->query_events = pg_query_events;
   iface->get_events_by_correlation = pg_get_events_by_correlation;
-  iface->get_asset_history = pg_get_asset_history;
   iface->list_events_after = pg_list_events_after;
   iface->get_event = pg_get_event;
   iface->mark_events_rolled_back = pg_mark_events_rolled_back;

@@ -501,6 +501,7 @@ migrate (SynPgStore *self, GError **error)
 {
   g_auto(GStrv) names = _syn_store_list_migrations (SCHEMA_RESOURCE_DIR);
   g_autoptr(PGresult) res = NULL;
+  g_autoptr(GHashTable) applied = g_hash_table_new (g_direct_hash, g_direct_equal);
   int latest = syn_pg_store_latest_schema_version ();
 
   /* Several servers may start at once: the first migrates under the lock,
@@ -515,6 +516,13 @@ migrate (SynPgStore *self, GError **error)
   if (res == NULL)
     goto fail;
   self->schema_version = (int) _syn_pg_col_int (res, 0, 0);
+  /* every migration not applied yet, not only those above the newest: one
+   * numbered below another may come later (branches merged) */
+  g_clear_pointer (&res, PQclear);
+  if (!(res = _syn_pg_exec (self, "SELECT version FROM schema_version", NULL, FALSE, error)))
+    goto fail;
+  for (int row = 0; row < PQntuples (res); row++)
+    g_hash_table_add (applied, GINT_TO_POINTER ((int) _syn_pg_col_int (res, row, 0)));
 
   if (self->schema_version > latest)
     {
@@ -532,7 +540,7 @@ migrate (SynPgStore *self, GError **error)
       g_autoptr(GError) local_error = NULL;
       g_auto(SynPgParams) p = { 0 };
 
-      if (version <= self->schema_version)
+      if (g_hash_table_contains (applied, GINT_TO_POINTER (version)))
         continue;
       if (!(sql = _syn_store_load_migration (SCHEMA_RESOURCE_DIR, name, error)))
         goto fail;
@@ -546,7 +554,7 @@ migrate (SynPgStore *self, GError **error)
       if (!_syn_pg_exec_ok (self, "INSERT INTO schema_version (version, applied_at) VALUES ($1, now())",
                             &p, error))
         goto fail;
-      self->schema_version = version;
+      self->schema_version = MAX (self->schema_version, version);
     }
 
   return _syn_pg_commit (SYN_STORE (self), error);
@@ -986,4 +994,5 @@ store_iface_init (SynStoreInterface *iface)
   _syn_pg_store_entities_iface_init (iface);
   _syn_pg_store_events_iface_init (iface);
   _syn_pg_store_auth_iface_init (iface);
+  _syn_pg_store_history_iface_init (iface);
 }

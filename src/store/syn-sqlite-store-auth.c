@@ -132,13 +132,41 @@ sqlite_update_user_password (SynStore *store, const char *user_id, const char *p
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
 
-  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE users SET password_hash = ?2 WHERE id = ?1", error)))
+  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE users SET password_hash = ?2, password_unshown = 0 WHERE id = ?1",
+                                 error)))
     return FALSE;
   _syn_sqlite_bind_text (stmt, 1, user_id);
   _syn_sqlite_bind_text (stmt, 2, password_hash);
   if (!_syn_sqlite_step_done (self, stmt, error))
     return FALSE;
   return _syn_sqlite_require_changed (self, "user", user_id, error);
+}
+
+static gboolean
+sqlite_set_password_unshown (SynStore *store, const char *user_id, gboolean unshown, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE users SET password_unshown = ?2 WHERE id = ?1", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, user_id);
+  sqlite3_bind_int (stmt, 2, unshown ? 1 : 0);
+  if (!_syn_sqlite_step_done (self, stmt, error))
+    return FALSE;
+  return _syn_sqlite_require_changed (self, "user", user_id, error);
+}
+
+static GPtrArray *
+sqlite_list_unshown_password_users (SynStore *store, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " SYN_SQLITE_USER_COLS " FROM users WHERE password_unshown = 1 "
+                                       "ORDER BY username", error)))
+    return NULL;
+  return _syn_sqlite_collect_rows (self, stmt, _syn_sqlite_read_user, error);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -155,4 +183,6 @@ _syn_sqlite_store_auth_iface_init (SynStoreInterface *iface)
   iface->list_project_members = sqlite_list_project_members;
   iface->list_member_projects = sqlite_list_member_projects;
   iface->update_user_password = sqlite_update_user_password;
+  iface->set_password_unshown = sqlite_set_password_unshown;
+  iface->list_unshown_password_users = sqlite_list_unshown_password_users;
 }

@@ -520,6 +520,109 @@ sqlite_list_rules (SynStore *store, const char *project_id, gboolean include_lib
 }
 
 /* ------------------------------------------------------------------------- */
+/* Integrity                                                                 */
+
+/* An end that is no asset of the row's own project: missing, or another
+ * project's (the foreign keys only say "some asset"). */
+#define NOT_AN_ASSET(column, table) \
+  "NOT EXISTS (SELECT 1 FROM assets a WHERE a.id = " table "." column " AND a.project_id = " table ".project_id)"
+
+static GPtrArray *
+sqlite_list_dangling_edges (SynStore *store, const char *project_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EDGE_COLS " FROM edges e WHERE e.project_id = ?1 AND ("
+                                       NOT_AN_ASSET ("source_asset_id", "e") " OR "
+                                       NOT_AN_ASSET ("target_asset_id", "e") ") ORDER BY e.id", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  return _syn_sqlite_collect_rows (self, stmt, read_edge, error);
+}
+
+static GPtrArray *
+sqlite_list_dangling_cables (SynStore *store, const char *project_id, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " CABLE_COLS " FROM cables c WHERE c.project_id = ?1 AND ("
+                                       "(c.from_asset_id IS NOT NULL AND " NOT_AN_ASSET ("from_asset_id", "c") ") OR "
+                                       "(c.to_asset_id IS NOT NULL AND " NOT_AN_ASSET ("to_asset_id", "c") ")) "
+                                       "ORDER BY c.tag", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  return _syn_sqlite_collect_rows (self, stmt, read_cable, error);
+}
+
+/* Adds the first column of every row to @ids. */
+static gboolean
+collect_ids (SynSqliteStore *self, sqlite3_stmt *stmt, GPtrArray *ids, GError **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || _syn_sqlite_fail (self, rc, error);
+}
+
+/* The ids travel as one JSON array (json_each), so any number of them is
+ * one statement of fixed text. */
+static gboolean
+sqlite_list_asset_referrers (SynStore *store, const char *project_id, const char * const *asset_ids, guint n_ids,
+                             GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error)
+{
+  static const char * const queries[] = {
+    /* each end by its index */
+    "SELECT id FROM edges WHERE project_id = ?1 AND source_asset_id IN (SELECT value FROM json_each(?2)) "
+    "UNION SELECT id FROM edges WHERE project_id = ?1 AND target_asset_id IN (SELECT value FROM json_each(?2))",
+    "SELECT id FROM cables WHERE project_id = ?1 AND from_asset_id IN (SELECT value FROM json_each(?2)) "
+    "UNION SELECT id FROM cables WHERE project_id = ?1 AND to_asset_id IN (SELECT value FROM json_each(?2))",
+    /* no index on the record: one pass over the project's assets */
+    "SELECT id FROM assets WHERE project_id = ?1 AND derivation IS NOT NULL "
+    "AND json_extract(derivation, '$.source_asset_id') IN (SELECT value FROM json_each(?2))",
+  };
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  GPtrArray *out[] = { edge_ids, cable_ids, derived_ids };
+  g_autoptr(JsonArray) array = json_array_sized_new (n_ids);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *json = NULL;
+
+  if (n_ids == 0)
+    return TRUE;
+  for (guint i = 0; i < n_ids; i++)
+    json_array_add_string_element (array, asset_ids[i]);
+  json_node_set_array (node, array);
+  json = syn_json_to_string (node);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (out[q] == NULL)
+        continue;
+      if (!(stmt = _syn_sqlite_stmt (self, queries[q], error)))
+        return FALSE;
+      _syn_sqlite_bind_text (stmt, 1, project_id);
+      _syn_sqlite_bind_text (stmt, 2, json);
+      if (!collect_ids (self, stmt, out[q], error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* SQLite's constraints are whole from the migration on (rows from before
+ * are copied, not checked): nothing to validate. */
+static gboolean
+sqlite_validate_references (SynStore *store, gboolean *all_valid, GError **error)
+{
+  if (all_valid != NULL)
+    *all_valid = TRUE;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------- */
 
 void
 _syn_sqlite_store_entities_iface_init (SynStoreInterface *iface)
@@ -547,4 +650,8 @@ _syn_sqlite_store_entities_iface_init (SynStoreInterface *iface)
   iface->delete_rule = sqlite_delete_rule;
   iface->get_rule = sqlite_get_rule;
   iface->list_rules = sqlite_list_rules;
+  iface->list_dangling_edges = sqlite_list_dangling_edges;
+  iface->list_dangling_cables = sqlite_list_dangling_cables;
+  iface->list_asset_referrers = sqlite_list_asset_referrers;
+  iface->validate_references = sqlite_validate_references;
 }

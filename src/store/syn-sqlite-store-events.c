@@ -7,9 +7,7 @@
 /* ------------------------------------------------------------------------- */
 /* Events                                                                    */
 
-#define EVENT_COLS "position, id, event_type, aggregate_type, aggregate_id, project_id, rule_id, " \
-                   "discipline, payload, metadata, correlation_id, causation_id, sequence_num, " \
-                   "user_id, timestamp, is_rolled_back"
+#define EVENT_COLS SYN_SQLITE_EVENT_COLS
 
 static gpointer
 read_event (sqlite3_stmt *stmt)
@@ -260,21 +258,6 @@ sqlite_get_events_by_correlation (SynStore *store, const char *project_id, const
     return NULL;
   _syn_sqlite_bind_text (stmt, 1, project_id);
   _syn_sqlite_bind_text (stmt, 2, correlation_id);
-  return _syn_sqlite_collect_rows (self, stmt, read_event, error);
-}
-
-static GPtrArray *
-sqlite_get_asset_history (SynStore *store, const char *project_id, const char *asset_id, GError **error)
-{
-  SynSqliteStore *self = SYN_SQLITE_STORE (store);
-  sqlite3_stmt *stmt;
-
-  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE aggregate_type = 'ASSET' "
-                                       "AND aggregate_id = ?2 AND project_id = ?1 AND is_rolled_back = 0 "
-                                       "ORDER BY position", error)))
-    return NULL;
-  _syn_sqlite_bind_text (stmt, 1, project_id);
-  _syn_sqlite_bind_text (stmt, 2, asset_id);
   return _syn_sqlite_collect_rows (self, stmt, read_event, error);
 }
 
@@ -745,7 +728,6 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->append_events = sqlite_append_events;
   iface->query_events = sqlite_query_events;
   iface->get_events_by_correlation = sqlite_get_events_by_correlation;
-  iface->get_asset_history = sqlite_get_asset_history;
   iface->list_events_after = sqlite_list_events_after;
   iface->get_event = sqlite_get_event;
   iface->mark_events_rolled_back = sqlite_mark_events_rolled_back;

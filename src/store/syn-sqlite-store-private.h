@@ -80,6 +80,9 @@ void        _syn_sqlite_bind_row         (sqlite3_stmt *stmt, const SynRowShape 
 
 #define SYN_SQLITE_PROJECT_COLS "id, name, description, country, created_at"
 #define SYN_SQLITE_USER_COLS    "id, username, display_name, role, password_hash, created_at"
+#define SYN_SQLITE_EVENT_COLS   "position, id, event_type, aggregate_type, aggregate_id, project_id, rule_id, " \
+                                "discipline, payload, metadata, correlation_id, causation_id, sequence_num, " \
+                                "user_id, timestamp, is_rolled_back"
 
 /* Rows of SYN_SQLITE_PROJECT_COLS and SYN_SQLITE_USER_COLS. */
 gpointer _syn_sqlite_read_project (sqlite3_stmt *stmt);
@@ -89,5 +92,6 @@ gpointer _syn_sqlite_read_user    (sqlite3_stmt *stmt);
 void _syn_sqlite_store_entities_iface_init (SynStoreInterface *iface);
 void _syn_sqlite_store_events_iface_init   (SynStoreInterface *iface);
 void _syn_sqlite_store_auth_iface_init     (SynStoreInterface *iface);
+void _syn_sqlite_store_history_iface_init  (SynStoreInterface *iface);
 
 G_END_DECLS

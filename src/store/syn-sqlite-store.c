@@ -235,29 +235,59 @@ migrate (SynSqliteStore *self, GError **error)
   g_auto(GStrv) names = _syn_store_list_migrations (SCHEMA_RESOURCE_DIR);
   int latest = syn_sqlite_store_latest_schema_version ();
 
+  g_autoptr(GHashTable) applied = g_hash_table_new (g_direct_hash, g_direct_equal);
+
   /* Up to date, the usual case: no write lock is taken, so a connection
-   * opens while another one writes a batch. */
+   * opens while another one writes a batch. Every migration counts, not
+   * only the newest: one numbered below another may come later (branches
+   * merged), and is applied then. */
   {
     sqlite3_stmt *stmt = NULL;
-    int current = -1;
+    int current = -1, count = -1;
 
-    if (sqlite3_prepare_v2 (self->db, "SELECT MAX(version) FROM schema_version", -1, &stmt, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2 (self->db, "SELECT MAX(version), COUNT(*) FROM schema_version", -1, &stmt,
+                            NULL) == SQLITE_OK &&
         sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-      current = sqlite3_column_int (stmt, 0);
+      {
+        current = sqlite3_column_int (stmt, 0);
+        count = sqlite3_column_int (stmt, 1);
+      }
     sqlite3_finalize (stmt);
-    if (current == latest)
+    if (current == latest && count == (int) g_strv_length (names))
       {
         self->schema_version = current;
         return TRUE;
       }
   }
 
+  /* Foreign key enforcement off while migrating, as SQLite's procedure for
+   * rebuilding a table says (0004 rebuilds edges and cables to add theirs):
+   * rows that already break a new constraint are kept, for verify to list
+   * and repair to delete with events. A no-op inside a transaction, so
+   * before it; the caller turns enforcement on afterwards. */
+  if (!exec_sql (self, "PRAGMA foreign_keys=OFF", error))
+    return FALSE;
   /* Another process may migrate at the same time: take the write lock first,
    * then read the version under it. */
   if (!exec_sql (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   if (!read_schema_version (self, error))
     goto fail;
+  {
+    sqlite3_stmt *stmt = _syn_sqlite_stmt (self, "SELECT version FROM schema_version", error);
+    int rc;
+
+    if (stmt == NULL)
+      goto fail;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_hash_table_add (applied, GINT_TO_POINTER (sqlite3_column_int (stmt, 0)));
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      {
+        _syn_sqlite_fail (self, rc, error);
+        goto fail;
+      }
+  }
 
   if (self->schema_version > latest)
     {
@@ -275,7 +305,7 @@ migrate (SynSqliteStore *self, GError **error)
       g_autoptr(GError) local_error = NULL;
       sqlite3_stmt *stmt;
 
-      if (version <= self->schema_version)
+      if (g_hash_table_contains (applied, GINT_TO_POINTER (version)))
         continue;
       if (!(sql = _syn_store_load_migration (SCHEMA_RESOURCE_DIR, name, error)))
         goto fail;
@@ -291,7 +321,7 @@ migrate (SynSqliteStore *self, GError **error)
       sqlite3_bind_int64 (stmt, 2, syn_time_now_usec ());
       if (!_syn_sqlite_step_done (self, stmt, error))
         goto fail;
-      self->schema_version = version;
+      self->schema_version = MAX (self->schema_version, version);
     }
 
   return exec_sql (self, "COMMIT", error);
@@ -303,6 +333,14 @@ fail:
 
 SynStore *
 syn_sqlite_store_open (const char *path, GError **error)
+{
+  return syn_sqlite_store_open_full (path, TRUE, error);
+}
+
+/* @create: a missing file becomes a new database; never a missing folder,
+ * which is more likely a mistyped path than a wish. */
+SynStore *
+syn_sqlite_store_open_full (const char *path, gboolean create, GError **error)
 {
   g_autoptr(SynSqliteStore) self = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -319,16 +357,19 @@ syn_sqlite_store_open (const char *path, GError **error)
       return NULL;
     }
 
-  if (strcmp (uri_path, ":memory:") != 0)
+  if (strcmp (uri_path, ":memory:") != 0 && !g_file_test (uri_path, G_FILE_TEST_EXISTS))
     {
       g_autofree char *dir = g_path_get_dirname (uri_path);
 
-      if (g_mkdir_with_parents (dir, 0700) != 0)
+      if (!create)
         {
-          int saved_errno = errno;
-
+          g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND, "No database at %s", uri_path);
+          return NULL;
+        }
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
           g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN,
-                       "Cannot create %s: %s", dir, g_strerror (saved_errno));
+                       "Cannot create the database %s: there is no folder %s", uri_path, dir);
           return NULL;
         }
     }
@@ -337,7 +378,7 @@ syn_sqlite_store_open (const char *path, GError **error)
   self->path = g_strdup (uri_path);
 
   rc = sqlite3_open_v2 (uri_path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+                        SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN, "Cannot open %s: %s", uri_path,
@@ -353,9 +394,9 @@ syn_sqlite_store_open (const char *path, GError **error)
    * committed batch durable across a power cut; batches are large, so the one
    * sync per commit costs little. */
   if (!exec_sql (self, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                       "PRAGMA foreign_keys=ON; "
                        "PRAGMA cache_size=-65536", &local_error) ||
-      !migrate (self, &local_error))
+      !migrate (self, &local_error) ||
+      !exec_sql (self, "PRAGMA foreign_keys=ON", &local_error))
     {
       if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN))
         g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN,
@@ -662,4 +703,5 @@ store_iface_init (SynStoreInterface *iface)
   _syn_sqlite_store_entities_iface_init (iface);
   _syn_sqlite_store_events_iface_init (iface);
   _syn_sqlite_store_auth_iface_init (iface);
+  _syn_sqlite_store_history_iface_init (iface);
 }

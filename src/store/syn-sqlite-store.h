@@ -12,6 +12,9 @@ G_DECLARE_FINAL_TYPE (SynSqliteStore, syn_sqlite_store, SYN, SQLITE_STORE, GObje
 
 SynStore *syn_sqlite_store_open                 (const char *path,
                                                  GError    **error);
+SynStore *syn_sqlite_store_open_full            (const char *path,
+                                                 gboolean    create,
+                                                 GError    **error);
 int       syn_sqlite_store_schema_version       (SynSqliteStore *self);
 int       syn_sqlite_store_latest_schema_version (void);
 

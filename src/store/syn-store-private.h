@@ -25,6 +25,21 @@ void        _syn_store_later_batch_seen    (GHashTable  *newest,
 /* The correlation ids, newest batch first. */
 GPtrArray  *_syn_store_later_batches_sorted (GHashTable *newest);
 
+/* find_batches: ids beginning with the digits lie between low and high (as
+ * stored: lowercase, dashed); ids ending with them end with suffix. */
+typedef struct
+{
+  char low[37];
+  char high[37];
+  char suffix[37];
+} SynBatchPattern;
+
+void        _syn_store_batch_pattern       (const char      *digits,
+                                            SynBatchPattern *out);
+/* One event per batch of both halves' matches, oldest first. */
+GPtrArray  *_syn_store_batches_merge       (GPtrArray       *by_prefix,
+                                            GPtrArray       *by_suffix);
+
 /* A row as the fields of a domain type, in the order of the select list:
  * both stores read events, snapshots, executions, rules, projects, users,
  * assets, cables and edges through these, and write the last three

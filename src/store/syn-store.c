@@ -2,6 +2,7 @@
 /* syn-store.c: SynStore interface dispatch, and the factory that picks an implementation from a URI. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,11 +22,18 @@ syn_store_default_init (SynStoreInterface *iface)
 SynStore *
 syn_store_open (const char *uri, GError **error)
 {
+  return syn_store_open_full (uri, SYN_STORE_OPEN_DEFAULT, error);
+}
+
+/* PostgreSQL never creates a database: EXISTING changes nothing there. */
+SynStore *
+syn_store_open_full (const char *uri, SynStoreOpenFlags flags, GError **error)
+{
   g_return_val_if_fail (uri != NULL, NULL);
 
   if (syn_pg_store_is_uri (uri))
     return syn_pg_store_open (uri, error);
-  return syn_sqlite_store_open (uri, error);
+  return syn_sqlite_store_open_full (uri, (flags & SYN_STORE_OPEN_EXISTING) == 0, error);
 }
 
 SynStore *
@@ -41,6 +49,22 @@ char *
 syn_store_default_path (void)
 {
   return g_build_filename (g_get_user_data_dir (), "synapse", "synapse.db", NULL);
+}
+
+gboolean
+syn_store_make_default_folder (GError **error)
+{
+  g_autofree char *path = syn_store_default_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN, "Cannot create %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 const char *
@@ -562,6 +586,45 @@ syn_store_set_derive_mark (SynStore *self, const char *project_id, gint64 positi
   return SYN_STORE_GET_IFACE (self)->set_derive_mark (self, project_id, position, rules_digest, summary, error);
 }
 
+GPtrArray *
+syn_store_list_dangling_edges (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_dangling_edges (self, project_id, error);
+}
+
+GPtrArray *
+syn_store_list_dangling_cables (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_dangling_cables (self, project_id, error);
+}
+
+gboolean
+syn_store_list_asset_referrers (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids,
+                                GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (n_ids == 0 || asset_ids != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->list_asset_referrers (self, project_id, asset_ids, n_ids, edge_ids, cable_ids,
+                                                           derived_ids, error);
+}
+
+gboolean
+syn_store_validate_references (SynStore *self, gboolean *all_valid, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!syn_store_in_transaction (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->validate_references (self, all_valid, error);
+}
+
 SynEvent *
 syn_store_find_latest_rule_event (SynStore *self, const char *project_id, const char *rule_id, const char *source_asset_id, GError **error)
 {
@@ -650,6 +713,73 @@ syn_store_update_user_password (SynStore *self, const char *user_id, const char 
   g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
 
   return SYN_STORE_GET_IFACE (self)->update_user_password (self, user_id, password_hash, error);
+}
+
+/* Batch ids and histories by tag. */
+
+static gboolean
+is_batch_digits (const char *digits)
+{
+  gsize n = digits ? strlen (digits) : 0;
+
+  if (n < 8 || n > 32)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isxdigit (digits[i]) || g_ascii_isupper (digits[i]))
+      return FALSE;
+  return TRUE;
+}
+
+GPtrArray *
+syn_store_find_batches (SynStore *self, const char *project_id, const char *digits, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  if (!is_batch_digits (digits))
+    {
+      g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID,
+                   "\"%s\" is not 8 to 32 lowercase hex digits", digits ? digits : "");
+      return NULL;
+    }
+  return SYN_STORE_GET_IFACE (self)->find_batches (self, project_id, digits, error);
+}
+
+GPtrArray *
+syn_store_get_cable_history (SynStore *self, const char *project_id, const char *cable_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->get_cable_history (self, project_id, cable_id, error);
+}
+
+GPtrArray *
+syn_store_find_tag_events (SynStore *self, const char *project_id, const char *aggregate_type, const char *tag,
+                           GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_strcmp0 (aggregate_type, SYN_AGGREGATE_ASSET) == 0 ||
+                        g_strcmp0 (aggregate_type, SYN_AGGREGATE_CABLE) == 0, NULL);
+  g_return_val_if_fail (tag != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->find_tag_events (self, project_id, aggregate_type, tag, error);
+}
+
+gboolean
+syn_store_set_password_unshown (SynStore *self, const char *user_id, gboolean unshown, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (user_id != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->set_password_unshown (self, user_id, unshown, error);
+}
+
+GPtrArray *
+syn_store_list_unshown_password_users (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_unshown_password_users (self, error);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -749,4 +879,70 @@ _syn_store_later_batches_sorted (GHashTable *newest)
   for (guint i = 0; i < sorted->len; i++)
     g_ptr_array_add (result, g_strdup (g_array_index (sorted, LaterBatch, i).correlation_id));
   return result;
+}
+
+/* 32 hex digits (or '?' for unknown ones) as a UUID is written: 8-4-4-4-12. */
+static void
+dashed (const char *digits32, char out[37])
+{
+  guint o = 0;
+
+  for (guint i = 0; i < 32; i++)
+    {
+      if (i == 8 || i == 12 || i == 16 || i == 20)
+        out[o++] = '-';
+      out[o++] = digits32[i];
+    }
+  out[o] = '\0';
+}
+
+void
+_syn_store_batch_pattern (const char *digits, SynBatchPattern *out)
+{
+  gsize n = strlen (digits);
+  char low[33], high[33], tail[33];
+  char tail_dashed[37];
+  const char *start;
+
+  for (gsize i = 0; i < 32; i++)
+    {
+      low[i] = i < n ? digits[i] : '0';
+      high[i] = i < n ? digits[i] : 'f';
+      tail[i] = i < 32 - n ? '?' : digits[i - (32 - n)];
+    }
+  low[32] = high[32] = tail[32] = '\0';
+  dashed (low, out->low);
+  dashed (high, out->high);
+  dashed (tail, tail_dashed);
+  /* from the first known digit: a dash before it belongs to no digit */
+  for (start = tail_dashed; *start == '?' || *start == '-'; start++)
+    ;
+  g_strlcpy (out->suffix, start, sizeof out->suffix);
+}
+
+static int
+compare_positions (gconstpointer a, gconstpointer b)
+{
+  const SynEvent *x = *(SynEvent **) a, *y = *(SynEvent **) b;
+
+  return (x->position > y->position) - (x->position < y->position);
+}
+
+GPtrArray *
+_syn_store_batches_merge (GPtrArray *by_prefix, GPtrArray *by_suffix)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *merged = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *halves[] = { by_prefix, by_suffix };
+
+  for (guint h = 0; h < G_N_ELEMENTS (halves); h++)
+    for (guint i = 0; i < halves[h]->len; i++)
+      {
+        SynEvent *e = g_ptr_array_index (halves[h], i);
+
+        if (g_hash_table_add (seen, e->correlation_id))
+          g_ptr_array_add (merged, g_object_ref (e));
+      }
+  g_ptr_array_sort (merged, compare_positions);
+  return merged;
 }

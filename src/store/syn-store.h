@@ -104,6 +104,12 @@ struct _SynStoreInterface
   gboolean (*get_derive_mark) (SynStore *self, const char *project_id, gint64 *position, char **rules_digest, JsonNode **summary, GError **error);
   gboolean (*set_derive_mark) (SynStore *self, const char *project_id, gint64 position, const char *rules_digest, JsonNode *summary, GError **error);
 
+  /* Integrity (schema 0004_integrity). */
+  GPtrArray *(*list_dangling_edges) (SynStore *self, const char *project_id, GError **error);
+  GPtrArray *(*list_dangling_cables) (SynStore *self, const char *project_id, GError **error);
+  gboolean (*list_asset_referrers) (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids, GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error);
+  gboolean (*validate_references) (SynStore *self, gboolean *all_valid, GError **error);
+
   /* Authentication and project membership (schema 0002_auth). Tokens are
    * stored only as the lowercase hex SHA-256 of the secret; times are
    * microseconds since the Unix epoch, UTC, like every other time. */
@@ -116,13 +122,31 @@ struct _SynStoreInterface
   GPtrArray *(*list_project_members) (SynStore *self, const char *project_id, GError **error);
   GPtrArray *(*list_member_projects) (SynStore *self, const char *user_id, GError **error);
   gboolean (*update_user_password) (SynStore *self, const char *user_id, const char *password_hash, GError **error);
+
+  /* Batch ids as people type them, and histories by tag (issue 12). */
+  GPtrArray *(*find_batches) (SynStore *self, const char *project_id, const char *digits, GError **error);
+  GPtrArray *(*get_cable_history) (SynStore *self, const char *project_id, const char *cable_id, GError **error);
+  GPtrArray *(*find_tag_events) (SynStore *self, const char *project_id, const char *aggregate_type, const char *tag, GError **error);
+  gboolean (*set_password_unshown) (SynStore *self, const char *user_id, gboolean unshown, GError **error);
+  GPtrArray *(*list_unshown_password_users) (SynStore *self, GError **error);
 };
 
 GQuark syn_store_error_quark (void);
 
+/* How a database is opened: a SQLite file may be created (not its folder),
+ * or must exist already (NOT_FOUND: "No database at PATH"). */
+typedef enum {
+  SYN_STORE_OPEN_DEFAULT  = 0,
+  SYN_STORE_OPEN_EXISTING = 1 << 0,
+} SynStoreOpenFlags;
+
 SynStore *syn_store_open (const char *uri, GError **error);
+SynStore *syn_store_open_full (const char *uri, SynStoreOpenFlags flags, GError **error);
 SynStore *syn_store_open_another (SynStore *self, GError **error);
 char     *syn_store_default_path (void);
+/* Creates the folder of syn_store_default_path(), the one folder a store is
+ * allowed to create. */
+gboolean  syn_store_make_default_folder (GError **error);
 
 /* "sqlite" or "postgresql". */
 const char *syn_store_get_backend_name (SynStore *self);
@@ -224,6 +248,21 @@ gboolean syn_store_clear_legacy_project (SynStore *self, const char *project_id,
 gboolean syn_store_get_derive_mark (SynStore *self, const char *project_id, gint64 *position, char **rules_digest, JsonNode **summary, GError **error);
 gboolean syn_store_set_derive_mark (SynStore *self, const char *project_id, gint64 position, const char *rules_digest, JsonNode *summary, GError **error);
 
+/* Integrity (schema 0004_integrity: edges' and cables' ends are foreign keys
+ * to assets, deferred to commit). */
+/* The edges with an end that is no asset of their project, ordered by id;
+ * the cables so, ordered by tag: rows from before the constraints. */
+GPtrArray *syn_store_list_dangling_edges (SynStore *self, const char *project_id, GError **error);
+GPtrArray *syn_store_list_dangling_cables (SynStore *self, const char *project_id, GError **error);
+/* Adds to each array given (char *, owned by it) the ids of what refers to
+ * one of @asset_ids: edges by either end, cables by either end, assets by
+ * their derivation's source_asset_id. Any number of ids. */
+gboolean syn_store_list_asset_referrers (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids, GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error);
+/* Outside a transaction: makes the reference constraints hold for every row
+ * again where no row breaks them any more (PostgreSQL validates the ones the
+ * migration added NOT VALID); *@all_valid says whether all of them are. */
+gboolean syn_store_validate_references (SynStore *self, gboolean *all_valid, GError **error);
+
 /* Authentication and membership (schema 0002_auth: user_tokens, project_members). */
 /* Stores a session token by the hex SHA-256 of its secret (never the secret). */
 gboolean syn_store_insert_token (SynStore *self, const char *token_hash, const char *user_id, gint64 created_at, gint64 expires_at, GError **error);
@@ -241,7 +280,26 @@ gboolean syn_store_is_project_member (SynStore *self, const char *project_id, co
 GPtrArray *syn_store_list_project_members (SynStore *self, const char *project_id, GError **error);
 /* The SynProjects @user_id is a member of, ordered by name. */
 GPtrArray *syn_store_list_member_projects (SynStore *self, const char *user_id, GError **error);
-/* Replaces the password hash of a user (a crypt(3) string); NOT_FOUND if no such user. */
+/* Replaces the password hash of a user (a crypt(3) string); NOT_FOUND if no such user.
+ * The new password is a person's: no longer unshown. */
 gboolean syn_store_update_user_password (SynStore *self, const char *user_id, const char *password_hash, GError **error);
+/* Schema 0005: whether nobody was ever shown the user's password (the admin a
+ * server makes, until it has printed it); NOT_FOUND if no such user. */
+gboolean syn_store_set_password_unshown (SynStore *self, const char *user_id, gboolean unshown, GError **error);
+/* The SynUsers whose password nobody was ever shown, ordered by username. */
+GPtrArray *syn_store_list_unshown_password_users (SynStore *self, GError **error);
+
+/* Batch ids and histories by tag (issue 12). */
+/* The batches of @project_id whose id, as 32 hex digits, begins or ends with
+ * @digits (8 to 32 lowercase hex digits): the first event (sequence 0) of
+ * each, oldest first. */
+GPtrArray *syn_store_find_batches (SynStore *self, const char *project_id, const char *digits, GError **error);
+/* Oldest first, without rolled-back events. */
+GPtrArray *syn_store_get_cable_history (SynStore *self, const char *project_id, const char *cable_id, GError **error);
+/* Every asset or cable (@aggregate_type "ASSET" or "CABLE") that carried
+ * @tag, deleted ones too: the newest event, not rolled back, with the tag in
+ * its entity (the payload of a creation or deletion, "after" of an update),
+ * one per entity, newest first. */
+GPtrArray *syn_store_find_tag_events (SynStore *self, const char *project_id, const char *aggregate_type, const char *tag, GError **error);
 
 G_END_DECLS

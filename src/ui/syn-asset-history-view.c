@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-asset-history-view.c: SynAssetHistoryView: find an asset by tag (with completion), then its
- * events oldest first with before/after tables, and links to its batches and related assets.
+/* syn-asset-history-view.c: SynAssetHistoryView: find an asset or a cable by tag (with completion),
+ * then its events oldest first with before/after tables, and links to its batches and related assets.
+ *
+ * A tag finds what has it or had it (SYN_OP_FIND_TAG): a deleted asset or
+ * cable shows its history too; when the tag was used again, the newest is
+ * shown and the others are offered beside it.
  *
  * What a person holds against the rules (values changed, a rule's output
  * deleted: the asset's derivation "held" and "withheld") is listed with a
@@ -20,6 +24,8 @@
 #define COMPLETE_DELAY_MS  150
 #define COMPLETE_LIMIT     20
 #define CABLE_PAGE         500
+#define KIND_ASSET         "asset"
+#define KIND_CABLE         "cable"
 #define CABLE_MAX_PAGES    10
 
 struct _SynAssetHistoryView
@@ -34,6 +40,10 @@ struct _SynAssetHistoryView
   GtkEntryCompletion *completion;
   char               *asset_id;
   char               *asset_tag;
+  char               *kind;             /* of the shown entity: "asset" or "cable" */
+  gboolean            deleted;
+  JsonArray          *entities;         /* what had the searched tag, newest first (find_tag) */
+  GListStore         *others;           /* SynJsonItem: the other entities of it */
   GCancellable       *cancellable;      /* the shown asset's calls */
   GCancellable       *complete_cancellable;
   GCancellable       *reset_cancellable; /* hand-backs: they finish whatever is shown next */
@@ -629,6 +639,33 @@ hand_back_all_action (GtkWidget *widget, const char *action_name, GVariant *para
 /* ------------------------------------------------------------------------- */
 /* The asset and its history                                                 */
 
+/* The assets at the ends of the shown cable, as its newest event has them. */
+static void
+find_cable_ends (SynAssetHistoryView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+  g_autoptr(SynTimelineEvent) newest = n > 0 ? g_list_model_get_item (G_LIST_MODEL (self->events), n - 1) : NULL;
+  JsonObject *payload = newest ? syn_ui_json_object (syn_timeline_event_get_json (newest), "payload") : NULL;
+  JsonObject *cable = payload && syn_ui_json_object (payload, "after") ? syn_ui_json_object (payload, "after") : payload;
+  const char *ends[] = { "from_asset_id", "to_asset_id" };
+
+  for (guint i = 0; cable != NULL && i < G_N_ELEMENTS (ends); i++)
+    {
+      g_autoptr(JsonObject) params = NULL;
+      Call *end;
+
+      if (syn_json_get_string (cable, ends[i]) == NULL)
+        continue;
+      params = json_object_new ();
+      end = call_new (self);
+      end->text = g_strdup (self->asset_tag);
+      json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+      json_object_set_string_member (params, "asset_id", syn_json_get_string (cable, ends[i]));
+      syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params, self->cancellable,
+                              cable_end_found, end);
+    }
+}
+
 static void
 history_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -659,10 +696,68 @@ history_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d event, oldest first", "%d events, oldest first",
                                         items->len), (int) items->len);
   gtk_label_set_text (self->count_label, count);
-  find_parent (self);
-  find_children (self);
-  cables_page (self, 1);
+  /* a cable's relatives are its ends */
+  if (g_strcmp0 (self->kind, KIND_CABLE) == 0)
+    find_cable_ends (self);
+  else
+    {
+      find_parent (self);
+      if (!self->deleted)
+        {
+          find_children (self);
+          cables_page (self, 1);
+        }
+    }
   call_free (call);
+}
+
+/* The other entities that had the tag, offered beside the shown one. */
+static void
+show_others (SynAssetHistoryView *self)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; self->entities && i < json_array_get_length (self->entities); i++)
+    {
+      JsonObject *entity = json_array_get_object_element (self->entities, i);
+      gboolean cable = g_strcmp0 (syn_json_get_string (entity, "kind"), KIND_CABLE) == 0;
+      gboolean deleted = json_object_get_boolean_member_with_default (entity, "deleted", FALSE);
+      g_autofree char *id = syn_format_short_id (syn_json_get_string (entity, "id"));
+      g_autofree char *label = NULL;
+      SynJsonItem *item;
+      GtkWidget *button;
+
+      if (g_strcmp0 (syn_json_get_string (entity, "id"), self->asset_id) == 0)
+        continue;
+      /* Translators: another asset or cable that had the searched tag: its tag and the end of its id */
+      label = g_strdup_printf (cable ? (deleted ? _("cable %s, deleted (…%s)") : _("cable %s (…%s)"))
+                                     : (deleted ? _("asset %s, deleted (…%s)") : _("asset %s (…%s)")),
+                               syn_json_get_string (entity, "tag"), id);
+      item = syn_json_item_new (entity, label);
+      g_ptr_array_add (items, item);
+      button = gtk_button_new_with_label (label);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "related");
+      gtk_widget_set_tooltip_text (button, _("It had this tag too: show its history"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "history.show-entity");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", syn_json_get_string (entity, "id"));
+      gtk_flow_box_append (self->related_flow, button);
+      gtk_widget_set_visible (self->related_box, TRUE);
+    }
+  g_list_store_splice (self->others, 0, g_list_model_get_n_items (G_LIST_MODEL (self->others)),
+                       items->pdata, items->len);
+}
+
+static void
+load_history (SynAssetHistoryView *self)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+  gboolean cable = g_strcmp0 (self->kind, KIND_CABLE) == 0;
+
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (params, cable ? "cable_id" : "asset_id", self->asset_id);
+  syn_backend_call_async (syn_session_get_backend (self->session), cable ? SYN_OP_CABLE_HISTORY : SYN_OP_ASSET_HISTORY,
+                          params, self->cancellable, history_loaded, call_new (self));
 }
 
 static void
@@ -672,7 +767,6 @@ asset_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   SynAssetHistoryView *self = call->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
-  g_autoptr(JsonObject) params = json_object_new ();
   g_autofree char *meta = NULL;
   JsonObject *asset;
   const char *description, *discipline, *area, *rule;
@@ -712,12 +806,9 @@ asset_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
                           rule ? rule : _("imported or added by hand"));
   gtk_label_set_text (self->meta_label, meta);
   show_held (self, asset);
+  show_others (self);
   gtk_stack_set_visible_child_name (self->stack, "asset");
-
-  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
-  json_object_set_string_member (params, "asset_id", self->asset_id);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_ASSET_HISTORY, params, self->cancellable,
-                          history_loaded, call_new (self));
+  load_history (self);
   call_free (call);
 }
 
@@ -738,6 +829,7 @@ clear_shown (SynAssetHistoryView *self)
   g_list_store_remove_all (self->events);
   g_list_store_remove_all (self->related);
   g_list_store_remove_all (self->held);
+  g_list_store_remove_all (self->others);
   gtk_widget_set_visible (self->held_box, FALSE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->related_flow))) != NULL)
     gtk_flow_box_remove (self->related_flow, child);
@@ -745,21 +837,126 @@ clear_shown (SynAssetHistoryView *self)
   gtk_label_set_text (self->count_label, "");
 }
 
-/* Shows the asset of that id, or of that tag when the id is NULL. */
-void
-syn_asset_history_view_show_asset (SynAssetHistoryView *self, const char *asset_id, const char *tag)
+/* A deleted asset, or a cable: what find_tag said of it, then its history. */
+static void
+show_record (SynAssetHistoryView *self, JsonObject *entity)
+{
+  gboolean cable = g_strcmp0 (self->kind, KIND_CABLE) == 0;
+  const char *type = syn_json_get_string (entity, "type");
+  g_autofree char *when = syn_format_time (syn_json_get_string (entity, "last_seen"));
+  g_autofree char *meta = NULL;
+
+  self->setting_text = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->tag_entry), self->asset_tag);
+  self->setting_text = FALSE;
+  gtk_label_set_text (self->tag_label, self->asset_tag);
+  gtk_label_set_text (self->type_label, type ? type : cable ? _("Cable") : "—");
+  gtk_widget_set_visible (GTK_WIDGET (self->description_label), FALSE);
+  if (self->deleted)
+    /* Translators: %s is when the deleted asset or cable last had the tag */
+    meta = g_strdup_printf (cable ? _("Deleted cable · it last had this tag on %s")
+                                  : _("Deleted asset · it last had this tag on %s"), when);
+  else
+    meta = g_strdup (_("Cable"));
+  gtk_label_set_text (self->meta_label, meta);
+  show_others (self);
+  gtk_stack_set_visible_child_name (self->stack, "asset");
+  load_history (self);
+}
+
+/* Shows the entity of id @wanted among those that had the tag (the newest
+ * when @wanted is NULL or not among them). */
+static void
+show_entity (SynAssetHistoryView *self, const char *wanted)
+{
+  JsonObject *entity = NULL;
+  g_autofree char *id = NULL;
+
+  for (guint i = 0; self->entities && i < json_array_get_length (self->entities) && entity == NULL; i++)
+    if (g_strcmp0 (syn_json_get_string (json_array_get_object_element (self->entities, i), "id"), wanted) == 0)
+      entity = json_array_get_object_element (self->entities, i);
+  if (entity == NULL && self->entities != NULL && json_array_get_length (self->entities) > 0)
+    entity = json_array_get_object_element (self->entities, 0);
+  if (entity == NULL)
+    return;
+  id = g_strdup (syn_json_get_string (entity, "id"));
+
+  clear_shown (self);
+  g_free (self->asset_id);
+  self->asset_id = g_strdup (id);
+  g_free (self->asset_tag);
+  self->asset_tag = g_strdup (syn_json_get_string (entity, "tag"));
+  g_free (self->kind);
+  self->kind = g_strdup (syn_json_get_string (entity, "kind"));
+  self->deleted = json_object_get_boolean_member_with_default (entity, "deleted", FALSE);
+  if (g_strcmp0 (self->kind, KIND_ASSET) == 0 && !self->deleted)
+    {
+      g_autoptr(JsonObject) params = json_object_new ();
+
+      json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+      json_object_set_string_member (params, "asset_id", id);
+      syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params, self->cancellable,
+                              asset_loaded, call_new (self));
+    }
+  else
+    show_record (self, entity);
+}
+
+static void
+tag_found (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  SynAssetHistoryView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  JsonArray *entities;
+
+  if (!call_done (call, error))
+    {
+      call_free (call);
+      return;
+    }
+  if (answer == NULL && !g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND))
+    {
+      syn_session_report_error (self->session, _("Could not look the tag up"), error);
+      call_free (call);
+      return;
+    }
+  entities = answer ? json_object_get_array_member (json_node_get_object (answer), "entities") : NULL;
+  g_clear_pointer (&self->entities, json_array_unref);
+  if (entities == NULL || json_array_get_length (entities) == 0)
+    {
+      /* Translators: %s is the tag searched for */
+      g_autofree char *title = g_strdup_printf (_("No asset or cable “%s”"), self->asset_tag);
+
+      show_empty (self, title, _("Nothing in this project has or had this tag (what a rollback undid never was)."));
+      call_free (call);
+      return;
+    }
+  self->entities = json_array_ref (entities);
+  show_entity (self, call->text);
+  call_free (call);
+}
+
+/* Shows the asset of that id, or what has or had that tag when the id is
+ * NULL (@prefer_id first among them, if it is one). */
+static void
+show_by_tag_or_id (SynAssetHistoryView *self, const char *asset_id, const char *tag, const char *prefer_id)
 {
   g_autoptr(JsonObject) params = json_object_new ();
   g_autofree char *new_id = g_strdup (asset_id);
   g_autofree char *new_tag = g_strdup (tag);
-
-  g_return_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self));
+  Call *call;
 
   clear_shown (self);
+  g_clear_pointer (&self->entities, json_array_unref);
   g_free (self->asset_id);
   self->asset_id = g_steal_pointer (&new_id);
   g_free (self->asset_tag);
   self->asset_tag = g_steal_pointer (&new_tag);
+  g_free (self->kind);
+  self->kind = g_strdup (KIND_ASSET);
+  self->deleted = FALSE;
   if (self->session == NULL || syn_session_get_project_id (self->session) == NULL ||
       syn_session_get_backend (self->session) == NULL || (self->asset_id == NULL && self->asset_tag == NULL))
     return;
@@ -771,11 +968,27 @@ syn_asset_history_view_show_asset (SynAssetHistoryView *self, const char *asset_
     }
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
   if (self->asset_id != NULL)
-    json_object_set_string_member (params, "asset_id", self->asset_id);
-  else
-    json_object_set_string_member (params, "tag", self->asset_tag);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params, self->cancellable,
-                          asset_loaded, call_new (self));
+    {
+      json_object_set_string_member (params, "asset_id", self->asset_id);
+      syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params, self->cancellable,
+                              asset_loaded, call_new (self));
+      return;
+    }
+  json_object_set_string_member (params, "tag", self->asset_tag);
+  call = call_new (self);
+  call->text = g_strdup (prefer_id);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_FIND_TAG, params, self->cancellable,
+                          tag_found, call);
+}
+
+/* Shows the asset of that id, or what has or had that tag (an asset or a
+ * cable, deleted ones too: the newest) when the id is NULL. */
+void
+syn_asset_history_view_show_asset (SynAssetHistoryView *self, const char *asset_id, const char *tag)
+{
+  g_return_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self));
+
+  show_by_tag_or_id (self, asset_id, tag, NULL);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -862,6 +1075,16 @@ search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     syn_asset_history_view_show_asset (self, NULL, tag);
 }
 
+/* Another of those that had the tag. */
+static void
+show_entity_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynAssetHistoryView *self = SYN_ASSET_HISTORY_VIEW (widget);
+
+  if (self->entities != NULL)
+    show_entity (self, g_variant_get_string (parameter, NULL));
+}
+
 static void
 show_batch_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -879,13 +1102,14 @@ on_project_changed (SynAssetHistoryView *self)
   clear_shown (self);
   g_clear_pointer (&self->asset_id, g_free);
   g_clear_pointer (&self->asset_tag, g_free);
+  g_clear_pointer (&self->entities, json_array_unref);
   gtk_list_store_clear (self->completions);
   self->setting_text = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->tag_entry), "");
   self->setting_text = FALSE;
-  show_empty (self, _("Search an asset by its tag"),
-              _("Every change to the asset appears here, oldest first: who made it, when, by which rule and batch, "
-                "with its values before and after."));
+  show_empty (self, _("Search an asset or a cable by its tag"),
+              _("Every change to it appears here, oldest first, deleted ones too: who made it, when, by which rule "
+                "and batch, with its values before and after."));
 }
 
 static void
@@ -894,9 +1118,10 @@ on_revision_changed (SynAssetHistoryView *self)
   g_autofree char *id = g_strdup (self->asset_id);
   g_autofree char *tag = g_strdup (self->asset_tag);
 
-  /* the asset may be gone (rolled back): look it up by tag again */
+  /* it may be gone (deleted, rolled back): look its tag up again, the same
+   * one first if it still had it */
   if (tag != NULL || id != NULL)
-    syn_asset_history_view_show_asset (self, tag ? NULL : id, tag);
+    show_by_tag_or_id (self, tag ? NULL : id, tag, id);
 }
 
 static void
@@ -973,6 +1198,9 @@ syn_asset_history_view_finalize (GObject *object)
   g_clear_object (&self->events);
   g_clear_object (&self->related);
   g_clear_object (&self->held);
+  g_clear_object (&self->others);
+  g_clear_pointer (&self->entities, json_array_unref);
+  g_clear_pointer (&self->kind, g_free);
   g_clear_object (&self->completions);
   g_clear_pointer (&self->asset_id, g_free);
   g_clear_pointer (&self->asset_tag, g_free);
@@ -1048,6 +1276,7 @@ syn_asset_history_view_class_init (SynAssetHistoryViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "history.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "history.show-batch", "s", show_batch_action);
+  gtk_widget_class_install_action (widget_class, "history.show-entity", "s", show_entity_action);
   gtk_widget_class_install_action (widget_class, "history.hand-back", "(ss)", hand_back_action);
   gtk_widget_class_install_action (widget_class, "history.hand-back-all", NULL, hand_back_all_action);
 
@@ -1064,6 +1293,7 @@ syn_asset_history_view_init (SynAssetHistoryView *self)
   self->events = g_list_store_new (SYN_TYPE_TIMELINE_EVENT);
   self->related = g_list_store_new (SYN_TYPE_JSON_ITEM);
   self->held = g_list_store_new (SYN_TYPE_JSON_ITEM);
+  self->others = g_list_store_new (SYN_TYPE_JSON_ITEM);
   self->cancellable = g_cancellable_new ();
   self->reset_cancellable = g_cancellable_new ();
   gtk_list_box_bind_model (self->held_list, G_LIST_MODEL (self->held), create_held_row, self, NULL);
@@ -1126,6 +1356,30 @@ syn_asset_history_view_get_asset_id (SynAssetHistoryView *self)
 {
   g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), NULL);
   return self->asset_id;
+}
+
+/* What is shown: "asset" or "cable". */
+const char *
+syn_asset_history_view_get_kind (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), NULL);
+  return self->kind;
+}
+
+gboolean
+syn_asset_history_view_get_deleted (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), FALSE);
+  return self->deleted;
+}
+
+/* The others that had the searched tag: SynJsonItem {kind, id, tag, type,
+ * deleted, last_seen}, labelled as offered ("history.show-entity" shows one). */
+GListModel *
+syn_asset_history_view_get_others (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), NULL);
+  return G_LIST_MODEL (self->others);
 }
 
 gboolean

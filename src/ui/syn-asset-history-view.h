@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-asset-history-view.h: SynAssetHistoryView, the events of one asset, oldest first. */
+/* syn-asset-history-view.h: SynAssetHistoryView, the events of one asset or cable, oldest first. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -22,6 +22,9 @@ GListModel *syn_asset_history_view_get_events   (SynAssetHistoryView *self);
 GListModel *syn_asset_history_view_get_related  (SynAssetHistoryView *self);
 GListModel *syn_asset_history_view_get_held     (SynAssetHistoryView *self);
 const char *syn_asset_history_view_get_asset_id (SynAssetHistoryView *self);
+const char *syn_asset_history_view_get_kind     (SynAssetHistoryView *self);
+gboolean    syn_asset_history_view_get_deleted  (SynAssetHistoryView *self);
+GListModel *syn_asset_history_view_get_others   (SynAssetHistoryView *self);
 gboolean    syn_asset_history_view_get_busy     (SynAssetHistoryView *self);
 void        syn_asset_history_view_focus_search (SynAssetHistoryView *self);
 void        syn_asset_history_view_set_narrow   (SynAssetHistoryView *self,

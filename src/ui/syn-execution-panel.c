@@ -798,7 +798,14 @@ show_summary (SynExecutionPanel *self)
 
   if (failure_of (self) != NULL)
     {
-      gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview failed") : _("The execution failed: nothing was committed"));
+      gboolean cancelled = self->run != NULL && g_strcmp0 (syn_execution_run_get_status (self->run), "cancelled") == 0;
+
+      if (cancelled)
+        gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview was cancelled")
+                                                               : _("The execution was cancelled: nothing was committed"));
+      else
+        gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview failed")
+                                                               : _("The execution failed: nothing was committed"));
       gtk_label_set_text (self->summary_label, failure_of (self));
       show_changes (self, NULL, FALSE);
       gtk_widget_set_visible (self->show_batch_button, FALSE);
@@ -816,12 +823,7 @@ show_summary (SynExecutionPanel *self)
   else
     /* Translators: batch id, then a duration in milliseconds */
     title = g_strdup_printf (_("Batch %s committed in %s ms"), id, duration);
-  body = g_strdup_printf (_("%d rules executed on %d assets: %d actions taken, %d skipped, %d errors"),
-                          int_of (summary, "rules_executed"),
-                          int_of (summary, "assets_processed"),
-                          int_of (summary, "actions_taken"),
-                          int_of (summary, "skipped"),
-                          int_of (summary, "errors"));
+  body = syn_format_run_summary (summary);
   gtk_label_set_text (self->summary_title, title);
   gtk_label_set_text (self->summary_label, body);
   show_changes (self, summary, up_to_date);
@@ -844,6 +846,8 @@ apply_state (SynExecutionPanel *self)
   errors = syn_execution_run_get_errors (run);
   if (self->running)
     progress_text = g_strdup_printf ("%u %%", syn_execution_run_get_progress (run));
+  else if (failure_of (self) != NULL && g_strcmp0 (syn_execution_run_get_status (run), "cancelled") == 0)
+    progress_text = g_strdup (_("Cancelled"));
   else if (failure_of (self) != NULL)
     progress_text = g_strdup (_("Failed"));
   else
@@ -867,7 +871,9 @@ apply_state (SynExecutionPanel *self)
 
       if (errors > 1)
         /* Translators: the newest error, then how many there were */
-        text = g_strdup_printf (_("%s (and %d more: see the log)"), self->last_error, (int) errors - 1);
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (and %d more: see the log)",
+                                             "%s (and %d more: see the log)", (gulong) errors - 1),
+                                self->last_error, (int) errors - 1);
       gtk_label_set_text (self->error_label, text ? text : self->last_error);
       gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
     }

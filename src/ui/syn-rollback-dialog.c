@@ -184,6 +184,7 @@ rolled_back (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
   JsonObject *o, *summary;
   g_autofree char *id = NULL;
+  g_autofree char *counts = NULL;
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -200,14 +201,24 @@ rolled_back (GObject *object, GAsyncResult *result, gpointer user_data)
   o = json_node_get_object (answer);
   summary = json_object_get_object_member (o, "summary");
   id = syn_format_short_id (self->correlation_id);
-  /* Translators: the answer of a rollback: batch id, then counts */
-  text = g_strdup_printf (_("Rolled back batch %s: %d assets, %d cables and %d edges deleted, %d assets restored."),
-                          id,
-                          summary ? (int) json_object_get_int_member_with_default (summary, "assets_deleted", 0) : 0,
-                          summary ? (int) json_object_get_int_member_with_default (summary, "cables_deleted", 0) : 0,
-                          summary ? (int) json_object_get_int_member_with_default (summary, "edges_deleted", 0) : 0,
-                          summary ? (int) json_object_get_int_member_with_default (summary, "assets_restored", 0) : 0);
-  syn_session_report_info (self->session, text);
+  counts = syn_format_rollback_summary (summary);
+  /* Translators: the answer of a rollback: batch id, then what it did ("2 assets deleted and 1 asset restored") */
+  text = g_strdup_printf (_("Rolled back batch %s: %s."), id, counts);
+  /* the rollback is undone by redoing its own batch: offered at once */
+  {
+    const char *rollback_id = syn_json_get_string (o, "rollback_correlation_id");
+
+    if (rollback_id != NULL)
+      {
+        g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new_string (rollback_id));
+        g_autofree char *undo = g_action_print_detailed_name ("win.redo", target);
+
+        /* Translators: the button beside "Rolled back batch …" that redoes it */
+        syn_session_report_info_with_action (self->session, text, _("_Undo"), undo);
+      }
+    else
+      syn_session_report_info (self->session, text);
+  }
   syn_session_data_changed (self->session);
   g_signal_emit (self, signals[SIGNAL_DONE], 0, TRUE);
   gtk_window_destroy (GTK_WINDOW (self));

@@ -3,7 +3,7 @@
  *
  * Views never call each other: they follow the session's properties (backend,
  * project, revision), its project status and its signals (show-batch,
- * show-asset, message). */
+ * show-asset, message, message-with-action). */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -12,6 +12,7 @@
 #include "syn-json-item.h"
 #include "syn-project-status.h"
 #include "syn-session.h"
+#include "syn-ui-format.h"
 
 struct _SynSession
 {
@@ -57,6 +58,7 @@ enum {
 
 enum {
   SIGNAL_MESSAGE,
+  SIGNAL_MESSAGE_WITH_ACTION,
   SIGNAL_SHOW_BATCH,
   SIGNAL_SHOW_ASSET,
   N_SIGNALS
@@ -196,6 +198,17 @@ syn_session_class_init (SynSessionClass *klass)
   signals[SIGNAL_MESSAGE] =
     g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  /**
+   * SynSession::message-with-action:
+   * @text: what to tell the user (news, not an error)
+   * @label: the button that goes with it ("_Undo")
+   * @detailed_action: what the button does ("win.redo('…')")
+   *
+   * Shown in the window with its button, until dismissed or replaced.
+   */
+  signals[SIGNAL_MESSAGE_WITH_ACTION] =
+    g_signal_new ("message-with-action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   /**
    * SynSession::show-batch:
    * @correlation_id: the batch to show on the timeline
@@ -708,6 +721,83 @@ syn_session_report_info (SynSession *self, const char *message)
   g_return_if_fail (message != NULL);
 
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message, FALSE);
+}
+
+void
+syn_session_report_info_with_action (SynSession *self, const char *message, const char *label,
+                                     const char *detailed_action)
+{
+  g_return_if_fail (SYN_IS_SESSION (self));
+  g_return_if_fail (message != NULL && label != NULL && detailed_action != NULL);
+
+  g_signal_emit (self, signals[SIGNAL_MESSAGE_WITH_ACTION], 0, message, label, detailed_action);
+}
+
+/* "Redid batch 3d3f36c6: 26 created, 6 changed, 0 deleted." or, for a
+ * rollback's batch, what undoing it redid. */
+static char *
+describe_redo (JsonObject *answer)
+{
+  JsonObject *summary = json_object_get_object_member (answer, "summary");
+  JsonArray *redone = json_object_get_array_member (answer, "redone");
+  const char *asked = syn_json_get_string (answer, "correlation_id");
+  g_autofree char *id = syn_format_short_id (asked);
+  int n_redone = redone ? (int) json_array_get_length (redone) : 0;
+  int created = 0, updated = 0, deleted = 0;
+
+  for (const char * const *k = (const char * const[]) { "assets", "cables", "edges", NULL }; *k; k++)
+    {
+      g_autofree char *c = g_strconcat (*k, "_created", NULL);
+      g_autofree char *u = g_strconcat (*k, "_updated", NULL);
+      g_autofree char *d = g_strconcat (*k, "_deleted", NULL);
+
+      created += summary ? (int) json_object_get_int_member_with_default (summary, c, 0) : 0;
+      updated += summary ? (int) json_object_get_int_member_with_default (summary, u, 0) : 0;
+      deleted += summary ? (int) json_object_get_int_member_with_default (summary, d, 0) : 0;
+    }
+  if (n_redone == 1 && g_strcmp0 (json_array_get_string_element (redone, 0), asked) == 0)
+    /* Translators: the answer of a redo: batch id, then counts of entities */
+    return g_strdup_printf (_("Redid batch %s: %d created, %d changed, %d deleted."), id, created, updated, deleted);
+  /* Translators: the answer of undoing a rollback: its id, how many batches it redid, then counts */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Undid rollback %s, redoing %d batch: %d created, %d changed, %d deleted.",
+                                       "Undid rollback %s, redoing %d batches: %d created, %d changed, %d deleted.",
+                                       (gulong) n_redone), id, n_redone, created, updated, deleted);
+}
+
+static void
+redone (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autofree char *text = NULL;
+
+  if (answer == NULL)
+    {
+      syn_session_report_error (self, _("Could not redo"), error);
+      return;
+    }
+  text = describe_redo (json_node_get_object (answer));
+  syn_session_report_info (self, text);
+  syn_session_data_changed (self);
+}
+
+/* Applies the rolled-back batch again, or undoes the rollback whose batch
+ * it is; says what it did (or why not) in the window. */
+void
+syn_session_redo (SynSession *self, const char *correlation_id)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  g_return_if_fail (SYN_IS_SESSION (self));
+  g_return_if_fail (correlation_id != NULL);
+
+  if (self->backend == NULL || self->project == NULL)
+    return;
+  json_object_set_string_member (params, "project_id", self->project->id);
+  json_object_set_string_member (params, "correlation_id", correlation_id);
+  syn_backend_call_async (self->backend, SYN_OP_REDO, params, self->cancellable, redone, g_object_ref (self));
 }
 
 void

@@ -42,6 +42,12 @@ void        syn_session_report_error         (SynSession  *self,
                                               const GError *error);
 void        syn_session_report_info          (SynSession  *self,
                                               const char  *message);
+void        syn_session_report_info_with_action (SynSession *self,
+                                              const char  *message,
+                                              const char  *label,
+                                              const char  *detailed_action);
+void        syn_session_redo                 (SynSession  *self,
+                                              const char  *correlation_id);
 void        syn_session_show_batch           (SynSession  *self,
                                               const char  *correlation_id);
 void        syn_session_show_asset           (SynSession  *self,

@@ -23,6 +23,7 @@ struct _SynTimelineBatch
   gint64    events_count;
   gboolean  rolled_back;
   gboolean  can_roll_back;
+  gboolean  can_redo;
 };
 
 G_DEFINE_FINAL_TYPE (SynTimelineBatch, syn_timeline_batch, G_TYPE_OBJECT)
@@ -118,8 +119,9 @@ payload_of (JsonObject *event)
 }
 
 /* A batch is known by its newest and oldest events: the oldest says what
- * kind of batch it is (BATCH_STARTED, CSV_IMPORTED, BATCH_ROLLED_BACK or a
- * single edit), the newest carries the summary of a run (BATCH_COMPLETED). */
+ * kind of batch it is (BATCH_STARTED, CSV_IMPORTED, BATCH_ROLLED_BACK,
+ * BATCH_REDONE, INTEGRITY_REPAIRED or a single edit), the newest carries
+ * the summary of a run (BATCH_COMPLETED). */
 void
 syn_timeline_batch_set_events (SynTimelineBatch *self,
                                JsonObject       *newest,
@@ -141,6 +143,7 @@ syn_timeline_batch_set_events (SynTimelineBatch *self,
   g_clear_pointer (&self->user, g_free);
   g_clear_pointer (&self->time, g_free);
   self->can_roll_back = TRUE;
+  self->can_redo = FALSE;
 
   if (g_strcmp0 (first_type, SYN_EVENT_BATCH_STARTED) == 0)
     {
@@ -169,8 +172,21 @@ syn_timeline_batch_set_events (SynTimelineBatch *self,
       /* Translators: a rollback batch that undid %d batches */
       self->summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "undid %d batch", "undid %d batches",
                                                    (gulong) events_count), (int) events_count);
-      /* undoing a rollback is refused by the engine: no button for it */
+      /* a rollback is not rolled back: it is undone by redoing it */
       self->can_roll_back = FALSE;
+      self->can_redo = TRUE;
+    }
+  else if (g_strcmp0 (first_type, SYN_EVENT_BATCH_REDONE) == 0)
+    {
+      self->kind = g_strdup (_("Redo"));
+      self->mode = g_strdup ("redo");
+      self->summary = syn_format_event_summary (oldest);
+    }
+  else if (g_strcmp0 (first_type, SYN_EVENT_INTEGRITY_REPAIRED) == 0)
+    {
+      self->kind = g_strdup (_("Repair"));
+      self->mode = g_strdup ("repair");
+      self->summary = syn_format_event_summary (oldest);
     }
   else
     {
@@ -187,8 +203,12 @@ syn_timeline_batch_set_events (SynTimelineBatch *self,
   self->time = syn_format_time (syn_json_get_string (newest, "timestamp"));
   self->events_count = events_count;
   self->rolled_back = json_object_get_boolean_member_with_default (newest, "is_rolled_back", FALSE);
+  /* what is rolled back can be applied again */
   if (self->rolled_back)
-    self->can_roll_back = FALSE;
+    {
+      self->can_roll_back = FALSE;
+      self->can_redo = TRUE;
+    }
   self->loaded = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
 }
@@ -247,4 +267,14 @@ syn_timeline_batch_get_can_roll_back (SynTimelineBatch *self)
 {
   g_return_val_if_fail (SYN_IS_TIMELINE_BATCH (self), FALSE);
   return self->loaded && self->can_roll_back;
+}
+
+/* Whether Redo applies: a rolled-back batch, or a rollback (undone by
+ * redoing what it rolled back). The engine may still refuse it when later
+ * batches stand in the way. */
+gboolean
+syn_timeline_batch_get_can_redo (SynTimelineBatch *self)
+{
+  g_return_val_if_fail (SYN_IS_TIMELINE_BATCH (self), FALSE);
+  return self->can_redo;
 }

@@ -26,5 +26,6 @@ const char       *syn_timeline_batch_get_summary       (SynTimelineBatch *self);
 gint64            syn_timeline_batch_get_events_count  (SynTimelineBatch *self);
 gboolean          syn_timeline_batch_get_rolled_back   (SynTimelineBatch *self);
 gboolean          syn_timeline_batch_get_can_roll_back (SynTimelineBatch *self);
+gboolean          syn_timeline_batch_get_can_redo      (SynTimelineBatch *self);
 
 G_END_DECLS

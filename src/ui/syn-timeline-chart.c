@@ -227,7 +227,9 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   when = syn_format_time_usec (g_array_index (self->bounds, gint64, index), hours);
   count = syn_format_count ((gint64) g_array_index (self->counts, guint64, index));
   /* Translators: tooltip of a bar of the events chart: a date (and hour), a count */
-  text = g_strdup_printf (_("%s: %s events — click to show this period"), when, count);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %s event — click to show this period",
+                                       "%s: %s events — click to show this period",
+                                       (gulong) g_array_index (self->counts, guint64, index)), when, count);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

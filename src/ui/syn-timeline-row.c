@@ -27,6 +27,7 @@ struct _SynTimelineRow
   GtkLabel         *batch_summary_label;
   GtkWidget        *filter_button;
   GtkWidget        *rollback_button;
+  GtkWidget        *redo_button;
   GtkWidget        *event_box;
   GtkLabel         *time_label;
   GtkLabel         *type_label;
@@ -69,10 +70,12 @@ update_header (SynTimelineRow *self)
   /* the target first: an action name without its target warns */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->filter_button), "s", id ? id : "");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->rollback_button), "s", id ? id : "");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->redo_button), "s", id ? id : "");
   if (gtk_actionable_get_action_name (GTK_ACTIONABLE (self->filter_button)) == NULL)
     {
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->filter_button), "timeline.show-batch");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->rollback_button), "timeline.rollback");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->redo_button), "timeline.redo");
     }
 
   if (self->batch == NULL || !syn_timeline_batch_get_loaded (self->batch))
@@ -82,6 +85,7 @@ update_header (SynTimelineRow *self)
       gtk_label_set_text (self->batch_summary_label, "");
       gtk_widget_set_visible (self->batch_rolled_back_label, FALSE);
       gtk_widget_set_visible (self->rollback_button, FALSE);
+      gtk_widget_set_visible (self->redo_button, FALSE);
       gtk_widget_remove_css_class (self->header_box, "rolled-back");
       return;
     }
@@ -104,6 +108,18 @@ update_header (SynTimelineRow *self)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_summary_label), summary);
     gtk_widget_set_visible (self->batch_rolled_back_label, syn_timeline_batch_get_rolled_back (self->batch));
     gtk_widget_set_visible (self->rollback_button, syn_timeline_batch_get_can_roll_back (self->batch));
+    gtk_widget_set_visible (self->redo_button, syn_timeline_batch_get_can_redo (self->batch));
+    /* a rollback's Redo undoes it: said so */
+    if (g_strcmp0 (mode, "rollback") == 0)
+      {
+        gtk_button_set_label (GTK_BUTTON (self->redo_button), _("Undo Rollback"));
+        gtk_widget_set_tooltip_text (self->redo_button, _("Redo every batch this rollback undid"));
+      }
+    else
+      {
+        gtk_button_set_label (GTK_BUTTON (self->redo_button), _("Redo"));
+        gtk_widget_set_tooltip_text (self->redo_button, _("Apply this batch again, exactly"));
+      }
     if (syn_timeline_batch_get_rolled_back (self->batch))
       gtk_widget_add_css_class (self->header_box, "rolled-back");
     else
@@ -241,6 +257,7 @@ syn_timeline_row_class_init (SynTimelineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_summary_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, filter_button);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, rollback_button);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, redo_button);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, event_box);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, type_label);

@@ -12,6 +12,7 @@
 #include "core/syn-json.h"
 #include "core/syn-time.h"
 #include "core/syn-vocabulary.h"
+#include "engine/syn-batch-id.h"
 #include "syn-rollback-dialog.h"
 #include "syn-json-item.h"
 #include "syn-timeline-row.h"
@@ -211,10 +212,12 @@ build_query (SynTimelineView *self, gboolean with_dates, GError **error)
     {
       g_autofree char *id = g_strstrip (g_strdup (batch));
 
-      if (!syn_uuid_is_valid (id))
+      /* the backend finds the one batch a short id names, or says why not */
+      if (!syn_batch_id_is_valid (id))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("“%s” is not a batch id (a correlation id such as 3d3f36c6-6145-4172-8cde-915faccc7abb)"), id);
+                       _("“%s” is not a batch id: give it whole, or 8 or more of its hex digits (as the rows show them)"),
+                       id);
           return NULL;
         }
       json_object_set_string_member (query, "correlation_id", id);
@@ -714,6 +717,19 @@ rollback_action (GtkWidget *widget, const char *action_name, GVariant *parameter
                            syn_timeline_model_get_batch (self->model, correlation_id));
 }
 
+/* Applies a rolled-back batch again (or undoes a rollback): no dialog, as
+ * the redo can itself be rolled back; the banner says what it did. */
+static void
+redo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  const char *correlation_id = g_variant_get_string (parameter, NULL);
+
+  if (!syn_uuid_is_valid (correlation_id) || self->session == NULL)
+    return;
+  syn_session_redo (self->session, correlation_id);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Session                                                                   */
 
@@ -988,6 +1004,7 @@ syn_timeline_view_class_init (SynTimelineViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "timeline.show-batch", "s", show_batch_action);
   gtk_widget_class_install_action (widget_class, "timeline.rollback", "s", rollback_action);
+  gtk_widget_class_install_action (widget_class, "timeline.redo", "s", redo_action);
   gtk_widget_class_install_action (widget_class, "timeline.clear-filters", NULL, clear_filters_action);
 
   gtk_widget_class_set_css_name (widget_class, "timelineview");

@@ -98,6 +98,8 @@ syn_format_event_type (const char *event_type)
     { SYN_EVENT_RULE_DEFINITION_CREATED, N_("Rule added") },
     { SYN_EVENT_RULE_DEFINITION_UPDATED, N_("Rule changed") },
     { SYN_EVENT_RULE_DEFINITION_DELETED, N_("Rule deleted") },
+    { SYN_EVENT_BATCH_REDONE, N_("Batch redone") },
+    { SYN_EVENT_INTEGRITY_REPAIRED, N_("Dangling references repaired") },
   };
   const char *label = label_of (labels, G_N_ELEMENTS (labels), event_type);
 
@@ -226,18 +228,84 @@ collect_changed_keys (JsonObject *diff, const char *prefix, GString *out)
     }
 }
 
+/* "26 actions, 4 skipped, 1 error": each count in its plural form. */
+static char *
+run_counts (JsonObject *summary, const char *actions_member)
+{
+  int actions = int_member (summary, actions_member);
+  int skipped = int_member (summary, "skipped");
+  int errors = int_member (summary, "errors");
+  g_autofree char *a = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d action", "%d actions", actions), actions);
+  /* Translators: rule actions skipped (an existing child, a value a person holds...) */
+  g_autofree char *s = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d skipped", "%d skipped", skipped), skipped);
+  g_autofree char *e = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d error", "%d errors", errors), errors);
+
+  /* Translators: three counts of a run: actions, skipped, errors */
+  return g_strdup_printf (_("%s, %s, %s"), a, s, e);
+}
+
 char *
 syn_format_batch_summary (JsonObject *summary)
 {
   JsonObject *created = syn_ui_json_object (summary, "created");
+  g_autofree char *counts = NULL;
+  g_autofree char *outputs = NULL;
 
   if (summary == NULL)
     return g_strdup ("");
-  /* Translators: the summary of a run of the rules */
-  return g_strdup_printf (_("%d actions, %d skipped, %d errors; created %d assets, %d cables, %d edges"),
-                          int_member (summary, "actions_taken"), int_member (summary, "skipped"),
-                          int_member (summary, "errors"), int_member (created, "assets"),
-                          int_member (created, "cables"), int_member (created, "edges"));
+  counts = run_counts (summary, "actions_taken");
+  outputs = syn_format_outputs (int_member (created, "assets"), int_member (created, "cables"),
+                                int_member (created, "edges"));
+  if (outputs == NULL)
+    /* Translators: the summary of a run of the rules that made nothing new */
+    return g_strdup_printf (_("%s; created nothing"), counts);
+  /* Translators: the summary of a run of the rules: its counts, then what it made ("26 assets and 19 cables") */
+  return g_strdup_printf (_("%s; created %s"), counts, outputs);
+}
+
+/* "26 rules executed on 67 assets: 83 actions taken, 4 skipped, 2 errors". */
+char *
+syn_format_run_summary (JsonObject *summary)
+{
+  int rules = int_member (summary, "rules_executed");
+  int assets = int_member (summary, "assets_processed");
+  int actions = int_member (summary, "actions_taken");
+  int skipped = int_member (summary, "skipped");
+  int errors = int_member (summary, "errors");
+  g_autofree char *r = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d rule executed", "%d rules executed", rules),
+                                        rules);
+  g_autofree char *on = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "on %d asset", "on %d assets", assets), assets);
+  g_autofree char *a = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d action taken", "%d actions taken", actions),
+                                        actions);
+  g_autofree char *s = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d skipped", "%d skipped", skipped), skipped);
+  g_autofree char *e = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d error", "%d errors", errors), errors);
+
+  /* Translators: "10 rules executed" "on 67 assets": "83 actions taken", "4 skipped", "2 errors" */
+  return g_strdup_printf (_("%s %s: %s, %s, %s"), r, on, a, s, e);
+}
+
+/* What a rollback did: "3 assets and 2 cables deleted and 1 asset restored". */
+char *
+syn_format_rollback_summary (JsonObject *summary)
+{
+  g_autofree char *deleted = syn_format_outputs (int_member (summary, "assets_deleted"),
+                                                 int_member (summary, "cables_deleted"),
+                                                 int_member (summary, "edges_deleted"));
+  int restored = int_member (summary, "assets_restored");
+  g_autofree char *deleted_text = NULL;
+  g_autofree char *restored_text = NULL;
+  const char *parts[2];
+  guint n = 0;
+
+  if (deleted != NULL)
+    /* Translators: %s is a list such as "3 assets and 2 cables" */
+    parts[n++] = deleted_text = g_strdup_printf (_("%s deleted"), deleted);
+  if (restored > 0)
+    parts[n++] = restored_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d asset restored",
+                                                               "%d assets restored", restored), restored);
+  if (n == 0)
+    return g_strdup (_("nothing changed"));
+  return syn_format_list (parts, n);
 }
 
 /* One line saying what happened, without repeating the type or the subject. */
@@ -297,13 +365,24 @@ syn_format_event_summary (JsonObject *event)
                                          int_member (payload, "candidates")),
                             int_member (payload, "candidates"), int_member (payload, "pass"));
   if (g_strcmp0 (type, SYN_EVENT_RULE_EXECUTION_COMPLETED) == 0)
-    return g_strdup_printf (_("%d assets, %d actions, %d skipped, %d errors"),
-                            int_member (payload, "assets_processed"), int_member (payload, "actions_taken"),
-                            int_member (payload, "skipped"), int_member (payload, "errors"));
+    {
+      int assets = int_member (payload, "assets_processed");
+      g_autofree char *a = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d asset", "%d assets", assets), assets);
+      g_autofree char *counts = run_counts (payload, "actions_taken");
+
+      /* Translators: the assets a rule went through, then its counts */
+      return g_strdup_printf (_("%s, %s"), a, counts);
+    }
   if (g_strcmp0 (type, SYN_EVENT_BATCH_STARTED) == 0)
-    return g_strdup_printf (_("%s: %d rules, %d assets"),
-                            (s = syn_json_get_string (payload, "mode")) ? s : "execute",
-                            int_member (payload, "total_rules"), int_member (payload, "total_assets"));
+    {
+      int rules = int_member (payload, "total_rules");
+      int assets = int_member (payload, "total_assets");
+      g_autofree char *r = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d rule", "%d rules", rules), rules);
+      g_autofree char *a = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d asset", "%d assets", assets), assets);
+
+      /* Translators: a run's mode ("execute" or "dry_run"), its rules, its assets */
+      return g_strdup_printf (_("%s: %s, %s"), (s = syn_json_get_string (payload, "mode")) ? s : "execute", r, a);
+    }
   if (g_strcmp0 (type, SYN_EVENT_BATCH_COMPLETED) == 0)
     return syn_format_batch_summary (syn_ui_json_object (payload, "summary"));
   if (g_strcmp0 (type, SYN_EVENT_CSV_IMPORTED) == 0 && g_strcmp0 (syn_json_get_string (payload, "mode"), "revision") == 0)
@@ -313,14 +392,38 @@ syn_format_event_summary (JsonObject *event)
                             int_member (payload, "unchanged"), int_member (payload, "missing"),
                             int_member (payload, "deleted"), int_member (payload, "skipped"));
   if (g_strcmp0 (type, SYN_EVENT_CSV_IMPORTED) == 0)
-    return g_strdup_printf (_("%d imported, %d skipped"),
-                            int_member (payload, "imported"), int_member (payload, "skipped"));
+    {
+      int imported = int_member (payload, "imported");
+      int skipped = int_member (payload, "skipped");
+      g_autofree char *i = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d asset imported", "%d assets imported",
+                                                         imported), imported);
+      /* Translators: rows of a CSV file left out */
+      g_autofree char *k = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row skipped", "%d rows skipped", skipped),
+                                            skipped);
+
+      return g_strdup_printf (_("%s, %s"), i, k);
+    }
   if (g_strcmp0 (type, SYN_EVENT_BATCH_ROLLED_BACK) == 0)
     {
       g_autofree char *id = syn_format_short_id (syn_json_get_string (event, "aggregate_id"));
 
       /* Translators: %s is the short id of a batch */
       return g_strdup_printf (_("undid batch %s"), id);
+    }
+  if (g_strcmp0 (type, SYN_EVENT_BATCH_REDONE) == 0)
+    {
+      g_autofree char *id = syn_format_short_id (syn_json_get_string (event, "aggregate_id"));
+
+      /* Translators: %s is the short id of a batch applied again */
+      return g_strdup_printf (_("redid batch %s"), id);
+    }
+  if (g_strcmp0 (type, SYN_EVENT_INTEGRITY_REPAIRED) == 0)
+    {
+      int n = int_member (payload, "edges") + int_member (payload, "cables");
+
+      /* Translators: rows an old database held that pointed at assets that do not exist */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "deleted %d row that referred to a missing asset",
+                                           "deleted %d rows that referred to missing assets", (gulong) n), n);
     }
   return g_strdup ("");
 }

@@ -22,6 +22,8 @@ const char *syn_format_action_type    (const char *action_type);
 char       *syn_format_event_subject  (JsonObject *event);
 char       *syn_format_event_summary  (JsonObject *event);
 char       *syn_format_batch_summary  (JsonObject *summary);
+char       *syn_format_run_summary    (JsonObject *summary);
+char       *syn_format_rollback_summary (JsonObject *summary);
 char       *syn_format_value          (JsonNode   *value);
 const char *syn_format_field          (const char *field);
 char       *syn_format_list           (const char * const *parts,

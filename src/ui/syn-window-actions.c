@@ -76,6 +76,19 @@ dismiss_banner_action (GtkWidget *widget, const char *action_name, GVariant *par
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
 }
 
+/* The banner's Undo after a rollback: redo the rollback's batch. */
+static void
+redo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+  const char *correlation_id = g_variant_get_string (parameter, NULL);
+
+  if (!syn_uuid_is_valid (correlation_id))
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_action), FALSE);
+  syn_session_redo (self->session, correlation_id);
+}
+
 static void
 refresh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -139,21 +152,33 @@ on_import_done (SynImportDialog *dialog, JsonNode *answer, SynWindow *self)
   JsonArray *errors = json_object_get_array_member (o, "errors");
   g_autoptr(GString) text = g_string_new (NULL);
 
-  if (g_strcmp0 (syn_json_get_string (o, "mode"), "revision") == 0)
-    /* Translators: the result of the import of a revised asset list */
-    g_string_printf (text, _("Revision imported: %d created, %d updated, %d unchanged, %d missing (%d deleted), "
-                             "%d rows skipped."),
-                     (int) json_object_get_int_member_with_default (o, "created", 0),
-                     (int) json_object_get_int_member_with_default (o, "updated", 0),
-                     (int) json_object_get_int_member_with_default (o, "unchanged", 0),
-                     (int) json_object_get_int_member_with_default (o, "missing", 0),
-                     (int) json_object_get_int_member_with_default (o, "deleted", 0),
-                     (int) json_object_get_int_member_with_default (o, "skipped", 0));
-  else
-    /* Translators: the result of a CSV import */
-    g_string_printf (text, _("Imported %d assets, skipped %d rows."),
-                     (int) json_object_get_int_member_with_default (o, "imported", 0),
-                     (int) json_object_get_int_member_with_default (o, "skipped", 0));
+  {
+    int skipped = (int) json_object_get_int_member_with_default (o, "skipped", 0);
+    g_autofree char *rows = NULL;
+
+    if (g_strcmp0 (syn_json_get_string (o, "mode"), "revision") == 0)
+      {
+        rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row skipped", "%d rows skipped", skipped), skipped);
+        /* Translators: the result of the import of a revised asset list; the last %s is "2 rows skipped" */
+        g_string_printf (text, _("Revision imported: %d created, %d updated, %d unchanged, %d missing (%d deleted), "
+                                 "%s."),
+                         (int) json_object_get_int_member_with_default (o, "created", 0),
+                         (int) json_object_get_int_member_with_default (o, "updated", 0),
+                         (int) json_object_get_int_member_with_default (o, "unchanged", 0),
+                         (int) json_object_get_int_member_with_default (o, "missing", 0),
+                         (int) json_object_get_int_member_with_default (o, "deleted", 0), rows);
+      }
+    else
+      {
+        int imported = (int) json_object_get_int_member_with_default (o, "imported", 0);
+        g_autofree char *assets = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d asset", "%d assets", imported),
+                                                   imported);
+
+        rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row", "%d rows", skipped), skipped);
+        /* Translators: the result of a CSV import: "12 assets", "1 row" */
+        g_string_printf (text, _("Imported %s, skipped %s."), assets, rows);
+      }
+  }
   for (guint i = 0; errors && i < json_array_get_length (errors) && i < 5; i++)
     {
       JsonObject *e = json_array_get_object_element (errors, i);
@@ -437,6 +462,7 @@ _syn_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", "s", redo_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
   gtk_widget_class_install_action (widget_class, "win.create-demo", NULL, create_demo_action);

@@ -30,6 +30,7 @@ struct _SynWindow
   GtkWidget            *banner;
   GtkImage             *banner_icon;
   GtkLabel             *banner_label;
+  GtkButton            *banner_action;
   GtkStack             *stack;
   SynExecutionPanel    *execution_panel;
   SynTimelineView      *timeline_view;

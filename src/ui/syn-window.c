@@ -36,6 +36,7 @@ hide_banner_cb (gpointer data)
 void
 _syn_window_show_message (SynWindow *self, const char *text, gboolean is_error)
 {
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_action), FALSE);
   g_clear_handle_id (&self->banner_timeout, g_source_remove);
   gtk_label_set_text (self->banner_label, text);
   gtk_image_set_from_icon_name (self->banner_icon, is_error ? "dialog-error-symbolic" : "dialog-information-symbolic");
@@ -53,6 +54,31 @@ static void
 on_session_message (SynSession *session, const char *text, gboolean is_error, SynWindow *self)
 {
   _syn_window_show_message (self, text, is_error);
+}
+
+/* News with a button (Undo after a rollback): it stays until dismissed or
+ * replaced, so that the offer does not vanish under the pointer. */
+static void
+on_session_message_with_action (SynSession *session, const char *text, const char *label,
+                                const char *detailed_action, SynWindow *self)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GVariant) target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  _syn_window_show_message (self, text, FALSE);
+  g_clear_handle_id (&self->banner_timeout, g_source_remove);
+  if (!g_action_parse_detailed_name (detailed_action, &name, &target, &error))
+    {
+      g_critical ("%s: %s", detailed_action, error->message);
+      return;
+    }
+  gtk_button_set_label (self->banner_action, label);
+  /* the target first: an action name without its target warns */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->banner_action), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->banner_action), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->banner_action), name);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_action), TRUE);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -189,8 +215,13 @@ syn_window_open_local (SynWindow *self, const char *db_uri, GError **error)
 
   g_return_val_if_fail (SYN_IS_WINDOW (self), FALSE);
 
+  /* the default database's folder is made; a given path's must exist */
   if (db_uri == NULL)
-    db_uri = default_path = syn_store_default_path ();
+    {
+      db_uri = default_path = syn_store_default_path ();
+      if (!syn_store_make_default_folder (error))
+        return FALSE;
+    }
   backend = syn_local_backend_new (db_uri, error);
   if (backend == NULL)
     return FALSE;
@@ -264,6 +295,17 @@ syn_window_get_banner (SynWindow *self)
 {
   g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
   return gtk_revealer_get_reveal_child (self->banner_revealer) ? gtk_label_get_text (self->banner_label) : NULL;
+}
+
+/* The button the banner offers with its message (Undo), or NULL. */
+GtkButton *
+syn_window_get_banner_action (SynWindow *self)
+{
+  g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
+  if (!gtk_revealer_get_reveal_child (self->banner_revealer) ||
+      !gtk_widget_get_visible (GTK_WIDGET (self->banner_action)))
+    return NULL;
+  return self->banner_action;
 }
 
 static void
@@ -413,6 +455,7 @@ syn_window_class_init (SynWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_icon);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_action);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, execution_panel);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, timeline_view);
@@ -447,6 +490,7 @@ syn_window_init (SynWindow *self)
   g_signal_connect_swapped (self->session, "notify::connection-label", G_CALLBACK (on_connection_changed), self);
   g_signal_connect_swapped (self->session, "notify::loading", G_CALLBACK (on_loading_changed), self);
   g_signal_connect (self->session, "message", G_CALLBACK (on_session_message), self);
+  g_signal_connect (self->session, "message-with-action", G_CALLBACK (on_session_message_with_action), self);
   g_signal_connect (self->session, "show-batch", G_CALLBACK (on_show_batch), self);
   g_signal_connect (self->session, "show-asset", G_CALLBACK (on_show_asset), self);
 

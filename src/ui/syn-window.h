@@ -32,6 +32,7 @@ SynTimelineView     *syn_window_get_timeline_view    (SynWindow      *self);
 SynAssetHistoryView *syn_window_get_history_view     (SynWindow      *self);
 SynAssetsView       *syn_window_get_assets_view      (SynWindow      *self);
 const char          *syn_window_get_banner           (SynWindow      *self);
+GtkButton           *syn_window_get_banner_action    (SynWindow      *self);
 gboolean             syn_window_get_narrow           (SynWindow      *self);
 void                 syn_window_import_file          (SynWindow      *self,
                                                       GFile          *file);

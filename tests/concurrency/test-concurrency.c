@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-concurrency.c: many clients at once through the team server (REST and WebSocket over loopback): racing executions, writes during runs, racing rollbacks, readers and feed watchers throughout, then every invariant; `--clients N` runs a bigger load on demand. */
+/* test-concurrency.c: many clients at once through the team server (REST and WebSocket over loopback): racing executions, writes during runs, racing rollbacks and redos, readers and feed watchers throughout, then every invariant; `--clients N` runs a bigger load on demand. */
 #include "config.h"
 
 #include <stdio.h>
@@ -935,6 +935,11 @@ check_project (Ctx *ctx, const char *project_id, gboolean complete)
     {
       SynCable *cable = g_ptr_array_index (cables, i);
 
+      /* no dangling reference, whatever raced */
+      CHECK (ctx, cable->from_asset_id == NULL || g_hash_table_contains (by_id, cable->from_asset_id),
+             "cable %s from a missing asset", cable->tag);
+      CHECK (ctx, cable->to_asset_id == NULL || g_hash_table_contains (by_id, cable->to_asset_id),
+             "cable %s to a missing asset", cable->tag);
       CHECK (ctx, !g_hash_table_contains (cable_of, cable->to_asset_id), "two cables to one load");
       g_hash_table_insert (cable_of, cable->to_asset_id, cable);
     }
@@ -960,6 +965,19 @@ check_project (Ctx *ctx, const char *project_id, gboolean complete)
       g_autofree char *answered = api_state_hash (ctx, s, project_id);
 
       CHECK (ctx, g_strcmp0 (answered, hash) == 0, "server %u answers state hash %s, the database's is %s", s, answered, hash);
+    }
+  /* and each server's verify finds nothing */
+  for (guint s = 0; s < ctx->n_urls; s++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/projects/%s/verify", project_id);
+      g_autoptr(JsonNode) verified = call (ctx, s, "GET", path, ctx->viewer, NULL, NULL, 200);
+      JsonObject *v = json_node_get_object (verified);
+
+      CHECK (ctx, json_object_get_boolean_member (v, "ok"), "server %u: verify finds %u problems, the first: %s", s,
+             json_array_get_length (json_object_get_array_member (v, "findings")),
+             json_array_get_length (json_object_get_array_member (v, "findings")) > 0
+             ? syn_json_get_string (json_array_get_object_element (json_object_get_array_member (v, "findings"), 0),
+                                    "message") : "-");
     }
 
   /* every execution recorded has finished */
@@ -1353,49 +1371,72 @@ scenario_writes_during_execution (Ctx *ctx)
 }
 
 /* ------------------------------------------------------------------------- */
-/* Rollbacks racing each other                                               */
+/* Rollbacks and redos racing each other                                     */
 
 typedef struct
 {
-  char  *project_id;
-  char  *correlation_id;
-  gint   won;
-  gint   refused;
-} RollbackData;
+  const char *route;          /* "rollback" or "redo" */
+  guint       refusal;        /* what the losers get */
+  const char *told;           /* and what it says */
+  char       *project_id;
+  char       *correlation_id;
+  gint        won;
+  gint        refused;
+} RaceUndo;
 
 static void
-rollback_job (Client *c, gpointer data)
+undo_job (Client *c, gpointer data)
 {
-  RollbackData *d = data;
-  g_autofree char *path = g_strdup_printf ("/api/v1/rules/rollback?project_id=%s", d->project_id);
+  RaceUndo *d = data;
+  g_autofree char *path = g_strdup_printf ("/api/v1/rules/%s?project_id=%s", d->route, d->project_id);
   g_autofree char *body = g_strdup_printf ("{\"correlation_id\": \"%s\"}", d->correlation_id);
   guint status = 0;
-  g_autoptr(JsonNode) answer = client_call (c, "POST", path, c->ctx->engineer[c->index % 2], body, 200, 400, &status);
+  g_autoptr(JsonNode) answer = client_call (c, "POST", path, c->ctx->engineer[c->index % 2], body, 200, d->refusal,
+                                            &status);
 
   if (status == 200)
     g_atomic_int_inc (&d->won);
-  else if (status == 400)
+  else if (status == d->refusal)
     {
       JsonObject *e = json_object_get_object_member (json_node_get_object (answer), "error");
 
-      CHECK (c->ctx, strstr (syn_json_get_string (e, "message"), "already been rolled back") != NULL,
-             "rollback refused with \"%s\"", syn_json_get_string (e, "message"));
+      CHECK (c->ctx, strstr (syn_json_get_string (e, "message"), d->told) != NULL,
+             "%s refused with \"%s\"", d->route, syn_json_get_string (e, "message"));
       g_atomic_int_inc (&d->refused);
     }
 }
 
+/* Every client at once: exactly one wins, the others are told why not, and
+ * the state is @expected. */
+static void
+race_undo (Ctx *ctx, RaceUndo *d, const char *expected)
+{
+  g_autofree char *after = NULL;
+
+  run_clients (ctx, 0, ctx->cfg.clients, undo_job, d);
+  g_assert_cmpint (d->won, ==, 1);
+  g_assert_cmpint (d->refused, ==, (gint) ctx->cfg.clients - 1);
+  after = api_state_hash (ctx, 0, d->project_id);
+  g_assert_cmpstr (after, ==, expected);
+}
+
+/* A batch rolled back by racing clients: the state before it again. */
 static void
 race_rollbacks (Ctx *ctx, const char *project_id, const char *correlation_id, const char *before)
 {
-  RollbackData d = { (char *) project_id, (char *) correlation_id, 0, 0 };
-  g_autofree char *after = NULL;
+  RaceUndo d = { "rollback", 400, "already been rolled back", (char *) project_id, (char *) correlation_id, 0, 0 };
 
-  run_clients (ctx, 0, ctx->cfg.clients, rollback_job, &d);
-  /* exactly one wins; the others are told it is done */
-  g_assert_cmpint (d.won, ==, 1);
-  g_assert_cmpint (d.refused, ==, (gint) ctx->cfg.clients - 1);
-  after = api_state_hash (ctx, 0, project_id);
-  g_assert_cmpstr (after, ==, before);
+  race_undo (ctx, &d, before);
+}
+
+/* Racing redos of one rolled-back batch: the first applies it, the others
+ * are told it stands in their way; the state is the one the batch left. */
+static void
+race_redos (Ctx *ctx, const char *project_id, const char *correlation_id, const char *left)
+{
+  RaceUndo d = { "redo", 409, "cannot be redone", (char *) project_id, (char *) correlation_id, 0, 0 };
+
+  race_undo (ctx, &d, left);
 }
 
 static void
@@ -1412,8 +1453,12 @@ scenario_rollback_race (Ctx *ctx)
       g_autoptr(JsonNode) imported = call (ctx, 0, "POST", import, ctx->engineer[0], "text/csv", csv, 200);
       ExecData *d = exec_data_new (project_id);
       g_autofree char *before_run = NULL;
+      g_autofree char *left = api_state_hash (ctx, 0, project_id);
+      const char *import_batch = syn_json_get_string (json_node_get_object (imported), "correlation_id");
 
-      race_rollbacks (ctx, project_id, syn_json_get_string (json_node_get_object (imported), "correlation_id"), before);
+      race_rollbacks (ctx, project_id, import_batch, before);
+      /* and back: the import again, once */
+      race_redos (ctx, project_id, import_batch, left);
 
       /* an execution's batch too */
       before_run = api_state_hash (ctx, 0, project_id);

@@ -292,6 +292,30 @@ compare_entities (SynStore *store, ProjectState *ps, CrashReport *r)
                              aggregates[k], (char *) g_ptr_array_index (ids, i));
     }
 
+  /* no edge or cable refers to an asset that is not there, in the tables
+   * nor in what the events say */
+  {
+    g_autoptr(GPtrArray) replayed = syn_state_replay_list_dangling (ps->replay);
+    g_autoptr(GPtrArray) dangling_edges = syn_store_list_dangling_edges (store, ps->project_id, &error);
+    g_autoptr(GPtrArray) dangling_cables = dangling_edges ? syn_store_list_dangling_cables (store, ps->project_id,
+                                                                                           &error) : NULL;
+
+    for (guint i = 0; i < replayed->len; i++)
+      crash_report_fail (r, "project %s: dangling in the replay: %s", ps->project_id,
+                         (char *) g_ptr_array_index (replayed, i));
+    if (dangling_cables == NULL)
+      {
+        crash_report_fail (r, "project %s: cannot list dangling rows: %s", ps->project_id, error->message);
+        return;
+      }
+    for (guint i = 0; i < dangling_edges->len; i++)
+      crash_report_fail (r, "project %s: dangling EDGE %s in the table", ps->project_id,
+                         ((SynEdge *) g_ptr_array_index (dangling_edges, i))->id);
+    for (guint i = 0; i < dangling_cables->len; i++)
+      crash_report_fail (r, "project %s: dangling CABLE %s in the table", ps->project_id,
+                         ((SynCable *) g_ptr_array_index (dangling_cables, i))->id);
+  }
+
   table_hash = syn_state_hash_compute (store, ps->project_id, &error);
   if (table_hash == NULL)
     {

@@ -25,7 +25,7 @@ void          crash_checker_free  (CrashChecker *self);
  * with its replay only then): batches whole (gapless sequence 0..n-1, snapshot with count n, an
  * execution's record, an import's rows), positions increasing, tables equal
  * to the replay of the events (no orphan, nothing missing, same state hash),
- * no execution left 'running'. Adds to @report; FALSE only when the database
+ * no dangling reference (tables or replay), no execution left 'running'. Adds to @report; FALSE only when the database
  * cannot be read at all (counted as a failure too). */
 gboolean      crash_checker_run   (CrashChecker *self,
                                    SynStore     *store,

@@ -278,6 +278,35 @@ op_rollback (Worker *w)
   say ("C");
 }
 
+/* A batch rolled back, applied again (or, for none, nothing). */
+static void
+op_redo (Worker *w)
+{
+  g_autoptr(GPtrArray) snapshots = NULL;
+  g_autoptr(GPtrArray) undone = g_ptr_array_new ();
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  SynSnapshot *target;
+
+  if (!(snapshots = syn_store_list_snapshots (w->store, w->project_id, FALSE, 24, &error)))
+    g_error ("snapshots: %s", error->message);
+  for (guint i = 0; i < snapshots->len; i++)
+    if (g_strcmp0 (((SynSnapshot *) g_ptr_array_index (snapshots, i))->status, SYN_SNAPSHOT_ROLLED_BACK) == 0)
+      g_ptr_array_add (undone, g_ptr_array_index (snapshots, i));
+  if (undone->len == 0)
+    return;
+  target = g_ptr_array_index (undone, g_rand_int_range (w->rand, 0, (gint32) undone->len));
+  json_object_set_string_member (params, "project_id", w->project_id);
+  json_object_set_string_member (params, "correlation_id", target->correlation_id);
+  say ("B redo %s %" G_GINT64_FORMAT, w->project_id, project_head (w->store, w->project_id));
+  answer = worker_call (w, SYN_OP_REDO, params, &error);
+  /* later batches in the way, a tag taken, an end gone: refused, nothing written */
+  if (answer == NULL && error->domain != SYN_BACKEND_ERROR)
+    g_error ("redo: %s", error->message);
+  say ("C");
+}
+
 static int
 run_worker (const char *uri, guint32 seed)
 {
@@ -304,8 +333,10 @@ run_worker (const char *uri, guint32 seed)
         op_execute (&w);
       else if (pick < 80)
         op_edit (&w);
-      else
+      else if (pick < 92)
         op_rollback (&w);
+      else
+        op_redo (&w);
       w.n_ops++;
     }
   return 0;

@@ -6,6 +6,8 @@
 
 #include "backend/syn-local-backend.h"
 #include "core/syn-core.h"
+#include "engine/syn-batch.h"
+#include "engine/syn-engine-error.h"
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-state-hash.h"
 #include "engine/syn-state-replay.h"
@@ -219,6 +221,7 @@ test_replay_rollback (SynTestFixture *f, gconstpointer data)
   g_autoptr(JsonNode) pump = NULL;
   g_autoptr(JsonNode) deleted = NULL;
   g_autoptr(JsonNode) added = NULL;
+  g_autoptr(JsonNode) redone = NULL;
   g_autofree char *run = NULL;
   g_autofree char *run2 = NULL;
   g_autofree char *noop = NULL;
@@ -257,6 +260,16 @@ test_replay_rollback (SynTestFixture *f, gconstpointer data)
   rollback (backend, f->project->id, member (imported, "correlation_id"), TRUE);
   assert_replay_equal (f, f->project->id);
   g_assert_cmpuint (n_replayed (f, f->project->id, SYN_AGGREGATE_CABLE), ==, 0);
+
+  /* the import redone, then the first run: the replay follows redo's events */
+  redone = call (backend, SYN_OP_REDO, "{\"project_id\": \"%s\", \"correlation_id\": \"%s\"}",
+                 f->project->id, member (imported, "correlation_id"));
+  assert_replay_equal (f, f->project->id);
+  g_clear_pointer (&redone, json_node_unref);
+  redone = call (backend, SYN_OP_REDO, "{\"project_id\": \"%s\", \"correlation_id\": \"%s\"}",
+                 f->project->id, run);
+  assert_replay_equal (f, f->project->id);
+  g_assert_cmpuint (n_replayed (f, f->project->id, SYN_AGGREGATE_CABLE), >, 0);
 }
 
 /* --- The checks fail when they should ------------------------------------ */
@@ -327,9 +340,56 @@ test_tamper_orphan (SynTestFixture *f, gconstpointer data)
   assert_hashes_differ (f, f->project->id);
   g_assert_true (checker_finds (f, "orphan EDGE orphan-edge"));
   g_clear_pointer (&sql, g_free);
-  sql = g_strdup_printf ("DELETE FROM assets WHERE id = '%s'", member (pump, "id"));
+  /* the edge first: the database refuses to leave it pointing at nothing */
+  sql = g_strdup_printf ("DELETE FROM edges WHERE id = 'orphan-edge'; DELETE FROM assets WHERE id = '%s'",
+                         member (pump, "id"));
   g_assert_true (syn_test_exec_raw (f, sql, &message));
   g_assert_true (checker_finds (f, "the table lacks it"));
+}
+
+/* An edge to an asset that is not there, in the events and in the table
+ * (written past the constraints): the replay and the checker both say so. */
+static void
+test_tamper_dangling (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynLocalBackend) backend = backend_for (f);
+  g_autoptr(JsonNode) pump = call (backend, SYN_OP_CREATE_ASSET,
+                                   "{\"project_id\": \"%s\", \"tag\": \"P-1\", \"type\": \"PUMP\"}", f->project->id);
+  g_autoptr(SynEdge) edge = syn_edge_new ();
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(SynEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *replayed = NULL;
+
+  assert_replay_equal (f, f->project->id);
+  edge->id = g_strdup ("00000000-0000-7000-8000-0000000000e1");
+  edge->project_id = g_strdup (f->project->id);
+  edge->source_asset_id = g_strdup (member (pump, "id"));
+  edge->target_asset_id = g_strdup ("00000000-0000-7000-8000-0000000000aa");
+  edge->relation = g_strdup ("powers");
+  /* its event, without the row... */
+  batch = syn_batch_begin (f->store, f->project->id, "tamperer", &error);
+  g_assert_no_error (error);
+  event = syn_batch_emit (batch, SYN_EVENT_RELATIONSHIP_CREATED, SYN_AGGREGATE_EDGE, edge->id,
+                          syn_edge_to_json (edge), NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_batch_commit (batch, &error));
+  /* ...and the row, past the constraints */
+  sql = g_strdup_printf ("%s INSERT INTO edges (id, project_id, source_asset_id, target_asset_id, relation) "
+                         "VALUES ('%s', '%s', '%s', '%s', 'powers')",
+                         f->backend == SYN_TEST_BACKEND_POSTGRESQL ? "SET session_replication_role = replica;"
+                                                                    : "PRAGMA foreign_keys=OFF;",
+                         edge->id, f->project->id, edge->source_asset_id, edge->target_asset_id);
+  g_assert_true (syn_test_exec_raw (f, sql, &message));
+
+  replayed = syn_state_replay_compute (f->store, f->project->id, &error);
+  g_assert_null (replayed);
+  g_assert_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "refers to missing asset 00000000-0000-7000-8000-0000000000aa"));
+  g_assert_true (checker_finds (f, "dangling in the replay"));
+  g_assert_true (checker_finds (f, "dangling EDGE 00000000-0000-7000-8000-0000000000e1 in the table"));
 }
 
 /* A half-written batch: a snapshot whose events are missing. */
@@ -403,6 +463,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/crash/check/tamper-property", test_tamper_property);
   syn_test_add ("/synapse/crash/check/tamper-orphan", test_tamper_orphan);
   syn_test_add ("/synapse/crash/check/half-batch", test_tamper_half_batch);
+  syn_test_add ("/synapse/crash/check/tamper-dangling", test_tamper_dangling);
   g_test_add_func ("/synapse/crash/kills/sqlite", test_kills_sqlite);
   g_test_add_func ("/synapse/crash/kills/postgresql", test_kills_postgresql);
   g_test_add_func ("/synapse/crash/server-kills/sqlite", test_server_sqlite);

@@ -42,8 +42,8 @@ static const char * const cell_users[N_CELLS] = {
 /* One row: a request that succeeds for whoever may make it, and the status
  * each column must get. In paths and bodies: {A} project A's id, {asset}
  * {tag} {rule} {lib_rule} {exec} {batch} things of A; {fresh_asset}
- * {fresh_rule} {fresh_lib_rule} {fresh_batch} {fresh_user} made anew for
- * each request (the request may delete or use them up); {n} a new number. */
+ * {fresh_rule} {fresh_lib_rule} {fresh_batch} {fresh_undone} (a batch rolled
+ * back) {fresh_user} made anew for each request (the request may delete or use them up); {n} a new number. */
 typedef struct
 {
   const char *method;
@@ -84,6 +84,9 @@ static const Row rows[] = {
     PROJECT_WRITE (201) },
   { "GET", "api/v1/projects/{project_id}/state-hash", "/api/v1/projects/{A}/state-hash", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/status", "/api/v1/projects/{A}/status", NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/verify", "/api/v1/projects/{A}/verify", NULL, PROJECT_READ },
+  /* nothing dangles: nothing to repair, no batch */
+  { "POST", "api/v1/projects/{project_id}/repair", "/api/v1/projects/{A}/repair", "{}", PROJECT_WRITE (200) },
   { "GET", "api/v1/projects/{project_id}/assets", "/api/v1/projects/{A}/assets", NULL, PROJECT_READ },
   { "POST", "api/v1/projects/{project_id}/assets", "/api/v1/projects/{A}/assets", "{\"tag\": \"T-{n}\", \"type\": \"TANK\"}",
     PROJECT_WRITE (201) },
@@ -126,11 +129,17 @@ static const Row rows[] = {
     PROJECT_WRITE (200) },
   { "GET", "api/v1/rules/rollback/blockers", "/api/v1/rules/rollback/blockers?project_id={A}&correlation_id={batch}", NULL,
     PROJECT_READ },
+  { "POST", "api/v1/rules/redo", "/api/v1/rules/redo?project_id={A}", "{\"correlation_id\": \"{fresh_undone}\"}",
+    PROJECT_WRITE (200) },
   { "GET", "api/v1/events/timeline", "/api/v1/events/timeline?project_id={A}", NULL, PROJECT_READ },
   { "GET", "api/v1/events/timeline.csv", "/api/v1/events/timeline.csv?project_id={A}", NULL, PROJECT_READ },
   { "GET", "api/v1/events/timeline.json", "/api/v1/events/timeline.json?project_id={A}", NULL, PROJECT_READ },
   { "GET", "api/v1/events/assets/{asset_id}/history", "/api/v1/events/assets/{asset}/history?project_id={A}", NULL,
     PROJECT_READ },
+  /* a cable of no events has an empty history, answered all the same */
+  { "GET", "api/v1/events/cables/{cable_id}/history",
+    "/api/v1/events/cables/00000000-0000-0000-0000-000000000001/history?project_id={A}", NULL, PROJECT_READ },
+  { "GET", "api/v1/events/tags/{tag}", "/api/v1/events/tags/{tag}?project_id={A}", NULL, PROJECT_READ },
 };
 
 static const Row ws_rows[] = {
@@ -208,6 +217,18 @@ new_batch (Fixture *f, const char *project_id)
   return string_of (answer, "correlation_id");
 }
 
+/* A batch of one new asset in @project, rolled back: its correlation id. */
+static char *
+new_undone (Fixture *f, const char *project_id)
+{
+  char *batch = new_batch (f, project_id);
+  g_autofree char *path = g_strdup_printf ("/api/v1/rules/rollback?project_id=%s", project_id);
+  g_autofree char *body = g_strdup_printf ("{\"correlation_id\": \"%s\"}", batch);
+
+  json_node_unref (call (f, "POST", path, f->admin, body, 200));
+  return batch;
+}
+
 static char *
 new_asset (Fixture *f, const char *project_id)
 {
@@ -259,7 +280,7 @@ fill (Fixture *f, const Row *row, char **path, char **body)
   char **texts[] = { path, body };
   g_autofree char *n = g_strdup_printf ("%u", ++f->serial);
   g_autofree char *fresh_asset = NULL, *fresh_rule = NULL, *fresh_lib_rule = NULL;
-  g_autofree char *fresh_batch = NULL, *fresh_user = NULL;
+  g_autofree char *fresh_batch = NULL, *fresh_undone = NULL, *fresh_user = NULL;
   g_autofree char *both = g_strconcat (row->path, row->body ? row->body : "", NULL);
 
   if (strstr (both, "{fresh_asset}"))
@@ -270,6 +291,8 @@ fill (Fixture *f, const Row *row, char **path, char **body)
     fresh_lib_rule = new_rule (f, NULL);
   if (strstr (both, "{fresh_batch}"))
     fresh_batch = new_batch (f, f->project_a);
+  if (strstr (both, "{fresh_undone}"))
+    fresh_undone = new_undone (f, f->project_a);
   if (strstr (both, "{fresh_user}"))
     fresh_user = new_user (f);
 
@@ -291,6 +314,7 @@ fill (Fixture *f, const Row *row, char **path, char **body)
       if (fresh_rule) *t = replace (*t, "{fresh_rule}", fresh_rule);
       if (fresh_lib_rule) *t = replace (*t, "{fresh_lib_rule}", fresh_lib_rule);
       if (fresh_batch) *t = replace (*t, "{fresh_batch}", fresh_batch);
+      if (fresh_undone) *t = replace (*t, "{fresh_undone}", fresh_undone);
       if (fresh_user) *t = replace (*t, "{fresh_user}", fresh_user);
     }
 }

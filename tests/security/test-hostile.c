@@ -340,6 +340,9 @@ baseline_value (Fixture *f, const SynApiRoute *route, const char *name)
     return g_strdup (f->project_a);
   if (g_str_equal (name, "asset_id"))
     return g_strdup (f->asset_a);
+  /* no cable of that id: an empty history, a well-formed request all the same */
+  if (g_str_equal (name, "cable_id"))
+    return g_strdup ("00000000-0000-0000-0000-000000000001");
   if (g_str_equal (name, "tag"))
     return escape (f->tag_a);
   if (g_str_equal (name, "rule_id"))
@@ -403,6 +406,10 @@ baseline_body (Fixture *f, const SynApiRoute *route)
     return g_strdup_printf ("{\"correlation_id\": \"%s\", \"cascade\": false}", f->batch_a);
   if (g_str_has_suffix (p, "/reset"))
     return g_strdup ("{\"properties\": [\"volume\"], \"fields\": [\"area\"]}");
+  if (g_str_has_suffix (p, "/redo"))
+    return g_strdup_printf ("{\"correlation_id\": \"%s\"}", f->batch_a);
+  if (g_str_has_suffix (p, "/repair"))
+    return g_strdup ("{\"dry_run\": true}");
   /* a route this test does not know yet: its body is still probed */
   return g_strdup ("{}");
 }
@@ -1056,8 +1063,9 @@ probe_body (Fixture *f, const Request *base)
     return;
 
   /* empty: every route that takes a JSON body needs something in it, but
-   * a demo (all optional) and an asset patch (nothing to change) */
-  if (!g_str_has_suffix (route->pattern, "/demo") && !g_str_has_suffix (route->pattern, "{asset_id}"))
+   * a demo and a repair (all optional) and an asset patch (nothing to change) */
+  if (!g_str_has_suffix (route->pattern, "/demo") && !g_str_has_suffix (route->pattern, "/repair") &&
+      !g_str_has_suffix (route->pattern, "{asset_id}"))
     {
       g_autoptr(Request) r = request_copy (base);
       const char *hints[] = { "required", "rule", "body", NULL };
