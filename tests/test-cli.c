@@ -371,6 +371,29 @@ test_plurals (SynTestFixture *f, gconstpointer data)
   g_assert_nonnull (strstr (r.out, ": 0 assets, 0 cables, 0 edges deleted, 1 asset restored (1 event)\n"));
 }
 
+/* The binary of the build tree speaks French without being installed: it
+ * finds the catalogs built beside it (issue 14). */
+static void
+test_french_from_build_tree (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_auto(SynTestCliResult) r = { 0 };
+  const char *add[] = { syn_test_synapse_bin (), "asset", "add", "210-PP-001", "--type", "PUMP", "--project", "Test",
+                        "--db", f->uri, NULL };
+  const char *history[] = { syn_test_synapse_bin (), "history", "210-PP-001", "--project", "Test", "--db", f->uri, NULL };
+
+  launcher = syn_test_cli_launcher (f->tmpdir, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "fr", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "SYNAPSE_LOCALEDIR");
+  syn_test_cli_run (launcher, add, NULL, &r);
+  syn_test_cli_expect_ok (&r, "asset add");
+  syn_test_cli_run (launcher, history, NULL, &r);
+  syn_test_cli_expect_ok (&r, "history");
+  g_assert_true (g_str_has_suffix (r.out, "\n1 événement\n"));
+}
+
 /* ------------------------------------------------------------------------- */
 /* Databases                                                                 */
 
@@ -631,6 +654,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/cli/plurals", test_plurals);
   syn_test_add ("/synapse/cli/serve-admin", test_serve_admin);
   syn_test_add ("/synapse/cli/execute-cancelled", test_execute_cancelled);
+  syn_test_add ("/synapse/cli/french-from-build-tree", test_french_from_build_tree);
   g_test_add_func ("/synapse/cli/sqlite/missing-database", test_missing_database);
   syn_test_add_postgresql ("/synapse/cli/postgresql/missing-database", test_missing_database_pg);
   return g_test_run ();

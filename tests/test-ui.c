@@ -518,6 +518,14 @@ test_french (UiFixture *f, gconstpointer data)
   SynWindow *window = f->window;
   SynExecutionPanel *panel = syn_window_get_execution_panel (window);
   SynAssetHistoryView *view = syn_window_get_history_view (window);
+
+  /* a rollback is not a cancel: "Révoquer" and "Annuler" (issue 14) */
+  g_assert_cmpstr (_("_Cancel"), ==, "_Annuler");
+  g_assert_cmpstr (_("Roll Back Batch"), ==, "Révoquer un lot");
+  g_assert_cmpstr (_("Roll Back…"), ==, "Révoquer le lot…");
+  g_assert_cmpstr (g_dpgettext2 (NULL, "shortcut window", "Cancel the run"), ==, "Annuler l’exécution");
+  g_assert_true (g_str_has_prefix (_("Roll back batch %s?"), "Révoquer"));
+
   syn_window_show_view (window, "execution");
   WAIT_FOR (ui_status_settled (window));
   g_assert_true (g_str_has_prefix (ui_label_text (panel, SYN_TYPE_EXECUTION_PANEL, "status_title"), "Pas à jour"));

@@ -297,8 +297,7 @@ syn_application_run_main (int argc, char **argv)
 {
   g_autoptr(SynApplication) app = NULL;
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* the catalog is bound by main(), which knows where it is */
   textdomain (GETTEXT_PACKAGE);
   g_set_application_name ("Synapse");
 
