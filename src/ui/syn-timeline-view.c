@@ -1316,7 +1316,8 @@ update_status (SynTimelineView *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events",
                                          (gulong) syn_timeline_model_get_total (self->model)), count);
   gtk_label_set_text (self->count_label, text);
-  if (syn_timeline_model_get_error (self->model) != NULL)
+  /* while a new query loads, the error is the last one's */
+  if (!loading && syn_timeline_model_get_error (self->model) != NULL)
     {
       const char *message = syn_timeline_model_get_error (self->model);
       const char *batch = entry_text (GTK_EDITABLE (self->batch_entry));
