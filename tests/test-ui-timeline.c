@@ -803,17 +803,38 @@ test_timeline_french (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_string_object_get_string (by_kind), ==, "Par type");
   g_assert_cmpstr (syn_timeline_chart_get_series_name (chart, 0), ==, "Créations");
   ui_save_screenshots (f->window, "timeline-fr");
-  ui_save_narrow_screenshot (f->window, "timeline-fr-narrow");
+  ui_resize_window (f->window, 360);
+  ui_spin (300);
+  ui_assert_fits (GTK_WIDGET (view));
+  ui_save_screenshot (GTK_WIDGET (f->window), "timeline-fr-narrow");
+  ui_resize_window (f->window, 0);
   ui_use_language (NULL);
 }
 
 static void
 test_timeline_narrow (UiFixture *f, gconstpointer data)
 {
+  SynTimelineView *view = syn_window_get_timeline_view (f->window);
   g_autofree char *correlation_id = run_and_show_all (f);
 
-  WAIT_FOR (syn_timeline_chart_get_n_series (syn_timeline_view_get_chart (syn_window_get_timeline_view (f->window))) > 0);
-  ui_save_narrow_screenshot (f->window, "timeline-narrow");
+  WAIT_FOR (syn_timeline_chart_get_n_series (syn_timeline_view_get_chart (view)) > 0);
+  ui_resize_window (f->window, 360);
+  WAIT_FOR (!syn_timeline_view_get_busy (view));
+  ui_wait_frames (GTK_WIDGET (f->window), 3);
+  /* nothing of the view is cut off at a phone's width; the filters wait behind a button */
+  ui_assert_fits (GTK_WIDGET (view));
+  WAIT_FOR (gtk_widget_get_visible (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filters_toggle")));
+  g_assert_false (gtk_revealer_get_reveal_child (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filter_revealer")));
+  ui_save_screenshot (GTK_WIDGET (f->window), "timeline-narrow");
+  gtk_toggle_button_set_active (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filters_toggle"), TRUE);
+  g_assert_true (gtk_revealer_get_reveal_child (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filter_revealer")));
+  ui_wait_frames (GTK_WIDGET (f->window), 3);
+  ui_spin (300);
+  ui_assert_fits (GTK_WIDGET (view));
+  ui_save_screenshot (GTK_WIDGET (f->window), "timeline-narrow-filters");
+  ui_resize_window (f->window, 0);
+  WAIT_FOR (!gtk_widget_get_visible (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filters_toggle")));
+  g_assert_true (gtk_revealer_get_reveal_child (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filter_revealer")));
 }
 
 int

@@ -217,8 +217,14 @@ draw_legend (SynTimelineChart *self, GtkSnapshot *snapshot, graphene_rect_t *are
   GtkWidget *widget = GTK_WIDGET (self);
   double x = area->origin.x + area->size.width;
   double y = PAD;
+  double needed = 0;
+  gboolean fits;
 
-  for (guint s = self->series_names->len; s > 0; s--)
+  /* all the series named, or none (the bars' tooltips name them) */
+  for (guint s = 0; s < self->series_names->len; s++)
+    needed += text_width (widget, g_ptr_array_index (self->series_names, s)) + 26;
+  fits = x - needed >= area->origin.x + 160;
+  for (guint s = self->series_names->len; s > 0 && fits; s--)
     {
       const char *name = g_ptr_array_index (self->series_names, s - 1);
       double w = text_width (widget, name);
@@ -228,8 +234,6 @@ draw_legend (SynTimelineChart *self, GtkSnapshot *snapshot, graphene_rect_t *are
         empty = g_array_index (self->series, guint64, (s - 1) * self->counts->len + i) == 0;
       if (empty)
         continue;
-      if (x - w - 16 < area->origin.x + 160)
-        break;
       x -= w;
       append_text (snapshot, widget, name, x, y, FALSE, dim);
       x -= 14;

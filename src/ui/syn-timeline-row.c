@@ -329,3 +329,20 @@ syn_timeline_row_get_item (SynTimelineRow *self)
   g_return_val_if_fail (SYN_IS_TIMELINE_ROW (self), NULL);
   return self->item;
 }
+
+/* Narrow: the time (the header has it) and the rule left out, the type and
+ * the subject in less room, so that a row fits a phone's width. */
+void
+syn_timeline_row_set_compact (SynTimelineRow *self, gboolean compact)
+{
+  g_return_if_fail (SYN_IS_TIMELINE_ROW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->time_label), !compact);
+  gtk_widget_set_visible (GTK_WIDGET (self->rule_label), !compact);
+  gtk_label_set_width_chars (self->type_label, compact ? 10 : 18);
+  gtk_label_set_width_chars (self->subject_label, compact ? 8 : 16);
+  if (compact)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
+}

@@ -20,6 +20,8 @@ void       syn_timeline_row_set_item (SynTimelineRow   *self,
 SynTimelineEvent *syn_timeline_row_get_item (SynTimelineRow *self);
 void       syn_timeline_row_set_fold (SynTimelineRow   *self,
                                       SynTimelineFold  *fold);
+void       syn_timeline_row_set_compact (SynTimelineRow *self,
+                                         gboolean        compact);
 void       syn_timeline_row_set_header_only (SynTimelineRow *self,
                                              gboolean        header_only);
 

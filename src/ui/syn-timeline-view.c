@@ -26,6 +26,7 @@
 #define CHART_MIN_BUCKETS  12
 #define CHART_MAX_DAYS     60
 #define CHART_CONCURRENCY  2
+#define COMPACT_WIDTH      600
 
 struct _SynTimelineView
 {
@@ -86,6 +87,11 @@ struct _SynTimelineView
   GtkLabel         *error_label;
   GtkScrolledWindow *scroller;
   GtkWidget        *sticky_box;
+  GtkFlowBox       *filter_box;
+  GtkRevealer      *filter_revealer;
+  GtkToggleButton  *filters_toggle;
+  gboolean          compact;         /* rows made to fit a narrow window */
+  guint             compact_source;
   GtkListView      *list_view;
   GtkWidget        *new_events_button;
   gboolean          reload_pending;
@@ -974,6 +980,7 @@ row_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, SynTimelin
   GtkWidget *row = syn_timeline_row_new (self->model);
 
   syn_timeline_row_set_fold (SYN_TIMELINE_ROW (row), self->fold);
+  syn_timeline_row_set_compact (SYN_TIMELINE_ROW (row), self->compact);
   gtk_list_item_set_child (list_item, row);
 }
 
@@ -1258,6 +1265,53 @@ toggle_batch_action (GtkWidget *widget, const char *action_name, GVariant *param
                           fold_counted, call);
 }
 
+static void
+set_rows_compact (GtkWidget *widget, gboolean compact)
+{
+  if (SYN_IS_TIMELINE_ROW (widget))
+    {
+      syn_timeline_row_set_compact (SYN_TIMELINE_ROW (widget), compact);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    set_rows_compact (child, compact);
+}
+
+/* The list's width decides the rows' layout: below COMPACT_WIDTH, compact.
+ * Told while the list is being allocated: changed after it. */
+static gboolean
+update_compact (gpointer data)
+{
+  SynTimelineView *self = data;
+  double width = gtk_adjustment_get_page_size (gtk_scrolled_window_get_hadjustment (self->scroller));
+  gboolean compact = width > 0 && width < COMPACT_WIDTH;
+
+  self->compact_source = 0;
+  if (compact == self->compact)
+    return G_SOURCE_REMOVE;
+  self->compact = compact;
+  set_rows_compact (GTK_WIDGET (self->list_view), compact);
+  /* narrow, the filters give the list the room: a button shows them */
+  gtk_widget_set_visible (GTK_WIDGET (self->filters_toggle), compact);
+  gtk_toggle_button_set_active (self->filters_toggle, FALSE);
+  gtk_revealer_set_reveal_child (self->filter_revealer, !compact);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_list_width (GtkAdjustment *adjustment, GParamSpec *pspec, SynTimelineView *self)
+{
+  if (self->compact_source == 0)
+    self->compact_source = g_idle_add (update_compact, self);
+}
+
+static void
+on_filters_toggled (SynTimelineView *self)
+{
+  if (self->compact)
+    gtk_revealer_set_reveal_child (self->filter_revealer, gtk_toggle_button_get_active (self->filters_toggle));
+}
+
 /* The batch of the first row shown, its header kept above the list
  * when the row's own has scrolled away. */
 static void
@@ -1524,6 +1578,7 @@ syn_timeline_view_dispose (GObject *object)
   g_cancellable_cancel (self->resolve_cancellable);
   self->chart_generation++;
   g_clear_handle_id (&self->apply_source, g_source_remove);
+  g_clear_handle_id (&self->compact_source, g_source_remove);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -1531,7 +1586,10 @@ syn_timeline_view_dispose (GObject *object)
     }
   g_clear_object (&self->session);
   if (self->scroller != NULL)
-    g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->scroller), self);
+    {
+      g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->scroller), self);
+      g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_hadjustment (self->scroller), self);
+    }
   g_cancellable_cancel (self->fold_cancellable);
   if (self->fold != NULL)
     g_signal_handlers_disconnect_by_data (self->fold, self);
@@ -1649,6 +1707,9 @@ syn_timeline_view_class_init (SynTimelineViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, error_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, scroller);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, sticky_box);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, filter_box);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, filter_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, filters_toggle);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, list_view);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, new_events_button);
   gtk_widget_class_bind_template_callback (widget_class, on_new_events_clicked);
@@ -1788,6 +1849,13 @@ syn_timeline_view_init (SynTimelineView *self)
   syn_timeline_row_set_header_only (SYN_TIMELINE_ROW (self->sticky_row), TRUE);
   gtk_box_append (GTK_BOX (self->sticky_box), self->sticky_row);
   g_signal_connect_swapped (self->fold, "items-changed", G_CALLBACK (queue_sticky), self);
+  g_signal_connect (gtk_scrolled_window_get_hadjustment (self->scroller), "notify::page-size",
+                    G_CALLBACK (on_list_width), self);
+  g_signal_connect_swapped (self->filters_toggle, "toggled", G_CALLBACK (on_filters_toggled), self);
+  /* the filters' wrappers are not stops of their own for Tab */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->filter_box)); child;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   g_signal_connect (self->list_view, "activate", G_CALLBACK (on_activate), self);
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                     G_CALLBACK (on_scrolled), self);
