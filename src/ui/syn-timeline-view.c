@@ -1013,9 +1013,9 @@ open_event (SynTimelineView *self, JsonObject *event)
     return FALSE;
   if (g_strcmp0 (aggregate, SYN_AGGREGATE_ASSET) == 0)
     syn_session_show_asset (self->session, syn_json_get_string (event, "aggregate_id"), subject);
-  else if (g_strcmp0 (aggregate, SYN_AGGREGATE_CABLE) == 0 && syn_json_get_string (payload, "tag") != NULL)
-    /* the history looks a tag up among cables too */
-    syn_session_show_asset (self->session, NULL, syn_json_get_string (payload, "tag"));
+  else if (g_strcmp0 (aggregate, SYN_AGGREGATE_CABLE) == 0)
+    /* the history looks a tag up among cables too (the subject is the cable's tag) */
+    syn_session_show_asset (self->session, NULL, subject);
   else if (syn_json_get_string (payload, "source_asset_id") != NULL)
     syn_session_show_asset (self->session, syn_json_get_string (payload, "source_asset_id"),
                             syn_json_get_string (event, "source_tag") ? syn_json_get_string (event, "source_tag")
