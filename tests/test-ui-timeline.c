@@ -592,8 +592,11 @@ test_chart (UiFixture *f, gconstpointer data)
   }
 }
 
+static void check_names (UiFixture *f, const char *correlation_id);
+
 /* A batch collapses to its header and opens again; the header of the
- * first row's batch stays above the list while it scrolls. */
+ * first row's batch stays above the list while it scrolls. (And the names
+ * of the batch's user and of its relationships' ends, on the same run.) */
 static void
 test_collapse (UiFixture *f, gconstpointer data)
 {
@@ -647,6 +650,8 @@ test_collapse (UiFixture *f, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "timeline.toggle-batch", "u", 0));
   g_assert_cmpuint (syn_timeline_fold_get_n_folds (fold), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fold)), ==, n);
+
+  check_names (f, correlation_id);
 }
 
 static void
@@ -759,11 +764,10 @@ test_context_menu (UiFixture *f, gconstpointer data)
 
 /* Who made a batch, by name; a relationship by both its ends. */
 static void
-test_names (UiFixture *f, gconstpointer data)
+check_names (UiFixture *f, const char *correlation_id)
 {
   SynTimelineView *view = syn_window_get_timeline_view (f->window);
   SynTimelineModel *model = syn_timeline_view_get_model (view);
-  g_autofree char *correlation_id = run_and_show_all (f);
   SynTimelineBatch *batch = syn_timeline_model_get_batch (model, correlation_id);
   g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(JsonNode) page = NULL;
@@ -789,7 +793,8 @@ test_names (UiFixture *f, gconstpointer data)
   ui_save_screenshot (GTK_WIDGET (f->window), "timeline-relationships");
 }
 
-/* The view in French and at 360 px: nothing clipped, the new words translated. */
+/* The view in French and at 360 px: nothing clipped, the filters behind a
+ * button, the new words translated. */
 static void
 test_timeline_french (UiFixture *f, gconstpointer data)
 {
@@ -803,21 +808,7 @@ test_timeline_french (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_string_object_get_string (by_kind), ==, "Par type");
   g_assert_cmpstr (syn_timeline_chart_get_series_name (chart, 0), ==, "Créations");
   ui_save_screenshots (f->window, "timeline-fr");
-  ui_resize_window (f->window, 360);
-  ui_spin (300);
-  ui_assert_fits (GTK_WIDGET (view));
-  ui_save_screenshot (GTK_WIDGET (f->window), "timeline-fr-narrow");
-  ui_resize_window (f->window, 0);
-  ui_use_language (NULL);
-}
 
-static void
-test_timeline_narrow (UiFixture *f, gconstpointer data)
-{
-  SynTimelineView *view = syn_window_get_timeline_view (f->window);
-  g_autofree char *correlation_id = run_and_show_all (f);
-
-  WAIT_FOR (syn_timeline_chart_get_n_series (syn_timeline_view_get_chart (view)) > 0);
   ui_resize_window (f->window, 360);
   WAIT_FOR (!syn_timeline_view_get_busy (view));
   ui_wait_frames (GTK_WIDGET (f->window), 3);
@@ -825,16 +816,73 @@ test_timeline_narrow (UiFixture *f, gconstpointer data)
   ui_assert_fits (GTK_WIDGET (view));
   WAIT_FOR (gtk_widget_get_visible (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filters_toggle")));
   g_assert_false (gtk_revealer_get_reveal_child (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filter_revealer")));
-  ui_save_screenshot (GTK_WIDGET (f->window), "timeline-narrow");
+  ui_save_screenshot (GTK_WIDGET (f->window), "timeline-fr-narrow");
   gtk_toggle_button_set_active (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filters_toggle"), TRUE);
   g_assert_true (gtk_revealer_get_reveal_child (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filter_revealer")));
   ui_wait_frames (GTK_WIDGET (f->window), 3);
   ui_spin (300);
   ui_assert_fits (GTK_WIDGET (view));
-  ui_save_screenshot (GTK_WIDGET (f->window), "timeline-narrow-filters");
+  ui_save_screenshot (GTK_WIDGET (f->window), "timeline-fr-narrow-filters");
   ui_resize_window (f->window, 0);
   WAIT_FOR (!gtk_widget_get_visible (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filters_toggle")));
   g_assert_true (gtk_revealer_get_reveal_child (ui_child (view, SYN_TYPE_TIMELINE_VIEW, "filter_revealer")));
+  ui_use_language (NULL);
+}
+
+static guint
+item_number (GListModel *model, guint position)
+{
+  g_autoptr(GtkStringObject) item = g_list_model_get_item (model, position);
+
+  return (guint) g_ascii_strtoull (gtk_string_object_get_string (item), NULL, 10);
+}
+
+/* Collapsed ranges left out, positions mapped through them, the rest told. */
+static void
+test_fold_model (void)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  g_autoptr(SynTimelineFold) fold = NULL;
+  GListModel *shown;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", i);
+
+      gtk_string_list_append (list, text);
+    }
+  fold = syn_timeline_fold_new (G_LIST_MODEL (list));
+  shown = G_LIST_MODEL (fold);
+
+  /* rows 3..7 (5 rows, header 3) and 10..11 */
+  g_assert_true (syn_timeline_fold_collapse (fold, 3, 5));
+  g_assert_true (syn_timeline_fold_collapse (fold, 10, 2));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 20 - 4 - 1);
+  g_assert_cmpuint (item_number (shown, 3), ==, 3);
+  g_assert_cmpuint (item_number (shown, 4), ==, 8);
+  g_assert_cmpuint (item_number (shown, 6), ==, 10);
+  g_assert_cmpuint (item_number (shown, 7), ==, 12);
+  g_assert_cmpuint (item_number (shown, 14), ==, 19);
+  g_assert_null (g_list_model_get_item (shown, 15));
+  g_assert_cmpuint (syn_timeline_fold_get_shown_position (fold, 5), ==, G_MAXUINT);
+  g_assert_cmpuint (syn_timeline_fold_get_shown_position (fold, 12), ==, 7);
+
+  /* overlapping, or nothing to leave out: refused */
+  g_assert_false (syn_timeline_fold_collapse (fold, 6, 3));
+  g_assert_false (syn_timeline_fold_collapse (fold, 1, 4));
+  g_assert_false (syn_timeline_fold_collapse (fold, 15, 1));
+  g_assert_false (syn_timeline_fold_collapse (fold, 3, 5));
+
+  /* the first opened again, the second still folded */
+  g_assert_true (syn_timeline_fold_expand (fold, 3));
+  g_assert_false (syn_timeline_fold_expand (fold, 3));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 19);
+  g_assert_cmpuint (item_number (shown, 11), ==, 12);
+
+  /* a change below opens everything */
+  gtk_string_list_remove (list, 0);
+  g_assert_cmpuint (syn_timeline_fold_get_n_folds (fold), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 19);
 }
 
 int
@@ -851,12 +899,11 @@ main (int argc, char *argv[])
   g_test_add ("/ui/timeline-short-batch-id", UiFixture, NULL, ui_fixture_setup, test_timeline_short_batch_id,
               ui_fixture_teardown);
   g_test_add ("/ui/follow", UiFixture, NULL, ui_fixture_setup, test_follow, ui_fixture_teardown);
+  g_test_add_func ("/ui/timeline-fold-model", test_fold_model);
   g_test_add ("/ui/timeline-invalid-filter", UiFixture, NULL, ui_fixture_setup, test_invalid_filter, ui_fixture_teardown);
   g_test_add ("/ui/timeline-chart", UiFixture, NULL, ui_fixture_setup, test_chart, ui_fixture_teardown);
   g_test_add ("/ui/timeline-collapse", UiFixture, NULL, ui_fixture_setup, test_collapse, ui_fixture_teardown);
   g_test_add ("/ui/timeline-context-menu", UiFixture, NULL, ui_fixture_setup, test_context_menu, ui_fixture_teardown);
-  g_test_add ("/ui/timeline-names", UiFixture, NULL, ui_fixture_setup, test_names, ui_fixture_teardown);
-  g_test_add ("/ui/timeline-narrow", UiFixture, NULL, ui_fixture_setup, test_timeline_narrow, ui_fixture_teardown);
   g_test_add ("/ui/timeline-french", UiFixture, "fr", ui_fixture_setup, test_timeline_french, ui_fixture_teardown);
 
   return ui_run ();

@@ -102,23 +102,28 @@ syn_timeline_fold_list_model_init (GListModelInterface *iface)
   iface->get_item = fold_get_item;
 }
 
+static void
+unfold_all (SynTimelineFold *self, guint old_model_n)
+{
+  guint old_shown = old_model_n - self->hidden;
+
+  g_array_set_size (self->folds, 0);
+  self->hidden = 0;
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_shown, g_list_model_get_n_items (self->model));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FOLDS]);
+}
+
 /* The list below changed: what was folded means nothing now (a new query,
  * new events on top), so everything shows again. */
 static void
 on_items_changed (GListModel *model, guint position, guint removed, guint added, SynTimelineFold *self)
 {
-  guint old_shown;
-
   if (self->folds->len == 0)
     {
       g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
       return;
     }
-  old_shown = g_list_model_get_n_items (model) - added + removed - self->hidden;
-  g_array_set_size (self->folds, 0);
-  self->hidden = 0;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_shown, g_list_model_get_n_items (model));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FOLDS]);
+  unfold_all (self, g_list_model_get_n_items (model) - added + removed);
 }
 
 static void
@@ -285,4 +290,15 @@ syn_timeline_fold_get_shown_position (SynTimelineFold *self, guint index)
         return G_MAXUINT;
     }
   return index < g_list_model_get_n_items (self->model) ? to_shown (self, index) : G_MAXUINT;
+}
+
+/* Everything shown again: the list below was refilled in place (its rows
+ * moved without a change of length being told). */
+void
+syn_timeline_fold_expand_all (SynTimelineFold *self)
+{
+  g_return_if_fail (SYN_IS_TIMELINE_FOLD (self));
+
+  if (self->folds->len > 0)
+    unfold_all (self, g_list_model_get_n_items (self->model));
 }

@@ -20,6 +20,7 @@ gboolean         syn_timeline_fold_expand       (SynTimelineFold *self,
 gboolean         syn_timeline_fold_is_collapsed (SynTimelineFold *self,
                                                  guint            first);
 guint            syn_timeline_fold_get_n_folds  (SynTimelineFold *self);
+void             syn_timeline_fold_expand_all   (SynTimelineFold *self);
 guint            syn_timeline_fold_get_shown_position (SynTimelineFold *self,
                                                        guint            index);
 

@@ -92,6 +92,7 @@ struct _SynTimelineView
   GtkToggleButton  *filters_toggle;
   gboolean          compact;         /* rows made to fit a narrow window */
   guint             compact_source;
+  guint             sticky_source;
   GtkListView      *list_view;
   GtkWidget        *new_events_button;
   gboolean          reload_pending;
@@ -1345,15 +1346,19 @@ update_sticky (SynTimelineView *self)
 static gboolean
 sticky_idle (gpointer data)
 {
-  update_sticky (data);
+  SynTimelineView *self = data;
+
+  self->sticky_source = 0;
+  update_sticky (self);
   return G_SOURCE_REMOVE;
 }
 
 static void
 queue_sticky (SynTimelineView *self)
 {
-  /* after the list has placed its rows */
-  g_idle_add_full (G_PRIORITY_LOW, sticky_idle, g_object_ref (self), g_object_unref);
+  /* after the list has placed its rows; once however often it scrolls */
+  if (self->sticky_source == 0)
+    self->sticky_source = g_idle_add_full (G_PRIORITY_LOW, sticky_idle, self, NULL);
 }
 
 static void
@@ -1579,6 +1584,7 @@ syn_timeline_view_dispose (GObject *object)
   self->chart_generation++;
   g_clear_handle_id (&self->apply_source, g_source_remove);
   g_clear_handle_id (&self->compact_source, g_source_remove);
+  g_clear_handle_id (&self->sticky_source, g_source_remove);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -1861,6 +1867,9 @@ syn_timeline_view_init (SynTimelineView *self)
                     G_CALLBACK (on_scrolled), self);
   g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->model, "notify::total", G_CALLBACK (update_status), self);
+  /* a reload refills the rows in place: folds made on the old ones go */
+  g_signal_connect_object (self->model, "notify::total", G_CALLBACK (syn_timeline_fold_expand_all), self->fold,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->model, "notify::error", G_CALLBACK (update_status), self);
 }
 
