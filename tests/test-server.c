@@ -1558,6 +1558,31 @@ test_postgres_missing (void)
 
 /* ------------------------------------------------------------------------- */
 
+/* Issue 14: the timeline names who made each batch (people of a team server
+ * are recorded by id), the same on SQLite and PostgreSQL. */
+static void
+test_timeline_user_names (Fixture *f, gconstpointer data)
+{
+  g_autofree char *assets = g_strdup_printf ("/api/v1/projects/%s/assets", f->project_id);
+  g_autofree char *timeline = g_strdup_printf ("/api/v1/events/timeline?project_id=%s", f->project_id);
+  g_autoptr(JsonNode) created = call (f, "POST", assets, f->engineer, "{\"tag\": \"210-TK-001\", \"type\": \"TANK\"}", 201);
+  g_autoptr(JsonNode) page = call (f, "GET", timeline, f->viewer, NULL, 200);
+  JsonArray *events = json_object_get_array_member (object (page), "events");
+  guint named = 0;
+
+  g_assert_cmpuint (json_array_get_length (events), >, 0);
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+
+      if (g_strcmp0 (syn_json_get_string (event, "user_id"), f->engineer_id) != 0)
+        continue;
+      g_assert_cmpstr (syn_json_get_string (event, "user_name"), ==, "erin");
+      named++;
+    }
+  g_assert_cmpuint (named, >, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1590,6 +1615,7 @@ main (int argc, char *argv[])
   ADD ("/server/watch-recorded-cancelled", test_watch_recorded_cancelled, NULL);
   ADD ("/server/rollback", test_rollback, NULL);
   ADD ("/server/short-batch-ids", test_short_batch_ids, NULL);
+  ADD ("/server/timeline-user-names", test_timeline_user_names, NULL);
 
   /* the same server on PostgreSQL */
   if (syn_test_pg_bindir () != NULL)
@@ -1603,6 +1629,7 @@ main (int argc, char *argv[])
       ADD ("/server/postgres/project-feed", test_project_feed, &on_postgres);
       ADD ("/server/postgres/rollback", test_rollback, &on_postgres);
       ADD ("/server/postgres/short-batch-ids", test_short_batch_ids, &on_postgres);
+      ADD ("/server/postgres/timeline-user-names", test_timeline_user_names, &on_postgres);
       ADD ("/server/postgres/feed-across-servers", test_feed_across_servers, &on_postgres_notified);
     }
   else

@@ -373,12 +373,88 @@ _syn_timeline_query_from_params (SynOpContext *ctx, JsonObject *params, SynProje
   return g_steal_pointer (&q);
 }
 
+/* The name of a user the store knows (people of a team server are
+ * recorded by id); NULL for anyone else, whose id (a login name) is shown. */
+static char *
+user_name (SynStore *store, const char *user_id)
+{
+  g_autoptr(SynUser) user = NULL;
+
+  if (user_id == NULL || !syn_uuid_is_valid (user_id))
+    return NULL;
+  user = syn_store_get_user (store, user_id, NULL);
+  if (user == NULL)
+    return NULL;
+  return g_strdup (user->display_name && *user->display_name ? user->display_name : user->username);
+}
+
+static const char *
+cached_name (GHashTable *cache, const char *key, char *(*look_up) (SynStore *, const char *, const char *),
+             SynStore *store, const char *project_id)
+{
+  gpointer found;
+
+  if (key == NULL)
+    return NULL;
+  if (!g_hash_table_lookup_extended (cache, key, NULL, &found))
+    {
+      found = look_up (store, project_id, key);
+      g_hash_table_insert (cache, g_strdup (key), found);
+    }
+  return found;
+}
+
+static char *
+look_up_user (SynStore *store, const char *project_id, const char *user_id)
+{
+  return user_name (store, user_id);
+}
+
+static char *
+look_up_tag (SynStore *store, const char *project_id, const char *asset_id)
+{
+  g_autoptr(SynAsset) asset = syn_store_get_asset (store, project_id, asset_id, NULL);
+
+  return asset ? g_strdup (asset->tag) : NULL;
+}
+
+/* What the events name by id, by name: "user_name" beside "user_id", and
+ * the tags of a relationship's ends ("source_tag", "target_tag"), when
+ * those assets still exist. Not part of the events (nor of their hashes). */
+void
+_syn_events_add_names (SynStore *store, const char *project_id, JsonArray *events)
+{
+  g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      JsonNode *payload = event ? json_object_get_member (event, "payload") : NULL;
+      JsonObject *edge = payload && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
+      const char *name;
+
+      if (event == NULL)
+        continue;
+      if ((name = cached_name (users, syn_json_get_string (event, "user_id"), look_up_user, store, project_id)))
+        json_object_set_string_member (event, "user_name", name);
+      if (edge == NULL || syn_json_get_string (event, "event_type") == NULL ||
+          !g_str_has_prefix (syn_json_get_string (event, "event_type"), "RELATIONSHIP_"))
+        continue;
+      if ((name = cached_name (tags, syn_json_get_string (edge, "source_asset_id"), look_up_tag, store, project_id)))
+        json_object_set_string_member (event, "source_tag", name);
+      if ((name = cached_name (tags, syn_json_get_string (edge, "target_asset_id"), look_up_tag, store, project_id)))
+        json_object_set_string_member (event, "target_tag", name);
+    }
+}
+
 static JsonNode *
 op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
   g_autoptr(SynEventQuery) q = NULL;
   g_autoptr(GPtrArray) events = NULL;
+  JsonNode *answer;
   guint64 page, limit, total = 0;
 
   if (!(q = _syn_timeline_query_from_params (ctx, params, &project, error)) ||
@@ -392,7 +468,9 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   events = syn_store_query_events (ctx->store, q, &total, error);
   if (events == NULL)
     return NULL;
-  return _syn_page_answer ("events", events, (gpointer) syn_event_to_json, total, page, limit);
+  answer = _syn_page_answer ("events", events, (gpointer) syn_event_to_json, total, page, limit);
+  _syn_events_add_names (ctx->store, project->id, json_object_get_array_member (json_node_get_object (answer), "events"));
+  return answer;
 }
 
 /* {project_id, ID_NAME} -> {ID_NAME, history, total_events}: one entity's
@@ -417,6 +495,7 @@ entity_history (SynOpContext *ctx, JsonObject *params, const char *id_name,
   array = json_array_sized_new (history->len);
   for (guint i = 0; i < history->len; i++)
     json_array_add_element (array, syn_event_to_json (g_ptr_array_index (history, i)));
+  _syn_events_add_names (ctx->store, project->id, array);
   json_object_set_string_member (answer, id_name, id);
   json_object_set_array_member (answer, "history", array);
   json_object_set_int_member (answer, "total_events", history->len);

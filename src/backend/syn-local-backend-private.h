@@ -137,5 +137,9 @@ JsonNode   *_syn_page_answer           (const char  *items_name,
 /* A JSON array of @items, each through @to_json. */
 JsonNode   *_syn_array_answer          (GPtrArray   *items,
                                         JsonNode  *(*to_json) (gpointer));
+/* Adds the names of the users and assets @events (JSON) refer to by id. */
+void        _syn_events_add_names      (SynStore    *store,
+                                        const char  *project_id,
+                                        JsonArray   *events);
 
 G_END_DECLS

@@ -406,7 +406,9 @@ _syn_cli_history (int argc, char **argv)
       g_autofree char *when = _syn_cli_local_time (syn_json_get_string (event, "timestamp"));
       g_autofree char *batch = _syn_cli_short_id (syn_json_get_string (event, "correlation_id"));
       const char *rule = syn_json_get_string (event, "rule_id");
-      const char *user = syn_json_get_string (event, "user_id");
+      /* by name when the backend knows the user (a team server records ids) */
+      const char *user = syn_json_get_string (event, "user_name") ? syn_json_get_string (event, "user_name")
+                                                                  : syn_json_get_string (event, "user_id");
 
       printf ("  %s  %-14s  rule %s  batch %s  by %s\n", when, syn_json_get_string (event, "event_type"),
               rule ? rule : "-", batch, user ? user : "-");

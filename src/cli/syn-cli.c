@@ -109,6 +109,7 @@ _syn_cli_backend (SynCliCommon *common, GError **error)
 {
   g_autofree char *path = NULL;
   const char *uri = common->db;
+  SynLocalBackend *local;
 
   if (common->connect != NULL)
     {
@@ -133,8 +134,11 @@ _syn_cli_backend (SynCliCommon *common, GError **error)
       if (common->creates && !syn_store_make_default_folder (error))
         return NULL;
     }
-  return SYN_BACKEND (syn_local_backend_new_full (uri, common->creates ? SYN_STORE_OPEN_DEFAULT
-                                                                       : SYN_STORE_OPEN_EXISTING, error));
+  local = syn_local_backend_new_full (uri, common->creates ? SYN_STORE_OPEN_DEFAULT : SYN_STORE_OPEN_EXISTING, error);
+  /* the person logged in made the batch, as the GUI records it: one name for one user */
+  if (local != NULL)
+    syn_local_backend_set_user_id (local, g_get_user_name ());
+  return SYN_BACKEND (local);
 }
 
 JsonNode *

@@ -135,7 +135,10 @@ syn_timeline_batch_set_events (SynTimelineBatch *self,
 
   first_type = syn_json_get_string (oldest, "event_type");
   last_type = syn_json_get_string (newest, "event_type");
-  user = syn_json_get_string (newest, "user_id");
+  /* the backend names the users it knows; others are recorded by login name */
+  user = syn_json_get_string (newest, "user_name");
+  if (user == NULL)
+    user = syn_json_get_string (newest, "user_id");
 
   g_clear_pointer (&self->kind, g_free);
   g_clear_pointer (&self->mode, g_free);

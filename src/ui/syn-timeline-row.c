@@ -15,10 +15,13 @@ struct _SynTimelineRow
   GtkWidget         parent_instance;
 
   SynTimelineModel *model;
+  SynTimelineFold  *fold;
   SynTimelineEvent *item;
+  gboolean          header_only;
   SynTimelineBatch *batch;
 
   GtkWidget        *header_box;
+  GtkWidget        *expander_button;
   GtkImage         *batch_icon;
   GtkLabel         *kind_label;
   GtkLabel         *batch_id_label;
@@ -41,22 +44,24 @@ G_DEFINE_FINAL_TYPE (SynTimelineRow, syn_timeline_row, GTK_TYPE_WIDGET)
 
 static const char * const type_classes[] = { "created", "updated", "deleted", "rule", "rule-error", "batch" };
 
-static const char *
-type_class (const char *type)
+static void
+update_expander (SynTimelineRow *self)
 {
-  if (type == NULL)
-    return NULL;
-  if (g_str_equal (type, "RULE_ERROR"))
-    return "rule-error";
-  if (g_str_has_suffix (type, "_CREATED"))
-    return "created";
-  if (g_str_has_suffix (type, "_UPDATED"))
-    return "updated";
-  if (g_str_has_suffix (type, "_DELETED"))
-    return "deleted";
-  if (g_str_has_prefix (type, "RULE_"))
-    return "rule";
-  return "batch";
+  guint index = self->item ? syn_timeline_event_get_index (self->item) : 0;
+  gboolean collapsed = self->fold != NULL && self->item != NULL && syn_timeline_fold_is_collapsed (self->fold, index);
+
+  gtk_widget_set_visible (self->expander_button, self->fold != NULL && !self->header_only);
+  gtk_button_set_icon_name (GTK_BUTTON (self->expander_button), collapsed ? "pan-end-symbolic" : "pan-down-symbolic");
+  gtk_widget_set_tooltip_text (self->expander_button, collapsed ? _("Show the events of this batch")
+                                                                : _("Collapse this batch"));
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->expander_button), GTK_ACCESSIBLE_STATE_EXPANDED, !collapsed, -1);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->expander_button), "u", index);
+  if (gtk_actionable_get_action_name (GTK_ACTIONABLE (self->expander_button)) == NULL)
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->expander_button), "timeline.toggle-batch");
+  if (collapsed)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "collapsed");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "collapsed");
 }
 
 static void
@@ -147,7 +152,7 @@ update (SynTimelineRow *self)
   JsonObject *event = item ? syn_timeline_event_get_json (item) : NULL;
   const char *type = event ? syn_json_get_string (event, "event_type") : NULL;
   const char *rule = event ? syn_json_get_string (event, "rule_id") : NULL;
-  const char *klass = type_class (type);
+  const char *klass = type ? syn_format_event_kind (type) : NULL;
   g_autofree char *time = NULL;
   g_autofree char *subject = NULL;
   g_autofree char *summary = NULL;
@@ -187,13 +192,16 @@ update (SynTimelineRow *self)
   gtk_label_set_text (self->summary_label, summary);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), *summary ? summary : NULL);
   gtk_label_set_text (self->rule_label, rule ? rule : "");
-  gtk_widget_set_visible (self->rolled_back_label, rolled_back);
+  /* the header says it once for the whole batch; the rows are only dimmed */
+  gtk_widget_set_visible (self->rolled_back_label, FALSE);
   if (rolled_back)
     gtk_widget_add_css_class (GTK_WIDGET (self), "rolled-back");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "rolled-back");
 
-  if (syn_timeline_event_get_first_in_batch (item) && syn_timeline_event_get_correlation_id (item) != NULL)
+  gtk_widget_set_visible (self->event_box, !self->header_only);
+  if ((self->header_only || syn_timeline_event_get_first_in_batch (item)) &&
+      syn_timeline_event_get_correlation_id (item) != NULL)
     {
       gtk_widget_set_visible (self->header_box, TRUE);
       set_batch (self, syn_timeline_model_get_batch (self->model, syn_timeline_event_get_correlation_id (item)));
@@ -203,6 +211,7 @@ update (SynTimelineRow *self)
       gtk_widget_set_visible (self->header_box, FALSE);
       set_batch (self, NULL);
     }
+  update_expander (self);
 }
 
 void
@@ -234,6 +243,9 @@ syn_timeline_row_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->batch, self);
   g_clear_object (&self->batch);
   g_clear_object (&self->model);
+  if (self->fold != NULL)
+    g_signal_handlers_disconnect_by_data (self->fold, self);
+  g_clear_object (&self->fold);
   syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_TIMELINE_ROW);
 
   G_OBJECT_CLASS (syn_timeline_row_parent_class)->dispose (object);
@@ -249,6 +261,7 @@ syn_timeline_row_class_init (SynTimelineRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-timeline-row.ui");
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, header_box);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, expander_button);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_icon);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, kind_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_id_label);
@@ -284,4 +297,52 @@ syn_timeline_row_new (SynTimelineModel *model)
   self = g_object_new (SYN_TYPE_TIMELINE_ROW, NULL);
   self->model = g_object_ref (model);
   return GTK_WIDGET (self);
+}
+
+/* Rows of a list that collapses batches: their headers get an expander. */
+void
+syn_timeline_row_set_fold (SynTimelineRow *self, SynTimelineFold *fold)
+{
+  g_return_if_fail (SYN_IS_TIMELINE_ROW (self));
+  g_return_if_fail (fold == NULL || SYN_IS_TIMELINE_FOLD (fold));
+
+  if (self->fold != NULL)
+    g_signal_handlers_disconnect_by_data (self->fold, self);
+  g_set_object (&self->fold, fold);
+  if (fold != NULL)
+    g_signal_connect_swapped (fold, "notify::n-folds", G_CALLBACK (update_expander), self);
+  update_expander (self);
+}
+
+/* Only the batch header of the item's batch (the sticky one above the list). */
+void
+syn_timeline_row_set_header_only (SynTimelineRow *self, gboolean header_only)
+{
+  g_return_if_fail (SYN_IS_TIMELINE_ROW (self));
+  self->header_only = header_only;
+  update (self);
+}
+
+SynTimelineEvent *
+syn_timeline_row_get_item (SynTimelineRow *self)
+{
+  g_return_val_if_fail (SYN_IS_TIMELINE_ROW (self), NULL);
+  return self->item;
+}
+
+/* Narrow: the time (the header has it) and the rule left out, the type and
+ * the subject in less room, so that a row fits a phone's width. */
+void
+syn_timeline_row_set_compact (SynTimelineRow *self, gboolean compact)
+{
+  g_return_if_fail (SYN_IS_TIMELINE_ROW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->time_label), !compact);
+  gtk_widget_set_visible (GTK_WIDGET (self->rule_label), !compact);
+  gtk_label_set_width_chars (self->type_label, compact ? 10 : 18);
+  gtk_label_set_width_chars (self->subject_label, compact ? 8 : 16);
+  if (compact)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
 }

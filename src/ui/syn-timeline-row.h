@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "syn-timeline-fold.h"
 #include "syn-timeline-model.h"
 
 G_BEGIN_DECLS
@@ -16,5 +17,12 @@ G_DECLARE_FINAL_TYPE (SynTimelineRow, syn_timeline_row, SYN, TIMELINE_ROW, GtkWi
 GtkWidget *syn_timeline_row_new      (SynTimelineModel *model);
 void       syn_timeline_row_set_item (SynTimelineRow   *self,
                                       SynTimelineEvent *item);
+SynTimelineEvent *syn_timeline_row_get_item (SynTimelineRow *self);
+void       syn_timeline_row_set_fold (SynTimelineRow   *self,
+                                      SynTimelineFold  *fold);
+void       syn_timeline_row_set_compact (SynTimelineRow *self,
+                                         gboolean        compact);
+void       syn_timeline_row_set_header_only (SynTimelineRow *self,
+                                             gboolean        header_only);
 
 G_END_DECLS

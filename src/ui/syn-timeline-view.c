@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "core/syn-json.h"
 #include "core/syn-time.h"
@@ -21,9 +22,11 @@
 #include "syn-ui-widget.h"
 
 #define APPLY_DELAY_MS     300
-#define CHART_MAX_HOURS    48
+#define CHART_MAX_BUCKETS  60
+#define CHART_MIN_BUCKETS  12
 #define CHART_MAX_DAYS     60
 #define CHART_CONCURRENCY  2
+#define COMPACT_WIDTH      600
 
 struct _SynTimelineView
 {
@@ -31,6 +34,12 @@ struct _SynTimelineView
 
   SynSession       *session;
   SynTimelineModel *model;
+  SynTimelineFold  *fold;            /* the model, collapsed batches left out */
+  GtkSingleSelection *selection;
+  JsonObject       *menu_event;      /* the event the context menu is about */
+  GtkWidget        *menu;            /* GtkPopoverMenu */
+  GtkWidget        *sticky_row;      /* SynTimelineRow: the header of the first row's batch */
+  GCancellable     *fold_cancellable;
   GtkStringList    *rule_names;
   GPtrArray        *rule_ids;        /* index 0: any rule (NULL) */
   GtkStringList    *discipline_names;
@@ -51,7 +60,12 @@ struct _SynTimelineView
   GArray           *chart_counts;    /* guint64 */
   guint             chart_next;
   guint             chart_done;
-  gboolean          chart_hourly;
+  gint64            chart_step;
+  GPtrArray        *series_filters;  /* per series: its event_types or discipline; NULL: what is left */
+  GPtrArray        *series_names;
+  GArray           *series_counts;   /* guint64, series by series, bucket by bucket */
+  guint             series_next;
+  guint             series_pending;
   gboolean          chart_busy;
 
   /* template */
@@ -63,12 +77,22 @@ struct _SynTimelineView
   GtkEntry         *batch_entry;
   GtkEntry         *from_entry;
   GtkEntry         *to_entry;
+  GtkWidget        *from_picker;     /* GtkMenuButton with a GtkCalendar */
+  GtkWidget        *to_picker;
   GtkCheckButton   *rolled_back_check;
   SynTimelineChart *chart;
+  GtkDropDown      *stack_dropdown;
   GtkLabel         *count_label;
   GtkSpinner       *spinner;
   GtkLabel         *error_label;
   GtkScrolledWindow *scroller;
+  GtkWidget        *sticky_box;
+  GtkFlowBox       *filter_box;
+  GtkRevealer      *filter_revealer;
+  GtkToggleButton  *filters_toggle;
+  gboolean          compact;         /* rows made to fit a narrow window */
+  guint             compact_source;
+  guint             sticky_source;
   GtkListView      *list_view;
   GtkWidget        *new_events_button;
   gboolean          reload_pending;
@@ -87,6 +111,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void apply_filters (SynTimelineView *self);
+static void chart_finished (SynTimelineView *self);
 static void start_chart   (SynTimelineView *self, gboolean force);
 
 /* ------------------------------------------------------------------------- */
@@ -97,6 +122,39 @@ show_error (SynTimelineView *self, const char *message)
 {
   gtk_label_set_text (self->error_label, message ? message : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_label), message);
+}
+
+static GtkWidget *
+field (SynTimelineView *self, guint i)
+{
+  GtkWidget *fields[] = { GTK_WIDGET (self->batch_entry), GTK_WIDGET (self->from_entry), GTK_WIDGET (self->to_entry) };
+
+  return i < G_N_ELEMENTS (fields) ? fields[i] : NULL;
+}
+
+static void
+unmark_fields (SynTimelineView *self)
+{
+  GtkWidget *w;
+
+  for (guint i = 0; (w = field (self, i)) != NULL; i++)
+    {
+      gtk_widget_remove_css_class (w, "error");
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+}
+
+/* The field in error style, and the message saying what is wrong with it. */
+static void
+mark_field (SynTimelineView *self, GtkWidget *widget, const char *message)
+{
+  if (widget != NULL)
+    {
+      gtk_widget_add_css_class (widget, "error");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID,
+                                   GTK_ACCESSIBLE_INVALID_TRUE, -1);
+    }
+  show_error (self, message);
 }
 
 static gboolean
@@ -189,9 +247,27 @@ entry_text (GtkEditable *editable)
   return *text ? text : NULL;
 }
 
-/* The chart's filters are the list's without the dates. */
+/* A date field's text as the timeline operation takes it (UTC, RFC 3339). */
+static gboolean
+date_param (JsonObject *query, const char *member, GtkEditable *entry, gboolean end, GError **error)
+{
+  const char *text = entry_text (entry);
+  g_autofree char *iso = NULL;
+  gint64 usec;
+
+  if (text == NULL)
+    return TRUE;
+  if (!syn_parse_date_field (text, end, &usec, error))
+    return FALSE;
+  iso = syn_time_to_iso8601 (usec);
+  json_object_set_string_member (query, member, iso);
+  return TRUE;
+}
+
+/* The chart's filters are the list's without the dates. @bad_field: the
+ * entry whose text is refused, when one is. */
 static JsonObject *
-build_query (SynTimelineView *self, gboolean with_dates, GError **error)
+build_query (SynTimelineView *self, gboolean with_dates, GtkWidget **bad_field, GError **error)
 {
   g_autoptr(JsonObject) query = json_object_new ();
   const char *batch = entry_text (GTK_EDITABLE (self->batch_entry));
@@ -215,6 +291,8 @@ build_query (SynTimelineView *self, gboolean with_dates, GError **error)
       /* the backend finds the one batch a short id names, or says why not */
       if (!syn_batch_id_is_valid (id))
         {
+          if (bad_field != NULL)
+            *bad_field = GTK_WIDGET (self->batch_entry);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                        _("“%s” is not a batch id: give it whole, or 8 or more of its hex digits (as the rows show them)"),
                        id);
@@ -224,13 +302,29 @@ build_query (SynTimelineView *self, gboolean with_dates, GError **error)
     }
   if (with_dates)
     {
-      const char *from = entry_text (GTK_EDITABLE (self->from_entry));
-      const char *to = entry_text (GTK_EDITABLE (self->to_entry));
+      gint64 from = 0, to = 0;
 
-      if (from != NULL)
-        json_object_set_string_member (query, "from_date", from);
-      if (to != NULL)
-        json_object_set_string_member (query, "to_date", to);
+      if (!date_param (query, "from_date", GTK_EDITABLE (self->from_entry), FALSE, error))
+        {
+          if (bad_field != NULL)
+            *bad_field = GTK_WIDGET (self->from_entry);
+          return NULL;
+        }
+      if (!date_param (query, "to_date", GTK_EDITABLE (self->to_entry), TRUE, error))
+        {
+          if (bad_field != NULL)
+            *bad_field = GTK_WIDGET (self->to_entry);
+          return NULL;
+        }
+      if (json_object_has_member (query, "from_date") && json_object_has_member (query, "to_date") &&
+          syn_time_parse_iso8601 (json_object_get_string_member (query, "from_date"), FALSE, &from, NULL) &&
+          syn_time_parse_iso8601 (json_object_get_string_member (query, "to_date"), FALSE, &to, NULL) && from > to)
+        {
+          if (bad_field != NULL)
+            *bad_field = GTK_WIDGET (self->to_entry);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("The end date is before the start date"));
+          return NULL;
+        }
     }
   json_object_set_boolean_member (query, "include_rolled_back",
                                   gtk_check_button_get_active (self->rolled_back_check));
@@ -269,6 +363,7 @@ apply_filters (SynTimelineView *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) query = NULL;
+  GtkWidget *bad_field = NULL;
   const char *tag;
 
   if (self->session == NULL || syn_session_get_project_id (self->session) == NULL ||
@@ -305,12 +400,20 @@ apply_filters (SynTimelineView *self)
       return;
     }
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self->batch_entry), "error");
-  query = build_query (self, TRUE, &error);
+  unmark_fields (self);
+  query = build_query (self, TRUE, &bad_field, &error);
   if (query == NULL)
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->batch_entry), "error");
-      show_error (self, error->message);
+      /* nothing shown rather than the old list under the error */
+      mark_field (self, bad_field, error->message);
+      syn_timeline_model_set_query (self->model, NULL);
+      if (bad_field == GTK_WIDGET (self->batch_entry))
+        {
+          g_clear_pointer (&self->chart_key, g_free);
+          self->chart_generation++;
+          syn_timeline_chart_clear (self->chart, NULL);
+          chart_finished (self);
+        }
       return;
     }
   show_error (self, NULL);
@@ -360,25 +463,80 @@ on_batch_icon (GtkEntry *entry, GtkEntryIconPosition position, SynTimelineView *
   schedule_apply (self, TRUE);
 }
 
-/* "3 PM" on the chart -> the exact period in the entries, local time with offset. */
-static char *
-iso_local (gint64 usec)
+/* A chart's bar -> the date fields, written as they are typed (and read
+ * back to the same period): whole local days as YYYY-MM-DD, else
+ * YYYY-MM-DD HH:MM, the "to" field's minute taken whole. */
+static gboolean
+local_midnight (gint64 usec)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) exact = utc ? g_date_time_add (utc, usec % G_USEC_PER_SEC) : NULL;
-  g_autoptr(GDateTime) local = exact ? g_date_time_to_local (exact) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
 
-  return local ? g_date_time_format (local, "%Y-%m-%dT%H:%M:%S.%f%:z") : NULL;
+  return local != NULL && usec % G_USEC_PER_SEC == 0 && g_date_time_get_hour (local) == 0 &&
+         g_date_time_get_minute (local) == 0 && g_date_time_get_second (local) == 0;
 }
 
 static void
 on_bucket_activated (SynTimelineChart *chart, gint64 from, gint64 to, SynTimelineView *self)
 {
-  g_autofree char *from_text = iso_local (from);
-  g_autofree char *to_text = iso_local (to);
+  gboolean days = local_midnight (from) && local_midnight (to + 1);
+  g_autofree char *from_text = syn_format_time_usec (from, !days);
+  g_autofree char *to_text = syn_format_time_usec (to, !days);
 
   set_dates (self, from_text, to_text);
   schedule_apply (self, TRUE);
+}
+
+/* The calendar's day -> its date field, as typed. */
+static void
+on_day_selected (GtkCalendar *calendar, SynTimelineView *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (calendar), "entry");
+  g_autoptr(GDateTime) date = gtk_calendar_get_date (calendar);
+  g_autofree char *text = g_date_time_format (date, "%Y-%m-%d");
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_POPOVER);
+
+  gtk_editable_set_text (entry, text);
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  schedule_apply (self, TRUE);
+}
+
+/* The calendar opens on the field's date, when it holds one. */
+static void
+on_calendar_shown (GtkWidget *popover, GtkCalendar *calendar)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (calendar), "entry");
+  gint64 usec;
+
+  if (syn_parse_date_field (gtk_editable_get_text (entry), FALSE, &usec, NULL))
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+      if (local != NULL)
+        gtk_calendar_select_day (calendar, local);
+    }
+}
+
+/* A button beside the date field with a calendar in its popover. */
+static GtkWidget *
+add_date_picker (SynTimelineView *self, GtkWidget *entry, const char *label)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_object_set_data (G_OBJECT (calendar), "entry", entry);
+  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_day_selected), self);
+  g_signal_connect (popover, "show", G_CALLBACK (on_calendar_shown), calendar);
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (entry)), button, entry);
+  return button;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -436,6 +594,23 @@ chart_call_stale (ChartCall *call, GError *error)
 
 static void chart_next_bucket (SynTimelineView *self);
 
+/* A count's answer, into @counts at the call's index; FALSE (the call
+ * freed) when the chart has moved on since it was asked. */
+static gboolean
+chart_count_landed (ChartCall *call, GError *error, JsonNode *answer, GArray *counts)
+{
+  if (chart_call_stale (call, error))
+    {
+      chart_call_free (call);
+      return FALSE;
+    }
+  if (answer != NULL)
+    g_array_index (counts, guint64, call->index) =
+      (guint64) MAX (0, json_object_get_int_member_with_default (json_node_get_object (answer), "total", 0));
+  return TRUE;
+}
+static void start_series (SynTimelineView *self);
+
 static void update_status (SynTimelineView *self);
 
 static void
@@ -453,21 +628,16 @@ chart_bucket_counted (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
 
-  if (chart_call_stale (call, error))
-    {
-      chart_call_free (call);
-      return;
-    }
-  if (answer != NULL)
-    g_array_index (self->chart_counts, guint64, call->index) =
-      (guint64) MAX (0, json_object_get_int_member_with_default (json_node_get_object (answer), "total", 0));
+  if (!chart_count_landed (call, error, answer, self->chart_counts))
+    return;
   self->chart_done++;
   if (self->chart_done == self->chart_counts->len)
     {
       syn_timeline_chart_set_buckets (self->chart, (const gint64 *) (gpointer) self->chart_bounds->data,
                                       (const guint64 *) (gpointer) self->chart_counts->data,
-                                      self->chart_counts->len, self->chart_hourly);
+                                      self->chart_counts->len, self->chart_step);
       chart_finished (self);
+      start_series (self);
     }
   else
     chart_next_bucket (self);
@@ -489,37 +659,200 @@ chart_next_bucket (SynTimelineView *self)
                           chart_bucket_counted, chart_call_new (self, i));
 }
 
+/* The bars split by event kind or by discipline: one count per series
+ * and bar (the last series is what is left), after the bars themselves,
+ * so that the chart shows at once and fills in. */
+/* The event types of @kind the filters let through ("" for none). */
+static char *
+kind_types (const char *kind, const char *filter)
+{
+  g_auto(GStrv) allowed = filter ? g_strsplit (filter, ",", -1) : NULL;
+  const char * const *types = syn_event_types ();
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; types[i]; i++)
+    if (g_str_equal (syn_format_event_kind (types[i]), kind) && (allowed == NULL || g_strv_contains ((const char * const *) allowed,
+                                                                                           types[i])))
+      g_string_append_printf (out, "%s%s", out->len ? "," : "", types[i]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+plan_series (SynTimelineView *self)
+{
+  const char *filter = syn_json_get_string (self->chart_query, "event_types");
+
+  g_ptr_array_set_size (self->series_filters, 0);
+  g_ptr_array_set_size (self->series_names, 0);
+  if (gtk_drop_down_get_selected (self->stack_dropdown) == 1)
+    {
+      const char * const *disciplines = syn_disciplines ();
+
+      if (syn_json_get_string (self->chart_query, "discipline") != NULL)
+        return;
+      for (guint i = 0; disciplines[i]; i++)
+        {
+          g_ptr_array_add (self->series_names, g_strdup (syn_format_discipline (disciplines[i])));
+          g_ptr_array_add (self->series_filters, g_strdup_printf ("discipline=%s", disciplines[i]));
+        }
+      g_ptr_array_add (self->series_names, g_strdup (_("No discipline")));
+    }
+  else
+    {
+      static const char * const kinds[] = { "created", "updated", "deleted", "rule", "rule-error" };
+      const char *names[] = { N_("Created"), N_("Changed"), N_("Deleted"), N_("Rules"), N_("Rule errors") };
+
+      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+        {
+          g_autofree char *types = kind_types (kinds[i], filter);
+
+          g_ptr_array_add (self->series_names, g_strdup (_(names[i])));
+          g_ptr_array_add (self->series_filters, g_strdup_printf ("event_types=%s", types));
+        }
+      g_ptr_array_add (self->series_names, g_strdup (_("Other")));
+    }
+  g_ptr_array_add (self->series_filters, NULL);
+}
+
+static void
+series_done (SynTimelineView *self)
+{
+  guint n = self->chart_counts->len, n_series = self->series_names->len;
+
+  /* the last series: what the others leave of each bar */
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 sum = 0;
+
+      for (guint k = 0; k + 1 < n_series; k++)
+        sum += g_array_index (self->series_counts, guint64, k * n + i);
+      g_array_index (self->series_counts, guint64, (n_series - 1) * n + i) =
+        g_array_index (self->chart_counts, guint64, i) - MIN (sum, g_array_index (self->chart_counts, guint64, i));
+    }
+  g_ptr_array_add (self->series_names, NULL);
+  syn_timeline_chart_set_series (self->chart, (const char * const *) self->series_names->pdata,
+                                 (const guint64 *) (gpointer) self->series_counts->data, n_series);
+  g_ptr_array_remove_index (self->series_names, n_series);
+}
+
+static void series_next (SynTimelineView *self);
+
+static void
+series_counted (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ChartCall *call = user_data;
+  SynTimelineView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+
+  if (!chart_count_landed (call, error, answer, self->series_counts))
+    return;
+  self->series_pending--;
+  series_next (self);
+  if (self->series_pending == 0)
+    series_done (self);
+  chart_call_free (call);
+}
+
+/* The next count to ask: empty bars and series that let nothing through
+ * are not asked. */
+static void
+series_next (SynTimelineView *self)
+{
+  guint n = self->chart_counts->len;
+  guint total = n * (self->series_filters->len - 1);
+
+  while (self->series_next < total)
+    {
+      guint index = self->series_next++;
+      guint k = index / n, i = index % n;
+      const char *filter = g_ptr_array_index (self->series_filters, k);
+      const char *value = strchr (filter, '=') + 1;
+      g_autoptr(JsonObject) params = NULL;
+      g_autofree char *member = g_strndup (filter, (gsize) (value - filter - 1));
+
+      if (g_array_index (self->chart_counts, guint64, i) == 0 || *value == '\0')
+        continue;
+      params = chart_params (self, 1, g_array_index (self->chart_bounds, gint64, i),
+                             g_array_index (self->chart_bounds, gint64, i + 1) - 1);
+      json_object_set_string_member (params, member, value);
+      self->series_pending++;
+      syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
+                              series_counted, chart_call_new (self, index));
+      return;
+    }
+}
+
+static void
+start_series (SynTimelineView *self)
+{
+  guint n = self->chart_counts->len;
+
+  plan_series (self);
+  g_array_set_size (self->series_counts, 0);
+  if (self->series_names->len == 0 || n == 0)
+    return;
+  g_array_set_size (self->series_counts, n * self->series_names->len);
+  memset (self->series_counts->data, 0, sizeof (guint64) * self->series_counts->len);
+  self->series_next = 0;
+  self->series_pending = 0;
+  for (guint i = 0; i < CHART_CONCURRENCY; i++)
+    series_next (self);
+  if (self->series_pending == 0)
+    series_done (self);
+}
+
+static void
+on_stack_changed (SynTimelineView *self)
+{
+  if (self->chart_busy || self->chart_counts->len == 0 || self->chart_query == NULL)
+    return;
+  self->chart_generation++;
+  start_series (self);
+}
+
 static gint64
 local_usec (GDateTime *dt)
 {
   return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
 }
 
-/* The periods: whole local hours when the events span two days at most,
- * else whole local days, ending with the newest event's. */
+/* The periods: the shortest of these steps that covers the events in
+ * CHART_MAX_BUCKETS bars (a project that lives an hour gets minutes),
+ * else whole local days (the last CHART_MAX_DAYS), ending with the newest
+ * event's. Steps start on local round times (10:05, 14:00). */
+static const int chart_steps_minutes[] = { 1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720 };
+
 static void
 chart_plan (SynTimelineView *self, gint64 oldest, gint64 newest)
 {
   g_autoptr(GDateTime) newest_utc = g_date_time_new_from_unix_utc (newest / G_USEC_PER_SEC);
   g_autoptr(GDateTime) newest_local = g_date_time_to_local (newest_utc);
   g_autoptr(GDateTime) last = NULL;
+  int minutes = 0;
   guint n;
 
-  self->chart_hourly = newest - oldest <= (gint64) CHART_MAX_HOURS * 3600 * G_USEC_PER_SEC;
-  if (self->chart_hourly)
+  for (guint i = 0; i < G_N_ELEMENTS (chart_steps_minutes) && minutes == 0; i++)
+    if (newest - oldest < (gint64) chart_steps_minutes[i] * 60 * G_USEC_PER_SEC * (CHART_MAX_BUCKETS - 1))
+      minutes = chart_steps_minutes[i];
+  if (minutes > 0)
     {
+      int of_day = g_date_time_get_hour (newest_local) * 60 + g_date_time_get_minute (newest_local);
+
+      of_day -= of_day % minutes;
       last = g_date_time_new_local (g_date_time_get_year (newest_local), g_date_time_get_month (newest_local),
-                                    g_date_time_get_day_of_month (newest_local),
-                                    g_date_time_get_hour (newest_local), 0, 0);
-      n = (guint) CLAMP ((local_usec (last) - oldest) / ((gint64) 3600 * G_USEC_PER_SEC) + 2, 1, CHART_MAX_HOURS);
-      /* at least a working day's worth of hours, so one burst is not one wide bar */
-      n = MAX (n, 12);
+                                    g_date_time_get_day_of_month (newest_local), of_day / 60, of_day % 60, 0);
+      self->chart_step = (gint64) minutes * 60 * G_USEC_PER_SEC;
+      n = (guint) CLAMP ((local_usec (last) - oldest) / self->chart_step + 2, 1, CHART_MAX_BUCKETS);
+      /* a dozen bars at least, so that one burst is not one wide bar */
+      n = MAX (n, CHART_MIN_BUCKETS);
     }
   else
     {
       last = g_date_time_new_local (g_date_time_get_year (newest_local), g_date_time_get_month (newest_local),
                                     g_date_time_get_day_of_month (newest_local), 0, 0, 0);
-      n = (guint) CLAMP ((local_usec (last) - oldest) / ((gint64) 86400 * G_USEC_PER_SEC) + 2, 1, CHART_MAX_DAYS);
+      self->chart_step = (gint64) 86400 * G_USEC_PER_SEC;
+      n = (guint) CLAMP ((local_usec (last) - oldest) / self->chart_step + 2, 1, CHART_MAX_DAYS);
     }
 
   g_array_set_size (self->chart_bounds, n + 1);
@@ -527,8 +860,8 @@ chart_plan (SynTimelineView *self, gint64 oldest, gint64 newest)
   for (guint i = 0; i <= n; i++)
     {
       int back = (int) n - 1 - (int) i;
-      g_autoptr(GDateTime) bound = self->chart_hourly ? g_date_time_add_hours (last, -back)
-                                                      : g_date_time_add_days (last, -back);
+      g_autoptr(GDateTime) bound = minutes > 0 ? g_date_time_add_minutes (last, -back * minutes)
+                                               : g_date_time_add_days (last, -back);
 
       g_array_index (self->chart_bounds, gint64, i) = local_usec (bound);
       if (i < n)
@@ -621,7 +954,7 @@ start_chart (SynTimelineView *self, gboolean force)
   if (self->session == NULL || syn_session_get_backend (self->session) == NULL ||
       syn_session_get_project_id (self->session) == NULL)
     return;
-  query = build_query (self, FALSE, NULL);
+  query = build_query (self, FALSE, NULL, NULL);
   if (query == NULL)
     return;
   key = syn_json_object_to_string (query);
@@ -645,7 +978,11 @@ start_chart (SynTimelineView *self, gboolean force)
 static void
 row_setup (GtkSignalListItemFactory *factory, GtkListItem *list_item, SynTimelineView *self)
 {
-  gtk_list_item_set_child (list_item, syn_timeline_row_new (self->model));
+  GtkWidget *row = syn_timeline_row_new (self->model);
+
+  syn_timeline_row_set_fold (SYN_TIMELINE_ROW (row), self->fold);
+  syn_timeline_row_set_compact (SYN_TIMELINE_ROW (row), self->compact);
+  gtk_list_item_set_child (list_item, row);
 }
 
 static void
@@ -661,18 +998,367 @@ row_unbind (GtkSignalListItemFactory *factory, GtkListItem *list_item, SynTimeli
   syn_timeline_row_set_item (SYN_TIMELINE_ROW (gtk_list_item_get_child (list_item)), NULL);
 }
 
-/* Enter (or a double click) on an asset's event opens its history. */
+/* What a row names, opened: an asset's or a cable's history, a
+ * relationship's source asset, the asset a rule worked on; a rule's own
+ * events show that rule's events, a batch's own events that batch's. */
+static gboolean
+open_event (SynTimelineView *self, JsonObject *event)
+{
+  const char *aggregate = event ? syn_json_get_string (event, "aggregate_type") : NULL;
+  JsonNode *node = event ? json_object_get_member (event, "payload") : NULL;
+  JsonObject *payload = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *rule_id = event ? syn_json_get_string (event, "rule_id") : NULL;
+  g_autofree char *subject = event ? syn_format_event_subject (event) : NULL;
+
+  if (event == NULL || self->session == NULL)
+    return FALSE;
+  if (g_strcmp0 (aggregate, SYN_AGGREGATE_ASSET) == 0)
+    syn_session_show_asset (self->session, syn_json_get_string (event, "aggregate_id"), subject);
+  else if (g_strcmp0 (aggregate, SYN_AGGREGATE_CABLE) == 0)
+    /* the history looks a tag up among cables too (the subject is the cable's tag) */
+    syn_session_show_asset (self->session, NULL, subject);
+  else if (syn_json_get_string (payload, "source_asset_id") != NULL)
+    syn_session_show_asset (self->session, syn_json_get_string (payload, "source_asset_id"),
+                            syn_json_get_string (event, "source_tag") ? syn_json_get_string (event, "source_tag")
+                                                                      : syn_json_get_string (payload, "source_tag"));
+  else if (rule_id != NULL || g_strcmp0 (aggregate, SYN_AGGREGATE_RULE) == 0)
+    {
+      const char *id = rule_id ? rule_id : syn_json_get_string (event, "aggregate_id");
+
+      for (guint i = 1; i < self->rule_ids->len; i++)
+        if (g_strcmp0 (self->rule_ids->pdata[i], id) == 0)
+          {
+            gtk_drop_down_set_selected (self->rule_dropdown, i);
+            return TRUE;
+          }
+      return FALSE;
+    }
+  else if (syn_json_get_string (event, "correlation_id") != NULL)
+    syn_timeline_view_show_batch (self, syn_json_get_string (event, "correlation_id"));
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static JsonObject *
+event_at (SynTimelineView *self, guint position)
+{
+  g_autoptr(SynTimelineEvent) item = g_list_model_get_item (G_LIST_MODEL (self->fold), position);
+
+  return item ? syn_timeline_event_get_json (item) : NULL;
+}
+
+/* Enter (or a double click) on a row opens what it names. */
 static void
 on_activate (GtkListView *list, guint position, SynTimelineView *self)
 {
-  g_autoptr(SynTimelineEvent) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
-  JsonObject *event = item ? syn_timeline_event_get_json (item) : NULL;
+  open_event (self, event_at (self, position));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Context menu                                                              */
+
+static void
+update_menu_actions (SynTimelineView *self)
+{
+  JsonObject *event = self->menu_event;
+  const char *batch = event ? syn_json_get_string (event, "correlation_id") : NULL;
+  SynTimelineBatch *info = batch ? syn_timeline_model_get_batch (self->model, batch) : NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.copy-tag", event != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.open-row", event != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.filter-row-batch", batch != NULL);
+  /* a batch not yet described is offered: the dialog says what can be done */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.roll-back-row-batch",
+                                 batch != NULL && (info == NULL || !syn_timeline_batch_get_loaded (info) ||
+                                                   syn_timeline_batch_get_can_roll_back (info)));
+}
+
+static GtkWidget *
+row_widget_at (SynTimelineView *self, double x, double y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+
+  return picked ? gtk_widget_get_ancestor (picked, SYN_TYPE_TIMELINE_ROW) : NULL;
+}
+
+/* Where a row's item is shown (the model's position, but for collapsed batches). */
+static guint
+shown_position (SynTimelineView *self, SynTimelineEvent *item)
+{
+  return syn_timeline_fold_get_shown_position (self->fold, syn_timeline_event_get_index (item));
+}
+
+static void
+popup_menu_at (SynTimelineView *self, guint position, double x, double y)
+{
+  JsonObject *event = event_at (self, position);
+
+  if (event == NULL)
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  g_clear_pointer (&self->menu_event, json_object_unref);
+  self->menu_event = json_object_ref (event);
+  update_menu_actions (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+      gtk_popover_popup (GTK_POPOVER (self->menu));
+    }
+}
+
+static void
+on_secondary_click (GtkGestureClick *gesture, int n_press, double x, double y, SynTimelineView *self)
+{
+  GtkWidget *row = row_widget_at (self, x, y);
+  SynTimelineEvent *item = row ? syn_timeline_row_get_item (SYN_TIMELINE_ROW (row)) : NULL;
+  guint position = item ? shown_position (self, item) : GTK_INVALID_LIST_POSITION;
+  graphene_point_t point;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->list_view), GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
+    point = GRAPHENE_POINT_INIT (x, y);
+  popup_menu_at (self, position, point.x, point.y);
+}
+
+/* Shift+F10 or the Menu key: the menu of the selected row. */
+static void
+context_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  guint position = gtk_single_selection_get_selected (self->selection);
+  graphene_rect_t bounds;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+  if (!gtk_widget_compute_bounds (GTK_WIDGET (self->scroller), widget, &bounds))
+    graphene_rect_init (&bounds, 0, 0, 0, 0);
+  popup_menu_at (self, position, bounds.origin.x + 24, bounds.origin.y + 12);
+}
+
+static void
+copy_tag_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
   g_autofree char *subject = NULL;
 
-  if (event == NULL || g_strcmp0 (syn_json_get_string (event, "aggregate_type"), SYN_AGGREGATE_ASSET) != 0)
+  if (self->menu_event == NULL)
     return;
-  subject = syn_format_event_subject (event);
-  syn_session_show_asset (self->session, syn_json_get_string (event, "aggregate_id"), subject);
+  subject = syn_format_event_subject (self->menu_event);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), subject);
+  if (self->session != NULL)
+    {
+      /* Translators: %s is a tag (or a short id) copied to the clipboard */
+      g_autofree char *text = g_strdup_printf (_("Copied “%s”"), subject);
+
+      syn_session_report_info (self->session, text);
+    }
+}
+
+static void
+open_row_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+
+  open_event (self, self->menu_event);
+}
+
+static void
+filter_row_batch_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  const char *batch = self->menu_event ? syn_json_get_string (self->menu_event, "correlation_id") : NULL;
+
+  if (batch != NULL)
+    syn_timeline_view_show_batch (self, batch);
+}
+
+static void
+roll_back_row_batch_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  const char *batch = self->menu_event ? syn_json_get_string (self->menu_event, "correlation_id") : NULL;
+
+  if (batch != NULL)
+    gtk_widget_activate_action (widget, "timeline.rollback", "s", batch);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Collapsed batches and the sticky header                                   */
+
+typedef struct
+{
+  SynTimelineView *self;
+  guint            first;
+  guint            generation;
+  char            *correlation_id;
+} FoldCall;
+
+static void
+fold_call_free (FoldCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->correlation_id);
+  g_free (call);
+}
+
+static guint
+model_generation (SynTimelineView *self)
+{
+  return syn_paged_model_get_generation (SYN_PAGED_MODEL (self->model));
+}
+
+static void
+fold_counted (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  FoldCall *call = user_data;
+  SynTimelineView *self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autoptr(SynTimelineEvent) header = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || call->generation != model_generation (self))
+    {
+      fold_call_free (call);
+      return;
+    }
+  header = g_list_model_get_item (G_LIST_MODEL (self->model), call->first);
+  if (answer == NULL)
+    show_error (self, error->message);
+  else if (header != NULL &&
+           g_strcmp0 (syn_timeline_event_get_correlation_id (header), call->correlation_id) == 0)
+    syn_timeline_fold_collapse (self->fold, call->first,
+                                (guint) MIN (G_MAXUINT, MAX (0, json_object_get_int_member_with_default (
+                                  json_node_get_object (answer), "total", 0))));
+  fold_call_free (call);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* Collapsing asks how many of the list's events are the batch's (with the
+ * list's filters): they follow its first row. */
+static void
+toggle_batch_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  guint first = g_variant_get_uint32 (parameter);
+  g_autoptr(SynTimelineEvent) header = g_list_model_get_item (G_LIST_MODEL (self->model), first);
+  JsonObject *query = syn_timeline_model_get_query (self->model);
+  g_autoptr(JsonObject) params = NULL;
+  FoldCall *call;
+
+  if (syn_timeline_fold_expand (self->fold, first))
+    return;
+  if (header == NULL || query == NULL || syn_timeline_event_get_correlation_id (header) == NULL ||
+      self->session == NULL || syn_session_get_backend (self->session) == NULL)
+    return;
+  params = syn_json_object_copy (query);
+  json_object_set_string_member (params, "correlation_id", syn_timeline_event_get_correlation_id (header));
+  json_object_set_int_member (params, "page", 1);
+  json_object_set_int_member (params, "limit", 1);
+  call = g_new0 (FoldCall, 1);
+  call->self = g_object_ref (self);
+  call->first = first;
+  call->generation = model_generation (self);
+  call->correlation_id = g_strdup (syn_timeline_event_get_correlation_id (header));
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->fold_cancellable,
+                          fold_counted, call);
+}
+
+static void
+set_rows_compact (GtkWidget *widget, gboolean compact)
+{
+  if (SYN_IS_TIMELINE_ROW (widget))
+    {
+      syn_timeline_row_set_compact (SYN_TIMELINE_ROW (widget), compact);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    set_rows_compact (child, compact);
+}
+
+/* The list's width decides the rows' layout: below COMPACT_WIDTH, compact.
+ * Told while the list is being allocated: changed after it. */
+static gboolean
+update_compact (gpointer data)
+{
+  SynTimelineView *self = data;
+  double width = gtk_adjustment_get_page_size (gtk_scrolled_window_get_hadjustment (self->scroller));
+  gboolean compact = width > 0 && width < COMPACT_WIDTH;
+
+  self->compact_source = 0;
+  if (compact == self->compact)
+    return G_SOURCE_REMOVE;
+  self->compact = compact;
+  set_rows_compact (GTK_WIDGET (self->list_view), compact);
+  /* narrow, the filters give the list the room: a button shows them */
+  gtk_widget_set_visible (GTK_WIDGET (self->filters_toggle), compact);
+  gtk_toggle_button_set_active (self->filters_toggle, FALSE);
+  gtk_revealer_set_reveal_child (self->filter_revealer, !compact);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_list_width (GtkAdjustment *adjustment, GParamSpec *pspec, SynTimelineView *self)
+{
+  if (self->compact_source == 0)
+    self->compact_source = g_idle_add (update_compact, self);
+}
+
+static void
+on_filters_toggled (SynTimelineView *self)
+{
+  if (self->compact)
+    gtk_revealer_set_reveal_child (self->filter_revealer, gtk_toggle_button_get_active (self->filters_toggle));
+}
+
+/* The batch of the first row shown, its header kept above the list
+ * when the row's own has scrolled away. */
+static void
+update_sticky (SynTimelineView *self)
+{
+  GtkWidget *row = row_widget_at (self, 24, 1);
+  SynTimelineEvent *item = row ? syn_timeline_row_get_item (SYN_TIMELINE_ROW (row)) : NULL;
+  graphene_point_t top;
+  gboolean show = FALSE;
+
+  if (item != NULL && syn_timeline_event_get_loaded (item) && syn_timeline_event_get_correlation_id (item) != NULL)
+    {
+      /* a first row whose header is wholly in sight needs no copy of it */
+      show = !syn_timeline_event_get_first_in_batch (item) ||
+             (gtk_widget_compute_point (row, GTK_WIDGET (self->list_view), &GRAPHENE_POINT_INIT (0, 0), &top) &&
+              top.y < -1);
+    }
+  if (show)
+    {
+      SynTimelineEvent *current = syn_timeline_row_get_item (SYN_TIMELINE_ROW (self->sticky_row));
+
+      if (current == NULL || g_strcmp0 (syn_timeline_event_get_correlation_id (current),
+                                        syn_timeline_event_get_correlation_id (item)) != 0)
+        syn_timeline_row_set_item (SYN_TIMELINE_ROW (self->sticky_row), item);
+    }
+  else
+    syn_timeline_row_set_item (SYN_TIMELINE_ROW (self->sticky_row), NULL);
+  gtk_widget_set_visible (self->sticky_box, show);
+}
+
+static gboolean
+sticky_idle (gpointer data)
+{
+  SynTimelineView *self = data;
+
+  self->sticky_source = 0;
+  update_sticky (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_sticky (SynTimelineView *self)
+{
+  /* after the list has placed its rows; once however often it scrolls */
+  if (self->sticky_source == 0)
+    self->sticky_source = g_idle_add_full (G_PRIORITY_LOW, sticky_idle, self, NULL);
 }
 
 static void
@@ -689,8 +1375,18 @@ update_status (SynTimelineView *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events",
                                          (gulong) syn_timeline_model_get_total (self->model)), count);
   gtk_label_set_text (self->count_label, text);
-  if (syn_timeline_model_get_error (self->model) != NULL)
-    show_error (self, syn_timeline_model_get_error (self->model));
+  /* while a new query loads, the error is the last one's */
+  if (!loading && syn_timeline_model_get_error (self->model) != NULL)
+    {
+      const char *message = syn_timeline_model_get_error (self->model);
+      const char *batch = entry_text (GTK_EDITABLE (self->batch_entry));
+      GtkWidget *bad = NULL;
+
+      /* the backend refused the batch (no such batch, several): the field is the culprit */
+      if (batch != NULL && (strstr (message, batch) != NULL || strstr (message, "correlation_id") != NULL))
+        bad = GTK_WIDGET (self->batch_entry);
+      mark_field (self, bad, message);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -840,6 +1536,7 @@ on_scrolled (GtkAdjustment *adjustment, SynTimelineView *self)
 {
   if (self->reload_pending && gtk_adjustment_get_value (adjustment) <= 0)
     reload (self);
+  queue_sticky (self);
 }
 
 static void
@@ -886,6 +1583,8 @@ syn_timeline_view_dispose (GObject *object)
   g_cancellable_cancel (self->resolve_cancellable);
   self->chart_generation++;
   g_clear_handle_id (&self->apply_source, g_source_remove);
+  g_clear_handle_id (&self->compact_source, g_source_remove);
+  g_clear_handle_id (&self->sticky_source, g_source_remove);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -893,9 +1592,18 @@ syn_timeline_view_dispose (GObject *object)
     }
   g_clear_object (&self->session);
   if (self->scroller != NULL)
-    g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->scroller), self);
+    {
+      g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->scroller), self);
+      g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_hadjustment (self->scroller), self);
+    }
+  g_cancellable_cancel (self->fold_cancellable);
+  if (self->fold != NULL)
+    g_signal_handlers_disconnect_by_data (self->fold, self);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->fold);
   syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_TIMELINE_VIEW);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
@@ -911,6 +1619,8 @@ syn_timeline_view_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->resolve_cancellable);
+  g_clear_object (&self->fold_cancellable);
+  g_clear_pointer (&self->menu_event, json_object_unref);
   g_clear_object (&self->rule_names);
   g_clear_object (&self->discipline_names);
   g_clear_pointer (&self->rule_ids, g_ptr_array_unref);
@@ -921,6 +1631,9 @@ syn_timeline_view_finalize (GObject *object)
   g_clear_pointer (&self->chart_query, json_object_unref);
   g_clear_pointer (&self->chart_bounds, g_array_unref);
   g_clear_pointer (&self->chart_counts, g_array_unref);
+  g_clear_pointer (&self->series_counts, g_array_unref);
+  g_clear_pointer (&self->series_filters, g_ptr_array_unref);
+  g_clear_pointer (&self->series_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (syn_timeline_view_parent_class)->finalize (object);
 }
@@ -994,10 +1707,15 @@ syn_timeline_view_class_init (SynTimelineViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, to_entry);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, rolled_back_check);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, chart);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, stack_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, count_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, spinner);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, error_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, sticky_box);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, filter_box);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, filter_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineView, filters_toggle);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, list_view);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, new_events_button);
   gtk_widget_class_bind_template_callback (widget_class, on_new_events_clicked);
@@ -1006,6 +1724,14 @@ syn_timeline_view_class_init (SynTimelineViewClass *klass)
   gtk_widget_class_install_action (widget_class, "timeline.rollback", "s", rollback_action);
   gtk_widget_class_install_action (widget_class, "timeline.redo", "s", redo_action);
   gtk_widget_class_install_action (widget_class, "timeline.clear-filters", NULL, clear_filters_action);
+  gtk_widget_class_install_action (widget_class, "timeline.toggle-batch", "u", toggle_batch_action);
+  gtk_widget_class_install_action (widget_class, "timeline.context-menu", NULL, context_menu_action);
+  gtk_widget_class_install_action (widget_class, "timeline.open-row", NULL, open_row_action);
+  gtk_widget_class_install_action (widget_class, "timeline.copy-tag", NULL, copy_tag_action);
+  gtk_widget_class_install_action (widget_class, "timeline.filter-row-batch", NULL, filter_row_batch_action);
+  gtk_widget_class_install_action (widget_class, "timeline.roll-back-row-batch", NULL, roll_back_row_batch_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "timeline.context-menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "timeline.context-menu", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "timelineview");
 }
@@ -1049,6 +1775,10 @@ syn_timeline_view_init (SynTimelineView *self)
   self->type_checks = g_ptr_array_new ();
   self->chart_bounds = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->chart_counts = g_array_new (FALSE, TRUE, sizeof (guint64));
+  self->series_counts = g_array_new (FALSE, TRUE, sizeof (guint64));
+  self->series_filters = g_ptr_array_new_with_free_func (g_free);
+  self->series_names = g_ptr_array_new_with_free_func (g_free);
+  self->chart_step = (gint64) 3600 * G_USEC_PER_SEC;
   self->model = syn_timeline_model_new ();
 
   /* dropdowns: long rule names are ellipsized, the list shows them whole */
@@ -1088,18 +1818,58 @@ syn_timeline_view_init (SynTimelineView *self)
   g_signal_connect_swapped (self->to_entry, "activate", G_CALLBACK (on_choice_changed), self);
   g_signal_connect_swapped (self->rolled_back_check, "toggled", G_CALLBACK (on_rolled_back_toggled), self);
   g_signal_connect (self->chart, "bucket-activated", G_CALLBACK (on_bucket_activated), self);
+  g_signal_connect_swapped (self->stack_dropdown, "notify::selected", G_CALLBACK (on_stack_changed), self);
+  self->from_picker = add_date_picker (self, GTK_WIDGET (self->from_entry), _("Pick the first day"));
+  self->to_picker = add_date_picker (self, GTK_WIDGET (self->to_entry), _("Pick the last day"));
 
   g_signal_connect (factory, "setup", G_CALLBACK (row_setup), self);
   g_signal_connect (factory, "bind", G_CALLBACK (row_bind), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind), self);
   gtk_list_view_set_factory (self->list_view, factory);
-  gtk_list_view_set_model (self->list_view,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)))));
+  self->fold = syn_timeline_fold_new (G_LIST_MODEL (self->model));
+  self->fold_cancellable = g_cancellable_new ();
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->fold)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+    g_autoptr(GMenu) menu = g_menu_new ();
+    g_autoptr(GMenu) batch_section = g_menu_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect (click, "pressed", G_CALLBACK (on_secondary_click), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+    g_menu_append (menu, _("_Open"), "timeline.open-row");
+    g_menu_append (menu, _("_Copy Tag"), "timeline.copy-tag");
+    g_menu_append (batch_section, _("Only _This Batch"), "timeline.filter-row-batch");
+    g_menu_append (batch_section, _("_Roll Back Batch…"), "timeline.roll-back-row-batch");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (batch_section));
+    self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+    gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+    gtk_popover_set_position (GTK_POPOVER (self->menu), GTK_POS_BOTTOM);
+    gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+    gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+  }
+  self->sticky_row = syn_timeline_row_new (self->model);
+  syn_timeline_row_set_header_only (SYN_TIMELINE_ROW (self->sticky_row), TRUE);
+  gtk_box_append (GTK_BOX (self->sticky_box), self->sticky_row);
+  g_signal_connect_swapped (self->fold, "items-changed", G_CALLBACK (queue_sticky), self);
+  g_signal_connect (gtk_scrolled_window_get_hadjustment (self->scroller), "notify::page-size",
+                    G_CALLBACK (on_list_width), self);
+  g_signal_connect_swapped (self->filters_toggle, "toggled", G_CALLBACK (on_filters_toggled), self);
+  /* the filters' wrappers are not stops of their own for Tab */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->filter_box)); child;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   g_signal_connect (self->list_view, "activate", G_CALLBACK (on_activate), self);
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                     G_CALLBACK (on_scrolled), self);
   g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->model, "notify::total", G_CALLBACK (update_status), self);
+  /* a reload refills the rows in place: folds made on the old ones go */
+  g_signal_connect_object (self->model, "notify::total", G_CALLBACK (syn_timeline_fold_expand_all), self->fold,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->model, "notify::error", G_CALLBACK (update_status), self);
 }
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/syn-json.h"
@@ -188,6 +189,17 @@ int_member (JsonObject *object, const char *member)
 }
 
 /* What the event is about, in the words an engineer uses: a tag, or a rule. */
+/* A relationship's end: its tag (the backend adds it) or its short id. */
+static char *
+end_name (JsonObject *event, JsonObject *payload, const char *end)
+{
+  g_autofree char *tag_member = g_strdup_printf ("%s_tag", end);
+  g_autofree char *id_member = g_strdup_printf ("%s_asset_id", end);
+  const char *tag = syn_json_get_string (event, tag_member);
+
+  return tag ? g_strdup (tag) : syn_format_short_id (syn_json_get_string (payload, id_member));
+}
+
 char *
 syn_format_event_subject (JsonObject *event)
 {
@@ -197,7 +209,8 @@ syn_format_event_subject (JsonObject *event)
 
   if ((tag = syn_json_get_string (after, "tag")) != NULL ||
       (tag = syn_json_get_string (payload, "tag")) != NULL ||
-      (tag = syn_json_get_string (payload, "source_tag")) != NULL)
+      (tag = syn_json_get_string (payload, "source_tag")) != NULL ||
+      (tag = syn_json_get_string (event, "source_tag")) != NULL)
     return g_strdup (tag);
   if ((tag = syn_json_get_string (payload, "rule_name")) != NULL)
     return g_strdup (tag);
@@ -349,7 +362,14 @@ syn_format_event_summary (JsonObject *event)
                               int_member (payload, "length_m"));
     }
   if (g_str_has_prefix (type, "RELATIONSHIP_"))
-    return g_strdup_printf ("%s", (s = syn_json_get_string (payload, "relation")) ? s : "");
+    {
+      g_autofree char *source = end_name (event, payload, "source");
+      g_autofree char *target = end_name (event, payload, "target");
+
+      /* Translators: a relationship: its source, its target, its kind ("drives") */
+      return g_strdup_printf (_("%s → %s (%s)"), source, target,
+                              (s = syn_json_get_string (payload, "relation")) ? s : "—");
+    }
   if (g_strcmp0 (type, SYN_EVENT_RULE_ERROR) == 0)
     return g_strdup ((s = syn_json_get_string (payload, "message")) ? s : "");
   if (g_strcmp0 (type, SYN_EVENT_RULE_EXECUTED) == 0 || g_strcmp0 (type, SYN_EVENT_RULE_SKIPPED) == 0)
@@ -518,4 +538,76 @@ syn_format_rule_status (JsonObject *line)
     return NULL;
   g_ptr_array_add (parts, NULL);
   return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+/* What a date field of the GUI takes: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS]
+ * (local time, as syn_format_time_usec() writes it) or a full ISO 8601
+ * date-time with its offset. With @end, the last microsecond of the day,
+ * minute or second written, so that a "to" field is inclusive. */
+gboolean
+syn_parse_date_field (const char *text, gboolean end, gint64 *out_usec, GError **error)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *trimmed = NULL;
+  int y, m, d, hh = 0, mm = 0, ss = 0, consumed = 0;
+  gint64 span = 0;
+
+  g_return_val_if_fail (out_usec != NULL, FALSE);
+
+  trimmed = g_strstrip (g_strdup (text ? text : ""));
+  if (sscanf (trimmed, "%4d-%2d-%2d%n", &y, &m, &d, &consumed) == 3 && trimmed[consumed] == '\0' && consumed == 10)
+    span = (gint64) 86400 * G_USEC_PER_SEC;
+  else if (sscanf (trimmed, "%4d-%2d-%2d %2d:%2d%n", &y, &m, &d, &hh, &mm, &consumed) == 5 &&
+           trimmed[consumed] == '\0' && consumed == 16)
+    span = (gint64) 60 * G_USEC_PER_SEC;
+  else if (sscanf (trimmed, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &m, &d, &hh, &mm, &ss, &consumed) == 6 &&
+           trimmed[consumed] == '\0' && consumed == 19)
+    span = G_USEC_PER_SEC;
+
+  if (span > 0)
+    {
+      g_autoptr(GDateTime) start = g_date_time_new_local (y, m, d, hh, mm, ss);
+
+      /* a day of a time change is not 86,400 s: its end is the next day's start */
+      if (start != NULL && span == (gint64) 86400 * G_USEC_PER_SEC)
+        {
+          g_autoptr(GDateTime) next = g_date_time_add_days (start, 1);
+
+          span = next ? g_date_time_difference (next, start) : span;
+        }
+      if (start != NULL)
+        {
+          *out_usec = g_date_time_to_unix (start) * G_USEC_PER_SEC + (end ? span - 1 : 0);
+          return TRUE;
+        }
+    }
+  else if (strchr (trimmed, 'T') != NULL && (dt = g_date_time_new_from_iso8601 (trimmed, NULL)) != NULL)
+    {
+      *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+      return TRUE;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               /* Translators: %s is what was typed in a date field of the timeline */
+               _("“%s” is not a date: write YYYY-MM-DD, or YYYY-MM-DD HH:MM"), trimmed);
+  return FALSE;
+}
+
+/* An event type's kind, as the timeline colours it and the chart splits
+ * it: "created", "updated", "deleted", "rule", "rule-error" or "batch". */
+const char *
+syn_format_event_kind (const char *event_type)
+{
+  g_return_val_if_fail (event_type != NULL, NULL);
+
+  if (g_str_equal (event_type, "RULE_ERROR"))
+    return "rule-error";
+  if (g_str_has_suffix (event_type, "_CREATED"))
+    return "created";
+  if (g_str_has_suffix (event_type, "_UPDATED"))
+    return "updated";
+  if (g_str_has_suffix (event_type, "_DELETED"))
+    return "deleted";
+  if (g_str_has_prefix (event_type, "RULE_"))
+    return "rule";
+  return "batch";
 }

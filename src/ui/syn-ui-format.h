@@ -2,6 +2,7 @@
 /* syn-ui-format.h: how the GUI words and formats events, times and counts. */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -17,6 +18,7 @@ char       *syn_format_time_usec      (gint64      usec,
 char       *syn_format_short_id       (const char *uuid);
 char       *syn_format_count          (gint64      count);
 const char *syn_format_event_type     (const char *event_type);
+const char *syn_format_event_kind     (const char *event_type);
 const char *syn_format_discipline     (const char *discipline);
 const char *syn_format_action_type    (const char *action_type);
 char       *syn_format_event_subject  (JsonObject *event);
@@ -32,5 +34,9 @@ char       *syn_format_outputs        (gint64      assets,
                                        gint64      cables,
                                        gint64      edges);
 char       *syn_format_rule_status    (JsonObject *line);
+gboolean    syn_parse_date_field      (const char *text,
+                                       gboolean    end,
+                                       gint64     *out_usec,
+                                       GError    **error);
 
 G_END_DECLS
