@@ -376,7 +376,9 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
   syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "state-hash", "--project", "Plant", NULL);
   syn_test_cli_expect_ok (&r, "state-hash");
-  o->state_hash = g_strstrip (g_strdup (r.out));
+  /* the state hash, without the head hash beside it: each database's
+   * events have ids and times of their own, so their chains differ */
+  o->state_hash = g_strndup (r.out, strcspn (r.out, " \n"));
 }
 
 static void

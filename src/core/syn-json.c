@@ -595,6 +595,15 @@ append_string_literal (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
+void
+syn_json_canonical_append_string (GString *out, const char *s)
+{
+  if (s == NULL)
+    g_string_append (out, "null");
+  else
+    append_string_literal (out, s);
+}
+
 /* Canonical form: keys sorted bytewise, no whitespace, integers as integers and
  * doubles with 17 significant digits, so equal states always hash equally. */
 void
