@@ -558,6 +558,7 @@ _syn_local_ops_lookup (const char *op)
   static const SynOpEntry * const tables[] = {
     _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules,
     _syn_ops_sessions, _syn_ops_users, _syn_ops_members, _syn_ops_feed, _syn_ops_integrity, _syn_ops_lists,
+    _syn_ops_history,
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
