@@ -432,8 +432,8 @@ test_cli_same_outcome (Fixture *f, gconstpointer data)
   /* the server's state hash is that of its database, read directly */
   run_cli (f, &r, server_db, NULL, NULL, "state-hash", "--project", "Plant", NULL);
   syn_test_cli_expect_ok (&r, "state-hash --db");
-  g_strstrip (r.out);
-  g_assert_cmpstr (r.out, ==, ro.state_hash);
+  /* the same database: the same head hash too */
+  g_assert_true (g_str_has_prefix (r.out, ro.state_hash));
 }
 
 static void
