@@ -7,6 +7,23 @@
 #include "engine/syn-time-travel.h"
 #include "syn-local-backend-private.h"
 
+/* A moment parameter resolved, or an error that names the parameter. */
+static gboolean
+check_moment (SynOpContext *ctx, SynProject *project, const char *name, const char *text, gint64 *position,
+              GError **error)
+{
+  gint64 ignored;
+
+  if (text == NULL)
+    return TRUE;
+  if (!syn_moment_resolve (ctx->store, project->id, text, position ? position : &ignored, error))
+    {
+      g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* {project_id, as_of} */
 static JsonNode *
 op_state_as_of (SynOpContext *ctx, JsonObject *params, GError **error)
@@ -14,7 +31,8 @@ op_state_as_of (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
   const char *as_of;
 
-  if (project == NULL || !(as_of = _syn_param_string (params, "as_of", TRUE, error)))
+  if (project == NULL || !(as_of = _syn_param_string (params, "as_of", TRUE, error)) ||
+      !check_moment (ctx, project, "as_of", as_of, NULL, error))
     return NULL;
   return syn_time_travel_state (ctx->store, project->id, as_of, error);
 }
@@ -39,6 +57,8 @@ op_diff (SynOpContext *ctx, JsonObject *params, GError **error)
     }
   if (format != NULL && g_strcmp0 (format, "csv") != 0 && g_strcmp0 (format, "json") != 0)
     return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, "format: csv or json, not \"%s\"", format);
+  if (!check_moment (ctx, project, "from", from, NULL, error) || !check_moment (ctx, project, "to", to, NULL, error))
+    return NULL;
   if (!(diff = syn_time_travel_diff (ctx->store, project->id, from, to, error)))
     return NULL;
   if (g_strcmp0 (format, "csv") == 0)
@@ -77,8 +97,7 @@ op_export_audit (SynOpContext *ctx, JsonObject *params, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if ((from != NULL && !syn_moment_resolve (ctx->store, project->id, from, &a, error)) ||
-      (to != NULL && !syn_moment_resolve (ctx->store, project->id, to, &b, error)))
+  if (!check_moment (ctx, project, "from", from, &a, error) || !check_moment (ctx, project, "to", to, &b, error))
     return NULL;
   if (!(content = syn_audit_export (ctx->store, project->id, a, b, &n, &head, error)))
     return NULL;
