@@ -331,7 +331,7 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
   syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "verify", "--project", "Plant", NULL);
   syn_test_cli_expect_ok (&r, "verify");
-  g_assert_nonnull (strstr (r.out, "Plant: OK (references)"));
+  g_assert_nonnull (strstr (r.out, "Plant: OK (references, chain, sequences, replay, snapshots)"));
   syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "rollback", redo_batch, "--project", "Plant", NULL);
   syn_test_cli_expect_ok (&r, "rollback of the redo");
@@ -376,7 +376,9 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
   syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "state-hash", "--project", "Plant", NULL);
   syn_test_cli_expect_ok (&r, "state-hash");
-  o->state_hash = g_strstrip (g_strdup (r.out));
+  /* the state hash, without the head hash beside it: each database's
+   * events have ids and times of their own, so their chains differ */
+  o->state_hash = g_strndup (r.out, strcspn (r.out, " \n"));
 }
 
 static void
@@ -430,8 +432,8 @@ test_cli_same_outcome (Fixture *f, gconstpointer data)
   /* the server's state hash is that of its database, read directly */
   run_cli (f, &r, server_db, NULL, NULL, "state-hash", "--project", "Plant", NULL);
   syn_test_cli_expect_ok (&r, "state-hash --db");
-  g_strstrip (r.out);
-  g_assert_cmpstr (r.out, ==, ro.state_hash);
+  /* the same database: the same head hash too */
+  g_assert_true (g_str_has_prefix (r.out, ro.state_hash));
 }
 
 static void

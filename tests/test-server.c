@@ -211,6 +211,8 @@ test_health (Fixture *f, gconstpointer data)
   g_assert_cmpstr (syn_json_get_string (o, "version"), ==, PACKAGE_VERSION);
   g_assert_cmpstr (syn_json_get_string (o, "database"), ==,
                    data && ((const SynTestServerOptions *) data)->postgres ? "postgresql" : "sqlite");
+  /* the hash chain was checked on start, and holds */
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (o, "integrity"), "ok"));
   expect_error (f, "GET", "/api/v1/nothing-here", f->admin, NULL, 404, "not_found", NULL);
   expect_error (f, "DELETE", "/api/v1/health", NULL, NULL, 405, "method_not_allowed", NULL);
   expect_error (f, "GET", "/elsewhere", NULL, NULL, 404, "not_found", NULL);
@@ -366,6 +368,9 @@ static const RouteCase every_route[] = {
   { "GET", "/api/v1/rules/rollback/blockers?project_id={P}", NULL },
   { "POST", "/api/v1/rules/redo?project_id={P}", "{}" },
   { "GET", "/api/v1/projects/{P}/verify", NULL },
+  { "GET", "/api/v1/projects/{P}/state?as_of=now", NULL },
+  { "GET", "/api/v1/projects/{P}/diff?from=0", NULL },
+  { "GET", "/api/v1/projects/{P}/audit", NULL },
   { "POST", "/api/v1/projects/{P}/repair", "{}" },
   { "GET", "/api/v1/events/timeline?project_id={P}", NULL },
   { "GET", "/api/v1/events/assets/00000000-0000-0000-0000-000000000001/history?project_id={P}", NULL },
@@ -1332,13 +1337,15 @@ test_rollback (Fixture *f, gconstpointer data)
                                              syn_json_get_string (object (answer), "rollback_correlation_id"));
     g_autofree char *verify = g_strdup_printf ("/api/v1/projects/%s/verify", f->project_id);
     g_autoptr(JsonNode) redone = call (f, "POST", redo, f->engineer, undo, 200);
-    g_autoptr(JsonNode) verified = call (f, "GET", verify, f->viewer, NULL, 200);
+    g_autoptr(JsonNode) verified = call (f, "GET", verify, f->admin, NULL, 200);
     g_autofree char *now = state_hash (f);
 
     g_assert_cmpstr (syn_json_get_string (object (redone), "status"), ==, "redone");
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (redone), "redone")), ==, 2);
     g_assert_cmpstr (now, ==, changed);
     g_assert_true (json_object_get_boolean_member (object (verified), "ok"));
+    /* verify reads the whole log: admins only (issue 15) */
+    expect_error (f, "GET", verify, f->viewer, NULL, 403, "forbidden", NULL);
     /* twice: the first redo is in the way, and the 409 names it */
     expect_error (f, "POST", redo, f->engineer, undo, 409, "conflict",
                   syn_json_get_string (object (redone), "redo_correlation_id"));

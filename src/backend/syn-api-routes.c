@@ -49,7 +49,15 @@ const SynApiRoute syn_api_routes[] = {
     .project = 1 },
   { "GET", "api/v1/projects/{project_id}/status", SYN_OP_PROJECT_STATUS, "", NULL, SYN_BODY_NONE, 200, VIEWER,
     .project = 1 },
-  { "GET", "api/v1/projects/{project_id}/verify", SYN_OP_VERIFY, "", NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/verify", SYN_OP_VERIFY, "expect", NULL, SYN_BODY_NONE, 200, ADMIN,
+    .project = 1 },
+  /* verified history (issue 15): the project as of a moment, what changed between two, the audit file */
+  { "GET", "api/v1/projects/{project_id}/state", SYN_OP_STATE_AS_OF, "as_of", NULL, SYN_BODY_NONE, 200, VIEWER,
+    .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/diff", SYN_OP_DIFF, "from,to,format", NULL, SYN_BODY_NONE, 200, VIEWER,
+    .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/audit", SYN_OP_EXPORT_AUDIT, "from,to", NULL, SYN_BODY_NONE, 200, VIEWER,
+    .project = 1 },
   { "POST", "api/v1/projects/{project_id}/repair", SYN_OP_REPAIR, "", "dry_run", SYN_BODY_JSON, 200, ENGINEER,
     .project = 1, .writes = 1 },
 

@@ -27,7 +27,7 @@ typedef enum {
 #define SYN_OP_LIST_PROJECTS   "list_projects"   /* {} -> [project] */
 #define SYN_OP_CREATE_PROJECT  "create_project"  /* {name, description?, country?} -> project */
 #define SYN_OP_GET_PROJECT     "get_project"     /* {project_id: id or name} -> project */
-#define SYN_OP_TIMELINE        "timeline"        /* timeline query parameters -> {events, total, page, pages} */
+#define SYN_OP_TIMELINE        "timeline"        /* timeline query parameters -> {events, total, page, pages[, head_hash: with correlation_id, the chain's head after that batch]}; each event carries its chain hash */
 #define SYN_OP_ASSET_HISTORY   "asset_history"   /* {project_id, asset_id} -> {asset_id, history, total_events} */
 #define SYN_OP_CABLE_HISTORY   "cable_history"   /* {project_id, cable_id} -> {cable_id, history, total_events} */
 #define SYN_OP_FIND_TAG        "find_tag"        /* {project_id, tag, kind?} -> {tag, entities: [{kind, id, tag, type, deleted, last_seen}]}, deleted ones too, newest first */
@@ -42,7 +42,7 @@ typedef enum {
 #define SYN_OP_ASSET_RELATIONS "asset_relations" /* {project_id, asset_id} -> {asset, edges: [{id, relation, direction, asset}], cables} */
 #define SYN_OP_EXPORT          "export"          /* {project_id, kind: cables|assets|timeline, format: csv|json, properties?, the kind's filters}
                                                   * -> {kind, format, content_type, filename, rows, content} */
-#define SYN_OP_STATE_HASH      "state_hash"      /* {project_id} -> {project_id, state_hash} */
+#define SYN_OP_STATE_HASH      "state_hash"      /* {project_id} -> {project_id, state_hash, head_hash, head_position} */
 #define SYN_OP_IMPORT_CSV      "import_csv"      /* {project_id, csv, strict?, mode?, dry_run?, delete_missing?} -> {mode, status, correlation_id, imported, skipped, errors, warnings[, revision: counts and diff]} */
 #define SYN_OP_CREATE_ASSET    "create_asset"    /* {project_id, tag, type, description?, discipline?, area?, properties?} -> asset + correlation_id */
 #define SYN_OP_UPDATE_ASSET    "update_asset"    /* {project_id, asset_id, properties?, description?, discipline?, area?, type?, tag?} -> asset + correlation_id */
@@ -64,7 +64,17 @@ typedef enum {
 #define SYN_OP_REDO            "redo"            /* {project_id, correlation_id} -> {status, correlation_id, redone, redo_correlation_id, summary} */
 /* A refusal of rollback or redo for the batches in the way is a 409 whose
  * details are {correlation_id, blocking_batches} as above. */
-#define SYN_OP_VERIFY          "verify"          /* {project_id} -> {project_id, ok, checks: [{name, ok, findings}], findings: [{check, kind, message, ...}]} */
+#define SYN_OP_VERIFY          "verify"          /* {project_id, expect?} -> {project_id, ok, events, head_position, head_hash, expected?, expected_position?,
+                                                  *  checks: [{name, ok, findings}], findings: [{check, kind, message, event_id?, position?, batch?, entity_type?, entity_id?}]} */
+/* Verified history (issue 15). A moment: "now", an event position, an ISO
+ * 8601 date or time (a date: its end, UTC), or a batch id (8+ hex digits). */
+#define SYN_OP_STATE_AS_OF     "state_as_of"     /* {project_id, as_of} -> {project_id, as_of: {moment, position, timestamp?, correlation_id?, head_hash?},
+                                                  *  state_hash, counts: {assets, cables, edges}, assets, cables, edges} */
+#define SYN_OP_DIFF            "diff"            /* {project_id, from, to?, format?: json|csv} -> {project_id, from: {moment, position, state_hash, ...},
+                                                  *  to: {...}, counts: {added, removed, changed}, assets|cables|edges: {added, removed, changed:
+                                                  *  [{id, tag?, entity, fields?: [{field, old, new}], batches: [{correlation_id, user_id, timestamp, event_type}]}]}
+                                                  *  [, content_type, filename, content: the CSV]} */
+#define SYN_OP_EXPORT_AUDIT    "export_audit"    /* {project_id, from?, to?} -> {kind: audit, format: jsonl, content_type, filename, rows, head_hash, content} */
 #define SYN_OP_REPAIR          "repair"          /* {project_id, dry_run?} -> {status, project_id, correlation_id, edges_deleted, cables_deleted, findings, constraints_valid?} */
 
 /* Users, sessions and project membership. The acting user is the call's

@@ -454,7 +454,7 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(SynProject) project = NULL;
   g_autoptr(SynEventQuery) q = NULL;
   g_autoptr(GPtrArray) events = NULL;
-  JsonNode *answer;
+  g_autoptr(JsonNode) answer = NULL;
   guint64 page, limit, total = 0;
 
   if (!(q = _syn_timeline_query_from_params (ctx, params, &project, error)) ||
@@ -470,7 +470,23 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
     return NULL;
   answer = _syn_page_answer ("events", events, (gpointer) syn_event_to_json, total, page, limit);
   _syn_events_add_names (ctx->store, project->id, json_object_get_array_member (json_node_get_object (answer), "events"));
-  return answer;
+  if (q->correlation_id != NULL)
+    {
+      /* one batch: the project's head hash right after it, its newest
+       * event's hash (whatever the filters and the page) */
+      g_autoptr(SynEventQuery) last = syn_event_query_new (q->project_id);
+      g_autoptr(GPtrArray) newest = NULL;
+
+      last->correlation_id = g_strdup (q->correlation_id);
+      last->include_rolled_back = TRUE;
+      last->limit = 1;
+      if (!(newest = syn_store_query_events (ctx->store, last, NULL, error)))
+        return NULL;
+      if (newest->len > 0)
+        syn_json_set_string_or_null (json_node_get_object (answer), "head_hash",
+                                     ((SynEvent *) g_ptr_array_index (newest, 0))->hash);
+    }
+  return g_steal_pointer (&answer);
 }
 
 /* {project_id, ID_NAME} -> {ID_NAME, history, total_events}: one entity's
@@ -582,13 +598,19 @@ op_state_hash (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
   g_autofree char *hash = NULL;
+  g_autofree char *head = NULL;
+  gint64 head_position = -1;
   JsonObject *answer;
 
-  if (project == NULL || !(hash = syn_state_hash_compute (ctx->store, project->id, error)))
+  if (project == NULL || !(hash = syn_state_hash_compute (ctx->store, project->id, error)) ||
+      !syn_store_get_chain_head (ctx->store, project->id, &head_position, &head, error))
     return NULL;
   answer = json_object_new ();
   json_object_set_string_member (answer, "project_id", project->id);
   json_object_set_string_member (answer, "state_hash", hash);
+  /* the hash chain's head: what the state came from, as of that event */
+  json_object_set_string_member (answer, "head_hash", head ? head : SYN_EVENT_GENESIS_HASH);
+  json_object_set_int_member (answer, "head_position", head_position);
   return syn_json_node_new_object (answer);
 }
 
@@ -613,6 +635,7 @@ _syn_local_ops_lookup (const char *op)
   static const SynOpEntry * const tables[] = {
     _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules,
     _syn_ops_sessions, _syn_ops_users, _syn_ops_members, _syn_ops_feed, _syn_ops_integrity, _syn_ops_lists,
+    _syn_ops_history,
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)

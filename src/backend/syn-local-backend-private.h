@@ -33,6 +33,7 @@ extern const SynOpEntry _syn_ops_members[];   /* syn-local-backend-members.c: me
 extern const SynOpEntry _syn_ops_feed[];      /* syn-local-backend-feed.c: events after a position */
 extern const SynOpEntry _syn_ops_integrity[]; /* syn-local-backend-integrity.c: verify and repair */
 extern const SynOpEntry _syn_ops_lists[];     /* syn-local-backend-lists.c: asset and cable lists, relations, exports */
+extern const SynOpEntry _syn_ops_history[];   /* syn-local-backend-history.c: state as of, diff, audit file */
 
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
 

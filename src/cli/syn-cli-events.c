@@ -462,6 +462,11 @@ _syn_cli_state_hash (int argc, char **argv)
   if (common.json)
     _syn_cli_print_json (answer);
   else
-    printf ("%s\n", syn_json_get_string (json_node_get_object (answer), "state_hash"));
+    {
+      JsonObject *o = json_node_get_object (answer);
+
+      /* the state hash first, as before, so scripts reading one word still work */
+      printf ("%s  head %s\n", syn_json_get_string (o, "state_hash"), syn_json_get_string (o, "head_hash"));
+    }
   return ret;
 }

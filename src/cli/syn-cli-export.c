@@ -7,7 +7,7 @@
 
 #include "syn-cli-private.h"
 
-#define USAGE "cables|assets|timeline"
+#define USAGE "cables|assets|timeline|audit"
 
 int
 _syn_cli_export (int argc, char **argv)
@@ -40,6 +40,10 @@ _syn_cli_export (int argc, char **argv)
   const char *kind, *content;
   JsonObject *o;
 
+  /* `export audit` has options of its own (its --from and --to are moments) */
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "audit") && (i == 1 || argv[i - 1][0] != '-' || strchr (argv[i - 1], '=') != NULL))
+      return _syn_cli_export_audit (argc, argv);
   if (!_syn_cli_parse (&argc, &argv, USAGE, "Write the cable schedule, the asset list (with chosen properties) "
                        "or the filtered timeline as CSV or JSON.\nThe timeline takes the filters of "
                        "`synapse timeline`; --discipline filters all three.", entries, &common, &error))

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "engine/syn-audit.h"
 #include "syn-cli-private.h"
 
 /* What one command does for one project, and says of it. */
@@ -48,6 +49,10 @@ print_verify (const char *label, JsonObject *answer)
 
       printf ("%s: %s (%s)\n", label, count, names->str);
     }
+  /* the head hash to write down: `verify --expect` checks a copy against it */
+  if (json_object_has_member (answer, "head_hash"))
+    printf ("  head %s (%" G_GINT64_FORMAT " events)\n", syn_json_get_string (answer, "head_hash"),
+            json_object_get_int_member (answer, "events"));
   print_findings (findings);
   return json_object_get_boolean_member_with_default (answer, "ok", FALSE);
 }
@@ -112,6 +117,23 @@ projects_to_cover (SynBackend *backend, const char *project, GError **error)
   return out;
 }
 
+/* `synapse verify --file FILE`: an audit file, checked without any database. */
+static int
+verify_file (const char *file, const char *expect, gboolean json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_audit_verify_file (file, expect, &error);
+
+  if (answer == NULL)
+    return _syn_cli_fail (error);
+  if (json)
+    {
+      _syn_cli_print_json (answer);
+      return json_object_get_boolean_member (json_node_get_object (answer), "ok") ? 0 : 1;
+    }
+  return print_verify (file, json_node_get_object (answer)) ? 0 : 1;
+}
+
 static int
 run_job (int argc, char **argv, Job *job, const char *summary)
 {
@@ -121,16 +143,25 @@ run_job (int argc, char **argv, Job *job, const char *summary)
   g_autoptr(SynBackend) backend = NULL;
   g_autoptr(GPtrArray) projects = NULL;
   g_autoptr(JsonArray) answers = json_array_new ();
+  g_autofree char *expect = NULL;
+  g_autofree char *file = NULL;
   gboolean dry_run = FALSE;
   gboolean all_ok = TRUE;
   GOptionEntry entries[] = {
     { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name (default: every project)", "P" },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Say what it would delete, write nothing", NULL },
+    { NULL },
+    { NULL },
     { NULL }
   };
 
   if (job->print == print_verify)
-    entries[1] = (GOptionEntry) { NULL };
+    {
+      entries[1] = (GOptionEntry) { "expect", 0, 0, G_OPTION_ARG_STRING, &expect,
+                                    "A head hash written down earlier: it must be in the project's chain", "HASH" };
+      entries[2] = (GOptionEntry) { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
+                                    "Check an audit file (synapse export audit) instead of a database", "FILE" };
+    }
   if (!_syn_cli_parse (&argc, &argv, "", summary, entries, &common, &error))
     return _syn_cli_fail (error);
   if (argc > 1)
@@ -140,6 +171,14 @@ run_job (int argc, char **argv, Job *job, const char *summary)
 
       return _syn_cli_usage_error (usage);
     }
+  if (file != NULL)
+    {
+      if (project != NULL)
+        return _syn_cli_usage_error ("verify: --file checks the file alone, without --project");
+      return verify_file (file, expect, common.json);
+    }
+  if (expect != NULL && project == NULL)
+    return _syn_cli_usage_error ("verify: --expect needs --project (a head hash is one project's)");
   if (!(backend = _syn_cli_backend (&common, &error)) ||
       !(projects = projects_to_cover (backend, project, &error)))
     return _syn_cli_fail (error);
@@ -152,6 +191,8 @@ run_job (int argc, char **argv, Job *job, const char *summary)
       json_object_set_string_member (params, "project_id", g_ptr_array_index (projects, i));
       if (dry_run)
         json_object_set_boolean_member (params, "dry_run", TRUE);
+      if (expect != NULL)
+        json_object_set_string_member (params, "expect", expect);
       if (!(answer = _syn_cli_call (backend, job->op, params, &error)))
         return _syn_cli_fail (error);
       json_array_add_element (answers, answer);
@@ -191,8 +232,13 @@ _syn_cli_verify (int argc, char **argv)
 
   return run_job (argc, argv, &job,
                   "Check a project's database (every project without --project): no edge or cable refers to\n"
-                  "an asset that does not exist. Each finding names the entity, the batch that last wrote\n"
-                  "it and why. Writes nothing. Exit status 0 when all holds, 1 with findings.");
+                  "an asset that does not exist; each event's hash chains it to the one before (nothing\n"
+                  "changed, removed or moved since it was written); every batch's events are numbered\n"
+                  "without gaps in position order; the replay of the events equals the tables; each\n"
+                  "snapshot agrees with its events. With --expect, the head hash someone wrote down must\n"
+                  "be in the chain. With --file, an audit file is checked without any database. Each\n"
+                  "finding names the first event, batch or entity at fault. Writes nothing. Exit status\n"
+                  "0 when all holds, 1 with findings.");
 }
 
 int

@@ -104,6 +104,9 @@ int _syn_cli_demo       (int argc, char **argv);  /* syn-cli-demo.c */
 int _syn_cli_explain    (int argc, char **argv);  /* syn-cli-explain.c */
 int _syn_cli_status     (int argc, char **argv);  /* syn-cli-status.c */
 int _syn_cli_export     (int argc, char **argv);  /* syn-cli-export.c */
+int _syn_cli_state      (int argc, char **argv);  /* syn-cli-history.c */
+int _syn_cli_diff       (int argc, char **argv);
+int _syn_cli_export_audit (int argc, char **argv);
 int _syn_cli_serve      (int argc, char **argv);  /* syn-cli-server.c */
 int _syn_cli_user       (int argc, char **argv);
 int _syn_cli_member     (int argc, char **argv);

@@ -25,6 +25,7 @@ static const SynField fields[] = {
   { "timestamp", SYN_FIELD_TIME, G_STRUCT_OFFSET (SynEvent, timestamp) },
   { "is_rolled_back", SYN_FIELD_BOOLEAN, G_STRUCT_OFFSET (SynEvent, is_rolled_back) },
   { "position", SYN_FIELD_INT, G_STRUCT_OFFSET (SynEvent, position) },
+  { "hash", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynEvent, hash) },
   { NULL }
 };
 
@@ -86,4 +87,90 @@ syn_event_from_json (JsonObject *object, GError **error)
   if (!syn_fields_from_json (self, fields, object, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/* A UUID column: PostgreSQL gives it back in lowercase whatever was written. */
+static void
+append_id (GString *out, const char *key, const char *id)
+{
+  g_string_append (out, key);
+  if (id == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = id; *p; p++)
+    {
+      if (*p == '"' || *p == '\\' || (guchar) *p < 0x20)
+        {
+          /* not a UUID: as any other string */
+          g_string_truncate (out, out->len - (p - id) - 1);
+          syn_json_canonical_append_string (out, id);
+          return;
+        }
+      g_string_append_c (out, g_ascii_tolower (*p));
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_node_or_empty (GString *out, JsonNode *node)
+{
+  /* the stores write an unset payload or metadata as {} */
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    g_string_append (out, "{}");
+  else
+    syn_json_canonical_append (out, node);
+}
+
+/* Canonical JSON (keys sorted bytewise, no whitespace; syn_json_canonical_append()
+ * for values) of every column the event's meaning depends on. */
+void
+syn_event_canonical_append (SynEvent *self, GString *out)
+{
+  g_return_if_fail (SYN_IS_EVENT (self));
+  g_return_if_fail (out != NULL);
+
+  g_string_append (out, "{\"aggregate_id\":");
+  syn_json_canonical_append_string (out, self->aggregate_id);
+  g_string_append (out, ",\"aggregate_type\":");
+  syn_json_canonical_append_string (out, self->aggregate_type);
+  append_id (out, ",\"causation_id\":", self->causation_id);
+  append_id (out, ",\"correlation_id\":", self->correlation_id);
+  g_string_append (out, ",\"discipline\":");
+  syn_json_canonical_append_string (out, self->discipline);
+  g_string_append (out, ",\"event_type\":");
+  syn_json_canonical_append_string (out, self->event_type);
+  append_id (out, ",\"id\":", self->id);
+  g_string_append (out, ",\"metadata\":");
+  append_node_or_empty (out, self->metadata);
+  g_string_append (out, ",\"payload\":");
+  append_node_or_empty (out, self->payload);
+  g_string_append (out, ",\"project_id\":");
+  syn_json_canonical_append_string (out, self->project_id);
+  g_string_append (out, ",\"rule_id\":");
+  syn_json_canonical_append_string (out, self->rule_id);
+  g_string_append_printf (out, ",\"sequence_num\":%" G_GINT64_FORMAT ",\"timestamp\":%" G_GINT64_FORMAT,
+                          self->sequence_num, self->timestamp);
+  g_string_append (out, ",\"user_id\":");
+  syn_json_canonical_append_string (out, self->user_id);
+  g_string_append_c (out, '}');
+}
+
+char *
+syn_event_compute_hash (SynEvent *self, const char *previous)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GString) buf = NULL;
+
+  g_return_val_if_fail (SYN_IS_EVENT (self), NULL);
+  g_return_val_if_fail (previous != NULL, NULL);
+
+  buf = g_string_sized_new (512);
+  g_string_append (buf, previous);
+  g_string_append_c (buf, '\n');
+  syn_event_canonical_append (self, buf);
+  g_checksum_update (sum, (const guchar *) buf->str, buf->len);
+  return g_strdup (g_checksum_get_string (sum));
 }

@@ -33,12 +33,25 @@ struct _SynEvent
   gint64 timestamp;
   gboolean is_rolled_back;
   gint64 position;
+  char *hash;          /* the chain hash (hex SHA-256), set by the store on append */
 };
+
+/* The hash before a project's first event. */
+#define SYN_EVENT_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 SynEvent *syn_event_new       (void);
 SynEvent *syn_event_copy      (SynEvent   *self);
 JsonNode  *syn_event_to_json   (SynEvent   *self);
 SynEvent *syn_event_from_json (JsonObject *object,
                                 GError    **error);
+/* The event's chain hash after @previous (the project's previous event's,
+ * or SYN_EVENT_GENESIS_HASH): lowercase hex SHA-256 of @previous, a newline
+ * and the event's canonical content (docs/design-notes.md, "Hash chain").
+ * Neither position nor is_rolled_back is covered. */
+char      *syn_event_compute_hash (SynEvent  *self,
+                                   const char *previous);
+/* The canonical content syn_event_compute_hash() covers, appended to @out. */
+void       syn_event_canonical_append (SynEvent *self,
+                                       GString  *out);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "syn-json.h"
@@ -564,10 +565,16 @@ syn_json_object_to_string (JsonObject *object)
   return syn_json_to_string_fast (node);
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
+typedef struct
 {
-  return strcmp (*(const char **) a, *(const char **) b);
+  const char *name;
+  JsonNode   *value;
+} Member;
+
+static int
+compare_members (const void *a, const void *b)
+{
+  return strcmp (((const Member *) a)->name, ((const Member *) b)->name);
 }
 
 static void
@@ -576,6 +583,15 @@ append_string_literal (GString *out, const char *s)
   g_string_append_c (out, '"');
   for (const guchar *p = (const guchar *) s; *p; p++)
     {
+      const guchar *run = p;
+
+      /* a run of characters that need no escape, at once */
+      while (*p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+      if (p > run)
+        g_string_append_len (out, (const char *) run, p - run);
+      if (*p == '\0')
+        break;
       switch (*p)
         {
         case '"': g_string_append (out, "\\\""); break;
@@ -595,6 +611,15 @@ append_string_literal (GString *out, const char *s)
   g_string_append_c (out, '"');
 }
 
+void
+syn_json_canonical_append_string (GString *out, const char *s)
+{
+  if (s == NULL)
+    g_string_append (out, "null");
+  else
+    append_string_literal (out, s);
+}
+
 /* Canonical form: keys sorted bytewise, no whitespace, integers as integers and
  * doubles with 17 significant digits, so equal states always hash equally. */
 void
@@ -610,24 +635,30 @@ syn_json_canonical_append (GString *out, JsonNode *node)
     {
     case JSON_NODE_OBJECT:
       {
+        /* members and their values in one pass, sorted on the stack when
+         * few: every event's hash goes through here (issue 15) */
         JsonObject *object = json_node_get_object (node);
-        g_autoptr(GList) members = json_object_get_members (object);
-        g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-        gboolean first = TRUE;
+        guint n = json_object_get_size (object);
+        Member stack[32];
+        g_autofree Member *heap = n > G_N_ELEMENTS (stack) ? g_new (Member, n) : NULL;
+        Member *members = heap ? heap : stack;
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *value;
+        guint i = 0;
 
-        for (GList *l = members; l; l = l->next)
-          g_ptr_array_add (keys, l->data);
-        g_ptr_array_sort (keys, compare_strings);
+        json_object_iter_init (&iter, object);
+        while (i < n && json_object_iter_next (&iter, &name, &value))
+          members[i++] = (Member) { name, value };
+        qsort (members, i, sizeof (Member), compare_members);
         g_string_append_c (out, '{');
-        for (guint i = 0; i < keys->len; i++)
+        for (guint j = 0; j < i; j++)
           {
-            const char *key = g_ptr_array_index (keys, i);
-            if (!first)
+            if (j > 0)
               g_string_append_c (out, ',');
-            first = FALSE;
-            append_string_literal (out, key);
+            append_string_literal (out, members[j].name);
             g_string_append_c (out, ':');
-            syn_json_canonical_append (out, json_object_get_member (object, key));
+            syn_json_canonical_append (out, members[j].value);
           }
         g_string_append_c (out, '}');
         break;

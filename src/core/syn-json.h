@@ -40,6 +40,9 @@ void        syn_json_compact_append         (GString      *out,
                                              JsonNode     *node);
 void        syn_json_canonical_append       (GString      *out,
                                              JsonNode     *node);
+/* A string literal as syn_json_canonical_append() writes one; NULL: null. */
+void        syn_json_canonical_append_string (GString     *out,
+                                             const char   *s);
 gboolean    syn_json_node_equal             (JsonNode     *a,
                                              JsonNode     *b);
 

@@ -676,6 +676,10 @@ restore_batch (Rollback *rb, BatchInfo *info, GError **error)
                                             rb->now, error))
     return FALSE;
   rb->events_marked += marked;
+  /* rollback flags are outside the events' hashes: the hash chain proves
+   * them through this event, which names the batch (its aggregate) and how
+   * many of its events it flagged */
+  json_object_set_int_member (payload, "events_rolled_back", (gint64) marked);
 
   event = syn_batch_emit (rb->batch, SYN_EVENT_BATCH_ROLLED_BACK, SYN_AGGREGATE_BATCH, info->correlation_id,
                           syn_json_node_new_object (g_steal_pointer (&payload)), NULL, NULL, NULL, error);

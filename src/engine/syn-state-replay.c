@@ -188,6 +188,19 @@ apply_entity (SynStateReplay *self, SynEvent *event, EntityKind kind, char chang
   exists = g_hash_table_contains (self->state[kind], id);
   if (change == 'c' && exists)
     return fail (error, event, "created, but it exists already");
+  /* `synapse repair` deletes rows an old database held without events
+   * (metadata reason "missing_asset"): their deletion is the one event they have */
+  if (change == 'd' && !exists && event->metadata != NULL && JSON_NODE_HOLDS_OBJECT (event->metadata) &&
+      g_strcmp0 (syn_json_get_string (json_node_get_object (event->metadata), "reason"), "missing_asset") == 0)
+    {
+      BatchImages *images = batch_images (self, event->correlation_id);
+
+      /* what the batch found, as its snapshot keeps it: the row the event carries */
+      if (!g_hash_table_contains (images->before[kind], id) &&
+          (entity = entity_from_json (kind, event->payload, NULL)))
+        g_hash_table_insert (images->before[kind], g_strdup (id), entity);
+      return TRUE;
+    }
   if (change != 'c' && !exists)
     return fail (error, event, "changed, but it does not exist");
 
@@ -270,6 +283,37 @@ apply_rollback (SynStateReplay *self, SynEvent *event, GError **error)
   return TRUE;
 }
 
+JsonObject *
+syn_state_replay_get_before (SynStateReplay *self, const char *correlation_id)
+{
+  BatchImages *images;
+  JsonObject *out;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (correlation_id != NULL, NULL);
+
+  if (!(images = g_hash_table_lookup (self->batches, correlation_id)))
+    return NULL;
+  out = json_object_new ();
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      JsonObject *kind = json_object_new ();
+      GHashTableIter iter;
+      gpointer id, before;
+
+      g_hash_table_iter_init (&iter, images->before[k]);
+      while (g_hash_table_iter_next (&iter, &id, &before))
+        {
+          if (before != NULL)
+            json_object_set_member (kind, id, entity_to_json (k, before));
+          else
+            json_object_set_null_member (kind, id);
+        }
+      json_object_set_object_member (out, kind_names[k], kind);
+    }
+  return out;
+}
+
 gboolean
 syn_state_replay_apply (SynStateReplay *self, SynEvent *event, GError **error)
 {
@@ -298,13 +342,20 @@ syn_state_replay_apply (SynStateReplay *self, SynEvent *event, GError **error)
 gboolean
 syn_state_replay_catch_up (SynStateReplay *self, SynStore *store, GError **error)
 {
+  return syn_state_replay_fold_to (self, store, G_MAXINT64, NULL, NULL, error);
+}
+
+gboolean
+syn_state_replay_fold_to (SynStateReplay *self, SynStore *store, gint64 position, SynReplayVisit visit,
+                          gpointer user_data, GError **error)
+{
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
 
-  for (;;)
+  while (self->position < position)
     {
       g_autoptr(GPtrArray) events = syn_store_list_events_after (store, self->project_id, self->position,
-                                                                 1000, error);
+                                                                 5000, error);
 
       if (events == NULL)
         return FALSE;
@@ -314,6 +365,11 @@ syn_state_replay_catch_up (SynStateReplay *self, SynStore *store, GError **error
         {
           SynEvent *event = g_ptr_array_index (events, i);
           g_autoptr(GError) local_error = NULL;
+
+          if (event->position > position)
+            return TRUE;
+          if (visit != NULL)
+            visit (self, event, user_data);
 
           if (event->position <= self->position)
             {
@@ -330,6 +386,7 @@ syn_state_replay_catch_up (SynStateReplay *self, SynStore *store, GError **error
             }
         }
     }
+  return TRUE;
 }
 
 gint64

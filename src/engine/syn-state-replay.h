@@ -24,6 +24,18 @@ gboolean        syn_state_replay_apply        (SynStateReplay  *self,
 gboolean        syn_state_replay_catch_up     (SynStateReplay  *self,
                                                SynStore        *store,
                                                GError         **error);
+/* Called with each event before it is folded. */
+typedef void (*SynReplayVisit) (SynStateReplay *self,
+                                SynEvent       *event,
+                                gpointer        user_data);
+/* As catch_up, but only the events up to @position (included); @visit,
+ * when given, sees each one first. */
+gboolean        syn_state_replay_fold_to      (SynStateReplay  *self,
+                                               SynStore        *store,
+                                               gint64           position,
+                                               SynReplayVisit   visit,
+                                               gpointer         user_data,
+                                               GError         **error);
 gint64          syn_state_replay_get_position (SynStateReplay  *self);
 guint64         syn_state_replay_get_n_events (SynStateReplay  *self);
 guint64         syn_state_replay_get_n_anomalies (SynStateReplay *self);
@@ -38,6 +50,13 @@ GPtrArray      *syn_state_replay_list_ids     (SynStateReplay  *self,
 JsonNode       *syn_state_replay_get_entity   (SynStateReplay  *self,
                                                const char      *aggregate_type,
                                                const char      *id);
+
+/* What the batch @correlation_id found of the entities it changed, as the
+ * replay saw it before the batch's first change of each: a new object of
+ * "assets", "cables", "edges", each {id: entity JSON, or null when it did
+ * not exist}; NULL when the batch changed no entity. */
+JsonObject     *syn_state_replay_get_before   (SynStateReplay  *self,
+                                               const char      *correlation_id);
 
 /* Every end of an edge or a cable of the replayed state that is no asset
  * of it ("EDGE id refers to missing asset id", sorted): a healthy project

@@ -13,5 +13,13 @@ G_BEGIN_DECLS
 JsonNode *syn_verifier_verify (SynStore    *store,
                                const char  *project_id,
                                GError     **error);
+/* The same, and the "expect" check when @expect (a head hash someone wrote
+ * down) is given: it must be in the project's chain, whole up to it. The
+ * answer also carries events, head_position, head_hash (the newest event's
+ * stored hash) and, with @expect, expected and expected_position. */
+JsonNode *syn_verifier_verify_full (SynStore    *store,
+                                    const char  *project_id,
+                                    const char  *expect,
+                                    GError     **error);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ struct _SynServer
   SoupServer      *soup;
   SynWsHub        *hub;
   char            *database;
+  JsonNode        *integrity;      /* the hash chain check on start (issue 15), for /health */
   char            *url;
   guint            port;
 

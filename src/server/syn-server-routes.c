@@ -20,6 +20,24 @@ handle_health (SynRequest *req)
   json_object_set_string_member (o, "status", "ok");
   json_object_set_string_member (o, "version", PACKAGE_VERSION);
   json_object_set_string_member (o, "database", _syn_server_get_database (req->server));
+  /* anyone may ask /health: the outcome and counts, never which project
+   * (an admin's `GET .../verify` names the event) */
+  if (req->server->integrity != NULL)
+    {
+      JsonObject *found = json_node_get_object (req->server->integrity);
+      JsonArray *projects = json_object_get_array_member (found, "projects");
+      JsonObject *summary = json_object_new ();
+      gint64 broken = 0;
+
+      for (guint i = 0; i < json_array_get_length (projects); i++)
+        broken += !json_object_get_boolean_member (json_array_get_object_element (projects, i), "ok");
+      json_object_set_string_member (summary, "check", "hash chain, on start");
+      json_object_set_boolean_member (summary, "ok", json_object_get_boolean_member (found, "ok"));
+      json_object_set_string_member (summary, "checked_at", syn_json_get_string (found, "checked_at"));
+      json_object_set_int_member (summary, "projects_checked", json_object_get_int_member (found, "projects_checked"));
+      json_object_set_int_member (summary, "projects_broken", broken);
+      json_object_set_object_member (o, "integrity", summary);
+    }
   node = syn_json_node_new_object (g_steal_pointer (&o));
   _syn_server_reply_json (req, SOUP_STATUS_OK, node);
 }

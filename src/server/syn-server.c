@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/syn-core.h"
+#include "engine/syn-history-checks.h"
 #include "syn-server-private.h"
 
 #define LOGIN_FREE_PER_USER  5
@@ -210,6 +211,15 @@ syn_server_constructed (GObject *object)
   if (store != NULL)
     {
       self->database = g_strdup (syn_store_get_backend_name (store));
+      /* the log is evidence: check each project's chain from where the last
+       * start found it whole, and say on /health what was found */
+      if (!(self->integrity = syn_history_check_on_start (store, &error)))
+        {
+          g_warning ("Cannot check the event log's hash chain: %s", error->message);
+          g_clear_error (&error);
+        }
+      else if (!json_object_get_boolean_member (json_node_get_object (self->integrity), "ok"))
+        g_warning ("The event log's hash chain is broken: run synapse verify (details on /api/v1/health)");
       syn_local_backend_release_store (self->backend, store);
     }
   else
@@ -258,6 +268,7 @@ syn_server_finalize (GObject *object)
   g_clear_pointer (&self->user_throttle, syn_login_throttle_free);
   g_clear_pointer (&self->host_throttle, syn_login_throttle_free);
   g_free (self->database);
+  g_clear_pointer (&self->integrity, json_node_unref);
   g_free (self->url);
 
   G_OBJECT_CLASS (syn_server_parent_class)->finalize (object);

@@ -112,7 +112,9 @@ copy_event (GString *out, GString *scratch, SynEvent *e, gint64 position)
   g_string_append_c (out, '\t');
   _syn_pg_format_time (e->timestamp, time);
   g_string_append (out, time);
-  g_string_append (out, e->is_rolled_back ? "\tt\n" : "\tf\n");
+  g_string_append (out, e->is_rolled_back ? "\tt\t" : "\tf\t");
+  copy_field (out, e->hash);
+  g_string_append_c (out, '\n');
 }
 
 static gboolean
@@ -141,6 +143,107 @@ finish_copy (SynPgStore *self, gboolean ok, GError **error)
   if (ok && PQstatus (self->conn) != CONNECTION_OK)
     ok = _syn_pg_fail (self, NULL, error);
   return ok;
+}
+
+/* Under the project's lock: the hash of its newest event, or the genesis hash. */
+static char *
+chain_head (SynPgStore *self, const char *project_id, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  _syn_pg_add_text (&p, project_id);
+  if (!(res = _syn_pg_exec (self, "SELECT event_hash FROM workflow_events WHERE project_id = $1 "
+                                  "ORDER BY position DESC LIMIT 1", &p, FALSE, error)))
+    return NULL;
+  if (PQntuples (res) == 0 || PQgetisnull (res, 0, 0))
+    return g_strdup (SYN_EVENT_GENESIS_HASH);
+  return g_strdup (PQgetvalue (res, 0, 0));
+}
+
+/* Sets each event's chain hash: one look-up of the head per project of the
+ * call, then each event's hash is the next one's previous. */
+static gboolean
+chain_events (SynPgStore *self, GPtrArray *events, GError **error)
+{
+  g_autoptr(GHashTable) heads = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) previous = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+      const char *prev = g_hash_table_lookup (previous, e->project_id);
+
+      if (e->id == NULL)
+        e->id = syn_uuid_new ();
+      if (e->timestamp == 0)
+        e->timestamp = syn_time_now_usec ();
+      if (prev == NULL)
+        {
+          char *head = chain_head (self, e->project_id, error);
+
+          if (head == NULL)
+            return FALSE;
+          g_hash_table_insert (heads, e->project_id, head);
+          prev = head;
+        }
+      g_free (e->hash);
+      e->hash = syn_event_compute_hash (e, prev);
+      g_hash_table_insert (previous, e->project_id, e->hash);
+    }
+  return TRUE;
+}
+
+/* Migration 0006: the hashes of the events written before it, computed once
+ * in position order per project, a page at a time; inside its transaction. */
+gboolean
+_syn_pg_fill_chain (SynPgStore *self, GError **error)
+{
+  g_autoptr(PGresult) projects = NULL;
+
+  if (!(projects = _syn_pg_exec (self, "SELECT DISTINCT project_id FROM workflow_events WHERE event_hash IS NULL",
+                                 NULL, FALSE, error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (projects); i++)
+    {
+      g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
+      gint64 after = 0;
+
+      for (;;)
+        {
+          g_auto(SynPgParams) p = { 0 };
+          g_autoptr(GPtrArray) page = NULL;
+
+          _syn_pg_add_text (&p, PQgetvalue (projects, i, 0));
+          _syn_pg_add_int (&p, after);
+          if (!(page = _syn_pg_query_rows (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = $1 "
+                                                 "AND position > $2 ORDER BY position LIMIT 1000",
+                                           &p, read_event, error)))
+            return FALSE;
+          if (page->len == 0)
+            break;
+          for (guint j = 0; j < page->len; j++)
+            {
+              SynEvent *e = g_ptr_array_index (page, j);
+
+              after = e->position;
+              if (e->hash == NULL)
+                {
+                  g_auto(SynPgParams) u = { 0 };
+
+                  e->hash = syn_event_compute_hash (e, previous);
+                  _syn_pg_add_text (&u, e->hash);
+                  _syn_pg_add_int (&u, e->position);
+                  if (!_syn_pg_exec_ok (self, "UPDATE workflow_events SET event_hash = $1 "
+                                              "WHERE position = $2 AND event_hash IS NULL", &u, error))
+                    return FALSE;
+                }
+              g_free (previous);
+              previous = g_strdup (e->hash);
+            }
+        }
+    }
+  return TRUE;
 }
 
 /* No round trip per event: positions are reserved with one statement, then
@@ -172,6 +275,9 @@ append_events_in_txn (SynPgStore *self, GPtrArray *events, GError **error)
       locked = e->project_id;
     }
 
+  if (!chain_events (self, events, error))
+    return FALSE;
+
   _syn_pg_add_int (&p, events->len);
   reserved = _syn_pg_exec (self, "SELECT nextval('workflow_events_position_seq') "
                                  "FROM generate_series(1, $1::int)", &p, TRUE, error);
@@ -181,7 +287,8 @@ append_events_in_txn (SynPgStore *self, GPtrArray *events, GError **error)
 
   copy = PQexec (self->conn, "COPY workflow_events (position, id, event_type, aggregate_type, aggregate_id, "
                              "project_id, rule_id, discipline, payload, metadata, correlation_id, "
-                             "causation_id, sequence_num, user_id, \"timestamp\", is_rolled_back) FROM STDIN");
+                             "causation_id, sequence_num, user_id, \"timestamp\", is_rolled_back, event_hash) "
+                             "FROM STDIN");
   if (PQresultStatus (copy) != PGRES_COPY_IN)
     return _syn_pg_fail (self, copy, error);
 

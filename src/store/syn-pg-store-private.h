@@ -131,7 +131,10 @@ void        _syn_pg_add_row         (SynPgParams *p, const SynRowShape *shape, g
 #define SYN_PG_USER_COLS    "id, username, display_name, role, password_hash, " SYN_PG_USEC ("created_at")
 #define SYN_PG_EVENT_COLS   "position, id, event_type, aggregate_type, aggregate_id, project_id, rule_id, " \
                             "discipline, payload, metadata, correlation_id, causation_id, sequence_num, " \
-                            "user_id, " SYN_PG_USEC ("\"timestamp\"") ", is_rolled_back"
+                            "user_id, " SYN_PG_USEC ("\"timestamp\"") ", is_rolled_back, event_hash"
+
+/* Migration 0006: computes the hash of every event that has none, in chain order. */
+gboolean _syn_pg_fill_chain (SynPgStore *self, GError **error);
 
 /* Rows of SYN_PG_PROJECT_COLS and SYN_PG_USER_COLS. */
 gpointer _syn_pg_read_project (PGresult *res, int row);
@@ -142,5 +145,6 @@ void _syn_pg_store_entities_iface_init (SynStoreInterface *iface);
 void _syn_pg_store_events_iface_init   (SynStoreInterface *iface);
 void _syn_pg_store_auth_iface_init     (SynStoreInterface *iface);
 void _syn_pg_store_history_iface_init  (SynStoreInterface *iface);
+void _syn_pg_store_chain_iface_init    (SynStoreInterface *iface);
 
 G_END_DECLS

@@ -554,6 +554,9 @@ migrate (SynPgStore *self, GError **error)
       if (!_syn_pg_exec_ok (self, "INSERT INTO schema_version (version, applied_at) VALUES ($1, now())",
                             &p, error))
         goto fail;
+      /* the hash chain of the events written before it, once */
+      if (version == 6 && !_syn_pg_fill_chain (self, error))
+        goto fail;
       self->schema_version = MAX (self->schema_version, version);
     }
 
@@ -995,4 +998,5 @@ store_iface_init (SynStoreInterface *iface)
   _syn_pg_store_events_iface_init (iface);
   _syn_pg_store_auth_iface_init (iface);
   _syn_pg_store_history_iface_init (iface);
+  _syn_pg_store_chain_iface_init (iface);
 }

@@ -15,17 +15,104 @@ read_event (sqlite3_stmt *stmt)
   return _syn_sqlite_read_row (stmt, &_syn_event_row);
 }
 
+/* The hash of the project's newest event (the chain's head), or the
+ * genesis hash; inside the write transaction, so no append comes between. */
+gboolean
+_syn_sqlite_chain_head (SynSqliteStore *self, const char *project_id, char **head, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT event_hash FROM workflow_events WHERE project_id = ?1 "
+                                       "ORDER BY position DESC LIMIT 1", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    *head = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    *head = g_strdup (SYN_EVENT_GENESIS_HASH);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _syn_sqlite_fail (self, rc, error);
+  return TRUE;
+}
+
+/* Migration 0006: the hashes of the events written before it, computed once
+ * in position order per project, a page at a time; inside its transaction. */
+gboolean
+_syn_sqlite_fill_chain (SynSqliteStore *self, GError **error)
+{
+  g_autoptr(GPtrArray) projects = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT DISTINCT project_id FROM workflow_events WHERE event_hash IS NULL",
+                                 error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (projects, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _syn_sqlite_fail (self, rc, error);
+
+  for (guint i = 0; i < projects->len; i++)
+    {
+      g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
+      gint64 after = 0;
+
+      for (;;)
+        {
+          g_autoptr(GPtrArray) page = NULL;
+
+          if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = ?1 "
+                                               "AND position > ?2 ORDER BY position LIMIT 1000", error)))
+            return FALSE;
+          _syn_sqlite_bind_text (stmt, 1, g_ptr_array_index (projects, i));
+          sqlite3_bind_int64 (stmt, 2, after);
+          if (!(page = _syn_sqlite_collect_rows (self, stmt, read_event, error)))
+            return FALSE;
+          if (page->len == 0)
+            break;
+          for (guint j = 0; j < page->len; j++)
+            {
+              SynEvent *e = g_ptr_array_index (page, j);
+
+              after = e->position;
+              if (e->hash == NULL)
+                {
+                  e->hash = syn_event_compute_hash (e, previous);
+                  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE workflow_events SET event_hash = ?1 "
+                                                       "WHERE position = ?2 AND event_hash IS NULL", error)))
+                    return FALSE;
+                  _syn_sqlite_bind_text (stmt, 1, e->hash);
+                  sqlite3_bind_int64 (stmt, 2, e->position);
+                  if (!_syn_sqlite_step_done (self, stmt, error))
+                    return FALSE;
+                }
+              g_free (previous);
+              previous = g_strdup (e->hash);
+            }
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
 {
   GPtrArray *events = data;
   sqlite3_stmt *stmt;
+  g_autofree char *head = NULL;
+  const char *previous = NULL;       /* the hash the next event of head_project follows */
+  const char *head_project = NULL;
 
   if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO workflow_events (id, event_type, aggregate_type, "
                                        "aggregate_id, project_id, rule_id, discipline, payload, metadata, "
                                        "correlation_id, causation_id, sequence_num, user_id, timestamp, "
-                                       "is_rolled_back) VALUES "
-                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", error)))
+                                       "is_rolled_back, event_hash) VALUES "
+                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                 error)))
     return FALSE;
 
   for (guint i = 0; i < events->len; i++)
@@ -37,6 +124,19 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
         e->id = syn_uuid_new ();
       if (e->timestamp == 0)
         e->timestamp = syn_time_now_usec ();
+      /* the chain: one look-up per project of the call, then each event's
+       * hash is the next one's previous */
+      if (head_project == NULL || g_strcmp0 (head_project, e->project_id) != 0)
+        {
+          g_clear_pointer (&head, g_free);
+          if (!_syn_sqlite_chain_head (self, e->project_id, &head, error))
+            return FALSE;
+          head_project = e->project_id;
+          previous = head;
+        }
+      g_free (e->hash);
+      e->hash = syn_event_compute_hash (e, previous);
+      previous = e->hash;
       /* the event outlives the step: no copies of its strings */
       _syn_sqlite_bind_static (stmt, 1, e->id);
       _syn_sqlite_bind_static (stmt, 2, e->event_type);
@@ -53,6 +153,7 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
       _syn_sqlite_bind_static (stmt, 13, e->user_id);
       sqlite3_bind_int64 (stmt, 14, e->timestamp);
       sqlite3_bind_int (stmt, 15, e->is_rolled_back ? 1 : 0);
+      _syn_sqlite_bind_static (stmt, 16, e->hash);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)

@@ -82,7 +82,14 @@ void        _syn_sqlite_bind_row         (sqlite3_stmt *stmt, const SynRowShape 
 #define SYN_SQLITE_USER_COLS    "id, username, display_name, role, password_hash, created_at"
 #define SYN_SQLITE_EVENT_COLS   "position, id, event_type, aggregate_type, aggregate_id, project_id, rule_id, " \
                                 "discipline, payload, metadata, correlation_id, causation_id, sequence_num, " \
-                                "user_id, timestamp, is_rolled_back"
+                                "user_id, timestamp, is_rolled_back, event_hash"
+
+/* Inside a write transaction: the hash of @project_id's newest event, or
+ * SYN_EVENT_GENESIS_HASH (syn-sqlite-store-events.c). */
+gboolean _syn_sqlite_chain_head (SynSqliteStore *self, const char *project_id, char **head, GError **error);
+
+/* Migration 0006: computes the hash of every event that has none, in chain order. */
+gboolean _syn_sqlite_fill_chain (SynSqliteStore *self, GError **error);
 
 /* Rows of SYN_SQLITE_PROJECT_COLS and SYN_SQLITE_USER_COLS. */
 gpointer _syn_sqlite_read_project (sqlite3_stmt *stmt);
@@ -93,5 +100,6 @@ void _syn_sqlite_store_entities_iface_init (SynStoreInterface *iface);
 void _syn_sqlite_store_events_iface_init   (SynStoreInterface *iface);
 void _syn_sqlite_store_auth_iface_init     (SynStoreInterface *iface);
 void _syn_sqlite_store_history_iface_init  (SynStoreInterface *iface);
+void _syn_sqlite_store_chain_iface_init    (SynStoreInterface *iface);
 
 G_END_DECLS

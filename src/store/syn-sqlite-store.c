@@ -321,6 +321,9 @@ migrate (SynSqliteStore *self, GError **error)
       sqlite3_bind_int64 (stmt, 2, syn_time_now_usec ());
       if (!_syn_sqlite_step_done (self, stmt, error))
         goto fail;
+      /* the hash chain of the events written before it, once */
+      if (version == 6 && !_syn_sqlite_fill_chain (self, error))
+        goto fail;
       self->schema_version = MAX (self->schema_version, version);
     }
 
@@ -704,4 +707,5 @@ store_iface_init (SynStoreInterface *iface)
   _syn_sqlite_store_events_iface_init (iface);
   _syn_sqlite_store_auth_iface_init (iface);
   _syn_sqlite_store_history_iface_init (iface);
+  _syn_sqlite_store_chain_iface_init (iface);
 }

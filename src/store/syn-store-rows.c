@@ -21,7 +21,8 @@ static const SynColumn event_columns[] = {
   EVENT (INT, position), EVENT (TEXT, id), EVENT (TEXT, event_type), EVENT (TEXT, aggregate_type),
   EVENT (TEXT, aggregate_id), EVENT (TEXT, project_id), EVENT (TEXT, rule_id), EVENT (TEXT, discipline),
   EVENT (JSON, payload), EVENT (JSON, metadata), EVENT (TEXT, correlation_id), EVENT (TEXT, causation_id),
-  EVENT (INT, sequence_num), EVENT (TEXT, user_id), EVENT (INT, timestamp), EVENT (BOOL, is_rolled_back)
+  EVENT (INT, sequence_num), EVENT (TEXT, user_id), EVENT (INT, timestamp), EVENT (BOOL, is_rolled_back),
+  EVENT (TEXT, hash)
 };
 
 static const SynColumn snapshot_columns[] = {

@@ -782,6 +782,33 @@ syn_store_list_unshown_password_users (SynStore *self, GError **error)
   return SYN_STORE_GET_IFACE (self)->list_unshown_password_users (self, error);
 }
 
+gboolean
+syn_store_get_chain_head (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && position != NULL && hash != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->get_chain_head (self, project_id, position, hash, error);
+}
+
+gboolean
+syn_store_get_chain_mark (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && position != NULL && hash != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->get_chain_mark (self, project_id, position, hash, error);
+}
+
+gboolean
+syn_store_set_chain_mark (SynStore *self, const char *project_id, gint64 position, const char *hash, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && hash != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->set_chain_mark (self, project_id, position, hash, error);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Shared by the implementations                                             */
 

@@ -129,6 +129,11 @@ struct _SynStoreInterface
   GPtrArray *(*find_tag_events) (SynStore *self, const char *project_id, const char *aggregate_type, const char *tag, GError **error);
   gboolean (*set_password_unshown) (SynStore *self, const char *user_id, gboolean unshown, GError **error);
   GPtrArray *(*list_unshown_password_users) (SynStore *self, GError **error);
+
+  /* The hash chain (schema 0006_hash_chain, issue 15). */
+  gboolean (*get_chain_head) (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error);
+  gboolean (*get_chain_mark) (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error);
+  gboolean (*set_chain_mark) (SynStore *self, const char *project_id, gint64 position, const char *hash, GError **error);
 };
 
 GQuark syn_store_error_quark (void);
@@ -301,5 +306,14 @@ GPtrArray *syn_store_get_cable_history (SynStore *self, const char *project_id, 
  * its entity (the payload of a creation or deletion, "after" of an update),
  * one per entity, newest first. */
 GPtrArray *syn_store_find_tag_events (SynStore *self, const char *project_id, const char *aggregate_type, const char *tag, GError **error);
+
+/* The hash chain (schema 0006_hash_chain, issue 15). */
+/* The position and hash of the project's newest event (the chain's head):
+ * *position -1 and *hash NULL when it has none. */
+gboolean syn_store_get_chain_head (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error);
+/* Where a check last found the project's chain whole (*position -1 and
+ * *hash NULL: never); set replaces it. */
+gboolean syn_store_get_chain_mark (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error);
+gboolean syn_store_set_chain_mark (SynStore *self, const char *project_id, gint64 position, const char *hash, GError **error);
 
 G_END_DECLS

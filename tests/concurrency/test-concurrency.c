@@ -970,7 +970,7 @@ check_project (Ctx *ctx, const char *project_id, gboolean complete)
   for (guint s = 0; s < ctx->n_urls; s++)
     {
       g_autofree char *path = g_strdup_printf ("/api/v1/projects/%s/verify", project_id);
-      g_autoptr(JsonNode) verified = call (ctx, s, "GET", path, ctx->viewer, NULL, NULL, 200);
+      g_autoptr(JsonNode) verified = call (ctx, s, "GET", path, ctx->admin, NULL, NULL, 200);
       JsonObject *v = json_node_get_object (verified);
 
       CHECK (ctx, json_object_get_boolean_member (v, "ok"), "server %u: verify finds %u problems, the first: %s", s,

@@ -84,7 +84,12 @@ static const Row rows[] = {
     PROJECT_WRITE (201) },
   { "GET", "api/v1/projects/{project_id}/state-hash", "/api/v1/projects/{A}/state-hash", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/status", "/api/v1/projects/{A}/status", NULL, PROJECT_READ },
-  { "GET", "api/v1/projects/{project_id}/verify", "/api/v1/projects/{A}/verify", NULL, PROJECT_READ },
+  /* verify reads and replays the whole log: admins (issue 15) */
+  { "GET", "api/v1/projects/{project_id}/verify", "/api/v1/projects/{A}/verify", NULL,
+    { 401, 401, 401, 403, 404, 403, 404, 200, 200 } },
+  { "GET", "api/v1/projects/{project_id}/state", "/api/v1/projects/{A}/state?as_of=now", NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/diff", "/api/v1/projects/{A}/diff?from=1", NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/audit", "/api/v1/projects/{A}/audit", NULL, PROJECT_READ },
   /* nothing dangles: nothing to repair, no batch */
   { "POST", "api/v1/projects/{project_id}/repair", "/api/v1/projects/{A}/repair", "{}", PROJECT_WRITE (200) },
   { "GET", "api/v1/projects/{project_id}/assets", "/api/v1/projects/{A}/assets", NULL, PROJECT_READ },

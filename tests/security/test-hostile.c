@@ -355,6 +355,11 @@ baseline_value (Fixture *f, const SynApiRoute *route, const char *name)
     return g_strdup (g_str_equal (name, "page") ? "1" : "0");
   if (g_str_equal (name, "limit"))
     return g_strdup ("10");
+  /* a moment (issue 15): the project now, or before its first event */
+  if (g_str_equal (name, "as_of"))
+    return g_strdup ("now");
+  if (g_str_equal (name, "from") && strstr (route->pattern, "/diff"))
+    return g_strdup ("0");
   return NULL;   /* an optional filter: not in the baseline */
 }
 
@@ -781,6 +786,8 @@ probe_query (Fixture *f, const Request *base)
             continue;
           /* 0 is a fine flag (false) and a fine position */
           if (g_str_equal (numbers[i], "0") && (g_str_equal (name, "strict") || g_str_equal (name, "after") ||
+                                                g_str_equal (name, "as_of") || g_str_equal (name, "from") ||
+                                                g_str_equal (name, "to") ||
                                                 g_str_equal (name, "include_rolled_back") ||
                                                 g_str_equal (name, "dry_run") || g_str_equal (name, "delete_missing")))
             continue;
