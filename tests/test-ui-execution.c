@@ -51,9 +51,9 @@ import_pumps (UiFixture *f, guint n, guint *without_hp)
   return bad;
 }
 
-/* How many labels shown under @widget say @needle (case-folded). */
+/* How many labels shown under @widget say @needle (case-folded unless @exact). */
 static guint
-count_labels_saying (GtkWidget *widget, const char *needle)
+count_labels_matching (GtkWidget *widget, const char *needle, gboolean exact)
 {
   guint n = 0;
 
@@ -61,6 +61,8 @@ count_labels_saying (GtkWidget *widget, const char *needle)
     return 0;
   if (GTK_IS_REVEALER (widget) && !gtk_revealer_get_reveal_child (GTK_REVEALER (widget)))
     return 0;
+  if (GTK_IS_LABEL (widget) && exact)
+    return strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL;
   if (GTK_IS_LABEL (widget))
     {
       g_autofree char *text = g_utf8_casefold (gtk_label_get_text (GTK_LABEL (widget)), -1);
@@ -76,8 +78,14 @@ count_labels_saying (GtkWidget *widget, const char *needle)
       return strstr (text, folded) != NULL;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    n += count_labels_saying (child, needle);
+    n += count_labels_matching (child, needle, exact);
   return n;
+}
+
+static guint
+count_labels_saying (GtkWidget *widget, const char *needle)
+{
+  return count_labels_matching (widget, needle, FALSE);
 }
 
 static void
@@ -142,6 +150,13 @@ test_every_error (UiFixture *f, gconstpointer data)
       listed += count;
     }
   g_assert_cmpuint (listed, ==, g_list_model_get_n_items (errors));
+
+  /* the log's verbs are words of the language */
+  ui_wait_frames (GTK_WIDGET (f->window), 2);
+  g_assert_cmpuint (count_labels_matching (ui_child (panel, SYN_TYPE_EXECUTION_PANEL, "log_view"),
+                                           french ? "Créé  " : "Created  ", TRUE), >, 0);
+  g_assert_cmpuint (count_labels_matching (ui_child (panel, SYN_TYPE_EXECUTION_PANEL, "log_view"), "CREATED", TRUE),
+                    ==, 0);
 
   /* the Errors counter opens the list; the rules are folded */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (ui_child (panel, SYN_TYPE_EXECUTION_PANEL, "run_stack")), ==, "log");

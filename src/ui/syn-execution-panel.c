@@ -616,6 +616,21 @@ is_warning (JsonObject *message)
   return g_strcmp0 (syn_json_get_string (message, "severity"), "warning") == 0;
 }
 
+/* An ACTION's verb, in words: the engine's are its vocabulary. */
+static const char *
+action_verb (const char *action)
+{
+  if (g_strcmp0 (action, "CREATED") == 0)
+    return C_("log verb", "Created");
+  if (g_strcmp0 (action, "UPDATED") == 0)
+    return C_("log verb", "Updated");
+  if (g_strcmp0 (action, "RETRACTED") == 0)
+    return C_("log verb", "Retracted");
+  if (g_strcmp0 (action, "LINKED") == 0)
+    return C_("log verb", "Linked");
+  return action ? action : C_("log verb", "Action");
+}
+
 static void
 log_line (SynJsonItem *item, GString *text, const char **icon, const char **css)
 {
@@ -653,7 +668,7 @@ log_line (SynJsonItem *item, GString *text, const char **icon, const char **css)
 
       *icon = g_strcmp0 (action, "CREATED") == 0 ? "list-add-symbolic"
               : g_strcmp0 (action, "LINKED") == 0 ? "insert-link-symbolic" : "document-edit-symbolic";
-      g_string_append_printf (text, "%s  %s", action ? action : "ACTION", syn_json_get_string (m, "asset_tag"));
+      g_string_append_printf (text, "%s  %s", action_verb (action), syn_json_get_string (m, "asset_tag"));
       if (created_tag != NULL)
         g_string_append_printf (text, " → %s (%s)", created_tag, created_type ? created_type : "");
       g_string_append_printf (text, "  · %s", syn_json_get_string (m, "rule_id"));
