@@ -425,14 +425,32 @@ clear (SynExplainPane *self)
   gtk_widget_set_visible (GTK_WIDGET (self->unmatched_expander), FALSE);
 }
 
+typedef struct
+{
+  SynExplainPane *self;
+  GCancellable   *cancellable;     /* cancelled: the answer is for an asset no longer shown */
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_object_unref (call->self);
+  g_object_unref (call->cancellable);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
+
 static void
 explained (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(SynExplainPane) self = user_data;
+  g_autoptr(Call) call = user_data;
+  SynExplainPane *self = call->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* a backend may answer a call it was asked to drop */
+  if (g_cancellable_is_cancelled (call->cancellable) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_busy (self, FALSE);
   if (answer == NULL)
@@ -456,6 +474,7 @@ syn_explain_pane_explain (SynExplainPane *self, const char *asset_id)
 {
   g_autoptr(JsonObject) params = json_object_new ();
   SynBackend *backend;
+  Call *call;
 
   g_return_if_fail (SYN_IS_EXPLAIN_PANE (self));
 
@@ -474,7 +493,10 @@ syn_explain_pane_explain (SynExplainPane *self, const char *asset_id)
   set_busy (self, TRUE);
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
   json_object_set_string_member (params, "asset_id", asset_id);
-  syn_backend_call_async (backend, SYN_OP_EXPLAIN, params, self->cancellable, explained, g_object_ref (self));
+  call = g_new0 (Call, 1);
+  call->self = g_object_ref (self);
+  call->cancellable = g_object_ref (self->cancellable);
+  syn_backend_call_async (backend, SYN_OP_EXPLAIN, params, self->cancellable, explained, call);
 }
 
 void
