@@ -11,6 +11,7 @@
 #include "syn-test-fixture.h"
 #include "syn-test-server.h"
 #include "syn-test-ui.h"
+#include "ui/syn-explain-pane.h"
 #include "ui/syn-history-row.h"
 #include "ui/syn-import-dialog.h"
 #include "ui/syn-json-item.h"
@@ -90,6 +91,119 @@ test_history (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_editable_get_text (ui_child (syn_window_get_timeline_view (f->window), SYN_TYPE_TIMELINE_VIEW,
                                                  "batch_entry")),
                    ==, syn_timeline_event_get_correlation_id (updated));
+}
+
+
+/* The button of @pane that links to the batch @correlation_id, or NULL. */
+static GtkWidget *
+find_batch_link (GtkWidget *widget, const char *correlation_id)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (g_object_get_data (G_OBJECT (widget), "correlation-id"), correlation_id) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_batch_link (child, correlation_id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static SynJsonItem *
+find_item (GListModel *model, const char *member, const char *value)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SynJsonItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (syn_json_item_get_string (item, member), value) == 0)
+        return g_steal_pointer (&item);
+    }
+  return NULL;
+}
+
+static void
+explain (SynAssetHistoryView *view, const char *tag)
+{
+  SynExplainPane *pane = syn_asset_history_view_get_explain_pane (view);
+
+  syn_asset_history_view_show_asset (view, NULL, tag);
+  WAIT_FOR (!syn_asset_history_view_get_busy (view));
+  syn_asset_history_view_show_page (view, "explain");
+  WAIT_FOR (!syn_explain_pane_get_busy (pane) && g_list_model_get_n_items (syn_explain_pane_get_verdicts (pane)) > 0);
+  g_assert_cmpstr (syn_explain_pane_get_asset_id (pane), ==, syn_asset_history_view_get_asset_id (view));
+}
+
+/* Why: each rule's verdict on a pump and on its motor, who set each value,
+ * and a link from a value to its batch on the timeline. */
+static void
+test_explain (UiFixture *f, gconstpointer data)
+{
+  SynAssetHistoryView *view = syn_window_get_history_view (f->window);
+  SynExplainPane *pane = syn_asset_history_view_get_explain_pane (view);
+  GListModel *verdicts = syn_explain_pane_get_verdicts (pane);
+  GListModel *values = syn_explain_pane_get_values (pane);
+  const char *batch = syn_json_get_string (ui_execute (f->window, FALSE), "correlation_id");
+  g_autofree char *correlation_id = g_strdup (batch);
+  g_autoptr(SynJsonItem) hp = NULL;
+  g_autoptr(SynJsonItem) fired = NULL;
+  g_autoptr(SynJsonItem) unmatched = NULL;
+  g_autoptr(SynJsonItem) by_rule = NULL;
+  GtkWidget *link;
+
+  syn_window_show_view (f->window, "history");
+  /* the pump: the rule that made its motor fired in the run's batch; its hp
+   * came from the import, a person's */
+  explain (view, "110-PP-001");
+  fired = find_item (verdicts, "verdict", "fired");
+  g_assert_nonnull (fired);
+  g_assert_cmpstr (syn_json_item_get_string (fired, "correlation_id"), ==, correlation_id);
+  g_assert_nonnull (syn_json_item_get_label (fired));
+  unmatched = find_item (verdicts, "verdict", "not_matched");
+  g_assert_nonnull (unmatched);
+  hp = find_item (values, "field", "hp");
+  g_assert_nonnull (hp);
+  g_assert_null (syn_json_item_get_string (hp, "rule_id"));
+  g_assert_true (g_str_has_prefix (syn_json_item_get_label (hp), data ? "Défini par " : "Set by "));
+  g_assert_nonnull (find_batch_link (GTK_WIDGET (pane), correlation_id));
+  if (data != NULL)
+    {
+      /* the verdicts' words are translated */
+      g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Fired"), !=, "Fired");
+      ui_save_screenshots (f->window, "history-explain-fr");
+      ui_save_narrow_screenshot (f->window, "history-explain-narrow-fr");
+      return;
+    }
+  ui_save_screenshots (f->window, "history-explain-pump");
+  ui_save_narrow_screenshot (f->window, "history-explain-narrow");
+
+  /* the motor: a rule set its values, in the run's batch */
+  explain (view, "110-M-001");
+  g_clear_object (&unmatched);
+  unmatched = find_item (verdicts, "verdict", "not_matched");
+  g_assert_nonnull (unmatched);
+  for (guint i = 0; i < g_list_model_get_n_items (values) && by_rule == NULL; i++)
+    {
+      g_autoptr(SynJsonItem) item = g_list_model_get_item (values, i);
+
+      if (syn_json_item_get_string (item, "rule_id") != NULL)
+        by_rule = g_steal_pointer (&item);
+    }
+  g_assert_nonnull (by_rule);
+  g_assert_cmpstr (syn_json_item_get_string (by_rule, "correlation_id"), ==, correlation_id);
+  g_assert_true (g_str_has_prefix (syn_json_item_get_label (by_rule), "Set by the rule "));
+  ui_save_screenshots (f->window, "history-explain-motor");
+
+  /* its batch link opens the timeline filtered on that batch */
+  link = find_batch_link (GTK_WIDGET (pane), correlation_id);
+  g_assert_nonnull (link);
+  g_signal_emit_by_name (link, "clicked");
+  g_assert_cmpstr (syn_window_get_view (f->window), ==, "timeline");
+  g_assert_cmpstr (gtk_editable_get_text (ui_child (syn_window_get_timeline_view (f->window), SYN_TYPE_TIMELINE_VIEW,
+                                                 "batch_entry")),
+                   ==, correlation_id);
 }
 
 
@@ -340,6 +454,8 @@ main (int argc, char *argv[])
   g_test_add ("/ui/history-cables-and-deleted", UiFixture, NULL, ui_fixture_setup, test_history_cables_and_deleted,
               ui_fixture_teardown);
   g_test_add ("/ui/hand-back", UiFixture, NULL, ui_fixture_setup, test_hand_back, ui_fixture_teardown);
+  g_test_add ("/ui/explain", UiFixture, NULL, ui_fixture_setup, test_explain, ui_fixture_teardown);
+  g_test_add ("/ui/explain-french", UiFixture, "fr", ui_fixture_setup, test_explain, ui_fixture_teardown);
   g_test_add_func ("/ui/hand-back-viewer", test_hand_back_viewer);
 
   return ui_run ();

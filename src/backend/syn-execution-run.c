@@ -32,13 +32,17 @@ struct _SynExecutionRun
   char         *current_rule;
   guint         rules_completed;
   guint         rules_total;
+  guint         rules_idle;     /* had no candidates: never pending */
   guint         total_assets;
   guint         actions;
   guint         skipped;
   guint         errors;
+  guint         warnings;
   GListStore   *error_list;     /* SynRunError: every recoverable ERROR */
   JsonObject   *summary;
   gint64        duration_ms;
+  gint64        started_at;     /* monotonic, microseconds */
+  gint64        finished_at;
   char         *failure;
   JsonNode     *final_message;
 };
@@ -61,10 +65,12 @@ enum {
   PROP_CURRENT_RULE,
   PROP_RULES_COMPLETED,
   PROP_RULES_TOTAL,
+  PROP_RULES_IDLE,
   PROP_TOTAL_ASSETS,
   PROP_ACTIONS,
   PROP_SKIPPED,
   PROP_ERRORS,
+  PROP_WARNINGS,
   PROP_ERROR_LIST,
   PROP_SUMMARY,
   PROP_DURATION_MS,
@@ -117,6 +123,7 @@ finish (SynExecutionRun *self, const char *status)
   set_string (self, &self->status, status, PROP_STATUS);
   set_string (self, &self->current_rule, NULL, PROP_CURRENT_RULE);
   self->finished = TRUE;
+  self->finished_at = g_get_monotonic_time ();
   if (self->backend != NULL)
     g_clear_signal_handler (&self->message_handler, self->backend);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISHED]);
@@ -136,6 +143,10 @@ fold_error (SynExecutionRun *self, JsonObject *m)
                                                         syn_json_get_string (m, "severity"));
 
       g_list_store_append (self->error_list, error);
+      /* the backend's count has the last word (COMPLETED): what a person
+       * holds is a warning there, whatever its severity says */
+      if (g_strcmp0 (syn_json_get_string (m, "severity"), "warning") == 0)
+        set_uint (self, &self->warnings, self->warnings + 1, PROP_WARNINGS);
       set_uint (self, &self->errors, self->errors + 1, PROP_ERRORS);
       return;
     }
@@ -159,8 +170,14 @@ fold_completed (SynExecutionRun *self, JsonObject *m)
   set_uint (self, &self->progress, 100, PROP_PROGRESS);
   if (summary != NULL)
     {
-      set_uint (self, &self->rules_completed, member_uint (summary, "rules_executed", self->rules_completed),
-                PROP_RULES_COMPLETED);
+      guint executed = member_uint (summary, "rules_executed", self->rules_completed);
+
+      /* every rule is through: those that had no candidates are not
+       * pending, they leave the count (the bar says 100 %) */
+      set_uint (self, &self->rules_idle, self->rules_total > executed ? self->rules_total - executed : 0,
+                PROP_RULES_IDLE);
+      set_uint (self, &self->rules_completed, executed, PROP_RULES_COMPLETED);
+      set_uint (self, &self->rules_total, executed, PROP_RULES_TOTAL);
       set_uint (self, &self->actions, member_uint (summary, "actions_taken", self->actions), PROP_ACTIONS);
       set_uint (self, &self->skipped, member_uint (summary, "skipped", self->skipped), PROP_SKIPPED);
       set_uint (self, &self->errors, member_uint (summary, "errors", self->errors), PROP_ERRORS);
@@ -299,6 +316,7 @@ syn_execution_run_start_async (SynExecutionRun     *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, syn_execution_run_start_async);
   self->started = TRUE;
+  self->started_at = g_get_monotonic_time ();
   set_string (self, &self->status, "running", PROP_STATUS);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 
@@ -440,6 +458,9 @@ syn_execution_run_get_property (GObject *object, guint prop_id, GValue *value, G
     case PROP_RULES_TOTAL:
       g_value_set_uint (value, self->rules_total);
       break;
+    case PROP_RULES_IDLE:
+      g_value_set_uint (value, self->rules_idle);
+      break;
     case PROP_TOTAL_ASSETS:
       g_value_set_uint (value, self->total_assets);
       break;
@@ -451,6 +472,9 @@ syn_execution_run_get_property (GObject *object, guint prop_id, GValue *value, G
       break;
     case PROP_ERRORS:
       g_value_set_uint (value, self->errors);
+      break;
+    case PROP_WARNINGS:
+      g_value_set_uint (value, self->warnings);
       break;
     case PROP_ERROR_LIST:
       g_value_set_object (value, self->error_list);
@@ -530,11 +554,15 @@ syn_execution_run_class_init (SynExecutionRunClass *klass)
   properties[PROP_CURRENT_RULE] = g_param_spec_string ("current-rule", NULL, NULL, NULL, ro);
   properties[PROP_RULES_COMPLETED] = g_param_spec_uint ("rules-completed", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_RULES_TOTAL] = g_param_spec_uint ("rules-total", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  /* rules that had no candidates, known at the end: left out of rules-total */
+  properties[PROP_RULES_IDLE] = g_param_spec_uint ("rules-idle", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_TOTAL_ASSETS] = g_param_spec_uint ("total-assets", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_ACTIONS] = g_param_spec_uint ("actions", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_SKIPPED] = g_param_spec_uint ("skipped", NULL, NULL, 0, G_MAXUINT, 0, ro);
-  /* how many recoverable errors; each is in error-list */
+  /* how many recoverable errors and warnings; each is in error-list */
   properties[PROP_ERRORS] = g_param_spec_uint ("errors", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  /* of the list, those of severity "warning" */
+  properties[PROP_WARNINGS] = g_param_spec_uint ("warnings", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_ERROR_LIST] = g_param_spec_object ("error-list", NULL, NULL, G_TYPE_LIST_MODEL, ro);
   /* COMPLETED's summary as it came: every member, known or not */
   properties[PROP_SUMMARY] = g_param_spec_boxed ("summary", NULL, NULL, JSON_TYPE_NODE, ro);
@@ -662,6 +690,13 @@ syn_execution_run_get_rules_total (SynExecutionRun *self)
 }
 
 guint
+syn_execution_run_get_rules_idle (SynExecutionRun *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_RUN (self), 0);
+  return self->rules_idle;
+}
+
+guint
 syn_execution_run_get_total_assets (SynExecutionRun *self)
 {
   g_return_val_if_fail (SYN_IS_EXECUTION_RUN (self), 0);
@@ -687,6 +722,25 @@ syn_execution_run_get_errors (SynExecutionRun *self)
 {
   g_return_val_if_fail (SYN_IS_EXECUTION_RUN (self), 0);
   return self->errors;
+}
+
+guint
+syn_execution_run_get_warnings (SynExecutionRun *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_RUN (self), 0);
+  return self->warnings;
+}
+
+/* Time since the start, up to the end once finished (0 before the start):
+ * the front ends show it while the run goes on. */
+gint64
+syn_execution_run_get_elapsed_ms (SynExecutionRun *self)
+{
+  g_return_val_if_fail (SYN_IS_EXECUTION_RUN (self), 0);
+
+  if (!self->started)
+    return 0;
+  return ((self->finished ? self->finished_at : g_get_monotonic_time ()) - self->started_at) / 1000;
 }
 
 /* Every recoverable ERROR of the run so far (SynRunError), oldest first. */

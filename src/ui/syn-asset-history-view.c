@@ -16,6 +16,7 @@
 
 #include "core/syn-json.h"
 #include "syn-asset-history-view.h"
+#include "syn-explain-pane.h"
 #include "syn-history-row.h"
 #include "syn-json-item.h"
 #include "syn-ui-format.h"
@@ -69,6 +70,9 @@ struct _SynAssetHistoryView
   GtkWidget          *hand_back_all_button;
   GtkListBox         *held_list;
   GtkListView        *history_list;
+  GtkWidget          *pages_switcher;
+  GtkStack           *pages;
+  SynExplainPane     *explain_pane;
 };
 
 G_DEFINE_FINAL_TYPE (SynAssetHistoryView, syn_asset_history_view, GTK_TYPE_WIDGET)
@@ -413,16 +417,7 @@ cables_page (SynAssetHistoryView *self, guint page)
 static const char *
 rule_name (SynAssetHistoryView *self, const char *rule_id)
 {
-  GListModel *rules = syn_session_get_rules (self->session);
-
-  for (guint i = 0; i < g_list_model_get_n_items (rules); i++)
-    {
-      g_autoptr(SynJsonItem) rule = g_list_model_get_item (rules, i);
-
-      if (g_strcmp0 (syn_json_item_get_string (rule, "id"), rule_id) == 0)
-        return syn_json_item_get_label (rule);
-    }
-  return rule_id;
+  return syn_session_get_rule_label (self->session, rule_id);
 }
 
 static void
@@ -807,6 +802,9 @@ asset_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   gtk_label_set_text (self->meta_label, meta);
   show_held (self, asset);
   show_others (self);
+  /* why it is as it is: a live asset's rules and values */
+  syn_explain_pane_explain (self->explain_pane, self->asset_id);
+  gtk_widget_set_visible (self->pages_switcher, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "asset");
   load_history (self);
   call_free (call);
@@ -835,6 +833,7 @@ clear_shown (SynAssetHistoryView *self)
     gtk_flow_box_remove (self->related_flow, child);
   gtk_widget_set_visible (self->related_box, FALSE);
   gtk_label_set_text (self->count_label, "");
+  syn_explain_pane_explain (self->explain_pane, NULL);
 }
 
 /* A deleted asset, or a cable: what find_tag said of it, then its history. */
@@ -860,6 +859,10 @@ show_record (SynAssetHistoryView *self, JsonObject *entity)
     meta = g_strdup (_("Cable"));
   gtk_label_set_text (self->meta_label, meta);
   show_others (self);
+  /* a deleted asset or a cable has a history, not rules' verdicts */
+  syn_explain_pane_explain (self->explain_pane, NULL);
+  gtk_widget_set_visible (self->pages_switcher, FALSE);
+  gtk_stack_set_visible_child_name (self->pages, "events");
   gtk_stack_set_visible_child_name (self->stack, "asset");
   load_history (self);
 }
@@ -1141,6 +1144,7 @@ syn_asset_history_view_set_session (SynAssetHistoryView *self, SynSession *sessi
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
+  syn_explain_pane_set_session (self->explain_pane, session);
   if (session != NULL)
     {
       g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
@@ -1256,6 +1260,7 @@ syn_asset_history_view_class_init (SynAssetHistoryViewClass *klass)
   properties[PROP_BUSY] = syn_ui_busy_param_spec ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SYN_TYPE_EXPLAIN_PANE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-asset-history-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, tag_entry);
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, stack);
@@ -1273,6 +1278,9 @@ syn_asset_history_view_class_init (SynAssetHistoryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, hand_back_all_button);
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, held_list);
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, history_list);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, pages_switcher);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, pages);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, explain_pane);
 
   gtk_widget_class_install_action (widget_class, "history.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "history.show-batch", "s", show_batch_action);
@@ -1400,6 +1408,7 @@ syn_asset_history_view_set_narrow (SynAssetHistoryView *self, gboolean narrow)
   if (self->narrow == narrow)
     return;
   self->narrow = narrow;
+  syn_explain_pane_set_narrow (self->explain_pane, narrow);
   /* the rows are made anew, laid out for it */
   gtk_list_box_bind_model (self->held_list, G_LIST_MODEL (self->held), create_held_row, self, NULL);
 }
@@ -1409,4 +1418,22 @@ syn_asset_history_view_focus_search (SynAssetHistoryView *self)
 {
   g_return_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->tag_entry));
+}
+
+/* The Why page: each rule's verdict on the shown asset, who set its values. */
+SynExplainPane *
+syn_asset_history_view_get_explain_pane (SynAssetHistoryView *self)
+{
+  g_return_val_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self), NULL);
+  return self->explain_pane;
+}
+
+/* Shows the events (@page "events") or why (@page "explain"). */
+void
+syn_asset_history_view_show_page (SynAssetHistoryView *self, const char *page)
+{
+  g_return_if_fail (SYN_IS_ASSET_HISTORY_VIEW (self));
+  g_return_if_fail (page != NULL);
+
+  gtk_stack_set_visible_child_name (self->pages, page);
 }

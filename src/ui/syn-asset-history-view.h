@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "syn-explain-pane.h"
 #include "syn-session.h"
 
 G_BEGIN_DECLS
@@ -29,5 +30,8 @@ gboolean    syn_asset_history_view_get_busy     (SynAssetHistoryView *self);
 void        syn_asset_history_view_focus_search (SynAssetHistoryView *self);
 void        syn_asset_history_view_set_narrow   (SynAssetHistoryView *self,
                                                  gboolean             narrow);
+SynExplainPane *syn_asset_history_view_get_explain_pane (SynAssetHistoryView *self);
+void        syn_asset_history_view_show_page    (SynAssetHistoryView *self,
+                                                 const char          *page);
 
 G_END_DECLS

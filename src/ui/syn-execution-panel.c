@@ -22,6 +22,7 @@
 #include "core/syn-vocabulary.h"
 #include "syn-execution-panel.h"
 #include "syn-json-item.h"
+#include "syn-run-error-list.h"
 #include "syn-ui-format.h"
 #include "syn-ui-widget.h"
 
@@ -51,6 +52,7 @@ struct _SynExecutionPanel
   guint           finish_idle;
   GQueue          pending_log;       /* JsonNode, oldest first, at most LOG_LENGTH */
   char           *last_error;
+  gint64          shown_elapsed_s;   /* the elapsed time the bar shows, in seconds */
 
   /* template */
   GtkPaned       *paned;
@@ -76,10 +78,15 @@ struct _SynExecutionPanel
   GtkProgressBar *progress_bar;
   GtkLabel       *current_rule_label;
   GtkLabel       *rules_value;
+  GtkLabel       *rules_caption;
   GtkLabel       *actions_value;
   GtkLabel       *skipped_value;
   GtkLabel       *errors_value;
   GtkWidget      *errors_counter;
+  GtkWidget      *errors_button;
+  GtkWidget      *execute_button;
+  GtkStack       *run_stack;
+  SynRunErrorList *error_list;
   GtkRevealer    *error_revealer;
   GtkLabel       *error_label;
   GtkRevealer    *summary_revealer;
@@ -257,6 +264,41 @@ show_rule_status (SynExecutionPanel *self, GtkWidget *row)
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
 }
 
+/* Execute says what it would change: "Execute (creates 12, updates 3)";
+ * narrow, the status line above it says so and the button stays short. */
+static void
+show_execute_label (SynExecutionPanel *self, SynProjectState state, gint64 create, gint64 update, gint64 retract)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *label = NULL;
+  gboolean say = state == SYN_PROJECT_STATE_OUT_OF_DATE && !self->narrow && !self->dry_run;
+  g_autofree char *n_create = syn_format_count (create);
+  g_autofree char *n_update = syn_format_count (update);
+  g_autofree char *n_retract = syn_format_count (retract);
+
+  /* Translators: what Execute would do, in its label: "Execute (creates 12, updates 3, retracts 1)" */
+  if (say && create > 0)
+    g_ptr_array_add (parts, g_strdup_printf (_("creates %s"), n_create));
+  if (say && update > 0)
+    g_ptr_array_add (parts, g_strdup_printf (_("updates %s"), n_update));
+  if (say && retract > 0)
+    g_ptr_array_add (parts, g_strdup_printf (_("retracts %s"), n_retract));
+  if (parts->len > 0)
+    {
+      g_autofree char *list = NULL;
+
+      g_ptr_array_add (parts, NULL);
+      /* Translators: separates the changes in Execute's label */
+      list = g_strjoinv (_(", "), (char **) parts->pdata);
+      /* Translators: the Execute button with what it would change */
+      label = g_strdup_printf (_("_Execute (%s)"), list);
+    }
+  gtk_button_set_label (GTK_BUTTON (self->execute_button), label ? label : _("_Execute"));
+  gtk_widget_set_tooltip_text (self->execute_button,
+                               state == SYN_PROJECT_STATE_UP_TO_DATE ? _("Up to date: a run would change nothing")
+                                                                     : NULL);
+}
+
 static void
 show_status (SynExecutionPanel *self)
 {
@@ -345,6 +387,7 @@ show_status (SynExecutionPanel *self)
   gtk_label_set_text (self->status_held, held_text ? held_text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_held), held_text != NULL);
   gtk_widget_set_visible (self->status_retry_button, state == SYN_PROJECT_STATE_FAILED);
+  show_execute_label (self, state, create, update, retract);
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rules_box)); row;
        row = gtk_widget_get_next_sibling (row))
@@ -488,6 +531,7 @@ apply_layout (SynExecutionPanel *self)
   gtk_widget_set_visible (self->run_pane, run);
   gtk_widget_set_visible (self->filters_button, self->narrow);
   gtk_widget_set_visible (self->filters_done_button, self->narrow);
+  show_status (self);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->controls_box),
                                   self->narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
   /* the lower bound first when it goes down, the upper one first when it goes up */
@@ -549,6 +593,8 @@ reset_run (SynExecutionPanel *self)
   if (self->run != NULL)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_clear_object (&self->run);
+  if (self->error_list != NULL)
+    syn_run_error_list_set_run (self->error_list, NULL);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->failure, g_free);
   g_queue_clear_full (&self->pending_log, (GDestroyNotify) json_node_unref);
@@ -568,6 +614,21 @@ static gboolean
 is_warning (JsonObject *message)
 {
   return g_strcmp0 (syn_json_get_string (message, "severity"), "warning") == 0;
+}
+
+/* An ACTION's verb, in words: the engine's are its vocabulary. */
+static const char *
+action_verb (const char *action)
+{
+  if (g_strcmp0 (action, "CREATED") == 0)
+    return C_("log verb", "Created");
+  if (g_strcmp0 (action, "UPDATED") == 0)
+    return C_("log verb", "Updated");
+  if (g_strcmp0 (action, "RETRACTED") == 0)
+    return C_("log verb", "Retracted");
+  if (g_strcmp0 (action, "LINKED") == 0)
+    return C_("log verb", "Linked");
+  return action ? action : C_("log verb", "Action");
 }
 
 static void
@@ -607,7 +668,7 @@ log_line (SynJsonItem *item, GString *text, const char **icon, const char **css)
 
       *icon = g_strcmp0 (action, "CREATED") == 0 ? "list-add-symbolic"
               : g_strcmp0 (action, "LINKED") == 0 ? "insert-link-symbolic" : "document-edit-symbolic";
-      g_string_append_printf (text, "%s  %s", action ? action : "ACTION", syn_json_get_string (m, "asset_tag"));
+      g_string_append_printf (text, "%s  %s", action_verb (action), syn_json_get_string (m, "asset_tag"));
       if (created_tag != NULL)
         g_string_append_printf (text, " → %s (%s)", created_tag, created_type ? created_type : "");
       g_string_append_printf (text, "  · %s", syn_json_get_string (m, "rule_id"));
@@ -800,13 +861,16 @@ show_summary (SynExecutionPanel *self)
     {
       gboolean cancelled = self->run != NULL && g_strcmp0 (syn_execution_run_get_status (self->run), "cancelled") == 0;
 
+      /* a cancel is said once, here, and not as a failure: the engine's
+       * last message says the same in English and is not repeated */
       if (cancelled)
         gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview was cancelled")
                                                                : _("The execution was cancelled: nothing was committed"));
       else
         gtk_label_set_text (self->summary_title, self->run_dry ? _("The preview failed")
                                                                : _("The execution failed: nothing was committed"));
-      gtk_label_set_text (self->summary_label, failure_of (self));
+      gtk_label_set_text (self->summary_label, cancelled ? "" : failure_of (self));
+      gtk_widget_set_visible (GTK_WIDGET (self->summary_label), !cancelled);
       show_changes (self, NULL, FALSE);
       gtk_widget_set_visible (self->show_batch_button, FALSE);
       gtk_revealer_set_reveal_child (self->summary_revealer, TRUE);
@@ -826,16 +890,77 @@ show_summary (SynExecutionPanel *self)
   body = syn_format_run_summary (summary);
   gtk_label_set_text (self->summary_title, title);
   gtk_label_set_text (self->summary_label, body);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_label), TRUE);
   show_changes (self, summary, up_to_date);
   gtk_widget_set_visible (self->show_batch_button, !self->run_dry && !up_to_date);
   gtk_revealer_set_reveal_child (self->summary_revealer, TRUE);
 }
 
+/* "1:05", "12 s", "0.4 s": how long a run has gone on. */
+static char *
+format_elapsed (gint64 ms)
+{
+  gint64 s = ms / 1000;
+
+  if (ms < 10000)
+    /* Translators: a duration in seconds, with one decimal */
+    return g_strdup_printf (_("%.1f s"), ms / 1000.0);
+  if (s < 60)
+    /* Translators: a duration in whole seconds */
+    return g_strdup_printf (_("%d s"), (int) s);
+  /* Translators: a duration in minutes and seconds */
+  return g_strdup_printf (_("%d:%02d min"), (int) (s / 60), (int) (s % 60));
+}
+
+/* The bar's text: the percentage and the time so far, then how it ended. */
+static void
+show_progress_text (SynExecutionPanel *self)
+{
+  SynExecutionRun *run = self->run;
+  g_autofree char *elapsed = format_elapsed (syn_execution_run_get_elapsed_ms (run));
+  g_autofree char *text = NULL;
+
+  self->shown_elapsed_s = syn_execution_run_get_elapsed_ms (run) / 1000;
+  if (self->running)
+    /* Translators: the progress bar while a run goes on: "42 % · 12 s" */
+    text = g_strdup_printf (_("%u %% · %s"), syn_execution_run_get_progress (run), elapsed);
+  else if (failure_of (self) != NULL && g_strcmp0 (syn_execution_run_get_status (run), "cancelled") == 0)
+    /* Translators: the progress bar of a cancelled run (the summary below says it was cancelled) */
+    text = g_strdup_printf (_("Stopped after %s"), elapsed);
+  else if (failure_of (self) != NULL)
+    text = g_strdup (_("Failed"));
+  else
+    /* Translators: %s is a duration such as "1.2 s" */
+    text = g_strdup_printf (self->run_dry ? _("Preview finished in %s") : _("Finished in %s"), elapsed);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+/* "3 / 3", and beside it the rules that had nothing to work on: they are
+ * through, not pending. */
+static void
+show_rules_counter (SynExecutionPanel *self)
+{
+  SynExecutionRun *run = self->run;
+  guint idle = syn_execution_run_get_rules_idle (run);
+  g_autofree char *rules = g_strdup_printf ("%u / %u", syn_execution_run_get_rules_completed (run),
+                                            syn_execution_run_get_rules_total (run));
+
+  gtk_label_set_text (self->rules_value, rules);
+  if (idle > 0)
+    {
+      /* Translators: under the rules counter: rules left out of it */
+      g_autofree char *caption = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Rules (%u without candidates)",
+                                                               "Rules (%u without candidates)", idle), idle);
+
+      gtk_label_set_text (self->rules_caption, caption);
+    }
+  else
+    gtk_label_set_text (self->rules_caption, _("Rules"));
+}
+
 static void
 apply_state (SynExecutionPanel *self)
 {
-  g_autofree char *rules = NULL;
-  g_autofree char *progress_text = NULL;
   SynExecutionRun *run = self->run;
   guint errors;
 
@@ -844,18 +969,8 @@ apply_state (SynExecutionPanel *self)
   self->dirty = FALSE;
 
   errors = syn_execution_run_get_errors (run);
-  if (self->running)
-    progress_text = g_strdup_printf ("%u %%", syn_execution_run_get_progress (run));
-  else if (failure_of (self) != NULL && g_strcmp0 (syn_execution_run_get_status (run), "cancelled") == 0)
-    progress_text = g_strdup (_("Cancelled"));
-  else if (failure_of (self) != NULL)
-    progress_text = g_strdup (_("Failed"));
-  else
-    progress_text = g_strdup (self->run_dry ? _("Preview finished") : _("Finished"));
-  gtk_progress_bar_set_text (self->progress_bar, progress_text);
-  rules = g_strdup_printf ("%u / %u", syn_execution_run_get_rules_completed (run),
-                           syn_execution_run_get_rules_total (run));
-  gtk_label_set_text (self->rules_value, rules);
+  show_progress_text (self);
+  show_rules_counter (self);
   set_count (self->actions_value, syn_execution_run_get_actions (run));
   set_count (self->skipped_value, syn_execution_run_get_skipped (run));
   set_count (self->errors_value, errors);
@@ -864,6 +979,7 @@ apply_state (SynExecutionPanel *self)
   else
     gtk_widget_remove_css_class (self->errors_counter, "has-errors");
   flush_log (self);
+  syn_run_error_list_sync (self->error_list);
 
   if (self->last_error != NULL)
     {
@@ -871,8 +987,8 @@ apply_state (SynExecutionPanel *self)
 
       if (errors > 1)
         /* Translators: the newest error, then how many there were */
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (and %d more: see the log)",
-                                             "%s (and %d more: see the log)", (gulong) errors - 1),
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (and %d more: see Errors)",
+                                             "%s (and %d more: see Errors)", (gulong) errors - 1),
                                 self->last_error, (int) errors - 1);
       gtk_label_set_text (self->error_label, text ? text : self->last_error);
       gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
@@ -887,6 +1003,10 @@ tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
 
   apply_state (self);
+  /* the time goes on between messages too */
+  if (self->running && self->run != NULL &&
+      syn_execution_run_get_elapsed_ms (self->run) / 1000 != self->shown_elapsed_s)
+    show_progress_text (self);
   if (!self->running)
     {
       self->tick_id = 0;
@@ -902,6 +1022,8 @@ finish_run (SynExecutionPanel *self)
 
   self->running = FALSE;
   self->dirty = TRUE;
+  /* "Cancelling…" is over: the summary says how it ended */
+  gtk_label_set_text (self->current_rule_label, "");
   apply_state (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -945,7 +1067,8 @@ on_run_message (SynExecutionRun *run, JsonNode *message, SynExecutionPanel *self
 
   if (g_strcmp0 (type, "ACTION") == 0)
     push_log (self, message);
-  else if (g_strcmp0 (type, "ERROR") == 0)
+  /* the ERROR that ends a run (cancelled or failed) is said by the summary alone */
+  else if (g_strcmp0 (type, "ERROR") == 0 && json_object_get_boolean_member_with_default (m, "recoverable", TRUE))
     {
       const char *rule = syn_json_get_string (m, "rule_id");
 
@@ -1009,6 +1132,7 @@ execute_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   filters = build_filters (self);
   self->run = syn_execution_run_new (backend, syn_session_get_project_id (self->session), self->run_dry, filters);
+  syn_run_error_list_set_run (self->error_list, self->run);
   g_signal_connect (self->run, "message", G_CALLBACK (on_run_message), self);
   g_signal_connect (self->run, "finished", G_CALLBACK (on_run_finished), self);
   self->progress_binding = g_object_bind_property_full (self->run, "progress", self->progress_bar, "fraction",
@@ -1033,6 +1157,19 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     return;
   syn_execution_run_cancel (self->run);
   gtk_label_set_text (self->current_rule_label, _("Cancelling: nothing of this run will be committed…"));
+}
+
+/* The Errors counter: every error and warning of the run, by rule. */
+static void
+show_errors_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynExecutionPanel *self = SYN_EXECUTION_PANEL (widget);
+
+  syn_execution_panel_set_show_filters (self, FALSE);
+  if (self->run != NULL)
+    syn_run_error_list_sync (self->error_list);
+  gtk_stack_set_visible_child_name (self->run_stack, "errors");
+  gtk_widget_grab_focus (GTK_WIDGET (self->error_list));
 }
 
 static void
@@ -1098,6 +1235,7 @@ on_project_changed (SynExecutionPanel *self)
       gtk_progress_bar_set_text (self->progress_bar, _("Ready"));
       gtk_label_set_text (self->current_rule_label, "");
       gtk_label_set_text (self->rules_value, "0");
+      gtk_label_set_text (self->rules_caption, _("Rules"));
       gtk_label_set_text (self->actions_value, "0");
       gtk_label_set_text (self->skipped_value, "0");
       gtk_label_set_text (self->errors_value, "0");
@@ -1127,6 +1265,7 @@ syn_execution_panel_set_session (SynExecutionPanel *self, SynSession *session)
       g_signal_handlers_disconnect_by_data (syn_session_get_status (self->session), self);
     }
   g_set_object (&self->session, session);
+  syn_run_error_list_set_session (self->error_list, session);
   if (session != NULL)
     {
       g_autoptr(GtkStringFilter) filter = gtk_string_filter_new (gtk_property_expression_new (SYN_TYPE_JSON_ITEM, NULL, "label"));
@@ -1291,6 +1430,7 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SYN_TYPE_RUN_ERROR_LIST);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-execution-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, paned);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_pane);
@@ -1315,6 +1455,11 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, current_rule_label);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, rules_value);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, rules_caption);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, errors_button);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, execute_button);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, run_stack);
+  gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, error_list);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, actions_value);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, skipped_value);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, errors_value);
@@ -1335,6 +1480,7 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "panel.execute", NULL, execute_action);
   gtk_widget_class_install_action (widget_class, "panel.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "panel.show-batch", NULL, show_batch_action);
+  gtk_widget_class_install_action (widget_class, "panel.show-errors", NULL, show_errors_action);
   gtk_widget_class_install_action (widget_class, "panel.clear-filters", NULL, clear_filters_action);
   gtk_widget_class_install_action (widget_class, "panel.check-status", NULL, check_status_action);
   gtk_widget_class_install_property_action (widget_class, "panel.dry-run", "dry-run");
@@ -1410,6 +1556,7 @@ syn_execution_panel_set_dry_run (SynExecutionPanel *self, gboolean dry_run)
   if (self->dry_run == dry_run)
     return;
   self->dry_run = dry_run;
+  show_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DRY_RUN]);
 }
 

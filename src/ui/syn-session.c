@@ -341,6 +341,23 @@ syn_session_get_rules (SynSession *self)
   return G_LIST_MODEL (self->rules);
 }
 
+/* How the rule @rule_id is shown: its name among the project's rules, else
+ * its id (a rule since deleted). */
+const char *
+syn_session_get_rule_label (SynSession *self, const char *rule_id)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), rule_id);
+
+  for (guint i = 0; rule_id != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->rules)); i++)
+    {
+      g_autoptr(SynJsonItem) rule = g_list_model_get_item (G_LIST_MODEL (self->rules), i);
+
+      if (g_strcmp0 (syn_json_item_get_string (rule, "id"), rule_id) == 0)
+        return syn_json_item_get_label (rule);
+    }
+  return rule_id;
+}
+
 /* Whether the current project is up to date with its rules, checked again
  * whenever the project, its data or its rules change. */
 SynProjectStatus *

@@ -32,6 +32,8 @@ void        syn_session_load_projects        (SynSession  *self,
                                               const char  *preferred_id,
                                               gboolean     create_demo_if_empty);
 GListModel *syn_session_get_rules            (SynSession  *self);
+const char *syn_session_get_rule_label       (SynSession  *self,
+                                              const char  *rule_id);
 SynProjectStatus *syn_session_get_status     (SynSession  *self);
 guint       syn_session_get_revision         (SynSession  *self);
 void        syn_session_data_changed         (SynSession  *self);
