@@ -379,20 +379,34 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(SynProject) project = NULL;
   g_autoptr(SynEventQuery) q = NULL;
   g_autoptr(GPtrArray) events = NULL;
-  guint64 page, limit, total = 0;
+  guint64 page, limit, after, before, total = 0;
+  JsonNode *answer;
 
   if (!(q = _syn_timeline_query_from_params (ctx, params, &project, error)) ||
-      !page_params (params, &page, &limit, error))
+      !page_params (params, &page, &limit, error) ||
+      !_syn_param_uint (params, "after", 1, G_MAXINT64, 0, &after, error) ||
+      !_syn_param_uint (params, "before", 1, G_MAXINT64, 0, &before, error))
     return NULL;
   if (page > 1 && (page - 1) > G_MAXUINT64 / limit)
     return invalid (error, "page: too large");
+  /* keyset pagination: a page next to a position, whatever its depth */
+  if ((after > 0 || before > 0) && json_object_has_member (params, "page"))
+    return invalid (error, "page: not with after or before (a position already says where the page is)");
+  if (after > 0 && before > 0 && after >= before)
+    return invalid (error, "after: must be below before");
   q->limit = (guint) limit;
   q->offset = (page - 1) * limit;
+  q->after_position = (gint64) after;
+  q->before_position = (gint64) before;
 
   events = syn_store_query_events (ctx->store, q, &total, error);
   if (events == NULL)
     return NULL;
-  return _syn_page_answer ("events", events, (gpointer) syn_event_to_json, total, page, limit);
+  answer = _syn_page_answer ("events", events, (gpointer) syn_event_to_json, total, page, limit);
+  /* a keyset page has no number: no "page" rather than a wrong one */
+  if (after > 0 || before > 0)
+    json_object_remove_member (json_node_get_object (answer), "page");
+  return answer;
 }
 
 /* {project_id, ID_NAME} -> {ID_NAME, history, total_events}: one entity's

@@ -73,7 +73,11 @@ sqlite_append_events (SynStore *store, GPtrArray *events, GError **error)
 static void
 build_event_where (const SynEventQuery *q, GString *sql)
 {
-  g_string_append (sql, " WHERE project_id = ?");
+  /* One aggregate's events: a few hundred at most, found by the aggregate
+   * index; "+project_id" keeps the planner, which has no statistics, from
+   * walking the whole project on ix_workflow_events_project_position instead
+   * (457 ms rather than 0.1 ms on 1,000,000 events). */
+  g_string_append (sql, q->aggregate_id ? " WHERE +project_id = ?" : " WHERE project_id = ?");
   if (!q->include_rolled_back)
     g_string_append (sql, " AND is_rolled_back = 0");
   if (q->event_types && q->event_types[0])
@@ -129,12 +133,35 @@ bind_event_where (const SynEventQuery *q, sqlite3_stmt *stmt)
   return idx;
 }
 
-static gboolean
-has_narrow_filter (const SynEventQuery *q)
+static guint
+strv_length0 (char **strv)
 {
-  return (q->event_types && q->event_types[0]) || (q->aggregate_types && q->aggregate_types[0]) ||
-         q->aggregate_id || q->rule_id || q->discipline || q->correlation_id ||
-         q->has_from_date || q->has_to_date;
+  return strv ? g_strv_length (strv) : 0;
+}
+
+/* Whether one index gives the filter's matches in position order (the rowid
+ * last, every column before it equal to one value): no filter beyond the
+ * project (ix_workflow_events_project_position), one event type with or
+ * without a discipline (project_type, project_discipline), one rule
+ * (project_rule), or one aggregate (aggregate_lookup). Then a page is read
+ * from the index newest first and the walk stops after it. */
+static gboolean
+in_position_order (const SynEventQuery *q)
+{
+  guint n_types = strv_length0 (q->event_types), n_aggregate_types = strv_length0 (q->aggregate_types);
+  gboolean dates = q->has_from_date || q->has_to_date;
+
+  if (q->correlation_id || dates)
+    return FALSE;
+  if (q->aggregate_id)
+    return n_aggregate_types == 1 && n_types == 0 && !q->rule_id && !q->discipline;
+  if (n_aggregate_types > 0)
+    return FALSE;
+  if (q->rule_id)
+    return n_types == 0 && !q->discipline && !q->include_rolled_back;
+  if (n_types == 1 || q->discipline)
+    return n_types == 1 && !q->include_rolled_back;
+  return n_types == 0;
 }
 
 /* Timeline totals are counted over the whole filter (a million index entries
@@ -195,6 +222,8 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   g_autoptr(GString) where = g_string_new (NULL);
   g_autofree char *page_sql = NULL;
+  const char *order;
+  gboolean upwards;
   sqlite3_stmt *stmt;
   int idx;
 
@@ -231,16 +260,29 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
     }
 
   /* The page's positions come from the filter's index alone, then only those
-   * rows are read. With a filter beyond the project, "+position" keeps the
-   * planner on the filter's index (sorting its few matches) rather than
-   * walking the whole project in position order. */
+   * rows are read. A filter one index holds in position order (see
+   * in_position_order) walks it newest first and stops after the page; any
+   * other narrow filter sorts its matches ("+position" keeps the planner on
+   * the filter's index rather than walking the whole project in position
+   * order). A keyset bound starts the walk at its position; "after" walks
+   * upwards from it, and the page is turned round below. */
+  upwards = query->after_position > 0 && query->before_position == 0;
+  if (in_position_order (query))
+    order = upwards ? "position" : "position DESC";
+  else
+    order = upwards ? "+position" : "+position DESC";
   page_sql = g_strconcat ("SELECT " EVENT_COLS " FROM workflow_events WHERE position IN "
                           "(SELECT position FROM workflow_events", where->str,
-                          has_narrow_filter (query) ? " ORDER BY +position DESC" : " ORDER BY position DESC",
-                          " LIMIT ? OFFSET ?) ORDER BY position DESC", NULL);
+                          query->after_position > 0 ? " AND position > ?" : "",
+                          query->before_position > 0 ? " AND position < ?" : "",
+                          " ORDER BY ", order, " LIMIT ? OFFSET ?) ORDER BY position DESC", NULL);
   if (!(stmt = _syn_sqlite_stmt (self, page_sql, error)))
     return NULL;
   idx = bind_event_where (query, stmt);
+  if (query->after_position > 0)
+    sqlite3_bind_int64 (stmt, idx++, query->after_position);
+  if (query->before_position > 0)
+    sqlite3_bind_int64 (stmt, idx++, query->before_position);
   sqlite3_bind_int64 (stmt, idx++, query->limit);
   sqlite3_bind_int64 (stmt, idx++, (gint64) MIN (query->offset, (guint64) G_MAXINT64));
   return _syn_sqlite_collect_rows (self, stmt, read_event, error);
