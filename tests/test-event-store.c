@@ -586,7 +586,7 @@ test_big_batch_truncates_wal (SynTestFixture *f, gconstpointer data)
   g_autoptr(SynEventStore) es = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *wal = NULL;
-  g_autofree char *filler = g_strnfill (4000, 'x');
+  g_autofree char *filler = g_strnfill (20000, 'x');
   GStatBuf st;
 
   if (f->backend != SYN_TEST_BACKEND_SQLITE)
@@ -597,8 +597,8 @@ test_big_batch_truncates_wal (SynTestFixture *f, gconstpointer data)
   es = syn_event_store_new (f->store, f->project->id, NULL);
   syn_event_store_start_batch (es, &error);
   g_assert_no_error (error);
-  /* some 20 MB of payloads: well past the 16 MB after which the WAL is cut */
-  for (guint i = 0; i < 5000; i++)
+  /* some 10 MB of payloads: past the 8 MB after which the WAL is cut */
+  for (guint i = 0; i < 500; i++)
     {
       JsonObject *payload = json_object_new ();
       g_autofree char *agg_id = g_strdup_printf ("asset-%u", i);
@@ -615,7 +615,7 @@ test_big_batch_truncates_wal (SynTestFixture *f, gconstpointer data)
   g_assert_cmpint (g_stat (wal, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, 0);
   /* and the events are all there */
-  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM workflow_events"), ==, 5000);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM workflow_events"), ==, 500);
 }
 
 /* Appends events with chosen timestamps directly. */

@@ -341,7 +341,7 @@ fail:
  * starts over. A single batch still needs its own size in the WAL while it
  * is written: it is one transaction, all or nothing. */
 #define WAL_CHECKPOINT_PAGES 1000
-#define WAL_BIG_PAGES        4096
+#define WAL_BIG_PAGES        2048
 #define WAL_SIZE_LIMIT       "67108864"
 
 static int
