@@ -618,6 +618,63 @@ test_big_batch_truncates_wal (SynTestFixture *f, gconstpointer data)
   g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM workflow_events"), ==, 500);
 }
 
+/* Totals are shared by the connections of a process, under the project's
+ * newest position: a write through any connection is seen by every other,
+ * and a new connection finds what another counted. SQLite only. */
+static void
+test_totals_shared_between_connections (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynStore) other = NULL;
+  g_autoptr(SynStore) third = NULL;
+  g_autoptr(SynEventStore) es = NULL;
+  g_autoptr(SynEventQuery) q = syn_event_query_new (f->project->id);
+  g_autoptr(GError) error = NULL;
+  char *corr[3];
+  guint64 total = 0;
+
+  if (f->backend != SYN_TEST_BACKEND_SQLITE)
+    {
+      g_test_skip ("SQLite's connections");
+      return;
+    }
+  populate_mix (f, corr);
+  g_ptr_array_unref (query (f, q, &total));
+  g_assert_cmpuint (total, ==, 30);
+
+  other = syn_store_open (f->uri, &error);
+  g_assert_no_error (error);
+  g_ptr_array_unref (syn_store_query_events (other, q, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 30);
+
+  /* another connection writes: both see it, and so does a new one */
+  es = syn_event_store_new (other, f->project->id, NULL);
+  syn_event_store_start_batch (es, &error);
+  g_assert_no_error (error);
+  g_object_unref (emit_simple (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-new", NULL));
+  commit (es);
+  g_ptr_array_unref (query (f, q, &total));
+  g_assert_cmpuint (total, ==, 31);
+  g_ptr_array_unref (syn_store_query_events (other, q, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 31);
+  third = syn_store_open (f->uri, &error);
+  g_assert_no_error (error);
+  g_ptr_array_unref (syn_store_query_events (third, q, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 31);
+
+  /* a rollback marks events and appends one: the totals follow */
+  g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, corr[0], NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (syn_store_query_events (third, q, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 21);
+
+  for (guint i = 0; i < 3; i++)
+    g_free (corr[i]);
+}
+
 /* Appends events with chosen timestamps directly. */
 static void
 append_at (SynTestFixture *f, const gint64 *stamps, guint n)
@@ -1112,6 +1169,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/event-store/newest-first-and-paging", test_newest_first_and_paging);
   SYN_TEST_ADD ("/synapse/event-store/keyset-pages", test_keyset_pages);
   SYN_TEST_ADD ("/synapse/event-store/big-batch-truncates-wal", test_big_batch_truncates_wal);
+  SYN_TEST_ADD ("/synapse/event-store/totals-shared-between-connections", test_totals_shared_between_connections);
   SYN_TEST_ADD ("/synapse/event-store/date-range-boundaries", test_date_range_boundaries);
   SYN_TEST_ADD ("/synapse/event-store/microsecond-round-trip", test_microsecond_round_trip);
   SYN_TEST_ADD ("/synapse/event-store/unicode-payload", test_unicode_payload);

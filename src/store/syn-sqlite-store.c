@@ -347,6 +347,7 @@ fail:
 static int
 on_wal_commit (void *data, sqlite3 *db, const char *name, int n_pages)
 {
+  _syn_sqlite_note_commit ();
   if (n_pages < WAL_CHECKPOINT_PAGES)
     return SQLITE_OK;
   if (n_pages >= WAL_BIG_PAGES)
