@@ -359,6 +359,13 @@ test_plurals (SynTestFixture *f, gconstpointer data)
   run_cli (f, &r, NULL, "timeline", "--project", "Test");
   syn_test_cli_expect_ok (&r, "timeline");
   g_assert_true (g_str_has_suffix (r.out, "Page 1 of 1, 1 event\n"));
+  /* keyset pages: the positions to go on with, either way */
+  run_cli (f, &r, NULL, "timeline", "--project", "Test", "--before", "1000000");
+  syn_test_cli_expect_ok (&r, "timeline --before");
+  g_assert_nonnull (strstr (r.out, " of 1 event; older: --before "));
+  run_cli (f, &r, NULL, "timeline", "--project", "Test", "--after", "1000000");
+  syn_test_cli_expect_ok (&r, "timeline --after");
+  g_assert_true (g_str_has_suffix (r.out, "No events there, of 1 event\n"));
   run_cli (f, &r, NULL, "asset", "list", "--project", "Test");
   syn_test_cli_expect_ok (&r, "asset list");
   g_assert_true (g_str_has_suffix (r.out, ", 1 asset\n"));

@@ -2,6 +2,7 @@
 /* test-event-store.c: the specification's EventStore and SnapshotService tests, and beyond. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "engine/syn-batch.h"
@@ -443,6 +444,232 @@ test_newest_first_and_paging (SynTestFixture *f, gconstpointer data)
   q->correlation_id = g_strdup ("not-a-uuid");
   g_assert_null (syn_store_query_events (f->store, q, &total, &error));
   g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID);
+
+  for (guint i = 0; i < 3; i++)
+    g_free (corr[i]);
+}
+
+/* Keyset pages ("before"/"after" a position) give, page by page, exactly the
+ * events of the offset pages, for every filter shape (those read from one
+ * index in position order and those sorted), and leave the total alone. */
+static void
+check_keyset_walk (SynTestFixture *f, SynEventQuery *q)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  guint64 total = 0, page_total = 0;
+  guint seen = 0;
+
+  q->limit = SYN_EVENT_QUERY_MAX_LIMIT;
+  q->offset = 0;
+  q->after_position = q->before_position = 0;
+  all = query (f, q, &total);
+  g_assert_cmpuint (all->len, ==, total);
+  g_assert_cmpuint (total, >, 0);
+
+  /* downwards: each page just older than the last one's oldest */
+  q->limit = 4;
+  do
+    {
+      g_autoptr(GPtrArray) page = query (f, q, &page_total);
+
+      g_assert_cmpuint (page_total, ==, total);
+      g_assert_cmpuint (page->len, ==, MIN (4, total - seen));
+      for (guint i = 0; i < page->len; i++)
+        g_assert_cmpint (((SynEvent *) page->pdata[i])->position, ==, ((SynEvent *) all->pdata[seen + i])->position);
+      seen += page->len;
+      if (page->len > 0)
+        q->before_position = ((SynEvent *) page->pdata[page->len - 1])->position;
+      if (page->len < 4)
+        break;
+    }
+  while (TRUE);
+  g_assert_cmpuint (seen, ==, total);
+
+  /* upwards from the oldest: each page just newer than the last one's
+   * newest, itself newest first */
+  {
+    guint remaining = (guint) total - 1;
+
+    q->before_position = 0;
+    q->after_position = ((SynEvent *) all->pdata[total - 1])->position;
+    do
+      {
+        g_autoptr(GPtrArray) page = query (f, q, &page_total);
+
+        g_assert_cmpuint (page_total, ==, total);
+        g_assert_cmpuint (page->len, ==, MIN (4, remaining));
+        for (guint i = 0; i < page->len; i++)
+          g_assert_cmpint (((SynEvent *) page->pdata[i])->position, ==,
+                           ((SynEvent *) all->pdata[remaining - page->len + i])->position);
+        if (page->len == 0)
+          break;
+        remaining -= page->len;
+        q->after_position = ((SynEvent *) page->pdata[0])->position;
+      }
+    while (TRUE);
+    g_assert_cmpuint (remaining, ==, 0);
+  }
+
+  /* both bounds: the events strictly between them */
+  if (total >= 3)
+    {
+      g_autoptr(GPtrArray) between = NULL;
+
+      q->after_position = ((SynEvent *) all->pdata[total - 1])->position;
+      q->before_position = ((SynEvent *) all->pdata[0])->position;
+      q->limit = SYN_EVENT_QUERY_MAX_LIMIT;
+      between = query (f, q, &page_total);
+      g_assert_cmpuint (between->len, ==, total - 2);
+      g_assert_cmpint (((SynEvent *) between->pdata[0])->position, ==, ((SynEvent *) all->pdata[1])->position);
+    }
+  q->after_position = q->before_position = 0;
+  q->offset = 0;
+}
+
+static void
+test_keyset_pages (SynTestFixture *f, gconstpointer data)
+{
+  char *corr[3];
+  g_autoptr(SynEventQuery) q = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 total = 0;
+
+  populate_mix (f, corr);
+  /* one batch rolled back: filters with and without rolled-back events */
+  g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, corr[1], NULL, &error));
+  g_assert_no_error (error);
+
+  q = syn_event_query_new (f->project->id);
+  check_keyset_walk (f, q);
+  q->include_rolled_back = TRUE;
+  check_keyset_walk (f, q);
+  q->include_rolled_back = FALSE;
+
+  q->event_types = g_strsplit ("ASSET_CREATED", ",", -1);
+  check_keyset_walk (f, q);
+  q->discipline = g_strdup ("ELECTRICAL");
+  check_keyset_walk (f, q);
+  g_clear_pointer (&q->event_types, g_strfreev);
+  check_keyset_walk (f, q);                        /* discipline alone: sorted */
+  q->event_types = g_strsplit ("ASSET_CREATED,CABLE_CREATED", ",", -1);
+  check_keyset_walk (f, q);
+  g_clear_pointer (&q->discipline, g_free);
+  check_keyset_walk (f, q);                        /* two types: merged */
+  g_clear_pointer (&q->event_types, g_strfreev);
+
+  q->aggregate_types = g_strsplit ("ASSET", ",", -1);
+  q->aggregate_id = g_strdup ("agg-0");
+  check_keyset_walk (f, q);
+  g_clear_pointer (&q->aggregate_types, g_strfreev);
+  g_clear_pointer (&q->aggregate_id, g_free);
+
+  q->rule_id = g_strdup ("rule-odd");
+  check_keyset_walk (f, q);
+  g_clear_pointer (&q->rule_id, g_free);
+
+  /* a negative position is refused, naming the parameter */
+  q->before_position = -1;
+  g_assert_null (syn_store_query_events (f->store, q, &total, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "before"));
+
+  for (guint i = 0; i < 3; i++)
+    g_free (corr[i]);
+}
+
+/* A big batch leaves no WAL behind it: after the commit the file is cut to
+ * nothing when no reader is on it (it used to stay as large as the batch,
+ * 1 GB after 100,000 pumps, for as long as a server ran). SQLite only. */
+static void
+test_big_batch_truncates_wal (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynEventStore) es = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = NULL;
+  g_autofree char *filler = g_strnfill (20000, 'x');
+  GStatBuf st;
+
+  if (f->backend != SYN_TEST_BACKEND_SQLITE)
+    {
+      g_test_skip ("a SQLite file's WAL");
+      return;
+    }
+  es = syn_event_store_new (f->store, f->project->id, NULL);
+  syn_event_store_start_batch (es, &error);
+  g_assert_no_error (error);
+  /* some 10 MB of payloads: past the 8 MB after which the WAL is cut */
+  for (guint i = 0; i < 500; i++)
+    {
+      JsonObject *payload = json_object_new ();
+      g_autofree char *agg_id = g_strdup_printf ("asset-%u", i);
+      g_autoptr(SynEvent) e = NULL;
+
+      json_object_set_string_member (payload, "filler", filler);
+      e = syn_event_store_emit (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, agg_id,
+                                syn_json_node_new_object (payload), NULL, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  commit (es);
+
+  wal = g_strconcat (f->uri, "-wal", NULL);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 0);
+  /* and the events are all there */
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM workflow_events"), ==, 500);
+}
+
+/* Totals are shared by the connections of a process, under the project's
+ * newest position: a write through any connection is seen by every other,
+ * and a new connection finds what another counted. SQLite only. */
+static void
+test_totals_shared_between_connections (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(SynStore) other = NULL;
+  g_autoptr(SynStore) third = NULL;
+  g_autoptr(SynEventStore) es = NULL;
+  g_autoptr(SynEventQuery) q = syn_event_query_new (f->project->id);
+  g_autoptr(GError) error = NULL;
+  char *corr[3];
+  guint64 total = 0;
+
+  if (f->backend != SYN_TEST_BACKEND_SQLITE)
+    {
+      g_test_skip ("SQLite's connections");
+      return;
+    }
+  populate_mix (f, corr);
+  g_ptr_array_unref (query (f, q, &total));
+  g_assert_cmpuint (total, ==, 30);
+
+  other = syn_store_open (f->uri, &error);
+  g_assert_no_error (error);
+  g_ptr_array_unref (syn_store_query_events (other, q, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 30);
+
+  /* another connection writes: both see it, and so does a new one */
+  es = syn_event_store_new (other, f->project->id, NULL);
+  syn_event_store_start_batch (es, &error);
+  g_assert_no_error (error);
+  g_object_unref (emit_simple (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-new", NULL));
+  commit (es);
+  g_ptr_array_unref (query (f, q, &total));
+  g_assert_cmpuint (total, ==, 31);
+  g_ptr_array_unref (syn_store_query_events (other, q, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 31);
+  third = syn_store_open (f->uri, &error);
+  g_assert_no_error (error);
+  g_ptr_array_unref (syn_store_query_events (third, q, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 31);
+
+  /* a rollback marks events and appends one: the totals follow */
+  g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, corr[0], NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (syn_store_query_events (third, q, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (total, ==, 21);
 
   for (guint i = 0; i < 3; i++)
     g_free (corr[i]);
@@ -940,6 +1167,9 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/event-store/snapshot-count-and-list-active", test_snapshot_count_and_list_active);
   SYN_TEST_ADD ("/synapse/event-store/every-filter", test_every_filter);
   SYN_TEST_ADD ("/synapse/event-store/newest-first-and-paging", test_newest_first_and_paging);
+  SYN_TEST_ADD ("/synapse/event-store/keyset-pages", test_keyset_pages);
+  SYN_TEST_ADD ("/synapse/event-store/big-batch-truncates-wal", test_big_batch_truncates_wal);
+  SYN_TEST_ADD ("/synapse/event-store/totals-shared-between-connections", test_totals_shared_between_connections);
   SYN_TEST_ADD ("/synapse/event-store/date-range-boundaries", test_date_range_boundaries);
   SYN_TEST_ADD ("/synapse/event-store/microsecond-round-trip", test_microsecond_round_trip);
   SYN_TEST_ADD ("/synapse/event-store/unicode-payload", test_unicode_payload);

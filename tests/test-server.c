@@ -691,6 +691,67 @@ test_assets (Fixture *f, gconstpointer data)
   check_deleted_and_cable_history (f, asset_id, history);
 }
 
+/* Keyset pages over HTTP: "before" the last position of page 1 is page 2,
+ * "after" the newest of page 2 is page 1 again; the total stays the
+ * filter's; a keyset answer has no page number; bad values are refused. */
+static void
+test_keyset_pages (Fixture *f, gconstpointer data)
+{
+  g_autofree char *csv = pumps_csv (7);
+  g_autofree char *base = g_strdup_printf ("/api/v1/events/timeline?project_id=%s&limit=3", f->project_id);
+  g_autofree char *page1_path = g_strdup_printf ("%s&page=1", base);
+  g_autofree char *page2_path = g_strdup_printf ("%s&page=2", base);
+  g_autoptr(JsonNode) page1 = NULL;
+  g_autoptr(JsonNode) page2 = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autofree char *before_path = NULL;
+  g_autofree char *after_path = NULL;
+  g_autofree char *both_path = NULL;
+  JsonArray *a1, *a2, *ab, *aa;
+
+  g_free (import_csv (f, f->engineer, csv, 200));
+  page1 = call (f, "GET", page1_path, f->viewer, NULL, 200);
+  page2 = call (f, "GET", page2_path, f->viewer, NULL, 200);
+  a1 = json_object_get_array_member (object (page1), "events");
+  a2 = json_object_get_array_member (object (page2), "events");
+  g_assert_cmpuint (json_array_get_length (a1), ==, 3);
+  g_assert_cmpuint (json_array_get_length (a2), ==, 3);
+
+  before_path = g_strdup_printf ("%s&before=%" G_GINT64_FORMAT, base,
+                                 json_object_get_int_member (json_array_get_object_element (a1, 2), "position"));
+  before = call (f, "GET", before_path, f->viewer, NULL, 200);
+  ab = json_object_get_array_member (object (before), "events");
+  g_assert_cmpuint (json_array_get_length (ab), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (syn_json_get_string (json_array_get_object_element (ab, i), "id"), ==,
+                     syn_json_get_string (json_array_get_object_element (a2, i), "id"));
+  g_assert_cmpint (json_object_get_int_member (object (before), "total"), ==,
+                   json_object_get_int_member (object (page1), "total"));
+  g_assert_false (json_object_has_member (object (before), "page"));
+
+  after_path = g_strdup_printf ("%s&after=%" G_GINT64_FORMAT, base,
+                                json_object_get_int_member (json_array_get_object_element (a2, 0), "position"));
+  after = call (f, "GET", after_path, f->viewer, NULL, 200);
+  aa = json_object_get_array_member (object (after), "events");
+  g_assert_cmpuint (json_array_get_length (aa), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (syn_json_get_string (json_array_get_object_element (aa, i), "id"), ==,
+                     syn_json_get_string (json_array_get_object_element (a1, i), "id"));
+
+  both_path = g_strdup_printf ("%s&after=5&page=2", base);
+  expect_error (f, "GET", both_path, f->viewer, NULL, 400, "invalid", "page");
+  g_free (both_path);
+  both_path = g_strdup_printf ("%s&after=5&before=5", base);
+  expect_error (f, "GET", both_path, f->viewer, NULL, 400, "invalid", "after");
+  g_free (both_path);
+  both_path = g_strdup_printf ("%s&before=-3", base);
+  expect_error (f, "GET", both_path, f->viewer, NULL, 400, "invalid", "before");
+  g_free (both_path);
+  both_path = g_strdup_printf ("%s&after=x", base);
+  expect_error (f, "GET", both_path, f->viewer, NULL, 400, "invalid", "after");
+}
+
 static void
 test_validation (Fixture *f, gconstpointer data)
 {
@@ -1608,6 +1669,7 @@ main (int argc, char *argv[])
   ADD ("/server/projects", test_projects, NULL);
   ADD ("/server/assets", test_assets, NULL);
   ADD ("/server/validation", test_validation, NULL);
+  ADD ("/server/keyset-pages", test_keyset_pages, NULL);
   ADD ("/server/body-cap", test_body_cap, &small_bodies);
   ADD ("/server/import", test_import, NULL);
   ADD ("/server/import-revision", test_import_revision, NULL);
@@ -1631,6 +1693,7 @@ main (int argc, char *argv[])
       ADD ("/server/postgres/auth-every-route", test_auth_every_route, &on_postgres);
       ADD ("/server/postgres/wrong-project", test_wrong_project, &on_postgres);
       ADD ("/server/postgres/assets", test_assets, &on_postgres);
+      ADD ("/server/postgres/keyset-pages", test_keyset_pages, &on_postgres);
       ADD ("/server/postgres/projects", test_projects, &on_postgres);
       ADD ("/server/postgres/execute-watch", test_execute_watch, &on_postgres);
       ADD ("/server/postgres/project-feed", test_project_feed, &on_postgres);

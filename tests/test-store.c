@@ -25,6 +25,18 @@ schema_version (SynTestFixture *f, SynStore *store)
                                                    : syn_sqlite_store_schema_version (SYN_SQLITE_STORE (store));
 }
 
+/* How many migrations this build has: the numbers may have gaps while
+ * branches land (each records its own number), so not always the latest. */
+static int
+n_migrations (SynTestFixture *f)
+{
+  g_auto(GStrv) names = g_resources_enumerate_children (f->backend == SYN_TEST_BACKEND_POSTGRESQL
+                                                        ? "/org/synapse/Synapse/schema/postgres/"
+                                                        : "/org/synapse/Synapse/schema/sqlite/", 0, NULL);
+
+  return names ? (int) g_strv_length (names) : 0;
+}
+
 static void
 test_migrations_recorded (SynTestFixture *f, gconstpointer data)
 {
@@ -35,13 +47,14 @@ test_migrations_recorded (SynTestFixture *f, gconstpointer data)
   g_assert_cmpint (latest, >=, 1);
   g_assert_cmpint (schema_version (f, f->store), ==, latest);
   g_assert_cmpint (syn_test_query_int (f, "SELECT MAX(version) FROM schema_version"), ==, latest);
-  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM schema_version"), ==, latest);
+  g_assert_cmpint (n_migrations (f), >=, 1);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM schema_version"), ==, n_migrations (f));
 
   /* reopening applies nothing twice */
   again = syn_store_open (f->uri, &error);
   g_assert_no_error (error);
   g_assert_cmpint (schema_version (f, again), ==, latest);
-  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM schema_version"), ==, latest);
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM schema_version"), ==, n_migrations (f));
 
   if (f->backend == SYN_TEST_BACKEND_SQLITE)
     {

@@ -13,7 +13,7 @@
 #define PAGE "page,limit"
 #define TIMELINE_FILTERS "project_id,asset_id,rule_id,discipline,event_types,correlation_id," \
                          "from_date,to_date,include_rolled_back"
-#define TIMELINE_QUERY TIMELINE_FILTERS "," PAGE
+#define TIMELINE_QUERY TIMELINE_FILTERS "," PAGE ",after,before"
 #define CABLE_FILTERS "tag,type,area,discipline,where,sort"
 #define ASSET_FILTERS CABLE_FILTERS ",q"
 

@@ -455,15 +455,24 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(SynEventQuery) q = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(JsonNode) answer = NULL;
-  guint64 page, limit, total = 0;
+  guint64 page, limit, after, before, total = 0;
 
   if (!(q = _syn_timeline_query_from_params (ctx, params, &project, error)) ||
-      !page_params (params, &page, &limit, error))
+      !page_params (params, &page, &limit, error) ||
+      !_syn_param_uint (params, "after", 1, G_MAXINT64, 0, &after, error) ||
+      !_syn_param_uint (params, "before", 1, G_MAXINT64, 0, &before, error))
     return NULL;
   if (page > 1 && (page - 1) > G_MAXUINT64 / limit)
     return invalid (error, "page: too large");
+  /* keyset pagination: a page next to a position, whatever its depth */
+  if ((after > 0 || before > 0) && json_object_has_member (params, "page"))
+    return invalid (error, "page: not with after or before (a position already says where the page is)");
+  if (after > 0 && before > 0 && after >= before)
+    return invalid (error, "after: must be below before");
   q->limit = (guint) limit;
   q->offset = (page - 1) * limit;
+  q->after_position = (gint64) after;
+  q->before_position = (gint64) before;
 
   events = syn_store_query_events (ctx->store, q, &total, error);
   if (events == NULL)
@@ -486,6 +495,9 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
         syn_json_set_string_or_null (json_node_get_object (answer), "head_hash",
                                      ((SynEvent *) g_ptr_array_index (newest, 0))->hash);
     }
+  /* a keyset page has no number: no "page" rather than a wrong one */
+  if (after > 0 || before > 0)
+    json_object_remove_member (json_node_get_object (answer), "page");
   return g_steal_pointer (&answer);
 }
 

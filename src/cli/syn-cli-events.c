@@ -152,7 +152,8 @@ _syn_cli_timeline (int argc, char **argv)
   g_auto(SynCliTimelineFilters) filters = { 0 };
   g_autofree char *project = NULL;
   g_autofree char *project_id = NULL;
-  int page = 1, limit = 50;
+  int page = 0, limit = 50;
+  gint64 after = 0, before = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(SynBackend) backend = NULL;
   g_autoptr(JsonObject) params = json_object_new ();
@@ -161,6 +162,8 @@ _syn_cli_timeline (int argc, char **argv)
     { "project", 'p', 0, G_OPTION_ARG_STRING, &project, "Project id or name", "P" },
     { "page", 0, 0, G_OPTION_ARG_INT, &page, "Page number (from 1)", "N" },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Events per page (1-500)", "N" },
+    { "after", 0, 0, G_OPTION_ARG_INT64, &after, "The page of events just newer than this position (any depth, as fast as page 1)", "POSITION" },
+    { "before", 0, 0, G_OPTION_ARG_INT64, &before, "The page of events just older than this position", "POSITION" },
     { NULL }
   };
   g_autofree GOptionEntry *filter_entries = _syn_cli_timeline_filter_entries (&filters);
@@ -178,8 +181,13 @@ _syn_cli_timeline (int argc, char **argv)
       !(project_id = _syn_cli_resolve_project (backend, project, &error)) ||
       !_syn_cli_timeline_filter_params (&filters, backend, project_id, params, &error))
     return _syn_cli_fail (error);
-  json_object_set_int_member (params, "page", page);
+  if (page != 0 || (after == 0 && before == 0))
+    json_object_set_int_member (params, "page", page != 0 ? page : 1);
   json_object_set_int_member (params, "limit", limit);
+  if (after != 0)
+    json_object_set_int_member (params, "after", after);
+  if (before != 0)
+    json_object_set_int_member (params, "before", before);
 
   if (!(answer = _syn_cli_call (backend, SYN_OP_TIMELINE, params, &error)))
     return _syn_cli_fail (error);
@@ -197,9 +205,23 @@ _syn_cli_timeline (int argc, char **argv)
     g_autofree char *total = SYN_CLI_COUNT (json_object_get_int_member (json_node_get_object (answer), "total"),
                                             "%d event", "%d events");
 
-    printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %s\n",
-            json_object_get_int_member (json_node_get_object (answer), "page"),
-            MAX (json_object_get_int_member (json_node_get_object (answer), "pages"), 1), total);
+    guint n = json_array_get_length (events);
+
+    if (after == 0 && before == 0)
+      printf ("Page %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", %s\n",
+              json_object_get_int_member (json_node_get_object (answer), "page"),
+              MAX (json_object_get_int_member (json_node_get_object (answer), "pages"), 1), total);
+    else if (n == 0)
+      printf ("No events there, of %s\n", total);
+    else
+      {
+        /* the positions to give for the next pages either way */
+        gint64 newest = json_object_get_int_member (json_array_get_object_element (events, 0), "position");
+        gint64 oldest = json_object_get_int_member (json_array_get_object_element (events, n - 1), "position");
+
+        printf ("Positions %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " of %s; older: --before %" G_GINT64_FORMAT
+                ", newer: --after %" G_GINT64_FORMAT "\n", oldest, newest, total, oldest, newest);
+      }
   }
   return ret;
 }

@@ -89,6 +89,13 @@ syn_event_query_validate (const SynEventQuery *self, GError **error)
                    "limit: must be between 1 and %d", SYN_EVENT_QUERY_MAX_LIMIT);
       return FALSE;
     }
+  if (self->after_position < 0 || self->before_position < 0)
+    {
+      g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID,
+                           self->after_position < 0 ? "after: must be a position (0 or more)"
+                                                    : "before: must be a position (0 or more)");
+      return FALSE;
+    }
   if (self->has_from_date && self->has_to_date && self->from_date > self->to_date)
     {
       g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID,

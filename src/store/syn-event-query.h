@@ -12,7 +12,11 @@ G_BEGIN_DECLS
 #define SYN_EVENT_QUERY_MAX_LIMIT     500
 
 /* Every filter of the specification's EventStore.query(); NULL or FALSE means
- * "no filter". Dates are microseconds since the epoch, both bounds inclusive. */
+ * "no filter". Dates are microseconds since the epoch, both bounds inclusive.
+ * after_position and before_position (0: none) bound the page, not the total:
+ * keyset pagination, the page of events just older than before_position (or
+ * just newer than after_position), newest first, found at page-1 speed at any
+ * depth, where an offset has to walk every event above it. */
 typedef struct
 {
   char      *project_id;
@@ -29,6 +33,8 @@ typedef struct
   gboolean   include_rolled_back;
   guint      limit;
   guint64    offset;
+  gint64     after_position;
+  gint64     before_position;
 } SynEventQuery;
 
 GType          syn_event_query_get_type (void) G_GNUC_CONST;

@@ -433,6 +433,7 @@ pg_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GE
   g_autoptr(PGresult) res = NULL;
   g_auto(SynPgParams) p = { 0 };
   int limit_idx, first_type, n_types;
+  const char *order;
   gint64 offset;
 
   if (!syn_event_query_validate (query, error))
@@ -467,7 +468,21 @@ pg_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GE
       *total = (guint64) _syn_pg_col_int (count, 0, 0);
     }
 
-  /* The page's positions come from the filter's index, then only those rows are read. */
+  /* The page's positions come from the filter's index, then only those rows
+   * are read. A keyset bound ("after", "before" a position) is part of every
+   * index walk's condition; "after" alone walks upwards from its position,
+   * and the page is turned round by the outer ORDER BY. */
+  if (query->after_position > 0)
+    {
+      _syn_pg_add_int (&p, query->after_position);
+      g_string_append_printf (where, " AND position > $%d", p.n);
+    }
+  if (query->before_position > 0)
+    {
+      _syn_pg_add_int (&p, query->before_position);
+      g_string_append_printf (where, " AND position < $%d", p.n);
+    }
+  order = query->after_position > 0 && query->before_position == 0 ? "position" : "position DESC";
   limit_idx = p.n + 1;
   offset = (gint64) MIN (query->offset, (guint64) (G_MAXINT64 - SYN_EVENT_QUERY_MAX_LIMIT));
   _syn_pg_add_int (&p, query->limit);
@@ -475,8 +490,8 @@ pg_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GE
   if (n_types >= 2)
     _syn_pg_add_int (&p, offset + query->limit);
   if (n_types < 2)
-    g_string_printf (inner, "SELECT position FROM workflow_events%s%s ORDER BY position DESC "
-                     "LIMIT $%d OFFSET $%d", where->str, types_in->str, limit_idx, limit_idx + 1);
+    g_string_printf (inner, "SELECT position FROM workflow_events%s%s ORDER BY %s "
+                     "LIMIT $%d OFFSET $%d", where->str, types_in->str, order, limit_idx, limit_idx + 1);
   else
     {
       /* Several types: each one's newest positions straight from its index
@@ -485,10 +500,10 @@ pg_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GE
       g_string_append (inner, "SELECT position FROM (");
       for (int t = 0; t < n_types; t++)
         g_string_append_printf (inner, "%s(SELECT position FROM workflow_events%s AND event_type = $%d "
-                                "ORDER BY position DESC LIMIT $%d)", t ? " UNION ALL " : "",
-                                where->str, first_type + t, limit_idx + 2);
-      g_string_append_printf (inner, ") AS by_type ORDER BY position DESC LIMIT $%d OFFSET $%d",
-                              limit_idx, limit_idx + 1);
+                                "ORDER BY %s LIMIT $%d)", t ? " UNION ALL " : "",
+                                where->str, first_type + t, order, limit_idx + 2);
+      g_string_append_printf (inner, ") AS by_type ORDER BY %s LIMIT $%d OFFSET $%d",
+                              order, limit_idx, limit_idx + 1);
     }
   page_sql = g_strdup_printf ("SELECT " EVENT_COLS " FROM workflow_events WHERE position IN (%s) "
                               "ORDER BY position DESC", inner->str);

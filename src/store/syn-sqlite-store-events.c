@@ -2,6 +2,8 @@
 /* syn-sqlite-store-events.c: SynSqliteStore: the event store (appends, timeline queries and their cached totals), snapshots, executions. */
 #include "config.h"
 
+#include <string.h>
+
 #include "syn-sqlite-store-private.h"
 
 /* ------------------------------------------------------------------------- */
@@ -174,7 +176,11 @@ sqlite_append_events (SynStore *store, GPtrArray *events, GError **error)
 static void
 build_event_where (const SynEventQuery *q, GString *sql)
 {
-  g_string_append (sql, " WHERE project_id = ?");
+  /* One aggregate's events: a few hundred at most, found by the aggregate
+   * index; "+project_id" keeps the planner, which has no statistics, from
+   * walking the whole project on ix_workflow_events_project_position instead
+   * (457 ms rather than 0.1 ms on 1,000,000 events). */
+  g_string_append (sql, q->aggregate_id ? " WHERE +project_id = ?" : " WHERE project_id = ?");
   if (!q->include_rolled_back)
     g_string_append (sql, " AND is_rolled_back = 0");
   if (q->event_types && q->event_types[0])
@@ -230,12 +236,35 @@ bind_event_where (const SynEventQuery *q, sqlite3_stmt *stmt)
   return idx;
 }
 
-static gboolean
-has_narrow_filter (const SynEventQuery *q)
+static guint
+strv_length0 (char **strv)
 {
-  return (q->event_types && q->event_types[0]) || (q->aggregate_types && q->aggregate_types[0]) ||
-         q->aggregate_id || q->rule_id || q->discipline || q->correlation_id ||
-         q->has_from_date || q->has_to_date;
+  return strv ? g_strv_length (strv) : 0;
+}
+
+/* Whether one index gives the filter's matches in position order (the rowid
+ * last, every column before it equal to one value): no filter beyond the
+ * project (ix_workflow_events_project_position), one event type with or
+ * without a discipline (project_type, project_discipline), one rule
+ * (project_rule), or one aggregate (aggregate_lookup). Then a page is read
+ * from the index newest first and the walk stops after it. */
+static gboolean
+in_position_order (const SynEventQuery *q)
+{
+  guint n_types = strv_length0 (q->event_types), n_aggregate_types = strv_length0 (q->aggregate_types);
+  gboolean dates = q->has_from_date || q->has_to_date;
+
+  if (q->correlation_id || dates)
+    return FALSE;
+  if (q->aggregate_id)
+    return n_aggregate_types == 1 && n_types == 0 && !q->rule_id && !q->discipline;
+  if (n_aggregate_types > 0)
+    return FALSE;
+  if (q->rule_id)
+    return n_types == 0 && !q->discipline && !q->include_rolled_back;
+  if (n_types == 1 || q->discipline)
+    return n_types == 1 && !q->include_rolled_back;
+  return n_types == 0;
 }
 
 /* Timeline totals are counted over the whole filter (a million index entries
@@ -290,12 +319,114 @@ event_counts_fresh (SynSqliteStore *self, GError **error)
   return TRUE;
 }
 
+/* Totals shared by the connections of one process. A server answers on a
+ * pool of worker threads, each with its connection: each one used to count
+ * every filter's total itself, and on a cold server 64 first requests made
+ * each new connection count the same million events at the same time (33 s
+ * for 16 keyset pages on 1,000,006 events). A total is kept here under the
+ * database, the filter, the project's newest position (a change of a
+ * project's events appends one, in this process or another: the server's
+ * page cache relies on the same) and the number of commits this process has
+ * made (which also covers a store-level write that appends nothing). One
+ * connection counts; the others asking for the same total meanwhile wait. */
+#define MAX_SHARED_COUNTS 1024
+
+typedef struct
+{
+  guint64  total;
+  gboolean counting;
+} SharedCount;
+
+static gint shared_counts_commits;
+static GMutex shared_counts_lock;
+static GCond shared_counts_done;
+static GHashTable *shared_counts;
+
+static gboolean
+project_head (SynSqliteStore *self, const char *project_id, gint64 *head, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT COALESCE(max(position), 0) FROM workflow_events WHERE project_id = ?1",
+                                 error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  rc = sqlite3_step (stmt);
+  *head = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || _syn_sqlite_fail (self, rc, error);
+}
+
+/* @stmt: the count, bound; run here unless another connection has the total
+ * or is counting it. */
+static gboolean
+shared_count (SynSqliteStore *self, const char *project_id, const char *key, sqlite3_stmt *stmt, guint64 *total,
+              GError **error)
+{
+  g_autofree char *shared_key = NULL;
+  SharedCount *c;
+  gint64 head;
+  int commits;
+  gboolean ok;
+
+  /* every in-memory database has the same name */
+  if (strstr (self->path, ":memory:") != NULL || strstr (self->path, "mode=memory") != NULL)
+    return _syn_sqlite_count_rows (self, stmt, total, error);
+  commits = g_atomic_int_get (&shared_counts_commits);
+  if (!project_head (self, project_id, &head, error))
+    return FALSE;
+  shared_key = g_strdup_printf ("%s\x1e%" G_GINT64_FORMAT "\x1e%d\x1e%s", self->path, head, commits, key);
+
+  g_mutex_lock (&shared_counts_lock);
+  if (shared_counts == NULL)
+    shared_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  while ((c = g_hash_table_lookup (shared_counts, shared_key)) != NULL && c->counting)
+    g_cond_wait (&shared_counts_done, &shared_counts_lock);
+  if (c != NULL)
+    {
+      *total = c->total;
+      g_mutex_unlock (&shared_counts_lock);
+      return TRUE;
+    }
+  if (g_hash_table_size (shared_counts) >= MAX_SHARED_COUNTS)
+    g_hash_table_remove_all (shared_counts);   /* whoever counts finds its entry gone, and adds it again */
+  c = g_new0 (SharedCount, 1);
+  c->counting = TRUE;
+  g_hash_table_insert (shared_counts, g_strdup (shared_key), c);
+  g_mutex_unlock (&shared_counts_lock);
+
+  ok = _syn_sqlite_count_rows (self, stmt, total, error);
+
+  g_mutex_lock (&shared_counts_lock);
+  if (!ok)
+    g_hash_table_remove (shared_counts, shared_key);   /* a waiter counts for itself */
+  else
+    {
+      if ((c = g_hash_table_lookup (shared_counts, shared_key)) == NULL)
+        g_hash_table_insert (shared_counts, g_strdup (shared_key), (c = g_new0 (SharedCount, 1)));
+      c->total = *total;
+      c->counting = FALSE;
+    }
+  g_cond_broadcast (&shared_counts_done);
+  g_mutex_unlock (&shared_counts_lock);
+  return ok;
+}
+
+void
+_syn_sqlite_note_commit (void)
+{
+  g_atomic_int_inc (&shared_counts_commits);
+}
+
 static GPtrArray *
 sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GError **error)
 {
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   g_autoptr(GString) where = g_string_new (NULL);
   g_autofree char *page_sql = NULL;
+  const char *order;
+  gboolean upwards;
   sqlite3_stmt *stmt;
   int idx;
 
@@ -324,7 +455,8 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
           if (!(stmt = _syn_sqlite_stmt (self, count_sql, error)))
             return NULL;
           bind_event_where (query, stmt);
-          if (!_syn_sqlite_count_rows (self, stmt, total, error))
+          if (!(key != NULL ? shared_count (self, query->project_id, key, stmt, total, error)
+                            : _syn_sqlite_count_rows (self, stmt, total, error)))
             return NULL;
           if (key != NULL)
             g_hash_table_insert (self->event_counts, g_steal_pointer (&key), g_memdup2 (total, sizeof *total));
@@ -332,16 +464,29 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
     }
 
   /* The page's positions come from the filter's index alone, then only those
-   * rows are read. With a filter beyond the project, "+position" keeps the
-   * planner on the filter's index (sorting its few matches) rather than
-   * walking the whole project in position order. */
+   * rows are read. A filter one index holds in position order (see
+   * in_position_order) walks it newest first and stops after the page; any
+   * other narrow filter sorts its matches ("+position" keeps the planner on
+   * the filter's index rather than walking the whole project in position
+   * order). A keyset bound starts the walk at its position; "after" walks
+   * upwards from it, and the page is turned round below. */
+  upwards = query->after_position > 0 && query->before_position == 0;
+  if (in_position_order (query))
+    order = upwards ? "position" : "position DESC";
+  else
+    order = upwards ? "+position" : "+position DESC";
   page_sql = g_strconcat ("SELECT " EVENT_COLS " FROM workflow_events WHERE position IN "
                           "(SELECT position FROM workflow_events", where->str,
-                          has_narrow_filter (query) ? " ORDER BY +position DESC" : " ORDER BY position DESC",
-                          " LIMIT ? OFFSET ?) ORDER BY position DESC", NULL);
+                          query->after_position > 0 ? " AND position > ?" : "",
+                          query->before_position > 0 ? " AND position < ?" : "",
+                          " ORDER BY ", order, " LIMIT ? OFFSET ?) ORDER BY position DESC", NULL);
   if (!(stmt = _syn_sqlite_stmt (self, page_sql, error)))
     return NULL;
   idx = bind_event_where (query, stmt);
+  if (query->after_position > 0)
+    sqlite3_bind_int64 (stmt, idx++, query->after_position);
+  if (query->before_position > 0)
+    sqlite3_bind_int64 (stmt, idx++, query->before_position);
   sqlite3_bind_int64 (stmt, idx++, query->limit);
   sqlite3_bind_int64 (stmt, idx++, (gint64) MIN (query->offset, (guint64) G_MAXINT64));
   return _syn_sqlite_collect_rows (self, stmt, read_event, error);

@@ -75,6 +75,9 @@ gpointer    _syn_sqlite_read_row         (sqlite3_stmt *stmt, const SynRowShape 
 /* self->event_counts, emptied when the database changed since it was filled
  * (syn-sqlite-store-events.c); keys are the count's SQL and parameters. */
 gboolean    _syn_sqlite_counts_fresh     (SynSqliteStore *self, GError **error);
+/* A connection of this process committed (its WAL hook): the totals shared
+ * between connections (syn-sqlite-store-events.c) are counted again. */
+void        _syn_sqlite_note_commit      (void);
 /* Binds @object's fields as ?1, ?2... in @shape's order. */
 void        _syn_sqlite_bind_row         (sqlite3_stmt *stmt, const SynRowShape *shape, gconstpointer object);
 

@@ -334,6 +334,41 @@ fail:
   return FALSE;
 }
 
+/* WAL size. SQLite's own checkpoint after each commit (1,000 pages or more
+ * in the WAL) copies the pages back but leaves the file as large as its
+ * largest transaction: a 100,000-pump batch left a 1 GB WAL beside the
+ * database for as long as the server ran. This hook does that checkpoint,
+ * and after a big commit (WAL_BIG_PAGES) truncates the file to nothing when
+ * no reader is still on it (without waiting for one: the committing thread
+ * goes on); otherwise journal_size_limit cuts it down when the WAL next
+ * starts over. A single batch still needs its own size in the WAL while it
+ * is written: it is one transaction, all or nothing. */
+#define WAL_CHECKPOINT_PAGES 1000
+#define WAL_BIG_PAGES        2048
+#define WAL_SIZE_LIMIT       "67108864"
+
+static int
+on_wal_commit (void *data, sqlite3 *db, const char *name, int n_pages)
+{
+  _syn_sqlite_note_commit ();
+  if (n_pages < WAL_CHECKPOINT_PAGES)
+    return SQLITE_OK;
+  if (n_pages >= WAL_BIG_PAGES)
+    {
+      int rc;
+
+      sqlite3_busy_timeout (db, 0);
+      rc = sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+      sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+      if (rc == SQLITE_OK)
+        return SQLITE_OK;
+    }
+  /* busy (a reader on an older snapshot) is not an error: the next commit
+   * checkpoints again */
+  sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  return SQLITE_OK;
+}
+
 SynStore *
 syn_sqlite_store_open (const char *path, GError **error)
 {
@@ -392,12 +427,13 @@ syn_sqlite_store_open_full (const char *path, gboolean create, GError **error)
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   sqlite3_create_function_v2 (self->db, "syn_number", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                               NULL, sql_number, NULL, NULL, NULL);
+  sqlite3_wal_hook (self->db, on_wal_commit, NULL);
 
   /* The first read tells a database from any other file. FULL makes every
    * committed batch durable across a power cut; batches are large, so the one
    * sync per commit costs little. */
   if (!exec_sql (self, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                       "PRAGMA cache_size=-65536", &local_error) ||
+                       "PRAGMA cache_size=-65536; PRAGMA journal_size_limit=" WAL_SIZE_LIMIT, &local_error) ||
       !migrate (self, &local_error) ||
       !exec_sql (self, "PRAGMA foreign_keys=ON", &local_error))
     {

@@ -40,6 +40,16 @@ static const char *rules_json =
 
 static double now_s (void);
 
+/* A file's size in bytes, 0 when it is not there (a WAL checkpointed away). */
+static gint64
+file_size (const char *path, const char *suffix)
+{
+  g_autofree char *name = g_strconcat (path, suffix, NULL);
+  GStatBuf st;
+
+  return g_stat (name, &st) == 0 ? (gint64) st.st_size : 0;
+}
+
 /* The memory of the run just measured is freed on a thread after its answer:
  * wait for it (not part of the answer's time), so the next measurement does
  * not share the machine with it; returns how long that took. */
@@ -172,6 +182,15 @@ raw_postgres (const char *uri, const char *raw_uri, SynProject *project, const c
 
       *raw_rows += bench_pg_copy_out_file (src, sql, path);
     }
+  /* the pumps were there before the run: in the raw database too, untimed
+   * (the motors' edges point at them, and edges have foreign keys) */
+  {
+    g_autofree char *path = g_build_filename (dir, "pumps", NULL);
+
+    bench_pg_copy_out_file (src, "COPY (SELECT * FROM assets WHERE created_by_rule_id IS NULL) TO STDOUT", path);
+    bench_pg_copy_in_file (dst, "COPY assets FROM STDIN", path);
+    g_unlink (path);
+  }
   t = now_s ();
   bench_pg_exec (dst, "BEGIN");
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
@@ -220,6 +239,7 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
   g_autoptr(JsonNode) rollback = NULL;
   g_autofree char *hash_before = NULL;
   g_autofree char *hash_after = NULL;
+  gint64 disk_before;
   const char *corr;
   double t, dry_s, exec_s, exec_free_s, rollback_s, raw_s;
   guint64 raw_rows = 0, events;
@@ -268,6 +288,7 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
   printf ("  (RSS after the dry run: %ld MB, peak so far %ld MB)\n", rss_now_mb (), peak_rss_mb ());
 
   json_object_set_string_member (request, "mode", "execute");
+  disk_before = file_size (path, "") + file_size (path, "-wal");
   t = now_s ();
   answer = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
   exec_s = now_s () - t;
@@ -279,6 +300,16 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
     g_autoptr(SynSnapshot) snap = syn_store_get_snapshot (store, project->id, corr, &error);
     events = snap->events_count;
   }
+  if (!strstr (label, "PostgreSQL"))
+    {
+      gint64 wal = file_size (path, "-wal");
+      gint64 growth = file_size (path, "") + wal - disk_before;
+
+      printf ("database growth:    %8.1f MB  (%" G_GINT64_FORMAT " bytes per event with its indexes, WAL included; "
+              "goal <= 400)\n", growth / 1e6, events ? growth / (gint64) events : 0);
+      printf ("WAL after the run:  %8.1f MB  (goal: checkpointed during and after big batches, no file left at 1 GB)\n",
+              wal / 1e6);
+    }
 
   raw_s = raw (path, raw_path, project, corr, &raw_rows);
 
@@ -420,9 +451,11 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
     printf ("  (then its memory freed on a thread in %.2f s)\n", exec_free_s);
     printf ("raw inserts:        %8.2f s  (%" G_GUINT64_FORMAT " rows of the same tables, one transaction)\n", raw_s, raw_rows);
     printf ("ratio (raw / ours): %8.1f %%  (target >= 50 %%)\n", 100.0 * raw_s / exec_s);
-    printf ("rollback:           %8.2f s  (%.2f x the execution; target <= 1)\n", rollback_s, rollback_s / exec_s);
+    printf ("rollback:           %8.2f s  (%.2f x the execution; goal < %s)\n", rollback_s, rollback_s / exec_s,
+            strstr (label, "PostgreSQL") ? "10 s on PostgreSQL" : "5 s on SQLite");
     printf ("state hash restored: %s\n", g_strcmp0 (hash_before, hash_after) == 0 ? "yes" : "NO");
-    printf ("peak RSS:           %8ld MB  (after loading the pumps: %ld MB; target < 500 MB)\n", peak_rss_mb (), rss_before);
+    printf ("peak RSS:           %8ld MB  (after loading the pumps: %ld MB; goal < 250 MB, flat in the number of pumps)\n",
+            peak_rss_mb (), rss_before);
   }
 
   return g_strcmp0 (hash_before, hash_after) == 0 ? 0 : 1;

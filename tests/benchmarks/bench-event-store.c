@@ -201,15 +201,101 @@ time_history (SynStore *store, const char *project_id, guint *events_per_asset)
   return median (samples, G_N_ELEMENTS (samples));
 }
 
+/* One asset's timeline (as the server's asset_id filter asks it), a random
+ * asset each time: median over 50. */
+static double
+time_asset_timeline (SynStore *store, const char *project_id, guint *per_asset)
+{
+  double samples[50];
+
+  for (guint r = 0; r < G_N_ELEMENTS (samples); r++)
+    {
+      g_autoptr(SynEventQuery) q = syn_event_query_new (project_id);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) events = NULL;
+      guint64 total = 0;
+      gint64 start;
+
+      q->aggregate_types = g_strsplit (SYN_AGGREGATE_ASSET, ",", -1);
+      q->aggregate_id = g_strdup_printf ("asset-%06u", g_random_int_range (0, N_ASSETS));
+      q->limit = 50;
+      start = g_get_monotonic_time ();
+      events = syn_store_query_events (store, q, &total, &error);
+      samples[r] = (g_get_monotonic_time () - start) / 1e3;
+      g_assert_no_error (error);
+      *per_asset = (guint) total;
+    }
+  return median (samples, G_N_ELEMENTS (samples));
+}
+
+/* One event type's pages: page 1, the deepest page by number (an offset),
+ * and the same page by keyset ("before" the position just above it). */
+static void
+time_typed_pages (SynStore *store, const char *project_id, double *first_ms, double *deep_ms, double *keyset_ms,
+                  guint64 *deep_page)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (project_id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) above = NULL;
+  double samples[3][20];
+  guint64 total = 0;
+
+  q->event_types = g_strsplit (syn_event_types ()[0], ",", -1);
+  q->limit = 50;
+  g_ptr_array_unref (syn_store_query_events (store, q, &total, &error));
+  g_assert_no_error (error);
+  *deep_page = MAX (total, 1) / 50 + (total % 50 ? 1 : 0);
+  /* the position the keyset page starts below: the last event of the page above */
+  q->offset = (*deep_page - 1) * 50 - (*deep_page > 1 ? 1 : 0);
+  q->limit = 1;
+  above = syn_store_query_events (store, q, &total, &error);
+  g_assert_no_error (error);
+  q->limit = 50;
+  for (guint r = 0; r < 20; r++)
+    for (guint k = 0; k < 3; k++)
+      {
+        g_autoptr(GPtrArray) events = NULL;
+        gint64 start;
+
+        q->offset = k == 1 ? (*deep_page - 1) * 50 : 0;
+        q->before_position = k == 2 && *deep_page > 1 && above->len ? ((SynEvent *) above->pdata[0])->position : 0;
+        start = g_get_monotonic_time ();
+        events = syn_store_query_events (store, q, &total, &error);
+        samples[k][r] = (g_get_monotonic_time () - start) / 1e3;
+        g_assert_no_error (error);
+      }
+  *first_ms = median (samples[0], 20);
+  *deep_ms = median (samples[1], 20);
+  *keyset_ms = median (samples[2], 20);
+}
+
+static void
+print_access_paths (SynStore *store, const char *project_id)
+{
+  double first, deep, keyset, asset;
+  guint64 deep_page = 0;
+  guint per_asset = 0;
+
+  asset = time_asset_timeline (store, project_id, &per_asset);
+  printf ("timeline of one asset (asset_id, %u events, with total): median %.3f ms over 50 runs  (goal < 5 ms)\n",
+          per_asset, asset);
+  time_typed_pages (store, project_id, &first, &deep, &keyset, &deep_page);
+  printf ("timeline of one event type (%s), 50 rows with total:\n", syn_event_types ()[0]);
+  printf ("  page 1:                        median %.3f ms over 20 runs\n", first);
+  printf ("  page %-8" G_GUINT64_FORMAT " (the last, by number): median %.3f ms over 20 runs  (goal <= 20 ms)\n",
+          deep_page, deep);
+  printf ("  the same page by keyset:       median %.3f ms over 20 runs  (goal: page 1's speed)\n", keyset);
+}
+
 /* --- PostgreSQL ------------------------------------------------------------ */
 
 static char *
 pg_time (gint64 usec)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autofree char *seconds = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
 
-  return g_strdup_printf ("%s.%06d+00", g_date_time_format (dt, "%Y-%m-%d %H:%M:%S"),
-                          (int) (usec % G_USEC_PER_SEC));
+  return g_strdup_printf ("%s.%06d+00", seconds, (int) (usec % G_USEC_PER_SEC));
 }
 
 /* One batch of the raw rows, prepared ahead: every method below sends the same
@@ -502,6 +588,7 @@ run_postgres (const char *db, guint64 n, guint batch, gboolean alternatives)
   printf ("  timeline offset 0:     median %.3f ms  (target < 20 ms)\n", t0);
   printf ("  timeline offset 5000:  median %.3f ms  (target < 20 ms)\n", t5000);
   printf ("  asset history (%u events): median %.3f ms\n", per_asset, hist);
+  print_access_paths (store, project->id);
   g_clear_object (&store);
 
   if (alternatives)
@@ -583,6 +670,7 @@ run_sqlite (guint64 n, guint batch)
   printf ("  offset 5000:  median %.3f ms over 50 runs  (target < 10 ms)\n", t5000);
   hist = time_history (store, project->id, &per_asset);
   printf ("asset history (%u events): median %.3f ms over 50 runs  (target < 1 ms)\n", per_asset, hist);
+  print_access_paths (store, project->id);
 
   g_clear_object (&store);
   {
