@@ -102,6 +102,44 @@ set_filter (SynAssetsView *view, const char *entry, const char *text)
 }
 
 
+/* The tags the grid shows, top to bottom: the cells of the tag column that
+ * are on screen (what the user reads, not what the model holds). */
+static void
+collect_tags (GtkWidget *widget, GPtrArray *tags)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "key"), "tag") == 0)
+    g_ptr_array_add (tags, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_tags (child, tags);
+}
+
+
+/* Every row on screen is the backend's answer to the grid's query, in order. */
+static void
+assert_shown_rows (SynWindow *window, SynAssetsView *view)
+{
+  SynGridModel *model = syn_assets_view_get_model (view);
+  g_autoptr(JsonObject) params = syn_json_object_copy (syn_grid_model_get_query (model));
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *rows;
+
+  json_object_set_int_member (params, "limit", 500);
+  answer = ui_call (window, syn_grid_model_get_cables (model) ? SYN_OP_LIST_CABLES : SYN_OP_LIST_ASSETS, params);
+  rows = json_object_get_array_member (json_node_get_object (answer),
+                                       syn_grid_model_get_cables (model) ? "cables" : "assets");
+  ui_wait_frames (GTK_WIDGET (window), 3);
+  collect_tags (GTK_WIDGET (syn_assets_view_get_grid (view)), shown);
+  g_assert_cmpuint (shown->len, >, 0);
+  g_assert_cmpuint (shown->len, <=, json_array_get_length (rows));
+  for (guint i = 0; i < shown->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (shown, i), ==,
+                     syn_json_get_string (json_array_get_object_element (rows, i), "tag"));
+}
+
+
 /* An export written, read back with the project's CSV reader. */
 static GPtrArray *
 export_and_read (SynWindow *window, const char *what, const char *dir)
@@ -289,6 +327,9 @@ test_grid_assets (UiFixture *f, gconstpointer data)
   set_filter (view, "where_entry", "hp > 200");
   set_filter (view, "tag_entry", "210-*");
   g_assert_cmpuint (syn_grid_model_get_total (model), ==, 4);
+  /* every row shown is right, not only the count and the first one (rows
+   * refilled in place once showed the list before the filter) */
+  assert_shown_rows (f->window, view);
   row = grid_row (view, 0);
   g_assert_cmpstr (syn_grid_row_get_tag (row), ==, "210-M-001");
   {

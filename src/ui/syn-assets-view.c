@@ -189,8 +189,9 @@ cell_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer unused
   SynGridRow *row = gtk_list_item_get_item (item);
 
   set_cell (label, row);
-  if (!syn_grid_row_get_loaded (row))
-    g_signal_connect_object (row, "notify::loaded", G_CALLBACK (on_row_loaded), label, 0);
+  /* a row loaded when bound is still refilled in place by a reload (the
+   * next filter or sort): the cell follows it for as long as it is bound */
+  g_signal_connect_object (row, "notify::loaded", G_CALLBACK (on_row_loaded), label, 0);
 }
 
 static void
