@@ -462,6 +462,82 @@ syn_asset_editor_delete (SynStore    *store,
   return commit_batch (batch, correlation_id, error);
 }
 
+/* A cable a person deletes; one the rules made comes back at their next run. */
+static gboolean
+delete_cable_in_batch (SynBatch *batch, const char *cable_id, GError **error)
+{
+  SynStore *store = syn_batch_get_store (batch);
+  const char *project_id = syn_batch_get_project_id (batch);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(SynCable) cable = syn_store_get_cable (store, project_id, cable_id, &local_error);
+  g_autoptr(SynEvent) event = NULL;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (cable == NULL)
+    {
+      g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND, "No cable %s in project %s", cable_id,
+                   project_id);
+      return FALSE;
+    }
+  event = syn_batch_delete_cable (batch, cable, NULL, NULL, error);
+  return event != NULL;
+}
+
+/* Deletes a selection, assets (each with its edges and cables) and cables,
+ * as one batch: one rollback takes all of it back. An asset that does not
+ * exist fails the whole batch; nothing is written then. */
+gboolean
+syn_asset_editor_delete_many (SynStore            *store,
+                              const char          *project_id,
+                              const char          *user_id,
+                              const char * const  *asset_ids,
+                              const char * const  *cable_ids,
+                              guint               *assets_deleted,
+                              guint               *cables_deleted,
+                              char               **correlation_id,
+                              GError             **error)
+{
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint n_assets = 0, n_cables = 0;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (correlation_id != NULL)
+    *correlation_id = NULL;
+  if ((asset_ids == NULL || asset_ids[0] == NULL) && (cable_ids == NULL || cable_ids[0] == NULL))
+    return invalid (error, "asset_ids or cable_ids: required (the ids to delete)");
+  if (!(batch = begin_batch (store, project_id, user_id, error)))
+    return FALSE;
+  /* the cables first: those of a deleted asset are then gone with it */
+  for (guint i = 0; cable_ids != NULL && cable_ids[i] != NULL; i++, n_cables++)
+    if (!delete_cable_in_batch (batch, cable_ids[i], &local_error))
+      return fail_batch (batch, error, g_steal_pointer (&local_error));
+  for (guint i = 0; asset_ids != NULL && asset_ids[i] != NULL; i++)
+    {
+      g_autoptr(SynAsset) asset = require_asset (store, project_id, asset_ids[i], &local_error);
+      guint cables = 0;
+
+      if (asset == NULL || !syn_asset_editor_delete_in_batch (batch, asset, NULL, NULL, &cables, &local_error))
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+      n_assets++;
+      n_cables += cables;
+    }
+  if (!commit_batch (batch, correlation_id, error))
+    return FALSE;
+  if (assets_deleted != NULL)
+    *assets_deleted = n_assets;
+  if (cables_deleted != NULL)
+    *cables_deleted = n_cables;
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Handing values back to the rules                                          */
 

@@ -96,6 +96,8 @@ static const Row rows[] = {
     "{\"description\": \"d{n}\"}", PROJECT_WRITE (200) },
   { "DELETE", "api/v1/projects/{project_id}/assets/{asset_id}", "/api/v1/projects/{A}/assets/{fresh_asset}", NULL,
     PROJECT_WRITE (204) },
+  { "POST", "api/v1/projects/{project_id}/delete", "/api/v1/projects/{A}/delete",
+    "{\"asset_ids\": [\"{fresh_asset}\"]}", PROJECT_WRITE (200) },
   { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/explain", "/api/v1/projects/{A}/assets/{asset}/explain", NULL,
     PROJECT_READ },
   /* handing back what is not held changes nothing: 200 with no batch */
@@ -112,6 +114,8 @@ static const Row rows[] = {
   { "GET", "api/v1/projects/{project_id}/assets.json", "/api/v1/projects/{A}/assets.json", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/rules", "/api/v1/projects/{A}/rules", NULL, PROJECT_READ },
   { "POST", "api/v1/projects/{project_id}/rules", "/api/v1/projects/{A}/rules", RULE ("r-{n}"), PROJECT_WRITE (201) },
+  { "POST", "api/v1/projects/{project_id}/rules/preview", "/api/v1/projects/{A}/rules/preview", RULE ("{rule}"),
+    PROJECT_READ },
   { "PUT", "api/v1/projects/{project_id}/rules/{rule_id}", "/api/v1/projects/{A}/rules/{rule}", RULE ("{rule}"),
     PROJECT_WRITE (200) },
   { "DELETE", "api/v1/projects/{project_id}/rules/{rule_id}", "/api/v1/projects/{A}/rules/{fresh_rule}", NULL,

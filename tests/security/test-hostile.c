@@ -410,6 +410,8 @@ baseline_body (Fixture *f, const SynApiRoute *route)
     return g_strdup_printf ("{\"correlation_id\": \"%s\"}", f->batch_a);
   if (g_str_has_suffix (p, "/repair"))
     return g_strdup ("{\"dry_run\": true}");
+  if (g_str_has_suffix (p, "/delete"))
+    return g_strdup_printf ("{\"asset_ids\": [\"%s\"]}", f->asset_a);
   /* a route this test does not know yet: its body is still probed */
   return g_strdup ("{}");
 }
