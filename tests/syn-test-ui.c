@@ -526,3 +526,19 @@ ui_run (void)
   g_clear_pointer (&xdg, g_free);
   return ret;
 }
+
+/* Takes an edit back with the Undo its message offers (win.undo-batch), and
+ * waits for the rollback's news. */
+void
+ui_undo (SynWindow *window)
+{
+  SynSession *session = syn_window_get_session (window);
+  GtkButton *undo = syn_window_get_banner_action (window);
+  guint revision = syn_session_get_revision (session);
+
+  g_assert_nonnull (undo);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (undo)), ==, "win.undo-batch");
+  g_signal_emit_by_name (undo, "clicked");
+  WAIT_FOR (syn_session_get_revision (session) > revision && syn_window_get_banner (window) != NULL &&
+            g_str_has_prefix (syn_window_get_banner (window), "Undone: "));
+}

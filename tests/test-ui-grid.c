@@ -2,6 +2,7 @@
 /* test-ui-grid.c: the Assets and Cables view: the grid, its filters, the hierarchy, export. */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -298,7 +299,8 @@ test_grid_assets (UiFixture *f, gconstpointer data)
   GListModel *hierarchy = syn_assets_view_get_hierarchy (view);
   g_autoptr(SynGridRow) row = NULL;
   g_autoptr(GtkTreeListRow) motor = NULL;
-  GtkMessageDialog *dialog;
+  AdwMessageDialog *dialog = NULL;
+  g_autofree char *hash = NULL;
   guint64 before;
 
   /* before the first run, the pumps are out of date: marked; after it, not */
@@ -365,19 +367,29 @@ test_grid_assets (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (syn_asset_history_view_get_asset_id (syn_window_get_history_view (f->window)), ==,
                    syn_grid_row_get_id (row));
 
-  /* deleting the selection: asked first, then one batch per asset */
+  /* deleting the selection: asked first (naming how many and which), then
+   * one batch; Undo brings it all back */
   syn_window_show_view (f->window, "assets");
   before = syn_grid_model_get_total (model);
+  hash = ui_state_hash (f->window);
   gtk_selection_model_select_range (syn_assets_view_get_selection (view), 0, 2, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "grid.delete", NULL));
-  dialog = ui_find_toplevel (GTK_TYPE_MESSAGE_DIALOG);
-  g_assert_nonnull (dialog);
+  WAIT_FOR ((dialog = ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 2 assets?");
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "210-M-001, "));
   ui_save_screenshot (GTK_WIDGET (dialog), "assets-delete");
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  adw_message_dialog_response (dialog, "delete");
   WAIT_FOR (syn_grid_model_get_total (model) == before - 2 && !syn_grid_model_get_loading (model));
-  g_assert_nonnull (syn_window_get_banner (f->window));
-  g_assert_cmpstr (syn_window_get_banner (f->window), ==, "Deleted 2 assets.");
+  WAIT_FOR (g_strcmp0 (syn_window_get_banner (f->window), "Deleted 2 assets.") == 0);
   g_assert_cmpint (ui_timeline_total (f->window, NULL, "ASSET_DELETED"), ==, 2);
+  g_assert_cmpint (ui_timeline_total (f->window, NULL, "BATCH_ROLLED_BACK"), ==, 0);
+  ui_undo (f->window);
+  WAIT_FOR (syn_grid_model_get_total (model) == before && !syn_grid_model_get_loading (model));
+  {
+    g_autofree char *after = ui_state_hash (f->window);
+
+    g_assert_cmpstr (after, ==, hash);
+  }
 }
 
 
