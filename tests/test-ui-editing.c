@@ -196,6 +196,61 @@ test_asset_edits (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (now, ==, added);
 }
 
+/* Cables deleted from the grid, one batch, undone; an asset's held value
+ * handed back from the grid's action, undone. */
+static void
+test_grid_cables_and_hand_back (UiFixture *f, gconstpointer data)
+{
+  SynAssetsView *view = syn_window_get_assets_view (f->window);
+  SynGridModel *model = syn_assets_view_get_model (view);
+  g_autofree char *start = NULL;
+  g_autofree char *held = NULL;
+  g_autofree char *now = NULL;
+  g_autoptr(JsonObject) motor = NULL;
+  AdwMessageDialog *question = NULL;
+  guint64 before;
+
+  ui_execute (f->window, FALSE);
+  syn_window_show_view (f->window, "assets");
+  syn_assets_view_set_cables (view, TRUE);
+  WAIT_FOR (!syn_grid_model_get_loading (model) && syn_grid_model_get_cables (model));
+  before = syn_grid_model_get_total (model);
+  g_assert_cmpuint (before, >, 2);
+  start = ui_state_hash (f->window);
+  {
+    g_autoptr(GObject) second = g_list_model_get_item (G_LIST_MODEL (model), 1);
+
+    WAIT_FOR (syn_grid_row_get_loaded (SYN_GRID_ROW (second)));
+  }
+  gtk_selection_model_select_range (syn_assets_view_get_selection (view), 0, 2, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "grid.delete", NULL));
+  WAIT_FOR ((question = ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Delete 2 cables?");
+  adw_message_dialog_response (question, "delete");
+  WAIT_FOR (g_strcmp0 (syn_window_get_banner (f->window), "Deleted 2 cables.") == 0);
+  WAIT_FOR (!syn_grid_model_get_loading (model) && syn_grid_model_get_total (model) == before - 2);
+  g_assert_cmpint (ui_timeline_total (f->window, NULL, "CABLE_DELETED"), ==, 2);
+  ui_undo (f->window);
+  WAIT_FOR (!syn_grid_model_get_loading (model) && syn_grid_model_get_total (model) == before);
+  now = ui_state_hash (f->window);
+  g_assert_cmpstr (now, ==, start);
+
+  /* the motor's voltage held against its rule, handed back from the grid */
+  ui_hold_against_rules (f->window);
+  held = ui_state_hash (f->window);
+  syn_assets_view_set_cables (view, FALSE);
+  select_tag (view, "110-M-001");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "grid.hand-back", NULL));
+  WAIT_FOR (g_strcmp0 (syn_window_get_banner (f->window),
+                       "Handed the values of 110-M-001 back to the rules: the next run sets them.") == 0);
+  motor = ui_get_asset (f->window, "110-M-001");
+  g_assert_false (ui_strv_has (motor, "held", "properties.voltage"));
+  ui_undo (f->window);
+  g_free (now);
+  now = ui_state_hash (f->window);
+  g_assert_cmpstr (now, ==, held);
+}
+
 /* Refused, at the field, and nothing written. */
 static void
 test_asset_invalid (UiFixture *f, gconstpointer data)
@@ -490,6 +545,8 @@ main (int argc, char *argv[])
     return 0;
 
   g_test_add ("/ui/editing/assets", UiFixture, NULL, ui_fixture_setup, test_asset_edits, ui_fixture_teardown);
+  g_test_add ("/ui/editing/grid-cables-hand-back", UiFixture, NULL, ui_fixture_setup, test_grid_cables_and_hand_back,
+              ui_fixture_teardown);
   g_test_add ("/ui/editing/invalid", UiFixture, NULL, ui_fixture_setup, test_asset_invalid, ui_fixture_teardown);
   g_test_add ("/ui/editing/rule-switches", UiFixture, NULL, ui_fixture_setup, test_rule_switches, ui_fixture_teardown);
   g_test_add ("/ui/editing/rule-editor", UiFixture, NULL, ui_fixture_setup, test_rule_editor, ui_fixture_teardown);

@@ -380,8 +380,17 @@ test_grid_assets (UiFixture *f, gconstpointer data)
   ui_save_screenshot (GTK_WIDGET (dialog), "assets-delete");
   adw_message_dialog_response (dialog, "delete");
   WAIT_FOR (syn_grid_model_get_total (model) == before - 2 && !syn_grid_model_get_loading (model));
-  WAIT_FOR (g_strcmp0 (syn_window_get_banner (f->window), "Deleted 2 assets.") == 0);
+  /* the motors' cables went with them: said too */
+  WAIT_FOR (syn_window_get_banner (f->window) != NULL &&
+            g_str_has_prefix (syn_window_get_banner (f->window), "Deleted 2 assets and "));
   g_assert_cmpint (ui_timeline_total (f->window, NULL, "ASSET_DELETED"), ==, 2);
+  {
+    g_autofree char *said = g_strdup_printf ("Deleted 2 assets and %" G_GINT64_FORMAT " cable%s.",
+                                             ui_timeline_total (f->window, NULL, "CABLE_DELETED"),
+                                             ui_timeline_total (f->window, NULL, "CABLE_DELETED") > 1 ? "s" : "");
+
+    g_assert_cmpstr (syn_window_get_banner (f->window), ==, said);
+  }
   g_assert_cmpint (ui_timeline_total (f->window, NULL, "BATCH_ROLLED_BACK"), ==, 0);
   ui_undo (f->window);
   WAIT_FOR (syn_grid_model_get_total (model) == before && !syn_grid_model_get_loading (model));

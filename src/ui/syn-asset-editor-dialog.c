@@ -18,6 +18,7 @@
 #include "syn-asset-editor-dialog.h"
 #include "syn-batch-undo.h"
 #include "syn-ui-format.h"
+#include "syn-ui-widget.h"
 
 static const char * const text_fields[] = { "tag", "type", "description", "area", NULL };
 
@@ -376,6 +377,9 @@ read_properties (SynAssetEditorDialog *self)
           json_object_set_member (properties, key, parse_value (value));
           continue;
         }
+      /* the first row refused comes into view */
+      if (ok)
+        gtk_widget_grab_focus (GTK_WIDGET (*key != '\0' && *value == '\0' ? p->value : p->key));
       ok = FALSE;
     }
   return ok ? g_steal_pointer (&properties) : NULL;
@@ -486,6 +490,8 @@ syn_asset_editor_dialog_save (SynAssetEditorDialog *self)
           show_error (g_hash_table_lookup (self->errors, text_fields[i]),
                       g_hash_table_lookup (self->entries, text_fields[i]),
                       g_str_equal (text_fields[i], "tag") ? _("An asset needs a tag.") : _("An asset needs a type."));
+          if (ok)
+            gtk_widget_grab_focus (g_hash_table_lookup (self->entries, text_fields[i]));
           ok = FALSE;
         }
     }
@@ -715,6 +721,7 @@ static void
 syn_asset_editor_dialog_init (SynAssetEditorDialog *self)
 {
   self->cancellable = g_cancellable_new ();
+  syn_ui_dialog_release_on_destroy (GTK_WINDOW (self), self->cancellable);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->property_rows = g_ptr_array_new_with_free_func (g_free);

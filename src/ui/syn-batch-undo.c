@@ -32,7 +32,7 @@ syn_batch_undo_offer (SynSession *session, const char *text, const char *correla
     }
   undo = detailed ("win.undo-batch", correlation_id);
   /* Translators: the button beside an edit's message that takes the edit back */
-  syn_session_report_info_with_action (session, text, _("_Undo"), undo);
+  syn_session_report_info_with_action (session, text, C_("an edit", "_Undo"), undo);
 }
 
 static void

@@ -15,7 +15,10 @@
 
 #include "core/syn-json.h"
 #include "syn-batch-undo.h"
+#include "syn-project-status.h"
 #include "syn-rule-editor-dialog.h"
+#include "syn-ui-format.h"
+#include "syn-ui-widget.h"
 
 #define MAX_EXAMPLES 5
 
@@ -101,7 +104,8 @@ mark_line (SynRuleEditorDialog *self, int line)
   gtk_text_buffer_apply_tag (self->buffer, self->error_tag, &start, &end);
   self->error_line = line;
   gtk_text_buffer_place_cursor (self->buffer, &start);
-  gtk_text_view_scroll_to_iter (self->text_view, &start, 0.1, FALSE, 0, 0);
+  /* a mark, not an iter: the view scrolls once its lines are measured */
+  gtk_text_view_scroll_to_mark (self->text_view, gtk_text_buffer_get_insert (self->buffer), 0.1, TRUE, 0, 0.3);
 }
 
 /* Past a JSON string starting at @p (its opening quote). */
@@ -302,8 +306,11 @@ describe_preview (SynRuleEditorDialog *self, JsonObject *answer)
   JsonArray *rules = json_object_get_array_member (answer, "rules");
   JsonArray *examples = json_object_get_array_member (answer, "examples");
   const char *rule_id = syn_json_get_string (answer, "rule_id");
+  SynProjectStatus *status = syn_session_get_status (self->session);
+  guint pending = 0;
 
-  /* the rule edited first, then the others a run would change too */
+  /* the rule edited first, then the others this change moves too; those
+   * whose counts the project's status already shows are pending anyway */
   for (int pass = 0; pass < 2; pass++)
     for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
       {
@@ -317,11 +324,28 @@ describe_preview (SynRuleEditorDialog *self, JsonObject *answer)
           continue;
         if (create == 0 && update == 0 && retract == 0)
           continue;
-        /* Translators: what saving a rule would do, per rule: its name, then counts */
-        g_string_append_printf (text, _("%s: %" G_GINT64_FORMAT " created, %" G_GINT64_FORMAT " updated, %"
-                                        G_GINT64_FORMAT " retracted"),
-                                name ? name : syn_json_get_string (r, "rule_id"), create, update, retract);
-        g_string_append_c (text, '\n');
+        if (pass == 1 && status != NULL)
+          {
+            JsonObject *now = syn_project_status_get_rule (status, syn_json_get_string (r, "rule_id"));
+
+            if (now != NULL && json_object_get_int_member_with_default (now, "create", 0) == create &&
+                json_object_get_int_member_with_default (now, "update", 0) == update &&
+                json_object_get_int_member_with_default (now, "retract", 0) == retract)
+              {
+                pending++;
+                continue;
+              }
+          }
+        {
+          g_autofree char *created = syn_format_count (create);
+          g_autofree char *updated = syn_format_count (update);
+          g_autofree char *retracted = syn_format_count (retract);
+
+          /* Translators: what saving a rule would do, per rule: its name, then counts */
+          g_string_append_printf (text, _("%s: %s created, %s updated, %s retracted"),
+                                  name ? name : syn_json_get_string (r, "rule_id"), created, updated, retracted);
+          g_string_append_c (text, '\n');
+        }
       }
   if (text->len == 0)
     g_string_append (text, _("Saving changes nothing in this project: no asset or cable would be created, "
@@ -344,6 +368,15 @@ describe_preview (SynRuleEditorDialog *self, JsonObject *answer)
         }
       else if (text->len > 0 && text->str[text->len - 1] == '\n')
         g_string_truncate (text, text->len - 1);
+    }
+  if (pending > 0)
+    {
+      g_string_append_c (text, '\n');
+      /* Translators: rules with changes waiting for a run anyway, this rule saved or not */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u other rule has changes pending already, with or without this one.",
+                                                 "%u other rules have changes pending already, with or without this one.",
+                                                 pending), pending);
     }
   g_free (self->preview);
   self->preview = g_string_free (g_steal_pointer (&text), FALSE);
@@ -581,8 +614,10 @@ build_ui (SynRuleEditorDialog *self)
   gtk_text_view_set_top_margin (self->text_view, 6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Rule definition (JSON)"), -1);
+  /* red, see-through: readable on the light and the dark style alike */
   self->error_tag = gtk_text_buffer_create_tag (self->buffer, "error", "underline", PANGO_UNDERLINE_ERROR,
-                                                "weight", PANGO_WEIGHT_BOLD, NULL);
+                                                "weight", PANGO_WEIGHT_BOLD, "paragraph-background-rgba",
+                                                &(GdkRGBA) { 0.88f, 0.11f, 0.14f, 0.22f }, NULL);
   g_signal_connect_swapped (self->buffer, "changed", G_CALLBACK (on_text_changed), self);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->text_view));
   gtk_widget_set_vexpand (scroller, TRUE);
@@ -639,6 +674,7 @@ static void
 syn_rule_editor_dialog_init (SynRuleEditorDialog *self)
 {
   self->cancellable = g_cancellable_new ();
+  syn_ui_dialog_release_on_destroy (GTK_WINDOW (self), self->cancellable);
   self->error_line = -1;
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (self), 640, 560);

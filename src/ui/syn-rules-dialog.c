@@ -11,6 +11,7 @@
 #include "syn-batch-undo.h"
 #include "syn-rules-dialog.h"
 #include "syn-ui-format.h"
+#include "syn-ui-widget.h"
 
 struct _SynRulesDialog
 {
@@ -349,6 +350,7 @@ syn_rules_dialog_init (SynRulesDialog *self)
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   self->cancellable = g_cancellable_new ();
+  syn_ui_dialog_release_on_destroy (GTK_WINDOW (self), self->cancellable);
   self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_window_set_title (GTK_WINDOW (self), _("Rules"));
   gtk_window_set_default_size (GTK_WINDOW (self), 640, 600);
