@@ -862,6 +862,72 @@ test_delete_many (SynTestFixture *f, gconstpointer data)
   g_assert_cmpuint (count_events (f), ==, count);
 }
 
+/* Issue 14: one change to a selection, one batch; what it leaves as it was
+ * is not in it; no tag; an unknown id writes nothing. */
+static void
+test_update_many (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) local = syn_local_backend_new (f->uri, &error);
+  SynBackend *backend = SYN_BACKEND (local);
+  g_autoptr(SynAsset) a = create_ok (f, "{\"tag\": \"P-1\", \"type\": \"PUMP\", \"area\": \"100\"}", NULL);
+  g_autoptr(SynAsset) b = create_ok (f, "{\"tag\": \"P-2\", \"type\": \"PUMP\", \"area\": \"200\"}", NULL);
+  g_autoptr(SynAsset) c = create_ok (f, "{\"tag\": \"P-3\", \"type\": \"PUMP\", \"area\": \"200\"}", NULL);
+  g_autofree char *before = state_hash (f);
+  g_autofree char *after = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) rolled = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(SynAsset) changed = NULL;
+  guint64 count;
+  JsonObject *o;
+
+  g_assert_no_error (error);
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"asset_ids\": [\"%s\", \"%s\", \"%s\"], \"area\": \"200\", "
+                          "\"properties\": {\"seal\": \"mechanical\"}}", a->id, b->id, c->id);
+  answer = call (backend, SYN_OP_UPDATE_ASSETS, json, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (answer);
+  g_assert_cmpint (json_object_get_int_member (o, "updated"), ==, 3);
+  events = batch_events (f, json_object_get_string_member (o, "correlation_id"));
+  g_assert_cmpuint (events->len, ==, 3);
+  changed = syn_store_get_asset (f->store, f->project->id, a->id, &error);
+  g_assert_cmpstr (changed->area, ==, "200");
+  rolled = syn_rollback_service_rollback (f->store, f->project->id, json_object_get_string_member (o, "correlation_id"),
+                                          NULL, FALSE, &error);
+  g_assert_no_error (error);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, before);
+
+  /* only the one it changes */
+  g_clear_pointer (&answer, json_node_unref);
+  g_free (json);
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"asset_ids\": [\"%s\", \"%s\"], \"area\": \"200\"}", a->id,
+                          b->id);
+  answer = call (backend, SYN_OP_UPDATE_ASSETS, json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "updated"), ==, 1);
+
+  /* refused, nothing written: a tag, an unknown asset */
+  count = count_events (f);
+  g_free (json);
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"asset_ids\": [\"%s\"], \"tag\": \"X\"}", a->id);
+  refused = call (backend, SYN_OP_UPDATE_ASSETS, json, &error);
+  /* the backend's domain, as every refusal of a call */
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  assert_message_has (error, "tag:");
+  g_clear_error (&error);
+  g_free (json);
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"asset_ids\": [\"%s\", "
+                          "\"00000000-0000-4000-8000-000000000000\"], \"area\": \"900\"}", c->id);
+  refused = call (backend, SYN_OP_UPDATE_ASSETS, json, &error);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_events (f), ==, count);
+}
+
 #define TANK_RULE "{\"id\": \"tank-lt\", \"name\": \"Tanks need a level transmitter\", \"source\": \"PROJECT\", " \
   "\"action_type\": \"CREATE_CHILD\", \"discipline\": \"INSTRUMENTATION\", \"condition\": {\"asset_type\": \"TANK\"%s}, " \
   "\"action\": {\"type\": \"LEVEL_TRANSMITTER\", \"naming\": \"{tag}-LT\", \"relation\": \"measures\"}}"
@@ -935,6 +1001,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/assets/backend-ops", test_backend_ops);
   SYN_TEST_ADD ("/synapse/assets/history-by-tag", test_history_by_tag);
   SYN_TEST_ADD ("/synapse/assets/delete-many", test_delete_many);
+  SYN_TEST_ADD ("/synapse/assets/update-many", test_update_many);
   SYN_TEST_ADD ("/synapse/assets/preview-rule", test_preview_rule);
 
   return g_test_run ();

@@ -251,6 +251,48 @@ test_grid_cables_and_hand_back (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (now, ==, held);
 }
 
+/* A selection changed at once: one batch, undone. */
+static void
+test_selection_edit (UiFixture *f, gconstpointer data)
+{
+  SynAssetsView *view = syn_window_get_assets_view (f->window);
+  SynGridModel *model = syn_assets_view_get_model (view);
+  g_autofree char *start = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *title = NULL;
+  SynAssetEditorDialog *dialog;
+  const char * const tags[] = { "210-PP-001", "210-PP-002" };
+
+  syn_window_show_view (f->window, "assets");
+  gtk_editable_set_text (ui_child (view, SYN_TYPE_ASSETS_VIEW, "tag_entry"), "210-PP-00?");
+  syn_assets_view_apply_filters (view);
+  WAIT_FOR (!syn_grid_model_get_loading (model));
+  g_assert_cmpuint (syn_grid_model_get_total (model), >=, 2);
+  start = ui_state_hash (f->window);
+  gtk_selection_model_select_range (syn_assets_view_get_selection (view), 0, 2, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "grid.edit", NULL));
+  WAIT_FOR ((dialog = ui_find_toplevel (SYN_TYPE_ASSET_EDITOR_DIALOG)) != NULL);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Change 2 Assets");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (syn_asset_editor_dialog_get_entry (dialog, "tag"))));
+  set_text (dialog, "area", "299");
+  syn_asset_editor_dialog_add_property (dialog, "seal", "mechanical");
+  dialog_screenshots (GTK_WINDOW (dialog), "asset-editor-selection");
+  save_editor (f->window, dialog, "Changed 2 assets.");
+  for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
+    {
+      g_autoptr(JsonObject) asset = ui_get_asset (f->window, tags[i]);
+
+      g_assert_cmpstr (syn_json_get_string (asset, "area"), ==, "299");
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (asset, "properties"), "seal"), ==,
+                       "mechanical");
+      /* the rest as it was */
+      g_assert_nonnull (syn_json_get_string (asset, "type"));
+    }
+  ui_undo (f->window);
+  now = ui_state_hash (f->window);
+  g_assert_cmpstr (now, ==, start);
+}
+
 /* Refused, at the field, and nothing written. */
 static void
 test_asset_invalid (UiFixture *f, gconstpointer data)
@@ -547,6 +589,7 @@ main (int argc, char *argv[])
   g_test_add ("/ui/editing/assets", UiFixture, NULL, ui_fixture_setup, test_asset_edits, ui_fixture_teardown);
   g_test_add ("/ui/editing/grid-cables-hand-back", UiFixture, NULL, ui_fixture_setup, test_grid_cables_and_hand_back,
               ui_fixture_teardown);
+  g_test_add ("/ui/editing/selection", UiFixture, NULL, ui_fixture_setup, test_selection_edit, ui_fixture_teardown);
   g_test_add ("/ui/editing/invalid", UiFixture, NULL, ui_fixture_setup, test_asset_invalid, ui_fixture_teardown);
   g_test_add ("/ui/editing/rule-switches", UiFixture, NULL, ui_fixture_setup, test_rule_switches, ui_fixture_teardown);
   g_test_add ("/ui/editing/rule-editor", UiFixture, NULL, ui_fixture_setup, test_rule_editor, ui_fixture_teardown);

@@ -65,6 +65,8 @@ const SynApiRoute syn_api_routes[] = {
     ENGINEER, .project = 1, .writes = 1 },
   { "DELETE", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_OP_DELETE_ASSET, "", NULL, SYN_BODY_NONE, 204,
     ENGINEER, .empty = "deleted", .project = 1, .writes = 1 },
+  { "PATCH", "api/v1/projects/{project_id}/assets", SYN_OP_UPDATE_ASSETS, "", NULL, SYN_BODY_JSON, 200, ENGINEER,
+    .project = 1, .writes = 1 },
   { "POST", "api/v1/projects/{project_id}/delete", SYN_OP_DELETE_ENTITIES, "", "asset_ids,cable_ids", SYN_BODY_JSON,
     200, ENGINEER, .project = 1, .writes = 1 },
   { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/explain", SYN_OP_EXPLAIN, "", NULL, SYN_BODY_NONE, 200,

@@ -199,6 +199,31 @@ op_delete_entities (SynOpContext *ctx, JsonObject *params, GError **error)
   return syn_json_node_new_object (answer);
 }
 
+/* {project_id, asset_ids, properties?, description?, discipline?, area?,
+ * type?} -> {updated, correlation_id}: one change to a selection, one batch
+ * (correlation_id null when nothing changed). */
+static JsonNode *
+op_update_assets (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(JsonObject) patch = NULL;
+  g_autofree char *correlation_id = NULL;
+  g_auto(GStrv) asset_ids = NULL;
+  guint updated = 0;
+  JsonObject *answer;
+
+  if (!(project = _syn_require_project (ctx, params, error)) || !id_list (params, "asset_ids", &asset_ids, error))
+    return NULL;
+  patch = asset_fields (params, "asset_ids");
+  if (!syn_asset_editor_update_many (ctx->store, project->id, ctx->user_id, (const char * const *) asset_ids, patch,
+                                     &updated, &correlation_id, error))
+    return NULL;
+  answer = json_object_new ();
+  json_object_set_int_member (answer, "updated", updated);
+  syn_json_set_string_or_null (answer, "correlation_id", correlation_id);
+  return syn_json_node_new_object (answer);
+}
+
 /* {project_id, asset_id, properties?, fields?, rules?}: hands held values
  * (and withheld rule outputs) back to the rules; correlation_id null when
  * nothing was held. */
@@ -228,5 +253,6 @@ const SynOpEntry _syn_ops_assets[] = {
   { SYN_OP_UPDATE_ASSET, op_update_asset },
   { SYN_OP_DELETE_ASSET, op_delete_asset },
   { SYN_OP_DELETE_ENTITIES, op_delete_entities },
+  { SYN_OP_UPDATE_ASSETS, op_update_assets },
   { NULL, NULL }
 };

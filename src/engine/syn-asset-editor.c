@@ -342,6 +342,67 @@ syn_asset_editor_update (SynStore    *store,
   return g_steal_pointer (&after);
 }
 
+/* Applies @patch (as syn_asset_editor_update(), but no tag: a tag is one
+ * asset's) to each of @asset_ids, one batch for all; the assets it leaves
+ * as they were are not in it, and nothing to change makes no batch
+ * (@correlation_id NULL). @updated counts the assets changed. */
+gboolean
+syn_asset_editor_update_many (SynStore            *store,
+                              const char          *project_id,
+                              const char          *user_id,
+                              const char * const  *asset_ids,
+                              JsonObject          *patch,
+                              guint               *updated,
+                              char               **correlation_id,
+                              GError             **error)
+{
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (patch != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (correlation_id != NULL)
+    *correlation_id = NULL;
+  if (asset_ids == NULL || asset_ids[0] == NULL)
+    return invalid (error, "asset_ids: required (the assets to change)");
+  if (json_object_has_member (patch, "tag"))
+    return invalid (error, "tag: one asset's own; rename assets one at a time");
+  if (!(batch = begin_batch (store, project_id, user_id, error)))
+    return FALSE;
+  for (guint i = 0; asset_ids[i] != NULL; i++)
+    {
+      g_autoptr(SynAsset) before = require_asset (store, project_id, asset_ids[i], &local_error);
+      g_autoptr(SynAsset) after = NULL;
+      g_autoptr(SynEvent) event = NULL;
+
+      if (before == NULL)
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+      after = syn_asset_copy (before);
+      if (!apply_changes (after, patch, &local_error))
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+      if (assets_equal (before, after))
+        continue;
+      /* what a rule wrote and a person now changes is the person's: held */
+      g_ptr_array_unref (syn_derivation_note_manual_change (before, after));
+      event = syn_batch_update_asset (batch, before, after, NULL, NULL, &local_error);
+      if (local_error != NULL)
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+      if (event != NULL)
+        n++;
+    }
+  if (n == 0)
+    syn_batch_abandon (batch);
+  else if (!commit_batch (batch, correlation_id, error))
+    return FALSE;
+  if (updated != NULL)
+    *updated = n;
+  return TRUE;
+}
+
 /* A person deleting what a rule made: the rule leaves that source alone
  * until handed back (the source's record says so, in the same batch). */
 static gboolean

@@ -26,6 +26,15 @@ gboolean  syn_asset_editor_delete (SynStore    *store,
                                    const char  *asset_id,
                                    char       **correlation_id,
                                    GError     **error);
+/* One patch (no tag) applied to several assets in one batch. */
+gboolean  syn_asset_editor_update_many (SynStore            *store,
+                                        const char          *project_id,
+                                        const char          *user_id,
+                                        const char * const  *asset_ids,
+                                        JsonObject          *patch,
+                                        guint               *updated,
+                                        char               **correlation_id,
+                                        GError             **error);
 /* Deletes assets (with their edges and cables) and cables in one batch. */
 gboolean  syn_asset_editor_delete_many (SynStore            *store,
                                         const char          *project_id,

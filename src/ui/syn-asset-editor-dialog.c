@@ -29,6 +29,7 @@ struct _SynAssetEditorDialog
   SynSession    *session;
   GCancellable  *cancellable;
   JsonObject    *original;        /* NULL: a new asset */
+  GStrv          many;            /* a selection changed at once: its ids */
   gboolean       busy;
 
   GHashTable    *entries;         /* field -> GtkEntry */
@@ -449,6 +450,17 @@ saved (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   o = json_node_get_object (answer);
+  if (self->many != NULL)
+    {
+      guint n = (guint) json_object_get_int_member_with_default (o, "updated", 0);
+
+      text = n > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Changed %u asset.", "Changed %u assets.", n), n)
+                   : g_strdup (_("Nothing changed: the assets already had these values."));
+      syn_batch_undo_offer (self->session, text, syn_json_get_string (o, "correlation_id"));
+      syn_session_data_changed (self->session);
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
   tag = syn_json_get_string (o, "tag");
   old_tag = self->original ? syn_json_get_string (self->original, "tag") : NULL;
   if (self->original == NULL)
@@ -485,7 +497,7 @@ syn_asset_editor_dialog_save (SynAssetEditorDialog *self)
 
       if (*text != '\0')
         json_object_set_string_member (fields, text_fields[i], text);
-      else if (g_str_equal (text_fields[i], "tag") || g_str_equal (text_fields[i], "type"))
+      else if (self->many == NULL && (g_str_equal (text_fields[i], "tag") || g_str_equal (text_fields[i], "type")))
         {
           show_error (g_hash_table_lookup (self->errors, text_fields[i]),
                       g_hash_table_lookup (self->entries, text_fields[i]),
@@ -502,7 +514,24 @@ syn_asset_editor_dialog_save (SynAssetEditorDialog *self)
     return;
   json_object_set_object_member (fields, "properties", g_steal_pointer (&properties));
 
-  if (self->original == NULL)
+  if (self->many != NULL)
+    {
+      JsonArray *ids = json_array_new ();
+
+      /* only what was given changes: no tag, no removal */
+      if (json_object_get_size (json_object_get_object_member (fields, "properties")) == 0)
+        json_object_remove_member (fields, "properties");
+      if (json_object_get_size (fields) == 0)
+        {
+          gtk_window_destroy (GTK_WINDOW (self));
+          return;
+        }
+      for (guint i = 0; self->many[i]; i++)
+        json_array_add_string_element (ids, self->many[i]);
+      params = g_steal_pointer (&fields);
+      json_object_set_array_member (params, "asset_ids", ids);
+    }
+  else if (self->original == NULL)
     params = g_steal_pointer (&fields);
   else
     {
@@ -518,8 +547,8 @@ syn_asset_editor_dialog_save (SynAssetEditorDialog *self)
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
   set_busy (self, TRUE);
   syn_backend_call_async (syn_session_get_backend (self->session),
-                          self->original ? SYN_OP_UPDATE_ASSET : SYN_OP_CREATE_ASSET, params, self->cancellable,
-                          saved, g_object_ref (self));
+                          self->many ? SYN_OP_UPDATE_ASSETS : self->original ? SYN_OP_UPDATE_ASSET : SYN_OP_CREATE_ASSET,
+                          params, self->cancellable, saved, g_object_ref (self));
 }
 
 gboolean
@@ -558,6 +587,7 @@ add_field (SynAssetEditorDialog *self, GtkBox *form, const char *name, const cha
   gtk_box_append (form, label);
   gtk_box_append (form, field);
   gtk_box_append (form, error);
+  g_object_set_data (G_OBJECT (field), "caption", label);
   g_hash_table_insert (self->errors, g_strdup (name), error);
 }
 
@@ -576,7 +606,7 @@ build_form (SynAssetEditorDialog *self)
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   gtk_header_bar_set_show_title_buttons (GTK_HEADER_BAR (header), FALSE);
-  self->save_button = gtk_button_new_with_mnemonic (self->original ? _("_Save") : _("_Add"));
+  self->save_button = gtk_button_new_with_mnemonic (self->original || self->many ? _("_Save") : _("_Add"));
   gtk_widget_add_css_class (self->save_button, "suggested-action");
   g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (syn_asset_editor_dialog_save), self);
   g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), self);
@@ -603,7 +633,8 @@ build_form (SynAssetEditorDialog *self)
       g_hash_table_insert (self->entries, g_strdup (text_fields[i]), entry);
       add_field (self, GTK_BOX (form), text_fields[i], _(captions[i]), entry);
     }
-  gtk_string_list_append (names, _("None"));
+  /* Translators: the discipline of several assets left as each has it */
+  gtk_string_list_append (names, self->many ? _("Unchanged") : _("None"));
   for (guint i = 0; disciplines[i]; i++)
     gtk_string_list_append (names, syn_format_discipline (disciplines[i]));
   self->discipline = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL));
@@ -701,6 +732,7 @@ syn_asset_editor_dialog_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->original, json_object_unref);
+  g_clear_pointer (&self->many, g_strfreev);
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->errors, g_hash_table_unref);
   g_clear_pointer (&self->property_rows, g_ptr_array_unref);
@@ -749,5 +781,38 @@ syn_asset_editor_dialog_new (GtkWindow *parent, SynSession *session, JsonObject 
       title = g_strdup_printf (_("Change %s"), syn_json_get_string (asset, "tag"));
     }
   gtk_window_set_title (GTK_WINDOW (self), title ? title : _("Add an Asset"));
+  return self;
+}
+
+/* Several assets changed at once: what is given is set on each (the tag
+ * stays each asset's own), one batch. @assets: the rows' JSON objects. */
+SynAssetEditorDialog *
+syn_asset_editor_dialog_new_for_many (GtkWindow *parent, SynSession *session, GPtrArray *assets)
+{
+  SynAssetEditorDialog *self;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autofree char *title = NULL;
+  GtkWidget *tag;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (SYN_IS_SESSION (session), NULL);
+  g_return_val_if_fail (assets != NULL && assets->len > 0, NULL);
+
+  self = g_object_new (SYN_TYPE_ASSET_EDITOR_DIALOG, "transient-for", parent, "destroy-with-parent", TRUE, NULL);
+  self->session = g_object_ref (session);
+  for (guint i = 0; i < assets->len; i++)
+    g_strv_builder_add (ids, syn_json_get_string (g_ptr_array_index (assets, i), "id"));
+  self->many = g_strv_builder_end (ids);
+  build_form (self);
+  tag = g_hash_table_lookup (self->entries, "tag");
+  gtk_widget_set_visible (tag, FALSE);
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (tag), "caption"), FALSE);
+  for (guint i = 1; text_fields[i]; i++)
+    /* Translators: the placeholder of a field of several assets: left empty, each keeps its own */
+    gtk_entry_set_placeholder_text (g_hash_table_lookup (self->entries, text_fields[i]), _("Unchanged"));
+  /* Translators: the title of the editor of several assets at once */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Change %u Asset", "Change %u Assets", assets->len),
+                           assets->len);
+  gtk_window_set_title (GTK_WINDOW (self), title);
   return self;
 }

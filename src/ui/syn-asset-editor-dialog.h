@@ -17,6 +17,11 @@ G_DECLARE_FINAL_TYPE (SynAssetEditorDialog, syn_asset_editor_dialog, SYN, ASSET_
 SynAssetEditorDialog *syn_asset_editor_dialog_new          (GtkWindow            *parent,
                                                             SynSession           *session,
                                                             JsonObject           *asset);
+/* Several assets at once (@assets: their JSON objects): the fields given
+ * are set on each, one batch; no tag. */
+SynAssetEditorDialog *syn_asset_editor_dialog_new_for_many (GtkWindow      *parent,
+                                                            SynSession     *session,
+                                                            GPtrArray      *assets);
 /* The entry of a field: "tag", "type", "description", "area". */
 GtkEditable          *syn_asset_editor_dialog_get_entry    (SynAssetEditorDialog *self,
                                                             const char           *field);

@@ -1003,13 +1003,49 @@ new_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+edit_rows_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynAssetsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = syn_grid_model_fetch_rows_finish (SYN_GRID_MODEL (object), result, &error);
+  g_autoptr(GPtrArray) assets = g_ptr_array_new ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->session == NULL)
+    return;
+  if (rows == NULL)
+    {
+      syn_session_report_error (self->session, _("Could not read the selection"), error);
+      return;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    if (!syn_grid_row_is_cable (g_ptr_array_index (rows, i)))
+      g_ptr_array_add (assets, syn_grid_row_get_json (g_ptr_array_index (rows, i)));
+  if (assets->len == 0)
+    return;
+  gtk_window_present (GTK_WINDOW (syn_asset_editor_dialog_new_for_many (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                                          : NULL,
+                                                                        self->session, assets)));
+}
+
+static void
 edit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   SynAssetsView *self = SYN_ASSETS_VIEW (widget);
   g_autoptr(SynGridRow) row = first_selected (self);
+  g_autoptr(GArray) positions = selected_positions (self);
   GtkRoot *root = gtk_widget_get_root (widget);
 
-  if (self->session == NULL || row == NULL || !syn_grid_row_get_loaded (row) || syn_grid_row_is_cable (row))
+  if (self->session == NULL || row == NULL || syn_grid_model_get_cables (self->model))
+    return;
+  /* a selection: one change for all of it */
+  if (positions->len > 1)
+    {
+      syn_grid_model_fetch_rows_async (self->model, positions, self->cancellable, edit_rows_fetched,
+                                       g_object_ref (self));
+      return;
+    }
+  if (!syn_grid_row_get_loaded (row) || syn_grid_row_is_cable (row))
     return;
   gtk_window_present (GTK_WINDOW (syn_asset_editor_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                                self->session, syn_grid_row_get_json (row))));

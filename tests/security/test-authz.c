@@ -96,6 +96,8 @@ static const Row rows[] = {
     "{\"description\": \"d{n}\"}", PROJECT_WRITE (200) },
   { "DELETE", "api/v1/projects/{project_id}/assets/{asset_id}", "/api/v1/projects/{A}/assets/{fresh_asset}", NULL,
     PROJECT_WRITE (204) },
+  { "PATCH", "api/v1/projects/{project_id}/assets", "/api/v1/projects/{A}/assets",
+    "{\"asset_ids\": [\"{asset}\"], \"description\": \"d{n}\"}", PROJECT_WRITE (200) },
   { "POST", "api/v1/projects/{project_id}/delete", "/api/v1/projects/{A}/delete",
     "{\"asset_ids\": [\"{fresh_asset}\"]}", PROJECT_WRITE (200) },
   { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/explain", "/api/v1/projects/{A}/assets/{asset}/explain", NULL,

@@ -394,6 +394,8 @@ baseline_body (Fixture *f, const SynApiRoute *route)
     return g_strdup ("{\"name\": \"Demo @N@\"}");
   if (g_str_has_suffix (p, "/members"))
     return g_strdup ("{\"username\": \"victor\"}");
+  if (g_str_has_suffix (p, "/assets") && g_str_equal (m, "PATCH"))
+    return g_strdup_printf ("{\"asset_ids\": [\"%s\"], \"description\": \"d3\", \"area\": \"300\"}", f->asset_a);
   if (g_str_has_suffix (p, "/assets"))
     return g_strdup ("{\"tag\": \"T-9@N@\", \"type\": \"TANK\", \"description\": \"d\", \"area\": \"100\","
                      " \"discipline\": \"MECHANICAL\", \"properties\": {\"volume\": \"5 m3\"}}");
