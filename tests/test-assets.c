@@ -891,6 +891,10 @@ test_update_many (SynTestFixture *f, gconstpointer data)
   g_assert_no_error (error);
   o = json_node_get_object (answer);
   g_assert_cmpint (json_object_get_int_member (o, "updated"), ==, 3);
+  /* the assets as they are now */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "assets")), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (o, "assets"),
+                                                                                 0), "area"), ==, "200");
   events = batch_events (f, json_object_get_string_member (o, "correlation_id"));
   g_assert_cmpuint (events->len, ==, 3);
   changed = syn_store_get_asset (f->store, f->project->id, a->id, &error);

@@ -47,7 +47,7 @@ typedef enum {
 #define SYN_OP_CREATE_ASSET    "create_asset"    /* {project_id, tag, type, description?, discipline?, area?, properties?} -> asset + correlation_id */
 #define SYN_OP_UPDATE_ASSET    "update_asset"    /* {project_id, asset_id, properties?, description?, discipline?, area?, type?, tag?} -> asset + correlation_id */
 #define SYN_OP_DELETE_ASSET    "delete_asset"    /* {project_id, asset_id} -> {deleted, asset_id, correlation_id} */
-#define SYN_OP_UPDATE_ASSETS   "update_assets"   /* {project_id, asset_ids, properties?, description?, discipline?, area?, type?} -> {updated, correlation_id}: one batch */
+#define SYN_OP_UPDATE_ASSETS   "update_assets"   /* {project_id, asset_ids, properties?, description?, discipline?, area?, type?} -> {updated, correlation_id, assets}: one batch */
 #define SYN_OP_DELETE_ENTITIES "delete_entities" /* {project_id, asset_ids?, cable_ids?} -> {deleted_assets, deleted_cables, correlation_id}: one batch */
 
 #define SYN_OP_LIST_RULES      "list_rules"      /* {project_id?, library?} -> [rule] (a project's rules include the library's) */

@@ -200,8 +200,9 @@ op_delete_entities (SynOpContext *ctx, JsonObject *params, GError **error)
 }
 
 /* {project_id, asset_ids, properties?, description?, discipline?, area?,
- * type?} -> {updated, correlation_id}: one change to a selection, one batch
- * (correlation_id null when nothing changed). */
+ * type?} -> {updated, correlation_id, assets}: one change to a selection,
+ * one batch (correlation_id null when nothing changed); the assets as they
+ * are now. */
 static JsonNode *
 op_update_assets (SynOpContext *ctx, JsonObject *params, GError **error)
 {
@@ -209,18 +210,24 @@ op_update_assets (SynOpContext *ctx, JsonObject *params, GError **error)
   g_autoptr(JsonObject) patch = NULL;
   g_autofree char *correlation_id = NULL;
   g_auto(GStrv) asset_ids = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
   guint updated = 0;
   JsonObject *answer;
+  JsonArray *array;
 
   if (!(project = _syn_require_project (ctx, params, error)) || !id_list (params, "asset_ids", &asset_ids, error))
     return NULL;
   patch = asset_fields (params, "asset_ids");
   if (!syn_asset_editor_update_many (ctx->store, project->id, ctx->user_id, (const char * const *) asset_ids, patch,
-                                     &updated, &correlation_id, error))
+                                     &updated, &assets, &correlation_id, error))
     return NULL;
   answer = json_object_new ();
   json_object_set_int_member (answer, "updated", updated);
   syn_json_set_string_or_null (answer, "correlation_id", correlation_id);
+  array = json_array_sized_new (assets->len);
+  for (guint i = 0; i < assets->len; i++)
+    json_array_add_element (array, syn_asset_to_json (g_ptr_array_index (assets, i)));
+  json_object_set_array_member (answer, "assets", array);
   return syn_json_node_new_object (answer);
 }
 

@@ -345,7 +345,8 @@ syn_asset_editor_update (SynStore    *store,
 /* Applies @patch (as syn_asset_editor_update(), but no tag: a tag is one
  * asset's) to each of @asset_ids, one batch for all; the assets it leaves
  * as they were are not in it, and nothing to change makes no batch
- * (@correlation_id NULL). @updated counts the assets changed. */
+ * (@correlation_id NULL). @updated counts the assets changed; @assets,
+ * when not NULL, receives each asset as it is now (SynAsset), in order. */
 gboolean
 syn_asset_editor_update_many (SynStore            *store,
                               const char          *project_id,
@@ -353,11 +354,13 @@ syn_asset_editor_update_many (SynStore            *store,
                               const char * const  *asset_ids,
                               JsonObject          *patch,
                               guint               *updated,
+                              GPtrArray          **assets,
                               char               **correlation_id,
                               GError             **error)
 {
   g_autoptr(SynBatch) batch = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) now = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = 0;
 
   g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
@@ -385,7 +388,10 @@ syn_asset_editor_update_many (SynStore            *store,
       if (!apply_changes (after, patch, &local_error))
         return fail_batch (batch, error, g_steal_pointer (&local_error));
       if (assets_equal (before, after))
-        continue;
+        {
+          g_ptr_array_add (now, g_steal_pointer (&before));
+          continue;
+        }
       /* what a rule wrote and a person now changes is the person's: held */
       g_ptr_array_unref (syn_derivation_note_manual_change (before, after));
       event = syn_batch_update_asset (batch, before, after, NULL, NULL, &local_error);
@@ -393,6 +399,10 @@ syn_asset_editor_update_many (SynStore            *store,
         return fail_batch (batch, error, g_steal_pointer (&local_error));
       if (event != NULL)
         n++;
+      if (event != NULL)
+        g_ptr_array_add (now, g_steal_pointer (&after));
+      else
+        g_ptr_array_add (now, g_steal_pointer (&before));
     }
   if (n == 0)
     syn_batch_abandon (batch);
@@ -400,6 +410,8 @@ syn_asset_editor_update_many (SynStore            *store,
     return FALSE;
   if (updated != NULL)
     *updated = n;
+  if (assets != NULL)
+    *assets = g_steal_pointer (&now);
   return TRUE;
 }
 

@@ -33,6 +33,7 @@ gboolean  syn_asset_editor_update_many (SynStore            *store,
                                         const char * const  *asset_ids,
                                         JsonObject          *patch,
                                         guint               *updated,
+                                        GPtrArray          **assets,
                                         char               **correlation_id,
                                         GError             **error);
 /* Deletes assets (with their edges and cables) and cables in one batch. */
