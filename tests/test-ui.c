@@ -19,6 +19,8 @@
 #include "ui/syn-rollback-dialog.h"
 #include "ui/syn-sign-in-dialog.h"
 #include "ui/syn-timeline-model.h"
+#include "ui/syn-help-window.h"
+#include "ui/syn-preferences-window.h"
 #include "ui/syn-ui-format.h"
 
 static void
@@ -671,6 +673,139 @@ test_remote (void)
   syn_test_server_stop (server);
 }
 
+/* ------------------------------------------------------------------------- */
+/* libadwaita: the style, preferences, help, a narrow window (issue 14)      */
+
+/* The style follows the desktop unless the preferences say otherwise; the
+ * preferences window keeps each choice in GSettings at once. */
+static void
+test_style_and_preferences (UiFixture *f, gconstpointer data)
+{
+  GSettings *settings = syn_application_get_settings (ui_app);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  SynExecutionPanel *panel = syn_window_get_execution_panel (f->window);
+  GtkWidget *prefs;
+  GtkSwitch *dry_run;
+  AdwComboRow *style_row;
+
+  g_assert_true (ADW_IS_APPLICATION_WINDOW (f->window));
+  g_assert_true (ADW_IS_APPLICATION (ui_app));
+
+  /* follow: what the desktop prefers (light here) */
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_false (adw_style_manager_get_dark (style));
+  g_settings_set_enum (settings, "style", 2);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (style));
+  ui_save_screenshot (GTK_WIDGET (f->window), "style-dark-preference");
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (ui_app), "preferences"));
+  g_action_group_activate_action (G_ACTION_GROUP (ui_app), "preferences", NULL);
+  WAIT_FOR ((prefs = ui_find_toplevel (SYN_TYPE_PREFERENCES_WINDOW)) != NULL);
+  style_row = ui_child (prefs, SYN_TYPE_PREFERENCES_WINDOW, "style_row");
+  dry_run = ui_child (prefs, SYN_TYPE_PREFERENCES_WINDOW, "dry_run_switch");
+  g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, 2);
+  ui_save_screenshot (prefs, "preferences-dark");
+
+  /* choosing Light in the window: kept, and applied */
+  adw_combo_row_set_selected (style_row, 1);
+  g_assert_cmpint (g_settings_get_enum (settings, "style"), ==, 1);
+  g_assert_false (adw_style_manager_get_dark (style));
+  ui_save_screenshot (prefs, "preferences");
+
+  /* the dry run by default: the switch, the setting and the panel agree */
+  gtk_switch_set_active (dry_run, !gtk_switch_get_active (dry_run));
+  g_assert_cmpint (g_settings_get_boolean (settings, "dry-run"), ==, gtk_switch_get_active (dry_run));
+  g_assert_cmpint (syn_execution_panel_get_dry_run (panel), ==, gtk_switch_get_active (dry_run));
+  gtk_switch_set_active (dry_run, !gtk_switch_get_active (dry_run));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_settings_reset (settings, "style");
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+/* F1 opens the user guide; it reads at 360 pixels. About is libadwaita's. */
+static void
+test_help_and_about (UiFixture *f, gconstpointer data)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (ui_app), "app.help");
+  GtkWidget *help;
+  GtkWidget *about;
+
+  g_assert_true (g_strv_contains ((const char * const *) accels, "F1"));
+  g_action_group_activate_action (G_ACTION_GROUP (ui_app), "help", NULL);
+  WAIT_FOR ((help = ui_find_toplevel (SYN_TYPE_HELP_WINDOW)) != NULL);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (help)) == GTK_WINDOW (f->window));
+  ui_save_screenshot (help, "help");
+  gtk_window_set_default_size (GTK_WINDOW (help), 360, 600);
+  WAIT_FOR (gtk_widget_get_width (help) <= 360);
+  ui_save_screenshot (help, "help-narrow");
+  gtk_window_destroy (GTK_WINDOW (help));
+
+  g_action_group_activate_action (G_ACTION_GROUP (ui_app), "about", NULL);
+  WAIT_FOR ((about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Synapse");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  /* nothing pretends to be a web site the project does not have */
+  g_assert_cmpstr (adw_about_window_get_website (ADW_ABOUT_WINDOW (about)), ==, "");
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
+/* The first descendant of @widget whose action is @action_name. */
+static GtkWidget *
+find_actionable (GtkWidget *widget, const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_actionable (c, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A project with a very long name: the window still goes down to 360
+ * pixels (the name is ellipsized), the view switcher moves to the bottom
+ * bar, and the Execute button is whole. */
+static void
+test_narrow_long_name (UiFixture *f, gconstpointer data)
+{
+  SynSession *session = syn_window_get_session (f->window);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) project = NULL;
+  const char *name = "Expansion of the north concentrator, phase 2: crushing, grinding, flotation and tailings "
+                     "thickening (revision C, issued for construction)";
+  const char *id;
+  GtkWidget *execute;
+  int minimum = 0;
+
+  syn_window_show_view (f->window, "execution");
+  json_object_set_string_member (params, "name", name);
+  project = ui_call (f->window, SYN_OP_CREATE_PROJECT, params);
+  id = syn_json_get_string (json_node_get_object (project), "id");
+  syn_session_load_projects (session, id, FALSE);
+  WAIT_FOR (g_strcmp0 (syn_session_get_project_id (session), id) == 0 && !syn_session_get_loading (session));
+
+  /* the window's minimum, laid out narrow: what a window manager would let it shrink to */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 760);
+  WAIT_FOR (syn_window_get_narrow (f->window) &&
+            (gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL),
+             minimum <= 360));
+  ui_resize_window (f->window, 360);
+  g_assert_true (gtk_widget_get_visible (ui_child (f->window, SYN_TYPE_WINDOW, "switcher_bar")));
+  g_assert_true (adw_view_switcher_bar_get_reveal (ui_child (f->window, SYN_TYPE_WINDOW, "switcher_bar")));
+  execute = find_actionable (GTK_WIDGET (syn_window_get_execution_panel (f->window)), "panel.execute");
+  g_assert_nonnull (execute);
+  g_assert_true (gtk_widget_get_mapped (execute));
+  ui_save_screenshot (GTK_WIDGET (f->window), "narrow-long-name");
+  ui_assert_fits (execute);
+  ui_resize_window (f->window, 0);
+  g_assert_false (adw_view_switcher_bar_get_reveal (ui_child (f->window, SYN_TYPE_WINDOW, "switcher_bar")));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -687,6 +822,10 @@ main (int argc, char *argv[])
   g_test_add ("/ui/french", UiFixture, "fr", ui_fixture_setup, test_french, ui_fixture_teardown);
   g_test_add_func ("/ui/remote", test_remote);
   g_test_add_func ("/ui/plurals", test_plurals);
+  g_test_add ("/ui/style-and-preferences", UiFixture, NULL, ui_fixture_setup, test_style_and_preferences,
+              ui_fixture_teardown);
+  g_test_add ("/ui/help-and-about", UiFixture, NULL, ui_fixture_setup, test_help_and_about, ui_fixture_teardown);
+  g_test_add ("/ui/narrow-long-name", UiFixture, NULL, ui_fixture_setup, test_narrow_long_name, ui_fixture_teardown);
 
   return ui_run ();
 }

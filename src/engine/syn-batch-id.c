@@ -53,6 +53,18 @@ syn_batch_id_check (const char *text, GError **error)
   return FALSE;
 }
 
+/* Whether @correlation_id is a whole batch id (a UUID), as a rollback or a
+ * redo takes it; if not, SYN_ENGINE_ERROR @code (the operation's refusal)
+ * with the specification's message. */
+gboolean
+syn_batch_id_check_full (const char *correlation_id, int code, GError **error)
+{
+  if (syn_uuid_is_valid (correlation_id))
+    return TRUE;
+  g_set_error_literal (error, SYN_ENGINE_ERROR, code, "Invalid correlation_id format");
+  return FALSE;
+}
+
 /* What kind of batch its first event makes it. */
 static const char *
 batch_kind (SynEvent *first)

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 gboolean  syn_batch_id_is_valid (const char  *text);
 gboolean  syn_batch_id_check    (const char  *text,
                                  GError     **error);
+gboolean  syn_batch_id_check_full (const char *correlation_id,
+                                   int         code,
+                                   GError    **error);
 char     *syn_batch_id_resolve  (SynStore    *store,
                                  const char  *project_id,
                                  const char  *text,

@@ -2,6 +2,7 @@
 /* syn-redo-service.c: redo: a rolled-back batch applied again, exactly, as a batch of its own. */
 #include "config.h"
 
+#include "syn-batch-id.h"
 #include "syn-batch.h"
 #include "syn-engine-error.h"
 #include "syn-entity-kind-private.h"
@@ -391,14 +392,6 @@ compare_newest_first (gconstpointer a, gconstpointer b)
 /* ------------------------------------------------------------------------- */
 /* Which batches                                                             */
 
-static gboolean
-check_correlation_id (const char *correlation_id, GError **error)
-{
-  if (syn_uuid_is_valid (correlation_id))
-    return TRUE;
-  g_set_error_literal (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID, "Invalid correlation_id format");
-  return FALSE;
-}
 
 /* The batches a redo of @correlation_id applies again, oldest first: the
  * batch itself when it is rolled back, or every batch a rollback's own
@@ -811,7 +804,7 @@ syn_redo_service_redo (SynStore    *store,
   /* the batch must own its transaction, or a failure could not undo it all */
   g_return_val_if_fail (!syn_store_in_transaction (store), NULL);
 
-  if (!check_correlation_id (correlation_id, error))
+  if (!syn_batch_id_check_full (correlation_id, SYN_ENGINE_ERROR_INVALID, error))
     return NULL;
   /* opened first: the checks then hold until commit, and of two redos of
    * one batch the second sees the first's */
@@ -850,7 +843,7 @@ syn_redo_service_find_blockers (SynStore    *store,
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
   g_return_val_if_fail (project_id != NULL, NULL);
 
-  if (!check_correlation_id (correlation_id, error) ||
+  if (!syn_batch_id_check_full (correlation_id, SYN_ENGINE_ERROR_INVALID, error) ||
       !(targets = resolve_targets (store, project_id, correlation_id, error)))
     return NULL;
   return find_blockers (store, project_id, targets, NULL, error);

@@ -2,6 +2,7 @@
 /* syn-rollback-service.c: rollback of batches from their snapshots, with blockers and cascade, in one transaction. */
 #include "config.h"
 
+#include "syn-batch-id.h"
 #include "syn-batch.h"
 #include "syn-engine-error.h"
 #include "syn-entity-kind-private.h"
@@ -750,15 +751,6 @@ check_not_a_rollback (SynStore *store, const char *project_id, const char *corre
 /* ------------------------------------------------------------------------- */
 /* Public API                                                                */
 
-static gboolean
-check_correlation_id (const char *correlation_id, GError **error)
-{
-  if (syn_uuid_is_valid (correlation_id))
-    return TRUE;
-  g_set_error_literal (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_ROLLBACK_REFUSED,
-                       "Invalid correlation_id format");
-  return FALSE;
-}
 
 /* Runs under the batch's write lock, so that every check holds until commit. */
 static JsonNode *
@@ -875,7 +867,7 @@ syn_rollback_service_rollback (SynStore    *store,
   /* The batch must own its transaction, or a failure could not undo it all. */
   g_return_val_if_fail (!syn_store_in_transaction (store), NULL);
 
-  if (!check_correlation_id (correlation_id, error))
+  if (!syn_batch_id_check_full (correlation_id, SYN_ENGINE_ERROR_ROLLBACK_REFUSED, error))
     return NULL;
   /* Opened first: the checks below then hold until commit, and of two
    * rollbacks of one batch the second sees the first's result. */
@@ -921,7 +913,7 @@ syn_rollback_service_find_blockers (SynStore    *store,
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
   g_return_val_if_fail (project_id != NULL, NULL);
 
-  if (!check_correlation_id (correlation_id, error))
+  if (!syn_batch_id_check_full (correlation_id, SYN_ENGINE_ERROR_ROLLBACK_REFUSED, error))
     return NULL;
   target = batch_info_load (store, project_id, correlation_id, NULL, &local_error);
   if (target == NULL)

@@ -8,15 +8,17 @@
 #include <string.h>
 
 #include "syn-application.h"
+#include "syn-help-window.h"
+#include "syn-preferences-window.h"
 
 struct _SynApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
   GSettings      *settings;
 };
 
-G_DEFINE_FINAL_TYPE (SynApplication, syn_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (SynApplication, syn_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry options[] = {
   { "connect", 'c', 0, G_OPTION_ARG_STRING, NULL, N_("Open the window on a team server (sign-in follows)"), N_("URL") },
@@ -30,6 +32,8 @@ static const struct {
   const char *accels[3];
 } accels[] = {
   { "app.quit", { "<Control>q", NULL } },
+  { "app.preferences", { "<Control>comma", NULL } },
+  { "app.help", { "F1", NULL } },
   { "win.execute", { "<Control>Return", "F5", NULL } },
   { "win.cancel-execution", { "<Shift>F5", "<Control>period", NULL } },
   { "win.find", { "<Control>f", NULL } },
@@ -137,18 +141,39 @@ about_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
 {
   GtkApplication *app = data;
   static const char *developers[] = { "The Synapse developers", NULL };
+  GtkWidget *about;
 
-  gtk_show_about_dialog (gtk_application_get_active_window (app),
-                         "program-name", "Synapse",
-                         "logo-icon-name", APPLICATION_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Complete engineering asset lists with rules, trace every change and roll back batches."),
-                         "website", "https://synapse.example.org/",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", developers,
-                         "translator-credits", _("translator-credits"),
-                         "copyright", "© 2026 The Synapse developers",
-                         NULL);
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "modal", TRUE,
+                        "application-name", "Synapse",
+                        "application-icon", APPLICATION_ID,
+                        "developer-name", _("The Synapse developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Complete engineering asset lists with rules, trace every change and roll back batches."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        "translator-credits", _("translator-credits"),
+                        "copyright", "© 2026 The Synapse developers",
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  SynApplication *self = data;
+
+  gtk_window_present (GTK_WINDOW (syn_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                                              self->settings)));
+}
+
+static void
+help_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  GtkApplication *app = data;
+
+  gtk_window_present (GTK_WINDOW (syn_help_window_new (gtk_application_get_active_window (app))));
 }
 
 static void
@@ -169,14 +194,28 @@ quit_activated (GSimpleAction *action, GVariant *parameter, gpointer data)
 
 static const GActionEntry app_actions[] = {
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
+  { "help", help_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
 };
+
+/* The style chosen in the preferences; "follow" lets libadwaita take the desktop's. */
+static void
+apply_style (SynApplication *self)
+{
+  static const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT,
+                                            ADW_COLOR_SCHEME_FORCE_DARK };
+  int style = g_settings_get_enum (self->settings, "style");
+
+  adw_style_manager_set_color_scheme (adw_application_get_style_manager (ADW_APPLICATION (self)),
+                                      style >= 0 && style < (int) G_N_ELEMENTS (schemes) ? schemes[style]
+                                                                                        : ADW_COLOR_SCHEME_DEFAULT);
+}
 
 static void
 syn_application_startup (GApplication *app)
 {
   SynApplication *self = SYN_APPLICATION (app);
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
 
@@ -186,15 +225,15 @@ syn_application_startup (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 
-  /* theme colours only, so the dark style works as well */
-  gtk_css_provider_load_from_resource (css, "/org/synapse/Synapse/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-
+  /* style.css under the resource base path is AdwApplication's to load */
   /* without an installed schema (a build directory), nothing is remembered */
   schema = source ? g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE) : NULL;
   if (schema != NULL)
-    self->settings = g_settings_new (APPLICATION_ID);
+    {
+      self->settings = g_settings_new (APPLICATION_ID);
+      g_signal_connect_object (self->settings, "changed::style", G_CALLBACK (apply_style), self, G_CONNECT_SWAPPED);
+      apply_style (self);
+    }
   else
     g_debug ("GSettings schema %s not installed: window state and choices are not remembered", APPLICATION_ID);
   gtk_window_set_default_icon_name (APPLICATION_ID);

@@ -2,7 +2,7 @@
 /* syn-application.h: SynApplication, the GtkApplication of the synapse binary's GUI. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "syn-window.h"
 
@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 #define SYN_TYPE_APPLICATION (syn_application_get_type ())
 
-G_DECLARE_FINAL_TYPE (SynApplication, syn_application, SYN, APPLICATION, GtkApplication)
+G_DECLARE_FINAL_TYPE (SynApplication, syn_application, SYN, APPLICATION, AdwApplication)
 
 SynApplication *syn_application_new          (GApplicationFlags  flags);
 GSettings      *syn_application_get_settings (SynApplication    *self);

@@ -72,10 +72,7 @@ show_view_action (GtkWidget *widget, const char *action_name, GVariant *paramete
 static void
 dismiss_banner_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  SynWindow *self = SYN_WINDOW (widget);
-
-  g_clear_handle_id (&self->banner_timeout, g_source_remove);
-  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  _syn_window_dismiss_message (SYN_WINDOW (widget));
 }
 
 /* The banner's Undo after a rollback: redo the rollback's batch. */
@@ -87,7 +84,6 @@ redo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   if (!syn_uuid_is_valid (correlation_id))
     return;
-  gtk_widget_set_visible (GTK_WIDGET (self->banner_action), FALSE);
   syn_session_redo (self->session, correlation_id);
 }
 

@@ -2,6 +2,8 @@
 /* syn-window-private.h: shared between SynWindow and its actions (syn-window-actions.c). */
 #pragma once
 
+#include <adwaita.h>
+
 #include "syn-sign-in-dialog.h"
 #include "syn-window.h"
 
@@ -9,14 +11,16 @@ G_BEGIN_DECLS
 
 struct _SynWindow
 {
-  GtkApplicationWindow  parent_instance;
+  AdwApplicationWindow  parent_instance;
 
   SynSession           *session;
   GSettings            *settings;       /* NULL when the schema is not installed */
   char                 *local_db;       /* what "Work Offline" opens */
   GCancellable         *cancellable;
   SynSignInDialog      *sign_in_dialog; /* weak */
-  guint                 banner_timeout;
+  AdwToast             *toast;          /* the one shown, weak */
+  char                 *toast_text;     /* its text, without markup */
+  char                 *toast_button;   /* its button's label, or NULL */
   gboolean              syncing_dropdown;
   gboolean              narrow;
   guint                 narrow_idle;
@@ -24,14 +28,10 @@ struct _SynWindow
   GtkDropDown          *project_dropdown;
   GtkSpinner           *spinner;
   GtkLabel             *connection_label;
-  GtkWidget            *header_switcher;
-  GtkWidget            *switcher_bar;
-  GtkRevealer          *banner_revealer;
-  GtkWidget            *banner;
-  GtkImage             *banner_icon;
-  GtkLabel             *banner_label;
-  GtkButton            *banner_action;
-  GtkStack             *stack;
+  AdwToastOverlay      *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  AdwViewStack         *stack;
   SynExecutionPanel    *execution_panel;
   SynTimelineView      *timeline_view;
   SynAssetHistoryView  *history_view;
@@ -43,5 +43,6 @@ void _syn_window_update_actions    (SynWindow      *self);
 void _syn_window_show_message      (SynWindow      *self,
                                     const char     *text,
                                     gboolean        is_error);
+void _syn_window_dismiss_message   (SynWindow      *self);
 
 G_END_DECLS

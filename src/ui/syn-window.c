@@ -3,10 +3,12 @@
  * header bar; the execution panel, the timeline, the assets and cables and the asset history bound to one
  * SynSession.
  *
- * Narrower than NARROW_WIDTH (a phone, half a small screen), the view
- * switcher moves to a bar at the bottom and the execution panel shows its
- * filters or its run, one at a time. Nothing of that changes how narrow the
- * window may be made, so the switch cannot swing back and forth. */
+ * Where the header bar has no room for the view switcher, it moves to a bar
+ * at the bottom (AdwViewSwitcherTitle); narrower than NARROW_WIDTH (a phone,
+ * half a small screen) the views lay themselves out for it (the execution
+ * panel shows its filters or its run, one at a time). Nothing of that
+ * changes how narrow the window may be made (360 pixels), so the switch
+ * cannot swing back and forth. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -14,40 +16,53 @@
 #include "backend/syn-local-backend.h"
 #include "syn-window-private.h"
 
-#define INFO_BANNER_SECONDS 10
+#define INFO_TOAST_SECONDS  10
 #define NARROW_WIDTH        720
 
-G_DEFINE_FINAL_TYPE (SynWindow, syn_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (SynWindow, syn_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* ------------------------------------------------------------------------- */
-/* Messages                                                                  */
+/* Messages: toasts, the newest replacing the one shown                      */
 
-static gboolean
-hide_banner_cb (gpointer data)
+static void
+on_toast_dismissed (AdwToast *toast, SynWindow *self)
 {
-  SynWindow *self = data;
-
-  self->banner_timeout = 0;
-  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
-  return G_SOURCE_REMOVE;
+  if (self->toast != toast)
+    return;
+  self->toast = NULL;
+  g_clear_pointer (&self->toast_text, g_free);
+  g_clear_pointer (&self->toast_button, g_free);
 }
 
-/* Errors stay until dismissed; news goes away by itself. */
+void
+_syn_window_dismiss_message (SynWindow *self)
+{
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+}
+
+/* Errors stay until dismissed; news goes away by itself. A toast's title is
+ * Pango markup in libadwaita 1.2: the text is escaped. */
+static AdwToast *
+show_toast (SynWindow *self, const char *text, gboolean is_error, gboolean stays)
+{
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+  AdwToast *toast = adw_toast_new (markup);
+
+  _syn_window_dismiss_message (self);
+  adw_toast_set_timeout (toast, is_error || stays ? 0 : INFO_TOAST_SECONDS);
+  if (is_error)
+    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self, 0);
+  self->toast = toast;
+  self->toast_text = g_strdup (text);
+  return toast;
+}
+
 void
 _syn_window_show_message (SynWindow *self, const char *text, gboolean is_error)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->banner_action), FALSE);
-  g_clear_handle_id (&self->banner_timeout, g_source_remove);
-  gtk_label_set_text (self->banner_label, text);
-  gtk_image_set_from_icon_name (self->banner_icon, is_error ? "dialog-error-symbolic" : "dialog-information-symbolic");
-  if (is_error)
-    gtk_widget_add_css_class (self->banner, "error");
-  else
-    {
-      gtk_widget_remove_css_class (self->banner, "error");
-      self->banner_timeout = g_timeout_add_seconds (INFO_BANNER_SECONDS, hide_banner_cb, self);
-    }
-  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+  adw_toast_overlay_add_toast (self->toast_overlay, show_toast (self, text, is_error, FALSE));
 }
 
 static void
@@ -65,20 +80,21 @@ on_session_message_with_action (SynSession *session, const char *text, const cha
   g_autofree char *name = NULL;
   g_autoptr(GVariant) target = NULL;
   g_autoptr(GError) error = NULL;
+  AdwToast *toast;
 
-  _syn_window_show_message (self, text, FALSE);
-  g_clear_handle_id (&self->banner_timeout, g_source_remove);
   if (!g_action_parse_detailed_name (detailed_action, &name, &target, &error))
     {
       g_critical ("%s: %s", detailed_action, error->message);
+      _syn_window_show_message (self, text, FALSE);
       return;
     }
-  gtk_button_set_label (self->banner_action, label);
-  /* the target first: an action name without its target warns */
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->banner_action), NULL);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->banner_action), target);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->banner_action), name);
-  gtk_widget_set_visible (GTK_WIDGET (self->banner_action), TRUE);
+  toast = show_toast (self, text, FALSE, TRUE);
+  adw_toast_set_button_label (toast, label);
+  adw_toast_set_action_name (toast, name);
+  if (target != NULL)
+    adw_toast_set_action_target_value (toast, target);
+  self->toast_button = g_strdup (label);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -100,7 +116,9 @@ project_item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpoint
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   if (GPOINTER_TO_INT (in_button))
     {
+      /* a few letters even in a narrow window, a long name never holds it wide */
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 4);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
     }
   gtk_list_item_set_child (item, label);
@@ -251,14 +269,14 @@ syn_window_show_view (SynWindow *self, const char *name)
   g_return_if_fail (SYN_IS_WINDOW (self));
   g_return_if_fail (name != NULL);
 
-  gtk_stack_set_visible_child_name (self->stack, name);
+  adw_view_stack_set_visible_child_name (self->stack, name);
 }
 
 const char *
 syn_window_get_view (SynWindow *self)
 {
   g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
-  return gtk_stack_get_visible_child_name (self->stack);
+  return adw_view_stack_get_visible_child_name (self->stack);
 }
 
 SynExecutionPanel *
@@ -289,23 +307,38 @@ syn_window_get_assets_view (SynWindow *self)
   return self->assets_view;
 }
 
-/* The message shown in the window's banner, if any. */
+/* The message shown (a toast), if any. */
 const char *
 syn_window_get_banner (SynWindow *self)
 {
   g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
-  return gtk_revealer_get_reveal_child (self->banner_revealer) ? gtk_label_get_text (self->banner_label) : NULL;
+  return self->toast_text;
 }
 
-/* The button the banner offers with its message (Undo), or NULL. */
-GtkButton *
+/* The label of the button the message offers (Undo), or NULL. */
+const char *
 syn_window_get_banner_action (SynWindow *self)
 {
   g_return_val_if_fail (SYN_IS_WINDOW (self), NULL);
-  if (!gtk_revealer_get_reveal_child (self->banner_revealer) ||
-      !gtk_widget_get_visible (GTK_WIDGET (self->banner_action)))
-    return NULL;
-  return self->banner_action;
+  return self->toast_button;
+}
+
+/* Does what the message's button does, as a click would; FALSE without one. */
+gboolean
+syn_window_activate_banner_action (SynWindow *self)
+{
+  const char *name;
+  GVariant *target;
+  gboolean done;
+
+  g_return_val_if_fail (SYN_IS_WINDOW (self), FALSE);
+  if (self->toast == NULL || self->toast_button == NULL)
+    return FALSE;
+  name = adw_toast_get_action_name (self->toast);
+  target = adw_toast_get_action_target_value (self->toast);
+  done = gtk_widget_activate_action_variant (GTK_WIDGET (self), name, target);
+  _syn_window_dismiss_message (self);
+  return done;
 }
 
 static void
@@ -329,8 +362,6 @@ apply_narrow (gpointer data)
   SynWindow *self = data;
 
   self->narrow_idle = 0;
-  gtk_widget_set_visible (self->header_switcher, !self->narrow);
-  gtk_widget_set_visible (self->switcher_bar, self->narrow);
   update_connection_visible (self);
   syn_execution_panel_set_narrow (self->execution_panel, self->narrow);
   syn_asset_history_view_set_narrow (self->history_view, self->narrow);
@@ -391,7 +422,6 @@ syn_window_dispose (GObject *object)
   SynWindow *self = SYN_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->banner_timeout, g_source_remove);
   g_clear_handle_id (&self->narrow_idle, g_source_remove);
   if (self->sign_in_dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->sign_in_dialog), (gpointer *) &self->sign_in_dialog);
@@ -425,6 +455,8 @@ syn_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->local_db, g_free);
+  g_clear_pointer (&self->toast_text, g_free);
+  g_clear_pointer (&self->toast_button, g_free);
 
   G_OBJECT_CLASS (syn_window_parent_class)->finalize (object);
 }
@@ -449,13 +481,9 @@ syn_window_class_init (SynWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynWindow, project_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, connection_label);
-  gtk_widget_class_bind_template_child (widget_class, SynWindow, header_switcher);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, switcher_bar);
-  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_revealer);
-  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner);
-  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_icon);
-  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, SynWindow, banner_action);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, execution_panel);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, timeline_view);

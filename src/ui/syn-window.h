@@ -2,7 +2,7 @@
 /* syn-window.h: SynWindow, the main window: one session, three views. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "syn-asset-history-view.h"
 #include "syn-assets-view.h"
@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 #define SYN_TYPE_WINDOW (syn_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (SynWindow, syn_window, SYN, WINDOW, GtkApplicationWindow)
+G_DECLARE_FINAL_TYPE (SynWindow, syn_window, SYN, WINDOW, AdwApplicationWindow)
 
 SynWindow           *syn_window_new                  (GtkApplication *application,
                                                       GSettings      *settings);
@@ -32,7 +32,8 @@ SynTimelineView     *syn_window_get_timeline_view    (SynWindow      *self);
 SynAssetHistoryView *syn_window_get_history_view     (SynWindow      *self);
 SynAssetsView       *syn_window_get_assets_view      (SynWindow      *self);
 const char          *syn_window_get_banner           (SynWindow      *self);
-GtkButton           *syn_window_get_banner_action    (SynWindow      *self);
+const char          *syn_window_get_banner_action    (SynWindow      *self);
+gboolean             syn_window_activate_banner_action (SynWindow    *self);
 gboolean             syn_window_get_narrow           (SynWindow      *self);
 void                 syn_window_import_file          (SynWindow      *self,
                                                       GFile          *file);
