@@ -20,15 +20,15 @@
 static void
 dialog_screenshots (GtkWindow *dialog, const char *name)
 {
-  GtkSettings *settings = gtk_settings_get_default ();
+  AdwStyleManager *style = adw_style_manager_get_default ();
   g_autofree char *dark = g_strconcat (name, "-dark", NULL);
   g_autofree char *narrow = g_strconcat (name, "-narrow", NULL);
   int width = 0, height = 0;
 
   ui_save_screenshot (GTK_WIDGET (dialog), name);
-  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   ui_save_screenshot (GTK_WIDGET (dialog), dark);
-  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_get_default_size (dialog, &width, &height);
   gtk_window_set_default_size (dialog, 360, height);
   ui_wait_frames (GTK_WIDGET (dialog), 3);
