@@ -570,3 +570,18 @@ ui_run (void)
   g_clear_pointer (&xdg, g_free);
   return ret;
 }
+
+/* Takes an edit back with the Undo its message offers (win.undo-batch), and
+ * waits for the rollback's news. */
+void
+ui_undo (SynWindow *window)
+{
+  SynSession *session = syn_window_get_session (window);
+  guint revision = syn_session_get_revision (session);
+
+  g_assert_cmpstr (syn_window_get_banner_action (window), ==, "_Undo");
+  g_assert_true (syn_window_activate_banner_action (window));
+  /* "Undone: …" is win.undo-batch's news alone */
+  WAIT_FOR (syn_session_get_revision (session) > revision && syn_window_get_banner (window) != NULL &&
+            g_str_has_prefix (syn_window_get_banner (window), "Undone: "));
+}

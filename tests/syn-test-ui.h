@@ -71,5 +71,6 @@ JsonObject *ui_get_asset (SynWindow *window, const char *tag);
 void ui_sign_in (SynSignInDialog *dialog, const char *username, const char *password);
 gint64 ui_hold_against_rules (SynWindow *window);
 gboolean ui_strv_has (JsonObject *asset, const char *member, const char *value);
+void ui_undo (SynWindow *window);
 
 G_END_DECLS

@@ -792,6 +792,202 @@ test_history_by_tag (SynTestFixture *f, gconstpointer data)
   assert_message_has (error, "kind");
 }
 
+/* Issue 14: a selection deleted as one batch (assets with their cables,
+ * cables of their own), rolled back whole; an unknown id writes nothing. */
+static void
+test_delete_many (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) local = syn_local_backend_new (f->uri, &error);
+  SynBackend *backend = SYN_BACKEND (local);
+  g_autoptr(SynAsset) pump = create_ok (f, "{\"tag\": \"P-1\", \"type\": \"PUMP\"}", NULL);
+  g_autoptr(SynAsset) motor = create_ok (f, "{\"tag\": \"M-1\", \"type\": \"MOTOR\"}", NULL);
+  g_autoptr(SynAsset) mcc = create_ok (f, "{\"tag\": \"MCC-1\", \"type\": \"MCC\"}", NULL);
+  g_autofree char *to_pump = cable_in_batch (f, "C-1", motor->id, pump->id);
+  g_autofree char *to_motor = cable_in_batch (f, "C-2", mcc->id, motor->id);
+  g_autofree char *before = state_hash (f);
+  g_autofree char *after = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) rolled = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  guint64 count;
+  JsonObject *o;
+
+  g_assert_no_error (error);
+  /* the pump with its cable, and the motor's cable: one batch */
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"asset_ids\": [\"%s\"], \"cable_ids\": [\"%s\"]}", pump->id,
+                          to_motor);
+  answer = call (backend, SYN_OP_DELETE_ENTITIES, json, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (answer);
+  g_assert_cmpint (json_object_get_int_member (o, "deleted_assets"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (o, "deleted_cables"), ==, 2);
+  events = batch_events (f, json_object_get_string_member (o, "correlation_id"));
+  g_assert_cmpuint (events->len, ==, 3);
+  {
+    g_autoptr(SynCable) gone = syn_store_get_cable (f->store, f->project->id, to_pump, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (gone);
+  }
+  rolled = syn_rollback_service_rollback (f->store, f->project->id, json_object_get_string_member (o, "correlation_id"),
+                                          NULL, FALSE, &error);
+  g_assert_no_error (error);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, before);
+
+  /* an unknown asset after a good cable: nothing written */
+  count = count_events (f);
+  g_free (json);
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"cable_ids\": [\"%s\"], \"asset_ids\": [\"%s\", "
+                          "\"00000000-0000-4000-8000-000000000000\"]}", to_motor, motor->id);
+  refused = call (backend, SYN_OP_DELETE_ENTITIES, json, &error);
+  g_assert_null (refused);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_events (f), ==, count);
+  g_free (after);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, before);
+  /* nothing named, or not a list of ids */
+  refused = call (backend, SYN_OP_DELETE_ENTITIES, "{\"project_id\": \"Test\"}", &error);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  assert_message_has (error, "asset_ids or cable_ids: required");
+  g_clear_error (&error);
+  refused = call (backend, SYN_OP_DELETE_ENTITIES, "{\"project_id\": \"Test\", \"cable_ids\": [1]}", &error);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  assert_message_has (error, "cable_ids[0]");
+  g_assert_cmpuint (count_events (f), ==, count);
+}
+
+/* Issue 14: one change to a selection, one batch; what it leaves as it was
+ * is not in it; no tag; an unknown id writes nothing. */
+static void
+test_update_many (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) local = syn_local_backend_new (f->uri, &error);
+  SynBackend *backend = SYN_BACKEND (local);
+  g_autoptr(SynAsset) a = create_ok (f, "{\"tag\": \"P-1\", \"type\": \"PUMP\", \"area\": \"100\"}", NULL);
+  g_autoptr(SynAsset) b = create_ok (f, "{\"tag\": \"P-2\", \"type\": \"PUMP\", \"area\": \"200\"}", NULL);
+  g_autoptr(SynAsset) c = create_ok (f, "{\"tag\": \"P-3\", \"type\": \"PUMP\", \"area\": \"200\"}", NULL);
+  g_autofree char *before = state_hash (f);
+  g_autofree char *after = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) rolled = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(SynAsset) changed = NULL;
+  guint64 count;
+  JsonObject *o;
+
+  g_assert_no_error (error);
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"asset_ids\": [\"%s\", \"%s\", \"%s\"], \"area\": \"200\", "
+                          "\"properties\": {\"seal\": \"mechanical\"}}", a->id, b->id, c->id);
+  answer = call (backend, SYN_OP_UPDATE_ASSETS, json, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (answer);
+  g_assert_cmpint (json_object_get_int_member (o, "updated"), ==, 3);
+  /* the assets as they are now */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "assets")), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (o, "assets"),
+                                                                                 0), "area"), ==, "200");
+  events = batch_events (f, json_object_get_string_member (o, "correlation_id"));
+  g_assert_cmpuint (events->len, ==, 3);
+  changed = syn_store_get_asset (f->store, f->project->id, a->id, &error);
+  g_assert_cmpstr (changed->area, ==, "200");
+  rolled = syn_rollback_service_rollback (f->store, f->project->id, json_object_get_string_member (o, "correlation_id"),
+                                          NULL, FALSE, &error);
+  g_assert_no_error (error);
+  after = state_hash (f);
+  g_assert_cmpstr (after, ==, before);
+
+  /* only the one it changes */
+  g_clear_pointer (&answer, json_node_unref);
+  g_free (json);
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"asset_ids\": [\"%s\", \"%s\"], \"area\": \"200\"}", a->id,
+                          b->id);
+  answer = call (backend, SYN_OP_UPDATE_ASSETS, json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "updated"), ==, 1);
+
+  /* refused, nothing written: a tag, an unknown asset */
+  count = count_events (f);
+  g_free (json);
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"asset_ids\": [\"%s\"], \"tag\": \"X\"}", a->id);
+  refused = call (backend, SYN_OP_UPDATE_ASSETS, json, &error);
+  /* the backend's domain, as every refusal of a call */
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  assert_message_has (error, "tag:");
+  g_clear_error (&error);
+  g_free (json);
+  json = g_strdup_printf ("{\"project_id\": \"Test\", \"asset_ids\": [\"%s\", "
+                          "\"00000000-0000-4000-8000-000000000000\"], \"area\": \"900\"}", c->id);
+  refused = call (backend, SYN_OP_UPDATE_ASSETS, json, &error);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_events (f), ==, count);
+}
+
+#define TANK_RULE "{\"id\": \"tank-lt\", \"name\": \"Tanks need a level transmitter\", \"source\": \"PROJECT\", " \
+  "\"action_type\": \"CREATE_CHILD\", \"discipline\": \"INSTRUMENTATION\", \"condition\": {\"asset_type\": \"TANK\"%s}, " \
+  "\"action\": {\"type\": \"LEVEL_TRANSMITTER\", \"naming\": \"{tag}-LT\", \"relation\": \"measures\"}}"
+
+/* Issue 14: what saving a rule would do, nothing written; a bad rule is
+ * the parser's error with the field's path. */
+static void
+test_preview_rule (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) local = syn_local_backend_new (f->uri, &error);
+  SynBackend *backend = SYN_BACKEND (local);
+  g_autoptr(SynAsset) tank = create_ok (f, "{\"tag\": \"TK-1\", \"type\": \"TANK\"}", NULL);
+  g_autofree char *rule = g_strdup_printf (TANK_RULE, "");
+  g_autofree char *bad_rule = g_strdup_printf (TANK_RULE, ", \"all\": [{\"key\": \"hp\", \"op\": \"=~\", \"value\": 1}]");
+  g_autofree char *json = g_strdup_printf ("{\"project_id\": \"Test\", \"rule\": %s}", rule);
+  g_autofree char *bad = g_strdup_printf ("{\"project_id\": \"Test\", \"rule\": %s}", bad_rule);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(SynRule) stored = NULL;
+  guint64 count = count_events (f);
+  JsonArray *rules, *examples;
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  answer = call (backend, SYN_OP_PREVIEW_RULE, json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "rule_id"), ==, "tank-lt");
+  rules = json_object_get_array_member (json_node_get_object (answer), "rules");
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rules, i);
+
+      if (g_strcmp0 (json_object_get_string_member (r, "rule_id"), "tank-lt") != 0)
+        continue;
+      found = TRUE;
+      /* the transmitter and its edge */
+      g_assert_cmpint (json_object_get_int_member (r, "create"), ==, 2);
+    }
+  g_assert_true (found);
+  examples = json_object_get_array_member (json_node_get_object (answer), "examples");
+  g_assert_nonnull (examples);
+  g_assert_cmpuint (json_array_get_length (examples), >=, 1);
+  g_assert_cmpstr (json_array_get_string_element (examples, 0), ==, tank->tag);
+  /* nothing written, the rule not stored */
+  g_assert_cmpuint (count_events (f), ==, count);
+  stored = syn_store_get_rule (f->store, "tank-lt", &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+
+  refused = call (backend, SYN_OP_PREVIEW_RULE, bad, &error);
+  g_assert_null (refused);
+  assert_message_has (error, "condition.all[0].op");
+  g_assert_cmpuint (count_events (f), ==, count);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -808,6 +1004,9 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/assets/edits-roll-back", test_edits_roll_back);
   SYN_TEST_ADD ("/synapse/assets/backend-ops", test_backend_ops);
   SYN_TEST_ADD ("/synapse/assets/history-by-tag", test_history_by_tag);
+  SYN_TEST_ADD ("/synapse/assets/delete-many", test_delete_many);
+  SYN_TEST_ADD ("/synapse/assets/update-many", test_update_many);
+  SYN_TEST_ADD ("/synapse/assets/preview-rule", test_preview_rule);
 
   return g_test_run ();
 }

@@ -944,6 +944,56 @@ test_every_route (Fixture *f, gconstpointer data)
   watch_clear (&w);
 }
 
+/* Issue 14's editing operations through the server: a rule change
+ * previewed (nothing written), a selection deleted as one batch. */
+static void
+test_remote_editing_ops (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SynBackend) remote = remote_backend (f, "admin");
+  g_autofree char *csv = pumps (3);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonObject) rule = syn_json_parse_object (
+    "{\"id\": \"pump-seal\", \"name\": \"Pumps need a seal\", \"source\": \"PROJECT\","
+    " \"action_type\": \"SET_PROPERTY\", \"condition\": {\"asset_type\": \"PUMP\"},"
+    " \"action\": {\"properties\": {\"seal\": \"mechanical\"}, \"mode\": \"set\"}}", -1, NULL);
+  g_autoptr(JsonNode) preview = NULL, asset = NULL, deleted = NULL, rules = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  JsonArray *ids;
+
+  prepare (remote, csv);
+  json_object_set_string_member (params, "project_id", "Pumps");
+  json_object_set_object_member (params, "rule", json_object_ref (rule));
+  preview = call_ok (remote, SYN_OP_PREVIEW_RULE, params);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (preview), "rule_id"), ==, "pump-seal");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (preview), "examples")),
+                    >, 0);
+  json_object_remove_member (params, "rule");
+  rules = call_ok (remote, SYN_OP_LIST_RULES, params);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (rules)); i++)
+    g_assert_cmpstr (syn_json_get_string (json_array_get_object_element (json_node_get_array (rules), i), "id"), !=,
+                     "pump-seal");
+  /* the parser's path, as over the local backend */
+  json_object_set_object_member (json_object_get_object_member (rule, "condition"), "all",
+                                 json_object_new ());
+  json_object_set_object_member (params, "rule", json_object_ref (rule));
+  refused = syn_backend_call_sync (remote, SYN_OP_PREVIEW_RULE, params, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "condition.all"));
+  json_object_remove_member (params, "rule");
+
+  json_object_set_string_member (params, "tag", "P-00001");
+  asset = call_ok (remote, SYN_OP_GET_ASSET, params);
+  json_object_remove_member (params, "tag");
+  ids = json_array_new ();
+  json_array_add_string_element (ids, syn_json_get_string (json_node_get_object (asset), "id"));
+  json_object_set_array_member (params, "asset_ids", ids);
+  deleted = call_ok (remote, SYN_OP_DELETE_ENTITIES, params);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (deleted), "deleted_assets"), ==, 1);
+  g_assert_nonnull (syn_json_get_string (json_node_get_object (deleted), "correlation_id"));
+}
+
 /* ------------------------------------------------------------------------- */
 /* Project changes through the server's feed                                 */
 
@@ -1054,6 +1104,7 @@ main (int argc, char *argv[])
   ADD ("/remote/cancel", test_remote_cancel);
   ADD ("/remote/every-route", test_every_route);
   ADD ("/remote/project-changed", test_remote_project_changed);
+  ADD ("/remote/editing-ops", test_remote_editing_ops);
 
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
 /* test-ui-grid.c: the Assets and Cables view: the grid, its filters, the hierarchy, export. */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +100,44 @@ set_filter (SynAssetsView *view, const char *entry, const char *text)
   gtk_editable_set_text (ui_child (view, SYN_TYPE_ASSETS_VIEW, entry), text);
   syn_assets_view_apply_filters (view);
   wait_grid (view);
+}
+
+
+/* The tags the grid shows, top to bottom: the cells of the tag column that
+ * are on screen (what the user reads, not what the model holds). */
+static void
+collect_tags (GtkWidget *widget, GPtrArray *tags)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (g_object_get_data (G_OBJECT (widget), "key"), "tag") == 0)
+    g_ptr_array_add (tags, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_tags (child, tags);
+}
+
+
+/* Every row on screen is the backend's answer to the grid's query, in order. */
+static void
+assert_shown_rows (SynWindow *window, SynAssetsView *view)
+{
+  SynGridModel *model = syn_assets_view_get_model (view);
+  g_autoptr(JsonObject) params = syn_json_object_copy (syn_grid_model_get_query (model));
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *rows;
+
+  json_object_set_int_member (params, "limit", 500);
+  answer = ui_call (window, syn_grid_model_get_cables (model) ? SYN_OP_LIST_CABLES : SYN_OP_LIST_ASSETS, params);
+  rows = json_object_get_array_member (json_node_get_object (answer),
+                                       syn_grid_model_get_cables (model) ? "cables" : "assets");
+  ui_wait_frames (GTK_WIDGET (window), 3);
+  collect_tags (GTK_WIDGET (syn_assets_view_get_grid (view)), shown);
+  g_assert_cmpuint (shown->len, >, 0);
+  g_assert_cmpuint (shown->len, <=, json_array_get_length (rows));
+  for (guint i = 0; i < shown->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (shown, i), ==,
+                     syn_json_get_string (json_array_get_object_element (rows, i), "tag"));
 }
 
 
@@ -260,7 +299,8 @@ test_grid_assets (UiFixture *f, gconstpointer data)
   GListModel *hierarchy = syn_assets_view_get_hierarchy (view);
   g_autoptr(SynGridRow) row = NULL;
   g_autoptr(GtkTreeListRow) motor = NULL;
-  GtkMessageDialog *dialog;
+  AdwMessageDialog *dialog = NULL;
+  g_autofree char *hash = NULL;
   guint64 before;
 
   /* before the first run, the pumps are out of date: marked; after it, not */
@@ -289,6 +329,9 @@ test_grid_assets (UiFixture *f, gconstpointer data)
   set_filter (view, "where_entry", "hp > 200");
   set_filter (view, "tag_entry", "210-*");
   g_assert_cmpuint (syn_grid_model_get_total (model), ==, 4);
+  /* every row shown is right, not only the count and the first one (rows
+   * refilled in place once showed the list before the filter) */
+  assert_shown_rows (f->window, view);
   row = grid_row (view, 0);
   g_assert_cmpstr (syn_grid_row_get_tag (row), ==, "210-M-001");
   {
@@ -324,19 +367,38 @@ test_grid_assets (UiFixture *f, gconstpointer data)
   g_assert_cmpstr (syn_asset_history_view_get_asset_id (syn_window_get_history_view (f->window)), ==,
                    syn_grid_row_get_id (row));
 
-  /* deleting the selection: asked first, then one batch per asset */
+  /* deleting the selection: asked first (naming how many and which), then
+   * one batch; Undo brings it all back */
   syn_window_show_view (f->window, "assets");
   before = syn_grid_model_get_total (model);
+  hash = ui_state_hash (f->window);
   gtk_selection_model_select_range (syn_assets_view_get_selection (view), 0, 2, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "grid.delete", NULL));
-  dialog = ui_find_toplevel (GTK_TYPE_MESSAGE_DIALOG);
-  g_assert_nonnull (dialog);
+  WAIT_FOR ((dialog = ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 2 assets?");
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "210-M-001, "));
   ui_save_screenshot (GTK_WIDGET (dialog), "assets-delete");
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  adw_message_dialog_response (dialog, "delete");
   WAIT_FOR (syn_grid_model_get_total (model) == before - 2 && !syn_grid_model_get_loading (model));
-  g_assert_nonnull (syn_window_get_banner (f->window));
-  g_assert_cmpstr (syn_window_get_banner (f->window), ==, "Deleted 2 assets.");
+  /* the motors' cables went with them: said too */
+  WAIT_FOR (syn_window_get_banner (f->window) != NULL &&
+            g_str_has_prefix (syn_window_get_banner (f->window), "Deleted 2 assets and "));
   g_assert_cmpint (ui_timeline_total (f->window, NULL, "ASSET_DELETED"), ==, 2);
+  {
+    g_autofree char *said = g_strdup_printf ("Deleted 2 assets and %" G_GINT64_FORMAT " cable%s.",
+                                             ui_timeline_total (f->window, NULL, "CABLE_DELETED"),
+                                             ui_timeline_total (f->window, NULL, "CABLE_DELETED") > 1 ? "s" : "");
+
+    g_assert_cmpstr (syn_window_get_banner (f->window), ==, said);
+  }
+  g_assert_cmpint (ui_timeline_total (f->window, NULL, "BATCH_ROLLED_BACK"), ==, 0);
+  ui_undo (f->window);
+  WAIT_FOR (syn_grid_model_get_total (model) == before && !syn_grid_model_get_loading (model));
+  {
+    g_autofree char *after = ui_state_hash (f->window);
+
+    g_assert_cmpstr (after, ==, hash);
+  }
 }
 
 

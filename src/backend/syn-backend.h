@@ -47,10 +47,13 @@ typedef enum {
 #define SYN_OP_CREATE_ASSET    "create_asset"    /* {project_id, tag, type, description?, discipline?, area?, properties?} -> asset + correlation_id */
 #define SYN_OP_UPDATE_ASSET    "update_asset"    /* {project_id, asset_id, properties?, description?, discipline?, area?, type?, tag?} -> asset + correlation_id */
 #define SYN_OP_DELETE_ASSET    "delete_asset"    /* {project_id, asset_id} -> {deleted, asset_id, correlation_id} */
+#define SYN_OP_UPDATE_ASSETS   "update_assets"   /* {project_id, asset_ids, properties?, description?, discipline?, area?, type?} -> {updated, correlation_id, assets}: one batch */
+#define SYN_OP_DELETE_ENTITIES "delete_entities" /* {project_id, asset_ids?, cable_ids?} -> {deleted_assets, deleted_cables, correlation_id}: one batch */
 
 #define SYN_OP_LIST_RULES      "list_rules"      /* {project_id?, library?} -> [rule] (a project's rules include the library's) */
 #define SYN_OP_SAVE_RULE       "save_rule"       /* {project_id? (none: library), rule: {...}} -> rule */
 #define SYN_OP_DELETE_RULE     "delete_rule"     /* {rule_id} -> {deleted, rule_id} */
+#define SYN_OP_PREVIEW_RULE    "preview_rule"    /* {project_id, rule: {...}} -> status as project_status with the rule saved, + rule_id, examples: [tag]; writes nothing */
 #define SYN_OP_CREATE_DEMO     "create_demo"     /* {name?} -> {project, import, rules} */
 #define SYN_OP_GET_EXECUTION   "get_execution"   /* {execution_id} -> execution */
 #define SYN_OP_LIST_EXECUTIONS "list_executions" /* {project_id, page?, limit?} -> {executions, total, page, pages} */

@@ -141,6 +141,96 @@ op_delete_asset (SynOpContext *ctx, JsonObject *params, GError **error)
   return syn_json_node_new_object (answer);
 }
 
+/* A list of ids: absent is none; anything but an array of strings is refused by name. */
+static gboolean
+id_list (JsonObject *params, const char *name, GStrv *out, GError **error)
+{
+  JsonNode *node = json_object_get_member (params, name);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: must be an array of ids", name);
+      return FALSE;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING ||
+          *json_node_get_string (item) == '\0')
+        {
+          g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s[%u]: must be an id", name, i);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, json_node_get_string (item));
+    }
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+/* {project_id, asset_ids?, cable_ids?} -> {deleted_assets, deleted_cables,
+ * correlation_id}: a selection deleted as one batch. */
+static JsonNode *
+op_delete_entities (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autofree char *correlation_id = NULL;
+  g_auto(GStrv) asset_ids = NULL;
+  g_auto(GStrv) cable_ids = NULL;
+  guint assets = 0, cables = 0;
+  JsonObject *answer;
+
+  if (!(project = _syn_require_project (ctx, params, error)) || !id_list (params, "asset_ids", &asset_ids, error) ||
+      !id_list (params, "cable_ids", &cable_ids, error))
+    return NULL;
+  if (!syn_asset_editor_delete_many (ctx->store, project->id, ctx->user_id, (const char * const *) asset_ids,
+                                     (const char * const *) cable_ids, &assets, &cables, &correlation_id, error))
+    return NULL;
+  answer = json_object_new ();
+  json_object_set_int_member (answer, "deleted_assets", assets);
+  json_object_set_int_member (answer, "deleted_cables", cables);
+  json_object_set_string_member (answer, "correlation_id", correlation_id);
+  return syn_json_node_new_object (answer);
+}
+
+/* {project_id, asset_ids, properties?, description?, discipline?, area?,
+ * type?} -> {updated, correlation_id, assets}: one change to a selection,
+ * one batch (correlation_id null when nothing changed); the assets as they
+ * are now. */
+static JsonNode *
+op_update_assets (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(JsonObject) patch = NULL;
+  g_autofree char *correlation_id = NULL;
+  g_auto(GStrv) asset_ids = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
+  guint updated = 0;
+  JsonObject *answer;
+  JsonArray *array;
+
+  if (!(project = _syn_require_project (ctx, params, error)) || !id_list (params, "asset_ids", &asset_ids, error))
+    return NULL;
+  patch = asset_fields (params, "asset_ids");
+  if (!syn_asset_editor_update_many (ctx->store, project->id, ctx->user_id, (const char * const *) asset_ids, patch,
+                                     &updated, &assets, &correlation_id, error))
+    return NULL;
+  answer = json_object_new ();
+  json_object_set_int_member (answer, "updated", updated);
+  syn_json_set_string_or_null (answer, "correlation_id", correlation_id);
+  array = json_array_sized_new (assets->len);
+  for (guint i = 0; i < assets->len; i++)
+    json_array_add_element (array, syn_asset_to_json (g_ptr_array_index (assets, i)));
+  json_object_set_array_member (answer, "assets", array);
+  return syn_json_node_new_object (answer);
+}
+
 /* {project_id, asset_id, properties?, fields?, rules?}: hands held values
  * (and withheld rule outputs) back to the rules; correlation_id null when
  * nothing was held. */
@@ -169,5 +259,7 @@ const SynOpEntry _syn_ops_assets[] = {
   { SYN_OP_CREATE_ASSET, op_create_asset },
   { SYN_OP_UPDATE_ASSET, op_update_asset },
   { SYN_OP_DELETE_ASSET, op_delete_asset },
+  { SYN_OP_DELETE_ENTITIES, op_delete_entities },
+  { SYN_OP_UPDATE_ASSETS, op_update_assets },
   { NULL, NULL }
 };

@@ -298,11 +298,69 @@ op_project_status (SynOpContext *ctx, JsonObject *params, GError **error)
   return syn_rule_engine_status (ctx->store, project->id, error);
 }
 
+/* The tags of a few of the ids a run would change: what a preview names. */
+static JsonArray *
+example_tags (SynStore *store, const char *project_id, JsonArray *ids, guint max)
+{
+  JsonArray *tags = json_array_new ();
+
+  for (guint i = 0; ids != NULL && i < json_array_get_length (ids) && json_array_get_length (tags) < max; i++)
+    {
+      const char *id = json_array_get_string_element (ids, i);
+      g_autoptr(SynAsset) asset = id ? syn_store_get_asset (store, project_id, id, NULL) : NULL;
+      g_autoptr(SynCable) cable = asset == NULL && id ? syn_store_get_cable (store, project_id, id, NULL) : NULL;
+
+      if (asset != NULL)
+        json_array_add_string_element (tags, asset->tag);
+      else if (cable != NULL)
+        json_array_add_string_element (tags, cable->tag);
+    }
+  return tags;
+}
+
+/* {project_id, rule} -> the project's status with the rule as it would be
+ * saved (rules: created, updated, retracted per rule) and a few example
+ * tags; nothing is written. An invalid rule is the parser's error, with
+ * the field's path, as saving it would be. */
+static JsonNode *
+op_preview_rule (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  g_autoptr(SynProject) project = _syn_require_project (ctx, params, error);
+  JsonNode *rule_node = json_object_get_member (params, "rule");
+  g_autoptr(SynRule) rule = NULL;
+  g_autoptr(SynRule) stored = NULL;
+  JsonNode *answer;
+  JsonObject *o;
+
+  if (project == NULL)
+    return NULL;
+  if (rule_node == NULL || !JSON_NODE_HOLDS_OBJECT (rule_node))
+    {
+      g_set_error_literal (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "rule: must be a rule object");
+      return NULL;
+    }
+  /* a library rule keeps its scope, as saving would */
+  if ((rule = syn_rule_parse (json_node_get_object (rule_node), project->id, error)) == NULL)
+    return NULL;
+  stored = syn_store_get_rule (ctx->store, rule->id, NULL);
+  if (stored != NULL && stored->project_id == NULL)
+    g_clear_pointer (&rule->project_id, g_free);
+  if ((answer = syn_rule_engine_preview_rule (ctx->store, project->id, rule, error)) == NULL)
+    return NULL;
+  o = json_node_get_object (answer);
+  json_object_set_string_member (o, "rule_id", rule->id);
+  json_object_set_array_member (o, "examples",
+                                example_tags (ctx->store, project->id, json_object_get_array_member (o, "out_of_date"),
+                                              5));
+  return answer;
+}
+
 const SynOpEntry _syn_ops_rules[] = {
   { SYN_OP_EXPLAIN, op_explain },
   { SYN_OP_PROJECT_STATUS, op_project_status },
   { SYN_OP_LIST_RULES, op_list_rules },
   { SYN_OP_SAVE_RULE, op_save_rule },
+  { SYN_OP_PREVIEW_RULE, op_preview_rule },
   { SYN_OP_DELETE_RULE, op_delete_rule },
   { SYN_OP_GET_EXECUTION, op_get_execution },
   { SYN_OP_LIST_EXECUTIONS, op_list_executions },

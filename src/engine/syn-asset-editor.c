@@ -342,6 +342,79 @@ syn_asset_editor_update (SynStore    *store,
   return g_steal_pointer (&after);
 }
 
+/* Applies @patch (as syn_asset_editor_update(), but no tag: a tag is one
+ * asset's) to each of @asset_ids, one batch for all; the assets it leaves
+ * as they were are not in it, and nothing to change makes no batch
+ * (@correlation_id NULL). @updated counts the assets changed; @assets,
+ * when not NULL, receives each asset as it is now (SynAsset), in order. */
+gboolean
+syn_asset_editor_update_many (SynStore            *store,
+                              const char          *project_id,
+                              const char          *user_id,
+                              const char * const  *asset_ids,
+                              JsonObject          *patch,
+                              guint               *updated,
+                              GPtrArray          **assets,
+                              char               **correlation_id,
+                              GError             **error)
+{
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) now = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = 0;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (patch != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (correlation_id != NULL)
+    *correlation_id = NULL;
+  if (asset_ids == NULL || asset_ids[0] == NULL)
+    return invalid (error, "asset_ids: required (the assets to change)");
+  if (json_object_has_member (patch, "tag"))
+    return invalid (error, "tag: one asset's own; rename assets one at a time");
+  if (!(batch = begin_batch (store, project_id, user_id, error)))
+    return FALSE;
+  for (guint i = 0; asset_ids[i] != NULL; i++)
+    {
+      g_autoptr(SynAsset) before = require_asset (store, project_id, asset_ids[i], &local_error);
+      g_autoptr(SynAsset) after = NULL;
+      g_autoptr(SynEvent) event = NULL;
+
+      if (before == NULL)
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+      after = syn_asset_copy (before);
+      if (!apply_changes (after, patch, &local_error))
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+      if (assets_equal (before, after))
+        {
+          g_ptr_array_add (now, g_steal_pointer (&before));
+          continue;
+        }
+      /* what a rule wrote and a person now changes is the person's: held */
+      g_ptr_array_unref (syn_derivation_note_manual_change (before, after));
+      event = syn_batch_update_asset (batch, before, after, NULL, NULL, &local_error);
+      if (local_error != NULL)
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+      if (event != NULL)
+        n++;
+      if (event != NULL)
+        g_ptr_array_add (now, g_steal_pointer (&after));
+      else
+        g_ptr_array_add (now, g_steal_pointer (&before));
+    }
+  if (n == 0)
+    syn_batch_abandon (batch);
+  else if (!commit_batch (batch, correlation_id, error))
+    return FALSE;
+  if (updated != NULL)
+    *updated = n;
+  if (assets != NULL)
+    *assets = g_steal_pointer (&now);
+  return TRUE;
+}
+
 /* A person deleting what a rule made: the rule leaves that source alone
  * until handed back (the source's record says so, in the same batch). */
 static gboolean
@@ -460,6 +533,82 @@ syn_asset_editor_delete (SynStore    *store,
       !syn_asset_editor_delete_in_batch (batch, asset, NULL, NULL, NULL, &local_error))
     return fail_batch (batch, error, g_steal_pointer (&local_error));
   return commit_batch (batch, correlation_id, error);
+}
+
+/* A cable a person deletes; one the rules made comes back at their next run. */
+static gboolean
+delete_cable_in_batch (SynBatch *batch, const char *cable_id, GError **error)
+{
+  SynStore *store = syn_batch_get_store (batch);
+  const char *project_id = syn_batch_get_project_id (batch);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(SynCable) cable = syn_store_get_cable (store, project_id, cable_id, &local_error);
+  g_autoptr(SynEvent) event = NULL;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (cable == NULL)
+    {
+      g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND, "No cable %s in project %s", cable_id,
+                   project_id);
+      return FALSE;
+    }
+  event = syn_batch_delete_cable (batch, cable, NULL, NULL, error);
+  return event != NULL;
+}
+
+/* Deletes a selection, assets (each with its edges and cables) and cables,
+ * as one batch: one rollback takes all of it back. An asset that does not
+ * exist fails the whole batch; nothing is written then. */
+gboolean
+syn_asset_editor_delete_many (SynStore            *store,
+                              const char          *project_id,
+                              const char          *user_id,
+                              const char * const  *asset_ids,
+                              const char * const  *cable_ids,
+                              guint               *assets_deleted,
+                              guint               *cables_deleted,
+                              char               **correlation_id,
+                              GError             **error)
+{
+  g_autoptr(SynBatch) batch = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint n_assets = 0, n_cables = 0;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (correlation_id != NULL)
+    *correlation_id = NULL;
+  if ((asset_ids == NULL || asset_ids[0] == NULL) && (cable_ids == NULL || cable_ids[0] == NULL))
+    return invalid (error, "asset_ids or cable_ids: required (the ids to delete)");
+  if (!(batch = begin_batch (store, project_id, user_id, error)))
+    return FALSE;
+  /* the cables first: those of a deleted asset are then gone with it */
+  for (guint i = 0; cable_ids != NULL && cable_ids[i] != NULL; i++, n_cables++)
+    if (!delete_cable_in_batch (batch, cable_ids[i], &local_error))
+      return fail_batch (batch, error, g_steal_pointer (&local_error));
+  for (guint i = 0; asset_ids != NULL && asset_ids[i] != NULL; i++)
+    {
+      g_autoptr(SynAsset) asset = require_asset (store, project_id, asset_ids[i], &local_error);
+      guint cables = 0;
+
+      if (asset == NULL || !syn_asset_editor_delete_in_batch (batch, asset, NULL, NULL, &cables, &local_error))
+        return fail_batch (batch, error, g_steal_pointer (&local_error));
+      n_assets++;
+      n_cables += cables;
+    }
+  if (!commit_batch (batch, correlation_id, error))
+    return FALSE;
+  if (assets_deleted != NULL)
+    *assets_deleted = n_assets;
+  if (cables_deleted != NULL)
+    *cables_deleted = n_cables;
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------- */

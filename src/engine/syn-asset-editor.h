@@ -26,6 +26,26 @@ gboolean  syn_asset_editor_delete (SynStore    *store,
                                    const char  *asset_id,
                                    char       **correlation_id,
                                    GError     **error);
+/* One patch (no tag) applied to several assets in one batch. */
+gboolean  syn_asset_editor_update_many (SynStore            *store,
+                                        const char          *project_id,
+                                        const char          *user_id,
+                                        const char * const  *asset_ids,
+                                        JsonObject          *patch,
+                                        guint               *updated,
+                                        GPtrArray          **assets,
+                                        char               **correlation_id,
+                                        GError             **error);
+/* Deletes assets (with their edges and cables) and cables in one batch. */
+gboolean  syn_asset_editor_delete_many (SynStore            *store,
+                                        const char          *project_id,
+                                        const char          *user_id,
+                                        const char * const  *asset_ids,
+                                        const char * const  *cable_ids,
+                                        guint               *assets_deleted,
+                                        guint               *cables_deleted,
+                                        char               **correlation_id,
+                                        GError             **error);
 /* The delete of a person's edit, inside a batch the caller holds (an
  * import's revision deletes the assets its list no longer names). */
 gboolean  syn_asset_editor_delete_in_batch (SynBatch    *batch,

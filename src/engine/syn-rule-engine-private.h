@@ -75,6 +75,7 @@ typedef struct
   /* scope */
   GPtrArray            *rules;             /* SynRule to run, in execution order */
   GPtrArray            *all_rules;         /* every rule of the project and library (SynRule) */
+  SynRule              *candidate;         /* a preview's rule, in place of the stored one of its id */
   GHashTable           *rule_index;        /* rule id -> GUINT_TO_POINTER (index + 1) in @rules */
   GHashTable           *rules_in_scope;    /* rule id set: whose outputs this run re-derives */
   gboolean              any_rule_in_scope; /* no rule filter: rules gone from the project count too */

@@ -399,6 +399,18 @@ _syn_engine_load_rules (SynEngineRun *run, JsonObject *request, GError **error)
 
   if (!(run->all_rules = syn_store_list_rules (run->store, run->project->id, TRUE, error)))
     return FALSE;
+  if (run->candidate != NULL)
+    {
+      guint i;
+
+      /* a preview: the rule as it would be saved stands for the stored one */
+      for (i = 0; i < run->all_rules->len; i++)
+        if (g_strcmp0 (((SynRule *) run->all_rules->pdata[i])->id, run->candidate->id) == 0)
+          break;
+      if (i < run->all_rules->len)
+        g_ptr_array_remove_index (run->all_rules, i);
+      g_ptr_array_insert (run->all_rules, (gint) MIN (i, run->all_rules->len), g_object_ref (run->candidate));
+    }
   for (guint i = 0; rule_ids && rule_ids[i]; i++)
     {
       gboolean found = FALSE;
@@ -1147,8 +1159,8 @@ syn_rule_engine_run (SynRuleEngine         *self,
  * many findings it would record: {project_id, up_to_date, rules: [{rule_id,
  * rule_name, create, update, retract, held, findings}], summary, duration_ms}.
  * Reads only (one read transaction where the store has one); writes nothing. */
-JsonNode *
-syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
+static JsonNode *
+status_with (SynStore *store, const char *project_id, SynRule *candidate, GError **error)
 {
   SynEngineRun run = { 0 };
   g_autoptr(JsonObject) request = json_object_new ();
@@ -1156,11 +1168,9 @@ syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
   gint64 t0 = g_get_monotonic_time ();
   JsonObject *report;
 
-  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
-  g_return_val_if_fail (project_id != NULL, NULL);
-
   _syn_engine_run_init (&run);
   run.store = store;
+  run.candidate = candidate;
   run.dry_run = TRUE;
   timing (&run, NULL);
   json_object_set_string_member (request, "project_id", project_id);
@@ -1206,4 +1216,25 @@ syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
   json_object_set_int_member (report, "duration_ms", (g_get_monotonic_time () - t0) / 1000);
   _syn_engine_run_clear_later (&run);
   return syn_json_node_new_object (report);
+}
+
+JsonNode *
+syn_rule_engine_status (SynStore *store, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return status_with (store, project_id, NULL, error);
+}
+
+/* What saving @rule would do to @project_id: the status (as above) with
+ * @rule in place of the stored rule of its id (or added), writing nothing. */
+JsonNode *
+syn_rule_engine_preview_rule (SynStore *store, const char *project_id, SynRule *rule, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (SYN_IS_RULE (rule), NULL);
+
+  return status_with (store, project_id, rule, error);
 }

@@ -39,6 +39,10 @@ gboolean       syn_rule_engine_validate_request (JsonObject          *request,
 JsonNode      *syn_rule_engine_status         (SynStore              *store,
                                                const char            *project_id,
                                                GError               **error);
+JsonNode      *syn_rule_engine_preview_rule   (SynStore              *store,
+                                               const char            *project_id,
+                                               SynRule               *rule,
+                                               GError               **error);
 void           syn_rule_engine_wait_for_cleanup (void);
 
 G_END_DECLS

@@ -11,12 +11,15 @@
  * (the living model's status, SynProjectStatus). */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "core/syn-json.h"
 #include "core/syn-vocabulary.h"
 #include "engine/syn-exporter.h"
+#include "syn-asset-editor-dialog.h"
 #include "syn-assets-view.h"
+#include "syn-batch-undo.h"
 #include "syn-export-chooser.h"
 #include "syn-json-item.h"
 #include "syn-ui-format.h"
@@ -57,6 +60,8 @@ struct _SynAssetsView
   GtkMenuButton      *export_button;
   GtkWidget          *history_button;
   GtkWidget          *delete_button;
+  GMenuModel         *context_menu;
+  GtkWidget          *context_popover;
   GtkPaned           *paned;
   GtkScrolledWindow  *scroller;
   GtkColumnView      *grid;
@@ -189,8 +194,9 @@ cell_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer unused
   SynGridRow *row = gtk_list_item_get_item (item);
 
   set_cell (label, row);
-  if (!syn_grid_row_get_loaded (row))
-    g_signal_connect_object (row, "notify::loaded", G_CALLBACK (on_row_loaded), label, 0);
+  /* a row loaded when bound is still refilled in place by a reload (the
+   * next filter or sort): the cell follows it for as long as it is bound */
+  g_signal_connect_object (row, "notify::loaded", G_CALLBACK (on_row_loaded), label, 0);
 }
 
 static void
@@ -540,12 +546,12 @@ update_actions (SynAssetsView *self)
   gboolean any = !gtk_bitset_is_empty (set);
   gboolean project = self->session != NULL && syn_session_get_project_id (self->session) != NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.delete", any && !cables);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.delete", any);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.open-history", any);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.export", project);
-  /* cables are taken back by the rules that made them, not deleted here */
-  gtk_widget_set_tooltip_text (self->delete_button, cables ? _("Cables are deleted with their assets or by their rules")
-                                                           : _("Delete the selected assets"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.new", project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.edit", any && !cables);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.hand-back", any && !cables);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -797,71 +803,146 @@ on_hierarchy_activate (GtkListView *list, guint position, SynAssetsView *self)
                   syn_json_item_get_string (node, "id"), syn_json_item_get_string (node, "tag"));
 }
 
-/* Deleting: one batch per asset (each rolls back alone), in order. */
+/* Deleting: the selection's rows are read first (the dialog names what
+ * goes), then deleted as one batch, offered back with Undo. */
 typedef struct
 {
   SynAssetsView *self;
-  GPtrArray     *ids;     /* char * */
-  guint          next;
-  guint          deleted;
+  GPtrArray     *asset_ids;   /* char * */
+  GPtrArray     *cable_ids;
+  GPtrArray     *tags;        /* char *, for the question */
 } Deletion;
 
-static void delete_next (Deletion *d);
-
 static void
-deletion_free (Deletion *d)
+deletion_free (gpointer data)
 {
+  Deletion *d = data;
+
   g_object_unref (d->self);
-  g_ptr_array_unref (d->ids);
+  g_ptr_array_unref (d->asset_ids);
+  g_ptr_array_unref (d->cable_ids);
+  g_ptr_array_unref (d->tags);
   g_free (d);
 }
 
 static void
-asset_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
+deletion_closure_free (gpointer data, GClosure *closure)
 {
-  Deletion *d = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  deletion_free (data);
+}
 
-  if (answer == NULL)
-    {
-      if (d->self->session != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        syn_session_report_error (d->self->session, _("Could not delete the asset"), error);
-      if (d->deleted > 0 && d->self->session != NULL)
-        syn_session_data_changed (d->self->session);
-      deletion_free (d);
-      return;
-    }
-  d->deleted++;
-  delete_next (d);
+static JsonArray *
+id_array (GPtrArray *ids)
+{
+  JsonArray *array = json_array_sized_new (ids->len);
+
+  for (guint i = 0; i < ids->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (ids, i));
+  return array;
+}
+
+/* "2 assets and 1 cable", "3 cables"… */
+static char *
+describe_counts (guint assets, guint cables)
+{
+  g_autofree char *a = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset", "%u assets", assets), assets);
+  g_autofree char *c = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u cable", "%u cables", cables), cables);
+
+  if (assets > 0 && cables > 0)
+    /* Translators: counts of what is deleted: "2 assets and 1 cable" */
+    return g_strdup_printf (_("%s and %s"), a, c);
+  return g_strdup (assets > 0 ? a : c);
 }
 
 static void
-delete_next (Deletion *d)
+entities_deleted (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(JsonObject) params = NULL;
-  SynAssetsView *self = d->self;
+  g_autoptr(SynAssetsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autofree char *counts = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *o;
 
   if (self->session == NULL)
+    return;
+  if (answer == NULL)
     {
-      deletion_free (d);
+      syn_session_report_error (self->session, _("Could not delete"), error);
       return;
     }
-  if (d->next >= d->ids->len)
-    {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Deleted %u asset.", "Deleted %u assets.",
-                                                            d->deleted), d->deleted);
+  o = json_node_get_object (answer);
+  counts = describe_counts ((guint) json_object_get_int_member_with_default (o, "deleted_assets", 0),
+                            (guint) json_object_get_int_member_with_default (o, "deleted_cables", 0));
+  /* Translators: after a deletion: what went ("2 assets and 3 cables") */
+  text = g_strdup_printf (_("Deleted %s."), counts);
+  syn_batch_undo_offer (self->session, text, syn_json_get_string (o, "correlation_id"));
+  syn_session_data_changed (self->session);
+}
 
-      syn_session_report_info (self->session, text);
-      syn_session_data_changed (self->session);
-      deletion_free (d);
-      return;
-    }
+static void
+on_delete_response (AdwMessageDialog *dialog, const char *response, Deletion *d)
+{
+  SynAssetsView *self = d->self;
+  g_autoptr(JsonObject) params = NULL;
+
+  if (g_strcmp0 (response, "delete") != 0 || self->session == NULL || syn_session_get_project_id (self->session) == NULL)
+    return;
   params = json_object_new ();
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
-  json_object_set_string_member (params, "asset_id", g_ptr_array_index (d->ids, d->next++));
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_DELETE_ASSET, params, self->cancellable,
-                          asset_deleted, d);
+  if (d->asset_ids->len > 0)
+    json_object_set_array_member (params, "asset_ids", id_array (d->asset_ids));
+  if (d->cable_ids->len > 0)
+    json_object_set_array_member (params, "cable_ids", id_array (d->cable_ids));
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_DELETE_ENTITIES, params, self->cancellable,
+                          entities_deleted, g_object_ref (self));
+}
+
+#define NAMED_TAGS 5
+
+/* The question, naming how many and which. */
+static void
+ask_delete (Deletion *d)
+{
+  SynAssetsView *self = d->self;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *counts = describe_counts (d->asset_ids->len, d->cable_ids->len);
+  g_autofree char *heading = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  GtkWidget *dialog;
+  guint more;
+
+  for (guint i = 0; i < d->tags->len && i < NAMED_TAGS; i++)
+    g_ptr_array_add (shown, g_ptr_array_index (d->tags, i));
+  g_ptr_array_add (shown, NULL);
+  names = g_strjoinv (", ", (char **) shown->pdata);
+  more = d->tags->len > NAMED_TAGS ? d->tags->len - NAMED_TAGS : 0;
+  if (more > 0)
+    {
+      /* Translators: the tags named, then how many more are deleted */
+      g_autofree char *longer = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more", more),
+                                                 names, more);
+
+      g_free (names);
+      names = g_steal_pointer (&longer);
+    }
+  /* Translators: the question before a deletion: "Delete 2 assets and 1 cable?" */
+  heading = g_strdup_printf (_("Delete %s?"), counts);
+  body = g_strdup_printf ("%s\n\n%s", names,
+                          d->asset_ids->len > 0
+                          ? _("An asset goes with its edges and cables. All of it is one batch: Undo, or a rollback "
+                              "on the timeline, brings it back. A cable a rule made comes back at the next run.")
+                          : _("One batch: Undo, or a rollback on the timeline, brings them back. A cable a rule made "
+                              "comes back at the next run."));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_response), d, deletion_closure_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -874,30 +955,25 @@ delete_rows_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
 
   if (rows == NULL)
     {
-      if (self->session != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        syn_session_report_error (self->session, _("Could not delete the assets"), error);
+      if (self->session != NULL)
+        syn_session_report_error (self->session, _("Could not delete"), error);
       return;
     }
+  if (rows->len == 0)
+    return;
   d = g_new0 (Deletion, 1);
   d->self = g_object_ref (self);
-  d->ids = g_ptr_array_new_with_free_func (g_free);
+  d->asset_ids = g_ptr_array_new_with_free_func (g_free);
+  d->cable_ids = g_ptr_array_new_with_free_func (g_free);
+  d->tags = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < rows->len; i++)
-    if (!syn_grid_row_is_cable (g_ptr_array_index (rows, i)))
-      g_ptr_array_add (d->ids, g_strdup (syn_grid_row_get_id (g_ptr_array_index (rows, i))));
-  delete_next (d);
-}
-
-static void
-on_delete_response (GtkDialog *dialog, int response, SynAssetsView *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GArray) positions = selected_positions (self);
+      SynGridRow *row = g_ptr_array_index (rows, i);
 
-      syn_grid_model_fetch_rows_async (self->model, positions, self->cancellable, delete_rows_fetched,
-                                       g_object_ref (self));
+      g_ptr_array_add (syn_grid_row_is_cable (row) ? d->cable_ids : d->asset_ids, g_strdup (syn_grid_row_get_id (row)));
+      g_ptr_array_add (d->tags, g_strdup (syn_grid_row_get_tag (row)));
     }
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  ask_delete (d);
 }
 
 static void
@@ -905,24 +981,134 @@ delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   SynAssetsView *self = SYN_ASSETS_VIEW (widget);
   g_autoptr(GArray) positions = selected_positions (self);
-  GtkWidget *dialog;
-  GtkWidget *button;
-  guint n = positions->len;
 
-  if (n == 0 || syn_grid_model_get_cables (self->model))
+  if (positions->len == 0)
     return;
-  dialog = gtk_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_QUESTION,
-                                   GTK_BUTTONS_NONE,
-                                   g_dngettext (GETTEXT_PACKAGE, "Delete %u asset?", "Delete %u assets?", n), n);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-                                            _("Each deletion is a batch of its own, with the edges and cables of "
-                                              "the asset: it shows on the timeline and can be rolled back."));
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  button = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT);
-  gtk_widget_add_css_class (button, "destructive-action");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  syn_grid_model_fetch_rows_async (self->model, positions, self->cancellable, delete_rows_fetched, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Editing                                                                   */
+
+static void
+new_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynAssetsView *self = SYN_ASSETS_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->session == NULL || syn_session_get_project_id (self->session) == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (syn_asset_editor_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                               self->session, NULL)));
+}
+
+static void
+edit_rows_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynAssetsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = syn_grid_model_fetch_rows_finish (SYN_GRID_MODEL (object), result, &error);
+  g_autoptr(GPtrArray) assets = g_ptr_array_new ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->session == NULL)
+    return;
+  if (rows == NULL)
+    {
+      syn_session_report_error (self->session, _("Could not read the selection"), error);
+      return;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    if (!syn_grid_row_is_cable (g_ptr_array_index (rows, i)))
+      g_ptr_array_add (assets, syn_grid_row_get_json (g_ptr_array_index (rows, i)));
+  if (assets->len == 0)
+    return;
+  gtk_window_present (GTK_WINDOW (syn_asset_editor_dialog_new_for_many (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                                          : NULL,
+                                                                        self->session, assets)));
+}
+
+static void
+edit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynAssetsView *self = SYN_ASSETS_VIEW (widget);
+  g_autoptr(SynGridRow) row = first_selected (self);
+  g_autoptr(GArray) positions = selected_positions (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->session == NULL || row == NULL || syn_grid_model_get_cables (self->model))
+    return;
+  /* a selection: one change for all of it */
+  if (positions->len > 1)
+    {
+      syn_grid_model_fetch_rows_async (self->model, positions, self->cancellable, edit_rows_fetched,
+                                       g_object_ref (self));
+      return;
+    }
+  if (!syn_grid_row_get_loaded (row) || syn_grid_row_is_cable (row))
+    return;
+  gtk_window_present (GTK_WINDOW (syn_asset_editor_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                               self->session, syn_grid_row_get_json (row))));
+}
+
+static void
+handed_back (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynAssetsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  g_autofree char *text = NULL;
+  JsonObject *o;
+
+  if (self->session == NULL)
+    return;
+  if (answer == NULL)
+    {
+      syn_session_report_error (self->session, _("Could not hand the values back"), error);
+      return;
+    }
+  o = json_node_get_object (answer);
+  if (syn_json_get_string (o, "correlation_id") == NULL)
+    /* Translators: hand back asked for an asset that holds nothing of its own */
+    text = g_strdup_printf (_("%s holds no value of its own: the rules already set it."), syn_json_get_string (o, "tag"));
+  else
+    /* Translators: an asset's held values were handed back to the rules */
+    text = g_strdup_printf (_("Handed the values of %s back to the rules: the next run sets them."),
+                            syn_json_get_string (o, "tag"));
+  syn_batch_undo_offer (self->session, text, syn_json_get_string (o, "correlation_id"));
+  syn_session_data_changed (self->session);
+}
+
+/* Everything the selected asset holds against its rules goes back to them
+ * (the history view hands back one value at a time). */
+static void
+hand_back_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynAssetsView *self = SYN_ASSETS_VIEW (widget);
+  g_autoptr(SynGridRow) row = first_selected (self);
+  g_autoptr(JsonObject) params = NULL;
+
+  if (self->session == NULL || row == NULL || !syn_grid_row_get_loaded (row) || syn_grid_row_is_cable (row))
+    return;
+  params = json_object_new ();
+  json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
+  json_object_set_string_member (params, "asset_id", syn_grid_row_get_id (row));
+  json_object_set_boolean_member (params, "all", TRUE);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_RESET_ASSET, params, self->cancellable,
+                          handed_back, g_object_ref (self));
+}
+
+static void
+on_context_pressed (GtkGestureClick *gesture, int n_press, double x, double y, SynAssetsView *self)
+{
+  graphene_point_t point;
+
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->grid), GTK_WIDGET (self), &GRAPHENE_POINT_INIT ((float) x, (float) y),
+                                 &point))
+    return;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_popover),
+                               &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_popover));
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1229,6 +1415,7 @@ syn_assets_view_dispose (GObject *object)
     }
   if (self->hierarchy_list != NULL)
     gtk_list_view_set_model (self->hierarchy_list, NULL);
+  g_clear_pointer (&self->context_popover, gtk_widget_unparent);
   syn_ui_dispose_template (GTK_WIDGET (self), SYN_TYPE_ASSETS_VIEW);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
@@ -1319,6 +1506,7 @@ syn_assets_view_class_init (SynAssetsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynAssetsView, export_button);
   gtk_widget_class_bind_template_child (widget_class, SynAssetsView, history_button);
   gtk_widget_class_bind_template_child (widget_class, SynAssetsView, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, SynAssetsView, context_menu);
   gtk_widget_class_bind_template_child (widget_class, SynAssetsView, paned);
   gtk_widget_class_bind_template_child (widget_class, SynAssetsView, scroller);
   gtk_widget_class_bind_template_child (widget_class, SynAssetsView, grid);
@@ -1328,6 +1516,9 @@ syn_assets_view_class_init (SynAssetsViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "grid.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "grid.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "grid.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "grid.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "grid.hand-back", NULL, hand_back_action);
   gtk_widget_class_install_action (widget_class, "grid.open-history", NULL, open_history_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "grid.delete", NULL);
 }
@@ -1372,6 +1563,17 @@ syn_assets_view_init (SynAssetsView *self)
   g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (gtk_column_view_get_sorter (self->grid), "changed", G_CALLBACK (on_sort_changed), self);
   g_signal_connect (self->grid, "activate", G_CALLBACK (on_activate), self);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect (click, "pressed", G_CALLBACK (on_context_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->grid), GTK_EVENT_CONTROLLER (click));
+    self->context_popover = gtk_popover_menu_new_from_model (self->context_menu);
+    gtk_popover_set_has_arrow (GTK_POPOVER (self->context_popover), FALSE);
+    gtk_widget_set_halign (self->context_popover, GTK_ALIGN_START);
+    gtk_widget_set_parent (self->context_popover, GTK_WIDGET (self));
+  }
   g_signal_connect (self->hierarchy_list, "activate", G_CALLBACK (on_hierarchy_activate), self);
   g_signal_connect_swapped (self->cables_button, "toggled", G_CALLBACK (on_kind_toggled), self);
   g_signal_connect_swapped (self->tag_entry, "search-changed", G_CALLBACK (apply_query), self);

@@ -30,3 +30,29 @@ syn_ui_busy_param_spec (void)
 {
   return g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 }
+
+static void
+on_dialog_unrealize (GtkWindow *window, GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  gtk_window_set_transient_for (window, NULL);
+}
+
+static void
+cancellable_closure_free (gpointer data, GClosure *closure)
+{
+  g_object_unref (data);
+}
+
+/* A dialog's calls may hold it past its window's end (a call under way
+ * when the window closes): once it is destroyed, they are cancelled and it
+ * no longer points at its parent, which may be finalized before it. */
+void
+syn_ui_dialog_release_on_destroy (GtkWindow *window, GCancellable *cancellable)
+{
+  g_return_if_fail (GTK_IS_WINDOW (window));
+  g_return_if_fail (G_IS_CANCELLABLE (cancellable));
+
+  g_signal_connect_data (window, "unrealize", G_CALLBACK (on_dialog_unrealize), g_object_ref (cancellable),
+                         cancellable_closure_free, 0);
+}

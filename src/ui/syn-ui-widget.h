@@ -14,4 +14,8 @@ GParamSpec *syn_ui_session_param_spec   (void);
 /* "busy": the view is loading (read-only). */
 GParamSpec *syn_ui_busy_param_spec      (void);
 
+/* Cancels @cancellable and drops @window's transient parent once it is destroyed. */
+void        syn_ui_dialog_release_on_destroy (GtkWindow    *window,
+                                              GCancellable *cancellable);
+
 G_END_DECLS

@@ -8,9 +8,11 @@
 
 #include "backend/syn-remote-backend.h"
 #include "core/syn-json.h"
+#include "syn-batch-undo.h"
 #include "syn-export-chooser.h"
 #include "syn-import-dialog.h"
 #include "syn-new-project-dialog.h"
+#include "syn-rules-dialog.h"
 #include "syn-window-private.h"
 
 void
@@ -83,6 +85,28 @@ redo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (!syn_uuid_is_valid (correlation_id))
     return;
   syn_session_redo (self->session, correlation_id);
+}
+
+/* An edit's Undo (syn_batch_undo_offer()): roll its batch back. */
+static void
+undo_batch_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+  const char *correlation_id = g_variant_get_string (parameter, NULL);
+
+  if (!syn_uuid_is_valid (correlation_id))
+    return;
+  syn_batch_undo (self->session, correlation_id);
+}
+
+/* The rules of the project and the library, with their switches and editor. */
+static void
+rules_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynWindow *self = SYN_WINDOW (widget);
+
+  if (syn_session_get_project_id (self->session) != NULL)
+    gtk_window_present (GTK_WINDOW (syn_rules_dialog_new (GTK_WINDOW (self), self->session)));
 }
 
 static void
@@ -459,6 +483,8 @@ _syn_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-banner", NULL, dismiss_banner_action);
   gtk_widget_class_install_action (widget_class, "win.redo", "s", redo_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-batch", "s", undo_batch_action);
+  gtk_widget_class_install_action (widget_class, "win.rules", NULL, rules_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
   gtk_widget_class_install_action (widget_class, "win.create-demo", NULL, create_demo_action);

@@ -399,6 +399,8 @@ baseline_body (Fixture *f, const SynApiRoute *route)
     return g_strdup ("{\"name\": \"Demo @N@\"}");
   if (g_str_has_suffix (p, "/members"))
     return g_strdup ("{\"username\": \"victor\"}");
+  if (g_str_has_suffix (p, "/assets") && g_str_equal (m, "PATCH"))
+    return g_strdup_printf ("{\"asset_ids\": [\"%s\"], \"description\": \"d3\", \"area\": \"300\"}", f->asset_a);
   if (g_str_has_suffix (p, "/assets"))
     return g_strdup ("{\"tag\": \"T-9@N@\", \"type\": \"TANK\", \"description\": \"d\", \"area\": \"100\","
                      " \"discipline\": \"MECHANICAL\", \"properties\": {\"volume\": \"5 m3\"}}");
@@ -415,6 +417,8 @@ baseline_body (Fixture *f, const SynApiRoute *route)
     return g_strdup_printf ("{\"correlation_id\": \"%s\"}", f->batch_a);
   if (g_str_has_suffix (p, "/repair"))
     return g_strdup ("{\"dry_run\": true}");
+  if (g_str_has_suffix (p, "/delete"))
+    return g_strdup_printf ("{\"asset_ids\": [\"%s\"]}", f->asset_a);
   /* a route this test does not know yet: its body is still probed */
   return g_strdup ("{}");
 }
