@@ -775,6 +775,48 @@ find_actionable (GtkWidget *widget, const char *action_name)
   return NULL;
 }
 
+/* Icon-only buttons of @widget and its descendants that nothing names
+ * (neither a label nor a tooltip, which screen readers and people see). */
+static void
+collect_unnamed_buttons (GtkWidget *widget, GPtrArray *unnamed)
+{
+  const char *icon = NULL;
+
+  /* the libraries' own widgets (a calendar's arrows, a toast's close
+   * button) are theirs to name */
+  if (GTK_IS_CALENDAR (widget) || g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget"))
+    return;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
+    icon = gtk_button_get_icon_name (GTK_BUTTON (widget));
+  else if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL)
+    icon = gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget));
+  /* a menu button's own button is named by the menu button */
+  if (icon != NULL && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)) &&
+      gtk_widget_get_tooltip_text (widget) == NULL)
+    g_ptr_array_add (unnamed, g_strdup_printf ("%s (%s) in %s", G_OBJECT_TYPE_NAME (widget), icon,
+                                               G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget))));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_unnamed_buttons (c, unnamed);
+}
+
+/* Every icon-only button of every view says what it does (issue 14). */
+static void
+test_icon_buttons_named (UiFixture *f, gconstpointer data)
+{
+  static const char *views[] = { "execution", "timeline", "history", "assets" };
+  g_autoptr(GPtrArray) unnamed = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      syn_window_show_view (f->window, views[i]);
+      ui_wait_frames (GTK_WIDGET (f->window), 2);
+      collect_unnamed_buttons (GTK_WIDGET (f->window), unnamed);
+    }
+  for (guint i = 0; i < unnamed->len; i++)
+    g_test_message ("unnamed: %s", (char *) g_ptr_array_index (unnamed, i));
+  g_assert_cmpuint (unnamed->len, ==, 0);
+}
+
 /* A project with a very long name: the window still goes down to 360
  * pixels (the name is ellipsized), the view switcher moves to the bottom
  * bar, and the Execute button is whole. */
@@ -833,6 +875,8 @@ main (int argc, char *argv[])
   g_test_add ("/ui/style-and-preferences", UiFixture, NULL, ui_fixture_setup, test_style_and_preferences,
               ui_fixture_teardown);
   g_test_add ("/ui/help-and-about", UiFixture, NULL, ui_fixture_setup, test_help_and_about, ui_fixture_teardown);
+  g_test_add ("/ui/icon-buttons-named", UiFixture, NULL, ui_fixture_setup, test_icon_buttons_named,
+              ui_fixture_teardown);
   g_test_add ("/ui/narrow-long-name", UiFixture, NULL, ui_fixture_setup, test_narrow_long_name, ui_fixture_teardown);
 
   return ui_run ();
