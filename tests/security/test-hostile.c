@@ -351,8 +351,12 @@ baseline_value (Fixture *f, const SynApiRoute *route, const char *name)
     return g_strdup (f->execution_a);
   if (g_str_equal (name, "correlation_id"))
     return g_strdup (f->batch_a);
-  if (g_str_equal (name, "page") || g_str_equal (name, "after"))
-    return g_strdup (g_str_equal (name, "page") ? "1" : "0");
+  if (g_str_equal (name, "page"))
+    return g_strdup ("1");
+  /* the live feed from its start; on the timeline, a keyset bound is an
+   * optional filter (issue 16), not in the baseline */
+  if (g_str_equal (name, "after") && g_str_has_prefix (route->pattern, "ws/"))
+    return g_strdup ("0");
   if (g_str_equal (name, "limit"))
     return g_strdup ("10");
   /* a moment (issue 15): the project now, or before its first event */
