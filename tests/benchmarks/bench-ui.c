@@ -494,11 +494,31 @@ grid_loaded (gpointer data)
   return syn_grid_row_get_loaded (first);
 }
 
+/* As grid_loaded(), or the answer is that nothing matches (a filter at the
+ * tiny size CI runs). */
+static gboolean
+grid_answered (gpointer data)
+{
+  SynGridModel *model = syn_assets_view_get_model (syn_window_get_assets_view (data));
+
+  return grid_loaded (data) ||
+         (!syn_grid_model_get_loading (model) && g_list_model_get_n_items (G_LIST_MODEL (model)) == 0);
+}
+
 /* From @t0 to the grid's first rows loaded and drawn. */
 static double
 grid_settled (SynWindow *window, gint64 t0)
 {
   iterate_until (grid_loaded, window, 600);
+  frames (GTK_WIDGET (window), 1);
+  return ms_since (t0);
+}
+
+/* From @t0 (a filter applied) to its answer drawn, rows or none. */
+static double
+filter_settled (SynWindow *window, gint64 t0)
+{
+  iterate_until (grid_answered, window, 600);
   frames (GTK_WIDGET (window), 1);
   return ms_since (t0);
 }
@@ -579,13 +599,15 @@ bench_grid (const char *dir, guint n_cables)
     printf ("  sort by the load's tag (a join)                  %8.1f ms\n", grid_settled (window, t0));
   }
   t0 = g_get_monotonic_time ();
+  /* a tenth of 100,000 cables; the first hundred at a tiny size */
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (view), SYN_TYPE_ASSETS_VIEW,
-                                                                      "tag_entry")), "CBL-05*");
+                                                                      "tag_entry")),
+                         n_cables >= 100000 ? "CBL-05*" : "CBL-0000*");
   syn_assets_view_apply_filters (view);
   {
-    double ms = grid_settled (window, t0);
+    double ms = filter_settled (window, t0);
 
-    printf ("  filter on a tag pattern (CBL-05*)                %8.1f ms (%" G_GUINT64_FORMAT " rows)\n", ms,
+    printf ("  filter on a tag pattern (CBL-...*)               %8.1f ms (%" G_GUINT64_FORMAT " rows)\n", ms,
             syn_grid_model_get_total (model));
   }
   t0 = g_get_monotonic_time ();
@@ -595,7 +617,7 @@ bench_grid (const char *dir, guint n_cables)
                                                                       "where_entry")), "voltage_drop_pct > 9.5");
   syn_assets_view_apply_filters (view);
   {
-    double ms = grid_settled (window, t0);
+    double ms = filter_settled (window, t0);
 
     printf ("  filter on a test (voltage_drop_pct > 9.5)        %8.1f ms (%" G_GUINT64_FORMAT " rows)\n", ms,
             syn_grid_model_get_total (model));
