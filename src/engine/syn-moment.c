@@ -2,6 +2,8 @@
 /* syn-moment.c: a moment of a project's history as people give it (a date, a position, a batch) as a position. */
 #include "config.h"
 
+#include <string.h>
+
 #include "syn-batch-id.h"
 #include "syn-engine-error.h"
 #include "syn-moment.h"
@@ -18,6 +20,25 @@ all_digits (const char *text)
 }
 
 /* The newest event of @q (rolled-back ones included): its position, or 0. */
+/* Whether @text (digits) is no position of a project whose newest is @head. */
+static gboolean
+past_head (const char *text, gint64 head)
+{
+  guint64 value = 0;
+
+  return strlen (text) >= SYN_BATCH_ID_MIN_DIGITS &&
+         (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL) || (gint64) value > head);
+}
+
+/* Whether @text names exactly one batch of the project. */
+static gboolean
+batch_named (SynStore *store, const char *project_id, const char *text)
+{
+  g_autofree char *batch = syn_batch_id_resolve (store, project_id, text, NULL);
+
+  return batch != NULL;
+}
+
 static gboolean
 newest_position (SynStore *store, SynEventQuery *q, gint64 *position, GError **error)
 {
@@ -56,7 +77,9 @@ syn_moment_resolve (SynStore *store, const char *project_id, const char *text, g
       *position = MAX (head_position, 0);
       return TRUE;
     }
-  if (all_digits (text))
+  /* digits: a position; but 8 or more of them past the newest event may be
+   * a short batch id whose hex digits happen to be decimal ones */
+  if (all_digits (text) && !(past_head (text, head_position) && batch_named (store, project_id, text)))
     {
       guint64 value = 0;
 
