@@ -671,7 +671,7 @@ test_concurrent_migrations (SynTestFixture *f, gconstpointer data)
     g_thread_join (threads[t]);
   /* each migration once (their numbers may have gaps while branches land) */
   {
-    g_auto(GStrv) names = g_resources_enumerate_children ("/org/synapse/Synapse/schema/postgres/", 0, NULL);
+    g_auto(GStrv) names = g_resources_enumerate_children ("/io/github/synapse_rules/Synapse/schema/postgres/", 0, NULL);
 
     g_assert_cmpint (syn_test_pg_query_int (uri, "SELECT count(*) FROM schema_version"), ==, (int) g_strv_length (names));
     g_assert_cmpint (syn_test_pg_query_int (uri, "SELECT max(version) FROM schema_version"), ==,

@@ -31,8 +31,8 @@ static int
 n_migrations (SynTestFixture *f)
 {
   g_auto(GStrv) names = g_resources_enumerate_children (f->backend == SYN_TEST_BACKEND_POSTGRESQL
-                                                        ? "/org/synapse/Synapse/schema/postgres/"
-                                                        : "/org/synapse/Synapse/schema/sqlite/", 0, NULL);
+                                                        ? "/io/github/synapse_rules/Synapse/schema/postgres/"
+                                                        : "/io/github/synapse_rules/Synapse/schema/sqlite/", 0, NULL);
 
   return names ? (int) g_strv_length (names) : 0;
 }

@@ -177,8 +177,8 @@ op_list_executions (SynOpContext *ctx, JsonObject *params, GError **error)
 static JsonNode *
 op_create_demo (SynOpContext *ctx, JsonObject *params, GError **error)
 {
-  g_autoptr(GBytes) csv = g_resources_lookup_data ("/org/synapse/Synapse/demo/gold-mine-assets.csv", 0, error);
-  g_autoptr(GBytes) rules_json = g_resources_lookup_data ("/org/synapse/Synapse/demo/baseline-rules.json", 0, error);
+  g_autoptr(GBytes) csv = g_resources_lookup_data ("/io/github/synapse_rules/Synapse/demo/gold-mine-assets.csv", 0, error);
+  g_autoptr(GBytes) rules_json = g_resources_lookup_data ("/io/github/synapse_rules/Synapse/demo/baseline-rules.json", 0, error);
   g_autoptr(SynProject) project = syn_project_new ();
   g_autoptr(JsonNode) rules = NULL;
   g_autoptr(JsonNode) import = NULL;

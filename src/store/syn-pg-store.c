@@ -6,7 +6,7 @@
 
 #include "syn-pg-store-private.h"
 
-#define SCHEMA_RESOURCE_DIR "/org/synapse/Synapse/schema/postgres/"
+#define SCHEMA_RESOURCE_DIR "/io/github/synapse_rules/Synapse/schema/postgres/"
 /* As SQLite's busy timeout: a lock wait longer than this is "busy". A
  * lock_timeout given in the connection's options is kept. */
 #define LOCK_TIMEOUT "30s"

@@ -8,7 +8,7 @@
 #include "engine/syn-quantity.h"
 #include "syn-sqlite-store-private.h"
 
-#define SCHEMA_RESOURCE_DIR "/org/synapse/Synapse/schema/sqlite/"
+#define SCHEMA_RESOURCE_DIR "/io/github/synapse_rules/Synapse/schema/sqlite/"
 #define BUSY_TIMEOUT_MS     30000
 
 static void store_iface_init (SynStoreInterface *iface);

@@ -280,7 +280,7 @@ syn_application_new (GApplicationFlags flags)
   return g_object_new (SYN_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE | flags,
-                       "resource-base-path", "/org/synapse/Synapse",
+                       "resource-base-path", "/io/github/synapse_rules/Synapse",
                        NULL);
 }
 

@@ -1261,7 +1261,7 @@ syn_asset_history_view_class_init (SynAssetHistoryViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SYN_TYPE_EXPLAIN_PANE);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-asset-history-view.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-asset-history-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, tag_entry);
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, stack);
   gtk_widget_class_bind_template_child (widget_class, SynAssetHistoryView, empty_title);

@@ -1492,7 +1492,7 @@ syn_assets_view_class_init (SynAssetsViewClass *klass)
   properties[PROP_BUSY] = syn_ui_busy_param_spec ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-assets-view.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-assets-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SynAssetsView, assets_button);
   gtk_widget_class_bind_template_child (widget_class, SynAssetsView, cables_button);
   gtk_widget_class_bind_template_child (widget_class, SynAssetsView, tag_entry);

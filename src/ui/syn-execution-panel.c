@@ -1431,7 +1431,7 @@ syn_execution_panel_class_init (SynExecutionPanelClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SYN_TYPE_RUN_ERROR_LIST);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-execution-panel.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-execution-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, paned);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_pane);
   gtk_widget_class_bind_template_child (widget_class, SynExecutionPanel, filters_done_button);

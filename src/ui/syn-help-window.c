@@ -28,7 +28,7 @@ syn_help_window_class_init (SynHelpWindowClass *klass)
 
   object_class->dispose = syn_help_window_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-help-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-help-window.ui");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -228,7 +228,7 @@ syn_history_row_class_init (SynHistoryRowClass *klass)
 
   object_class->dispose = syn_history_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-history-row.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-history-row.ui");
   gtk_widget_class_bind_template_child (widget_class, SynHistoryRow, type_label);
   gtk_widget_class_bind_template_child (widget_class, SynHistoryRow, when_label);
   gtk_widget_class_bind_template_child (widget_class, SynHistoryRow, who_label);

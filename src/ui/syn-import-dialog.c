@@ -548,7 +548,7 @@ syn_import_dialog_class_init (SynImportDialogClass *klass)
     g_signal_new ("imported", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, JSON_TYPE_NODE);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-import-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-import-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, SynImportDialog, title_label);
   gtk_widget_class_bind_template_child (widget_class, SynImportDialog, add_button);
   gtk_widget_class_bind_template_child (widget_class, SynImportDialog, revision_button);

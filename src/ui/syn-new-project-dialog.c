@@ -99,7 +99,7 @@ syn_new_project_dialog_class_init (SynNewProjectDialogClass *klass)
   object_class->dispose = syn_new_project_dialog_dispose;
   object_class->finalize = syn_new_project_dialog_finalize;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-new-project-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-new-project-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, SynNewProjectDialog, name_entry);
   gtk_widget_class_bind_template_child (widget_class, SynNewProjectDialog, country_entry);
   gtk_widget_class_bind_template_child (widget_class, SynNewProjectDialog, description_entry);

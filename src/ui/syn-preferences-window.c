@@ -20,7 +20,7 @@ struct _SynPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (SynPreferencesWindow, syn_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-/* The combo's rows, in the order of the org.synapse.Synapse.Style enum. */
+/* The combo's rows, in the order of the io.github.synapse_rules.Synapse.Style enum. */
 static const char *const styles[] = { "follow", "light", "dark" };
 
 static gboolean
@@ -64,7 +64,7 @@ syn_preferences_window_class_init (SynPreferencesWindowClass *klass)
 
   object_class->dispose = syn_preferences_window_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-preferences-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SynPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, SynPreferencesWindow, dry_run_switch);
   gtk_widget_class_bind_template_child (widget_class, SynPreferencesWindow, rolled_back_switch);

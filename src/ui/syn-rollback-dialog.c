@@ -291,7 +291,7 @@ syn_rollback_dialog_class_init (SynRollbackDialogClass *klass)
     g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-rollback-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-rollback-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, SynRollbackDialog, title_label);
   gtk_widget_class_bind_template_child (widget_class, SynRollbackDialog, body_label);
   gtk_widget_class_bind_template_child (widget_class, SynRollbackDialog, blockers_box);

@@ -92,7 +92,7 @@ syn_sign_in_dialog_class_init (SynSignInDialogClass *klass)
     g_signal_new ("sign-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-sign-in-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-sign-in-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, SynSignInDialog, url_entry);
   gtk_widget_class_bind_template_child (widget_class, SynSignInDialog, username_entry);
   gtk_widget_class_bind_template_child (widget_class, SynSignInDialog, password_entry);

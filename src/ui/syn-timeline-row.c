@@ -259,7 +259,7 @@ syn_timeline_row_class_init (SynTimelineRowClass *klass)
 
   object_class->dispose = syn_timeline_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-timeline-row.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-timeline-row.ui");
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, header_box);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, expander_button);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_icon);

@@ -1696,7 +1696,7 @@ syn_timeline_view_class_init (SynTimelineViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SYN_TYPE_TIMELINE_CHART);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-timeline-view.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-timeline-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, asset_entry);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, rule_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineView, discipline_dropdown);

@@ -477,7 +477,7 @@ syn_window_class_init (SynWindowClass *klass)
   g_type_ensure (SYN_TYPE_TIMELINE_VIEW);
   g_type_ensure (SYN_TYPE_ASSET_HISTORY_VIEW);
   g_type_ensure (SYN_TYPE_ASSETS_VIEW);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/synapse/Synapse/ui/syn-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SynWindow, project_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, connection_label);
