@@ -638,8 +638,14 @@ series_of (SynTimelineView *self, const char *key)
   return last;
 }
 
-/* The bars and their split came in one answer: every period's total, and
- * its counts by key. */
+#define CHART_BARS   0
+#define CHART_SERIES 1
+
+static void chart_count (SynTimelineView *self, guint what);
+
+/* A count by period landed: the bars (their totals, from the timestamp
+ * index alone), then their split (which reads the events' types or
+ * disciplines: slower, so the bars show first). */
 static void
 chart_counted (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -648,6 +654,7 @@ chart_counted (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
   guint n = self->chart_counts->len, n_series;
+  guint what = call->index;
   JsonArray *periods;
 
   if (chart_call_stale (call, error))
@@ -658,55 +665,70 @@ chart_counted (GObject *object, GAsyncResult *result, gpointer user_data)
   chart_call_free (call);
   if (answer == NULL)
     {
-      syn_timeline_chart_clear (self->chart, error->message);
-      chart_finished (self);
+      if (what == CHART_BARS)
+        {
+          syn_timeline_chart_clear (self->chart, error->message);
+          chart_finished (self);
+        }
       return;
     }
   periods = json_object_get_array_member (json_node_get_object (answer), "periods");
-  plan_series (self);
+  if (what == CHART_BARS)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *period = periods && i < json_array_get_length (periods)
+                               ? json_array_get_object_element (periods, i) : NULL;
+
+          g_array_index (self->chart_counts, guint64, i) =
+            period ? (guint64) MAX (0, json_object_get_int_member_with_default (period, "total", 0)) : 0;
+        }
+      syn_timeline_chart_set_buckets (self->chart, (const gint64 *) (gpointer) self->chart_bounds->data,
+                                      (const guint64 *) (gpointer) self->chart_counts->data, n, self->chart_step);
+      chart_finished (self);
+      chart_count (self, CHART_SERIES);
+      return;
+    }
+
   n_series = self->series_names->len;
   g_array_set_size (self->series_counts, n * n_series);
   if (self->series_counts->len > 0)
     memset (self->series_counts->data, 0, sizeof (guint64) * self->series_counts->len);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && n_series > 0 && periods != NULL && i < json_array_get_length (periods); i++)
     {
-      JsonObject *period = periods && i < json_array_get_length (periods) ? json_array_get_object_element (periods, i)
-                                                                            : NULL;
-      JsonObject *counts = period && json_object_has_member (period, "counts")
-                           ? json_object_get_object_member (period, "counts") : NULL;
+      JsonObject *period = json_array_get_object_element (periods, i);
       JsonObjectIter iter;
       const char *key;
       JsonNode *value;
 
-      g_array_index (self->chart_counts, guint64, i) =
-        period ? (guint64) MAX (0, json_object_get_int_member_with_default (period, "total", 0)) : 0;
-      if (counts == NULL || n_series == 0)
+      if (!json_object_has_member (period, "counts"))
         continue;
-      json_object_iter_init (&iter, counts);
+      json_object_iter_init (&iter, json_object_get_object_member (period, "counts"));
       while (json_object_iter_next (&iter, &key, &value))
         g_array_index (self->series_counts, guint64, series_of (self, key) * n + i) +=
           (guint64) MAX (0, json_node_get_int (value));
     }
-  syn_timeline_chart_set_buckets (self->chart, (const gint64 *) (gpointer) self->chart_bounds->data,
-                                  (const guint64 *) (gpointer) self->chart_counts->data, n, self->chart_step);
-  if (n_series > 0)
-    {
-      g_ptr_array_add (self->series_names, NULL);
-      syn_timeline_chart_set_series (self->chart, (const char * const *) self->series_names->pdata,
-                                     (const guint64 *) (gpointer) self->series_counts->data, n_series);
-      g_ptr_array_remove_index (self->series_names, n_series);
-    }
-  chart_finished (self);
+  g_ptr_array_add (self->series_names, NULL);
+  syn_timeline_chart_set_series (self->chart, (const char * const *) self->series_names->pdata,
+                                 (const guint64 *) (gpointer) self->series_counts->data, n_series);
+  g_ptr_array_remove_index (self->series_names, n_series);
 }
 
-/* One count by period for the whole chart, split as the drop-down says. */
+/* One count by period for the whole chart: its bars, or their split as the
+ * drop-down says (nothing to ask when the filters leave one series). */
 static void
-chart_count (SynTimelineView *self)
+chart_count (SynTimelineView *self, guint what)
 {
   g_autoptr(JsonObject) params = syn_json_object_copy (self->chart_query);
   g_autoptr(GString) bounds = g_string_new (NULL);
   gboolean by_discipline = gtk_drop_down_get_selected (self->stack_dropdown) == 1;
 
+  if (what == CHART_SERIES)
+    {
+      plan_series (self);
+      if (self->series_names->len == 0)
+        return;
+    }
   for (guint i = 0; i < self->chart_bounds->len; i++)
     {
       g_autofree char *text = syn_time_to_iso8601 (g_array_index (self->chart_bounds, gint64, i));
@@ -715,12 +737,14 @@ chart_count (SynTimelineView *self)
     }
   json_object_set_string_member (params, "bounds", bounds->str);
   json_object_set_string_member (params, "split",
-                                 by_discipline && syn_json_get_string (self->chart_query, "discipline") != NULL
-                                 ? "none" : by_discipline ? "discipline" : "event_type");
-  self->chart_busy = TRUE;
-  update_status (self);
+                                 what == CHART_BARS ? "none" : by_discipline ? "discipline" : "event_type");
+  if (what == CHART_BARS)
+    {
+      self->chart_busy = TRUE;
+      update_status (self);
+    }
   syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE_COUNTS, params, self->cancellable,
-                          chart_counted, chart_call_new (self, 0));
+                          chart_counted, chart_call_new (self, what));
 }
 
 static void
@@ -729,7 +753,7 @@ on_stack_changed (SynTimelineView *self)
   if (self->chart_busy || self->chart_counts->len == 0 || self->chart_query == NULL)
     return;
   self->chart_generation++;
-  chart_count (self);
+  chart_count (self, CHART_SERIES);
 }
 
 static gint64
@@ -788,7 +812,7 @@ chart_plan (SynTimelineView *self, gint64 oldest, gint64 newest)
       if (i < n)
         g_array_index (self->chart_counts, guint64, i) = 0;
     }
-  chart_count (self);
+  chart_count (self, CHART_BARS);
 }
 
 static gint64
