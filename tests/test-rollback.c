@@ -847,6 +847,38 @@ test_blockers_in_large_batch (SynTestFixture *f, gconstpointer data)
   }
 }
 
+/* Rollback finds a batch's newest event by the count its snapshot keeps;
+ * a count that does not fit the batch's events (an older database, a
+ * repair) falls back on reading them, and the blockers stay the same. */
+static void
+test_blockers_with_wrong_event_count (SynTestFixture *f, gconstpointer data)
+{
+  static const gint64 counts[] = { 3, 1, 2, 50, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *a1 = NULL, *a2 = NULL, *a3 = NULL, *b = NULL, *c = NULL;
+  SynBatch *batch;
+
+  batch = begin (f);
+  a1 = create_asset (batch, "500-PP-0001", "PUMP", 5);
+  a2 = create_asset (batch, "500-PP-0002", "PUMP", 10);
+  a3 = create_asset (batch, "500-PP-0003", "PUMP", 15);
+  b = commit (batch);
+  batch = begin (f);
+  update_asset (batch, a3, 20, NULL);
+  c = commit (batch);
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      g_assert_true (syn_store_update_snapshot_events_count (f->store, f->project->id, b, counts[i], &error));
+      g_assert_no_error (error);
+      assert_blockers (f, b, (const char *[]) { c, NULL });
+    }
+  answer = rollback (f, b, TRUE);
+  assert_summary (answer, 3, 0, 0, 0);
+  g_assert_cmpint (json_object_get_int_member (answer, "rolled_back_events"), ==, 4);
+}
+
 /* --- No dangling reference (issue 12) ------------------------------------ */
 
 /* Every pump gets a motor that powers it and a cable to it. */
@@ -1790,6 +1822,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/rollback/cascade", test_cascade);
   SYN_TEST_ADD ("/synapse/rollback/blocker-without-snapshot", test_blocker_without_snapshot);
   SYN_TEST_ADD ("/synapse/rollback/blockers-in-large-batch", test_blockers_in_large_batch);
+  SYN_TEST_ADD ("/synapse/rollback/blockers-with-wrong-event-count", test_blockers_with_wrong_event_count);
   SYN_TEST_ADD ("/synapse/rollback/failure-changes-nothing", test_failure_changes_nothing);
   SYN_TEST_ADD ("/synapse/rollback/concurrent-rollbacks", test_concurrent_rollbacks);
   SYN_TEST_ADD ("/synapse/rollback/backend-ops", test_backend_ops);
