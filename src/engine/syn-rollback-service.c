@@ -476,24 +476,6 @@ damaged (GError **error, const char *correlation_id, const char *detail)
   return FALSE;
 }
 
-static gboolean
-delete_entity (SynStore *store, const char *project_id, EntityKind kind, const char *id, GError **error)
-{
-  switch (kind)
-    {
-    case KIND_ASSET:
-      return syn_store_delete_asset (store, project_id, id, error);
-    case KIND_CABLE:
-      return syn_store_delete_cable (store, project_id, id, error);
-    case KIND_EDGE:
-      return syn_store_delete_edge (store, project_id, id, error);
-    case N_KINDS:
-    default:
-      g_assert_not_reached ();
-    }
-  return FALSE;
-}
-
 /* Update when it still exists, insert (same id) when it was deleted. */
 static gboolean
 restore_asset (Rollback *rb, JsonObject *image, const char *correlation_id, GError **error)
@@ -624,23 +606,33 @@ restore_batch (Rollback *rb, BatchInfo *info, GError **error)
     {
       EntityKind k = delete_order[o];
       JsonArray *ids = get_array (created, kind_names[k]);
+      g_autoptr(GPtrArray) wanted = g_ptr_array_new ();
+      g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GHashTable) gone_set = g_hash_table_new (g_str_hash, g_str_equal);
 
       for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
         {
           const char *id = get_string_element (ids, i);
-          g_autoptr(GError) local_error = NULL;
 
           if (id == NULL)
             return damaged (error, info->correlation_id, "a created id is not a string");
-          if (!delete_entity (rb->store, rb->project_id, k, id, &local_error))
-            {
-              /* The batch itself deleted it again (no later batch did: that
-               * one would have blocked the rollback). */
-              if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_NOT_FOUND))
-                continue;
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
+          g_ptr_array_add (wanted, (gpointer) id);
+        }
+      /* One statement for them all. An id it did not find, the batch itself
+       * deleted again (no later batch did: that one would have blocked the
+       * rollback). */
+      if (!syn_store_delete_entities (rb->store, rb->project_id, kind_aggregates[k],
+                                      (const char * const *) wanted->pdata, wanted->len, gone, error))
+        return FALSE;
+      for (guint i = 0; i < gone->len; i++)
+        g_hash_table_add (gone_set, gone->pdata[i]);
+      /* in the snapshot's order, each once */
+      for (guint i = 0; i < wanted->len; i++)
+        {
+          const char *id = wanted->pdata[i];
+
+          if (!g_hash_table_remove (gone_set, id))
+            continue;
           json_array_add_string_element (deleted[k], id);
           g_hash_table_insert (rb->outcome[k], g_strdup (id), GINT_TO_POINTER (OUTCOME_DELETED));
         }
