@@ -847,6 +847,91 @@ test_blockers_in_large_batch (SynTestFixture *f, gconstpointer data)
   }
 }
 
+/* Rollback finds a batch's newest event by the count its snapshot keeps;
+ * a count that does not fit the batch's events (an older database, a
+ * repair) falls back on reading them, and the blockers stay the same. */
+static void
+test_blockers_with_wrong_event_count (SynTestFixture *f, gconstpointer data)
+{
+  static const gint64 counts[] = { 3, 1, 2, 50, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *a1 = NULL, *a2 = NULL, *a3 = NULL, *b = NULL, *c = NULL;
+  SynBatch *batch;
+
+  batch = begin (f);
+  a1 = create_asset (batch, "500-PP-0001", "PUMP", 5);
+  a2 = create_asset (batch, "500-PP-0002", "PUMP", 10);
+  a3 = create_asset (batch, "500-PP-0003", "PUMP", 15);
+  b = commit (batch);
+  batch = begin (f);
+  update_asset (batch, a3, 20, NULL);
+  c = commit (batch);
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      g_assert_true (syn_store_update_snapshot_events_count (f->store, f->project->id, b, counts[i], &error));
+      g_assert_no_error (error);
+      assert_blockers (f, b, (const char *[]) { c, NULL });
+    }
+  answer = rollback (f, b, TRUE);
+  assert_summary (answer, 3, 0, 0, 0);
+  g_assert_cmpint (json_object_get_int_member (answer, "rolled_back_events"), ==, 4);
+}
+
+/* Rollback deletes what a batch created in one statement per table: only
+ * the project's rows among the ids, missing ids no error, ids it deleted
+ * given back. */
+static void
+test_delete_entities (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynProject) other = syn_project_new ();
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SynAsset) stranger = syn_asset_new ();
+  g_autofree char *a1 = NULL, *a2 = NULL, *a3 = NULL, *missing = syn_uuid_new ();
+  const char *ids[4];
+  SynBatch *batch;
+
+  batch = begin (f);
+  a1 = create_asset (batch, "600-PP-0001", "PUMP", 5);
+  a2 = create_asset (batch, "600-PP-0002", "PUMP", 10);
+  a3 = create_asset (batch, "600-PP-0003", "PUMP", 15);
+  g_free (commit (batch));
+  other->name = g_strdup ("other");
+  g_assert_true (syn_store_insert_project (f->store, other, &error));
+  stranger->project_id = g_strdup (other->id);
+  stranger->tag = g_strdup ("600-PP-0009");
+  stranger->type = g_strdup ("PUMP");
+  g_assert_true (syn_store_insert_asset (f->store, stranger, &error));
+  g_assert_no_error (error);
+
+  ids[0] = a1, ids[1] = missing, ids[2] = a3, ids[3] = stranger->id;
+  g_assert_true (syn_store_begin (f->store, &error));
+  g_assert_true (syn_store_delete_entities (f->store, f->project->id, SYN_AGGREGATE_ASSET, ids, 4, gone, &error));
+  g_assert_no_error (error);
+  g_assert_true (syn_store_commit (f->store, &error));
+  g_assert_cmpuint (gone->len, ==, 2);
+  g_assert_true (g_ptr_array_find_with_equal_func (gone, a1, g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (gone, a3, g_str_equal, NULL));
+  {
+    g_autoptr(SynAsset) kept = syn_store_get_asset (f->store, f->project->id, a2, &error);
+    g_autoptr(SynAsset) theirs = syn_store_get_asset (f->store, other->id, stranger->id, &error);
+    g_autoptr(SynAsset) deleted = syn_store_get_asset (f->store, f->project->id, a1, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (kept);
+    g_assert_nonnull (theirs);
+    g_assert_null (deleted);
+  }
+  /* nothing to delete: nothing asked, or nothing there */
+  g_ptr_array_set_size (gone, 0);
+  g_assert_true (syn_store_delete_entities (f->store, f->project->id, SYN_AGGREGATE_CABLE, ids, 0, gone, &error));
+  g_assert_true (syn_store_delete_entities (f->store, f->project->id, SYN_AGGREGATE_EDGE, ids, 4, gone, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gone->len, ==, 0);
+}
+
 /* --- No dangling reference (issue 12) ------------------------------------ */
 
 /* Every pump gets a motor that powers it and a cable to it. */
@@ -1790,6 +1875,8 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/rollback/cascade", test_cascade);
   SYN_TEST_ADD ("/synapse/rollback/blocker-without-snapshot", test_blocker_without_snapshot);
   SYN_TEST_ADD ("/synapse/rollback/blockers-in-large-batch", test_blockers_in_large_batch);
+  SYN_TEST_ADD ("/synapse/rollback/blockers-with-wrong-event-count", test_blockers_with_wrong_event_count);
+  SYN_TEST_ADD ("/synapse/rollback/delete-entities", test_delete_entities);
   SYN_TEST_ADD ("/synapse/rollback/failure-changes-nothing", test_failure_changes_nothing);
   SYN_TEST_ADD ("/synapse/rollback/concurrent-rollbacks", test_concurrent_rollbacks);
   SYN_TEST_ADD ("/synapse/rollback/backend-ops", test_backend_ops);

@@ -540,6 +540,40 @@ pg_list_asset_referrers (SynStore *store, const char *project_id, const char * c
   return TRUE;
 }
 
+static gboolean
+pg_delete_entities (SynStore *store, const char *project_id, const char *aggregate_type, const char * const *ids,
+                    guint n_ids, GPtrArray *deleted, GError **error)
+{
+  /* fixed text per table: no parameter can name one */
+  static const char * const statements[] = {
+    "DELETE FROM assets WHERE project_id = $1 AND id = ANY ($2::text[]) RETURNING id",
+    "DELETE FROM cables WHERE project_id = $1 AND id = ANY ($2::text[]) RETURNING id",
+    "DELETE FROM edges WHERE project_id = $1 AND id = ANY ($2::text[]) RETURNING id",
+  };
+  static const char * const whats[] = { "asset", "cable", "edge" };
+  guint table = _syn_store_entity_table (aggregate_type);
+  const char *sql = statements[table];
+  const char *what = whats[table];
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  if (n_ids == 0)
+    return TRUE;
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text_array (&p, ids, n_ids);
+  if (!(res = _syn_pg_exec (self, sql, &p, TRUE, error)))
+    return FALSE;
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      char *id = _syn_pg_col_text (res, row, 0);
+
+      _syn_pg_forget_insert (self, what, id);
+      g_ptr_array_add (deleted, id);
+    }
+  return TRUE;
+}
+
 /* The constraints migration 0004 added NOT VALID because rows broke them
  * then: validated as soon as none does (after a repair). Fixed text: no
  * parameter can name a table or a constraint. */
@@ -616,5 +650,6 @@ _syn_pg_store_entities_iface_init (SynStoreInterface *iface)
   iface->list_dangling_edges = pg_list_dangling_edges;
   iface->list_dangling_cables = pg_list_dangling_cables;
   iface->list_asset_referrers = pg_list_asset_referrers;
+  iface->delete_entities = pg_delete_entities;
   iface->validate_references = pg_validate_references;
 }

@@ -568,8 +568,20 @@ collect_ids (SynSqliteStore *self, sqlite3_stmt *stmt, GPtrArray *ids, GError **
   return rc == SQLITE_DONE || _syn_sqlite_fail (self, rc, error);
 }
 
-/* The ids travel as one JSON array (json_each), so any number of them is
- * one statement of fixed text. */
+/* Ids as one JSON array, for json_each: any number of them is one
+ * statement of fixed text. */
+static char *
+ids_json (const char * const *ids, guint n_ids)
+{
+  g_autoptr(JsonArray) array = json_array_sized_new (n_ids);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < n_ids; i++)
+    json_array_add_string_element (array, ids[i]);
+  json_node_set_array (node, array);
+  return syn_json_to_string (node);
+}
+
 static gboolean
 sqlite_list_asset_referrers (SynStore *store, const char *project_id, const char * const *asset_ids, guint n_ids,
                              GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error)
@@ -586,16 +598,11 @@ sqlite_list_asset_referrers (SynStore *store, const char *project_id, const char
   };
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   GPtrArray *out[] = { edge_ids, cable_ids, derived_ids };
-  g_autoptr(JsonArray) array = json_array_sized_new (n_ids);
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
   g_autofree char *json = NULL;
 
   if (n_ids == 0)
     return TRUE;
-  for (guint i = 0; i < n_ids; i++)
-    json_array_add_string_element (array, asset_ids[i]);
-  json_node_set_array (node, array);
-  json = syn_json_to_string (node);
+  json = ids_json (asset_ids, n_ids);
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     {
       sqlite3_stmt *stmt;
@@ -610,6 +617,31 @@ sqlite_list_asset_referrers (SynStore *store, const char *project_id, const char
         return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+sqlite_delete_entities (SynStore *store, const char *project_id, const char *aggregate_type, const char * const *ids,
+                        guint n_ids, GPtrArray *deleted, GError **error)
+{
+  /* fixed text per table: no parameter can name one */
+  static const char * const statements[] = {
+    "DELETE FROM assets WHERE project_id = ?1 AND id IN (SELECT value FROM json_each(?2)) RETURNING id",
+    "DELETE FROM cables WHERE project_id = ?1 AND id IN (SELECT value FROM json_each(?2)) RETURNING id",
+    "DELETE FROM edges WHERE project_id = ?1 AND id IN (SELECT value FROM json_each(?2)) RETURNING id",
+  };
+  const char *sql = statements[_syn_store_entity_table (aggregate_type)];
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  g_autofree char *json = NULL;
+  sqlite3_stmt *stmt;
+
+  if (n_ids == 0)
+    return TRUE;
+  if (!(stmt = _syn_sqlite_stmt (self, sql, error)))
+    return FALSE;
+  json = ids_json (ids, n_ids);
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, json);
+  return collect_ids (self, stmt, deleted, error);
 }
 
 /* SQLite's constraints are whole from the migration on (rows from before
@@ -653,5 +685,6 @@ _syn_sqlite_store_entities_iface_init (SynStoreInterface *iface)
   iface->list_dangling_edges = sqlite_list_dangling_edges;
   iface->list_dangling_cables = sqlite_list_dangling_cables;
   iface->list_asset_referrers = sqlite_list_asset_referrers;
+  iface->delete_entities = sqlite_delete_entities;
   iface->validate_references = sqlite_validate_references;
 }

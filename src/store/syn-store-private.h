@@ -123,6 +123,11 @@ typedef struct
   double           number;
 } SynSqlParam;
 
+/* A store's statements for assets, cables and edges are kept in arrays of
+ * three, in that order: the index of @aggregate_type's (SYN_AGGREGATE_ASSET,
+ * _CABLE or _EDGE). */
+guint _syn_store_entity_table (const char *aggregate_type);
+
 struct _SynEntityQuery;
 /* SELECT @columns (the entity's, prefixed "a." or "c."), then for cables
  * the tags of both ends, then the creator of what no rule made; or, with

@@ -647,6 +647,31 @@ syn_store_list_asset_referrers (SynStore *self, const char *project_id, const ch
                                                            derived_ids, error);
 }
 
+guint
+_syn_store_entity_table (const char *aggregate_type)
+{
+  if (g_strcmp0 (aggregate_type, SYN_AGGREGATE_CABLE) == 0)
+    return 1;
+  if (g_strcmp0 (aggregate_type, SYN_AGGREGATE_EDGE) == 0)
+    return 2;
+  return 0;
+}
+
+gboolean
+syn_store_delete_entities (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *ids,
+                           guint n_ids, GPtrArray *deleted, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (g_strcmp0 (aggregate_type, SYN_AGGREGATE_ASSET) == 0 ||
+                        g_strcmp0 (aggregate_type, SYN_AGGREGATE_CABLE) == 0 ||
+                        g_strcmp0 (aggregate_type, SYN_AGGREGATE_EDGE) == 0, FALSE);
+  g_return_val_if_fail (n_ids == 0 || ids != NULL, FALSE);
+  g_return_val_if_fail (deleted != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->delete_entities (self, project_id, aggregate_type, ids, n_ids, deleted, error);
+}
+
 gboolean
 syn_store_validate_references (SynStore *self, gboolean *all_valid, GError **error)
 {

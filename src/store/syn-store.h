@@ -126,6 +126,7 @@ struct _SynStoreInterface
   GPtrArray *(*list_dangling_edges) (SynStore *self, const char *project_id, GError **error);
   GPtrArray *(*list_dangling_cables) (SynStore *self, const char *project_id, GError **error);
   gboolean (*list_asset_referrers) (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids, GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error);
+  gboolean (*delete_entities) (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *ids, guint n_ids, GPtrArray *deleted, GError **error);
   gboolean (*validate_references) (SynStore *self, gboolean *all_valid, GError **error);
 
   /* Authentication and project membership (schema 0002_auth). Tokens are
@@ -288,6 +289,12 @@ GPtrArray *syn_store_list_dangling_cables (SynStore *self, const char *project_i
  * one of @asset_ids: edges by either end, cables by either end, assets by
  * their derivation's source_asset_id. Any number of ids. */
 gboolean syn_store_list_asset_referrers (SynStore *self, const char *project_id, const char * const *asset_ids, guint n_ids, GPtrArray *edge_ids, GPtrArray *cable_ids, GPtrArray *derived_ids, GError **error);
+/* Deletes, in one statement, the assets, cables or edges (@aggregate_type:
+ * SYN_AGGREGATE_ASSET, _CABLE or _EDGE) of the project among @ids, and adds
+ * the ids it deleted to @deleted (char *, owned by it); an id that is not
+ * there is none of them, not an error. Any number of ids. What a rollback
+ * deletes: one statement rather than one per entity. */
+gboolean syn_store_delete_entities (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *ids, guint n_ids, GPtrArray *deleted, GError **error);
 /* Outside a transaction: makes the reference constraints hold for every row
  * again where no row breaks them any more (PostgreSQL validates the ones the
  * migration added NOT VALID); *@all_valid says whether all of them are. */

@@ -2,7 +2,7 @@
 /* bench-engine.c: N centrifugal pumps through the demo's motor, voltage and cable rules: dry run,
  * execution and rollback, against raw writes of the rows the batch wrote (SQLite: prepared INSERTs;
  * PostgreSQL: COPY). --db URI (or $SYNAPSE_BENCH_DB) runs it on PostgreSQL; --db postgresql on a
- * throwaway cluster. */
+ * throwaway cluster; --quick (first argument) runs only the execution and its rollback. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -39,6 +39,10 @@ static const char *rules_json =
   "  \"action\": {\"naming\": \"{tag}-PWR\", \"to\": \"source\", \"cable_type\": \"TECK90\", \"sizing\": \"auto\"}}]";
 
 static double now_s (void);
+
+/* --quick: the execution and its rollback only (no dry run, raw inserts or
+ * living-model runs), for measuring those two at several sizes */
+static gboolean quick;
 
 /* A file's size in bytes, 0 when it is not there (a WAL checkpointed away). */
 static gint64
@@ -280,12 +284,16 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
 
   json_object_set_string_member (request, "project_id", project->id);
   json_object_set_string_member (request, "mode", "dry_run");
-  t = now_s ();
-  dry = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
-  dry_s = now_s () - t;
-  g_assert_no_error (error);
-  cleanup_s ();
-  printf ("  (RSS after the dry run: %ld MB, peak so far %ld MB)\n", rss_now_mb (), peak_rss_mb ());
+  dry_s = 0;
+  if (!quick)
+    {
+      t = now_s ();
+      dry = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
+      dry_s = now_s () - t;
+      g_assert_no_error (error);
+      cleanup_s ();
+      printf ("  (RSS after the dry run: %ld MB, peak so far %ld MB)\n", rss_now_mb (), peak_rss_mb ());
+    }
 
   json_object_set_string_member (request, "mode", "execute");
   disk_before = file_size (path, "") + file_size (path, "-wal");
@@ -311,127 +319,128 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
               wal / 1e6);
     }
 
-  raw_s = raw (path, raw_path, project, corr, &raw_rows);
+  raw_s = quick ? 0 : raw (path, raw_path, project, corr, &raw_rows);
 
   /* the living model: status, a rerun with nothing to do, a rerun after hp
    * changed on 1 % of the pumps (one batch, as a revised list would be) */
-  {
-    g_autoptr(JsonNode) status = NULL;
-    g_autoptr(JsonNode) noop = NULL;
-    g_autoptr(JsonNode) rerun = NULL;
-    g_autoptr(GPtrArray) pumps = NULL;
-    g_autoptr(SynBatch) batch = NULL;
-    g_autoptr(JsonNode) status_whole = NULL;
-    g_autoptr(JsonNode) status_changed = NULL;
-    g_autoptr(JsonNode) settle = NULL;
-    g_autofree char *edit_corr = NULL;
-    g_autofree char *rule_corr = NULL;
-    double status_s, noop_s, rerun_s, status_whole_s, status_changed_s, rerun_free_s;
-    guint64 e0, e1, e2, e3;
-    guint changed = 0;
-    JsonObject *s;
-
-    e0 = count_events (store, project->id);
-    t = now_s ();
-    status = syn_rule_engine_status (store, project->id, &error);
-    status_s = now_s () - t;
-    g_assert_no_error (error);
-    cleanup_s ();
-    g_assert_true (json_object_get_boolean_member (json_node_get_object (status), "up_to_date"));
-
-    t = now_s ();
-    noop = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
-    noop_s = now_s () - t;
-    g_assert_no_error (error);
-    cleanup_s ();
-    e1 = count_events (store, project->id);
-
-    /* a rule changed (its priority: what it makes stays the same): status
-     * derives the whole project; a run then finds it up to date */
+  if (!quick)
     {
-      g_autoptr(SynRule) rule = syn_store_get_rule (store, "ca-600v", &error);
-      g_autoptr(SynRule) saved = NULL;
+      g_autoptr(JsonNode) status = NULL;
+      g_autoptr(JsonNode) noop = NULL;
+      g_autoptr(JsonNode) rerun = NULL;
+      g_autoptr(GPtrArray) pumps = NULL;
+      g_autoptr(SynBatch) batch = NULL;
+      g_autoptr(JsonNode) status_whole = NULL;
+      g_autoptr(JsonNode) status_changed = NULL;
+      g_autoptr(JsonNode) settle = NULL;
+      g_autofree char *edit_corr = NULL;
+      g_autofree char *rule_corr = NULL;
+      double status_s, noop_s, rerun_s, status_whole_s, status_changed_s, rerun_free_s;
+      guint64 e0, e1, e2, e3;
+      guint changed = 0;
+      JsonObject *s;
 
+      e0 = count_events (store, project->id);
+      t = now_s ();
+      status = syn_rule_engine_status (store, project->id, &error);
+      status_s = now_s () - t;
       g_assert_no_error (error);
-      rule->priority += 1;
-      saved = syn_rule_editor_save (store, rule, NULL, &rule_corr, &error);
-      g_assert_no_error (error);
-    }
-    t = now_s ();
-    status_whole = syn_rule_engine_status (store, project->id, &error);
-    status_whole_s = now_s () - t;
-    g_assert_no_error (error);
-    cleanup_s ();
-    settle = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
-    g_assert_no_error (error);
-    cleanup_s ();
+      cleanup_s ();
+      g_assert_true (json_object_get_boolean_member (json_node_get_object (status), "up_to_date"));
 
-    pumps = syn_store_list_assets (store, project->id, "PUMP", NULL, 0, 0, NULL, &error);
-    batch = syn_batch_begin (store, project->id, NULL, &error);
-    g_assert_no_error (error);
-    for (guint i = 0; i < pumps->len; i += 100)
+      t = now_s ();
+      noop = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
+      noop_s = now_s () - t;
+      g_assert_no_error (error);
+      cleanup_s ();
+      e1 = count_events (store, project->id);
+
+      /* a rule changed (its priority: what it makes stays the same): status
+       * derives the whole project; a run then finds it up to date */
       {
-        SynAsset *pump = g_ptr_array_index (pumps, i);
-        g_autoptr(SynAsset) after = syn_asset_copy (pump);
-        g_autoptr(SynEvent) event = NULL;
+        g_autoptr(SynRule) rule = syn_store_get_rule (store, "ca-600v", &error);
+        g_autoptr(SynRule) saved = NULL;
 
-        json_object_set_int_member (after->properties, "hp", json_object_get_int_member (pump->properties, "hp") * 2 + 1);
-        event = syn_batch_update_asset (batch, pump, after, NULL, NULL, &error);
         g_assert_no_error (error);
-        changed++;
+        rule->priority += 1;
+        saved = syn_rule_editor_save (store, rule, NULL, &rule_corr, &error);
+        g_assert_no_error (error);
       }
-    edit_corr = g_strdup (syn_batch_get_correlation_id (batch));
-    g_assert_true (syn_batch_commit (batch, &error));
-    e2 = count_events (store, project->id);
-
-    t = now_s ();
-    status_changed = syn_rule_engine_status (store, project->id, &error);
-    status_changed_s = now_s () - t;
-    g_assert_no_error (error);
-    cleanup_s ();
-
-    t = now_s ();
-    rerun = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
-    rerun_s = now_s () - t;
-    g_assert_no_error (error);
-    rerun_free_s = cleanup_s ();
-    e3 = count_events (store, project->id);
-    s = json_object_get_object_member (json_node_get_object (rerun), "summary");
-
-    printf ("status (up to date):%8.3f s  (%.1f %% of the execution)\n", status_s, 100 * status_s / exec_s);
-    printf ("status after a rule change (the whole project derived): %.3f s  (%.1f %% of the execution; up to date: %s)\n",
-            status_whole_s, 100 * status_whole_s / exec_s,
-            json_object_get_boolean_member (json_node_get_object (status_whole), "up_to_date") ? "yes" : "no");
-    printf ("status after hp changed on 1 %% of the pumps: %.3f s  (%.1f %% of the execution)\n",
-            status_changed_s, 100 * status_changed_s / exec_s);
-    printf ("rerun, nothing to do:%7.3f s  (%.1f %% of the execution; %" G_GUINT64_FORMAT " events written, target 0; status %s)\n",
-            noop_s, 100 * noop_s / exec_s, e1 - e0, json_object_get_string_member (json_node_get_object (noop), "status"));
-    printf ("rerun after hp changed on %u pumps (1 %%): %.3f s  (%.1f %% of the execution, target <= 10 %%; "
-            "%" G_GUINT64_FORMAT " events written: %" G_GINT64_FORMAT " assets and %" G_GINT64_FORMAT " cables updated)\n",
-            changed, rerun_s, 100 * rerun_s / exec_s, e3 - e2,
-            json_object_get_int_member (json_object_get_object_member (s, "updated"), "assets"),
-            json_object_get_int_member (json_object_get_object_member (s, "updated"), "cables"));
-    printf ("  (after its answer, its memory freed on a thread in %.3f s; with it, %.1f %% of the execution)\n",
-            rerun_free_s, 100 * (rerun_s + rerun_free_s) / exec_s);
-    if (e1 != e0)
-      g_warning ("a rerun with nothing to do wrote %" G_GUINT64_FORMAT " events", e1 - e0);
-
-    /* back to the first run's state, so its own rollback can be timed */
-    {
-      g_autoptr(JsonNode) r1 = syn_rollback_service_rollback (store, project->id,
-                                                              json_object_get_string_member (json_node_get_object (rerun), "correlation_id"),
-                                                              NULL, FALSE, &error);
-      g_autoptr(JsonNode) r2 = NULL;
-
+      t = now_s ();
+      status_whole = syn_rule_engine_status (store, project->id, &error);
+      status_whole_s = now_s () - t;
       g_assert_no_error (error);
-      g_autoptr(JsonNode) r3 = NULL;
+      cleanup_s ();
+      settle = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      cleanup_s ();
 
-      r2 = syn_rollback_service_rollback (store, project->id, edit_corr, NULL, FALSE, &error);
+      pumps = syn_store_list_assets (store, project->id, "PUMP", NULL, 0, 0, NULL, &error);
+      batch = syn_batch_begin (store, project->id, NULL, &error);
       g_assert_no_error (error);
-      r3 = syn_rollback_service_rollback (store, project->id, rule_corr, NULL, FALSE, &error);
+      for (guint i = 0; i < pumps->len; i += 100)
+        {
+          SynAsset *pump = g_ptr_array_index (pumps, i);
+          g_autoptr(SynAsset) after = syn_asset_copy (pump);
+          g_autoptr(SynEvent) event = NULL;
+
+          json_object_set_int_member (after->properties, "hp", json_object_get_int_member (pump->properties, "hp") * 2 + 1);
+          event = syn_batch_update_asset (batch, pump, after, NULL, NULL, &error);
+          g_assert_no_error (error);
+          changed++;
+        }
+      edit_corr = g_strdup (syn_batch_get_correlation_id (batch));
+      g_assert_true (syn_batch_commit (batch, &error));
+      e2 = count_events (store, project->id);
+
+      t = now_s ();
+      status_changed = syn_rule_engine_status (store, project->id, &error);
+      status_changed_s = now_s () - t;
       g_assert_no_error (error);
+      cleanup_s ();
+
+      t = now_s ();
+      rerun = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
+      rerun_s = now_s () - t;
+      g_assert_no_error (error);
+      rerun_free_s = cleanup_s ();
+      e3 = count_events (store, project->id);
+      s = json_object_get_object_member (json_node_get_object (rerun), "summary");
+
+      printf ("status (up to date):%8.3f s  (%.1f %% of the execution)\n", status_s, 100 * status_s / exec_s);
+      printf ("status after a rule change (the whole project derived): %.3f s  (%.1f %% of the execution; up to date: %s)\n",
+              status_whole_s, 100 * status_whole_s / exec_s,
+              json_object_get_boolean_member (json_node_get_object (status_whole), "up_to_date") ? "yes" : "no");
+      printf ("status after hp changed on 1 %% of the pumps: %.3f s  (%.1f %% of the execution)\n",
+              status_changed_s, 100 * status_changed_s / exec_s);
+      printf ("rerun, nothing to do:%7.3f s  (%.1f %% of the execution; %" G_GUINT64_FORMAT " events written, target 0; status %s)\n",
+              noop_s, 100 * noop_s / exec_s, e1 - e0, json_object_get_string_member (json_node_get_object (noop), "status"));
+      printf ("rerun after hp changed on %u pumps (1 %%): %.3f s  (%.1f %% of the execution, target <= 10 %%; "
+              "%" G_GUINT64_FORMAT " events written: %" G_GINT64_FORMAT " assets and %" G_GINT64_FORMAT " cables updated)\n",
+              changed, rerun_s, 100 * rerun_s / exec_s, e3 - e2,
+              json_object_get_int_member (json_object_get_object_member (s, "updated"), "assets"),
+              json_object_get_int_member (json_object_get_object_member (s, "updated"), "cables"));
+      printf ("  (after its answer, its memory freed on a thread in %.3f s; with it, %.1f %% of the execution)\n",
+              rerun_free_s, 100 * (rerun_s + rerun_free_s) / exec_s);
+      if (e1 != e0)
+        g_warning ("a rerun with nothing to do wrote %" G_GUINT64_FORMAT " events", e1 - e0);
+
+      /* back to the first run's state, so its own rollback can be timed */
+      {
+        g_autoptr(JsonNode) r1 = syn_rollback_service_rollback (store, project->id,
+                                                                json_object_get_string_member (json_node_get_object (rerun), "correlation_id"),
+                                                                NULL, FALSE, &error);
+        g_autoptr(JsonNode) r2 = NULL;
+
+        g_assert_no_error (error);
+        g_autoptr(JsonNode) r3 = NULL;
+
+        r2 = syn_rollback_service_rollback (store, project->id, edit_corr, NULL, FALSE, &error);
+        g_assert_no_error (error);
+        r3 = syn_rollback_service_rollback (store, project->id, rule_corr, NULL, FALSE, &error);
+        g_assert_no_error (error);
+      }
     }
-  }
 
   t = now_s ();
   rollback = syn_rollback_service_rollback (store, project->id, corr, NULL, FALSE, &error);
@@ -443,14 +452,19 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
     JsonObject *s = json_object_get_object_member (json_node_get_object (answer), "summary");
     JsonObject *c = json_object_get_object_member (s, "created");
 
-    printf ("dry run:            %8.2f s\n", dry_s);
+    if (!quick)
+      printf ("dry run:            %8.2f s\n", dry_s);
     printf ("execution:          %8.2f s  (%" G_GINT64_FORMAT " assets, %" G_GINT64_FORMAT " cables, %" G_GINT64_FORMAT
             " edges created; %" G_GUINT64_FORMAT " events; %.0f events/s)\n", exec_s,
             json_object_get_int_member (c, "assets"), json_object_get_int_member (c, "cables"),
             json_object_get_int_member (c, "edges"), events, events / exec_s);
     printf ("  (then its memory freed on a thread in %.2f s)\n", exec_free_s);
-    printf ("raw inserts:        %8.2f s  (%" G_GUINT64_FORMAT " rows of the same tables, one transaction)\n", raw_s, raw_rows);
-    printf ("ratio (raw / ours): %8.1f %%  (target >= 50 %%)\n", 100.0 * raw_s / exec_s);
+    if (!quick)
+      {
+        printf ("raw inserts:        %8.2f s  (%" G_GUINT64_FORMAT " rows of the same tables, one transaction)\n",
+                raw_s, raw_rows);
+        printf ("ratio (raw / ours): %8.1f %%  (target >= 50 %%)\n", 100.0 * raw_s / exec_s);
+      }
     printf ("rollback:           %8.2f s  (%.2f x the execution; goal < %s)\n", rollback_s, rollback_s / exec_s,
             strstr (label, "PostgreSQL") ? "10 s on PostgreSQL" : "5 s on SQLite");
     printf ("state hash restored: %s\n", g_strcmp0 (hash_before, hash_after) == 0 ? "yes" : "NO");
@@ -465,9 +479,17 @@ int
 main (int argc, char *argv[])
 {
   const char *db = bench_db_argument (&argc, argv);
-  guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
+  guint n;
   g_autoptr(GError) error = NULL;
   int status;
+
+  if (argc > 1 && strcmp (argv[1], "--quick") == 0)
+    {
+      quick = TRUE;
+      memmove (&argv[1], &argv[2], (argc - 2) * sizeof (char *));
+      argc--;
+    }
+  n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
 
   if (bench_db_is_postgres (db))
     {
@@ -494,7 +516,9 @@ main (int argc, char *argv[])
 
       g_assert_no_error (error);
       status = run (label, path, raw_path, n, raw_sqlite);
-      if (system (cmd) != 0)
+      if (g_getenv ("SYNAPSE_BENCH_KEEP") != NULL)
+        printf ("kept: %s\n", dir);
+      else if (system (cmd) != 0)
         g_warning ("could not remove %s", dir);
     }
   return status;
