@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -241,7 +242,8 @@ _syn_cli_serve (int argc, char **argv)
   g_autoptr(GMainLoop) loop = NULL;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-      "Read the settings from FILE (default " SYN_SERVER_CONFIG_DEFAULT_PATH " when it exists); flags win", "FILE" },
+      "Read the settings from FILE (default " SYN_SERVER_CONFIG_DEFAULT_PATH " when it exists and can be read); "
+      "flags win", "FILE" },
     { "check-config", 0, 0, G_OPTION_ARG_NONE, &check_config,
       "Check the settings and the database, report every problem, start nothing", NULL },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (default 8001; 0: any free one)", "N" },
@@ -267,8 +269,16 @@ _syn_cli_serve (int argc, char **argv)
   if (common.connect != NULL)
     return _syn_cli_usage_error ("serve: --connect makes no sense for a server; give --db");
 
+  /* the service's file, on a machine where it is installed; one this user
+   * may not read (the service's secrets) is said and left out */
   if (config_path == NULL && g_file_test (SYN_SERVER_CONFIG_DEFAULT_PATH, G_FILE_TEST_EXISTS))
-    config_path = g_strdup (SYN_SERVER_CONFIG_DEFAULT_PATH);
+    {
+      if (g_access (SYN_SERVER_CONFIG_DEFAULT_PATH, R_OK) == 0)
+        config_path = g_strdup (SYN_SERVER_CONFIG_DEFAULT_PATH);
+      else
+        fprintf (stderr, "synapse: note: %s is not readable by this user and is not read (--config FILE names "
+                         "another)\n", SYN_SERVER_CONFIG_DEFAULT_PATH);
+    }
   if (config_path != NULL)
     syn_server_config_load (config, config_path, problems);
   /* the command line is seen by every user of the machine (ps) */
