@@ -59,6 +59,8 @@ GPtrArray    *_syn_local_runs_get_texts  (SynLocalRuns        *runs,
                                           const char          *execution_id,
                                           guint                from,
                                           gboolean            *done);
+guint         _syn_local_runs_count_running (SynLocalRuns     *runs,
+                                             gboolean          cancel);
 
 /* Project changes (syn-local-backend-watch.c). */
 typedef struct _SynLocalWatches SynLocalWatches;

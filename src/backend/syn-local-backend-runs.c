@@ -427,3 +427,26 @@ _syn_local_backend_cancel_execution (SynBackend *backend, const char *execution_
   g_mutex_unlock (&runs->lock);
   return found;
 }
+
+/* The runs not ended yet (a run ends on the main context once its last
+ * message was delivered); with @cancel, each is cancelled too (server
+ * shutdown), its batch rolled back as for a client's cancel. */
+guint
+_syn_local_runs_count_running (SynLocalRuns *runs, gboolean cancel)
+{
+  GHashTableIter iter;
+  SynLocalRun *run;
+  guint n = 0;
+
+  g_mutex_lock (&runs->lock);
+  g_hash_table_iter_init (&iter, runs->by_id);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &run))
+    if (!run->done)
+      {
+        if (cancel)
+          g_cancellable_cancel (run->cancellable);
+        n++;
+      }
+  g_mutex_unlock (&runs->lock);
+  return n;
+}

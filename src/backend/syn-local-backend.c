@@ -201,6 +201,33 @@ syn_local_backend_describe_execution (SynLocalBackend *self, const char *executi
   return _syn_local_runs_describe (self->runs, execution_id);
 }
 
+/**
+ * syn_local_backend_cancel_all_executions:
+ *
+ * Cancels every run this process is working on, as a client's cancel
+ * does: nothing of them is committed, their watchers get the final
+ * cancelled message when each has rolled back.
+ *
+ * Returns: how many runs were cancelled
+ */
+guint
+syn_local_backend_cancel_all_executions (SynLocalBackend *self)
+{
+  g_return_val_if_fail (SYN_IS_LOCAL_BACKEND (self), 0);
+
+  return _syn_local_runs_count_running (self->runs, TRUE);
+}
+
+/* Runs of this process that have not ended (their last message not
+ * delivered yet). */
+guint
+syn_local_backend_count_running_executions (SynLocalBackend *self)
+{
+  g_return_val_if_fail (SYN_IS_LOCAL_BACKEND (self), 0);
+
+  return _syn_local_runs_count_running (self->runs, FALSE);
+}
+
 static const char *
 local_describe (SynBackend *backend)
 {

@@ -45,5 +45,7 @@ GPtrArray       *syn_local_backend_get_execution_texts    (SynLocalBackend *self
                                                            gboolean        *done);
 JsonNode        *syn_local_backend_describe_execution     (SynLocalBackend *self,
                                                            const char      *execution_id);
+guint            syn_local_backend_cancel_all_executions   (SynLocalBackend *self);
+guint            syn_local_backend_count_running_executions (SynLocalBackend *self);
 
 G_END_DECLS

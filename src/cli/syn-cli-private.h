@@ -107,7 +107,7 @@ int _syn_cli_export     (int argc, char **argv);  /* syn-cli-export.c */
 int _syn_cli_state      (int argc, char **argv);  /* syn-cli-history.c */
 int _syn_cli_diff       (int argc, char **argv);
 int _syn_cli_export_audit (int argc, char **argv);
-int _syn_cli_serve      (int argc, char **argv);  /* syn-cli-server.c */
+int _syn_cli_serve      (int argc, char **argv);  /* syn-cli-serve.c */
 int _syn_cli_user       (int argc, char **argv);
 int _syn_cli_member     (int argc, char **argv);
 

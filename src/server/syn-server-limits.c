@@ -57,6 +57,16 @@ _syn_server_handle_early (SoupServer        *soup,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   guint64 cap = is_import (msg, path) ? self->max_import_size : self->max_body_size;
 
+  /* a keep-alive connection open before the shutdown: no new work */
+  if (self->shutting_down)
+    {
+      SoupMessageHeaders *reply = soup_server_message_get_response_headers (msg);
+
+      _syn_server_set_error_body (msg, 503, NULL, "The server is shutting down");
+      soup_message_headers_replace (reply, "Retry-After", "5");
+      soup_message_headers_replace (reply, "Connection", "close");
+      return;
+    }
   switch (soup_message_headers_get_encoding (headers))
     {
     case SOUP_ENCODING_CONTENT_LENGTH:

@@ -35,6 +35,7 @@ struct _SynServer
   guint64          max_body_size;
   guint64          max_import_size;
   gboolean         log_requests;
+  gboolean         shutting_down;  /* new requests get 503, new connections are refused */
 };
 
 /* A signed-in user as the server caches it (reference counted, immutable). */

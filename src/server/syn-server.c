@@ -158,6 +158,53 @@ syn_server_disconnect (SynServer *self)
   soup_server_disconnect (self->soup);
 }
 
+/**
+ * syn_server_begin_shutdown:
+ *
+ * The first step of a graceful stop: no new connection is accepted (the
+ * listening sockets close), a request on a connection already open gets
+ * 503, no new WebSocket watcher is taken, and every running execution is
+ * cancelled: each rolls back as a cancelled run does and its watchers get
+ * its last message, then a close saying the server goes away (1001). Keep
+ * the main context running until syn_server_is_idle(), then call
+ * syn_server_disconnect().
+ */
+void
+syn_server_begin_shutdown (SynServer *self)
+{
+  GSList *listeners;
+
+  g_return_if_fail (SYN_IS_SERVER (self));
+
+  if (self->shutting_down)
+    return;
+  self->shutting_down = TRUE;
+  /* closed under libsoup's listener: its next accept fails and it stops
+   * watching; soup_server_disconnect() frees it later */
+  listeners = soup_server_get_listeners (self->soup);
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_socket_close (l->data, &error))
+        g_warning ("Cannot close a listening socket: %s", error->message);
+    }
+  g_slist_free (listeners);
+  syn_ws_hub_begin_shutdown (self->hub);
+  syn_local_backend_cancel_all_executions (self->backend);
+}
+
+/* Once shutting down: whether no execution is still working (each one's
+ * last message went out) and no WebSocket is open. */
+gboolean
+syn_server_is_idle (SynServer *self)
+{
+  g_return_val_if_fail (SYN_IS_SERVER (self), TRUE);
+
+  return syn_local_backend_count_running_executions (self->backend) == 0 &&
+         syn_ws_hub_get_n_watchers (self->hub) == 0;
+}
+
 guint
 syn_server_get_port (SynServer *self)
 {

@@ -23,6 +23,8 @@ gboolean    syn_server_listen          (SynServer        *self,
                                         GTlsCertificate  *certificate,
                                         GError          **error);
 void        syn_server_disconnect      (SynServer        *self);
+void        syn_server_begin_shutdown  (SynServer        *self);
+gboolean    syn_server_is_idle         (SynServer        *self);
 guint       syn_server_get_port        (SynServer        *self);
 const char *syn_server_get_url         (SynServer        *self);
 SynLocalBackend *syn_server_get_backend (SynServer       *self);

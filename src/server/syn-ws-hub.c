@@ -60,6 +60,7 @@ struct _SynWsHub
   GMainContext    *context;      /* where the server runs: timers go there */
   guint            ping_interval;
   guint            feed_interval;  /* ms before a feed whose read failed tries again */
+  gboolean         going_away;     /* the server is shutting down: closes say 1001 */
 };
 
 enum {
@@ -284,7 +285,10 @@ on_execution_message (SynBackend *backend, const char *execution_id, JsonNode *m
         Watcher *w = g_ptr_array_index (copy, i);
 
         watcher_send (w, text);
-        if (final)
+        /* a run cancelled by the shutdown: its end, then the server's going away */
+        if (final && self->going_away)
+          watcher_close (w, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
+        else if (final)
           watcher_close (w, SOUP_WEBSOCKET_CLOSE_NORMAL, "execution finished");
       }
   }
@@ -399,7 +403,7 @@ syn_ws_hub_watch_execution (SynWsHub                *self,
   g_return_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection));
   g_return_if_fail (execution_id != NULL);
 
-  if (self->watchers == NULL)
+  if (self->watchers == NULL || self->going_away)
     {
       soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
       return;
@@ -648,7 +652,7 @@ syn_ws_hub_watch_project (SynWsHub                *self,
   g_return_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection));
   g_return_if_fail (project_id != NULL);
 
-  if (self->watchers == NULL)
+  if (self->watchers == NULL || self->going_away)
     {
       soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
       return;
@@ -690,6 +694,16 @@ syn_ws_hub_get_n_watchers (SynWsHub *self)
   g_return_val_if_fail (SYN_IS_WS_HUB (self), 0);
 
   return self->watchers ? g_hash_table_size (self->watchers) : 0;
+}
+
+/* Server shutdown begins: no new watcher; a run's watchers get its last
+ * message, then a close saying the server goes away (1001). */
+void
+syn_ws_hub_begin_shutdown (SynWsHub *self)
+{
+  g_return_if_fail (SYN_IS_WS_HUB (self));
+
+  self->going_away = TRUE;
 }
 
 /* Server shutdown: every watcher is told so. */

@@ -24,6 +24,7 @@ void      syn_ws_hub_watch_project      (SynWsHub                *self,
                                          SoupWebsocketConnection *connection,
                                          const char              *project_id,
                                          gint64                   after_position);
+void      syn_ws_hub_begin_shutdown     (SynWsHub                *self);
 void      syn_ws_hub_close_all          (SynWsHub                *self);
 guint     syn_ws_hub_get_n_watchers     (SynWsHub                *self);
 

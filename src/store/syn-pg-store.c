@@ -614,36 +614,46 @@ syn_pg_store_get_backend_pid (SynPgStore *self)
   return PQbackendPID (self->conn);
 }
 
-char *
-syn_pg_uri_with_database (const char *uri, const char *dbname, GError **error)
+static PQconninfoOption *
+parse_conninfo (const char *uri, GError **error)
 {
-  PQconninfoOption *options;
   char *errmsg = NULL;
-  GString *out;
+  PQconninfoOption *options = PQconninfoParse (uri, &errmsg);
 
-  g_return_val_if_fail (uri != NULL, NULL);
-  g_return_val_if_fail (dbname != NULL, NULL);
-
-  options = PQconninfoParse (uri, &errmsg);
   if (options == NULL)
     {
       g_autofree char *msg = trimmed_message (errmsg);
 
       g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "Not a PostgreSQL connection string: %s", msg);
       PQfreemem (errmsg);
-      return NULL;
     }
+  return options;
+}
+
+/* @uri with its @keyword option set to @value, as a key='value' string. */
+char *
+syn_pg_uri_with_option (const char *uri, const char *keyword, const char *value, GError **error)
+{
+  PQconninfoOption *options;
+  GString *out;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (keyword != NULL, NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+
+  if (!(options = parse_conninfo (uri, error)))
+    return NULL;
   out = g_string_new (NULL);
   for (PQconninfoOption *o = options; o->keyword != NULL; o++)
     {
-      const char *value = strcmp (o->keyword, "dbname") == 0 ? dbname : o->val;
+      const char *v = strcmp (o->keyword, keyword) == 0 ? value : o->val;
 
-      if (value == NULL)
+      if (v == NULL)
         continue;
       if (out->len > 0)
         g_string_append_c (out, ' ');
       g_string_append_printf (out, "%s='", o->keyword);
-      for (const char *c = value; *c; c++)
+      for (const char *c = v; *c; c++)
         {
           if (*c == '\'' || *c == '\\')
             g_string_append_c (out, '\\');
@@ -653,6 +663,33 @@ syn_pg_uri_with_database (const char *uri, const char *dbname, GError **error)
     }
   PQconninfoFree (options);
   return g_string_free (out, FALSE);
+}
+
+char *
+syn_pg_uri_with_database (const char *uri, const char *dbname, GError **error)
+{
+  g_return_val_if_fail (dbname != NULL, NULL);
+
+  return syn_pg_uri_with_option (uri, "dbname", dbname, error);
+}
+
+/* The value of @keyword in @uri (NULL: not given, or not a connection string). */
+char *
+syn_pg_uri_get_option (const char *uri, const char *keyword)
+{
+  PQconninfoOption *options;
+  char *value = NULL;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (keyword != NULL, NULL);
+
+  if (!(options = parse_conninfo (uri, NULL)))
+    return NULL;
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    if (strcmp (o->keyword, keyword) == 0 && o->val != NULL)
+      value = g_strdup (o->val);
+  PQconninfoFree (options);
+  return value;
 }
 
 static void

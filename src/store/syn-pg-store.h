@@ -22,5 +22,12 @@ int       syn_pg_store_get_backend_pid       (SynPgStore  *self);
 char     *syn_pg_uri_with_database           (const char  *uri,
                                               const char  *dbname,
                                               GError     **error);
+/* @uri with one option (password, host...) set, as a key/value connection string. */
+char     *syn_pg_uri_with_option             (const char  *uri,
+                                              const char  *keyword,
+                                              const char  *value,
+                                              GError     **error);
+char     *syn_pg_uri_get_option              (const char  *uri,
+                                              const char  *keyword);
 
 G_END_DECLS
