@@ -7,6 +7,7 @@
 #include "syn-engine-error.h"
 #include "syn-entity-kind-private.h"
 #include "syn-moment.h"
+#include "syn-state-checkpoint.h"
 #include "syn-state-replay.h"
 #include "syn-time-travel.h"
 
@@ -63,14 +64,11 @@ moment_object (SynStore *store, const char *project_id, const char *moment, gint
   return o;
 }
 
+/* From the newest checkpoint at or before @position. */
 static SynStateReplay *
 replay_to (SynStore *store, const char *project_id, gint64 position, GError **error)
 {
-  g_autoptr(SynStateReplay) replay = syn_state_replay_new (project_id);
-
-  if (!syn_state_replay_fold_to (replay, store, position, NULL, NULL, error))
-    return NULL;
-  return g_steal_pointer (&replay);
+  return syn_state_checkpoint_replay_to (store, project_id, position, error);
 }
 
 static gboolean

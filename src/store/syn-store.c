@@ -809,6 +809,48 @@ syn_store_set_chain_mark (SynStore *self, const char *project_id, gint64 positio
   return SYN_STORE_GET_IFACE (self)->set_chain_mark (self, project_id, position, hash, error);
 }
 
+void
+syn_state_checkpoint_free (SynStateCheckpoint *checkpoint)
+{
+  if (checkpoint == NULL)
+    return;
+  g_free (checkpoint->project_id);
+  g_free (checkpoint->head_hash);
+  g_free (checkpoint->content_hash);
+  g_free (checkpoint->state);
+  g_free (checkpoint);
+}
+
+gboolean
+syn_store_insert_checkpoint (SynStore *self, const SynStateCheckpoint *checkpoint, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (checkpoint != NULL && checkpoint->project_id != NULL && checkpoint->state != NULL &&
+                        checkpoint->head_hash != NULL && checkpoint->content_hash != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_checkpoint (self, checkpoint, error);
+}
+
+gboolean
+syn_store_find_checkpoint (SynStore *self, const char *project_id, gint64 at_most, gboolean with_state,
+                           SynStateCheckpoint **out, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && out != NULL, FALSE);
+
+  *out = NULL;
+  return SYN_STORE_GET_IFACE (self)->find_checkpoint (self, project_id, at_most, with_state, out, error);
+}
+
+GPtrArray *
+syn_store_list_checkpoints (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_checkpoints (self, project_id, error);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Shared by the implementations                                             */
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-history.c: verified history at a million events (issue 15): the hash chain's cost on appends, verify,
  * the state as of a moment in the middle, the diff of two moments 100,000 events apart.
- * bench-history [N_EVENTS] (default 1,000,000; CI runs it tiny). SQLite, in a temporary folder. */
+ * bench-history [N_EVENTS [CHECKPOINT_EVERY]] (default 1,000,000 and 100,000; CI runs it tiny). SQLite, in a
+ * temporary folder. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 
 #include "engine/syn-event-store.h"
+#include "engine/syn-state-checkpoint.h"
 #include "engine/syn-time-travel.h"
 #include "engine/syn-verifier.h"
 #include "store/syn-store.h"
@@ -89,6 +91,8 @@ main (int argc, char *argv[])
 
   g_assert_no_error (error);
   n = MAX (n, 200);
+  if (argc > 2)
+    syn_state_checkpoint_set_interval (g_ascii_strtoull (argv[2], NULL, 10));
   n_assets = MAX (n / 10, 10);
   path = g_build_filename (dir, "bench.db", NULL);
   store = syn_store_open (path, &error);
@@ -163,6 +167,18 @@ main (int argc, char *argv[])
     if (!json_object_get_boolean_member (json_node_get_object (v), "ok"))
       g_error ("verify found: %s", syn_json_to_string (v));
     printf ("verify (chain, sequences, replay = tables, snapshots, references): %.2f s\n", seconds_since (start));
+  }
+  {
+    /* the first replay past the newest checkpoint writes the ones it passes */
+    gint64 start = cpu_usec ();
+    g_autoptr(JsonNode) s = syn_time_travel_state (store, project->id, "now", &error);
+    g_autoptr(GPtrArray) checkpoints = NULL;
+
+    g_assert_no_error (error);
+    checkpoints = syn_store_list_checkpoints (store, project->id, &error);
+    g_assert_no_error (error);
+    printf ("state as of now, the first time (writes %u checkpoints, one every %" G_GUINT64_FORMAT " events): %.2f s\n",
+            checkpoints->len, syn_state_checkpoint_get_interval (), seconds_since (start));
   }
   {
     g_autofree char *middle = g_strdup_printf ("%" G_GINT64_FORMAT, n / 2);
