@@ -147,9 +147,18 @@ test_chain (SynTestFixture *f, gconstpointer data)
     {
       SynEvent *e = g_ptr_array_index (events, i);
       g_autofree char *expected = syn_event_compute_hash (e, previous);
+      g_autoptr(GString) documented = g_string_new (previous);
+      g_autofree char *by_definition = NULL;
 
+      /* the stores hash the row's serialized bytes: the same hash as the
+       * documented form, PREVIOUS "\n" CANONICAL, whole (so databases
+       * written before still verify) */
+      g_string_append_c (documented, '\n');
+      syn_event_canonical_append (e, documented);
+      by_definition = g_compute_checksum_for_string (G_CHECKSUM_SHA256, documented->str, documented->len);
       g_assert_cmpuint (strlen (e->hash), ==, 64);
       g_assert_cmpstr (e->hash, ==, expected);
+      g_assert_cmpstr (e->hash, ==, by_definition);
       g_free (previous);
       previous = g_strdup (e->hash);
     }

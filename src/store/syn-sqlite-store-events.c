@@ -120,6 +120,7 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
   for (guint i = 0; i < events->len; i++)
     {
       SynEvent *e = g_ptr_array_index (events, i);
+      char *payload, *metadata;
       int rc;
 
       if (e->id == NULL)
@@ -136,8 +137,12 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
           head_project = e->project_id;
           previous = head;
         }
+      /* payload and metadata serialized once, in the canonical form: the
+       * row's text and the bytes the chain hashes are the same */
+      payload = syn_event_canonical_json (e->payload);
+      metadata = syn_event_canonical_json (e->metadata);
       g_free (e->hash);
-      e->hash = syn_event_compute_hash (e, previous);
+      e->hash = syn_event_compute_hash_serialized (e, previous, payload, metadata);
       previous = e->hash;
       /* the event outlives the step: no copies of its strings */
       _syn_sqlite_bind_static (stmt, 1, e->id);
@@ -147,8 +152,8 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
       _syn_sqlite_bind_static (stmt, 5, e->project_id);
       _syn_sqlite_bind_static (stmt, 6, e->rule_id);
       _syn_sqlite_bind_static (stmt, 7, e->discipline);
-      _syn_sqlite_bind_json (stmt, 8, e->payload, "{}");
-      _syn_sqlite_bind_json (stmt, 9, e->metadata, "{}");
+      sqlite3_bind_text (stmt, 8, payload, -1, g_free);
+      sqlite3_bind_text (stmt, 9, metadata, -1, g_free);
       _syn_sqlite_bind_static (stmt, 10, e->correlation_id);
       _syn_sqlite_bind_static (stmt, 11, e->causation_id);
       sqlite3_bind_int64 (stmt, 12, e->sequence_num);
