@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "backend/syn-local-backend.h"
 #include "engine/syn-audit.h"
 #include "engine/syn-batch.h"
 #include "engine/syn-engine-error.h"
@@ -644,6 +645,68 @@ test_checkpoints (SynTestFixture *f, gconstpointer data)
   syn_state_checkpoint_set_interval (SYN_STATE_CHECKPOINT_EVERY);
 }
 
+/* The asset list and the cable schedule as of a moment: what the export
+ * gave then, with today's columns; as of now, today's export itself. */
+static void
+test_export_as_of (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b1 = pump_and_motor (f, "210-PP-001");
+  g_autofree char *b2 = describe (f, "210-PP-001", "Feed pump");
+  g_autofree char *b3 = pump_and_motor (f, "210-PP-002");
+  g_autoptr(SynEntityQuery) q = syn_entity_query_new (SYN_ENTITY_ASSETS, f->project->id);
+  g_autoptr(SynEntityQuery) cables = syn_entity_query_new (SYN_ENTITY_CABLES, f->project->id);
+  g_autoptr(SynLocalBackend) backend = NULL;
+  g_autoptr(JsonObject) params = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *then = NULL, *now = NULL, *today = NULL, *schedule_now = NULL, *schedule_today = NULL;
+  guint n_then = 0, n_now = 0, n_today = 0;
+
+  then = syn_time_travel_export (f->store, b1, SYN_EXPORT_ASSETS, SYN_EXPORT_CSV, q, NULL, &n_then, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_then, ==, 2);
+  g_assert_nonnull (strstr (then, "210-PP-001"));
+  g_assert_nonnull (strstr (then, "210-PP-001-M"));
+  g_assert_null (strstr (then, "210-PP-002"));
+  g_assert_null (strstr (then, "Feed pump"));
+  g_assert_nonnull (strstr (then, USER));         /* created_by: the person then */
+
+  now = syn_time_travel_export (f->store, "now", SYN_EXPORT_ASSETS, SYN_EXPORT_CSV, q, NULL, &n_now, &error);
+  g_assert_no_error (error);
+  today = syn_exporter_run (f->store, SYN_EXPORT_ASSETS, SYN_EXPORT_CSV, q, NULL, NULL, &n_today, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_now, ==, 4);
+  g_assert_cmpuint (n_today, ==, 4);
+  g_assert_cmpstr (now, ==, today);
+  schedule_now = syn_time_travel_export (f->store, "now", SYN_EXPORT_CABLES, SYN_EXPORT_JSON, cables, NULL, NULL,
+                                         &error);
+  g_assert_no_error (error);
+  schedule_today = syn_exporter_run (f->store, SYN_EXPORT_CABLES, SYN_EXPORT_JSON, cables, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (schedule_now, ==, schedule_today);
+
+  /* through the backend: a filter applies as today, a bad moment is named */
+  backend = syn_local_backend_new (f->uri, &error);
+  g_assert_no_error (error);
+  params = json_object_new ();
+  json_object_set_string_member (params, "project_id", f->project->id);
+  json_object_set_string_member (params, "kind", "assets");
+  json_object_set_string_member (params, "format", "csv");
+  json_object_set_string_member (params, "tag", "*-M");
+  json_object_set_string_member (params, "as_of", b2);
+  answer = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_EXPORT, params, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "rows"), ==, 1);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (answer), "content"), "210-PP-001-M"));
+  g_clear_pointer (&answer, json_node_unref);
+  json_object_set_string_member (params, "as_of", "yesterday");
+  answer = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_EXPORT, params, NULL, &error);
+  g_assert_null (answer);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "as_of: "));
+  g_assert_nonnull (strstr (error->message, "yesterday"));
+}
+
 /* The revision report: what changed between two batches, field by field, by whom. */
 static void
 test_diff (SynTestFixture *f, gconstpointer data)
@@ -769,6 +832,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/verify/walk-from-mark", test_walk_from_mark);
   SYN_TEST_ADD ("/synapse/verify/state-as-of", test_state_as_of);
   SYN_TEST_ADD ("/synapse/verify/checkpoints", test_checkpoints);
+  SYN_TEST_ADD ("/synapse/verify/export-as-of", test_export_as_of);
   SYN_TEST_ADD ("/synapse/verify/diff", test_diff);
   SYN_TEST_ADD ("/synapse/verify/audit", test_audit);
 

@@ -546,6 +546,23 @@ syn_state_replay_list_ids (SynStateReplay *self, const char *aggregate_type)
   return ids;
 }
 
+GPtrArray *
+syn_state_replay_list_entities (SynStateReplay *self, const char *aggregate_type)
+{
+  int k = kind_from_aggregate (aggregate_type);
+  GPtrArray *entities = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (self != NULL, entities);
+  g_return_val_if_fail (k >= 0, entities);
+
+  g_hash_table_iter_init (&iter, self->state[k]);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (entities, g_object_ref (value));
+  return entities;
+}
+
 /* "EDGE id -> asset id" for an end that is no asset of the state. */
 static void
 check_end (SynStateReplay *self, GPtrArray *found, const char *aggregate_type, const char *id, const char *end)

@@ -51,6 +51,10 @@ const char     *syn_state_replay_get_first_anomaly (SynStateReplay *self);
  * the replayed state, sorted (char *, owned by the array). */
 GPtrArray      *syn_state_replay_list_ids     (SynStateReplay  *self,
                                                const char      *aggregate_type);
+/* The entities of @aggregate_type in the replayed state (SynAsset, SynCable
+ * or SynEdge, new references), in no order. */
+GPtrArray      *syn_state_replay_list_entities (SynStateReplay *self,
+                                                const char     *aggregate_type);
 /* The replayed entity's JSON, as syn_asset_to_json() and friends give it
  * (a new reference); NULL when it does not exist. */
 JsonNode       *syn_state_replay_get_entity   (SynStateReplay  *self,
