@@ -171,56 +171,23 @@ chain_heads (SynPgStore *self, GPtrArray *events, GError **error)
   return g_steal_pointer (&heads);
 }
 
+static gboolean
+set_event_hash (SynStore *store, gint64 position, const char *hash, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, hash);
+  _syn_pg_add_int (&p, position);
+  return _syn_pg_exec_ok (SYN_PG_STORE (store), "UPDATE workflow_events SET event_hash = $1 "
+                          "WHERE position = $2 AND event_hash IS NULL", &p, error);
+}
+
 /* Migration 0006: the hashes of the events written before it, computed once
- * in position order per project, a page at a time; inside its transaction. */
+ * (_syn_store_fill_chain()); inside its transaction. */
 gboolean
 _syn_pg_fill_chain (SynPgStore *self, GError **error)
 {
-  g_autoptr(PGresult) projects = NULL;
-
-  if (!(projects = _syn_pg_exec (self, "SELECT DISTINCT project_id FROM workflow_events WHERE event_hash IS NULL",
-                                 NULL, FALSE, error)))
-    return FALSE;
-  for (int i = 0; i < PQntuples (projects); i++)
-    {
-      g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
-      gint64 after = 0;
-
-      for (;;)
-        {
-          g_auto(SynPgParams) p = { 0 };
-          g_autoptr(GPtrArray) page = NULL;
-
-          _syn_pg_add_text (&p, PQgetvalue (projects, i, 0));
-          _syn_pg_add_int (&p, after);
-          if (!(page = _syn_pg_query_rows (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = $1 "
-                                                 "AND position > $2 ORDER BY position LIMIT 1000",
-                                           &p, read_event, error)))
-            return FALSE;
-          if (page->len == 0)
-            break;
-          for (guint j = 0; j < page->len; j++)
-            {
-              SynEvent *e = g_ptr_array_index (page, j);
-
-              after = e->position;
-              if (e->hash == NULL)
-                {
-                  g_auto(SynPgParams) u = { 0 };
-
-                  e->hash = syn_event_compute_hash (e, previous);
-                  _syn_pg_add_text (&u, e->hash);
-                  _syn_pg_add_int (&u, e->position);
-                  if (!_syn_pg_exec_ok (self, "UPDATE workflow_events SET event_hash = $1 "
-                                              "WHERE position = $2 AND event_hash IS NULL", &u, error))
-                    return FALSE;
-                }
-              g_free (previous);
-              previous = g_strdup (e->hash);
-            }
-        }
-    }
-  return TRUE;
+  return _syn_store_fill_chain (SYN_STORE (self), set_event_hash, error);
 }
 
 /* No round trip per event: positions are reserved with one statement, then

@@ -854,6 +854,48 @@ syn_store_list_checkpoints (SynStore *self, const char *project_id, GError **err
 /* ------------------------------------------------------------------------- */
 /* Shared by the implementations                                             */
 
+gboolean
+_syn_store_fill_chain (SynStore *store, SynStoreSetHash set_hash, GError **error)
+{
+  g_autoptr(GPtrArray) projects = syn_store_list_projects (store, error);
+
+  if (projects == NULL)
+    return FALSE;
+  /* the rule library's events too: the list leaves it out */
+  for (guint i = 0; i <= projects->len; i++)
+    {
+      const char *project_id = i < projects->len ? ((SynProject *) g_ptr_array_index (projects, i))->id
+                                                 : SYN_LIBRARY_PROJECT_ID;
+      g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
+      gint64 after = 0;
+
+      for (;;)
+        {
+          g_autoptr(GPtrArray) page = syn_store_list_events_after (store, project_id, after, 1000, error);
+
+          if (page == NULL)
+            return FALSE;
+          if (page->len == 0)
+            break;
+          for (guint j = 0; j < page->len; j++)
+            {
+              SynEvent *e = g_ptr_array_index (page, j);
+
+              after = e->position;
+              if (e->hash == NULL)
+                {
+                  e->hash = syn_event_compute_hash (e, previous);
+                  if (!set_hash (store, e->position, e->hash, error))
+                    return FALSE;
+                }
+              g_free (previous);
+              previous = g_strdup (e->hash);
+            }
+        }
+    }
+  return TRUE;
+}
+
 static int
 compare_migration_names (gconstpointer a, gconstpointer b)
 {
