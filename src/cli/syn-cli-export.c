@@ -71,8 +71,7 @@ _syn_cli_export (int argc, char **argv)
   if (search != NULL && !g_str_equal (kind, "assets"))
     return _syn_cli_usage_error ("export: --q is for assets");
 
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
   if (g_str_equal (kind, "timeline"))
     {

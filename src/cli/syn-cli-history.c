@@ -67,8 +67,7 @@ _syn_cli_state (int argc, char **argv)
     return _syn_cli_fail (error);
   if (project == NULL || as_of == NULL)
     return _syn_cli_usage_error ("state: --project and --as-of are required");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
   json_object_set_string_member (params, "as_of", as_of);
@@ -156,8 +155,7 @@ _syn_cli_diff (int argc, char **argv)
     return _syn_cli_usage_error ("diff: --format is text or csv");
   if (output != NULL && format == NULL)
     return _syn_cli_usage_error ("diff: --output is for --format csv");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
   json_object_set_string_member (params, "from", from);
@@ -273,8 +271,7 @@ _syn_cli_export_audit (int argc, char **argv)
     return _syn_cli_fail (error);
   if (project == NULL || output == NULL)
     return _syn_cli_usage_error ("export audit: --project and --output are required");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
   /* on this machine's database the file is written as the events are
    * read: constant memory at any size */
