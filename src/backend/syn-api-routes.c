@@ -126,6 +126,8 @@ const SynApiRoute syn_api_routes[] = {
     .project = 1, .writes = 1 },
 
   { "GET", "api/v1/events/timeline", SYN_OP_TIMELINE, TIMELINE_QUERY, NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+  { "GET", "api/v1/events/timeline/counts", SYN_OP_TIMELINE_COUNTS, TIMELINE_FILTERS ",bounds,split", NULL,
+    SYN_BODY_NONE, 200, VIEWER, .project = 1 },
   { "GET", "api/v1/events/timeline.csv", SYN_OP_EXPORT, TIMELINE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
     .fixed = "kind=timeline,format=csv", .project = 1 },
   { "GET", "api/v1/events/timeline.json", SYN_OP_EXPORT, TIMELINE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
