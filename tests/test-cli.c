@@ -648,6 +648,46 @@ test_execute_cancelled (SynTestFixture *f, gconstpointer data)
   g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM executions WHERE status = 'failed'"), ==, 0);
 }
 
+/* The audit file written as the events are read, whole or not at all; the
+ * asset list as of a moment; bad moments named by their option. */
+static void
+test_history_files (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autofree char *audit = g_build_filename (f->tmpdir, "audit.jsonl", NULL);
+  g_autofree char *part = g_strconcat (audit, ".part", NULL);
+  g_autofree char *refused = g_build_filename (f->tmpdir, "refused.jsonl", NULL);
+  g_autofree char *now = NULL;
+
+  run_cli (f, &r, NULL, "asset", "add", "210-PP-001", "--type", "PUMP", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "asset add");
+  run_cli (f, &r, NULL, "asset", "add", "210-PP-002", "--type", "PUMP", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "asset add");
+
+  run_cli (f, &r, NULL, "export", "audit", "--project", "Test", "-o", audit);
+  syn_test_cli_expect_ok (&r, "export audit");
+  g_assert_true (g_file_test (audit, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  run_in (f->tmpdir, &r, NULL, "verify", "--file", audit, NULL);
+  syn_test_cli_expect_ok (&r, "verify --file");
+  run_cli (f, &r, NULL, "export", "audit", "--project", "Test", "--from", "nonsense", "-o", refused);
+  expect_error (&r, 2, "--from: \"nonsense\" is no moment");
+  g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+
+  run_cli (f, &r, NULL, "export", "assets", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "export assets");
+  now = g_strdup (r.out);
+  run_cli (f, &r, NULL, "export", "assets", "--project", "Test", "--as-of", "now");
+  syn_test_cli_expect_ok (&r, "export assets --as-of now");
+  g_assert_cmpstr (r.out, ==, now);
+  g_assert_nonnull (strstr (r.out, "210-PP-002"));
+  run_cli (f, &r, NULL, "export", "assets", "--project", "Test", "--as-of", "2001-01-01");
+  syn_test_cli_expect_ok (&r, "export assets --as-of 2001-01-01");
+  g_assert_null (strstr (r.out, "210-PP-001"));
+  run_cli (f, &r, NULL, "export", "cables", "--project", "Test", "--as-of", "yesterday");
+  expect_error (&r, 2, "as_of: \"yesterday\" is no moment");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -659,6 +699,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/cli/discipline-any-case", test_discipline_any_case);
   syn_test_add ("/synapse/cli/asset-rename", test_asset_rename);
   syn_test_add ("/synapse/cli/plurals", test_plurals);
+  syn_test_add ("/synapse/cli/history-files", test_history_files);
   syn_test_add ("/synapse/cli/serve-admin", test_serve_admin);
   syn_test_add ("/synapse/cli/execute-cancelled", test_execute_cancelled);
   syn_test_add ("/synapse/cli/french-from-build-tree", test_french_from_build_tree);

@@ -331,7 +331,7 @@ run_scenario (Fixture *f, const char * const *target, Outcome *o)
   syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "verify", "--project", "Plant", NULL);
   syn_test_cli_expect_ok (&r, "verify");
-  g_assert_nonnull (strstr (r.out, "Plant: OK (references, chain, sequences, replay, snapshots)"));
+  g_assert_nonnull (strstr (r.out, "Plant: OK (references, chain, sequences, replay, snapshots, checkpoints)"));
   syn_test_cli_result_clear (&r);
   run_cli (f, &r, target, NULL, NULL, "rollback", redo_batch, "--project", "Plant", NULL);
   syn_test_cli_expect_ok (&r, "rollback of the redo");

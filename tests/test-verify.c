@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "backend/syn-local-backend.h"
 #include "engine/syn-audit.h"
 #include "engine/syn-batch.h"
 #include "engine/syn-engine-error.h"
@@ -13,6 +14,7 @@
 #include "engine/syn-time-travel.h"
 #include "engine/syn-history-checks.h"
 #include "engine/syn-rollback-service.h"
+#include "engine/syn-state-checkpoint.h"
 #include "engine/syn-verifier.h"
 #include "syn-test-fixture.h"
 
@@ -146,9 +148,18 @@ test_chain (SynTestFixture *f, gconstpointer data)
     {
       SynEvent *e = g_ptr_array_index (events, i);
       g_autofree char *expected = syn_event_compute_hash (e, previous);
+      g_autoptr(GString) documented = g_string_new (previous);
+      g_autofree char *by_definition = NULL;
 
+      /* the stores hash the row's serialized bytes: the same hash as the
+       * documented form, PREVIOUS "\n" CANONICAL, whole (so databases
+       * written before still verify) */
+      g_string_append_c (documented, '\n');
+      syn_event_canonical_append (e, documented);
+      by_definition = g_compute_checksum_for_string (G_CHECKSUM_SHA256, documented->str, documented->len);
       g_assert_cmpuint (strlen (e->hash), ==, 64);
       g_assert_cmpstr (e->hash, ==, expected);
+      g_assert_cmpstr (e->hash, ==, by_definition);
       g_free (previous);
       previous = g_strdup (e->hash);
     }
@@ -520,6 +531,182 @@ test_state_as_of (SynTestFixture *f, gconstpointer data)
   }
 }
 
+/* The state hash as of each event, replayed from the first one. */
+static GPtrArray *
+hashes_at (SynTestFixture *f, GPtrArray *events)
+{
+  GPtrArray *hashes = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_autofree char *moment = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                 ((SynEvent *) g_ptr_array_index (events, i))->position);
+      g_autoptr(JsonObject) at = state_as_of (f, moment);
+
+      g_ptr_array_add (hashes, g_strdup (json_object_get_string_member (at, "state_hash")));
+    }
+  return hashes;
+}
+
+/* Checkpoints every 4 events: every moment replayed from the nearest one is
+ * the moment replayed from the first event, rollbacks of batches before a
+ * checkpoint included; verify compares each with its replay and finds one
+ * changed, even with its content hash made to match. */
+static void
+test_checkpoints (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b1 = pump_and_motor (f, "210-PP-001");
+  g_autofree char *b2 = pump_and_motor (f, "210-PP-002");
+  g_autofree char *b3 = describe (f, "210-PP-001", "Feed pump");
+  g_autofree char *b4 = pump_and_motor (f, "210-PP-003");
+  g_autoptr(JsonNode) undone2 = NULL, undone3 = NULL;
+  g_autoptr(GPtrArray) events = NULL, reference = NULL, replayed = NULL, checkpoints = NULL;
+  g_autoptr(JsonObject) answer = NULL, now = NULL;
+  g_autoptr(SynStateCheckpoint) first = NULL;
+  g_autofree char *changed = NULL, *changed_hash = NULL, *sql = NULL;
+  g_autofree char *hash = NULL;
+  char *at;
+
+  /* rolled back after the checkpoints that follow them */
+  undone3 = syn_rollback_service_rollback (f->store, f->project->id, b3, USER, FALSE, &error);
+  g_assert_no_error (error);
+  undone2 = syn_rollback_service_rollback (f->store, f->project->id, b2, USER, FALSE, &error);
+  g_assert_no_error (error);
+  hash = syn_test_state_hash (f);
+  events = all_events (f);
+  g_assert_cmpuint (events->len, >=, 12);
+
+  syn_state_checkpoint_set_interval (0);
+  reference = hashes_at (f, events);
+  checkpoints = syn_store_list_checkpoints (f->store, f->project->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (checkpoints->len, ==, 0);
+  g_clear_pointer (&checkpoints, g_ptr_array_unref);
+
+  syn_state_checkpoint_set_interval (4);
+  now = state_as_of (f, "now");
+  g_assert_cmpstr (json_object_get_string_member (now, "state_hash"), ==, hash);
+  checkpoints = syn_store_list_checkpoints (f->store, f->project->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (checkpoints->len, ==, events->len / 4);
+  for (guint i = 0; i < checkpoints->len; i++)
+    {
+      SynStateCheckpoint *c = g_ptr_array_index (checkpoints, i);
+      SynEvent *e = g_ptr_array_index (events, 4 * i + 3);
+
+      g_assert_cmpint (c->position, ==, e->position);
+      g_assert_cmpint (c->events, ==, 4 * (i + 1));
+      g_assert_cmpstr (c->head_hash, ==, e->hash);
+      g_assert_null (c->state);
+    }
+  replayed = hashes_at (f, events);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (replayed, i), ==, g_ptr_array_index (reference, i));
+  answer = verify (f, NULL);
+  g_assert_true (json_object_get_boolean_member (answer, "ok"));
+  g_clear_pointer (&answer, json_object_unref);
+
+  /* a checkpoint changed: its content no longer hashes to its hash */
+  g_assert_true (syn_store_find_checkpoint (f->store, f->project->id, ((SynEvent *) g_ptr_array_index (events, 7))->position,
+                                            TRUE, &first, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  changed = g_strdup (first->state);
+  g_assert_nonnull ((at = strstr (changed, "210-PP-001")));
+  at[9] = '9';
+  sql = g_strdup_printf ("UPDATE state_checkpoints SET state = '%s' WHERE position = %" G_GINT64_FORMAT, changed,
+                         first->position);
+  exec_raw (f, sql);
+  answer = verify (f, NULL);
+  g_assert_false (json_object_get_boolean_member (answer, "ok"));
+  g_assert_cmpint (json_object_get_int_member (finding_of (answer, SYN_CHECK_CHECKPOINTS), "position"), ==,
+                   first->position);
+  g_assert_nonnull (strstr (json_object_get_string_member (finding_of (answer, SYN_CHECK_CHECKPOINTS), "message"),
+                            "was changed"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "findings")), ==, 1);
+  g_clear_pointer (&answer, json_object_unref);
+  /* ... and as of a moment skips it rather than believe it */
+  g_clear_pointer (&replayed, g_ptr_array_unref);
+  replayed = hashes_at (f, events);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (replayed, i), ==, g_ptr_array_index (reference, i));
+
+  /* its hash made to match: the replay still disagrees */
+  changed_hash = syn_state_checkpoint_content_hash (changed);
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE state_checkpoints SET content_hash = '%s' WHERE position = %" G_GINT64_FORMAT,
+                         changed_hash, first->position);
+  exec_raw (f, sql);
+  answer = verify (f, NULL);
+  g_assert_false (json_object_get_boolean_member (answer, "ok"));
+  g_assert_nonnull (strstr (json_object_get_string_member (finding_of (answer, SYN_CHECK_CHECKPOINTS), "message"),
+                            "is not the state its events give"));
+  syn_state_checkpoint_set_interval (SYN_STATE_CHECKPOINT_EVERY);
+}
+
+/* The asset list and the cable schedule as of a moment: what the export
+ * gave then, with today's columns; as of now, today's export itself. */
+static void
+test_export_as_of (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b1 = pump_and_motor (f, "210-PP-001");
+  g_autofree char *b2 = describe (f, "210-PP-001", "Feed pump");
+  g_autofree char *b3 = pump_and_motor (f, "210-PP-002");
+  g_autoptr(SynEntityQuery) q = syn_entity_query_new (SYN_ENTITY_ASSETS, f->project->id);
+  g_autoptr(SynEntityQuery) cables = syn_entity_query_new (SYN_ENTITY_CABLES, f->project->id);
+  g_autoptr(SynLocalBackend) backend = NULL;
+  g_autoptr(JsonObject) params = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *then = NULL, *now = NULL, *today = NULL, *schedule_now = NULL, *schedule_today = NULL;
+  guint n_then = 0, n_now = 0, n_today = 0;
+
+  then = syn_time_travel_export (f->store, b1, SYN_EXPORT_ASSETS, SYN_EXPORT_CSV, q, NULL, &n_then, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_then, ==, 2);
+  g_assert_nonnull (strstr (then, "210-PP-001"));
+  g_assert_nonnull (strstr (then, "210-PP-001-M"));
+  g_assert_null (strstr (then, "210-PP-002"));
+  g_assert_null (strstr (then, "Feed pump"));
+  g_assert_nonnull (strstr (then, USER));         /* created_by: the person then */
+
+  now = syn_time_travel_export (f->store, "now", SYN_EXPORT_ASSETS, SYN_EXPORT_CSV, q, NULL, &n_now, &error);
+  g_assert_no_error (error);
+  today = syn_exporter_run (f->store, SYN_EXPORT_ASSETS, SYN_EXPORT_CSV, q, NULL, NULL, &n_today, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_now, ==, 4);
+  g_assert_cmpuint (n_today, ==, 4);
+  g_assert_cmpstr (now, ==, today);
+  schedule_now = syn_time_travel_export (f->store, "now", SYN_EXPORT_CABLES, SYN_EXPORT_JSON, cables, NULL, NULL,
+                                         &error);
+  g_assert_no_error (error);
+  schedule_today = syn_exporter_run (f->store, SYN_EXPORT_CABLES, SYN_EXPORT_JSON, cables, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (schedule_now, ==, schedule_today);
+
+  /* through the backend: a filter applies as today, a bad moment is named */
+  backend = syn_local_backend_new (f->uri, &error);
+  g_assert_no_error (error);
+  params = json_object_new ();
+  json_object_set_string_member (params, "project_id", f->project->id);
+  json_object_set_string_member (params, "kind", "assets");
+  json_object_set_string_member (params, "format", "csv");
+  json_object_set_string_member (params, "tag", "*-M");
+  json_object_set_string_member (params, "as_of", b2);
+  answer = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_EXPORT, params, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "rows"), ==, 1);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (answer), "content"), "210-PP-001-M"));
+  g_clear_pointer (&answer, json_node_unref);
+  json_object_set_string_member (params, "as_of", "yesterday");
+  answer = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_EXPORT, params, NULL, &error);
+  g_assert_null (answer);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "as_of: "));
+  g_assert_nonnull (strstr (error->message, "yesterday"));
+}
+
 /* The revision report: what changed between two batches, field by field, by whom. */
 static void
 test_diff (SynTestFixture *f, gconstpointer data)
@@ -644,6 +831,8 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/verify/expect", test_expect);
   SYN_TEST_ADD ("/synapse/verify/walk-from-mark", test_walk_from_mark);
   SYN_TEST_ADD ("/synapse/verify/state-as-of", test_state_as_of);
+  SYN_TEST_ADD ("/synapse/verify/checkpoints", test_checkpoints);
+  SYN_TEST_ADD ("/synapse/verify/export-as-of", test_export_as_of);
   SYN_TEST_ADD ("/synapse/verify/diff", test_diff);
   SYN_TEST_ADD ("/synapse/verify/audit", test_audit);
 

@@ -88,14 +88,14 @@ const SynApiRoute syn_api_routes[] = {
   { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/relations", SYN_OP_ASSET_RELATIONS, "", NULL,
     SYN_BODY_NONE, 200, VIEWER, .project = 1 },
   /* exports: the whole (filtered) list as a file; the list routes give the
-   * same for "Accept: text/csv" */
-  { "GET", "api/v1/projects/{project_id}/cables.csv", SYN_OP_EXPORT, CABLE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
+   * same for "Accept: text/csv"; as_of: the list as of that moment */
+  { "GET", "api/v1/projects/{project_id}/cables.csv", SYN_OP_EXPORT, CABLE_FILTERS ",as_of", NULL, SYN_BODY_NONE, 200, VIEWER,
     .fixed = "kind=cables,format=csv", .project = 1 },
-  { "GET", "api/v1/projects/{project_id}/cables.json", SYN_OP_EXPORT, CABLE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
+  { "GET", "api/v1/projects/{project_id}/cables.json", SYN_OP_EXPORT, CABLE_FILTERS ",as_of", NULL, SYN_BODY_NONE, 200, VIEWER,
     .fixed = "kind=cables,format=json", .project = 1 },
-  { "GET", "api/v1/projects/{project_id}/assets.csv", SYN_OP_EXPORT, ASSET_FILTERS ",properties", NULL, SYN_BODY_NONE,
+  { "GET", "api/v1/projects/{project_id}/assets.csv", SYN_OP_EXPORT, ASSET_FILTERS ",properties,as_of", NULL, SYN_BODY_NONE,
     200, VIEWER, .fixed = "kind=assets,format=csv", .project = 1 },
-  { "GET", "api/v1/projects/{project_id}/assets.json", SYN_OP_EXPORT, ASSET_FILTERS ",properties", NULL,
+  { "GET", "api/v1/projects/{project_id}/assets.json", SYN_OP_EXPORT, ASSET_FILTERS ",properties,as_of", NULL,
     SYN_BODY_NONE, 200, VIEWER, .fixed = "kind=assets,format=json", .project = 1 },
 
   { "GET", "api/v1/projects/{project_id}/rules", SYN_OP_LIST_RULES, "", NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },

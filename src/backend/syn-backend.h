@@ -41,7 +41,7 @@ typedef enum {
 #define SYN_OP_LIST_ASSETS     "list_assets"     /* {project_id, filters, page?, limit?} -> {assets, total, page, pages} */
 #define SYN_OP_LIST_CABLES     "list_cables"     /* {project_id, filters, page?, limit?} -> {cables, total, page, pages} */
 #define SYN_OP_ASSET_RELATIONS "asset_relations" /* {project_id, asset_id} -> {asset, edges: [{id, relation, direction, asset}], cables} */
-#define SYN_OP_EXPORT          "export"          /* {project_id, kind: cables|assets|timeline, format: csv|json, properties?, the kind's filters}
+#define SYN_OP_EXPORT          "export"          /* {project_id, kind: cables|assets|timeline, format: csv|json, properties?, as_of? (cables, assets: as of that moment), the kind's filters}
                                                   * -> {kind, format, content_type, filename, rows, content} */
 #define SYN_OP_STATE_HASH      "state_hash"      /* {project_id} -> {project_id, state_hash, head_hash, head_position} */
 #define SYN_OP_IMPORT_CSV      "import_csv"      /* {project_id, csv, strict?, mode?, dry_run?, delete_missing?} -> {mode, status, correlation_id, imported, skipped, errors, warnings[, revision: counts and diff]} */

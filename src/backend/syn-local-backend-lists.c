@@ -7,6 +7,8 @@
 
 #include "core/syn-core.h"
 #include "engine/syn-exporter.h"
+#include "engine/syn-moment.h"
+#include "engine/syn-time-travel.h"
 #include "syn-local-backend-private.h"
 
 #define invalid(error, ...) _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, __VA_ARGS__)
@@ -232,7 +234,7 @@ op_export (SynOpContext *ctx, JsonObject *params, GError **error)
   g_auto(GStrv) properties = NULL;
   g_autofree char *content = NULL;
   g_autofree char *filename = NULL;
-  const char *kind_text, *format_text, *props;
+  const char *kind_text, *format_text, *props, *as_of = NULL;
   SynExportKind kind;
   SynExportFormat format;
   guint n_rows = 0;
@@ -241,6 +243,7 @@ op_export (SynOpContext *ctx, JsonObject *params, GError **error)
   kind_text = _syn_param_string (params, "kind", TRUE, &local_error);
   if (!local_error) format_text = _syn_param_string (params, "format", FALSE, &local_error);
   if (!local_error) props = _syn_param_string (params, "properties", FALSE, &local_error);
+  if (!local_error) as_of = _syn_param_string (params, "as_of", FALSE, &local_error);
   if (local_error == NULL &&
       (!syn_export_kind_parse (kind_text, &kind, &local_error) ||
        !syn_export_format_parse (format_text, &format, &local_error)))
@@ -250,6 +253,9 @@ op_export (SynOpContext *ctx, JsonObject *params, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
+  if (as_of != NULL && kind == SYN_EXPORT_TIMELINE)
+    return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID,
+                         "as_of: the timeline takes from and to; as_of is for cables and assets");
   if (kind == SYN_EXPORT_TIMELINE)
     {
       if (!(events = _syn_timeline_query_from_params (ctx, params, &project, error)))
@@ -265,15 +271,33 @@ op_export (SynOpContext *ctx, JsonObject *params, GError **error)
         g_strstrip (properties[i]);
     }
 
-  content = syn_exporter_run (ctx->store, kind, format, entities, events, (const char * const *) properties,
-                              &n_rows, error);
+  if (as_of != NULL)
+    {
+      gint64 position;
+
+      /* a bad moment names the parameter */
+      if (!syn_moment_resolve (ctx->store, project->id, as_of, &position, error))
+        {
+          syn_backend_error_from_other (error);
+          g_prefix_error (error, "as_of: ");
+          return NULL;
+        }
+      content = syn_time_travel_export (ctx->store, as_of, kind, format, entities,
+                                        (const char * const *) properties, &n_rows, error);
+    }
+  else
+    content = syn_exporter_run (ctx->store, kind, format, entities, events, (const char * const *) properties,
+                                &n_rows, error);
   if (content == NULL)
     {
       syn_backend_error_from_other (error);
       return NULL;
     }
-  filename = g_strdup_printf ("%s-%s.%s", project->name, syn_export_kind_name (kind),
-                              format == SYN_EXPORT_JSON ? "json" : "csv");
+  filename = as_of != NULL
+             ? g_strdup_printf ("%s-%s-as-of-%s.%s", project->name, syn_export_kind_name (kind), as_of,
+                                format == SYN_EXPORT_JSON ? "json" : "csv")
+             : g_strdup_printf ("%s-%s.%s", project->name, syn_export_kind_name (kind),
+                                format == SYN_EXPORT_JSON ? "json" : "csv");
   g_strdelimit (filename, "/\\:", '_');
   answer = json_object_new ();
   json_object_set_string_member (answer, "kind", syn_export_kind_name (kind));
@@ -281,6 +305,8 @@ op_export (SynOpContext *ctx, JsonObject *params, GError **error)
   json_object_set_string_member (answer, "content_type", syn_export_content_type (format));
   json_object_set_string_member (answer, "filename", filename);
   json_object_set_int_member (answer, "rows", n_rows);
+  if (as_of != NULL)
+    json_object_set_string_member (answer, "as_of", as_of);
   json_object_set_string_member (answer, "content", content);
   return syn_json_node_new_object (answer);
 }

@@ -253,8 +253,7 @@ _syn_cli_import (int argc, char **argv)
   /* The text travels as a JSON string, which would end at a NUL. */
   else if (memchr (contents, '\0', length) != NULL)
     ret = _syn_cli_usage_error ("import: the file is not text (it holds NUL bytes)");
-  else if (!(backend = _syn_cli_backend (&common, &error)) ||
-           !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  else if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     ret = _syn_cli_fail (error);
   else
     {

@@ -21,6 +21,16 @@ _syn_cli_resolve_project (SynBackend *backend, const char *project, GError **err
   return g_strdup (syn_json_get_string (json_node_get_object (answer), "id"));
 }
 
+SynBackend *
+_syn_cli_open_project (SynCliCommon *common, const char *project, char **project_id, GError **error)
+{
+  g_autoptr(SynBackend) backend = _syn_cli_backend (common, error);
+
+  if (backend == NULL || !(*project_id = _syn_cli_resolve_project (backend, project, error)))
+    return NULL;
+  return g_steal_pointer (&backend);
+}
+
 JsonObject *
 _syn_cli_resolve_asset (SynBackend *backend, const char *project_id, const char *tag, GError **error)
 {
@@ -177,8 +187,7 @@ _syn_cli_timeline (int argc, char **argv)
     return _syn_cli_usage_error ("timeline: --project is required");
   if (argc > 1)
     return _syn_cli_usage_error ("timeline: unexpected argument");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)) ||
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)) ||
       !_syn_cli_timeline_filter_params (&filters, backend, project_id, params, &error))
     return _syn_cli_fail (error);
   if (page != 0 || (after == 0 && before == 0))
@@ -308,8 +317,7 @@ _syn_cli_asset_op (int *argc, char ***argv, const char *command, const char *sum
       g_autofree char *message = g_strdup_printf ("usage: synapse %s TAG --project P", command);
       ret = _syn_cli_usage_error (message);
     }
-  else if (!(backend = _syn_cli_backend (&common, &error)) ||
-           !(project_id = _syn_cli_resolve_project (backend, project, &error)) ||
+  else if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)) ||
            !(asset = _syn_cli_resolve_asset (backend, project_id, (*argv)[1], &error)))
     ret = _syn_cli_fail (error);
   else
@@ -388,8 +396,7 @@ _syn_cli_history (int argc, char **argv)
     return _syn_cli_usage_error ("history: --project is required");
   if (argc != 2)
     return _syn_cli_usage_error ("usage: synapse history TAG --project P [--id UUID]");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
 
   json_object_set_string_member (params, "project_id", project_id);

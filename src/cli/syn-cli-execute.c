@@ -235,8 +235,7 @@ _syn_cli_execute (int argc, char **argv)
     return _syn_cli_fail (error);
   if (project == NULL)
     return _syn_cli_usage_error ("execute: --project is required");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
 
   add_list (filters, "rule_ids", rules);

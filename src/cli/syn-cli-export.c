@@ -16,7 +16,7 @@ _syn_cli_export (int argc, char **argv)
   g_auto(SynCliTimelineFilters) timeline = { 0 };
   g_autofree char *project = NULL, *format = NULL, *output = NULL;
   g_autofree char *tag = NULL, *search = NULL, *type = NULL, *area = NULL, *discipline = NULL;
-  g_autofree char *where = NULL, *sort = NULL, *properties = NULL;
+  g_autofree char *where = NULL, *sort = NULL, *properties = NULL, *as_of = NULL;
   g_autofree char *project_id = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SynBackend) backend = NULL;
@@ -33,6 +33,8 @@ _syn_cli_export (int argc, char **argv)
     { "where", 0, 0, G_OPTION_ARG_STRING, &where, "Cables, assets: tests, comma-separated (\"hp>100,voltage==600\")", "TESTS" },
     { "sort", 0, 0, G_OPTION_ARG_STRING, &sort, "Cables, assets: by this column or property (-KEY: descending)", "KEY" },
     { "properties", 0, 0, G_OPTION_ARG_STRING, &properties, "Assets: these properties as columns", "A,B" },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, "Cables, assets: the list as it was at a moment (a date, an "
+      "event position, a batch id or now)", "WHEN" },
     { NULL }
   };
   g_autofree GOptionEntry *filter_entries = _syn_cli_timeline_filter_entries (&timeline);
@@ -46,7 +48,8 @@ _syn_cli_export (int argc, char **argv)
       return _syn_cli_export_audit (argc, argv);
   if (!_syn_cli_parse (&argc, &argv, USAGE, "Write the cable schedule, the asset list (with chosen properties) "
                        "or the filtered timeline as CSV or JSON.\nThe timeline takes the filters of "
-                       "`synapse timeline`; --discipline filters all three.", entries, &common, &error))
+                       "`synapse timeline`; --discipline filters all three; --as-of gives the cable schedule or the "
+                       "asset list as it was then.", entries, &common, &error))
     return _syn_cli_fail (error);
   if (argc != 2)
     return _syn_cli_usage_error ("export: say what: cables, assets or timeline");
@@ -57,7 +60,7 @@ _syn_cli_export (int argc, char **argv)
     return _syn_cli_usage_error ("export: --project is required");
   if (format != NULL && g_ascii_strcasecmp (format, "csv") != 0 && g_ascii_strcasecmp (format, "json") != 0)
     return _syn_cli_usage_error ("export: --format is csv or json");
-  if (g_str_equal (kind, "timeline") ? (tag || search || type || area || where || sort || properties)
+  if (g_str_equal (kind, "timeline") ? (tag || search || type || area || where || sort || properties || as_of)
                                      : (timeline.asset || timeline.rule || timeline.event_types || timeline.batch ||
                                         timeline.from || timeline.to || timeline.include_rolled_back))
     return _syn_cli_usage_error (g_str_equal (kind, "timeline")
@@ -68,8 +71,7 @@ _syn_cli_export (int argc, char **argv)
   if (search != NULL && !g_str_equal (kind, "assets"))
     return _syn_cli_usage_error ("export: --q is for assets");
 
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
   if (g_str_equal (kind, "timeline"))
     {
@@ -78,8 +80,8 @@ _syn_cli_export (int argc, char **argv)
     }
   else
     {
-      const char *names[] = { "tag", "q", "type", "area", "discipline", "where", "sort", "properties" };
-      const char *values[] = { tag, search, type, area, timeline.discipline, where, sort, properties };
+      const char *names[] = { "tag", "q", "type", "area", "discipline", "where", "sort", "properties", "as_of" };
+      const char *values[] = { tag, search, type, area, timeline.discipline, where, sort, properties, as_of };
 
       json_object_set_string_member (params, "project_id", project_id);
       for (guint i = 0; i < G_N_ELEMENTS (names); i++)

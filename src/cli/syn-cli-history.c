@@ -2,9 +2,15 @@
 /* syn-cli-history.c: synapse state --as-of, diff and export audit: a project at any moment, what changed, its audit file. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "backend/syn-local-backend.h"
+#include "engine/syn-audit.h"
+#include "engine/syn-moment.h"
 #include "syn-cli-private.h"
 
 #define MOMENT_HELP "a date (2026-03-01: its end, UTC; or 2026-03-01T14:00:00Z), an event position, a batch id or now"
@@ -61,8 +67,7 @@ _syn_cli_state (int argc, char **argv)
     return _syn_cli_fail (error);
   if (project == NULL || as_of == NULL)
     return _syn_cli_usage_error ("state: --project and --as-of are required");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
   json_object_set_string_member (params, "as_of", as_of);
@@ -150,8 +155,7 @@ _syn_cli_diff (int argc, char **argv)
     return _syn_cli_usage_error ("diff: --format is text or csv");
   if (output != NULL && format == NULL)
     return _syn_cli_usage_error ("diff: --output is for --format csv");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
   json_object_set_string_member (params, "from", from);
@@ -191,6 +195,57 @@ _syn_cli_diff (int argc, char **argv)
   return 0;
 }
 
+/* A moment option to a position, or an error that names the option. */
+static gboolean
+resolve_moment (SynStore *store, const char *project_id, const char *option, const char *text, gint64 *position,
+                GError **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!syn_moment_resolve (store, project_id, text, position, error))
+    {
+      g_prefix_error (error, "%s: ", option);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The audit file written to @output through a temporary file beside it,
+ * renamed when whole: nothing half-written. */
+static int
+stream_audit (SynLocalBackend *backend, const char *project_id, const char *from, const char *to, const char *output)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *part = g_strconcat (output, ".part", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (part);
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autofree char *head = NULL;
+  SynStore *store;
+  gint64 a = 0, b = -1;
+  guint64 n = 0;
+  gboolean ok;
+
+  if (!(store = syn_local_backend_acquire_store (backend, &error)))
+    return _syn_cli_fail (error);
+  ok = resolve_moment (store, project_id, "--from", from, &a, &error) &&
+       resolve_moment (store, project_id, "--to", to, &b, &error) &&
+       (stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error)) != NULL &&
+       syn_audit_write (store, project_id, a, b, G_OUTPUT_STREAM (stream), &n, &head, &error) &&
+       g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error) &&
+       g_rename (part, output) == 0;
+  syn_local_backend_release_store (backend, store);
+  if (!ok)
+    {
+      if (stream != NULL)
+        g_unlink (part);
+      if (error == NULL)
+        g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", output, g_strerror (errno));
+      return _syn_cli_fail (error);
+    }
+  fprintf (stderr, "Wrote %" G_GUINT64_FORMAT " events (head %s) to %s\n", n, head, output);
+  return 0;
+}
+
 int
 _syn_cli_export_audit (int argc, char **argv)
 {
@@ -216,9 +271,12 @@ _syn_cli_export_audit (int argc, char **argv)
     return _syn_cli_fail (error);
   if (project == NULL || output == NULL)
     return _syn_cli_usage_error ("export audit: --project and --output are required");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
+  /* on this machine's database the file is written as the events are
+   * read: constant memory at any size */
+  if (SYN_IS_LOCAL_BACKEND (backend))
+    return stream_audit (SYN_LOCAL_BACKEND (backend), project_id, from, to, output);
   json_object_set_string_member (params, "project_id", project_id);
   if (from != NULL)
     json_object_set_string_member (params, "from", from);

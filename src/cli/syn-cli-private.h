@@ -60,6 +60,11 @@ char       *_syn_cli_local_time   (const char     *iso);
 char       *_syn_cli_resolve_project (SynBackend *backend, const char *project, GError **error);
 JsonObject *_syn_cli_resolve_asset   (SynBackend *backend, const char *project_id, const char *tag,
                                       GError **error);
+/* The prelude of a command on one project, once its options are checked:
+ * the backend (--db or --connect) and the id of @project (--project, an
+ * id or a name) in *@project_id. */
+SynBackend *_syn_cli_open_project    (SynCliCommon *common, const char *project, char **project_id,
+                                      GError **error);
 
 int         _syn_cli_asset_op        (int *argc, char ***argv, const char *command, const char *summary,
                                       const char *op, JsonObject **out_asset, JsonNode **out_answer);

@@ -127,8 +127,7 @@ _syn_cli_member (int argc, char **argv)
   if (project == NULL ||
       !((g_strcmp0 (verb, "add") == 0 && argc == 3) || (g_strcmp0 (verb, "list") == 0 && argc == 2)))
     return _syn_cli_usage_error ("usage: synapse member add USERNAME --project P | list --project P");
-  if (!(backend = _syn_cli_backend (&common, &error)) ||
-      !(project_id = _syn_cli_resolve_project (backend, project, &error)))
+  if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
   if (g_strcmp0 (verb, "add") == 0)

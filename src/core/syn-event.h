@@ -50,6 +50,16 @@ SynEvent *syn_event_from_json (JsonObject *object,
  * Neither position nor is_rolled_back is covered. */
 char      *syn_event_compute_hash (SynEvent  *self,
                                    const char *previous);
+/* The same hash from @payload and @metadata already in canonical form
+ * (syn_event_canonical_json()): the stores write those very bytes in the
+ * row, so an append serializes each once. */
+char      *syn_event_compute_hash_serialized (SynEvent   *self,
+                                              const char *previous,
+                                              const char *payload,
+                                              const char *metadata);
+/* A payload or metadata as the chain covers it: canonical JSON, "{}" when
+ * unset or null. */
+char      *syn_event_canonical_json (JsonNode *node);
 /* The canonical content syn_event_compute_hash() covers, appended to @out. */
 void       syn_event_canonical_append (SynEvent *self,
                                        GString  *out);

@@ -9,46 +9,81 @@
 
 #define PAGE 5000
 
-GString *
-syn_audit_export (SynStore *store, const char *project_id, gint64 from_position, gint64 to_position,
-                  guint64 *n_events, char **head_hash, GError **error)
+/* The header: known once the events before the exported part were read. */
+static void
+append_header (GString *out, SynProject *project, gint64 from_position, gint64 to_position, const char *previous)
 {
-  g_autoptr(GString) body = g_string_new (NULL);
-  g_autoptr(GString) out = NULL;
+  g_autoptr(JsonObject) header = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *now = syn_time_to_iso8601 (syn_time_now_usec ());
+
+  json_object_set_string_member (header, "format", SYN_AUDIT_FORMAT);
+  json_object_set_int_member (header, "version", SYN_AUDIT_VERSION);
+  json_object_set_string_member (header, "project_id", project->id);
+  json_object_set_string_member (header, "project_name", project->name);
+  json_object_set_string_member (header, "exported_at", now);
+  json_object_set_int_member (header, "from_position", from_position);
+  if (to_position >= 0)
+    json_object_set_int_member (header, "to_position", to_position);
+  else
+    json_object_set_null_member (header, "to_position");
+  json_object_set_string_member (header, "previous_hash", previous);
+  node = syn_json_node_new_object (g_steal_pointer (&header));
+  syn_json_compact_append (out, node);
+  g_string_append_c (out, '\n');
+}
+
+/* Writes what @out holds to @stream and empties it. */
+static gboolean
+flush (GOutputStream *stream, GString *out, GError **error)
+{
+  gboolean ok = g_output_stream_write_all (stream, out->str, out->len, NULL, NULL, error);
+
+  g_string_truncate (out, 0);
+  return ok;
+}
+
+gboolean
+syn_audit_write (SynStore *store, const char *project_id, gint64 from_position, gint64 to_position,
+                 GOutputStream *stream, guint64 *n_events, char **head_hash, GError **error)
+{
+  g_autoptr(GString) out = g_string_sized_new (PAGE * 1024);
   g_autoptr(SynProject) project = NULL;
   g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
   g_autofree char *head = NULL;
-  g_autofree char *now = syn_time_to_iso8601 (syn_time_now_usec ());
-  g_autoptr(JsonObject) header = json_object_new ();
   g_autoptr(JsonObject) trailer = json_object_new ();
+  g_autoptr(JsonNode) t = NULL;
   gint64 after = 0, head_position = -1;
   guint64 n = 0;
-  gboolean done = FALSE;
+  gboolean done = FALSE, header_written = FALSE;
 
-  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
-  g_return_val_if_fail (project_id != NULL, NULL);
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   if (!(project = syn_store_get_project (store, project_id, error)))
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_NOT_FOUND, "No project %s", project_id);
-      return NULL;
+      return FALSE;
     }
   if (to_position >= 0 && to_position < from_position)
     {
       g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_INVALID,
                    "The audit's end (position %" G_GINT64_FORMAT ") is before its start (position %" G_GINT64_FORMAT ")",
                    to_position, from_position);
-      return NULL;
+      return FALSE;
     }
   /* from the first event: the hash the exported part follows is the one
-   * of the last event before it, which the reader cannot recompute */
+   * of the last event before it, which the reader cannot recompute; each
+   * page is written as it is read, so memory stays one page whatever the
+   * project's size */
   while (!done)
     {
       g_autoptr(GPtrArray) page = syn_store_list_events_after (store, project_id, after, PAGE, error);
 
       if (page == NULL)
-        return NULL;
+        return FALSE;
       for (guint i = 0; i < page->len && !done; i++)
         {
           SynEvent *e = g_ptr_array_index (page, i);
@@ -66,9 +101,14 @@ syn_audit_export (SynStore *store, const char *project_id, gint64 from_position,
               previous = g_strdup (e->hash);
               continue;
             }
+          if (!header_written)
+            {
+              append_header (out, project, from_position, to_position, previous);
+              header_written = TRUE;
+            }
           node = syn_event_to_json (e);
-          syn_json_compact_append (body, node);
-          g_string_append_c (body, '\n');
+          syn_json_compact_append (out, node);
+          g_string_append_c (out, '\n');
           n++;
           g_free (head);
           head = g_strdup (e->hash);
@@ -76,40 +116,45 @@ syn_audit_export (SynStore *store, const char *project_id, gint64 from_position,
         }
       if (page->len < PAGE)
         done = TRUE;
+      if (!flush (stream, out, error))
+        return FALSE;
     }
 
-  json_object_set_string_member (header, "format", SYN_AUDIT_FORMAT);
-  json_object_set_int_member (header, "version", SYN_AUDIT_VERSION);
-  json_object_set_string_member (header, "project_id", project->id);
-  json_object_set_string_member (header, "project_name", project->name);
-  json_object_set_string_member (header, "exported_at", now);
-  json_object_set_int_member (header, "from_position", from_position);
-  if (to_position >= 0)
-    json_object_set_int_member (header, "to_position", to_position);
-  else
-    json_object_set_null_member (header, "to_position");
-  json_object_set_string_member (header, "previous_hash", previous ? previous : SYN_EVENT_GENESIS_HASH);
+  if (!header_written)
+    append_header (out, project, from_position, to_position, previous);
   json_object_set_boolean_member (trailer, "end", TRUE);
   json_object_set_int_member (trailer, "events", (gint64) n);
   json_object_set_string_member (trailer, "head_hash", head ? head : previous);
   json_object_set_int_member (trailer, "head_position", head_position);
-
-  out = g_string_sized_new (body->len + 1024);
-  {
-    g_autoptr(JsonNode) h = syn_json_node_new_object (json_object_ref (header));
-    g_autoptr(JsonNode) t = syn_json_node_new_object (json_object_ref (trailer));
-
-    syn_json_compact_append (out, h);
-    g_string_append_c (out, '\n');
-    g_string_append_len (out, body->str, body->len);
-    syn_json_compact_append (out, t);
-    g_string_append_c (out, '\n');
-  }
+  t = syn_json_node_new_object (g_steal_pointer (&trailer));
+  syn_json_compact_append (out, t);
+  g_string_append_c (out, '\n');
+  if (!flush (stream, out, error))
+    return FALSE;
   if (n_events)
     *n_events = n;
   if (head_hash)
     *head_hash = g_strdup (head ? head : previous);
-  return g_steal_pointer (&out);
+  return TRUE;
+}
+
+GString *
+syn_audit_export (SynStore *store, const char *project_id, gint64 from_position, gint64 to_position,
+                  guint64 *n_events, char **head_hash, GError **error)
+{
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  GString *out;
+  gsize size;
+  char *data;
+
+  if (!syn_audit_write (store, project_id, from_position, to_position, stream, n_events, head_hash, error) ||
+      !g_output_stream_close (stream, NULL, error))
+    return NULL;
+  size = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream));
+  data = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (stream));
+  out = g_string_new_len (data, (gssize) size);
+  g_free (data);
+  return out;
 }
 
 /* ------------------------------------------------------------------------- */

@@ -2,6 +2,8 @@
 /* syn-audit.h: the audit trail file: a project's events with their hashes, checkable without the database. */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "store/syn-store.h"
 
 G_BEGIN_DECLS
@@ -21,6 +23,17 @@ GString  *syn_audit_export      (SynStore    *store,
                                  guint64     *n_events,
                                  char       **head_hash,
                                  GError     **error);
+
+/* The same file written to @stream a page of events at a time, as they are
+ * read: memory stays one page whatever the project's size. */
+gboolean  syn_audit_write       (SynStore      *store,
+                                 const char    *project_id,
+                                 gint64         from_position,
+                                 gint64         to_position,
+                                 GOutputStream *stream,
+                                 guint64       *n_events,
+                                 char         **head_hash,
+                                 GError       **error);
 
 /* Checks an audit file without a database: the chain event by event from
  * the header's hash, strictly increasing positions, the trailer's head

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-history-checks.c: the checks of a project's history: hash chain, gapless batches, replay = tables, snapshots. */
+/* syn-history-checks.c: the checks of a project's history: hash chain, gapless batches, replay = tables, snapshots, checkpoints. */
 #include "config.h"
 
 #include <string.h>
 
 #include "syn-entity-kind-private.h"
 #include "syn-history-checks.h"
+#include "syn-state-checkpoint.h"
 
 /* Events read per query while walking the log. */
 #define PAGE 5000
@@ -27,6 +28,7 @@ syn_history_check_new (SynStore *store, const char *project_id, const char *expe
   self->head_position = -1;
   self->expect_position = -1;
   self->sequence_findings = json_array_new ();
+  self->checkpoint_findings = json_array_new ();
   self->batch_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
@@ -39,6 +41,7 @@ syn_history_check_free (SynHistoryCheck *self)
   g_clear_object (&self->store);
   g_clear_pointer (&self->replay, syn_state_replay_free);
   g_clear_pointer (&self->sequence_findings, json_array_unref);
+  g_clear_pointer (&self->checkpoint_findings, json_array_unref);
   g_clear_pointer (&self->batch_sizes, g_hash_table_unref);
   g_free (self->head_hash);
   g_free (self->expect);
@@ -389,15 +392,75 @@ compare_ids (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* The chain hash of the last event folded. */
+static void
+note_hash (SynStateReplay *replay, SynEvent *e, gpointer data)
+{
+  char **hash = data;
+
+  g_free (*hash);
+  *hash = g_strdup (e->hash);
+}
+
+/* A checkpoint against the replay folded up to its position. */
+static void
+check_checkpoint (SynHistoryCheck *self, SynStateCheckpoint *c, const char *head_hash)
+{
+  g_autoptr(SynStateCheckpoint) full = NULL;
+  g_autofree char *stored = NULL, *replayed = NULL, *state = NULL;
+  g_autoptr(GError) error = NULL;
+  char *message = NULL;
+
+  if (!syn_store_find_checkpoint (self->store, self->project_id, c->position, TRUE, &full, &error) || full == NULL)
+    message = g_strdup_printf ("the checkpoint at position %" G_GINT64_FORMAT " cannot be read: %s", c->position,
+                               error ? error->message : "gone");
+  else if (strcmp ((stored = syn_state_checkpoint_content_hash (full->state)), full->content_hash) != 0)
+    message = g_strdup_printf ("the checkpoint at position %" G_GINT64_FORMAT " was changed: its state hashes to %s, "
+                               "not %s", c->position, stored, full->content_hash);
+  else if (syn_state_replay_get_position (self->replay) != c->position ||
+           syn_state_replay_get_n_events (self->replay) != (guint64) c->events)
+    message = g_strdup_printf ("the checkpoint at position %" G_GINT64_FORMAT " (after %" G_GINT64_FORMAT
+                               " events) is at no event: the events end at position %" G_GINT64_FORMAT
+                               " there (after %" G_GUINT64_FORMAT ")", c->position, c->events,
+                               syn_state_replay_get_position (self->replay),
+                               syn_state_replay_get_n_events (self->replay));
+  else if (g_strcmp0 (head_hash, c->head_hash) != 0)
+    message = g_strdup_printf ("the checkpoint at position %" G_GINT64_FORMAT " follows the chain hash %s, the "
+                               "event there has %s", c->position, c->head_hash, head_hash ? head_hash : "none");
+  else if (strcmp ((replayed = syn_state_checkpoint_content_hash ((state = syn_state_replay_serialize (self->replay)))),
+                   full->content_hash) != 0)
+    message = g_strdup_printf ("the checkpoint at position %" G_GINT64_FORMAT " is not the state its events give "
+                               "there (state %s, replay %s)", c->position, full->content_hash, replayed);
+  if (message != NULL)
+    {
+      JsonObject *f = add_finding (self->checkpoint_findings, SYN_CHECK_CHECKPOINTS, "checkpoint_differs", message);
+
+      json_object_set_int_member (f, "position", c->position);
+    }
+}
+
 gboolean
 syn_history_check_replay (SynHistoryCheck *self, JsonArray *findings, GError **error)
 {
+  g_autoptr(GPtrArray) checkpoints = NULL;
+  g_autofree char *last_hash = NULL;
   guint listed = 0;
 
   g_return_val_if_fail (self != NULL && findings != NULL, FALSE);
 
   g_clear_pointer (&self->replay, syn_state_replay_free);
   self->replay = syn_state_replay_new (self->project_id);
+  /* from the first event, stopping at each checkpoint to compare */
+  if (!(checkpoints = syn_store_list_checkpoints (self->store, self->project_id, error)))
+    return FALSE;
+  for (guint i = 0; i < checkpoints->len; i++)
+    {
+      SynStateCheckpoint *c = g_ptr_array_index (checkpoints, i);
+
+      if (!syn_state_replay_fold_to (self->replay, self->store, c->position, note_hash, &last_hash, error))
+        return FALSE;
+      check_checkpoint (self, c, last_hash);
+    }
   if (!syn_state_replay_catch_up (self->replay, self->store, error))
     return FALSE;
   if (syn_state_replay_get_n_anomalies (self->replay) > 0)
@@ -525,5 +588,15 @@ syn_history_check_snapshots (SynHistoryCheck *self, JsonArray *findings, GError 
           listed++;
         }
     }
+  return TRUE;
+}
+
+gboolean
+syn_history_check_checkpoints (SynHistoryCheck *self, JsonArray *findings, GError **error)
+{
+  g_return_val_if_fail (self != NULL && findings != NULL, FALSE);
+
+  for (guint i = 0; i < json_array_get_length (self->checkpoint_findings) && i < MAX_LISTED; i++)
+    json_array_add_element (findings, json_node_copy (json_array_get_element (self->checkpoint_findings, i)));
   return TRUE;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-history-checks.h: the checks of a project's history: hash chain, gapless batches, replay = tables, snapshots. */
+/* syn-history-checks.h: the checks of a project's history: hash chain, gapless batches, replay = tables, snapshots, checkpoints. */
 #pragma once
 
 #include "store/syn-store.h"
@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 #define SYN_CHECK_REPLAY    "replay"
 #define SYN_CHECK_SNAPSHOTS "snapshots"
 #define SYN_CHECK_EXPECT    "expect"
+#define SYN_CHECK_CHECKPOINTS "checkpoints"
 
 /* What one verification of a project shares between its checks. */
 typedef struct
@@ -28,6 +29,7 @@ typedef struct
   GHashTable     *batch_sizes;       /* correlation id -> number of events (GINT_TO_POINTER) */
   /* set by the replay check */
   SynStateReplay *replay;
+  JsonArray      *checkpoint_findings; /* found as it passes each checkpoint, listed by the checkpoints check */
 } SynHistoryCheck;
 
 SynHistoryCheck *syn_history_check_new  (SynStore        *store,
@@ -44,6 +46,9 @@ gboolean syn_history_check_sequences (SynHistoryCheck *self, JsonArray *findings
 gboolean syn_history_check_expect    (SynHistoryCheck *self, JsonArray *findings, GError **error);
 gboolean syn_history_check_replay    (SynHistoryCheck *self, JsonArray *findings, GError **error);
 gboolean syn_history_check_snapshots (SynHistoryCheck *self, JsonArray *findings, GError **error);
+/* Each state checkpoint equals the replay at its position (its content,
+ * hash, event count and the chain hash there); replay runs first. */
+gboolean syn_history_check_checkpoints (SynHistoryCheck *self, JsonArray *findings, GError **error);
 
 /* The fast path (the server's check on start): the chain of the events
  * after @after_position, following @previous (the hash at that position,

@@ -6,6 +6,7 @@
 
 #include "syn-engine-error.h"
 #include "syn-entity-kind-private.h"
+#include "syn-state-checkpoint.h"
 #include "syn-state-hash.h"
 #include "syn-state-replay.h"
 
@@ -28,6 +29,12 @@ struct _SynStateReplay
   guint64     n_events;
   guint64     n_anomalies;
   char       *first_anomaly;
+  /* started from a checkpoint: a rollback after it of a batch before it
+   * finds that batch's images in the batch's own events (read once) */
+  gint64      base_position;     /* 0: from the first event */
+  GHashTable *loaded;            /* correlation ids whose images were read */
+  SynStore   *store;             /* borrowed during fold_to() */
+  gboolean    write_checkpoints;
 };
 
 static void
@@ -57,6 +64,7 @@ syn_state_replay_new (const char *project_id)
   for (guint k = 0; k < N_KINDS; k++)
     self->state[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) batch_images_free);
+  self->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -68,6 +76,7 @@ syn_state_replay_free (SynStateReplay *self)
   for (guint k = 0; k < N_KINDS; k++)
     g_hash_table_unref (self->state[k]);
   g_hash_table_unref (self->batches);
+  g_hash_table_unref (self->loaded);
   g_free (self->first_anomaly);
   g_free (self->project_id);
   g_free (self);
@@ -237,6 +246,66 @@ get_array (JsonObject *object, const char *name)
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
+static int
+compare_positions (gconstpointer a, gconstpointer b)
+{
+  gint64 x = (*(SynEvent * const *) a)->position, y = (*(SynEvent * const *) b)->position;
+
+  return (x > y) - (x < y);
+}
+
+/* A replay started from a checkpoint never saw the events before it: a
+ * rollback of a batch that has some there takes what that batch found from
+ * the events themselves (a creation: nothing; an update: its "before"; a
+ * deletion: the entity it carries), each entity's first touch winning over
+ * the ones the replay saw after the checkpoint. */
+static gboolean
+load_images (SynStateReplay *self, const char *correlation_id, GError **error)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  BatchImages *images;
+
+  if (self->base_position <= 0 || self->store == NULL || g_hash_table_contains (self->loaded, correlation_id))
+    return TRUE;
+  if (!(events = syn_store_get_events_by_correlation (self->store, self->project_id, correlation_id, error)))
+    return FALSE;
+  g_hash_table_add (self->loaded, g_strdup (correlation_id));
+  g_ptr_array_sort (events, compare_positions);
+  images = batch_images (self, correlation_id);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+      g_autofree char *key = NULL;
+      JsonNode *node = NULL;
+      gpointer entity = NULL;
+
+      if (e->position > self->base_position)
+        break;
+      for (guint c = 0; c < G_N_ELEMENTS (entity_changes); c++)
+        if (g_strcmp0 (e->event_type, entity_changes[c].type) == 0 && e->aggregate_id != NULL)
+          {
+            EntityKind k = entity_changes[c].kind;
+
+            key = g_strdup_printf ("%u:%s", k, e->aggregate_id);
+            if (g_hash_table_contains (seen, key))
+              break;
+            g_hash_table_add (seen, g_steal_pointer (&key));
+            if (entity_changes[c].change == 'u')
+              node = e->payload && JSON_NODE_HOLDS_OBJECT (e->payload)
+                     ? json_object_get_member (json_node_get_object (e->payload), "before") : NULL;
+            else if (entity_changes[c].change == 'd')
+              node = e->payload;
+            if (node != NULL && !(entity = entity_from_json (k, node, error)))
+              return fail (error, e, "its entity cannot be read back");
+            g_hash_table_replace (images->before[k], g_strdup (e->aggregate_id), entity);
+            break;
+          }
+    }
+  return TRUE;
+}
+
 /* Undoes a batch as the rollback service did: the ids it says it deleted go,
  * the ids it says it restored come back as they were before that batch. */
 static gboolean
@@ -252,6 +321,8 @@ apply_rollback (SynStateReplay *self, SynEvent *event, GError **error)
   original = syn_json_get_string (payload, "original_correlation_id");
   if (original == NULL)
     return fail (error, event, "it names no batch");
+  if (!load_images (self, original, error))
+    return FALSE;
   /* a batch that changed no entity (a run where every rule skipped) has no
    * images: then the rollback must delete and restore nothing */
   images = batch_images (self, original);
@@ -352,6 +423,7 @@ syn_state_replay_fold_to (SynStateReplay *self, SynStore *store, gint64 position
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
 
+  self->store = store;
   while (self->position < position)
     {
       g_autoptr(GPtrArray) events = syn_store_list_events_after (store, self->project_id, self->position,
@@ -360,14 +432,17 @@ syn_state_replay_fold_to (SynStateReplay *self, SynStore *store, gint64 position
       if (events == NULL)
         return FALSE;
       if (events->len == 0)
-        return TRUE;
+        break;
       for (guint i = 0; i < events->len; i++)
         {
           SynEvent *event = g_ptr_array_index (events, i);
           g_autoptr(GError) local_error = NULL;
 
           if (event->position > position)
-            return TRUE;
+            {
+              self->store = NULL;
+              return TRUE;
+            }
           if (visit != NULL)
             visit (self, event, user_data);
 
@@ -377,6 +452,7 @@ syn_state_replay_fold_to (SynStateReplay *self, SynStore *store, gint64 position
               g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED,
                            "Event positions went back from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
                            self->position, event->position);
+              self->store = NULL;
               return FALSE;
             }
           if (!syn_state_replay_apply (self, event, &local_error))
@@ -384,9 +460,29 @@ syn_state_replay_fold_to (SynStateReplay *self, SynStore *store, gint64 position
               if (self->n_anomalies++ == 0)
                 self->first_anomaly = g_strdup (local_error->message);
             }
+          else if (self->write_checkpoints && syn_state_checkpoint_due (self->n_events) && self->n_anomalies == 0 &&
+                   !syn_state_checkpoint_write (store, self, event->hash, &local_error))
+            /* a cache not written costs time later, not correctness */
+            g_warning ("No state checkpoint at position %" G_GINT64_FORMAT ": %s", event->position,
+                       local_error->message);
         }
     }
+  self->store = NULL;
   return TRUE;
+}
+
+void
+syn_state_replay_set_write_checkpoints (SynStateReplay *self, gboolean write)
+{
+  g_return_if_fail (self != NULL);
+  self->write_checkpoints = write;
+}
+
+char *
+syn_state_replay_dup_project_id (SynStateReplay *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return g_strdup (self->project_id);
 }
 
 gint64
@@ -448,6 +544,23 @@ syn_state_replay_list_ids (SynStateReplay *self, const char *aggregate_type)
     g_ptr_array_add (ids, g_strdup (key));
   g_ptr_array_sort (ids, compare_strings);
   return ids;
+}
+
+GPtrArray *
+syn_state_replay_list_entities (SynStateReplay *self, const char *aggregate_type)
+{
+  int k = kind_from_aggregate (aggregate_type);
+  GPtrArray *entities = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (self != NULL, entities);
+  g_return_val_if_fail (k >= 0, entities);
+
+  g_hash_table_iter_init (&iter, self->state[k]);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (entities, g_object_ref (value));
+  return entities;
 }
 
 /* "EDGE id -> asset id" for an end that is no asset of the state. */
@@ -547,6 +660,78 @@ syn_state_replay_hash (SynStateReplay *self)
   cables = sorted_values (self->state[KIND_CABLE], compare_cables);
   edges = sorted_values (self->state[KIND_EDGE], compare_edges);
   return syn_state_hash_of (assets, cables, edges);
+}
+
+char *
+syn_state_replay_serialize (SynStateReplay *self)
+{
+  GString *out;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  out = g_string_sized_new (256 * (g_hash_table_size (self->state[KIND_ASSET]) +
+                                   g_hash_table_size (self->state[KIND_CABLE]) + 16));
+  g_string_append_c (out, '{');
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      g_autoptr(GPtrArray) ids = syn_state_replay_list_ids (self, kind_aggregates[k]);
+
+      g_string_append_printf (out, "%s\"%s\":[", k ? "," : "", kind_names[k]);
+      for (guint i = 0; i < ids->len; i++)
+        {
+          g_autoptr(JsonNode) node = entity_to_json (k, g_hash_table_lookup (self->state[k],
+                                                                             g_ptr_array_index (ids, i)));
+
+          if (i > 0)
+            g_string_append_c (out, ',');
+          syn_json_canonical_append (out, node);
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+SynStateReplay *
+syn_state_replay_new_at (const char *project_id, gint64 position, guint64 n_events, const char *state,
+                         GError **error)
+{
+  g_autoptr(SynStateReplay) self = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (project_id != NULL && state != NULL, NULL);
+
+  self = syn_state_replay_new (project_id);
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, state, -1, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      JsonArray *list = root && JSON_NODE_HOLDS_OBJECT (root) ? get_array (json_node_get_object (root),
+                                                                            kind_names[k]) : NULL;
+
+      if (list == NULL)
+        {
+          g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED, "The checkpoint has no %s", kind_names[k]);
+          return NULL;
+        }
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          gpointer entity = entity_from_json (k, json_array_get_element (list, i), error);
+          const char *id;
+
+          if (entity == NULL)
+            return NULL;
+          id = k == KIND_ASSET ? ((SynAsset *) entity)->id : k == KIND_CABLE ? ((SynCable *) entity)->id
+               : ((SynEdge *) entity)->id;
+          g_hash_table_insert (self->state[k], g_strdup (id), entity);
+        }
+    }
+  self->position = self->base_position = position;
+  self->n_events = n_events;
+  return g_steal_pointer (&self);
 }
 
 char *

@@ -36,6 +36,12 @@ gboolean        syn_state_replay_fold_to      (SynStateReplay  *self,
                                                SynReplayVisit   visit,
                                                gpointer         user_data,
                                                GError         **error);
+/* With TRUE, fold_to() writes a state checkpoint each time the number of
+ * events folded reaches a multiple of the interval
+ * (syn-state-checkpoint.h), unless an event could not be folded. */
+void            syn_state_replay_set_write_checkpoints (SynStateReplay *self,
+                                                        gboolean        write);
+char           *syn_state_replay_dup_project_id (SynStateReplay *self);
 gint64          syn_state_replay_get_position (SynStateReplay  *self);
 guint64         syn_state_replay_get_n_events (SynStateReplay  *self);
 guint64         syn_state_replay_get_n_anomalies (SynStateReplay *self);
@@ -45,6 +51,10 @@ const char     *syn_state_replay_get_first_anomaly (SynStateReplay *self);
  * the replayed state, sorted (char *, owned by the array). */
 GPtrArray      *syn_state_replay_list_ids     (SynStateReplay  *self,
                                                const char      *aggregate_type);
+/* The entities of @aggregate_type in the replayed state (SynAsset, SynCable
+ * or SynEdge, new references), in no order. */
+GPtrArray      *syn_state_replay_list_entities (SynStateReplay *self,
+                                                const char     *aggregate_type);
 /* The replayed entity's JSON, as syn_asset_to_json() and friends give it
  * (a new reference); NULL when it does not exist. */
 JsonNode       *syn_state_replay_get_entity   (SynStateReplay  *self,
@@ -66,6 +76,18 @@ GPtrArray      *syn_state_replay_list_dangling (SynStateReplay *self);
 /* The state hash of the replayed state, in syn_state_hash_compute()'s exact
  * canonical form: equal to it for a healthy database. */
 char           *syn_state_replay_hash         (SynStateReplay  *self);
+
+/* The replayed state as a checkpoint keeps it: canonical JSON
+ * {"assets":[...],"cables":[...],"edges":[...]}, each list by id,
+ * derivation records included. */
+char           *syn_state_replay_serialize    (SynStateReplay  *self);
+/* A replay that starts from a checkpoint's state (serialize()'s form) at
+ * @position, after @n_events events; NULL when it cannot be read. */
+SynStateReplay *syn_state_replay_new_at       (const char      *project_id,
+                                               gint64           position,
+                                               guint64          n_events,
+                                               const char      *state,
+                                               GError         **error);
 
 /* Replays every event of the project and returns the hash. An event that
  * cannot be folded, or a dangling reference in the end, fails it

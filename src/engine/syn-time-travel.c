@@ -7,6 +7,7 @@
 #include "syn-engine-error.h"
 #include "syn-entity-kind-private.h"
 #include "syn-moment.h"
+#include "syn-state-checkpoint.h"
 #include "syn-state-replay.h"
 #include "syn-time-travel.h"
 
@@ -63,14 +64,11 @@ moment_object (SynStore *store, const char *project_id, const char *moment, gint
   return o;
 }
 
+/* From the newest checkpoint at or before @position. */
 static SynStateReplay *
 replay_to (SynStore *store, const char *project_id, gint64 position, GError **error)
 {
-  g_autoptr(SynStateReplay) replay = syn_state_replay_new (project_id);
-
-  if (!syn_state_replay_fold_to (replay, store, position, NULL, NULL, error))
-    return NULL;
-  return g_steal_pointer (&replay);
+  return syn_state_checkpoint_replay_to (store, project_id, position, error);
 }
 
 static gboolean
@@ -370,6 +368,130 @@ syn_time_travel_diff (SynStore *store, const char *project_id, const char *from,
   json_object_set_int_member (counts, "changed", n_changed);
   json_object_set_object_member (answer, "counts", counts);
   return syn_json_node_new_object (answer);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Exports as of a moment                                                    */
+
+/* The person of the newest creation of @id up to @position (rolled back
+ * since or not: it made the entity that existed then), or NULL. */
+static char *
+creator_at (SynStore *store, const char *project_id, const char *event_type, const char *id, gint64 position,
+            GError **error)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (project_id);
+  g_autoptr(GPtrArray) found = NULL;
+  const char *types[] = { event_type, NULL };
+
+  q->event_types = g_strdupv ((char **) types);
+  q->aggregate_id = g_strdup (id);
+  q->include_rolled_back = TRUE;
+  q->before_position = position + 1;
+  q->limit = 1;
+  if (!(found = syn_store_query_events (store, q, NULL, error)))
+    return NULL;
+  return found->len > 0 ? g_strdup (((SynEvent *) g_ptr_array_index (found, 0))->user_id) : NULL;
+}
+
+/* One creation event in the scratch database, for its "created_by". */
+static gboolean
+add_creation (SynStore *store, SynStore *scratch, GPtrArray *creations, const char *project_id,
+              const char *event_type, const char *aggregate_type, const char *id, gint64 position, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *user = creator_at (store, project_id, event_type, id, position, &local_error);
+  SynEvent *e;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (user == NULL)
+    return TRUE;
+  e = syn_event_new ();
+  e->event_type = g_strdup (event_type);
+  e->aggregate_type = g_strdup (aggregate_type);
+  e->aggregate_id = g_strdup (id);
+  e->project_id = g_strdup (project_id);
+  e->correlation_id = g_strdup ("00000000-0000-0000-0000-000000000000");
+  e->sequence_num = creations->len;
+  e->user_id = g_steal_pointer (&user);
+  g_ptr_array_add (creations, e);
+  return TRUE;
+}
+
+/* The replayed state in a new in-memory database, under the same project. */
+static SynStore *
+scratch_store (SynStore *store, SynProject *project, SynStateReplay *replay, SynExportKind kind, gint64 position,
+               GError **error)
+{
+  g_autoptr(SynStore) scratch = syn_store_open (":memory:", error);
+  g_autoptr(GPtrArray) assets = NULL, cables = NULL;
+  g_autoptr(GPtrArray) creations = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SynProject) copy = NULL;
+
+  if (scratch == NULL)
+    return NULL;
+  copy = syn_project_copy (project);
+  assets = syn_state_replay_list_entities (replay, SYN_AGGREGATE_ASSET);
+  cables = kind == SYN_EXPORT_CABLES ? syn_state_replay_list_entities (replay, SYN_AGGREGATE_CABLE)
+                                     : g_ptr_array_new ();
+  if (!syn_store_begin (scratch, error))
+    return NULL;
+  if (!syn_store_insert_project (scratch, copy, error))
+    goto failed;
+  for (guint i = 0; i < assets->len; i++)
+    {
+      SynAsset *a = g_ptr_array_index (assets, i);
+
+      if (!syn_store_insert_asset (scratch, a, error) ||
+          (kind == SYN_EXPORT_ASSETS && a->created_by_rule_id == NULL &&
+           !add_creation (store, scratch, creations, project->id, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET,
+                          a->id, position, error)))
+        goto failed;
+    }
+  for (guint i = 0; i < cables->len; i++)
+    {
+      SynCable *c = g_ptr_array_index (cables, i);
+
+      if (!syn_store_insert_cable (scratch, c, error) ||
+          (c->created_by_rule_id == NULL &&
+           !add_creation (store, scratch, creations, project->id, SYN_EVENT_CABLE_CREATED, SYN_AGGREGATE_CABLE,
+                          c->id, position, error)))
+        goto failed;
+    }
+  if ((creations->len > 0 && !syn_store_append_events (scratch, creations, error)) ||
+      !syn_store_commit (scratch, error))
+    goto failed;
+  return g_steal_pointer (&scratch);
+
+failed:
+  syn_store_rollback (scratch);
+  return NULL;
+}
+
+char *
+syn_time_travel_export (SynStore *store, const char *moment, SynExportKind kind, SynExportFormat format,
+                        const SynEntityQuery *entities, const char * const *properties, guint *n_rows,
+                        GError **error)
+{
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(SynStateReplay) replay = NULL;
+  g_autoptr(SynStore) scratch = NULL;
+  gint64 position = 0;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), NULL);
+  g_return_val_if_fail (entities != NULL && entities->project_id != NULL, NULL);
+  g_return_val_if_fail (kind == SYN_EXPORT_CABLES || kind == SYN_EXPORT_ASSETS, NULL);
+
+  if (!require_project (store, entities->project_id, error) ||
+      !(project = syn_store_get_project (store, entities->project_id, error)) ||
+      !syn_moment_resolve (store, project->id, moment, &position, error) ||
+      !(replay = replay_to (store, project->id, position, error)) ||
+      !(scratch = scratch_store (store, project, replay, kind, position, error)))
+    return NULL;
+  return syn_exporter_run (scratch, kind, format, entities, NULL, properties, n_rows, error);
 }
 
 /* ------------------------------------------------------------------------- */

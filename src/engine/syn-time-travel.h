@@ -3,6 +3,7 @@
 #pragma once
 
 #include "store/syn-store.h"
+#include "syn-exporter.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,20 @@ JsonNode *syn_time_travel_diff     (SynStore    *store,
                                     const char  *from,
                                     const char  *to,
                                     GError     **error);
+
+/* The cable schedule or the asset list (@kind SYN_EXPORT_CABLES or
+ * _ASSETS) as of @moment, with the columns, filters and order of today's
+ * export (syn_exporter_run()): the replayed state is loaded into a scratch
+ * in-memory database and exported from there; "created_by" is the rule, or
+ * the person of the newest creation of the entity up to the moment. */
+char     *syn_time_travel_export   (SynStore             *store,
+                                    const char           *moment,
+                                    SynExportKind         kind,
+                                    SynExportFormat       format,
+                                    const SynEntityQuery *entities,
+                                    const char * const   *properties,
+                                    guint                *n_rows,
+                                    GError              **error);
 
 /* The diff as CSV, one row per field changed (one per entity added or
  * removed): kind,change,id,tag,field,old,new,batches,users. */

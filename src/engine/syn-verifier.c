@@ -30,6 +30,7 @@ static const struct
   { SYN_CHECK_EXPECT, syn_history_check_expect, TRUE },
   { SYN_CHECK_REPLAY, syn_history_check_replay, FALSE },
   { SYN_CHECK_SNAPSHOTS, syn_history_check_snapshots, FALSE },
+  { SYN_CHECK_CHECKPOINTS, syn_history_check_checkpoints, FALSE },
 };
 
 JsonNode *

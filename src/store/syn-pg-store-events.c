@@ -49,18 +49,6 @@ copy_field (GString *out, const char *s)
     }
 }
 
-static void
-copy_json (GString *out, GString *scratch, JsonNode *node)
-{
-  if (node == NULL)
-    {
-      g_string_append (out, "{}");
-      return;
-    }
-  g_string_truncate (scratch, 0);
-  syn_json_compact_append (scratch, node);
-  copy_field (out, scratch->str);
-}
 
 static void
 copy_int (GString *out, gint64 value)
@@ -77,8 +65,9 @@ copy_int (GString *out, gint64 value)
   g_string_append_len (out, buf + i, sizeof buf - i);
 }
 
+/* @payload and @metadata: their canonical text, the bytes the chain hashes. */
 static void
-copy_event (GString *out, GString *scratch, SynEvent *e, gint64 position)
+copy_event (GString *out, SynEvent *e, const char *payload, const char *metadata, gint64 position)
 {
   char time[40];
 
@@ -98,9 +87,9 @@ copy_event (GString *out, GString *scratch, SynEvent *e, gint64 position)
   g_string_append_c (out, '\t');
   copy_field (out, e->discipline);
   g_string_append_c (out, '\t');
-  copy_json (out, scratch, e->payload);
+  copy_field (out, payload);
   g_string_append_c (out, '\t');
-  copy_json (out, scratch, e->metadata);
+  copy_field (out, metadata);
   g_string_append_c (out, '\t');
   copy_field (out, e->correlation_id);
   g_string_append_c (out, '\t');
@@ -161,89 +150,44 @@ chain_head (SynPgStore *self, const char *project_id, GError **error)
   return g_strdup (PQgetvalue (res, 0, 0));
 }
 
-/* Sets each event's chain hash: one look-up of the head per project of the
- * call, then each event's hash is the next one's previous. */
-static gboolean
-chain_events (SynPgStore *self, GPtrArray *events, GError **error)
+/* The chain hash each project of the call follows: one look-up of its head
+ * (under its lock); project id -> hash, updated as events are hashed. */
+static GHashTable *
+chain_heads (SynPgStore *self, GPtrArray *events, GError **error)
 {
   g_autoptr(GHashTable) heads = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  g_autoptr(GHashTable) previous = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < events->len; i++)
     {
       SynEvent *e = g_ptr_array_index (events, i);
-      const char *prev = g_hash_table_lookup (previous, e->project_id);
+      char *head;
 
-      if (e->id == NULL)
-        e->id = syn_uuid_new ();
-      if (e->timestamp == 0)
-        e->timestamp = syn_time_now_usec ();
-      if (prev == NULL)
-        {
-          char *head = chain_head (self, e->project_id, error);
-
-          if (head == NULL)
-            return FALSE;
-          g_hash_table_insert (heads, e->project_id, head);
-          prev = head;
-        }
-      g_free (e->hash);
-      e->hash = syn_event_compute_hash (e, prev);
-      g_hash_table_insert (previous, e->project_id, e->hash);
+      if (g_hash_table_contains (heads, e->project_id))
+        continue;
+      if (!(head = chain_head (self, e->project_id, error)))
+        return NULL;
+      g_hash_table_insert (heads, e->project_id, head);
     }
-  return TRUE;
+  return g_steal_pointer (&heads);
+}
+
+static gboolean
+set_event_hash (SynStore *store, gint64 position, const char *hash, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, hash);
+  _syn_pg_add_int (&p, position);
+  return _syn_pg_exec_ok (SYN_PG_STORE (store), "UPDATE workflow_events SET event_hash = $1 "
+                          "WHERE position = $2 AND event_hash IS NULL", &p, error);
 }
 
 /* Migration 0006: the hashes of the events written before it, computed once
- * in position order per project, a page at a time; inside its transaction. */
+ * (_syn_store_fill_chain()); inside its transaction. */
 gboolean
 _syn_pg_fill_chain (SynPgStore *self, GError **error)
 {
-  g_autoptr(PGresult) projects = NULL;
-
-  if (!(projects = _syn_pg_exec (self, "SELECT DISTINCT project_id FROM workflow_events WHERE event_hash IS NULL",
-                                 NULL, FALSE, error)))
-    return FALSE;
-  for (int i = 0; i < PQntuples (projects); i++)
-    {
-      g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
-      gint64 after = 0;
-
-      for (;;)
-        {
-          g_auto(SynPgParams) p = { 0 };
-          g_autoptr(GPtrArray) page = NULL;
-
-          _syn_pg_add_text (&p, PQgetvalue (projects, i, 0));
-          _syn_pg_add_int (&p, after);
-          if (!(page = _syn_pg_query_rows (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = $1 "
-                                                 "AND position > $2 ORDER BY position LIMIT 1000",
-                                           &p, read_event, error)))
-            return FALSE;
-          if (page->len == 0)
-            break;
-          for (guint j = 0; j < page->len; j++)
-            {
-              SynEvent *e = g_ptr_array_index (page, j);
-
-              after = e->position;
-              if (e->hash == NULL)
-                {
-                  g_auto(SynPgParams) u = { 0 };
-
-                  e->hash = syn_event_compute_hash (e, previous);
-                  _syn_pg_add_text (&u, e->hash);
-                  _syn_pg_add_int (&u, e->position);
-                  if (!_syn_pg_exec_ok (self, "UPDATE workflow_events SET event_hash = $1 "
-                                              "WHERE position = $2 AND event_hash IS NULL", &u, error))
-                    return FALSE;
-                }
-              g_free (previous);
-              previous = g_strdup (e->hash);
-            }
-        }
-    }
-  return TRUE;
+  return _syn_store_fill_chain (SYN_STORE (self), set_event_hash, error);
 }
 
 /* No round trip per event: positions are reserved with one statement, then
@@ -256,8 +200,8 @@ append_events_in_txn (SynPgStore *self, GPtrArray *events, GError **error)
   g_auto(SynPgParams) p = { 0 };
   g_autoptr(PGresult) reserved = NULL;
   g_autoptr(PGresult) copy = NULL;
+  g_autoptr(GHashTable) heads = NULL;
   GString *buffer;
-  GString *scratch;
   const char *locked = NULL;
   SynPgRange *range = NULL;
 
@@ -275,7 +219,7 @@ append_events_in_txn (SynPgStore *self, GPtrArray *events, GError **error)
       locked = e->project_id;
     }
 
-  if (!chain_events (self, events, error))
+  if (!(heads = chain_heads (self, events, error)))
     return FALSE;
 
   _syn_pg_add_int (&p, events->len);
@@ -296,20 +240,26 @@ append_events_in_txn (SynPgStore *self, GPtrArray *events, GError **error)
   if (self->copy_buffer == NULL)
     {
       self->copy_buffer = g_string_sized_new (COPY_CHUNK + 65536);
-      self->copy_scratch = g_string_sized_new (4096);
     }
   buffer = self->copy_buffer;
-  scratch = self->copy_scratch;
   g_string_truncate (buffer, 0);
   for (guint i = 0; i < events->len; i++)
     {
       SynEvent *e = g_ptr_array_index (events, i);
+      /* serialized once, in the canonical form: the row's text and the
+       * bytes the chain hashes are the same */
+      g_autofree char *payload = NULL, *metadata = NULL;
 
       if (e->id == NULL)
         e->id = syn_uuid_new ();
       if (e->timestamp == 0)
         e->timestamp = syn_time_now_usec ();
-      copy_event (buffer, scratch, e, _syn_pg_col_int (reserved, (int) i, 0));
+      payload = syn_event_canonical_json (e->payload);
+      metadata = syn_event_canonical_json (e->metadata);
+      g_free (e->hash);
+      e->hash = syn_event_compute_hash_serialized (e, g_hash_table_lookup (heads, e->project_id), payload, metadata);
+      g_hash_table_insert (heads, e->project_id, g_strdup (e->hash));
+      copy_event (buffer, e, payload, metadata, _syn_pg_col_int (reserved, (int) i, 0));
       if (buffer->len >= COPY_CHUNK && !put_copy_data (self, buffer, error))
         return finish_copy (self, FALSE, NULL);
     }

@@ -39,7 +39,6 @@ struct _SynPgStore
   GHashTable *appended;         /* project id -> SynPgRange appended in the open transaction */
   GError     *txn_error;        /* the open transaction failed: PostgreSQL abandoned it */
   GString    *copy_buffer;      /* COPY data of append_events, kept between calls */
-  GString    *copy_scratch;
   GQueue     *pending;          /* writes sent in pipeline mode, answers not read yet */
   GHashTable *inserted;         /* "asset:ID", "cable:ID" inserted by the open transaction */
   guint       in_transaction : 1;

@@ -707,8 +707,6 @@ syn_pg_store_finalize (GObject *object)
   g_clear_error (&self->txn_error);
   if (self->copy_buffer != NULL)
     g_string_free (self->copy_buffer, TRUE);
-  if (self->copy_scratch != NULL)
-    g_string_free (self->copy_scratch, TRUE);
   g_clear_pointer (&self->uri, g_free);
 
   G_OBJECT_CLASS (syn_pg_store_parent_class)->finalize (object);

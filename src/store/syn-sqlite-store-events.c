@@ -40,64 +40,26 @@ _syn_sqlite_chain_head (SynSqliteStore *self, const char *project_id, char **hea
   return TRUE;
 }
 
+static gboolean
+set_event_hash (SynStore *store, gint64 position, const char *hash, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE workflow_events SET event_hash = ?1 "
+                                       "WHERE position = ?2 AND event_hash IS NULL", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, hash);
+  sqlite3_bind_int64 (stmt, 2, position);
+  return _syn_sqlite_step_done (self, stmt, error);
+}
+
 /* Migration 0006: the hashes of the events written before it, computed once
- * in position order per project, a page at a time; inside its transaction. */
+ * (_syn_store_fill_chain()); inside its transaction. */
 gboolean
 _syn_sqlite_fill_chain (SynSqliteStore *self, GError **error)
 {
-  g_autoptr(GPtrArray) projects = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!(stmt = _syn_sqlite_stmt (self, "SELECT DISTINCT project_id FROM workflow_events WHERE event_hash IS NULL",
-                                 error)))
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (projects, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _syn_sqlite_fail (self, rc, error);
-
-  for (guint i = 0; i < projects->len; i++)
-    {
-      g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
-      gint64 after = 0;
-
-      for (;;)
-        {
-          g_autoptr(GPtrArray) page = NULL;
-
-          if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = ?1 "
-                                               "AND position > ?2 ORDER BY position LIMIT 1000", error)))
-            return FALSE;
-          _syn_sqlite_bind_text (stmt, 1, g_ptr_array_index (projects, i));
-          sqlite3_bind_int64 (stmt, 2, after);
-          if (!(page = _syn_sqlite_collect_rows (self, stmt, read_event, error)))
-            return FALSE;
-          if (page->len == 0)
-            break;
-          for (guint j = 0; j < page->len; j++)
-            {
-              SynEvent *e = g_ptr_array_index (page, j);
-
-              after = e->position;
-              if (e->hash == NULL)
-                {
-                  e->hash = syn_event_compute_hash (e, previous);
-                  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE workflow_events SET event_hash = ?1 "
-                                                       "WHERE position = ?2 AND event_hash IS NULL", error)))
-                    return FALSE;
-                  _syn_sqlite_bind_text (stmt, 1, e->hash);
-                  sqlite3_bind_int64 (stmt, 2, e->position);
-                  if (!_syn_sqlite_step_done (self, stmt, error))
-                    return FALSE;
-                }
-              g_free (previous);
-              previous = g_strdup (e->hash);
-            }
-        }
-    }
-  return TRUE;
+  return _syn_store_fill_chain (SYN_STORE (self), set_event_hash, error);
 }
 
 static gboolean
@@ -120,6 +82,7 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
   for (guint i = 0; i < events->len; i++)
     {
       SynEvent *e = g_ptr_array_index (events, i);
+      char *payload, *metadata;
       int rc;
 
       if (e->id == NULL)
@@ -136,8 +99,12 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
           head_project = e->project_id;
           previous = head;
         }
+      /* payload and metadata serialized once, in the canonical form: the
+       * row's text and the bytes the chain hashes are the same */
+      payload = syn_event_canonical_json (e->payload);
+      metadata = syn_event_canonical_json (e->metadata);
       g_free (e->hash);
-      e->hash = syn_event_compute_hash (e, previous);
+      e->hash = syn_event_compute_hash_serialized (e, previous, payload, metadata);
       previous = e->hash;
       /* the event outlives the step: no copies of its strings */
       _syn_sqlite_bind_static (stmt, 1, e->id);
@@ -147,8 +114,8 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
       _syn_sqlite_bind_static (stmt, 5, e->project_id);
       _syn_sqlite_bind_static (stmt, 6, e->rule_id);
       _syn_sqlite_bind_static (stmt, 7, e->discipline);
-      _syn_sqlite_bind_json (stmt, 8, e->payload, "{}");
-      _syn_sqlite_bind_json (stmt, 9, e->metadata, "{}");
+      sqlite3_bind_text (stmt, 8, payload, -1, g_free);
+      sqlite3_bind_text (stmt, 9, metadata, -1, g_free);
       _syn_sqlite_bind_static (stmt, 10, e->correlation_id);
       _syn_sqlite_bind_static (stmt, 11, e->causation_id);
       sqlite3_bind_int64 (stmt, 12, e->sequence_num);

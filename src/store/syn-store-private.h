@@ -5,11 +5,21 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "syn-store.h"
+
 G_BEGIN_DECLS
 
 /* The migration scripts under @resource_dir ("0001_initial.sql", ...),
  * sorted by their version number. */
 GStrv      _syn_store_list_migrations      (const char  *resource_dir);
+
+/* Migration 0006 in either database, inside its transaction: the hash of
+ * every event that has none, in chain order, project by project, a page at
+ * a time; @set_hash writes one (its UPDATE may set it only from NULL). */
+typedef gboolean (*SynStoreSetHash) (SynStore *store, gint64 position, const char *hash, GError **error);
+gboolean   _syn_store_fill_chain           (SynStore        *store,
+                                            SynStoreSetHash  set_hash,
+                                            GError         **error);
 int        _syn_store_latest_migration     (const char  *resource_dir);
 /* One script's text (its version is the number its name starts with). */
 char      *_syn_store_load_migration       (const char  *resource_dir,

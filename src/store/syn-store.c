@@ -865,8 +865,92 @@ syn_store_set_chain_mark (SynStore *self, const char *project_id, gint64 positio
   return SYN_STORE_GET_IFACE (self)->set_chain_mark (self, project_id, position, hash, error);
 }
 
+void
+syn_state_checkpoint_free (SynStateCheckpoint *checkpoint)
+{
+  if (checkpoint == NULL)
+    return;
+  g_free (checkpoint->project_id);
+  g_free (checkpoint->head_hash);
+  g_free (checkpoint->content_hash);
+  g_free (checkpoint->state);
+  g_free (checkpoint);
+}
+
+gboolean
+syn_store_insert_checkpoint (SynStore *self, const SynStateCheckpoint *checkpoint, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (checkpoint != NULL && checkpoint->project_id != NULL && checkpoint->state != NULL &&
+                        checkpoint->head_hash != NULL && checkpoint->content_hash != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_checkpoint (self, checkpoint, error);
+}
+
+gboolean
+syn_store_find_checkpoint (SynStore *self, const char *project_id, gint64 at_most, gboolean with_state,
+                           SynStateCheckpoint **out, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && out != NULL, FALSE);
+
+  *out = NULL;
+  return SYN_STORE_GET_IFACE (self)->find_checkpoint (self, project_id, at_most, with_state, out, error);
+}
+
+GPtrArray *
+syn_store_list_checkpoints (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_checkpoints (self, project_id, error);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Shared by the implementations                                             */
+
+gboolean
+_syn_store_fill_chain (SynStore *store, SynStoreSetHash set_hash, GError **error)
+{
+  g_autoptr(GPtrArray) projects = syn_store_list_projects (store, error);
+
+  if (projects == NULL)
+    return FALSE;
+  /* the rule library's events too: the list leaves it out */
+  for (guint i = 0; i <= projects->len; i++)
+    {
+      const char *project_id = i < projects->len ? ((SynProject *) g_ptr_array_index (projects, i))->id
+                                                 : SYN_LIBRARY_PROJECT_ID;
+      g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
+      gint64 after = 0;
+
+      for (;;)
+        {
+          g_autoptr(GPtrArray) page = syn_store_list_events_after (store, project_id, after, 1000, error);
+
+          if (page == NULL)
+            return FALSE;
+          if (page->len == 0)
+            break;
+          for (guint j = 0; j < page->len; j++)
+            {
+              SynEvent *e = g_ptr_array_index (page, j);
+
+              after = e->position;
+              if (e->hash == NULL)
+                {
+                  e->hash = syn_event_compute_hash (e, previous);
+                  if (!set_hash (store, e->position, e->hash, error))
+                    return FALSE;
+                }
+              g_free (previous);
+              previous = g_strdup (e->hash);
+            }
+        }
+    }
+  return TRUE;
+}
 
 static int
 compare_migration_names (gconstpointer a, gconstpointer b)

@@ -27,6 +27,22 @@ typedef enum {
 
 G_DECLARE_INTERFACE (SynStore, syn_store, SYN, STORE, GObject)
 
+/* A state checkpoint (schema 0008_state_checkpoints, issue 15): the state
+ * after a project's events up to @position replayed as they happened. */
+typedef struct
+{
+  char   *project_id;
+  gint64  position;
+  gint64  events;        /* how many events of the project that is */
+  char   *head_hash;     /* the chain hash of the event at @position */
+  char   *content_hash;  /* SHA-256 (hex) of @state */
+  char   *state;         /* canonical JSON; NULL when listed without it */
+  gint64  created_at;
+} SynStateCheckpoint;
+
+void syn_state_checkpoint_free (SynStateCheckpoint *checkpoint);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynStateCheckpoint, syn_state_checkpoint_free)
+
 /* A SynStore is one connection: use it from one thread at a time, and open
  * another (syn_store_open_another()) for another thread.
  *
@@ -153,6 +169,10 @@ struct _SynStoreInterface
   gboolean (*get_chain_head) (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error);
   gboolean (*get_chain_mark) (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error);
   gboolean (*set_chain_mark) (SynStore *self, const char *project_id, gint64 position, const char *hash, GError **error);
+  /* State checkpoints (schema 0008_state_checkpoints, issue 15). */
+  gboolean (*insert_checkpoint) (SynStore *self, const SynStateCheckpoint *checkpoint, GError **error);
+  gboolean (*find_checkpoint) (SynStore *self, const char *project_id, gint64 at_most, gboolean with_state, SynStateCheckpoint **out, GError **error);
+  GPtrArray *(*list_checkpoints) (SynStore *self, const char *project_id, GError **error);
 };
 
 GQuark syn_store_error_quark (void);
@@ -347,5 +367,15 @@ gboolean syn_store_get_chain_head (SynStore *self, const char *project_id, gint6
  * *hash NULL: never); set replaces it. */
 gboolean syn_store_get_chain_mark (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error);
 gboolean syn_store_set_chain_mark (SynStore *self, const char *project_id, gint64 position, const char *hash, GError **error);
+
+/* State checkpoints (schema 0008_state_checkpoints, issue 15). Inserting
+ * one that exists already (same project and position) does nothing: two
+ * replays may pass the same point. */
+gboolean syn_store_insert_checkpoint (SynStore *self, const SynStateCheckpoint *checkpoint, GError **error);
+/* The project's newest checkpoint at or before @at_most, its state read
+ * only @with_state; *@out NULL when there is none. */
+gboolean syn_store_find_checkpoint (SynStore *self, const char *project_id, gint64 at_most, gboolean with_state, SynStateCheckpoint **out, GError **error);
+/* Every checkpoint of the project without its state, oldest first. */
+GPtrArray *syn_store_list_checkpoints (SynStore *self, const char *project_id, GError **error);
 
 G_END_DECLS

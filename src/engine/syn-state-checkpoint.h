@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syn-state-checkpoint.h: state checkpoints every so many events, so a moment's state replays from near it. */
+#pragma once
+
+#include "store/syn-store.h"
+#include "syn-state-replay.h"
+
+G_BEGIN_DECLS
+
+/* A checkpoint falls each time a project's event count reaches a multiple
+ * of this (docs/design-notes.md, "Checkpoints"). */
+#define SYN_STATE_CHECKPOINT_EVERY 100000
+
+/* The interval in events (SYN_STATE_CHECKPOINT_EVERY unless set; 0: no
+ * checkpoints); process-wide, set by tests and benchmarks only. */
+guint64         syn_state_checkpoint_get_interval (void);
+void            syn_state_checkpoint_set_interval (guint64          events);
+/* Whether a checkpoint falls after the @n_events-th event. */
+gboolean        syn_state_checkpoint_due          (guint64          n_events);
+
+/* SHA-256 (hex) of a checkpoint's state text. */
+char           *syn_state_checkpoint_content_hash (const char      *state);
+
+/* Writes @replay's state as the checkpoint at its position (the event
+ * there has the chain hash @head_hash), unless one is there already. */
+gboolean        syn_state_checkpoint_write        (SynStore        *store,
+                                                   SynStateReplay  *replay,
+                                                   const char      *head_hash,
+                                                   GError         **error);
+
+/* The project's state after its events up to @position: from the newest
+ * checkpoint at or before it (whose content must match its hash), then the
+ * events after it, writing the checkpoints it passes that are missing. */
+SynStateReplay *syn_state_checkpoint_replay_to    (SynStore        *store,
+                                                   const char      *project_id,
+                                                   gint64           position,
+                                                   GError         **error);
+
+G_END_DECLS
