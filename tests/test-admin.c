@@ -5,8 +5,11 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "backend/syn-api-openapi.h"
 #include "backend/syn-api-routes.h"
+#include "backend/syn-remote-backend.h"
 #include "core/syn-core.h"
 #include "syn-test-pg.h"
 #include "syn-test-server.h"
@@ -367,6 +370,141 @@ test_projects_admin (Fixture *f, gconstpointer data)
   expect (f, "DELETE", "/api/v1/projects/library", f->admin, NULL, 400);
 }
 
+/* ------------------------------------------------------------------------- */
+/* --ca-file: a self-signed server trusted when told                         */
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* The server accepts connections (bounded: it starts in well under that). */
+static void
+wait_listening (guint port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+  for (guint i = 0; i < 600; i++)
+    {
+      g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+
+      if (conn != NULL)
+        return;
+      g_usleep (100 * 1000);
+    }
+  g_error ("the TLS server did not start on port %u", port);
+}
+
+/* What `synapse project list --connect URL [--ca-file F]` says on stderr. */
+static char *
+cli_error (const char *url, const char *ca_file, const char *cwd)
+{
+  const char *argv[] = { g_getenv ("SYNAPSE_BIN"), "project", "list", "--connect", url,
+                         ca_file ? "--ca-file" : NULL, ca_file, NULL };
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "SYNAPSE_TOKEN", "not-a-token", TRUE);
+  g_autofree char *out = NULL;
+  char *err = NULL;
+  int status = 0;
+
+  env = g_environ_setenv (env, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
+  g_assert_true (g_spawn_sync (cwd, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  return err;
+}
+
+static void
+test_ca_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("synapse-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *db = g_build_filename (dir, "tls.db", NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  guint port = free_port ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u", port);
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynRemoteBackend) untrusting = NULL;
+  g_autoptr(SynRemoteBackend) trusting = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *accepted = NULL;
+  g_autofree char *relative = NULL;
+
+  if (openssl == NULL || g_getenv ("SYNAPSE_BIN") == NULL)
+    {
+      g_test_skip ("openssl or the synapse binary is missing");
+      return;
+    }
+  {
+    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                           "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("SYNAPSE_BIN"), "serve", "--db", db,
+                             "--port", port_text, "--tls-cert", cert, "--tls-key", key, "--quiet", NULL);
+  g_assert_no_error (error);
+  wait_listening (port);
+
+  /* not trusted: the certificate is refused before anything is asked */
+  untrusting = syn_remote_backend_new (url, &error);
+  g_assert_no_error (error);
+  answer = syn_backend_call_sync (SYN_BACKEND (untrusting), SYN_OP_LIST_PROJECTS, NULL, NULL, &error);
+  g_assert_null (answer);
+  g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAUTHORIZED));
+  g_clear_error (&error);
+
+  /* trusted: the server answers (401: no token) */
+  trusting = syn_remote_backend_new (url, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_remote_backend_set_ca_file (trusting, cert, &error));
+  g_assert_no_error (error);
+  answer = syn_backend_call_sync (SYN_BACKEND (trusting), SYN_OP_LIST_PROJECTS, NULL, NULL, &error);
+  g_assert_null (answer);
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_assert_false (syn_remote_backend_set_ca_file (trusting, db, &error));
+  g_assert_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* the command line the same */
+  refused = cli_error (url, NULL, NULL);
+  accepted = cli_error (url, cert, NULL);
+  g_assert_nonnull (strstr (refused, "TLS"));
+  g_assert_null (strstr (accepted, "TLS"));
+  g_assert_nonnull (strstr (accepted, "token"));
+  /* a path relative to where the command runs */
+  relative = cli_error (url, "cert.pem", dir);
+  g_assert_null (strstr (relative, "TLS"));
+
+  g_subprocess_force_exit (server);
+  g_subprocess_wait (server, NULL, NULL);
+  g_remove (cert);
+  g_remove (key);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (db, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -377,6 +515,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/admin/openapi/table", test_openapi_table);
   ADD ("/admin/openapi/served", test_openapi_served, NULL);
+  g_test_add_func ("/admin/ca-file", test_ca_file);
   ADD ("/admin/sqlite/ready", test_ready, NULL);
   ADD ("/admin/sqlite/metrics", test_metrics, NULL);
   ADD ("/admin/sqlite/users", test_users_admin, NULL);
