@@ -370,6 +370,57 @@ test_projects_admin (Fixture *f, gconstpointer data)
   expect (f, "DELETE", "/api/v1/projects/library", f->admin, NULL, 400);
 }
 
+/* The same through the remote backend (what `synapse --connect` and the GUI
+ * use): each operation finds its route. */
+static JsonNode *
+remote_call (SynRemoteBackend *remote, const char *op, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) params = syn_json_parse (json, -1, &error);
+  JsonNode *answer;
+
+  g_assert_no_error (error);
+  answer = syn_backend_call_sync (SYN_BACKEND (remote), op, json_node_get_object (params), NULL, &error);
+  g_assert_no_error (error);
+  return answer;
+}
+
+static void
+test_remote_admin (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = syn_test_server_add_user (f->srv, "erin", "viewer");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynRemoteBackend) remote = syn_remote_backend_new (f->srv->url, &error);
+  g_autofree char *member = g_strdup_printf ("{\"project_id\": \"%s\", \"username\": \"erin\"}", f->project_id);
+  g_autofree char *rename = g_strdup_printf ("{\"project_id\": \"%s\", \"name\": \"Renamed\"}", f->project_id);
+  g_autofree char *archive = g_strdup_printf ("{\"project_id\": \"%s\"}", f->project_id);
+  g_autoptr(JsonNode) user = NULL;
+  g_autoptr(JsonNode) removed = NULL;
+  g_autoptr(JsonNode) project = NULL;
+  g_autoptr(JsonNode) archived = NULL;
+  g_autoptr(JsonNode) deleted = NULL;
+  g_autoptr(JsonNode) projects = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (syn_remote_backend_login (remote, "admin", SYN_TEST_PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+  syn_test_server_add_member (f->srv, f->project_id, id);
+
+  user = remote_call (remote, SYN_OP_UPDATE_USER, "{\"username\": \"erin\", \"role\": \"engineer\", \"disabled\": true}");
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (user), "role"), ==, "engineer");
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (user), "disabled"));
+  removed = remote_call (remote, SYN_OP_REMOVE_MEMBER, member);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (removed), "removed"));
+  project = remote_call (remote, SYN_OP_UPDATE_PROJECT, rename);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (project), "name"), ==, "Renamed");
+  archived = remote_call (remote, SYN_OP_ARCHIVE_PROJECT, archive);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (archived), "archived"));
+  deleted = remote_call (remote, SYN_OP_DELETE_USER, "{\"username\": \"erin\"}");
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (deleted), "deleted"));
+  projects = remote_call (remote, SYN_OP_LIST_PROJECTS, "{}");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (projects)), ==, 0);
+}
+
 /* ------------------------------------------------------------------------- */
 /* --ca-file: a self-signed server trusted when told                         */
 
@@ -520,12 +571,14 @@ main (int argc, char *argv[])
   ADD ("/admin/sqlite/metrics", test_metrics, NULL);
   ADD ("/admin/sqlite/users", test_users_admin, NULL);
   ADD ("/admin/sqlite/projects", test_projects_admin, NULL);
+  ADD ("/admin/sqlite/remote", test_remote_admin, NULL);
   if (syn_test_pg_bindir () != NULL)
     {
       ADD ("/admin/postgresql/ready", test_ready, &on_postgres);
       ADD ("/admin/postgresql/metrics", test_metrics, &on_postgres);
       ADD ("/admin/postgresql/users", test_users_admin, &on_postgres);
       ADD ("/admin/postgresql/projects", test_projects_admin, &on_postgres);
+      ADD ("/admin/postgresql/remote", test_remote_admin, &on_postgres);
     }
   else
     g_test_skip ("PostgreSQL is not installed");
