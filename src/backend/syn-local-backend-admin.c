@@ -68,12 +68,13 @@ op_update_user (SynOpContext *ctx, JsonObject *params, GError **error)
     }
   if (has_disabled && !_syn_param_bool (params, "disabled", FALSE, &disabled, error))
     return NULL;
-  if (role == NULL && !has_disabled)
-    return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, "Nothing to change: give role or disabled");
   if (role != NULL && syn_auth_role_rank (role) == 0)
     return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, "role: \"%s\" is not admin, engineer or viewer", role);
+  /* the user first: a path naming nobody is a 404 whatever the body says */
   if (!(user = require_other_user (ctx, params, "change", error)))
     return NULL;
+  if (role == NULL && !has_disabled)
+    return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, "body: nothing to change: give role or disabled");
 
   if (!syn_store_begin (ctx->store, error))
     return NULL;
@@ -167,7 +168,8 @@ op_update_project (SynOpContext *ctx, JsonObject *params, GError **error)
   if (!_syn_param_project_details (params, &description, &country, error))
     return NULL;
   if (name == NULL && description == NULL && country == NULL)
-    return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, "Nothing to change: give name, description or country");
+    return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID,
+                         "body: nothing to change: give name, description or country");
   if (!(project = require_plain_project (ctx, params, error)))
     return NULL;
   if (name != NULL)
