@@ -526,6 +526,117 @@ check_keyset_walk (SynTestFixture *f, SynEventQuery *q)
   q->offset = 0;
 }
 
+/* The counts by period against the events the same query lists, period by
+ * period and key by key. */
+static void
+check_counts_by_period (SynTestFixture *f, SynEventQuery *q, const gint64 *bounds, guint n_bounds, SynEventSplit split)
+{
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 total = 0;
+
+  q->limit = SYN_EVENT_QUERY_MAX_LIMIT;
+  all = query (f, q, &total);
+  g_assert_cmpuint (all->len, ==, total);
+  for (guint i = 0; i < all->len; i++)
+    {
+      SynEvent *e = all->pdata[i];
+
+      for (guint p = 0; p + 1 < n_bounds; p++)
+        if (e->timestamp >= bounds[p] && e->timestamp < bounds[p + 1])
+          {
+            const char *key = split == SYN_EVENT_SPLIT_TYPE ? e->event_type
+                            : split == SYN_EVENT_SPLIT_DISCIPLINE ? (e->discipline ? e->discipline : "") : "";
+            char *k = g_strdup_printf ("%u/%s", p, key);
+            guint64 *n = g_hash_table_lookup (expected, k);
+
+            if (n == NULL)
+              g_hash_table_insert (expected, k, (n = g_new0 (guint64, 1)));
+            else
+              g_free (k);
+            (*n)++;
+          }
+    }
+
+  counts = syn_store_count_events_by_period (f->store, q, bounds, n_bounds, split, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts->len, ==, g_hash_table_size (expected));
+  for (guint i = 0; i < counts->len; i++)
+    {
+      SynPeriodCount *c = counts->pdata[i];
+      g_autofree char *k = g_strdup_printf ("%u/%s", c->period, c->key);
+      guint64 *n = g_hash_table_lookup (expected, k);
+
+      if (n == NULL)
+        g_error ("a count for %s that the timeline does not list", k);
+      g_assert_cmpuint (c->count, ==, *n);
+    }
+}
+
+static void
+test_counts_by_period (SynTestFixture *f, gconstpointer data)
+{
+  char *corr[3];
+  g_autoptr(SynEventQuery) q = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 bounds[4], newest, oldest;
+  guint64 total = 0;
+
+  populate_mix (f, corr);
+  g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, corr[1], NULL, &error));
+  g_assert_no_error (error);
+  q = syn_event_query_new (f->project->id);
+  q->include_rolled_back = TRUE;
+  q->limit = SYN_EVENT_QUERY_MAX_LIMIT;
+  all = query (f, q, &total);
+  newest = ((SynEvent *) all->pdata[0])->timestamp;
+  oldest = ((SynEvent *) all->pdata[all->len - 1])->timestamp;
+  /* an empty period first, the newest event on the last one's edge (out) */
+  bounds[0] = oldest - G_USEC_PER_SEC;
+  bounds[1] = oldest;
+  bounds[2] = ((SynEvent *) all->pdata[all->len / 2])->timestamp;
+  bounds[3] = newest;
+  if (bounds[2] <= bounds[1])
+    bounds[2] = bounds[1] + 1;
+  if (bounds[3] <= bounds[2])
+    bounds[3] = bounds[2] + 1;
+
+  for (SynEventSplit split = SYN_EVENT_SPLIT_NONE; split <= SYN_EVENT_SPLIT_DISCIPLINE; split++)
+    {
+      q->include_rolled_back = TRUE;
+      check_counts_by_period (f, q, bounds, 4, split);
+      q->include_rolled_back = FALSE;
+      check_counts_by_period (f, q, bounds, 4, split);
+      q->event_types = g_strsplit ("ASSET_CREATED,RULE_EXECUTED", ",", -1);
+      check_counts_by_period (f, q, bounds, 4, split);
+      q->discipline = g_strdup ("ELECTRICAL");
+      check_counts_by_period (f, q, bounds, 4, split);
+      g_clear_pointer (&q->event_types, g_strfreev);
+      g_clear_pointer (&q->discipline, g_free);
+      q->aggregate_types = g_strsplit ("ASSET", ",", -1);
+      q->aggregate_id = g_strdup ("agg-0");
+      check_counts_by_period (f, q, bounds, 4, split);
+      g_clear_pointer (&q->aggregate_types, g_strfreev);
+      g_clear_pointer (&q->aggregate_id, g_free);
+    }
+  /* every event in one period: the newest one included */
+  bounds[1] = newest + 1;
+  check_counts_by_period (f, q, bounds, 2, SYN_EVENT_SPLIT_TYPE);
+
+  /* bounds out of order are refused, naming them */
+  bounds[1] = bounds[0];
+  refused = syn_store_count_events_by_period (f->store, q, bounds, 2, SYN_EVENT_SPLIT_NONE, &error);
+  g_assert_null (refused);
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "increasing"));
+  for (guint b = 0; b < 3; b++)
+    g_free (corr[b]);
+}
+
 static void
 test_keyset_pages (SynTestFixture *f, gconstpointer data)
 {
@@ -1168,6 +1279,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/event-store/every-filter", test_every_filter);
   SYN_TEST_ADD ("/synapse/event-store/newest-first-and-paging", test_newest_first_and_paging);
   SYN_TEST_ADD ("/synapse/event-store/keyset-pages", test_keyset_pages);
+  SYN_TEST_ADD ("/synapse/event-store/counts-by-period", test_counts_by_period);
   SYN_TEST_ADD ("/synapse/event-store/big-batch-truncates-wal", test_big_batch_truncates_wal);
   SYN_TEST_ADD ("/synapse/event-store/totals-shared-between-connections", test_totals_shared_between_connections);
   SYN_TEST_ADD ("/synapse/event-store/date-range-boundaries", test_date_range_boundaries);

@@ -812,6 +812,71 @@ test_remote_cancel (Fixture *f, gconstpointer data)
   watch_clear (&w);
 }
 
+/* A chart's counts by period over REST: the same numbers as the timeline's
+ * totals, type by type; bad bounds and splits are refused by name. */
+static void
+test_remote_timeline_counts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SynBackend) remote = remote_backend (f, "admin");
+  g_autofree char *csv = pumps (30);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) counts = NULL;
+  g_autoptr(JsonNode) timeline = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *now = syn_time_to_iso8601 (syn_time_now_usec () + G_USEC_PER_SEC);
+  g_autofree char *bounds = g_strdup_printf ("2000-01-01T00:00:00Z,%s,2100-01-01T00:00:00Z", now);
+  JsonArray *periods;
+  JsonObjectIter iter;
+  const char *type;
+  JsonNode *value;
+  Watch w = { 0 };
+  guint types = 0;
+
+  prepare (remote, csv);
+  run_through (remote, "Pumps", FALSE, &w);
+  json_object_set_string_member (params, "project_id", "Pumps");
+  timeline = call_ok (remote, SYN_OP_TIMELINE, params);
+  json_object_set_string_member (params, "bounds", bounds);
+  json_object_set_string_member (params, "split", "event_type");
+  counts = call_ok (remote, SYN_OP_TIMELINE_COUNTS, params);
+  periods = json_object_get_array_member (json_node_get_object (counts), "periods");
+  g_assert_cmpuint (json_array_get_length (periods), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (counts), "total"), ==,
+                   json_object_get_int_member (json_node_get_object (timeline), "total"));
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (periods, 0), "total"), ==,
+                   json_object_get_int_member (json_node_get_object (timeline), "total"));
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (periods, 1), "total"), ==, 0);
+  json_object_iter_init (&iter, json_object_get_object_member (json_array_get_object_element (periods, 0), "counts"));
+  while (json_object_iter_next (&iter, &type, &value))
+    {
+      g_autoptr(JsonObject) one = json_object_new ();
+      g_autoptr(JsonNode) listed = NULL;
+
+      json_object_set_string_member (one, "project_id", "Pumps");
+      json_object_set_string_member (one, "event_types", type);
+      listed = call_ok (remote, SYN_OP_TIMELINE, one);
+      g_assert_cmpint (json_node_get_int (value), ==, json_object_get_int_member (json_node_get_object (listed), "total"));
+      types++;
+    }
+  g_assert_cmpuint (types, >=, 3);   /* the import's, the run's creations, its rule events */
+
+  /* bounds out of order, a bound that is not a date, an unknown split */
+  json_object_set_string_member (params, "bounds", "2100-01-01T00:00:00Z,2000-01-01T00:00:00Z");
+  g_assert_null (syn_backend_call_sync (remote, SYN_OP_TIMELINE_COUNTS, params, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "bounds"));
+  g_clear_error (&error);
+  json_object_set_string_member (params, "bounds", "2000-01-01T00:00:00Z,soon");
+  g_assert_null (syn_backend_call_sync (remote, SYN_OP_TIMELINE_COUNTS, params, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "\"soon\""));
+  g_clear_error (&error);
+  json_object_set_string_member (params, "bounds", bounds);
+  json_object_set_string_member (params, "split", "colour");
+  g_assert_null (syn_backend_call_sync (remote, SYN_OP_TIMELINE_COUNTS, params, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "split"));
+  watch_clear (&w);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Every route of the one table                                              */
 
@@ -1105,6 +1170,7 @@ main (int argc, char *argv[])
   ADD ("/remote/cli-import-revision", test_cli_import_revision);
   ADD ("/remote/backends-same-messages", test_backends_same_messages);
   ADD ("/remote/cancel", test_remote_cancel);
+  ADD ("/remote/timeline-counts", test_remote_timeline_counts);
   ADD ("/remote/every-route", test_every_route);
   ADD ("/remote/project-changed", test_remote_project_changed);
   ADD ("/remote/editing-ops", test_remote_editing_ops);

@@ -201,6 +201,9 @@ const SynApiRoute syn_api_routes[] = {
 
   { "GET", "api/v1/events/timeline", SYN_OP_TIMELINE, TIMELINE_QUERY, NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1,
     .summary = "The project's events, newest first (filtered, paged)", .answer = "events:Event[]" },
+  { "GET", "api/v1/events/timeline/counts", SYN_OP_TIMELINE_COUNTS, TIMELINE_FILTERS ",bounds,split", NULL,
+    SYN_BODY_NONE, 200, VIEWER, .project = 1,
+    .summary = "The timeline's events counted per period, split by type or discipline" },
   { "GET", "api/v1/events/timeline.csv", SYN_OP_EXPORT, TIMELINE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
     .fixed = "kind=timeline,format=csv", .project = 1,
     .summary = "The timeline as a CSV file", .answer = "csv" },
@@ -280,6 +283,8 @@ const SynApiParam syn_api_params[] = {
   { "all", "boolean", "Everything" },
   { "filters", "object", "Which assets a run covers" },
   { "cascade", "boolean", "Roll back the later batches that depend on this one too" },
+  { "bounds", "string", "The periods' bounds, comma-separated dates (DATE,DATE,...)" },
+  { "split", "string", "none, event_type or discipline: what each period's counts are split by" },
   { NULL }
 };
 

@@ -28,6 +28,7 @@ typedef enum {
 #define SYN_OP_CREATE_PROJECT  "create_project"  /* {name, description?, country?} -> project */
 #define SYN_OP_GET_PROJECT     "get_project"     /* {project_id: id or name} -> project */
 #define SYN_OP_TIMELINE        "timeline"        /* timeline query parameters -> {events, total, page, pages[, head_hash: with correlation_id, the chain's head after that batch]}; each event carries its chain hash */
+#define SYN_OP_TIMELINE_COUNTS "timeline_counts" /* timeline filters + {bounds: "DATE,DATE,...", split?: none|event_type|discipline} -> {project_id, split, total, periods: [{from, to, total[, counts: {KEY: n}]}]}; KEY "" = no discipline */
 #define SYN_OP_ASSET_HISTORY   "asset_history"   /* {project_id, asset_id} -> {asset_id, history, total_events} */
 #define SYN_OP_CABLE_HISTORY   "cable_history"   /* {project_id, cable_id} -> {cable_id, history, total_events} */
 #define SYN_OP_FIND_TAG        "find_tag"        /* {project_id, tag, kind?} -> {tag, entities: [{kind, id, tag, type, deleted, last_seen}]}, deleted ones too, newest first */

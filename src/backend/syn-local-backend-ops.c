@@ -512,6 +512,94 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
   return g_steal_pointer (&answer);
 }
 
+#define MAX_PERIODS 400
+
+/* The timeline's filters counted in periods, each split by event type or
+ * discipline when asked: what a chart of the timeline draws, in one
+ * query rather than a count per bar and series. */
+static JsonNode *
+op_timeline_counts (SynOpContext *ctx, JsonObject *params, GError **error)
+{
+  static const char * const splits[] = { "none", "event_type", "discipline", NULL };
+  g_autoptr(SynProject) project = NULL;
+  g_autoptr(SynEventQuery) q = NULL;
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JsonArray) periods = json_array_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) parts = NULL;
+  JsonObject *answer;
+  const char *text, *split_name;
+  guint64 total = 0;
+  guint split = 0;
+
+  if (!(q = _syn_timeline_query_from_params (ctx, params, &project, error)))
+    return NULL;
+  if (!(text = _syn_param_string (params, "bounds", TRUE, error)))
+    return NULL;
+  split_name = _syn_param_string (params, "split", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (split_name != NULL)
+    {
+      while (splits[split] != NULL && !g_str_equal (splits[split], split_name))
+        split++;
+      if (splits[split] == NULL)
+        return invalid (error, "split: \"%s\" is not none, event_type or discipline", split_name);
+    }
+
+  parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i]; i++)
+    {
+      gint64 usec;
+
+      if (!syn_time_parse_iso8601 (g_strstrip (parts[i]), FALSE, &usec, NULL))
+        return invalid (error, "bounds: \"%s\" is not a date and time (ISO 8601)", parts[i]);
+      if (bounds->len > 0 && usec <= g_array_index (bounds, gint64, bounds->len - 1))
+        return invalid (error, "bounds: \"%s\" is not after the bound before it", parts[i]);
+      g_array_append_val (bounds, usec);
+    }
+  if (bounds->len < 2 || bounds->len > MAX_PERIODS + 1)
+    return invalid (error, "bounds: from 2 to %u dates, the edges of the periods", MAX_PERIODS + 1);
+
+  if (!(counts = syn_store_count_events_by_period (ctx->store, q, (const gint64 *) (gpointer) bounds->data, bounds->len,
+                                                   (SynEventSplit) split, error)))
+    return NULL;
+  for (guint i = 0; i + 1 < bounds->len; i++)
+    {
+      JsonObject *period = json_object_new ();
+
+      json_object_set_string_member (period, "from", parts[i]);
+      json_object_set_string_member (period, "to", parts[i + 1]);
+      json_object_set_int_member (period, "total", 0);
+      if (split > 0)
+        json_object_set_object_member (period, "counts", json_object_new ());
+      json_array_add_object_element (periods, period);
+    }
+  for (guint i = 0; i < counts->len; i++)
+    {
+      SynPeriodCount *c = g_ptr_array_index (counts, i);
+      JsonObject *period;
+
+      if (c->period >= json_array_get_length (periods))
+        continue;
+      period = json_array_get_object_element (periods, c->period);
+      json_object_set_int_member (period, "total", json_object_get_int_member (period, "total") + (gint64) c->count);
+      total += c->count;
+      if (split > 0)
+        json_object_set_int_member (json_object_get_object_member (period, "counts"), c->key, (gint64) c->count);
+    }
+  answer = json_object_new ();
+  json_object_set_string_member (answer, "project_id", project->id);
+  json_object_set_string_member (answer, "split", splits[split]);
+  json_object_set_int_member (answer, "total", (gint64) total);
+  json_object_set_array_member (answer, "periods", g_steal_pointer (&periods));
+  return syn_json_node_new_object (answer);
+}
+
 /* {project_id, ID_NAME} -> {ID_NAME, history, total_events}: one entity's
  * events, oldest first, whether it still exists or not. */
 static JsonNode *
@@ -644,6 +732,7 @@ const SynOpEntry _syn_ops_core[] = {
   { SYN_OP_CREATE_PROJECT, op_create_project },
   { SYN_OP_GET_PROJECT, op_get_project },
   { SYN_OP_TIMELINE, op_timeline },
+  { SYN_OP_TIMELINE_COUNTS, op_timeline_counts },
   { SYN_OP_ASSET_HISTORY, op_asset_history },
   { SYN_OP_CABLE_HISTORY, op_cable_history },
   { SYN_OP_FIND_TAG, op_find_tag },

@@ -422,6 +422,34 @@ build_event_where (const SynEventQuery *q, GString *sql, SynPgParams *p)
     }
 }
 
+/* A timeline query's conditions: the WHERE clause in @where and its event
+ * types apart in @types_in (" AND event_type IN (...)", empty for none);
+ * returns the number of types, or -1 with @error set. */
+static int
+event_query_conditions (const SynEventQuery *query, GString *where, GString *types_in, SynPgParams *p,
+                        GError **error)
+{
+  int n_types;
+
+  if (!syn_event_query_validate (query, error))
+    return -1;
+  if ((query->event_types ? g_strv_length (query->event_types) : 0) +
+      (query->aggregate_types ? g_strv_length (query->aggregate_types) : 0) > SYN_PG_MAX_PARAMS - 12)
+    {
+      g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "Too many types in one query");
+      return -1;
+    }
+  build_event_where (query, where, p);
+  for (n_types = 0; query->event_types && query->event_types[n_types]; n_types++)
+    {
+      _syn_pg_add_text (p, query->event_types[n_types]);
+      g_string_append_printf (types_in, n_types ? ", $%d" : " AND event_type IN ($%d", p->n);
+    }
+  if (n_types > 0)
+    g_string_append_c (types_in, ')');
+  return n_types;
+}
+
 static GPtrArray *
 pg_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GError **error)
 {
@@ -436,24 +464,9 @@ pg_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GE
   const char *order;
   gint64 offset;
 
-  if (!syn_event_query_validate (query, error))
+  if ((n_types = event_query_conditions (query, where, types_in, &p, error)) < 0)
     return NULL;
-  if ((query->event_types ? g_strv_length (query->event_types) : 0) +
-      (query->aggregate_types ? g_strv_length (query->aggregate_types) : 0) > SYN_PG_MAX_PARAMS - 12)
-    {
-      g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "Too many types in one query");
-      return NULL;
-    }
-
-  build_event_where (query, where, &p);
-  first_type = p.n + 1;
-  for (n_types = 0; query->event_types && query->event_types[n_types]; n_types++)
-    {
-      _syn_pg_add_text (&p, query->event_types[n_types]);
-      g_string_append_printf (types_in, n_types ? ", $%d" : " AND event_type IN ($%d", p.n);
-    }
-  if (n_types > 0)
-    g_string_append_c (types_in, ')');
+  first_type = p.n - n_types + 1;
 
   /* Unnamed statements: planned for the values at hand, as a filter's
    * selectivity varies a lot between projects and disciplines. */
@@ -509,6 +522,45 @@ pg_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GE
                               "ORDER BY position DESC", inner->str);
   res = _syn_pg_exec (self, page_sql, &p, FALSE, error);
   return res ? _syn_pg_collect_rows (res, read_event) : NULL;
+}
+
+/* One pass over the timestamp index: width_bucket() names each event's
+ * period from the array of bounds (1 for the first). */
+static GPtrArray *
+pg_count_events_by_period (SynStore *store, const SynEventQuery *query, const gint64 *bounds, guint n_bounds,
+                           SynEventSplit split, GError **error)
+{
+  static const char * const keys[] = { "''", "event_type", "COALESCE(discipline, '')" };
+  SynPgStore *self = SYN_PG_STORE (store);
+  g_autoptr(GString) where = g_string_new (NULL);
+  g_autoptr(GString) array = g_string_new ("{");
+  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sql = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_auto(SynPgParams) p = { 0 };
+  char time[40];
+  int bounds_idx;
+
+  if (event_query_conditions (query, where, where, &p, error) < 0)
+    return NULL;
+  for (guint i = 0; i < n_bounds; i++)
+    {
+      _syn_pg_format_time (bounds[i], time);
+      g_string_append_printf (array, "%s\"%s\"", i ? "," : "", time);
+    }
+  g_string_append_c (array, '}');
+  _syn_pg_add_take (&p, g_string_free (g_steal_pointer (&array), FALSE));
+  bounds_idx = p.n;
+  sql = g_strdup_printf ("SELECT width_bucket(\"timestamp\", $%d::timestamptz[]) - 1, %s, count(*) "
+                         "FROM workflow_events%s AND \"timestamp\" >= ($%d::timestamptz[])[1] "
+                         "AND \"timestamp\" < ($%d::timestamptz[])[%u] GROUP BY 1, 2",
+                         bounds_idx, keys[split], where->str, bounds_idx, bounds_idx, n_bounds);
+  if (!(res = _syn_pg_exec (self, sql, &p, FALSE, error)))
+    return NULL;
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (counts, syn_period_count_new ((guint) _syn_pg_col_int (res, row, 0), PQgetvalue (res, row, 1),
+                                                   (guint64) _syn_pg_col_int (res, row, 2)));
+  return g_steal_pointer (&counts);
 }
 
 static GPtrArray *
@@ -959,6 +1011,7 @@ _syn_pg_store_events_iface_init (SynStoreInterface *iface)
 {
   iface->append_events = pg_append_events;
   iface->query_events = pg_query_events;
+  iface->count_events_by_period = pg_count_events_by_period;
   iface->get_events_by_correlation = pg_get_events_by_correlation;
   iface->list_events_after = pg_list_events_after;
   iface->get_event = pg_get_event;

@@ -211,11 +211,10 @@ build_event_where (const SynEventQuery *q, GString *sql)
     g_string_append (sql, " AND timestamp <= ?");
 }
 
+/* Binds from parameter @idx on; returns the next one. */
 static int
-bind_event_where (const SynEventQuery *q, sqlite3_stmt *stmt)
+bind_event_where (const SynEventQuery *q, sqlite3_stmt *stmt, int idx)
 {
-  int idx = 1;
-
   _syn_sqlite_bind_text (stmt, idx++, q->project_id);
   for (guint i = 0; q->event_types && q->event_types[i]; i++)
     _syn_sqlite_bind_text (stmt, idx++, q->event_types[i]);
@@ -454,7 +453,7 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
         {
           if (!(stmt = _syn_sqlite_stmt (self, count_sql, error)))
             return NULL;
-          bind_event_where (query, stmt);
+          bind_event_where (query, stmt, 1);
           if (!(key != NULL ? shared_count (self, query->project_id, key, stmt, total, error)
                             : _syn_sqlite_count_rows (self, stmt, total, error)))
             return NULL;
@@ -482,7 +481,7 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
                           " ORDER BY ", order, " LIMIT ? OFFSET ?) ORDER BY position DESC", NULL);
   if (!(stmt = _syn_sqlite_stmt (self, page_sql, error)))
     return NULL;
-  idx = bind_event_where (query, stmt);
+  idx = bind_event_where (query, stmt, 1);
   if (query->after_position > 0)
     sqlite3_bind_int64 (stmt, idx++, query->after_position);
   if (query->before_position > 0)
@@ -490,6 +489,51 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
   sqlite3_bind_int64 (stmt, idx++, query->limit);
   sqlite3_bind_int64 (stmt, idx++, (gint64) MIN (query->offset, (guint64) G_MAXINT64));
   return _syn_sqlite_collect_rows (self, stmt, read_event, error);
+}
+
+/* The periods come from one JSON array of their bounds (a fixed statement
+ * whatever their number); each one is a range of the timestamp index, walked
+ * once: CROSS JOIN keeps the periods outside, so that the planner does not
+ * walk the project and look each event's period up. */
+static GPtrArray *
+sqlite_count_events_by_period (SynStore *store, const SynEventQuery *query, const gint64 *bounds, guint n_bounds,
+                               SynEventSplit split, GError **error)
+{
+  static const char * const keys[] = { "''", "event_type", "COALESCE(discipline, '')" };
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  g_autoptr(GString) where = g_string_new (NULL);
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!syn_event_query_validate (query, error))
+    return NULL;
+  build_event_where (query, where);
+  for (guint i = 0; i < n_bounds; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "", bounds[i]);
+  g_string_append_c (json, ']');
+  sql = g_strdup_printf ("SELECT p.i, %s, count(*) FROM "
+                         "(SELECT lo.key AS i, lo.value AS lo, hi.value AS hi FROM json_each(?1) AS lo "
+                         "JOIN json_each(?1) AS hi ON hi.key = lo.key + 1) AS p "
+                         "CROSS JOIN workflow_events%s AND timestamp >= p.lo AND timestamp < p.hi "
+                         "GROUP BY 1, 2", keys[split], where->str);
+  if (!(stmt = _syn_sqlite_stmt (self, sql, error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, json->str);
+  bind_event_where (query, stmt, 2);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (counts, syn_period_count_new ((guint) sqlite3_column_int64 (stmt, 0),
+                                                   (const char *) sqlite3_column_text (stmt, 1),
+                                                   (guint64) sqlite3_column_int64 (stmt, 2)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _syn_sqlite_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&counts);
 }
 
 static GPtrArray *
@@ -973,6 +1017,7 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
 {
   iface->append_events = sqlite_append_events;
   iface->query_events = sqlite_query_events;
+  iface->count_events_by_period = sqlite_count_events_by_period;
   iface->get_events_by_correlation = sqlite_get_events_by_correlation;
   iface->list_events_after = sqlite_list_events_after;
   iface->get_event = sqlite_get_event;

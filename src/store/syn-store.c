@@ -456,6 +456,37 @@ syn_store_query_events (SynStore *self, const SynEventQuery *query, guint64 *tot
   return SYN_STORE_GET_IFACE (self)->query_events (self, query, total, error);
 }
 
+/* One allocation: free it with g_free(). */
+SynPeriodCount *
+syn_period_count_new (guint period, const char *key, guint64 count)
+{
+  gsize len = key ? strlen (key) : 0;
+  SynPeriodCount *self = g_malloc (sizeof *self + len + 1);
+
+  self->period = period;
+  self->count = count;
+  memcpy (self->key, key ? key : "", len + 1);
+  return self;
+}
+
+GPtrArray *
+syn_store_count_events_by_period (SynStore *self, const SynEventQuery *query, const gint64 *bounds, guint n_bounds,
+                                  SynEventSplit split, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+  g_return_val_if_fail (bounds != NULL && n_bounds >= 2, NULL);
+
+  for (guint i = 1; i < n_bounds; i++)
+    if (bounds[i] <= bounds[i - 1])
+      {
+        g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID,
+                     "Period bounds must be in increasing order (bound %u is not after bound %u)", i + 1, i);
+        return NULL;
+      }
+  return SYN_STORE_GET_IFACE (self)->count_events_by_period (self, query, bounds, n_bounds, split, error);
+}
+
 GPtrArray *
 syn_store_get_events_by_correlation (SynStore *self, const char *project_id, const char *correlation_id, GError **error)
 {

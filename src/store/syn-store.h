@@ -34,6 +34,23 @@ G_DECLARE_INTERFACE (SynStore, syn_store, SYN, STORE, GObject)
  * list_* return a GPtrArray owning its objects (never NULL on success);
  * writes happen in the caller's transaction when one is open, otherwise each in
  * one of its own. */
+/* What a count by period is split by (syn_store_count_events_by_period). */
+typedef enum {
+  SYN_EVENT_SPLIT_NONE,
+  SYN_EVENT_SPLIT_TYPE,
+  SYN_EVENT_SPLIT_DISCIPLINE,
+} SynEventSplit;
+
+/* One period's count for one key (an event type, a discipline, or ""). */
+typedef struct
+{
+  guint   period;
+  guint64 count;
+  char    key[];
+} SynPeriodCount;
+
+SynPeriodCount *syn_period_count_new (guint period, const char *key, guint64 count);
+
 struct _SynStoreInterface
 {
   GTypeInterface parent_iface;
@@ -78,6 +95,7 @@ struct _SynStoreInterface
   GPtrArray *(*list_rules) (SynStore *self, const char *project_id, gboolean include_library, GError **error);
   gboolean (*append_events) (SynStore *self, GPtrArray *events, GError **error);
   GPtrArray *(*query_events) (SynStore *self, const SynEventQuery *query, guint64 *total, GError **error);
+  GPtrArray *(*count_events_by_period) (SynStore *self, const SynEventQuery *query, const gint64 *bounds, guint n_bounds, SynEventSplit split, GError **error);
   GPtrArray *(*get_events_by_correlation) (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
   GPtrArray *(*get_asset_history) (SynStore *self, const char *project_id, const char *asset_id, GError **error);
   GPtrArray *(*list_events_after) (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
@@ -222,6 +240,13 @@ GPtrArray *syn_store_list_rules (SynStore *self, const char *project_id, gboolea
 gboolean syn_store_append_events (SynStore *self, GPtrArray *events, GError **error);
 /* Newest first (position descending). */
 GPtrArray *syn_store_query_events (SynStore *self, const SynEventQuery *query, guint64 *total, GError **error);
+/* How many events of @query (its page and keyset bounds ignored) fall in
+ * each period [bounds[i], bounds[i + 1]) (microseconds, ascending), split by
+ * event type or discipline (key "" for none), in one pass over the
+ * timestamp index. SynPeriodCount items, in no particular order; periods
+ * without events are absent. */
+GPtrArray *syn_store_count_events_by_period (SynStore *self, const SynEventQuery *query, const gint64 *bounds,
+                                             guint n_bounds, SynEventSplit split, GError **error);
 /* Ordered by sequence_num. */
 GPtrArray *syn_store_get_events_by_correlation (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
 /* Oldest first, without rolled-back events. */

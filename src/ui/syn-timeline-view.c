@@ -25,7 +25,6 @@
 #define CHART_MAX_BUCKETS  60
 #define CHART_MIN_BUCKETS  12
 #define CHART_MAX_DAYS     60
-#define CHART_CONCURRENCY  2
 #define COMPACT_WIDTH      600
 
 struct _SynTimelineView
@@ -58,14 +57,9 @@ struct _SynTimelineView
   JsonObject       *chart_query;
   GArray           *chart_bounds;    /* gint64 */
   GArray           *chart_counts;    /* guint64 */
-  guint             chart_next;
-  guint             chart_done;
   gint64            chart_step;
-  GPtrArray        *series_filters;  /* per series: its event_types or discipline; NULL: what is left */
   GPtrArray        *series_names;
   GArray           *series_counts;   /* guint64, series by series, bucket by bucket */
-  guint             series_next;
-  guint             series_pending;
   gboolean          chart_busy;
 
   /* template */
@@ -542,21 +536,14 @@ add_date_picker (SynTimelineView *self, GtkWidget *entry, const char *label)
 /* ------------------------------------------------------------------------- */
 /* Chart: events per hour (up to two days) or per local day                  */
 
+/* The chart's filters, to find its oldest or newest event (one a page). */
 static JsonObject *
-chart_params (SynTimelineView *self, gint64 page, gint64 from, gint64 to)
+chart_params (SynTimelineView *self, gint64 page)
 {
   JsonObject *params = syn_json_object_copy (self->chart_query);
 
   json_object_set_int_member (params, "page", page);
   json_object_set_int_member (params, "limit", 1);
-  if (from >= 0)
-    {
-      g_autofree char *from_text = syn_time_to_iso8601 (from);
-      g_autofree char *to_text = syn_time_to_iso8601 (to);
-
-      json_object_set_string_member (params, "from_date", from_text);
-      json_object_set_string_member (params, "to_date", to_text);
-    }
   return params;
 }
 
@@ -592,25 +579,6 @@ chart_call_stale (ChartCall *call, GError *error)
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-static void chart_next_bucket (SynTimelineView *self);
-
-/* A count's answer, into @counts at the call's index; FALSE (the call
- * freed) when the chart has moved on since it was asked. */
-static gboolean
-chart_count_landed (ChartCall *call, GError *error, JsonNode *answer, GArray *counts)
-{
-  if (chart_call_stale (call, error))
-    {
-      chart_call_free (call);
-      return FALSE;
-    }
-  if (answer != NULL)
-    g_array_index (counts, guint64, call->index) =
-      (guint64) MAX (0, json_object_get_int_member_with_default (json_node_get_object (answer), "total", 0));
-  return TRUE;
-}
-static void start_series (SynTimelineView *self);
-
 static void update_status (SynTimelineView *self);
 
 static void
@@ -620,69 +588,13 @@ chart_finished (SynTimelineView *self)
   update_status (self);
 }
 
-static void
-chart_bucket_counted (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  ChartCall *call = user_data;
-  SynTimelineView *self = call->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
-
-  if (!chart_count_landed (call, error, answer, self->chart_counts))
-    return;
-  self->chart_done++;
-  if (self->chart_done == self->chart_counts->len)
-    {
-      syn_timeline_chart_set_buckets (self->chart, (const gint64 *) (gpointer) self->chart_bounds->data,
-                                      (const guint64 *) (gpointer) self->chart_counts->data,
-                                      self->chart_counts->len, self->chart_step);
-      chart_finished (self);
-      start_series (self);
-    }
-  else
-    chart_next_bucket (self);
-  chart_call_free (call);
-}
-
-static void
-chart_next_bucket (SynTimelineView *self)
-{
-  guint i;
-  g_autoptr(JsonObject) params = NULL;
-
-  if (self->chart_next >= self->chart_counts->len)
-    return;
-  i = self->chart_next++;
-  params = chart_params (self, 1, g_array_index (self->chart_bounds, gint64, i),
-                         g_array_index (self->chart_bounds, gint64, i + 1) - 1);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
-                          chart_bucket_counted, chart_call_new (self, i));
-}
-
-/* The bars split by event kind or by discipline: one count per series
- * and bar (the last series is what is left), after the bars themselves,
- * so that the chart shows at once and fills in. */
-/* The event types of @kind the filters let through ("" for none). */
-static char *
-kind_types (const char *kind, const char *filter)
-{
-  g_auto(GStrv) allowed = filter ? g_strsplit (filter, ",", -1) : NULL;
-  const char * const *types = syn_event_types ();
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; types[i]; i++)
-    if (g_str_equal (syn_format_event_kind (types[i]), kind) && (allowed == NULL || g_strv_contains ((const char * const *) allowed,
-                                                                                           types[i])))
-      g_string_append_printf (out, "%s%s", out->len ? "," : "", types[i]);
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
+/* The series the bars are split into: the event kinds, or the disciplines
+ * (none when the filters name one), and the last for what is left. */
+static const char * const chart_kinds[] = { "created", "updated", "deleted", "rule", "rule-error" };
 
 static void
 plan_series (SynTimelineView *self)
 {
-  const char *filter = syn_json_get_string (self->chart_query, "event_types");
-
-  g_ptr_array_set_size (self->series_filters, 0);
   g_ptr_array_set_size (self->series_names, 0);
   if (gtk_drop_down_get_selected (self->stack_dropdown) == 1)
     {
@@ -691,115 +603,124 @@ plan_series (SynTimelineView *self)
       if (syn_json_get_string (self->chart_query, "discipline") != NULL)
         return;
       for (guint i = 0; disciplines[i]; i++)
-        {
-          g_ptr_array_add (self->series_names, g_strdup (syn_format_discipline (disciplines[i])));
-          g_ptr_array_add (self->series_filters, g_strdup_printf ("discipline=%s", disciplines[i]));
-        }
+        g_ptr_array_add (self->series_names, g_strdup (syn_format_discipline (disciplines[i])));
       g_ptr_array_add (self->series_names, g_strdup (_("No discipline")));
     }
   else
     {
-      static const char * const kinds[] = { "created", "updated", "deleted", "rule", "rule-error" };
       const char *names[] = { N_("Created"), N_("Changed"), N_("Deleted"), N_("Rules"), N_("Rule errors") };
 
-      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-        {
-          g_autofree char *types = kind_types (kinds[i], filter);
-
-          g_ptr_array_add (self->series_names, g_strdup (_(names[i])));
-          g_ptr_array_add (self->series_filters, g_strdup_printf ("event_types=%s", types));
-        }
+      G_STATIC_ASSERT (G_N_ELEMENTS (names) == G_N_ELEMENTS (chart_kinds));
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        g_ptr_array_add (self->series_names, g_strdup (_(names[i])));
       g_ptr_array_add (self->series_names, g_strdup (_("Other")));
     }
-  g_ptr_array_add (self->series_filters, NULL);
 }
 
-static void
-series_done (SynTimelineView *self)
+/* Which series an answer's key (an event type or a discipline) counts in. */
+static guint
+series_of (SynTimelineView *self, const char *key)
 {
-  guint n = self->chart_counts->len, n_series = self->series_names->len;
+  guint last = self->series_names->len - 1;
 
-  /* the last series: what the others leave of each bar */
-  for (guint i = 0; i < n; i++)
+  if (gtk_drop_down_get_selected (self->stack_dropdown) == 1)
     {
-      guint64 sum = 0;
+      const char * const *disciplines = syn_disciplines ();
 
-      for (guint k = 0; k + 1 < n_series; k++)
-        sum += g_array_index (self->series_counts, guint64, k * n + i);
-      g_array_index (self->series_counts, guint64, (n_series - 1) * n + i) =
-        g_array_index (self->chart_counts, guint64, i) - MIN (sum, g_array_index (self->chart_counts, guint64, i));
+      for (guint i = 0; disciplines[i] && i < last; i++)
+        if (g_strcmp0 (disciplines[i], key) == 0)
+          return i;
+      return last;
     }
-  g_ptr_array_add (self->series_names, NULL);
-  syn_timeline_chart_set_series (self->chart, (const char * const *) self->series_names->pdata,
-                                 (const guint64 *) (gpointer) self->series_counts->data, n_series);
-  g_ptr_array_remove_index (self->series_names, n_series);
+  for (guint i = 0; i < G_N_ELEMENTS (chart_kinds); i++)
+    if (g_str_equal (syn_format_event_kind (key), chart_kinds[i]))
+      return i;
+  return last;
 }
 
-static void series_next (SynTimelineView *self);
-
+/* The bars and their split came in one answer: every period's total, and
+ * its counts by key. */
 static void
-series_counted (GObject *object, GAsyncResult *result, gpointer user_data)
+chart_counted (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   ChartCall *call = user_data;
   SynTimelineView *self = call->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  guint n = self->chart_counts->len, n_series;
+  JsonArray *periods;
 
-  if (!chart_count_landed (call, error, answer, self->series_counts))
-    return;
-  self->series_pending--;
-  series_next (self);
-  if (self->series_pending == 0)
-    series_done (self);
-  chart_call_free (call);
-}
-
-/* The next count to ask: empty bars and series that let nothing through
- * are not asked. */
-static void
-series_next (SynTimelineView *self)
-{
-  guint n = self->chart_counts->len;
-  guint total = n * (self->series_filters->len - 1);
-
-  while (self->series_next < total)
+  if (chart_call_stale (call, error))
     {
-      guint index = self->series_next++;
-      guint k = index / n, i = index % n;
-      const char *filter = g_ptr_array_index (self->series_filters, k);
-      const char *value = strchr (filter, '=') + 1;
-      g_autoptr(JsonObject) params = NULL;
-      g_autofree char *member = g_strndup (filter, (gsize) (value - filter - 1));
-
-      if (g_array_index (self->chart_counts, guint64, i) == 0 || *value == '\0')
-        continue;
-      params = chart_params (self, 1, g_array_index (self->chart_bounds, gint64, i),
-                             g_array_index (self->chart_bounds, gint64, i + 1) - 1);
-      json_object_set_string_member (params, member, value);
-      self->series_pending++;
-      syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
-                              series_counted, chart_call_new (self, index));
+      chart_call_free (call);
       return;
     }
+  chart_call_free (call);
+  if (answer == NULL)
+    {
+      syn_timeline_chart_clear (self->chart, error->message);
+      chart_finished (self);
+      return;
+    }
+  periods = json_object_get_array_member (json_node_get_object (answer), "periods");
+  plan_series (self);
+  n_series = self->series_names->len;
+  g_array_set_size (self->series_counts, n * n_series);
+  if (self->series_counts->len > 0)
+    memset (self->series_counts->data, 0, sizeof (guint64) * self->series_counts->len);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *period = periods && i < json_array_get_length (periods) ? json_array_get_object_element (periods, i)
+                                                                            : NULL;
+      JsonObject *counts = period && json_object_has_member (period, "counts")
+                           ? json_object_get_object_member (period, "counts") : NULL;
+      JsonObjectIter iter;
+      const char *key;
+      JsonNode *value;
+
+      g_array_index (self->chart_counts, guint64, i) =
+        period ? (guint64) MAX (0, json_object_get_int_member_with_default (period, "total", 0)) : 0;
+      if (counts == NULL || n_series == 0)
+        continue;
+      json_object_iter_init (&iter, counts);
+      while (json_object_iter_next (&iter, &key, &value))
+        g_array_index (self->series_counts, guint64, series_of (self, key) * n + i) +=
+          (guint64) MAX (0, json_node_get_int (value));
+    }
+  syn_timeline_chart_set_buckets (self->chart, (const gint64 *) (gpointer) self->chart_bounds->data,
+                                  (const guint64 *) (gpointer) self->chart_counts->data, n, self->chart_step);
+  if (n_series > 0)
+    {
+      g_ptr_array_add (self->series_names, NULL);
+      syn_timeline_chart_set_series (self->chart, (const char * const *) self->series_names->pdata,
+                                     (const guint64 *) (gpointer) self->series_counts->data, n_series);
+      g_ptr_array_remove_index (self->series_names, n_series);
+    }
+  chart_finished (self);
 }
 
+/* One count by period for the whole chart, split as the drop-down says. */
 static void
-start_series (SynTimelineView *self)
+chart_count (SynTimelineView *self)
 {
-  guint n = self->chart_counts->len;
+  g_autoptr(JsonObject) params = syn_json_object_copy (self->chart_query);
+  g_autoptr(GString) bounds = g_string_new (NULL);
+  gboolean by_discipline = gtk_drop_down_get_selected (self->stack_dropdown) == 1;
 
-  plan_series (self);
-  g_array_set_size (self->series_counts, 0);
-  if (self->series_names->len == 0 || n == 0)
-    return;
-  g_array_set_size (self->series_counts, n * self->series_names->len);
-  memset (self->series_counts->data, 0, sizeof (guint64) * self->series_counts->len);
-  self->series_next = 0;
-  self->series_pending = 0;
-  for (guint i = 0; i < CHART_CONCURRENCY; i++)
-    series_next (self);
-  if (self->series_pending == 0)
-    series_done (self);
+  for (guint i = 0; i < self->chart_bounds->len; i++)
+    {
+      g_autofree char *text = syn_time_to_iso8601 (g_array_index (self->chart_bounds, gint64, i));
+
+      g_string_append_printf (bounds, "%s%s", i ? "," : "", text);
+    }
+  json_object_set_string_member (params, "bounds", bounds->str);
+  json_object_set_string_member (params, "split",
+                                 by_discipline && syn_json_get_string (self->chart_query, "discipline") != NULL
+                                 ? "none" : by_discipline ? "discipline" : "event_type");
+  self->chart_busy = TRUE;
+  update_status (self);
+  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE_COUNTS, params, self->cancellable,
+                          chart_counted, chart_call_new (self, 0));
 }
 
 static void
@@ -808,7 +729,7 @@ on_stack_changed (SynTimelineView *self)
   if (self->chart_busy || self->chart_counts->len == 0 || self->chart_query == NULL)
     return;
   self->chart_generation++;
-  start_series (self);
+  chart_count (self);
 }
 
 static gint64
@@ -867,10 +788,7 @@ chart_plan (SynTimelineView *self, gint64 oldest, gint64 newest)
       if (i < n)
         g_array_index (self->chart_counts, guint64, i) = 0;
     }
-  self->chart_next = 0;
-  self->chart_done = 0;
-  for (guint i = 0; i < CHART_CONCURRENCY; i++)
-    chart_next_bucket (self);
+  chart_count (self);
 }
 
 static gint64
@@ -938,7 +856,7 @@ chart_newest_found (GObject *object, GAsyncResult *result, gpointer user_data)
   total = json_object_get_int_member_with_default (json_node_get_object (answer), "total", 1);
   g_array_set_size (self->chart_bounds, 1);
   g_array_index (self->chart_bounds, gint64, 0) = newest;
-  params = chart_params (self, MAX (1, total), -1, -1);
+  params = chart_params (self, MAX (1, total));
   syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
                           chart_oldest_found, call);
 }
@@ -967,7 +885,7 @@ start_chart (SynTimelineView *self, gboolean force)
   self->chart_generation++;
   self->chart_busy = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-  params = chart_params (self, 1, -1, -1);
+  params = chart_params (self, 1);
   syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
                           chart_newest_found, chart_call_new (self, 0));
 }
@@ -1632,7 +1550,6 @@ syn_timeline_view_finalize (GObject *object)
   g_clear_pointer (&self->chart_bounds, g_array_unref);
   g_clear_pointer (&self->chart_counts, g_array_unref);
   g_clear_pointer (&self->series_counts, g_array_unref);
-  g_clear_pointer (&self->series_filters, g_ptr_array_unref);
   g_clear_pointer (&self->series_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (syn_timeline_view_parent_class)->finalize (object);
@@ -1776,7 +1693,6 @@ syn_timeline_view_init (SynTimelineView *self)
   self->chart_bounds = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->chart_counts = g_array_new (FALSE, TRUE, sizeof (guint64));
   self->series_counts = g_array_new (FALSE, TRUE, sizeof (guint64));
-  self->series_filters = g_ptr_array_new_with_free_func (g_free);
   self->series_names = g_ptr_array_new_with_free_func (g_free);
   self->chart_step = (gint64) 3600 * G_USEC_PER_SEC;
   self->model = syn_timeline_model_new ();

@@ -269,9 +269,68 @@ time_typed_pages (SynStore *store, const char *project_id, double *first_ms, dou
   *keyset_ms = median (samples[2], 20);
 }
 
+/* The timeline chart's counts: 60 periods over the project's life split by
+ * discipline, as the view asked them before (a count per period, then one
+ * per discipline and period) and in one count by period. */
+static void
+time_chart (SynStore *store, const char *project_id, double *asked_ms, double *one_ms, guint *n_asked)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (project_id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) newest = NULL;
+  g_autoptr(GPtrArray) oldest = NULL;
+  gint64 bounds[61], start;
+  guint64 total = 0;
+  double samples[3];
+
+  q->limit = 1;
+  newest = syn_store_query_events (store, q, &total, &error);
+  g_assert_no_error (error);
+  q->offset = total - 1;
+  oldest = syn_store_query_events (store, q, NULL, &error);
+  g_assert_no_error (error);
+  q->offset = 0;
+  for (guint i = 0; i <= 60; i++)
+    bounds[i] = ((SynEvent *) oldest->pdata[0])->timestamp +
+                (((SynEvent *) newest->pdata[0])->timestamp + 1 - ((SynEvent *) oldest->pdata[0])->timestamp) * i / 60;
+
+  *n_asked = 0;
+  start = g_get_monotonic_time ();
+  for (guint k = 0; k <= G_N_ELEMENTS (disciplines); k++)
+    for (guint i = 0; i < 60; i++)
+      {
+        g_autoptr(GPtrArray) page = NULL;
+
+        g_clear_pointer (&q->discipline, g_free);
+        q->discipline = k > 0 ? g_strdup (disciplines[k - 1]) : NULL;
+        q->has_from_date = q->has_to_date = TRUE;
+        q->from_date = bounds[i];
+        q->to_date = bounds[i + 1] - 1;
+        page = syn_store_query_events (store, q, &total, &error);
+        g_assert_no_error (error);
+        (*n_asked)++;
+      }
+  *asked_ms = (g_get_monotonic_time () - start) / 1e3;
+
+  g_clear_pointer (&q->discipline, g_free);
+  q->has_from_date = q->has_to_date = FALSE;
+  for (guint r = 0; r < G_N_ELEMENTS (samples); r++)
+    {
+      g_autoptr(GPtrArray) counts = NULL;
+
+      start = g_get_monotonic_time ();
+      counts = syn_store_count_events_by_period (store, q, bounds, 61, SYN_EVENT_SPLIT_DISCIPLINE, &error);
+      samples[r] = (g_get_monotonic_time () - start) / 1e3;
+      g_assert_no_error (error);
+    }
+  *one_ms = median (samples, G_N_ELEMENTS (samples));
+}
+
 static void
 print_access_paths (SynStore *store, const char *project_id)
 {
+  double chart_asked, chart_one;
+  guint n_asked = 0;
   double first, deep, keyset, asset;
   guint64 deep_page = 0;
   guint per_asset = 0;
@@ -285,6 +344,10 @@ print_access_paths (SynStore *store, const char *project_id)
   printf ("  page %-8" G_GUINT64_FORMAT " (the last, by number): median %.3f ms over 20 runs  (goal <= 20 ms)\n",
           deep_page, deep);
   printf ("  the same page by keyset:       median %.3f ms over 20 runs  (goal: page 1's speed)\n", keyset);
+  time_chart (store, project_id, &chart_asked, &chart_one, &n_asked);
+  printf ("timeline chart, 60 periods split by discipline:\n");
+  printf ("  a count per period and series (%u counts): %.1f ms\n", n_asked, chart_asked);
+  printf ("  one count by period:                      %.1f ms, median of 3  (goal: chart < 200 ms)\n", chart_one);
 }
 
 /* --- PostgreSQL ------------------------------------------------------------ */

@@ -162,6 +162,8 @@ static const Row rows[] = {
   { "GET", "api/v1/events/cables/{cable_id}/history",
     "/api/v1/events/cables/00000000-0000-0000-0000-000000000001/history?project_id={A}", NULL, PROJECT_READ },
   { "GET", "api/v1/events/tags/{tag}", "/api/v1/events/tags/{tag}?project_id={A}", NULL, PROJECT_READ },
+  { "GET", "api/v1/events/timeline/counts",
+    "/api/v1/events/timeline/counts?project_id={A}&bounds=2020-01-01,2100-01-01", NULL, PROJECT_READ },
   /* last: project A is archived from then on (archiving again is no error) */
   { "DELETE", "api/v1/projects/{project_id}", "/api/v1/projects/{A}", NULL, PROJECT_ADMIN (204) },
 };

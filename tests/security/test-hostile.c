@@ -364,6 +364,9 @@ baseline_value (Fixture *f, const SynApiRoute *route, const char *name)
     return g_strdup ("now");
   if (g_str_equal (name, "from") && strstr (route->pattern, "/diff"))
     return g_strdup ("0");
+  /* the periods of a chart: one, around every event */
+  if (g_str_equal (name, "bounds"))
+    return escape ("2000-01-01T00:00:00Z,2100-01-01T00:00:00Z");
   return NULL;   /* an optional filter: not in the baseline */
 }
 
