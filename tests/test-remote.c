@@ -913,6 +913,9 @@ route_params (const SynApiRoute *route, const RouteValues *v)
     json_object_set_string_member (params, "rule_id", library ? v->library_rule_id : v->rule_id);
   if (strstr (route->pattern, "{execution_id}"))
     json_object_set_string_member (params, "execution_id", v->execution_id);
+  /* the admin routes on users: the signed-in admin, whom they refuse (409) */
+  if (strstr (route->pattern, "{username}"))
+    json_object_set_string_member (params, "username", "admin");
   if (syn_api_route_takes_query (route, "correlation_id"))
     json_object_set_string_member (params, "correlation_id", v->correlation_id);
   syn_api_route_take_fixed (route, params);

@@ -26,126 +26,265 @@
  * status, least role; then what only some routes have. For one operation,
  * a client takes the first route whose path parameters it gives. */
 const SynApiRoute syn_api_routes[] = {
-  { "GET", "api/v1/health", NULL, "", NULL, SYN_BODY_NONE, 200, NONE },
-  { "POST", "api/v1/auth/login", SYN_OP_LOGIN, "", "username,password", SYN_BODY_JSON, 200, NONE },
+  { "GET", "api/v1/health", NULL, "", NULL, SYN_BODY_NONE, 200, NONE,
+    .summary = "Server health and readiness", .answer = "Health" },
+  { "GET", "api/v1/ready", NULL, "", NULL, SYN_BODY_NONE, 200, NONE,
+    .summary = "Readiness: 200 when the database answers and its migrations are current, else 503",
+    .answer = "Health", .errors = "503" },
+  { "GET", "api/v1/openapi.json", NULL, "", NULL, SYN_BODY_NONE, 200, NONE,
+    .summary = "This description of the API (OpenAPI 3.1)", .answer = "json" },
+  { "GET", "metrics", NULL, "", NULL, SYN_BODY_NONE, 200, NONE,
+    .summary = "Counters in the Prometheus text format", .answer = "metrics" },
+  { "POST", "api/v1/auth/login", SYN_OP_LOGIN, "", "username,password", SYN_BODY_JSON, 200, NONE,
+    .summary = "Sign in: a session token", .answer = "Session", .errors = "429" },
   { "POST", "api/v1/auth/logout", SYN_OP_LOGOUT, "", NULL, SYN_BODY_NONE, 204, VIEWER,
-    .implied = "token", .empty = "logged_out" },
-  { "GET", "api/v1/auth/me", NULL, "", NULL, SYN_BODY_NONE, 200, VIEWER },
+    .implied = "token", .empty = "logged_out",
+    .summary = "Sign out: the token stops working" },
+  { "GET", "api/v1/auth/me", NULL, "", NULL, SYN_BODY_NONE, 200, VIEWER,
+    .summary = "The signed-in user", .answer = "User" },
 
-  { "GET", "api/v1/users", SYN_OP_LIST_USERS, "", NULL, SYN_BODY_NONE, 200, ADMIN },
-  { "POST", "api/v1/users", SYN_OP_CREATE_USER, "", "username,password,role,display_name", SYN_BODY_JSON, 201, ADMIN },
+  { "GET", "api/v1/users", SYN_OP_LIST_USERS, "", NULL, SYN_BODY_NONE, 200, ADMIN,
+    .summary = "List the users", .answer = "User[]" },
+  { "POST", "api/v1/users", SYN_OP_CREATE_USER, "", "username,password,role,display_name", SYN_BODY_JSON, 201, ADMIN,
+    .summary = "Create a user", .answer = "User", .errors = "409" },
+
+  /* administration (issue 17): admins only; never oneself */
+  { "PATCH", "api/v1/users/{username}", SYN_OP_UPDATE_USER, "", "role,disabled", SYN_BODY_JSON, 200, ADMIN,
+    .summary = "Change a user's role, or disable (sessions end, sign-in refused) or enable them", .answer = "User",
+    .errors = "409" },
+  { "DELETE", "api/v1/users/{username}", SYN_OP_DELETE_USER, "", NULL, SYN_BODY_NONE, 204, ADMIN, .empty = "deleted",
+    .summary = "Delete a user (their events keep their id)", .errors = "409" },
 
   { "GET", "api/v1/projects", SYN_OP_LIST_USER_PROJECTS, "", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .alias = SYN_OP_LIST_PROJECTS },
+    .alias = SYN_OP_LIST_PROJECTS,
+    .summary = "List the projects the user may see", .answer = "Project[]" },
   { "POST", "api/v1/projects", SYN_OP_CREATE_OWNED_PROJECT, "", "name,description,country", SYN_BODY_JSON, 201, ADMIN,
-    .alias = SYN_OP_CREATE_PROJECT },
-  { "POST", "api/v1/demo", SYN_OP_CREATE_DEMO, "", "name", SYN_BODY_JSON, 201, ADMIN },
-  { "GET", "api/v1/projects/{project_id}", SYN_OP_GET_PROJECT, "", NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+    .alias = SYN_OP_CREATE_PROJECT,
+    .summary = "Create a project (its creator becomes a member)", .answer = "Project", .errors = "409" },
+  { "POST", "api/v1/demo", SYN_OP_CREATE_DEMO, "", "name", SYN_BODY_JSON, 201, ADMIN,
+    .summary = "Create the demonstration project", .errors = "409" },
+  { "GET", "api/v1/projects/{project_id}", SYN_OP_GET_PROJECT, "", NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1,
+    .summary = "A project, by id or name", .answer = "Project" },
+  { "PATCH", "api/v1/projects/{project_id}", SYN_OP_UPDATE_PROJECT, "", "name,description,country", SYN_BODY_JSON, 200,
+    ADMIN, .project = 1,
+    .summary = "Rename a project, or change its description or country", .answer = "Project", .errors = "409" },
+  { "DELETE", "api/v1/projects/{project_id}", SYN_OP_ARCHIVE_PROJECT, "", NULL, SYN_BODY_NONE, 204, ADMIN,
+    .empty = "archived", .project = 1,
+    .summary = "Archive a project: out of the lists, writes refused (409), history kept" },
+  { "DELETE", "api/v1/projects/{project_id}/members/{username}", SYN_OP_REMOVE_MEMBER, "", NULL, SYN_BODY_NONE, 204,
+    ADMIN, .empty = "removed", .project = 1,
+    .summary = "Remove a member from a project" },
   { "GET", "api/v1/projects/{project_id}/members", SYN_OP_LIST_MEMBERS, "", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "List a project's members", .answer = "User[]" },
   { "POST", "api/v1/projects/{project_id}/members", SYN_OP_ADD_MEMBER, "", "username", SYN_BODY_JSON, 201, ENGINEER,
-    .project = 1 },
+    .project = 1,
+    .summary = "Add a member to a project", .errors = "409" },
   { "GET", "api/v1/projects/{project_id}/state-hash", SYN_OP_STATE_HASH, "", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "The hash of the project's state and its chain head" },
   { "GET", "api/v1/projects/{project_id}/status", SYN_OP_PROJECT_STATUS, "", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "What a rule run would change" },
   { "GET", "api/v1/projects/{project_id}/verify", SYN_OP_VERIFY, "expect", NULL, SYN_BODY_NONE, 200, ADMIN,
-    .project = 1 },
+    .project = 1,
+    .summary = "Check the project's hash chain" },
   /* verified history (issue 15): the project as of a moment, what changed between two, the audit file */
   { "GET", "api/v1/projects/{project_id}/state", SYN_OP_STATE_AS_OF, "as_of", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "The project as of a moment" },
   { "GET", "api/v1/projects/{project_id}/diff", SYN_OP_DIFF, "from,to,format", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "What changed between two moments" },
   { "GET", "api/v1/projects/{project_id}/audit", SYN_OP_EXPORT_AUDIT, "from,to", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "The audit file (JSON lines) of a span of history" },
   { "POST", "api/v1/projects/{project_id}/repair", SYN_OP_REPAIR, "", "dry_run", SYN_BODY_JSON, 200, ENGINEER,
-    .project = 1, .writes = 1 },
+    .project = 1, .writes = 1,
+    .summary = "Remove dangling edges and cables", .errors = "409" },
 
   { "GET", "api/v1/projects/{project_id}/assets", SYN_OP_LIST_ASSETS, ASSET_FILTERS "," PAGE, NULL, SYN_BODY_NONE, 200,
-    VIEWER, .project = 1 },
+    VIEWER, .project = 1,
+    .summary = "List assets (filtered, paged; Accept: text/csv gives the whole list)", .answer = "assets:Asset[]" },
   { "POST", "api/v1/projects/{project_id}/assets", SYN_OP_CREATE_ASSET, "", NULL, SYN_BODY_JSON, 201, ENGINEER,
-    .project = 1, .writes = 1 },
+    .project = 1, .writes = 1,
+    .summary = "Create an asset", .answer = "Asset", .errors = "409" },
   { "GET", "api/v1/projects/{project_id}/assets/by-tag/{tag}", SYN_OP_GET_ASSET, "", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "An asset by its tag", .answer = "Asset" },
   { "GET", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_OP_GET_ASSET, "", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "An asset by its id", .answer = "Asset" },
   { "PATCH", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_OP_UPDATE_ASSET, "", NULL, SYN_BODY_JSON, 200,
-    ENGINEER, .project = 1, .writes = 1 },
+    ENGINEER, .project = 1, .writes = 1,
+    .summary = "Change an asset", .answer = "Asset", .errors = "409" },
   { "DELETE", "api/v1/projects/{project_id}/assets/{asset_id}", SYN_OP_DELETE_ASSET, "", NULL, SYN_BODY_NONE, 204,
-    ENGINEER, .empty = "deleted", .project = 1, .writes = 1 },
+    ENGINEER, .empty = "deleted", .project = 1, .writes = 1,
+    .summary = "Delete an asset", .errors = "409" },
   { "PATCH", "api/v1/projects/{project_id}/assets", SYN_OP_UPDATE_ASSETS, "", NULL, SYN_BODY_JSON, 200, ENGINEER,
-    .project = 1, .writes = 1 },
+    .project = 1, .writes = 1,
+    .summary = "Change several assets in one batch", .errors = "409" },
   { "POST", "api/v1/projects/{project_id}/delete", SYN_OP_DELETE_ENTITIES, "", "asset_ids,cable_ids", SYN_BODY_JSON,
-    200, ENGINEER, .project = 1, .writes = 1 },
+    200, ENGINEER, .project = 1, .writes = 1,
+    .summary = "Delete assets and cables in one batch", .errors = "409" },
   { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/explain", SYN_OP_EXPLAIN, "", NULL, SYN_BODY_NONE, 200,
-    VIEWER, .project = 1 },
+    VIEWER, .project = 1,
+    .summary = "Why an asset is as it is: rules and provenance" },
   { "POST", "api/v1/projects/{project_id}/assets/{asset_id}/reset", SYN_OP_RESET_ASSET, "", "properties,fields,rules,all",
-    SYN_BODY_JSON, 200, ENGINEER, .project = 1, .writes = 1 },
+    SYN_BODY_JSON, 200, ENGINEER, .project = 1, .writes = 1,
+    .summary = "Give fields back to the rules that derive them", .answer = "Asset", .errors = "409" },
   { "POST", "api/v1/projects/{project_id}/import", SYN_OP_IMPORT_CSV, "strict,mode,dry_run,delete_missing", NULL,
-    SYN_BODY_CSV, 200, ENGINEER, .project = 1, .writes = 1 },
+    SYN_BODY_CSV, 200, ENGINEER, .project = 1, .writes = 1,
+    .summary = "Import a CSV file of assets", .errors = "409,413,423" },
   { "GET", "api/v1/projects/{project_id}/cables", SYN_OP_LIST_CABLES, CABLE_FILTERS "," PAGE, NULL, SYN_BODY_NONE, 200,
-    VIEWER, .project = 1 },
+    VIEWER, .project = 1,
+    .summary = "List cables (filtered, paged; Accept: text/csv gives the whole list)", .answer = "cables:Cable[]" },
   { "GET", "api/v1/projects/{project_id}/assets/{asset_id}/relations", SYN_OP_ASSET_RELATIONS, "", NULL,
-    SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+    SYN_BODY_NONE, 200, VIEWER, .project = 1,
+    .summary = "An asset's edges and cables" },
   /* exports: the whole (filtered) list as a file; the list routes give the
    * same for "Accept: text/csv"; as_of: the list as of that moment */
   { "GET", "api/v1/projects/{project_id}/cables.csv", SYN_OP_EXPORT, CABLE_FILTERS ",as_of", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .fixed = "kind=cables,format=csv", .project = 1 },
+    .fixed = "kind=cables,format=csv", .project = 1,
+    .summary = "The cable list as a CSV file", .answer = "csv" },
   { "GET", "api/v1/projects/{project_id}/cables.json", SYN_OP_EXPORT, CABLE_FILTERS ",as_of", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .fixed = "kind=cables,format=json", .project = 1 },
+    .fixed = "kind=cables,format=json", .project = 1,
+    .summary = "The cable list as a JSON file", .answer = "json" },
   { "GET", "api/v1/projects/{project_id}/assets.csv", SYN_OP_EXPORT, ASSET_FILTERS ",properties,as_of", NULL, SYN_BODY_NONE,
-    200, VIEWER, .fixed = "kind=assets,format=csv", .project = 1 },
+    200, VIEWER, .fixed = "kind=assets,format=csv", .project = 1,
+    .summary = "The asset list as a CSV file", .answer = "csv" },
   { "GET", "api/v1/projects/{project_id}/assets.json", SYN_OP_EXPORT, ASSET_FILTERS ",properties,as_of", NULL,
-    SYN_BODY_NONE, 200, VIEWER, .fixed = "kind=assets,format=json", .project = 1 },
+    SYN_BODY_NONE, 200, VIEWER, .fixed = "kind=assets,format=json", .project = 1,
+    .summary = "The asset list as a JSON file", .answer = "json" },
 
-  { "GET", "api/v1/projects/{project_id}/rules", SYN_OP_LIST_RULES, "", NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+  { "GET", "api/v1/projects/{project_id}/rules", SYN_OP_LIST_RULES, "", NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1,
+    .summary = "List the project's rules (with the library's)", .answer = "Rule[]" },
   { "POST", "api/v1/projects/{project_id}/rules", SYN_OP_SAVE_RULE, "", NULL, SYN_BODY_RULE, 201, ENGINEER,
-    .project = 1 },
+    .project = 1,
+    .summary = "Create a project rule", .answer = "Rule", .errors = "409" },
   { "POST", "api/v1/projects/{project_id}/rules/preview", SYN_OP_PREVIEW_RULE, "", NULL, SYN_BODY_RULE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "What a rule would do, writing nothing" },
   { "PUT", "api/v1/projects/{project_id}/rules/{rule_id}", SYN_OP_SAVE_RULE, "", NULL, SYN_BODY_RULE, 200, ENGINEER,
-    .project = 1 },
+    .project = 1,
+    .summary = "Replace a project rule", .answer = "Rule", .errors = "409" },
   { "DELETE", "api/v1/projects/{project_id}/rules/{rule_id}", SYN_OP_DELETE_RULE, "", NULL, SYN_BODY_NONE, 204,
-    ENGINEER, .empty = "deleted", .project = 1 },
-  { "GET", "api/v1/rules/library", SYN_OP_LIST_RULES, "", NULL, SYN_BODY_NONE, 200, VIEWER, .fixed = "library=true" },
-  { "POST", "api/v1/rules/library", SYN_OP_SAVE_RULE, "", NULL, SYN_BODY_RULE, 201, ADMIN },
-  { "PUT", "api/v1/rules/library/{rule_id}", SYN_OP_SAVE_RULE, "", NULL, SYN_BODY_RULE, 200, ADMIN },
+    ENGINEER, .empty = "deleted", .project = 1,
+    .summary = "Delete a project rule" },
+  { "GET", "api/v1/rules/library", SYN_OP_LIST_RULES, "", NULL, SYN_BODY_NONE, 200, VIEWER, .fixed = "library=true",
+    .summary = "List the library rules (shared by every project)", .answer = "Rule[]" },
+  { "POST", "api/v1/rules/library", SYN_OP_SAVE_RULE, "", NULL, SYN_BODY_RULE, 201, ADMIN,
+    .summary = "Create a library rule", .answer = "Rule", .errors = "409" },
+  { "PUT", "api/v1/rules/library/{rule_id}", SYN_OP_SAVE_RULE, "", NULL, SYN_BODY_RULE, 200, ADMIN,
+    .summary = "Replace a library rule", .answer = "Rule", .errors = "409" },
   { "DELETE", "api/v1/rules/library/{rule_id}", SYN_OP_DELETE_RULE, "", NULL, SYN_BODY_NONE, 204, ADMIN,
-    .empty = "deleted" },
+    .empty = "deleted",
+    .summary = "Delete a library rule" },
 
   { "GET", "api/v1/projects/{project_id}/executions", SYN_OP_LIST_EXECUTIONS, PAGE, NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
-  { "GET", "api/v1/executions/{execution_id}", SYN_OP_GET_EXECUTION, "", NULL, SYN_BODY_NONE, 200, VIEWER },
+    .project = 1,
+    .summary = "List a project's rule runs", .answer = "executions:Execution[]" },
+  { "GET", "api/v1/executions/{execution_id}", SYN_OP_GET_EXECUTION, "", NULL, SYN_BODY_NONE, 200, VIEWER,
+    .summary = "A rule run", .answer = "Execution" },
   { "POST", "api/v1/rules/execute", SYN_OP_EXECUTE, "", "project_id,mode,filters,execution_id", SYN_BODY_JSON, 200,
-    ENGINEER, .project = 1 },
+    ENGINEER, .project = 1,
+    .summary = "Run the rules of a project (live messages: /ws/execution/{execution_id})", .errors = "409,423" },
   { "POST", "api/v1/rules/rollback", SYN_OP_ROLLBACK, "project_id", "project_id,correlation_id,cascade", SYN_BODY_JSON,
-    200, ENGINEER, .project = 1, .writes = 1 },
+    200, ENGINEER, .project = 1, .writes = 1,
+    .summary = "Roll a batch back", .errors = "409,423" },
   { "GET", "api/v1/rules/rollback/blockers", SYN_OP_ROLLBACK_BLOCKERS, "project_id,correlation_id", NULL, SYN_BODY_NONE,
-    200, VIEWER, .project = 1 },
+    200, VIEWER, .project = 1,
+    .summary = "The later batches that block a rollback" },
   { "POST", "api/v1/rules/redo", SYN_OP_REDO, "project_id", "project_id,correlation_id", SYN_BODY_JSON, 200, ENGINEER,
-    .project = 1, .writes = 1 },
+    .project = 1, .writes = 1,
+    .summary = "Redo a rolled-back batch", .errors = "409,423" },
 
-  { "GET", "api/v1/events/timeline", SYN_OP_TIMELINE, TIMELINE_QUERY, NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+  { "GET", "api/v1/events/timeline", SYN_OP_TIMELINE, TIMELINE_QUERY, NULL, SYN_BODY_NONE, 200, VIEWER, .project = 1,
+    .summary = "The project's events, newest first (filtered, paged)", .answer = "events:Event[]" },
   { "GET", "api/v1/events/timeline/counts", SYN_OP_TIMELINE_COUNTS, TIMELINE_FILTERS ",bounds,split", NULL,
-    SYN_BODY_NONE, 200, VIEWER, .project = 1 },
+    SYN_BODY_NONE, 200, VIEWER, .project = 1,
+    .summary = "The timeline's events counted per period, split by type or discipline" },
   { "GET", "api/v1/events/timeline.csv", SYN_OP_EXPORT, TIMELINE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
-    .fixed = "kind=timeline,format=csv", .project = 1 },
+    .fixed = "kind=timeline,format=csv", .project = 1,
+    .summary = "The timeline as a CSV file", .answer = "csv" },
   { "GET", "api/v1/events/timeline.json", SYN_OP_EXPORT, TIMELINE_FILTERS, NULL, SYN_BODY_NONE, 200, VIEWER,
-    .fixed = "kind=timeline,format=json", .project = 1 },
+    .fixed = "kind=timeline,format=json", .project = 1,
+    .summary = "The timeline as a JSON file", .answer = "json" },
   { "GET", "api/v1/events/assets/{asset_id}/history", SYN_OP_ASSET_HISTORY, "project_id", NULL, SYN_BODY_NONE, 200,
-    VIEWER, .project = 1 },
+    VIEWER, .project = 1,
+    .summary = "An asset's events", .answer = "history:Event[]" },
   { "GET", "api/v1/events/cables/{cable_id}/history", SYN_OP_CABLE_HISTORY, "project_id", NULL, SYN_BODY_NONE, 200,
-    VIEWER, .project = 1 },
+    VIEWER, .project = 1,
+    .summary = "A cable's events", .answer = "history:Event[]" },
   { "GET", "api/v1/events/tags/{tag}", SYN_OP_FIND_TAG, "project_id,kind", NULL, SYN_BODY_NONE, 200, VIEWER,
-    .project = 1 },
+    .project = 1,
+    .summary = "The entities that ever had a tag" },
   { NULL }
 };
 
 const SynApiRoute syn_api_ws_routes[] = {
   { "GET", "ws/execution/{execution_id}", SYN_OP_WATCH_EXECUTION, "", NULL, SYN_BODY_NONE, 101, VIEWER,
-    .websocket = 1 },
+    .websocket = 1,
+    .summary = "WebSocket: a rule run's live messages" },
   { "GET", "ws/projects/{project_id}/events", SYN_OP_WATCH_PROJECT, "after", NULL, SYN_BODY_NONE, 101, VIEWER,
-    .project = 1, .websocket = 1 },
+    .project = 1, .websocket = 1,
+    .summary = "WebSocket: a project's events, then the new ones" },
+  { NULL }
+};
+
+
+/* Every parameter by name: its type in a query is the text of that type
+ * ("list": comma-separated in a query, an array of strings in a body). */
+const SynApiParam syn_api_params[] = {
+  { "project_id", "string", "A project's id, or its name" },
+  { "asset_id", "uuid", "An asset's id" },
+  { "cable_id", "uuid", "A cable's id" },
+  { "execution_id", "uuid", "A rule run's id" },
+  { "rule_id", "string", "A rule's id" },
+  { "correlation_id", "string", "A batch's id, or 8 or more hex digits of its start or end" },
+  { "tag", "string", "An asset or cable tag (a filter: a pattern with * and ?)" },
+  { "username", "string", "A user's name" },
+  { "password", "string", "A password" },
+  { "role", "string", "viewer, engineer or admin" },
+  { "display_name", "string", "A user's full name" },
+  { "disabled", "boolean", "Disabled users cannot sign in; their sessions end" },
+  { "name", "string", "A name" },
+  { "description", "string", "A description" },
+  { "country", "string", "An ISO 3166 country code (the sizing tables' country)" },
+  { "page", "integer", "The page, from 1" },
+  { "limit", "integer", "Rows per page" },
+  { "after", "integer", "Only events past this position (the live feed's resume point)" },
+  { "before", "integer", "Only events before this position (keyset paging)" },
+  { "discipline", "string", "An engineering discipline" },
+  { "event_types", "list", "Event types (comma-separated in a query)" },
+  { "from_date", "string", "From this date (ISO 8601)" },
+  { "to_date", "string", "Up to this date (ISO 8601)" },
+  { "include_rolled_back", "boolean", "Rolled-back events too" },
+  { "type", "string", "An asset type" },
+  { "area", "string", "A plant area" },
+  { "where", "string", "A property filter: name=value, name>value, ..." },
+  { "sort", "string", "The column to sort by (-name: descending)" },
+  { "q", "string", "Free text searched in tags and descriptions" },
+  { "properties", "list", "Property names (a query: the columns of an export)" },
+  { "expect", "string", "The head hash the chain must end with" },
+  { "as_of", "string", "A moment: a position, a batch id or an ISO 8601 time" },
+  { "from", "string", "A moment: a position, a batch id or an ISO 8601 time" },
+  { "to", "string", "A moment: a position, a batch id or an ISO 8601 time" },
+  { "format", "string", "json or csv" },
+  { "kind", "string", "asset or cable" },
+  { "strict", "boolean", "Refuse the whole file on the first bad row" },
+  { "mode", "string", "An import's mode (upsert, create, update) or a run's (full, incremental)" },
+  { "dry_run", "boolean", "Say what would change, write nothing" },
+  { "delete_missing", "boolean", "Delete the assets the file does not name" },
+  { "asset_ids", "list", "Asset ids" },
+  { "cable_ids", "list", "Cable ids" },
+  { "fields", "list", "Field names" },
+  { "rules", "list", "Rule ids" },
+  { "all", "boolean", "Everything" },
+  { "filters", "object", "Which assets a run covers" },
+  { "cascade", "boolean", "Roll back the later batches that depend on this one too" },
+  { "bounds", "string", "The periods' bounds, comma-separated dates (DATE,DATE,...)" },
+  { "split", "string", "none, event_type or discipline: what each period's counts are split by" },
   { NULL }
 };
 
@@ -191,9 +330,19 @@ syn_api_route_takes_member (const SynApiRoute *route, const char *name)
   return route->members == NULL || list_contains (route->members, name);
 }
 
-/* The path parameters of @pattern, in order. */
-static GStrv
-path_names (const char *pattern)
+const SynApiParam *
+syn_api_param_lookup (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (const SynApiParam *p = syn_api_params; p->name != NULL; p++)
+    if (g_str_equal (p->name, name))
+      return p;
+  return NULL;
+}
+
+GStrv
+syn_api_route_path_names (const char *pattern)
 {
   g_auto(GStrv) parts = g_strsplit (pattern, "/", -1);
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
@@ -211,7 +360,7 @@ path_names (const char *pattern)
 static gboolean
 takes_param (const SynApiRoute *route, const char *name)
 {
-  g_auto(GStrv) path = path_names (route->pattern);
+  g_auto(GStrv) path = syn_api_route_path_names (route->pattern);
 
   if (g_strv_contains ((const char * const *) path, name) || list_contains (route->query, name) ||
       list_contains (route->fixed, name) || list_contains (route->implied, name))
@@ -363,7 +512,7 @@ syn_api_route_check_ids (const SynApiRoute *route, JsonObject *params, GError **
 static gboolean
 route_fits (const SynApiRoute *route, JsonObject *params)
 {
-  g_auto(GStrv) path = path_names (route->pattern);
+  g_auto(GStrv) path = syn_api_route_path_names (route->pattern);
 
   for (guint i = 0; path[i]; i++)
     {
@@ -662,7 +811,7 @@ syn_api_route_empty_answer (const SynApiRoute *route, JsonObject *params, const 
   g_return_val_if_fail (route != NULL, NULL);
 
   json_object_set_boolean_member (o, route->empty ? route->empty : "deleted", TRUE);
-  path = path_names (route->pattern);
+  path = syn_api_route_path_names (route->pattern);
   n = g_strv_length (path);
   /* the last path parameter is what went: project_id is only where */
   if (n > 0 && params != NULL && !g_str_equal (path[n - 1], "project_id"))

@@ -42,15 +42,35 @@ typedef struct
   const char *implied;    /* parameters the transport itself carries (the session's token) */
   const char *empty;      /* a 204's answer: {EMPTY: true, LAST PATH PARAMETER: its value} */
   const char *alias;      /* another operation a client calls by this route */
+  /* What the OpenAPI description says of it (syn-api-openapi.c) */
+  const char *summary;
+  const char *answer;     /* the success body: "Asset", "Asset[]", "assets:Asset[]" (a page), "csv", "json"
+                           * (a file), NULL (an object the operation's comment in syn-backend.h describes) */
+  const char *request;    /* a JSON body the operation checks itself: the schema it follows ("Asset") */
+  const char *errors;     /* answers it may give beyond what its flags imply: "409,423" */
   guint       project : 1;    /* project-scoped: project_id (path, query or body) is checked for access */
   guint       writes : 1;     /* changes the project's events */
   guint       websocket : 1;
 } SynApiRoute;
 
+/* A parameter of any route, by name: one vocabulary for the whole API. */
+typedef struct
+{
+  const char *name;
+  const char *type;         /* "string", "integer", "boolean", "number", "array", "object", "uuid" */
+  const char *description;
+} SynApiParam;
+
 /* Both NULL-terminated (pattern NULL). Both need a token (header, or
  * ?token= for the WebSockets) unless min_role says none. */
 extern const SynApiRoute syn_api_routes[];
 extern const SynApiRoute syn_api_ws_routes[];
+/* NULL-terminated (name NULL): every name a route's path, query or JSON body takes. */
+extern const SynApiParam  syn_api_params[];
+
+const SynApiParam *syn_api_param_lookup     (const char *name);
+/* The path parameters of @pattern, in order. */
+GStrv              syn_api_route_path_names (const char *pattern);
 
 /* A request for @route, as a client sends it: built from the parameters of
  * a SynBackend call (path, query and body each take theirs). */

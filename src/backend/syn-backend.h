@@ -91,6 +91,11 @@ typedef enum {
 #define SYN_OP_ADD_MEMBER      "add_member"      /* {project_id, username} -> {project_id, user} */
 #define SYN_OP_LIST_MEMBERS    "list_members"    /* {project_id} -> [user] */
 #define SYN_OP_LIST_USER_PROJECTS "list_user_projects" /* {} -> [project] the acting user may see (admins: all) */
+#define SYN_OP_UPDATE_USER     "update_user"     /* {username, role?, disabled?} -> user + disabled: admins; not oneself; disabling ends the user's sessions */
+#define SYN_OP_DELETE_USER     "delete_user"     /* {username} -> {deleted, username}: admins; not oneself; events keep the user's id */
+#define SYN_OP_REMOVE_MEMBER   "remove_member"   /* {project_id, username} -> {removed, username}; 404 when not a member */
+#define SYN_OP_UPDATE_PROJECT  "update_project"  /* {project_id, name?, description?, country?} -> project: rename */
+#define SYN_OP_ARCHIVE_PROJECT "archive_project" /* {project_id} -> {archived, project_id}: out of the lists, writes refused (409), history kept */
 #define SYN_OP_CREATE_OWNED_PROJECT "create_owned_project" /* as create_project; the acting user becomes its first member */
 
 #define SYN_TYPE_BACKEND (syn_backend_get_type ())

@@ -51,7 +51,17 @@ op_authorize_project (SynOpContext *ctx, JsonObject *params, GError **error)
   /* the same answer as for a project that does not exist: never tell */
   if (!allowed)
     return _syn_op_fail (error, SYN_BACKEND_ERROR_NOT_FOUND, "No project \"%s\"", key);
-  return syn_project_to_json (project);
+  {
+    gint64 archived_at = 0;
+    JsonNode *node;
+
+    /* the server refuses writes to an archived project (409) */
+    if (!syn_store_get_project_archived (ctx->store, project->id, &archived_at, error))
+      return NULL;
+    node = syn_project_to_json (project);
+    json_object_set_boolean_member (json_node_get_object (node), "archived", archived_at != 0);
+    return node;
+  }
 }
 
 static JsonNode *

@@ -230,26 +230,37 @@ op_list_projects (SynOpContext *ctx, JsonObject *params, GError **error)
   return projects ? _syn_array_answer (projects, (gpointer) syn_project_to_json) : NULL;
 }
 
+/* A project's optional description and country (two letters), as create
+ * and update take them. */
+gboolean
+_syn_param_project_details (JsonObject *params, const char **description, const char **country, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *description = _syn_param_string (params, "description", FALSE, &local_error);
+  if (local_error == NULL)
+    *country = _syn_param_string (params, "country", FALSE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (*country != NULL && (strlen (*country) != 2 || !g_ascii_isalpha ((*country)[0]) ||
+                           !g_ascii_isalpha ((*country)[1])))
+    return invalid (error, "country: \"%s\" is not a two-letter country code (e.g. CA)", *country), FALSE;
+  return TRUE;
+}
+
 static JsonNode *
 op_create_project (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = syn_project_new ();
   g_autofree char *name = NULL;
-  const char *description, *country;
-  g_autoptr(GError) local_error = NULL;
+  const char *description = NULL, *country = NULL;
 
-  if (!(name = _syn_param_name (params, "name", TRUE, SYN_MAX_NAME_CHARS, error)))
+  if (!(name = _syn_param_name (params, "name", TRUE, SYN_MAX_NAME_CHARS, error)) ||
+      !_syn_param_project_details (params, &description, &country, error))
     return NULL;
-  description = _syn_param_string (params, "description", FALSE, &local_error);
-  if (local_error == NULL)
-    country = _syn_param_string (params, "country", FALSE, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (country != NULL && (strlen (country) != 2 || !g_ascii_isalpha (country[0]) || !g_ascii_isalpha (country[1])))
-    return invalid (error, "country: \"%s\" is not a two-letter country code (e.g. CA)", country);
 
   project->name = g_steal_pointer (&name);
   project->description = g_strdup (description);
@@ -736,7 +747,7 @@ _syn_local_ops_lookup (const char *op)
   static const SynOpEntry * const tables[] = {
     _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules,
     _syn_ops_sessions, _syn_ops_users, _syn_ops_members, _syn_ops_feed, _syn_ops_integrity, _syn_ops_lists,
-    _syn_ops_history,
+    _syn_ops_history, _syn_ops_admin,
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)

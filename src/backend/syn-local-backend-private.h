@@ -29,6 +29,7 @@ extern const SynOpEntry _syn_ops_rollback[];  /* syn-local-backend-rollback.c */
 extern const SynOpEntry _syn_ops_rules[];     /* syn-local-backend-rules.c: rules, execute, explain */
 extern const SynOpEntry _syn_ops_sessions[];  /* syn-local-backend-sessions.c: sign in and out */
 extern const SynOpEntry _syn_ops_users[];     /* syn-local-backend-users.c */
+extern const SynOpEntry _syn_ops_admin[];     /* syn-local-backend-admin.c */
 extern const SynOpEntry _syn_ops_members[];   /* syn-local-backend-members.c: membership, access */
 extern const SynOpEntry _syn_ops_feed[];      /* syn-local-backend-feed.c: events after a position */
 extern const SynOpEntry _syn_ops_integrity[]; /* syn-local-backend-integrity.c: verify and repair */
@@ -111,6 +112,10 @@ gboolean    _syn_param_bool            (JsonObject  *params,
                                         const char  *name,
                                         gboolean     fallback,
                                         gboolean    *out,
+                                        GError     **error);
+gboolean    _syn_param_project_details (JsonObject  *params,
+                                        const char **description,
+                                        const char **country,
                                         GError     **error);
 SynProject *_syn_require_project       (SynOpContext *ctx,
                                         JsonObject  *params,

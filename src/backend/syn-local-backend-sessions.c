@@ -49,6 +49,16 @@ op_login (SynOpContext *ctx, JsonObject *params, GError **error)
     }
   if (!ok)
     return _syn_op_fail (error, SYN_BACKEND_ERROR_UNAUTHORIZED, "Wrong username or password");
+  /* only once the password is right: a disabled account is no secret to its owner */
+  {
+    gint64 disabled_at = 0;
+
+    if (!syn_store_get_user_disabled (ctx->store, user->id, &disabled_at, error))
+      return NULL;
+    if (disabled_at != 0)
+      return _syn_op_fail (error, SYN_BACKEND_ERROR_UNAUTHORIZED, "The account %s is disabled; ask an admin",
+                           user->username);
+  }
 
   if (!(token = syn_auth_random_token (error)))
     return NULL;

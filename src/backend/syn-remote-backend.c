@@ -395,7 +395,42 @@ syn_remote_backend_new (const char *url, GError **error)
   self->url = g_uri_to_string_partial (self->base, G_URI_HIDE_PASSWORD);
   if (g_str_has_suffix (self->url, "/"))
     self->url[strlen (self->url) - 1] = '\0';
+  if (g_getenv ("SYNAPSE_CA_FILE") != NULL && *g_getenv ("SYNAPSE_CA_FILE") != '\0' &&
+      !syn_remote_backend_set_ca_file (self, g_getenv ("SYNAPSE_CA_FILE"), error))
+    {
+      g_prefix_error (error, "SYNAPSE_CA_FILE: ");
+      return NULL;
+    }
   return g_steal_pointer (&self);
+}
+
+gboolean
+syn_remote_backend_set_ca_file (SynRemoteBackend *self, const char *ca_file, GError **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (SYN_IS_REMOTE_BACKEND (self), FALSE);
+  g_return_val_if_fail (ca_file != NULL, FALSE);
+
+  /* GTlsFileDatabase takes absolute paths only */
+  path = g_canonicalize_filename (ca_file, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: no such file", ca_file);
+      return FALSE;
+    }
+  database = g_tls_file_database_new (path, &local_error);
+  if (database == NULL)
+    {
+      g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_INVALID, "%s: not a PEM certificate file: %s", ca_file,
+                   local_error->message);
+      return FALSE;
+    }
+  /* the session's REST calls and WebSockets alike */
+  g_object_set (self->session, "tls-database", database, NULL);
+  return TRUE;
 }
 
 /* "http://host:port", as the server is addressed. */

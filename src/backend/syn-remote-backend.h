@@ -13,6 +13,12 @@ G_DECLARE_FINAL_TYPE (SynRemoteBackend, syn_remote_backend, SYN, REMOTE_BACKEND,
 SynRemoteBackend *syn_remote_backend_new          (const char       *url,
                                                    GError          **error);
 const char       *syn_remote_backend_get_url      (SynRemoteBackend *self);
+/* https:// and wss:// trust the certificates of @ca_file (PEM: a self-signed
+ * server's, or a private CA's) instead of the system's. syn_remote_backend_new()
+ * reads $SYNAPSE_CA_FILE when set (the GUI's sign-in has no option for it). */
+gboolean          syn_remote_backend_set_ca_file  (SynRemoteBackend *self,
+                                                   const char       *ca_file,
+                                                   GError          **error);
 void              syn_remote_backend_set_token    (SynRemoteBackend *self,
                                                    const char       *token);
 const char       *syn_remote_backend_get_token    (SynRemoteBackend *self);

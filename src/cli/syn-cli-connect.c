@@ -133,6 +133,8 @@ _syn_cli_connect (SynCliCommon *common, GError **error)
 
   if (remote == NULL)
     return NULL;
+  if (common->ca_file != NULL && !syn_remote_backend_set_ca_file (remote, common->ca_file, error))
+    return NULL;
   url = syn_remote_backend_get_url (remote);
 
   if (common->user != NULL)

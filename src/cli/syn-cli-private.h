@@ -19,6 +19,7 @@ typedef struct
   char     *db;
   char     *connect;
   char     *user;
+  char     *ca_file;   /* --ca-file: the server's certificate, trusted */
   gboolean  json;
   /* set by a command that may make the database (project create, demo...);
    * every other command refuses a missing one and creates nothing */

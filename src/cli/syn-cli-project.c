@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-cli-project.c: synapse project list|create. */
+/* syn-cli-project.c: synapse project list|create|rename|archive. */
 #include "config.h"
 
 #include <stdio.h>
@@ -62,6 +62,32 @@ project_create (SynBackend *backend, SynCliCommon *common, const char *name,
   return 0;
 }
 
+/* rename P NAME, archive P: an admin's (the server refuses others). */
+static int
+project_change (SynBackend *backend, SynCliCommon *common, const char *verb, const char *project, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *project_id = _syn_cli_resolve_project (backend, project, &error);
+
+  if (project_id == NULL)
+    return _syn_cli_fail (error);
+  json_object_set_string_member (params, "project_id", project_id);
+  if (name != NULL)
+    json_object_set_string_member (params, "name", name);
+  answer = _syn_cli_call (backend, name ? SYN_OP_UPDATE_PROJECT : SYN_OP_ARCHIVE_PROJECT, params, &error);
+  if (answer == NULL)
+    return _syn_cli_fail (error);
+  if (common->json)
+    _syn_cli_print_json (answer);
+  else if (name != NULL)
+    printf ("Renamed project %s to %s\n", project, name);
+  else
+    printf ("Archived project %s: out of the lists, read-only, its history kept\n", project);
+  return 0;
+}
+
 int
 _syn_cli_project (int argc, char **argv)
 {
@@ -77,13 +103,26 @@ _syn_cli_project (int argc, char **argv)
   };
   int ret;
 
-  if (!_syn_cli_parse (&argc, &argv, "list | create NAME", "List or create projects.", entries, &common, &error))
+  if (!_syn_cli_parse (&argc, &argv, "list | create NAME | rename PROJECT NAME | archive PROJECT",
+                       "List, create, rename or archive projects.", entries, &common, &error))
     return _syn_cli_fail (error);
   /* a new project may start a new database; a list never does */
   common.creates = argc >= 2 && g_strcmp0 (argv[1], "create") == 0;
 
+  if (argc >= 2 && (g_strcmp0 (argv[1], "rename") == 0 || g_strcmp0 (argv[1], "archive") == 0))
+    {
+      gboolean rename = g_strcmp0 (argv[1], "rename") == 0;
+
+      if (argc != (rename ? 4 : 3))
+        return _syn_cli_usage_error (rename ? "usage: synapse project rename PROJECT NAME"
+                                            : "usage: synapse project archive PROJECT");
+      if (!(backend = _syn_cli_backend (&common, &error)))
+        return _syn_cli_fail (error);
+      return project_change (backend, &common, argv[1], argv[2], rename ? argv[3] : NULL);
+    }
   if (argc < 2 || (g_strcmp0 (argv[1], "list") != 0 && g_strcmp0 (argv[1], "create") != 0))
-    ret = _syn_cli_usage_error ("usage: synapse project list | create NAME [--description TEXT] [--country CC]");
+    ret = _syn_cli_usage_error ("usage: synapse project list | create NAME [--description TEXT] [--country CC] | "
+                                "rename PROJECT NAME | archive PROJECT");
   else if (g_strcmp0 (argv[1], "create") == 0 && argc != 3)
     ret = _syn_cli_usage_error ("usage: synapse project create NAME");
   else if (g_strcmp0 (argv[1], "list") == 0 && argc != 2)

@@ -27,6 +27,34 @@ print_users (JsonArray *users)
     }
 }
 
+/* user role|disable|enable|delete: what an admin changes of another user. */
+static int
+user_admin (SynBackend *backend, SynCliCommon *common, const char *verb, const char *username, const char *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonNode) answer = NULL;
+
+  json_object_set_string_member (params, "username", username);
+  if (g_str_equal (verb, "role"))
+    json_object_set_string_member (params, "role", role);
+  else if (!g_str_equal (verb, "delete"))
+    json_object_set_boolean_member (params, "disabled", g_str_equal (verb, "disable"));
+  answer = _syn_cli_call (backend, g_str_equal (verb, "delete") ? SYN_OP_DELETE_USER : SYN_OP_UPDATE_USER, params,
+                          &error);
+  if (answer == NULL)
+    return _syn_cli_fail (error);
+  if (common->json)
+    _syn_cli_print_json (answer);
+  else if (g_str_equal (verb, "role"))
+    printf ("%s is now %s\n", username, role);
+  else if (g_str_equal (verb, "delete"))
+    printf ("Deleted user %s\n", username);
+  else
+    printf ("%s %s\n", g_str_equal (verb, "disable") ? "Disabled" : "Enabled", username);
+  return 0;
+}
+
 int
 _syn_cli_user (int argc, char **argv)
 {
@@ -45,14 +73,20 @@ _syn_cli_user (int argc, char **argv)
   const char *verb;
   int ret = 0;
 
-  if (!_syn_cli_parse (&argc, &argv, "add NAME --role ROLE | passwd NAME | list",
-                       "Manage the users of a team server's database (passwords are read from stdin).",
+  if (!_syn_cli_parse (&argc, &argv,
+                       "add NAME --role ROLE | passwd NAME | list | role NAME ROLE | disable NAME | enable NAME | "
+                       "delete NAME",
+                       "Manage the users of a team server's database (passwords are read from stdin). "
+                       "A disabled user cannot sign in and their sessions end; a deleted one's events keep their id.",
                        entries, &common, &error))
     return _syn_cli_fail (error);
   verb = argc > 1 ? argv[1] : NULL;
   if (!((g_strcmp0 (verb, "add") == 0 && argc == 3) || (g_strcmp0 (verb, "passwd") == 0 && argc == 3) ||
-        (g_strcmp0 (verb, "list") == 0 && argc == 2)))
-    return _syn_cli_usage_error ("usage: synapse user add NAME --role ROLE | passwd NAME | list");
+        (g_strcmp0 (verb, "list") == 0 && argc == 2) || (g_strcmp0 (verb, "role") == 0 && argc == 4) ||
+        (g_strcmp0 (verb, "disable") == 0 && argc == 3) || (g_strcmp0 (verb, "enable") == 0 && argc == 3) ||
+        (g_strcmp0 (verb, "delete") == 0 && argc == 3)))
+    return _syn_cli_usage_error ("usage: synapse user add NAME --role ROLE | passwd NAME | list | role NAME ROLE | "
+                                 "disable NAME | enable NAME | delete NAME");
   if (g_strcmp0 (verb, "add") == 0 && role == NULL)
     return _syn_cli_usage_error ("user add: --role is required (admin, engineer or viewer)");
   /* the first user may start a database (then served); signing in to a
@@ -71,6 +105,9 @@ _syn_cli_user (int argc, char **argv)
         print_users (json_node_get_array (answer));
       return ret;
     }
+
+  if (g_strcmp0 (verb, "add") != 0 && g_strcmp0 (verb, "passwd") != 0)
+    return user_admin (backend, &common, verb, argv[2], argc > 3 ? argv[3] : NULL);
 
   {
     g_autofree char *prompt = g_strdup_printf ("New password for %s: ", argv[2]);
@@ -120,13 +157,15 @@ _syn_cli_member (int argc, char **argv)
   const char *verb;
   int ret = 0;
 
-  if (!_syn_cli_parse (&argc, &argv, "add USERNAME | list", "Who may see and change a project.",
+  if (!_syn_cli_parse (&argc, &argv, "add USERNAME | remove USERNAME | list", "Who may see and change a project.",
                        entries, &common, &error))
     return _syn_cli_fail (error);
   verb = argc > 1 ? argv[1] : NULL;
   if (project == NULL ||
-      !((g_strcmp0 (verb, "add") == 0 && argc == 3) || (g_strcmp0 (verb, "list") == 0 && argc == 2)))
-    return _syn_cli_usage_error ("usage: synapse member add USERNAME --project P | list --project P");
+      !((g_strcmp0 (verb, "add") == 0 && argc == 3) || (g_strcmp0 (verb, "remove") == 0 && argc == 3) ||
+        (g_strcmp0 (verb, "list") == 0 && argc == 2)))
+    return _syn_cli_usage_error ("usage: synapse member add USERNAME --project P | remove USERNAME --project P | "
+                                 "list --project P");
   if (!(backend = _syn_cli_open_project (&common, project, &project_id, &error)))
     return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
@@ -134,6 +173,11 @@ _syn_cli_member (int argc, char **argv)
     {
       json_object_set_string_member (params, "username", argv[2]);
       answer = _syn_cli_call (backend, SYN_OP_ADD_MEMBER, params, &error);
+    }
+  else if (g_strcmp0 (verb, "remove") == 0)
+    {
+      json_object_set_string_member (params, "username", argv[2]);
+      answer = _syn_cli_call (backend, SYN_OP_REMOVE_MEMBER, params, &error);
     }
   else
     answer = _syn_cli_call (backend, SYN_OP_LIST_MEMBERS, params, &error);
@@ -144,6 +188,8 @@ _syn_cli_member (int argc, char **argv)
     _syn_cli_print_json (answer);
   else if (g_strcmp0 (verb, "add") == 0)
     printf ("%s is a member of %s\n", argv[2], project);
+  else if (g_strcmp0 (verb, "remove") == 0)
+    printf ("%s is no longer a member of %s\n", argv[2], project);
   else
     print_users (json_node_get_array (answer));
   return ret;

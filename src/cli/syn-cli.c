@@ -14,7 +14,7 @@
 static gboolean json_errors;
 
 static const SynCliEntry commands[] = {
-  { "project", "List or create projects", _syn_cli_project },
+  { "project", "List, create, rename or archive projects", _syn_cli_project },
   { "timeline", "Show a project's events, newest first", _syn_cli_timeline },
   { "history", "Show the events of one asset or cable, oldest first (deleted ones too)", _syn_cli_history },
   { "state-hash", "Print the SHA-256 of a project's canonical state and its hash chain's head", _syn_cli_state_hash },
@@ -35,8 +35,8 @@ static const SynCliEntry commands[] = {
     _syn_cli_export },
   { "explain", "Why each rule did or didn't fire on an asset; who set each property", _syn_cli_explain },
   { "serve", "Run the team server (REST and WebSocket API)", _syn_cli_serve },
-  { "user", "Add users, change passwords, list users", _syn_cli_user },
-  { "member", "Add members to a project, list them", _syn_cli_member },
+  { "user", "Add, list, disable, enable or delete users; change passwords and roles", _syn_cli_user },
+  { "member", "Add members to a project, remove them, list them", _syn_cli_member },
 };
 
 gboolean
@@ -94,6 +94,8 @@ _syn_cli_parse (int            *argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &common->json, "Print the API's JSON answer", NULL },
     { "connect", 0, 0, G_OPTION_ARG_STRING, &common->connect, "Work on a team server instead of a database", "URL" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &common->user, "Sign in to the server as NAME (password from stdin or SYNAPSE_PASSWORD)", "NAME" },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &common->ca_file,
+      "Trust the server certificates of this PEM file (a self-signed one) for --connect https://", "FILE" },
     { NULL }
   };
 
@@ -124,9 +126,10 @@ _syn_cli_backend (SynCliCommon *common, GError **error)
         }
       return _syn_cli_connect (common, error);
     }
-  if (common->user != NULL)
+  if (common->user != NULL || common->ca_file != NULL)
     {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--user goes with --connect URL");
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s goes with --connect URL",
+                   common->user != NULL ? "--user" : "--ca-file");
       return NULL;
     }
   if (uri == NULL)
@@ -221,6 +224,7 @@ _syn_cli_common_clear (SynCliCommon *common)
 {
   g_clear_pointer (&common->db, g_free);
   g_clear_pointer (&common->connect, g_free);
+  g_clear_pointer (&common->ca_file, g_free);
   g_clear_pointer (&common->user, g_free);
 }
 

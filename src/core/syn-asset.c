@@ -4,6 +4,7 @@
 
 #include "syn-json.h"
 #include "syn-asset.h"
+#include "syn-fields.h"
 
 G_DEFINE_FINAL_TYPE (SynAsset, syn_asset, G_TYPE_OBJECT)
 
@@ -21,6 +22,12 @@ static const SynField fields[] = {
   { "derivation", SYN_FIELD_OPTIONAL_OBJECT, G_STRUCT_OFFSET (SynAsset, derivation) },
   { NULL }
 };
+
+const SynField *
+syn_asset_fields (void)
+{
+  return fields;
+}
 
 static void
 syn_asset_finalize (GObject *object)

@@ -6,6 +6,7 @@
 
 #include "syn-json.h"
 #include "syn-cable.h"
+#include "syn-fields.h"
 
 G_DEFINE_FINAL_TYPE (SynCable, syn_cable, G_TYPE_OBJECT)
 
@@ -28,6 +29,12 @@ static const SynField fields[] = {
   { "derivation", SYN_FIELD_OPTIONAL_OBJECT, G_STRUCT_OFFSET (SynCable, derivation) },
   { NULL }
 };
+
+const SynField *
+syn_cable_fields (void)
+{
+  return fields;
+}
 
 static void
 syn_cable_finalize (GObject *object)

@@ -4,6 +4,7 @@
 
 #include "syn-json.h"
 #include "syn-edge.h"
+#include "syn-fields.h"
 
 G_DEFINE_FINAL_TYPE (SynEdge, syn_edge, G_TYPE_OBJECT)
 
@@ -18,6 +19,12 @@ static const SynField fields[] = {
   { "derivation", SYN_FIELD_OPTIONAL_OBJECT, G_STRUCT_OFFSET (SynEdge, derivation) },
   { NULL }
 };
+
+const SynField *
+syn_edge_fields (void)
+{
+  return fields;
+}
 
 static void
 syn_edge_finalize (GObject *object)

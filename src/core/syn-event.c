@@ -10,6 +10,7 @@
 
 #include "syn-json.h"
 #include "syn-event.h"
+#include "syn-fields.h"
 
 G_DEFINE_FINAL_TYPE (SynEvent, syn_event, G_TYPE_OBJECT)
 
@@ -34,6 +35,12 @@ static const SynField fields[] = {
   { "hash", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynEvent, hash) },
   { NULL }
 };
+
+const SynField *
+syn_event_fields (void)
+{
+  return fields;
+}
 
 static void
 syn_event_finalize (GObject *object)

@@ -4,6 +4,7 @@
 
 #include "syn-json.h"
 #include "syn-execution.h"
+#include "syn-fields.h"
 
 G_DEFINE_FINAL_TYPE (SynExecution, syn_execution, G_TYPE_OBJECT)
 
@@ -22,6 +23,12 @@ static const SynField fields[] = {
   { "error", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynExecution, error) },
   { NULL }
 };
+
+const SynField *
+syn_execution_fields (void)
+{
+  return fields;
+}
 
 static void
 syn_execution_finalize (GObject *object)

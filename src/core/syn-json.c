@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "syn-fields.h"
 #include "syn-json.h"
 #include "syn-time.h"
 
@@ -1402,4 +1403,78 @@ syn_uuid_new (void)
     out[o] = '\0';
     return out;
   }
+}
+
+/* ------------------------------------------------------------------------- */
+/* The schema of a field table                                               */
+
+static JsonObject *
+type_schema (const char *type, gboolean nullable)
+{
+  JsonObject *o = json_object_new ();
+
+  if (nullable)
+    {
+      JsonArray *types = json_array_new ();
+
+      json_array_add_string_element (types, type);
+      json_array_add_string_element (types, "null");
+      json_object_set_array_member (o, "type", types);
+    }
+  else
+    json_object_set_string_member (o, "type", type);
+  return o;
+}
+
+JsonObject *
+syn_fields_schema (const SynField *fields)
+{
+  JsonObject *schema = json_object_new ();
+  JsonObject *properties = json_object_new ();
+  JsonArray *required = json_array_new ();
+
+  g_return_val_if_fail (fields != NULL, schema);
+
+  for (const SynField *f = fields; f->name != NULL; f++)
+    {
+      JsonObject *p = NULL;
+
+      switch (f->kind)
+        {
+        case SYN_FIELD_REQUIRED_STRING:
+          p = type_schema ("string", FALSE);
+          json_array_add_string_element (required, f->name);
+          break;
+        case SYN_FIELD_STRING:
+          p = type_schema ("string", TRUE);
+          break;
+        case SYN_FIELD_DOUBLE:
+          p = type_schema ("number", TRUE);
+          break;
+        case SYN_FIELD_OBJECT:
+        case SYN_FIELD_OPTIONAL_OBJECT:
+          p = type_schema ("object", FALSE);
+          break;
+        case SYN_FIELD_INT:
+          p = type_schema ("integer", FALSE);
+          break;
+        case SYN_FIELD_BOOLEAN:
+          p = type_schema ("boolean", FALSE);
+          break;
+        case SYN_FIELD_TIME:
+          p = type_schema ("string", TRUE);
+          json_object_set_string_member (p, "format", "date-time");
+          break;
+        case SYN_FIELD_NODE:
+        default:
+          /* any JSON value: no constraint */
+          p = json_object_new ();
+          break;
+        }
+      json_object_set_object_member (properties, f->name, p);
+    }
+  json_object_set_string_member (schema, "type", "object");
+  json_object_set_object_member (schema, "properties", properties);
+  json_object_set_array_member (schema, "required", required);
+  return schema;
 }

@@ -4,6 +4,7 @@
 
 #include "syn-json.h"
 #include "syn-project.h"
+#include "syn-fields.h"
 
 G_DEFINE_FINAL_TYPE (SynProject, syn_project, G_TYPE_OBJECT)
 
@@ -16,6 +17,12 @@ static const SynField fields[] = {
   { "created_at", SYN_FIELD_TIME, G_STRUCT_OFFSET (SynProject, created_at) },
   { NULL }
 };
+
+const SynField *
+syn_project_fields (void)
+{
+  return fields;
+}
 
 static void
 syn_project_finalize (GObject *object)

@@ -4,6 +4,7 @@
 
 #include "syn-json.h"
 #include "syn-rule.h"
+#include "syn-fields.h"
 
 G_DEFINE_FINAL_TYPE (SynRule, syn_rule, G_TYPE_OBJECT)
 
@@ -25,6 +26,12 @@ static const SynField fields[] = {
   { "updated_at", SYN_FIELD_TIME, G_STRUCT_OFFSET (SynRule, updated_at) },
   { NULL }
 };
+
+const SynField *
+syn_rule_fields (void)
+{
+  return fields;
+}
 
 static void
 syn_rule_finalize (GObject *object)

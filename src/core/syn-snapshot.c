@@ -4,6 +4,7 @@
 
 #include "syn-json.h"
 #include "syn-snapshot.h"
+#include "syn-fields.h"
 
 G_DEFINE_FINAL_TYPE (SynSnapshot, syn_snapshot, G_TYPE_OBJECT)
 
@@ -20,6 +21,12 @@ static const SynField fields[] = {
   { "rolled_back_by", SYN_FIELD_STRING, G_STRUCT_OFFSET (SynSnapshot, rolled_back_by) },
   { NULL }
 };
+
+const SynField *
+syn_snapshot_fields (void)
+{
+  return fields;
+}
 
 static void
 syn_snapshot_finalize (GObject *object)

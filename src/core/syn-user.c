@@ -4,6 +4,7 @@
 
 #include "syn-json.h"
 #include "syn-user.h"
+#include "syn-fields.h"
 
 G_DEFINE_FINAL_TYPE (SynUser, syn_user, G_TYPE_OBJECT)
 
@@ -16,6 +17,12 @@ static const SynField fields[] = {
   { "created_at", SYN_FIELD_TIME, G_STRUCT_OFFSET (SynUser, created_at) },
   { NULL }
 };
+
+const SynField *
+syn_user_fields (void)
+{
+  return fields;
+}
 
 static void
 syn_user_finalize (GObject *object)

@@ -12,8 +12,9 @@
 
 typedef struct
 {
-  char   *project_id;
-  gint64  until;
+  char    *project_id;
+  gint64   until;
+  gboolean archived;
 } AccessEntry;
 
 /* ------------------------------------------------------------------------- */
@@ -109,11 +110,13 @@ on_authorize_done (GObject *object, GAsyncResult *result, gpointer data)
 
       entry->project_id = g_strdup (syn_json_get_string (json_node_get_object (answer), "id"));
       entry->until = g_get_monotonic_time () + AUTH_CACHE_USEC;
+      entry->archived = json_object_get_boolean_member_with_default (json_node_get_object (answer), "archived", FALSE);
       if (g_hash_table_size (self->access_cache) >= AUTH_CACHE_MAX)
         g_hash_table_remove_all (self->access_cache);
       g_hash_table_replace (self->access_cache, g_steal_pointer (&ad->cache_key), entry);
       g_free (req->project_id);
       req->project_id = g_strdup (entry->project_id);
+      req->project_archived = entry->archived;
     }
   g_free (ad->cache_key);
   g_free (ad);
@@ -142,6 +145,7 @@ _syn_server_authorize_project (SynRequest *req, const char *project_key, SynRequ
     {
       g_free (req->project_id);
       req->project_id = g_strdup (entry->project_id);
+      req->project_archived = entry->archived;
       done (req, NULL, NULL);
       return;
     }
@@ -200,4 +204,11 @@ _syn_server_authenticate (SynRequest *req)
   params = json_object_new ();
   json_object_set_string_member (params, "token", req->token);
   syn_backend_call_async (SYN_BACKEND (self->backend), SYN_OP_AUTHENTICATE, params, NULL, on_authenticated, req);
+}
+
+void
+_syn_server_forget_access (SynServer *self)
+{
+  g_hash_table_remove_all (self->token_cache);
+  g_hash_table_remove_all (self->access_cache);
 }

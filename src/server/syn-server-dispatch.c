@@ -244,6 +244,15 @@ on_route_project (SynRequest *req, JsonNode *answer, GError *error)
       return;
     }
   json_object_set_string_member (req->params, "project_id", req->project_id);
+  /* an archived project keeps its history for reading; nothing changes it
+   * but the admin's own routes on the project itself */
+  if (req->project_archived && !g_str_equal (req->route->method, "GET") &&
+      req->route->min_role >= SYN_API_ROLE_ENGINEER && req->route->op != NULL &&
+      !g_str_equal (req->route->op, SYN_OP_ARCHIVE_PROJECT) && !g_str_equal (req->route->op, SYN_OP_UPDATE_PROJECT))
+    {
+      _syn_server_reply_status (req, 409, NULL, "The project is archived: it can be read, not changed");
+      return;
+    }
   authorized (req);
 }
 
@@ -326,6 +335,7 @@ _syn_server_handle_request (SoupServer        *soup,
       return;
     }
   req->is_websocket = websocket;
+  _syn_server_message_set_route (msg, req->route);
 
   {
     const char *wanted = refused_content_type (req);

@@ -12,6 +12,43 @@ started_quark (void)
   return g_quark_from_static_string ("syn-server-started");
 }
 
+static GQuark
+route_quark (void)
+{
+  return g_quark_from_static_string ("syn-server-route");
+}
+
+static GQuark
+metrics_quark (void)
+{
+  return g_quark_from_static_string ("syn-server-metrics");
+}
+
+SynServerMetrics *
+_syn_server_get_metrics (SynServer *self)
+{
+  SynServerMetrics *metrics = g_object_get_qdata (G_OBJECT (self), metrics_quark ());
+
+  if (metrics == NULL)
+    {
+      metrics = syn_server_metrics_new ();
+      g_object_set_qdata_full (G_OBJECT (self), metrics_quark (), metrics, (GDestroyNotify) syn_server_metrics_free);
+    }
+  return metrics;
+}
+
+void
+_syn_server_message_set_route (SoupServerMessage *msg, const SynApiRoute *route)
+{
+  g_object_set_qdata (G_OBJECT (msg), route_quark (), (gpointer) route);
+}
+
+const SynApiRoute *
+_syn_server_message_get_route (SoupServerMessage *msg)
+{
+  return g_object_get_qdata (G_OBJECT (msg), route_quark ());
+}
+
 /* ------------------------------------------------------------------------- */
 /* The request log                                                           */
 
@@ -62,6 +99,12 @@ _syn_server_on_request_done (SoupServer *soup, SoupServerMessage *msg, gpointer 
   GUri *uri = soup_server_message_get_uri (msg);
   char status[16];
 
+  const SynApiRoute *route = _syn_server_message_get_route (msg);
+  gint64 started = _syn_server_message_started (msg);
+
+  syn_server_metrics_request (_syn_server_get_metrics (self), soup_server_message_get_method (msg),
+                              route ? route->pattern : NULL, soup_server_message_get_status (msg),
+                              started > 0 ? g_get_monotonic_time () - started : 0);
   g_snprintf (status, sizeof status, "%u", soup_server_message_get_status (msg));
   _syn_server_log_line (self, soup_server_message_get_method (msg), uri ? g_uri_get_path (uri) : "-",
             status, _syn_server_message_started (msg));

@@ -9,6 +9,7 @@
 #include "engine/syn-auth.h"
 #include "syn-login-throttle.h"
 #include "syn-server.h"
+#include "syn-server-metrics.h"
 #include "syn-ws-hub.h"
 
 G_BEGIN_DECLS
@@ -70,6 +71,7 @@ struct _SynRequest
   SynServerUser     *user;
   char              *token;
   char              *project_id;  /* resolved and authorized, for project routes */
+  gboolean           project_archived;
   gboolean           is_websocket;
   gboolean           gone;
   gulong             finished_id;
@@ -137,6 +139,9 @@ void             _syn_server_handle_request (SoupServer  *soup,
                                              gpointer     data);
 /* Signed in: project access, then the role, then the handler. */
 void             _syn_server_signed_in      (SynRequest  *req);
+/* After a change of users or memberships: every cached session and access
+ * is read again from the database (this process; others within their cache time). */
+void             _syn_server_forget_access  (SynServer   *self);
 
 /* syn-server-auth.c */
 void             _syn_server_authenticate   (SynRequest  *req);
@@ -174,6 +179,12 @@ void             _syn_server_log_line       (SynServer   *self,
                                              const char  *status,
                                              gint64       started);
 gint64           _syn_server_message_started (SoupServerMessage *msg);
+/* The counters of /metrics, made on first use (main thread). */
+SynServerMetrics *_syn_server_get_metrics   (SynServer   *self);
+/* The route a message matched, for the metrics' route label. */
+void             _syn_server_message_set_route (SoupServerMessage *msg,
+                                                const SynApiRoute *route);
+const SynApiRoute *_syn_server_message_get_route (SoupServerMessage *msg);
 void             _syn_server_on_request_started (SoupServer *soup,
                                                  SoupServerMessage *msg,
                                                  gpointer    data);

@@ -5,19 +5,50 @@
 
 #include <string.h>
 
+#include "backend/syn-api-openapi.h"
 #include "core/syn-core.h"
 #include "syn-server-private.h"
 
 /* ------------------------------------------------------------------------- */
 /* Health and sessions                                                       */
 
+/* /health and /ready: the database asked now (reachable, its migrations
+ * those this binary ships), then the answer. */
 static void
-handle_health (SynRequest *req)
+on_readiness (SynRequest *req, JsonNode *answer, GError *error)
 {
   g_autoptr(JsonObject) o = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
+  JsonObject *checks = json_object_new ();
+  JsonObject *database = json_object_new ();
+  JsonObject *migrations = json_object_new ();
+  gboolean ready = error == NULL;
+  gboolean ready_route = g_str_equal (req->route->pattern, "api/v1/ready");
 
-  json_object_set_string_member (o, "status", "ok");
+  json_object_set_boolean_member (database, "ok", error == NULL);
+  if (error != NULL)
+    json_object_set_string_member (database, "error", error->message);
+  json_object_set_object_member (checks, "database", database);
+  if (answer != NULL)
+    {
+      JsonObject *a = json_node_get_object (answer);
+      gint64 applied = json_object_get_int_member (a, "schema_applied");
+      gint64 shipped = json_object_get_int_member (a, "schema_shipped");
+
+      json_object_set_int_member (migrations, "applied", applied);
+      json_object_set_int_member (migrations, "shipped", shipped);
+      json_object_set_boolean_member (migrations, "ok", applied == shipped);
+      ready = ready && applied == shipped;
+    }
+  else
+    json_object_set_boolean_member (migrations, "ok", FALSE);
+  json_object_set_object_member (checks, "migrations", migrations);
+
+  /* /health says how things are and answers 200 while the process lives;
+   * /ready answers 503 when a proxy should send the request elsewhere */
+  json_object_set_string_member (o, "status", ready ? "ok" : "degraded");
+  json_object_set_boolean_member (o, "ready", ready);
+  json_object_set_object_member (o, "checks", checks);
   json_object_set_string_member (o, "version", PACKAGE_VERSION);
   json_object_set_string_member (o, "database", _syn_server_get_database (req->server));
   /* anyone may ask /health: the outcome and counts, never which project
@@ -39,7 +70,60 @@ handle_health (SynRequest *req)
       json_object_set_object_member (o, "integrity", summary);
     }
   node = syn_json_node_new_object (g_steal_pointer (&o));
-  _syn_server_reply_json (req, SOUP_STATUS_OK, node);
+  if (ready_route && !ready && !req->gone)
+    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After", "5");
+  _syn_server_reply_json (req, ready_route && !ready ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK, node);
+}
+
+static void
+handle_health (SynRequest *req)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  _syn_server_call (req, SYN_OP_READINESS, params, on_readiness);
+}
+
+static void
+handle_openapi (SynRequest *req)
+{
+  g_autoptr(JsonNode) document = syn_api_openapi_document ();
+
+  _syn_server_reply_json (req, SOUP_STATUS_OK, document);
+}
+
+/* Prometheus text format 0.0.4. */
+static void
+handle_metrics (SynRequest *req)
+{
+  char *text = syn_server_metrics_render (_syn_server_get_metrics (req->server),
+                                          syn_ws_hub_get_n_watchers (_syn_server_get_hub (req->server)),
+                                          syn_store_get_events_appended ());
+
+  if (!req->gone)
+    {
+      soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (req->msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE,
+                                        text, strlen (text));
+    }
+  else
+    g_free (text);
+  _syn_server_request_finish (req);
+}
+
+/* Users, roles, memberships and archives change who may do what: the
+ * cached sessions and accesses of this process are read again. */
+static void
+on_admin_done (SynRequest *req, JsonNode *answer, GError *error)
+{
+  if (error == NULL)
+    _syn_server_forget_access (req->server);
+  _syn_server_generic_done (req, answer, error);
+}
+
+static void
+handle_admin (SynRequest *req)
+{
+  _syn_server_call (req, req->route->op, req->params, on_admin_done);
 }
 
 static char *
@@ -257,6 +341,7 @@ on_executed (GObject *object, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = syn_backend_execute_finish (SYN_BACKEND (object), result, &error);
 
+  syn_server_metrics_execution_finished (_syn_server_get_metrics (req->server));
   if (answer == NULL)
     _syn_server_reply_error (req, error);
   else
@@ -268,6 +353,7 @@ on_executed (GObject *object, GAsyncResult *result, gpointer data)
 static void
 handle_execute (SynRequest *req)
 {
+  syn_server_metrics_execution_started (_syn_server_get_metrics (req->server));
   syn_backend_execute_async (_syn_server_get_backend (req->server), req->params, NULL, on_executed, req);
 }
 
@@ -534,6 +620,14 @@ static const struct
   SynRouteHandler  handle;
 } handlers[] = {
   { "GET", "api/v1/health", handle_health },
+  { "GET", "api/v1/ready", handle_health },
+  { "GET", "api/v1/openapi.json", handle_openapi },
+  { "GET", "metrics", handle_metrics },
+  { "PATCH", "api/v1/users/{username}", handle_admin },
+  { "DELETE", "api/v1/users/{username}", handle_admin },
+  { "PATCH", "api/v1/projects/{project_id}", handle_admin },
+  { "DELETE", "api/v1/projects/{project_id}", handle_admin },
+  { "DELETE", "api/v1/projects/{project_id}/members/{username}", handle_admin },
   { "POST", "api/v1/auth/login", handle_login },
   { "POST", "api/v1/auth/logout", handle_logout },
   { "GET", "api/v1/auth/me", handle_me },

@@ -43,6 +43,7 @@ on_wrote_informational (SoupServerMessage *msg, gpointer data)
   gboolean may_cancel = ud->may_cancel;
   gint64 after = ud->after;
   gint64 started;
+  const SynApiRoute *route;   /* static: outlives the message */
 
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
@@ -54,11 +55,14 @@ on_wrote_informational (SoupServerMessage *msg, gpointer data)
   origin = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"));
   method = g_strdup (soup_server_message_get_method (msg));
   started = _syn_server_message_started (msg);
+  route = _syn_server_message_get_route (msg);
 
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL)
     return;
   _syn_server_log_line (self, method, g_uri_get_path (uri), "101", started);
+  syn_server_metrics_request (_syn_server_get_metrics (self), method, route ? route->pattern : NULL, 101,
+                              started > 0 ? g_get_monotonic_time () - started : 0);
   conn = soup_websocket_connection_new (stream, uri, SOUP_WEBSOCKET_CONNECTION_SERVER, origin, NULL, NULL);
   if (project)
     syn_ws_hub_watch_project (self->hub, conn, key, after);

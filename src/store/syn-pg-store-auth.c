@@ -100,7 +100,8 @@ pg_list_member_projects (SynStore *store, const char *user_id, GError **error)
 
   _syn_pg_add_text (&p, user_id);
   return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " JOINED_PROJECT_COLS " FROM project_members m "
-                             "JOIN projects p ON p.id = m.project_id WHERE m.user_id = $1 ORDER BY p.name",
+                             "JOIN projects p ON p.id = m.project_id WHERE m.user_id = $1 AND p.archived_at IS NULL "
+                             "ORDER BY p.name",
                              &p, _syn_pg_read_project, error);
 }
 

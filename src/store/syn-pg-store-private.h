@@ -143,6 +143,7 @@ gpointer _syn_pg_read_user    (PGresult *res, int row);
 void _syn_pg_store_entities_iface_init (SynStoreInterface *iface);
 void _syn_pg_store_events_iface_init   (SynStoreInterface *iface);
 void _syn_pg_store_auth_iface_init     (SynStoreInterface *iface);
+void _syn_pg_store_admin_iface_init    (SynStoreInterface *iface);
 void _syn_pg_store_history_iface_init  (SynStoreInterface *iface);
 void _syn_pg_store_chain_iface_init    (SynStoreInterface *iface);
 

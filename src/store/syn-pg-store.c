@@ -953,7 +953,8 @@ pg_find_project (SynStore *store, const char *id_or_name, GError **error)
 static GPtrArray *
 pg_list_projects (SynStore *store, GError **error)
 {
-  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " SYN_PG_PROJECT_COLS " FROM projects WHERE id <> '" SYN_LIBRARY_PROJECT_ID "' ORDER BY name",
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " SYN_PG_PROJECT_COLS " FROM projects WHERE id <> '" SYN_LIBRARY_PROJECT_ID "' "
+                             "AND archived_at IS NULL ORDER BY name",
                              NULL, _syn_pg_read_project, error);
 }
 
@@ -1032,6 +1033,7 @@ store_iface_init (SynStoreInterface *iface)
   _syn_pg_store_entities_iface_init (iface);
   _syn_pg_store_events_iface_init (iface);
   _syn_pg_store_auth_iface_init (iface);
+  _syn_pg_store_admin_iface_init (iface);
   _syn_pg_store_history_iface_init (iface);
   _syn_pg_store_chain_iface_init (iface);
 }

@@ -120,7 +120,7 @@ sqlite_list_member_projects (SynStore *store, const char *user_id, GError **erro
 
   if (!(stmt = _syn_sqlite_stmt (self, "SELECT p.id, p.name, p.description, p.country, p.created_at "
                                        "FROM project_members m JOIN projects p ON p.id = m.project_id "
-                                       "WHERE m.user_id = ?1 ORDER BY p.name", error)))
+                                       "WHERE m.user_id = ?1 AND p.archived_at IS NULL ORDER BY p.name", error)))
     return NULL;
   _syn_sqlite_bind_text (stmt, 1, user_id);
   return _syn_sqlite_collect_rows (self, stmt, _syn_sqlite_read_project, error);

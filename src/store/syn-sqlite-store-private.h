@@ -102,6 +102,7 @@ gpointer _syn_sqlite_read_user    (sqlite3_stmt *stmt);
 void _syn_sqlite_store_entities_iface_init (SynStoreInterface *iface);
 void _syn_sqlite_store_events_iface_init   (SynStoreInterface *iface);
 void _syn_sqlite_store_auth_iface_init     (SynStoreInterface *iface);
+void _syn_sqlite_store_admin_iface_init    (SynStoreInterface *iface);
 void _syn_sqlite_store_history_iface_init  (SynStoreInterface *iface);
 void _syn_sqlite_store_chain_iface_init    (SynStoreInterface *iface);
 

@@ -652,7 +652,8 @@ sqlite_list_projects (SynStore *store, GError **error)
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
 
-  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " SYN_SQLITE_PROJECT_COLS " FROM projects WHERE id <> '" SYN_LIBRARY_PROJECT_ID "' ORDER BY name", error)))
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " SYN_SQLITE_PROJECT_COLS " FROM projects WHERE id <> '" SYN_LIBRARY_PROJECT_ID "' "
+                                       "AND archived_at IS NULL ORDER BY name", error)))
     return NULL;
   return _syn_sqlite_collect_rows (self, stmt, _syn_sqlite_read_project, error);
 }
@@ -742,6 +743,7 @@ store_iface_init (SynStoreInterface *iface)
   _syn_sqlite_store_entities_iface_init (iface);
   _syn_sqlite_store_events_iface_init (iface);
   _syn_sqlite_store_auth_iface_init (iface);
+  _syn_sqlite_store_admin_iface_init (iface);
   _syn_sqlite_store_history_iface_init (iface);
   _syn_sqlite_store_chain_iface_init (iface);
 }

@@ -91,12 +91,50 @@ syn_store_begin (SynStore *self, GError **error)
   return SYN_STORE_GET_IFACE (self)->begin (self, error);
 }
 
+/* Events appended by this process, for the server's /metrics: counted
+ * when their transaction commits (a rolled-back one adds nothing). */
+static guint64 events_appended;
+G_LOCK_DEFINE_STATIC (events_appended);
+
+static GQuark
+pending_quark (void)
+{
+  return g_quark_from_static_string ("syn-store-pending-events");
+}
+
+guint64
+syn_store_get_events_appended (void)
+{
+  guint64 n;
+
+  G_LOCK (events_appended);
+  n = events_appended;
+  G_UNLOCK (events_appended);
+  return n;
+}
+
+static void
+count_appended (guint64 n)
+{
+  G_LOCK (events_appended);
+  events_appended += n;
+  G_UNLOCK (events_appended);
+}
+
 gboolean
 syn_store_commit (SynStore *self, GError **error)
 {
+  gboolean ok;
+
   g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
 
-  return SYN_STORE_GET_IFACE (self)->commit (self, error);
+  ok = SYN_STORE_GET_IFACE (self)->commit (self, error);
+  if (ok && !syn_store_in_transaction (self))
+    {
+      count_appended (GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (self), pending_quark ())));
+      g_object_set_qdata (G_OBJECT (self), pending_quark (), NULL);
+    }
+  return ok;
 }
 
 void
@@ -105,6 +143,8 @@ syn_store_rollback (SynStore *self)
   g_return_if_fail (SYN_IS_STORE (self));
 
   SYN_STORE_GET_IFACE (self)->rollback (self);
+  if (!syn_store_in_transaction (self))
+    g_object_set_qdata (G_OBJECT (self), pending_quark (), NULL);
 }
 
 gboolean
@@ -395,7 +435,17 @@ syn_store_append_events (SynStore *self, GPtrArray *events, GError **error)
 {
   g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
 
-  return SYN_STORE_GET_IFACE (self)->append_events (self, events, error);
+  if (!SYN_STORE_GET_IFACE (self)->append_events (self, events, error))
+    return FALSE;
+  if (syn_store_in_transaction (self))
+    {
+      gsize pending = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (self), pending_quark ()));
+
+      g_object_set_qdata (G_OBJECT (self), pending_quark (), GSIZE_TO_POINTER (pending + events->len));
+    }
+  else
+    count_appended (events->len);
+  return TRUE;
 }
 
 GPtrArray *
@@ -1112,4 +1162,76 @@ _syn_store_batches_merge (GPtrArray *by_prefix, GPtrArray *by_suffix)
       }
   g_ptr_array_sort (merged, compare_positions);
   return merged;
+}
+
+gboolean
+syn_store_read_schema_version (SynStore *self, int *applied, int *shipped, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->read_schema_version (self, applied, shipped, error);
+}
+
+gboolean
+syn_store_set_user_role (SynStore *self, const char *user_id, const char *role, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->set_user_role (self, user_id, role, error);
+}
+
+gboolean
+syn_store_set_user_disabled (SynStore *self, const char *user_id, gint64 disabled_at, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->set_user_disabled (self, user_id, disabled_at, error);
+}
+
+gboolean
+syn_store_get_user_disabled (SynStore *self, const char *user_id, gint64 *disabled_at, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->get_user_disabled (self, user_id, disabled_at, error);
+}
+
+gboolean
+syn_store_delete_user (SynStore *self, const char *user_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->delete_user (self, user_id, error);
+}
+
+gboolean
+syn_store_remove_project_member (SynStore *self, const char *project_id, const char *user_id, gboolean *removed, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->remove_project_member (self, project_id, user_id, removed, error);
+}
+
+gboolean
+syn_store_update_project (SynStore *self, SynProject *project, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->update_project (self, project, error);
+}
+
+gboolean
+syn_store_set_project_archived (SynStore *self, const char *project_id, gint64 archived_at, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->set_project_archived (self, project_id, archived_at, error);
+}
+
+gboolean
+syn_store_get_project_archived (SynStore *self, const char *project_id, gint64 *archived_at, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->get_project_archived (self, project_id, archived_at, error);
 }

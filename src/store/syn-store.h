@@ -173,6 +173,16 @@ struct _SynStoreInterface
   gboolean (*insert_checkpoint) (SynStore *self, const SynStateCheckpoint *checkpoint, GError **error);
   gboolean (*find_checkpoint) (SynStore *self, const char *project_id, gint64 at_most, gboolean with_state, SynStateCheckpoint **out, GError **error);
   GPtrArray *(*list_checkpoints) (SynStore *self, const char *project_id, GError **error);
+  /* Administration (0010_admin): readiness, roles, disabled users, archived projects */
+  gboolean (*read_schema_version) (SynStore *self, int *applied, int *shipped, GError **error);
+  gboolean (*set_user_role) (SynStore *self, const char *user_id, const char *role, GError **error);
+  gboolean (*set_user_disabled) (SynStore *self, const char *user_id, gint64 disabled_at, GError **error);
+  gboolean (*get_user_disabled) (SynStore *self, const char *user_id, gint64 *disabled_at, GError **error);
+  gboolean (*delete_user) (SynStore *self, const char *user_id, GError **error);
+  gboolean (*remove_project_member) (SynStore *self, const char *project_id, const char *user_id, gboolean *removed, GError **error);
+  gboolean (*update_project) (SynStore *self, SynProject *project, GError **error);
+  gboolean (*set_project_archived) (SynStore *self, const char *project_id, gint64 archived_at, GError **error);
+  gboolean (*get_project_archived) (SynStore *self, const char *project_id, gint64 *archived_at, GError **error);
 };
 
 GQuark syn_store_error_quark (void);
@@ -199,6 +209,8 @@ const char *syn_store_get_uri (SynStore *self);
 /* Starts a write transaction (one batch). Fails if one is open. */
 gboolean syn_store_begin (SynStore *self, GError **error);
 gboolean syn_store_commit (SynStore *self, GError **error);
+/* The events appended (and committed) by this process, every store counted. */
+guint64 syn_store_get_events_appended (void);
 /* Abandons the open transaction, if any; everything since begin is gone. */
 void syn_store_rollback (SynStore *self);
 gboolean syn_store_in_transaction (SynStore *self);
@@ -367,6 +379,22 @@ gboolean syn_store_get_chain_head (SynStore *self, const char *project_id, gint6
  * *hash NULL: never); set replaces it. */
 gboolean syn_store_get_chain_mark (SynStore *self, const char *project_id, gint64 *position, char **hash, GError **error);
 gboolean syn_store_set_chain_mark (SynStore *self, const char *project_id, gint64 position, const char *hash, GError **error);
+/* The newest migration applied to the database (asked now: a database that
+ * does not answer fails) and the newest this binary ships. */
+gboolean syn_store_read_schema_version (SynStore *self, int *applied, int *shipped, GError **error);
+gboolean syn_store_set_user_role (SynStore *self, const char *user_id, const char *role, GError **error);
+/* @disabled_at 0: enabled again. Disabling also deletes the user's tokens. */
+gboolean syn_store_set_user_disabled (SynStore *self, const char *user_id, gint64 disabled_at, GError **error);
+/* *@disabled_at: 0 when the user is enabled. */
+gboolean syn_store_get_user_disabled (SynStore *self, const char *user_id, gint64 *disabled_at, GError **error);
+/* The user, their tokens and memberships; events keep the user's id. */
+gboolean syn_store_delete_user (SynStore *self, const char *user_id, GError **error);
+gboolean syn_store_remove_project_member (SynStore *self, const char *project_id, const char *user_id, gboolean *removed, GError **error);
+/* Name, description and country of @project (by its id). */
+gboolean syn_store_update_project (SynStore *self, SynProject *project, GError **error);
+/* Archived projects leave the project lists; their history stays. */
+gboolean syn_store_set_project_archived (SynStore *self, const char *project_id, gint64 archived_at, GError **error);
+gboolean syn_store_get_project_archived (SynStore *self, const char *project_id, gint64 *archived_at, GError **error);
 
 /* State checkpoints (schema 0008_state_checkpoints, issue 15). Inserting
  * one that exists already (same project and position) does nothing: two

@@ -43,7 +43,7 @@ static const char * const cell_users[N_CELLS] = {
  * each column must get. In paths and bodies: {A} project A's id, {asset}
  * {tag} {rule} {lib_rule} {exec} {batch} things of A; {fresh_asset}
  * {fresh_rule} {fresh_lib_rule} {fresh_batch} {fresh_undone} (a batch rolled
- * back) {fresh_user} made anew for each request (the request may delete or use them up); {n} a new number. */
+ * back) {fresh_user} {fresh_member} (a user, member of A) made anew for each request (the request may delete or use them up); {n} a new number. */
 typedef struct
 {
   const char *method;
@@ -57,6 +57,7 @@ typedef struct
 #define PROJECT_READ    { 401, 401, 401, 200, 404, 200, 404, 200, 200 }
 #define PROJECT_WRITE(s) { 401, 401, 401, 403, 404, s, 404, s, s }
 #define ADMIN_ONLY(s)   { 401, 401, 401, 403, 403, 403, 403, s, s }
+#define PROJECT_ADMIN(s) { 401, 401, 401, 403, 404, 403, 404, s, s }
 #define WS_PROJECT      { 401, 401, 401, 101, 404, 101, 404, 101, 101 }
 
 #define RULE(id) "{\"id\": \"" id "\", \"name\": \"Tanks need a level transmitter\", \"source\": \"FIRM\"," \
@@ -65,6 +66,16 @@ typedef struct
 
 static const Row rows[] = {
   { "GET", "api/v1/health", "/api/v1/health", NULL, { 200, 200, 200, 200, 200, 200, 200, 200, 200 } },
+  /* what a proxy and a scraper ask: no token (issue 17) */
+  { "GET", "api/v1/ready", "/api/v1/ready", NULL, { 200, 200, 200, 200, 200, 200, 200, 200, 200 } },
+  { "GET", "api/v1/openapi.json", "/api/v1/openapi.json", NULL, { 200, 200, 200, 200, 200, 200, 200, 200, 200 } },
+  { "GET", "metrics", "/metrics", NULL, { 200, 200, 200, 200, 200, 200, 200, 200, 200 } },
+  /* administration: admins only, on someone else */
+  { "PATCH", "api/v1/users/{username}", "/api/v1/users/{fresh_user}", "{\"role\": \"engineer\"}", ADMIN_ONLY (200) },
+  { "DELETE", "api/v1/users/{username}", "/api/v1/users/{fresh_user}", NULL, ADMIN_ONLY (204) },
+  { "PATCH", "api/v1/projects/{project_id}", "/api/v1/projects/{A}", "{\"description\": \"D{n}\"}", PROJECT_ADMIN (200) },
+  { "DELETE", "api/v1/projects/{project_id}/members/{username}", "/api/v1/projects/{A}/members/{fresh_member}", NULL,
+    PROJECT_ADMIN (204) },
   /* signing in needs no token; the body's credentials are what count */
   { "POST", "api/v1/auth/login", "/api/v1/auth/login", "{\"username\": \"vera\", \"password\": \"" SYN_TEST_PASSWORD "\"}",
     { 200, 200, 200, 200, 200, 200, 200, 200, 200 } },
@@ -151,6 +162,10 @@ static const Row rows[] = {
   { "GET", "api/v1/events/cables/{cable_id}/history",
     "/api/v1/events/cables/00000000-0000-0000-0000-000000000001/history?project_id={A}", NULL, PROJECT_READ },
   { "GET", "api/v1/events/tags/{tag}", "/api/v1/events/tags/{tag}?project_id={A}", NULL, PROJECT_READ },
+  { "GET", "api/v1/events/timeline/counts",
+    "/api/v1/events/timeline/counts?project_id={A}&bounds=2020-01-01,2100-01-01", NULL, PROJECT_READ },
+  /* last: project A is archived from then on (archiving again is no error) */
+  { "DELETE", "api/v1/projects/{project_id}", "/api/v1/projects/{A}", NULL, PROJECT_ADMIN (204) },
 };
 
 static const Row ws_rows[] = {
@@ -291,7 +306,7 @@ fill (Fixture *f, const Row *row, char **path, char **body)
   char **texts[] = { path, body };
   g_autofree char *n = g_strdup_printf ("%u", ++f->serial);
   g_autofree char *fresh_asset = NULL, *fresh_rule = NULL, *fresh_lib_rule = NULL;
-  g_autofree char *fresh_batch = NULL, *fresh_undone = NULL, *fresh_user = NULL;
+  g_autofree char *fresh_batch = NULL, *fresh_undone = NULL, *fresh_user = NULL, *fresh_member = NULL;
   g_autofree char *both = g_strconcat (row->path, row->body ? row->body : "", NULL);
 
   if (strstr (both, "{fresh_asset}"))
@@ -306,6 +321,14 @@ fill (Fixture *f, const Row *row, char **path, char **body)
     fresh_undone = new_undone (f, f->project_a);
   if (strstr (both, "{fresh_user}"))
     fresh_user = new_user (f);
+  if (strstr (both, "{fresh_member}"))
+    {
+      g_autofree char *id = NULL;
+
+      fresh_member = g_strdup_printf ("fresh%u", ++f->serial);
+      id = syn_test_server_add_user (f->srv, fresh_member, "viewer");
+      syn_test_server_add_member (f->srv, f->project_a, id);
+    }
 
   *path = g_strdup (row->path);
   *body = g_strdup (row->body);
@@ -327,6 +350,7 @@ fill (Fixture *f, const Row *row, char **path, char **body)
       if (fresh_batch) *t = replace (*t, "{fresh_batch}", fresh_batch);
       if (fresh_undone) *t = replace (*t, "{fresh_undone}", fresh_undone);
       if (fresh_user) *t = replace (*t, "{fresh_user}", fresh_user);
+      if (fresh_member) *t = replace (*t, "{fresh_member}", fresh_member);
     }
 }
 
