@@ -249,6 +249,9 @@ test_as_of_history (UiFixture *f, gconstpointer data)
   then = state_as_of (f, story.run);
   g_assert_cmpstr (syn_timeline_batch_get_head_hash (batch), ==,
                    syn_json_get_string (json_object_get_object_member (then, "as_of"), "head_hash"));
+  g_assert_nonnull (syn_timeline_batch_get_head_hash (batch));
+  ui_wait_frames (GTK_WIDGET (f->window), 3);
+  ui_save_screenshots (f->window, "as-of-timeline-head-hash");
 
   /* now: the motor's history has the edit */
   syn_session_show_asset (session, NULL, MOTOR);
@@ -331,6 +334,8 @@ test_diff (UiFixture *f, gconstpointer data)
 
   tell_story (f, &story);
   select_batch_row (timeline, story.run);
+  ui_wait_frames (GTK_WIDGET (timeline), 2);
+  ui_save_screenshot (GTK_WIDGET (f->window), "as-of-timeline-menu");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (timeline), "timeline.mark-compare-row", NULL));
   select_batch_row (timeline, story.edit);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (timeline), "timeline.compare-marked-row", NULL));

@@ -15,6 +15,8 @@ struct _SynAsOfBanner
 
   SynSession  *session;
   GtkRevealer *revealer;
+  GtkWidget   *box;
+  GtkWidget   *text_box;
   GtkLabel    *label;
   GtkWidget   *back_button;
 };
@@ -79,6 +81,17 @@ syn_as_of_banner_set_session (SynAsOfBanner *self, SynSession *session)
   update (self);
 }
 
+/* Narrow, the button goes under the sentence, which keeps the width. */
+void
+syn_as_of_banner_set_narrow (SynAsOfBanner *self, gboolean narrow)
+{
+  g_return_if_fail (SYN_IS_AS_OF_BANNER (self));
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->box),
+                                  narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_halign (self->back_button, narrow ? GTK_ALIGN_END : GTK_ALIGN_FILL);
+}
+
 gboolean
 syn_as_of_banner_get_shown (SynAsOfBanner *self)
 {
@@ -123,27 +136,30 @@ syn_as_of_banner_class_init (SynAsOfBannerClass *klass)
 static void
 syn_as_of_banner_init (SynAsOfBanner *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *icon = gtk_image_new_from_icon_name ("document-open-recent-symbolic");
 
   self->revealer = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_transition_type (self->revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
   gtk_widget_set_parent (GTK_WIDGET (self->revealer), GTK_WIDGET (self));
-  gtk_widget_add_css_class (box, "as-of-banner");
+  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_add_css_class (self->box, "as-of-banner");
+  self->text_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_hexpand (self->text_box, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Past moment"), -1);
-  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (self->text_box), icon);
   self->label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->label, TRUE);
   gtk_label_set_wrap_mode (self->label, PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (self->label, 0);
   gtk_widget_set_hexpand (GTK_WIDGET (self->label), TRUE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->label));
+  gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->label));
+  gtk_box_append (GTK_BOX (self->box), self->text_box);
   self->back_button = gtk_button_new_with_mnemonic (_("_Back to Now"));
   gtk_widget_set_valign (self->back_button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (self->back_button, _("Show the project as it is now, editable again"));
   gtk_widget_add_css_class (self->back_button, "suggested-action");
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (on_back), self);
-  gtk_box_append (GTK_BOX (box), self->back_button);
-  gtk_revealer_set_child (self->revealer, box);
+  gtk_box_append (GTK_BOX (self->box), self->back_button);
+  gtk_revealer_set_child (self->revealer, self->box);
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }

@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (SynAsOfBanner, syn_as_of_banner, SYN, AS_OF_BANNER, GtkWid
 
 void        syn_as_of_banner_set_session (SynAsOfBanner *self,
                                           SynSession    *session);
+void        syn_as_of_banner_set_narrow  (SynAsOfBanner *self,
+                                          gboolean       narrow);
 gboolean    syn_as_of_banner_get_shown   (SynAsOfBanner *self);
 const char *syn_as_of_banner_get_text    (SynAsOfBanner *self);
 

@@ -205,7 +205,9 @@ row_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* old and new values matter more than one line per row: narrow, they wrap */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_widget_set_margin_start (label, 12);
   gtk_widget_set_margin_end (label, 12);
   gtk_widget_set_margin_top (label, 2);
@@ -226,7 +228,6 @@ row_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     gtk_widget_remove_css_class (label, classes[i]);
   gtk_label_set_text (GTK_LABEL (label), syn_json_item_get_label (row));
-  gtk_widget_set_tooltip_text (label, syn_json_item_get_label (row));
   if (g_strcmp0 (kind, "group") == 0)
     gtk_widget_add_css_class (label, "diff-group");
   else if (g_strcmp0 (kind, "entity") == 0)

@@ -366,6 +366,7 @@ apply_narrow (gpointer data)
   syn_execution_panel_set_narrow (self->execution_panel, self->narrow);
   syn_asset_history_view_set_narrow (self->history_view, self->narrow);
   syn_assets_view_set_narrow (self->assets_view, self->narrow);
+  syn_as_of_banner_set_narrow (self->as_of_banner, self->narrow);
   return G_SOURCE_REMOVE;
 }
 
