@@ -222,6 +222,17 @@ test_as_of (UiFixture *f, gconstpointer data)
   gtk_selection_model_select_item (syn_assets_view_get_selection (assets), 0, TRUE);
   g_assert_true (grid_writable (assets));
   g_assert_true (gtk_widget_get_sensitive (execute_button));
+
+  /* a moment that is none: said, and back to now */
+  syn_session_set_as_of (session, "not-a-moment");
+  g_assert_true (syn_as_of_banner_get_shown (banner));
+  WAIT_FOR (syn_session_get_as_of (session) == NULL);
+  g_assert_false (syn_as_of_banner_get_shown (banner));
+  g_assert_nonnull (syn_window_get_banner (f->window));
+  g_assert_nonnull (strstr (syn_window_get_banner (f->window), "Could not show the project as of that moment"));
+  WAIT_FOR (!syn_assets_view_get_busy (assets));
+  gtk_selection_model_select_item (syn_assets_view_get_selection (assets), 0, TRUE);
+  g_assert_true (grid_writable (assets));
 }
 
 /* As of an event (the context menu): the asset history ends at the moment
