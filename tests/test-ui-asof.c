@@ -188,6 +188,20 @@ test_as_of (UiFixture *f, gconstpointer data)
   row = grid_row (assets, MOTOR);
   g_assert_cmpstr (syn_json_get_string (syn_grid_row_get_json (row), "description"), ==, story.old_description);
 
+  /* what is shown exports as it was then */
+  {
+    g_autofree char *path = g_build_filename (f->tmpdir, "then.csv", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autofree char *content = NULL;
+
+    syn_assets_view_export_to_file (assets, "csv", file);
+    WAIT_FOR (syn_window_get_banner (f->window) != NULL && g_str_has_prefix (syn_window_get_banner (f->window), "Exported"));
+    g_assert_true (g_file_get_contents (path, &content, NULL, NULL));
+    g_assert_nonnull (strstr (content, MOTOR));
+    g_assert_nonnull (strstr (content, story.old_description));
+    g_assert_null (strstr (content, LATER_DESCRIPTION));
+  }
+
   /* read-only: nothing that writes is enabled */
   gtk_selection_model_select_item (syn_assets_view_get_selection (assets), 0, TRUE);
   g_assert_false (grid_writable (assets));
