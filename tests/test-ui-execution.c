@@ -188,6 +188,20 @@ test_every_error (UiFixture *f, gconstpointer data)
   g_assert_cmpuint (syn_run_error_list_get_n_items (list), ==,
                     g_list_model_get_n_items (groups) + g_list_model_get_n_items (syn_run_error_group_get_items (first_group)));
   ui_wait_frames (GTK_WIDGET (f->window), 2);
+  {
+    /* its rows name the asset by its tag, as the project has it */
+    g_autoptr(JsonObject) params = json_object_new ();
+    g_autoptr(JsonNode) asset = NULL;
+    g_autofree char *says = NULL;
+
+    json_object_set_string_member (params, "project_id", syn_session_get_project_id (session));
+    json_object_set_string_member (params, "asset_id", syn_run_error_get_asset_id (first_error));
+    asset = ui_call (f->window, SYN_OP_GET_ASSET, params);
+    g_assert_cmpstr (syn_run_error_get_asset_tag (first_error), ==,
+                     json_object_get_string_member (json_node_get_object (asset), "tag"));
+    says = g_strdup_printf (french ? "%s : ouvrir" : "%s: open", syn_run_error_get_asset_tag (first_error));
+    g_assert_cmpuint (count_labels_matching (GTK_WIDGET (list), says, TRUE), >, 0);
+  }
   if (!french)
     {
       ui_save_screenshots (f->window, "execution-errors-open");
@@ -200,7 +214,6 @@ test_every_error (UiFixture *f, gconstpointer data)
   WAIT_FOR (!syn_asset_history_view_get_busy (syn_window_get_history_view (f->window)));
   g_assert_cmpstr (syn_asset_history_view_get_asset_id (syn_window_get_history_view (f->window)), ==,
                    syn_run_error_get_asset_id (first_error));
-  (void) session;
 }
 
 /* A cancelled run says so once, as a cancel, not as a failure. */

@@ -139,7 +139,8 @@ fold_error (SynExecutionRun *self, JsonObject *m)
   if (json_object_get_boolean_member_with_default (m, "recoverable", TRUE))
     {
       g_autoptr(SynRunError) error = syn_run_error_new (syn_json_get_string (m, "rule_id"),
-                                                        syn_json_get_string (m, "asset_id"), text,
+                                                        syn_json_get_string (m, "asset_id"),
+                                                        syn_json_get_string (m, "asset_tag"), text,
                                                         syn_json_get_string (m, "severity"));
 
       g_list_store_append (self->error_list, error);

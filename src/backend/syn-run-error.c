@@ -10,6 +10,7 @@ struct _SynRunError
 
   char    *rule_id;
   char    *asset_id;
+  char    *asset_tag;
   char    *message;
   char    *severity;
 };
@@ -20,6 +21,7 @@ enum {
   PROP_0,
   PROP_RULE_ID,
   PROP_ASSET_ID,
+  PROP_ASSET_TAG,
   PROP_MESSAGE,
   PROP_SEVERITY,
   N_PROPS
@@ -34,6 +36,7 @@ syn_run_error_finalize (GObject *object)
 
   g_clear_pointer (&self->rule_id, g_free);
   g_clear_pointer (&self->asset_id, g_free);
+  g_clear_pointer (&self->asset_tag, g_free);
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->severity, g_free);
 
@@ -52,6 +55,9 @@ syn_run_error_get_property (GObject *object, guint prop_id, GValue *value, GPara
       break;
     case PROP_ASSET_ID:
       g_value_set_string (value, self->asset_id);
+      break;
+    case PROP_ASSET_TAG:
+      g_value_set_string (value, self->asset_tag);
       break;
     case PROP_MESSAGE:
       g_value_set_string (value, self->message);
@@ -76,6 +82,9 @@ syn_run_error_class_init (SynRunErrorClass *klass)
     g_param_spec_string ("rule-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_ASSET_ID] =
     g_param_spec_string ("asset-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* the asset's tag when the run evaluated it (a person reads tags, not ids) */
+  properties[PROP_ASSET_TAG] =
+    g_param_spec_string ("asset-tag", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_MESSAGE] =
     g_param_spec_string ("message", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /* "error" or "warning" */
@@ -91,12 +100,14 @@ syn_run_error_init (SynRunError *self)
 
 /* @severity: "error" or "warning"; %NULL (a message without one) is "error". */
 SynRunError *
-syn_run_error_new (const char *rule_id, const char *asset_id, const char *message, const char *severity)
+syn_run_error_new (const char *rule_id, const char *asset_id, const char *asset_tag, const char *message,
+                   const char *severity)
 {
   SynRunError *self = g_object_new (SYN_TYPE_RUN_ERROR, NULL);
 
   self->rule_id = g_strdup (rule_id);
   self->asset_id = g_strdup (asset_id);
+  self->asset_tag = g_strdup (asset_tag);
   self->message = g_strdup (message);
   self->severity = g_strdup (severity ? severity : "error");
   return self;
@@ -114,6 +125,14 @@ syn_run_error_get_asset_id (SynRunError *self)
 {
   g_return_val_if_fail (SYN_IS_RUN_ERROR (self), NULL);
   return self->asset_id;
+}
+
+/* %NULL when the message named no tag (a server of an older version) */
+const char *
+syn_run_error_get_asset_tag (SynRunError *self)
+{
+  g_return_val_if_fail (SYN_IS_RUN_ERROR (self), NULL);
+  return self->asset_tag;
 }
 
 const char *

@@ -12,10 +12,12 @@ G_DECLARE_FINAL_TYPE (SynRunError, syn_run_error, SYN, RUN_ERROR, GObject)
 
 SynRunError *syn_run_error_new          (const char  *rule_id,
                                          const char  *asset_id,
+                                         const char  *asset_tag,
                                          const char  *message,
                                          const char  *severity);
 const char  *syn_run_error_get_rule_id  (SynRunError *self);
 const char  *syn_run_error_get_asset_id (SynRunError *self);
+const char  *syn_run_error_get_asset_tag (SynRunError *self);
 const char  *syn_run_error_get_message  (SynRunError *self);
 const char  *syn_run_error_get_severity (SynRunError *self);
 

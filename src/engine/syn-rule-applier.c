@@ -1137,7 +1137,8 @@ report_findings (Apply *a, SynPair *pair)
             }
           if (!a->count_only)
             {
-              _syn_engine_send_error (run, pair->rule_id, pair->source_id, syn_json_get_string (finding, "message"),
+              _syn_engine_send_error (run, pair->rule_id, pair->source_id, pair->source_tag,
+                                      syn_json_get_string (finding, "message"),
                                       severity ? severity : "error", TRUE);
               /* how a later run that carries it counts it */
               json_object_set_string_member (json_array_get_object_element (run->standing,

@@ -132,6 +132,7 @@ void      _syn_engine_send             (SynEngineRun  *run,
 void      _syn_engine_send_error       (SynEngineRun  *run,
                                         const char    *rule_id,
                                         const char    *asset_id,
+                                        const char    *asset_tag,
                                         const char    *message,
                                         const char    *severity,
                                         gboolean       recoverable);

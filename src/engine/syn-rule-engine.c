@@ -181,10 +181,14 @@ _syn_engine_send (SynEngineRun *run, JsonObject *message)
 
 /* Counting is the caller's: a run counts each finding once. */
 void
-_syn_engine_send_error (SynEngineRun *run, const char *rule_id, const char *asset_id,
+_syn_engine_send_error (SynEngineRun *run, const char *rule_id, const char *asset_id, const char *asset_tag,
                         const char *text, const char *severity, gboolean recoverable)
 {
   JsonObject *m = syn_live_message_error (rule_id, asset_id, text, recoverable, severity ? severity : "error");
+
+  /* beside the spec's fields: the list a person reads names the asset by its tag */
+  if (asset_tag != NULL)
+    json_object_set_string_member (m, "asset_tag", asset_tag);
 
   /* what a finding reports stands until its inputs change: the mark keeps it
    * so that a run that need not derive still lists it */
@@ -450,7 +454,7 @@ _syn_engine_load_rules (SynEngineRun *run, JsonObject *request, GError **error)
         {
           g_hash_table_remove (run->rules_in_scope, rule->id);
           run->errors++;
-          _syn_engine_send_error (run, rule->id, NULL, local_error->message, "error", TRUE);
+          _syn_engine_send_error (run, rule->id, NULL, NULL, local_error->message, "error", TRUE);
           continue;
         }
       g_ptr_array_add (run->rules, g_object_ref (rule));

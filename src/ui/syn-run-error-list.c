@@ -288,7 +288,14 @@ row_bind (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer da
       /* the word says it, not only the colour and the icon */
       text = g_strdup_printf (warning ? _("Warning: %s") : _("Error: %s"), syn_run_error_get_message (error));
       gtk_label_set_text (title, text);
-      if (id != NULL)
+      if (syn_run_error_get_asset_tag (error) != NULL)
+        {
+          /* Translators: %s is an asset's tag, P-101 */
+          g_autofree char *open = g_strdup_printf (_("%s: open its history"), syn_run_error_get_asset_tag (error));
+
+          gtk_label_set_text (detail, open);
+        }
+      else if (id != NULL)
         {
           /* Translators: %s is the end of an asset's id */
           g_autofree char *open = g_strdup_printf (_("Asset …%s: open its history"), id);
