@@ -1611,6 +1611,8 @@ on_project_changed (SynTimelineView *self)
   clear_filters (self);
   g_clear_pointer (&self->asset_id, g_free);
   g_clear_pointer (&self->asset_tag, g_free);
+  g_clear_pointer (&self->compare_batch, g_free);
+  g_clear_pointer (&self->compare_label, g_free);
   g_clear_pointer (&self->chart_key, g_free);
   /* answers for the chart of the project that was are dropped */
   self->chart_generation++;
