@@ -92,6 +92,20 @@ typedef enum {
   RELATED_CABLE_END,
 } RelatedRole;
 
+/* Where the asset is read from: the project now, or as of the past moment
+ * the session shows (the history then ends at that moment). */
+static SynBackend *
+data_backend (SynAssetHistoryView *self)
+{
+  return syn_session_get_data_backend (self->session);
+}
+
+static gboolean
+as_of (SynAssetHistoryView *self)
+{
+  return self->session != NULL && syn_session_get_as_of (self->session) != NULL;
+}
+
 static void
 busy_push (SynAssetHistoryView *self)
 {
@@ -269,7 +283,7 @@ find_parent (SynAssetHistoryView *self)
   json_object_set_string_member (params, "to_date", syn_json_get_string (created, "timestamp"));
   json_object_set_boolean_member (params, "include_rolled_back", TRUE);
   json_object_set_int_member (params, "limit", 50);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_TIMELINE, params, self->cancellable,
+  syn_backend_call_async (data_backend (self), SYN_OP_TIMELINE, params, self->cancellable,
                           parent_found, call);
 }
 
@@ -316,7 +330,7 @@ find_children (SynAssetHistoryView *self)
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
   json_object_set_string_member (params, "q", self->asset_tag);
   json_object_set_int_member (params, "limit", 100);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_LIST_ASSETS, params, self->cancellable,
+  syn_backend_call_async (data_backend (self), SYN_OP_LIST_ASSETS, params, self->cancellable,
                           children_found, call_new (self));
 }
 
@@ -387,7 +401,7 @@ cables_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
           end->text = g_strdup (syn_json_get_string (cable, "tag"));
           json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
           json_object_set_string_member (params, "asset_id", other);
-          syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params,
+          syn_backend_call_async (data_backend (self), SYN_OP_GET_ASSET, params,
                                   self->cancellable, cable_end_found, end);
         }
     }
@@ -407,7 +421,7 @@ cables_page (SynAssetHistoryView *self, guint page)
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
   json_object_set_int_member (params, "page", page);
   json_object_set_int_member (params, "limit", CABLE_PAGE);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_LIST_CABLES, params, self->cancellable,
+  syn_backend_call_async (data_backend (self), SYN_OP_LIST_CABLES, params, self->cancellable,
                           cables_loaded, call);
 }
 
@@ -590,7 +604,8 @@ hand_back (SynAssetHistoryView *self, const char *kind, const char *name)
   g_autoptr(JsonObject) params = json_object_new ();
   ResetCall *call;
 
-  if (self->session == NULL || self->asset_id == NULL || self->resetting ||
+  /* a past moment is read-only */
+  if (self->session == NULL || self->asset_id == NULL || self->resetting || as_of (self) ||
       syn_session_get_backend (self->session) == NULL || syn_session_get_project_id (self->session) == NULL)
     return;
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
@@ -656,7 +671,7 @@ find_cable_ends (SynAssetHistoryView *self)
       end->text = g_strdup (self->asset_tag);
       json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
       json_object_set_string_member (params, "asset_id", syn_json_get_string (cable, ends[i]));
-      syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params, self->cancellable,
+      syn_backend_call_async (data_backend (self), SYN_OP_GET_ASSET, params, self->cancellable,
                               cable_end_found, end);
     }
 }
@@ -688,8 +703,13 @@ history_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
     g_ptr_array_add (items, syn_timeline_event_new_for_json (json_array_get_object_element (history, i)));
   g_list_store_splice (self->events, 0, g_list_model_get_n_items (G_LIST_MODEL (self->events)),
                        items->pdata, items->len);
-  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d event, oldest first", "%d events, oldest first",
-                                        items->len), (int) items->len);
+  if (as_of (self))
+    /* Translators: the history of an asset shown as of a past moment */
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d event up to that moment, oldest first",
+                                          "%d events up to that moment, oldest first", items->len), (int) items->len);
+  else
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d event, oldest first", "%d events, oldest first",
+                                          items->len), (int) items->len);
   gtk_label_set_text (self->count_label, count);
   /* a cable's relatives are its ends */
   if (g_strcmp0 (self->kind, KIND_CABLE) == 0)
@@ -751,7 +771,7 @@ load_history (SynAssetHistoryView *self)
 
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
   json_object_set_string_member (params, cable ? "cable_id" : "asset_id", self->asset_id);
-  syn_backend_call_async (syn_session_get_backend (self->session), cable ? SYN_OP_CABLE_HISTORY : SYN_OP_ASSET_HISTORY,
+  syn_backend_call_async (data_backend (self), cable ? SYN_OP_CABLE_HISTORY : SYN_OP_ASSET_HISTORY,
                           params, self->cancellable, history_loaded, call_new (self));
 }
 
@@ -800,11 +820,21 @@ asset_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   meta = g_strdup_printf (_("%s · area %s · %s"), syn_format_discipline (discipline), area ? area : "—",
                           rule ? rule : _("imported or added by hand"));
   gtk_label_set_text (self->meta_label, meta);
-  show_held (self, asset);
   show_others (self);
-  /* why it is as it is: a live asset's rules and values */
-  syn_explain_pane_explain (self->explain_pane, self->asset_id);
-  gtk_widget_set_visible (self->pages_switcher, TRUE);
+  if (as_of (self))
+    {
+      /* a past moment's values: nothing to hand back, no rules' verdicts of now */
+      syn_explain_pane_explain (self->explain_pane, NULL);
+      gtk_widget_set_visible (self->pages_switcher, FALSE);
+      gtk_stack_set_visible_child_name (self->pages, "events");
+    }
+  else
+    {
+      show_held (self, asset);
+      /* why it is as it is: a live asset's rules and values */
+      syn_explain_pane_explain (self->explain_pane, self->asset_id);
+      gtk_widget_set_visible (self->pages_switcher, TRUE);
+    }
   gtk_stack_set_visible_child_name (self->stack, "asset");
   load_history (self);
   call_free (call);
@@ -898,7 +928,7 @@ show_entity (SynAssetHistoryView *self, const char *wanted)
 
       json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
       json_object_set_string_member (params, "asset_id", id);
-      syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params, self->cancellable,
+      syn_backend_call_async (data_backend (self), SYN_OP_GET_ASSET, params, self->cancellable,
                               asset_loaded, call_new (self));
     }
   else
@@ -961,7 +991,7 @@ show_by_tag_or_id (SynAssetHistoryView *self, const char *asset_id, const char *
   self->kind = g_strdup (KIND_ASSET);
   self->deleted = FALSE;
   if (self->session == NULL || syn_session_get_project_id (self->session) == NULL ||
-      syn_session_get_backend (self->session) == NULL || (self->asset_id == NULL && self->asset_tag == NULL))
+      data_backend (self) == NULL || (self->asset_id == NULL && self->asset_tag == NULL))
     return;
   if (self->asset_tag != NULL)
     {
@@ -973,14 +1003,14 @@ show_by_tag_or_id (SynAssetHistoryView *self, const char *asset_id, const char *
   if (self->asset_id != NULL)
     {
       json_object_set_string_member (params, "asset_id", self->asset_id);
-      syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_GET_ASSET, params, self->cancellable,
+      syn_backend_call_async (data_backend (self), SYN_OP_GET_ASSET, params, self->cancellable,
                               asset_loaded, call_new (self));
       return;
     }
   json_object_set_string_member (params, "tag", self->asset_tag);
   call = call_new (self);
   call->text = g_strdup (prefer_id);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_FIND_TAG, params, self->cancellable,
+  syn_backend_call_async (data_backend (self), SYN_OP_FIND_TAG, params, self->cancellable,
                           tag_found, call);
 }
 
@@ -1029,7 +1059,8 @@ complete_cb (gpointer data)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->tag_entry));
 
   self->complete_source = 0;
-  if (*text == '\0' || self->session == NULL || syn_session_get_project_id (self->session) == NULL)
+  if (*text == '\0' || self->session == NULL || syn_session_get_project_id (self->session) == NULL ||
+      data_backend (self) == NULL)
     return G_SOURCE_REMOVE;
   g_cancellable_cancel (self->complete_cancellable);
   g_clear_object (&self->complete_cancellable);
@@ -1037,7 +1068,7 @@ complete_cb (gpointer data)
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
   json_object_set_string_member (params, "q", text);
   json_object_set_int_member (params, "limit", COMPLETE_LIMIT);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_LIST_ASSETS, params,
+  syn_backend_call_async (data_backend (self), SYN_OP_LIST_ASSETS, params,
                           self->complete_cancellable, completions_loaded, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
@@ -1116,15 +1147,24 @@ on_project_changed (SynAssetHistoryView *self)
 }
 
 static void
-on_revision_changed (SynAssetHistoryView *self)
+reshow (SynAssetHistoryView *self)
 {
   g_autofree char *id = g_strdup (self->asset_id);
   g_autofree char *tag = g_strdup (self->asset_tag);
 
-  /* it may be gone (deleted, rolled back): look its tag up again, the same
-   * one first if it still had it */
   if (tag != NULL || id != NULL)
     show_by_tag_or_id (self, tag ? NULL : id, tag, id);
+}
+
+static void
+on_revision_changed (SynAssetHistoryView *self)
+{
+  /* others' batches do not change a past moment */
+  if (as_of (self))
+    return;
+  /* it may be gone (deleted, rolled back): look its tag up again, the same
+   * one first if it still had it */
+  reshow (self);
 }
 
 static void
@@ -1150,6 +1190,8 @@ syn_asset_history_view_set_session (SynAssetHistoryView *self, SynSession *sessi
       g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
       g_signal_connect_swapped (session, "notify::backend", G_CALLBACK (on_project_changed), self);
       g_signal_connect_swapped (session, "notify::revision", G_CALLBACK (on_revision_changed), self);
+      /* into a past moment and back: the same asset, as it was then or is now */
+      g_signal_connect_swapped (session, "notify::data-backend", G_CALLBACK (reshow), self);
       g_signal_connect (session, "show-asset", G_CALLBACK (on_show_asset), self);
     }
   on_project_changed (self);

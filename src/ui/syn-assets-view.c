@@ -545,13 +545,15 @@ update_actions (SynAssetsView *self)
   gboolean cables = syn_grid_model_get_cables (self->model);
   gboolean any = !gtk_bitset_is_empty (set);
   gboolean project = self->session != NULL && syn_session_get_project_id (self->session) != NULL;
+  /* a past moment is read-only: shown, searched, exported, never changed */
+  gboolean writable = self->session != NULL && syn_session_get_as_of (self->session) == NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.delete", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.delete", any && writable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.open-history", any);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.export", project);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.new", project);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.edit", any && !cables);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.hand-back", any && !cables);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.new", project && writable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.edit", any && !cables && writable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.hand-back", any && !cables && writable);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -639,6 +641,14 @@ relations_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+relations_free_pending (RelationsLoad *load)
+{
+  g_object_unref (load->self);
+  g_object_unref (load->store);
+  g_free (load);
+}
+
+static void
 load_relations (SynAssetsView *self, GListStore *store, const char *asset_id)
 {
   g_autoptr(JsonObject) params = json_object_new ();
@@ -649,7 +659,12 @@ load_relations (SynAssetsView *self, GListStore *store, const char *asset_id)
   load->generation = self->hierarchy_generation;
   json_object_set_string_member (params, "project_id", syn_session_get_project_id (self->session));
   json_object_set_string_member (params, "asset_id", asset_id);
-  syn_backend_call_async (syn_session_get_backend (self->session), SYN_OP_ASSET_RELATIONS, params,
+  if (syn_session_get_data_backend (self->session) == NULL)
+    {
+      relations_free_pending (load);
+      return;
+    }
+  syn_backend_call_async (syn_session_get_data_backend (self->session), SYN_OP_ASSET_RELATIONS, params,
                           self->cancellable, relations_loaded, load);
 }
 
@@ -1141,6 +1156,7 @@ typedef struct
 {
   SynAssetsView *self;
   GFile         *file;
+  gboolean       json;
 } SelectionExport;
 
 /* The selection written as the export of the list writes it: the same
@@ -1153,6 +1169,7 @@ selection_rows_fetched (GObject *object, GAsyncResult *result, gpointer user_dat
   g_autoptr(GFile) file = e->file;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = syn_grid_model_fetch_rows_finish (SYN_GRID_MODEL (object), result, &error);
+  SynExportFormat format = e->json ? SYN_EXPORT_JSON : SYN_EXPORT_CSV;
   SynExportTable *table;
   g_autofree JsonNode **cells = NULL;
   guint n_rows = 0, n;
@@ -1166,7 +1183,7 @@ selection_rows_fetched (GObject *object, GAsyncResult *result, gpointer user_dat
       return;
     }
   table = syn_export_table_new (syn_grid_model_get_cables (self->model) ? SYN_EXPORT_CABLES : SYN_EXPORT_ASSETS,
-                                SYN_EXPORT_CSV, (const char * const *) self->properties);
+                                format, (const char * const *) self->properties);
   n = syn_export_table_n_columns (table);
   cells = g_new0 (JsonNode *, n);
   for (guint r = 0; r < rows->len; r++)
@@ -1177,6 +1194,17 @@ selection_rows_fetched (GObject *object, GAsyncResult *result, gpointer user_dat
     }
   content = syn_export_table_finish (table, &n_rows);
   syn_export_text_to_file_async (content, n_rows, file, self->cancellable, exported, g_object_ref (self));
+}
+
+static GArray *
+all_positions (SynAssetsView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  GArray *positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+
+  for (guint i = 0; i < n; i++)
+    g_array_append_val (positions, i);
+  return positions;
 }
 
 void
@@ -1190,13 +1218,16 @@ syn_assets_view_export_to_file (SynAssetsView *self, const char *what, GFile *fi
 
   if (self->session == NULL || (query = syn_grid_model_get_query (self->model)) == NULL)
     return;
-  if (g_strcmp0 (what, "selection") == 0)
+  /* a past moment has no export operation: its rows, all of them, as the selection's */
+  if (g_strcmp0 (what, "selection") == 0 || syn_session_get_as_of (self->session) != NULL)
     {
-      g_autoptr(GArray) positions = selected_positions (self);
+      g_autoptr(GArray) positions = g_strcmp0 (what, "selection") == 0 ? selected_positions (self)
+                                                                        : all_positions (self);
       SelectionExport *e = g_new0 (SelectionExport, 1);
 
       e->self = g_object_ref (self);
       e->file = g_object_ref (file);
+      e->json = g_strcmp0 (what, "json") == 0;
       syn_grid_model_fetch_rows_async (self->model, positions, self->cancellable, selection_rows_fetched, e);
       return;
     }
@@ -1269,7 +1300,8 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 on_project_changed (SynAssetsView *self)
 {
-  syn_grid_model_set_backend (self->model, self->session ? syn_session_get_backend (self->session) : NULL);
+  /* as of a past moment, the moment's state answers the same operations */
+  syn_grid_model_set_backend (self->model, self->session ? syn_session_get_data_backend (self->session) : NULL);
   g_clear_pointer (&self->hierarchy_for, g_free);
   show_hierarchy (self);
   apply_query (self);
@@ -1279,6 +1311,9 @@ on_project_changed (SynAssetsView *self)
 static void
 on_revision_changed (SynAssetsView *self)
 {
+  /* others' batches do not change a past moment */
+  if (syn_session_get_as_of (self->session) != NULL)
+    return;
   syn_grid_model_reload (self->model);
   /* what it is linked to may have changed too */
   g_clear_pointer (&self->hierarchy_for, g_free);
@@ -1319,6 +1354,7 @@ syn_assets_view_set_session (SynAssetsView *self, SynSession *session)
       g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
       g_signal_connect_swapped (session, "notify::backend", G_CALLBACK (on_project_changed), self);
       g_signal_connect_swapped (session, "notify::revision", G_CALLBACK (on_revision_changed), self);
+      g_signal_connect_swapped (session, "notify::data-backend", G_CALLBACK (on_project_changed), self);
     }
   on_project_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);

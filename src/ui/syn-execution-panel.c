@@ -1187,7 +1187,8 @@ static void
 update_actions (SynExecutionPanel *self)
 {
   gboolean ready = self->session != NULL && syn_session_get_backend (self->session) != NULL &&
-                   syn_session_get_project_id (self->session) != NULL;
+                   syn_session_get_project_id (self->session) != NULL &&
+                   syn_session_get_as_of (self->session) == NULL;   /* a past moment is read-only */
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.execute", ready && !self->running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "panel.cancel", self->running);
@@ -1272,6 +1273,7 @@ syn_execution_panel_set_session (SynExecutionPanel *self, SynSession *session)
 
       g_signal_connect_swapped (session, "notify::backend", G_CALLBACK (on_session_changed), self);
       g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
+      g_signal_connect_swapped (session, "notify::as-of", G_CALLBACK (update_actions), self);
       g_signal_connect (syn_session_get_rules (session), "items-changed", G_CALLBACK (on_rules_changed), self);
       g_signal_connect_swapped (syn_session_get_status (session), "notify::state", G_CALLBACK (show_status), self);
       g_signal_connect_swapped (syn_session_get_status (session), "notify::report", G_CALLBACK (show_status), self);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "core/syn-json.h"
+#include "syn-as-of-backend.h"
 #include "syn-json-item.h"
 #include "syn-project-status.h"
 #include "syn-session.h"
@@ -38,6 +39,13 @@ struct _SynSession
   gint64        known_position;   /* the newest event the views have; -1 while it is read */
   gint64        told_position;    /* told meanwhile: a change unless the read covers it */
   gboolean      external_change;
+
+  /* the project as of a past moment, read-only (NULL: now) */
+  char         *as_of;
+  SynBackend   *as_of_backend;  /* once its state is read */
+  JsonObject   *as_of_info;     /* {moment, position, timestamp?, correlation_id?, head_hash?, state_hash, counts} */
+  GCancellable *as_of_cancellable;
+  gboolean      as_of_loading;
 };
 
 G_DEFINE_FINAL_TYPE (SynSession, syn_session, G_TYPE_OBJECT)
@@ -53,6 +61,8 @@ enum {
   PROP_RULES,
   PROP_REVISION,
   PROP_LOADING,
+  PROP_AS_OF,
+  PROP_DATA_BACKEND,
   N_PROPS
 };
 
@@ -69,6 +79,7 @@ static guint signals[N_SIGNALS];
 
 static void follow_restart (SynSession *self);
 static void follow_stop (SynSession *self);
+static void as_of_clear (SynSession *self);
 
 static void
 syn_session_dispose (GObject *object)
@@ -77,6 +88,7 @@ syn_session_dispose (GObject *object)
 
   follow_stop (self);
   g_cancellable_cancel (self->cancellable);
+  as_of_clear (self);
   if (self->status != NULL)
     syn_project_status_check (self->status, NULL, NULL);
   g_clear_object (&self->backend);
@@ -99,6 +111,7 @@ syn_session_finalize (GObject *object)
   g_clear_object (&self->rules);
   g_clear_object (&self->status);
   g_clear_pointer (&self->connection_label, g_free);
+  g_clear_pointer (&self->as_of, g_free);
 
   G_OBJECT_CLASS (syn_session_parent_class)->finalize (object);
 }
@@ -136,6 +149,12 @@ syn_session_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       break;
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading > 0);
+      break;
+    case PROP_AS_OF:
+      g_value_set_string (value, self->as_of);
+      break;
+    case PROP_DATA_BACKEND:
+      g_value_set_object (value, syn_session_get_data_backend (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -186,6 +205,22 @@ syn_session_class_init (SynSessionClass *klass)
     g_param_spec_uint ("revision", NULL, NULL, 0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * SynSession:as-of:
+   *
+   * The past moment the project is shown as of (a position, a date or a
+   * batch, syn_moment_resolve()), read-only; NULL: now.
+   */
+  properties[PROP_AS_OF] =
+    g_param_spec_string ("as-of", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * SynSession:data-backend:
+   *
+   * Where the views read the project's assets and cables from: the backend
+   * now, the state of the moment while as of one (NULL while it is read).
+   */
+  properties[PROP_DATA_BACKEND] =
+    g_param_spec_object ("data-backend", NULL, NULL, SYN_TYPE_BACKEND, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -273,6 +308,7 @@ syn_session_set_backend (SynSession *self, SynBackend *backend, gboolean remote,
   g_return_if_fail (backend == NULL || SYN_IS_BACKEND (backend));
 
   g_object_freeze_notify (G_OBJECT (self));
+  syn_session_set_as_of (self, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -285,7 +321,10 @@ syn_session_set_backend (SynSession *self, SynBackend *backend, gboolean remote,
   g_list_store_remove_all (self->rules);
   g_list_store_remove_all (self->projects);
   if (g_set_object (&self->backend, backend))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKEND]);
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKEND]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_BACKEND]);
+    }
   syn_session_set_project (self, NULL);
   follow_restart (self);
   if (self->remote != !!remote)
@@ -564,6 +603,8 @@ syn_session_set_project (SynSession *self, SynProject *project)
   if (self->project == project ||
       (self->project && project && g_strcmp0 (self->project->id, project->id) == 0))
     return;
+  /* a moment is one project's */
+  syn_session_set_as_of (self, NULL);
   g_set_object (&self->project, project);
   load_rules (self);
   follow_restart (self);
@@ -833,4 +874,107 @@ syn_session_show_asset (SynSession *self, const char *asset_id, const char *tag)
   g_return_if_fail (asset_id != NULL || tag != NULL);
 
   g_signal_emit (self, signals[SIGNAL_SHOW_ASSET], 0, asset_id, tag);
+}
+
+/* ------------------------------------------------------------------------- */
+/* The project as of a past moment                                           */
+
+static void
+as_of_clear (SynSession *self)
+{
+  if (self->as_of_cancellable != NULL)
+    g_cancellable_cancel (self->as_of_cancellable);
+  g_clear_object (&self->as_of_cancellable);
+  g_clear_object (&self->as_of_backend);
+  g_clear_pointer (&self->as_of_info, json_object_unref);
+}
+
+static void
+state_read (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(SynSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  JsonNode *answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
+  JsonObject *state, *info;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->as_of_loading = FALSE;
+  loading_pop (self);
+  if (answer == NULL)
+    {
+      syn_session_report_error (self, _("Could not show the project as of that moment"), error);
+      syn_session_set_as_of (self, NULL);
+      return;
+    }
+  /* the banner's facts, copied: the state itself goes to the workers */
+  state = json_node_get_object (answer);
+  info = syn_json_object_copy (json_object_get_object_member (state, "as_of"));
+  syn_json_set_string_or_null (info, "state_hash", syn_json_get_string (state, "state_hash"));
+  if (json_object_get_object_member (state, "counts") != NULL)
+    json_object_set_object_member (info, "counts", syn_json_object_copy (json_object_get_object_member (state, "counts")));
+  self->as_of_info = info;
+  self->as_of_backend = syn_as_of_backend_new (SYN_BACKEND (object), answer);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_BACKEND]);
+}
+
+/* Shows the project as of @moment (a position, a date or a batch), read-only,
+ * until called with NULL (now). Batches committed meanwhile do not move it. */
+void
+syn_session_set_as_of (SynSession *self, const char *moment)
+{
+  g_autoptr(JsonObject) params = NULL;
+
+  g_return_if_fail (SYN_IS_SESSION (self));
+
+  if (moment != NULL && (self->backend == NULL || self->project == NULL))
+    return;
+  if (g_strcmp0 (moment, self->as_of) == 0)
+    return;
+  if (self->as_of_loading)
+    {
+      self->as_of_loading = FALSE;
+      loading_pop (self);
+    }
+  as_of_clear (self);
+  g_free (self->as_of);
+  self->as_of = g_strdup (moment);
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AS_OF]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_BACKEND]);
+  g_object_thaw_notify (G_OBJECT (self));
+  if (moment == NULL)
+    return;
+  self->as_of_cancellable = g_cancellable_new ();
+  params = json_object_new ();
+  json_object_set_string_member (params, "project_id", self->project->id);
+  json_object_set_string_member (params, "as_of", moment);
+  self->as_of_loading = TRUE;
+  loading_push (self);
+  syn_backend_call_async (self->backend, SYN_OP_STATE_AS_OF, params, self->as_of_cancellable, state_read,
+                          g_object_ref (self));
+}
+
+const char *
+syn_session_get_as_of (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return self->as_of;
+}
+
+/* What the moment shown is, once read: {moment, position, timestamp?,
+ * correlation_id? (the batch of its last event), head_hash?, state_hash,
+ * counts}; NULL at now or while it is read. */
+JsonObject *
+syn_session_get_as_of_info (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return self->as_of_info;
+}
+
+SynBackend *
+syn_session_get_data_backend (SynSession *self)
+{
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  return self->as_of != NULL ? self->as_of_backend : self->backend;
 }

@@ -55,5 +55,10 @@ void        syn_session_show_batch           (SynSession  *self,
 void        syn_session_show_asset           (SynSession  *self,
                                               const char  *asset_id,
                                               const char  *tag);
+void        syn_session_set_as_of            (SynSession  *self,
+                                              const char  *moment);
+const char *syn_session_get_as_of            (SynSession  *self);
+JsonObject *syn_session_get_as_of_info       (SynSession  *self);
+SynBackend *syn_session_get_data_backend     (SynSession  *self);
 
 G_END_DECLS

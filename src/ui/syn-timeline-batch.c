@@ -24,6 +24,8 @@ struct _SynTimelineBatch
   gboolean  rolled_back;
   gboolean  can_roll_back;
   gboolean  can_redo;
+  char     *head_hash;    /* the project's chain head right after the batch */
+  gint64    position;     /* of its newest event */
 };
 
 G_DEFINE_FINAL_TYPE (SynTimelineBatch, syn_timeline_batch, G_TYPE_OBJECT)
@@ -47,6 +49,7 @@ syn_timeline_batch_finalize (GObject *object)
   g_clear_pointer (&self->user, g_free);
   g_clear_pointer (&self->time, g_free);
   g_clear_pointer (&self->summary, g_free);
+  g_clear_pointer (&self->head_hash, g_free);
 
   G_OBJECT_CLASS (syn_timeline_batch_parent_class)->finalize (object);
 }
@@ -205,6 +208,10 @@ syn_timeline_batch_set_events (SynTimelineBatch *self,
   self->user = g_strdup (user ? user : _("local user"));
   self->time = syn_format_time (syn_json_get_string (newest, "timestamp"));
   self->events_count = events_count;
+  /* the newest event's chain hash is the project's head hash after the batch */
+  g_free (self->head_hash);
+  self->head_hash = g_strdup (syn_json_get_string (newest, "hash"));
+  self->position = json_object_get_int_member_with_default (newest, "position", 0);
   self->rolled_back = json_object_get_boolean_member_with_default (newest, "is_rolled_back", FALSE);
   /* what is rolled back can be applied again */
   if (self->rolled_back)
@@ -280,4 +287,21 @@ syn_timeline_batch_get_can_redo (SynTimelineBatch *self)
 {
   g_return_val_if_fail (SYN_IS_TIMELINE_BATCH (self), FALSE);
   return self->can_redo;
+}
+
+/* The head of the project's hash chain right after the batch (its newest
+ * event's hash), or NULL before it is loaded. */
+const char *
+syn_timeline_batch_get_head_hash (SynTimelineBatch *self)
+{
+  g_return_val_if_fail (SYN_IS_TIMELINE_BATCH (self), NULL);
+  return self->head_hash;
+}
+
+/* The position of the batch's newest event (0 before it is loaded). */
+gint64
+syn_timeline_batch_get_position (SynTimelineBatch *self)
+{
+  g_return_val_if_fail (SYN_IS_TIMELINE_BATCH (self), 0);
+  return self->position;
 }

@@ -28,4 +28,7 @@ gboolean          syn_timeline_batch_get_rolled_back   (SynTimelineBatch *self);
 gboolean          syn_timeline_batch_get_can_roll_back (SynTimelineBatch *self);
 gboolean          syn_timeline_batch_get_can_redo      (SynTimelineBatch *self);
 
+const char *syn_timeline_batch_get_head_hash (SynTimelineBatch *self);
+gint64      syn_timeline_batch_get_position  (SynTimelineBatch *self);
+
 G_END_DECLS

@@ -25,6 +25,8 @@ struct _SynTimelineRow
   GtkImage         *batch_icon;
   GtkLabel         *kind_label;
   GtkLabel         *batch_id_label;
+  GtkLabel         *head_hash_label;
+  GtkWidget        *as_of_button;
   GtkWidget        *batch_rolled_back_label;
   GtkLabel         *batch_user_label;
   GtkLabel         *batch_summary_label;
@@ -64,6 +66,26 @@ update_expander (SynTimelineRow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self), "collapsed");
 }
 
+/* The chain's head after the batch: short in the header, whole in its
+ * tooltip and the batch id's (what `synapse state-hash` prints). */
+static void
+show_head_hash (SynTimelineRow *self, const char *id, const char *head)
+{
+  g_autofree char *shown = head ? g_strndup (head, 12) : NULL;
+  /* Translators: the tooltip of a batch's head hash */
+  g_autofree char *tip = head ? g_strdup_printf (_("Head hash of the project's history after this batch: %s"), head)
+                              : NULL;
+  g_autofree char *id_tip = head ? g_strdup_printf ("%s\n%s", id, tip) : g_strdup (id);
+
+  /* Translators: a batch's head hash, shortened: "chain 3fa9c2d1e0b4" */
+  g_autofree char *text = shown ? g_strdup_printf (_("chain %s"), shown) : NULL;
+
+  gtk_label_set_text (self->head_hash_label, text ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->head_hash_label), tip);
+  gtk_widget_set_visible (GTK_WIDGET (self->head_hash_label), head != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_id_label), id_tip);
+}
+
 static void
 update_header (SynTimelineRow *self)
 {
@@ -76,8 +98,10 @@ update_header (SynTimelineRow *self)
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->filter_button), "s", id ? id : "");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->rollback_button), "s", id ? id : "");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->redo_button), "s", id ? id : "");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->as_of_button), "s", id ? id : "");
   if (gtk_actionable_get_action_name (GTK_ACTIONABLE (self->filter_button)) == NULL)
     {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->as_of_button), "timeline.show-as-of");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->filter_button), "timeline.show-batch");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->rollback_button), "timeline.rollback");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->redo_button), "timeline.redo");
@@ -91,6 +115,7 @@ update_header (SynTimelineRow *self)
       gtk_widget_set_visible (self->batch_rolled_back_label, FALSE);
       gtk_widget_set_visible (self->rollback_button, FALSE);
       gtk_widget_set_visible (self->redo_button, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->head_hash_label), FALSE);
       gtk_widget_remove_css_class (self->header_box, "rolled-back");
       return;
     }
@@ -101,6 +126,7 @@ update_header (SynTimelineRow *self)
     gint64 count = syn_timeline_batch_get_events_count (self->batch);
 
     gtk_label_set_text (self->kind_label, syn_timeline_batch_get_kind (self->batch));
+    show_head_hash (self, id, syn_timeline_batch_get_head_hash (self->batch));
     /* Translators: who ran a batch, and when */
     who = g_strdup_printf (_("%s · %s"), syn_timeline_batch_get_user (self->batch),
                            syn_timeline_batch_get_time (self->batch));
@@ -265,6 +291,8 @@ syn_timeline_row_class_init (SynTimelineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_icon);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, kind_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_id_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, head_hash_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, as_of_button);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_rolled_back_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_user_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_summary_label);

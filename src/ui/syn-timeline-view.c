@@ -14,6 +14,7 @@
 #include "core/syn-time.h"
 #include "core/syn-vocabulary.h"
 #include "engine/syn-batch-id.h"
+#include "syn-diff-window.h"
 #include "syn-rollback-dialog.h"
 #include "syn-json-item.h"
 #include "syn-timeline-row.h"
@@ -37,6 +38,9 @@ struct _SynTimelineView
   GtkSingleSelection *selection;
   JsonObject       *menu_event;      /* the event the context menu is about */
   GtkWidget        *menu;            /* GtkPopoverMenu */
+  char             *compare_batch;   /* the batch marked for a comparison */
+  gint64            compare_position;
+  char             *compare_label;
   GtkWidget        *sticky_row;      /* SynTimelineRow: the header of the first row's batch */
   GCancellable     *fold_cancellable;
   GtkStringList    *rule_names;
@@ -1014,6 +1018,13 @@ update_menu_actions (SynTimelineView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.roll-back-row-batch",
                                  batch != NULL && (info == NULL || !syn_timeline_batch_get_loaded (info) ||
                                                    syn_timeline_batch_get_can_roll_back (info)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.show-as-of-row",
+                                 event != NULL && json_object_has_member (event, "position"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.compare-now-row", batch != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.mark-compare-row", batch != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.compare-marked-row",
+                                 batch != NULL && self->compare_batch != NULL &&
+                                 g_strcmp0 (batch, self->compare_batch) != 0);
 }
 
 static GtkWidget *
@@ -1125,6 +1136,130 @@ roll_back_row_batch_action (GtkWidget *widget, const char *action_name, GVariant
 
   if (batch != NULL)
     gtk_widget_activate_action (widget, "timeline.rollback", "s", batch);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Past moments: the project as of one, and what changed between two        */
+
+/* Shows the project as of @moment (read-only) in the Assets and Cables view. */
+static void
+show_as_of (SynTimelineView *self, const char *moment)
+{
+  if (self->session == NULL || moment == NULL)
+    return;
+  syn_session_set_as_of (self->session, moment);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-view", "s", "assets");
+}
+
+static void
+show_as_of_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  const char *batch = g_variant_get_string (parameter, NULL);
+
+  if (syn_uuid_is_valid (batch))
+    show_as_of (SYN_TIMELINE_VIEW (widget), batch);
+}
+
+/* As of the event itself: its position. */
+static void
+show_as_of_row_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  g_autofree char *position = NULL;
+
+  if (self->menu_event == NULL || !json_object_has_member (self->menu_event, "position"))
+    return;
+  position = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (self->menu_event, "position"));
+  show_as_of (self, position);
+}
+
+/* "batch 3d3f36c6 · alice · 2026-12-06 10:02", what the diff names a side by. */
+static char *
+describe_batch (SynTimelineView *self, JsonObject *event)
+{
+  const char *batch = syn_json_get_string (event, "correlation_id");
+  SynTimelineBatch *info = batch ? syn_timeline_model_get_batch (self->model, batch) : NULL;
+  g_autofree char *short_id = syn_format_short_id (batch);
+
+  if (info != NULL && syn_timeline_batch_get_loaded (info))
+    /* Translators: one side of a comparison: the batch's short id, its kind, who ran it, when */
+    return g_strdup_printf (_("batch %s (%s) · %s · %s"), short_id, syn_timeline_batch_get_kind (info),
+                            syn_timeline_batch_get_user (info), syn_timeline_batch_get_time (info));
+  {
+    g_autofree char *when = syn_format_time (syn_json_get_string (event, "timestamp"));
+    const char *user = syn_json_get_string (event, "user_name") ? syn_json_get_string (event, "user_name")
+                                                               : syn_json_get_string (event, "user_id");
+
+    /* Translators: one side of a comparison: the batch's short id, who ran it, when */
+    return g_strdup_printf (_("batch %s · %s · %s"), short_id, user ? user : _("local user"), when);
+  }
+}
+
+static void
+open_diff (SynTimelineView *self, const char *from, const char *from_label, const char *to, const char *to_label)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->session == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (syn_diff_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       self->session, from, from_label, to, to_label)));
+}
+
+/* What changed since the batch (right after it) until now. */
+static void
+compare_now_row_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  const char *batch = self->menu_event ? syn_json_get_string (self->menu_event, "correlation_id") : NULL;
+  g_autofree char *label = NULL;
+
+  if (batch == NULL)
+    return;
+  label = describe_batch (self, self->menu_event);
+  open_diff (self, batch, label, NULL, _("now"));
+}
+
+static void
+mark_compare_row_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  const char *batch = self->menu_event ? syn_json_get_string (self->menu_event, "correlation_id") : NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *short_id = NULL;
+
+  if (batch == NULL)
+    return;
+  g_free (self->compare_batch);
+  self->compare_batch = g_strdup (batch);
+  self->compare_position = json_object_get_int_member_with_default (self->menu_event, "position", 0);
+  g_free (self->compare_label);
+  self->compare_label = describe_batch (self, self->menu_event);
+  short_id = syn_format_short_id (batch);
+  if (self->session != NULL)
+    {
+      /* Translators: %s is a batch's short id, marked as one side of a comparison */
+      text = g_strdup_printf (_("Batch %s marked: choose another batch and Compare with Marked Batch."), short_id);
+      syn_session_report_info (self->session, text);
+    }
+}
+
+/* Between the marked batch and this one, the older first. */
+static void
+compare_marked_row_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
+  const char *batch = self->menu_event ? syn_json_get_string (self->menu_event, "correlation_id") : NULL;
+  gint64 position = self->menu_event ? json_object_get_int_member_with_default (self->menu_event, "position", 0) : 0;
+  g_autofree char *label = NULL;
+
+  if (batch == NULL || self->compare_batch == NULL || g_strcmp0 (batch, self->compare_batch) == 0)
+    return;
+  label = describe_batch (self, self->menu_event);
+  if (self->compare_position <= position)
+    open_diff (self, self->compare_batch, self->compare_label, batch, label);
+  else
+    open_diff (self, batch, label, self->compare_batch, self->compare_label);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1418,6 +1553,8 @@ on_project_changed (SynTimelineView *self)
   clear_filters (self);
   g_clear_pointer (&self->asset_id, g_free);
   g_clear_pointer (&self->asset_tag, g_free);
+  g_clear_pointer (&self->compare_batch, g_free);
+  g_clear_pointer (&self->compare_label, g_free);
   g_clear_pointer (&self->chart_key, g_free);
   /* answers for the chart of the project that was are dropped */
   self->chart_generation++;
@@ -1563,6 +1700,8 @@ syn_timeline_view_finalize (GObject *object)
   g_clear_object (&self->resolve_cancellable);
   g_clear_object (&self->fold_cancellable);
   g_clear_pointer (&self->menu_event, json_object_unref);
+  g_clear_pointer (&self->compare_batch, g_free);
+  g_clear_pointer (&self->compare_label, g_free);
   g_clear_object (&self->rule_names);
   g_clear_object (&self->discipline_names);
   g_clear_pointer (&self->rule_ids, g_ptr_array_unref);
@@ -1671,6 +1810,11 @@ syn_timeline_view_class_init (SynTimelineViewClass *klass)
   gtk_widget_class_install_action (widget_class, "timeline.copy-tag", NULL, copy_tag_action);
   gtk_widget_class_install_action (widget_class, "timeline.filter-row-batch", NULL, filter_row_batch_action);
   gtk_widget_class_install_action (widget_class, "timeline.roll-back-row-batch", NULL, roll_back_row_batch_action);
+  gtk_widget_class_install_action (widget_class, "timeline.show-as-of", "s", show_as_of_action);
+  gtk_widget_class_install_action (widget_class, "timeline.show-as-of-row", NULL, show_as_of_row_action);
+  gtk_widget_class_install_action (widget_class, "timeline.compare-now-row", NULL, compare_now_row_action);
+  gtk_widget_class_install_action (widget_class, "timeline.mark-compare-row", NULL, mark_compare_row_action);
+  gtk_widget_class_install_action (widget_class, "timeline.compare-marked-row", NULL, compare_marked_row_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "timeline.context-menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "timeline.context-menu", NULL);
 
@@ -1776,6 +1920,7 @@ syn_timeline_view_init (SynTimelineView *self)
     GtkGesture *click = gtk_gesture_click_new ();
     g_autoptr(GMenu) menu = g_menu_new ();
     g_autoptr(GMenu) batch_section = g_menu_new ();
+    g_autoptr(GMenu) past_section = g_menu_new ();
 
     gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
     g_signal_connect (click, "pressed", G_CALLBACK (on_secondary_click), self);
@@ -1785,6 +1930,11 @@ syn_timeline_view_init (SynTimelineView *self)
     g_menu_append (batch_section, _("Only _This Batch"), "timeline.filter-row-batch");
     g_menu_append (batch_section, _("_Roll Back Batch…"), "timeline.roll-back-row-batch");
     g_menu_append_section (menu, NULL, G_MENU_MODEL (batch_section));
+    g_menu_append (past_section, _("_Show the Project as of This Event"), "timeline.show-as-of-row");
+    g_menu_append (past_section, _("Compare with _Now"), "timeline.compare-now-row");
+    g_menu_append (past_section, _("_Mark for Comparison"), "timeline.mark-compare-row");
+    g_menu_append (past_section, _("Compare with _Marked Batch"), "timeline.compare-marked-row");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (past_section));
     self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
     gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
     gtk_popover_set_position (GTK_POPOVER (self->menu), GTK_POS_BOTTOM);

@@ -21,13 +21,17 @@ _syn_window_update_actions (SynWindow *self)
   gboolean has_backend = syn_session_get_backend (self->session) != NULL;
   gboolean has_project = syn_session_get_project_id (self->session) != NULL;
   gboolean remote = syn_session_get_remote (self->session);
+  gboolean as_of = syn_session_get_as_of (self->session) != NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-project", has_backend);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-csv", has_project);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-csv", has_project && !as_of);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-timeline", has_project);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create-demo", has_backend);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", has_backend);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.work-offline", remote || !has_backend);
+  /* a past moment is read-only: nothing that writes to the project */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.execute", !as_of);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rules", !as_of);
 }
 
 static void

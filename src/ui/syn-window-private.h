@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "syn-as-of-banner.h"
 #include "syn-sign-in-dialog.h"
 #include "syn-window.h"
 
@@ -36,6 +37,7 @@ struct _SynWindow
   SynTimelineView      *timeline_view;
   SynAssetHistoryView  *history_view;
   SynAssetsView        *assets_view;
+  SynAsOfBanner        *as_of_banner;
 };
 
 void _syn_window_class_add_actions (GtkWidgetClass *widget_class);

@@ -366,6 +366,7 @@ apply_narrow (gpointer data)
   syn_execution_panel_set_narrow (self->execution_panel, self->narrow);
   syn_asset_history_view_set_narrow (self->history_view, self->narrow);
   syn_assets_view_set_narrow (self->assets_view, self->narrow);
+  syn_as_of_banner_set_narrow (self->as_of_banner, self->narrow);
   return G_SOURCE_REMOVE;
 }
 
@@ -439,6 +440,8 @@ syn_window_dispose (GObject *object)
     syn_asset_history_view_set_session (self->history_view, NULL);
   if (self->assets_view != NULL)
     syn_assets_view_set_session (self->assets_view, NULL);
+  if (self->as_of_banner != NULL)
+    syn_as_of_banner_set_session (self->as_of_banner, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_WINDOW);
   if (self->session != NULL)
     syn_session_set_backend (self->session, NULL, FALSE, NULL);
@@ -477,6 +480,7 @@ syn_window_class_init (SynWindowClass *klass)
   g_type_ensure (SYN_TYPE_TIMELINE_VIEW);
   g_type_ensure (SYN_TYPE_ASSET_HISTORY_VIEW);
   g_type_ensure (SYN_TYPE_ASSETS_VIEW);
+  g_type_ensure (SYN_TYPE_AS_OF_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SynWindow, project_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, spinner);
@@ -489,6 +493,7 @@ syn_window_class_init (SynWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynWindow, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, history_view);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, assets_view);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, as_of_banner);
 
   _syn_window_class_add_actions (widget_class);
 }
@@ -526,6 +531,8 @@ syn_window_init (SynWindow *self)
   syn_timeline_view_set_session (self->timeline_view, self->session);
   syn_asset_history_view_set_session (self->history_view, self->session);
   syn_assets_view_set_session (self->assets_view, self->session);
+  syn_as_of_banner_set_session (self->as_of_banner, self->session);
+  g_signal_connect_swapped (self->session, "notify::as-of", G_CALLBACK (_syn_window_update_actions), self);
   on_connection_changed (self);
 }
 
