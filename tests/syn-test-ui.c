@@ -306,6 +306,8 @@ ui_fixture_setup (UiFixture *f, gconstpointer data)
   f->window = syn_application_open_window (ui_app, f->db, NULL);
   g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  /* the tests read messages after slow work: news stays until replaced */
+  syn_window_set_news_timeout (f->window, 0);
   WAIT_FOR (ui_project_ready (f->window));
   ui_wait_frames (GTK_WIDGET (f->window), 1);
 }

@@ -187,7 +187,17 @@ set_event_hash (SynStore *store, gint64 position, const char *hash, GError **err
 gboolean
 _syn_pg_fill_chain (SynPgStore *self, GError **error)
 {
-  return _syn_store_fill_chain (SYN_STORE (self), set_event_hash, error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) project_ids = NULL;
+  g_autoptr(PGresult) res = _syn_pg_exec (self, "SELECT DISTINCT project_id FROM workflow_events "
+                                          "WHERE event_hash IS NULL", NULL, FALSE, error);
+
+  if (res == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (res); row++)
+    g_strv_builder_add (builder, PQgetvalue (res, row, 0));
+  project_ids = g_strv_builder_end (builder);
+  return _syn_store_fill_chain (SYN_STORE (self), (const char * const *) project_ids, set_event_hash, error);
 }
 
 /* No round trip per event: positions are reserved with one statement, then

@@ -59,7 +59,21 @@ set_event_hash (SynStore *store, gint64 position, const char *hash, GError **err
 gboolean
 _syn_sqlite_fill_chain (SynSqliteStore *self, GError **error)
 {
-  return _syn_store_fill_chain (SYN_STORE (self), set_event_hash, error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) project_ids = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT DISTINCT project_id FROM workflow_events WHERE event_hash IS NULL",
+                                 error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _syn_sqlite_fail (self, rc, error);
+  project_ids = g_strv_builder_end (builder);
+  return _syn_store_fill_chain (SYN_STORE (self), (const char * const *) project_ids, set_event_hash, error);
 }
 
 static gboolean

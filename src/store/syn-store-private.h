@@ -17,9 +17,12 @@ GStrv      _syn_store_list_migrations      (const char  *resource_dir);
  * every event that has none, in chain order, project by project, a page at
  * a time; @set_hash writes one (its UPDATE may set it only from NULL). */
 typedef gboolean (*SynStoreSetHash) (SynStore *store, gint64 position, const char *hash, GError **error);
-gboolean   _syn_store_fill_chain           (SynStore        *store,
-                                            SynStoreSetHash  set_hash,
-                                            GError         **error);
+/* @project_ids: the projects whose events have no hash yet (from the events
+ * themselves: the project list of a later schema may leave some out). */
+gboolean   _syn_store_fill_chain           (SynStore           *store,
+                                            const char * const *project_ids,
+                                            SynStoreSetHash     set_hash,
+                                            GError            **error);
 int        _syn_store_latest_migration     (const char  *resource_dir);
 /* One script's text (its version is the number its name starts with). */
 char      *_syn_store_load_migration       (const char  *resource_dir,

@@ -961,17 +961,11 @@ syn_store_list_checkpoints (SynStore *self, const char *project_id, GError **err
 /* Shared by the implementations                                             */
 
 gboolean
-_syn_store_fill_chain (SynStore *store, SynStoreSetHash set_hash, GError **error)
+_syn_store_fill_chain (SynStore *store, const char * const *project_ids, SynStoreSetHash set_hash, GError **error)
 {
-  g_autoptr(GPtrArray) projects = syn_store_list_projects (store, error);
-
-  if (projects == NULL)
-    return FALSE;
-  /* the rule library's events too: the list leaves it out */
-  for (guint i = 0; i <= projects->len; i++)
+  for (guint i = 0; project_ids[i] != NULL; i++)
     {
-      const char *project_id = i < projects->len ? ((SynProject *) g_ptr_array_index (projects, i))->id
-                                                 : SYN_LIBRARY_PROJECT_ID;
+      const char *project_id = project_ids[i];
       g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
       gint64 after = 0;
 

@@ -22,6 +22,7 @@ struct _SynWindow
   AdwToast             *toast;          /* the one shown, weak */
   char                 *toast_text;     /* its text, without markup */
   char                 *toast_button;   /* its button's label, or NULL */
+  guint                 news_seconds;   /* how long news stays; 0: until dismissed */
   gboolean              syncing_dropdown;
   gboolean              narrow;
   guint                 narrow_idle;

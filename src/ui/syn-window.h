@@ -32,6 +32,8 @@ SynTimelineView     *syn_window_get_timeline_view    (SynWindow      *self);
 SynAssetHistoryView *syn_window_get_history_view     (SynWindow      *self);
 SynAssetsView       *syn_window_get_assets_view      (SynWindow      *self);
 const char          *syn_window_get_banner           (SynWindow      *self);
+void                 syn_window_set_news_timeout     (SynWindow      *self,
+                                                      guint           seconds);
 const char          *syn_window_get_banner_action    (SynWindow      *self);
 gboolean             syn_window_activate_banner_action (SynWindow    *self);
 gboolean             syn_window_get_narrow           (SynWindow      *self);
