@@ -452,3 +452,19 @@ syn_test_wait_until (gboolean (*done) (gpointer), gpointer data, guint timeout_m
   g_main_context_unref (context);
   return done (data);
 }
+
+/* A loopback port nobody listens on now, for a process the test starts
+ * next (a server given --port, HAProxy). */
+guint
+syn_test_free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  g_assert_nonnull (bound);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}

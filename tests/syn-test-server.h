@@ -77,6 +77,7 @@ SoupMessage   *syn_test_http_message     (SynTestServer  *self,
                                           gssize          body_length,
                                           JsonNode      **answer);
 /* The error code of an error answer ({"error": {"code", "message"}}). */
+guint          syn_test_free_port        (void);
 const char    *syn_test_error_code       (JsonNode       *answer);
 const char    *syn_test_error_message    (JsonNode       *answer);
 

@@ -424,19 +424,6 @@ test_remote_admin (Fixture *f, gconstpointer data)
 /* ------------------------------------------------------------------------- */
 /* --ca-file: a self-signed server trusted when told                         */
 
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* The server accepts connections (bounded: it starts in well under that). */
 static void
 wait_listening (guint port)
@@ -479,7 +466,7 @@ test_ca_file (void)
   g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
   g_autofree char *db = g_build_filename (dir, "tls.db", NULL);
   g_autofree char *openssl = g_find_program_in_path ("openssl");
-  guint port = free_port ();
+  guint port = syn_test_free_port ();
   g_autofree char *port_text = g_strdup_printf ("%u", port);
   g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u", port);
   g_autoptr(GSubprocess) server = NULL;

@@ -230,6 +230,8 @@ _syn_cli_serve (int argc, char **argv)
   int port = G_MININT;
   int max_body_mb = G_MININT;
   int shutdown_timeout = G_MININT;
+  int run_lost_after = G_MININT;
+  int run_retention_hours = G_MININT;
   gboolean quiet = FALSE;
   gboolean check_config = FALSE;
   g_autoptr(GError) error = NULL;
@@ -253,6 +255,11 @@ _syn_cli_serve (int argc, char **argv)
     { "max-body-mb", 0, 0, G_OPTION_ARG_INT, &max_body_mb, "Largest request body in MiB (default 16; CSV imports: 4 times that)", "N" },
     { "shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &shutdown_timeout,
       "Seconds a stop (SIGTERM) waits for cancelled executions to roll back (default 30)", "S" },
+    { "run-lost-after", 0, 0, G_OPTION_ARG_INT, &run_lost_after,
+      "PostgreSQL: seconds without a heartbeat from the server running an execution before another marks it "
+      "failed (default 30)", "S" },
+    { "run-retention-hours", 0, 0, G_OPTION_ARG_INT, &run_retention_hours,
+      "PostgreSQL: hours the messages of a finished execution are kept for late watchers (default 24)", "H" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No line per request", NULL },
     { NULL }
   };
@@ -298,6 +305,8 @@ _syn_cli_serve (int argc, char **argv)
   apply_flag_int (config, "port", &config->port, port);
   apply_flag_int (config, "max-body-mb", &config->max_body_mb, max_body_mb);
   apply_flag_int (config, "shutdown-timeout", &config->shutdown_timeout, shutdown_timeout);
+  apply_flag_int (config, "run-lost-after", &config->run_lost_after, run_lost_after);
+  apply_flag_int (config, "run-retention-hours", &config->run_retention_hours, run_retention_hours);
   if (quiet)
     {
       config->quiet = TRUE;
@@ -331,6 +340,8 @@ _syn_cli_serve (int argc, char **argv)
                 "log-requests", !config->quiet,
                 "max-body-size", (guint64) config->max_body_mb * 1024 * 1024,
                 "max-import-size", (guint64) config->max_body_mb * 4 * 1024 * 1024,
+                "run-lost-after", (guint) config->run_lost_after,
+                "run-retention", (guint) config->run_retention_hours * 3600,
                 NULL);
   if (!syn_server_listen (server, config->listen, (guint) config->port, certificate, &error))
     {

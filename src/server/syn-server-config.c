@@ -10,6 +10,7 @@
 #include "store/syn-pg-store.h"
 #include "store/syn-store.h"
 #include "syn-server-config.h"
+#include "syn-run-relay.h"
 #include "syn-server.h"
 
 typedef enum
@@ -40,6 +41,8 @@ static const KeySpec keys[] = {
   { "max-body-mb", KEY_INT, G_STRUCT_OFFSET (SynServerConfig, max_body_mb), 1, 4096 },
   { "quiet", KEY_BOOL, G_STRUCT_OFFSET (SynServerConfig, quiet), 0, 0 },
   { "shutdown-timeout", KEY_INT, G_STRUCT_OFFSET (SynServerConfig, shutdown_timeout), 1, 3600 },
+  { "run-lost-after", KEY_INT, G_STRUCT_OFFSET (SynServerConfig, run_lost_after), 2, 86400 },
+  { "run-retention-hours", KEY_INT, G_STRUCT_OFFSET (SynServerConfig, run_retention_hours), 0, 8760 },
 };
 
 #define FIELD(self, spec, type) ((type *) G_STRUCT_MEMBER_P ((self), (spec)->offset))
@@ -61,6 +64,8 @@ syn_server_config_new (void)
   self->port = SYN_SERVER_DEFAULT_PORT;
   self->max_body_mb = (int) (SYN_SERVER_DEFAULT_MAX_BODY / (1024 * 1024));
   self->shutdown_timeout = SYN_SERVER_DEFAULT_SHUTDOWN_TIMEOUT;
+  self->run_lost_after = SYN_RUN_RELAY_DEFAULT_LOST_AFTER;
+  self->run_retention_hours = SYN_RUN_RELAY_DEFAULT_RETENTION / 3600;
   self->lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }

@@ -24,6 +24,8 @@ typedef struct
   int       max_body_mb;
   gboolean  quiet;
   int       shutdown_timeout;   /* seconds */
+  int       run_lost_after;     /* PostgreSQL: seconds without heartbeat before a run is failed */
+  int       run_retention_hours; /* PostgreSQL: hours a finished run's messages are kept */
 
   /*< private >*/
   GHashTable *lines;            /* key -> line in @path (GINT_TO_POINTER); absent: a flag's or the default */

@@ -21,6 +21,7 @@ struct _SynServer
   SynLocalBackend *backend;
   SoupServer      *soup;
   SynWsHub        *hub;
+  SynRunRelay     *relay;          /* PostgreSQL: run messages shared by every server; NULL on SQLite */
   char            *database;
   JsonNode        *integrity;      /* the hash chain check on start (issue 15), for /health */
   char            *url;

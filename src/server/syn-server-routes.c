@@ -335,6 +335,20 @@ handle_delete_rule (SynRequest *req)
 /* Executions                                                                */
 
 static void
+on_registered (GObject *object, GAsyncResult *result, gpointer data)
+{
+  SynRequest *req = data;
+  g_autoptr(JsonNode) answer = g_object_steal_data (G_OBJECT (req->msg), "syn-started");
+  g_autoptr(GError) error = NULL;
+
+  /* the run goes on here; only other servers do not know it: said, not fatal */
+  if (!syn_run_relay_register_finish (result, &error))
+    g_warning ("Execution %s is not known to the other servers: %s",
+               syn_json_get_string (json_node_get_object (answer), "execution_id"), error->message);
+  _syn_server_reply_json (req, SOUP_STATUS_OK, answer);
+}
+
+static void
 on_executed (GObject *object, GAsyncResult *result, gpointer data)
 {
   SynRequest *req = data;
@@ -344,6 +358,13 @@ on_executed (GObject *object, GAsyncResult *result, gpointer data)
   syn_server_metrics_execution_finished (_syn_server_get_metrics (req->server));
   if (answer == NULL)
     _syn_server_reply_error (req, error);
+  else if (req->server->relay != NULL)
+    {
+      /* the client may watch it through any server as soon as it is told */
+      g_object_set_data_full (G_OBJECT (req->msg), "syn-started", json_node_ref (answer), (GDestroyNotify) json_node_unref);
+      syn_run_relay_register_async (req->server->relay, syn_json_get_string (json_node_get_object (answer), "execution_id"),
+                                    on_registered, req);
+    }
   else
     _syn_server_reply_json (req, SOUP_STATUS_OK, answer);
 }
@@ -374,8 +395,49 @@ on_execution_access (SynRequest *req, JsonNode *answer, GError *error)
   _syn_server_reply_json (req, SOUP_STATUS_OK, execution);
 }
 
+typedef void (*SynRecordFunc) (SynRequest *req, JsonNode *answer, GError *error);
+
+typedef struct
+{
+  SynRequest   *req;
+  SynRecordFunc func;
+} RelayAsk;
+
 static void
-on_execution (SynRequest *req, JsonNode *answer, GError *error)
+on_relay_described (GObject *object, GAsyncResult *result, gpointer data)
+{
+  RelayAsk *ask = data;
+  SynRequest *req = ask->req;
+  SynRecordFunc func = ask->func;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) run = syn_run_relay_describe_finish (result, &error);
+
+  g_free (ask);
+  if (run == NULL && error == NULL)
+    g_set_error (&error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND, "No execution %s",
+                 syn_json_get_string (req->params, "execution_id"));
+  func (req, run, error);
+}
+
+/* Not in this process nor in the executions table (written at its end): a
+ * run of another server, running or lost, as the run messages' table has it. */
+static gboolean
+ask_relay (SynRequest *req, GError *error, SynRecordFunc func)
+{
+  RelayAsk *ask;
+
+  if (req->server->relay == NULL || !g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_NOT_FOUND))
+    return FALSE;
+  ask = g_new0 (RelayAsk, 1);
+  ask->req = req;
+  ask->func = func;
+  syn_run_relay_describe_async (req->server->relay, syn_json_get_string (req->params, "execution_id"), NULL,
+                                on_relay_described, ask);
+  return TRUE;
+}
+
+static void
+on_execution_record (SynRequest *req, JsonNode *answer, GError *error)
 {
   const char *project_id;
 
@@ -387,6 +449,14 @@ on_execution (SynRequest *req, JsonNode *answer, GError *error)
   project_id = syn_json_get_string (json_node_get_object (answer), "project_id");
   g_object_set_data_full (G_OBJECT (req->msg), "syn-execution", json_node_ref (answer), (GDestroyNotify) json_node_unref);
   _syn_server_authorize_project (req, project_id ? project_id : "", on_execution_access);
+}
+
+static void
+on_execution (SynRequest *req, JsonNode *answer, GError *error)
+{
+  if (error != NULL && ask_relay (req, error, on_execution_record))
+    return;
+  on_execution_record (req, answer, error);
 }
 
 /* The project is known only from the execution: read it, then check it. */
@@ -561,7 +631,7 @@ on_ws_execution_access (SynRequest *req, JsonNode *answer, GError *error)
 }
 
 static void
-on_ws_execution_record (SynRequest *req, JsonNode *answer, GError *error)
+on_ws_execution_found (SynRequest *req, JsonNode *answer, GError *error)
 {
   const char *project_id;
 
@@ -572,6 +642,14 @@ on_ws_execution_record (SynRequest *req, JsonNode *answer, GError *error)
     }
   project_id = syn_json_get_string (json_node_get_object (answer), "project_id");
   _syn_server_authorize_project (req, project_id ? project_id : "", on_ws_execution_access);
+}
+
+static void
+on_ws_execution_record (SynRequest *req, JsonNode *answer, GError *error)
+{
+  if (error != NULL && ask_relay (req, error, on_ws_execution_found))
+    return;
+  on_ws_execution_found (req, answer, error);
 }
 
 /* A run of this process is known at once; any other from the store. */

@@ -22,6 +22,8 @@ enum {
   PROP_LOG_REQUESTS,
   PROP_PING_INTERVAL,
   PROP_FEED_INTERVAL,
+  PROP_RUN_LOST_AFTER,
+  PROP_RUN_RETENTION,
   N_PROPS
 };
 
@@ -275,6 +277,19 @@ syn_server_constructed (GObject *object)
       self->database = g_strdup ("unknown");
     }
 
+  /* PostgreSQL: any server streams any run, and a cancel reaches the
+   * server running it; SQLite: one server, its runs' messages in memory */
+  if (g_strcmp0 (self->database, "postgresql") == 0)
+    {
+      if ((self->relay = syn_run_relay_new (self->backend, &error)) != NULL)
+        syn_ws_hub_set_relay (self->hub, self->relay);
+      else
+        {
+          g_warning ("Runs of this server will not be streamed by the others: %s", error->message);
+          g_clear_error (&error);
+        }
+    }
+
   self->soup = soup_server_new ("server-header", "Synapse/" PACKAGE_VERSION " ", "raw-paths", TRUE, NULL);
   soup_server_add_early_handler (self->soup, NULL, _syn_server_handle_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, _syn_server_handle_request, self, NULL);
@@ -298,6 +313,12 @@ syn_server_dispose (GObject *object)
     {
       g_object_run_dispose (G_OBJECT (self->hub));
       g_clear_object (&self->hub);
+    }
+  /* after the hub: the last messages queued are written before it stops */
+  if (self->relay != NULL)
+    {
+      g_object_run_dispose (G_OBJECT (self->relay));
+      g_clear_object (&self->relay);
     }
   g_clear_object (&self->backend);
 
@@ -346,6 +367,12 @@ syn_server_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_FEED_INTERVAL:
       g_object_get_property (G_OBJECT (self->hub), "feed-interval", value);
       break;
+    case PROP_RUN_LOST_AFTER:
+      g_value_set_uint (value, self->relay ? syn_run_relay_get_lost_after (self->relay) : SYN_RUN_RELAY_DEFAULT_LOST_AFTER);
+      break;
+    case PROP_RUN_RETENTION:
+      g_value_set_uint (value, self->relay ? syn_run_relay_get_retention (self->relay) : SYN_RUN_RELAY_DEFAULT_RETENTION);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -377,6 +404,14 @@ syn_server_set_property (GObject *object, guint prop_id, const GValue *value, GP
       /* the hub's retries, and how often SQLite is asked for others' commits */
       g_object_set_property (G_OBJECT (self->hub), "feed-interval", value);
       syn_local_backend_set_change_interval (self->backend, g_value_get_uint (value));
+      break;
+    case PROP_RUN_LOST_AFTER:
+      if (self->relay != NULL)
+        syn_run_relay_set_lost_after (self->relay, g_value_get_uint (value));
+      break;
+    case PROP_RUN_RETENTION:
+      if (self->relay != NULL)
+        g_object_set (self->relay, "retention", g_value_get_uint (value), NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -414,6 +449,15 @@ syn_server_class_init (SynServerClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FEED_INTERVAL] =
     g_param_spec_uint ("feed-interval", NULL, NULL, 10, 3600 * 1000, SYN_WS_HUB_DEFAULT_FEED_INTERVAL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* PostgreSQL: seconds without a heartbeat from the server running an
+   * execution before another server marks it failed. */
+  properties[PROP_RUN_LOST_AFTER] =
+    g_param_spec_uint ("run-lost-after", NULL, NULL, 2, 24 * 3600, SYN_RUN_RELAY_DEFAULT_LOST_AFTER,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* PostgreSQL: seconds a finished run's messages are kept for late watchers. */
+  properties[PROP_RUN_RETENTION] =
+    g_param_spec_uint ("run-retention", NULL, NULL, 0, G_MAXUINT32, SYN_RUN_RELAY_DEFAULT_RETENTION,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

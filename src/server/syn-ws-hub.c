@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/syn-core.h"
+#include "syn-run-relay.h"
 #include "syn-ws-hub.h"
 
 #define FEED_PAGE 500
@@ -20,6 +21,7 @@ typedef enum {
 } WatchKind;
 
 typedef struct _Feed Feed;
+typedef struct _Remote Remote;
 
 typedef struct
 {
@@ -29,7 +31,8 @@ typedef struct
   char                    *key;          /* execution id or project id */
   gboolean                 may_cancel;
   gboolean                 live;         /* replay done: receives live messages */
-  gint64                   cursor;       /* project feed: last position sent */
+  gboolean                 remote;       /* a run of another server, from the relay */
+  gint64                   cursor;       /* project feed: last position sent; remote run: last seq sent */
   gint64                   last_sent;    /* monotonic */
   GSource                 *ping;
   gulong                   message_id;
@@ -46,6 +49,18 @@ struct _Feed
   gboolean   again;      /* woken while a poll was in flight */
 };
 
+/* A run of another server with watchers here: read from the relay from
+ * the cursor of the watcher furthest behind, one read at a time. */
+struct _Remote
+{
+  SynWsHub  *hub;
+  char      *execution_id;
+  GPtrArray *watchers;   /* Watcher, not owned */
+  GSource   *timer;      /* a retry after a failed read */
+  gboolean   in_flight;
+  gboolean   again;
+};
+
 struct _SynWsHub
 {
   GObject          parent_instance;
@@ -55,6 +70,8 @@ struct _SynWsHub
   gulong           changed_handler;
   GHashTable      *executions;   /* execution id -> GPtrArray of live Watcher (not owned) */
   GHashTable      *feeds;        /* project id -> Feed */
+  GHashTable      *remotes;      /* execution id -> Remote: runs of other servers */
+  SynRunRelay     *relay;        /* PostgreSQL: runs of every server; NULL on SQLite */
   GHashTable      *watchers;     /* Watcher set (owned) */
   GCancellable    *cancellable;
   GMainContext    *context;      /* where the server runs: timers go there */
@@ -76,6 +93,8 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (SynWsHub, syn_ws_hub, G_TYPE_OBJECT)
 
 static void feed_poll (Feed *feed);
+static void remote_read (Remote *remote);
+static void watch_record (SynWsHub *self, Watcher *w);
 
 /* A one-shot timer on the hub's context (not necessarily the global one). */
 static GSource *
@@ -161,7 +180,21 @@ detach_from_lists (Watcher *w)
 {
   SynWsHub *self = w->hub;
 
-  if (w->kind == WATCH_EXECUTION)
+  if (w->kind == WATCH_EXECUTION && w->remote)
+    {
+      Remote *remote = g_hash_table_lookup (self->remotes, w->key);
+
+      if (remote != NULL)
+        {
+          g_ptr_array_remove (remote->watchers, w);
+          /* a read in flight finds the run gone from the table and frees it */
+          if (remote->watchers->len == 0 && !remote->in_flight)
+            g_hash_table_remove (self->remotes, w->key);
+          else if (remote->watchers->len == 0)
+            g_hash_table_steal (self->remotes, w->key);
+        }
+    }
+  else if (w->kind == WATCH_EXECUTION)
     {
       GPtrArray *live = g_hash_table_lookup (self->executions, w->key);
 
@@ -219,6 +252,60 @@ send_error (Watcher *w, const char *message, gboolean recoverable)
   watcher_send (w, text);
 }
 
+typedef struct
+{
+  SynWsHub *hub;
+  Watcher  *watcher;   /* checked against hub->watchers: it may close meanwhile */
+} WatcherRef;
+
+static WatcherRef *
+watcher_ref_new (Watcher *w)
+{
+  WatcherRef *ref = g_new0 (WatcherRef, 1);
+
+  ref->hub = g_object_ref (w->hub);
+  ref->watcher = w;
+  return ref;
+}
+
+/* The watcher, if it is still there once an answer came; frees @ref. */
+static Watcher *
+watcher_ref_take (WatcherRef *ref, SynWsHub **hub)
+{
+  Watcher *w = ref->watcher;
+
+  *hub = ref->hub;
+  g_free (ref);
+  /* the hub was shut down, or the watcher left, meanwhile */
+  if ((*hub)->watchers == NULL || !g_hash_table_contains ((*hub)->watchers, w))
+    return NULL;
+  return w;
+}
+
+static void
+on_cancelled_elsewhere (GObject *object, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(SynWsHub) self = NULL;
+  Watcher *w = watcher_ref_take (data, &self);
+  g_autoptr(GError) error = NULL;
+  gboolean found = syn_run_relay_cancel_finish (result, &error);
+
+  if (w == NULL)
+    return;
+  if (error != NULL)
+    send_error (w, error->message, TRUE);
+  else if (!found)
+    send_error (w, "The execution is not running", TRUE);
+}
+
+/* A run of another server: its server is asked through the database; the
+ * CANCELLED message reaches every watcher as the run's others do. */
+static void
+cancel_elsewhere (Watcher *w)
+{
+  syn_run_relay_cancel_async (w->hub->relay, w->key, on_cancelled_elsewhere, watcher_ref_new (w));
+}
+
 /* The client speaks text: "ping" (answered "pong") and "cancel". */
 static void
 on_message (SoupWebsocketConnection *conn, int type, GBytes *bytes, gpointer data)
@@ -237,7 +324,11 @@ on_message (SoupWebsocketConnection *conn, int type, GBytes *bytes, gpointer dat
     {
       if (!w->may_cancel)
         send_error (w, "Only engineers and admins can cancel an execution", TRUE);
-      else if (!syn_backend_cancel_execution (SYN_BACKEND (w->hub->backend), w->key))
+      else if (syn_backend_cancel_execution (SYN_BACKEND (w->hub->backend), w->key))
+        ;
+      else if (w->hub->relay != NULL)
+        cancel_elsewhere (w);
+      else
         send_error (w, "The execution is not running", TRUE);
     }
 }
@@ -345,24 +436,15 @@ final_message_from_record (JsonObject *x)
   return syn_json_node_new_object (m);
 }
 
-typedef struct
-{
-  SynWsHub *hub;
-  Watcher  *watcher;   /* checked against hub->watchers: it may close meanwhile */
-} RecordData;
-
 static void
 on_execution_record (GObject *object, GAsyncResult *result, gpointer data)
 {
-  RecordData *rd = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = syn_backend_call_finish (SYN_BACKEND (object), result, &error);
-  g_autoptr(SynWsHub) self = rd->hub;
-  Watcher *w = rd->watcher;
+  g_autoptr(SynWsHub) self = NULL;
+  Watcher *w = watcher_ref_take (data, &self);
 
-  g_free (rd);
-  /* the hub was shut down, or the watcher left, meanwhile */
-  if (self->watchers == NULL || !g_hash_table_contains (self->watchers, w))
+  if (w == NULL)
     return;
   if (answer == NULL)
     {
@@ -377,6 +459,243 @@ on_execution_record (GObject *object, GAsyncResult *result, gpointer data)
     watcher_send (w, text);
     watcher_close (w, SOUP_WEBSOCKET_CLOSE_NORMAL, "execution finished");
   }
+}
+
+/* The run's outcome from its record, for a run no server has messages of. */
+static void
+watch_record (SynWsHub *self, Watcher *w)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  json_object_set_string_member (params, "execution_id", w->key);
+  syn_backend_call_async (SYN_BACKEND (self->backend), SYN_OP_GET_EXECUTION, params,
+                          self->cancellable, on_execution_record, watcher_ref_new (w));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Runs of other servers                                                     */
+
+static void
+remote_free (Remote *remote)
+{
+  cancel_timeout (&remote->timer);
+  g_ptr_array_unref (remote->watchers);
+  g_free (remote->execution_id);
+  g_free (remote);
+}
+
+typedef struct
+{
+  SynWsHub *hub;
+  Remote   *remote;
+  gint64    after;    /* the page holds the messages after this seq */
+} RemoteRead;
+
+static gboolean
+on_remote_timer (gpointer data)
+{
+  Remote *remote = data;
+
+  g_clear_pointer (&remote->timer, g_source_unref);
+  remote_read (remote);
+  return G_SOURCE_REMOVE;
+}
+
+/* Each watcher takes the message that follows its cursor, so one that
+ * joined later (cursor 0) gets the replay and the others no duplicate. */
+static void
+remote_deliver (Remote *remote, gint64 seq, const char *text)
+{
+  g_autoptr(JsonNode) message = syn_json_parse (text, -1, NULL);
+  gboolean final = syn_backend_message_is_final (message);
+  g_autoptr(GPtrArray) copy = g_ptr_array_copy (remote->watchers, NULL, NULL);
+
+  /* closing calls on_closed, which edits remote->watchers: walk a copy */
+  for (guint i = 0; i < copy->len; i++)
+    {
+      Watcher *w = g_ptr_array_index (copy, i);
+
+      if (w->cursor != seq - 1)
+        continue;
+      watcher_send (w, text);
+      w->cursor = seq;
+      if (final)
+        watcher_close (w, remote->hub->going_away ? SOUP_WEBSOCKET_CLOSE_GOING_AWAY : SOUP_WEBSOCKET_CLOSE_NORMAL,
+                       "execution finished");
+    }
+}
+
+static void
+on_remote_page (GObject *object, GAsyncResult *result, gpointer data)
+{
+  RemoteRead *rr = data;
+  g_autoptr(SynWsHub) self = rr->hub;
+  Remote *remote = rr->remote;
+  gint64 after = rr->after;
+  gboolean behind = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) page = syn_run_relay_read_finish (result, &error);
+  JsonObject *o;
+  JsonArray *messages;
+  guint n;
+
+  g_free (rr);
+  remote->in_flight = FALSE;
+  /* every watcher left while the read was out, or the hub was shut down */
+  if (self->remotes == NULL || g_hash_table_lookup (self->remotes, remote->execution_id) != remote)
+    {
+      remote_free (remote);
+      return;
+    }
+  if (page == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Messages of execution %s: %s", remote->execution_id, error->message);
+      if (remote->timer == NULL)
+        remote->timer = hub_timeout (self, self->feed_interval, on_remote_timer, remote);
+      return;
+    }
+  o = json_node_get_object (page);
+  /* no server published it: an old run, or none; its record says */
+  if (!json_object_get_boolean_member (o, "known"))
+    {
+      g_autoptr(GPtrArray) copy = g_ptr_array_copy (remote->watchers, NULL, NULL);
+
+      g_hash_table_remove (self->remotes, remote->execution_id);
+      for (guint i = 0; i < copy->len; i++)
+        {
+          Watcher *w = g_ptr_array_index (copy, i);
+
+          w->remote = FALSE;
+          watch_record (self, w);
+        }
+      return;
+    }
+  messages = json_object_get_array_member (o, "messages");
+  n = json_array_get_length (messages);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *m = json_array_get_object_element (messages, i);
+
+      remote_deliver (remote, json_object_get_int_member (m, "seq"), syn_json_get_string (m, "text"));
+    }
+  /* the last delivery may have closed the last watcher */
+  if (g_hash_table_lookup (self->remotes, remote->execution_id) != remote)
+    return;
+  /* a watcher that joined while the read was out needs an earlier page */
+  for (guint i = 0; i < remote->watchers->len; i++)
+    behind |= ((Watcher *) g_ptr_array_index (remote->watchers, i))->cursor < after;
+  if (n == SYN_RUN_RELAY_PAGE || remote->again || behind)
+    {
+      remote->again = FALSE;
+      remote_read (remote);
+    }
+  /* ended without a final message (it failed before it started) */
+  else if (json_object_get_boolean_member (o, "finished"))
+    {
+      g_autoptr(GPtrArray) copy = g_ptr_array_copy (remote->watchers, NULL, NULL);
+
+      for (guint i = 0; i < copy->len; i++)
+        {
+          send_error (g_ptr_array_index (copy, i), "The execution ended", FALSE);
+          watcher_close (g_ptr_array_index (copy, i), SOUP_WEBSOCKET_CLOSE_NORMAL, "execution finished");
+        }
+    }
+}
+
+static void
+remote_read (Remote *remote)
+{
+  SynWsHub *self = remote->hub;
+  RemoteRead *rr;
+  gint64 after = G_MAXINT64;
+
+  if (remote->in_flight)
+    {
+      remote->again = TRUE;
+      return;
+    }
+  if (remote->watchers->len == 0)
+    return;
+  cancel_timeout (&remote->timer);
+  for (guint i = 0; i < remote->watchers->len; i++)
+    after = MIN (after, ((Watcher *) g_ptr_array_index (remote->watchers, i))->cursor);
+  rr = g_new0 (RemoteRead, 1);
+  rr->hub = g_object_ref (self);
+  rr->remote = remote;
+  rr->after = after;
+  remote->in_flight = TRUE;
+  syn_run_relay_read_async (self->relay, remote->execution_id, after, self->cancellable, on_remote_page, rr);
+}
+
+/* A run this process does not hold: its messages so far from the relay,
+ * then each one another server commits. */
+static void
+watch_remote (SynWsHub *self, Watcher *w)
+{
+  Remote *remote = g_hash_table_lookup (self->remotes, w->key);
+
+  if (remote == NULL)
+    {
+      remote = g_new0 (Remote, 1);
+      remote->hub = self;
+      remote->execution_id = g_strdup (w->key);
+      remote->watchers = g_ptr_array_new ();
+      g_hash_table_insert (self->remotes, remote->execution_id, remote);
+    }
+  w->remote = TRUE;
+  w->live = TRUE;
+  w->cursor = 0;
+  g_ptr_array_add (remote->watchers, w);
+  remote_read (remote);
+}
+
+static void
+on_run_appended (SynRunRelay *relay, const char *execution_id, gint64 seq, gpointer data)
+{
+  SynWsHub *self = data;
+  Remote *remote = self->remotes ? g_hash_table_lookup (self->remotes, execution_id) : NULL;
+
+  if (remote != NULL)
+    remote_read (remote);
+}
+
+/* Notifications were missed: every run watched here is read again. */
+static void
+on_relay_back (SynRunRelay *relay, gpointer data)
+{
+  SynWsHub *self = data;
+  GHashTableIter iter;
+  Remote *remote;
+
+  if (self->remotes == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->remotes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &remote))
+    remote_read (remote);
+}
+
+/**
+ * syn_ws_hub_set_relay:
+ * @relay: (nullable): the runs of every server on the database
+ *
+ * With a relay, a run this process does not hold is streamed from it:
+ * its messages so far, then the live ones, whichever server runs it.
+ */
+void
+syn_ws_hub_set_relay (SynWsHub *self, SynRunRelay *relay)
+{
+  g_return_if_fail (SYN_IS_WS_HUB (self));
+  g_return_if_fail (relay == NULL || SYN_IS_RUN_RELAY (relay));
+
+  if (self->relay != NULL)
+    g_signal_handlers_disconnect_by_data (self->relay, self);
+  g_set_object (&self->relay, relay);
+  if (relay != NULL)
+    {
+      g_signal_connect (relay, "appended", G_CALLBACK (on_run_appended), self);
+      g_signal_connect (relay, "reconnected", G_CALLBACK (on_relay_back), self);
+    }
 }
 
 /**
@@ -413,16 +732,14 @@ syn_ws_hub_watch_execution (SynWsHub                *self,
 
   /* the run so far, from the backend's log of it */
   replay = syn_local_backend_get_execution_texts (self->backend, execution_id, 0, &done);
+  if (replay == NULL && self->relay != NULL)
+    {
+      watch_remote (self, w);
+      return;
+    }
   if (replay == NULL)
     {
-      RecordData *rd = g_new0 (RecordData, 1);
-      g_autoptr(JsonObject) params = json_object_new ();
-
-      rd->hub = g_object_ref (self);
-      rd->watcher = w;
-      json_object_set_string_member (params, "execution_id", execution_id);
-      syn_backend_call_async (SYN_BACKEND (self->backend), SYN_OP_GET_EXECUTION, params,
-                              self->cancellable, on_execution_record, rd);
+      watch_record (self, w);
       return;
     }
 
@@ -770,6 +1087,21 @@ syn_ws_hub_dispose (GObject *object)
       g_clear_pointer (&self->watchers, g_hash_table_unref);
     }
   g_clear_pointer (&self->executions, g_hash_table_unref);
+  if (self->remotes != NULL)
+    {
+      GHashTableIter iter;
+      Remote *remote;
+
+      /* a run with a read out is freed when the answer comes */
+      g_hash_table_iter_init (&iter, self->remotes);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &remote))
+        if (remote->in_flight)
+          g_hash_table_iter_steal (&iter);
+      g_clear_pointer (&self->remotes, g_hash_table_unref);
+    }
+  if (self->relay != NULL)
+    g_signal_handlers_disconnect_by_data (self->relay, self);
+  g_clear_object (&self->relay);
   if (self->feeds != NULL)
     {
       GHashTableIter iter;
@@ -874,6 +1206,7 @@ syn_ws_hub_init (SynWsHub *self)
 {
   self->executions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->feeds = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) feed_free);
+  self->remotes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) remote_free);
   self->watchers = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) watcher_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();

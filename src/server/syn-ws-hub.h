@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 
 #include "backend/syn-local-backend.h"
+#include "syn-run-relay.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,8 @@ void      syn_ws_hub_watch_project      (SynWsHub                *self,
                                          SoupWebsocketConnection *connection,
                                          const char              *project_id,
                                          gint64                   after_position);
+void      syn_ws_hub_set_relay          (SynWsHub                *self,
+                                         SynRunRelay             *relay);
 void      syn_ws_hub_begin_shutdown     (SynWsHub                *self);
 void      syn_ws_hub_close_all          (SynWsHub                *self);
 guint     syn_ws_hub_get_n_watchers     (SynWsHub                *self);

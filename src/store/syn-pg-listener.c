@@ -31,6 +31,7 @@ struct _SynPgListener
   GSource      *retry;
   ListenerState state;
   guint         retry_ms;
+  char         *listen_query;   /* LISTEN of every channel, sent again on each reconnection */
   guint         listen_pending : 1;
   guint         was_lost : 1;
 };
@@ -38,6 +39,7 @@ struct _SynPgListener
 enum {
   SIGNAL_BATCH_COMMITTED,
   SIGNAL_RECONNECTED,
+  SIGNAL_NOTIFICATION,
   N_SIGNALS
 };
 
@@ -103,8 +105,12 @@ emit_notification (SynPgListener *self, PGnotify *notify)
   JsonObject *o;
   const char *project_id;
 
+  /* a channel of syn_pg_listener_new_for_channels(): as it came */
   if (strcmp (notify->relname, SYN_PG_NOTIFY_CHANNEL) != 0)
-    return;
+    {
+      g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, notify->relname, notify->extra);
+      return;
+    }
   node = syn_json_parse (notify->extra, -1, NULL);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return;
@@ -169,7 +175,7 @@ start_listening (SynPgListener *self)
 {
   self->state = STATE_LISTENING;
   self->listen_pending = TRUE;
-  if (!PQsendQuery (self->conn, "LISTEN " SYN_PG_NOTIFY_CHANNEL))
+  if (!PQsendQuery (self->conn, self->listen_query))
     {
       lose_connection (self, PQerrorMessage (self->conn));
       return;
@@ -254,14 +260,26 @@ lose_connection (SynPgListener *self, const char *why)
 SynPgListener *
 syn_pg_listener_new (const char *uri, GError **error)
 {
+  return syn_pg_listener_new_for_channels (uri, NULL, error);
+}
+
+/* Also LISTENs on each of @channels (plain identifiers): their
+ * notifications come as "notification" (channel, payload). */
+SynPgListener *
+syn_pg_listener_new_for_channels (const char *uri, const char * const *channels, GError **error)
+{
   g_autoptr(SynPgListener) self = NULL;
   g_autoptr(PGresult) res = NULL;
+  g_autoptr(GString) query = g_string_new ("LISTEN " SYN_PG_NOTIFY_CHANNEL);
   const char *values[5];
 
   g_return_val_if_fail (uri != NULL, NULL);
 
+  for (guint i = 0; channels != NULL && channels[i] != NULL; i++)
+    g_string_append_printf (query, "; LISTEN %s", channels[i]);
   self = g_object_new (SYN_TYPE_PG_LISTENER, NULL);
   self->uri = g_strdup (uri);
+  self->listen_query = g_string_free (g_steal_pointer (&query), FALSE);
   self->context = g_main_context_ref_thread_default ();
   self->conn = PQconnectdbParams (keywords, connect_values (self, values), 1);
   if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
@@ -274,7 +292,7 @@ syn_pg_listener_new (const char *uri, GError **error)
       return NULL;
     }
   PQsetNoticeProcessor (self->conn, debug_notice, NULL);
-  res = PQexec (self->conn, "LISTEN " SYN_PG_NOTIFY_CHANNEL);
+  res = PQexec (self->conn, self->listen_query);
   if (PQresultStatus (res) != PGRES_COMMAND_OK)
     {
       g_autofree char *msg = g_strstrip (g_strdup (PQresultErrorMessage (res)));
@@ -310,6 +328,7 @@ syn_pg_listener_finalize (GObject *object)
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->uri, g_free);
+  g_clear_pointer (&self->listen_query, g_free);
 
   G_OBJECT_CLASS (syn_pg_listener_parent_class)->finalize (object);
 }
@@ -327,6 +346,9 @@ syn_pg_listener_class_init (SynPgListenerClass *klass)
   signals[SIGNAL_RECONNECTED] =
     g_signal_new ("reconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  signals[SIGNAL_NOTIFICATION] =
+    g_signal_new ("notification", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

@@ -22,6 +22,7 @@ typedef struct
   guint    readers;       /* timeline readers and feed watchers, each */
   gboolean postgres;
   gboolean two_servers;   /* PostgreSQL: a second `synapse serve` process on the same database */
+  gboolean proxy;         /* PostgreSQL: two `synapse serve` processes behind HAProxy, every client through it */
 } Config;
 
 typedef struct _Ctx Ctx;
@@ -60,8 +61,12 @@ struct _Ctx
 {
   Config         cfg;
   SynTestServer *srv;
-  GSubprocess   *serve;        /* the second server process */
-  char          *serve_log;
+  GSubprocess   *serve[2];     /* `synapse serve` processes */
+  char          *serve_log[2];
+  char          *direct[2];    /* their own URLs */
+  gboolean       serve_killed; /* the first one, by the test (SIGKILL) */
+  GSubprocess   *haproxy;
+  char          *haproxy_log;
   char          *urls[2];
   guint          n_urls;
   char          *admin;
@@ -340,6 +345,7 @@ typedef struct
 {
   SoupWebsocketConnection *conn;
   GPtrArray               *texts;
+  GArray                  *times;    /* gint64, monotonic: when each text came */
   gboolean                 closed;
   gboolean                 done;
   guint                    status;
@@ -356,7 +362,10 @@ on_ws_message (SoupWebsocketConnection *conn, int type, GBytes *bytes, gpointer 
 
   if (type == SOUP_WEBSOCKET_DATA_TEXT)
     {
+      gint64 now = g_get_monotonic_time ();
+
       g_ptr_array_add (ws->texts, g_strndup (text, len));
+      g_array_append_val (ws->times, now);
       g_atomic_int_inc (&ws->ctx->ws_messages);
     }
 }
@@ -398,14 +407,15 @@ on_tick (gpointer data)
   } G_STMT_END
 
 static Ws *
-ws_connect_to (Client *c, guint server, const char *path, const char *token)
+ws_connect_url (Client *c, const char *base, const char *path, const char *token)
 {
-  g_autofree char *url = g_strconcat (c->ctx->urls[server], path, NULL);
+  g_autofree char *url = g_strconcat (base, path, NULL);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
   Ws *ws = g_new0 (Ws, 1);
 
   ws->ctx = c->ctx;
   ws->texts = g_ptr_array_new_with_free_func (g_free);
+  ws->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   ws->msg = soup_message_new ("GET", url);
   soup_message_headers_replace (soup_message_get_request_headers (ws->msg), "Authorization", auth);
   g_atomic_int_inc (&c->ctx->requests);
@@ -423,6 +433,12 @@ ws_connect_to (Client *c, guint server, const char *path, const char *token)
       g_signal_connect (ws->conn, "closed", G_CALLBACK (on_ws_closed), ws);
     }
   return ws;
+}
+
+static Ws *
+ws_connect_to (Client *c, guint server, const char *path, const char *token)
+{
+  return ws_connect_url (c, c->ctx->urls[server], path, token);
 }
 
 static Ws *
@@ -446,6 +462,7 @@ ws_free (Client *c, Ws *ws)
     }
   g_clear_object (&ws->msg);
   g_ptr_array_unref (ws->texts);
+  g_array_unref (ws->times);
   g_free (ws);
 }
 
@@ -1487,9 +1504,9 @@ static void
 cancel_job (Client *c, gpointer data)
 {
   CancelData *d = data;
-  /* a run is watched where it runs: another server process does not know
-   * it until its record is written at the end (404 meanwhile) */
-  Ws *ws = ws_connect_to (c, 0, d->ws_path, c->ctx->engineer[c->index % 2]);
+  /* any server streams the run and takes its cancel: each client watches
+   * through its own (or the proxy) */
+  Ws *ws = ws_connect (c, d->ws_path, c->ctx->engineer[c->index % 2]);
 
   /* one after the other, a few milliseconds apart: some land before the
    * commit, some after */
@@ -1804,19 +1821,332 @@ scenario_feed_join (Ctx *ctx)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Behind the proxy: any server streams any run                              */
+
+#define PROXY_WATCHERS 4
+
+typedef struct
+{
+  OneCall oc;
+  guint   url;     /* index in ctx->urls */
+} DirectCall;
+
+static void
+direct_call_job (Client *c, gpointer data)
+{
+  DirectCall *d = data;
+  guint saved = c->server;
+
+  c->server = d->url;
+  one_call_job (c, &d->oc);
+  c->server = saved;
+}
+
+/* To the first server process itself, not through the proxy. */
+static JsonNode *
+call_first_server (Ctx *ctx, const char *method, const char *path, const char *token, const char *body,
+                   guint expected)
+{
+  DirectCall d = { { method, path, token, body ? "application/json" : NULL, body, 0, NULL }, 1 };
+
+  run_clients (ctx, 0, 1, direct_call_job, &d);
+  if (d.oc.status != expected)
+    g_error ("%s %s: %u, expected %u", method, path, d.oc.status, expected);
+  return d.oc.answer;
+}
+
+typedef struct
+{
+  char       *ws_path;
+  const char *bases[PROXY_WATCHERS];   /* where each watcher connects */
+  gboolean    cancel_first;            /* watcher 0 sends "cancel" once it got a message */
+  gboolean    kill_first_server;       /* watcher 0 kills the run's server once it got a message */
+  gboolean    killed_too_late;         /* the run had ended before */
+  gint        n_connected;             /* atomic */
+  GPtrArray  *texts[PROXY_WATCHERS];
+  GArray     *times[PROXY_WATCHERS];
+  gint64      connected[PROXY_WATCHERS];
+} ProxyWatch;
+
+static void
+proxy_watch_job (Client *c, gpointer data)
+{
+  ProxyWatch *d = data;
+  Ctx *ctx = c->ctx;
+  Ws *ws = ws_connect_url (c, d->bases[c->index], d->ws_path, c->index == 0 ? ctx->engineer[0] : ctx->viewer);
+
+  d->connected[c->index] = g_get_monotonic_time ();
+  g_atomic_int_inc (&d->n_connected);
+  if (c->index == 0 && (d->cancel_first || d->kill_first_server))
+    {
+      /* every watcher is in (none connects to a server being killed) */
+      SPIN_UNTIL (c, g_atomic_int_get (&d->n_connected) == PROXY_WATCHERS, 120000);
+      SPIN_UNTIL (c, ws->closed || ws->conn == NULL || ws->texts->len > 0, 120000);
+      if (d->cancel_first && ws->conn != NULL && !ws->closed)
+        soup_websocket_connection_send_text (ws->conn, "cancel");
+      if (d->kill_first_server)
+        {
+          d->killed_too_late = ws->closed;
+          g_subprocess_force_exit (ctx->serve[0]);
+          ctx->serve_killed = TRUE;
+        }
+    }
+  /* a run whose server died ends when another marks it failed (8 s) */
+  SPIN_UNTIL (c, ws->closed || ws->conn == NULL, 300000);
+  d->texts[c->index] = g_ptr_array_ref (ws->texts);
+  d->times[c->index] = g_array_ref (ws->times);
+  ws_free (c, ws);
+}
+
+static void
+proxy_watch_clear (ProxyWatch *d)
+{
+  for (guint i = 0; i < PROXY_WATCHERS; i++)
+    {
+      g_clear_pointer (&d->texts[i], g_ptr_array_unref);
+      g_clear_pointer (&d->times[i], g_array_unref);
+    }
+}
+
+/* Every watcher got the same messages as the reference one: in order, none
+ * missing, none twice. */
+static void
+check_same_messages (Ctx *ctx, ProxyWatch *d, GPtrArray *reference, const char *what)
+{
+  for (guint i = 0; i < PROXY_WATCHERS; i++)
+    {
+      GPtrArray *texts = d->texts[i];
+      guint first_difference = 0;
+
+      while (first_difference < MIN (texts->len, reference->len) &&
+             g_strcmp0 (g_ptr_array_index (texts, first_difference), g_ptr_array_index (reference, first_difference)) == 0)
+        first_difference++;
+      CHECK (ctx, texts->len == reference->len && first_difference == texts->len,
+             "%s watcher %u (%s): %u messages, the run has %u; the first %u alike", what, i, d->bases[i],
+             texts->len, reference->len, first_difference);
+    }
+}
+
+/* The watcher's last message, parsed; NULL when it got none. */
+static JsonObject *
+last_message (GPtrArray *texts)
+{
+  return texts->len ? syn_json_parse_object (g_ptr_array_index (texts, texts->len - 1), -1, NULL) : NULL;
+}
+
+static const char *
+member (JsonObject *m, const char *name)
+{
+  const char *value = m ? syn_json_get_string (m, name) : NULL;
+
+  return value ? value : "(none)";
+}
+
+static int
+compare_int64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Across servers, when both watchers were connected: the median and the
+ * largest delay of the other server's watcher behind the owner's. */
+static void
+report_latency (ProxyWatch *d, guint owner, guint other)
+{
+  g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 both = MAX (d->connected[owner], d->connected[other]);
+  GArray *a = d->times[owner], *b = d->times[other];
+
+  for (guint i = 0; i < MIN (a->len, b->len); i++)
+    if (g_array_index (a, gint64, i) > both)
+      {
+        gint64 delay = g_array_index (b, gint64, i) - g_array_index (a, gint64, i);
+
+        g_array_append_val (delays, delay);
+      }
+  if (delays->len == 0)
+    return;
+  g_array_sort (delays, compare_int64);
+  g_test_message ("message latency across servers (through PostgreSQL): %u live messages, median %.2f ms, "
+                  "largest %.2f ms", delays->len, g_array_index (delays, gint64, delays->len / 2) / 1000.0,
+                  g_array_index (delays, gint64, delays->len - 1) / 1000.0);
+  if (load_mode)
+    g_print ("    latency across servers: %u live messages, median %.2f ms, largest %.2f ms\n", delays->len,
+             g_array_index (delays, gint64, delays->len / 2) / 1000.0,
+             g_array_index (delays, gint64, delays->len - 1) / 1000.0);
+}
+
+/* A run started on the first server, watched from the start on it, on the
+ * second one and twice through the proxy, then by late joiners (after its
+ * end) the same ways: all get every message of the run, in order. */
+static void
+scenario_any_server (Ctx *ctx)
+{
+  g_autofree char *project_id = create_project (ctx, ctx->cfg.pumps);
+  g_autofree char *body = g_strdup_printf ("{\"project_id\": \"%s\", \"mode\": \"execute\"}", project_id);
+  g_autoptr(JsonNode) started = call_first_server (ctx, "POST", "/api/v1/rules/execute", ctx->engineer[0], body, 200);
+  const char *execution_id = syn_json_get_string (json_node_get_object (started), "execution_id");
+  g_autofree char *get = g_strdup_printf ("/api/v1/executions/%s", execution_id);
+  ProxyWatch live = { g_strdup_printf ("/ws/execution/%s", execution_id),
+                      { ctx->direct[0], ctx->direct[1], ctx->urls[0], ctx->urls[0] } };
+  ProxyWatch late = { live.ws_path, { ctx->direct[1], ctx->urls[0], ctx->urls[0], ctx->direct[0] } };
+  g_autoptr(JsonObject) last = NULL;
+
+  run_clients (ctx, 0, PROXY_WATCHERS, proxy_watch_job, &live);
+  last = last_message (live.texts[0]);
+  CHECK (ctx, g_strcmp0 (member (last, "type"), "COMPLETED") == 0 && live.texts[0]->len > 2,
+         "the run's own server: %u messages, the last %s", live.texts[0]->len, member (last, "type"));
+  check_same_messages (ctx, &live, live.texts[0], "live");
+  report_latency (&live, 0, 1);
+
+  run_clients (ctx, 0, PROXY_WATCHERS, proxy_watch_job, &late);
+  check_same_messages (ctx, &late, live.texts[0], "late");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) record = call (ctx, 0, "GET", get, ctx->viewer, NULL, NULL, 200);
+
+      CHECK (ctx, g_strcmp0 (syn_json_get_string (json_node_get_object (record), "status"), "completed") == 0,
+             "GET %s through the proxy: not completed", get);
+    }
+  proxy_watch_clear (&live);
+  proxy_watch_clear (&late);
+  g_free (live.ws_path);
+  assert_no_unexpected (ctx);
+}
+
+/* A run on the first server, of a project big enough that it is still
+ * going when the test acts on it (a cancel, a kill). */
+typedef struct
+{
+  char *project_id;
+  char *before;     /* its state hash before the run */
+  char *get;        /* the run's GET path */
+  char *ws_path;
+} BigRun;
+
+static void
+big_run_clear (BigRun *run)
+{
+  g_free (run->project_id);
+  g_free (run->before);
+  g_free (run->get);
+  g_free (run->ws_path);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BigRun, big_run_clear)
+
+static BigRun
+big_run_start (Ctx *ctx)
+{
+  BigRun run = { create_project (ctx, MAX (ctx->cfg.pumps * 8, 1200)) };
+  g_autofree char *body = g_strdup_printf ("{\"project_id\": \"%s\", \"mode\": \"execute\"}", run.project_id);
+  g_autoptr(JsonNode) started = NULL;
+  const char *execution_id;
+
+  run.before = api_state_hash (ctx, 0, run.project_id);
+  started = call_first_server (ctx, "POST", "/api/v1/rules/execute", ctx->engineer[0], body, 200);
+  execution_id = syn_json_get_string (json_node_get_object (started), "execution_id");
+  run.get = g_strdup_printf ("/api/v1/executions/%s", execution_id);
+  run.ws_path = g_strdup_printf ("/ws/execution/%s", execution_id);
+  return run;
+}
+
+/* Its status through the proxy (twice: each server), and nothing of it
+ * committed. */
+static void
+big_run_check_end (Ctx *ctx, BigRun *run, const char *expected)
+{
+  g_autofree char *after = api_state_hash (ctx, 0, run->project_id);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) record = call (ctx, 0, "GET", run->get, ctx->viewer, NULL, NULL, 200);
+      const char *status = syn_json_get_string (json_node_get_object (record), "status");
+
+      CHECK (ctx, g_strcmp0 (status, expected) == 0, "GET %s through the proxy: %s, expected %s", run->get,
+             status ? status : "(none)", expected);
+    }
+  CHECK (ctx, g_strcmp0 (run->before, after) == 0, "a %s run changed the project", expected);
+}
+
+/* A cancel sent to the server that does not run the run reaches the one
+ * that does: every watcher's last message is the CANCELLED one, once. */
+static void
+scenario_cancel_any_server (Ctx *ctx)
+{
+  g_auto(BigRun) run = big_run_start (ctx);
+  ProxyWatch d = { run.ws_path, { ctx->direct[1], ctx->urls[0], ctx->urls[0], ctx->direct[0] }, TRUE };
+
+  run_clients (ctx, 0, PROXY_WATCHERS, proxy_watch_job, &d);
+  for (guint i = 0; i < PROXY_WATCHERS; i++)
+    {
+      g_autoptr(JsonObject) last = last_message (d.texts[i]);
+      guint cancelled = 0;
+
+      for (guint j = 0; j < d.texts[i]->len; j++)
+        {
+          g_autoptr(JsonObject) m = syn_json_parse_object (g_ptr_array_index (d.texts[i], j), -1, NULL);
+
+          cancelled += g_strcmp0 (member (m, "status"), "cancelled") == 0;
+        }
+      CHECK (ctx, g_strcmp0 (member (last, "type"), "ERROR") == 0 && g_strcmp0 (member (last, "status"), "cancelled") == 0 &&
+                  cancelled == 1,
+             "watcher %u (%s): last message %s (%s), %u cancelled messages", i, d.bases[i], member (last, "type"),
+             member (last, "status"), cancelled);
+    }
+  check_same_messages (ctx, &d, d.texts[3], "cancelled");
+  big_run_check_end (ctx, &run, "cancelled");
+  proxy_watch_clear (&d);
+  assert_no_unexpected (ctx);
+}
+
+/* The run's server is killed (SIGKILL) mid-run: the other server marks the
+ * run failed once its heartbeats stopped, its watchers get that as the last
+ * message, and nothing of the run was committed. */
+static void
+scenario_server_dies (Ctx *ctx)
+{
+  g_auto(BigRun) run = big_run_start (ctx);
+  ProxyWatch d = { run.ws_path, { ctx->direct[1], ctx->urls[0], ctx->urls[0], ctx->direct[1] }, FALSE, TRUE };
+  gint64 t0 = g_get_monotonic_time ();
+
+  run_clients (ctx, 0, PROXY_WATCHERS, proxy_watch_job, &d);
+  g_test_message ("the run's server killed: its watchers told in %.1f s (lost after 8 s without heartbeat)",
+                  (g_get_monotonic_time () - t0) / 1e6);
+  CHECK (ctx, !d.killed_too_late, "the run ended before its server was killed");
+  /* watchers 0 and 3 are on the surviving server; those through the proxy
+   * may have been on the one killed (their connection then just closed) */
+  for (guint i = 0; i < PROXY_WATCHERS; i += 3)
+    {
+      g_autoptr(JsonObject) last = last_message (d.texts[i]);
+
+      CHECK (ctx, g_strcmp0 (member (last, "type"), "ERROR") == 0 && g_strcmp0 (member (last, "status"), "failed") == 0 &&
+                  strstr (member (last, "message"), "stopped") != NULL,
+             "watcher %u: last message %s (%s): %s", i, member (last, "type"), member (last, "status"),
+             member (last, "message"));
+    }
+  big_run_check_end (ctx, &run, "failed");
+  proxy_watch_clear (&d);
+  assert_no_unexpected (ctx);
+}
+
+/* ------------------------------------------------------------------------- */
 /* Servers                                                                   */
 
-/* A second server process, `synapse serve`, on the same database. */
+/* A `synapse serve` process on the same database; returns its URL. */
 static void
-serve_start (Ctx *ctx)
+serve_start (Ctx *ctx, guint i)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *name = g_strdup_printf ("serve-%u.log", i);
   const char *bin = g_getenv ("SYNAPSE_BIN");
 
   g_assert_nonnull (bin);
-  ctx->serve_log = g_build_filename (ctx->srv->tmpdir, "serve.log", NULL);
+  ctx->serve_log[i] = g_build_filename (ctx->srv->tmpdir, name, NULL);
   /* libsoup 3.2 keeps a socket object (336 bytes) per accepted connection for
    * ever (see syn-test-server.c): under LeakSanitizer the server process's
    * exit would report those; the in-process server's leaks are still checked */
@@ -1826,11 +2156,13 @@ serve_start (Ctx *ctx)
 
       g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan, TRUE);
     }
-  g_subprocess_launcher_set_stderr_file_path (launcher, ctx->serve_log);
-  ctx->serve = g_subprocess_launcher_spawn (launcher, &error, bin, "serve", "--db", ctx->srv->db_uri,
-                                            "--port", "0", NULL);
+  g_subprocess_launcher_set_stderr_file_path (launcher, ctx->serve_log[i]);
+  /* --quiet: nobody reads the request log from the pipe once it started;
+   * a run's server is failed 8 s after its heartbeats stop */
+  ctx->serve[i] = g_subprocess_launcher_spawn (launcher, &error, bin, "serve", "--db", ctx->srv->db_uri,
+                                               "--port", "0", "--quiet", "--run-lost-after", "8", NULL);
   g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (ctx->serve));
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (ctx->serve[i]));
   for (;;)
     {
       g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -1843,31 +2175,120 @@ serve_start (Ctx *ctx)
           const char *end = strstr (at, "/ (");
 
           g_assert_nonnull (end);
-          ctx->urls[1] = g_strndup (at + 4, end - (at + 4));
+          ctx->direct[i] = g_strndup (at + 4, end - (at + 4));
           break;
         }
     }
-  ctx->n_urls = 2;
 }
 
+/* @killed: the test killed it (SIGKILL): nothing to check of its end. */
 static void
-serve_stop (Ctx *ctx)
+serve_stop (Ctx *ctx, guint i, gboolean killed)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *log = NULL;
 
-  if (ctx->serve == NULL)
+  if (ctx->serve[i] == NULL)
     return;
-  g_subprocess_send_signal (ctx->serve, SIGTERM);
-  g_subprocess_wait (ctx->serve, NULL, &error);
+  if (!killed)
+    g_subprocess_send_signal (ctx->serve[i], SIGTERM);
+  g_subprocess_wait (ctx->serve[i], NULL, &error);
   g_assert_no_error (error);
-  g_file_get_contents (ctx->serve_log, &log, NULL, NULL);
-  if (!g_subprocess_get_if_exited (ctx->serve) || g_subprocess_get_exit_status (ctx->serve) != 0 ||
-      (log && (strstr (log, "WARNING") || strstr (log, "CRITICAL") || strstr (log, "Sanitizer") ||
-               strstr (log, "runtime error"))))
-    g_error ("the second server failed: %s", log ? log : "");
-  g_clear_object (&ctx->serve);
-  g_clear_pointer (&ctx->serve_log, g_free);
+  g_file_get_contents (ctx->serve_log[i], &log, NULL, NULL);
+  if (!killed &&
+      (!g_subprocess_get_if_exited (ctx->serve[i]) || g_subprocess_get_exit_status (ctx->serve[i]) != 0 ||
+       (log && (strstr (log, "WARNING") || strstr (log, "CRITICAL") || strstr (log, "Sanitizer") ||
+                strstr (log, "runtime error")))))
+    g_error ("server process %u failed: %s", i, log ? log : "");
+  g_clear_object (&ctx->serve[i]);
+  g_clear_pointer (&ctx->serve_log[i], g_free);
+}
+
+static char *
+haproxy_path (void)
+{
+  char *path = g_find_program_in_path ("haproxy");
+
+  if (path == NULL && g_file_test ("/usr/sbin/haproxy", G_FILE_TEST_IS_EXECUTABLE))
+    path = g_strdup ("/usr/sbin/haproxy");
+  return path;
+}
+
+static const char *
+url_host_port (const char *url)
+{
+  return strstr (url, "://") + 3;
+}
+
+/* HAProxy in http mode in front of both servers: round-robin, no
+ * stickiness, the WebSocket upgrade passed through (a tunnel after it). */
+static void
+haproxy_start (Ctx *ctx)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bin = haproxy_path ();
+  g_autofree char *config = NULL;
+  g_autofree char *path = g_build_filename (ctx->srv->tmpdir, "haproxy.cfg", NULL);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint port = syn_test_free_port ();
+
+  g_assert_nonnull (bin);
+  config = g_strdup_printf ("global\n"
+                            "  maxconn 512\n"
+                            "  nbthread 1\n"
+                            "defaults\n"
+                            "  mode http\n"
+                            "  retries 2\n"
+                            "  option redispatch\n"
+                            "  timeout connect 5s\n"
+                            "  timeout client 300s\n"
+                            "  timeout server 300s\n"
+                            "  timeout tunnel 600s\n"
+                            "frontend synapse\n"
+                            "  bind 127.0.0.1:%u\n"
+                            "  default_backend servers\n"
+                            "backend servers\n"
+                            "  balance roundrobin\n"
+                            "  server a %s\n"
+                            "  server b %s\n",
+                            port, url_host_port (ctx->direct[0]), url_host_port (ctx->direct[1]));
+  g_assert_true (g_file_set_contents (path, config, -1, &error));
+  ctx->haproxy_log = g_build_filename (ctx->srv->tmpdir, "haproxy.log", NULL);
+  g_subprocess_launcher_set_stderr_file_path (launcher, ctx->haproxy_log);
+  g_subprocess_launcher_set_stdout_file_path (launcher, ctx->haproxy_log);
+  ctx->haproxy = g_subprocess_launcher_spawn (launcher, &error, bin, "-db", "-f", path, NULL);
+  g_assert_no_error (error);
+  ctx->urls[0] = g_strdup_printf ("http://127.0.0.1:%u", port);
+  ctx->n_urls = 1;
+  /* listening once a connection is accepted */
+  for (;;)
+    {
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, url_host_port (ctx->urls[0]), 0,
+                                                                           NULL, NULL);
+
+      if (conn != NULL)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      /* no identifier: it exited (its log says why) */
+      g_assert_nonnull (g_subprocess_get_identifier (ctx->haproxy));
+      g_usleep (20000);
+    }
+}
+
+static void
+haproxy_stop (Ctx *ctx)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ctx->haproxy == NULL)
+    return;
+  g_subprocess_send_signal (ctx->haproxy, SIGTERM);
+  g_subprocess_wait (ctx->haproxy, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&ctx->haproxy);
+  g_clear_pointer (&ctx->haproxy_log, g_free);
 }
 
 static Ctx *
@@ -1893,14 +2314,29 @@ ctx_new (const Config *cfg)
   ctx->engineer[1] = syn_test_server_login (ctx->srv, "ed");
   ctx->viewer = syn_test_server_login (ctx->srv, "victor");
   if (cfg->two_servers)
-    serve_start (ctx);
+    {
+      serve_start (ctx, 0);
+      ctx->urls[1] = g_strdup (ctx->direct[0]);
+      ctx->n_urls = 2;
+    }
+  if (cfg->proxy)
+    {
+      g_free (ctx->urls[0]);
+      serve_start (ctx, 0);
+      serve_start (ctx, 1);
+      haproxy_start (ctx);
+      /* the scenarios of this mode call the first server directly too */
+      ctx->urls[1] = g_strdup (ctx->direct[0]);
+    }
   return ctx;
 }
 
 static void
 ctx_free (Ctx *ctx)
 {
-  serve_stop (ctx);
+  haproxy_stop (ctx);
+  serve_stop (ctx, 0, ctx->serve_killed);
+  serve_stop (ctx, 1, FALSE);
   syn_test_server_stop (ctx->srv);
   workers_stop (ctx);
   g_ptr_array_unref (ctx->workers);
@@ -1908,6 +2344,8 @@ ctx_free (Ctx *ctx)
   g_mutex_clear (&ctx->lock);
   g_free (ctx->urls[0]);
   g_free (ctx->urls[1]);
+  g_free (ctx->direct[0]);
+  g_free (ctx->direct[1]);
   g_free (ctx->admin);
   g_free (ctx->engineer[0]);
   g_free (ctx->engineer[1]);
@@ -1944,27 +2382,59 @@ pg_missing (void)
   g_test_skip ("PostgreSQL 15 is not installed (postgresql-15)");
 }
 
+static void
+haproxy_missing (void)
+{
+  g_test_skip ("HAProxy is not installed (Debian package haproxy)");
+}
+
+typedef enum
+{
+  EVERYWHERE,
+  SQLITE_ONLY,   /* the feed's logic is the server's own, whatever the database */
+  PROXY_ONLY,    /* two servers behind HAProxy */
+} Where;
+
 static const struct
 {
   const char  *name;
   ScenarioFunc func;
+  Where        where;
 } scenarios[] = {
-  { "same-project-executions", scenario_same_project },
-  { "different-projects", scenario_different_projects },
-  { "writes-during-execution", scenario_writes_during_execution },
-  { "rollback-race", scenario_rollback_race },
-  { "create-races", scenario_create_races },
-  { "cancel-race", scenario_cancel_race },
-  { "feed-join-during-catch-up", scenario_feed_join },   /* last: SQLite only */
+  { "same-project-executions", scenario_same_project, EVERYWHERE },
+  { "different-projects", scenario_different_projects, EVERYWHERE },
+  { "writes-during-execution", scenario_writes_during_execution, EVERYWHERE },
+  { "rollback-race", scenario_rollback_race, EVERYWHERE },
+  { "create-races", scenario_create_races, EVERYWHERE },
+  { "cancel-race", scenario_cancel_race, EVERYWHERE },
+  { "feed-join-during-catch-up", scenario_feed_join, SQLITE_ONLY },
+  { "watch-any-server", scenario_any_server, PROXY_ONLY },
+  { "cancel-any-server", scenario_cancel_any_server, PROXY_ONLY },
+  { "server-dies", scenario_server_dies, PROXY_ONLY },   /* kills the first server: last */
 };
 
+static gboolean
+scenario_runs (guint s, const Config *cfg)
+{
+  switch (scenarios[s].where)
+    {
+    case SQLITE_ONLY:
+      return !cfg->postgres;
+    case PROXY_ONLY:
+      return cfg->proxy;
+    case EVERYWHERE:
+    default:
+      return TRUE;
+    }
+}
+
 /* On demand: test-concurrency --clients N [--rounds M] [--pumps P] [--readers R]
- * [--backend sqlite|postgresql|two-servers] [--scenario NAME]: every scenario
- * (or one), then the figures. */
+ * [--backend sqlite|postgresql|two-servers|proxy] [--scenario NAME]: every
+ * scenario (or one), then the figures. */
 static int
 run_load (int argc, char *argv[])
 {
-  Config cfg = { 64, 3, 2000, 4, FALSE, FALSE };
+  Config cfg = { 64, 3, 2000, 4, FALSE, FALSE, FALSE };
   g_autofree char *backend = NULL;
   g_autofree char *only = NULL;
   g_autoptr(GOptionContext) options = g_option_context_new ("- concurrency load through the team server");
@@ -1975,7 +2445,7 @@ run_load (int argc, char *argv[])
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds per scenario (3)", "M" },
     { "pumps", 0, 0, G_OPTION_ARG_INT, &pumps, "Pumps in the big projects (2000)", "P" },
     { "readers", 0, 0, G_OPTION_ARG_INT, &readers, "Timeline readers, and as many feed watchers (4)", "R" },
-    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, "sqlite (default), postgresql or two-servers", "B" },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, "sqlite (default), postgresql, two-servers or proxy", "B" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &only, "Only this scenario", "NAME" },
     { NULL }
   };
@@ -1992,8 +2462,10 @@ run_load (int argc, char *argv[])
   cfg.rounds = (guint) MAX (rounds, 1);
   cfg.pumps = (guint) MAX (pumps, 50);
   cfg.readers = (guint) MAX (readers, 1);
-  cfg.postgres = g_strcmp0 (backend, "postgresql") == 0 || g_strcmp0 (backend, "two-servers") == 0;
+  cfg.postgres = g_strcmp0 (backend, "postgresql") == 0 || g_strcmp0 (backend, "two-servers") == 0 ||
+                 g_strcmp0 (backend, "proxy") == 0;
   cfg.two_servers = g_strcmp0 (backend, "two-servers") == 0;
+  cfg.proxy = g_strcmp0 (backend, "proxy") == 0;
   load_mode = TRUE;
   g_print ("%u writers, %u rounds, %u pumps, %u readers + %u feed watchers, on %s\n", cfg.clients, cfg.rounds,
            cfg.pumps, cfg.readers, cfg.readers, backend ? backend : "sqlite");
@@ -2002,7 +2474,7 @@ run_load (int argc, char *argv[])
       Ctx *ctx;
       gint64 t = g_get_monotonic_time ();
 
-      if (only != NULL && g_strcmp0 (only, scenarios[s].name) != 0)
+      if ((only != NULL && g_strcmp0 (only, scenarios[s].name) != 0) || !scenario_runs (s, &cfg))
         continue;
       ctx = ctx_new (&cfg);
 
@@ -2026,11 +2498,13 @@ run_load (int argc, char *argv[])
 int
 main (int argc, char *argv[])
 {
-  static Case cases[2 * G_N_ELEMENTS (scenarios)];
+  static Case cases[3 * G_N_ELEMENTS (scenarios)];
   guint n_cases = 0;
   /* CI: 8 racing writers, 2 readers and 2 feed watchers, small projects */
-  const Config sqlite = { 8, 2, 150, 2, FALSE, FALSE };
-  const Config two = { 8, 2, 150, 2, TRUE, TRUE };
+  const Config sqlite = { 8, 2, 150, 2, FALSE, FALSE, FALSE };
+  const Config two = { 8, 2, 150, 2, TRUE, TRUE, FALSE };
+  const Config proxy = { 8, 2, 150, 2, TRUE, FALSE, TRUE };
+  g_autofree char *haproxy = haproxy_path ();
 
   for (int i = 1; i < argc; i++)
     if (g_str_has_prefix (argv[i], "--clients"))
@@ -2041,6 +2515,8 @@ main (int argc, char *argv[])
     {
       g_autofree char *path = g_strdup_printf ("/concurrency/sqlite/%s", scenarios[s].name);
 
+      if (!scenario_runs (s, &sqlite))
+        continue;
       cases[n_cases] = (Case) { scenarios[s].func, sqlite };
       g_test_add_data_func (path, &cases[n_cases++], run_case);
     }
@@ -2050,16 +2526,33 @@ main (int argc, char *argv[])
        * over both, so the advisory lock must hold across processes (one
        * server alone: --backend postgresql on demand). The feed's logic is
        * the server's own, whatever the database: SQLite covers it. */
-      for (guint s = 0; s < G_N_ELEMENTS (scenarios) - 1; s++)
+      for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
         {
           g_autofree char *path = g_strdup_printf ("/concurrency/postgresql/two-servers/%s", scenarios[s].name);
 
+          if (!scenario_runs (s, &two))
+            continue;
           cases[n_cases] = (Case) { scenarios[s].func, two };
           g_test_add_data_func (path, &cases[n_cases++], run_case);
         }
     }
   else
     g_test_add_func ("/concurrency/postgresql", pg_missing);
+  /* two `synapse serve` processes behind HAProxy (round-robin, no
+   * stickiness): the scenarios above through it, then a run watched and
+   * cancelled through any server, and a run whose server dies */
+  if (syn_test_pg_bindir () != NULL && haproxy != NULL)
+    for (guint s = 0; s < G_N_ELEMENTS (scenarios); s++)
+      {
+        g_autofree char *path = g_strdup_printf ("/concurrency/proxy/%s", scenarios[s].name);
+
+        if (!scenario_runs (s, &proxy))
+          continue;
+        cases[n_cases] = (Case) { scenarios[s].func, proxy };
+        g_test_add_data_func (path, &cases[n_cases++], run_case);
+      }
+  else if (haproxy == NULL)
+    g_test_add_func ("/concurrency/proxy", haproxy_missing);
 
   return g_test_run ();
 }
