@@ -737,7 +737,8 @@ syn_run_relay_new (SynLocalBackend *backend, GError **error)
   self->backend = g_object_ref (backend);
   self->uri = g_strdup (syn_local_backend_get_uri (backend));
   random = syn_uuid_new ();
-  self->server_id = g_strdup_printf ("%s:%d:%.8s", g_get_host_name (), (int) getpid (), random);
+  /* the UUID's random end (its start is a time): two relays of one process differ */
+  self->server_id = g_strdup_printf ("%s:%d:%s", g_get_host_name (), (int) getpid (), random + strlen (random) - 12);
   if (!(self->listener = syn_pg_listener_new_for_channels (self->uri, channels, error)))
     return NULL;
   g_signal_connect (self->listener, "notification", G_CALLBACK (on_notification), self);
