@@ -60,6 +60,8 @@ struct _SynRunRelay
   GAsyncQueue     *jobs;        /* Job, for the worker */
   GThread         *worker;
   PGconn          *conn;        /* the worker's only */
+  gint64           down_until;  /* the worker's: no new connection tried before (monotonic) */
+  gboolean         down_told;   /* the worker's: the outage was reported */
   SynPgListener   *listener;
   GMainContext    *context;
   GSource         *tick;
@@ -129,6 +131,13 @@ ensure_connection (SynRunRelay *self, GError **error)
 
   if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK)
     return TRUE;
+  /* the database is away: the jobs queued meanwhile fail at once rather
+   * than each waiting for a connection (a stop would wait for them all) */
+  if (g_get_monotonic_time () < self->down_until)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "The database is not reachable");
+      return FALSE;
+    }
   if (self->conn != NULL)
     PQreset (self->conn);
   else
@@ -136,7 +145,13 @@ ensure_connection (SynRunRelay *self, GError **error)
   /* the messages are a live view: a crash of the database may lose the
    * last ones (the run fails anyway), no commit waits for the disk */
   if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK)
-    return run_ok (self, "SET synchronous_commit = off", 0, NULL, error);
+    {
+      if (self->down_told)
+        g_message ("Run messages: the database is back");
+      self->down_told = FALSE;
+      return run_ok (self, "SET synchronous_commit = off", 0, NULL, error);
+    }
+  self->down_until = g_get_monotonic_time () + G_USEC_PER_SEC;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "Cannot reach the database for the run messages: %s",
                self->conn ? PQerrorMessage (self->conn) : "out of memory");
   return FALSE;
@@ -513,8 +528,10 @@ process (SynRunRelay *self, Job *job, GPtrArray *appends)
       /* the connection went: once more on a new one; otherwise as it is */
       if (attempt == 0 && self->conn != NULL && PQstatus (self->conn) != CONNECTION_OK)
         continue;
-      if (appends != NULL || job->kind == JOB_BEGIN || job->kind == JOB_END)
-        g_warning ("Run messages: %s", error->message);
+      /* other servers' watchers miss these messages: said once per outage */
+      if ((appends != NULL || job->kind == JOB_BEGIN || job->kind == JOB_END) && !self->down_told)
+        g_warning ("Run messages: %s (other servers' watchers miss messages until it is back)", error->message);
+      self->down_told |= self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK;
       if (job != NULL)
         return_error (job, error);
       return;
