@@ -257,17 +257,32 @@ test_cancel_elsewhere (SynTestFixture *f, gconstpointer data)
   server_close (&a);
 }
 
-/* A's heartbeats stop mid-run (it is gone): B marks the run failed and
- * appends the final message its watchers get. */
+/* B finds the run of A failed, with the final message its watchers get. */
 static void
-test_lost_run_failed (SynTestFixture *f, gconstpointer data)
+check_failed (Server *b, const char *id, const char *first_text)
+{
+  g_autoptr(JsonObject) page = read_until_finished (b, id, 2);
+  g_autoptr(JsonObject) last = NULL;
+  g_autoptr(JsonObject) run = NULL;
+
+  g_assert_cmpuint (n_messages (page), ==, 2);
+  g_assert_cmpstr (message_text (page, 0), ==, first_text);
+  last = syn_json_parse_object (message_text (page, 1), -1, NULL);
+  g_assert_cmpstr (syn_json_get_string (last, "type"), ==, "ERROR");
+  g_assert_cmpstr (syn_json_get_string (last, "status"), ==, "failed");
+  g_assert_false (json_object_get_boolean_member (last, "recoverable"));
+  run = describe_sync (b, id);
+  g_assert_cmpstr (syn_json_get_string (run, "status"), ==, "failed");
+}
+
+/* A is gone mid-run (its connection closed, as a killed process's is): B
+ * marks the run failed at once, not after run-lost-after (30 s here). */
+static void
+test_gone_run_failed (SynTestFixture *f, gconstpointer data)
 {
   Server a = { 0 }, b = { 0 };
   g_autofree char *id = syn_uuid_new ();
   g_autofree char *t1 = NULL;
-  g_autoptr(JsonObject) page = NULL;
-  g_autoptr(JsonObject) last = NULL;
-  g_autoptr(JsonObject) run = NULL;
 
   server_open (&a, f);
   t1 = emit (&a, id, "{\"type\": \"STARTED\"}");
@@ -275,17 +290,34 @@ test_lost_run_failed (SynTestFixture *f, gconstpointer data)
   server_close (&a);
 
   server_open (&b, f);
-  syn_run_relay_set_lost_after (b.relay, 2);
-  page = read_until_finished (&b, id, 2);
-  g_assert_cmpuint (n_messages (page), ==, 2);
-  g_assert_cmpstr (message_text (page, 0), ==, t1);
-  last = syn_json_parse_object (message_text (page, 1), -1, NULL);
-  g_assert_cmpstr (syn_json_get_string (last, "type"), ==, "ERROR");
-  g_assert_cmpstr (syn_json_get_string (last, "status"), ==, "failed");
-  g_assert_false (json_object_get_boolean_member (last, "recoverable"));
-  run = describe_sync (&b, id);
-  g_assert_cmpstr (syn_json_get_string (run, "status"), ==, "failed");
+  {
+    g_autoptr(JsonObject) run = describe_sync (&b, id);
+
+    g_assert_cmpstr (syn_json_get_string (run, "status"), ==, "failed");
+  }
+  check_failed (&b, id, t1);
   server_close (&b);
+}
+
+/* A is connected but its heartbeats stop (hung): B marks the run failed
+ * once the last heartbeat is older than run-lost-after. */
+static void
+test_hung_run_failed (SynTestFixture *f, gconstpointer data)
+{
+  Server a = { 0 }, b = { 0 };
+  g_autofree char *id = syn_uuid_new ();
+  g_autofree char *t1 = NULL;
+
+  server_open (&a, f);
+  g_object_set (a.relay, "heartbeat", 3600, NULL);
+  t1 = emit (&a, id, "{\"type\": \"STARTED\"}");
+  register_sync (&a, id);
+
+  server_open (&b, f);
+  syn_run_relay_set_lost_after (b.relay, 2);
+  check_failed (&b, id, t1);
+  server_close (&b);
+  server_close (&a);
 }
 
 /* Runs finished longer ago than the retention are purged, messages too. */
@@ -331,7 +363,8 @@ main (int argc, char *argv[])
   syn_test_add ("/synapse/run-relay/schema", test_schema);
   syn_test_add_postgresql ("/synapse/run-relay/publish-and-replay", test_publish_and_replay);
   syn_test_add_postgresql ("/synapse/run-relay/cancel-elsewhere", test_cancel_elsewhere);
-  syn_test_add_postgresql ("/synapse/run-relay/lost-run-failed", test_lost_run_failed);
+  syn_test_add_postgresql ("/synapse/run-relay/gone-run-failed", test_gone_run_failed);
+  syn_test_add_postgresql ("/synapse/run-relay/hung-run-failed", test_hung_run_failed);
   syn_test_add_postgresql ("/synapse/run-relay/retention-purges", test_retention_purges);
 
   return g_test_run ();

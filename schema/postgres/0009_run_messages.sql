@@ -7,8 +7,9 @@
 -- NOTIFYs synapse_run with {"execution_id", "seq"}; every other server
 -- forwards them to its own watchers of the run, from the table, so a late
 -- joiner gets the run so far and then the live ones. The owner touches
--- heartbeat_at while it runs; a run whose heartbeat stopped is marked failed
--- by another server. cancel_requested is a cancel asked on another server
+-- heartbeat_at while it runs; a run whose heartbeat stopped, or whose
+-- owner's connection (owner_pid, its backend) is gone, is marked failed by
+-- another server. cancel_requested is a cancel asked on another server
 -- (also NOTIFYd on synapse_run_cancel). Finished runs are purged after the
 -- server's retention; the executions table keeps their outcome.
 
@@ -17,6 +18,7 @@ CREATE TABLE runs (
   project_id       TEXT COLLATE "C" NOT NULL,   -- as the request named it: an id or a name
   mode             TEXT NOT NULL,
   server_id        TEXT NOT NULL,                -- the owner: "host:pid:random"
+  owner_pid        INTEGER,                      -- the owner's connection: pg_backend_pid()
   status           TEXT NOT NULL,                -- running, then completed, preview, up_to_date, failed or cancelled
   error            TEXT,
   started_at       TIMESTAMPTZ NOT NULL,

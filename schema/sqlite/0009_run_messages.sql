@@ -12,6 +12,7 @@ CREATE TABLE runs (
   project_id       TEXT NOT NULL,
   mode             TEXT NOT NULL,
   server_id        TEXT NOT NULL,
+  owner_pid        INTEGER,
   status           TEXT NOT NULL,
   error            TEXT,
   started_at       INTEGER NOT NULL,

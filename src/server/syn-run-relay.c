@@ -146,10 +146,15 @@ ensure_connection (SynRunRelay *self, GError **error)
    * last ones (the run fails anyway), no commit waits for the disk */
   if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK)
     {
+      const char *mine[] = { self->server_id };
+
       if (self->down_told)
         g_message ("Run messages: the database is back");
       self->down_told = FALSE;
-      return run_ok (self, "SET synchronous_commit = off", 0, NULL, error);
+      /* a new connection: this server's runs are alive with it */
+      return run_ok (self, "SET synchronous_commit = off", 0, NULL, error) &&
+             run_ok (self, "UPDATE runs SET owner_pid = pg_backend_pid() WHERE server_id = $1 AND finished_at IS NULL",
+                     1, mine, error);
     }
   self->down_until = g_get_monotonic_time () + G_USEC_PER_SEC;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "Cannot reach the database for the run messages: %s",
@@ -251,8 +256,9 @@ do_begin (SynRunRelay *self, Job *job, GError **error)
 {
   const char *values[] = { job->execution_id, job->project_id, job->mode, self->server_id };
 
-  return run_ok (self, "INSERT INTO runs (execution_id, project_id, mode, server_id, status, started_at, heartbeat_at) "
-                       "VALUES ($1, $2, $3, $4, 'running', now(), now()) ON CONFLICT (execution_id) DO NOTHING",
+  return run_ok (self, "INSERT INTO runs (execution_id, project_id, mode, server_id, owner_pid, status, started_at, "
+                       "heartbeat_at) VALUES ($1, $2, $3, $4, pg_backend_pid(), 'running', now(), now()) "
+                       "ON CONFLICT (execution_id) DO NOTHING",
                  4, values, error);
 }
 
@@ -265,36 +271,25 @@ do_end (SynRunRelay *self, Job *job, GError **error)
                        "WHERE execution_id = $1 AND finished_at IS NULL", 3, values, error);
 }
 
-/* Heartbeat of this server's runs; the cancels asked of them; other
- * servers' runs whose heartbeat stopped, failed with a final message that
- * their watchers get; finished runs past the retention, purged. Returns
- * the ids of this server's runs to cancel. */
-static GStrv
-do_tick (SynRunRelay *self, GError **error)
+/* Runs whose server is gone, failed with a final message that their
+ * watchers get: the server's connection is gone (PostgreSQL noticed: a
+ * killed process, at once), or its heartbeat stopped (a hung one, or a
+ * connection PostgreSQL has not noticed yet). One server marks each: the
+ * row is locked by the first UPDATE. */
+static gboolean
+do_reap (SynRunRelay *self, GError **error)
 {
   g_autofree char *lost_after = g_strdup_printf ("%u", self->lost_after);
-  g_autofree char *retention = g_strdup_printf ("%u", self->retention);
-  const char *mine[] = { self->server_id };
-  g_autoptr(GStrvBuilder) cancels = g_strv_builder_new ();
   PGresult *res;
 
-  if (!run_ok (self, "UPDATE runs SET heartbeat_at = now() WHERE server_id = $1 AND finished_at IS NULL", 1, mine, error))
-    return NULL;
-  if (!(res = run_query (self, "SELECT execution_id FROM runs WHERE server_id = $1 AND finished_at IS NULL "
-                               "AND cancel_requested", 1, mine, error)))
-    return NULL;
-  for (int i = 0; i < PQntuples (res); i++)
-    g_strv_builder_add (cancels, PQgetvalue (res, i, 0));
-  PQclear (res);
-
-  /* one server marks a lost run: the row is locked by the first UPDATE */
   if (!run_ok (self, "BEGIN", 0, NULL, error))
-    return NULL;
+    return FALSE;
   {
     const char *values[] = { lost_after, LOST_TEXT };
 
     res = run_query (self, "UPDATE runs SET status = 'failed', error = $2, finished_at = now() "
-                           "WHERE finished_at IS NULL AND heartbeat_at < now() - $1::integer * interval '1 second' "
+                           "WHERE finished_at IS NULL AND (heartbeat_at < now() - $1::integer * interval '1 second' "
+                           "OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = runs.owner_pid)) "
                            "RETURNING execution_id", 2, values, error);
   }
   for (int i = 0; res != NULL && i < PQntuples (res); i++)
@@ -319,15 +314,37 @@ do_tick (SynRunRelay *self, GError **error)
       if (!ok)
         g_clear_pointer (&res, PQclear);
       else
-        g_message ("Execution %s: its server stopped sending heartbeats; marked failed", execution_id);
+        g_message ("Execution %s: its server is gone; marked failed", execution_id);
     }
   if (res == NULL)
     {
       run_ok (self, "ROLLBACK", 0, NULL, NULL);
-      return NULL;
+      return FALSE;
     }
   PQclear (res);
-  if (!run_ok (self, "COMMIT", 0, NULL, error))
+  return run_ok (self, "COMMIT", 0, NULL, error);
+}
+
+/* Heartbeat of this server's runs; the cancels asked of them; lost runs
+ * failed; finished runs past the retention, purged. Returns the ids of
+ * this server's runs to cancel. */
+static GStrv
+do_tick (SynRunRelay *self, GError **error)
+{
+  g_autofree char *retention = g_strdup_printf ("%u", self->retention);
+  const char *mine[] = { self->server_id };
+  g_autoptr(GStrvBuilder) cancels = g_strv_builder_new ();
+  PGresult *res;
+
+  if (!run_ok (self, "UPDATE runs SET heartbeat_at = now() WHERE server_id = $1 AND finished_at IS NULL", 1, mine, error))
+    return NULL;
+  if (!(res = run_query (self, "SELECT execution_id FROM runs WHERE server_id = $1 AND finished_at IS NULL "
+                               "AND cancel_requested", 1, mine, error)))
+    return NULL;
+  for (int i = 0; i < PQntuples (res); i++)
+    g_strv_builder_add (cancels, PQgetvalue (res, i, 0));
+  PQclear (res);
+  if (!do_reap (self, error))
     return NULL;
   {
     const char *values[] = { retention };
@@ -342,10 +359,14 @@ static JsonNode *
 do_describe (SynRunRelay *self, Job *job, GError **error)
 {
   const char *values[] = { job->execution_id };
-  g_autoptr(PGresult) res = run_query (self, "SELECT project_id, mode, status, error, server_id FROM runs "
-                                             "WHERE execution_id = $1", 1, values, error);
+  g_autoptr(PGresult) res = NULL;
   JsonObject *o;
 
+  /* a run whose server is gone is not shown running */
+  if (!do_reap (self, error))
+    return NULL;
+  res = run_query (self, "SELECT project_id, mode, status, error, server_id FROM runs WHERE execution_id = $1",
+                   1, values, error);
   if (res == NULL || PQntuples (res) == 0)
     return NULL;
   o = json_object_new ();
