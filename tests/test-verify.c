@@ -612,11 +612,18 @@ test_checkpoints (SynTestFixture *f, gconstpointer data)
                                             TRUE, &first, &error));
   g_assert_no_error (error);
   g_assert_nonnull (first);
-  changed = g_strdup (first->state);
+  /* stored packed (zlib, base64): changed through that form, as a forger would */
+  g_assert_true (g_str_has_prefix (first->state, SYN_STATE_CHECKPOINT_ZLIB_PREFIX));
+  changed = syn_state_checkpoint_decode (first->state, &error);
+  g_assert_no_error (error);
   g_assert_nonnull ((at = strstr (changed, "210-PP-001")));
   at[9] = '9';
-  sql = g_strdup_printf ("UPDATE state_checkpoints SET state = '%s' WHERE position = %" G_GINT64_FORMAT, changed,
-                         first->position);
+  {
+    g_autofree char *packed = syn_state_checkpoint_encode (changed);
+
+    sql = g_strdup_printf ("UPDATE state_checkpoints SET state = '%s' WHERE position = %" G_GINT64_FORMAT, packed,
+                           first->position);
+  }
   exec_raw (f, sql);
   answer = verify (f, NULL);
   g_assert_false (json_object_get_boolean_member (answer, "ok"));
@@ -631,6 +638,27 @@ test_checkpoints (SynTestFixture *f, gconstpointer data)
   replayed = hashes_at (f, events);
   for (guint i = 0; i < events->len; i++)
     g_assert_cmpstr (g_ptr_array_index (replayed, i), ==, g_ptr_array_index (reference, i));
+
+  /* packed bytes damaged: it cannot be read, and verify says so */
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE state_checkpoints SET state = '" SYN_STATE_CHECKPOINT_ZLIB_PREFIX "AAAA%s' "
+                         "WHERE position = %" G_GINT64_FORMAT, first->state + strlen (SYN_STATE_CHECKPOINT_ZLIB_PREFIX) + 4,
+                         first->position);
+  exec_raw (f, sql);
+  answer = verify (f, NULL);
+  g_assert_false (json_object_get_boolean_member (answer, "ok"));
+  g_assert_nonnull (strstr (json_object_get_string_member (finding_of (answer, SYN_CHECK_CHECKPOINTS), "message"),
+                            "cannot be read"));
+  g_clear_pointer (&answer, json_object_unref);
+  g_clear_pointer (&replayed, g_ptr_array_unref);
+  replayed = hashes_at (f, events);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (replayed, i), ==, g_ptr_array_index (reference, i));
+  /* the plain JSON form is read too: changed, it is found the same way */
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE state_checkpoints SET state = '%s' WHERE position = %" G_GINT64_FORMAT, changed,
+                         first->position);
+  exec_raw (f, sql);
 
   /* its hash made to match: the replay still disagrees */
   changed_hash = syn_state_checkpoint_content_hash (changed);

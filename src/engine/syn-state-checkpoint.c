@@ -2,7 +2,10 @@
 /* syn-state-checkpoint.c: state checkpoints every so many events, so a moment's state replays from near it. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <gio/gio.h>
 
 #include "syn-engine-error.h"
 #include "syn-state-checkpoint.h"
@@ -34,6 +37,97 @@ syn_state_checkpoint_content_hash (const char *state)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, state, -1);
 }
 
+/* zlib through GIO's converter, all of @in at once. */
+static guint8 *
+convert_all (GConverter *converter, const guint8 *in, gsize in_len, gsize *out_len, GError **error)
+{
+  gsize size = MAX (in_len / 4, 4096), used = 0;
+  g_autofree guint8 *out = g_malloc (size);
+  GConverterResult result;
+
+  do
+    {
+      g_autoptr(GError) local_error = NULL;
+      gsize read = 0, written = 0;
+
+      result = g_converter_convert (converter, in, in_len, out + used, size - used, G_CONVERTER_INPUT_AT_END,
+                                    &read, &written, &local_error);
+      if (result == G_CONVERTER_ERROR)
+        {
+          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          size *= 2;
+          out = g_realloc (out, size);
+          continue;
+        }
+      in += read;
+      in_len -= read;
+      used += written;
+      if (used == size)
+        {
+          size *= 2;
+          out = g_realloc (out, size);
+        }
+    }
+  while (result != G_CONVERTER_FINISHED);
+  *out_len = used;
+  return g_steal_pointer (&out);
+}
+
+char *
+syn_state_checkpoint_encode (const char *state)
+{
+  g_autoptr(GZlibCompressor) zlib = NULL;
+  g_autofree guint8 *packed = NULL;
+  g_autofree char *base64 = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (state != NULL, NULL);
+
+  /* level 1: a checkpoint is written once and read often; this JSON packs ~8:1 anyway */
+  zlib = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 1);
+  if (!(packed = convert_all (G_CONVERTER (zlib), (const guint8 *) state, strlen (state), &len, NULL)))
+    return g_strdup (state);
+  base64 = g_base64_encode (packed, len);
+  return g_strconcat (SYN_STATE_CHECKPOINT_ZLIB_PREFIX, base64, NULL);
+}
+
+char *
+syn_state_checkpoint_decode (const char *stored, GError **error)
+{
+  g_autoptr(GZlibDecompressor) zlib = NULL;
+  g_autofree guchar *packed = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *state;
+  gsize len = 0, state_len = 0;
+
+  g_return_val_if_fail (stored != NULL, NULL);
+
+  if (!g_str_has_prefix (stored, SYN_STATE_CHECKPOINT_ZLIB_PREFIX))
+    return g_strdup (stored);
+  packed = g_base64_decode (stored + strlen (SYN_STATE_CHECKPOINT_ZLIB_PREFIX), &len);
+  zlib = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
+  if (len == 0 || !(state = (char *) convert_all (G_CONVERTER (zlib), packed, len, &state_len, &local_error)))
+    {
+      g_set_error (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED, "The checkpoint's compressed state is damaged%s%s",
+                   local_error ? ": " : "", local_error ? local_error->message : "");
+      return NULL;
+    }
+  state = g_realloc (state, state_len + 1);
+  state[state_len] = '\0';
+  if (memchr (state, '\0', state_len) != NULL)
+    {
+      g_free (state);
+      g_set_error_literal (error, SYN_ENGINE_ERROR, SYN_ENGINE_ERROR_FAILED,
+                           "The checkpoint's compressed state holds a NUL byte");
+      return NULL;
+    }
+  return state;
+}
+
 gboolean
 syn_state_checkpoint_write (SynStore *store, SynStateReplay *replay, const char *head_hash, GError **error)
 {
@@ -58,8 +152,12 @@ syn_state_checkpoint_write (SynStore *store, SynStateReplay *replay, const char 
   c.position = position;
   c.events = (gint64) syn_state_replay_get_n_events (replay);
   c.head_hash = (char *) head_hash;
-  c.state = syn_state_replay_serialize (replay);
-  c.content_hash = syn_state_checkpoint_content_hash (c.state);
+  {
+    g_autofree char *state = syn_state_replay_serialize (replay);
+
+    c.content_hash = syn_state_checkpoint_content_hash (state);
+    c.state = syn_state_checkpoint_encode (state);
+  }
   ok = syn_store_insert_checkpoint (store, &c, error);
   g_free (c.state);
   g_free (c.content_hash);
@@ -79,11 +177,12 @@ syn_state_checkpoint_replay_to (SynStore *store, const char *project_id, gint64 
     return NULL;
   if (c != NULL)
     {
-      g_autofree char *hash = syn_state_checkpoint_content_hash (c->state);
+      g_autofree char *state = syn_state_checkpoint_decode (c->state, NULL);
+      g_autofree char *hash = state ? syn_state_checkpoint_content_hash (state) : NULL;
 
       /* a damaged checkpoint is skipped, not believed: verify names it */
-      if (strcmp (hash, c->content_hash) == 0)
-        replay = syn_state_replay_new_at (project_id, c->position, (guint64) c->events, c->state, NULL);
+      if (hash != NULL && strcmp (hash, c->content_hash) == 0)
+        replay = syn_state_replay_new_at (project_id, c->position, (guint64) c->events, state, NULL);
     }
   if (replay == NULL)
     replay = syn_state_replay_new (project_id);

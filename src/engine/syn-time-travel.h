@@ -17,6 +17,14 @@ JsonNode *syn_time_travel_state    (SynStore    *store,
                                     const char  *moment,
                                     GError     **error);
 
+/* The same answer as JSON text (assets and cables by tag, edges by id),
+ * written from the replay's canonical texts without building an object per
+ * entity: what the command line and the REST route print. */
+char     *syn_time_travel_state_text (SynStore   *store,
+                                      const char *project_id,
+                                      const char *moment,
+                                      GError    **error);
+
 /* What changed from @from to @to (NULL: now): {project_id, from: {moment,
  * position, state_hash}, to: {...}, counts: {added, removed, changed},
  * assets|cables|edges: {added: [change], removed: [change], changed:

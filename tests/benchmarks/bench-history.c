@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "engine/syn-event-store.h"
@@ -88,6 +89,8 @@ main (int argc, char *argv[])
   gint64 n = argc > 1 ? g_ascii_strtoll (argv[1], NULL, 10) : 1000000;
   double append_s = 0, hash_s = 0;
   g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  gint64 worst = 0;
 
   g_assert_no_error (error);
   n = MAX (n, 200);
@@ -184,7 +187,7 @@ main (int argc, char *argv[])
   {
     /* the first replay past the newest checkpoint writes the ones it passes */
     gint64 start = cpu_usec ();
-    g_autoptr(JsonNode) s = syn_time_travel_state (store, project->id, "now", &error);
+    g_autofree char *s = syn_time_travel_state_text (store, project->id, "now", &error);
     g_autoptr(GPtrArray) checkpoints = NULL;
 
     g_assert_no_error (error);
@@ -192,16 +195,37 @@ main (int argc, char *argv[])
     g_assert_no_error (error);
     printf ("state as of now, the first time (writes %u checkpoints, one every %" G_GUINT64_FORMAT " events): %.2f s\n",
             checkpoints->len, syn_state_checkpoint_get_interval (), seconds_since (start));
+    if (checkpoints->len > 0)
+      {
+        SynStateCheckpoint *last = g_ptr_array_index (checkpoints, checkpoints->len - 1);
+
+        worst = last->position - 1;
+      }
   }
   {
-    g_autofree char *middle = g_strdup_printf ("%" G_GINT64_FORMAT, n / 2);
-    gint64 start = cpu_usec ();
-    g_autoptr(JsonNode) s = syn_time_travel_state (store, project->id, middle, &error);
+    /* just before a checkpoint: the most events to fold after the one before */
+    g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, worst > 0 ? worst : n / 2);
+    g_autofree char *mid = g_strdup_printf ("%" G_GINT64_FORMAT, n / 2);
+    g_autofree char *random = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) g_rand_int_range (rand, 1, (gint32) n));
+    const char *moments[] = { at, random, mid };
+    const char *names[] = { "just before a checkpoint", "a random moment", "the middle" };
 
-    g_assert_no_error (error);
-    printf ("state as of position %s: %.2f s (%" G_GINT64_FORMAT " assets)\n", middle, seconds_since (start),
-            json_object_get_int_member (json_object_get_object_member (json_node_get_object (s), "counts"),
-                                        "assets"));
+    for (guint m = 0; m < G_N_ELEMENTS (moments); m++)
+      {
+        gint64 start = cpu_usec ();
+        g_autofree char *s = syn_time_travel_state_text (store, project->id, moments[m], &error);
+        double text_s = seconds_since (start);
+        g_autoptr(JsonNode) node = NULL;
+
+        g_assert_no_error (error);
+        start = cpu_usec ();
+        node = syn_time_travel_state (store, project->id, moments[m], &error);
+        g_assert_no_error (error);
+        printf ("state as of position %s (%s): %.2f s as JSON text (%zu bytes), %.2f s as a JsonNode "
+                "(%" G_GINT64_FORMAT " assets)\n", moments[m], names[m], text_s, strlen (s), seconds_since (start),
+                json_object_get_int_member (json_object_get_object_member (json_node_get_object (node), "counts"),
+                                            "assets"));
+      }
   }
   {
     gint64 span = MIN (100000, n / 4);
