@@ -251,6 +251,18 @@ sha256_end (Sha256 *sha)
 }
 
 char *
+syn_sha256_hex (const char *data, gsize length)
+{
+  Sha256 sha;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  sha256_begin (&sha);
+  sha256_add (&sha, data, length);
+  return sha256_end (&sha);
+}
+
+char *
 syn_event_compute_hash_serialized (SynEvent *self, const char *previous, const char *payload, const char *metadata)
 {
   g_autoptr(GString) buf = NULL;

@@ -9,8 +9,15 @@
 
 #include "syn-engine-error.h"
 #include "syn-state-checkpoint.h"
+#include "store/syn-event-query.h"
 
 static guint64 interval = SYN_STATE_CHECKPOINT_EVERY;
+static gboolean ahead = TRUE;
+/* project id -> the event count last tried ahead (guarded): a project whose
+ * replay stops at an anomaly writes no checkpoint, and must not be
+ * replayed again at each batch */
+static GMutex tried_lock;
+static GHashTable *tried;
 
 guint64
 syn_state_checkpoint_get_interval (void)
@@ -24,6 +31,18 @@ syn_state_checkpoint_set_interval (guint64 events)
   interval = events;
 }
 
+void
+syn_state_checkpoint_set_write_ahead (gboolean write)
+{
+  ahead = write;
+}
+
+gboolean
+syn_state_checkpoint_get_write_ahead (void)
+{
+  return ahead;
+}
+
 gboolean
 syn_state_checkpoint_due (guint64 n_events)
 {
@@ -34,7 +53,7 @@ char *
 syn_state_checkpoint_content_hash (const char *state)
 {
   g_return_val_if_fail (state != NULL, NULL);
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, state, -1);
+  return syn_sha256_hex (state, strlen (state));
 }
 
 /* zlib through GIO's converter, all of @in at once. */
@@ -190,4 +209,43 @@ syn_state_checkpoint_replay_to (SynStore *store, const char *project_id, gint64 
   if (!syn_state_replay_fold_to (replay, store, position, NULL, NULL, error))
     return NULL;
   return g_steal_pointer (&replay);
+}
+
+gboolean
+syn_state_checkpoint_write_due (SynStore *store, const char *project_id, GError **error)
+{
+  g_autoptr(SynStateCheckpoint) last = NULL;
+  g_autoptr(SynEventQuery) query = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(SynStateReplay) replay = NULL;
+  guint64 total = 0, since;
+
+  g_return_val_if_fail (SYN_IS_STORE (store), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+
+  if (interval == 0 || !ahead)
+    return TRUE;
+  if (!syn_store_find_checkpoint (store, project_id, G_MAXINT64, FALSE, &last, error))
+    return FALSE;
+  /* the project's event count (the store keeps it cached) */
+  query = syn_event_query_new (project_id);
+  query->include_rolled_back = TRUE;
+  query->limit = 1;
+  if (!(page = syn_store_query_events (store, query, &total, error)))
+    return FALSE;
+  since = last ? (guint64) last->events : 0;
+  if (total < since + interval)
+    return TRUE;
+  g_mutex_lock (&tried_lock);
+  if (tried == NULL)
+    tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  since = MAX (since, GPOINTER_TO_SIZE (g_hash_table_lookup (tried, project_id)));
+  if (total >= since + interval)
+    g_hash_table_insert (tried, g_strdup (project_id), GSIZE_TO_POINTER ((gsize) total));
+  g_mutex_unlock (&tried_lock);
+  if (total < since + interval)
+    return TRUE;
+  /* from the newest checkpoint, writing the ones that fell since */
+  replay = syn_state_checkpoint_replay_to (store, project_id, G_MAXINT64, error);
+  return replay != NULL;
 }

@@ -48,4 +48,16 @@ SynStateReplay *syn_state_checkpoint_replay_to    (SynStore        *store,
                                                    gint64           position,
                                                    GError         **error);
 
+/* Checkpoints written ahead of need: after each batch the event store
+ * commits (syn_event_store_commit_batch()), the ones that fell since the
+ * newest are written, so that the first "as of" on a big project does not
+ * replay it all. On unless set (benchmarks time it apart). */
+void            syn_state_checkpoint_set_write_ahead (gboolean     write);
+gboolean        syn_state_checkpoint_get_write_ahead (void);
+/* Writes the checkpoints that fell since the project's newest one, when one
+ * did (a replay from it to now); cheap otherwise (the event count). */
+gboolean        syn_state_checkpoint_write_due    (SynStore        *store,
+                                                   const char      *project_id,
+                                                   GError         **error);
+
 G_END_DECLS

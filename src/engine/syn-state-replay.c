@@ -45,6 +45,7 @@ struct _SynStateReplay
   GHashTable *loaded;            /* correlation ids whose images were read */
   SynStore   *store;             /* borrowed during fold_to() */
   gboolean    write_checkpoints;
+  GArray     *sorted[N_KINDS];   /* Keyed, the store's order; NULL once a fold changes the state */
 };
 
 static void
@@ -78,6 +79,17 @@ syn_state_replay_new (const char *project_id)
   return self;
 }
 
+static void free_sorted_texts (GArray *items);
+
+/* The hash and the answer of a moment both walk the store's order: it is
+ * worked out once per moment. */
+static void
+forget_order (SynStateReplay *self)
+{
+  for (guint k = 0; k < N_KINDS; k++)
+    g_clear_pointer (&self->sorted[k], free_sorted_texts);
+}
+
 void
 syn_state_replay_free (SynStateReplay *self)
 {
@@ -87,6 +99,7 @@ syn_state_replay_free (SynStateReplay *self)
     g_hash_table_unref (self->state[k]);
   g_hash_table_unref (self->batches);
   g_hash_table_unref (self->loaded);
+  forget_order (self);
   g_free (self->first_anomaly);
   g_free (self->project_id);
   g_free (self);
@@ -655,6 +668,7 @@ syn_state_replay_apply (SynStateReplay *self, SynEvent *event, GError **error)
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (SYN_IS_EVENT (event), FALSE);
 
+  forget_order (self);
   self->n_events++;
   if (event->position > self->position)
     self->position = event->position;
@@ -830,6 +844,7 @@ apply_text (SynStateReplay *self, SynEventText *t, GError **error)
 {
   g_autoptr(SynEvent) event = NULL;
 
+  forget_order (self);
   for (guint i = 0; i < G_N_ELEMENTS (entity_changes); i++)
     if (strcmp (t->event_type, entity_changes[i].type) == 0)
       {
@@ -1147,6 +1162,12 @@ typedef struct
   const char *text;
 } Keyed;
 
+static void
+clear_keyed (gpointer item)
+{
+  g_free (((Keyed *) item)->key);
+}
+
 static int
 compare_keyed (gconstpointer a, gconstpointer b)
 {
@@ -1161,9 +1182,13 @@ compare_keyed (gconstpointer a, gconstpointer b)
 static GArray *
 sorted_texts (SynStateReplay *self, EntityKind k)
 {
-  GArray *items = g_array_sized_new (FALSE, FALSE, sizeof (Keyed), g_hash_table_size (self->state[k]));
+  GArray *items;
   GHashTableIter iter;
   gpointer id, text;
+
+  if (self->sorted[k] != NULL)
+    return g_array_ref (self->sorted[k]);
+  items = g_array_sized_new (FALSE, FALSE, sizeof (Keyed), g_hash_table_size (self->state[k]));
 
   g_hash_table_iter_init (&iter, self->state[k]);
   while (g_hash_table_iter_next (&iter, &id, &text))
@@ -1175,14 +1200,14 @@ sorted_texts (SynStateReplay *self, EntityKind k)
       g_array_append_val (items, item);
     }
   g_array_sort (items, compare_keyed);
+  g_array_set_clear_func (items, clear_keyed);
+  self->sorted[k] = g_array_ref (items);
   return items;
 }
 
 static void
 free_sorted_texts (GArray *items)
 {
-  for (guint i = 0; i < items->len; i++)
-    g_free (g_array_index (items, Keyed, i).key);
   g_array_unref (items);
 }
 
@@ -1225,34 +1250,30 @@ syn_state_replay_count (SynStateReplay *self, const char *aggregate_type)
 char *
 syn_state_replay_hash (SynStateReplay *self)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GString) buf = g_string_sized_new (1024);
+  g_autoptr(GString) buf = NULL;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_checksum_update (sum, (const guchar *) "{", 1);
+  /* one buffer, hashed at once by the chain's SHA-256 */
+  buf = g_string_sized_new (512 * (g_hash_table_size (self->state[KIND_ASSET]) +
+                                   g_hash_table_size (self->state[KIND_CABLE]) + 16));
+  g_string_append_c (buf, '{');
   for (guint k = 0; k < N_KINDS; k++)
     {
       GArray *items = sorted_texts (self, k);
 
-      g_string_printf (buf, "%s\"%s\":[", k ? "," : "", kind_names[k]);
+      g_string_append_printf (buf, "%s\"%s\":[", k ? "," : "", kind_names[k]);
       for (guint i = 0; i < items->len; i++)
         {
           if (i > 0)
             g_string_append_c (buf, ',');
           append_without_derivation (buf, g_array_index (items, Keyed, i).text);
-          if (buf->len > 65536)
-            {
-              g_checksum_update (sum, (const guchar *) buf->str, buf->len);
-              g_string_truncate (buf, 0);
-            }
         }
       g_string_append_c (buf, ']');
-      g_checksum_update (sum, (const guchar *) buf->str, buf->len);
       free_sorted_texts (items);
     }
-  g_checksum_update (sum, (const guchar *) "}", 1);
-  return g_strdup (g_checksum_get_string (sum));
+  g_string_append_c (buf, '}');
+  return syn_sha256_hex (buf->str, buf->len);
 }
 
 char *
