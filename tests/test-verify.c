@@ -289,6 +289,55 @@ test_changed_payload (SynTestFixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (finding_of (answer, SYN_CHECK_REPLAY), "kind"), ==, "row_differs");
 }
 
+/* An archived project is out of the lists, not out of the checks: the
+ * server's start-up check and the listing verify walks still cover it. */
+static void
+test_archived (SynTestFixture *f, gconstpointer data)
+{
+  gboolean pg = f->backend == SYN_TEST_BACKEND_POSTGRESQL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b1 = pump_and_motor (f, "210-PP-001");
+  g_autoptr(GPtrArray) events = all_events (f);
+  g_autoptr(GPtrArray) listed = NULL, all = NULL;
+  g_autoptr(JsonNode) start = NULL;
+  SynEvent *created = find_event (events, SYN_EVENT_ASSET_CREATED, 0);
+  g_autofree char *sql = g_strdup_printf (pg ? "UPDATE workflow_events SET payload = replace(payload::text, "
+                                               "'210-PP-001', '210-PP-009')::jsonb WHERE position = %" G_GINT64_FORMAT
+                                             : "UPDATE workflow_events SET payload = replace(payload, '210-PP-001', "
+                                               "'210-PP-009') WHERE position = %" G_GINT64_FORMAT, created->position);
+  JsonArray *projects;
+  gboolean seen = FALSE;
+
+  g_assert_true (syn_store_set_project_archived (f->store, f->project->id, syn_time_now_usec (), &error));
+  g_assert_no_error (error);
+  drop_triggers (f);
+  exec_raw (f, sql);
+
+  listed = syn_store_list_projects (f->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < listed->len; i++)
+    g_assert_cmpstr (((SynProject *) g_ptr_array_index (listed, i))->id, !=, f->project->id);
+  all = syn_store_list_projects_with_archived (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, listed->len + 1);
+
+  start = syn_history_check_on_start (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (start), "ok"));
+  projects = json_object_get_array_member (json_node_get_object (start), "projects");
+  for (guint i = 0; i < json_array_get_length (projects); i++)
+    {
+      JsonObject *p = json_array_get_object_element (projects, i);
+
+      if (g_strcmp0 (json_object_get_string_member (p, "project_id"), f->project->id) != 0)
+        continue;
+      seen = TRUE;
+      g_assert_false (json_object_get_boolean_member (p, "ok"));
+      g_assert_nonnull (strstr (json_object_get_string_member (p, "broken"), created->id));
+    }
+  g_assert_true (seen);
+}
+
 /* An event deleted: the chain breaks at the one after it, and its batch has a gap. */
 static void
 test_deleted_event (SynTestFixture *f, gconstpointer data)
@@ -860,6 +909,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/verify/walk-from-mark", test_walk_from_mark);
   SYN_TEST_ADD ("/synapse/verify/state-as-of", test_state_as_of);
   SYN_TEST_ADD ("/synapse/verify/checkpoints", test_checkpoints);
+  SYN_TEST_ADD ("/synapse/verify/archived", test_archived);
   SYN_TEST_ADD ("/synapse/verify/export-as-of", test_export_as_of);
   SYN_TEST_ADD ("/synapse/verify/diff", test_diff);
   SYN_TEST_ADD ("/synapse/verify/audit", test_audit);

@@ -225,8 +225,13 @@ _syn_array_answer (GPtrArray *items, JsonNode *(*to_json) (gpointer))
 static JsonNode *
 op_list_projects (SynOpContext *ctx, JsonObject *params, GError **error)
 {
-  g_autoptr(GPtrArray) projects = syn_store_list_projects (ctx->store, error);
+  g_autoptr(GPtrArray) projects = NULL;
+  gboolean archived = FALSE;
 
+  if (!_syn_param_bool (params, "include_archived", FALSE, &archived, error))
+    return NULL;
+  projects = archived ? syn_store_list_projects_with_archived (ctx->store, error)
+                      : syn_store_list_projects (ctx->store, error);
   return projects ? _syn_array_answer (projects, (gpointer) syn_project_to_json) : NULL;
 }
 

@@ -43,6 +43,13 @@ struct _SynEvent
  * (the processor's SHA instructions where nettle has them). */
 char     *syn_sha256_hex      (const char *data,
                                gsize       length);
+/* The same, fed piece by piece; finish() frees it. */
+typedef struct _SynSha256 SynSha256;
+SynSha256 *syn_sha256_new     (void);
+void       syn_sha256_update  (SynSha256  *self,
+                               const char *data,
+                               gsize       length);
+char      *syn_sha256_finish  (SynSha256  *self);
 
 SynEvent *syn_event_new       (void);
 SynEvent *syn_event_copy      (SynEvent   *self);

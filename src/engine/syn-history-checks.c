@@ -169,7 +169,8 @@ syn_history_check_on_start (SynStore *store, GError **error)
 
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
 
-  if (!(projects = syn_store_list_projects (store, error)))
+  /* archived projects too: archiving hides a project, not its history */
+  if (!(projects = syn_store_list_projects_with_archived (store, error)))
     goto fail;
   for (guint i = 0; i < projects->len; i++)
     {

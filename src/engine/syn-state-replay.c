@@ -153,6 +153,8 @@ skip_value (const char *p, const char *end)
 {
   guint depth = 0;
 
+  /* the texts end with a NUL past @end (strings, GRefStrings): strcspn()
+   * jumps over the plain bytes (most of them), and stops there at worst */
   do
     {
       if (p >= end)
@@ -161,8 +163,13 @@ skip_value (const char *p, const char *end)
         {
         case '"':
           for (p++; p < end && *p != '"'; p++)
-            if (*p == '\\')
-              p++;
+            {
+              p += strcspn (p, "\"\\");
+              if (p < end && *p == '\\')
+                p++;
+              else
+                break;
+            }
           if (p >= end)
             return NULL;
           p++;
@@ -191,7 +198,10 @@ skip_value (const char *p, const char *end)
                 p++;
               return p;
             }
-          p++;
+          /* inside: numbers, literals, commas and colons up to the next structure */
+          p += strcspn (p, "\"{}[] \n\r\t");
+          if (*p == '\0' && p < end)
+            return NULL;
           break;
         }
     }
@@ -1250,13 +1260,13 @@ syn_state_replay_count (SynStateReplay *self, const char *aggregate_type)
 char *
 syn_state_replay_hash (SynStateReplay *self)
 {
-  g_autoptr(GString) buf = NULL;
+  g_autoptr(GString) buf = g_string_sized_new (128 * 1024);
+  SynSha256 *sha;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  /* one buffer, hashed at once by the chain's SHA-256 */
-  buf = g_string_sized_new (512 * (g_hash_table_size (self->state[KIND_ASSET]) +
-                                   g_hash_table_size (self->state[KIND_CABLE]) + 16));
+  /* the chain's SHA-256, fed by pieces: no copy of the whole state */
+  sha = syn_sha256_new ();
   g_string_append_c (buf, '{');
   for (guint k = 0; k < N_KINDS; k++)
     {
@@ -1268,12 +1278,18 @@ syn_state_replay_hash (SynStateReplay *self)
           if (i > 0)
             g_string_append_c (buf, ',');
           append_without_derivation (buf, g_array_index (items, Keyed, i).text);
+          if (buf->len > 64 * 1024)
+            {
+              syn_sha256_update (sha, buf->str, buf->len);
+              g_string_truncate (buf, 0);
+            }
         }
       g_string_append_c (buf, ']');
       free_sorted_texts (items);
     }
   g_string_append_c (buf, '}');
-  return syn_sha256_hex (buf->str, buf->len);
+  syn_sha256_update (sha, buf->str, buf->len);
+  return syn_sha256_finish (sha);
 }
 
 char *

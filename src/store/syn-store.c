@@ -210,6 +210,14 @@ syn_store_list_projects (SynStore *self, GError **error)
   return SYN_STORE_GET_IFACE (self)->list_projects (self, error);
 }
 
+GPtrArray *
+syn_store_list_projects_with_archived (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_projects_with_archived (self, error);
+}
+
 gboolean
 syn_store_insert_user (SynStore *self, SynUser *user, GError **error)
 {

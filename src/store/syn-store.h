@@ -102,6 +102,7 @@ struct _SynStoreInterface
   SynProject *(*get_project) (SynStore *self, const char *project_id, GError **error);
   SynProject *(*find_project) (SynStore *self, const char *id_or_name, GError **error);
   GPtrArray *(*list_projects) (SynStore *self, GError **error);
+  GPtrArray *(*list_projects_with_archived) (SynStore *self, GError **error);
   gboolean (*insert_user) (SynStore *self, SynUser *user, GError **error);
   SynUser *(*get_user) (SynStore *self, const char *user_id, GError **error);
   SynUser *(*get_user_by_name) (SynStore *self, const char *username, GError **error);
@@ -243,6 +244,9 @@ SynProject *syn_store_get_project (SynStore *self, const char *project_id, GErro
 SynProject *syn_store_find_project (SynStore *self, const char *id_or_name, GError **error);
 /* Ordered by name. */
 GPtrArray *syn_store_list_projects (SynStore *self, GError **error);
+/* As list_projects, archived projects included: their history is still
+ * verified (the server's start-up check, synapse verify). */
+GPtrArray *syn_store_list_projects_with_archived (SynStore *self, GError **error);
 gboolean syn_store_insert_user (SynStore *self, SynUser *user, GError **error);
 SynUser *syn_store_get_user (SynStore *self, const char *user_id, GError **error);
 SynUser *syn_store_get_user_by_name (SynStore *self, const char *username, GError **error);
