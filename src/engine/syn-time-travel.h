@@ -31,7 +31,9 @@ char     *syn_time_travel_state_text (SynStore   *store,
  * [change]}} where a change is {id, tag?, entity (the new one; removed: the
  * old one), fields: [{field, old, new}] (changed only; properties as
  * "properties.NAME"), batches: [{correlation_id, user_id, timestamp,
- * event_type}] (the ones that touched it in between, oldest first)}.
+ * event_type}] (the ones that touched it in between, oldest first)}. The
+ * backend's diff adds "user_name" to a batch whose user it knows
+ * (_syn_diff_add_names()), as the timeline does.
  * @to before @from is an error. */
 JsonNode *syn_time_travel_diff     (SynStore    *store,
                                     const char  *project_id,
