@@ -688,6 +688,51 @@ test_history_files (SynTestFixture *f, gconstpointer data)
   expect_error (&r, 2, "as_of: \"yesterday\" is no moment");
 }
 
+/* verify without --project covers archived projects: a changed event of
+ * one is found (exit 1), named in the list. */
+static void
+test_verify_archived (SynTestFixture *f, gconstpointer data)
+{
+  g_auto(SynTestCliResult) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *message = NULL;
+  JsonArray *projects;
+  gboolean seen = FALSE;
+
+  run_cli (f, &r, NULL, "asset", "add", "210-PP-001", "--type", "PUMP", "--project", "Test");
+  syn_test_cli_expect_ok (&r, "asset add");
+  run_cli (f, &r, NULL, "verify", "--json");
+  syn_test_cli_expect_ok (&r, "verify");
+  g_assert_true (syn_store_set_project_archived (f->store, f->project->id, syn_time_now_usec (), &error));
+  g_assert_no_error (error);
+  /* as someone with the database's files or its superuser would */
+  if (f->backend == SYN_TEST_BACKEND_POSTGRESQL)
+    g_assert_true (syn_test_exec_raw (f, "ALTER TABLE workflow_events DISABLE TRIGGER USER; UPDATE workflow_events "
+                                         "SET payload = replace(payload::text, '210-PP-001', '210-PP-009')::jsonb",
+                                      &message));
+  else
+    g_assert_true (syn_test_exec_raw (f, "DROP TRIGGER workflow_events_no_update; UPDATE workflow_events "
+                                         "SET payload = replace(payload, '210-PP-001', '210-PP-009')", &message));
+
+  run_cli (f, &r, NULL, "verify", "--json");
+  g_assert_cmpint (r.status, ==, 1);
+  answer = syn_test_cli_json (r.out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (answer), "ok"));
+  projects = json_object_get_array_member (json_node_get_object (answer), "projects");
+  for (guint i = 0; i < json_array_get_length (projects); i++)
+    {
+      JsonObject *p = json_array_get_object_element (projects, i);
+
+      if (g_strcmp0 (syn_json_get_string (p, "project_id"), f->project->id) == 0)
+        {
+          seen = TRUE;
+          g_assert_false (json_object_get_boolean_member (p, "ok"));
+        }
+    }
+  g_assert_true (seen);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -700,6 +745,7 @@ main (int argc, char **argv)
   syn_test_add ("/synapse/cli/asset-rename", test_asset_rename);
   syn_test_add ("/synapse/cli/plurals", test_plurals);
   syn_test_add ("/synapse/cli/history-files", test_history_files);
+  syn_test_add ("/synapse/cli/verify-archived", test_verify_archived);
   syn_test_add ("/synapse/cli/serve-admin", test_serve_admin);
   syn_test_add ("/synapse/cli/execute-cancelled", test_execute_cancelled);
   syn_test_add ("/synapse/cli/french-from-build-tree", test_french_from_build_tree);

@@ -12,6 +12,7 @@
 #include "ui/syn-grid-model.h"
 #include "ui/syn-grid-row.h"
 #include "ui/syn-json-item.h"
+#include "ui/syn-rollback-dialog.h"
 #include "ui/syn-timeline-model.h"
 #include "ui/syn-timeline-row.h"
 #include "ui/syn-ui-format.h"
@@ -145,6 +146,24 @@ grid_writable (SynAssetsView *view)
 /* As of the run (from its batch header): the grid shows the values then,
  * read-only, under the banner; others' batches do not move it; Back to Now
  * shows the project as it is. */
+/* The first timeline row under @widget (depth first) whose batch buttons
+ * are bound to their actions (a row showing an event). */
+static GtkWidget *
+first_bound_row (GtkWidget *widget)
+{
+  if (SYN_IS_TIMELINE_ROW (widget) &&
+      gtk_actionable_get_action_name (ui_child (widget, SYN_TYPE_TIMELINE_ROW, "rollback_button")) != NULL)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = first_bound_row (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_as_of (UiFixture *f, gconstpointer data)
 {
@@ -159,10 +178,13 @@ test_as_of (UiFixture *f, gconstpointer data)
   g_autoptr(SynGridRow) row = NULL;
   g_autofree char *short_id = NULL;
   JsonObject *counts;
+  GtkWidget *header = NULL;
 
   tell_story (f, &story);
   then = state_as_of (f, story.run);
   g_assert_false (syn_as_of_banner_get_shown (banner));
+  WAIT_FOR ((header = first_bound_row (GTK_WIDGET (timeline))) != NULL);
+  g_assert_true (gtk_widget_get_sensitive (ui_child (header, SYN_TYPE_TIMELINE_ROW, "rollback_button")));
   g_assert_true (gtk_widget_get_sensitive (execute_button));
 
   /* the batch header's button */
@@ -208,6 +230,15 @@ test_as_of (UiFixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_sensitive (execute_button));
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.import-csv", NULL) &&
                   syn_session_get_as_of (session) == NULL);
+  /* nor the timeline's Roll Back and Redo: the batch headers' buttons are
+   * off, and the actions do nothing when called */
+  /* (the rows are recycled: looked up again each time) */
+  WAIT_FOR ((header = first_bound_row (GTK_WIDGET (timeline))) != NULL);
+  g_assert_false (gtk_widget_get_sensitive (ui_child (header, SYN_TYPE_TIMELINE_ROW, "rollback_button")));
+  g_assert_false (gtk_widget_get_sensitive (ui_child (header, SYN_TYPE_TIMELINE_ROW, "redo_button")));
+  gtk_widget_activate_action (GTK_WIDGET (timeline), "timeline.rollback", "s", story.edit);
+  ui_spin (50);
+  g_assert_null (ui_find_toplevel (SYN_TYPE_ROLLBACK_DIALOG));
 
   /* a batch committed meanwhile does not kick the view out of the moment */
   syn_session_data_changed (session);
@@ -236,6 +267,21 @@ test_as_of (UiFixture *f, gconstpointer data)
   gtk_selection_model_select_item (syn_assets_view_get_selection (assets), 0, TRUE);
   g_assert_true (grid_writable (assets));
   g_assert_true (gtk_widget_get_sensitive (execute_button));
+  {
+    SynRollbackDialog *dialog;
+
+    /* Roll Back offered again: its dialog opens */
+    WAIT_FOR ((header = first_bound_row (GTK_WIDGET (timeline))) != NULL);
+    g_assert_true (gtk_widget_get_sensitive (ui_child (header, SYN_TYPE_TIMELINE_ROW, "rollback_button")));
+    g_assert_true (gtk_widget_get_sensitive (ui_child (header, SYN_TYPE_TIMELINE_ROW, "redo_button")));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (timeline), "timeline.rollback", "s", story.edit));
+    dialog = ui_find_toplevel (SYN_TYPE_ROLLBACK_DIALOG);
+    g_assert_nonnull (dialog);
+    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+    WAIT_FOR (syn_rollback_dialog_get_ready (dialog));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    WAIT_FOR (dialog == NULL);
+  }
 
   /* a moment that is none: said, and back to now */
   syn_session_set_as_of (session, "not-a-moment");
@@ -356,7 +402,17 @@ test_diff (UiFixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   SynDiffWindow *diff;
   GtkStack *stack;
+  g_autoptr(JsonObject) person = json_object_new ();
+  g_autoptr(JsonNode) alice = NULL;
 
+  /* the story told by a person the database knows: the comparison names her, not her id */
+  json_object_set_string_member (person, "username", "alice");
+  json_object_set_string_member (person, "password", "a good password");
+  json_object_set_string_member (person, "role", "engineer");
+  json_object_set_string_member (person, "display_name", "Alice Martin");
+  alice = ui_call (f->window, SYN_OP_CREATE_USER, person);
+  syn_local_backend_set_user_id (SYN_LOCAL_BACKEND (syn_session_get_backend (syn_window_get_session (f->window))),
+                                 syn_json_get_string (json_node_get_object (alice), "id"));
   tell_story (f, &story);
   select_batch_row (timeline, story.run);
   ui_wait_frames (GTK_WIDGET (timeline), 2);
@@ -375,6 +431,9 @@ test_diff (UiFixture *f, gconstpointer data)
   g_assert_true (rows_have (syn_diff_window_get_rows (diff), "field", expected));
   g_assert_true (rows_have (syn_diff_window_get_rows (diff), "entity", MOTOR));
   g_assert_true (rows_have (syn_diff_window_get_rows (diff), "group", "Assets changed (1)"));
+  g_assert_true (rows_have (syn_diff_window_get_rows (diff), "entity", "Alice Martin"));
+  g_assert_false (rows_have (syn_diff_window_get_rows (diff), "entity",
+                             syn_json_get_string (json_node_get_object (alice), "id")));
   g_assert_cmpstr (syn_diff_window_get_counts_text (diff), ==, "0 added · 0 removed · 1 changed");
   stack = ui_child (diff, SYN_TYPE_DIFF_WINDOW, "stack");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");

@@ -289,6 +289,55 @@ test_changed_payload (SynTestFixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (finding_of (answer, SYN_CHECK_REPLAY), "kind"), ==, "row_differs");
 }
 
+/* An archived project is out of the lists, not out of the checks: the
+ * server's start-up check and the listing verify walks still cover it. */
+static void
+test_archived (SynTestFixture *f, gconstpointer data)
+{
+  gboolean pg = f->backend == SYN_TEST_BACKEND_POSTGRESQL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b1 = pump_and_motor (f, "210-PP-001");
+  g_autoptr(GPtrArray) events = all_events (f);
+  g_autoptr(GPtrArray) listed = NULL, all = NULL;
+  g_autoptr(JsonNode) start = NULL;
+  SynEvent *created = find_event (events, SYN_EVENT_ASSET_CREATED, 0);
+  g_autofree char *sql = g_strdup_printf (pg ? "UPDATE workflow_events SET payload = replace(payload::text, "
+                                               "'210-PP-001', '210-PP-009')::jsonb WHERE position = %" G_GINT64_FORMAT
+                                             : "UPDATE workflow_events SET payload = replace(payload, '210-PP-001', "
+                                               "'210-PP-009') WHERE position = %" G_GINT64_FORMAT, created->position);
+  JsonArray *projects;
+  gboolean seen = FALSE;
+
+  g_assert_true (syn_store_set_project_archived (f->store, f->project->id, syn_time_now_usec (), &error));
+  g_assert_no_error (error);
+  drop_triggers (f);
+  exec_raw (f, sql);
+
+  listed = syn_store_list_projects (f->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < listed->len; i++)
+    g_assert_cmpstr (((SynProject *) g_ptr_array_index (listed, i))->id, !=, f->project->id);
+  all = syn_store_list_projects_with_archived (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, listed->len + 1);
+
+  start = syn_history_check_on_start (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (start), "ok"));
+  projects = json_object_get_array_member (json_node_get_object (start), "projects");
+  for (guint i = 0; i < json_array_get_length (projects); i++)
+    {
+      JsonObject *p = json_array_get_object_element (projects, i);
+
+      if (g_strcmp0 (json_object_get_string_member (p, "project_id"), f->project->id) != 0)
+        continue;
+      seen = TRUE;
+      g_assert_false (json_object_get_boolean_member (p, "ok"));
+      g_assert_nonnull (strstr (json_object_get_string_member (p, "broken"), created->id));
+    }
+  g_assert_true (seen);
+}
+
 /* An event deleted: the chain breaks at the one after it, and its batch has a gap. */
 static void
 test_deleted_event (SynTestFixture *f, gconstpointer data)
@@ -612,11 +661,18 @@ test_checkpoints (SynTestFixture *f, gconstpointer data)
                                             TRUE, &first, &error));
   g_assert_no_error (error);
   g_assert_nonnull (first);
-  changed = g_strdup (first->state);
+  /* stored packed (zlib, base64): changed through that form, as a forger would */
+  g_assert_true (g_str_has_prefix (first->state, SYN_STATE_CHECKPOINT_ZLIB_PREFIX));
+  changed = syn_state_checkpoint_decode (first->state, &error);
+  g_assert_no_error (error);
   g_assert_nonnull ((at = strstr (changed, "210-PP-001")));
   at[9] = '9';
-  sql = g_strdup_printf ("UPDATE state_checkpoints SET state = '%s' WHERE position = %" G_GINT64_FORMAT, changed,
-                         first->position);
+  {
+    g_autofree char *packed = syn_state_checkpoint_encode (changed);
+
+    sql = g_strdup_printf ("UPDATE state_checkpoints SET state = '%s' WHERE position = %" G_GINT64_FORMAT, packed,
+                           first->position);
+  }
   exec_raw (f, sql);
   answer = verify (f, NULL);
   g_assert_false (json_object_get_boolean_member (answer, "ok"));
@@ -631,6 +687,27 @@ test_checkpoints (SynTestFixture *f, gconstpointer data)
   replayed = hashes_at (f, events);
   for (guint i = 0; i < events->len; i++)
     g_assert_cmpstr (g_ptr_array_index (replayed, i), ==, g_ptr_array_index (reference, i));
+
+  /* packed bytes damaged: it cannot be read, and verify says so */
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE state_checkpoints SET state = '" SYN_STATE_CHECKPOINT_ZLIB_PREFIX "AAAA%s' "
+                         "WHERE position = %" G_GINT64_FORMAT, first->state + strlen (SYN_STATE_CHECKPOINT_ZLIB_PREFIX) + 4,
+                         first->position);
+  exec_raw (f, sql);
+  answer = verify (f, NULL);
+  g_assert_false (json_object_get_boolean_member (answer, "ok"));
+  g_assert_nonnull (strstr (json_object_get_string_member (finding_of (answer, SYN_CHECK_CHECKPOINTS), "message"),
+                            "cannot be read"));
+  g_clear_pointer (&answer, json_object_unref);
+  g_clear_pointer (&replayed, g_ptr_array_unref);
+  replayed = hashes_at (f, events);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (replayed, i), ==, g_ptr_array_index (reference, i));
+  /* the plain JSON form is read too: changed, it is found the same way */
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE state_checkpoints SET state = '%s' WHERE position = %" G_GINT64_FORMAT, changed,
+                         first->position);
+  exec_raw (f, sql);
 
   /* its hash made to match: the replay still disagrees */
   changed_hash = syn_state_checkpoint_content_hash (changed);
@@ -832,6 +909,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/verify/walk-from-mark", test_walk_from_mark);
   SYN_TEST_ADD ("/synapse/verify/state-as-of", test_state_as_of);
   SYN_TEST_ADD ("/synapse/verify/checkpoints", test_checkpoints);
+  SYN_TEST_ADD ("/synapse/verify/archived", test_archived);
   SYN_TEST_ADD ("/synapse/verify/export-as-of", test_export_as_of);
   SYN_TEST_ADD ("/synapse/verify/diff", test_diff);
   SYN_TEST_ADD ("/synapse/verify/audit", test_audit);

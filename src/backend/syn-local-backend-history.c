@@ -61,6 +61,7 @@ op_diff (SynOpContext *ctx, JsonObject *params, GError **error)
     return NULL;
   if (!(diff = syn_time_travel_diff (ctx->store, project->id, from, to, error)))
     return NULL;
+  _syn_diff_add_names (ctx->store, diff);
   if (g_strcmp0 (format, "csv") == 0)
     {
       g_autofree char *csv = syn_time_travel_diff_csv (diff);

@@ -69,11 +69,14 @@ op_list_user_projects (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynUser) user = require_actor (ctx, error);
   g_autoptr(GPtrArray) projects = NULL;
+  gboolean archived = FALSE;
 
-  if (user == NULL)
+  if (user == NULL || !_syn_param_bool (params, "include_archived", FALSE, &archived, error))
     return NULL;
+  /* archived ones on request, for administrators (synapse verify covers them) */
   if (g_strcmp0 (user->role, SYN_AUTH_ROLE_ADMIN) == 0)
-    projects = syn_store_list_projects (ctx->store, error);
+    projects = archived ? syn_store_list_projects_with_archived (ctx->store, error)
+                        : syn_store_list_projects (ctx->store, error);
   else
     projects = syn_store_list_member_projects (ctx->store, user->id, error);
   return projects ? _syn_array_answer (projects, (gpointer) syn_project_to_json) : NULL;

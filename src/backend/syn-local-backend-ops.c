@@ -225,8 +225,13 @@ _syn_array_answer (GPtrArray *items, JsonNode *(*to_json) (gpointer))
 static JsonNode *
 op_list_projects (SynOpContext *ctx, JsonObject *params, GError **error)
 {
-  g_autoptr(GPtrArray) projects = syn_store_list_projects (ctx->store, error);
+  g_autoptr(GPtrArray) projects = NULL;
+  gboolean archived = FALSE;
 
+  if (!_syn_param_bool (params, "include_archived", FALSE, &archived, error))
+    return NULL;
+  projects = archived ? syn_store_list_projects_with_archived (ctx->store, error)
+                      : syn_store_list_projects (ctx->store, error);
   return projects ? _syn_array_answer (projects, (gpointer) syn_project_to_json) : NULL;
 }
 
@@ -457,6 +462,42 @@ _syn_events_add_names (SynStore *store, const char *project_id, JsonArray *event
       if ((name = cached_name (tags, syn_json_get_string (edge, "target_asset_id"), look_up_tag, store, project_id)))
         json_object_set_string_member (event, "target_tag", name);
     }
+}
+
+/* The diff's batches (syn_time_travel_diff()) by name too: "user_name"
+ * beside each "user_id" the store knows, as the timeline gives them. */
+void
+_syn_diff_add_names (SynStore *store, JsonNode *diff)
+{
+  g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  static const char * const kinds[] = { "assets", "cables", "edges" };
+  static const char * const changes[] = { "added", "removed", "changed" };
+  JsonObject *root = json_node_get_object (diff);
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint c = 0; c < G_N_ELEMENTS (changes); c++)
+      {
+        JsonNode *g = json_object_get_member (root, kinds[k]);
+        JsonObject *group = g && JSON_NODE_HOLDS_OBJECT (g) ? json_node_get_object (g) : NULL;
+        JsonNode *l = group ? json_object_get_member (group, changes[c]) : NULL;
+        JsonArray *list = l && JSON_NODE_HOLDS_ARRAY (l) ? json_node_get_array (l) : NULL;
+
+        for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+          {
+            JsonNode *m = json_object_get_member (json_array_get_object_element (list, i), "batches");
+            JsonArray *batches = m && JSON_NODE_HOLDS_ARRAY (m) ? json_node_get_array (m) : NULL;
+
+            for (guint b = 0; batches != NULL && b < json_array_get_length (batches); b++)
+              {
+                JsonObject *batch = json_array_get_object_element (batches, b);
+                const char *name = cached_name (users, syn_json_get_string (batch, "user_id"), look_up_user, store,
+                                                NULL);
+
+                if (name != NULL)
+                  json_object_set_string_member (batch, "user_name", name);
+              }
+          }
+      }
 }
 
 static JsonNode *

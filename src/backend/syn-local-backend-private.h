@@ -145,6 +145,9 @@ JsonNode   *_syn_page_answer           (const char  *items_name,
 /* A JSON array of @items, each through @to_json. */
 JsonNode   *_syn_array_answer          (GPtrArray   *items,
                                         JsonNode  *(*to_json) (gpointer));
+/* Adds "user_name" to the batches of a diff (syn_time_travel_diff()). */
+void        _syn_diff_add_names        (SynStore    *store,
+                                        JsonNode    *diff);
 /* Adds the names of the users and assets @events (JSON) refer to by id. */
 void        _syn_events_add_names      (SynStore    *store,
                                         const char  *project_id,

@@ -93,6 +93,7 @@ projects_to_cover (SynBackend *backend, const char *project, GError **error)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonObject) params = NULL;
   JsonArray *projects;
 
   if (project != NULL)
@@ -101,7 +102,10 @@ projects_to_cover (SynBackend *backend, const char *project, GError **error)
       g_ptr_array_add (out, g_strdup (project));
       return out;
     }
-  if (!(list = _syn_cli_call (backend, SYN_OP_LIST_PROJECTS, NULL, error)))
+  /* archived projects too: their history is checked as any other */
+  params = json_object_new ();
+  json_object_set_boolean_member (params, "include_archived", TRUE);
+  if (!(list = _syn_cli_call (backend, SYN_OP_LIST_PROJECTS, params, error)))
     {
       g_ptr_array_unref (out);
       return NULL;

@@ -251,6 +251,50 @@ sha256_end (Sha256 *sha)
 }
 
 char *
+syn_sha256_hex (const char *data, gsize length)
+{
+  Sha256 sha;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  sha256_begin (&sha);
+  sha256_add (&sha, data, length);
+  return sha256_end (&sha);
+}
+
+struct _SynSha256
+{
+  Sha256 sha;
+};
+
+SynSha256 *
+syn_sha256_new (void)
+{
+  SynSha256 *self = g_new0 (SynSha256, 1);
+
+  sha256_begin (&self->sha);
+  return self;
+}
+
+void
+syn_sha256_update (SynSha256 *self, const char *data, gsize length)
+{
+  g_return_if_fail (self != NULL);
+  sha256_add (&self->sha, data, length);
+}
+
+char *
+syn_sha256_finish (SynSha256 *self)
+{
+  char *out;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  out = sha256_end (&self->sha);
+  g_free (self);
+  return out;
+}
+
+char *
 syn_event_compute_hash_serialized (SynEvent *self, const char *previous, const char *payload, const char *metadata)
 {
   g_autoptr(GString) buf = NULL;

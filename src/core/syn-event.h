@@ -39,6 +39,18 @@ struct _SynEvent
 /* The hash before a project's first event. */
 #define SYN_EVENT_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* SHA-256 of @data in lowercase hex, with the chain's implementation
+ * (the processor's SHA instructions where nettle has them). */
+char     *syn_sha256_hex      (const char *data,
+                               gsize       length);
+/* The same, fed piece by piece; finish() frees it. */
+typedef struct _SynSha256 SynSha256;
+SynSha256 *syn_sha256_new     (void);
+void       syn_sha256_update  (SynSha256  *self,
+                               const char *data,
+                               gsize       length);
+char      *syn_sha256_finish  (SynSha256  *self);
+
 SynEvent *syn_event_new       (void);
 SynEvent *syn_event_copy      (SynEvent   *self);
 JsonNode  *syn_event_to_json   (SynEvent   *self);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "syn-event-store.h"
+#include "syn-state-checkpoint.h"
 
 /* Events are appended to the store in groups: few round trips, bounded memory. */
 #define FLUSH_EVERY 1024
@@ -253,6 +254,9 @@ end_batch (SynEventStore *self)
 gboolean
 syn_event_store_commit_batch (SynEventStore *self, GError **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  gboolean owned;
+
   g_return_val_if_fail (SYN_IS_EVENT_STORE (self), FALSE);
 
   if (!self->in_batch)
@@ -270,7 +274,12 @@ syn_event_store_commit_batch (SynEventStore *self, GError **error)
       end_batch (self);
       return FALSE;
     }
+  owned = self->owns_transaction;
   end_batch (self);
+  /* after the batch's own transaction, never inside a caller's: a cache,
+   * whose failure costs time later, not this batch */
+  if (owned && !syn_state_checkpoint_write_due (self->store, self->project_id, &local_error))
+    g_warning ("No state checkpoint written ahead for project %s: %s", self->project_id, local_error->message);
   return TRUE;
 }
 

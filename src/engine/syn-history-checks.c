@@ -169,7 +169,8 @@ syn_history_check_on_start (SynStore *store, GError **error)
 
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
 
-  if (!(projects = syn_store_list_projects (store, error)))
+  /* archived projects too: archiving hides a project, not its history */
+  if (!(projects = syn_store_list_projects_with_archived (store, error)))
     goto fail;
   for (guint i = 0; i < projects->len; i++)
     {
@@ -407,14 +408,15 @@ static void
 check_checkpoint (SynHistoryCheck *self, SynStateCheckpoint *c, const char *head_hash)
 {
   g_autoptr(SynStateCheckpoint) full = NULL;
-  g_autofree char *stored = NULL, *replayed = NULL, *state = NULL;
+  g_autofree char *stored = NULL, *replayed = NULL, *state = NULL, *unpacked = NULL;
   g_autoptr(GError) error = NULL;
   char *message = NULL;
 
-  if (!syn_store_find_checkpoint (self->store, self->project_id, c->position, TRUE, &full, &error) || full == NULL)
+  if (!syn_store_find_checkpoint (self->store, self->project_id, c->position, TRUE, &full, &error) || full == NULL ||
+      !(unpacked = syn_state_checkpoint_decode (full->state, &error)))
     message = g_strdup_printf ("the checkpoint at position %" G_GINT64_FORMAT " cannot be read: %s", c->position,
                                error ? error->message : "gone");
-  else if (strcmp ((stored = syn_state_checkpoint_content_hash (full->state)), full->content_hash) != 0)
+  else if (strcmp ((stored = syn_state_checkpoint_content_hash (unpacked)), full->content_hash) != 0)
     message = g_strdup_printf ("the checkpoint at position %" G_GINT64_FORMAT " was changed: its state hashes to %s, "
                                "not %s", c->position, stored, full->content_hash);
   else if (syn_state_replay_get_position (self->replay) != c->position ||

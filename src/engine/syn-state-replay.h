@@ -61,6 +61,21 @@ JsonNode       *syn_state_replay_get_entity   (SynStateReplay  *self,
                                                const char      *aggregate_type,
                                                const char      *id);
 
+/* The canonical JSON text of the replayed entity (derivation records
+ * included; borrowed, valid until the next fold), NULL when it does not
+ * exist: equal texts are equal entities. */
+const char     *syn_state_replay_peek_text    (SynStateReplay  *self,
+                                               const char      *aggregate_type,
+                                               const char      *id);
+/* Appends the entities of @aggregate_type as a JSON array of their texts, in
+ * the store's order (assets and cables by tag, edges by id): what "as of"
+ * answers, without building an object per entity. */
+void            syn_state_replay_append_sorted (SynStateReplay *self,
+                                                const char     *aggregate_type,
+                                                GString        *out);
+guint           syn_state_replay_count        (SynStateReplay  *self,
+                                               const char      *aggregate_type);
+
 /* What the batch @correlation_id found of the entities it changed, as the
  * replay saw it before the batch's first change of each: a new object of
  * "assets", "cables", "edges", each {id: entity JSON, or null when it did

@@ -17,31 +17,6 @@ compare_names (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
-static int
-compare_by_tag (gconstpointer a, gconstpointer b)
-{
-  JsonObject *x = json_node_get_object (*(JsonNode * const *) a);
-  JsonObject *y = json_node_get_object (*(JsonNode * const *) b);
-  int c = g_strcmp0 (syn_json_get_string (x, "tag"), syn_json_get_string (y, "tag"));
-
-  return c != 0 ? c : g_strcmp0 (syn_json_get_string (x, "id"), syn_json_get_string (y, "id"));
-}
-
-/* The entities of one kind in the replayed state, as JSON, in the store's order. */
-static GPtrArray *
-list_kind (SynStateReplay *replay, EntityKind k)
-{
-  g_autoptr(GPtrArray) ids = syn_state_replay_list_ids (replay, kind_aggregates[k]);
-  GPtrArray *nodes = g_ptr_array_new_full (ids->len, (GDestroyNotify) json_node_unref);
-
-  for (guint i = 0; i < ids->len; i++)
-    g_ptr_array_add (nodes, syn_state_replay_get_entity (replay, kind_aggregates[k], g_ptr_array_index (ids, i)));
-  /* ids come sorted: edges are in order already */
-  if (k != KIND_EDGE)
-    g_ptr_array_sort (nodes, compare_by_tag);
-  return nodes;
-}
-
 static JsonObject *
 moment_object (SynStore *store, const char *project_id, const char *moment, gint64 position, GError **error)
 {
@@ -81,12 +56,13 @@ require_project (SynStore *store, const char *project_id, GError **error)
   return project != NULL;
 }
 
-JsonNode *
-syn_time_travel_state (SynStore *store, const char *project_id, const char *moment, GError **error)
+char *
+syn_time_travel_state_text (SynStore *store, const char *project_id, const char *moment, GError **error)
 {
   g_autoptr(SynStateReplay) replay = NULL;
+  g_autoptr(JsonObject) as_of = NULL;
   g_autofree char *hash = NULL;
-  JsonObject *answer, *counts;
+  GString *out;
   gint64 position = 0;
 
   g_return_val_if_fail (SYN_IS_STORE (store), NULL);
@@ -97,27 +73,46 @@ syn_time_travel_state (SynStore *store, const char *project_id, const char *mome
       !(replay = replay_to (store, project_id, position, error)))
     return NULL;
   hash = syn_state_replay_hash (replay);
-  answer = json_object_new ();
-  counts = json_object_new ();
-  json_object_set_string_member (answer, "project_id", project_id);
+  as_of = moment_object (store, project_id, moment, position, error);
+  /* written from the entities' canonical texts: building an object per
+   * entity cost more than the replay (issue 15) */
+  out = g_string_sized_new (4096);
+  g_string_append (out, "{\"project_id\":");
+  syn_json_canonical_append_string (out, project_id);
+  g_string_append (out, ",\"as_of\":");
   {
-    JsonObject *as_of = moment_object (store, project_id, moment, position, error);
+    g_autoptr(JsonNode) node = syn_json_node_new_object (json_object_ref (as_of));
 
-    json_object_set_object_member (answer, "as_of", as_of);
+    syn_json_canonical_append (out, node);
   }
-  json_object_set_string_member (answer, "state_hash", hash);
+  g_string_append (out, ",\"state_hash\":");
+  syn_json_canonical_append_string (out, hash);
+  g_string_append (out, ",\"counts\":{");
+  for (guint k = 0; k < N_KINDS; k++)
+    g_string_append_printf (out, "%s\"%s\":%u", k ? "," : "", kind_names[k],
+                            syn_state_replay_count (replay, kind_aggregates[k]));
+  g_string_append_c (out, '}');
   for (guint k = 0; k < N_KINDS; k++)
     {
-      g_autoptr(GPtrArray) nodes = list_kind (replay, k);
-      JsonArray *array = json_array_sized_new (nodes->len);
-
-      for (guint i = 0; i < nodes->len; i++)
-        json_array_add_element (array, json_node_ref (g_ptr_array_index (nodes, i)));
-      json_object_set_int_member (counts, kind_names[k], nodes->len);
-      json_object_set_array_member (answer, kind_names[k], array);
+      g_string_append_printf (out, ",\"%s\":", kind_names[k]);
+      syn_state_replay_append_sorted (replay, kind_aggregates[k], out);
     }
-  json_object_set_object_member (answer, "counts", counts);
-  return syn_json_node_new_object (answer);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+JsonNode *
+syn_time_travel_state (SynStore *store, const char *project_id, const char *moment, GError **error)
+{
+  g_autofree char *text = syn_time_travel_state_text (store, project_id, moment, error);
+  JsonNode *node;
+
+  if (text == NULL)
+    return NULL;
+  node = syn_json_parse_trusted (text, strlen (text));
+  /* written above from canonical texts */
+  g_assert (node != NULL);
+  return node;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -287,11 +282,14 @@ syn_time_travel_diff (SynStore *store, const char *project_id, const char *from,
     {
       g_autoptr(GPtrArray) ids = syn_state_replay_list_ids (replay, kind_aggregates[k]);
 
-      before[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
+      /* the texts (shared, not copied): equal texts are unchanged entities,
+       * and only the others are read as objects */
+      before[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ref_string_release);
       touches.touched[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_array_unref);
       for (guint i = 0; i < ids->len; i++)
         g_hash_table_insert (before[k], g_strdup (g_ptr_array_index (ids, i)),
-                             syn_state_replay_get_entity (replay, kind_aggregates[k], g_ptr_array_index (ids, i)));
+                             g_ref_string_acquire ((char *) syn_state_replay_peek_text (replay, kind_aggregates[k],
+                                                                                        g_ptr_array_index (ids, i))));
     }
   if (!syn_state_replay_fold_to (replay, store, b, visit_touch, &touches, error))
     {
@@ -325,15 +323,26 @@ syn_time_travel_diff (SynStore *store, const char *project_id, const char *from,
       for (guint i = 0; i < ids->len; i++)
         {
           const char *rid = g_ptr_array_index (ids, i);
-          g_autoptr(JsonNode) now = syn_state_replay_get_entity (replay, kind_aggregates[k], rid);
-          JsonNode *then = g_hash_table_lookup (before[k], rid);
+          const char *now_text = syn_state_replay_peek_text (replay, kind_aggregates[k], rid);
+          const char *then_text = g_hash_table_lookup (before[k], rid);
           JsonArray *batches = g_hash_table_lookup (touches.touched[k], rid);
+          g_autoptr(JsonNode) now = NULL;
+          g_autoptr(JsonNode) then = NULL;
 
-          if (then == NULL)
+          if (then_text != NULL && strcmp (then_text, now_text) == 0)
+            {
+              g_hash_table_remove (before[k], rid);
+              continue;
+            }
+          now = syn_json_parse_trusted (now_text, strlen (now_text));
+          if (then_text == NULL)
             json_array_add_object_element (added, change_object (rid, now, NULL, batches));
           else
             {
-              JsonArray *fields = field_changes (json_node_get_object (then), json_node_get_object (now));
+              JsonArray *fields = NULL;
+
+              then = syn_json_parse_trusted (then_text, strlen (then_text));
+              fields = field_changes (json_node_get_object (then), json_node_get_object (now));
 
               if (json_array_get_length (fields) > 0)
                 json_array_add_object_element (changed, change_object (rid, now, fields, batches));
@@ -347,11 +356,14 @@ syn_time_travel_diff (SynStore *store, const char *project_id, const char *from,
         g_ptr_array_add (gone, id);
       g_ptr_array_sort (gone, compare_names);
       for (guint i = 0; i < gone->len; i++)
-        json_array_add_object_element (removed, change_object (g_ptr_array_index (gone, i),
-                                                               g_hash_table_lookup (before[k], g_ptr_array_index (gone, i)),
-                                                               NULL,
-                                                               g_hash_table_lookup (touches.touched[k],
-                                                                                    g_ptr_array_index (gone, i))));
+        {
+          const char *then_text = g_hash_table_lookup (before[k], g_ptr_array_index (gone, i));
+          g_autoptr(JsonNode) then = syn_json_parse_trusted (then_text, strlen (then_text));
+
+          json_array_add_object_element (removed, change_object (g_ptr_array_index (gone, i), then, NULL,
+                                                                 g_hash_table_lookup (touches.touched[k],
+                                                                                      g_ptr_array_index (gone, i))));
+        }
       n_added += json_array_get_length (added);
       n_removed += json_array_get_length (removed);
       n_changed += json_array_get_length (changed);

@@ -17,13 +17,23 @@ JsonNode *syn_time_travel_state    (SynStore    *store,
                                     const char  *moment,
                                     GError     **error);
 
+/* The same answer as JSON text (assets and cables by tag, edges by id),
+ * written from the replay's canonical texts without building an object per
+ * entity: what the command line and the REST route print. */
+char     *syn_time_travel_state_text (SynStore   *store,
+                                      const char *project_id,
+                                      const char *moment,
+                                      GError    **error);
+
 /* What changed from @from to @to (NULL: now): {project_id, from: {moment,
  * position, state_hash}, to: {...}, counts: {added, removed, changed},
  * assets|cables|edges: {added: [change], removed: [change], changed:
  * [change]}} where a change is {id, tag?, entity (the new one; removed: the
  * old one), fields: [{field, old, new}] (changed only; properties as
  * "properties.NAME"), batches: [{correlation_id, user_id, timestamp,
- * event_type}] (the ones that touched it in between, oldest first)}.
+ * event_type}] (the ones that touched it in between, oldest first)}. The
+ * backend's diff adds "user_name" to a batch whose user it knows
+ * (_syn_diff_add_names()), as the timeline does.
  * @to before @from is an error. */
 JsonNode *syn_time_travel_diff     (SynStore    *store,
                                     const char  *project_id,

@@ -958,6 +958,13 @@ pg_list_projects (SynStore *store, GError **error)
                              NULL, _syn_pg_read_project, error);
 }
 
+static GPtrArray *
+pg_list_projects_with_archived (SynStore *store, GError **error)
+{
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " SYN_PG_PROJECT_COLS " FROM projects WHERE id <> '" SYN_LIBRARY_PROJECT_ID "' "
+                             "ORDER BY name", NULL, _syn_pg_read_project, error);
+}
+
 gpointer
 _syn_pg_read_user (PGresult *res, int row)
 {
@@ -1026,6 +1033,7 @@ store_iface_init (SynStoreInterface *iface)
   iface->get_project = pg_get_project;
   iface->find_project = pg_find_project;
   iface->list_projects = pg_list_projects;
+  iface->list_projects_with_archived = pg_list_projects_with_archived;
   iface->insert_user = pg_insert_user;
   iface->get_user = pg_get_user;
   iface->get_user_by_name = pg_get_user_by_name;

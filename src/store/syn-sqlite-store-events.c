@@ -548,6 +548,55 @@ sqlite_list_events_after (SynStore *store, const char *project_id, gint64 after_
   return _syn_sqlite_collect_rows (self, stmt, read_event, error);
 }
 
+#define EVENT_TEXT_COLS "position, sequence_num, id, event_type, aggregate_type, aggregate_id, correlation_id, " \
+                        "event_hash, payload, metadata"
+
+static gpointer
+read_event_text (sqlite3_stmt *stmt)
+{
+  SynEventText *e = g_new0 (SynEventText, 1);
+
+  e->position = sqlite3_column_int64 (stmt, 0);
+  e->sequence_num = sqlite3_column_int64 (stmt, 1);
+  e->id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  e->event_type = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  e->aggregate_type = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  e->aggregate_id = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  e->correlation_id = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  e->hash = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  e->payload = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  e->metadata = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
+  if (e->payload == NULL)
+    e->payload = g_strdup ("{}");
+  return e;
+}
+
+static GPtrArray *
+sqlite_list_event_texts_after (SynStore *store, const char *project_id, gint64 after_position, guint limit,
+                               GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) syn_event_text_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_TEXT_COLS " FROM workflow_events WHERE project_id = ?1 "
+                                       "AND position > ?2 ORDER BY position LIMIT ?3", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, after_position);
+  sqlite3_bind_int64 (stmt, 3, limit == 0 ? -1 : (gint64) limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, read_event_text (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _syn_sqlite_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 static SynEvent *
 sqlite_get_event (SynStore *store, const char *event_id, GError **error)
 {
@@ -1001,6 +1050,7 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->count_events_by_period = sqlite_count_events_by_period;
   iface->get_events_by_correlation = sqlite_get_events_by_correlation;
   iface->list_events_after = sqlite_list_events_after;
+  iface->list_event_texts_after = sqlite_list_event_texts_after;
   iface->get_event = sqlite_get_event;
   iface->mark_events_rolled_back = sqlite_mark_events_rolled_back;
   iface->list_later_batches = sqlite_list_later_batches;

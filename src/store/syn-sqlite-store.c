@@ -658,6 +658,18 @@ sqlite_list_projects (SynStore *store, GError **error)
   return _syn_sqlite_collect_rows (self, stmt, _syn_sqlite_read_project, error);
 }
 
+static GPtrArray *
+sqlite_list_projects_with_archived (SynStore *store, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT " SYN_SQLITE_PROJECT_COLS " FROM projects WHERE id <> '" SYN_LIBRARY_PROJECT_ID "' "
+                                       "ORDER BY name", error)))
+    return NULL;
+  return _syn_sqlite_collect_rows (self, stmt, _syn_sqlite_read_project, error);
+}
+
 gpointer
 _syn_sqlite_read_user (sqlite3_stmt *stmt)
 {
@@ -736,6 +748,7 @@ store_iface_init (SynStoreInterface *iface)
   iface->get_project = sqlite_get_project;
   iface->find_project = sqlite_find_project;
   iface->list_projects = sqlite_list_projects;
+  iface->list_projects_with_archived = sqlite_list_projects_with_archived;
   iface->insert_user = sqlite_insert_user;
   iface->get_user = sqlite_get_user;
   iface->get_user_by_name = sqlite_get_user_by_name;

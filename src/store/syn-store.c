@@ -210,6 +210,14 @@ syn_store_list_projects (SynStore *self, GError **error)
   return SYN_STORE_GET_IFACE (self)->list_projects (self, error);
 }
 
+GPtrArray *
+syn_store_list_projects_with_archived (SynStore *self, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_projects_with_archived (self, error);
+}
+
 gboolean
 syn_store_insert_user (SynStore *self, SynUser *user, GError **error)
 {
@@ -509,6 +517,32 @@ syn_store_list_events_after (SynStore *self, const char *project_id, gint64 afte
   g_return_val_if_fail (SYN_IS_STORE (self), NULL);
 
   return SYN_STORE_GET_IFACE (self)->list_events_after (self, project_id, after_position, limit, error);
+}
+
+GPtrArray *
+syn_store_list_event_texts_after (SynStore *self, const char *project_id, gint64 after_position, guint limit,
+                                  GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_event_texts_after (self, project_id, after_position, limit, error);
+}
+
+void
+syn_event_text_free (SynEventText *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->id);
+  g_free (event->event_type);
+  g_free (event->aggregate_type);
+  g_free (event->aggregate_id);
+  g_free (event->correlation_id);
+  g_free (event->hash);
+  g_free (event->payload);
+  g_free (event->metadata);
+  g_free (event);
 }
 
 SynEvent *

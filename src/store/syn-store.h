@@ -41,6 +41,26 @@ typedef struct
 } SynStateCheckpoint;
 
 void syn_state_checkpoint_free (SynStateCheckpoint *checkpoint);
+
+/* An event as the state replay reads it (syn_store_list_event_texts_after):
+ * the columns a fold needs, payload and metadata as the stored JSON text,
+ * not parsed (issue 15: parsing every event was most of an "as of"). */
+typedef struct
+{
+  gint64  position;
+  gint64  sequence_num;
+  char   *id;
+  char   *event_type;
+  char   *aggregate_type;
+  char   *aggregate_id;   /* or NULL */
+  char   *correlation_id;
+  char   *hash;           /* or NULL (before the chain) */
+  char   *payload;        /* JSON text as stored */
+  char   *metadata;       /* JSON text as stored, or NULL */
+} SynEventText;
+
+void syn_event_text_free (SynEventText *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynEventText, syn_event_text_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynStateCheckpoint, syn_state_checkpoint_free)
 
 /* A SynStore is one connection: use it from one thread at a time, and open
@@ -82,6 +102,7 @@ struct _SynStoreInterface
   SynProject *(*get_project) (SynStore *self, const char *project_id, GError **error);
   SynProject *(*find_project) (SynStore *self, const char *id_or_name, GError **error);
   GPtrArray *(*list_projects) (SynStore *self, GError **error);
+  GPtrArray *(*list_projects_with_archived) (SynStore *self, GError **error);
   gboolean (*insert_user) (SynStore *self, SynUser *user, GError **error);
   SynUser *(*get_user) (SynStore *self, const char *user_id, GError **error);
   SynUser *(*get_user_by_name) (SynStore *self, const char *username, GError **error);
@@ -115,6 +136,7 @@ struct _SynStoreInterface
   GPtrArray *(*get_events_by_correlation) (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
   GPtrArray *(*get_asset_history) (SynStore *self, const char *project_id, const char *asset_id, GError **error);
   GPtrArray *(*list_events_after) (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
+  GPtrArray *(*list_event_texts_after) (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
   SynEvent *(*get_event) (SynStore *self, const char *event_id, GError **error);
   gboolean (*mark_events_rolled_back) (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error);
   GPtrArray *(*list_later_batches) (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *aggregate_ids, guint n_ids, gint64 after_position, GError **error);
@@ -222,6 +244,9 @@ SynProject *syn_store_get_project (SynStore *self, const char *project_id, GErro
 SynProject *syn_store_find_project (SynStore *self, const char *id_or_name, GError **error);
 /* Ordered by name. */
 GPtrArray *syn_store_list_projects (SynStore *self, GError **error);
+/* As list_projects, archived projects included: their history is still
+ * verified (the server's start-up check, synapse verify). */
+GPtrArray *syn_store_list_projects_with_archived (SynStore *self, GError **error);
 gboolean syn_store_insert_user (SynStore *self, SynUser *user, GError **error);
 SynUser *syn_store_get_user (SynStore *self, const char *user_id, GError **error);
 SynUser *syn_store_get_user_by_name (SynStore *self, const char *username, GError **error);
@@ -274,6 +299,8 @@ GPtrArray *syn_store_get_events_by_correlation (SynStore *self, const char *proj
 GPtrArray *syn_store_get_asset_history (SynStore *self, const char *project_id, const char *asset_id, GError **error);
 /* Ordered by position, rolled-back ones included: the live feed. */
 GPtrArray *syn_store_list_events_after (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
+/* As list_events_after, each event a SynEventText (payload unparsed). */
+GPtrArray *syn_store_list_event_texts_after (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
 SynEvent *syn_store_get_event (SynStore *self, const char *event_id, GError **error);
 gboolean syn_store_mark_events_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error);
 /* The correlation ids (char *) of the batches, not rolled back, with an event

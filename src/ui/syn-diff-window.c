@@ -119,7 +119,10 @@ responsible (JsonObject *change)
     return g_strdup ("");
   for (guint i = 0; i < n; i++)
     {
-      const char *user = syn_json_get_string (json_array_get_object_element (batches, i), "user_id");
+      JsonObject *b = json_array_get_object_element (batches, i);
+      /* the person's name where the backend knows it (a team server's users), else the login */
+      const char *user = syn_json_get_string (b, "user_name") ? syn_json_get_string (b, "user_name")
+                                                                : syn_json_get_string (b, "user_id");
 
       if (user == NULL)
         user = _("local user");

@@ -1007,6 +1007,13 @@ on_activate (GtkListView *list, guint position, SynTimelineView *self)
 /* ------------------------------------------------------------------------- */
 /* Context menu                                                              */
 
+/* Whether the window shows a past moment: nothing can change then. */
+static gboolean
+shows_past (SynTimelineView *self)
+{
+  return self->session != NULL && syn_session_get_as_of (self->session) != NULL;
+}
+
 static void
 update_menu_actions (SynTimelineView *self)
 {
@@ -1019,8 +1026,9 @@ update_menu_actions (SynTimelineView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.filter-row-batch", batch != NULL);
   /* a batch not yet described is offered: the dialog says what can be done */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.roll-back-row-batch",
-                                 batch != NULL && (info == NULL || !syn_timeline_batch_get_loaded (info) ||
-                                                   syn_timeline_batch_get_can_roll_back (info)));
+                                 batch != NULL && !shows_past (self) &&
+                                 (info == NULL || !syn_timeline_batch_get_loaded (info) ||
+                                  syn_timeline_batch_get_can_roll_back (info)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.show-as-of-row",
                                  event != NULL && json_object_has_member (event, "position"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.compare-now-row", batch != NULL);
@@ -1513,7 +1521,7 @@ rollback_action (GtkWidget *widget, const char *action_name, GVariant *parameter
   const char *correlation_id = g_variant_get_string (parameter, NULL);
   GtkRoot *root = gtk_widget_get_root (widget);
 
-  if (!syn_uuid_is_valid (correlation_id))
+  if (!syn_uuid_is_valid (correlation_id) || shows_past (self))
     return;
   /* it presents itself once it knows what depends on the batch */
   syn_rollback_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->session, correlation_id,
@@ -1528,9 +1536,21 @@ redo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   SynTimelineView *self = SYN_TIMELINE_VIEW (widget);
   const char *correlation_id = g_variant_get_string (parameter, NULL);
 
-  if (!syn_uuid_is_valid (correlation_id) || self->session == NULL)
+  if (!syn_uuid_is_valid (correlation_id) || self->session == NULL || shows_past (self))
     return;
   syn_session_redo (self->session, correlation_id);
+}
+
+/* As edits, imports and runs are while the window shows a past moment:
+ * Roll Back and Redo are off until it shows now again. */
+static void
+on_as_of_changed (SynTimelineView *self)
+{
+  gboolean now = !shows_past (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.rollback", now);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.redo", now);
+  update_menu_actions (self);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1673,11 +1693,13 @@ syn_timeline_view_set_session (SynTimelineView *self, SynSession *session)
       g_signal_connect_swapped (session, "notify::project", G_CALLBACK (on_project_changed), self);
       g_signal_connect_swapped (session, "notify::backend", G_CALLBACK (on_project_changed), self);
       g_signal_connect_swapped (session, "notify::revision", G_CALLBACK (on_revision_changed), self);
+      g_signal_connect_swapped (session, "notify::as-of", G_CALLBACK (on_as_of_changed), self);
       g_signal_connect (session, "show-batch", G_CALLBACK (on_show_batch), self);
       g_signal_connect (syn_session_get_rules (session), "items-changed", G_CALLBACK (on_rules_changed), self);
     }
   rebuild_rules (self);
   on_project_changed (self);
+  on_as_of_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 

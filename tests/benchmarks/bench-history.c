@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-history.c: verified history at a million events (issue 15): the hash chain's cost on appends, verify,
  * the state as of a moment in the middle, the diff of two moments 100,000 events apart.
- * bench-history [N_EVENTS [CHECKPOINT_EVERY]] (default 1,000,000 and 100,000; CI runs it tiny). SQLite, in a
- * temporary folder. */
+ * bench-history [N_EVENTS [CHECKPOINT_EVERY [N_ASSETS]]] (default 1,000,000, 25,000 and a tenth of the events;
+ * CI runs it tiny). SQLite, in a temporary folder. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "engine/syn-event-store.h"
@@ -86,14 +87,18 @@ main (int argc, char *argv[])
   g_autoptr(SynEventStore) es = NULL;
   JsonNode **asset_json;
   gint64 n = argc > 1 ? g_ascii_strtoll (argv[1], NULL, 10) : 1000000;
-  double append_s = 0, hash_s = 0;
+  double append_s = 0, hash_s = 0, ahead_s = 0;
   g_autofree char *previous = g_strdup (SYN_EVENT_GENESIS_HASH);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  gint64 worst = 0;
 
   g_assert_no_error (error);
   n = MAX (n, 200);
   if (argc > 2)
     syn_state_checkpoint_set_interval (g_ascii_strtoull (argv[2], NULL, 10));
-  n_assets = MAX (n / 10, 10);
+  n_assets = argc > 3 ? g_ascii_strtoll (argv[3], NULL, 10) : n / 10;
+  n_assets = CLAMP (n_assets, 10, n);
+  syn_state_checkpoint_set_write_ahead (FALSE);
   path = g_build_filename (dir, "bench.db", NULL);
   store = syn_store_open (path, &error);
   g_assert_no_error (error);
@@ -134,6 +139,14 @@ main (int argc, char *argv[])
       if (!syn_event_store_commit_batch (es, &error))
         g_error ("%s", error->message);
       append_s += seconds_since (start);
+      /* what the event store does after each batch (syn_event_store_commit_batch()),
+       * timed apart: the checkpoints that fell, written ahead of need */
+      syn_state_checkpoint_set_write_ahead (TRUE);
+      start = cpu_usec ();
+      if (!syn_state_checkpoint_write_due (store, project->id, &error))
+        g_error ("%s", error->message);
+      ahead_s += seconds_since (start);
+      syn_state_checkpoint_set_write_ahead (FALSE);
       /* the tables as the events say, untimed: verify compares them */
       g_assert_true (syn_store_begin (store, &error));
       for (guint j = 0; j < assets->len; j++)
@@ -171,6 +184,14 @@ main (int argc, char *argv[])
   printf ("events: %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " assets); times are processor seconds\n", n, n_assets);
   printf ("append: %.2f s, %.0f events/s; of which the hash chain %.2f s: %.1f %% slower than without it\n",
           append_s, n / append_s, hash_s, 100.0 * hash_s / (append_s - hash_s));
+  {
+    g_autoptr(GPtrArray) checkpoints = syn_store_list_checkpoints (store, project->id, &error);
+
+    g_assert_no_error (error);
+    printf ("checkpoints written ahead of need after the batches (one every %" G_GUINT64_FORMAT " events): %u, "
+            "%.2f s in all (%.1f %% of the appends)\n", syn_state_checkpoint_get_interval (), checkpoints->len,
+            ahead_s, 100.0 * ahead_s / append_s);
+  }
 
   {
     gint64 start = cpu_usec ();
@@ -184,24 +205,45 @@ main (int argc, char *argv[])
   {
     /* the first replay past the newest checkpoint writes the ones it passes */
     gint64 start = cpu_usec ();
-    g_autoptr(JsonNode) s = syn_time_travel_state (store, project->id, "now", &error);
+    g_autofree char *s = syn_time_travel_state_text (store, project->id, "now", &error);
     g_autoptr(GPtrArray) checkpoints = NULL;
 
     g_assert_no_error (error);
     checkpoints = syn_store_list_checkpoints (store, project->id, &error);
     g_assert_no_error (error);
-    printf ("state as of now, the first time (writes %u checkpoints, one every %" G_GUINT64_FORMAT " events): %.2f s\n",
+    printf ("state as of now, the first time (%u checkpoints, one every %" G_GUINT64_FORMAT " events): %.2f s\n",
             checkpoints->len, syn_state_checkpoint_get_interval (), seconds_since (start));
+    if (checkpoints->len > 0)
+      {
+        SynStateCheckpoint *last = g_ptr_array_index (checkpoints, checkpoints->len - 1);
+
+        worst = last->position - 1;
+      }
   }
   {
-    g_autofree char *middle = g_strdup_printf ("%" G_GINT64_FORMAT, n / 2);
-    gint64 start = cpu_usec ();
-    g_autoptr(JsonNode) s = syn_time_travel_state (store, project->id, middle, &error);
+    /* just before a checkpoint: the most events to fold after the one before */
+    g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, worst > 0 ? worst : n / 2);
+    g_autofree char *mid = g_strdup_printf ("%" G_GINT64_FORMAT, n / 2);
+    g_autofree char *random = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) g_rand_int_range (rand, 1, (gint32) n));
+    const char *moments[] = { at, random, mid };
+    const char *names[] = { "just before a checkpoint", "a random moment", "the middle" };
 
-    g_assert_no_error (error);
-    printf ("state as of position %s: %.2f s (%" G_GINT64_FORMAT " assets)\n", middle, seconds_since (start),
-            json_object_get_int_member (json_object_get_object_member (json_node_get_object (s), "counts"),
-                                        "assets"));
+    for (guint m = 0; m < G_N_ELEMENTS (moments); m++)
+      {
+        gint64 start = cpu_usec ();
+        g_autofree char *s = syn_time_travel_state_text (store, project->id, moments[m], &error);
+        double text_s = seconds_since (start);
+        g_autoptr(JsonNode) node = NULL;
+
+        g_assert_no_error (error);
+        start = cpu_usec ();
+        node = syn_time_travel_state (store, project->id, moments[m], &error);
+        g_assert_no_error (error);
+        printf ("state as of position %s (%s): %.2f s as JSON text (%zu bytes), %.2f s as a JsonNode "
+                "(%" G_GINT64_FORMAT " assets)\n", moments[m], names[m], text_s, strlen (s), seconds_since (start),
+                json_object_get_int_member (json_object_get_object_member (json_node_get_object (node), "counts"),
+                                            "assets"));
+      }
   }
   {
     gint64 span = MIN (100000, n / 4);
