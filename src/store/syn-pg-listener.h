@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (SynPgListener, syn_pg_listener, SYN, PG_LISTENER, GObject)
  *
  * "reconnected": the connection was lost and is back; batches committed in
  * between were not announced, so catch up from the last position you have.
- * A lost connection is retried every second, then less often (up to 30 s). */
+ * A lost connection is retried every second, then less often (up to 5 s). */
 SynPgListener *syn_pg_listener_new          (const char     *uri,
                                              GError        **error);
 gboolean       syn_pg_listener_is_connected (SynPgListener  *self);
