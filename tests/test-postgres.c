@@ -397,6 +397,61 @@ test_listener_reconnects (SynTestFixture *f, gconstpointer data)
   feed_clear (&feed);
 }
 
+static void
+count_signal (gpointer instance, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+count_batch (SynPgListener *listener, const char *project_id, gint64 first, gint64 last, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* Runs the default context until *@counter is non-zero (bounded: a hang guard). */
+static gboolean
+iterate_until_counted (guint *counter)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (*counter == 0 && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10000);
+  return *counter > 0;
+}
+
+/* A server whose first watcher comes while the database is away (a
+ * failover) listens once it is back, and says so, so that it catches up. */
+static void
+test_listener_in_background (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = syn_pg_uri_with_database (syn_test_pg_server_uri (), "listen_later", &error);
+  g_autoptr(SynPgListener) listener = NULL;
+  guint reconnects = 0, batches = 0;
+
+  g_assert_no_error (error);
+  syn_test_pg_drop_database ("listen_later");
+  /* not there yet: the listener of the ordinary kind refuses */
+  g_assert_null (syn_pg_listener_new (uri, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN);
+  listener = syn_pg_listener_new_in_background (uri);
+  g_signal_connect (listener, "reconnected", G_CALLBACK (count_signal), &reconnects);
+  g_signal_connect (listener, "batch-committed", G_CALLBACK (count_batch), &batches);
+  g_assert_false (syn_pg_listener_is_connected (listener));
+
+  g_assert_true (syn_test_pg_exec (syn_test_pg_server_uri (), "CREATE DATABASE listen_later", NULL));
+  g_assert_true (iterate_until_counted (&reconnects));
+  g_assert_true (syn_pg_listener_is_connected (listener));
+  g_assert_true (syn_test_pg_exec (uri, "SELECT pg_notify('synapse_events', "
+                                        "'{\"project_id\": \"p\", \"first_position\": 1, \"last_position\": 1}')",
+                                   NULL));
+  g_assert_true (iterate_until_counted (&batches));
+  g_clear_object (&listener);
+  syn_test_pg_drop_database ("listen_later");
+}
+
 /* --- Connection loss ------------------------------------------------------- */
 
 static void
@@ -748,6 +803,7 @@ main (int argc, char *argv[])
   syn_test_add_postgresql ("/synapse/postgres/lock-across-processes", test_lock_across_processes);
   syn_test_add_postgresql ("/synapse/postgres/notify-every-batch-in-order", test_notify_every_batch_in_order);
   syn_test_add_postgresql ("/synapse/postgres/listener-reconnects", test_listener_reconnects);
+  syn_test_add_postgresql ("/synapse/postgres/listener-in-background", test_listener_in_background);
   syn_test_add_postgresql ("/synapse/postgres/connection-killed-mid-batch", test_connection_killed_mid_batch);
   syn_test_add_postgresql ("/synapse/postgres/read-only-session", test_read_only_session);
   syn_test_add_postgresql ("/synapse/postgres/positions-commit-in-order", test_positions_commit_in_order);

@@ -309,6 +309,23 @@ syn_pg_listener_new (const char *uri, GError **error)
   return g_steal_pointer (&self);
 }
 
+SynPgListener *
+syn_pg_listener_new_in_background (const char *uri)
+{
+  SynPgListener *self;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  self = g_object_new (SYN_TYPE_PG_LISTENER, NULL);
+  self->uri = g_strdup (uri);
+  self->context = g_main_context_ref_thread_default ();
+  /* its first LISTEN is announced as "reconnected": whatever was committed
+   * before it was not heard */
+  self->was_lost = TRUE;
+  on_retry (self);
+  return self;
+}
+
 gboolean
 syn_pg_listener_is_connected (SynPgListener *self)
 {

@@ -24,6 +24,10 @@ G_DECLARE_FINAL_TYPE (SynPgListener, syn_pg_listener, SYN, PG_LISTENER, GObject)
  * A lost connection is retried every second, then less often (up to 5 s). */
 SynPgListener *syn_pg_listener_new          (const char     *uri,
                                              GError        **error);
+/* The same without the database now (a failover under way): it connects in
+ * the background, retrying as after a loss, and says "reconnected" once it
+ * listens. */
+SynPgListener *syn_pg_listener_new_in_background (const char *uri);
 gboolean       syn_pg_listener_is_connected (SynPgListener  *self);
 
 G_END_DECLS
