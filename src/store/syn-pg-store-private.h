@@ -52,7 +52,6 @@ struct _SynPgStore
   GHashTable *inserted;         /* "asset:ID", "cable:ID" inserted by the open transaction */
   guint       in_transaction : 1;
   guint       reconnect : 1;        /* the session is lost or on a standby: a new one before the next call */
-
 };
 
 typedef struct

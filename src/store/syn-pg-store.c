@@ -64,12 +64,19 @@ _syn_pg_fail (SynPgStore *self, PGresult *res, GError **error)
           g_free (msg);
           msg = trimmed_message (PQerrorMessage (self->conn));
         }
-      local_error = g_error_new (SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION,
-                                 self->in_transaction
-                                 ? "The database is unavailable: lost the connection to the PostgreSQL server; "
-                                   "the open transaction was abandoned and nothing of it was written: %s"
-                                 : "The database is unavailable: lost the connection to the PostgreSQL server: %s",
-                                 msg);
+      if (g_strcmp0 (state, "25006") == 0)
+        local_error = g_error_new (SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION,
+                                   "The database is unavailable: the PostgreSQL server it reached does not "
+                                   "take writes (a standby: a failover not finished?)%s: %s",
+                                   self->in_transaction ? "; nothing of the open transaction was written" : "",
+                                   msg);
+      else
+        local_error = g_error_new (SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION,
+                                   self->in_transaction
+                                   ? "The database is unavailable: lost the connection to the PostgreSQL server; "
+                                     "the open transaction was abandoned and nothing of it was written: %s"
+                                   : "The database is unavailable: lost the connection to the PostgreSQL server: %s",
+                                   msg);
       /* the statements died with the session; a session on a standby
        * (read-only) is dropped too, so that the next call looks for the
        * primary again */
