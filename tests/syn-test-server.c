@@ -4,6 +4,7 @@
  * main context, as `synapse serve` does; the test's main thread gets a context of its own. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "core/syn-core.h"
@@ -188,6 +189,12 @@ syn_test_server_get_server (SynTestServer *self)
 char *
 syn_test_server_add_user (SynTestServer *self, const char *username, const char *role)
 {
+  return syn_test_add_user (self->store, username, role);
+}
+
+char *
+syn_test_add_user (SynStore *store, const char *username, const char *role)
+{
   g_autoptr(SynUser) user = syn_user_new ();
   g_autoptr(GError) error = NULL;
 
@@ -195,7 +202,7 @@ syn_test_server_add_user (SynTestServer *self, const char *username, const char 
   user->role = g_strdup (role);
   user->password_hash = syn_auth_hash_password (SYN_TEST_PASSWORD, &error);
   g_assert_no_error (error);
-  g_assert_true (syn_store_insert_user (self->store, user, &error));
+  g_assert_true (syn_store_insert_user (store, user, &error));
   g_assert_no_error (error);
   return g_strdup (user->id);
 }
@@ -233,12 +240,36 @@ syn_test_http_message (SynTestServer  *self,
                        gssize          body_length,
                        JsonNode      **answer)
 {
-  g_autofree char *url = g_strconcat (self->url, path, NULL);
-  SoupMessage *msg = soup_message_new (method, url);
   g_autoptr(GError) error = NULL;
+  SoupMessage *msg = syn_test_session_http (self->session, self->url, method, path, token, content_type, body,
+                                            body_length, answer, &error);
+
+  g_assert_no_error (error);
+  return msg;
+}
+
+/* One request of any client (a thread's own session, another server's
+ * URL): a transport failure (status 0) or an answer that is not JSON is
+ * @error, the message is returned either way. */
+SoupMessage *
+syn_test_session_http (SoupSession  *session,
+                       const char   *base_url,
+                       const char   *method,
+                       const char   *path,
+                       const char   *token,
+                       const char   *content_type,
+                       const char   *body,
+                       gssize        body_length,
+                       JsonNode    **answer,
+                       GError      **error)
+{
+  g_autofree char *url = g_strconcat (base_url, path, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
   g_autoptr(GBytes) bytes = NULL;
 
   g_assert_nonnull (msg);
+  if (answer != NULL)
+    *answer = NULL;
   if (token != NULL)
     {
       g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
@@ -251,19 +282,16 @@ syn_test_http_message (SynTestServer  *self,
 
       soup_message_set_request_body_from_bytes (msg, content_type, request);
     }
-  bytes = soup_session_send_and_read (self->session, msg, NULL, &error);
-  g_assert_no_error (error);
+  bytes = soup_session_send_and_read (session, msg, NULL, error);
+  if (bytes == NULL)
+    return msg;
   if (answer != NULL)
     {
       const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
 
-      *answer = NULL;
       /* an export answers a file (text/csv): only JSON is parsed */
       if (g_bytes_get_size (bytes) > 0 && (type == NULL || g_str_has_suffix (type, "json")))
-        {
-          *answer = syn_json_parse (g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error);
-          g_assert_no_error (error);
-        }
+        *answer = syn_json_parse (g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), error);
     }
   return msg;
 }
@@ -467,4 +495,72 @@ syn_test_free_port (void)
   bound = g_socket_get_local_address (socket, NULL);
   g_assert_nonnull (bound);
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* ------------------------------------------------------------------------- */
+/* `synapse serve` as a process of its own                                   */
+
+SynTestServe *
+syn_test_serve_start (const char *db_uri, const char *log_path)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  const char *bin = g_getenv ("SYNAPSE_BIN");
+  SynTestServe *self = g_new0 (SynTestServe, 1);
+
+  g_assert_nonnull (bin);
+  self->log = g_strdup (log_path);
+  /* libsoup 3.2 keeps a socket object per accepted connection for ever (see
+   * above): LeakSanitizer would report them at the process's exit */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *asan = g_strconcat (g_getenv ("ASAN_OPTIONS"), ":detect_leaks=0", NULL);
+
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan, TRUE);
+    }
+  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "serve", "--db", db_uri, "--port", "0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  while (self->url == NULL)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+      const char *at, *end;
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        {
+          g_autofree char *log = NULL;
+
+          g_file_get_contents (log_path, &log, NULL, NULL);
+          g_error ("synapse serve did not start: %s", log ? log : "");
+        }
+      /* "... at http://127.0.0.1:PORT/ (...)" */
+      if ((at = strstr (line, " at http://")) != NULL && (end = strstr (at, "/ (")) != NULL)
+        self->url = g_strndup (at + 4, end - (at + 4));
+    }
+  return self;
+}
+
+gboolean
+syn_test_serve_stop (SynTestServe *self, char **log_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  gboolean ok;
+
+  g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (self->log, &log, NULL, NULL);
+  ok = g_subprocess_get_if_exited (self->process) && g_subprocess_get_exit_status (self->process) == 0 &&
+       (log == NULL || (!strstr (log, "CRITICAL") && !strstr (log, "Sanitizer") && !strstr (log, "runtime error")));
+  if (log_out != NULL)
+    *log_out = g_steal_pointer (&log);
+  g_clear_object (&self->process);
+  g_free (self->url);
+  g_free (self->log);
+  g_free (self);
+  return ok;
 }

@@ -76,6 +76,38 @@ SoupMessage   *syn_test_http_message     (SynTestServer  *self,
                                           const char     *body,
                                           gssize          body_length,
                                           JsonNode      **answer);
+/* The same from any session to any server (@base_url "http://HOST:PORT"):
+ * a transport failure sets @error (status 0); the message is returned. */
+SoupMessage   *syn_test_session_http     (SoupSession    *session,
+                                          const char     *base_url,
+                                          const char     *method,
+                                          const char     *path,
+                                          const char     *token,
+                                          const char     *content_type,
+                                          const char     *body,
+                                          gssize          body_length,
+                                          JsonNode      **answer,
+                                          GError        **error);
+/* A user straight into @store (any database); its id. */
+char          *syn_test_add_user         (SynStore       *store,
+                                          const char     *username,
+                                          const char     *role);
+
+/* `synapse serve --db URI --port 0` ($SYNAPSE_BIN), its stderr in @log_path. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *url;       /* "http://127.0.0.1:PORT" */
+  char        *log;
+} SynTestServe;
+
+SynTestServe  *syn_test_serve_start      (const char     *db_uri,
+                                          const char     *log_path);
+/* SIGTERM and wait; FALSE when it failed (exit status, a critical or a
+ * sanitizer's report in its log); its log in @log_out. Frees @self. */
+gboolean       syn_test_serve_stop       (SynTestServe   *self,
+                                          char          **log_out);
+
 /* The error code of an error answer ({"error": {"code", "message"}}). */
 guint          syn_test_free_port        (void);
 const char    *syn_test_error_code       (JsonNode       *answer);

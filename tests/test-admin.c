@@ -106,6 +106,16 @@ test_openapi_table (void)
         if (op == NULL)
           g_error ("%s %s is not in the document", r->method, r->pattern);
         g_assert_nonnull (syn_json_get_string (op, "summary"));
+        /* the database away (a failover): 503 with Retry-After */
+        if (r->op != NULL)
+          {
+            JsonObject *unavailable = json_object_get_object_member (json_object_get_object_member (op, "responses"),
+                                                                     "503");
+
+            g_assert_nonnull (unavailable);
+            g_assert_true (json_object_has_member (json_object_get_object_member (unavailable, "headers"),
+                                                   "Retry-After"));
+          }
         /* operation ids are unique */
         g_assert_false (g_hash_table_contains (ids, syn_json_get_string (op, "operationId")));
         g_hash_table_add (ids, (gpointer) syn_json_get_string (op, "operationId"));

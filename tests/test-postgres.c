@@ -397,6 +397,61 @@ test_listener_reconnects (SynTestFixture *f, gconstpointer data)
   feed_clear (&feed);
 }
 
+static void
+count_signal (gpointer instance, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+count_batch (SynPgListener *listener, const char *project_id, gint64 first, gint64 last, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* Runs the default context until *@counter is non-zero (bounded: a hang guard). */
+static gboolean
+iterate_until_counted (guint *counter)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (*counter == 0 && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10000);
+  return *counter > 0;
+}
+
+/* A server whose first watcher comes while the database is away (a
+ * failover) listens once it is back, and says so, so that it catches up. */
+static void
+test_listener_in_background (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = syn_pg_uri_with_database (syn_test_pg_server_uri (), "listen_later", &error);
+  g_autoptr(SynPgListener) listener = NULL;
+  guint reconnects = 0, batches = 0;
+
+  g_assert_no_error (error);
+  syn_test_pg_drop_database ("listen_later");
+  /* not there yet: the listener of the ordinary kind refuses */
+  g_assert_null (syn_pg_listener_new (uri, &error));
+  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN);
+  listener = syn_pg_listener_new_in_background (uri);
+  g_signal_connect (listener, "reconnected", G_CALLBACK (count_signal), &reconnects);
+  g_signal_connect (listener, "batch-committed", G_CALLBACK (count_batch), &batches);
+  g_assert_false (syn_pg_listener_is_connected (listener));
+
+  g_assert_true (syn_test_pg_exec (syn_test_pg_server_uri (), "CREATE DATABASE listen_later", NULL));
+  g_assert_true (iterate_until_counted (&reconnects));
+  g_assert_true (syn_pg_listener_is_connected (listener));
+  g_assert_true (syn_test_pg_exec (uri, "SELECT pg_notify('synapse_events', "
+                                        "'{\"project_id\": \"p\", \"first_position\": 1, \"last_position\": 1}')",
+                                   NULL));
+  g_assert_true (iterate_until_counted (&batches));
+  g_clear_object (&listener);
+  syn_test_pg_drop_database ("listen_later");
+}
+
 /* --- Connection loss ------------------------------------------------------- */
 
 static void
@@ -407,6 +462,21 @@ kill_connection (SynTestFixture *f, SynStore *store)
   g_autofree char *message = NULL;
 
   g_assert_true (syn_test_exec_raw (f, sql, &message));
+}
+
+/* Terminates the store's session and waits until the server has ended it
+ * (bounded: a hang guard, not a timing). */
+static void
+kill_connection_and_wait (SynTestFixture *f, SynStore *store)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_stat_activity WHERE pid = %d",
+                                          syn_pg_store_get_backend_pid (SYN_PG_STORE (store)));
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  kill_connection (f, store);
+  while (syn_test_query_int (f, sql) != 0 && g_get_monotonic_time () < end)
+    g_usleep (10000);
+  g_assert_cmpint (syn_test_query_int (f, sql), ==, 0);
 }
 
 static void
@@ -442,7 +512,7 @@ test_connection_killed_mid_batch (SynTestFixture *f, gconstpointer data)
     g_assert_cmpuint (i, >=, 2000);
     g_assert_cmpuint (i, <, 2000 + 1000);
     g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION);
-    g_assert_nonnull (strstr (error->message, "Lost the connection to the PostgreSQL server"));
+    g_assert_nonnull (strstr (error->message, "The database is unavailable: lost the connection to the PostgreSQL server"));
     g_assert_nonnull (strstr (error->message, "nothing of it was written"));
     g_clear_error (&error);
 
@@ -472,16 +542,58 @@ test_connection_killed_mid_batch (SynTestFixture *f, gconstpointer data)
   }
   g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM workflow_events"), ==, 2000);
 
-  /* lost while idle: that call fails clearly, the next one reconnects */
-  kill_connection (f, f->store);
+  /* lost while idle (the server said so, or its socket closed): the next
+   * call sees it before sending and runs on a new session, without an error */
+  kill_connection_and_wait (f, f->store);
   g_clear_pointer (&page, g_ptr_array_unref);
-  page = syn_store_query_events (f->store, q, &total, &error);
-  g_assert_null (page);
-  g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION);
-  g_clear_error (&error);
   page = syn_store_query_events (f->store, q, &total, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (total, ==, 2000);
+}
+
+/* A session on a standby (a failover not finished: the old primary's
+ * address now leads to a server in recovery) answers writes with 25006: the
+ * same CONNECTION error as a lost server (a 503 for the client), and the
+ * next call looks for a primary again rather than staying on the standby. */
+static void
+test_read_only_session (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *read_only = g_strdup_printf ("ALTER DATABASE %s SET default_transaction_read_only = on", f->dbname);
+  g_autofree char *writable = g_strdup_printf ("ALTER DATABASE %s RESET default_transaction_read_only", f->dbname);
+
+  /* from the "postgres" database: this one refuses writes, ALTER DATABASE too */
+  g_assert_true (syn_test_pg_exec (syn_test_pg_server_uri (), read_only, NULL));
+  kill_connection_and_wait (f, f->store);
+  {
+    g_autoptr(SynBatch) batch = syn_batch_begin (f->store, f->project->id, NULL, &error);
+
+    /* the refusal comes at the first write that reaches the server */
+    for (guint i = 0; batch != NULL && error == NULL && i < 3; i++)
+      {
+        g_autoptr(SynEvent) e = syn_batch_emit (batch, SYN_EVENT_ASSET_UPDATED, SYN_AGGREGATE_ASSET, "a",
+                                                NULL, NULL, NULL, NULL, &error);
+      }
+    if (batch != NULL && error == NULL)
+      g_assert_false (syn_batch_commit (batch, &error));
+    g_assert_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION);
+    g_assert_nonnull (strstr (error->message, "The database is unavailable"));
+    g_clear_error (&error);
+  }
+  g_assert_false (syn_store_in_transaction (f->store));
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM workflow_events"), ==, 0);
+
+  /* the primary is back: the next batch goes to a new, writable session */
+  g_assert_true (syn_test_pg_exec (syn_test_pg_server_uri (), writable, NULL));
+  {
+    g_autoptr(SynBatch) batch = syn_batch_begin (f->store, f->project->id, NULL, &error);
+
+    g_assert_no_error (error);
+    emit_n (batch, 3);
+    g_assert_true (syn_batch_commit (batch, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM workflow_events"), ==, 3);
 }
 
 /* --- Writes behind ----------------------------------------------------------- */
@@ -691,7 +803,9 @@ main (int argc, char *argv[])
   syn_test_add_postgresql ("/synapse/postgres/lock-across-processes", test_lock_across_processes);
   syn_test_add_postgresql ("/synapse/postgres/notify-every-batch-in-order", test_notify_every_batch_in_order);
   syn_test_add_postgresql ("/synapse/postgres/listener-reconnects", test_listener_reconnects);
+  syn_test_add_postgresql ("/synapse/postgres/listener-in-background", test_listener_in_background);
   syn_test_add_postgresql ("/synapse/postgres/connection-killed-mid-batch", test_connection_killed_mid_batch);
+  syn_test_add_postgresql ("/synapse/postgres/read-only-session", test_read_only_session);
   syn_test_add_postgresql ("/synapse/postgres/positions-commit-in-order", test_positions_commit_in_order);
   syn_test_add_postgresql ("/synapse/postgres/pipelined-write-errors", test_pipelined_write_errors);
   syn_test_add_postgresql ("/synapse/postgres/concurrent-migrations", test_concurrent_migrations);

@@ -385,6 +385,18 @@ add_error (JsonObject *responses, guint status)
   json_object_set_object_member (media, "schema", ref ("Error"));
   json_object_set_object_member (content, "application/json", media);
   json_object_set_object_member (r, "content", content);
+  if (status == 503)
+    {
+      JsonObject *headers = json_object_new ();
+      JsonObject *retry = json_object_new ();
+      JsonObject *schema = json_object_new ();
+
+      json_object_set_string_member (schema, "type", "integer");
+      json_object_set_string_member (retry, "description", "Seconds to wait before trying again");
+      json_object_set_object_member (retry, "schema", schema);
+      json_object_set_object_member (headers, "Retry-After", retry);
+      json_object_set_object_member (r, "headers", headers);
+    }
   json_object_set_object_member (responses, key, r);
 }
 
@@ -418,6 +430,9 @@ responses (const SynApiRoute *route)
   for (guint i = 0; extra[i]; i++)
     if (extra[i][0] != '\0')
       add_error (out, (guint) g_ascii_strtoull (extra[i], NULL, 10));
+  /* every operation needs the database: away (a failover), it answers 503 */
+  if (route->op != NULL)
+    add_error (out, 503);
   return out;
 }
 

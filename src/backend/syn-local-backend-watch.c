@@ -185,6 +185,14 @@ ensure_listening (SynLocalWatches *watches)
   if (g_strcmp0 (_syn_local_backend_get_database (watches->backend), "postgresql") == 0)
     {
       watches->listener = syn_pg_listener_new (uri, &error);
+      /* the database away (a failover): listen as soon as it is back, and
+       * catch up then ("reconnected") */
+      if (watches->listener == NULL && g_error_matches (error, SYN_STORE_ERROR, SYN_STORE_ERROR_OPEN))
+        {
+          g_message ("Listening for other servers' commits once the database is back: %s", error->message);
+          g_clear_error (&error);
+          watches->listener = syn_pg_listener_new_in_background (uri);
+        }
       if (watches->listener != NULL)
         {
           g_signal_connect (watches->listener, "batch-committed", G_CALLBACK (on_batch_committed), watches);

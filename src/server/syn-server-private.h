@@ -14,6 +14,10 @@
 
 G_BEGIN_DECLS
 
+/* Seconds a client is told to wait after a 503 (a failover promotes a
+ * standby in a few seconds; see docs/reliability.md) */
+#define SYN_SERVER_RETRY_AFTER_UNAVAILABLE "2"
+
 struct _SynServer
 {
   GObject          parent_instance;

@@ -280,6 +280,12 @@ set_error_body (SoupServerMessage *msg, guint status, const char *code, const ch
   if (status == 401)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                   "WWW-Authenticate", "Bearer realm=\"synapse\"");
+  /* every 503 (the database away, a failover under way, a shutdown) says
+   * when to try again; a caller that knows better has set it already */
+  if (status == 503 && soup_message_headers_get_one (soup_server_message_get_response_headers (msg),
+                                                     "Retry-After") == NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                  SYN_SERVER_RETRY_AFTER_UNAVAILABLE);
 }
 
 void
@@ -309,7 +315,11 @@ _syn_server_reply_error (SynRequest *req, const GError *error)
   guint status = (guint) syn_backend_error_to_http_status (error);
 
   /* a failure of ours is logged here; the client gets its message too */
-  if (status >= 500)
+  if (status == 503)
+    /* the database away (a failover): not a failure of ours, but worth a line */
+    g_message ("%s %s: %s", soup_server_message_get_method (req->msg),
+               g_uri_get_path (soup_server_message_get_uri (req->msg)), error->message);
+  else if (status >= 500)
     g_warning ("%s %s: %s", soup_server_message_get_method (req->msg),
                g_uri_get_path (soup_server_message_get_uri (req->msg)), error->message);
   if (!req->gone)

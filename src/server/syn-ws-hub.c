@@ -873,7 +873,10 @@ on_feed_page (GObject *object, GAsyncResult *result, gpointer data)
   if (answer == NULL)
     {
       /* read again a little later; a change would ask at once */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* the database away (a failover): the feed waits, from its cursor */
+      if (g_error_matches (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAVAILABLE))
+        g_message ("Event feed of project %s waits for the database: %s", feed->project_id, error->message);
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Event feed of project %s: %s", feed->project_id, error->message);
       feed_schedule (feed, self->feed_interval);
       return;

@@ -11,8 +11,12 @@
 #include "syn-pg-store-private.h"
 #include "syn-store.h"
 
+/* a failover takes seconds: a lost listener tries again every second, then
+ * every 5 s at most, so the feeds resume soon after a standby is promoted */
 #define RETRY_FIRST_MS 1000
-#define RETRY_MAX_MS   30000
+#define RETRY_MAX_MS   5000
+/* libpq bounds only a blocking connect by connect_timeout: this one is ours */
+#define CONNECT_TIMEOUT_MS 20000
 
 typedef enum {
   STATE_DISCONNECTED,   /* waiting for the retry timer */
@@ -29,6 +33,7 @@ struct _SynPgListener
   GMainContext *context;
   GSource      *watch;
   GSource      *retry;
+  GSource      *connect_timer;  /* bounds a connection attempt */
   ListenerState state;
   guint         retry_ms;
   char         *listen_query;   /* LISTEN of every channel, sent again on each reconnection */
@@ -61,6 +66,26 @@ clear_watch (SynPgListener *self)
 }
 
 static void
+clear_connect_timer (SynPgListener *self)
+{
+  if (self->connect_timer != NULL)
+    {
+      g_source_destroy (self->connect_timer);
+      g_clear_pointer (&self->connect_timer, g_source_unref);
+    }
+}
+
+static gboolean
+on_connect_timeout (gpointer data)
+{
+  SynPgListener *self = data;
+
+  g_clear_pointer (&self->connect_timer, g_source_unref);
+  lose_connection (self, "timed out connecting");
+  return G_SOURCE_REMOVE;
+}
+
+static void
 watch_socket (SynPgListener *self, GIOCondition condition)
 {
   int fd = PQsocket (self->conn);
@@ -82,20 +107,6 @@ static void
 debug_notice (void *data, const char *message)
 {
   g_debug ("PostgreSQL listener: %s", message);
-}
-
-static const char * const keywords[] = { "connect_timeout", "dbname", "fallback_application_name",
-                                         "client_encoding", NULL };
-
-static const char * const *
-connect_values (SynPgListener *self, const char *values[5])
-{
-  values[0] = "10";
-  values[1] = self->uri;
-  values[2] = "synapse-listener";
-  values[3] = "UTF8";
-  values[4] = NULL;
-  return values;
 }
 
 static void
@@ -173,6 +184,7 @@ read_input (SynPgListener *self)
 static void
 start_listening (SynPgListener *self)
 {
+  clear_connect_timer (self);
   self->state = STATE_LISTENING;
   self->listen_pending = TRUE;
   if (!PQsendQuery (self->conn, self->listen_query))
@@ -221,17 +233,24 @@ static gboolean
 on_retry (gpointer data)
 {
   SynPgListener *self = data;
-  const char *values[5];
+  const char *keywords[SYN_PG_CONNECT_N];
+  const char *values[SYN_PG_CONNECT_N];
 
   g_clear_pointer (&self->retry, g_source_unref);
   g_clear_pointer (&self->conn, PQfinish);
-  self->conn = PQconnectStartParams (keywords, connect_values (self, values), 1);
+  /* a multi-host URI: the hosts in turn, the one that takes writes (target_session_attrs) */
+  _syn_pg_connect_params (self->uri, "synapse-listener", keywords, values);
+  self->conn = PQconnectStartParams (keywords, values, 1);
   if (self->conn == NULL || PQstatus (self->conn) == CONNECTION_BAD)
     lose_connection (self, self->conn ? PQerrorMessage (self->conn) : "out of memory");
   else
     {
       PQsetNoticeProcessor (self->conn, debug_notice, NULL);
       self->state = STATE_CONNECTING;
+      self->connect_timer = g_timeout_source_new (CONNECT_TIMEOUT_MS);
+      g_source_set_callback (self->connect_timer, on_connect_timeout, self, NULL);
+      g_source_set_name (self->connect_timer, "[synapse] PostgreSQL listener connect timeout");
+      g_source_attach (self->connect_timer, self->context);
       watch_socket (self, G_IO_OUT);
     }
   return G_SOURCE_REMOVE;
@@ -244,6 +263,7 @@ lose_connection (SynPgListener *self, const char *why)
 
   g_debug ("PostgreSQL listener: connection lost (%s); retrying in %u ms", reason, self->retry_ms);
   clear_watch (self);
+  clear_connect_timer (self);
   g_clear_pointer (&self->conn, PQfinish);
   self->state = STATE_DISCONNECTED;
   self->was_lost = TRUE;
@@ -271,7 +291,8 @@ syn_pg_listener_new_for_channels (const char *uri, const char * const *channels,
   g_autoptr(SynPgListener) self = NULL;
   g_autoptr(PGresult) res = NULL;
   g_autoptr(GString) query = g_string_new ("LISTEN " SYN_PG_NOTIFY_CHANNEL);
-  const char *values[5];
+  const char *keywords[SYN_PG_CONNECT_N];
+  const char *values[SYN_PG_CONNECT_N];
 
   g_return_val_if_fail (uri != NULL, NULL);
 
@@ -281,7 +302,8 @@ syn_pg_listener_new_for_channels (const char *uri, const char * const *channels,
   self->uri = g_strdup (uri);
   self->listen_query = g_string_free (g_steal_pointer (&query), FALSE);
   self->context = g_main_context_ref_thread_default ();
-  self->conn = PQconnectdbParams (keywords, connect_values (self, values), 1);
+  _syn_pg_connect_params (self->uri, "synapse-listener", keywords, values);
+  self->conn = PQconnectdbParams (keywords, values, 1);
   if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
     {
       g_autofree char *msg = g_strstrip (g_strdup (self->conn ? PQerrorMessage (self->conn) : "out of memory"));
@@ -305,6 +327,24 @@ syn_pg_listener_new_for_channels (const char *uri, const char * const *channels,
   return g_steal_pointer (&self);
 }
 
+SynPgListener *
+syn_pg_listener_new_in_background (const char *uri)
+{
+  SynPgListener *self;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  self = g_object_new (SYN_TYPE_PG_LISTENER, NULL);
+  self->uri = g_strdup (uri);
+  self->listen_query = g_strdup ("LISTEN " SYN_PG_NOTIFY_CHANNEL);
+  self->context = g_main_context_ref_thread_default ();
+  /* its first LISTEN is announced as "reconnected": whatever was committed
+   * before it was not heard */
+  self->was_lost = TRUE;
+  on_retry (self);
+  return self;
+}
+
 gboolean
 syn_pg_listener_is_connected (SynPgListener *self)
 {
@@ -320,6 +360,7 @@ syn_pg_listener_finalize (GObject *object)
   SynPgListener *self = SYN_PG_LISTENER (object);
 
   clear_watch (self);
+  clear_connect_timer (self);
   if (self->retry != NULL)
     {
       g_source_destroy (self->retry);

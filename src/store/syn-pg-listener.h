@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (SynPgListener, syn_pg_listener, SYN, PG_LISTENER, GObject)
  *
  * "reconnected": the connection was lost and is back; batches committed in
  * between were not announced, so catch up from the last position you have.
- * A lost connection is retried every second, then less often (up to 30 s).
+ * A lost connection is retried every second, then less often (up to 5 s).
  *
  * "notification" (channel, payload): one on a channel given to
  * syn_pg_listener_new_for_channels(), its payload as it was sent. */
@@ -30,6 +30,10 @@ SynPgListener *syn_pg_listener_new          (const char     *uri,
 SynPgListener *syn_pg_listener_new_for_channels (const char          *uri,
                                                  const char * const  *channels,
                                                  GError             **error);
+/* The same without the database now (a failover under way): it connects in
+ * the background, retrying as after a loss, and says "reconnected" once it
+ * listens (on the event channel only). */
+SynPgListener *syn_pg_listener_new_in_background (const char *uri);
 gboolean       syn_pg_listener_is_connected (SynPgListener  *self);
 
 G_END_DECLS

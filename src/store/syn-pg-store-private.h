@@ -26,6 +26,15 @@ G_BEGIN_DECLS
 
 #define SYN_PG_MAX_PARAMS 32
 
+/* The connection options of every session, the store's and the listener's:
+ * bounded waits (connect_timeout per host, TCP keepalives and
+ * tcp_user_timeout, so that a primary gone without a word is noticed in
+ * seconds, not hours), then @uri, whose own settings win, then the
+ * encoding. @keywords and @values hold SYN_PG_CONNECT_N entries. */
+#define SYN_PG_CONNECT_N 10
+void _syn_pg_connect_params (const char *uri, const char *application,
+                             const char **keywords, const char **values);
+
 struct _SynPgStore
 {
   GObject     parent_instance;
@@ -42,6 +51,7 @@ struct _SynPgStore
   GQueue     *pending;          /* writes sent in pipeline mode, answers not read yet */
   GHashTable *inserted;         /* "asset:ID", "cable:ID" inserted by the open transaction */
   guint       in_transaction : 1;
+  guint       reconnect : 1;        /* the session is lost or on a standby: a new one before the next call */
 };
 
 typedef struct

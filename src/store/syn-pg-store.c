@@ -2,6 +2,7 @@
 /* syn-pg-store.c: SynStore on PostgreSQL: connection, errors, migrations, transactions, locks, projects, users. */
 #include "config.h"
 
+#include <poll.h>
 #include <string.h>
 
 #include "syn-pg-store-private.h"
@@ -36,8 +37,10 @@ error_code_for_state (const char *state)
     return SYN_STORE_ERROR_BUSY;
   if (g_str_has_prefix (state, "22"))
     return SYN_STORE_ERROR_INVALID;
+  /* 25006: a read-only transaction, the session is on a standby (a
+   * failover not finished, or a URI without target_session_attrs) */
   if (g_str_has_prefix (state, "08") || strcmp (state, "57P01") == 0 ||
-      strcmp (state, "57P02") == 0 || strcmp (state, "57P03") == 0)
+      strcmp (state, "57P02") == 0 || strcmp (state, "57P03") == 0 || strcmp (state, "25006") == 0)
     return SYN_STORE_ERROR_CONNECTION;
   return SYN_STORE_ERROR_FAILED;
 }
@@ -61,13 +64,24 @@ _syn_pg_fail (SynPgStore *self, PGresult *res, GError **error)
           g_free (msg);
           msg = trimmed_message (PQerrorMessage (self->conn));
         }
-      local_error = g_error_new (SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION,
-                                 self->in_transaction
-                                 ? "Lost the connection to the PostgreSQL server; the open transaction "
-                                   "was abandoned and nothing of it was written: %s"
-                                 : "Lost the connection to the PostgreSQL server: %s", msg);
-      /* the statements died with the session */
+      if (g_strcmp0 (state, "25006") == 0)
+        local_error = g_error_new (SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION,
+                                   "The database is unavailable: the PostgreSQL server it reached does not "
+                                   "take writes (a standby: a failover not finished?)%s: %s",
+                                   self->in_transaction ? "; nothing of the open transaction was written" : "",
+                                   msg);
+      else
+        local_error = g_error_new (SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION,
+                                   self->in_transaction
+                                   ? "The database is unavailable: lost the connection to the PostgreSQL server; "
+                                     "the open transaction was abandoned and nothing of it was written: %s"
+                                   : "The database is unavailable: lost the connection to the PostgreSQL server: %s",
+                                   msg);
+      /* the statements died with the session; a session on a standby
+       * (read-only) is dropped too, so that the next call looks for the
+       * primary again */
       g_hash_table_remove_all (self->statements);
+      self->reconnect = TRUE;
     }
   else
     {
@@ -111,6 +125,23 @@ setup_session (SynPgStore *self, GError **error)
   return TRUE;
 }
 
+/* An idle session the server has ended (a FATAL message, or the socket
+ * closed when the server died) is seen before a statement is sent, so that
+ * the statement goes to a new session rather than failing. Outside a
+ * transaction nothing is waiting for an answer and the store never
+ * listens: anything readable now is such news (at worst a parameter
+ * report, and a new session costs little). */
+static void
+notice_idle_loss (SynPgStore *self)
+{
+  struct pollfd pfd = { .fd = PQsocket (self->conn), .events = POLLIN };
+
+  if (pfd.fd < 0 || PQstatus (self->conn) != CONNECTION_OK)
+    return;
+  if (poll (&pfd, 1, 0) > 0)
+    self->reconnect = TRUE;
+}
+
 gboolean
 _syn_pg_ready (SynPgStore *self, GError **error)
 {
@@ -121,20 +152,26 @@ _syn_pg_ready (SynPgStore *self, GError **error)
       g_propagate_error (error, g_error_copy (self->txn_error));
       return FALSE;
     }
-  if (PQstatus (self->conn) == CONNECTION_OK)
+  if (!self->in_transaction)
+    notice_idle_loss (self);
+  if (PQstatus (self->conn) == CONNECTION_OK && !(self->reconnect && !self->in_transaction))
     return TRUE;
   /* never a new session in the middle of a transaction: its writes would
    * escape the transaction */
   if (self->in_transaction)
     {
       self->txn_error = g_error_new_literal (SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION,
-                                             "Lost the connection to the PostgreSQL server; the open transaction "
-                                             "was abandoned and nothing of it was written");
+                                             "The database is unavailable: lost the connection to the PostgreSQL "
+                                             "server; the open transaction was abandoned and nothing of it was "
+                                             "written");
       g_propagate_error (error, g_error_copy (self->txn_error));
       return FALSE;
     }
 
-  /* Outside a transaction nothing is lost with the old session: start a new one. */
+  /* Outside a transaction nothing is lost with the old session: start a new
+   * one (every host of a multi-host URI is tried, each bounded by
+   * connect_timeout; target_session_attrs=read-write finds the promoted
+   * standby). */
   PQreset (self->conn);
   g_hash_table_remove_all (self->statements);
   if (PQstatus (self->conn) != CONNECTION_OK)
@@ -142,9 +179,10 @@ _syn_pg_ready (SynPgStore *self, GError **error)
       g_autofree char *msg = trimmed_message (PQerrorMessage (self->conn));
 
       g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION,
-                   "Cannot reach the PostgreSQL server: %s", msg);
+                   "The database is unavailable: cannot reach the PostgreSQL server: %s", msg);
       return FALSE;
     }
+  self->reconnect = FALSE;
   return setup_session (self, error);
 }
 
@@ -567,16 +605,29 @@ fail:
   return FALSE;
 }
 
+void
+_syn_pg_connect_params (const char *uri, const char *application, const char **keywords, const char **values)
+{
+  static const char * const names[SYN_PG_CONNECT_N] = {
+    "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+    "tcp_user_timeout", "dbname", "fallback_application_name", "client_encoding", NULL
+  };
+  const char *given[SYN_PG_CONNECT_N] = { "10", "1", "10", "5", "3", "30000", uri, application, "UTF8", NULL };
+
+  memcpy (keywords, names, sizeof names);
+  memcpy (values, given, sizeof given);
+}
+
 SynStore *
 syn_pg_store_open (const char *uri, GError **error)
 {
   g_autoptr(SynPgStore) self = NULL;
-  /* connect_timeout before the URI, which may set its own; the encoding after, so it holds */
-  const char *keywords[] = { "connect_timeout", "dbname", "fallback_application_name", "client_encoding", NULL };
-  const char *values[] = { "10", uri, "synapse", "UTF8", NULL };
+  const char *keywords[SYN_PG_CONNECT_N];
+  const char *values[SYN_PG_CONNECT_N];
 
   g_return_val_if_fail (uri != NULL, NULL);
 
+  _syn_pg_connect_params (uri, "synapse", keywords, values);
   self = g_object_new (SYN_TYPE_PG_STORE, NULL);
   self->uri = g_strdup (uri);
   /* expand_dbname: @uri is a whole connection string or URI */
@@ -809,6 +860,7 @@ _syn_pg_commit (SynStore *store, GError **error)
 {
   SynPgStore *self = SYN_PG_STORE (store);
   g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   if (!self->in_transaction)
     {
@@ -821,10 +873,31 @@ _syn_pg_commit (SynStore *store, GError **error)
       _syn_pg_rollback (store);
       return FALSE;
     }
-  res = _syn_pg_exec (self, "COMMIT", NULL, TRUE, error);
-  if (res == NULL)
+  /* pipelined writes answered, the transaction not failed, the session alive:
+   * until here a failure means nothing was written */
+  if (!_syn_pg_ready (self, error))
     {
-      /* A failed COMMIT ends the transaction all the same: nothing of it remains. */
+      _syn_pg_rollback (store);
+      return FALSE;
+    }
+  res = PQexec (self->conn, "COMMIT");
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      _syn_pg_fail (self, res, &local_error);
+      /* The connection lost while COMMIT was out: the server may have
+       * committed before it went (and, with synchronous replication, the
+       * promoted standby may have it): the outcome is unknown, and the
+       * caller is told so rather than "nothing was written". */
+      if (g_error_matches (local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION))
+        {
+          g_clear_error (&local_error);
+          g_set_error_literal (&local_error, SYN_STORE_ERROR, SYN_STORE_ERROR_CONNECTION,
+                               "The database is unavailable: the connection to the PostgreSQL server was lost "
+                               "while the transaction committed; it may or may not have been written (whole, "
+                               "never in part): look for it before trying again");
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      /* A failed COMMIT ends the transaction all the same. */
       _syn_pg_rollback (store);
       return FALSE;
     }
