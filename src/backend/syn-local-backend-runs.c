@@ -281,6 +281,7 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   SynLocalBackend *self = source;
   SynLocalRun *run = task_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(SynSyncRecording) recording = NULL;
   SynStore *store;
   JsonNode *answer;
 
@@ -290,8 +291,13 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* a clone records a run as the operation it was (offline work) */
+  if (g_strcmp0 (run->mode, "dry_run") != 0)
+    recording = _syn_sync_record_begin (store, SYN_OP_EXECUTE, run->request);
   answer = syn_rule_engine_run (run->runs->engine, store, run->execution_id, run->request, run->user_id,
                                 run->cancellable, on_engine_started, on_engine_message, run, &error);
+  if (answer != NULL && recording != NULL && !_syn_sync_record_end (recording, store, run->user_id, &error))
+    g_clear_pointer (&answer, json_node_unref);
   syn_local_backend_release_store (self, store);
   if (answer == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -336,6 +342,17 @@ on_run_done (GObject *object, GAsyncResult *result, gpointer data)
     }
   if (answer != NULL && g_strcmp0 (run->mode, "dry_run") != 0)
     _syn_local_backend_project_written (self, run->project_id);
+}
+
+JsonNode *
+_syn_local_runs_run_now (SynLocalRuns *runs, SynStore *store, JsonObject *request, const char *user_id,
+                         GError **error)
+{
+  g_autofree char *execution_id = syn_uuid_new ();
+
+  if (!syn_rule_engine_validate_request (request, error))
+    return NULL;
+  return syn_rule_engine_run (runs->engine, store, execution_id, request, user_id, NULL, NULL, NULL, NULL, error);
 }
 
 void
