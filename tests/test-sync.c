@@ -492,6 +492,39 @@ test_run_pushed_as_run (Fixture *f, gconstpointer data)
   assert_converged (f);
 }
 
+/* A rule change made offline is recorded and pushed (its route is no
+ * writing one: the record goes by the operation). */
+static void
+test_rule_change_pushed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonNode) cloned = clone_project (f);
+  g_autoptr(SynBackend) local = open_clone (f);
+  g_autoptr(JsonObject) rule = project_params (f);
+  g_autoptr(JsonObject) def = syn_json_parse_object (
+    "{\"id\": \"pump-seal\", \"name\": \"Pumps need a seal\", \"source\": \"FIRM\","
+    " \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+    " \"action\": {\"type\": \"SEAL\", \"naming\": \"{tag}-S\", \"relation\": \"seals\"}}", -1, NULL);
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(JsonNode) synced = NULL;
+  g_autoptr(JsonNode) rules = NULL;
+  g_autoptr(JsonObject) list = project_params (f);
+  gboolean found = FALSE;
+
+  json_object_set_object_member (rule, "rule", json_object_ref (def));
+  json_node_unref (call_ok (local, SYN_OP_SAVE_RULE, rule));
+  g_clear_object (&local);
+  status = status_of (f, FALSE);
+  g_assert_cmpint (json_object_get_int_member (status, "ahead"), ==, 1);
+  synced = sync_clone (f);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (synced), "pushed"), ==, 1);
+  rules = call_ok (f->remote, SYN_OP_LIST_RULES, list);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (rules)); i++)
+    found |= g_strcmp0 (syn_json_get_string (json_array_get_object_element (json_node_get_array (rules), i), "id"),
+                        "pump-seal") == 0;
+  g_assert_true (found);
+  assert_converged (f);
+}
+
 /* synapse @args (NULL-terminated, the binary put first), with the test's
  * password for --user. */
 static void
@@ -553,6 +586,264 @@ test_cli (Fixture *f, gconstpointer data)
   g_assert_null (strstr (after.out, "[pending]"));
 }
 
+/* ------------------------------------------------------------------------- */
+/* Convergence: one server, three clones, random work everywhere             */
+
+#define N_CLONES 3
+
+typedef struct
+{
+  Fixture *f;
+  char    *paths[N_CLONES];
+  char    *clone_ids[N_CLONES];
+  guint    serial;
+  guint    conflicts;
+  guint    interruptions;
+  guint    rollbacks;
+} World;
+
+static const char *const pump_tags[] = { "P-001", "P-002", "P-003" };
+
+/* One random operation on @backend (a clone's or the server's). */
+static void
+random_work (World *w, SynBackend *backend, const char *who)
+{
+  g_autofree char *text = g_strdup_printf ("%s #%u", who, ++w->serial);
+  const char *tag = pump_tags[g_test_rand_int_range (0, G_N_ELEMENTS (pump_tags))];
+
+  gboolean on_clone = g_strcmp0 (who, "server") != 0;
+
+  switch (g_test_rand_int_range (0, on_clone ? 6 : 4))
+    {
+    case 5:
+      {
+        /* a rollback of the clone's newest batch not yet pushed (refused
+         * when a later one depends on it: then there is nothing to push) */
+        g_autoptr(SynSyncClient) offline = syn_sync_client_new (NULL, NULL, w->f->clone_path);
+        g_autoptr(JsonNode) status = syn_sync_client_status (offline, "Plant", NULL);
+        JsonArray *ops = status ? json_object_get_array_member (json_node_get_object (status), "operations") : NULL;
+        guint n = ops ? json_array_get_length (ops) : 0;
+
+        if (n > 0 && g_strcmp0 (syn_json_get_string (json_array_get_object_element (ops, n - 1), "status"),
+                                "pending") == 0)
+          {
+            g_autoptr(JsonObject) params = project_params (w->f);
+            g_autoptr(JsonNode) answer = NULL;
+
+            json_object_set_string_member (params, "correlation_id",
+                                           syn_json_get_string (json_array_get_object_element (ops, n - 1),
+                                                                "correlation_id"));
+            answer = syn_backend_call_sync (backend, SYN_OP_ROLLBACK, params, NULL, NULL);
+            if (answer != NULL)
+              w->rollbacks++;
+          }
+      }
+      break;
+    case 4:
+      {
+        /* a run on the clone (the fixture's clone path is this clone's) */
+        g_auto(SynTestCliResult) ran = { 0 };
+
+        run_cli (w->f, &ran, (const char *[]) { "execute", "--project", "Plant", "--db", w->f->clone_path, NULL });
+        syn_test_cli_expect_ok (&ran, "synapse execute on a clone");
+      }
+      break;
+    case 0:
+      edit_description (backend, w->f, tag, text);
+      break;
+    case 1:
+      {
+        g_autoptr(JsonObject) params = project_params (w->f);
+        g_autoptr(JsonObject) properties = json_object_new ();
+        g_autofree char *id = asset_id (backend, w->f, tag);
+
+        json_object_set_int_member (properties, "hp", g_test_rand_int_range (1, 500));
+        json_object_set_string_member (params, "asset_id", id);
+        json_object_set_object_member (params, "properties", g_steal_pointer (&properties));
+        json_node_unref (call_ok (backend, SYN_OP_UPDATE_ASSET, params));
+      }
+      break;
+    case 2:
+      {
+        g_autofree char *csv = g_strdup_printf ("TAG,TYPE,DESCRIPTION\nN-%04u,PUMP,%s\n%s,PUMP,%s\n", w->serial,
+                                                text, tag, text);
+
+        import_csv (backend, w->f, csv);
+      }
+      break;
+    default:
+      {
+        /* a rule change */
+        g_autoptr(JsonObject) rule = project_params (w->f);
+        g_autoptr(JsonObject) def = syn_json_parse_object (
+          "{\"id\": \"pump-motor\", \"name\": \"Pumps require Motor\", \"source\": \"FIRM\","
+          " \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+          " \"action\": {\"type\": \"MOTOR\", \"naming\": \"{tag}-M\", \"relation\": \"powers\"}}", -1, NULL);
+
+        json_object_set_string_member (def, "description", text);
+        json_object_set_object_member (rule, "rule", json_object_ref (def));
+        json_node_unref (call_ok (backend, SYN_OP_SAVE_RULE, rule));
+      }
+      break;
+    }
+}
+
+/* A push cut after the server committed: the operation reached the server,
+ * the clone never heard; its sync pushes it again. */
+static void
+interrupt (World *w, guint c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynSyncClient) offline = syn_sync_client_new (NULL, NULL, w->paths[c]);
+  g_autoptr(JsonNode) status = syn_sync_client_status (offline, "Plant", &error);
+  JsonArray *ops;
+
+  g_assert_no_error (error);
+  ops = json_object_get_array_member (json_node_get_object (status), "operations");
+  for (guint i = 0; i < json_array_get_length (ops); i++)
+    {
+      JsonObject *op = json_array_get_object_element (ops, i);
+      g_autoptr(JsonObject) push = project_params (w->f);
+      g_autoptr(JsonNode) answer = NULL;
+
+      if (g_strcmp0 (syn_json_get_string (op, "status"), "pending") != 0)
+        continue;
+      json_object_set_string_member (push, "clone_id", w->clone_ids[c]);
+      json_object_set_string_member (push, "local_batch_id", syn_json_get_string (op, "correlation_id"));
+      json_object_set_string_member (push, "op", syn_json_get_string (op, "op"));
+      json_object_set_object_member (push, "params", json_object_ref (json_object_get_object_member (op, "params")));
+      if (json_object_get_member (op, "basis") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (op, "basis")))
+        json_object_set_object_member (push, "basis", json_object_ref (json_object_get_object_member (op, "basis")));
+      /* a conflict refused now is found again by the sync */
+      answer = syn_backend_call_sync (w->f->remote, SYN_OP_SYNC_PUSH, push, NULL, NULL);
+      w->interruptions++;
+      return;
+    }
+}
+
+static void
+sync_one (World *w, guint c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynSyncClient) client = syn_sync_client_new (w->f->remote, w->f->srv->url, w->paths[c]);
+  g_autoptr(JsonNode) answer = NULL;
+  JsonArray *conflicts;
+
+  if (g_test_rand_bit ())
+    interrupt (w, c);
+  answer = syn_sync_client_sync (client, "Plant", &error);
+  g_assert_no_error (error);
+  conflicts = json_object_get_array_member (json_node_get_object (answer), "conflicts");
+  /* every conflict resolved at random: keep mine or keep theirs */
+  for (guint i = 0; i < json_array_get_length (conflicts); i++)
+    {
+      JsonObject *op = json_array_get_object_element (conflicts, i);
+
+      w->conflicts++;
+      g_assert_true (syn_sync_client_resolve (client, "Plant", json_object_get_int_member (op, "id"),
+                                              g_test_rand_bit () ? "mine" : "theirs", &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_convergence (Fixture *f, gconstpointer data)
+{
+  World w = { f };
+  /* CI: two rounds; on demand more (SYNAPSE_SYNC_ROUNDS=50) */
+  guint rounds = g_getenv ("SYNAPSE_SYNC_ROUNDS") ? (guint) g_ascii_strtoull (g_getenv ("SYNAPSE_SYNC_ROUNDS"), NULL, 10)
+                                                  : 2;
+  guint ops = 0, pushed = 0, dropped = 0, lost = 0;
+  g_autoptr(JsonNode) theirs = NULL;
+  g_autoptr(JsonObject) params = project_params (f);
+  g_autoptr(JsonNode) verified = NULL;
+
+  for (guint c = 0; c < N_CLONES; c++)
+    {
+      g_autoptr(SynSyncClient) client = NULL;
+      g_autoptr(JsonNode) cloned = NULL;
+      g_autoptr(GError) error = NULL;
+
+      w.paths[c] = g_strdup_printf ("%s/clone-%u.db", f->tmpdir, c);
+      client = syn_sync_client_new (f->remote, f->srv->url, w.paths[c]);
+      cloned = syn_sync_client_clone (client, "Plant", &error);
+      g_assert_no_error (error);
+      w.clone_ids[c] = g_strdup (syn_json_get_string (json_node_get_object (cloned), "clone_id"));
+    }
+  for (guint r = 0; r < rounds; r++)
+    {
+      guint order[N_CLONES] = { 0, 1, 2 };
+
+      for (guint c = 0; c < N_CLONES; c++)
+        {
+          g_autoptr(SynBackend) local = NULL;
+          g_autofree char *who = g_strdup_printf ("clone %u", c);
+
+          g_free (f->clone_path);
+          f->clone_path = g_strdup (w.paths[c]);
+          local = open_clone (f);
+          for (guint i = 0, n = g_test_rand_int_range (1, 4); i < n; i++)
+            random_work (&w, local, who);
+        }
+      random_work (&w, f->remote, "server");
+      /* the clones sync in a random order */
+      for (guint i = N_CLONES - 1; i > 0; i--)
+        {
+          guint j = g_test_rand_int_range (0, i + 1), t = order[i];
+
+          order[i] = order[j];
+          order[j] = t;
+        }
+      for (guint c = 0; c < N_CLONES; c++)
+        sync_one (&w, order[c]);
+    }
+  /* the resolutions pushed, then every clone brought up to the last */
+  for (guint c = 0; c < N_CLONES; c++)
+    sync_one (&w, c);
+  for (guint c = 0; c < N_CLONES; c++)
+    {
+      g_autoptr(SynSyncClient) client = syn_sync_client_new (f->remote, f->srv->url, w.paths[c]);
+      g_autoptr(JsonNode) answer = NULL;
+      g_autoptr(JsonNode) status = NULL;
+      g_autoptr(GError) error = NULL;
+      JsonArray *list;
+
+      answer = syn_sync_client_sync (client, "Plant", &error);
+      g_assert_no_error (error);
+      status = syn_sync_client_status (client, "Plant", &error);
+      g_assert_no_error (error);
+      list = json_object_get_array_member (json_node_get_object (status), "operations");
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          const char *st = syn_json_get_string (json_array_get_object_element (list, i), "status");
+
+          ops++;
+          if (g_strcmp0 (st, "pushed") == 0)
+            pushed++;
+          else if (g_strcmp0 (st, "dropped") == 0)
+            dropped++;
+          else
+            lost++;
+        }
+      g_free (f->clone_path);
+      f->clone_path = g_strdup (w.paths[c]);
+      assert_converged (f);
+    }
+  g_test_message ("convergence: %u clones, %u rounds, %u operations (%u rollbacks), %u conflicts, "
+                  "%u interruptions, %u pushed, %u dropped (keep theirs), %u lost", N_CLONES, rounds, ops,
+                  w.rollbacks, w.conflicts, w.interruptions, pushed, dropped, lost);
+  g_assert_cmpuint (lost, ==, 0);
+  g_assert_cmpuint (pushed + dropped, ==, ops);
+  g_assert_cmpuint (ops, >, 0);
+  verified = call_ok (f->remote, SYN_OP_VERIFY, params);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (verified), "ok"));
+  for (guint c = 0; c < N_CLONES; c++)
+    {
+      g_free (w.paths[c]);
+      g_free (w.clone_ids[c]);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -569,6 +860,8 @@ main (int argc, char *argv[])
   ADD ("/sync/sqlite/cli", test_cli, NULL);
   ADD ("/sync/sqlite/import-deleted-tag", test_import_deleted_tag, NULL);
   ADD ("/sync/sqlite/run-pushed-as-run", test_run_pushed_as_run, NULL);
+  ADD ("/sync/sqlite/rule-change-pushed", test_rule_change_pushed, NULL);
+  ADD ("/sync/sqlite/convergence", test_convergence, NULL);
   if (syn_test_pg_bindir () != NULL)
     {
       ADD ("/sync/postgresql/clone-verifies", test_clone_verifies, &on_postgres);
@@ -578,6 +871,7 @@ main (int argc, char *argv[])
       ADD ("/sync/postgresql/retry-applied-once", test_retry_applied_once, &on_postgres);
       ADD ("/sync/postgresql/import-deleted-tag", test_import_deleted_tag, &on_postgres);
       ADD ("/sync/postgresql/run-pushed-as-run", test_run_pushed_as_run, &on_postgres);
+      ADD ("/sync/postgresql/convergence", test_convergence, &on_postgres);
     }
   else
     g_test_skip ("PostgreSQL is not installed");

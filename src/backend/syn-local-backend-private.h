@@ -41,6 +41,9 @@ extern const SynOpEntry _syn_ops_sync[];      /* syn-local-backend-sync.c: a clo
  * project is recorded as the operation it was, with what it was made on. */
 typedef struct _SynSyncRecording SynSyncRecording;
 
+/* Whether @op is one a clone records (and pushes): its edits, imports,
+ * rollbacks, redos, rule changes and runs. */
+gboolean          _syn_sync_op_is_recorded (const char     *op);
 /* Before the operation: NULL when its project is no clone's. */
 SynSyncRecording *_syn_sync_record_begin  (SynStore         *store,
                                            const char       *op,

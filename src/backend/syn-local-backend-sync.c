@@ -261,8 +261,8 @@ find_conflicts (SynStore *store, const char *project_id, JsonObject *params, Jso
   return conflicts;
 }
 
-static gboolean
-is_pushable (const char *op)
+gboolean
+_syn_sync_op_is_recorded (const char *op)
 {
   return op != NULL && g_strv_contains (pushable_ops, op);
 }
@@ -307,7 +307,7 @@ op_sync_push (SynOpContext *ctx, JsonObject *params, GError **error)
     return NULL;
   g_autoptr(JsonObject) owned_basis = basis;
   func = _syn_local_ops_lookup (op);
-  if (!is_pushable (op) || (func == NULL && !g_str_equal (op, SYN_OP_EXECUTE)))
+  if (!_syn_sync_op_is_recorded (op) || (func == NULL && !g_str_equal (op, SYN_OP_EXECUTE)))
     return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, "Operation \"%s\" cannot be pushed", op);
   if (!json_object_has_member (params, "params") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (params, "params")))
     return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, "params must be an object");

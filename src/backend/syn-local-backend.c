@@ -295,7 +295,7 @@ call_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   user_id = data->params ? json_object_get_string_member_with_default (data->params, "_user_id", NULL) : NULL;
   ctx.user_id = user_id ? user_id : self->user_id;
   /* a clone records each local batch as the operation it was (offline work) */
-  if (data->written != NULL)
+  if (_syn_sync_op_is_recorded (data->op))
     recording = _syn_sync_record_begin (ctx.store, data->op, data->params);
   result = data->func (&ctx, data->params, &error);
   if (result != NULL && recording != NULL && !_syn_sync_record_end (recording, ctx.store, ctx.user_id, &error))

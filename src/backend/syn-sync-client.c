@@ -747,6 +747,7 @@ syn_sync_client_sync (SynSyncClient *self, const char *project, GError **error)
         continue;
       if (!push_one (self, &c, op, &pushed, &before, error))
         return NULL;
+      report (self, "push", pushed + before, 0);
       /* the later ones map their batch ids through this one's */
       g_clear_pointer (&c.ops, g_ptr_array_unref);
       if (!(c.ops = syn_store_list_sync_ops (c.store, c.project->id, error)))

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SynSyncClient, syn_sync_client, SYN, SYNC_CLIENT, GObject)
 
-/* @stage: "events" (fetched), "replay"; @total 0 when unknown. */
+/* @stage: "push" (operations pushed), "events" (fetched), "replay"; @total
+ * 0 when unknown. */
 typedef void (*SynSyncProgress) (const char *stage,
                                  guint64     done,
                                  guint64     total,

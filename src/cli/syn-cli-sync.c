@@ -11,7 +11,9 @@
 static void
 print_progress (const char *stage, guint64 done, guint64 total, gpointer user_data)
 {
-  if (g_str_equal (stage, "events"))
+  if (g_str_equal (stage, "push"))
+    fprintf (stderr, _("\rOperations pushed: %" G_GUINT64_FORMAT), done);
+  else if (g_str_equal (stage, "events"))
     fprintf (stderr, _("\rEvents fetched: %" G_GUINT64_FORMAT), done);
   else if (done == 0)
     fprintf (stderr, _("\nReplaying %" G_GUINT64_FORMAT " events...\n"), total);
@@ -255,6 +257,8 @@ _syn_cli_sync (int argc, char **argv)
                  offline_error ? offline_error->message : "");
       return print_status (asked ? asked : status, common.json);
     }
+  if (!common.json)
+    syn_sync_client_set_progress (client, print_progress, NULL);
   if (!(answer = syn_sync_client_sync (client, project, &error)))
     return _syn_cli_fail (error);
   if (common.json)

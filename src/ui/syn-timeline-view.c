@@ -91,6 +91,9 @@ struct _SynTimelineView
   gboolean          compact;         /* rows made to fit a narrow window */
   guint             compact_source;
   guint             sticky_source;
+  guint             sticky_retries;   /* re-asks while the top row loads */
+  guint             sticky_tick;      /* tick callback: the header after the next layout */
+  guint             sticky_ticks;
   GtkListView      *list_view;
   GtkWidget        *new_events_button;
   gboolean          reload_pending;
@@ -1392,13 +1395,14 @@ on_filters_toggled (SynTimelineView *self)
 
 /* The batch of the first row shown, its header kept above the list
  * when the row's own has scrolled away. */
-static void
+static gboolean
 update_sticky (SynTimelineView *self)
 {
   GtkWidget *row = row_widget_at (self, 24, 1);
   SynTimelineEvent *item = row ? syn_timeline_row_get_item (SYN_TIMELINE_ROW (row)) : NULL;
   graphene_point_t top;
   gboolean show = FALSE;
+  gboolean settled;
 
   if (item != NULL && syn_timeline_event_get_loaded (item) && syn_timeline_event_get_correlation_id (item) != NULL)
     {
@@ -1418,24 +1422,50 @@ update_sticky (SynTimelineView *self)
   else
     syn_timeline_row_set_item (SYN_TIMELINE_ROW (self->sticky_row), NULL);
   gtk_widget_set_visible (self->sticky_box, show);
+
+  /* not settled while the rows are still being placed or the top row's
+   * event is still loading: nothing else would ask again */
+  settled = item != NULL ? syn_timeline_event_get_loaded (item)
+                         : g_list_model_get_n_items (G_LIST_MODEL (self->fold)) == 0 ||
+                           !gtk_widget_get_mapped (GTK_WIDGET (self->list_view));
+  return settled;
 }
 
 static gboolean
-sticky_idle (gpointer data)
+sticky_retry (gpointer data)
 {
   SynTimelineView *self = data;
 
   self->sticky_source = 0;
-  update_sticky (self);
+  if (!update_sticky (self) && self->sticky_retries++ < 50)
+    self->sticky_source = g_timeout_add (100, sticky_retry, self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+sticky_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  SynTimelineView *self = data;
+
+  /* a frame's tick comes before its layout: the second tick is after
+   * the layout that placed the rows for the new scroll */
+  if (self->sticky_ticks++ == 0)
+    return G_SOURCE_CONTINUE;
+  self->sticky_tick = 0;
+  sticky_retry (self);
   return G_SOURCE_REMOVE;
 }
 
 static void
 queue_sticky (SynTimelineView *self)
 {
-  /* after the list has placed its rows; once however often it scrolls */
-  if (self->sticky_source == 0)
-    self->sticky_source = g_idle_add_full (G_PRIORITY_LOW, sticky_idle, self, NULL);
+  self->sticky_retries = 0;
+  if (self->sticky_source != 0 || self->sticky_tick != 0)
+    return;
+  /* not from an idle: one can run between frames and read the layout of
+   * before the scroll; once however often it scrolls */
+  self->sticky_ticks = 0;
+  self->sticky_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), sticky_tick, self, NULL);
 }
 
 static void
@@ -1664,6 +1694,9 @@ syn_timeline_view_dispose (GObject *object)
   g_clear_handle_id (&self->apply_source, g_source_remove);
   g_clear_handle_id (&self->compact_source, g_source_remove);
   g_clear_handle_id (&self->sticky_source, g_source_remove);
+  if (self->sticky_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->sticky_tick);
+  self->sticky_tick = 0;
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
