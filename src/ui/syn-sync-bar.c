@@ -275,6 +275,9 @@ open_backend (SynSyncBar *self, const char *path, const char *project_id, GError
     return FALSE;
   /* the offline batches are the signed-in user's, as they will be on the server */
   syn_local_backend_set_user_id (backend, user ? user : g_get_user_name ());
+  /* the one before may outlive it (a sync that did not wait for it) */
+  if (self->opened != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->opened), (gpointer *) &self->opened);
   self->opened = SYN_BACKEND (backend);
   g_object_add_weak_pointer (G_OBJECT (backend), (gpointer *) &self->opened);
   /* Translators: the connection state of a clone: its server's URL */
