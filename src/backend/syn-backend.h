@@ -98,6 +98,12 @@ typedef enum {
 #define SYN_OP_ARCHIVE_PROJECT "archive_project" /* {project_id} -> {archived, project_id}: out of the lists, writes refused (409), history kept */
 #define SYN_OP_CREATE_OWNED_PROJECT "create_owned_project" /* as create_project; the acting user becomes its first member */
 
+/* Offline work (issue 18): a clone pushes each local batch as the operation
+ * it was; the idempotency key clone_id:local_batch_id makes a retry a no-op.
+ * A 409's details: {conflicts: [{entity_type, entity_id, tag, field, base, theirs, mine, reason}], local_batch_id}. */
+#define SYN_OP_EVENTS_AFTER    "events_after"    /* {project_id, after, limit?} -> {events (oldest first, rolled back included, each with its chain hash), last_position}: a clone's pages */
+#define SYN_OP_SYNC_PUSH       "sync_push"       /* {project_id, clone_id, local_batch_id, op, params, basis?, force?} -> {status: applied|applied_before, correlation_id, local_batch_id, result?} */
+
 #define SYN_TYPE_BACKEND (syn_backend_get_type ())
 
 G_DECLARE_INTERFACE (SynBackend, syn_backend, SYN, BACKEND, GObject)

@@ -531,6 +531,7 @@ op_timeline (SynOpContext *ctx, JsonObject *params, GError **error)
     return NULL;
   answer = _syn_page_answer ("events", events, (gpointer) syn_event_to_json, total, page, limit);
   _syn_events_add_names (ctx->store, project->id, json_object_get_array_member (json_node_get_object (answer), "events"));
+  _syn_sync_mark_pending (ctx->store, project->id, json_object_get_array_member (json_node_get_object (answer), "events"));
   if (q->correlation_id != NULL)
     {
       /* one batch: the project's head hash right after it, its newest
@@ -788,7 +789,7 @@ _syn_local_ops_lookup (const char *op)
   static const SynOpEntry * const tables[] = {
     _syn_ops_core, _syn_ops_assets, _syn_ops_rollback, _syn_ops_rules,
     _syn_ops_sessions, _syn_ops_users, _syn_ops_members, _syn_ops_feed, _syn_ops_integrity, _syn_ops_lists,
-    _syn_ops_history, _syn_ops_admin,
+    _syn_ops_history, _syn_ops_admin, _syn_ops_sync,
   };
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)

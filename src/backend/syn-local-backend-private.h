@@ -35,6 +35,34 @@ extern const SynOpEntry _syn_ops_feed[];      /* syn-local-backend-feed.c: event
 extern const SynOpEntry _syn_ops_integrity[]; /* syn-local-backend-integrity.c: verify and repair */
 extern const SynOpEntry _syn_ops_lists[];     /* syn-local-backend-lists.c: asset and cable lists, relations, exports */
 extern const SynOpEntry _syn_ops_history[];   /* syn-local-backend-history.c: state as of, diff, audit file */
+extern const SynOpEntry _syn_ops_sync[];      /* syn-local-backend-sync.c: a clone's pushed operations */
+
+/* Offline work (syn-local-backend-sync.c): a writing operation on a clone's
+ * project is recorded as the operation it was, with what it was made on. */
+typedef struct _SynSyncRecording SynSyncRecording;
+
+/* Whether @op is one a clone records (and pushes): its edits, imports,
+ * rollbacks, redos, rule changes and runs. */
+gboolean          _syn_sync_op_is_recorded (const char     *op);
+/* Before the operation: NULL when its project is no clone's. */
+SynSyncRecording *_syn_sync_record_begin  (SynStore         *store,
+                                           const char       *op,
+                                           JsonObject       *params);
+/* After it succeeded: records its batch (none written: nothing). */
+gboolean          _syn_sync_record_end    (SynSyncRecording *rec,
+                                           SynStore         *store,
+                                           const char       *user_id,
+                                           GError          **error);
+void              _syn_sync_recording_free (SynSyncRecording *rec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynSyncRecording, _syn_sync_recording_free)
+/* A clone's events not yet on its server get "pending": true. */
+void              _syn_sync_mark_pending  (SynStore         *store,
+                                           const char       *project_id,
+                                           JsonArray        *events);
+JsonObject       *_syn_sync_basis         (SynStore         *store,
+                                           const char       *project_id,
+                                           const char       *op,
+                                           JsonObject       *params);
 
 SynOpFunc   _syn_local_ops_lookup      (const char  *op);
 
@@ -62,6 +90,13 @@ GPtrArray    *_syn_local_runs_get_texts  (SynLocalRuns        *runs,
                                           gboolean            *done);
 guint         _syn_local_runs_count_running (SynLocalRuns     *runs,
                                              gboolean          cancel);
+/* A run on the caller's thread and connection, to its end, without live
+ * messages: a clone's pushed run (syn-local-backend-sync.c). */
+JsonNode     *_syn_local_runs_run_now    (SynLocalRuns        *runs,
+                                          SynStore            *store,
+                                          JsonObject          *request,
+                                          const char          *user_id,
+                                          GError             **error);
 
 /* Project changes (syn-local-backend-watch.c). */
 typedef struct _SynLocalWatches SynLocalWatches;

@@ -29,6 +29,10 @@ typedef struct
   GCancellable *cancellable;
   GMainContext *context;       /* where messages are delivered */
   GTask        *start_task;    /* until the run holds its project; main context only */
+  /* the worker's only: a clone's record of the run, written before its
+   * COMPLETED leaves (a caller may end the process on it) */
+  SynSyncRecording *recording;
+  SynStore     *store;         /* the worker's connection, while it runs */
 
   /* under runs->lock */
   GQueue        pending;       /* JsonNode from the worker, not delivered yet */
@@ -223,6 +227,17 @@ on_engine_message (JsonNode *message, gpointer data)
   SynLocalRun *run = data;
   SynLocalRuns *runs = run->runs;
 
+  /* the batch is committed: recorded before anyone hears the run ended */
+  if (run->recording != NULL &&
+      g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (message), "type", NULL),
+                 "COMPLETED") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SynSyncRecording) recording = g_steal_pointer (&run->recording);
+
+      if (!_syn_sync_record_end (recording, run->store, run->user_id, &error))
+        g_warning ("The run %s is not recorded for the clone's next sync: %s", run->execution_id, error->message);
+    }
   g_mutex_lock (&runs->lock);
   g_queue_push_tail (&run->pending, json_node_ref (message));
   if (!run->flush_scheduled)
@@ -290,8 +305,15 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* a clone records a run as the operation it was (offline work), once
+   * committed: on its COMPLETED (on_engine_message) */
+  if (g_strcmp0 (run->mode, "dry_run") != 0)
+    run->recording = _syn_sync_record_begin (store, SYN_OP_EXECUTE, run->request);
+  run->store = store;
   answer = syn_rule_engine_run (run->runs->engine, store, run->execution_id, run->request, run->user_id,
                                 run->cancellable, on_engine_started, on_engine_message, run, &error);
+  run->store = NULL;
+  g_clear_pointer (&run->recording, _syn_sync_recording_free);
   syn_local_backend_release_store (self, store);
   if (answer == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -336,6 +358,17 @@ on_run_done (GObject *object, GAsyncResult *result, gpointer data)
     }
   if (answer != NULL && g_strcmp0 (run->mode, "dry_run") != 0)
     _syn_local_backend_project_written (self, run->project_id);
+}
+
+JsonNode *
+_syn_local_runs_run_now (SynLocalRuns *runs, SynStore *store, JsonObject *request, const char *user_id,
+                         GError **error)
+{
+  g_autofree char *execution_id = syn_uuid_new ();
+
+  if (!syn_rule_engine_validate_request (request, error))
+    return NULL;
+  return syn_rule_engine_run (runs->engine, store, execution_id, request, user_id, NULL, NULL, NULL, NULL, error);
 }
 
 void

@@ -281,6 +281,7 @@ call_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   CallData *data = task_data;
   g_autoptr(GError) error = NULL;
   SynOpContext ctx = { self, NULL, NULL, cancellable };
+  g_autoptr(SynSyncRecording) recording = NULL;
   const char *user_id;
   JsonNode *result;
 
@@ -293,7 +294,12 @@ call_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     }
   user_id = data->params ? json_object_get_string_member_with_default (data->params, "_user_id", NULL) : NULL;
   ctx.user_id = user_id ? user_id : self->user_id;
+  /* a clone records each local batch as the operation it was (offline work) */
+  if (_syn_sync_op_is_recorded (data->op))
+    recording = _syn_sync_record_begin (ctx.store, data->op, data->params);
   result = data->func (&ctx, data->params, &error);
+  if (result != NULL && recording != NULL && !_syn_sync_record_end (recording, ctx.store, ctx.user_id, &error))
+    g_clear_pointer (&result, json_node_unref);
   syn_local_backend_release_store (self, ctx.store);
 
   if (result == NULL)

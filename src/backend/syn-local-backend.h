@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 #define SYN_OP_ENSURE_ADMIN    "ensure_admin"    /* {} -> {created, username?, password?, unshown: [username]}: an admin when there is no user */
 #define SYN_OP_PASSWORD_SHOWN  "password_shown"  /* {username} -> user: its password has been shown (ensure_admin's) */
 #define SYN_OP_AUTHORIZE_PROJECT  "authorize_project"  /* {project_id: id or name} -> project; 404 unless the acting user is a member or an admin */
-#define SYN_OP_EVENTS_AFTER    "events_after"    /* {project_id, after, limit?} -> {events (oldest first, rolled back included), last_position} */
 #define SYN_OP_READINESS       "readiness"       /* {} -> {database: "ok", schema_applied, schema_shipped}: the database asked now */
 #define SYN_OP_PROJECT_HEAD    "project_head"    /* {project_id} -> {project_id, last_position}: the newest event's position (0: none) */
 

@@ -80,6 +80,9 @@ print_event_line (JsonObject *event, gboolean with_batch)
     printf ("  %s", batch);
   if (rolled_back)
     printf ("  [rolled back]");
+  /* a clone's batch not yet on its server (synapse sync) */
+  if (json_object_get_boolean_member_with_default (event, "pending", FALSE))
+    printf ("  [pending]");
   printf ("\n");
 }
 

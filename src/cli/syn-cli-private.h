@@ -116,6 +116,8 @@ int _syn_cli_export_audit (int argc, char **argv);
 int _syn_cli_serve      (int argc, char **argv);  /* syn-cli-serve.c */
 int _syn_cli_user       (int argc, char **argv);
 int _syn_cli_member     (int argc, char **argv);
+int _syn_cli_clone      (int argc, char **argv);  /* syn-cli-sync.c */
+int _syn_cli_sync       (int argc, char **argv);
 
 /* --connect URL (syn-cli-connect.c) */
 SynBackend *_syn_cli_connect       (SynCliCommon *common, GError **error);

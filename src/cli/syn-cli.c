@@ -37,6 +37,8 @@ static const SynCliEntry commands[] = {
   { "serve", "Run the team server (REST and WebSocket API)", _syn_cli_serve },
   { "user", "Add, list, disable, enable or delete users; change passwords and roles", _syn_cli_user },
   { "member", "Add members to a project, remove them, list them", _syn_cli_member },
+  { "clone", "Copy a team project to a database of its own, to work on it offline", _syn_cli_clone },
+  { "sync", "Push a clone's offline work to its server and bring the clone up to date", _syn_cli_sync },
 };
 
 gboolean

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "syn-event-store.h"
+#include "syn-push-mark.h"
 #include "syn-state-checkpoint.h"
 
 /* Events are appended to the store in groups: few round trips, bounded memory. */
@@ -226,6 +227,15 @@ syn_event_store_emit (SynEventStore *self,
                                  : syn_json_node_new_object (json_object_new ());
   event->metadata = owned_metadata ? g_steal_pointer (&owned_metadata)
                                    : syn_json_node_new_object (json_object_new ());
+  /* a clone's pushed operation: its ids in every event (syn-push-mark.h) */
+  {
+    JsonObject *sync = syn_push_mark_metadata (self->store);
+
+    if (sync != NULL && JSON_NODE_HOLDS_OBJECT (event->metadata))
+      json_object_set_object_member (json_node_get_object (event->metadata), "sync", sync);
+    else if (sync != NULL)
+      json_object_unref (sync);
+  }
   event->correlation_id = g_strdup (self->correlation_id);
   event->causation_id = g_strdup (causation_id);
   event->sequence_num = self->sequence_counter++;
@@ -264,7 +274,9 @@ syn_event_store_commit_batch (SynEventStore *self, GError **error)
       g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "No batch in progress");
       return FALSE;
     }
-  if (!syn_event_store_flush (self, error))
+  if (!syn_event_store_flush (self, error) ||
+      (self->sequence_counter > 0 &&
+       !syn_push_mark_record (self->store, self->project_id, self->correlation_id, error)))
     {
       syn_event_store_abandon_batch (self);
       return FALSE;

@@ -156,5 +156,6 @@ void _syn_pg_store_auth_iface_init     (SynStoreInterface *iface);
 void _syn_pg_store_admin_iface_init    (SynStoreInterface *iface);
 void _syn_pg_store_history_iface_init  (SynStoreInterface *iface);
 void _syn_pg_store_chain_iface_init    (SynStoreInterface *iface);
+void _syn_pg_store_sync_iface_init     (SynStoreInterface *iface);
 
 G_END_DECLS

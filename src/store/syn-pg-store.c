@@ -1117,4 +1117,5 @@ store_iface_init (SynStoreInterface *iface)
   _syn_pg_store_admin_iface_init (iface);
   _syn_pg_store_history_iface_init (iface);
   _syn_pg_store_chain_iface_init (iface);
+  _syn_pg_store_sync_iface_init (iface);
 }

@@ -759,4 +759,5 @@ store_iface_init (SynStoreInterface *iface)
   _syn_sqlite_store_admin_iface_init (iface);
   _syn_sqlite_store_history_iface_init (iface);
   _syn_sqlite_store_chain_iface_init (iface);
+  _syn_sqlite_store_sync_iface_init (iface);
 }

@@ -1263,3 +1263,93 @@ syn_store_get_project_archived (SynStore *self, const char *project_id, gint64 *
 
   return SYN_STORE_GET_IFACE (self)->get_project_archived (self, project_id, archived_at, error);
 }
+
+/* Offline work (issue 18). */
+
+static gboolean
+clone_unsupported (SynStore *self, GError **error)
+{
+  g_set_error (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID,
+               "A clone is a SQLite database: %s keeps no clone", syn_store_get_backend_name (self));
+  return FALSE;
+}
+
+gboolean
+syn_store_get_clone (SynStore *self, const char *project_id, JsonObject **out, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && out != NULL, FALSE);
+
+  *out = NULL;
+  if (SYN_STORE_GET_IFACE (self)->get_clone == NULL)
+    return TRUE;   /* a database with no clones: none of its projects is one */
+  return SYN_STORE_GET_IFACE (self)->get_clone (self, project_id, out, error);
+}
+
+gboolean
+syn_store_put_clone (SynStore *self, const char *project_id, JsonObject *clone, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && clone != NULL, FALSE);
+
+  if (SYN_STORE_GET_IFACE (self)->put_clone == NULL)
+    return clone_unsupported (self, error);
+  return SYN_STORE_GET_IFACE (self)->put_clone (self, project_id, clone, error);
+}
+
+gboolean
+syn_store_add_sync_op (SynStore *self, const char *project_id, JsonObject *op, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && op != NULL, FALSE);
+
+  if (SYN_STORE_GET_IFACE (self)->add_sync_op == NULL)
+    return clone_unsupported (self, error);
+  return SYN_STORE_GET_IFACE (self)->add_sync_op (self, project_id, op, error);
+}
+
+GPtrArray *
+syn_store_list_sync_ops (SynStore *self, const char *project_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  if (SYN_STORE_GET_IFACE (self)->list_sync_ops == NULL)
+    {
+      clone_unsupported (self, error);
+      return NULL;
+    }
+  return SYN_STORE_GET_IFACE (self)->list_sync_ops (self, project_id, error);
+}
+
+gboolean
+syn_store_set_sync_op (SynStore *self, gint64 id, const char *status, JsonObject *conflict,
+                       const char *server_correlation_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (status != NULL, FALSE);
+
+  if (SYN_STORE_GET_IFACE (self)->set_sync_op == NULL)
+    return clone_unsupported (self, error);
+  return SYN_STORE_GET_IFACE (self)->set_sync_op (self, id, status, conflict, server_correlation_id, error);
+}
+
+gboolean
+syn_store_find_push_key (SynStore *self, const char *key, char **correlation_id, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && correlation_id != NULL, FALSE);
+
+  *correlation_id = NULL;
+  return SYN_STORE_GET_IFACE (self)->find_push_key (self, key, correlation_id, error);
+}
+
+gboolean
+syn_store_insert_push_key (SynStore *self, const char *key, const char *project_id, const char *correlation_id,
+                           GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && project_id != NULL && correlation_id != NULL, FALSE);
+
+  return SYN_STORE_GET_IFACE (self)->insert_push_key (self, key, project_id, correlation_id, error);
+}

@@ -194,6 +194,14 @@ struct _SynStoreInterface
   /* State checkpoints (schema 0008_state_checkpoints, issue 15). */
   gboolean (*insert_checkpoint) (SynStore *self, const SynStateCheckpoint *checkpoint, GError **error);
   gboolean (*find_checkpoint) (SynStore *self, const char *project_id, gint64 at_most, gboolean with_state, SynStateCheckpoint **out, GError **error);
+  /* Offline work (issue 18): the clone's tables are SQLite's only (NULL on PostgreSQL) */
+  gboolean (*get_clone) (SynStore *self, const char *project_id, JsonObject **out, GError **error);
+  gboolean (*put_clone) (SynStore *self, const char *project_id, JsonObject *clone, GError **error);
+  gboolean (*add_sync_op) (SynStore *self, const char *project_id, JsonObject *op, GError **error);
+  GPtrArray *(*list_sync_ops) (SynStore *self, const char *project_id, GError **error);
+  gboolean (*set_sync_op) (SynStore *self, gint64 id, const char *status, JsonObject *conflict, const char *server_correlation_id, GError **error);
+  gboolean (*find_push_key) (SynStore *self, const char *key, char **correlation_id, GError **error);
+  gboolean (*insert_push_key) (SynStore *self, const char *key, const char *project_id, const char *correlation_id, GError **error);
   GPtrArray *(*list_checkpoints) (SynStore *self, const char *project_id, GError **error);
   /* Administration (0010_admin): readiness, roles, disabled users, archived projects */
   gboolean (*read_schema_version) (SynStore *self, int *applied, int *shipped, GError **error);
@@ -432,5 +440,32 @@ gboolean syn_store_insert_checkpoint (SynStore *self, const SynStateCheckpoint *
 gboolean syn_store_find_checkpoint (SynStore *self, const char *project_id, gint64 at_most, gboolean with_state, SynStateCheckpoint **out, GError **error);
 /* Every checkpoint of the project without its state, oldest first. */
 GPtrArray *syn_store_list_checkpoints (SynStore *self, const char *project_id, GError **error);
+
+/* Offline work (schema 0011_offline_sync, issue 18). A clone is a SQLite
+ * file: on PostgreSQL the clone's calls fail (INVALID); the push keys are
+ * the server's and work on both. */
+/* The clone record of @project_id (a new object: clone_id, server_url,
+ * server_project_id, username, base_position, base_head_hash,
+ * local_base_position, server_head_position, server_seen_at, created_at,
+ * synced_at; times in microseconds); *@out NULL when it is no clone. */
+gboolean   syn_store_get_clone     (SynStore *self, const char *project_id, JsonObject **out, GError **error);
+/* Inserts or replaces the clone record (the members above). */
+gboolean   syn_store_put_clone     (SynStore *self, const char *project_id, JsonObject *clone, GError **error);
+/* Records one local batch as the operation it was: {correlation_id, op,
+ * params, user_id, basis?, status?, conflict?, server_correlation_id?}. */
+gboolean   syn_store_add_sync_op   (SynStore *self, const char *project_id, JsonObject *op, GError **error);
+/* Every recorded operation of @project_id (JsonObject, with id,
+ * created_at and updated_at), oldest first. */
+GPtrArray *syn_store_list_sync_ops (SynStore *self, const char *project_id, GError **error);
+/* Sets an operation's status, its conflict (NULL: none) and the server
+ * batch it became (NULL: none). NOT_FOUND when there is no such one. */
+gboolean   syn_store_set_sync_op   (SynStore *self, gint64 id, const char *status, JsonObject *conflict,
+                                    const char *server_correlation_id, GError **error);
+/* A server's pushed operation by its idempotency key: the batch it made
+ * (*@correlation_id NULL when the key is new). */
+gboolean   syn_store_find_push_key (SynStore *self, const char *key, char **correlation_id, GError **error);
+/* In the transaction of the batch: a second insert of @key fails (CONSTRAINT). */
+gboolean   syn_store_insert_push_key (SynStore *self, const char *key, const char *project_id,
+                                      const char *correlation_id, GError **error);
 
 G_END_DECLS

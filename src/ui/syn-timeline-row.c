@@ -28,6 +28,7 @@ struct _SynTimelineRow
   GtkLabel         *head_hash_label;
   GtkWidget        *as_of_button;
   GtkWidget        *batch_rolled_back_label;
+  GtkWidget        *batch_pending_label;     /* a clone's batch not yet on its server */
   GtkLabel         *batch_user_label;
   GtkLabel         *batch_summary_label;
   GtkWidget        *filter_button;
@@ -86,6 +87,16 @@ show_head_hash (SynTimelineRow *self, const char *id, const char *head)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_id_label), id_tip);
 }
 
+/* Whether the row's batch is a clone's, not yet on the server (the
+ * backend marks its events "pending"). */
+static gboolean
+is_pending (SynTimelineRow *self)
+{
+  JsonObject *event = self->item ? syn_timeline_event_get_json (self->item) : NULL;
+
+  return event != NULL && json_object_get_boolean_member_with_default (event, "pending", FALSE);
+}
+
 static void
 update_header (SynTimelineRow *self)
 {
@@ -113,6 +124,7 @@ update_header (SynTimelineRow *self)
       gtk_label_set_text (self->batch_user_label, "");
       gtk_label_set_text (self->batch_summary_label, "");
       gtk_widget_set_visible (self->batch_rolled_back_label, FALSE);
+      gtk_widget_set_visible (self->batch_pending_label, FALSE);
       gtk_widget_set_visible (self->rollback_button, FALSE);
       gtk_widget_set_visible (self->redo_button, FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->head_hash_label), FALSE);
@@ -138,6 +150,7 @@ update_header (SynTimelineRow *self)
     gtk_label_set_text (self->batch_summary_label, summary);
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_summary_label), summary);
     gtk_widget_set_visible (self->batch_rolled_back_label, syn_timeline_batch_get_rolled_back (self->batch));
+    gtk_widget_set_visible (self->batch_pending_label, is_pending (self));
     gtk_widget_set_visible (self->rollback_button, syn_timeline_batch_get_can_roll_back (self->batch));
     gtk_widget_set_visible (self->redo_button, syn_timeline_batch_get_can_redo (self->batch));
     /* a rollback's Redo undoes it: said so */
@@ -224,6 +237,10 @@ update (SynTimelineRow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "rolled-back");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "rolled-back");
+  if (is_pending (self))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "pending");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "pending");
 
   gtk_widget_set_visible (self->event_box, !self->header_only);
   if ((self->header_only || syn_timeline_event_get_first_in_batch (item)) &&
@@ -294,6 +311,7 @@ syn_timeline_row_class_init (SynTimelineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, head_hash_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, as_of_button);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_rolled_back_label);
+  gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_pending_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_user_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, batch_summary_label);
   gtk_widget_class_bind_template_child (widget_class, SynTimelineRow, filter_button);

@@ -29,6 +29,7 @@ _syn_window_update_actions (SynWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.create-demo", has_backend);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", has_backend);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.work-offline", remote || !has_backend);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.work-offline-copy", remote && has_project);
   /* a past moment is read-only: nothing that writes to the project */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.execute", !as_of);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rules", !as_of);
@@ -478,6 +479,13 @@ work_offline_action (GtkWidget *widget, const char *action_name, GVariant *param
     syn_session_report_error (self->session, _("Could not open the local database"), error);
 }
 
+/* A clone of the connected project to work on offline (SynSyncBar). */
+static void
+work_offline_copy_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  syn_sync_bar_work_offline (SYN_WINDOW (widget)->sync_bar);
+}
+
 void
 _syn_window_class_add_actions (GtkWidgetClass *widget_class)
 {
@@ -496,4 +504,5 @@ _syn_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.export-timeline", NULL, export_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "win.work-offline", NULL, work_offline_action);
+  gtk_widget_class_install_action (widget_class, "win.work-offline-copy", NULL, work_offline_copy_action);
 }

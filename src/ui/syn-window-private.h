@@ -6,6 +6,7 @@
 
 #include "syn-as-of-banner.h"
 #include "syn-sign-in-dialog.h"
+#include "syn-sync-bar.h"
 #include "syn-window.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,7 @@ struct _SynWindow
   SynAssetHistoryView  *history_view;
   SynAssetsView        *assets_view;
   SynAsOfBanner        *as_of_banner;
+  SynSyncBar           *sync_bar;
 };
 
 void _syn_window_class_add_actions (GtkWidgetClass *widget_class);

@@ -202,14 +202,20 @@ update_connection_visible (SynWindow *self)
 static void
 on_connection_changed (SynWindow *self)
 {
+  SynBackend *backend;
+
   gtk_label_set_text (self->connection_label, syn_session_get_connection_label (self->session));
   if (syn_session_get_remote (self->session))
     gtk_widget_add_css_class (GTK_WIDGET (self->connection_label), "remote");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->connection_label), "remote");
+  backend = syn_session_get_backend (self->session);
+  /* a local database's path: the default one's, or a clone's */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label),
                                syn_session_get_remote (self->session)
                                ? _("Connected to a team server")
+                               : backend && SYN_IS_LOCAL_BACKEND (backend)
+                               ? syn_local_backend_get_uri (SYN_LOCAL_BACKEND (backend))
                                : self->local_db);
   update_connection_visible (self);
   _syn_window_update_actions (self);
@@ -377,6 +383,7 @@ apply_narrow (gpointer data)
   syn_asset_history_view_set_narrow (self->history_view, self->narrow);
   syn_assets_view_set_narrow (self->assets_view, self->narrow);
   syn_as_of_banner_set_narrow (self->as_of_banner, self->narrow);
+  syn_sync_bar_set_narrow (self->sync_bar, self->narrow);
   return G_SOURCE_REMOVE;
 }
 
@@ -452,6 +459,8 @@ syn_window_dispose (GObject *object)
     syn_assets_view_set_session (self->assets_view, NULL);
   if (self->as_of_banner != NULL)
     syn_as_of_banner_set_session (self->as_of_banner, NULL);
+  if (self->sync_bar != NULL)
+    syn_sync_bar_set_session (self->sync_bar, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SYN_TYPE_WINDOW);
   if (self->session != NULL)
     syn_session_set_backend (self->session, NULL, FALSE, NULL);
@@ -491,6 +500,7 @@ syn_window_class_init (SynWindowClass *klass)
   g_type_ensure (SYN_TYPE_ASSET_HISTORY_VIEW);
   g_type_ensure (SYN_TYPE_ASSETS_VIEW);
   g_type_ensure (SYN_TYPE_AS_OF_BANNER);
+  g_type_ensure (SYN_TYPE_SYNC_BAR);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SynWindow, project_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, spinner);
@@ -504,6 +514,7 @@ syn_window_class_init (SynWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SynWindow, history_view);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, assets_view);
   gtk_widget_class_bind_template_child (widget_class, SynWindow, as_of_banner);
+  gtk_widget_class_bind_template_child (widget_class, SynWindow, sync_bar);
 
   _syn_window_class_add_actions (widget_class);
 }
@@ -543,6 +554,7 @@ syn_window_init (SynWindow *self)
   syn_asset_history_view_set_session (self->history_view, self->session);
   syn_assets_view_set_session (self->assets_view, self->session);
   syn_as_of_banner_set_session (self->as_of_banner, self->session);
+  syn_sync_bar_set_session (self->sync_bar, self->session);
   g_signal_connect_swapped (self->session, "notify::as-of", G_CALLBACK (_syn_window_update_actions), self);
   on_connection_changed (self);
 }
