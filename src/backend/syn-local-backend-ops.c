@@ -107,7 +107,8 @@ _syn_param_uint (JsonObject  *params,
         return invalid (error, "%s: \"%s\" is not a whole number", name, text), FALSE;
       errno = 0;
       value = g_ascii_strtoll (text, &end, 10);
-      if (*end != '\0' || errno == ERANGE)
+      /* "-0" is no count of anything: refused as any other negative */
+      if (*end != '\0' || errno == ERANGE || (*text == '-' && value == 0))
         return invalid (error, "%s: \"%s\" is not a whole number in range", name, text), FALSE;
     }
   else

@@ -101,8 +101,10 @@ static const Row rows[] = {
   { "GET", "api/v1/projects/{project_id}/state", "/api/v1/projects/{A}/state?as_of=now", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/diff", "/api/v1/projects/{A}/diff?from=1", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/audit", "/api/v1/projects/{A}/audit", NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/events", "/api/v1/projects/{A}/events", NULL, PROJECT_READ },
   /* nothing dangles: nothing to repair, no batch */
   { "POST", "api/v1/projects/{project_id}/repair", "/api/v1/projects/{A}/repair", "{}", PROJECT_WRITE (200) },
+  { "POST", "api/v1/projects/{project_id}/sync/push", "/api/v1/projects/{A}/sync/push", "{}", PROJECT_WRITE (400) },
   { "GET", "api/v1/projects/{project_id}/assets", "/api/v1/projects/{A}/assets", NULL, PROJECT_READ },
   { "POST", "api/v1/projects/{project_id}/assets", "/api/v1/projects/{A}/assets", "{\"tag\": \"T-{n}\", \"type\": \"TANK\"}",
     PROJECT_WRITE (201) },
