@@ -291,7 +291,7 @@ syn_event_store_commit_batch (SynEventStore *self, GError **error)
   /* after the batch's own transaction, never inside a caller's: a cache,
    * whose failure costs time later, not this batch */
   if (owned && !syn_state_checkpoint_write_due (self->store, self->project_id, &local_error))
-    g_warning ("No state checkpoint written ahead for project %s: %s", self->project_id, local_error->message);
+    g_message ("No state checkpoint written ahead for project %s (an as-of will write it): %s", self->project_id, local_error->message);
   return TRUE;
 }
 
