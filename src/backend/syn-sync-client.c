@@ -10,6 +10,7 @@
 #include "core/syn-core.h"
 #include "engine/syn-state-checkpoint.h"
 #include "engine/syn-state-hash.h"
+#include "engine/syn-verifier.h"
 #include "store/syn-store.h"
 #include "syn-remote-backend.h"
 #include "syn-sync-client.h"
@@ -127,6 +128,15 @@ project_params (const char *project_id)
   return params;
 }
 
+/* An object member, or NULL (absent, null). */
+static JsonObject *
+object_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 /* One page of the server's events past @after: the page (its "events"
  * in *@items, NULL or empty at the end). */
 static JsonObject *
@@ -153,6 +163,7 @@ typedef struct
   JsonObject *state;         /* state_hash, head_hash, head_position: the server's, before the events */
   gint64      local_head;
   guint64     events;
+  GHashTable *batches;       /* the correlation ids whose snapshot is copied */
 } Build;
 
 static void
@@ -161,6 +172,7 @@ build_clear (Build *b)
   g_clear_pointer (&b->project_id, g_free);
   g_clear_pointer (&b->project, json_object_unref);
   g_clear_pointer (&b->state, json_object_unref);
+  g_clear_pointer (&b->batches, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Build, build_clear)
@@ -190,6 +202,80 @@ copy_rules (SynSyncClient *self, SynStore *store, const char *project_id, GError
   return TRUE;
 }
 
+/* The records of the page of events past @after the clone just appended
+ * (@events, in its numbering): the snapshots of their batches (each once),
+ * their findings, and the derive mark when it names one of them. */
+static gboolean
+copy_records (SynSyncClient *self, SynStore *store, Build *b, gint64 after, GPtrArray *events, GError **error)
+{
+  g_autoptr(JsonObject) params = project_params (b->project_id);
+  g_autoptr(JsonObject) records = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) batches = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *snapshots, *findings;
+  JsonObject *mark;
+
+  json_object_set_int_member (params, "after", after);
+  json_object_set_int_member (params, "limit", PAGE_EVENTS);
+  if (!(records = call_object (self, SYN_OP_SYNC_RECORDS, params, error)))
+    return FALSE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+
+      g_hash_table_insert (ids, e->id, e);
+      g_hash_table_add (batches, e->correlation_id);
+    }
+  if (b->batches == NULL)
+    b->batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  snapshots = json_object_get_array_member (records, "snapshots");
+  for (guint i = 0; snapshots != NULL && i < json_array_get_length (snapshots); i++)
+    {
+      g_autoptr(SynSnapshot) snapshot = syn_snapshot_from_json (json_array_get_object_element (snapshots, i), error);
+
+      if (snapshot == NULL)
+        return FALSE;
+      /* a batch past the head is not copied; one across two pages once */
+      if (!g_hash_table_contains (batches, snapshot->correlation_id) ||
+          g_hash_table_contains (b->batches, snapshot->correlation_id))
+        continue;
+      g_free (snapshot->project_id);
+      snapshot->project_id = g_strdup (b->project_id);
+      if (!syn_store_insert_snapshot (store, snapshot, error))
+        return FALSE;
+      g_hash_table_add (b->batches, g_strdup (snapshot->correlation_id));
+    }
+  findings = json_object_get_array_member (records, "findings");
+  for (guint i = 0; findings != NULL && i < json_array_get_length (findings); i++)
+    {
+      JsonObject *item = json_array_get_object_element (findings, i);
+      g_autoptr(SynFinding) finding = syn_finding_new ();
+
+      if (!g_hash_table_contains (ids, syn_json_get_string (item, "event_id")))
+        continue;
+      finding->event_id = g_strdup (syn_json_get_string (item, "event_id"));
+      finding->project_id = g_strdup (b->project_id);
+      finding->rule_id = g_strdup (syn_json_get_string (item, "rule_id"));
+      finding->source_asset_id = g_strdup (syn_json_get_string (item, "source_asset_id"));
+      finding->digest = g_strdup (syn_json_get_string (item, "digest"));
+      if (!syn_store_insert_finding (store, finding, error))
+        return FALSE;
+    }
+  mark = object_member (records, "derive_mark");
+  if (mark != NULL)
+    {
+      SynEvent *at = g_hash_table_lookup (ids, syn_json_get_string (mark, "event_id"));
+      JsonNode *summary = json_object_get_member (mark, "summary");
+
+      if (summary != NULL && JSON_NODE_HOLDS_NULL (summary))
+        summary = NULL;
+      if (at != NULL && !syn_store_set_derive_mark (store, b->project_id, at->position,
+                                                    syn_json_get_string (mark, "rules_digest"), summary, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* The server's events up to its head, page by page, appended as they are:
  * the clone recomputes each hash, which must be the server's. */
 static gboolean
@@ -204,6 +290,8 @@ copy_events (SynSyncClient *self, SynStore *store, Build *b, GError **error)
       g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
       g_autoptr(GPtrArray) hashes = g_ptr_array_new ();
       JsonArray *items = NULL;
+
+      gint64 page_after = after;
 
       if (!(page = fetch_page (self, b->project_id, after, &items, error)))
         return FALSE;
@@ -244,6 +332,11 @@ copy_events (SynSyncClient *self, SynStore *store, Build *b, GError **error)
               return FALSE;
             }
           b->local_head = e->position;
+        }
+      if (!copy_records (self, store, b, page_after, events, error))
+        {
+          syn_store_rollback (store);
+          return FALSE;
         }
       if (!syn_store_commit (store, error))
         return FALSE;
@@ -307,6 +400,30 @@ replay_entities (SynSyncClient *self, SynStore *store, Build *b, GError **error)
   return TRUE;
 }
 
+/* The clone as `synapse verify` checks it, against the server's head
+ * hash: the chain, the replay against the tables, the snapshots against
+ * the events (copied from the server, they must agree here too). */
+static gboolean
+verify_clone (SynSyncClient *self, SynStore *store, Build *b, GError **error)
+{
+  g_autoptr(JsonNode) verified = NULL;
+  JsonObject *answer;
+  JsonArray *findings;
+
+  report (self, "verify", 0, b->events);
+  if (!(verified = syn_verifier_verify_full (store, b->project_id, syn_json_get_string (b->state, "head_hash"),
+                                             error)))
+    return FALSE;
+  answer = json_node_get_object (verified);
+  if (json_object_get_boolean_member_with_default (answer, "ok", FALSE))
+    return TRUE;
+  findings = json_object_get_array_member (answer, "findings");
+  g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED, _("The clone does not verify: %s"),
+               findings && json_array_get_length (findings) > 0
+                 ? syn_json_get_string (json_array_get_object_element (findings, 0), "message") : "?");
+  return FALSE;
+}
+
 /* The whole project into a new SQLite file at @path. */
 static gboolean
 build_clone (SynSyncClient *self, const char *path, const char *project, Build *b, GError **error)
@@ -330,7 +447,8 @@ build_clone (SynSyncClient *self, const char *path, const char *project, Build *
   if (!syn_store_insert_project (store, copy, error) ||
       !copy_rules (self, store, b->project_id, error) ||
       !copy_events (self, store, b, error) ||
-      !replay_entities (self, store, b, error))
+      !replay_entities (self, store, b, error) ||
+      !verify_clone (self, store, b, error))
     return FALSE;
   return TRUE;
 }
@@ -591,15 +709,6 @@ syn_sync_client_status (SynSyncClient *self, const char *project, GError **error
 /* ------------------------------------------------------------------------- */
 /* Sync                                                                      */
 
-/* An object member, or NULL (absent, null). */
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* A rollback or redo of a local batch that was pushed names the server's. */
 static void
 map_batch_ids (JsonObject *params, GPtrArray *ops)
@@ -645,7 +754,9 @@ push_one (SynSyncClient *self, Clone *c, JsonObject *op, guint *pushed, guint *b
   gint64 id = json_object_get_int_member (op, "id");
 
   inner = syn_json_object_copy (json_object_get_object_member (op, "params"));
-  json_object_set_string_member (inner, "project_id", syn_json_get_string (c->clone, "server_project_id"));
+  /* a library rule change names no project */
+  if (!json_object_get_boolean_member_with_default (inner, "library", FALSE))
+    json_object_set_string_member (inner, "project_id", syn_json_get_string (c->clone, "server_project_id"));
   map_batch_ids (inner, c->ops);
   json_object_set_string_member (params, "clone_id", syn_json_get_string (c->clone, "clone_id"));
   json_object_set_string_member (params, "local_batch_id", syn_json_get_string (op, "correlation_id"));

@@ -660,6 +660,15 @@ syn_store_list_findings (SynStore *self, const char *project_id, GError **error)
   return SYN_STORE_GET_IFACE (self)->list_findings (self, project_id, error);
 }
 
+GPtrArray *
+syn_store_list_findings_between (SynStore *self, const char *project_id, gint64 after, gint64 until, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_findings_between (self, project_id, after, until, error);
+}
+
 gboolean
 syn_store_is_legacy_project (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error)
 {

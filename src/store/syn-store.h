@@ -155,6 +155,7 @@ struct _SynStoreInterface
   /* The living model (schema 0003_living_model). */
   gboolean (*insert_finding) (SynStore *self, SynFinding *finding, GError **error);
   GPtrArray *(*list_findings) (SynStore *self, const char *project_id, GError **error);
+  GPtrArray *(*list_findings_between) (SynStore *self, const char *project_id, gint64 after, gint64 until, GError **error);
   gboolean (*is_legacy_project) (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error);
   gboolean (*clear_legacy_project) (SynStore *self, const char *project_id, GError **error);
   gboolean (*get_derive_mark) (SynStore *self, const char *project_id, gint64 *position, char **rules_digest, JsonNode **summary, GError **error);
@@ -337,6 +338,9 @@ gboolean syn_store_insert_finding (SynStore *self, SynFinding *finding, GError *
 /* Every row of the project whose event is not rolled back, oldest event
  * first (position set): the newest row of a (rule, source) pair is current. */
 GPtrArray *syn_store_list_findings (SynStore *self, const char *project_id, GError **error);
+/* The rows whose event lies in (@after, @until], rolled back or not, oldest
+ * first (position set): a clone copies the log page by page. */
+GPtrArray *syn_store_list_findings_between (SynStore *self, const char *project_id, gint64 after, gint64 until, GError **error);
 /* Whether the project was written before derivation records existed and
  * still needs them inferred; clear once they are. */
 gboolean syn_store_is_legacy_project (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error);
