@@ -789,6 +789,88 @@ test_record_in_batch (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (status, "ahead"), ==, 0);
 }
 
+/* The events of batch @batch a timeline shows (rolled back ones hidden). */
+static gint64
+shown_events (SynBackend *backend, Fixture *f, const char *batch)
+{
+  g_autoptr(JsonObject) params = project_params (f);
+  g_autoptr(JsonNode) page = NULL;
+
+  json_object_set_string_member (params, "correlation_id", batch);
+  page = call_ok (backend, SYN_OP_TIMELINE, params);
+  return json_object_get_int_member (json_node_get_object (page), "total");
+}
+
+static gint64
+first_position (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynStore) store = syn_store_open_full (f->clone_path, SYN_STORE_OPEN_EXISTING, &error);
+  g_autoptr(GPtrArray) first = NULL;
+
+  g_assert_no_error (error);
+  first = syn_store_list_events_after (store, f->project_id, 0, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, 1);
+  return ((SynEvent *) g_ptr_array_index (first, 0))->position;
+}
+
+/* A sync pulls only the server's events since the base, in place: the
+ * clone keeps its history (its positions), its own events are replaced by
+ * the server's, a server batch it rolled back offline is marked as the
+ * server marks it, and it verifies against the server's head. When the
+ * base is not in the server's history, the sync rebuilds, saying why. */
+static void
+test_pull_incremental (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonNode) cloned = NULL;
+  g_autoptr(JsonNode) synced = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) theirs = NULL;
+  g_autoptr(JsonNode) verified = NULL;
+  g_autoptr(JsonObject) undo = project_params (f);
+  g_autoptr(JsonObject) check = project_params (f);
+  g_autoptr(SynBackend) local = NULL;
+  g_autofree char *batch = NULL, *d2 = NULL;
+  gint64 first;
+
+  edit_description (f->remote, f, "P-002", "Standby");
+  batch = newest_batch (f);
+  cloned = clone_project (f);
+  first = first_position (f);
+  local = open_clone (f);
+  json_object_set_string_member (undo, "correlation_id", batch);
+  json_node_unref (call_ok (local, SYN_OP_ROLLBACK, undo));
+  edit_description (local, f, "P-001", "Mine");
+  g_clear_object (&local);
+  edit_description (f->remote, f, "P-003", "Lined");
+
+  synced = sync_clone (f);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (synced), "pull"), ==, "incremental");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (synced), "pushed"), ==, 2);
+  g_assert_cmpint (first_position (f), ==, first);
+  assert_converged (f);
+  local = open_clone (f);
+  g_assert_cmpint (shown_events (local, f, batch), ==, 0);
+  g_assert_cmpint (shown_events (f->remote, f, batch), ==, 0);
+  d2 = description (local, f, "P-002");
+  g_assert_cmpstr (d2, ==, "Spare");
+  theirs = state_of (f->remote, f);
+  json_object_set_string_member (check, "expect", syn_json_get_string (json_node_get_object (theirs), "head_hash"));
+  verified = call_ok (local, SYN_OP_VERIFY, check);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (verified), "ok"));
+  g_clear_object (&local);
+
+  /* a base the server does not hold (a server restored from an older
+   * copy, say): the whole project again */
+  clone_sql (f, "UPDATE sync_clones SET base_head_hash = 'not-the-servers'");
+  edit_description (f->remote, f, "P-001", "Theirs");
+  again = sync_clone (f);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (again), "pull"), ==, "rebuilt");
+  g_assert_nonnull (syn_json_get_string (json_node_get_object (again), "rebuilt_because"));
+  assert_converged (f);
+}
+
 /* synapse @args (NULL-terminated, the binary put first), with the test's
  * password for --user. */
 static void
@@ -1129,6 +1211,7 @@ main (int argc, char *argv[])
   ADD ("/sync/sqlite/library-rule-pushed", test_library_rule_pushed, NULL);
   ADD ("/sync/sqlite/check-inside-write", test_check_inside_write, NULL);
   ADD ("/sync/sqlite/record-in-batch", test_record_in_batch, NULL);
+  ADD ("/sync/sqlite/pull-incremental", test_pull_incremental, NULL);
   ADD ("/sync/sqlite/convergence", test_convergence, NULL);
   if (syn_test_pg_bindir () != NULL)
     {
@@ -1142,6 +1225,7 @@ main (int argc, char *argv[])
       ADD ("/sync/postgresql/offline-rollback", test_offline_rollback, &on_postgres);
       ADD ("/sync/postgresql/library-rule-pushed", test_library_rule_pushed, &on_postgres);
       ADD ("/sync/postgresql/check-inside-write", test_check_inside_write, &on_postgres);
+      ADD ("/sync/postgresql/pull-incremental", test_pull_incremental, &on_postgres);
       ADD ("/sync/postgresql/convergence", test_convergence, &on_postgres);
     }
   else

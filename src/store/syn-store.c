@@ -1296,6 +1296,20 @@ syn_store_get_clone (SynStore *self, const char *project_id, JsonObject **out, G
 }
 
 gboolean
+syn_store_rewind_clone (SynStore *self, const char *project_id, gint64 local_base, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+
+  if (SYN_STORE_GET_IFACE (self)->rewind_clone == NULL)
+    {
+      g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "Only a clone (SQLite) is rewound");
+      return FALSE;
+    }
+  return SYN_STORE_GET_IFACE (self)->rewind_clone (self, project_id, local_base, error);
+}
+
+gboolean
 syn_store_put_clone (SynStore *self, const char *project_id, JsonObject *clone, GError **error)
 {
   g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
