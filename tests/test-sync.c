@@ -4,6 +4,9 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
+#include "backend/syn-api-routes.h"
 #include "backend/syn-local-backend.h"
 #include "backend/syn-remote-backend.h"
 #include "backend/syn-sync-client.h"
@@ -404,6 +407,19 @@ test_retry_applied_once (Fixture *f, gconstpointer data)
 
 static void run_cli (Fixture *f, SynTestCliResult *r, const char * const *args);
 
+/* A sync's one conflict (asserted alone): its first field. */
+static JsonObject *
+only_conflict_field (JsonNode *synced)
+{
+  JsonArray *conflicts = json_object_get_array_member (json_node_get_object (synced), "conflicts");
+  JsonObject *op;
+
+  g_assert_cmpuint (json_array_get_length (conflicts), ==, 1);
+  op = json_array_get_object_element (conflicts, 0);
+  return json_array_get_object_element (
+    json_object_get_array_member (json_object_get_object_member (op, "conflict"), "conflicts"), 0);
+}
+
 static gboolean
 has_tag (SynBackend *backend, Fixture *f, const char *tag)
 {
@@ -437,7 +453,6 @@ test_import_deleted_tag (Fixture *f, gconstpointer data)
   g_autoptr(JsonObject) gone = project_params (f);
   g_autoptr(JsonNode) synced = NULL;
   g_autofree char *id = asset_id (f->remote, f, "P-002");
-  JsonArray *conflicts;
   JsonObject *field;
 
   import_csv (local, f, "TAG,TYPE,DESCRIPTION\nP-002,PUMP,Revived\nP-009,PUMP,New\n");
@@ -446,11 +461,7 @@ test_import_deleted_tag (Fixture *f, gconstpointer data)
   json_node_unref (call_ok (f->remote, SYN_OP_DELETE_ASSET, gone));
 
   synced = sync_clone (f);
-  conflicts = json_object_get_array_member (json_node_get_object (synced), "conflicts");
-  g_assert_cmpuint (json_array_get_length (conflicts), ==, 1);
-  field = json_array_get_object_element (
-    json_object_get_array_member (json_object_get_object_member (json_array_get_object_element (conflicts, 0),
-                                                                 "conflict"), "conflicts"), 0);
+  field = only_conflict_field (synced);
   g_assert_cmpstr (syn_json_get_string (field, "tag"), ==, "P-002");
   g_assert_cmpstr (syn_json_get_string (field, "reason"), ==, "deleted on the server");
   g_assert_false (has_tag (f->remote, f, "P-002"));
@@ -522,6 +533,341 @@ test_rule_change_pushed (Fixture *f, gconstpointer data)
     found |= g_strcmp0 (syn_json_get_string (json_array_get_object_element (json_node_get_array (rules), i), "id"),
                         "pump-seal") == 0;
   g_assert_true (found);
+  assert_converged (f);
+}
+
+/* The newest batch on the server. */
+static char *
+newest_batch (Fixture *f)
+{
+  g_autoptr(JsonObject) params = project_params (f);
+  g_autoptr(JsonNode) page = NULL;
+  JsonObject *event;
+
+  json_object_set_int_member (params, "limit", 1);
+  page = call_ok (f->remote, SYN_OP_TIMELINE, params);
+  event = json_array_get_object_element (json_object_get_array_member (json_node_get_object (page), "events"), 0);
+  return g_strdup (syn_json_get_string (event, "correlation_id"));
+}
+
+/* A server batch rolled back offline: the clone has its snapshot (and the
+ * findings and derive mark of the server's run), the rollback is pushed. */
+static void
+test_offline_rollback (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) rule = project_params (f);
+  g_autoptr(JsonObject) def = syn_json_parse_object (
+    "{\"id\": \"pump-motor\", \"name\": \"FIRM: Pumps require Motor\", \"source\": \"FIRM\","
+    " \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+    " \"action\": {\"type\": \"MOTOR\", \"naming\": \"{tag}-M\", \"relation\": \"powers\"}}", -1, NULL);
+  g_autoptr(JsonObject) run = project_params (f);
+  g_autoptr(JsonObject) undo = project_params (f);
+  g_autoptr(JsonNode) cloned = NULL;
+  g_autoptr(JsonNode) synced = NULL;
+  g_autoptr(SynBackend) local = NULL;
+  g_autoptr(SynStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) summary = NULL;
+  g_autofree char *batch = NULL, *digest = NULL, *d2 = NULL;
+  gint64 mark = -1;
+
+  json_object_set_object_member (rule, "rule", json_object_ref (def));
+  json_node_unref (call_ok (f->remote, SYN_OP_SAVE_RULE, rule));
+  /* a run on the server, waited for: as a pushed run is */
+  json_object_set_string_member (run, "clone_id", "6f1c2a56-0d3e-4f7b-9a1e-2b5c8d9e0f11");
+  json_object_set_string_member (run, "local_batch_id", "run-on-the-server");
+  json_object_set_string_member (run, "op", SYN_OP_EXECUTE);
+  json_object_set_object_member (run, "params", project_params (f));
+  json_node_unref (call_ok (f->remote, SYN_OP_SYNC_PUSH, run));
+  edit_description (f->remote, f, "P-002", "Standby");
+  batch = newest_batch (f);
+  cloned = clone_project (f);
+
+  /* the server's run made its mark: the clone has it, at one of its events */
+  store = syn_store_open_full (f->clone_path, SYN_STORE_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_store_get_derive_mark (store, f->project_id, &mark, &digest, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (mark, >, 0);
+  g_assert_nonnull (digest);
+  g_clear_object (&store);
+
+  /* offline: the server's edit rolled back on the clone */
+  local = open_clone (f);
+  json_object_set_string_member (undo, "correlation_id", batch);
+  json_node_unref (call_ok (local, SYN_OP_ROLLBACK, undo));
+  d2 = description (local, f, "P-002");
+  g_assert_cmpstr (d2, ==, "Spare");
+  g_clear_object (&local);
+  g_clear_pointer (&d2, g_free);
+
+  synced = sync_clone (f);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (synced), "pushed"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (synced), "conflicts")),
+                    ==, 0);
+  d2 = description (f->remote, f, "P-002");
+  g_assert_cmpstr (d2, ==, "Spare");
+  assert_converged (f);
+}
+
+/* Whether the server's rules (a project's list has the library's) hold
+ * @rule_id as a library rule. */
+static gboolean
+has_library_rule (Fixture *f, const char *rule_id)
+{
+  g_autoptr(JsonObject) list = project_params (f);
+  g_autoptr(JsonNode) rules = call_ok (f->remote, SYN_OP_LIST_RULES, list);
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (rules)); i++)
+    {
+      JsonObject *rule = json_array_get_object_element (json_node_get_array (rules), i);
+
+      if (g_strcmp0 (syn_json_get_string (rule, "id"), rule_id) == 0)
+        return syn_json_get_string (rule, "project_id") == NULL;
+    }
+  return FALSE;
+}
+
+/* A library rule saved on the clone @path (no project named). */
+static void
+save_library_rule (const char *path, const char *rule_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) local = syn_local_backend_new_full (path, SYN_STORE_OPEN_EXISTING, &error);
+  g_autoptr(JsonObject) rule = json_object_new ();
+  g_autoptr(JsonObject) def = syn_json_parse_object (
+    "{\"name\": \"Pumps need a seal\", \"source\": \"FIRM\","
+    " \"action_type\": \"CREATE_CHILD\", \"condition\": {\"asset_type\": \"PUMP\"},"
+    " \"action\": {\"type\": \"SEAL\", \"naming\": \"{tag}-S\", \"relation\": \"seals\"}}", -1, NULL);
+
+  g_assert_no_error (error);
+  json_object_set_string_member (def, "id", rule_id);
+  json_object_set_object_member (rule, "rule", json_object_ref (def));
+  json_node_unref (call_ok (SYN_BACKEND (local), SYN_OP_SAVE_RULE, rule));
+}
+
+/* A library rule change made offline is recorded and pushed as the
+ * library's, with the role its route asks online: an engineer's is
+ * refused (a conflict, never lost), an administrator's applied. */
+static void
+test_library_rule_pushed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonNode) cloned = clone_project (f);
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(JsonNode) synced = NULL;
+  g_autoptr(JsonObject) member = project_params (f);
+  g_autoptr(SynRemoteBackend) engineer = NULL;
+  g_autoptr(SynSyncClient) client = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, "engineer.db", NULL);
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *conflicts;
+  JsonObject *op;
+
+  save_library_rule (f->clone_path, "lib-seal");
+  status = status_of (f, FALSE);
+  g_assert_cmpint (json_object_get_int_member (status, "ahead"), ==, 1);
+  op = json_array_get_object_element (json_object_get_array_member (status, "operations"), 0);
+  g_assert_cmpstr (syn_json_get_string (op, "op"), ==, SYN_OP_SAVE_RULE);
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (op, "params"), "library"));
+  synced = sync_clone (f);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (synced), "pushed"), ==, 1);
+  g_assert_true (has_library_rule (f, "lib-seal"));
+  assert_converged (f);
+
+  /* an engineer's clone: the same change is refused as online (403) */
+  g_free (syn_test_server_add_user (f->srv, "eng", "engineer"));
+  json_object_set_string_member (member, "username", "eng");
+  json_node_unref (call_ok (f->remote, SYN_OP_ADD_MEMBER, member));
+  engineer = syn_remote_backend_new (f->srv->url, &error);
+  g_assert_no_error (error);
+  g_assert_true (syn_remote_backend_login (engineer, "eng", SYN_TEST_PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+  client = syn_sync_client_new (SYN_BACKEND (engineer), f->srv->url, path);
+  json_node_unref (syn_sync_client_clone (client, "Plant", &error));
+  g_assert_no_error (error);
+  save_library_rule (path, "lib-guard");
+  refused = syn_sync_client_sync (client, f->project_id, &error);
+  g_assert_no_error (error);
+  conflicts = json_object_get_array_member (json_node_get_object (refused), "conflicts");
+  g_assert_cmpuint (json_array_get_length (conflicts), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_array_get_object_element (conflicts,
+                                                                                                                0),
+                                                                              "conflict"), "status"), ==, 403);
+  g_assert_false (has_library_rule (f, "lib-guard"));
+}
+
+typedef struct
+{
+  Fixture  *f;
+  gboolean  done;
+} Meddle;
+
+/* On the server's worker, between a push's conflict check and its write:
+ * another edit of the same field, through a connection of its own. */
+static void
+meddle (gpointer store, gpointer data)
+{
+  Meddle *m = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynLocalBackend) other = NULL;
+
+  if (m->done)
+    return;
+  m->done = TRUE;
+  other = syn_local_backend_new_full (m->f->srv->db_uri, SYN_STORE_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  syn_local_backend_set_user_id (other, "admin");
+  edit_description (SYN_BACKEND (other), m->f, "P-001", "Theirs");
+}
+
+/* A change that lands between the server's conflict check and the write
+ * of a pushed edit is a conflict, never silently overwritten. */
+static void
+test_check_inside_write (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonNode) cloned = clone_project (f);
+  g_autoptr(SynBackend) local = open_clone (f);
+  g_autoptr(JsonNode) synced = NULL;
+  g_autofree char *now = NULL;
+  SynLocalBackend *server = syn_server_get_backend (syn_test_server_get_server (f->srv));
+  Meddle m = { f, FALSE };
+  JsonObject *field;
+
+  edit_description (local, f, "P-001", "Mine");
+  g_clear_object (&local);
+  syn_local_backend_set_push_hook (server, meddle, &m);
+  synced = sync_clone (f);
+  syn_local_backend_set_push_hook (server, NULL, NULL);
+  g_assert_true (m.done);
+  field = only_conflict_field (synced);
+  g_assert_cmpstr (syn_json_get_string (field, "mine"), ==, "Mine");
+  g_assert_cmpstr (syn_json_get_string (field, "theirs"), ==, "Theirs");
+  now = description (f->remote, f, "P-001");
+  g_assert_cmpstr (now, ==, "Theirs");
+  assert_converged (f);
+}
+
+static void
+clone_sql (Fixture *f, const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->clone_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The record of an offline operation is written in its batch's own
+ * transaction: when the record cannot be written, neither is the batch
+ * (so no crash between the two leaves a local batch nothing pushes). */
+static void
+test_record_in_batch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonNode) cloned = clone_project (f);
+  g_autoptr(SynBackend) local = NULL;
+  g_autoptr(JsonObject) params = project_params (f);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL, *now = NULL;
+
+  clone_sql (f, "CREATE TRIGGER no_record BEFORE INSERT ON sync_operations "
+                "BEGIN SELECT RAISE(ABORT, 'the record cannot be written'); END");
+  local = open_clone (f);
+  id = asset_id (local, f, "P-001");
+  json_object_set_string_member (params, "asset_id", id);
+  json_object_set_string_member (params, "description", "Never recorded");
+  answer = syn_backend_call_sync (local, SYN_OP_UPDATE_ASSET, params, NULL, &error);
+  g_assert_null (answer);
+  g_assert_nonnull (error);
+  now = description (local, f, "P-001");
+  g_assert_cmpstr (now, ==, "Feed pump");
+  g_clear_object (&local);
+  clone_sql (f, "DROP TRIGGER no_record");
+  status = status_of (f, FALSE);
+  g_assert_cmpint (json_object_get_int_member (status, "ahead"), ==, 0);
+}
+
+/* The events of batch @batch a timeline shows (rolled back ones hidden). */
+static gint64
+shown_events (SynBackend *backend, Fixture *f, const char *batch)
+{
+  g_autoptr(JsonObject) params = project_params (f);
+  g_autoptr(JsonNode) page = NULL;
+
+  json_object_set_string_member (params, "correlation_id", batch);
+  page = call_ok (backend, SYN_OP_TIMELINE, params);
+  return json_object_get_int_member (json_node_get_object (page), "total");
+}
+
+static gint64
+first_position (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SynStore) store = syn_store_open_full (f->clone_path, SYN_STORE_OPEN_EXISTING, &error);
+  g_autoptr(GPtrArray) first = NULL;
+
+  g_assert_no_error (error);
+  first = syn_store_list_events_after (store, f->project_id, 0, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, 1);
+  return ((SynEvent *) g_ptr_array_index (first, 0))->position;
+}
+
+/* A sync pulls only the server's events since the base, in place: the
+ * clone keeps its history (its positions), its own events are replaced by
+ * the server's, a server batch it rolled back offline is marked as the
+ * server marks it, and it verifies against the server's head. When the
+ * base is not in the server's history, the sync rebuilds, saying why. */
+static void
+test_pull_incremental (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonNode) cloned = NULL;
+  g_autoptr(JsonNode) synced = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) theirs = NULL;
+  g_autoptr(JsonNode) verified = NULL;
+  g_autoptr(JsonObject) undo = project_params (f);
+  g_autoptr(JsonObject) check = project_params (f);
+  g_autoptr(SynBackend) local = NULL;
+  g_autofree char *batch = NULL, *d2 = NULL;
+  gint64 first;
+
+  edit_description (f->remote, f, "P-002", "Standby");
+  batch = newest_batch (f);
+  cloned = clone_project (f);
+  first = first_position (f);
+  local = open_clone (f);
+  json_object_set_string_member (undo, "correlation_id", batch);
+  json_node_unref (call_ok (local, SYN_OP_ROLLBACK, undo));
+  edit_description (local, f, "P-001", "Mine");
+  g_clear_object (&local);
+  edit_description (f->remote, f, "P-003", "Lined");
+
+  synced = sync_clone (f);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (synced), "pull"), ==, "incremental");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (synced), "pushed"), ==, 2);
+  g_assert_cmpint (first_position (f), ==, first);
+  assert_converged (f);
+  local = open_clone (f);
+  g_assert_cmpint (shown_events (local, f, batch), ==, 0);
+  g_assert_cmpint (shown_events (f->remote, f, batch), ==, 0);
+  d2 = description (local, f, "P-002");
+  g_assert_cmpstr (d2, ==, "Spare");
+  theirs = state_of (f->remote, f);
+  json_object_set_string_member (check, "expect", syn_json_get_string (json_node_get_object (theirs), "head_hash"));
+  verified = call_ok (local, SYN_OP_VERIFY, check);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (verified), "ok"));
+  g_clear_object (&local);
+
+  /* a base the server does not hold (a server restored from an older
+   * copy, say): the whole project again */
+  clone_sql (f, "UPDATE sync_clones SET base_head_hash = 'not-the-servers'");
+  edit_description (f->remote, f, "P-001", "Theirs");
+  again = sync_clone (f);
+  g_assert_cmpstr (syn_json_get_string (json_node_get_object (again), "pull"), ==, "rebuilt");
+  g_assert_nonnull (syn_json_get_string (json_node_get_object (again), "rebuilt_because"));
   assert_converged (f);
 }
 
@@ -861,6 +1207,11 @@ main (int argc, char *argv[])
   ADD ("/sync/sqlite/import-deleted-tag", test_import_deleted_tag, NULL);
   ADD ("/sync/sqlite/run-pushed-as-run", test_run_pushed_as_run, NULL);
   ADD ("/sync/sqlite/rule-change-pushed", test_rule_change_pushed, NULL);
+  ADD ("/sync/sqlite/offline-rollback", test_offline_rollback, NULL);
+  ADD ("/sync/sqlite/library-rule-pushed", test_library_rule_pushed, NULL);
+  ADD ("/sync/sqlite/check-inside-write", test_check_inside_write, NULL);
+  ADD ("/sync/sqlite/record-in-batch", test_record_in_batch, NULL);
+  ADD ("/sync/sqlite/pull-incremental", test_pull_incremental, NULL);
   ADD ("/sync/sqlite/convergence", test_convergence, NULL);
   if (syn_test_pg_bindir () != NULL)
     {
@@ -871,6 +1222,10 @@ main (int argc, char *argv[])
       ADD ("/sync/postgresql/retry-applied-once", test_retry_applied_once, &on_postgres);
       ADD ("/sync/postgresql/import-deleted-tag", test_import_deleted_tag, &on_postgres);
       ADD ("/sync/postgresql/run-pushed-as-run", test_run_pushed_as_run, &on_postgres);
+      ADD ("/sync/postgresql/offline-rollback", test_offline_rollback, &on_postgres);
+      ADD ("/sync/postgresql/library-rule-pushed", test_library_rule_pushed, &on_postgres);
+      ADD ("/sync/postgresql/check-inside-write", test_check_inside_write, &on_postgres);
+      ADD ("/sync/postgresql/pull-incremental", test_pull_incremental, &on_postgres);
       ADD ("/sync/postgresql/convergence", test_convergence, &on_postgres);
     }
   else

@@ -102,6 +102,7 @@ typedef enum {
  * it was; the idempotency key clone_id:local_batch_id makes a retry a no-op.
  * A 409's details: {conflicts: [{entity_type, entity_id, tag, field, base, theirs, mine, reason}], local_batch_id}. */
 #define SYN_OP_EVENTS_AFTER    "events_after"    /* {project_id, after, limit?} -> {events (oldest first, rolled back included, each with its chain hash), last_position}: a clone's pages */
+#define SYN_OP_SYNC_RECORDS    "sync_records"    /* {project_id, after, limit?} -> {snapshots (of the batches of the events_after page), findings (of its events), derive_mark ({position, event_id, rules_digest, summary} or null), last_position}: what a clone's rollbacks and incremental runs need */
 #define SYN_OP_SYNC_PUSH       "sync_push"       /* {project_id, clone_id, local_batch_id, op, params, basis?, force?} -> {status: applied|applied_before, correlation_id, local_batch_id, result?} */
 
 #define SYN_TYPE_BACKEND (syn_backend_get_type ())

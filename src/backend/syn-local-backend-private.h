@@ -44,10 +44,12 @@ typedef struct _SynSyncRecording SynSyncRecording;
 /* Whether @op is one a clone records (and pushes): its edits, imports,
  * rollbacks, redos, rule changes and runs. */
 gboolean          _syn_sync_op_is_recorded (const char     *op);
-/* Before the operation: NULL when its project is no clone's. */
+/* Before the operation: NULL when its project is no clone's. Its first
+ * batch then writes the record in its own transaction (syn-push-mark.h). */
 SynSyncRecording *_syn_sync_record_begin  (SynStore         *store,
                                            const char       *op,
-                                           JsonObject       *params);
+                                           JsonObject       *params,
+                                           const char       *user_id);
 /* After it succeeded: records its batch (none written: nothing). */
 gboolean          _syn_sync_record_end    (SynSyncRecording *rec,
                                            SynStore         *store,

@@ -308,7 +308,7 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   /* a clone records a run as the operation it was (offline work), once
    * committed: on its COMPLETED (on_engine_message) */
   if (g_strcmp0 (run->mode, "dry_run") != 0)
-    run->recording = _syn_sync_record_begin (store, SYN_OP_EXECUTE, run->request);
+    run->recording = _syn_sync_record_begin (store, SYN_OP_EXECUTE, run->request, run->user_id);
   run->store = store;
   answer = syn_rule_engine_run (run->runs->engine, store, run->execution_id, run->request, run->user_id,
                                 run->cancellable, on_engine_started, on_engine_message, run, &error);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/syn-core.h"
+#include "engine/syn-auth.h"
 #include "engine/syn-csv-reader.h"
 #include "engine/syn-push-mark.h"
 #include "syn-api-routes.h"
@@ -18,6 +19,12 @@ static const char *const pushable_ops[] = {
   SYN_OP_RESET_ASSET, SYN_OP_IMPORT_CSV, SYN_OP_ROLLBACK, SYN_OP_REDO, SYN_OP_SAVE_RULE, SYN_OP_DELETE_RULE,
   SYN_OP_EXECUTE, NULL
 };
+
+static gboolean
+is_rule_change (const char *op)
+{
+  return g_strcmp0 (op, SYN_OP_SAVE_RULE) == 0 || g_strcmp0 (op, SYN_OP_DELETE_RULE) == 0;
+}
 
 /* The fields of an asset an edit names: "description", "properties.hp". */
 static const char *const asset_fields[] = { "tag", "type", "description", "discipline", "area", NULL };
@@ -280,6 +287,94 @@ push_answer (const char *status, const char *correlation_id, const char *local_b
   return syn_json_node_new_object (answer);
 }
 
+/* The library's rules change only by an administrator's hand, online
+ * (the route's role) or pushed. No user (a local database): no roles. */
+static gboolean
+require_library_role (SynOpContext *ctx, GError **error)
+{
+  g_autoptr(SynUser) user = NULL;
+
+  if (ctx->user_id == NULL)
+    return TRUE;
+  user = syn_store_get_user (ctx->store, ctx->user_id, error);
+  if (user == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        _syn_op_fail (error, SYN_BACKEND_ERROR_UNAUTHORIZED, "No user %s", ctx->user_id);
+      return FALSE;
+    }
+  if (g_strcmp0 (user->role, SYN_AUTH_ROLE_ADMIN) != 0)
+    {
+      _syn_op_fail (error, SYN_BACKEND_ERROR_FORBIDDEN, "Changing a library rule needs the admin role");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Times a push is tried when another batch comes between its check and
+ * its write; then it is refused as busy (the clone pushes it again later). */
+#define PUSH_ATTEMPTS 3
+#define PUSH_HOOK_KEY "syn-sync-push-hook"
+
+typedef struct
+{
+  GFunc    func;
+  gpointer data;
+} PushHook;
+
+void
+syn_local_backend_set_push_hook (SynLocalBackend *self, GFunc hook, gpointer user_data)
+{
+  PushHook *h = NULL;
+
+  g_return_if_fail (SYN_IS_LOCAL_BACKEND (self));
+
+  if (hook != NULL)
+    {
+      h = g_new0 (PushHook, 1);
+      h->func = hook;
+      h->data = user_data;
+    }
+  g_object_set_data_full (G_OBJECT (self), PUSH_HOOK_KEY, h, g_free);
+}
+
+static void
+run_push_hook (SynOpContext *ctx)
+{
+  PushHook *h = g_object_get_data (G_OBJECT (ctx->backend), PUSH_HOOK_KEY);
+
+  if (h != NULL)
+    h->func (ctx->store, h->data);
+}
+
+/* The conflicts of an edit with the server's state now: FALSE (a 409 with
+ * them) when there are some; *@checked is the project's head it read. */
+static gboolean
+check_basis (SynOpContext *ctx, SynProject *project, const char *op, JsonObject *inner, JsonObject *basis,
+             const char *local_batch_id, gint64 *checked, GError **error)
+{
+  g_autoptr(JsonArray) conflicts = NULL;
+  g_autofree char *hash = NULL;
+  JsonObject *details;
+  g_autoptr(JsonNode) node = NULL;
+
+  /* the head first: a batch between it and the reads below only makes the
+   * guard try again */
+  if (!syn_store_get_chain_head (ctx->store, project->id, checked, &hash, error))
+    return FALSE;
+  conflicts = find_conflicts (ctx->store, project->id, inner, basis);
+  if (json_array_get_length (conflicts) == 0)
+    return TRUE;
+  details = json_object_new ();
+  node = syn_json_node_new_object (details);
+  json_object_set_array_member (details, "conflicts", json_array_ref (conflicts));
+  json_object_set_string_member (details, "local_batch_id", local_batch_id);
+  _syn_op_fail (error, SYN_BACKEND_ERROR_CONFLICT, "%s conflicts with changes made on the server", op);
+  if (error != NULL)
+    syn_backend_error_set_details (*error, node);
+  return FALSE;
+}
+
 /* {project_id, clone_id, local_batch_id, op, params, basis?, force?} ->
  * {status: applied|applied_before, correlation_id (the server's batch, null
  * when the operation changed nothing), local_batch_id, result?}; 409 with
@@ -289,12 +384,11 @@ op_sync_push (SynOpContext *ctx, JsonObject *params, GError **error)
 {
   g_autoptr(SynProject) project = NULL;
   g_autoptr(JsonObject) inner = NULL;
-  g_autoptr(JsonArray) conflicts = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *key = NULL, *before = NULL, *batch = NULL;
   const char *clone_id, *local_batch_id, *op;
   JsonObject *basis = NULL;
-  gboolean force = FALSE;
+  gboolean force = FALSE, library = FALSE;
   SynOpFunc func;
   JsonNode *result;
 
@@ -320,32 +414,48 @@ op_sync_push (SynOpContext *ctx, JsonObject *params, GError **error)
 
   inner = syn_json_object_copy (json_object_get_object_member (params, "params"));
   json_object_remove_member (inner, "_user_id");
-  json_object_set_string_member (inner, "project_id", project->id);
-  if (!force && owned_basis != NULL)
+  if (!_syn_param_bool (inner, "library", FALSE, &library, error))
+    return NULL;
+  json_object_remove_member (inner, "library");
+  if (library)
     {
-      conflicts = find_conflicts (ctx->store, project->id, inner, owned_basis);
-      if (json_array_get_length (conflicts) > 0)
-        {
-          JsonObject *details = json_object_new ();
-          g_autoptr(JsonNode) node = syn_json_node_new_object (details);
-
-          json_object_set_array_member (details, "conflicts", json_array_ref (conflicts));
-          json_object_set_string_member (details, "local_batch_id", local_batch_id);
-          _syn_op_fail (error, SYN_BACKEND_ERROR_CONFLICT, "%s conflicts with changes made on the server", op);
-          if (error != NULL)
-            syn_backend_error_set_details (*error, node);
-          return NULL;
-        }
+      /* a library rule change: the library's route, with its role */
+      if (!is_rule_change (op))
+        return _syn_op_fail (error, SYN_BACKEND_ERROR_INVALID, "Only a rule change can be the library's, not \"%s\"",
+                             op);
+      if (!require_library_role (ctx, error))
+        return NULL;
+      json_object_remove_member (inner, "project_id");
     }
-
-  syn_push_mark_set (ctx->store, clone_id, local_batch_id);
-  if (func != NULL)
-    result = func (ctx, inner, &local_error);
   else
-    result = _syn_local_runs_run_now (_syn_local_backend_get_runs (ctx->backend), ctx->store, inner, ctx->user_id,
-                                      &local_error);
-  batch = g_strdup (syn_push_mark_get_batch (ctx->store));
-  syn_push_mark_clear (ctx->store);
+    json_object_set_string_member (inner, "project_id", project->id);
+  /* the check, then the write guarded against any batch that came between
+   * them (then checked again, on the newer state) */
+  for (guint attempt = 1;; attempt++)
+    {
+      gint64 checked = -1;
+      gboolean moved;
+
+      if (!force && owned_basis != NULL && !check_basis (ctx, project, op, inner, owned_basis, local_batch_id, &checked,
+                                                         error))
+        return NULL;
+      run_push_hook (ctx);
+      syn_push_mark_set (ctx->store, clone_id, local_batch_id);
+      if (checked >= 0)
+        syn_push_mark_guard (ctx->store, project->id, checked);
+      if (func != NULL)
+        result = func (ctx, inner, &local_error);
+      else
+        result = _syn_local_runs_run_now (_syn_local_backend_get_runs (ctx->backend), ctx->store, inner, ctx->user_id,
+                                          &local_error);
+      batch = g_strdup (syn_push_mark_get_batch (ctx->store));
+      moved = syn_push_mark_moved (ctx->store);
+      syn_push_mark_clear (ctx->store);
+      if (result != NULL || !moved || attempt == PUSH_ATTEMPTS)
+        break;
+      g_clear_error (&local_error);
+      g_clear_pointer (&batch, g_free);
+    }
   if (result == NULL)
     {
       /* the same push, applied meanwhile by a retry: its key won */
@@ -365,49 +475,105 @@ const SynOpEntry _syn_ops_sync[] = {
 
 struct _SynSyncRecording
 {
+  SynStore   *store;   /* where its record mark is set */
   char       *project_id;
+  char       *stream;  /* where its events go: the project's, or the rule library's */
   char       *op;
   JsonObject *params;
   JsonObject *basis;
-  gint64      head;    /* the project's newest position before the operation */
+  gint64      head;    /* the stream's newest position before the operation */
 };
 
 void
 _syn_sync_recording_free (SynSyncRecording *rec)
 {
+  if (rec->store != NULL)
+    syn_push_mark_clear_record (rec->store);
+  g_clear_object (&rec->store);
   g_free (rec->project_id);
+  g_free (rec->stream);
   g_free (rec->op);
   g_clear_pointer (&rec->params, json_object_unref);
   g_clear_pointer (&rec->basis, json_object_unref);
   g_free (rec);
 }
 
-SynSyncRecording *
-_syn_sync_record_begin (SynStore *store, const char *op, JsonObject *params)
+/* The project of a clone's database a library change is recorded under
+ * (the first cloned one), or NULL when the database is no clone. */
+static SynProject *
+cloned_project (SynStore *store)
 {
+  g_autoptr(GPtrArray) projects = syn_store_list_projects (store, NULL);
+
+  for (guint i = 0; projects != NULL && i < projects->len; i++)
+    {
+      SynProject *project = g_ptr_array_index (projects, i);
+      g_autoptr(JsonObject) clone = NULL;
+
+      if (syn_store_get_clone (store, project->id, &clone, NULL) && clone != NULL)
+        return g_object_ref (project);
+    }
+  return NULL;
+}
+
+/* What the record says of the operation (its correlation_id is the batch's). */
+static JsonObject *
+record_entry (SynSyncRecording *rec, const char *user_id)
+{
+  JsonObject *entry = json_object_new ();
+
+  json_object_set_string_member (entry, "op", rec->op);
+  json_object_set_object_member (entry, "params", json_object_ref (rec->params));
+  json_object_set_string_member (entry, "user_id", user_id);
+  if (rec->basis != NULL)
+    json_object_set_object_member (entry, "basis", json_object_ref (rec->basis));
+  return entry;
+}
+
+SynSyncRecording *
+_syn_sync_record_begin (SynStore *store, const char *op, JsonObject *params, const char *user_id)
+{
+  g_autoptr(JsonObject) entry = NULL;
   g_autoptr(SynProject) project = NULL;
   g_autoptr(JsonObject) clone = NULL;
   g_autofree char *hash = NULL;
   const char *key = params ? syn_json_get_string (params, "project_id") : NULL;
+  /* a rule change without a project is the library's: recorded too, and
+   * pushed as a library change (the server asks the role it asks online) */
+  gboolean library = key == NULL && params != NULL && is_rule_change (op);
   SynSyncRecording *rec;
   gint64 head = -1;
 
   /* only a clone's projects are recorded; a failed look-up here leaves the
    * operation to report it */
-  if (key == NULL || !(project = syn_store_find_project (store, key, NULL)) ||
-      !syn_store_get_clone (store, project->id, &clone, NULL) || clone == NULL ||
-      !syn_store_get_chain_head (store, project->id, &head, &hash, NULL))
+  if (library)
+    project = cloned_project (store);
+  else if (key != NULL && (project = syn_store_find_project (store, key, NULL)) != NULL &&
+           (!syn_store_get_clone (store, project->id, &clone, NULL) || clone == NULL))
+    g_clear_object (&project);
+  if (project == NULL ||
+      !syn_store_get_chain_head (store, library ? SYN_LIBRARY_PROJECT_ID : project->id, &head, &hash, NULL))
     return NULL;
   rec = g_new0 (SynSyncRecording, 1);
   rec->project_id = g_strdup (project->id);
+  rec->stream = g_strdup (library ? SYN_LIBRARY_PROJECT_ID : project->id);
   rec->op = g_strdup (op);
   rec->params = syn_json_object_copy (params);
   json_object_remove_member (rec->params, "_user_id");
   /* a run pushed is a new run on the server, with an id of its own */
   json_object_remove_member (rec->params, "execution_id");
-  json_object_set_string_member (rec->params, "project_id", project->id);
-  rec->basis = _syn_sync_basis (store, project->id, op, params);
+  if (library)
+    json_object_set_boolean_member (rec->params, "library", TRUE);
+  else
+    {
+      json_object_set_string_member (rec->params, "project_id", project->id);
+      rec->basis = _syn_sync_basis (store, project->id, op, params);
+    }
   rec->head = head;
+  /* written by the operation's first batch, in its transaction */
+  rec->store = g_object_ref (store);
+  entry = record_entry (rec, user_id);
+  syn_push_mark_set_record (store, rec->stream, rec->project_id, entry);
   return rec;
 }
 
@@ -418,19 +584,17 @@ _syn_sync_record_end (SynSyncRecording *rec, SynStore *store, const char *user_i
   g_autoptr(JsonObject) entry = NULL;
   SynEvent *first;
 
-  /* the batch the operation made: the first event after the head before it */
-  if (!(made = syn_store_list_events_after (store, rec->project_id, rec->head, 1, error)))
+  if (rec->store != NULL && syn_push_mark_clear_record (rec->store))
+    return TRUE;   /* its batch wrote it */
+  /* a batch written past the event store's commit (none is known): the
+   * first event after the head before it */
+  if (!(made = syn_store_list_events_after (store, rec->stream, rec->head, 1, error)))
     return FALSE;
   if (made->len == 0)
     return TRUE;   /* nothing written: nothing to push */
   first = g_ptr_array_index (made, 0);
-  entry = json_object_new ();
+  entry = record_entry (rec, user_id);
   json_object_set_string_member (entry, "correlation_id", first->correlation_id);
-  json_object_set_string_member (entry, "op", rec->op);
-  json_object_set_object_member (entry, "params", json_object_ref (rec->params));
-  json_object_set_string_member (entry, "user_id", user_id);
-  if (rec->basis != NULL)
-    json_object_set_object_member (entry, "basis", json_object_ref (rec->basis));
   return syn_store_add_sync_op (store, rec->project_id, entry, error);
 }
 

@@ -296,7 +296,7 @@ call_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   ctx.user_id = user_id ? user_id : self->user_id;
   /* a clone records each local batch as the operation it was (offline work) */
   if (_syn_sync_op_is_recorded (data->op))
-    recording = _syn_sync_record_begin (ctx.store, data->op, data->params);
+    recording = _syn_sync_record_begin (ctx.store, data->op, data->params, ctx.user_id);
   result = data->func (&ctx, data->params, &error);
   if (result != NULL && recording != NULL && !_syn_sync_record_end (recording, ctx.store, ctx.user_id, &error))
     g_clear_pointer (&result, json_node_unref);

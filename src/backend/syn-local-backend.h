@@ -47,5 +47,10 @@ JsonNode        *syn_local_backend_describe_execution     (SynLocalBackend *self
                                                            const char      *execution_id);
 guint            syn_local_backend_cancel_all_executions   (SynLocalBackend *self);
 guint            syn_local_backend_count_running_executions (SynLocalBackend *self);
+/* For tests: @hook (its store, @user_data) runs on the worker between a
+ * pushed operation's conflict check and its write (NULL: none). */
+void             syn_local_backend_set_push_hook          (SynLocalBackend *self,
+                                                           GFunc            hook,
+                                                           gpointer         user_data);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "core/syn-core.h"
 #include "engine/syn-state-checkpoint.h"
 #include "engine/syn-state-hash.h"
+#include "engine/syn-verifier.h"
 #include "store/syn-store.h"
 #include "syn-remote-backend.h"
 #include "syn-sync-client.h"
@@ -127,6 +128,15 @@ project_params (const char *project_id)
   return params;
 }
 
+/* An object member, or NULL (absent, null). */
+static JsonObject *
+object_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 /* One page of the server's events past @after: the page (its "events"
  * in *@items, NULL or empty at the end). */
 static JsonObject *
@@ -153,6 +163,8 @@ typedef struct
   JsonObject *state;         /* state_hash, head_hash, head_position: the server's, before the events */
   gint64      local_head;
   guint64     events;
+  GHashTable *batches;       /* the correlation ids whose snapshot is copied */
+  gboolean    in_txn;        /* a pull: one transaction for the whole */
 } Build;
 
 static void
@@ -161,15 +173,20 @@ build_clear (Build *b)
   g_clear_pointer (&b->project_id, g_free);
   g_clear_pointer (&b->project, json_object_unref);
   g_clear_pointer (&b->state, json_object_unref);
+  g_clear_pointer (&b->batches, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Build, build_clear)
 
+/* The server's rules (the project's and the library's) in the clone, in
+ * place of any other. */
 static gboolean
 copy_rules (SynSyncClient *self, SynStore *store, const char *project_id, GError **error)
 {
   g_autoptr(JsonObject) params = project_params (project_id);
   g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) local = NULL;
+  g_autoptr(GHashTable) server_ids = g_hash_table_new (g_str_hash, g_str_equal);
   JsonArray *rules;
 
   if (!(answer = syn_backend_call_sync (self->server, SYN_OP_LIST_RULES, params, NULL, error)))
@@ -180,6 +197,18 @@ copy_rules (SynSyncClient *self, SynStore *store, const char *project_id, GError
       return FALSE;
     }
   rules = json_node_get_array (answer);
+  /* a pull: the clone's own rule changes give way to the server's rules */
+  if (!(local = syn_store_list_rules (store, project_id, TRUE, error)))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    g_hash_table_add (server_ids, (gpointer) syn_json_get_string (json_array_get_object_element (rules, i), "id"));
+  for (guint i = 0; i < local->len; i++)
+    {
+      SynRule *rule = g_ptr_array_index (local, i);
+
+      if (!g_hash_table_contains (server_ids, rule->id) && !syn_store_delete_rule (store, rule->id, error))
+        return FALSE;
+    }
   for (guint i = 0; i < json_array_get_length (rules); i++)
     {
       g_autoptr(SynRule) rule = syn_rule_from_json (json_array_get_object_element (rules, i), error);
@@ -190,13 +219,153 @@ copy_rules (SynSyncClient *self, SynStore *store, const char *project_id, GError
   return TRUE;
 }
 
-/* The server's events up to its head, page by page, appended as they are:
- * the clone recomputes each hash, which must be the server's. */
+/* The records of the page of events past @after the clone just appended
+ * (@events, in its numbering): the snapshots of their batches (each once),
+ * their findings, and the derive mark when it names one of them. */
 static gboolean
-copy_events (SynSyncClient *self, SynStore *store, Build *b, GError **error)
+copy_records (SynSyncClient *self, SynStore *store, Build *b, gint64 after, GPtrArray *events, GError **error)
+{
+  g_autoptr(JsonObject) params = project_params (b->project_id);
+  g_autoptr(JsonObject) records = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) batches = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *snapshots, *findings;
+  JsonObject *mark;
+
+  json_object_set_int_member (params, "after", after);
+  json_object_set_int_member (params, "limit", PAGE_EVENTS);
+  if (!(records = call_object (self, SYN_OP_SYNC_RECORDS, params, error)))
+    return FALSE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+
+      g_hash_table_insert (ids, e->id, e);
+      g_hash_table_add (batches, e->correlation_id);
+    }
+  if (b->batches == NULL)
+    b->batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  snapshots = json_object_get_array_member (records, "snapshots");
+  for (guint i = 0; snapshots != NULL && i < json_array_get_length (snapshots); i++)
+    {
+      g_autoptr(SynSnapshot) snapshot = syn_snapshot_from_json (json_array_get_object_element (snapshots, i), error);
+
+      if (snapshot == NULL)
+        return FALSE;
+      /* a batch past the head is not copied; one across two pages once */
+      if (!g_hash_table_contains (batches, snapshot->correlation_id) ||
+          g_hash_table_contains (b->batches, snapshot->correlation_id))
+        continue;
+      g_free (snapshot->project_id);
+      snapshot->project_id = g_strdup (b->project_id);
+      if (!syn_store_insert_snapshot (store, snapshot, error))
+        return FALSE;
+      g_hash_table_add (b->batches, g_strdup (snapshot->correlation_id));
+    }
+  findings = json_object_get_array_member (records, "findings");
+  for (guint i = 0; findings != NULL && i < json_array_get_length (findings); i++)
+    {
+      JsonObject *item = json_array_get_object_element (findings, i);
+      g_autoptr(SynFinding) finding = syn_finding_new ();
+
+      if (!g_hash_table_contains (ids, syn_json_get_string (item, "event_id")))
+        continue;
+      finding->event_id = g_strdup (syn_json_get_string (item, "event_id"));
+      finding->project_id = g_strdup (b->project_id);
+      finding->rule_id = g_strdup (syn_json_get_string (item, "rule_id"));
+      finding->source_asset_id = g_strdup (syn_json_get_string (item, "source_asset_id"));
+      finding->digest = g_strdup (syn_json_get_string (item, "digest"));
+      if (!syn_store_insert_finding (store, finding, error))
+        return FALSE;
+    }
+  mark = object_member (records, "derive_mark");
+  if (mark != NULL)
+    {
+      SynEvent *at = g_hash_table_lookup (ids, syn_json_get_string (mark, "event_id"));
+      JsonNode *summary = json_object_get_member (mark, "summary");
+
+      if (summary != NULL && JSON_NODE_HOLDS_NULL (summary))
+        summary = NULL;
+      if (at != NULL && !syn_store_set_derive_mark (store, b->project_id, at->position,
+                                                    syn_json_get_string (mark, "rules_digest"), summary, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Each step of a build writes in a transaction of its own, unless the
+ * caller holds one for the whole (a pull). */
+static gboolean
+step_begin (SynStore *store, Build *b, GError **error)
+{
+  return b->in_txn || syn_store_begin (store, error);
+}
+
+static gboolean
+step_end (SynStore *store, Build *b, gboolean ok, GError **error)
+{
+  if (b->in_txn)
+    return ok;
+  if (!ok)
+    {
+      syn_store_rollback (store);
+      return FALSE;
+    }
+  return syn_store_commit (store, error);
+}
+
+/* One page appended: each hash the clone computes must be the server's. */
+static gboolean
+append_page (SynStore *store, Build *b, GPtrArray *events, GPtrArray *hashes, GError **error)
+{
+  if (!syn_store_append_events (store, events, error))
+    return FALSE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+
+      if (g_strcmp0 (e->hash, hashes->pdata[i]) != 0)
+        {
+          g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED,
+                       _("The server's hash chain breaks at event %s: the clone computes %s, the server says %s"),
+                       e->id, e->hash, (const char *) hashes->pdata[i]);
+          return FALSE;
+        }
+      b->local_head = e->position;
+    }
+  return TRUE;
+}
+
+/* A pull's rollbacks of batches the clone had before: their events and
+ * snapshot marked as the server's are (the marks are outside the events;
+ * a batch of the same pull came marked). */
+static gboolean
+mark_rollbacks (SynStore *store, Build *b, GPtrArray *events, GError **error)
+{
+  for (guint i = 0; b->in_txn && i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+      g_autoptr(SynSnapshot) snapshot = NULL;
+
+      if (g_strcmp0 (e->event_type, SYN_EVENT_BATCH_ROLLED_BACK) != 0 || e->aggregate_id == NULL)
+        continue;
+      if (!syn_store_mark_events_rolled_back (store, b->project_id, e->aggregate_id, NULL, error))
+        return FALSE;
+      snapshot = syn_store_get_snapshot (store, b->project_id, e->aggregate_id, NULL);
+      if (snapshot != NULL && g_strcmp0 (snapshot->status, SYN_SNAPSHOT_ACTIVE) == 0 &&
+          !syn_store_mark_snapshot_rolled_back (store, b->project_id, e->aggregate_id, e->user_id, e->timestamp,
+                                                error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The server's events past @after up to its head, page by page, appended
+ * as they are, with their records. */
+static gboolean
+copy_events (SynSyncClient *self, SynStore *store, Build *b, gint64 after, GError **error)
 {
   gint64 head = json_object_get_int_member_with_default (b->state, "head_position", -1);
-  gint64 after = 0;
 
   while (after < head)
     {
@@ -204,6 +373,7 @@ copy_events (SynSyncClient *self, SynStore *store, Build *b, GError **error)
       g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
       g_autoptr(GPtrArray) hashes = g_ptr_array_new ();
       JsonArray *items = NULL;
+      gint64 page_after = after;
 
       if (!(page = fetch_page (self, b->project_id, after, &items, error)))
         return FALSE;
@@ -224,28 +394,10 @@ copy_events (SynSyncClient *self, SynStore *store, Build *b, GError **error)
       after = json_object_get_int_member_with_default (page, "last_position", head);
       if (events->len == 0)
         break;
-      if (!syn_store_begin (store, error))
-        return FALSE;
-      if (!syn_store_append_events (store, events, error))
-        {
-          syn_store_rollback (store);
-          return FALSE;
-        }
-      for (guint i = 0; i < events->len; i++)
-        {
-          SynEvent *e = g_ptr_array_index (events, i);
-
-          if (g_strcmp0 (e->hash, hashes->pdata[i]) != 0)
-            {
-              syn_store_rollback (store);
-              g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED,
-                           _("The server's hash chain breaks at event %s: the clone computes %s, the server says %s"),
-                           e->id, e->hash, (const char *) hashes->pdata[i]);
-              return FALSE;
-            }
-          b->local_head = e->position;
-        }
-      if (!syn_store_commit (store, error))
+      if (!step_begin (store, b, error) ||
+          !step_end (store, b, append_page (store, b, events, hashes, error) &&
+                               copy_records (self, store, b, page_after, events, error) &&
+                               mark_rollbacks (store, b, events, error), error))
         return FALSE;
       b->events += events->len;
       report (self, "events", b->events, 0);
@@ -254,7 +406,8 @@ copy_events (SynSyncClient *self, SynStore *store, Build *b, GError **error)
 }
 
 /* The clone's entities, replayed from its events (as verify and "as of"
- * do), then its state hash, which must be the server's. */
+ * do, from the newest checkpoint before), then its state hash, which must
+ * be the server's. */
 static gboolean
 replay_entities (SynSyncClient *self, SynStore *store, Build *b, GError **error)
 {
@@ -263,16 +416,15 @@ replay_entities (SynSyncClient *self, SynStore *store, Build *b, GError **error)
   g_autofree char *hash = NULL;
 
   report (self, "replay", 0, b->events);
-  if (b->events > 0 && !(replay = syn_state_checkpoint_replay_to (store, b->project_id, b->local_head, error)))
+  if (b->local_head > 0 && !(replay = syn_state_checkpoint_replay_to (store, b->project_id, b->local_head, error)))
     return FALSE;
   if (replay != NULL)
     {
-      if (!syn_store_begin (store, error))
-        return FALSE;
-      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      gboolean ok = step_begin (store, b, error);
+
+      for (guint k = 0; k < G_N_ELEMENTS (kinds) && ok; k++)
         {
           g_autoptr(GPtrArray) entities = syn_state_replay_list_entities (replay, kinds[k]);
-          gboolean ok = TRUE;
 
           for (guint i = 0; i < entities->len && ok; i++)
             {
@@ -285,13 +437,8 @@ replay_entities (SynSyncClient *self, SynStore *store, Build *b, GError **error)
               else
                 ok = syn_store_insert_edge (store, entity, error);
             }
-          if (!ok)
-            {
-              syn_store_rollback (store);
-              return FALSE;
-            }
         }
-      if (!syn_store_commit (store, error))
+      if (!step_end (store, b, ok, error))
         return FALSE;
     }
   report (self, "replay", b->events, b->events);
@@ -305,6 +452,30 @@ replay_entities (SynSyncClient *self, SynStore *store, Build *b, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* The clone as `synapse verify` checks it, against the server's head
+ * hash: the chain, the replay against the tables, the snapshots against
+ * the events (copied from the server, they must agree here too). */
+static gboolean
+verify_clone (SynSyncClient *self, SynStore *store, Build *b, GError **error)
+{
+  g_autoptr(JsonNode) verified = NULL;
+  JsonObject *answer;
+  JsonArray *findings;
+
+  report (self, "verify", 0, b->events);
+  if (!(verified = syn_verifier_verify_full (store, b->project_id, syn_json_get_string (b->state, "head_hash"),
+                                             error)))
+    return FALSE;
+  answer = json_node_get_object (verified);
+  if (json_object_get_boolean_member_with_default (answer, "ok", FALSE))
+    return TRUE;
+  findings = json_object_get_array_member (answer, "findings");
+  g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_FAILED, _("The clone does not verify: %s"),
+               findings && json_array_get_length (findings) > 0
+                 ? syn_json_get_string (json_array_get_object_element (findings, 0), "message") : "?");
+  return FALSE;
 }
 
 /* The whole project into a new SQLite file at @path. */
@@ -329,8 +500,9 @@ build_clone (SynSyncClient *self, const char *path, const char *project, Build *
     return FALSE;
   if (!syn_store_insert_project (store, copy, error) ||
       !copy_rules (self, store, b->project_id, error) ||
-      !copy_events (self, store, b, error) ||
-      !replay_entities (self, store, b, error))
+      !copy_events (self, store, b, 0, error) ||
+      !replay_entities (self, store, b, error) ||
+      !verify_clone (self, store, b, error))
     return FALSE;
   return TRUE;
 }
@@ -591,15 +763,6 @@ syn_sync_client_status (SynSyncClient *self, const char *project, GError **error
 /* ------------------------------------------------------------------------- */
 /* Sync                                                                      */
 
-/* An object member, or NULL (absent, null). */
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* A rollback or redo of a local batch that was pushed names the server's. */
 static void
 map_batch_ids (JsonObject *params, GPtrArray *ops)
@@ -645,7 +808,9 @@ push_one (SynSyncClient *self, Clone *c, JsonObject *op, guint *pushed, guint *b
   gint64 id = json_object_get_int_member (op, "id");
 
   inner = syn_json_object_copy (json_object_get_object_member (op, "params"));
-  json_object_set_string_member (inner, "project_id", syn_json_get_string (c->clone, "server_project_id"));
+  /* a library rule change names no project */
+  if (!json_object_get_boolean_member_with_default (inner, "library", FALSE))
+    json_object_set_string_member (inner, "project_id", syn_json_get_string (c->clone, "server_project_id"));
   map_batch_ids (inner, c->ops);
   json_object_set_string_member (params, "clone_id", syn_json_get_string (c->clone, "clone_id"));
   json_object_set_string_member (params, "local_batch_id", syn_json_get_string (op, "correlation_id"));
@@ -725,12 +890,81 @@ fail:
   return FALSE;
 }
 
+/* The server's event at the clone's base still has the base's hash: the
+ * clone's history is a prefix of the server's. */
+static gboolean
+check_base (SynSyncClient *self, Clone *c, GError **error)
+{
+  g_autoptr(JsonObject) params = project_params (c->project->id);
+  g_autoptr(JsonObject) page = NULL;
+  gint64 base = json_object_get_int_member (c->clone, "base_position");
+  const char *hash = syn_json_get_string (c->clone, "base_head_hash");
+  JsonArray *items;
+  JsonObject *first;
+
+  if (base <= 0)
+    return TRUE;   /* cloned empty: any history continues it */
+  json_object_set_int_member (params, "after", base - 1);
+  json_object_set_int_member (params, "limit", 1);
+  if (!(page = call_object (self, SYN_OP_EVENTS_AFTER, params, error)))
+    return FALSE;
+  items = json_object_get_array_member (page, "events");
+  first = items && json_array_get_length (items) > 0 ? json_array_get_object_element (items, 0) : NULL;
+  if (first != NULL && json_object_get_int_member_with_default (first, "position", 0) == base &&
+      g_strcmp0 (syn_json_get_string (first, "hash"), hash) == 0)
+    return TRUE;
+  g_set_error (error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_CONFLICT,
+               _("The server's history no longer holds the clone's base (position %" G_GINT64_FORMAT ", hash %s)"),
+               base, hash ? hash : "?");
+  return FALSE;
+}
+
+/* After the pushes, in one transaction on the clone: its own events since
+ * the base go (syn_store_rewind_clone()), the server's since the base come
+ * after it (their chain continuing the base's hash), the rules are the
+ * server's, the tables are replayed from the newest checkpoint before and
+ * their state hash must be the server's; then the new base. A crash or a
+ * failure leaves the clone as it was. */
+static gboolean
+pull (SynSyncClient *self, Clone *c, Build *b, GError **error)
+{
+  g_autoptr(JsonObject) params = project_params (c->project->id);
+  g_autoptr(JsonObject) record = NULL;
+  gint64 base = json_object_get_int_member (c->clone, "base_position");
+  gint64 local_base = json_object_get_int_member (c->clone, "local_base_position");
+  gboolean ok;
+
+  b->project_id = g_strdup (c->project->id);
+  b->in_txn = TRUE;
+  b->local_head = local_base;
+  /* the head first: the events are taken up to it, whatever comes later */
+  if (!check_base (self, c, error) ||
+      !(b->state = call_object (self, SYN_OP_STATE_HASH, params, error)) ||
+      !syn_store_begin (c->store, error))
+    return FALSE;
+  ok = syn_store_rewind_clone (c->store, b->project_id, local_base, error) &&
+       copy_rules (self, c->store, b->project_id, error) &&
+       copy_events (self, c->store, b, base, error) &&
+       replay_entities (self, c->store, b, error);
+  if (ok)
+    {
+      record = clone_record (self, b, syn_json_get_string (c->clone, "clone_id"),
+                             syn_json_get_string (c->clone, "username"),
+                             json_object_get_int_member_with_default (c->clone, "created_at", 0));
+      ok = syn_store_put_clone (c->store, b->project_id, record, error) && syn_store_commit (c->store, error);
+    }
+  if (!ok)
+    syn_store_rollback (c->store);
+  return ok;
+}
+
 JsonNode *
 syn_sync_client_sync (SynSyncClient *self, const char *project, GError **error)
 {
   g_auto(Clone) c = { 0 };
   g_auto(Build) b = { 0 };
   g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) pull_error = NULL;
   guint pushed = 0, before = 0;
   JsonObject *answer;
 
@@ -753,9 +987,23 @@ syn_sync_client_sync (SynSyncClient *self, const char *project, GError **error)
       if (!(c.ops = syn_store_list_sync_ops (c.store, c.project->id, error)))
         return NULL;
     }
-  if (!rebuild (self, &c, &b, error))
-    return NULL;
-  if (!(c.store = syn_store_open_full (self->path, SYN_STORE_OPEN_EXISTING, error)) ||
+  if (!pull (self, &c, &b, &pull_error))
+    {
+      /* the server cannot be reached: the sync stops here, resumed later */
+      if (g_error_matches (pull_error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAVAILABLE) ||
+          g_error_matches (pull_error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_UNAUTHORIZED) ||
+          g_error_matches (pull_error, SYN_BACKEND_ERROR, SYN_BACKEND_ERROR_BUSY))
+        {
+          g_propagate_error (error, g_steal_pointer (&pull_error));
+          return NULL;
+        }
+      /* else the whole project again, saying why */
+      build_clear (&b);
+      b = (Build) { 0 };
+      if (!rebuild (self, &c, &b, error))
+        return NULL;
+    }
+  if ((c.store == NULL && !(c.store = syn_store_open_full (self->path, SYN_STORE_OPEN_EXISTING, error))) ||
       !(after = syn_store_list_sync_ops (c.store, b.project_id, error)))
     return NULL;
   answer = json_object_new ();
@@ -765,6 +1013,9 @@ syn_sync_client_sync (SynSyncClient *self, const char *project, GError **error)
   json_object_set_array_member (answer, "conflicts", ops_array (after, "conflict"));
   json_object_set_int_member (answer, "dropped", count_ops (after, "dropped"));
   json_object_set_int_member (answer, "events", (gint64) b.events);
+  json_object_set_string_member (answer, "pull", pull_error == NULL ? "incremental" : "rebuilt");
+  if (pull_error != NULL)
+    json_object_set_string_member (answer, "rebuilt_because", pull_error->message);
   json_object_set_string_member (answer, "head_hash", syn_json_get_string (b.state, "head_hash"));
   json_object_set_string_member (answer, "state_hash", syn_json_get_string (b.state, "state_hash"));
   return syn_json_node_new_object (answer);

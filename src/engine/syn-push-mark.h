@@ -25,6 +25,25 @@ gboolean    syn_push_mark_record   (SynStore   *store,
                                     const char *project_id,
                                     const char *correlation_id,
                                     GError    **error);
+/* Guards the mark's first batch of @project_id: inside its transaction,
+ * with the project locked, no other batch may have come past @position
+ * (where the caller's conflict check read the project); else that batch
+ * is abandoned (SYN_STORE_ERROR_BUSY) and syn_push_mark_moved() is TRUE:
+ * a change between check and write is never overwritten silently. */
+void        syn_push_mark_guard    (SynStore   *store,
+                                    const char *project_id,
+                                    gint64      position);
+gboolean    syn_push_mark_moved    (SynStore   *store);
+/* On a clone: while set, the first batch committed on @stream (the
+ * project's or the rule library's) writes @entry (its correlation_id set
+ * to the batch's) into @project_id's sync operations in its own
+ * transaction, so that no crash leaves a local batch nothing pushes. */
+void        syn_push_mark_set_record   (SynStore   *store,
+                                        const char *stream,
+                                        const char *project_id,
+                                        JsonObject *entry);
+/* Whether the record was written; the record mark is cleared. */
+gboolean    syn_push_mark_clear_record (SynStore   *store);
 /* The first batch the mark's operation made (NULL: none yet). */
 const char *syn_push_mark_get_batch (SynStore  *store);
 

@@ -951,6 +951,20 @@ pg_list_findings (SynStore *store, const char *project_id, GError **error)
                              "AND NOT e.is_rolled_back ORDER BY e.position", &p, read_finding, error);
 }
 
+static GPtrArray *
+pg_list_findings_between (SynStore *store, const char *project_id, gint64 after, gint64 until, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_int (&p, after);
+  _syn_pg_add_int (&p, until);
+  return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT f.event_id, f.project_id, f.rule_id, "
+                             "f.source_asset_id, f.digest, e.position FROM rule_findings f "
+                             "JOIN workflow_events e ON e.id = f.event_id WHERE f.project_id = $1 "
+                             "AND e.position > $2 AND e.position <= $3 ORDER BY e.position", &p, read_finding, error);
+}
+
 static gboolean
 pg_is_legacy_project (SynStore *store, const char *project_id, gboolean *is_legacy, GError **error)
 {
@@ -1034,6 +1048,7 @@ _syn_pg_store_events_iface_init (SynStoreInterface *iface)
   iface->list_executions = pg_list_executions;
   iface->insert_finding = pg_insert_finding;
   iface->list_findings = pg_list_findings;
+  iface->list_findings_between = pg_list_findings_between;
   iface->is_legacy_project = pg_is_legacy_project;
   iface->clear_legacy_project = pg_clear_legacy_project;
   iface->get_derive_mark = pg_get_derive_mark;

@@ -969,6 +969,23 @@ sqlite_list_findings (SynStore *store, const char *project_id, GError **error)
   return _syn_sqlite_collect_rows (self, stmt, read_finding, error);
 }
 
+static GPtrArray *
+sqlite_list_findings_between (SynStore *store, const char *project_id, gint64 after, gint64 until, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT f.event_id, f.project_id, f.rule_id, f.source_asset_id, f.digest, "
+                                       "e.position FROM rule_findings f JOIN workflow_events e ON e.id = f.event_id "
+                                       "WHERE f.project_id = ?1 AND e.position > ?2 AND e.position <= ?3 "
+                                       "ORDER BY e.position", error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, after);
+  sqlite3_bind_int64 (stmt, 3, until);
+  return _syn_sqlite_collect_rows (self, stmt, read_finding, error);
+}
+
 static gboolean
 sqlite_is_legacy_project (SynStore *store, const char *project_id, gboolean *is_legacy, GError **error)
 {
@@ -1067,6 +1084,7 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->list_executions = sqlite_list_executions;
   iface->insert_finding = sqlite_insert_finding;
   iface->list_findings = sqlite_list_findings;
+  iface->list_findings_between = sqlite_list_findings_between;
   iface->is_legacy_project = sqlite_is_legacy_project;
   iface->clear_legacy_project = sqlite_clear_legacy_project;
   iface->get_derive_mark = sqlite_get_derive_mark;

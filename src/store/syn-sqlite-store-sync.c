@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* syn-sqlite-store-sync.c: SynSqliteStore: offline work: the clone record, its recorded operations, push keys. */
+/* syn-sqlite-store-sync.c: SynSqliteStore: offline work: the clone record, its recorded operations, push keys, the rewind. */
 #include "config.h"
+
+#include <string.h>
 
 #include "syn-sqlite-store-private.h"
 
@@ -215,6 +217,115 @@ sqlite_insert_push_key (SynStore *store, const char *key, const char *project_id
   return _syn_sqlite_step_done (self, stmt, error);
 }
 
+/* A statement run once (the schema's own text, no parameters). */
+static gboolean
+run_once (SynSqliteStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    return _syn_sqlite_fail (self, rc, error);
+  return TRUE;
+}
+
+/* The append-only triggers of the log, snapshots and findings: their
+ * names and their SQL as the schema keeps it (to be created again). */
+static gboolean
+read_guard_triggers (SynSqliteStore *self, GPtrArray *names, GPtrArray *sqls, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+                                       "('workflow_events', 'execution_snapshots', 'rule_findings') ORDER BY name",
+                                 error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (names, _syn_sqlite_col_text (stmt, 0));
+      g_ptr_array_add (sqls, _syn_sqlite_col_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _syn_sqlite_fail (self, rc, error);
+  return TRUE;
+}
+
+/* What a rewind removes, in order: ?1 the project, ?2 the clone's own
+ * position of its base, ?3 the rule library's stream (a clone copies none
+ * of it: every library event there is local). The batches the clone's own
+ * rollbacks marked get their marks back first. */
+#define LOCAL_ROLLBACKS "SELECT aggregate_id FROM workflow_events WHERE project_id = ?1 AND position > ?2 " \
+                        "AND event_type = '" SYN_EVENT_BATCH_ROLLED_BACK "'"
+#define LOCAL_EVENTS "(project_id = ?1 AND position > ?2) OR project_id = ?3"
+static const char *const rewind_steps[] = {
+  "UPDATE workflow_events SET is_rolled_back = 0 WHERE project_id = ?1 AND position <= ?2 "
+  "AND correlation_id IN (" LOCAL_ROLLBACKS ")",
+  "UPDATE execution_snapshots SET status = 'ACTIVE', rolled_back_at = NULL, rolled_back_by = NULL "
+  "WHERE project_id = ?1 AND correlation_id IN (" LOCAL_ROLLBACKS ")",
+  "DELETE FROM rule_findings WHERE event_id IN (SELECT id FROM workflow_events WHERE " LOCAL_EVENTS ")",
+  "DELETE FROM execution_snapshots WHERE correlation_id IN "
+  "(SELECT correlation_id FROM workflow_events WHERE " LOCAL_EVENTS ")",
+  "DELETE FROM workflow_events WHERE " LOCAL_EVENTS,
+  "DELETE FROM state_checkpoints WHERE project_id = ?1 AND position > ?2",
+  "DELETE FROM derive_marks WHERE project_id = ?1 AND position > ?2",
+  "DELETE FROM chain_marks WHERE project_id = ?1 AND position > ?2",
+  /* the tables are replayed from the log afterwards */
+  "DELETE FROM edges WHERE project_id = ?1",
+  "DELETE FROM cables WHERE project_id = ?1",
+  "DELETE FROM assets WHERE project_id = ?1",
+};
+
+static gboolean
+sqlite_rewind_clone (SynStore *store, const char *project_id, gint64 local_base, GError **error)
+{
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
+
+  /* DDL is transactional in SQLite: the triggers are gone only inside the
+   * caller's transaction, which a crash or a failure undoes whole */
+  if (!self->in_transaction)
+    {
+      g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "rewind_clone needs an open transaction");
+      return FALSE;
+    }
+  if (!read_guard_triggers (self, names, sqls, error))
+    return FALSE;
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP TRIGGER \"%s\"", (const char *) names->pdata[i]);
+
+      if (strchr (names->pdata[i], '"') != NULL || !run_once (self, drop, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (rewind_steps); i++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (!(stmt = _syn_sqlite_stmt (self, rewind_steps[i], error)))
+        return FALSE;
+      _syn_sqlite_bind_text (stmt, 1, project_id);
+      sqlite3_bind_int64 (stmt, 2, local_base);
+      if (sqlite3_bind_parameter_count (stmt) >= 3)
+        _syn_sqlite_bind_text (stmt, 3, SYN_LIBRARY_PROJECT_ID);
+      if (!_syn_sqlite_step_done (self, stmt, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < sqls->len; i++)
+    if (!run_once (self, sqls->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 void
 _syn_sqlite_store_sync_iface_init (SynStoreInterface *iface)
 {
@@ -225,4 +336,5 @@ _syn_sqlite_store_sync_iface_init (SynStoreInterface *iface)
   iface->set_sync_op = sqlite_set_sync_op;
   iface->find_push_key = sqlite_find_push_key;
   iface->insert_push_key = sqlite_insert_push_key;
+  iface->rewind_clone = sqlite_rewind_clone;
 }

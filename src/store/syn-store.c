@@ -660,6 +660,15 @@ syn_store_list_findings (SynStore *self, const char *project_id, GError **error)
   return SYN_STORE_GET_IFACE (self)->list_findings (self, project_id, error);
 }
 
+GPtrArray *
+syn_store_list_findings_between (SynStore *self, const char *project_id, gint64 after, gint64 until, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), NULL);
+  g_return_val_if_fail (project_id != NULL, NULL);
+
+  return SYN_STORE_GET_IFACE (self)->list_findings_between (self, project_id, after, until, error);
+}
+
 gboolean
 syn_store_is_legacy_project (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error)
 {
@@ -1284,6 +1293,20 @@ syn_store_get_clone (SynStore *self, const char *project_id, JsonObject **out, G
   if (SYN_STORE_GET_IFACE (self)->get_clone == NULL)
     return TRUE;   /* a database with no clones: none of its projects is one */
   return SYN_STORE_GET_IFACE (self)->get_clone (self, project_id, out, error);
+}
+
+gboolean
+syn_store_rewind_clone (SynStore *self, const char *project_id, gint64 local_base, GError **error)
+{
+  g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL, FALSE);
+
+  if (SYN_STORE_GET_IFACE (self)->rewind_clone == NULL)
+    {
+      g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "Only a clone (SQLite) is rewound");
+      return FALSE;
+    }
+  return SYN_STORE_GET_IFACE (self)->rewind_clone (self, project_id, local_base, error);
 }
 
 gboolean

@@ -155,6 +155,7 @@ struct _SynStoreInterface
   /* The living model (schema 0003_living_model). */
   gboolean (*insert_finding) (SynStore *self, SynFinding *finding, GError **error);
   GPtrArray *(*list_findings) (SynStore *self, const char *project_id, GError **error);
+  GPtrArray *(*list_findings_between) (SynStore *self, const char *project_id, gint64 after, gint64 until, GError **error);
   gboolean (*is_legacy_project) (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error);
   gboolean (*clear_legacy_project) (SynStore *self, const char *project_id, GError **error);
   gboolean (*get_derive_mark) (SynStore *self, const char *project_id, gint64 *position, char **rules_digest, JsonNode **summary, GError **error);
@@ -200,6 +201,7 @@ struct _SynStoreInterface
   gboolean (*add_sync_op) (SynStore *self, const char *project_id, JsonObject *op, GError **error);
   GPtrArray *(*list_sync_ops) (SynStore *self, const char *project_id, GError **error);
   gboolean (*set_sync_op) (SynStore *self, gint64 id, const char *status, JsonObject *conflict, const char *server_correlation_id, GError **error);
+  gboolean (*rewind_clone) (SynStore *self, const char *project_id, gint64 local_base, GError **error);
   gboolean (*find_push_key) (SynStore *self, const char *key, char **correlation_id, GError **error);
   gboolean (*insert_push_key) (SynStore *self, const char *key, const char *project_id, const char *correlation_id, GError **error);
   GPtrArray *(*list_checkpoints) (SynStore *self, const char *project_id, GError **error);
@@ -337,6 +339,9 @@ gboolean syn_store_insert_finding (SynStore *self, SynFinding *finding, GError *
 /* Every row of the project whose event is not rolled back, oldest event
  * first (position set): the newest row of a (rule, source) pair is current. */
 GPtrArray *syn_store_list_findings (SynStore *self, const char *project_id, GError **error);
+/* The rows whose event lies in (@after, @until], rolled back or not, oldest
+ * first (position set): a clone copies the log page by page. */
+GPtrArray *syn_store_list_findings_between (SynStore *self, const char *project_id, gint64 after, gint64 until, GError **error);
 /* Whether the project was written before derivation records existed and
  * still needs them inferred; clear once they are. */
 gboolean syn_store_is_legacy_project (SynStore *self, const char *project_id, gboolean *is_legacy, GError **error);
@@ -461,6 +466,14 @@ GPtrArray *syn_store_list_sync_ops (SynStore *self, const char *project_id, GErr
  * batch it became (NULL: none). NOT_FOUND when there is no such one. */
 gboolean   syn_store_set_sync_op   (SynStore *self, gint64 id, const char *status, JsonObject *conflict,
                                     const char *server_correlation_id, GError **error);
+/* A clone back at its base, inside the caller's transaction: the events
+ * after @local_base (its own position of the base) and the rule library's
+ * (all local) go, with their snapshots, findings, checkpoints, derive and
+ * chain marks; the marks its own rollbacks left on older batches are
+ * undone; the project's entity tables are emptied (replayed after). The
+ * append-only triggers are suspended for it and made again before it
+ * returns. SQLite only (INVALID elsewhere). */
+gboolean   syn_store_rewind_clone  (SynStore *self, const char *project_id, gint64 local_base, GError **error);
 /* A server's pushed operation by its idempotency key: the batch it made
  * (*@correlation_id NULL when the key is new). */
 gboolean   syn_store_find_push_key (SynStore *self, const char *key, char **correlation_id, GError **error);

@@ -179,8 +179,9 @@ main (int argc, char *argv[])
   synced = syn_sync_client_sync (client, project->id, &error);
   g_assert_no_error (error);
   printf ("sync of %" G_GINT64_FORMAT " local batches against %" G_GINT64_FORMAT " server events "
-          "(the clone rebuilt from %" G_GINT64_FORMAT " events): %.2f s wall (the pushes %.2f s), %.2f s processor; "
+          "(pull %s: %" G_GINT64_FORMAT " events fetched): %.2f s wall (the pushes %.2f s), %.2f s processor; "
           "pushed %" G_GINT64_FORMAT ", conflicts %u\n", local_batches, server_events,
+          syn_json_get_string (json_node_get_object (synced), "pull"),
           json_object_get_int_member (json_node_get_object (synced), "events"),
           (g_get_monotonic_time () - wall) / 1e6, (pushed_at - wall) / 1e6, (cpu_usec () - cpu) / 1e6,
           json_object_get_int_member (json_node_get_object (synced), "pushed"),
