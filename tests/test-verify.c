@@ -209,9 +209,8 @@ test_rollback (SynTestFixture *f, gconstpointer data)
   events = all_events (f);
   rolled = find_event (events, SYN_EVENT_BATCH_ROLLED_BACK, 0);
   g_assert_cmpstr (rolled->aggregate_id, ==, b1);
-  n_batch = syn_test_query_int (f, f->backend == SYN_TEST_BACKEND_POSTGRESQL
-                                     ? "SELECT count(*) FROM workflow_events WHERE is_rolled_back"
-                                     : "SELECT count(*) FROM workflow_events WHERE is_rolled_back = 1");
+  n_batch = syn_test_query_int (f, "SELECT count(*) FROM workflow_events e JOIN rolled_back_batches rb "
+                                   "ON rb.correlation_id = e.correlation_id");
   g_assert_cmpint (n_batch, >, 0);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (rolled->payload), "events_rolled_back"), ==,
                    n_batch);

@@ -76,6 +76,108 @@ _syn_sqlite_fill_chain (SynSqliteStore *self, GError **error)
   return _syn_store_fill_chain (SYN_STORE (self), (const char * const *) project_ids, set_event_hash, error);
 }
 
+/* The batch's events, as its row of rolled_back_batches counts them: from
+ * ix_workflow_events_correlation_seq alone (correlation ids are unique). */
+static gboolean
+batch_extent (SynSqliteStore *self, const char *correlation_id, gint64 *count, gint64 *first, gint64 *last,
+              GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT count(*), COALESCE(min(position), 0), COALESCE(max(position), 0) "
+                                       "FROM workflow_events WHERE correlation_id = ?1", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, correlation_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *count = sqlite3_column_int64 (stmt, 0);
+      *first = sqlite3_column_int64 (stmt, 1);
+      *last = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || _syn_sqlite_fail (self, rc, error);
+}
+
+/* Writes the batch's row: @complete, an existing row copied without its
+ * rollback is completed (the batch's events counted again, who rolled it
+ * back); otherwise an existing row stays as it is. @written: whether a row
+ * was written. */
+static gboolean
+write_rolled_back (SynSqliteStore *self, const SynRolledBackBatch *b, gboolean complete, gint64 *count,
+                   gboolean *written, GError **error)
+{
+  gint64 first = 0, last = 0;
+  sqlite3_stmt *stmt;
+
+  if (!batch_extent (self, b->correlation_id, count, &first, &last, error))
+    return FALSE;
+  if (!(stmt = _syn_sqlite_stmt (self, complete
+                                       ? "INSERT INTO rolled_back_batches (correlation_id, project_id, "
+                                         "rollback_correlation_id, rolled_back_at, first_position, last_position, "
+                                         "events_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                         "ON CONFLICT (correlation_id) DO UPDATE SET "
+                                         "rollback_correlation_id = excluded.rollback_correlation_id, "
+                                         "rolled_back_at = excluded.rolled_back_at, "
+                                         "first_position = excluded.first_position, "
+                                         "last_position = excluded.last_position, "
+                                         "events_count = excluded.events_count "
+                                         "WHERE rollback_correlation_id IS NULL"
+                                       : "INSERT INTO rolled_back_batches (correlation_id, project_id, "
+                                         "rollback_correlation_id, rolled_back_at, first_position, last_position, "
+                                         "events_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                         "ON CONFLICT (correlation_id) DO NOTHING", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, b->correlation_id);
+  _syn_sqlite_bind_text (stmt, 2, b->project_id);
+  _syn_sqlite_bind_text (stmt, 3, b->rollback_correlation_id);
+  sqlite3_bind_int64 (stmt, 4, b->when);
+  sqlite3_bind_int64 (stmt, 5, first);
+  sqlite3_bind_int64 (stmt, 6, last);
+  sqlite3_bind_int64 (stmt, 7, *count);
+  if (!_syn_sqlite_step_done (self, stmt, error))
+    return FALSE;
+  *written = sqlite3_changes (self->db) > 0;
+  return TRUE;
+}
+
+/* Appended events that show a batch rolled back (a clone's copy of flagged
+ * events, or a BATCH_ROLLED_BACK): its row is written, or completed with
+ * what it lacked (the batch's newer events, who rolled it back). A
+ * BATCH_ROLLED_BACK the rollback service appends finds its row complete. */
+static gboolean
+record_rolled_back_in (SynSqliteStore *self, GPtrArray *events, GError **error)
+{
+  g_autoptr(GArray) batches = _syn_store_rolled_back_in (events);
+
+  for (guint i = 0; batches != NULL && i < batches->len; i++)
+    {
+      SynRolledBackBatch *b = &g_array_index (batches, SynRolledBackBatch, i);
+      gint64 count = 0;
+      gboolean written;
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (b->rollback_correlation_id != NULL)
+        {
+          if (!(stmt = _syn_sqlite_stmt (self, "SELECT 1 FROM rolled_back_batches WHERE correlation_id = ?1 "
+                                               "AND rollback_correlation_id IS NOT NULL", error)))
+            return FALSE;
+          _syn_sqlite_bind_text (stmt, 1, b->correlation_id);
+          rc = sqlite3_step (stmt);
+          sqlite3_reset (stmt);
+          if (rc == SQLITE_ROW)
+            continue;
+          if (rc != SQLITE_DONE)
+            return _syn_sqlite_fail (self, rc, error);
+        }
+      if (!write_rolled_back (self, b, TRUE, &count, &written, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
 {
@@ -88,8 +190,8 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
   if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO workflow_events (id, event_type, aggregate_type, "
                                        "aggregate_id, project_id, rule_id, discipline, payload, metadata, "
                                        "correlation_id, causation_id, sequence_num, user_id, timestamp, "
-                                       "is_rolled_back, event_hash) VALUES "
-                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                       "event_hash) VALUES "
+                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                                  error)))
     return FALSE;
 
@@ -135,15 +237,14 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
       sqlite3_bind_int64 (stmt, 12, e->sequence_num);
       _syn_sqlite_bind_static (stmt, 13, e->user_id);
       sqlite3_bind_int64 (stmt, 14, e->timestamp);
-      sqlite3_bind_int (stmt, 15, e->is_rolled_back ? 1 : 0);
-      _syn_sqlite_bind_static (stmt, 16, e->hash);
+      _syn_sqlite_bind_static (stmt, 15, e->hash);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
         return _syn_sqlite_fail (self, rc, error);
       e->position = sqlite3_last_insert_rowid (self->db);
     }
-  return TRUE;
+  return record_rolled_back_in (self, events, error);
 }
 
 static gboolean
@@ -155,15 +256,23 @@ sqlite_append_events (SynStore *store, GPtrArray *events, GError **error)
 /* Builds the WHERE clause of a timeline query from fixed fragments; every value
  * is a bound parameter, in the order the fragments are appended. */
 static void
-build_event_where (const SynEventQuery *q, GString *sql)
+build_event_where (const SynEventQuery *q, gboolean hide_rolled_back, GString *sql)
 {
   /* One aggregate's events: a few hundred at most, found by the aggregate
    * index; "+project_id" keeps the planner, which has no statistics, from
    * walking the whole project on ix_workflow_events_project_position instead
    * (457 ms rather than 0.1 ms on 1,000,000 events). */
   g_string_append (sql, q->aggregate_id ? " WHERE +project_id = ?" : " WHERE project_id = ?");
-  if (!q->include_rolled_back)
-    g_string_append (sql, " AND is_rolled_back = 0");
+  /* Rolled-back events are those of the project's rolled-back batches: an
+   * event outside their position ranges is told from the index alone; only
+   * one inside a range has its row read (SQLite defers that seek) for its
+   * batch ("+" keeps the planner on the ranges, not the batch's key). */
+  if (hide_rolled_back)
+    g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM rolled_back_batches rb "
+                          "WHERE rb.project_id = workflow_events.project_id "
+                          "AND rb.first_position <= workflow_events.position "
+                          "AND rb.last_position >= workflow_events.position "
+                          "AND +rb.correlation_id = workflow_events.correlation_id)");
   if (q->event_types && q->event_types[0])
     {
       g_string_append (sql, " AND event_type IN (");
@@ -190,6 +299,27 @@ build_event_where (const SynEventQuery *q, GString *sql)
     g_string_append (sql, " AND timestamp >= ?");
   if (q->has_to_date)
     g_string_append (sql, " AND timestamp <= ?");
+}
+
+/* Whether @q's filter must leave rolled-back events out: only if its project
+ * has a rolled-back batch (most have none, and their filters stay on the
+ * index alone). */
+static gboolean
+hides_rolled_back (SynSqliteStore *self, const SynEventQuery *q, gboolean *hide, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *hide = FALSE;
+  if (q->include_rolled_back)
+    return TRUE;
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT 1 FROM rolled_back_batches WHERE project_id = ?1 LIMIT 1", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, q->project_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  *hide = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || _syn_sqlite_fail (self, rc, error);
 }
 
 /* Binds from parameter @idx on; returns the next one. */
@@ -241,9 +371,9 @@ in_position_order (const SynEventQuery *q)
   if (n_aggregate_types > 0)
     return FALSE;
   if (q->rule_id)
-    return n_types == 0 && !q->discipline && !q->include_rolled_back;
+    return n_types == 0 && !q->discipline;
   if (n_types == 1 || q->discipline)
-    return n_types == 1 && !q->include_rolled_back;
+    return n_types == 1;
   return n_types == 0;
 }
 
@@ -406,14 +536,14 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
   g_autoptr(GString) where = g_string_new (NULL);
   g_autofree char *page_sql = NULL;
   const char *order;
-  gboolean upwards;
+  gboolean upwards, hide;
   sqlite3_stmt *stmt;
   int idx;
 
-  if (!syn_event_query_validate (query, error))
+  if (!syn_event_query_validate (query, error) || !hides_rolled_back (self, query, &hide, error))
     return NULL;
 
-  build_event_where (query, where);
+  build_event_where (query, hide, where);
 
   if (total != NULL)
     {
@@ -486,12 +616,13 @@ sqlite_count_events_by_period (SynStore *store, const SynEventQuery *query, cons
   g_autoptr(GString) json = g_string_new ("[");
   g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *sql = NULL;
+  gboolean hide;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!syn_event_query_validate (query, error))
+  if (!syn_event_query_validate (query, error) || !hides_rolled_back (self, query, &hide, error))
     return NULL;
-  build_event_where (query, where);
+  build_event_where (query, hide, where);
   for (guint i = 0; i < n_bounds; i++)
     g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "", bounds[i]);
   g_string_append_c (json, ']');
@@ -609,22 +740,20 @@ sqlite_get_event (SynStore *store, const char *event_id, GError **error)
   return _syn_sqlite_collect_one (self, stmt, read_event, error);
 }
 
+/* One row, whatever the batch's size: the events are not rewritten. */
 static gboolean
-sqlite_mark_events_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
-                                guint64 *n_marked, GError **error)
+sqlite_mark_batch_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
+                               const char *rollback_correlation_id, gint64 when, guint64 *n_events,
+                               GError **error)
 {
-  SynSqliteStore *self = SYN_SQLITE_STORE (store);
-  sqlite3_stmt *stmt;
+  SynRolledBackBatch b = { project_id, correlation_id, rollback_correlation_id, when };
+  gint64 count = 0;
+  gboolean written = FALSE;
 
-  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE workflow_events SET is_rolled_back = 1 WHERE correlation_id = ?2 "
-                                       "AND project_id = ?1 AND is_rolled_back = 0", error)))
+  if (!write_rolled_back (SYN_SQLITE_STORE (store), &b, FALSE, &count, &written, error))
     return FALSE;
-  _syn_sqlite_bind_text (stmt, 1, project_id);
-  _syn_sqlite_bind_text (stmt, 2, correlation_id);
-  if (!_syn_sqlite_step_done (self, stmt, error))
-    return FALSE;
-  if (n_marked != NULL)
-    *n_marked = (guint64) sqlite3_changes (self->db);
+  if (n_events != NULL)
+    *n_events = written ? (guint64) count : 0;
   return TRUE;
 }
 
@@ -666,7 +795,8 @@ sqlite_list_later_batches (SynStore *store, const char *project_id, const char *
        * indexes, which would walk every later event of the project. */
       for (guint i = 0; i < length; i++)
         g_string_append_printf (sql, i ? ", ?%u" : "?%u", i + 4);
-      g_string_append (sql, ") AND position > ?2 AND +project_id = ?3 AND is_rolled_back = 0 "
+      g_string_append (sql, ") AND position > ?2 AND +project_id = ?3 AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events")
+                            " "
                             "GROUP BY correlation_id");
       if (!(stmt = _syn_sqlite_stmt (self, sql->str, error)))
         return NULL;
@@ -700,7 +830,7 @@ sqlite_find_latest_rule_event (SynStore *store, const char *project_id, const ch
   sqlite3_stmt *stmt;
 
   if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = ?1 "
-                                       "AND rule_id = ?2 AND is_rolled_back = 0 "
+                                       "AND rule_id = ?2 AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events") " "
                                        "AND event_type IN ('RULE_EXECUTED', 'RULE_SKIPPED', 'RULE_ERROR') "
                                        "AND json_extract(payload, '$.source_asset_id') = ?3 "
                                        "ORDER BY position DESC LIMIT 1", error)))
@@ -963,7 +1093,7 @@ sqlite_list_findings (SynStore *store, const char *project_id, GError **error)
 
   if (!(stmt = _syn_sqlite_stmt (self, "SELECT f.event_id, f.project_id, f.rule_id, f.source_asset_id, f.digest, "
                                        "e.position FROM rule_findings f JOIN workflow_events e ON e.id = f.event_id "
-                                       "WHERE f.project_id = ?1 AND e.is_rolled_back = 0 ORDER BY e.position", error)))
+                                       "WHERE f.project_id = ?1 AND " SYN_STORE_NOT_ROLLED_BACK ("e") " ORDER BY e.position", error)))
     return NULL;
   _syn_sqlite_bind_text (stmt, 1, project_id);
   return _syn_sqlite_collect_rows (self, stmt, read_finding, error);
@@ -1052,7 +1182,7 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->list_events_after = sqlite_list_events_after;
   iface->list_event_texts_after = sqlite_list_event_texts_after;
   iface->get_event = sqlite_get_event;
-  iface->mark_events_rolled_back = sqlite_mark_events_rolled_back;
+  iface->mark_batch_rolled_back = sqlite_mark_batch_rolled_back;
   iface->list_later_batches = sqlite_list_later_batches;
   iface->find_latest_rule_event = sqlite_find_latest_rule_event;
   iface->get_events_by_sequence = sqlite_get_events_by_sequence;
