@@ -18,6 +18,8 @@
 #include "syn-test-fixture.h"
 
 #define USER "user-1"
+/* SYN_STORE_MAX_INLINE_RANGES (src/store/syn-store-private.h) */
+#define SYN_TEST_MAX_INLINE_RANGES 32
 
 /* --- Building batches ---------------------------------------------------- */
 
@@ -2007,6 +2009,36 @@ test_interleaved_batches (SynTestFixture *f, gconstpointer data)
   }
 }
 
+/* More rolled-back batches than a filter lists one by one: then a look-up
+ * per event, with the same answers. */
+static void
+test_many_rolled_back_batches (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint n = SYN_TEST_MAX_INLINE_RANGES + 2;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *batch = syn_uuid_new ();
+
+      append (f, raw_event (f, batch, 0, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-a", FALSE));
+      append (f, raw_event (f, batch, 1, SYN_EVENT_ASSET_UPDATED, SYN_AGGREGATE_ASSET, "asset-a", FALSE));
+      /* every batch but the last two rolled back */
+      if (i < n - 2)
+        {
+          g_assert_true (syn_store_mark_batch_rolled_back (f->store, f->project->id, batch, NULL,
+                                                           syn_time_now_usec (), NULL, &error));
+          g_assert_no_error (error);
+        }
+      g_assert_cmpuint (timeline_total (f, FALSE, NULL), ==, i < n - 2 ? 0 : 2 * (i - (n - 2) + 1));
+    }
+  g_assert_cmpuint (timeline_total (f, TRUE, NULL), ==, 2 * n);
+  g_assert_cmpuint (timeline_total (f, FALSE, &shown), ==, 4);
+  for (guint i = 0; i < shown->len; i++)
+    g_assert_false (((SynEvent *) shown->pdata[i])->is_rolled_back);
+}
+
 /* Events copied with their flag (a clone copies a server's events): the
  * copy records the batch as rolled back, then learns who rolled it back
  * from the BATCH_ROLLED_BACK that follows. */
@@ -2134,6 +2166,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/rollback/redo-refusals", test_redo_refusals);
   SYN_TEST_ADD ("/synapse/rollback/flag-in-one-row", test_flag_in_one_row);
   SYN_TEST_ADD ("/synapse/rollback/interleaved-batches", test_interleaved_batches);
+  SYN_TEST_ADD ("/synapse/rollback/many-rolled-back-batches", test_many_rolled_back_batches);
   SYN_TEST_ADD ("/synapse/rollback/copied-flags", test_copied_flags);
   SYN_TEST_ADD ("/synapse/rollback/migration-of-flags", test_migration_of_flags);
 

@@ -427,15 +427,44 @@ pg_append_events (SynStore *store, GPtrArray *events, GError **error)
 /* The WHERE clause of a timeline query from fixed fragments, but for the
  * event types; every value is a bound parameter, numbered as it is added. */
 static void
-build_event_where (const SynEventQuery *q, gboolean hide_rolled_back, GString *sql, SynPgParams *p)
+build_event_where (const SynEventQuery *q, GArray *ranges, GString *sql, SynPgParams *p)
 {
   char time[40];
 
   _syn_pg_add_text (p, q->project_id);
   g_string_append_printf (sql, " WHERE project_id = $%d", p->n);
-  /* an anti-join on the project's rolled-back batches: a hash of a few rows */
-  if (hide_rolled_back)
-    g_string_append (sql, " AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events"));
+  /* The project's rolled-back batches (see SynRolledBackRange): ranges
+   * alone, as two arrays of bounds, keep a count an index-only scan. With a
+   * range that holds other batches' events too, or past
+   * SYN_STORE_MAX_INLINE_RANGES, an anti-join on the batches instead. */
+  if (ranges != NULL)
+    {
+      gboolean all_alone = ranges->len <= SYN_STORE_MAX_INLINE_RANGES;
+      GString *lows, *highs;
+
+      for (guint i = 0; all_alone && i < ranges->len; i++)
+        all_alone = g_array_index (ranges, SynRolledBackRange, i).alone;
+      if (!all_alone)
+        g_string_append (sql, " AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events"));
+      else
+        {
+          lows = g_string_new ("{");
+          highs = g_string_new ("{");
+          for (guint i = 0; i < ranges->len; i++)
+            {
+              SynRolledBackRange *r = &g_array_index (ranges, SynRolledBackRange, i);
+
+              g_string_append_printf (lows, "%s%" G_GINT64_FORMAT, i ? "," : "", r->first_position);
+              g_string_append_printf (highs, "%s%" G_GINT64_FORMAT, i ? "," : "", r->last_position);
+            }
+          g_string_append_c (lows, '}');
+          g_string_append_c (highs, '}');
+          _syn_pg_add_take (p, g_string_free (lows, FALSE));
+          _syn_pg_add_take (p, g_string_free (highs, FALSE));
+          g_string_append_printf (sql, " AND NOT EXISTS (SELECT 1 FROM unnest($%d::int8[], $%d::int8[]) AS rb(lo, hi) "
+                                  "WHERE workflow_events.position BETWEEN rb.lo AND rb.hi)", p->n - 1, p->n);
+        }
+    }
   if (q->aggregate_types && q->aggregate_types[0])
     {
       g_string_append (sql, " AND aggregate_type IN (");
@@ -480,23 +509,35 @@ build_event_where (const SynEventQuery *q, gboolean hide_rolled_back, GString *s
     }
 }
 
-/* Whether @q's filter must leave rolled-back events out: only if its project
- * has a rolled-back batch (most have none, and their filters stay on the
- * index alone, index-only scans included). */
+/* The rolled-back batches @q's filter must leave out: NULL if it shows them
+ * or its project has none (most have none, and their filters stay as they
+ * were, index-only scans included); at most one more than
+ * SYN_STORE_MAX_INLINE_RANGES. */
 static gboolean
-hides_rolled_back (SynPgStore *self, const SynEventQuery *q, gboolean *hide, GError **error)
+rolled_back_ranges (SynPgStore *self, const SynEventQuery *q, GArray **ranges, GError **error)
 {
   g_auto(SynPgParams) p = { 0 };
   g_autoptr(PGresult) res = NULL;
 
-  *hide = FALSE;
+  *ranges = NULL;
   if (q->include_rolled_back)
     return TRUE;
   _syn_pg_add_text (&p, q->project_id);
-  if (!(res = _syn_pg_exec (self, "SELECT 1 FROM rolled_back_batches WHERE project_id = $1 LIMIT 1", &p, TRUE,
-                            error)))
+  _syn_pg_add_int (&p, SYN_STORE_MAX_INLINE_RANGES + 1);
+  if (!(res = _syn_pg_exec (self, "SELECT correlation_id, first_position, last_position, events_count "
+                                  "FROM rolled_back_batches WHERE project_id = $1 "
+                                  "ORDER BY first_position LIMIT $2", &p, TRUE, error)))
     return FALSE;
-  *hide = PQntuples (res) > 0;
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      SynRolledBackRange r = { g_strdup (PQgetvalue (res, row, 0)), _syn_pg_col_int (res, row, 1),
+                               _syn_pg_col_int (res, row, 2), FALSE };
+
+      r.alone = _syn_pg_col_int (res, row, 3) == r.last_position - r.first_position + 1;
+      if (*ranges == NULL)
+        *ranges = _syn_store_rolled_back_ranges_new ();
+      g_array_append_val (*ranges, r);
+    }
   return TRUE;
 }
 
@@ -507,18 +548,18 @@ static int
 event_query_conditions (SynPgStore *self, const SynEventQuery *query, GString *where, GString *types_in,
                         SynPgParams *p, GError **error)
 {
-  gboolean hide = FALSE;
+  g_autoptr(GArray) ranges = NULL;
   int n_types;
 
-  if (!syn_event_query_validate (query, error) || !hides_rolled_back (self, query, &hide, error))
+  if (!syn_event_query_validate (query, error) || !rolled_back_ranges (self, query, &ranges, error))
     return -1;
   if ((query->event_types ? g_strv_length (query->event_types) : 0) +
-      (query->aggregate_types ? g_strv_length (query->aggregate_types) : 0) > SYN_PG_MAX_PARAMS - 12)
+      (query->aggregate_types ? g_strv_length (query->aggregate_types) : 0) > SYN_PG_MAX_PARAMS - 14)
     {
       g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "Too many types in one query");
       return -1;
     }
-  build_event_where (query, hide, where, p);
+  build_event_where (query, ranges, where, p);
   for (n_types = 0; query->event_types && query->event_types[n_types]; n_types++)
     {
       _syn_pg_add_text (p, query->event_types[n_types]);

@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 /* Timestamps are TIMESTAMPTZ; columns are read as integer microseconds. */
 #define SYN_PG_USEC(col) "(extract(epoch FROM " col ") * 1000000)::int8"
 
-#define SYN_PG_MAX_PARAMS 32
+#define SYN_PG_MAX_PARAMS 34  /* 20 event or aggregate types, a timeline's 14 others */
 
 /* The connection options of every session, the store's and the listener's:
  * bounded waits (connect_timeout per host, TCP keepalives and

@@ -63,6 +63,25 @@ typedef struct
  * NULL if there is none (the usual case). */
 GArray     *_syn_store_rolled_back_in      (GPtrArray *events);
 
+/* A project's rolled-back batch as a timeline filter leaves it out: by its
+ * position range alone when the range holds only its events (the usual
+ * case: a batch is appended in one transaction), which the filter's index
+ * tells without reading a row; else by the range and its correlation id. */
+typedef struct
+{
+  char    *correlation_id;
+  gint64   first_position;
+  gint64   last_position;
+  gboolean alone;
+} SynRolledBackRange;
+
+/* Ranges written into a timeline filter; a project with more rolled-back
+ * batches is filtered by a look-up per event (a few times slower). */
+#define SYN_STORE_MAX_INLINE_RANGES 32
+
+/* An empty array of SynRolledBackRange that frees their ids. */
+GArray     *_syn_store_rolled_back_ranges_new (void);
+
 /* find_batches: ids beginning with the digits lie between low and high (as
  * stored: lowercase, dashed); ids ending with them end with suffix. */
 typedef struct

@@ -1128,6 +1128,21 @@ _syn_store_later_batches_sorted (GHashTable *newest)
   return result;
 }
 
+static void
+rolled_back_range_clear (gpointer data)
+{
+  g_free (((SynRolledBackRange *) data)->correlation_id);
+}
+
+GArray *
+_syn_store_rolled_back_ranges_new (void)
+{
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (SynRolledBackRange));
+
+  g_array_set_clear_func (ranges, rolled_back_range_clear);
+  return ranges;
+}
+
 GArray *
 _syn_store_rolled_back_in (GPtrArray *events)
 {
