@@ -216,6 +216,25 @@ test_rollback (SynTestFixture *f, gconstpointer data)
                    n_batch);
   answer = verify (f, NULL);
   g_assert_true (json_object_get_boolean_member (answer, "ok"));
+
+  /* the flags live outside the chain (rolled_back_batches): a row no
+   * BATCH_ROLLED_BACK accounts for is found */
+  {
+    g_autofree char *b2 = pump_and_motor (f, "210-PP-002");
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO rolled_back_batches (correlation_id, project_id, "
+                                            "rolled_back_at, first_position, last_position, events_count) "
+                                            "VALUES ('%s', '%s', %s, 0, 0, 0)", b2, f->project->id,
+                                            f->backend == SYN_TEST_BACKEND_POSTGRESQL ? "now()" : "0");
+    g_autoptr(JsonObject) tampered = NULL;
+    JsonObject *finding;
+
+    exec_raw (f, sql);
+    tampered = verify (f, NULL);
+    g_assert_false (json_object_get_boolean_member (tampered, "ok"));
+    finding = finding_of (tampered, SYN_CHECK_SEQUENCES);
+    g_assert_cmpstr (json_object_get_string_member (finding, "kind"), ==, "rollback_unrecorded");
+    g_assert_cmpstr (json_object_get_string_member (finding, "batch"), ==, b2);
+  }
 }
 
 /* A database from before migration 0006: its chain is computed once, on open. */
