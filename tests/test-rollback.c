@@ -2075,6 +2075,18 @@ test_copied_flags (SynTestFixture *f, gconstpointer data)
   g_assert_cmpuint (timeline_total (f, FALSE, NULL), ==, 2);
   g_assert_cmpuint (timeline_total (f, TRUE, NULL), ==, 5);
   g_assert_cmpint (flagged_rows (f), ==, 0);
+
+  /* a BATCH_ROLLED_BACK about anything but a batch with events rolls nothing
+   * back (bench-event-store writes such events by the thousand) */
+  append (f, raw_event (f, r2, 1, SYN_EVENT_BATCH_ROLLED_BACK, SYN_AGGREGATE_ASSET, "asset-c", FALSE));
+  append (f, raw_event (f, r2, 2, SYN_EVENT_BATCH_ROLLED_BACK, SYN_AGGREGATE_BATCH, "not-a-batch-id", FALSE));
+  {
+    g_autofree char *missing = syn_uuid_new ();
+
+    append (f, raw_event (f, r2, 3, SYN_EVENT_BATCH_ROLLED_BACK, SYN_AGGREGATE_BATCH, missing, FALSE));
+  }
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM rolled_back_batches"), ==, 2);
+  g_assert_cmpuint (timeline_total (f, FALSE, NULL), ==, 5);
 }
 
 /* A database whose rollbacks flagged the event rows (before migration

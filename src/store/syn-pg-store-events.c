@@ -220,27 +220,24 @@ batch_extent (SynPgStore *self, const char *correlation_id, gint64 *count, gint6
   return TRUE;
 }
 
-/* Writes the batch's row: @complete, an existing row copied without its
- * rollback is completed (the batch's events counted again, who rolled it
- * back); otherwise an existing row stays as it is. @written: whether a row
- * was written. */
+/* Writes the batch's row, its events as batch_extent() found them:
+ * @complete, an existing row copied without its rollback is completed (the
+ * batch's events counted again, who rolled it back); otherwise an existing
+ * row stays as it is. @written: whether a row was written. */
 static gboolean
-write_rolled_back (SynPgStore *self, const SynRolledBackBatch *b, gboolean complete, gint64 *count,
-                   gboolean *written, GError **error)
+write_rolled_back (SynPgStore *self, const SynRolledBackBatch *b, gboolean complete, gint64 count, gint64 first,
+                   gint64 last, gboolean *written, GError **error)
 {
   g_auto(SynPgParams) p = { 0 };
   g_autoptr(PGresult) res = NULL;
-  gint64 first = 0, last = 0;
 
-  if (!batch_extent (self, b->correlation_id, count, &first, &last, error))
-    return FALSE;
   _syn_pg_add_text (&p, b->correlation_id);
   _syn_pg_add_text (&p, b->project_id);
   _syn_pg_add_text (&p, b->rollback_correlation_id);
   _syn_pg_add_time (&p, b->when, FALSE);
   _syn_pg_add_int (&p, first);
   _syn_pg_add_int (&p, last);
-  _syn_pg_add_int (&p, *count);
+  _syn_pg_add_int (&p, count);
   res = _syn_pg_exec (self, complete
                             ? "INSERT INTO rolled_back_batches AS r (correlation_id, project_id, "
                               "rollback_correlation_id, rolled_back_at, first_position, last_position, "
@@ -273,7 +270,7 @@ record_rolled_back_in (SynPgStore *self, GPtrArray *events, GError **error)
   for (guint i = 0; batches != NULL && i < batches->len; i++)
     {
       SynRolledBackBatch *b = &g_array_index (batches, SynRolledBackBatch, i);
-      gint64 count = 0;
+      gint64 count = 0, first = 0, last = 0;
       gboolean written;
 
       if (!syn_uuid_is_valid (b->correlation_id))
@@ -291,7 +288,10 @@ record_rolled_back_in (SynPgStore *self, GPtrArray *events, GError **error)
           if (PQntuples (res) > 0)
             continue;
         }
-      if (!write_rolled_back (self, b, TRUE, &count, &written, error))
+      /* a batch with no event here yet has nothing to hide */
+      if (!batch_extent (self, b->correlation_id, &count, &first, &last, error))
+        return FALSE;
+      if (count > 0 && !write_rolled_back (self, b, TRUE, count, first, last, &written, error))
         return FALSE;
     }
   return TRUE;
@@ -525,7 +525,7 @@ rolled_back_ranges (SynPgStore *self, const SynEventQuery *q, GArray **ranges, G
   _syn_pg_add_text (&p, q->project_id);
   _syn_pg_add_int (&p, SYN_STORE_MAX_INLINE_RANGES + 1);
   if (!(res = _syn_pg_exec (self, "SELECT correlation_id, first_position, last_position, events_count "
-                                  "FROM rolled_back_batches WHERE project_id = $1 "
+                                  "FROM rolled_back_batches WHERE project_id = $1 AND events_count > 0 "
                                   "ORDER BY first_position LIMIT $2", &p, TRUE, error)))
     return FALSE;
   for (int row = 0; row < PQntuples (res); row++)
@@ -782,15 +782,17 @@ static gboolean
 pg_mark_batch_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
                            const char *rollback_correlation_id, gint64 when, guint64 *n_events, GError **error)
 {
+  SynPgStore *self = SYN_PG_STORE (store);
   SynRolledBackBatch b = { project_id, correlation_id, rollback_correlation_id, when };
-  gint64 count = 0;
+  gint64 count = 0, first = 0, last = 0;
   gboolean written = FALSE;
 
   if (n_events != NULL)
     *n_events = 0;
   if (!syn_uuid_is_valid (correlation_id))
     return TRUE;
-  if (!write_rolled_back (SYN_PG_STORE (store), &b, FALSE, &count, &written, error))
+  if (!batch_extent (self, correlation_id, &count, &first, &last, error) ||
+      !write_rolled_back (self, &b, FALSE, count, first, last, &written, error))
     return FALSE;
   if (n_events != NULL)
     *n_events = written ? (guint64) count : 0;

@@ -100,19 +100,16 @@ batch_extent (SynSqliteStore *self, const char *correlation_id, gint64 *count, g
   return rc == SQLITE_ROW || _syn_sqlite_fail (self, rc, error);
 }
 
-/* Writes the batch's row: @complete, an existing row copied without its
- * rollback is completed (the batch's events counted again, who rolled it
- * back); otherwise an existing row stays as it is. @written: whether a row
- * was written. */
+/* Writes the batch's row, its events as batch_extent() found them:
+ * @complete, an existing row copied without its rollback is completed (the
+ * batch's events counted again, who rolled it back); otherwise an existing
+ * row stays as it is. @written: whether a row was written. */
 static gboolean
-write_rolled_back (SynSqliteStore *self, const SynRolledBackBatch *b, gboolean complete, gint64 *count,
-                   gboolean *written, GError **error)
+write_rolled_back (SynSqliteStore *self, const SynRolledBackBatch *b, gboolean complete, gint64 count, gint64 first,
+                   gint64 last, gboolean *written, GError **error)
 {
-  gint64 first = 0, last = 0;
   sqlite3_stmt *stmt;
 
-  if (!batch_extent (self, b->correlation_id, count, &first, &last, error))
-    return FALSE;
   if (!(stmt = _syn_sqlite_stmt (self, complete
                                        ? "INSERT INTO rolled_back_batches (correlation_id, project_id, "
                                          "rollback_correlation_id, rolled_back_at, first_position, last_position, "
@@ -135,7 +132,7 @@ write_rolled_back (SynSqliteStore *self, const SynRolledBackBatch *b, gboolean c
   sqlite3_bind_int64 (stmt, 4, b->when);
   sqlite3_bind_int64 (stmt, 5, first);
   sqlite3_bind_int64 (stmt, 6, last);
-  sqlite3_bind_int64 (stmt, 7, *count);
+  sqlite3_bind_int64 (stmt, 7, count);
   if (!_syn_sqlite_step_done (self, stmt, error))
     return FALSE;
   *written = sqlite3_changes (self->db) > 0;
@@ -154,7 +151,7 @@ record_rolled_back_in (SynSqliteStore *self, GPtrArray *events, GError **error)
   for (guint i = 0; batches != NULL && i < batches->len; i++)
     {
       SynRolledBackBatch *b = &g_array_index (batches, SynRolledBackBatch, i);
-      gint64 count = 0;
+      gint64 count = 0, first = 0, last = 0;
       gboolean written;
       sqlite3_stmt *stmt;
       int rc;
@@ -172,7 +169,10 @@ record_rolled_back_in (SynSqliteStore *self, GPtrArray *events, GError **error)
           if (rc != SQLITE_DONE)
             return _syn_sqlite_fail (self, rc, error);
         }
-      if (!write_rolled_back (self, b, TRUE, &count, &written, error))
+      /* a batch with no event here yet has nothing to hide */
+      if (!batch_extent (self, b->correlation_id, &count, &first, &last, error))
+        return FALSE;
+      if (count > 0 && !write_rolled_back (self, b, TRUE, count, first, last, &written, error))
         return FALSE;
     }
   return TRUE;
@@ -265,16 +265,10 @@ build_event_where (const SynEventQuery *q, GArray *ranges, GString *sql)
   g_string_append (sql, q->aggregate_id ? " WHERE +project_id = ?" : " WHERE project_id = ?");
   /* Rolled-back events are those of the project's rolled-back batches (see
    * SynRolledBackRange): their ranges, bound right after the project. Past
-   * SYN_STORE_MAX_INLINE_RANGES, a look-up per event: one outside every range
-   * is still told from the index ("+" keeps the planner on the ranges, not the
-   * batch's key); only one inside a range has its row read, SQLite deferring
-   * that seek. */
+   * SYN_STORE_MAX_INLINE_RANGES, each event's batch looked up by its key (its
+   * row read; a look-up by ranges would scan them all for every event). */
   if (ranges != NULL && ranges->len > SYN_STORE_MAX_INLINE_RANGES)
-    g_string_append (sql, " AND NOT EXISTS (SELECT 1 FROM rolled_back_batches rb "
-                          "WHERE rb.project_id = workflow_events.project_id "
-                          "AND rb.first_position <= workflow_events.position "
-                          "AND rb.last_position >= workflow_events.position "
-                          "AND +rb.correlation_id = workflow_events.correlation_id)");
+    g_string_append (sql, " AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events"));
   else
     for (guint i = 0; ranges != NULL && i < ranges->len; i++)
       g_string_append (sql, g_array_index (ranges, SynRolledBackRange, i).alone
@@ -321,7 +315,7 @@ rolled_back_ranges (SynSqliteStore *self, const SynEventQuery *q, GArray **range
   if (q->include_rolled_back)
     return TRUE;
   if (!(stmt = _syn_sqlite_stmt (self, "SELECT correlation_id, first_position, last_position, events_count "
-                                       "FROM rolled_back_batches WHERE project_id = ?1 "
+                                       "FROM rolled_back_batches WHERE project_id = ?1 AND events_count > 0 "
                                        "ORDER BY first_position LIMIT ?2", error)))
     return FALSE;
   _syn_sqlite_bind_text (stmt, 1, q->project_id);
@@ -779,11 +773,13 @@ sqlite_mark_batch_rolled_back (SynStore *store, const char *project_id, const ch
                                const char *rollback_correlation_id, gint64 when, guint64 *n_events,
                                GError **error)
 {
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
   SynRolledBackBatch b = { project_id, correlation_id, rollback_correlation_id, when };
-  gint64 count = 0;
+  gint64 count = 0, first = 0, last = 0;
   gboolean written = FALSE;
 
-  if (!write_rolled_back (SYN_SQLITE_STORE (store), &b, FALSE, &count, &written, error))
+  if (!batch_extent (self, correlation_id, &count, &first, &last, error) ||
+      !write_rolled_back (self, &b, FALSE, count, first, last, &written, error))
     return FALSE;
   if (n_events != NULL)
     *n_events = written ? (guint64) count : 0;

@@ -1154,7 +1154,10 @@ _syn_store_rolled_back_in (GPtrArray *events)
       SynRolledBackBatch b = { e->project_id, NULL, NULL, 0 };
       gboolean known = FALSE;
 
-      if (g_strcmp0 (e->event_type, SYN_EVENT_BATCH_ROLLED_BACK) == 0 && e->aggregate_id != NULL)
+      /* a BATCH_ROLLED_BACK names its batch as the aggregate; any other is
+       * not a rollback's (a hand-made log may hold such events) */
+      if (g_strcmp0 (e->event_type, SYN_EVENT_BATCH_ROLLED_BACK) == 0 &&
+          g_strcmp0 (e->aggregate_type, SYN_AGGREGATE_BATCH) == 0 && syn_uuid_is_valid (e->aggregate_id))
         {
           b.correlation_id = e->aggregate_id;
           b.rollback_correlation_id = e->correlation_id;
