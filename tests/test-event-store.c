@@ -587,7 +587,8 @@ test_counts_by_period (SynTestFixture *f, gconstpointer data)
   guint64 total = 0;
 
   populate_mix (f, corr);
-  g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, corr[1], NULL, &error));
+  g_assert_true (syn_store_mark_batch_rolled_back (f->store, f->project->id, corr[1], NULL, syn_time_now_usec (), NULL,
+                                                   &error));
   g_assert_no_error (error);
   q = syn_event_query_new (f->project->id);
   q->include_rolled_back = TRUE;
@@ -647,7 +648,8 @@ test_keyset_pages (SynTestFixture *f, gconstpointer data)
 
   populate_mix (f, corr);
   /* one batch rolled back: filters with and without rolled-back events */
-  g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, corr[1], NULL, &error));
+  g_assert_true (syn_store_mark_batch_rolled_back (f->store, f->project->id, corr[1], NULL, syn_time_now_usec (), NULL,
+                                                   &error));
   g_assert_no_error (error);
 
   q = syn_event_query_new (f->project->id);
@@ -776,7 +778,8 @@ test_totals_shared_between_connections (SynTestFixture *f, gconstpointer data)
   g_assert_cmpuint (total, ==, 31);
 
   /* a rollback marks events and appends one: the totals follow */
-  g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, corr[0], NULL, &error));
+  g_assert_true (syn_store_mark_batch_rolled_back (f->store, f->project->id, corr[0], NULL, syn_time_now_usec (), NULL,
+                                                   &error));
   g_assert_no_error (error);
   g_ptr_array_unref (syn_store_query_events (third, q, &total, &error));
   g_assert_no_error (error);
@@ -930,6 +933,7 @@ test_triggers_refuse_changes (SynTestFixture *f, gconstpointer data)
   g_autoptr(SynEvent) event = emit_simple (es, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "a", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(SynEvent) after = NULL;
+  g_autofree char *rollback_id = syn_uuid_new ();
   guint64 marked = 0;
   gboolean pg = f->backend == SYN_TEST_BACKEND_POSTGRESQL;
   /* the same changes in each dialect (PostgreSQL: typed values, and TRUNCATE) */
@@ -940,6 +944,8 @@ test_triggers_refuse_changes (SynTestFixture *f, gconstpointer data)
     pg ? "UPDATE workflow_events SET \"timestamp\" = now()" : "UPDATE workflow_events SET timestamp = 0",
     pg ? "UPDATE workflow_events SET is_rolled_back = true, discipline = 'PIPING'"
        : "UPDATE workflow_events SET is_rolled_back = 1, discipline = 'PIPING'",
+    /* the flag alone too: since migration 0013 a rollback writes a row of rolled_back_batches */
+    pg ? "UPDATE workflow_events SET is_rolled_back = true" : "UPDATE workflow_events SET is_rolled_back = 1",
     "DELETE FROM execution_snapshots",
     "UPDATE execution_snapshots SET snapshot_data = '{\"x\": 1}'",
     pg ? "TRUNCATE workflow_events" : "DELETE FROM workflow_events WHERE 1",
@@ -958,17 +964,24 @@ test_triggers_refuse_changes (SynTestFixture *f, gconstpointer data)
       g_assert_nonnull (strstr (message, "append-only"));
     }
 
-  /* the one allowed change: false -> true, once */
-  g_assert_true (syn_store_mark_events_rolled_back (f->store, f->project->id, event->correlation_id, &marked, &error));
+  /* a rollback is one row beside the events, written once, never removed */
+  g_assert_true (syn_store_mark_batch_rolled_back (f->store, f->project->id, event->correlation_id, rollback_id,
+                                                   syn_time_now_usec (), &marked, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (marked, ==, 1);
   after = syn_store_get_event (f->store, event->id, &error);
   g_assert_true (after->is_rolled_back);
+  g_assert_true (syn_store_mark_batch_rolled_back (f->store, f->project->id, event->correlation_id, rollback_id,
+                                                   syn_time_now_usec (), &marked, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (marked, ==, 0);
   {
     g_autofree char *message = NULL;
 
-    g_assert_false (syn_test_exec_raw (f, pg ? "UPDATE workflow_events SET is_rolled_back = false"
-                                             : "UPDATE workflow_events SET is_rolled_back = 0", &message));
+    g_assert_false (syn_test_exec_raw (f, "DELETE FROM rolled_back_batches", &message));
+    g_assert_nonnull (strstr (message, "append-only"));
+    g_clear_pointer (&message, g_free);
+    g_assert_false (syn_test_exec_raw (f, "UPDATE rolled_back_batches SET events_count = 0", &message));
     g_assert_nonnull (strstr (message, "append-only"));
   }
 }

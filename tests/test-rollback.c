@@ -18,6 +18,8 @@
 #include "syn-test-fixture.h"
 
 #define USER "user-1"
+/* SYN_STORE_MAX_INLINE_RANGES (src/store/syn-store-private.h) */
+#define SYN_TEST_MAX_INLINE_RANGES 32
 
 /* --- Building batches ---------------------------------------------------- */
 
@@ -1861,6 +1863,286 @@ test_short_batch_ids (SynTestFixture *f, gconstpointer data)
   base_clear (&base);
 }
 
+/* --- Where the rollback flag lives (migration 0013) ----------------------- */
+
+/* Events of the current project whose row still carries a flag. */
+static gint64
+flagged_rows (SynTestFixture *f)
+{
+  return syn_test_query_int (f, f->backend == SYN_TEST_BACKEND_POSTGRESQL
+                                  ? "SELECT count(*) FROM workflow_events WHERE is_rolled_back"
+                                  : "SELECT count(*) FROM workflow_events WHERE is_rolled_back = 1");
+}
+
+static guint64
+timeline_total (SynTestFixture *f, gboolean include_rolled_back, GPtrArray **events)
+{
+  g_autoptr(SynEventQuery) q = syn_event_query_new (f->project->id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  guint64 total = 0;
+
+  q->include_rolled_back = include_rolled_back;
+  q->limit = SYN_EVENT_QUERY_MAX_LIMIT;
+  page = syn_store_query_events (f->store, q, &total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, total);
+  if (events != NULL)
+    *events = g_steal_pointer (&page);
+  return total;
+}
+
+/* A rollback writes one row beside the events and rewrites none of them;
+ * every reader still tells the batch's events rolled back. */
+static void
+test_flag_in_one_row (SynTestFixture *f, gconstpointer data)
+{
+  Base base = { 0 };
+  g_autofree char *b = NULL, *a1 = NULL, *a2 = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GPtrArray) shown = NULL;
+  guint64 all_before, hidden_before;
+  guint n_batch;
+  SynBatch *batch;
+
+  base_setup (f, &base);
+  batch = begin (f);
+  a1 = create_asset (batch, "210-MT-002", "MOTOR", 75);
+  a2 = create_asset (batch, "210-MT-003", "MOTOR", 30);
+  b = commit (batch);
+  n_batch = count_events (f, b);
+  all_before = timeline_total (f, TRUE, NULL);
+  hidden_before = timeline_total (f, FALSE, NULL);
+  g_assert_cmpuint (all_before, ==, hidden_before);
+
+  answer = rollback (f, b, FALSE);
+  g_assert_cmpint (json_object_get_int_member (answer, "rolled_back_events"), ==, n_batch);
+  assert_rolled_back (f, b);
+  g_assert_cmpint (flagged_rows (f), ==, 0);
+  sql = g_strdup_printf ("SELECT count(*) FROM rolled_back_batches WHERE correlation_id = '%s' "
+                         "AND rollback_correlation_id = '%s' AND events_count = %u", b,
+                         json_object_get_string_member (answer, "rollback_correlation_id"), n_batch);
+  g_assert_cmpint (syn_test_query_int (f, sql), ==, 1);
+
+  /* the timeline: the batch hidden or shown flagged, its rollback event shown */
+  g_assert_cmpuint (timeline_total (f, TRUE, NULL), ==, all_before + 1);
+  g_assert_cmpuint (timeline_total (f, FALSE, &shown), ==, hidden_before + 1 - n_batch);
+  for (guint i = 0; i < shown->len; i++)
+    {
+      SynEvent *e = shown->pdata[i];
+
+      g_assert_cmpstr (e->correlation_id, !=, b);
+      g_assert_false (e->is_rolled_back);
+    }
+  base_clear (&base);
+}
+
+static SynEvent *
+raw_event (SynTestFixture *f, const char *correlation_id, gint64 sequence_num, const char *event_type,
+           const char *aggregate_type, const char *aggregate_id, gboolean rolled_back)
+{
+  SynEvent *e = syn_event_new ();
+
+  e->id = syn_uuid_new ();
+  e->event_type = g_strdup (event_type);
+  e->aggregate_type = g_strdup (aggregate_type);
+  e->aggregate_id = g_strdup (aggregate_id);
+  e->project_id = g_strdup (f->project->id);
+  e->payload = syn_json_node_new_object (json_object_new ());
+  e->correlation_id = g_strdup (correlation_id);
+  e->sequence_num = sequence_num;
+  e->user_id = g_strdup (USER);
+  e->is_rolled_back = rolled_back;
+  return e;
+}
+
+static void
+append (SynTestFixture *f, SynEvent *e)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (events, e);
+  syn_store_append_events (f->store, events, &error);
+  g_assert_no_error (error);
+}
+
+/* Batches whose positions interleave: a rolled-back batch's position range
+ * holds another batch's events, which the timeline must still show. */
+static void
+test_interleaved_batches (SynTestFixture *f, gconstpointer data)
+{
+  g_autofree char *a = syn_uuid_new (), *b = syn_uuid_new ();
+  g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 n = 0;
+
+  for (gint64 i = 0; i < 6; i++)
+    append (f, raw_event (f, i % 2 ? b : a, i / 2, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET,
+                          i % 2 ? "asset-b" : "asset-a", FALSE));
+  g_assert_true (syn_store_mark_batch_rolled_back (f->store, f->project->id, a, NULL, syn_time_now_usec (), &n,
+                                                   &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (timeline_total (f, TRUE, NULL), ==, 6);
+  g_assert_cmpuint (timeline_total (f, FALSE, &shown), ==, 3);
+  for (guint i = 0; i < shown->len; i++)
+    {
+      g_assert_cmpstr (((SynEvent *) shown->pdata[i])->correlation_id, ==, b);
+      g_assert_false (((SynEvent *) shown->pdata[i])->is_rolled_back);
+    }
+  /* a filter on one type walks its index in position order, the same */
+  {
+    g_autoptr(SynEventQuery) q = syn_event_query_new (f->project->id);
+    g_autoptr(GPtrArray) page = NULL;
+    const char *types[] = { SYN_EVENT_ASSET_CREATED, NULL };
+
+    q->event_types = g_strdupv ((char **) types);
+    q->limit = 2;
+    page = syn_store_query_events (f->store, q, &n, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, 3);
+    g_assert_cmpuint (page->len, ==, 2);
+    g_assert_cmpstr (((SynEvent *) page->pdata[0])->correlation_id, ==, b);
+    g_assert_cmpstr (((SynEvent *) page->pdata[1])->correlation_id, ==, b);
+  }
+}
+
+/* More rolled-back batches than a filter lists one by one: then a look-up
+ * per event, with the same answers. */
+static void
+test_many_rolled_back_batches (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint n = SYN_TEST_MAX_INLINE_RANGES + 2;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *batch = syn_uuid_new ();
+
+      append (f, raw_event (f, batch, 0, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-a", FALSE));
+      append (f, raw_event (f, batch, 1, SYN_EVENT_ASSET_UPDATED, SYN_AGGREGATE_ASSET, "asset-a", FALSE));
+      /* every batch but the last two rolled back */
+      if (i < n - 2)
+        {
+          g_assert_true (syn_store_mark_batch_rolled_back (f->store, f->project->id, batch, NULL,
+                                                           syn_time_now_usec (), NULL, &error));
+          g_assert_no_error (error);
+        }
+      g_assert_cmpuint (timeline_total (f, FALSE, NULL), ==, i < n - 2 ? 0 : 2 * (i - (n - 2) + 1));
+    }
+  g_assert_cmpuint (timeline_total (f, TRUE, NULL), ==, 2 * n);
+  g_assert_cmpuint (timeline_total (f, FALSE, &shown), ==, 4);
+  for (guint i = 0; i < shown->len; i++)
+    g_assert_false (((SynEvent *) shown->pdata[i])->is_rolled_back);
+}
+
+/* Events copied with their flag (a clone copies a server's events): the
+ * copy records the batch as rolled back, then learns who rolled it back
+ * from the BATCH_ROLLED_BACK that follows. */
+static void
+test_copied_flags (SynTestFixture *f, gconstpointer data)
+{
+  g_autofree char *a = syn_uuid_new (), *r = syn_uuid_new (), *c = syn_uuid_new (), *r2 = syn_uuid_new ();
+  g_autofree char *sql = NULL;
+  g_autoptr(SynEvent) read = NULL;
+  g_autoptr(GError) error = NULL;
+  SynEvent *first = raw_event (f, a, 0, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-a", TRUE);
+  g_autofree char *first_id = g_strdup (first->id);
+
+  append (f, first);
+  append (f, raw_event (f, a, 1, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-b", TRUE));
+  sql = g_strdup_printf ("SELECT events_count FROM rolled_back_batches WHERE correlation_id = '%s' "
+                         "AND rollback_correlation_id IS NULL", a);
+  g_assert_cmpint (syn_test_query_int (f, sql), ==, 2);
+  read = syn_store_get_event (f->store, first_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (read->is_rolled_back);
+  g_assert_cmpuint (timeline_total (f, FALSE, NULL), ==, 0);
+
+  append (f, raw_event (f, r, 0, SYN_EVENT_BATCH_ROLLED_BACK, SYN_AGGREGATE_BATCH, a, FALSE));
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT events_count FROM rolled_back_batches WHERE correlation_id = '%s' "
+                         "AND rollback_correlation_id = '%s'", a, r);
+  g_assert_cmpint (syn_test_query_int (f, sql), ==, 2);
+
+  /* a BATCH_ROLLED_BACK copied after its batch's unflagged events marks it too */
+  append (f, raw_event (f, c, 0, SYN_EVENT_ASSET_CREATED, SYN_AGGREGATE_ASSET, "asset-c", FALSE));
+  g_assert_cmpuint (timeline_total (f, FALSE, NULL), ==, 2);
+  append (f, raw_event (f, r2, 0, SYN_EVENT_BATCH_ROLLED_BACK, SYN_AGGREGATE_BATCH, c, FALSE));
+  g_assert_cmpuint (timeline_total (f, FALSE, NULL), ==, 2);
+  g_assert_cmpuint (timeline_total (f, TRUE, NULL), ==, 5);
+  g_assert_cmpint (flagged_rows (f), ==, 0);
+
+  /* a BATCH_ROLLED_BACK about anything but a batch with events rolls nothing
+   * back (bench-event-store writes such events by the thousand) */
+  append (f, raw_event (f, r2, 1, SYN_EVENT_BATCH_ROLLED_BACK, SYN_AGGREGATE_ASSET, "asset-c", FALSE));
+  append (f, raw_event (f, r2, 2, SYN_EVENT_BATCH_ROLLED_BACK, SYN_AGGREGATE_BATCH, "not-a-batch-id", FALSE));
+  {
+    g_autofree char *missing = syn_uuid_new ();
+
+    append (f, raw_event (f, r2, 3, SYN_EVENT_BATCH_ROLLED_BACK, SYN_AGGREGATE_BATCH, missing, FALSE));
+  }
+  g_assert_cmpint (syn_test_query_int (f, "SELECT count(*) FROM rolled_back_batches"), ==, 2);
+  g_assert_cmpuint (timeline_total (f, FALSE, NULL), ==, 5);
+}
+
+/* A database whose rollbacks flagged the event rows (before migration
+ * 0013): the migration copies them into rolled_back_batches. */
+static void
+test_migration_of_flags (SynTestFixture *f, gconstpointer data)
+{
+  gboolean pg = f->backend == SYN_TEST_BACKEND_POSTGRESQL;
+  Base base = { 0 };
+  g_autofree char *b = NULL, *a1 = NULL, *flag = NULL, *sql = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  SynBatch *batch;
+  SynStore *store;
+  guint n_batch;
+
+  base_setup (f, &base);
+  batch = begin (f);
+  a1 = create_asset (batch, "210-MT-002", "MOTOR", 75);
+  b = commit (batch);
+  n_batch = count_events (f, b);
+  answer = rollback (f, b, FALSE);
+
+  /* back to the old layout: the flags on the rows, no table */
+  flag = g_strdup_printf (pg ? "DROP TABLE rolled_back_batches; DROP TRIGGER workflow_events_no_update ON workflow_events; "
+                               "UPDATE workflow_events SET is_rolled_back = true WHERE correlation_id = '%s'; "
+                               "CREATE TRIGGER workflow_events_no_update BEFORE UPDATE ON workflow_events FOR EACH ROW "
+                               "WHEN (false) EXECUTE FUNCTION synapse_refuse_change('old'); "
+                               "DELETE FROM schema_version WHERE version = 13"
+                             : "DROP TABLE rolled_back_batches; DROP TRIGGER workflow_events_no_update; "
+                               "UPDATE workflow_events SET is_rolled_back = 1 WHERE correlation_id = '%s'; "
+                               "CREATE TRIGGER workflow_events_no_update BEFORE UPDATE ON workflow_events WHEN 0 "
+                               "BEGIN SELECT 1; END; "
+                               "DELETE FROM schema_version WHERE version = 13", b);
+  g_assert_true (syn_test_exec_raw (f, flag, NULL));
+  g_assert_cmpint (flagged_rows (f), ==, n_batch);
+  store = syn_test_fixture_open_again (f);
+  g_object_unref (f->store);
+  f->store = store;
+
+  sql = g_strdup_printf ("SELECT count(*) FROM rolled_back_batches WHERE correlation_id = '%s' "
+                         "AND rollback_correlation_id = '%s' AND events_count = %u", b,
+                         json_object_get_string_member (answer, "rollback_correlation_id"), n_batch);
+  g_assert_cmpint (syn_test_query_int (f, sql), ==, 1);
+  assert_rolled_back (f, b);
+  g_assert_cmpuint (timeline_total (f, TRUE, NULL), ==, timeline_total (f, FALSE, NULL) + n_batch);
+  /* and from now on no event row changes at all */
+  {
+    g_autofree char *message = NULL;
+
+    g_assert_false (syn_test_exec_raw (f, pg ? "UPDATE workflow_events SET is_rolled_back = false"
+                                             : "UPDATE workflow_events SET is_rolled_back = 0", &message));
+    g_assert_nonnull (strstr (message, "append-only"));
+  }
+  base_clear (&base);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1894,6 +2176,11 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/rollback/redo-in-turn", test_redo_in_turn);
   SYN_TEST_ADD ("/synapse/rollback/redo-rule-changes", test_redo_rule_changes);
   SYN_TEST_ADD ("/synapse/rollback/redo-refusals", test_redo_refusals);
+  SYN_TEST_ADD ("/synapse/rollback/flag-in-one-row", test_flag_in_one_row);
+  SYN_TEST_ADD ("/synapse/rollback/interleaved-batches", test_interleaved_batches);
+  SYN_TEST_ADD ("/synapse/rollback/many-rolled-back-batches", test_many_rolled_back_batches);
+  SYN_TEST_ADD ("/synapse/rollback/copied-flags", test_copied_flags);
+  SYN_TEST_ADD ("/synapse/rollback/migration-of-flags", test_migration_of_flags);
 
   return g_test_run ();
 }

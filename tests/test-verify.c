@@ -209,14 +209,32 @@ test_rollback (SynTestFixture *f, gconstpointer data)
   events = all_events (f);
   rolled = find_event (events, SYN_EVENT_BATCH_ROLLED_BACK, 0);
   g_assert_cmpstr (rolled->aggregate_id, ==, b1);
-  n_batch = syn_test_query_int (f, f->backend == SYN_TEST_BACKEND_POSTGRESQL
-                                     ? "SELECT count(*) FROM workflow_events WHERE is_rolled_back"
-                                     : "SELECT count(*) FROM workflow_events WHERE is_rolled_back = 1");
+  n_batch = syn_test_query_int (f, "SELECT count(*) FROM workflow_events e JOIN rolled_back_batches rb "
+                                   "ON rb.correlation_id = e.correlation_id");
   g_assert_cmpint (n_batch, >, 0);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (rolled->payload), "events_rolled_back"), ==,
                    n_batch);
   answer = verify (f, NULL);
   g_assert_true (json_object_get_boolean_member (answer, "ok"));
+
+  /* the flags live outside the chain (rolled_back_batches): a row no
+   * BATCH_ROLLED_BACK accounts for is found */
+  {
+    g_autofree char *b2 = pump_and_motor (f, "210-PP-002");
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO rolled_back_batches (correlation_id, project_id, "
+                                            "rolled_back_at, first_position, last_position, events_count) "
+                                            "VALUES ('%s', '%s', %s, 0, 0, 0)", b2, f->project->id,
+                                            f->backend == SYN_TEST_BACKEND_POSTGRESQL ? "now()" : "0");
+    g_autoptr(JsonObject) tampered = NULL;
+    JsonObject *finding;
+
+    exec_raw (f, sql);
+    tampered = verify (f, NULL);
+    g_assert_false (json_object_get_boolean_member (tampered, "ok"));
+    finding = finding_of (tampered, SYN_CHECK_SEQUENCES);
+    g_assert_cmpstr (json_object_get_string_member (finding, "kind"), ==, "rollback_unrecorded");
+    g_assert_cmpstr (json_object_get_string_member (finding, "batch"), ==, b2);
+  }
 }
 
 /* A database from before migration 0006: its chain is computed once, on open. */

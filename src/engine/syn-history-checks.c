@@ -214,11 +214,14 @@ fail:
   return NULL;
 }
 
-/* Per batch: the next sequence number expected and the position of the last. */
+/* Per batch: the next sequence number expected and the position of the
+ * last; its events and how many of them read rolled back. */
 typedef struct
 {
   gint64 next_seq;
   gint64 last_position;
+  gint64 events;
+  gint64 rolled_back;
 } BatchRun;
 
 typedef struct
@@ -226,6 +229,7 @@ typedef struct
   SynHistoryCheck *check;
   Walk             walk;
   GHashTable      *runs;        /* correlation id -> BatchRun */
+  GHashTable      *rollbacks;   /* batch -> its BATCH_ROLLED_BACK (SynEvent, borrowed from the walk: copied) */
   gint64           last_position;
   guint            listed;
 } ChainPass;
@@ -272,18 +276,66 @@ chain_visit (SynEvent *e, gpointer data)
                                                 run->next_seq - 1)), e);
   run->next_seq = MAX (run->next_seq, e->sequence_num + 1);
   run->last_position = e->position;
+  run->events++;
+  if (e->is_rolled_back)
+    run->rolled_back++;
+  if (g_strcmp0 (e->event_type, SYN_EVENT_BATCH_ROLLED_BACK) == 0 && e->aggregate_id != NULL)
+    g_hash_table_insert (pass->rollbacks, g_strdup (e->aggregate_id), syn_event_copy (e));
+}
+
+/* Rollback flags live outside the events (rolled_back_batches), where the
+ * hash chain does not reach: they must be what the chained BATCH_ROLLED_BACK
+ * events say, every event of each batch one names and none other, as many
+ * as it counted (events_rolled_back). */
+static void
+check_rollbacks (ChainPass *pass)
+{
+  SynHistoryCheck *self = pass->check;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, pass->runs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      BatchRun *run = value;
+      SynEvent *rollback = g_hash_table_lookup (pass->rollbacks, key);
+      JsonObject *payload = rollback && rollback->payload && JSON_NODE_HOLDS_OBJECT (rollback->payload)
+                            ? json_node_get_object (rollback->payload) : NULL;
+      gint64 counted = payload ? json_object_get_int_member_with_default (payload, "events_rolled_back", -1) : -1;
+
+      if (rollback == NULL && run->rolled_back == 0)
+        continue;
+      if (rollback == NULL && pass->listed++ < MAX_LISTED)
+        json_object_set_string_member (add_finding (self->sequence_findings, SYN_CHECK_SEQUENCES,
+                                                    "rollback_unrecorded",
+                                                    g_strdup_printf ("batch %s: %" G_GINT64_FORMAT " of its events "
+                                                                     "read rolled back, but no BATCH_ROLLED_BACK "
+                                                                     "names it", (const char *) key,
+                                                                     run->rolled_back)),
+                                       "batch", key);
+      else if (rollback != NULL && (run->rolled_back != run->events || (counted >= 0 && counted != run->events)) &&
+               pass->listed++ < MAX_LISTED)
+        name_event (add_finding (self->sequence_findings, SYN_CHECK_SEQUENCES, "rollback_mismatch",
+                                 g_strdup_printf ("batch %s: rolled back by event %s, which counted %" G_GINT64_FORMAT
+                                                  " of its events, but %" G_GINT64_FORMAT " of its %" G_GINT64_FORMAT
+                                                  " read rolled back", (const char *) key, rollback->id, counted,
+                                                  run->rolled_back, run->events)), rollback);
+    }
 }
 
 gboolean
 syn_history_check_chain (SynHistoryCheck *self, JsonArray *findings, GError **error)
 {
   ChainPass pass = { self, { g_strdup (SYN_EVENT_GENESIS_HASH), -1, NULL, NULL },
-                     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), 0, 0 };
+                     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+                     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref), 0, 0 };
   gboolean ok;
 
   g_return_val_if_fail (self != NULL && findings != NULL, FALSE);
 
   ok = walk_events (self->store, self->project_id, 0, chain_visit, &pass, error);
+  if (ok)
+    check_rollbacks (&pass);
   if (ok && pass.walk.broken != NULL)
     name_event (add_finding (findings, SYN_CHECK_CHAIN, "broken_chain", g_steal_pointer (&pass.walk.broken)),
                 pass.walk.broken_event);
@@ -293,6 +345,7 @@ syn_history_check_chain (SynHistoryCheck *self, JsonArray *findings, GError **er
       self->head_hash = g_strdup (pass.walk.previous);
     }
   g_hash_table_unref (pass.runs);
+  g_hash_table_unref (pass.rollbacks);
   g_free (pass.walk.broken);
   g_clear_object (&pass.walk.broken_event);
   g_free (pass.walk.previous);

@@ -700,7 +700,9 @@ restore_batch (Rollback *rb, BatchInfo *info, GError **error)
   }
 
   timing (rb, "restores");
-  if (!syn_store_mark_events_rolled_back (rb->store, rb->project_id, info->correlation_id, &marked, error) ||
+  /* one row, not a flag on each of the batch's events (docs/performance.md, section 7) */
+  if (!syn_store_mark_batch_rolled_back (rb->store, rb->project_id, info->correlation_id,
+                                         syn_batch_get_correlation_id (rb->batch), rb->now, &marked, error) ||
       !syn_store_mark_snapshot_rolled_back (rb->store, rb->project_id, info->correlation_id, rb->user_id,
                                             rb->now, error))
     return FALSE;

@@ -552,19 +552,16 @@ order_sql (Build *b, const SynEntityQuery *q)
 }
 
 static const char *
-creator_sql (gboolean postgres, gboolean cable)
+creator_sql (gboolean cable)
 {
+  /* the same SQL in both dialects since rollback flags left the event rows */
   if (cable)
-    return postgres
-           ? "(SELECT e.user_id FROM workflow_events e WHERE e.aggregate_type = 'CABLE' AND e.aggregate_id = c.id "
-             "AND e.event_type = 'CABLE_CREATED' AND NOT e.is_rolled_back ORDER BY e.position DESC LIMIT 1)"
-           : "(SELECT e.user_id FROM workflow_events e WHERE e.aggregate_type = 'CABLE' AND e.aggregate_id = c.id "
-             "AND e.event_type = 'CABLE_CREATED' AND e.is_rolled_back = 0 ORDER BY e.position DESC LIMIT 1)";
-  return postgres
-         ? "(SELECT e.user_id FROM workflow_events e WHERE e.aggregate_type = 'ASSET' AND e.aggregate_id = a.id "
-           "AND e.event_type = 'ASSET_CREATED' AND NOT e.is_rolled_back ORDER BY e.position DESC LIMIT 1)"
-         : "(SELECT e.user_id FROM workflow_events e WHERE e.aggregate_type = 'ASSET' AND e.aggregate_id = a.id "
-           "AND e.event_type = 'ASSET_CREATED' AND e.is_rolled_back = 0 ORDER BY e.position DESC LIMIT 1)";
+    return "(SELECT e.user_id FROM workflow_events e WHERE e.aggregate_type = 'CABLE' AND e.aggregate_id = c.id "
+           "AND e.event_type = 'CABLE_CREATED' AND NOT EXISTS (SELECT 1 FROM rolled_back_batches rb "
+           "WHERE rb.correlation_id = e.correlation_id) ORDER BY e.position DESC LIMIT 1)";
+  return "(SELECT e.user_id FROM workflow_events e WHERE e.aggregate_type = 'ASSET' AND e.aggregate_id = a.id "
+         "AND e.event_type = 'ASSET_CREATED' AND NOT EXISTS (SELECT 1 FROM rolled_back_batches rb "
+         "WHERE rb.correlation_id = e.correlation_id) ORDER BY e.position DESC LIMIT 1)";
 }
 
 /* Whether the filters or the order read the tags or the area of a
@@ -621,10 +618,10 @@ _syn_entity_query_sql (const SynEntityQuery *q,
     }
   if (cable)
     g_string_append_printf (b.sql, "SELECT %s, fa.tag, ta.tag, CASE WHEN c.created_by_rule_id IS NULL THEN %s END",
-                            columns, creator_sql (postgres, TRUE));
+                            columns, creator_sql (TRUE));
   else
     g_string_append_printf (b.sql, "SELECT %s, CASE WHEN a.created_by_rule_id IS NULL THEN %s END",
-                            columns, creator_sql (postgres, FALSE));
+                            columns, creator_sql (FALSE));
   from_sql (&b, q, TRUE);
   g_string_append_printf (b.sql, " WHERE %s.id IN (SELECT %s.id", t, t);
   from_sql (&b, q, needs_ends (q));

@@ -101,7 +101,7 @@ copy_event (GString *out, SynEvent *e, const char *payload, const char *metadata
   g_string_append_c (out, '\t');
   _syn_pg_format_time (e->timestamp, time);
   g_string_append (out, time);
-  g_string_append (out, e->is_rolled_back ? "\tt\t" : "\tf\t");
+  g_string_append_c (out, '\t');
   copy_field (out, e->hash);
   g_string_append_c (out, '\n');
 }
@@ -200,6 +200,103 @@ _syn_pg_fill_chain (SynPgStore *self, GError **error)
   return _syn_store_fill_chain (SYN_STORE (self), (const char * const *) project_ids, set_event_hash, error);
 }
 
+/* The batch's events, as its row of rolled_back_batches counts them: from
+ * ix_workflow_events_correlation_seq (correlation ids are unique). */
+static gboolean
+batch_extent (SynPgStore *self, const char *correlation_id, gint64 *count, gint64 *first, gint64 *last,
+              GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  _syn_pg_add_text (&p, correlation_id);
+  res = _syn_pg_exec (self, "SELECT count(*), COALESCE(min(position), 0), COALESCE(max(position), 0) "
+                            "FROM workflow_events WHERE correlation_id = $1", &p, TRUE, error);
+  if (res == NULL)
+    return FALSE;
+  *count = _syn_pg_col_int (res, 0, 0);
+  *first = _syn_pg_col_int (res, 0, 1);
+  *last = _syn_pg_col_int (res, 0, 2);
+  return TRUE;
+}
+
+/* Writes the batch's row, its events as batch_extent() found them:
+ * @complete, an existing row copied without its rollback is completed (the
+ * batch's events counted again, who rolled it back); otherwise an existing
+ * row stays as it is. @written: whether a row was written. */
+static gboolean
+write_rolled_back (SynPgStore *self, const SynRolledBackBatch *b, gboolean complete, gint64 count, gint64 first,
+                   gint64 last, gboolean *written, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  _syn_pg_add_text (&p, b->correlation_id);
+  _syn_pg_add_text (&p, b->project_id);
+  _syn_pg_add_text (&p, b->rollback_correlation_id);
+  _syn_pg_add_time (&p, b->when, FALSE);
+  _syn_pg_add_int (&p, first);
+  _syn_pg_add_int (&p, last);
+  _syn_pg_add_int (&p, count);
+  res = _syn_pg_exec (self, complete
+                            ? "INSERT INTO rolled_back_batches AS r (correlation_id, project_id, "
+                              "rollback_correlation_id, rolled_back_at, first_position, last_position, "
+                              "events_count) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                              "ON CONFLICT (correlation_id) DO UPDATE SET "
+                              "rollback_correlation_id = excluded.rollback_correlation_id, "
+                              "rolled_back_at = excluded.rolled_back_at, first_position = excluded.first_position, "
+                              "last_position = excluded.last_position, events_count = excluded.events_count "
+                              "WHERE r.rollback_correlation_id IS NULL"
+                            : "INSERT INTO rolled_back_batches (correlation_id, project_id, "
+                              "rollback_correlation_id, rolled_back_at, first_position, last_position, "
+                              "events_count) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                              "ON CONFLICT (correlation_id) DO NOTHING",
+                      &p, TRUE, error);
+  if (res == NULL)
+    return FALSE;
+  *written = g_ascii_strtoull (PQcmdTuples (res), NULL, 10) > 0;
+  return TRUE;
+}
+
+/* Appended events that show a batch rolled back (a clone's copy of flagged
+ * events, or a BATCH_ROLLED_BACK): its row is written, or completed with
+ * what it lacked (the batch's newer events, who rolled it back). A
+ * BATCH_ROLLED_BACK the rollback service appends finds its row complete. */
+static gboolean
+record_rolled_back_in (SynPgStore *self, GPtrArray *events, GError **error)
+{
+  g_autoptr(GArray) batches = _syn_store_rolled_back_in (events);
+
+  for (guint i = 0; batches != NULL && i < batches->len; i++)
+    {
+      SynRolledBackBatch *b = &g_array_index (batches, SynRolledBackBatch, i);
+      gint64 count = 0, first = 0, last = 0;
+      gboolean written;
+
+      if (!syn_uuid_is_valid (b->correlation_id))
+        continue;
+      if (b->rollback_correlation_id != NULL)
+        {
+          g_auto(SynPgParams) q = { 0 };
+          g_autoptr(PGresult) res = NULL;
+
+          _syn_pg_add_text (&q, b->correlation_id);
+          res = _syn_pg_exec (self, "SELECT 1 FROM rolled_back_batches WHERE correlation_id = $1 "
+                                    "AND rollback_correlation_id IS NOT NULL", &q, TRUE, error);
+          if (res == NULL)
+            return FALSE;
+          if (PQntuples (res) > 0)
+            continue;
+        }
+      /* a batch with no event here yet has nothing to hide */
+      if (!batch_extent (self, b->correlation_id, &count, &first, &last, error))
+        return FALSE;
+      if (count > 0 && !write_rolled_back (self, b, TRUE, count, first, last, &written, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* No round trip per event: positions are reserved with one statement, then
  * every row goes in one COPY. Measured against a multi-row INSERT ...
  * RETURNING over unnest() arrays and against pipelined single-row INSERTs
@@ -241,7 +338,7 @@ append_events_in_txn (SynPgStore *self, GPtrArray *events, GError **error)
 
   copy = PQexec (self->conn, "COPY workflow_events (position, id, event_type, aggregate_type, aggregate_id, "
                              "project_id, rule_id, discipline, payload, metadata, correlation_id, "
-                             "causation_id, sequence_num, user_id, \"timestamp\", is_rolled_back, event_hash) "
+                             "causation_id, sequence_num, user_id, \"timestamp\", event_hash) "
                              "FROM STDIN");
   if (PQresultStatus (copy) != PGRES_COPY_IN)
     return _syn_pg_fail (self, copy, error);
@@ -298,7 +395,7 @@ append_events_in_txn (SynPgStore *self, GPtrArray *events, GError **error)
       range->first = MIN (range->first, e->position);
       range->last = MAX (range->last, e->position);
     }
-  return TRUE;
+  return record_rolled_back_in (self, events, error);
 }
 
 static gboolean
@@ -330,14 +427,44 @@ pg_append_events (SynStore *store, GPtrArray *events, GError **error)
 /* The WHERE clause of a timeline query from fixed fragments, but for the
  * event types; every value is a bound parameter, numbered as it is added. */
 static void
-build_event_where (const SynEventQuery *q, GString *sql, SynPgParams *p)
+build_event_where (const SynEventQuery *q, GArray *ranges, GString *sql, SynPgParams *p)
 {
   char time[40];
 
   _syn_pg_add_text (p, q->project_id);
   g_string_append_printf (sql, " WHERE project_id = $%d", p->n);
-  if (!q->include_rolled_back)
-    g_string_append (sql, " AND is_rolled_back = false");
+  /* The project's rolled-back batches (see SynRolledBackRange): ranges
+   * alone, as two arrays of bounds, keep a count an index-only scan. With a
+   * range that holds other batches' events too, or past
+   * SYN_STORE_MAX_INLINE_RANGES, an anti-join on the batches instead. */
+  if (ranges != NULL)
+    {
+      gboolean all_alone = ranges->len <= SYN_STORE_MAX_INLINE_RANGES;
+      GString *lows, *highs;
+
+      for (guint i = 0; all_alone && i < ranges->len; i++)
+        all_alone = g_array_index (ranges, SynRolledBackRange, i).alone;
+      if (!all_alone)
+        g_string_append (sql, " AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events"));
+      else
+        {
+          lows = g_string_new ("{");
+          highs = g_string_new ("{");
+          for (guint i = 0; i < ranges->len; i++)
+            {
+              SynRolledBackRange *r = &g_array_index (ranges, SynRolledBackRange, i);
+
+              g_string_append_printf (lows, "%s%" G_GINT64_FORMAT, i ? "," : "", r->first_position);
+              g_string_append_printf (highs, "%s%" G_GINT64_FORMAT, i ? "," : "", r->last_position);
+            }
+          g_string_append_c (lows, '}');
+          g_string_append_c (highs, '}');
+          _syn_pg_add_take (p, g_string_free (lows, FALSE));
+          _syn_pg_add_take (p, g_string_free (highs, FALSE));
+          g_string_append_printf (sql, " AND NOT EXISTS (SELECT 1 FROM unnest($%d::int8[], $%d::int8[]) AS rb(lo, hi) "
+                                  "WHERE workflow_events.position BETWEEN rb.lo AND rb.hi)", p->n - 1, p->n);
+        }
+    }
   if (q->aggregate_types && q->aggregate_types[0])
     {
       g_string_append (sql, " AND aggregate_type IN (");
@@ -382,24 +509,57 @@ build_event_where (const SynEventQuery *q, GString *sql, SynPgParams *p)
     }
 }
 
+/* The rolled-back batches @q's filter must leave out: NULL if it shows them
+ * or its project has none (most have none, and their filters stay as they
+ * were, index-only scans included); at most one more than
+ * SYN_STORE_MAX_INLINE_RANGES. */
+static gboolean
+rolled_back_ranges (SynPgStore *self, const SynEventQuery *q, GArray **ranges, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+  g_autoptr(PGresult) res = NULL;
+
+  *ranges = NULL;
+  if (q->include_rolled_back)
+    return TRUE;
+  _syn_pg_add_text (&p, q->project_id);
+  _syn_pg_add_int (&p, SYN_STORE_MAX_INLINE_RANGES + 1);
+  if (!(res = _syn_pg_exec (self, "SELECT correlation_id, first_position, last_position, events_count "
+                                  "FROM rolled_back_batches WHERE project_id = $1 AND events_count > 0 "
+                                  "ORDER BY first_position LIMIT $2", &p, TRUE, error)))
+    return FALSE;
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      SynRolledBackRange r = { g_strdup (PQgetvalue (res, row, 0)), _syn_pg_col_int (res, row, 1),
+                               _syn_pg_col_int (res, row, 2), FALSE };
+
+      r.alone = _syn_pg_col_int (res, row, 3) == r.last_position - r.first_position + 1;
+      if (*ranges == NULL)
+        *ranges = _syn_store_rolled_back_ranges_new ();
+      g_array_append_val (*ranges, r);
+    }
+  return TRUE;
+}
+
 /* A timeline query's conditions: the WHERE clause in @where and its event
  * types apart in @types_in (" AND event_type IN (...)", empty for none);
  * returns the number of types, or -1 with @error set. */
 static int
-event_query_conditions (const SynEventQuery *query, GString *where, GString *types_in, SynPgParams *p,
-                        GError **error)
+event_query_conditions (SynPgStore *self, const SynEventQuery *query, GString *where, GString *types_in,
+                        SynPgParams *p, GError **error)
 {
+  g_autoptr(GArray) ranges = NULL;
   int n_types;
 
-  if (!syn_event_query_validate (query, error))
+  if (!syn_event_query_validate (query, error) || !rolled_back_ranges (self, query, &ranges, error))
     return -1;
   if ((query->event_types ? g_strv_length (query->event_types) : 0) +
-      (query->aggregate_types ? g_strv_length (query->aggregate_types) : 0) > SYN_PG_MAX_PARAMS - 12)
+      (query->aggregate_types ? g_strv_length (query->aggregate_types) : 0) > SYN_PG_MAX_PARAMS - 14)
     {
       g_set_error_literal (error, SYN_STORE_ERROR, SYN_STORE_ERROR_INVALID, "Too many types in one query");
       return -1;
     }
-  build_event_where (query, where, p);
+  build_event_where (query, ranges, where, p);
   for (n_types = 0; query->event_types && query->event_types[n_types]; n_types++)
     {
       _syn_pg_add_text (p, query->event_types[n_types]);
@@ -424,7 +584,7 @@ pg_query_events (SynStore *store, const SynEventQuery *query, guint64 *total, GE
   const char *order;
   gint64 offset;
 
-  if ((n_types = event_query_conditions (query, where, types_in, &p, error)) < 0)
+  if ((n_types = event_query_conditions (self, query, where, types_in, &p, error)) < 0)
     return NULL;
   first_type = p.n - n_types + 1;
 
@@ -501,7 +661,7 @@ pg_count_events_by_period (SynStore *store, const SynEventQuery *query, const gi
   char time[40];
   int bounds_idx;
 
-  if (event_query_conditions (query, where, where, &p, error) < 0)
+  if (event_query_conditions (self, query, where, where, &p, error) < 0)
     return NULL;
   for (guint i = 0; i < n_bounds; i++)
     {
@@ -617,28 +777,25 @@ pg_get_event (SynStore *store, const char *event_id, GError **error)
                             &p, read_event, error);
 }
 
+/* One row, whatever the batch's size: the events are not rewritten. */
 static gboolean
-pg_mark_events_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
-                            guint64 *n_marked, GError **error)
+pg_mark_batch_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
+                           const char *rollback_correlation_id, gint64 when, guint64 *n_events, GError **error)
 {
-  g_auto(SynPgParams) p = { 0 };
-  g_autoptr(PGresult) res = NULL;
+  SynPgStore *self = SYN_PG_STORE (store);
+  SynRolledBackBatch b = { project_id, correlation_id, rollback_correlation_id, when };
+  gint64 count = 0, first = 0, last = 0;
+  gboolean written = FALSE;
 
+  if (n_events != NULL)
+    *n_events = 0;
   if (!syn_uuid_is_valid (correlation_id))
-    {
-      if (n_marked != NULL)
-        *n_marked = 0;
-      return TRUE;
-    }
-  _syn_pg_add_text (&p, project_id);
-  _syn_pg_add_text (&p, correlation_id);
-  res = _syn_pg_exec (SYN_PG_STORE (store), "UPDATE workflow_events SET is_rolled_back = true "
-                      "WHERE correlation_id = $2 AND project_id = $1 AND is_rolled_back = false",
-                      &p, TRUE, error);
-  if (res == NULL)
+    return TRUE;
+  if (!batch_extent (self, correlation_id, &count, &first, &last, error) ||
+      !write_rolled_back (self, &b, FALSE, count, first, last, &written, error))
     return FALSE;
-  if (n_marked != NULL)
-    *n_marked = g_ascii_strtoull (PQcmdTuples (res), NULL, 10);
+  if (n_events != NULL)
+    *n_events = written ? (guint64) count : 0;
   return TRUE;
 }
 
@@ -665,7 +822,7 @@ pg_list_later_batches (SynStore *store, const char *project_id, const char *aggr
        * the position range. */
       res = _syn_pg_exec (self, "SELECT correlation_id, max(position) FROM workflow_events "
                                 "WHERE aggregate_type = $1 AND aggregate_id = ANY ($4::text[]) "
-                                "AND position > $2 AND project_id = $3 AND is_rolled_back = false "
+                                "AND position > $2 AND project_id = $3 AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events") " "
                                 "GROUP BY correlation_id", &p, FALSE, error);
       if (res == NULL)
         return NULL;
@@ -688,7 +845,7 @@ pg_find_latest_rule_event (SynStore *store, const char *project_id, const char *
   _syn_pg_add_text (&p, rule_id);
   _syn_pg_add_text (&p, source_asset_id);
   return _syn_pg_query_one (SYN_PG_STORE (store), "SELECT " EVENT_COLS " FROM workflow_events "
-                            "WHERE project_id = $1 AND rule_id = $2 AND is_rolled_back = false "
+                            "WHERE project_id = $1 AND rule_id = $2 AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events") " "
                             "AND event_type IN ('RULE_EXECUTED', 'RULE_SKIPPED', 'RULE_ERROR') "
                             "AND payload->>'source_asset_id' = $3 ORDER BY position DESC LIMIT 1",
                             &p, read_event, error);
@@ -948,7 +1105,7 @@ pg_list_findings (SynStore *store, const char *project_id, GError **error)
   return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT f.event_id, f.project_id, f.rule_id, "
                              "f.source_asset_id, f.digest, e.position FROM rule_findings f "
                              "JOIN workflow_events e ON e.id = f.event_id WHERE f.project_id = $1 "
-                             "AND NOT e.is_rolled_back ORDER BY e.position", &p, read_finding, error);
+                             "AND " SYN_STORE_NOT_ROLLED_BACK ("e") " ORDER BY e.position", &p, read_finding, error);
 }
 
 static GPtrArray *
@@ -1033,7 +1190,7 @@ _syn_pg_store_events_iface_init (SynStoreInterface *iface)
   iface->list_events_after = pg_list_events_after;
   iface->list_event_texts_after = pg_list_event_texts_after;
   iface->get_event = pg_get_event;
-  iface->mark_events_rolled_back = pg_mark_events_rolled_back;
+  iface->mark_batch_rolled_back = pg_mark_batch_rolled_back;
   iface->list_later_batches = pg_list_later_batches;
   iface->find_latest_rule_event = pg_find_latest_rule_event;
   iface->get_events_by_sequence = pg_get_events_by_sequence;

@@ -56,7 +56,7 @@ entity_history (SynStore *store, const char *aggregate_type, const char *project
   _syn_pg_add_text (&p, aggregate_type);
   return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " SYN_PG_EVENT_COLS " FROM workflow_events "
                              "WHERE aggregate_type = $3 AND aggregate_id = $2 AND project_id = $1 "
-                             "AND is_rolled_back = false ORDER BY position", &p, read_event, error);
+                             "AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events") " ORDER BY position", &p, read_event, error);
 }
 
 static GPtrArray *
@@ -88,7 +88,8 @@ pg_find_tag_events (SynStore *store, const char *project_id, const char *aggrega
   _syn_pg_add_text (&p, tag);
   return _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT " SYN_PG_EVENT_COLS " FROM workflow_events "
                              "WHERE position IN (SELECT max(position) FROM workflow_events "
-                             "WHERE project_id = $1 AND event_type IN ($3, $4, $5) AND is_rolled_back = false "
+                             "WHERE project_id = $1 AND event_type IN ($3, $4, $5) AND "
+                             SYN_STORE_NOT_ROLLED_BACK ("workflow_events") " "
                              "AND aggregate_type = $2 AND (payload->>'tag' = $6 OR payload->'after'->>'tag' = $6) "
                              "GROUP BY aggregate_id) ORDER BY position DESC", &p, read_event, error);
 }

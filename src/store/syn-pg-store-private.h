@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 /* Timestamps are TIMESTAMPTZ; columns are read as integer microseconds. */
 #define SYN_PG_USEC(col) "(extract(epoch FROM " col ") * 1000000)::int8"
 
-#define SYN_PG_MAX_PARAMS 32
+#define SYN_PG_MAX_PARAMS 34  /* 20 event or aggregate types, a timeline's 14 others */
 
 /* The connection options of every session, the store's and the listener's:
  * bounded waits (connect_timeout per host, TCP keepalives and
@@ -140,7 +140,8 @@ void        _syn_pg_add_row         (SynPgParams *p, const SynRowShape *shape, g
 #define SYN_PG_USER_COLS    "id, username, display_name, role, password_hash, " SYN_PG_USEC ("created_at")
 #define SYN_PG_EVENT_COLS   "position, id, event_type, aggregate_type, aggregate_id, project_id, rule_id, " \
                             "discipline, payload, metadata, correlation_id, causation_id, sequence_num, " \
-                            "user_id, " SYN_PG_USEC ("\"timestamp\"") ", is_rolled_back, event_hash"
+                            "user_id, " SYN_PG_USEC ("\"timestamp\"") ", " SYN_STORE_ROLLED_BACK ("workflow_events") ", " \
+                            "event_hash"
 
 /* Migration 0006: computes the hash of every event that has none, in chain order. */
 gboolean _syn_pg_fill_chain (SynPgStore *self, GError **error);

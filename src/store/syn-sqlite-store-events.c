@@ -76,6 +76,108 @@ _syn_sqlite_fill_chain (SynSqliteStore *self, GError **error)
   return _syn_store_fill_chain (SYN_STORE (self), (const char * const *) project_ids, set_event_hash, error);
 }
 
+/* The batch's events, as its row of rolled_back_batches counts them: from
+ * ix_workflow_events_correlation_seq alone (correlation ids are unique). */
+static gboolean
+batch_extent (SynSqliteStore *self, const char *correlation_id, gint64 *count, gint64 *first, gint64 *last,
+              GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT count(*), COALESCE(min(position), 0), COALESCE(max(position), 0) "
+                                       "FROM workflow_events WHERE correlation_id = ?1", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, correlation_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *count = sqlite3_column_int64 (stmt, 0);
+      *first = sqlite3_column_int64 (stmt, 1);
+      *last = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || _syn_sqlite_fail (self, rc, error);
+}
+
+/* Writes the batch's row, its events as batch_extent() found them:
+ * @complete, an existing row copied without its rollback is completed (the
+ * batch's events counted again, who rolled it back); otherwise an existing
+ * row stays as it is. @written: whether a row was written. */
+static gboolean
+write_rolled_back (SynSqliteStore *self, const SynRolledBackBatch *b, gboolean complete, gint64 count, gint64 first,
+                   gint64 last, gboolean *written, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, complete
+                                       ? "INSERT INTO rolled_back_batches (correlation_id, project_id, "
+                                         "rollback_correlation_id, rolled_back_at, first_position, last_position, "
+                                         "events_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                         "ON CONFLICT (correlation_id) DO UPDATE SET "
+                                         "rollback_correlation_id = excluded.rollback_correlation_id, "
+                                         "rolled_back_at = excluded.rolled_back_at, "
+                                         "first_position = excluded.first_position, "
+                                         "last_position = excluded.last_position, "
+                                         "events_count = excluded.events_count "
+                                         "WHERE rollback_correlation_id IS NULL"
+                                       : "INSERT INTO rolled_back_batches (correlation_id, project_id, "
+                                         "rollback_correlation_id, rolled_back_at, first_position, last_position, "
+                                         "events_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                         "ON CONFLICT (correlation_id) DO NOTHING", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, b->correlation_id);
+  _syn_sqlite_bind_text (stmt, 2, b->project_id);
+  _syn_sqlite_bind_text (stmt, 3, b->rollback_correlation_id);
+  sqlite3_bind_int64 (stmt, 4, b->when);
+  sqlite3_bind_int64 (stmt, 5, first);
+  sqlite3_bind_int64 (stmt, 6, last);
+  sqlite3_bind_int64 (stmt, 7, count);
+  if (!_syn_sqlite_step_done (self, stmt, error))
+    return FALSE;
+  *written = sqlite3_changes (self->db) > 0;
+  return TRUE;
+}
+
+/* Appended events that show a batch rolled back (a clone's copy of flagged
+ * events, or a BATCH_ROLLED_BACK): its row is written, or completed with
+ * what it lacked (the batch's newer events, who rolled it back). A
+ * BATCH_ROLLED_BACK the rollback service appends finds its row complete. */
+static gboolean
+record_rolled_back_in (SynSqliteStore *self, GPtrArray *events, GError **error)
+{
+  g_autoptr(GArray) batches = _syn_store_rolled_back_in (events);
+
+  for (guint i = 0; batches != NULL && i < batches->len; i++)
+    {
+      SynRolledBackBatch *b = &g_array_index (batches, SynRolledBackBatch, i);
+      gint64 count = 0, first = 0, last = 0;
+      gboolean written;
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (b->rollback_correlation_id != NULL)
+        {
+          if (!(stmt = _syn_sqlite_stmt (self, "SELECT 1 FROM rolled_back_batches WHERE correlation_id = ?1 "
+                                               "AND rollback_correlation_id IS NOT NULL", error)))
+            return FALSE;
+          _syn_sqlite_bind_text (stmt, 1, b->correlation_id);
+          rc = sqlite3_step (stmt);
+          sqlite3_reset (stmt);
+          if (rc == SQLITE_ROW)
+            continue;
+          if (rc != SQLITE_DONE)
+            return _syn_sqlite_fail (self, rc, error);
+        }
+      /* a batch with no event here yet has nothing to hide */
+      if (!batch_extent (self, b->correlation_id, &count, &first, &last, error))
+        return FALSE;
+      if (count > 0 && !write_rolled_back (self, b, TRUE, count, first, last, &written, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
 {
@@ -88,8 +190,8 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
   if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO workflow_events (id, event_type, aggregate_type, "
                                        "aggregate_id, project_id, rule_id, discipline, payload, metadata, "
                                        "correlation_id, causation_id, sequence_num, user_id, timestamp, "
-                                       "is_rolled_back, event_hash) VALUES "
-                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                       "event_hash) VALUES "
+                                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                                  error)))
     return FALSE;
 
@@ -135,15 +237,14 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
       sqlite3_bind_int64 (stmt, 12, e->sequence_num);
       _syn_sqlite_bind_static (stmt, 13, e->user_id);
       sqlite3_bind_int64 (stmt, 14, e->timestamp);
-      sqlite3_bind_int (stmt, 15, e->is_rolled_back ? 1 : 0);
-      _syn_sqlite_bind_static (stmt, 16, e->hash);
+      _syn_sqlite_bind_static (stmt, 15, e->hash);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
         return _syn_sqlite_fail (self, rc, error);
       e->position = sqlite3_last_insert_rowid (self->db);
     }
-  return TRUE;
+  return record_rolled_back_in (self, events, error);
 }
 
 static gboolean
@@ -155,15 +256,24 @@ sqlite_append_events (SynStore *store, GPtrArray *events, GError **error)
 /* Builds the WHERE clause of a timeline query from fixed fragments; every value
  * is a bound parameter, in the order the fragments are appended. */
 static void
-build_event_where (const SynEventQuery *q, GString *sql)
+build_event_where (const SynEventQuery *q, GArray *ranges, GString *sql)
 {
   /* One aggregate's events: a few hundred at most, found by the aggregate
    * index; "+project_id" keeps the planner, which has no statistics, from
    * walking the whole project on ix_workflow_events_project_position instead
    * (457 ms rather than 0.1 ms on 1,000,000 events). */
   g_string_append (sql, q->aggregate_id ? " WHERE +project_id = ?" : " WHERE project_id = ?");
-  if (!q->include_rolled_back)
-    g_string_append (sql, " AND is_rolled_back = 0");
+  /* Rolled-back events are those of the project's rolled-back batches (see
+   * SynRolledBackRange): their ranges, bound right after the project. Past
+   * SYN_STORE_MAX_INLINE_RANGES, each event's batch looked up by its key (its
+   * row read; a look-up by ranges would scan them all for every event). */
+  if (ranges != NULL && ranges->len > SYN_STORE_MAX_INLINE_RANGES)
+    g_string_append (sql, " AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events"));
+  else
+    for (guint i = 0; ranges != NULL && i < ranges->len; i++)
+      g_string_append (sql, g_array_index (ranges, SynRolledBackRange, i).alone
+                            ? " AND position NOT BETWEEN ? AND ?"
+                            : " AND NOT (position BETWEEN ? AND ? AND correlation_id = ?)");
   if (q->event_types && q->event_types[0])
     {
       g_string_append (sql, " AND event_type IN (");
@@ -192,11 +302,57 @@ build_event_where (const SynEventQuery *q, GString *sql)
     g_string_append (sql, " AND timestamp <= ?");
 }
 
+/* The rolled-back batches @q's filter must leave out: NULL if it shows them
+ * or its project has none (most have none, and their filters stay as they
+ * were); at most one more than SYN_STORE_MAX_INLINE_RANGES. */
+static gboolean
+rolled_back_ranges (SynSqliteStore *self, const SynEventQuery *q, GArray **ranges, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *ranges = NULL;
+  if (q->include_rolled_back)
+    return TRUE;
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT correlation_id, first_position, last_position, events_count "
+                                       "FROM rolled_back_batches WHERE project_id = ?1 AND events_count > 0 "
+                                       "ORDER BY first_position LIMIT ?2", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, q->project_id);
+  sqlite3_bind_int (stmt, 2, SYN_STORE_MAX_INLINE_RANGES + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SynRolledBackRange r = { g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                               sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2), FALSE };
+
+      r.alone = sqlite3_column_int64 (stmt, 3) == r.last_position - r.first_position + 1;
+      if (*ranges == NULL)
+        *ranges = _syn_store_rolled_back_ranges_new ();
+      g_array_append_val (*ranges, r);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_clear_pointer (ranges, g_array_unref);
+      return _syn_sqlite_fail (self, rc, error);
+    }
+  return TRUE;
+}
+
 /* Binds from parameter @idx on; returns the next one. */
 static int
-bind_event_where (const SynEventQuery *q, sqlite3_stmt *stmt, int idx)
+bind_event_where (const SynEventQuery *q, GArray *ranges, sqlite3_stmt *stmt, int idx)
 {
   _syn_sqlite_bind_text (stmt, idx++, q->project_id);
+  for (guint i = 0; ranges != NULL && ranges->len <= SYN_STORE_MAX_INLINE_RANGES && i < ranges->len; i++)
+    {
+      SynRolledBackRange *r = &g_array_index (ranges, SynRolledBackRange, i);
+
+      sqlite3_bind_int64 (stmt, idx++, r->first_position);
+      sqlite3_bind_int64 (stmt, idx++, r->last_position);
+      if (!r->alone)
+        _syn_sqlite_bind_text (stmt, idx++, r->correlation_id);
+    }
   for (guint i = 0; q->event_types && q->event_types[i]; i++)
     _syn_sqlite_bind_text (stmt, idx++, q->event_types[i]);
   for (guint i = 0; q->aggregate_types && q->aggregate_types[i]; i++)
@@ -241,9 +397,9 @@ in_position_order (const SynEventQuery *q)
   if (n_aggregate_types > 0)
     return FALSE;
   if (q->rule_id)
-    return n_types == 0 && !q->discipline && !q->include_rolled_back;
+    return n_types == 0 && !q->discipline;
   if (n_types == 1 || q->discipline)
-    return n_types == 1 && !q->include_rolled_back;
+    return n_types == 1;
   return n_types == 0;
 }
 
@@ -406,14 +562,15 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
   g_autoptr(GString) where = g_string_new (NULL);
   g_autofree char *page_sql = NULL;
   const char *order;
+  g_autoptr(GArray) ranges = NULL;
   gboolean upwards;
   sqlite3_stmt *stmt;
   int idx;
 
-  if (!syn_event_query_validate (query, error))
+  if (!syn_event_query_validate (query, error) || !rolled_back_ranges (self, query, &ranges, error))
     return NULL;
 
-  build_event_where (query, where);
+  build_event_where (query, ranges, where);
 
   if (total != NULL)
     {
@@ -434,7 +591,7 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
         {
           if (!(stmt = _syn_sqlite_stmt (self, count_sql, error)))
             return NULL;
-          bind_event_where (query, stmt, 1);
+          bind_event_where (query, ranges, stmt, 1);
           if (!(key != NULL ? shared_count (self, query->project_id, key, stmt, total, error)
                             : _syn_sqlite_count_rows (self, stmt, total, error)))
             return NULL;
@@ -462,7 +619,7 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
                           " ORDER BY ", order, " LIMIT ? OFFSET ?) ORDER BY position DESC", NULL);
   if (!(stmt = _syn_sqlite_stmt (self, page_sql, error)))
     return NULL;
-  idx = bind_event_where (query, stmt, 1);
+  idx = bind_event_where (query, ranges, stmt, 1);
   if (query->after_position > 0)
     sqlite3_bind_int64 (stmt, idx++, query->after_position);
   if (query->before_position > 0)
@@ -486,12 +643,13 @@ sqlite_count_events_by_period (SynStore *store, const SynEventQuery *query, cons
   g_autoptr(GString) json = g_string_new ("[");
   g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *sql = NULL;
+  g_autoptr(GArray) ranges = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!syn_event_query_validate (query, error))
+  if (!syn_event_query_validate (query, error) || !rolled_back_ranges (self, query, &ranges, error))
     return NULL;
-  build_event_where (query, where);
+  build_event_where (query, ranges, where);
   for (guint i = 0; i < n_bounds; i++)
     g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "", bounds[i]);
   g_string_append_c (json, ']');
@@ -503,7 +661,7 @@ sqlite_count_events_by_period (SynStore *store, const SynEventQuery *query, cons
   if (!(stmt = _syn_sqlite_stmt (self, sql, error)))
     return NULL;
   _syn_sqlite_bind_text (stmt, 1, json->str);
-  bind_event_where (query, stmt, 2);
+  bind_event_where (query, ranges, stmt, 2);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (counts, syn_period_count_new ((guint) sqlite3_column_int64 (stmt, 0),
                                                    (const char *) sqlite3_column_text (stmt, 1),
@@ -609,22 +767,22 @@ sqlite_get_event (SynStore *store, const char *event_id, GError **error)
   return _syn_sqlite_collect_one (self, stmt, read_event, error);
 }
 
+/* One row, whatever the batch's size: the events are not rewritten. */
 static gboolean
-sqlite_mark_events_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
-                                guint64 *n_marked, GError **error)
+sqlite_mark_batch_rolled_back (SynStore *store, const char *project_id, const char *correlation_id,
+                               const char *rollback_correlation_id, gint64 when, guint64 *n_events,
+                               GError **error)
 {
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
-  sqlite3_stmt *stmt;
+  SynRolledBackBatch b = { project_id, correlation_id, rollback_correlation_id, when };
+  gint64 count = 0, first = 0, last = 0;
+  gboolean written = FALSE;
 
-  if (!(stmt = _syn_sqlite_stmt (self, "UPDATE workflow_events SET is_rolled_back = 1 WHERE correlation_id = ?2 "
-                                       "AND project_id = ?1 AND is_rolled_back = 0", error)))
+  if (!batch_extent (self, correlation_id, &count, &first, &last, error) ||
+      !write_rolled_back (self, &b, FALSE, count, first, last, &written, error))
     return FALSE;
-  _syn_sqlite_bind_text (stmt, 1, project_id);
-  _syn_sqlite_bind_text (stmt, 2, correlation_id);
-  if (!_syn_sqlite_step_done (self, stmt, error))
-    return FALSE;
-  if (n_marked != NULL)
-    *n_marked = (guint64) sqlite3_changes (self->db);
+  if (n_events != NULL)
+    *n_events = written ? (guint64) count : 0;
   return TRUE;
 }
 
@@ -666,7 +824,8 @@ sqlite_list_later_batches (SynStore *store, const char *project_id, const char *
        * indexes, which would walk every later event of the project. */
       for (guint i = 0; i < length; i++)
         g_string_append_printf (sql, i ? ", ?%u" : "?%u", i + 4);
-      g_string_append (sql, ") AND position > ?2 AND +project_id = ?3 AND is_rolled_back = 0 "
+      g_string_append (sql, ") AND position > ?2 AND +project_id = ?3 AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events")
+                            " "
                             "GROUP BY correlation_id");
       if (!(stmt = _syn_sqlite_stmt (self, sql->str, error)))
         return NULL;
@@ -700,7 +859,7 @@ sqlite_find_latest_rule_event (SynStore *store, const char *project_id, const ch
   sqlite3_stmt *stmt;
 
   if (!(stmt = _syn_sqlite_stmt (self, "SELECT " EVENT_COLS " FROM workflow_events WHERE project_id = ?1 "
-                                       "AND rule_id = ?2 AND is_rolled_back = 0 "
+                                       "AND rule_id = ?2 AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events") " "
                                        "AND event_type IN ('RULE_EXECUTED', 'RULE_SKIPPED', 'RULE_ERROR') "
                                        "AND json_extract(payload, '$.source_asset_id') = ?3 "
                                        "ORDER BY position DESC LIMIT 1", error)))
@@ -963,7 +1122,7 @@ sqlite_list_findings (SynStore *store, const char *project_id, GError **error)
 
   if (!(stmt = _syn_sqlite_stmt (self, "SELECT f.event_id, f.project_id, f.rule_id, f.source_asset_id, f.digest, "
                                        "e.position FROM rule_findings f JOIN workflow_events e ON e.id = f.event_id "
-                                       "WHERE f.project_id = ?1 AND e.is_rolled_back = 0 ORDER BY e.position", error)))
+                                       "WHERE f.project_id = ?1 AND " SYN_STORE_NOT_ROLLED_BACK ("e") " ORDER BY e.position", error)))
     return NULL;
   _syn_sqlite_bind_text (stmt, 1, project_id);
   return _syn_sqlite_collect_rows (self, stmt, read_finding, error);
@@ -1069,7 +1228,7 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->list_events_after = sqlite_list_events_after;
   iface->list_event_texts_after = sqlite_list_event_texts_after;
   iface->get_event = sqlite_get_event;
-  iface->mark_events_rolled_back = sqlite_mark_events_rolled_back;
+  iface->mark_batch_rolled_back = sqlite_mark_batch_rolled_back;
   iface->list_later_batches = sqlite_list_later_batches;
   iface->find_latest_rule_event = sqlite_find_latest_rule_event;
   iface->get_events_by_sequence = sqlite_get_events_by_sequence;

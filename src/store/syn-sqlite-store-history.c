@@ -60,7 +60,7 @@ entity_history (SynStore *store, const char *aggregate_type, const char *project
 
   if (!(stmt = _syn_sqlite_stmt (self, "SELECT " SYN_SQLITE_EVENT_COLS " FROM workflow_events "
                                        "WHERE aggregate_type = ?3 AND aggregate_id = ?2 AND project_id = ?1 "
-                                       "AND is_rolled_back = 0 ORDER BY position", error)))
+                                       "AND " SYN_STORE_NOT_ROLLED_BACK ("workflow_events") " ORDER BY position", error)))
     return NULL;
   _syn_sqlite_bind_text (stmt, 1, project_id);
   _syn_sqlite_bind_text (stmt, 2, id);
@@ -96,7 +96,8 @@ sqlite_find_tag_events (SynStore *store, const char *project_id, const char *agg
 
   if (!(stmt = _syn_sqlite_stmt (self, "SELECT " SYN_SQLITE_EVENT_COLS " FROM workflow_events "
                                        "WHERE position IN (SELECT max(position) FROM workflow_events "
-                                       "WHERE project_id = ?1 AND event_type IN (?3, ?4, ?5) AND is_rolled_back = 0 "
+                                       "WHERE project_id = ?1 AND event_type IN (?3, ?4, ?5) AND "
+                                       SYN_STORE_NOT_ROLLED_BACK ("workflow_events") " "
                                        "AND +aggregate_type = ?2 AND (json_extract(payload, '$.tag') = ?6 "
                                        "OR json_extract(payload, '$.after.tag') = ?6) GROUP BY aggregate_id) "
                                        "ORDER BY position DESC", error)))

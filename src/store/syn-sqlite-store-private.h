@@ -85,7 +85,7 @@ void        _syn_sqlite_bind_row         (sqlite3_stmt *stmt, const SynRowShape 
 #define SYN_SQLITE_USER_COLS    "id, username, display_name, role, password_hash, created_at"
 #define SYN_SQLITE_EVENT_COLS   "position, id, event_type, aggregate_type, aggregate_id, project_id, rule_id, " \
                                 "discipline, payload, metadata, correlation_id, causation_id, sequence_num, " \
-                                "user_id, timestamp, is_rolled_back, event_hash"
+                                "user_id, timestamp, " SYN_STORE_ROLLED_BACK ("workflow_events") ", event_hash"
 
 /* Inside a write transaction: the hash of @project_id's newest event, or
  * SYN_EVENT_GENESIS_HASH (syn-sqlite-store-events.c). */

@@ -38,6 +38,50 @@ void        _syn_store_later_batch_seen    (GHashTable  *newest,
 /* The correlation ids, newest batch first. */
 GPtrArray  *_syn_store_later_batches_sorted (GHashTable *newest);
 
+/* An event's is_rolled_back, in the select list of a query on the row of
+ * @events (a table name or alias), the same SQL in both dialects: since
+ * migration 0013 a rollback writes one row of rolled_back_batches rather than
+ * flagging its events (a primary-key look-up per event read). */
+#define SYN_STORE_ROLLED_BACK(events) \
+  "EXISTS (SELECT 1 FROM rolled_back_batches rb WHERE rb.correlation_id = " events ".correlation_id)"
+#define SYN_STORE_NOT_ROLLED_BACK(events) "NOT " SYN_STORE_ROLLED_BACK (events)
+
+/* A batch that events being appended show rolled back: an event copied
+ * flagged (a clone copies a server's events with their flags), or a
+ * BATCH_ROLLED_BACK (its aggregate, rolled back by the event's batch at the
+ * event's time). Both stores then write or complete its rolled_back_batches
+ * row, so that a copy answers as its source does. */
+typedef struct
+{
+  const char *project_id;
+  const char *correlation_id;
+  const char *rollback_correlation_id;   /* NULL: not known yet */
+  gint64      when;
+} SynRolledBackBatch;
+
+/* Those of @events (SynEvent *), one per batch, borrowing the events' strings;
+ * NULL if there is none (the usual case). */
+GArray     *_syn_store_rolled_back_in      (GPtrArray *events);
+
+/* A project's rolled-back batch as a timeline filter leaves it out: by its
+ * position range alone when the range holds only its events (the usual
+ * case: a batch is appended in one transaction), which the filter's index
+ * tells without reading a row; else by the range and its correlation id. */
+typedef struct
+{
+  char    *correlation_id;
+  gint64   first_position;
+  gint64   last_position;
+  gboolean alone;
+} SynRolledBackRange;
+
+/* Ranges written into a timeline filter; a project with more rolled-back
+ * batches is filtered by a look-up per event (a few times slower). */
+#define SYN_STORE_MAX_INLINE_RANGES 32
+
+/* An empty array of SynRolledBackRange that frees their ids. */
+GArray     *_syn_store_rolled_back_ranges_new (void);
+
 /* find_batches: ids beginning with the digits lie between low and high (as
  * stored: lowercase, dashed); ids ending with them end with suffix. */
 typedef struct

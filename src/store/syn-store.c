@@ -554,11 +554,13 @@ syn_store_get_event (SynStore *self, const char *event_id, GError **error)
 }
 
 gboolean
-syn_store_mark_events_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error)
+syn_store_mark_batch_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, const char *rollback_correlation_id, gint64 when, guint64 *n_events, GError **error)
 {
   g_return_val_if_fail (SYN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (project_id != NULL && correlation_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return SYN_STORE_GET_IFACE (self)->mark_events_rolled_back (self, project_id, correlation_id, n_marked, error);
+  return SYN_STORE_GET_IFACE (self)->mark_batch_rolled_back (self, project_id, correlation_id, rollback_correlation_id, when, n_events, error);
 }
 
 GPtrArray *
@@ -1133,6 +1135,67 @@ _syn_store_later_batches_sorted (GHashTable *newest)
   for (guint i = 0; i < sorted->len; i++)
     g_ptr_array_add (result, g_strdup (g_array_index (sorted, LaterBatch, i).correlation_id));
   return result;
+}
+
+static void
+rolled_back_range_clear (gpointer data)
+{
+  g_free (((SynRolledBackRange *) data)->correlation_id);
+}
+
+GArray *
+_syn_store_rolled_back_ranges_new (void)
+{
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (SynRolledBackRange));
+
+  g_array_set_clear_func (ranges, rolled_back_range_clear);
+  return ranges;
+}
+
+GArray *
+_syn_store_rolled_back_in (GPtrArray *events)
+{
+  GArray *found = NULL;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+      SynRolledBackBatch b = { e->project_id, NULL, NULL, 0 };
+      gboolean known = FALSE;
+
+      /* a BATCH_ROLLED_BACK names its batch as the aggregate; any other is
+       * not a rollback's (a hand-made log may hold such events) */
+      if (g_strcmp0 (e->event_type, SYN_EVENT_BATCH_ROLLED_BACK) == 0 &&
+          g_strcmp0 (e->aggregate_type, SYN_AGGREGATE_BATCH) == 0 && syn_uuid_is_valid (e->aggregate_id))
+        {
+          b.correlation_id = e->aggregate_id;
+          b.rollback_correlation_id = e->correlation_id;
+          b.when = e->timestamp;
+        }
+      else if (e->is_rolled_back && e->correlation_id != NULL)
+        {
+          b.correlation_id = e->correlation_id;
+          b.when = e->timestamp;
+        }
+      else
+        continue;
+      if (found == NULL)
+        found = g_array_new (FALSE, FALSE, sizeof (SynRolledBackBatch));
+      /* one per batch; a BATCH_ROLLED_BACK names who rolled it back */
+      for (guint j = 0; j < found->len && !known; j++)
+        {
+          SynRolledBackBatch *seen = &g_array_index (found, SynRolledBackBatch, j);
+
+          if (g_strcmp0 (seen->correlation_id, b.correlation_id) != 0)
+            continue;
+          known = TRUE;
+          if (seen->rollback_correlation_id == NULL && b.rollback_correlation_id != NULL)
+            *seen = b;
+        }
+      if (!known)
+        g_array_append_val (found, b);
+    }
+  return found;
 }
 
 /* 32 hex digits (or '?' for unknown ones) as a UUID is written: 8-4-4-4-12. */

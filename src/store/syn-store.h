@@ -138,7 +138,7 @@ struct _SynStoreInterface
   GPtrArray *(*list_events_after) (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
   GPtrArray *(*list_event_texts_after) (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
   SynEvent *(*get_event) (SynStore *self, const char *event_id, GError **error);
-  gboolean (*mark_events_rolled_back) (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error);
+  gboolean (*mark_batch_rolled_back) (SynStore *self, const char *project_id, const char *correlation_id, const char *rollback_correlation_id, gint64 when, guint64 *n_events, GError **error);
   GPtrArray *(*list_later_batches) (SynStore *self, const char *project_id, const char *aggregate_type, const char * const *aggregate_ids, guint n_ids, gint64 after_position, GError **error);
   SynEvent *(*find_latest_rule_event) (SynStore *self, const char *project_id, const char *rule_id, const char *source_asset_id, GError **error);
   GPtrArray *(*get_events_by_sequence) (SynStore *self, const char *project_id, const char *correlation_id, gint64 first_seq, gint64 last_seq, GError **error);
@@ -312,7 +312,12 @@ GPtrArray *syn_store_list_events_after (SynStore *self, const char *project_id, 
 /* As list_events_after, each event a SynEventText (payload unparsed). */
 GPtrArray *syn_store_list_event_texts_after (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
 SynEvent *syn_store_get_event (SynStore *self, const char *event_id, GError **error);
-gboolean syn_store_mark_events_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, guint64 *n_marked, GError **error);
+/* Records that @rollback_correlation_id's batch rolled back the batch
+ * @correlation_id at @when: one row of rolled_back_batches, from which every
+ * reader computes its events' is_rolled_back (the event rows are not
+ * rewritten). @n_events: the batch's events, 0 if it was rolled back already
+ * (then nothing changes). */
+gboolean syn_store_mark_batch_rolled_back (SynStore *self, const char *project_id, const char *correlation_id, const char *rollback_correlation_id, gint64 when, guint64 *n_events, GError **error);
 /* The correlation ids (char *) of the batches, not rolled back, with an event
  * after @after_position on one of @aggregate_ids of @aggregate_type; newest
  * first (by their last such event). Any number of ids: queried in chunks. */

@@ -359,7 +359,7 @@ fingerprint (Fixture *f)
 {
   static const char * const counts[] = {
     "SELECT count(*) FROM workflow_events",
-    "SELECT count(*) FROM workflow_events WHERE is_rolled_back",
+    "SELECT count(*) FROM rolled_back_batches",
     "SELECT count(*) FROM projects",
     "SELECT count(*) FROM users",
     "SELECT count(*) FROM project_members",

@@ -188,7 +188,7 @@ fingerprint (Fixture *f)
   static const char * const counts[] = {
     "SELECT count(*) FROM workflow_events",
     "SELECT coalesce(max(position), 0) FROM workflow_events",
-    "SELECT count(*) FROM workflow_events WHERE is_rolled_back",
+    "SELECT count(*) FROM rolled_back_batches",
     "SELECT count(*) FROM execution_snapshots",
     "SELECT count(*) FROM assets",
     "SELECT count(*) FROM cables",
