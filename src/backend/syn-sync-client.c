@@ -349,7 +349,8 @@ mark_rollbacks (SynStore *store, Build *b, GPtrArray *events, GError **error)
 
       if (g_strcmp0 (e->event_type, SYN_EVENT_BATCH_ROLLED_BACK) != 0 || e->aggregate_id == NULL)
         continue;
-      if (!syn_store_mark_events_rolled_back (store, b->project_id, e->aggregate_id, NULL, error))
+      if (!syn_store_mark_batch_rolled_back (store, b->project_id, e->aggregate_id, e->correlation_id, e->timestamp,
+                                             NULL, error))
         return FALSE;
       snapshot = syn_store_get_snapshot (store, b->project_id, e->aggregate_id, NULL);
       if (snapshot != NULL && g_strcmp0 (snapshot->status, SYN_SNAPSHOT_ACTIVE) == 0 &&

@@ -245,7 +245,8 @@ read_guard_triggers (SynSqliteStore *self, GPtrArray *names, GPtrArray *sqls, GE
   int rc;
 
   if (!(stmt = _syn_sqlite_stmt (self, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-                                       "('workflow_events', 'execution_snapshots', 'rule_findings') ORDER BY name",
+                                       "('workflow_events', 'execution_snapshots', 'rule_findings', "
+                                       "'rolled_back_batches') ORDER BY name",
                                  error)))
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -262,13 +263,14 @@ read_guard_triggers (SynSqliteStore *self, GPtrArray *names, GPtrArray *sqls, GE
 /* What a rewind removes, in order: ?1 the project, ?2 the clone's own
  * position of its base, ?3 the rule library's stream (a clone copies none
  * of it: every library event there is local). The batches the clone's own
- * rollbacks marked get their marks back first. */
+ * rollbacks marked lose their marks first (rolled_back_batches rows: those
+ * of its local batches and those its local rollbacks wrote). */
 #define LOCAL_ROLLBACKS "SELECT aggregate_id FROM workflow_events WHERE project_id = ?1 AND position > ?2 " \
                         "AND event_type = '" SYN_EVENT_BATCH_ROLLED_BACK "'"
 #define LOCAL_EVENTS "(project_id = ?1 AND position > ?2) OR project_id = ?3"
 static const char *const rewind_steps[] = {
-  "UPDATE workflow_events SET is_rolled_back = 0 WHERE project_id = ?1 AND position <= ?2 "
-  "AND correlation_id IN (" LOCAL_ROLLBACKS ")",
+  "DELETE FROM rolled_back_batches WHERE project_id = ?3 "
+  "OR (project_id = ?1 AND (first_position > ?2 OR correlation_id IN (" LOCAL_ROLLBACKS ")))",
   "UPDATE execution_snapshots SET status = 'ACTIVE', rolled_back_at = NULL, rolled_back_by = NULL "
   "WHERE project_id = ?1 AND correlation_id IN (" LOCAL_ROLLBACKS ")",
   "DELETE FROM rule_findings WHERE event_id IN (SELECT id FROM workflow_events WHERE " LOCAL_EVENTS ")",
