@@ -2,7 +2,8 @@
 /* bench-engine.c: N centrifugal pumps through the demo's motor, voltage and cable rules: dry run,
  * execution and rollback, against raw writes of the rows the batch wrote (SQLite: prepared INSERTs;
  * PostgreSQL: COPY). --db URI (or $SYNAPSE_BENCH_DB) runs it on PostgreSQL; --db postgresql on a
- * throwaway cluster; --quick (first argument) runs only the execution and its rollback. */
+ * throwaway cluster; --quick (first argument) runs only the execution and its rollback.
+ * SYNAPSE_BENCH_NO_WRITE_AHEAD set: no state checkpoint written ahead after the commits. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -18,6 +19,7 @@
 #include "engine/syn-rule-editor.h"
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-rule-parser.h"
+#include "engine/syn-state-checkpoint.h"
 #include "engine/syn-state-hash.h"
 #include "bench-pg.h"
 #include "store/syn-store.h"
@@ -490,6 +492,13 @@ main (int argc, char *argv[])
       argc--;
     }
   n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
+  /* the state checkpoints written ahead after each commit (issue 15), off
+   * to measure what they cost the execution */
+  if (g_getenv ("SYNAPSE_BENCH_NO_WRITE_AHEAD") != NULL)
+    {
+      syn_state_checkpoint_set_write_ahead (FALSE);
+      printf ("checkpoints written ahead: off\n");
+    }
 
   if (bench_db_is_postgres (db))
     {
