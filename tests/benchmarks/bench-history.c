@@ -110,7 +110,7 @@ main (int argc, char *argv[])
       server = bench_pg_server (db);
       pg_name = g_strdup_printf ("synapse_bench_history_%d", (int) getpid ());
       path = bench_pg_create_database (server, pg_name);
-      printf ("PostgreSQL %s\n", bench_pg_server_version (server));
+      printf ("%s\n", bench_pg_server_version (server));
     }
   else
     path = g_build_filename (dir, "bench.db", NULL);
