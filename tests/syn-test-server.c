@@ -315,6 +315,29 @@ syn_test_http (SynTestServer  *self,
   return answer;
 }
 
+/* One request that must answer @expected (the test stops otherwise,
+ * naming the request and what came back); the answer's JSON. */
+JsonNode *
+syn_test_http_expect (SynTestServer *self,
+                      const char    *method,
+                      const char    *path,
+                      const char    *token,
+                      const char    *content_type,
+                      const char    *body,
+                      guint          expected)
+{
+  guint status = 0;
+  JsonNode *answer = syn_test_http (self, method, path, token, content_type, body, -1, &status);
+
+  if (status != expected)
+    {
+      g_autofree char *text = answer ? syn_json_to_string (answer) : g_strdup ("(no body)");
+
+      g_error ("%s %s: %u, expected %u: %s", method, path, status, expected, text);
+    }
+  return answer;
+}
+
 const char *
 syn_test_error_code (JsonNode *answer)
 {

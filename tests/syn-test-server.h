@@ -68,6 +68,13 @@ JsonNode      *syn_test_http             (SynTestServer  *self,
                                           const char     *body,
                                           gssize          body_length,
                                           guint          *status);
+JsonNode      *syn_test_http_expect      (SynTestServer  *self,
+                                          const char     *method,
+                                          const char     *path,
+                                          const char     *token,
+                                          const char     *content_type,
+                                          const char     *body,
+                                          guint           expected);
 SoupMessage   *syn_test_http_message     (SynTestServer  *self,
                                           const char     *method,
                                           const char     *path,

@@ -26,16 +26,7 @@ static const SynTestServerOptions on_postgres = { .postgres = TRUE };
 static JsonNode *
 call (Fixture *f, const char *method, const char *path, const char *token, const char *body, guint expected)
 {
-  guint status = 0;
-  JsonNode *answer = syn_test_http (f->srv, method, path, token, body ? "application/json" : NULL, body, -1, &status);
-
-  if (status != expected)
-    {
-      g_autofree char *text = answer ? syn_json_to_string (answer) : g_strdup ("(no body)");
-
-      g_error ("%s %s: %u, expected %u: %s", method, path, status, expected, text);
-    }
-  return answer;
+  return syn_test_http_expect (f->srv, method, path, token, body ? "application/json" : NULL, body, expected);
 }
 
 /* A request whose answer only matters by its status. */
