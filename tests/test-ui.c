@@ -733,6 +733,22 @@ test_style_and_preferences (UiFixture *f, gconstpointer data)
 }
 
 /* F1 opens the user guide; it reads at 360 pixels. About is libadwaita's. */
+/* A label under @widget whose text is selected, if any. */
+static GtkWidget *
+find_selected_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_selection_bounds (GTK_LABEL (widget), NULL, NULL))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_selected_label (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_help_and_about (UiFixture *f, gconstpointer data)
 {
@@ -745,6 +761,8 @@ test_help_and_about (UiFixture *f, gconstpointer data)
   WAIT_FOR ((help = ui_find_toplevel (SYN_TYPE_HELP_WINDOW)) != NULL);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (help)) == GTK_WINDOW (f->window));
   ui_save_screenshot (help, "help");
+  /* the guide opens as a page to read, not with its first paragraph selected */
+  g_assert_null (find_selected_label (help));
   gtk_window_set_default_size (GTK_WINDOW (help), 360, 600);
   WAIT_FOR (gtk_widget_get_width (help) <= 360);
   ui_save_screenshot (help, "help-narrow");

@@ -20,6 +20,20 @@ syn_help_window_dispose (GObject *object)
   G_OBJECT_CLASS (syn_help_window_parent_class)->dispose (object);
 }
 
+/* A window takes its first focusable widget as focus when shown, here the
+ * first paragraph (selectable, to copy a command), which GTK then selects
+ * whole: the guide opens as a page to read, nothing selected. */
+static void
+syn_help_window_show (GtkWidget *widget)
+{
+  GtkWidget *focus;
+
+  GTK_WIDGET_CLASS (syn_help_window_parent_class)->show (widget);
+  focus = gtk_window_get_focus (GTK_WINDOW (widget));
+  if (GTK_IS_LABEL (focus))
+    gtk_label_select_region (GTK_LABEL (focus), 0, 0);
+}
+
 static void
 syn_help_window_class_init (SynHelpWindowClass *klass)
 {
@@ -27,6 +41,7 @@ syn_help_window_class_init (SynHelpWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = syn_help_window_dispose;
+  widget_class->show = syn_help_window_show;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/synapse_rules/Synapse/ui/syn-help-window.ui");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
