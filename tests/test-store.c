@@ -581,6 +581,57 @@ test_json_pretty (void)
   g_assert_nonnull (strstr (pretty, "\"e\": []\n}"));
 }
 
+/* Compact text laid out as the tree would be, without the tree (the state
+ * as of a moment, printed by `synapse state --json`). */
+static void
+test_json_text_pretty (void)
+{
+  static const char * const texts[] = {
+    "{\"a\": [1, 2.5, 1e308, -3e-300, \"x\\\"y\", null, true, {}, []],"
+    " \"b\": {\"c\": {\"d\": \"\u00e9 {[,:]}\"}}, \"e\": [], \"f\": \"\\\\\"}",
+    "[]", "{}", "[[], {}, [{}]]", "\"s\"", "12", NULL
+  };
+
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = syn_json_parse (texts[i], -1, NULL);
+      g_autofree char *compact = syn_json_to_string (node);
+      g_autofree char *want = syn_json_to_string_pretty (node);
+      g_autofree char *got = syn_json_text_pretty (compact);
+
+      g_assert_cmpstr (got, ==, want);
+    }
+}
+
+/* PostgreSQL's jsonb text (blanks, keys by length) made canonical as text
+ * gives what the tree gives; what it cannot be sure of it refuses. */
+static void
+test_json_text_canonical (void)
+{
+  static const char * const same[] = {
+    "{\"id\": \"x\", \"tag\": \"210-PP-001\", \"properties\": {\"hp\": 10, \"flow\": 12.5, \"z\": 0.000001}}",
+    "{\"after\": {\"b\": [1, -2, 3.25, true, false, null, \"q\\\"\\\\ \\n\"], \"a\": {}}, \"before\": null}",
+    "{\"ab\": 1, \"b\": 2, \"a\": 3, \"\xc3\xa9\": \"d\xc3\xa9" "bit \xe2\x86\x92 \\u001f\"}", "[]", " { } ", "[{\"b\": 1, \"a\": 2}]",
+    "-12", "123456789012345", "1.5e-7", NULL
+  };
+  static const char * const refused[] = {
+    "", "{", "{\"a\" 1}", "[1,]", "{\"a\": 1,}", "tru", "{\"a\\u0062\": 1}", "1234567890123456",
+    "\"\\u00e9\"", "\"a\\/b\"", "\"\\u001F\"",
+    "{\"a\": 1, \"a\": 2}", "1.2.3", "-0", "[1] 2", NULL
+  };
+
+  for (guint i = 0; same[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = syn_json_parse (same[i], -1, NULL);
+      g_autofree char *want = syn_json_canonical (node);
+      g_autofree char *got = syn_json_text_canonical (same[i], strlen (same[i]));
+
+      g_assert_cmpstr (got, ==, want);
+    }
+  for (guint i = 0; refused[i] != NULL; i++)
+    g_assert_null (syn_json_text_canonical (refused[i], strlen (refused[i])));
+}
+
 /* The fast parser of our own columns reads what the strict one reads, the
  * same way, and refuses what it cannot read (the strict one then speaks). */
 static void
@@ -640,6 +691,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/synapse/store/json-hostile", test_json_hostile);
   g_test_add_func ("/synapse/store/json-trusted", test_json_trusted);
   g_test_add_func ("/synapse/store/json-pretty", test_json_pretty);
+  g_test_add_func ("/synapse/store/json-text-pretty", test_json_text_pretty);
+  g_test_add_func ("/synapse/store/json-text-canonical", test_json_text_canonical);
 
   return g_test_run ();
 }

@@ -517,9 +517,10 @@ test_walk_from_mark (SynTestFixture *f, gconstpointer data)
 }
 
 
-/* One batch that changes the description of the asset tagged @tag. */
+/* One batch that changes the asset tagged @tag with @edit (on a copy);
+ * returns its id. */
 static char *
-describe (SynTestFixture *f, const char *tag, const char *description)
+change_asset (SynTestFixture *f, const char *tag, void (*edit) (SynAsset *, const char *), const char *value)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SynBatch) batch = syn_batch_begin (f->store, f->project->id, USER, &error);
@@ -529,13 +530,26 @@ describe (SynTestFixture *f, const char *tag, const char *description)
   char *cid;
 
   g_assert_no_error (error);
-  g_free (after->description);
-  after->description = g_strdup (description);
+  edit (after, value);
   e = syn_batch_update_asset (batch, before, after, NULL, NULL, &error);
   g_assert_no_error (error);
   cid = g_strdup (syn_batch_get_correlation_id (batch));
   g_assert_true (syn_batch_commit (batch, &error));
   return cid;
+}
+
+static void
+set_description (SynAsset *a, const char *description)
+{
+  g_free (a->description);
+  a->description = g_strdup (description);
+}
+
+/* One batch that changes the description of the asset tagged @tag. */
+static char *
+describe (SynTestFixture *f, const char *tag, const char *description)
+{
+  return change_asset (f, tag, set_description, description);
 }
 
 static JsonObject *
@@ -595,6 +609,93 @@ test_state_as_of (SynTestFixture *f, gconstpointer data)
         g_assert_nonnull (error);
         g_clear_error (&error);
       }
+  }
+}
+
+/* Awkward values: a double, a string that needs escapes, non-ASCII text. */
+static void
+set_awkward (SynAsset *a, const char *description)
+{
+  if (a->properties == NULL)
+    a->properties = json_object_new ();
+  json_object_set_double_member (a->properties, "flow_m3h", 12.345678901234567);
+  json_object_set_double_member (a->properties, "head_m", 1e300);
+  json_object_set_string_member (a->properties, "note", "\"quoted\"\\ tab\t line\n d\xc3\xa9" "bit \xe2\x86\x92");
+  set_description (a, description);
+}
+
+/* The state as of a moment is answered as text (the REST body and `state
+ * --json` without a tree of the whole state): byte for byte what the tree
+ * gave, at every moment of a project with rollbacks. */
+static void
+test_state_as_text (SynTestFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *b1 = pump_and_motor (f, "210-PP-001");
+  g_autofree char *b2 = change_asset (f, "210-PP-001", set_awkward, "Pompe d'alimentation \xc2\xb0" "C");
+  g_autofree char *b3 = pump_and_motor (f, "210-PP-002");
+  g_autofree char *b4 = describe (f, "210-PP-002", "Second pump");
+  g_autoptr(JsonNode) undone3 = NULL, undone4 = NULL;
+  g_autoptr(SynLocalBackend) backend = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) moments = g_ptr_array_new_with_free_func (g_free);
+
+  undone4 = syn_rollback_service_rollback (f->store, f->project->id, b4, USER, FALSE, &error);
+  g_assert_no_error (error);
+  undone3 = syn_rollback_service_rollback (f->store, f->project->id, b3, USER, FALSE, &error);
+  g_assert_no_error (error);
+  g_free (describe (f, "210-PP-001", "Feed pump"));
+  backend = syn_local_backend_new (f->uri, &error);
+  g_assert_no_error (error);
+
+  /* every position, the batches, and the named moments */
+  events = all_events (f);
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (moments, g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               ((SynEvent *) g_ptr_array_index (events, i))->position));
+  g_ptr_array_add (moments, g_strdup (b1));
+  g_ptr_array_add (moments, g_strdup (b2));
+  g_ptr_array_add (moments, g_strdup (b3));
+  g_ptr_array_add (moments, g_strdup ("now"));
+  g_ptr_array_add (moments, g_strdup ("2001-01-01"));
+  for (guint i = 0; i < moments->len; i++)
+    {
+      const char *moment = g_ptr_array_index (moments, i);
+      g_autoptr(JsonObject) params = json_object_new ();
+      g_autoptr(JsonNode) tree = NULL;
+      g_autoptr(JsonNode) text = NULL;
+      g_autoptr(JsonNode) direct = syn_time_travel_state (f->store, f->project->id, moment, &error);
+      g_autofree char *tree_text = NULL, *tree_pretty = NULL, *direct_text = NULL, *pretty = NULL;
+      const char *answer;
+
+      g_assert_no_error (error);
+      json_object_set_string_member (params, "project_id", f->project->id);
+      json_object_set_string_member (params, "as_of", moment);
+      tree = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_STATE_AS_OF, params, NULL, &error);
+      g_assert_no_error (error);
+      json_object_set_boolean_member (params, SYN_PARAM_AS_TEXT, TRUE);
+      text = syn_backend_call_sync (SYN_BACKEND (backend), SYN_OP_STATE_AS_OF, params, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (json_object_get_size (json_node_get_object (text)), ==, 1);
+      answer = syn_json_get_string (json_node_get_object (text), SYN_ANSWER_TEXT);
+      g_assert_nonnull (answer);
+      tree_text = syn_json_to_string (tree);
+      direct_text = syn_json_to_string (direct);
+      g_assert_cmpstr (answer, ==, tree_text);
+      g_assert_cmpstr (answer, ==, direct_text);
+      /* what `synapse state --as-of --json` prints */
+      tree_pretty = syn_json_to_string_pretty (tree);
+      pretty = syn_json_text_pretty (answer);
+      g_assert_cmpstr (pretty, ==, tree_pretty);
+    }
+  /* the awkward values made it through, as of the batch that set them */
+  {
+    g_autoptr(JsonObject) at2 = state_as_of (f, b2);
+    g_autofree char *written = syn_json_object_to_string (at2);
+
+    g_assert_nonnull (strstr (written, "\"flow_m3h\":12.34567890123"));
+    g_assert_nonnull (strstr (written, "\"head_m\":"));
+    g_assert_nonnull (strstr (written, "\\\"quoted\\\""));
   }
 }
 
@@ -926,6 +1027,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/verify/expect", test_expect);
   SYN_TEST_ADD ("/synapse/verify/walk-from-mark", test_walk_from_mark);
   SYN_TEST_ADD ("/synapse/verify/state-as-of", test_state_as_of);
+  SYN_TEST_ADD ("/synapse/verify/state-as-text", test_state_as_text);
   SYN_TEST_ADD ("/synapse/verify/checkpoints", test_checkpoints);
   SYN_TEST_ADD ("/synapse/verify/archived", test_archived);
   SYN_TEST_ADD ("/synapse/verify/export-as-of", test_export_as_of);

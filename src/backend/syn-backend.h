@@ -74,6 +74,13 @@ typedef enum {
  * 8601 date or time (a date: its end, UTC), or a batch id (8+ hex digits). */
 #define SYN_OP_STATE_AS_OF     "state_as_of"     /* {project_id, as_of} -> {project_id, as_of: {moment, position, timestamp?, correlation_id?, head_hash?},
                                                   *  state_hash, counts: {assets, cables, edges}, assets, cables, edges} */
+/* A local caller (the server's route, the command line) may add
+ * "_as_text": true to state_as_of's parameters: the answer is then
+ * {"_json": the answer as compact JSON text}, the REST body as it is, written
+ * from the replay's texts without a tree of the whole state (issue 15). A
+ * remote backend never sends it (it is the transport's own). */
+#define SYN_PARAM_AS_TEXT      "_as_text"
+#define SYN_ANSWER_TEXT        "_json"
 #define SYN_OP_DIFF            "diff"            /* {project_id, from, to?, format?: json|csv} -> {project_id, from: {moment, position, state_hash, ...},
                                                   *  to: {...}, counts: {added, removed, changed}, assets|cables|edges: {added, removed, changed:
                                                   *  [{id, tag?, entity, fields?: [{field, old, new}], batches: [{correlation_id, user_id, timestamp, event_type}]}]}

@@ -34,6 +34,17 @@ op_state_as_of (SynOpContext *ctx, JsonObject *params, GError **error)
   if (project == NULL || !(as_of = _syn_param_string (params, "as_of", TRUE, error)) ||
       !check_moment (ctx, project, "as_of", as_of, NULL, error))
     return NULL;
+  if (json_object_get_boolean_member_with_default (params, SYN_PARAM_AS_TEXT, FALSE))
+    {
+      g_autofree char *text = syn_time_travel_state_text (ctx->store, project->id, as_of, error);
+      JsonObject *answer;
+
+      if (text == NULL)
+        return NULL;
+      answer = json_object_new ();
+      json_object_set_string_member (answer, SYN_ANSWER_TEXT, text);
+      return syn_json_node_new_object (answer);
+    }
   return syn_time_travel_state (ctx->store, project->id, as_of, error);
 }
 

@@ -60,6 +60,7 @@ _syn_cli_state (int argc, char **argv)
   };
   static const char * const kinds[] = { "assets", "cables", "edges" };
   JsonObject *o, *moment;
+  const char *text;
 
   if (!_syn_cli_parse (&argc, &argv, "", "Show a project's assets, cables and edges as they were at a moment, "
                        "from the replay of its events\n(rollbacks in between as they happened), with the state "
@@ -71,12 +72,31 @@ _syn_cli_state (int argc, char **argv)
     return _syn_cli_fail (error);
   json_object_set_string_member (params, "project_id", project_id);
   json_object_set_string_member (params, "as_of", as_of);
+  /* a local backend answers with the JSON text: no tree of the whole state
+   * for --json (issue 15); a server's answer comes parsed */
+  json_object_set_boolean_member (params, SYN_PARAM_AS_TEXT, TRUE);
   if (!(answer = _syn_cli_call (backend, SYN_OP_STATE_AS_OF, params, &error)))
     return _syn_cli_fail (error);
+  text = syn_json_get_string (json_node_get_object (answer), SYN_ANSWER_TEXT);
+  if (common.json && text != NULL)
+    {
+      g_autofree char *pretty = syn_json_text_pretty (text);
+
+      printf ("%s\n", pretty);
+      return 0;
+    }
   if (common.json)
     {
       _syn_cli_print_json (answer);
       return 0;
+    }
+  if (text != NULL)
+    {
+      JsonNode *parsed = syn_json_parse_trusted (text, strlen (text));
+
+      g_assert (parsed != NULL);
+      json_node_unref (answer);
+      answer = parsed;
     }
   o = json_node_get_object (answer);
   moment = json_object_get_object_member (o, "as_of");

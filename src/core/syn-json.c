@@ -621,6 +621,30 @@ syn_json_canonical_append_string (GString *out, const char *s)
     append_string_literal (out, s);
 }
 
+static void
+append_canonical_double (GString *out, double d)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isfinite (d) && d == floor (d) && fabs (d) < 1e15)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) d);
+  else if (!isfinite (d))
+    g_string_append (out, "null");
+  else
+    {
+      /* the shortest form that reads back as the same double */
+      static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
+
+      for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+        {
+          g_ascii_formatd (buf, sizeof buf, formats[f], d);
+          if (g_ascii_strtod (buf, NULL) == d)
+            break;
+        }
+      g_string_append (out, buf);
+    }
+}
+
 /* Canonical form: keys sorted bytewise, no whitespace, integers as integers and
  * doubles with 17 significant digits, so equal states always hash equally. */
 void
@@ -692,29 +716,8 @@ syn_json_canonical_append (GString *out, JsonNode *node)
           g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
           break;
         case G_TYPE_DOUBLE:
-          {
-            double d = json_node_get_double (node);
-            char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-            if (isfinite (d) && d == floor (d) && fabs (d) < 1e15)
-              g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) d);
-            else if (!isfinite (d))
-              g_string_append (out, "null");
-            else
-              {
-                /* the shortest form that reads back as the same double */
-                static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
-
-                for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
-                  {
-                    g_ascii_formatd (buf, sizeof buf, formats[f], d);
-                    if (g_ascii_strtod (buf, NULL) == d)
-                      break;
-                  }
-                g_string_append (out, buf);
-              }
-            break;
-          }
+          append_canonical_double (out, json_node_get_double (node));
+          break;
         default:
           g_string_append (out, "null");
         }
@@ -832,6 +835,279 @@ syn_json_to_string_pretty (JsonNode *node)
   GString *out = g_string_sized_new (256);
 
   pretty_append (out, node, 0);
+  return g_string_free (out, FALSE);
+}
+
+static void
+pretty_break (GString *out, guint depth)
+{
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "  ");
+}
+
+/* pretty_append()'s layout laid over compact text: a big answer (the state
+ * as of a moment) is printed without a tree of it (issue 15). */
+char *
+syn_json_text_pretty (const char *compact)
+{
+  GString *out;
+  guint depth = 0;
+
+  g_return_val_if_fail (compact != NULL, NULL);
+
+  out = g_string_sized_new (strlen (compact) + strlen (compact) / 4);
+  for (const char *p = compact; *p; p++)
+    switch (*p)
+      {
+      case '"':
+        /* a string as it is, escapes included */
+        g_string_append_c (out, '"');
+        for (p++; *p && *p != '"'; p++)
+          {
+            if (*p == '\\' && p[1])
+              g_string_append_c (out, *p++);
+            g_string_append_c (out, *p);
+          }
+        if (*p == '\0')
+          return g_string_free (out, FALSE);
+        g_string_append_c (out, '"');
+        break;
+      case '{':
+      case '[':
+        g_string_append_c (out, *p);
+        /* empty ones stay as they are */
+        if (p[1] == (*p == '{' ? '}' : ']'))
+          g_string_append_c (out, *++p);
+        else
+          pretty_break (out, ++depth);
+        break;
+      case '}':
+      case ']':
+        pretty_break (out, depth > 0 ? --depth : 0);
+        g_string_append_c (out, *p);
+        break;
+      case ',':
+        g_string_append_c (out, ',');
+        pretty_break (out, depth);
+        break;
+      case ':':
+        g_string_append (out, ": ");
+        break;
+      default:
+        g_string_append_c (out, *p);
+      }
+  return g_string_free (out, FALSE);
+}
+
+/* syn_json_text_canonical()'s reader: @p..@end, one value at a time. */
+typedef struct
+{
+  const char *key;
+  gsize       key_len;
+  gsize       value;        /* its canonical text in the scratch string */
+  gsize       value_len;
+} TextMember;
+
+static const char *
+blanks_skipped (const char *p, const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+    p++;
+  return p;
+}
+
+static int
+compare_text_members (const void *a, const void *b)
+{
+  const TextMember *x = a, *y = b;
+  int c = memcmp (x->key, y->key, MIN (x->key_len, y->key_len));
+
+  return c != 0 ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+/* The end of the string literal at @p (its opening quote), or NULL. */
+static const char *
+string_end (const char *p, const char *end)
+{
+  for (p++; p < end; p++)
+    if (*p == '\\')
+      p++;
+    else if (*p == '"')
+      return p + 1;
+  return NULL;
+}
+
+static const char *canonical_text_value (GString *out, const char *p, const char *end);
+
+static const char *
+canonical_text_object (GString *out, const char *p, const char *end)
+{
+  g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (TextMember));
+  g_autoptr(GString) scratch = g_string_new (NULL);
+
+  p = blanks_skipped (p + 1, end);
+  while (p < end && *p != '}')
+    {
+      TextMember m;
+      const char *key_end;
+
+      if (members->len > 0)
+        {
+          if (*p != ',')
+            return NULL;
+          p = blanks_skipped (p + 1, end);
+        }
+      if (p >= end || *p != '"' || !(key_end = string_end (p, end)))
+        return NULL;
+      m.key = p + 1;
+      m.key_len = (gsize) (key_end - p - 2);
+      /* an escaped key sorts by what it means, not by its text */
+      if (memchr (m.key, '\\', m.key_len) != NULL)
+        return NULL;
+      p = blanks_skipped (key_end, end);
+      if (p >= end || *p != ':')
+        return NULL;
+      m.value = scratch->len;
+      if (!(p = canonical_text_value (scratch, blanks_skipped (p + 1, end), end)))
+        return NULL;
+      m.value_len = scratch->len - m.value;
+      g_array_append_val (members, m);
+      p = blanks_skipped (p, end);
+    }
+  if (p >= end)
+    return NULL;
+  g_array_sort (members, compare_text_members);
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < members->len; i++)
+    {
+      TextMember *m = &g_array_index (members, TextMember, i);
+
+      if (i > 0)
+        {
+          if (compare_text_members (m, m - 1) == 0)
+            return NULL;     /* a key twice */
+          g_string_append_c (out, ',');
+        }
+      g_string_append_c (out, '"');
+      g_string_append_len (out, m->key, (gssize) m->key_len);
+      g_string_append (out, "\":");
+      g_string_append_len (out, scratch->str + m->value, (gssize) m->value_len);
+    }
+  g_string_append_c (out, '}');
+  return p + 1;
+}
+
+static const char *
+canonical_text_value (GString *out, const char *p, const char *end)
+{
+  const char *q;
+
+  if (p >= end)
+    return NULL;
+  switch (*p)
+    {
+    case '{':
+      return canonical_text_object (out, p, end);
+    case '[':
+      g_string_append_c (out, '[');
+      p = blanks_skipped (p + 1, end);
+      for (guint i = 0; p < end && *p != ']'; i++)
+        {
+          if (i > 0)
+            {
+              if (*p != ',')
+                return NULL;
+              g_string_append_c (out, ',');
+              p = blanks_skipped (p + 1, end);
+            }
+          if (!(p = canonical_text_value (out, p, end)))
+            return NULL;
+          p = blanks_skipped (p, end);
+        }
+      if (p >= end)
+        return NULL;
+      g_string_append_c (out, ']');
+      return p + 1;
+    case '"':
+      /* jsonb escapes as append_string_literal() does; any other escape
+       * is read by parsing */
+      if (!(q = string_end (p, end)))
+        return NULL;
+      for (const char *e = memchr (p, '\\', (gsize) (q - p)); e != NULL && e < q;
+           e = memchr (e, '\\', (gsize) (q - e)))
+        {
+          if (e[1] == 'u' && q - e > 6 && e[2] == '0' && e[3] == '0' && (e[4] == '0' || e[4] == '1') &&
+              (g_ascii_isdigit (e[5]) || (e[5] >= 'a' && e[5] <= 'f')) &&
+              strchr ("\b\f\n\r\t", (e[4] - '0') * 16 + g_ascii_xdigit_value (e[5])) == NULL)
+            e += 6;
+          else if (e[1] != '\0' && strchr ("\"\\nrtbf", e[1]) != NULL)
+            e += 2;
+          else
+            return NULL;
+        }
+      g_string_append_len (out, p, q - p);
+      return q;
+    case 't':
+    case 'f':
+    case 'n':
+      for (q = p; q < end && g_ascii_isalpha (*q); q++)
+        ;
+      if (!((q - p == 4 && (memcmp (p, "true", 4) == 0 || memcmp (p, "null", 4) == 0)) ||
+            (q - p == 5 && memcmp (p, "false", 5) == 0)))
+        return NULL;
+      g_string_append_len (out, p, q - p);
+      return q;
+    default:
+      {
+        gboolean integer = TRUE;
+        guint digits = 0;
+        g_autofree char *number = NULL;
+        char *number_end;
+        double d;
+
+        for (q = p; q < end && (g_ascii_isdigit (*q) || strchr ("+-.eE", *q) != NULL); q++)
+          if (g_ascii_isdigit (*q))
+            digits++;
+          else if (*q != '-' || q != p)
+            integer = FALSE;
+        if (digits == 0)
+          return NULL;
+        if (integer)
+          {
+            /* 15 digits are an integer either way; more might have been
+             * a double written with an exponent */
+            if (digits > 15 || (p[0] == '-' && p[1] == '0'))
+              return NULL;
+            g_string_append_len (out, p, q - p);
+            return q;
+          }
+        number = g_strndup (p, (gsize) (q - p));
+        d = g_ascii_strtod (number, &number_end);
+        if (*number_end != '\0')
+          return NULL;
+        append_canonical_double (out, d);
+        return q;
+      }
+    }
+}
+
+char *
+syn_json_text_canonical (const char *text, gsize length)
+{
+  GString *out;
+  const char *end = text + length;
+  const char *p;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  out = g_string_sized_new (length);
+  p = canonical_text_value (out, blanks_skipped (text, end), end);
+  if (p == NULL || blanks_skipped (p, end) != end)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
   return g_string_free (out, FALSE);
 }
 

@@ -36,6 +36,16 @@ char       *syn_json_object_to_string       (JsonObject   *object);
 char       *syn_json_canonical              (JsonNode     *node);
 char       *syn_json_to_string_fast         (JsonNode     *node);
 char       *syn_json_to_string_pretty       (JsonNode     *node);
+/* syn_json_to_string_pretty() of the value whose compact text
+ * (syn_json_to_string()) is @compact, without parsing it. */
+char       *syn_json_text_pretty            (const char   *compact);
+/* The canonical form (syn_json_canonical()) of the JSON text @text, read
+ * without building a tree: blanks dropped, keys sorted, numbers written
+ * as the canonical form does. For texts from a trusted writer (PostgreSQL's
+ * jsonb); NULL when it cannot say for sure (an escaped key, an integer of
+ * more than 15 digits, a malformed text): parse those. */
+char       *syn_json_text_canonical         (const char   *text,
+                                             gsize         length);
 void        syn_json_compact_append         (GString      *out,
                                              JsonNode     *node);
 void        syn_json_canonical_append       (GString      *out,

@@ -448,7 +448,7 @@ compare_ids (gconstpointer a, gconstpointer b)
 
 /* The chain hash of the last event folded. */
 static void
-note_hash (SynStateReplay *replay, SynEvent *e, gpointer data)
+note_hash (SynStateReplay *replay, const SynEventText *e, gpointer data)
 {
   char **hash = data;
 

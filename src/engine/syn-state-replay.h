@@ -24,10 +24,11 @@ gboolean        syn_state_replay_apply        (SynStateReplay  *self,
 gboolean        syn_state_replay_catch_up     (SynStateReplay  *self,
                                                SynStore        *store,
                                                GError         **error);
-/* Called with each event before it is folded. */
-typedef void (*SynReplayVisit) (SynStateReplay *self,
-                                SynEvent       *event,
-                                gpointer        user_data);
+/* Called with each event before it is folded, as stored (payload not
+ * parsed: the fold parses only what it must). */
+typedef void (*SynReplayVisit) (SynStateReplay     *self,
+                                const SynEventText *event,
+                                gpointer            user_data);
 /* As catch_up, but only the events up to @position (included); @visit,
  * when given, sees each one first. */
 gboolean        syn_state_replay_fold_to      (SynStateReplay  *self,

@@ -125,7 +125,7 @@ typedef struct
 } Touches;
 
 static void
-touch (Touches *t, EntityKind k, const char *id, SynEvent *e)
+touch (Touches *t, EntityKind k, const char *id, const SynEventText *e)
 {
   JsonArray *batches = g_hash_table_lookup (t->touched[k], id);
   guint n;
@@ -151,9 +151,10 @@ touch (Touches *t, EntityKind k, const char *id, SynEvent *e)
 }
 
 static void
-visit_touch (SynStateReplay *replay, SynEvent *e, gpointer data)
+visit_touch (SynStateReplay *replay, const SynEventText *e, gpointer data)
 {
   Touches *t = data;
+  g_autoptr(JsonNode) payload = NULL;
 
   for (guint k = 0; k < N_KINDS; k++)
     if (g_strcmp0 (e->aggregate_type, kind_aggregates[k]) == 0 && e->aggregate_id != NULL)
@@ -162,18 +163,20 @@ visit_touch (SynStateReplay *replay, SynEvent *e, gpointer data)
         return;
       }
   /* a rollback names the ids it deleted and restored */
-  if (g_strcmp0 (e->event_type, SYN_EVENT_BATCH_ROLLED_BACK) == 0 && e->payload && JSON_NODE_HOLDS_OBJECT (e->payload))
-    for (guint k = 0; k < N_KINDS; k++)
-      for (guint side = 0; side < 2; side++)
-        {
-          g_autofree char *name = g_strconcat (side ? "restored_" : "deleted_", kind_names[k], NULL);
-          JsonNode *node = json_object_get_member (json_node_get_object (e->payload), name);
-          JsonArray *ids = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  if (g_strcmp0 (e->event_type, SYN_EVENT_BATCH_ROLLED_BACK) != 0 ||
+      !(payload = syn_json_parse (e->payload, -1, NULL)) || !JSON_NODE_HOLDS_OBJECT (payload))
+    return;
+  for (guint k = 0; k < N_KINDS; k++)
+    for (guint side = 0; side < 2; side++)
+      {
+        g_autofree char *name = g_strconcat (side ? "restored_" : "deleted_", kind_names[k], NULL);
+        JsonNode *node = json_object_get_member (json_node_get_object (payload), name);
+        JsonArray *ids = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 
-          for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
-            if (json_array_get_string_element (ids, i) != NULL)
-              touch (t, k, json_array_get_string_element (ids, i), e);
-        }
+        for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+          if (json_array_get_string_element (ids, i) != NULL)
+            touch (t, k, json_array_get_string_element (ids, i), e);
+      }
 }
 
 /* Field by field, properties one by one; derivation records left out (the

@@ -528,6 +528,35 @@ on_timeline_head (SynRequest *req, JsonNode *answer, GError *error)
 }
 
 /* ------------------------------------------------------------------------- */
+/* State as of a moment                                                      */
+
+/* The answer comes as its JSON text (100,000 entities make a tree that
+ * costs more than the replay itself, issue 15): written as it is. */
+static void
+on_state_text (SynRequest *req, JsonNode *answer, GError *error)
+{
+  const char *text;
+  g_autoptr(GBytes) body = NULL;
+
+  if (error != NULL)
+    {
+      _syn_server_reply_error (req, error);
+      return;
+    }
+  text = syn_json_get_string (json_node_get_object (answer), SYN_ANSWER_TEXT);
+  g_assert (text != NULL);
+  body = g_bytes_new (text, strlen (text));
+  _syn_server_reply_bytes (req, SOUP_STATUS_OK, body);
+}
+
+static void
+handle_state (SynRequest *req)
+{
+  json_object_set_boolean_member (req->params, SYN_PARAM_AS_TEXT, TRUE);
+  _syn_server_call (req, SYN_OP_STATE_AS_OF, req->params, on_state_text);
+}
+
+/* ------------------------------------------------------------------------- */
 /* Exports                                                                   */
 
 /* The file itself, not JSON: a spreadsheet or curl -O takes it as it is. */
@@ -720,6 +749,7 @@ static const struct
   { "GET", "api/v1/events/timeline", handle_timeline },
   { "GET", "api/v1/projects/{project_id}/assets", handle_list_assets },
   { "GET", "api/v1/projects/{project_id}/cables", handle_list_cables },
+  { "GET", "api/v1/projects/{project_id}/state", handle_state },
   { "GET", "api/v1/projects/{project_id}/cables.csv", handle_export },
   { "GET", "api/v1/projects/{project_id}/cables.json", handle_export },
   { "GET", "api/v1/projects/{project_id}/assets.csv", handle_export },

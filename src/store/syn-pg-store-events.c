@@ -720,6 +720,8 @@ read_event_text (PGresult *res, int row)
   e->hash = _syn_pg_col_text (res, row, 7);
   e->payload = _syn_pg_col_text (res, row, 8);
   e->metadata = _syn_pg_col_text (res, row, 9);
+  e->user_id = _syn_pg_col_text (res, row, 10);
+  e->timestamp = _syn_pg_col_int (res, row, 11);
   if (e->payload == NULL)
     e->payload = g_strdup ("{}");
   return e;
@@ -741,8 +743,8 @@ pg_list_event_texts_after (SynStore *store, const char *project_id, gint64 after
   else
     _syn_pg_add_int (&p, limit);
   if ((rows = _syn_pg_query_rows (SYN_PG_STORE (store), "SELECT position, sequence_num, id, event_type, "
-                                  "aggregate_type, aggregate_id, correlation_id, event_hash, payload, metadata "
-                                  "FROM workflow_events WHERE project_id = $1 AND position > $2 "
+                                  "aggregate_type, aggregate_id, correlation_id, event_hash, payload, metadata, user_id, "
+                                  SYN_PG_USEC ("\"timestamp\"") " FROM workflow_events WHERE project_id = $1 AND position > $2 "
                                   "ORDER BY position LIMIT $3", &p, read_event_text, error)))
     g_ptr_array_set_free_func (rows, (GDestroyNotify) syn_event_text_free);
   return rows;

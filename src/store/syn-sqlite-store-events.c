@@ -707,7 +707,7 @@ sqlite_list_events_after (SynStore *store, const char *project_id, gint64 after_
 }
 
 #define EVENT_TEXT_COLS "position, sequence_num, id, event_type, aggregate_type, aggregate_id, correlation_id, " \
-                        "event_hash, payload, metadata"
+                        "event_hash, payload, metadata, user_id, timestamp"
 
 static gpointer
 read_event_text (sqlite3_stmt *stmt)
@@ -724,6 +724,8 @@ read_event_text (sqlite3_stmt *stmt)
   e->hash = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
   e->payload = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
   e->metadata = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
+  e->user_id = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+  e->timestamp = sqlite3_column_int64 (stmt, 11);
   if (e->payload == NULL)
     e->payload = g_strdup ("{}");
   return e;

@@ -542,6 +542,7 @@ syn_event_text_free (SynEventText *event)
   g_free (event->hash);
   g_free (event->payload);
   g_free (event->metadata);
+  g_free (event->user_id);
   g_free (event);
 }
 

@@ -57,6 +57,8 @@ typedef struct
   char   *hash;           /* or NULL (before the chain) */
   char   *payload;        /* JSON text as stored */
   char   *metadata;       /* JSON text as stored, or NULL */
+  char   *user_id;        /* or NULL */
+  gint64  timestamp;      /* microseconds since the epoch, UTC */
 } SynEventText;
 
 void syn_event_text_free (SynEventText *event);

@@ -2,7 +2,8 @@
 /* bench-engine.c: N centrifugal pumps through the demo's motor, voltage and cable rules: dry run,
  * execution and rollback, against raw writes of the rows the batch wrote (SQLite: prepared INSERTs;
  * PostgreSQL: COPY). --db URI (or $SYNAPSE_BENCH_DB) runs it on PostgreSQL; --db postgresql on a
- * throwaway cluster; --quick (first argument) runs only the execution and its rollback. */
+ * throwaway cluster; --quick (first argument) runs only the execution and its rollback.
+ * SYNAPSE_BENCH_NO_WRITE_AHEAD set: no state checkpoint written ahead after the commits. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -18,6 +19,7 @@
 #include "engine/syn-rule-editor.h"
 #include "engine/syn-rule-engine.h"
 #include "engine/syn-rule-parser.h"
+#include "engine/syn-state-checkpoint.h"
 #include "engine/syn-state-hash.h"
 #include "bench-pg.h"
 #include "store/syn-store.h"
@@ -70,6 +72,17 @@ static double
 now_s (void)
 {
   return g_get_monotonic_time () / 1e6;
+}
+
+/* Processor seconds of the process, every thread: on a shared machine
+ * what the execution itself cost. */
+static double
+cpu_s (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static long
@@ -245,7 +258,7 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
   g_autofree char *hash_after = NULL;
   gint64 disk_before;
   const char *corr;
-  double t, dry_s, exec_s, exec_free_s, rollback_s, raw_s;
+  double t, dry_s, exec_s, exec_cpu_s, exec_free_s, rollback_s, raw_s;
   guint64 raw_rows = 0, events;
   long rss_before;
 
@@ -298,11 +311,14 @@ run (const char *label, const char *path, const char *raw_path, guint n, RawFunc
   json_object_set_string_member (request, "mode", "execute");
   disk_before = file_size (path, "") + file_size (path, "-wal");
   t = now_s ();
+  exec_cpu_s = cpu_s ();
   answer = syn_rule_engine_run (engine, store, NULL, request, NULL, NULL, NULL, NULL, NULL, &error);
   exec_s = now_s () - t;
+  exec_cpu_s = cpu_s () - exec_cpu_s;
   g_assert_no_error (error);
   exec_free_s = cleanup_s ();
-  printf ("  (RSS after the execution: %ld MB, peak so far %ld MB)\n", rss_now_mb (), peak_rss_mb ());
+  printf ("  (RSS after the execution: %ld MB, peak so far %ld MB; its processor time %.2f s)\n", rss_now_mb (),
+          peak_rss_mb (), exec_cpu_s);
   corr = json_object_get_string_member (json_node_get_object (answer), "correlation_id");
   {
     g_autoptr(SynSnapshot) snap = syn_store_get_snapshot (store, project->id, corr, &error);
@@ -490,6 +506,13 @@ main (int argc, char *argv[])
       argc--;
     }
   n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
+  /* the state checkpoints written ahead after each commit (issue 15), off
+   * to measure what they cost the execution */
+  if (g_getenv ("SYNAPSE_BENCH_NO_WRITE_AHEAD") != NULL)
+    {
+      syn_state_checkpoint_set_write_ahead (FALSE);
+      printf ("checkpoints written ahead: off\n");
+    }
 
   if (bench_db_is_postgres (db))
     {
