@@ -76,6 +76,36 @@ _syn_sqlite_fill_chain (SynSqliteStore *self, GError **error)
   return _syn_store_fill_chain (SYN_STORE (self), (const char * const *) project_ids, set_event_hash, error);
 }
 
+/* The chart's per-minute counts (migration 0012), in the append's
+ * transaction: one upsert per project, minute, type and discipline. */
+static gboolean
+add_minute_counts (SynSqliteStore *self, GPtrArray *events, GError **error)
+{
+  g_autoptr(GArray) counts = _syn_store_minute_counts (events);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO event_minute_counts (project_id, minute, event_type, discipline, "
+                                       "n, n_rolled_back) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                                       "ON CONFLICT (project_id, minute, event_type, discipline) DO UPDATE "
+                                       "SET n = n + excluded.n, n_rolled_back = n_rolled_back + excluded.n_rolled_back",
+                                 error)))
+    return FALSE;
+  for (guint i = 0; i < counts->len; i++)
+    {
+      SynMinuteCount *c = &g_array_index (counts, SynMinuteCount, i);
+
+      _syn_sqlite_bind_static (stmt, 1, c->project_id);
+      sqlite3_bind_int64 (stmt, 2, c->minute);
+      _syn_sqlite_bind_static (stmt, 3, c->event_type);
+      _syn_sqlite_bind_static (stmt, 4, c->discipline);
+      sqlite3_bind_int64 (stmt, 5, c->n);
+      sqlite3_bind_int64 (stmt, 6, c->n_rolled_back);
+      if (!_syn_sqlite_step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
 {
@@ -143,7 +173,7 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
         return _syn_sqlite_fail (self, rc, error);
       e->position = sqlite3_last_insert_rowid (self->db);
     }
-  return TRUE;
+  return add_minute_counts (self, events, error);
 }
 
 static gboolean
@@ -472,6 +502,26 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
   return _syn_sqlite_collect_rows (self, stmt, read_event, error);
 }
 
+/* Rows of (period, key, count) as SynPeriodCount items. */
+static GPtrArray *
+collect_period_counts (SynSqliteStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (counts, syn_period_count_new ((guint) sqlite3_column_int64 (stmt, 0),
+                                                   (const char *) sqlite3_column_text (stmt, 1),
+                                                   (guint64) sqlite3_column_int64 (stmt, 2)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _syn_sqlite_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&counts);
+}
+
 /* The periods come from one JSON array of their bounds (a fixed statement
  * whatever their number); each one is a range of the timestamp index, walked
  * once: CROSS JOIN keeps the periods outside, so that the planner does not
@@ -484,10 +534,8 @@ sqlite_count_events_by_period (SynStore *store, const SynEventQuery *query, cons
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   g_autoptr(GString) where = g_string_new (NULL);
   g_autoptr(GString) json = g_string_new ("[");
-  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!syn_event_query_validate (query, error))
     return NULL;
@@ -504,17 +552,74 @@ sqlite_count_events_by_period (SynStore *store, const SynEventQuery *query, cons
     return NULL;
   _syn_sqlite_bind_text (stmt, 1, json->str);
   bind_event_where (query, stmt, 2);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (counts, syn_period_count_new ((guint) sqlite3_column_int64 (stmt, 0),
-                                                   (const char *) sqlite3_column_text (stmt, 1),
-                                                   (guint64) sqlite3_column_int64 (stmt, 2)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  return collect_period_counts (self, stmt, error);
+}
+
+/* Whole minutes from the per-minute counts: each period's range of minutes
+ * (a JSON array of [period, lo, hi]) walks the counts' primary key. */
+static GPtrArray *
+sqlite_count_event_minutes (SynStore *store, const SynEventQuery *query, const gint64 *periods, guint n_periods,
+                            SynEventSplit split, GError **error)
+{
+  static const char * const keys[] = { "''", "c.event_type", "c.discipline" };
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GString) json = g_string_new ("[");
+  const char *n = query->include_rolled_back ? "c.n" : "c.n - c.n_rolled_back";
+  sqlite3_stmt *stmt;
+  int idx = 3;
+
+  for (guint i = 0; i < n_periods; i++)
+    if (periods[2 * i] < periods[2 * i + 1])
+      g_string_append_printf (json, "%s[%u,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]", json->len > 1 ? "," : "",
+                              i, periods[2 * i], periods[2 * i + 1]);
+  g_string_append_c (json, ']');
+  if (json->len == 2)
+    return g_ptr_array_new_with_free_func (g_free);
+  g_string_printf (sql, "SELECT p.i, %s, sum(%s) FROM (SELECT json_extract(value, '$[0]') AS i, "
+                   "json_extract(value, '$[1]') AS lo, json_extract(value, '$[2]') AS hi "
+                   "FROM json_each(?1)) AS p CROSS JOIN event_minute_counts AS c "
+                   "WHERE c.project_id = ?2 AND c.minute >= p.lo AND c.minute < p.hi", keys[split], n);
+  if (query->event_types && query->event_types[0])
     {
-      _syn_sqlite_fail (self, rc, error);
-      return NULL;
+      g_string_append (sql, " AND c.event_type IN (");
+      for (guint i = 0; query->event_types[i]; i++)
+        g_string_append (sql, i ? ", ?" : "?");
+      g_string_append_c (sql, ')');
     }
-  return g_steal_pointer (&counts);
+  if (query->discipline)
+    g_string_append (sql, " AND c.discipline = ?");
+  g_string_append_printf (sql, " GROUP BY 1, 2 HAVING sum(%s) > 0", n);
+  if (!(stmt = _syn_sqlite_stmt (self, sql->str, error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, json->str);
+  _syn_sqlite_bind_text (stmt, 2, query->project_id);
+  for (guint i = 0; query->event_types && query->event_types[i]; i++)
+    _syn_sqlite_bind_text (stmt, idx++, query->event_types[i]);
+  if (query->discipline)
+    _syn_sqlite_bind_text (stmt, idx++, query->discipline);
+  return collect_period_counts (self, stmt, error);
+}
+
+/* A batch rolled back: its events move to the rolled-back counts of their
+ * minutes. Read by the batch's id (the correlation index), not by any
+ * rolled-back flag: a batch is rolled back once (the rollback refuses one
+ * already rolled back). */
+static gboolean
+roll_back_minute_counts (SynSqliteStore *self, const char *project_id, const char *correlation_id, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO event_minute_counts (project_id, minute, event_type, discipline, "
+                                       "n, n_rolled_back) SELECT project_id, timestamp / 60000000, event_type, "
+                                       "COALESCE(discipline, ''), count(*), count(*) FROM workflow_events "
+                                       "WHERE correlation_id = ?2 AND project_id = ?1 GROUP BY 2, 3, 4 "
+                                       "ON CONFLICT (project_id, minute, event_type, discipline) DO UPDATE "
+                                       "SET n_rolled_back = n_rolled_back + excluded.n_rolled_back", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, correlation_id);
+  return _syn_sqlite_step_done (self, stmt, error);
 }
 
 static GPtrArray *
@@ -616,6 +721,8 @@ sqlite_mark_events_rolled_back (SynStore *store, const char *project_id, const c
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   sqlite3_stmt *stmt;
 
+  if (!roll_back_minute_counts (self, project_id, correlation_id, error))
+    return FALSE;
   if (!(stmt = _syn_sqlite_stmt (self, "UPDATE workflow_events SET is_rolled_back = 1 WHERE correlation_id = ?2 "
                                        "AND project_id = ?1 AND is_rolled_back = 0", error)))
     return FALSE;
@@ -1048,6 +1155,7 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->append_events = sqlite_append_events;
   iface->query_events = sqlite_query_events;
   iface->count_events_by_period = sqlite_count_events_by_period;
+  iface->count_event_minutes = sqlite_count_event_minutes;
   iface->get_events_by_correlation = sqlite_get_events_by_correlation;
   iface->list_events_after = sqlite_list_events_after;
   iface->list_event_texts_after = sqlite_list_event_texts_after;
