@@ -239,6 +239,15 @@ ui_assert_fits (GtkWidget *widget)
   g_assert_true (gtk_widget_compute_bounds (widget, widget, &bounds));
   g_assert_cmpint (minimum, <=, (int) (bounds.size.width + 0.5) + gtk_widget_get_margin_start (widget) +
                                 gtk_widget_get_margin_end (widget));
+  /* and it was given no more than its window has: a child wider than its
+   * window is cut off at the right edge even when it got its minimum */
+  {
+    GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+    graphene_rect_t in_root;
+
+    g_assert_true (gtk_widget_compute_bounds (widget, root, &in_root));
+    g_assert_cmpint ((int) (in_root.origin.x + in_root.size.width - 0.5), <=, gtk_widget_get_width (root));
+  }
 }
 
 /* The window 360 pixels wide (a phone, a tiled half screen), then as it was. */

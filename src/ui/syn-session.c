@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "backend/syn-local-backend.h"
 #include "core/syn-json.h"
 #include "syn-as-of-backend.h"
 #include "syn-json-item.h"
@@ -731,6 +732,34 @@ projects_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   syn_session_set_project (self, select);
   loading_pop (self);
   load_projects_free (load);
+}
+
+/* Opens the local database at @path (that must exist with
+ * SYN_STORE_OPEN_EXISTING), makes it the session's backend with its events
+ * recorded as @user_id's, and loads its projects, @preferred_id selected.
+ * Returns the backend (the session holds it), NULL with @error set. */
+SynBackend *
+syn_session_open_local (SynSession       *self,
+                        const char       *path,
+                        SynStoreOpenFlags flags,
+                        const char       *user_id,
+                        const char       *label,
+                        const char       *preferred_id,
+                        gboolean          create_demo_if_empty,
+                        GError          **error)
+{
+  g_autoptr(SynLocalBackend) backend = NULL;
+
+  g_return_val_if_fail (SYN_IS_SESSION (self), NULL);
+  g_return_val_if_fail (path != NULL && user_id != NULL, NULL);
+
+  backend = syn_local_backend_new_full (path, flags, error);
+  if (backend == NULL)
+    return NULL;
+  syn_local_backend_set_user_id (backend, user_id);
+  syn_session_set_backend (self, SYN_BACKEND (backend), FALSE, label);
+  syn_session_load_projects (self, preferred_id, create_demo_if_empty);
+  return SYN_BACKEND (backend);
 }
 
 /* Loads the project list and selects @preferred_id (or the current one, or

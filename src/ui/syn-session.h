@@ -7,6 +7,7 @@
 
 #include "backend/syn-backend.h"
 #include "core/syn-project.h"
+#include "store/syn-store.h"
 #include "syn-project-status.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,14 @@ SynProject *syn_session_get_project          (SynSession  *self);
 const char *syn_session_get_project_id       (SynSession  *self);
 void        syn_session_set_project          (SynSession  *self,
                                               SynProject  *project);
+SynBackend *syn_session_open_local           (SynSession       *self,
+                                              const char       *path,
+                                              SynStoreOpenFlags flags,
+                                              const char       *user_id,
+                                              const char       *label,
+                                              const char       *preferred_id,
+                                              gboolean          create_demo_if_empty,
+                                              GError          **error);
 void        syn_session_load_projects        (SynSession  *self,
                                               const char  *preferred_id,
                                               gboolean     create_demo_if_empty);

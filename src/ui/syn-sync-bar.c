@@ -30,6 +30,7 @@ struct _SynSyncBar
   SynSession       *session;
   SynRemoteBackend *server;         /* signed in: what Sync and "behind" ask */
   SynBackend       *opened;         /* weak: the clone's backend the bar opened */
+  gboolean          opening;        /* while it opens one: the session's changes are its own */
   char             *path;           /* the clone shown, NULL: none */
   char             *project_id;
   gboolean          not_clone;      /* the session's project is known to be no clone */
@@ -238,7 +239,7 @@ on_session_changed (SynSyncBar *self)
     return;
   if (uri == NULL || project_id == NULL || g_str_has_prefix (uri, "postgres"))
     {
-      if (backend != NULL && backend != self->opened)
+      if (backend != NULL && backend != self->opened && !self->opening)
         g_clear_object (&self->server);
       g_clear_pointer (&self->path, g_free);
       g_clear_pointer (&self->project_id, g_free);
@@ -249,7 +250,7 @@ on_session_changed (SynSyncBar *self)
     }
   if (g_strcmp0 (uri, self->path) != 0 || g_strcmp0 (project_id, self->project_id) != 0)
     {
-      if (backend != self->opened)
+      if (backend != self->opened && !self->opening)
         g_clear_object (&self->server);
       g_free (self->path);
       self->path = g_strdup (uri);
@@ -267,24 +268,25 @@ on_session_changed (SynSyncBar *self)
 static gboolean
 open_backend (SynSyncBar *self, const char *path, const char *project_id, GError **error)
 {
-  g_autoptr(SynLocalBackend) backend = syn_local_backend_new_full (path, SYN_STORE_OPEN_EXISTING, error);
-  g_autofree char *label = NULL;
   const char *user = self->server ? syn_remote_backend_get_username (self->server) : NULL;
+  /* Translators: the connection state of a clone: its server's URL */
+  g_autofree char *label = self->server ? g_strdup_printf (_("Offline copy — %s"),
+                                                           syn_remote_backend_get_url (self->server))
+                                        : g_strdup (_("Offline copy"));
+  SynBackend *backend;
 
+  /* the offline batches are the signed-in user's, as they will be on the server */
+  self->opening = TRUE;
+  backend = syn_session_open_local (self->session, path, SYN_STORE_OPEN_EXISTING, user ? user : g_get_user_name (),
+                                    label, project_id, FALSE, error);
+  self->opening = FALSE;
   if (backend == NULL)
     return FALSE;
-  /* the offline batches are the signed-in user's, as they will be on the server */
-  syn_local_backend_set_user_id (backend, user ? user : g_get_user_name ());
   /* the one before may outlive it (a sync that did not wait for it) */
   if (self->opened != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->opened), (gpointer *) &self->opened);
-  self->opened = SYN_BACKEND (backend);
+  self->opened = backend;
   g_object_add_weak_pointer (G_OBJECT (backend), (gpointer *) &self->opened);
-  /* Translators: the connection state of a clone: its server's URL */
-  label = self->server ? g_strdup_printf (_("Offline copy — %s"), syn_remote_backend_get_url (self->server))
-                       : g_strdup (_("Offline copy"));
-  syn_session_set_backend (self->session, SYN_BACKEND (backend), FALSE, label);
-  syn_session_load_projects (self->session, project_id, FALSE);
   return TRUE;
 }
 

@@ -18,6 +18,7 @@ struct _SynTimelineRow
   SynTimelineFold  *fold;
   SynTimelineEvent *item;
   gboolean          header_only;
+  gboolean          compact;
   SynTimelineBatch *batch;
 
   GtkWidget        *header_box;
@@ -83,7 +84,7 @@ show_head_hash (SynTimelineRow *self, const char *id, const char *head)
 
   gtk_label_set_text (self->head_hash_label, text ? text : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->head_hash_label), tip);
-  gtk_widget_set_visible (GTK_WIDGET (self->head_hash_label), head != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->head_hash_label), head != NULL && !self->compact);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->batch_id_label), id_tip);
 }
 
@@ -377,12 +378,18 @@ syn_timeline_row_get_item (SynTimelineRow *self)
 }
 
 /* Narrow: the time (the header has it) and the rule left out, the type and
- * the subject in less room, so that a row fits a phone's width. */
+ * the subject in less room, so that a row fits a phone's width. The batch
+ * header keeps Roll Back and Redo; Only this batch and As of Then are in the
+ * row's menu too, and the head hash in the batch id's tooltip. */
 void
 syn_timeline_row_set_compact (SynTimelineRow *self, gboolean compact)
 {
   g_return_if_fail (SYN_IS_TIMELINE_ROW (self));
 
+  self->compact = compact;
+  gtk_widget_set_visible (self->filter_button, !compact);
+  gtk_widget_set_visible (self->as_of_button, !compact);
+  update_header (self);
   gtk_widget_set_visible (GTK_WIDGET (self->time_label), !compact);
   gtk_widget_set_visible (GTK_WIDGET (self->rule_label), !compact);
   gtk_label_set_width_chars (self->type_label, compact ? 10 : 18);

@@ -1380,6 +1380,7 @@ update_compact (gpointer data)
     return G_SOURCE_REMOVE;
   self->compact = compact;
   set_rows_compact (GTK_WIDGET (self->list_view), compact);
+  syn_timeline_row_set_compact (SYN_TIMELINE_ROW (self->sticky_row), compact);
   /* narrow, the filters give the list the room: a button shows them */
   gtk_widget_set_visible (GTK_WIDGET (self->filters_toggle), compact);
   gtk_toggle_button_set_active (self->filters_toggle, FALSE);

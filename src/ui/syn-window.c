@@ -232,10 +232,8 @@ on_loading_changed (SynWindow *self)
 gboolean
 syn_window_open_local (SynWindow *self, const char *db_uri, GError **error)
 {
-  g_autoptr(SynLocalBackend) backend = NULL;
   g_autofree char *default_path = NULL;
-  g_autofree char *label = NULL;
-  const char *last = NULL;
+  g_autofree char *last = NULL;
 
   g_return_val_if_fail (SYN_IS_WINDOW (self), FALSE);
 
@@ -246,19 +244,14 @@ syn_window_open_local (SynWindow *self, const char *db_uri, GError **error)
       if (!syn_store_make_default_folder (error))
         return FALSE;
     }
-  backend = syn_local_backend_new (db_uri, error);
-  if (backend == NULL)
-    return FALSE;
-  /* events and executions record who made them: here, the person logged in */
-  syn_local_backend_set_user_id (backend, g_get_user_name ());
-  g_free (self->local_db);
-  self->local_db = g_strdup (db_uri);
-  label = g_strdup (_("Local"));
-  syn_session_set_backend (self->session, SYN_BACKEND (backend), FALSE, label);
   if (self->settings != NULL)
     last = g_settings_get_string (self->settings, "last-project");
-  syn_session_load_projects (self->session, last && *last ? last : NULL, TRUE);
-  g_free ((char *) last);
+  /* events and executions record who made them: here, the person logged in */
+  if (syn_session_open_local (self->session, db_uri, SYN_STORE_OPEN_DEFAULT, g_get_user_name (), _("Local"),
+                              last && *last ? last : NULL, TRUE, error) == NULL)
+    return FALSE;
+  g_free (self->local_db);
+  self->local_db = g_strdup (db_uri);
   return TRUE;
 }
 
