@@ -638,6 +638,160 @@ test_counts_by_period (SynTestFixture *f, gconstpointer data)
     g_free (corr[b]);
 }
 
+/* The answer from the per-minute counts equals the walk of the events
+ * (the store's count_events_by_period, as before them), item by item. */
+static void
+check_counts_equal_walk (SynTestFixture *f, SynEventQuery *q, const gint64 *bounds, guint n_bounds,
+                         SynEventSplit split)
+{
+  g_autoptr(GHashTable) walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(GPtrArray) walk = NULL;
+  g_autoptr(GError) error = NULL;
+
+  walk = SYN_STORE_GET_IFACE (f->store)->count_events_by_period (f->store, q, bounds, n_bounds, split, &error);
+  g_assert_no_error (error);
+  counts = syn_store_count_events_by_period (f->store, q, bounds, n_bounds, split, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < walk->len; i++)
+    {
+      SynPeriodCount *c = walk->pdata[i];
+
+      g_hash_table_insert (walked, g_strdup_printf ("%u/%s", c->period, c->key), c);
+    }
+  g_assert_cmpuint (counts->len, ==, walk->len);
+  for (guint i = 0; i < counts->len; i++)
+    {
+      SynPeriodCount *c = counts->pdata[i];
+      g_autofree char *k = g_strdup_printf ("%u/%s", c->period, c->key);
+      SynPeriodCount *w = g_hash_table_lookup (walked, k);
+
+      if (w == NULL)
+        g_error ("a count for %s that the walk of the events does not give", k);
+      g_assert_cmpuint (c->count, ==, w->count);
+    }
+}
+
+/* @n batches of @per events of @project_id at random times over 40
+ * minutes from @base; their correlation ids in @batches. @copied: as a
+ * clone copies a rolled-back batch, its events flagged, in two pages. */
+static void
+append_spread (SynTestFixture *f, const char *project_id, gint64 base, guint n, guint per, GPtrArray *batches,
+               gboolean copied)
+{
+  static const char *types[] = { SYN_EVENT_ASSET_CREATED, SYN_EVENT_ASSET_UPDATED, SYN_EVENT_CABLE_CREATED,
+                                 SYN_EVENT_RULE_EXECUTED };
+  static const char *disciplines[] = { "ELECTRICAL", "AUTOMATION", NULL };
+
+  for (guint b = 0; b < n; b++)
+    {
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GError) error = NULL;
+      char *corr = syn_uuid_new ();
+
+      for (guint i = 0; i < per; i++)
+        {
+          SynEvent *e = syn_event_new ();
+
+          e->event_type = g_strdup (types[g_test_rand_int_range (0, G_N_ELEMENTS (types))]);
+          e->aggregate_type = g_strdup (SYN_AGGREGATE_ASSET);
+          e->aggregate_id = g_strdup_printf ("agg-%d", g_test_rand_int_range (0, 5));
+          e->project_id = g_strdup (project_id);
+          e->discipline = g_strdup (disciplines[g_test_rand_int_range (0, G_N_ELEMENTS (disciplines))]);
+          e->correlation_id = g_strdup (corr);
+          e->sequence_num = i + 1;
+          /* some exactly on a minute, the rest anywhere */
+          e->timestamp = base + (gint64) g_test_rand_int_range (0, 40) * 60 * G_USEC_PER_SEC +
+                         (g_test_rand_bit () ? 0 : g_test_rand_int_range (0, 60 * G_USEC_PER_SEC));
+          e->is_rolled_back = copied;
+          g_ptr_array_add (events, e);
+          if (copied && i == per / 2)
+            {
+              g_assert_true (syn_store_append_events (f->store, events, &error));
+              g_assert_no_error (error);
+              g_ptr_array_set_size (events, 0);
+            }
+        }
+      g_assert_true (syn_store_append_events (f->store, events, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (batches, corr);
+    }
+}
+
+/* The chart's counts kept per minute answer as the events do: random
+ * projects with rolled-back batches, bounds on minutes, off them and mixed,
+ * every split and filter, against the walk of the events and against the
+ * events the timeline lists. */
+static void
+test_counts_by_minutes (SynTestFixture *f, gconstpointer data)
+{
+  const gint64 minute = 60 * G_USEC_PER_SEC;
+  const gint64 base = G_GINT64_CONSTANT (1767225600) * G_USEC_PER_SEC;   /* 2026-01-01T00:00:00Z */
+  g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SynProject) other = syn_project_new ();
+  g_autoptr(SynEventQuery) q = syn_event_query_new (f->project->id);
+  g_autoptr(GError) error = NULL;
+  gint64 bounds[3][11];
+
+  other->name = g_strdup ("other");
+  g_assert_true (syn_store_insert_project (f->store, other, &error));
+  g_assert_no_error (error);
+  append_spread (f, f->project->id, base, 8, 25, batches, FALSE);
+  append_spread (f, other->id, base, 4, 25, others, FALSE);
+  /* a rolled-back batch copied as a clone copies it: counted once */
+  append_spread (f, f->project->id, base, 1, 25, batches, TRUE);
+  /* two batches rolled back, one of the other project's */
+  for (guint b = 0; b < 3; b++)
+    {
+      const char *project_id = b < 2 ? f->project->id : other->id;
+      const char *corr = b < 2 ? batches->pdata[b * 3 + 1] : others->pdata[0];
+
+      gboolean ok = syn_store_mark_batch_rolled_back (f->store, project_id, corr, NULL, base + 50 * minute, NULL,
+                                                      &error);
+
+      g_assert_no_error (error);
+      g_assert_true (ok);
+    }
+
+  for (guint i = 0; i < 11; i++)
+    {
+      bounds[0][i] = base - 5 * minute + (gint64) i * 5 * minute;               /* on minutes */
+      bounds[1][i] = base - 17 * G_USEC_PER_SEC + (gint64) i * 4 * minute;       /* off them */
+      bounds[2][i] = base + (gint64) i * 3 * minute + (i % 2 ? 123456 : 0);      /* both */
+    }
+  for (guint b = 0; b < 3; b++)
+    for (SynEventSplit split = SYN_EVENT_SPLIT_NONE; split <= SYN_EVENT_SPLIT_DISCIPLINE; split++)
+      for (guint filter = 0; filter < 7; filter++)
+        {
+          q->include_rolled_back = filter == 1;
+          q->event_types = filter == 2 ? g_strsplit ("ASSET_UPDATED,RULE_EXECUTED", ",", -1) : NULL;
+          q->discipline = filter == 3 || filter == 2 ? g_strdup ("ELECTRICAL") : NULL;
+          q->has_from_date = q->has_to_date = filter == 4 || filter == 5;
+          q->from_date = base + 7 * minute + (filter == 5 ? 999 : 0);
+          q->to_date = base + 31 * minute - (filter == 5 ? 1 : 12345);
+          q->aggregate_id = filter == 6 ? g_strdup ("agg-1") : NULL;
+          check_counts_equal_walk (f, q, bounds[b], 11, split);
+          check_counts_by_period (f, q, bounds[b], 11, split);
+          g_clear_pointer (&q->event_types, g_strfreev);
+          g_clear_pointer (&q->discipline, g_free);
+          g_clear_pointer (&q->aggregate_id, g_free);
+        }
+
+  /* and the whole minutes do come from the counts, not from the events */
+  g_assert_true (syn_test_exec_raw (f, "UPDATE event_minute_counts SET n = n + 1000", NULL));
+  {
+    g_autoptr(GPtrArray) counts = syn_store_count_events_by_period (f->store, q, bounds[0], 11,
+                                                                   SYN_EVENT_SPLIT_NONE, &error);
+    guint64 sum = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < counts->len; i++)
+      sum += ((SynPeriodCount *) counts->pdata[i])->count;
+    g_assert_cmpuint (sum, >, 1000);
+  }
+}
+
 static void
 test_keyset_pages (SynTestFixture *f, gconstpointer data)
 {
@@ -1293,6 +1447,7 @@ main (int argc, char *argv[])
   SYN_TEST_ADD ("/synapse/event-store/newest-first-and-paging", test_newest_first_and_paging);
   SYN_TEST_ADD ("/synapse/event-store/keyset-pages", test_keyset_pages);
   SYN_TEST_ADD ("/synapse/event-store/counts-by-period", test_counts_by_period);
+  SYN_TEST_ADD ("/synapse/event-store/counts-by-minutes", test_counts_by_minutes);
   SYN_TEST_ADD ("/synapse/event-store/big-batch-truncates-wal", test_big_batch_truncates_wal);
   SYN_TEST_ADD ("/synapse/event-store/totals-shared-between-connections", test_totals_shared_between_connections);
   SYN_TEST_ADD ("/synapse/event-store/date-range-boundaries", test_date_range_boundaries);

@@ -5,6 +5,7 @@
 
 #include "core/syn-core.h"
 #include "engine/syn-rule-engine.h"
+#include "store/syn-sqlite-store.h"
 #include "syn-api-routes.h"
 #include "syn-local-backend-private.h"
 
@@ -310,8 +311,14 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   if (g_strcmp0 (run->mode, "dry_run") != 0)
     run->recording = _syn_sync_record_begin (store, SYN_OP_EXECUTE, run->request, run->user_id);
   run->store = store;
+  /* the engine's writes keep a big cache where readers have a small one
+   * (a desktop's), and give it back after */
+  if (SYN_IS_SQLITE_STORE (store))
+    syn_sqlite_store_set_cache_size (SYN_SQLITE_STORE (store), SYN_SQLITE_CACHE_KIB);
   answer = syn_rule_engine_run (run->runs->engine, store, run->execution_id, run->request, run->user_id,
                                 run->cancellable, on_engine_started, on_engine_message, run, &error);
+  if (SYN_IS_SQLITE_STORE (store))
+    syn_sqlite_store_set_cache_size (SYN_SQLITE_STORE (store), 0);
   run->store = NULL;
   g_clear_pointer (&run->recording, _syn_sync_recording_free);
   syn_local_backend_release_store (self, store);

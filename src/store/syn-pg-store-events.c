@@ -200,6 +200,28 @@ _syn_pg_fill_chain (SynPgStore *self, GError **error)
   return _syn_store_fill_chain (SYN_STORE (self), (const char * const *) project_ids, set_event_hash, error);
 }
 
+/* The chart's counts: the batch's events after @after_position, newly
+ * covered by its row of rolled_back_batches, move to the rolled-back counts
+ * of their minutes (each event once, whether its row came whole from a
+ * rollback or grew with a clone's copied pages). */
+static gboolean
+roll_back_minute_counts (SynPgStore *self, const char *project_id, const char *correlation_id,
+                         gint64 after_position, GError **error)
+{
+  g_auto(SynPgParams) p = { 0 };
+
+  _syn_pg_add_text (&p, project_id);
+  _syn_pg_add_text (&p, correlation_id);
+  _syn_pg_add_int (&p, after_position);
+  return _syn_pg_exec_ok (self, "INSERT INTO event_minute_counts AS c (project_id, minute, event_type, "
+                          "discipline, n, n_rolled_back) SELECT project_id, "
+                          "floor(extract(epoch FROM \"timestamp\") / 60)::bigint, event_type, COALESCE(discipline, ''), "
+                          "count(*), count(*) FROM workflow_events WHERE correlation_id = $2 AND project_id = $1 "
+                          "AND position > $3 "
+                          "GROUP BY 1, 2, 3, 4 ON CONFLICT (project_id, minute, event_type, discipline) DO UPDATE "
+                          "SET n_rolled_back = c.n_rolled_back + excluded.n_rolled_back", &p, error);
+}
+
 /* The batch's events, as its row of rolled_back_batches counts them: from
  * ix_workflow_events_correlation_seq (correlation ids are unique). */
 static gboolean
@@ -229,8 +251,19 @@ write_rolled_back (SynPgStore *self, const SynRolledBackBatch *b, gboolean compl
                    gint64 last, gboolean *written, GError **error)
 {
   g_auto(SynPgParams) p = { 0 };
+  g_auto(SynPgParams) q = { 0 };
   g_autoptr(PGresult) res = NULL;
+  g_autoptr(PGresult) old = NULL;
+  gint64 covered = -1;
 
+  /* how far the chart's counts already count it rolled back */
+  _syn_pg_add_text (&q, b->correlation_id);
+  old = _syn_pg_exec (self, "SELECT last_position FROM rolled_back_batches WHERE correlation_id = $1", &q, TRUE,
+                      error);
+  if (old == NULL)
+    return FALSE;
+  if (PQntuples (old) > 0)
+    covered = _syn_pg_col_int (old, 0, 0);
   _syn_pg_add_text (&p, b->correlation_id);
   _syn_pg_add_text (&p, b->project_id);
   _syn_pg_add_text (&p, b->rollback_correlation_id);
@@ -255,7 +288,7 @@ write_rolled_back (SynPgStore *self, const SynRolledBackBatch *b, gboolean compl
   if (res == NULL)
     return FALSE;
   *written = g_ascii_strtoull (PQcmdTuples (res), NULL, 10) > 0;
-  return TRUE;
+  return !*written || roll_back_minute_counts (self, b->project_id, b->correlation_id, covered, error);
 }
 
 /* Appended events that show a batch rolled back (a clone's copy of flagged
@@ -295,6 +328,50 @@ record_rolled_back_in (SynPgStore *self, GPtrArray *events, GError **error)
         return FALSE;
     }
   return TRUE;
+}
+
+/* "{1,2,...}" */
+static char *
+int_array (const SynMinuteCount *counts, guint n, gsize offset)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                            G_STRUCT_MEMBER (gint64, (gconstpointer) &counts[i], offset));
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
+
+/* The chart's per-minute counts (migration 0012), in the append's
+ * transaction: one upsert of every project, minute, type and discipline of
+ * the call (each once, as ON CONFLICT DO UPDATE needs). */
+static gboolean
+add_minute_counts (SynPgStore *self, GPtrArray *events, GError **error)
+{
+  g_autoptr(GArray) counts = _syn_store_minute_counts (events);
+  const SynMinuteCount *c = (const SynMinuteCount *) (gpointer) counts->data;
+  g_autofree const char **texts = g_new (const char *, counts->len * 3 + 1);
+  g_auto(SynPgParams) p = { 0 };
+
+  for (guint i = 0; i < counts->len; i++)
+    {
+      texts[i] = c[i].project_id;
+      texts[counts->len + i] = c[i].event_type;
+      texts[2 * counts->len + i] = c[i].discipline;
+    }
+  _syn_pg_add_text_array (&p, texts, counts->len);
+  _syn_pg_add_take (&p, int_array (c, counts->len, G_STRUCT_OFFSET (SynMinuteCount, minute)));
+  _syn_pg_add_text_array (&p, texts + counts->len, counts->len);
+  _syn_pg_add_text_array (&p, texts + 2 * counts->len, counts->len);
+  _syn_pg_add_take (&p, int_array (c, counts->len, G_STRUCT_OFFSET (SynMinuteCount, n)));
+  _syn_pg_add_take (&p, int_array (c, counts->len, G_STRUCT_OFFSET (SynMinuteCount, n_rolled_back)));
+  return _syn_pg_exec_ok (self, "INSERT INTO event_minute_counts AS c (project_id, minute, event_type, discipline, n, "
+                          "n_rolled_back) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], "
+                          "$5::bigint[], $6::bigint[]) "
+                          "ON CONFLICT (project_id, minute, event_type, discipline) DO UPDATE "
+                          "SET n = c.n + excluded.n, n_rolled_back = c.n_rolled_back + excluded.n_rolled_back",
+                          &p, error);
 }
 
 /* No round trip per event: positions are reserved with one statement, then
@@ -372,7 +449,7 @@ append_events_in_txn (SynPgStore *self, GPtrArray *events, GError **error)
     }
   if (!put_copy_data (self, buffer, error))
     return finish_copy (self, FALSE, NULL);
-  if (!finish_copy (self, TRUE, error))
+  if (!finish_copy (self, TRUE, error) || !add_minute_counts (self, events, error))
     return FALSE;
 
   locked = NULL;
@@ -676,6 +753,62 @@ pg_count_events_by_period (SynStore *store, const SynEventQuery *query, const gi
                          "AND \"timestamp\" < ($%d::timestamptz[])[%u] GROUP BY 1, 2",
                          bounds_idx, keys[split], where->str, bounds_idx, bounds_idx, n_bounds);
   if (!(res = _syn_pg_exec (self, sql, &p, FALSE, error)))
+    return NULL;
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (counts, syn_period_count_new ((guint) _syn_pg_col_int (res, row, 0), PQgetvalue (res, row, 1),
+                                                   (guint64) _syn_pg_col_int (res, row, 2)));
+  return g_steal_pointer (&counts);
+}
+
+/* Whole minutes from the per-minute counts: each period's range of minutes
+ * (three arrays: period, lo, hi) walks the counts' primary key. */
+static GPtrArray *
+pg_count_event_minutes (SynStore *store, const SynEventQuery *query, const gint64 *periods, guint n_periods,
+                        SynEventSplit split, GError **error)
+{
+  static const char * const keys[] = { "''", "c.event_type", "c.discipline" };
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GString) index = g_string_new ("{");
+  g_autoptr(GString) lo = g_string_new ("{");
+  g_autoptr(GString) hi = g_string_new ("{");
+  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PGresult) res = NULL;
+  g_auto(SynPgParams) p = { 0 };
+  const char *n = query->include_rolled_back ? "c.n" : "c.n - c.n_rolled_back";
+
+  for (guint i = 0; i < n_periods; i++)
+    if (periods[2 * i] < periods[2 * i + 1])
+      {
+        const char *sep = index->len > 1 ? "," : "";
+
+        g_string_append_printf (index, "%s%u", sep, i);
+        g_string_append_printf (lo, "%s%" G_GINT64_FORMAT, sep, periods[2 * i]);
+        g_string_append_printf (hi, "%s%" G_GINT64_FORMAT, sep, periods[2 * i + 1]);
+      }
+  if (index->len == 1)
+    return g_steal_pointer (&counts);
+  g_string_append_c (index, '}');
+  g_string_append_c (lo, '}');
+  g_string_append_c (hi, '}');
+  _syn_pg_add_text (&p, index->str);
+  _syn_pg_add_text (&p, lo->str);
+  _syn_pg_add_text (&p, hi->str);
+  _syn_pg_add_text (&p, query->project_id);
+  g_string_printf (sql, "SELECT p.i, %s, sum(%s) FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS p (i, lo, hi) "
+                   "JOIN event_minute_counts AS c ON c.project_id = $4 AND c.minute >= p.lo AND c.minute < p.hi",
+                   keys[split], n);
+  if (query->event_types && query->event_types[0])
+    {
+      _syn_pg_add_text_array (&p, (const char * const *) query->event_types, g_strv_length (query->event_types));
+      g_string_append_printf (sql, " AND c.event_type = ANY ($%d::text[])", p.n);
+    }
+  if (query->discipline)
+    {
+      _syn_pg_add_text (&p, query->discipline);
+      g_string_append_printf (sql, " AND c.discipline = $%d", p.n);
+    }
+  g_string_append_printf (sql, " GROUP BY 1, 2 HAVING sum(%s) > 0", n);
+  if (!(res = _syn_pg_exec (SYN_PG_STORE (store), sql->str, &p, FALSE, error)))
     return NULL;
   for (int row = 0; row < PQntuples (res); row++)
     g_ptr_array_add (counts, syn_period_count_new ((guint) _syn_pg_col_int (res, row, 0), PQgetvalue (res, row, 1),
@@ -1188,6 +1321,7 @@ _syn_pg_store_events_iface_init (SynStoreInterface *iface)
   iface->append_events = pg_append_events;
   iface->query_events = pg_query_events;
   iface->count_events_by_period = pg_count_events_by_period;
+  iface->count_event_minutes = pg_count_event_minutes;
   iface->get_events_by_correlation = pg_get_events_by_correlation;
   iface->list_events_after = pg_list_events_after;
   iface->list_event_texts_after = pg_list_event_texts_after;

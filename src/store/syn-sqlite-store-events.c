@@ -76,6 +76,30 @@ _syn_sqlite_fill_chain (SynSqliteStore *self, GError **error)
   return _syn_store_fill_chain (SYN_STORE (self), (const char * const *) project_ids, set_event_hash, error);
 }
 
+/* The chart's counts: the batch's events after @after_position, newly
+ * covered by its row of rolled_back_batches, move to the rolled-back counts
+ * of their minutes (each event once, whether its row came whole from a
+ * rollback or grew with a clone's copied pages). */
+static gboolean
+roll_back_minute_counts (SynSqliteStore *self, const char *project_id, const char *correlation_id,
+                         gint64 after_position, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO event_minute_counts (project_id, minute, event_type, discipline, "
+                                       "n, n_rolled_back) SELECT project_id, timestamp / 60000000, event_type, "
+                                       "COALESCE(discipline, ''), count(*), count(*) FROM workflow_events "
+                                       "WHERE correlation_id = ?2 AND project_id = ?1 AND position > ?3 "
+                                       "GROUP BY 2, 3, 4 "
+                                       "ON CONFLICT (project_id, minute, event_type, discipline) DO UPDATE "
+                                       "SET n_rolled_back = n_rolled_back + excluded.n_rolled_back", error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, project_id);
+  _syn_sqlite_bind_text (stmt, 2, correlation_id);
+  sqlite3_bind_int64 (stmt, 3, after_position);
+  return _syn_sqlite_step_done (self, stmt, error);
+}
+
 /* The batch's events, as its row of rolled_back_batches counts them: from
  * ix_workflow_events_correlation_seq alone (correlation ids are unique). */
 static gboolean
@@ -109,7 +133,20 @@ write_rolled_back (SynSqliteStore *self, const SynRolledBackBatch *b, gboolean c
                    gint64 last, gboolean *written, GError **error)
 {
   sqlite3_stmt *stmt;
+  gint64 covered = -1;
+  int rc;
 
+  /* how far the chart's counts already count it rolled back */
+  if (!(stmt = _syn_sqlite_stmt (self, "SELECT last_position FROM rolled_back_batches WHERE correlation_id = ?1",
+                                 error)))
+    return FALSE;
+  _syn_sqlite_bind_text (stmt, 1, b->correlation_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    covered = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _syn_sqlite_fail (self, rc, error);
   if (!(stmt = _syn_sqlite_stmt (self, complete
                                        ? "INSERT INTO rolled_back_batches (correlation_id, project_id, "
                                          "rollback_correlation_id, rolled_back_at, first_position, last_position, "
@@ -136,7 +173,7 @@ write_rolled_back (SynSqliteStore *self, const SynRolledBackBatch *b, gboolean c
   if (!_syn_sqlite_step_done (self, stmt, error))
     return FALSE;
   *written = sqlite3_changes (self->db) > 0;
-  return TRUE;
+  return !*written || roll_back_minute_counts (self, b->project_id, b->correlation_id, covered, error);
 }
 
 /* Appended events that show a batch rolled back (a clone's copy of flagged
@@ -173,6 +210,36 @@ record_rolled_back_in (SynSqliteStore *self, GPtrArray *events, GError **error)
       if (!batch_extent (self, b->correlation_id, &count, &first, &last, error))
         return FALSE;
       if (count > 0 && !write_rolled_back (self, b, TRUE, count, first, last, &written, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The chart's per-minute counts (migration 0012), in the append's
+ * transaction: one upsert per project, minute, type and discipline. */
+static gboolean
+add_minute_counts (SynSqliteStore *self, GPtrArray *events, GError **error)
+{
+  g_autoptr(GArray) counts = _syn_store_minute_counts (events);
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _syn_sqlite_stmt (self, "INSERT INTO event_minute_counts (project_id, minute, event_type, discipline, "
+                                       "n, n_rolled_back) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                                       "ON CONFLICT (project_id, minute, event_type, discipline) DO UPDATE "
+                                       "SET n = n + excluded.n, n_rolled_back = n_rolled_back + excluded.n_rolled_back",
+                                 error)))
+    return FALSE;
+  for (guint i = 0; i < counts->len; i++)
+    {
+      SynMinuteCount *c = &g_array_index (counts, SynMinuteCount, i);
+
+      _syn_sqlite_bind_static (stmt, 1, c->project_id);
+      sqlite3_bind_int64 (stmt, 2, c->minute);
+      _syn_sqlite_bind_static (stmt, 3, c->event_type);
+      _syn_sqlite_bind_static (stmt, 4, c->discipline);
+      sqlite3_bind_int64 (stmt, 5, c->n);
+      sqlite3_bind_int64 (stmt, 6, c->n_rolled_back);
+      if (!_syn_sqlite_step_done (self, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -244,6 +311,9 @@ append_events_in_txn (SynSqliteStore *self, gpointer data, GError **error)
         return _syn_sqlite_fail (self, rc, error);
       e->position = sqlite3_last_insert_rowid (self->db);
     }
+  /* the counts first: a rolled-back batch's row then moves its events' */
+  if (!add_minute_counts (self, events, error))
+    return FALSE;
   return record_rolled_back_in (self, events, error);
 }
 
@@ -629,6 +699,26 @@ sqlite_query_events (SynStore *store, const SynEventQuery *query, guint64 *total
   return _syn_sqlite_collect_rows (self, stmt, read_event, error);
 }
 
+/* Rows of (period, key, count) as SynPeriodCount items. */
+static GPtrArray *
+collect_period_counts (SynSqliteStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (counts, syn_period_count_new ((guint) sqlite3_column_int64 (stmt, 0),
+                                                   (const char *) sqlite3_column_text (stmt, 1),
+                                                   (guint64) sqlite3_column_int64 (stmt, 2)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _syn_sqlite_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&counts);
+}
+
 /* The periods come from one JSON array of their bounds (a fixed statement
  * whatever their number); each one is a range of the timestamp index, walked
  * once: CROSS JOIN keeps the periods outside, so that the planner does not
@@ -641,11 +731,9 @@ sqlite_count_events_by_period (SynStore *store, const SynEventQuery *query, cons
   SynSqliteStore *self = SYN_SQLITE_STORE (store);
   g_autoptr(GString) where = g_string_new (NULL);
   g_autoptr(GString) json = g_string_new ("[");
-  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *sql = NULL;
   g_autoptr(GArray) ranges = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!syn_event_query_validate (query, error) || !rolled_back_ranges (self, query, &ranges, error))
     return NULL;
@@ -662,18 +750,55 @@ sqlite_count_events_by_period (SynStore *store, const SynEventQuery *query, cons
     return NULL;
   _syn_sqlite_bind_text (stmt, 1, json->str);
   bind_event_where (query, ranges, stmt, 2);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (counts, syn_period_count_new ((guint) sqlite3_column_int64 (stmt, 0),
-                                                   (const char *) sqlite3_column_text (stmt, 1),
-                                                   (guint64) sqlite3_column_int64 (stmt, 2)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _syn_sqlite_fail (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&counts);
+  return collect_period_counts (self, stmt, error);
 }
+
+/* Whole minutes from the per-minute counts: each period's range of minutes
+ * (a JSON array of [period, lo, hi]) walks the counts' primary key. */
+static GPtrArray *
+sqlite_count_event_minutes (SynStore *store, const SynEventQuery *query, const gint64 *periods, guint n_periods,
+                            SynEventSplit split, GError **error)
+{
+  static const char * const keys[] = { "''", "c.event_type", "c.discipline" };
+  SynSqliteStore *self = SYN_SQLITE_STORE (store);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GString) json = g_string_new ("[");
+  const char *n = query->include_rolled_back ? "c.n" : "c.n - c.n_rolled_back";
+  sqlite3_stmt *stmt;
+  int idx = 3;
+
+  for (guint i = 0; i < n_periods; i++)
+    if (periods[2 * i] < periods[2 * i + 1])
+      g_string_append_printf (json, "%s[%u,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]", json->len > 1 ? "," : "",
+                              i, periods[2 * i], periods[2 * i + 1]);
+  g_string_append_c (json, ']');
+  if (json->len == 2)
+    return g_ptr_array_new_with_free_func (g_free);
+  g_string_printf (sql, "SELECT p.i, %s, sum(%s) FROM (SELECT json_extract(value, '$[0]') AS i, "
+                   "json_extract(value, '$[1]') AS lo, json_extract(value, '$[2]') AS hi "
+                   "FROM json_each(?1)) AS p CROSS JOIN event_minute_counts AS c "
+                   "WHERE c.project_id = ?2 AND c.minute >= p.lo AND c.minute < p.hi", keys[split], n);
+  if (query->event_types && query->event_types[0])
+    {
+      g_string_append (sql, " AND c.event_type IN (");
+      for (guint i = 0; query->event_types[i]; i++)
+        g_string_append (sql, i ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+  if (query->discipline)
+    g_string_append (sql, " AND c.discipline = ?");
+  g_string_append_printf (sql, " GROUP BY 1, 2 HAVING sum(%s) > 0", n);
+  if (!(stmt = _syn_sqlite_stmt (self, sql->str, error)))
+    return NULL;
+  _syn_sqlite_bind_text (stmt, 1, json->str);
+  _syn_sqlite_bind_text (stmt, 2, query->project_id);
+  for (guint i = 0; query->event_types && query->event_types[i]; i++)
+    _syn_sqlite_bind_text (stmt, idx++, query->event_types[i]);
+  if (query->discipline)
+    _syn_sqlite_bind_text (stmt, idx++, query->discipline);
+  return collect_period_counts (self, stmt, error);
+}
+
 
 static GPtrArray *
 sqlite_get_events_by_correlation (SynStore *store, const char *project_id, const char *correlation_id,
@@ -1226,6 +1351,7 @@ _syn_sqlite_store_events_iface_init (SynStoreInterface *iface)
   iface->append_events = sqlite_append_events;
   iface->query_events = sqlite_query_events;
   iface->count_events_by_period = sqlite_count_events_by_period;
+  iface->count_event_minutes = sqlite_count_event_minutes;
   iface->get_events_by_correlation = sqlite_get_events_by_correlation;
   iface->list_events_after = sqlite_list_events_after;
   iface->list_event_texts_after = sqlite_list_event_texts_after;

@@ -280,6 +280,13 @@ static const char *const rewind_steps[] = {
   "DELETE FROM state_checkpoints WHERE project_id = ?1 AND position > ?2",
   "DELETE FROM derive_marks WHERE project_id = ?1 AND position > ?2",
   "DELETE FROM chain_marks WHERE project_id = ?1 AND position > ?2",
+  /* the chart's counts, again from what is left (the pull then adds its own) */
+  "DELETE FROM event_minute_counts WHERE project_id = ?1 OR project_id = ?3",
+  "INSERT INTO event_minute_counts (project_id, minute, event_type, discipline, n, n_rolled_back) "
+  "SELECT e.project_id, e.timestamp / 60000000, e.event_type, COALESCE(e.discipline, ''), count(*), "
+  "count(r.correlation_id) FROM workflow_events e LEFT JOIN rolled_back_batches r "
+  "ON r.correlation_id = e.correlation_id AND e.position <= r.last_position "
+  "WHERE e.project_id = ?1 GROUP BY 1, 2, 3, 4",
   /* the tables are replayed from the log afterwards */
   "DELETE FROM edges WHERE project_id = ?1",
   "DELETE FROM cables WHERE project_id = ?1",

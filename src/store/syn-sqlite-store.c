@@ -125,6 +125,17 @@ exec_sql (SynSqliteStore *self, const char *sql, GError **error)
   return TRUE;
 }
 
+static gint default_cache_kib = SYN_SQLITE_CACHE_KIB;
+
+/* PRAGMA takes no bound parameter: the size is a number we print. */
+static gboolean
+set_cache_size (SynSqliteStore *self, guint kib, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size=-%u", kib);
+
+  return exec_sql (self, sql, error);
+}
+
 /* Steps a bound statement to the end, collecting one object per row. */
 GPtrArray *
 _syn_sqlite_collect_rows (SynSqliteStore *self, sqlite3_stmt *stmt, SynSqliteRowReader reader,
@@ -438,7 +449,8 @@ syn_sqlite_store_open_full (const char *path, gboolean create, GError **error)
    * committed batch durable across a power cut; batches are large, so the one
    * sync per commit costs little. */
   if (!exec_sql (self, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                       "PRAGMA cache_size=-65536; PRAGMA journal_size_limit=" WAL_SIZE_LIMIT, &local_error) ||
+                       "PRAGMA journal_size_limit=" WAL_SIZE_LIMIT, &local_error) ||
+      !set_cache_size (self, (guint) g_atomic_int_get (&default_cache_kib), &local_error) ||
       !migrate (self, &local_error) ||
       !exec_sql (self, "PRAGMA foreign_keys=ON", &local_error))
     {
@@ -451,6 +463,27 @@ syn_sqlite_store_open_full (const char *path, gboolean create, GError **error)
     }
 
   return SYN_STORE (g_steal_pointer (&self));
+}
+
+/* A desktop holds a connection per worker thread: each one's cache is
+ * memory the process keeps (64 MiB each by default, for the server and the
+ * engine's writes). */
+void
+syn_sqlite_store_set_default_cache_size (guint kib)
+{
+  g_atomic_int_set (&default_cache_kib, kib > 0 ? (gint) MIN (kib, (guint) G_MAXINT / 2) : SYN_SQLITE_CACHE_KIB);
+}
+
+/* Shrinking it frees the pages beyond the new size at once. */
+void
+syn_sqlite_store_set_cache_size (SynSqliteStore *self, guint kib)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SYN_IS_SQLITE_STORE (self));
+  if (!set_cache_size (self, kib > 0 ? MIN (kib, (guint) G_MAXINT / 2) : (guint) g_atomic_int_get (&default_cache_kib),
+                       &error))
+    g_message ("Cannot set the SQLite cache size: %s", error->message);
 }
 
 int

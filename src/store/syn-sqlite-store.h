@@ -17,5 +17,12 @@ SynStore *syn_sqlite_store_open_full            (const char *path,
                                                  GError    **error);
 int       syn_sqlite_store_schema_version       (SynSqliteStore *self);
 int       syn_sqlite_store_latest_schema_version (void);
+/* SQLite's page cache per connection, in KiB: for connections opened from
+ * now on in this process (0: SYN_SQLITE_CACHE_KIB), or for one (0: back to
+ * the process's). */
+#define SYN_SQLITE_CACHE_KIB 65536
+void      syn_sqlite_store_set_default_cache_size (guint kib);
+void      syn_sqlite_store_set_cache_size         (SynSqliteStore *self,
+                                                   guint           kib);
 
 G_END_DECLS

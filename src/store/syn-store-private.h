@@ -196,4 +196,23 @@ char *_syn_entity_query_sql (const struct _SynEntityQuery *query,
                              gboolean                      count,
                              GPtrArray                   **params);
 
+/* The per-minute counts of the timeline chart (migration 0012). A minute
+ * is a timestamp in microseconds divided by SYN_MINUTE_USEC, rounded down. */
+#define SYN_MINUTE_USEC (60 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  const char *project_id;   /* borrowed from the events */
+  const char *event_type;
+  const char *discipline;   /* "" for none */
+  gint64      minute;
+  gint64      n;
+  gint64      n_rolled_back;
+} SynMinuteCount;
+
+gint64      _syn_store_minute_of           (gint64       usec);
+/* @events (SynEvent) grouped by project, minute, type and discipline:
+ * SynMinuteCount items, each key once; valid while @events lives. */
+GArray     *_syn_store_minute_counts       (GPtrArray   *events);
+
 G_END_DECLS

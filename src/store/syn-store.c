@@ -477,6 +477,152 @@ syn_period_count_new (guint period, const char *key, guint64 count)
   return self;
 }
 
+gint64
+_syn_store_minute_of (gint64 usec)
+{
+  return usec >= 0 ? usec / SYN_MINUTE_USEC : -((-(usec + 1)) / SYN_MINUTE_USEC) - 1;
+}
+
+static guint
+minute_count_hash (gconstpointer key)
+{
+  const SynMinuteCount *c = key;
+
+  return g_str_hash (c->project_id) ^ g_str_hash (c->event_type) * 31 ^ g_str_hash (c->discipline) * 17 ^
+         (guint) c->minute;
+}
+
+static gboolean
+minute_count_equal (gconstpointer a, gconstpointer b)
+{
+  const SynMinuteCount *x = a, *y = b;
+
+  return x->minute == y->minute && g_str_equal (x->event_type, y->event_type) &&
+         g_str_equal (x->discipline, y->discipline) && g_str_equal (x->project_id, y->project_id);
+}
+
+GArray *
+_syn_store_minute_counts (GPtrArray *events)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (minute_count_hash, minute_count_equal, g_free, NULL);
+  GArray *counts = g_array_new (FALSE, FALSE, sizeof (SynMinuteCount));
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      SynEvent *e = g_ptr_array_index (events, i);
+      SynMinuteCount key = { e->project_id, e->event_type, e->discipline ? e->discipline : "",
+                             _syn_store_minute_of (e->timestamp), 0, 0 };
+      gpointer index;
+
+      if (!g_hash_table_lookup_extended (seen, &key, NULL, &index))
+        {
+          g_array_append_val (counts, key);
+          index = GUINT_TO_POINTER (counts->len);
+          g_hash_table_insert (seen, g_memdup2 (&key, sizeof key), index);
+        }
+      /* rolled back ones move when their batch's rolled_back_batches row
+       * covers them (copied flagged events too), never here */
+      g_array_index (counts, SynMinuteCount, GPOINTER_TO_UINT (index) - 1).n++;
+    }
+  return counts;
+}
+
+/* The per-minute counts hold event types, disciplines and times: other
+ * filters (an aggregate, a rule, a batch) walk the events. */
+static gboolean
+minute_counts_answer (SynStore *self, const SynEventQuery *q)
+{
+  return SYN_STORE_GET_IFACE (self)->count_event_minutes != NULL &&
+         !(q->aggregate_types && q->aggregate_types[0]) && q->aggregate_id == NULL && q->rule_id == NULL &&
+         q->correlation_id == NULL;
+}
+
+/* Adds @part's counts as period @period (or each item's own when -1) to
+ * @answer, one item per period and key (@sums: "PERIOD/KEY" -> its item). */
+static void
+add_counts (GHashTable *sums, GPtrArray *answer, GPtrArray *part, gint period)
+{
+  for (guint i = 0; i < part->len; i++)
+    {
+      SynPeriodCount *c = g_ptr_array_index (part, i);
+      g_autofree char *key = g_strdup_printf ("%u/%s", period >= 0 ? (guint) period : c->period, c->key);
+      SynPeriodCount *sum = g_hash_table_lookup (sums, key);
+
+      if (sum == NULL)
+        {
+          sum = syn_period_count_new (period >= 0 ? (guint) period : c->period, c->key, c->count);
+          g_ptr_array_add (answer, sum);
+          g_hash_table_insert (sums, g_steal_pointer (&key), sum);
+        }
+      else
+        sum->count += c->count;
+    }
+}
+
+/* Each period (cut to the query's dates) as its whole minutes, counted from
+ * the per-minute counts in one statement, and its edges off a minute,
+ * counted from the events (a few seconds of them each). The dates are in
+ * the periods: the edges are walked without them. */
+static GPtrArray *
+count_by_minutes (SynStore *self, const SynEventQuery *query, const gint64 *bounds, guint n_bounds,
+                  SynEventSplit split, GError **error)
+{
+  SynStoreInterface *iface = SYN_STORE_GET_IFACE (self);
+  g_autoptr(SynEventQuery) undated = syn_event_query_copy (query);
+  g_autoptr(GHashTable) sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) answer = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gint64 *minutes = g_new0 (gint64, 2 * (n_bounds - 1));
+  g_autoptr(GPtrArray) whole = NULL;
+
+  undated->has_from_date = undated->has_to_date = FALSE;
+  for (guint i = 0; i + 1 < n_bounds; i++)
+    {
+      gint64 lo = bounds[i], hi = bounds[i + 1], edges[4];
+      guint n_edges = 0;
+
+      if (query->has_from_date)
+        lo = MAX (lo, query->from_date);
+      if (query->has_to_date && query->to_date < G_MAXINT64)
+        hi = MIN (hi, query->to_date + 1);
+      if (lo >= hi)
+        continue;
+      /* the minutes wholly inside [lo, hi); far from the int64 edges only */
+      if (lo > G_MININT64 + SYN_MINUTE_USEC && hi < G_MAXINT64 - SYN_MINUTE_USEC &&
+          _syn_store_minute_of (lo - 1) + 1 < _syn_store_minute_of (hi))
+        {
+          minutes[2 * i] = _syn_store_minute_of (lo - 1) + 1;
+          minutes[2 * i + 1] = _syn_store_minute_of (hi);
+          if (lo < minutes[2 * i] * SYN_MINUTE_USEC)
+            {
+              edges[n_edges++] = lo;
+              edges[n_edges++] = minutes[2 * i] * SYN_MINUTE_USEC;
+            }
+          if (minutes[2 * i + 1] * SYN_MINUTE_USEC < hi)
+            {
+              edges[n_edges++] = minutes[2 * i + 1] * SYN_MINUTE_USEC;
+              edges[n_edges++] = hi;
+            }
+        }
+      else
+        {
+          edges[n_edges++] = lo;
+          edges[n_edges++] = hi;
+        }
+      for (guint e = 0; e < n_edges; e += 2)
+        {
+          g_autoptr(GPtrArray) part = iface->count_events_by_period (self, undated, edges + e, 2, split, error);
+
+          if (part == NULL)
+            return NULL;
+          add_counts (sums, answer, part, (gint) i);
+        }
+    }
+  if (!(whole = iface->count_event_minutes (self, query, minutes, n_bounds - 1, split, error)))
+    return NULL;
+  add_counts (sums, answer, whole, -1);
+  return g_steal_pointer (&answer);
+}
+
 GPtrArray *
 syn_store_count_events_by_period (SynStore *self, const SynEventQuery *query, const gint64 *bounds, guint n_bounds,
                                   SynEventSplit split, GError **error)
@@ -492,7 +638,11 @@ syn_store_count_events_by_period (SynStore *self, const SynEventQuery *query, co
                      "Period bounds must be in increasing order (bound %u is not after bound %u)", i + 1, i);
         return NULL;
       }
-  return SYN_STORE_GET_IFACE (self)->count_events_by_period (self, query, bounds, n_bounds, split, error);
+  if (!syn_event_query_validate (query, error))
+    return NULL;
+  if (!minute_counts_answer (self, query))
+    return SYN_STORE_GET_IFACE (self)->count_events_by_period (self, query, bounds, n_bounds, split, error);
+  return count_by_minutes (self, query, bounds, n_bounds, split, error);
 }
 
 GPtrArray *

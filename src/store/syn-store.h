@@ -135,6 +135,8 @@ struct _SynStoreInterface
   gboolean (*append_events) (SynStore *self, GPtrArray *events, GError **error);
   GPtrArray *(*query_events) (SynStore *self, const SynEventQuery *query, guint64 *total, GError **error);
   GPtrArray *(*count_events_by_period) (SynStore *self, const SynEventQuery *query, const gint64 *bounds, guint n_bounds, SynEventSplit split, GError **error);
+  /* From the per-minute counts: @periods holds, per period, [minute_lo, minute_hi) (lo == hi: none) */
+  GPtrArray *(*count_event_minutes) (SynStore *self, const SynEventQuery *query, const gint64 *periods, guint n_periods, SynEventSplit split, GError **error);
   GPtrArray *(*get_events_by_correlation) (SynStore *self, const char *project_id, const char *correlation_id, GError **error);
   GPtrArray *(*get_asset_history) (SynStore *self, const char *project_id, const char *asset_id, GError **error);
   GPtrArray *(*list_events_after) (SynStore *self, const char *project_id, gint64 after_position, guint limit, GError **error);
@@ -300,9 +302,12 @@ gboolean syn_store_append_events (SynStore *self, GPtrArray *events, GError **er
 GPtrArray *syn_store_query_events (SynStore *self, const SynEventQuery *query, guint64 *total, GError **error);
 /* How many events of @query (its page and keyset bounds ignored) fall in
  * each period [bounds[i], bounds[i + 1]) (microseconds, ascending), split by
- * event type or discipline (key "" for none), in one pass over the
- * timestamp index. SynPeriodCount items, in no particular order; periods
- * without events are absent. */
+ * event type or discipline (key "" for none). Whole minutes come from the
+ * counts kept per minute as events are appended, when the filters are only
+ * event types, discipline, dates and rolled-back; the rest (edges of periods
+ * not on a minute, other filters) from the timestamp index. SynPeriodCount
+ * items, in no particular order, one per period and key; periods without
+ * events are absent. */
 GPtrArray *syn_store_count_events_by_period (SynStore *self, const SynEventQuery *query, const gint64 *bounds,
                                              guint n_bounds, SynEventSplit split, GError **error);
 /* Ordered by sequence_num. */

@@ -7,9 +7,13 @@
 #include <locale.h>
 #include <string.h>
 
+#include "store/syn-sqlite-store.h"
 #include "syn-application.h"
 #include "syn-help-window.h"
 #include "syn-preferences-window.h"
+
+/* 8 MiB: the covering indexes of a page of the timeline and its counts */
+#define SYN_DESKTOP_CACHE_KIB 8192
 
 struct _SynApplication
 {
@@ -220,6 +224,9 @@ syn_application_startup (GApplication *app)
   g_autoptr(GSettingsSchema) schema = NULL;
 
   G_APPLICATION_CLASS (syn_application_parent_class)->startup (app);
+  /* a connection per worker thread, each with its page cache: a desktop's
+   * reads keep small ones (runs take the big one for their writes) */
+  syn_sqlite_store_set_default_cache_size (SYN_DESKTOP_CACHE_KIB);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

@@ -290,9 +290,17 @@ time_chart (SynStore *store, const char *project_id, double *asked_ms, double *b
   oldest = syn_store_query_events (store, q, NULL, &error);
   g_assert_no_error (error);
   q->offset = 0;
-  for (guint i = 0; i <= 60; i++)
-    bounds[i] = ((SynEvent *) oldest->pdata[0])->timestamp +
-                (((SynEvent *) newest->pdata[0])->timestamp + 1 - ((SynEvent *) oldest->pdata[0])->timestamp) * i / 60;
+  /* as the desktop chart asks them: periods of whole minutes (the shortest
+   * step that covers the project's life in 60), starting on a minute */
+  {
+    const gint64 minute = 60 * G_USEC_PER_SEC;
+    gint64 first = ((SynEvent *) oldest->pdata[0])->timestamp / minute * minute;
+    gint64 span = ((SynEvent *) newest->pdata[0])->timestamp + 1 - first;
+    gint64 step = MAX ((span + 60 * minute - 1) / (60 * minute), 1) * minute;
+
+    for (guint i = 0; i <= 60; i++)
+      bounds[i] = first + step * i;
+  }
 
   *n_asked = 0;
   start = g_get_monotonic_time ();
@@ -333,7 +341,7 @@ time_chart (SynStore *store, const char *project_id, double *asked_ms, double *b
 static void
 print_access_paths (SynStore *store, const char *project_id)
 {
-  double chart_asked, chart_bars, chart_one;
+  double chart_asked = 0, chart_bars = 0, chart_one = 0;
   guint n_asked = 0;
   double first, deep, keyset, asset;
   guint64 deep_page = 0;
