@@ -102,6 +102,7 @@ static const Row rows[] = {
   { "GET", "api/v1/projects/{project_id}/diff", "/api/v1/projects/{A}/diff?from=1", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/audit", "/api/v1/projects/{A}/audit", NULL, PROJECT_READ },
   { "GET", "api/v1/projects/{project_id}/events", "/api/v1/projects/{A}/events", NULL, PROJECT_READ },
+  { "GET", "api/v1/projects/{project_id}/events/records", "/api/v1/projects/{A}/events/records", NULL, PROJECT_READ },
   /* nothing dangles: nothing to repair, no batch */
   { "POST", "api/v1/projects/{project_id}/repair", "/api/v1/projects/{A}/repair", "{}", PROJECT_WRITE (200) },
   { "POST", "api/v1/projects/{project_id}/sync/push", "/api/v1/projects/{A}/sync/push", "{}", PROJECT_WRITE (400) },
